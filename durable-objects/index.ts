@@ -1,0 +1,2 @@
+export { ConversationRoom } from './conversation-room.ts';
+export { Limiter } from './limiter.ts';

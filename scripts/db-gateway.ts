@@ -1,0 +1,109 @@
+// Local database gateway (dev and test only, never deployed): speaks Neon's HTTP SQL protocol so
+// the Worker's real driver (`neonConfig.fetchEndpoint`) runs against PGlite or any Postgres.
+// Run: `npm run gateway` (env DATABASE_URL, PARLEY_DATA_DIR, GATEWAY_PORT).
+import { existsSync } from 'node:fs';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { Backend } from './db-gateway/backend.ts';
+import { createGatewayServer } from './db-gateway/http-server.ts';
+import { openPgliteBackend } from './db-gateway/pglite-backend.ts';
+import { openPostgresBackend } from './db-gateway/postgres-backend.ts';
+
+export type GatewayOptions = {
+  /** A Postgres URL; without it the gateway runs embedded PGlite. */
+  databaseUrl?: string;
+  /** PGlite data directory, relative to the working directory. */
+  dataDir?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** A Drizzle migrations folder to apply before listening. */
+  migrationsFolder?: string;
+};
+
+export type Gateway = { url: string; backend: Backend['kind']; close(): Promise<void> };
+
+export const DEFAULT_DATA_DIR = '.data/pglite';
+export const DEFAULT_PORT = 4444;
+
+export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
+  const { databaseUrl, migrationsFolder, host = '127.0.0.1' } = options;
+  const backend = databaseUrl
+    ? await openPostgresBackend(databaseUrl, migrationsFolder)
+    : await openPgliteBackend(options.dataDir ?? DEFAULT_DATA_DIR, migrationsFolder);
+
+  const server = createGatewayServer(backend.pool, host);
+  try {
+    server.listen(options.port ?? DEFAULT_PORT, host);
+    await once(server, 'listening');
+  } catch (error) {
+    await backend.close();
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}/sql`,
+    backend: backend.kind,
+    async close() {
+      await closeServer(server);
+      await backend.close();
+    },
+  };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeIdleConnections(); // keep-alive sockets would otherwise hold close() open
+  });
+}
+
+/** A URL safe to print: the password replaced. */
+function redactPassword(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}
+
+async function main() {
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  const dataDir = process.env.PARLEY_DATA_DIR || DEFAULT_DATA_DIR;
+  const port = Number(process.env.GATEWAY_PORT || DEFAULT_PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`GATEWAY_PORT must be a port number, got '${process.env.GATEWAY_PORT}'`);
+  }
+  const migrationsFolder = existsSync('drizzle/migrations') ? 'drizzle/migrations' : undefined;
+
+  const gateway = await startGateway({ databaseUrl, dataDir, port, migrationsFolder });
+  const where = databaseUrl ? redactPassword(databaseUrl) : dataDir;
+  console.log(`db gateway: ${gateway.backend} (${where}) on ${gateway.url}`);
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    // Closing PGlite flushes its data directory; exiting without it can lose writes.
+    gateway.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('db gateway: failed to close cleanly:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (import.meta.main) {
+  main().catch((error: unknown) => {
+    console.error(`db gateway: ${(error as Error)?.message ?? error}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,80 @@
+// Protocol-faithful fake upstreams for Anthropic, OpenAI (and OpenAI-compatible) and Gemini on
+// one local port, close enough to the real wire formats that the official SDKs cannot tell.
+// Used by tests, benchmarks and the offline `npm start`, where it answers with a labelled demo reply.
+//
+// Base URLs (PORT default 8790, env FAKE_UPSTREAM_PORT):
+//   Anthropic  new Anthropic({ baseURL: 'http://127.0.0.1:PORT/anthropic', apiKey: 'any' })
+//   OpenAI     new OpenAI({ baseURL: 'http://127.0.0.1:PORT/openai/v1', apiKey: 'any' })
+//   compat     new OpenAI({ baseURL: 'http://127.0.0.1:PORT/compat/v1', apiKey: 'any' })  any model name
+//   Gemini     new GoogleGenAI({ apiKey: 'any', httpOptions: { baseUrl: 'http://127.0.0.1:PORT/gemini', apiVersion: 'v1beta' } })
+// Any non-empty key is accepted; a missing key gets the vendor's own auth error
+// (Anthropic 401, OpenAI 401, Gemini 403 PERMISSION_DENIED as Google sends).
+//
+// Directives, read from the LAST user message, any subset, e.g. `[[fake ttft=200 tps=50 tokens=120]]`:
+//   ttft=MS         delay before the first text token (default 0, env FAKE_UPSTREAM_TTFT)
+//   tps=N           tokens per second; 0 = as fast as possible (default 1000, env FAKE_UPSTREAM_TPS)
+//   tokens=N        reply length in tokens before max_tokens cuts it (default 40, env FAKE_UPSTREAM_TOKENS)
+//   fail=STATUS     answer with the vendor's error for 400|401|403|404|429|500|503|529 before any token
+//   failcount=N     fail only the first N attempts per vendor+status+conversation, so a retry succeeds;
+//                   the conversation is `key=…` when given, else the whole prompt text
+//   failafter=N     with fail: send N tokens, then the vendor's in-stream error event (streams only)
+//   retryafter=S    Retry-After seconds on 429/529 (Anthropic), 429/503 (OpenAI), RetryInfo (Gemini); default 1
+//   drop=N          end the TCP connection after N tokens; N equal to the reply length cuts just the closing
+//                   events, a larger N never drops. A JSON reply drops halfway through its body
+//   hang=1          send headers (and the opening events: Anthropic message_start…ping, OpenAI role chunk)
+//                   and then nothing until the client closes
+//   hangafter=N     the same, after N tokens
+//   key=ABC         tags the request in the log (filter with /__control/requests?key=ABC) and keys failcount
+// The reply is the labelled demo sentence then ` token-N` words, one token per text delta;
+// `expectedReplyText()` in fake-upstreams/reply.ts computes it. Input tokens = ceil(prompt chars / 4).
+//
+// Control:
+//   GET    /__control/requests[?key=&vendor=]  [{id, vendor, model, stream, status, httpStatus, tokensSent,
+//          inputTokens, startedAt, endedAt, key?, messages, system}]; status is in_progress, completed,
+//          client_closed (the client left before the end), failed (an error was sent) or dropped
+//   DELETE /__control/requests                 clears the log and the failcount counters
+//   GET|POST /__control/defaults {ttft,tps,tokens}   process-wide pacing for requests without directives
+//   GET    /__control/health
+// Every vendor response carries `x-fake-request-id`, the id of its log entry.
+import { createServer } from 'node:http';
+import { defaultsFromEnv } from './fake-upstreams/directives.ts';
+import { RequestLog } from './fake-upstreams/request-log.ts';
+import { createHandler } from './fake-upstreams/router.ts';
+
+export { expectedReplyText, demoLabel } from './fake-upstreams/reply.ts';
+export type { LoggedRequest } from './fake-upstreams/request-log.ts';
+
+export interface FakeUpstreams {
+  /** `http://127.0.0.1:PORT`, without a trailing slash. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startFakeUpstreams(opts: { port?: number; host?: string } = {}): Promise<FakeUpstreams> {
+  const host = opts.host ?? '127.0.0.1';
+  const server = createServer(createHandler({ log: new RequestLog(), defaults: defaultsFromEnv(process.env) }));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('fake upstreams: no TCP address');
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    // Hung streams never end by themselves, so connections are cut rather than awaited.
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+if (import.meta.main) {
+  const fakes = await startFakeUpstreams({ port: Number(process.env.FAKE_UPSTREAM_PORT ?? 8790), host: process.env.FAKE_UPSTREAM_HOST });
+  console.log(`fake upstreams listening on ${fakes.url}`);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void fakes.close().then(() => process.exit(0)));
+  }
+}

@@ -1,0 +1,122 @@
+// Gemini API (Google AI, not Vertex) as @google/genai reads it:
+// `POST /{v1beta|v1}/models/{model}:streamGenerateContent?alt=sse` (unnamed `data:` events, each a
+// whole GenerateContentResponse with interim usage) and `:generateContent`; key in
+// `x-goog-api-key` (or `?key=`); errors `{"error":{code,message,status}}` as application/json,
+// which the SDK turns into `ApiError` with `.status`.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ChatRequest, ErrorReply, Finish, ReplyIds, Route, StreamWriter, Usage, Vendor } from './types.ts';
+
+type Known = { status: string; message: string };
+
+const STATUSES: Record<number, Known> = {
+  400: { status: 'INVALID_ARGUMENT', message: 'Request contains an invalid argument (injected by the fake upstream).' },
+  401: { status: 'UNAUTHENTICATED', message: 'Request had invalid authentication credentials (injected by the fake upstream).' },
+  403: { status: 'PERMISSION_DENIED', message: 'The caller does not have permission (injected by the fake upstream).' },
+  404: { status: 'NOT_FOUND', message: 'Requested entity was not found.' },
+  429: { status: 'RESOURCE_EXHAUSTED', message: 'Resource has been exhausted (e.g. check quota) (injected by the fake upstream).' },
+  500: { status: 'INTERNAL', message: 'An internal error has occurred (injected by the fake upstream).' },
+  503: { status: 'UNAVAILABLE', message: 'The model is overloaded. Please try again later (injected by the fake upstream).' },
+  504: { status: 'DEADLINE_EXCEEDED', message: 'Deadline expired before operation could complete.' },
+};
+
+const FINISH_REASONS = { end: 'STOP', max_tokens: 'MAX_TOKENS', stop_sequence: 'STOP' } as const;
+
+// The model and method are one path segment: `models/gemini-2.5-flash:streamGenerateContent`.
+const CHAT_PATH = /^\/(v1beta|v1|v1alpha)\/models\/([^/:]+):(streamGenerateContent|generateContent)$/;
+
+type Content = { role?: string; parts?: { text?: unknown }[] };
+
+function textOf(content: Content | undefined): string {
+  return (content?.parts ?? []).map((part) => (typeof part?.text === 'string' ? part.text : '')).join('');
+}
+
+function usageJson(usage: Usage) {
+  return {
+    promptTokenCount: usage.inputTokens,
+    candidatesTokenCount: usage.outputTokens,
+    totalTokenCount: usage.inputTokens + usage.outputTokens,
+    promptTokensDetails: [{ modality: 'TEXT', tokenCount: usage.inputTokens }],
+  };
+}
+
+function errorBody(status: number, message?: string, retryAfterSeconds?: number) {
+  const known = STATUSES[status] ?? (STATUSES[status >= 500 ? 500 : 400] as Known);
+  const details =
+    retryAfterSeconds !== undefined || status === 429
+      ? { details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${retryAfterSeconds ?? 1}s` }] }
+      : {};
+  return { error: { code: status, message: message ?? known.message, status: known.status, ...details } };
+}
+
+function response(request: ChatRequest, ids: ReplyIds, text: string, usage: Usage, finishReason?: string) {
+  return {
+    candidates: [{ content: { parts: [{ text }], role: 'model' }, ...(finishReason ? { finishReason } : {}), index: 0 }],
+    usageMetadata: usageJson(usage),
+    modelVersion: request.model,
+    responseId: ids.messageId,
+  };
+}
+
+export const gemini: Vendor = {
+  name: 'gemini',
+
+  route(method, path): Route | null {
+    const match = method === 'POST' ? CHAT_PATH.exec(path) : null;
+    return match ? { kind: 'chat', model: decodeURIComponent(match[2] ?? ''), stream: match[3] === 'streamGenerateContent' } : null;
+  },
+
+  hasApiKey(headers: IncomingHttpHeaders, query: URLSearchParams) {
+    const key = headers['x-goog-api-key'];
+    return (typeof key === 'string' && key !== '') || !!query.get('key');
+  },
+
+  parseChat(body, route): ChatRequest | string {
+    const b = body as { contents?: unknown; systemInstruction?: Content; generationConfig?: { maxOutputTokens?: unknown; stopSequences?: unknown } };
+    if (!Array.isArray(b?.contents) || b.contents.length === 0) return '* GenerateContentRequest.contents: contents is not specified';
+    const contents = b.contents as Content[];
+    const config = b.generationConfig ?? {};
+    const system = textOf(b.systemInstruction);
+    return {
+      model: route.model ?? '',
+      stream: route.stream ?? false,
+      maxTokens: typeof config.maxOutputTokens === 'number' ? config.maxOutputTokens : undefined,
+      stopSequences: Array.isArray(config.stopSequences) ? config.stopSequences.filter((s): s is string => typeof s === 'string') : [],
+      lastUserText: textOf(contents.findLast((c) => c.role === 'user' || c.role === undefined)),
+      promptText: [system, ...contents.map(textOf)].filter(Boolean).join('\n'),
+      messageCount: contents.length,
+      hasSystem: system !== '',
+      includeUsage: true,
+    };
+  },
+
+  // Google sends no Retry-After header; the delay travels in the body as google.rpc.RetryInfo.
+  error(status, message, retryAfterSeconds): ErrorReply {
+    return { status, headers: {}, body: errorBody(status, message, retryAfterSeconds) };
+  },
+
+  // What generativelanguage.googleapis.com answers when no key is sent at all.
+  missingKey(): ErrorReply {
+    const message =
+      'Method doesn\'t allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.';
+    return { status: 403, headers: {}, body: { error: { code: 403, message, status: 'PERMISSION_DENIED' } } };
+  },
+
+  headers(ids: ReplyIds) {
+    return { 'x-goog-request-id': ids.requestId, server: 'scaffolding on HTTPServer2' };
+  },
+
+  streamWriter(request, ids): StreamWriter {
+    const data = (payload: unknown) => `data: ${JSON.stringify(payload)}\r\n\r\n`;
+    return {
+      open: () => '',
+      delta: (text, usage) => data(response(request, ids, text, usage)),
+      // The last chunk carries the finish reason and the final counts, with an empty text part.
+      close: (finish: Finish) => data(response(request, ids, '', finish.usage, FINISH_REASONS[finish.stop])),
+      error: (status, message) => data(errorBody(status, message)),
+    };
+  },
+
+  completion(request, finish, ids) {
+    return response(request, ids, finish.text, finish.usage, FINISH_REASONS[finish.stop]);
+  },
+};

@@ -1,0 +1,79 @@
+// The seam between the shared request flow (generate.ts) and the three vendor protocols.
+// A vendor file only translates: request JSON in, wire bytes out. Timing, failures and
+// logging live in the shared flow so every vendor behaves the same under the same directive.
+import type { IncomingHttpHeaders } from 'node:http';
+
+export type VendorName = 'anthropic' | 'openai' | 'compat' | 'gemini';
+
+/** What a vendor's request means to the fake, whatever its wire shape. */
+export interface ChatRequest {
+  model: string;
+  stream: boolean;
+  maxTokens: number | undefined;
+  stopSequences: string[];
+  /** Text of the last user message: where `[[fake …]]` directives are read. */
+  lastUserText: string;
+  /** Every prompt text (system and messages) joined: the input-token estimate and failcount fallback key. */
+  promptText: string;
+  messageCount: number;
+  hasSystem: boolean;
+  /** OpenAI streams report usage only when asked (`stream_options.include_usage`). */
+  includeUsage: boolean;
+}
+
+export type StopKind = 'end' | 'max_tokens' | 'stop_sequence';
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface Finish {
+  text: string;
+  stop: StopKind;
+  stopSequence: string | null;
+  usage: Usage;
+}
+
+/** Ids minted once per request, so every chunk of one reply carries the same ones. */
+export interface ReplyIds {
+  requestId: string;
+  messageId: string;
+  created: number;
+}
+
+/** One vendor's SSE framing. Each method returns the bytes to write; the shared flow decides when. */
+export interface StreamWriter {
+  /** Events sent straight after the headers, before any text (may be empty). */
+  open(usage: Usage): string;
+  delta(text: string, usage: Usage): string;
+  close(finish: Finish): string;
+  /** An error reported inside an already-started stream. */
+  error(status: number, message: string): string;
+}
+
+export interface ErrorReply {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export type Route =
+  | { kind: 'chat'; model?: string; stream?: boolean }
+  | { kind: 'models' };
+
+export interface Vendor {
+  name: VendorName;
+  /** Matches a method and path below the vendor's prefix, e.g. `POST /v1/messages`. */
+  route(method: string, path: string): Route | null;
+  hasApiKey(headers: IncomingHttpHeaders, query: URLSearchParams): boolean;
+  /** Reads the request body; a string is the message of a 400 the vendor would send. */
+  parseChat(body: unknown, route: Route & { kind: 'chat' }): ChatRequest | string;
+  error(status: number, message?: string, retryAfterSeconds?: number): ErrorReply;
+  missingKey(): ErrorReply;
+  /** Headers every response carries (request ids as the vendor names them). */
+  headers(ids: ReplyIds): Record<string, string>;
+  streamWriter(request: ChatRequest, ids: ReplyIds): StreamWriter;
+  completion(request: ChatRequest, finish: Finish, ids: ReplyIds): unknown;
+  models?(): unknown;
+}

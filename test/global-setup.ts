@@ -1,0 +1,36 @@
+// Starts what the suites need, once per run: the database gateway (PGlite in a fresh folder, and a
+// second one on TEST_DATABASE_URL when set), the fake vendor upstreams and a fake Supabase JWKS.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startGateway } from '../scripts/db-gateway.ts';
+import { startFakeUpstreams } from '../scripts/fake-upstreams.ts';
+import { startFakeSupabaseAuth } from './support/fake-supabase-auth.ts';
+
+export default async function setup(project: TestProject) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'parley-test-'));
+  const migrationsFolder = 'drizzle/migrations';
+  const [pglite, postgres, upstreams, auth] = await Promise.all([
+    startGateway({ dataDir, port: 0, migrationsFolder }),
+    process.env.TEST_DATABASE_URL
+      ? startGateway({ databaseUrl: process.env.TEST_DATABASE_URL, port: 0, migrationsFolder })
+      : undefined,
+    startFakeUpstreams({ port: 0 }),
+    startFakeSupabaseAuth(),
+  ]);
+  const dbEndpoints: Record<string, string> = { pglite: pglite.url };
+  if (postgres) dbEndpoints.postgres = postgres.url;
+
+  // Worker suites talk to the server Postgres when there is one: it is the production-like backend.
+  project.provide('dbEndpoint', postgres?.url ?? pglite.url);
+  project.provide('dbEndpoints', dbEndpoints);
+  project.provide('fakeUpstreamUrl', upstreams.url);
+  project.provide('supabaseUrl', auth.url);
+  project.provide('supabasePrivateJwk', auth.privateJwk);
+
+  return async () => {
+    await Promise.all([pglite.close(), postgres?.close(), upstreams.close(), auth.close()]);
+    await rm(dataDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,53 @@
+import { env } from 'cloudflare:workers';
+import { createExecutionContext } from 'cloudflare:test';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { app } from '../../worker/app.ts';
+import { BASE, call, signIn, type ErrorEnvelope } from './helpers.ts';
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('GET /api/health', () => {
+  it('reports the database up after a real query', async () => {
+    const res = await call('/api/health');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true, db: 'up', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+  });
+
+  it('answers 503 with db "down" when the database cannot be reached', async () => {
+    const unreachable = { ...env, DATABASE_HTTP_ENDPOINT: 'http://127.0.0.1:9/sql' };
+    try {
+      const res = await app.fetch(new Request(`${BASE}/api/health`), unreachable, createExecutionContext());
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ ok: false, db: 'down' });
+    } finally {
+      await call('/api/health'); // points the driver back at the test database
+    }
+  });
+});
+
+describe('the API surface', () => {
+  it('answers unknown /api paths with a JSON 404', async () => {
+    const res = await call('/api/no-such-thing');
+    expect(res.status).toBe(404);
+    expect(await res.json<ErrorEnvelope>()).toEqual({ error: { code: 'not_found', message: 'No route for GET /api/no-such-thing' } });
+  });
+
+  it('gives every response a request id', async () => {
+    const res = await call('/api/health');
+    expect(res.headers.get('x-request-id')).toMatch(/.+/);
+  });
+
+  it('logs one JSON line per request with the subject and never the token', async () => {
+    const { token, userId } = await signIn();
+    const lines: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)));
+    const res = await call('/api/me', { token });
+    expect(res.status).toBe(200);
+    const requestLines = lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'request');
+    expect(requestLines).toEqual([
+      expect.objectContaining({ method: 'GET', path: '/api/me', status: 200, subject: `user:${userId}`, requestId: res.headers.get('x-request-id') }),
+    ]);
+    expect(typeof requestLines[0].durationMs).toBe('number');
+    expect(lines.join('\n')).not.toContain(token);
+  });
+});

@@ -1,0 +1,36 @@
+import { exports } from 'cloudflare:workers';
+import { SignJWT, importJWK, type JWK } from 'jose';
+import { inject } from 'vitest';
+
+export const BASE = 'http://localhost';
+
+/** A request through the Worker's real fetch handler, as a client would send it. */
+export function call(path: string, init: RequestInit & { token?: string } = {}) {
+  const headers = new Headers(init.headers);
+  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+  if (init.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
+  return exports.default.fetch(new Request(`${BASE}${path}`, { ...init, headers }));
+}
+
+/** Signs in through the dev route and returns the access token and user id. */
+export async function signIn(email = `user-${crypto.randomUUID()}@example.com`) {
+  const res = await call('/api/dev/session', { method: 'POST', body: JSON.stringify({ email }) });
+  if (res.status !== 200) throw new Error(`dev sign-in failed: ${res.status} ${await res.text()}`);
+  const session = await res.json<{ accessToken: string; user: { id: string; email: string } }>();
+  return { token: session.accessToken, userId: session.user.id, email: session.user.email };
+}
+
+/** A token signed like the Supabase project would with its asymmetric (ES256) key. */
+export async function signEs256(claims: Record<string, unknown>, options: { expiresIn?: string | number; issuer?: string; audience?: string } = {}) {
+  const jwk = inject('supabasePrivateJwk');
+  const key = await importJWK(jwk, 'ES256');
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'ES256', kid: jwk.kid, typ: 'JWT' })
+    .setIssuer(options.issuer ?? `${inject('supabaseUrl')}/auth/v1`)
+    .setAudience(options.audience ?? 'authenticated')
+    .setIssuedAt()
+    .setExpirationTime(options.expiresIn ?? '1h')
+    .sign(key);
+}
+
+export type ErrorEnvelope = { error: { code: string; message: string } };

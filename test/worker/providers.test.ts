@@ -1,0 +1,227 @@
+// Every adapter, through its real vendor SDK inside workerd, against the wire-faithful fake
+// upstreams. Directives in the last user message (`[[fake …]]`) steer the fake per request.
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
+import { adapters, type ChatMessage, type ProviderAdapter, type ProviderEvent } from '../../worker/providers/index.ts';
+import { expectedReplyText } from '../../scripts/fake-upstreams/reply.ts';
+import type { LoggedRequest } from '../../scripts/fake-upstreams/request-log.ts';
+import type { VendorName } from '../../scripts/fake-upstreams/types.ts';
+
+const upstream = inject('fakeUpstreamUrl');
+const API_KEY = 'sk-test-0123456789abcdef';
+
+// OpenAI's protocol carries the system prompt as the first message; the others as a separate field.
+type Case = { adapter: ProviderAdapter; vendor: VendorName; path: string; model: string; overloadStatus: number; systemIsMessage: boolean };
+
+const cases: Case[] = [
+  { adapter: adapters.anthropic, vendor: 'anthropic', path: '/anthropic', model: 'claude-sonnet-5-5', overloadStatus: 529, systemIsMessage: false },
+  { adapter: adapters.openai, vendor: 'openai', path: '/openai/v1', model: 'gpt-5-mini', overloadStatus: 503, systemIsMessage: true },
+  { adapter: adapters['openai-compat'], vendor: 'compat', path: '/compat/v1', model: 'llama-3.3-70b-instruct', overloadStatus: 503, systemIsMessage: true },
+  { adapter: adapters.google, vendor: 'gemini', path: '/gemini', model: 'gemini-2.5-flash', overloadStatus: 503, systemIsMessage: false },
+];
+
+afterEach(() => vi.restoreAllMocks());
+
+async function logged(key: string): Promise<LoggedRequest[]> {
+  const res = await fetch(`${upstream}/__control/requests?key=${encodeURIComponent(key)}`);
+  return res.json<LoggedRequest[]>();
+}
+
+/** Polls the fake's log until the request with `key` reaches a final status. */
+async function settled(key: string): Promise<LoggedRequest> {
+  for (let i = 0; i < 100; i++) {
+    const [entry] = await logged(key);
+    if (entry && entry.status !== 'in_progress') return entry;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`request ${key} never settled at the fake upstream`);
+}
+
+describe.each(cases)('$adapter.id adapter', ({ adapter, vendor, path, model, overloadStatus, systemIsMessage }) => {
+  const config = { apiKey: API_KEY, baseURL: `${upstream}${path}` };
+
+  /** One reply with `directives` in the last user message; returns its events and the log key. */
+  async function run(directives: string, options: { maxOutputTokens?: number; signal?: AbortSignal; history?: ChatMessage[] } = {}) {
+    const key = `${adapter.id}-${crypto.randomUUID()}`;
+    const messages: ChatMessage[] = [...(options.history ?? []), { role: 'user', content: `Hello there [[fake ttft=0 tps=0 key=${key} ${directives}]]` }];
+    const events: ProviderEvent[] = [];
+    const stream = adapter.stream(
+      { model, system: 'You are terse.', messages, maxOutputTokens: options.maxOutputTokens ?? 256, signal: options.signal ?? new AbortController().signal },
+      config,
+    );
+    for await (const event of stream) events.push(event);
+    return { events, key };
+  }
+
+  const textOf = (events: ProviderEvent[]) => events.flatMap((e) => (e.type === 'text' ? [e.text] : [])).join('');
+  const lastUsage = (events: ProviderEvent[]) => events.findLast((e) => e.type === 'usage');
+
+  it('streams the reply as text deltas, then usage as the vendor reported it, then done end_turn', async () => {
+    const history: ChatMessage[] = [
+      { role: 'user', content: 'Earlier question' },
+      { role: 'assistant', content: 'Earlier answer' },
+    ];
+    const { events, key } = await run('tokens=12', { history });
+    expect(textOf(events)).toBe(expectedReplyText(vendor, 12));
+    expect(events.filter((e) => e.type === 'text')).toHaveLength(12);
+
+    const [entry] = await logged(key);
+    expect(entry).toMatchObject({ status: 'completed', system: true, messages: systemIsMessage ? 4 : 3, tokensSent: 12 });
+    expect(lastUsage(events)).toEqual({ type: 'usage', inputTokens: entry!.inputTokens, outputTokens: 12, cachedTokens: 0 });
+    expect(events.at(-1)).toEqual({ type: 'done', stopReason: 'end_turn' });
+    expect(events.filter((e) => e.type === 'done' || e.type === 'error')).toHaveLength(1);
+  });
+
+  it('stops with max_tokens when maxOutputTokens is shorter than the reply', async () => {
+    const { events } = await run('tokens=12', { maxOutputTokens: 5 });
+    expect(textOf(events)).toBe(expectedReplyText(vendor, 12, 5));
+    expect(lastUsage(events)).toMatchObject({ outputTokens: 5 });
+    expect(events.at(-1)).toEqual({ type: 'done', stopReason: 'max_tokens' });
+  });
+
+  it('maps 429 to one retryable rate_limited error with the vendor retry delay', async () => {
+    const { events, key } = await run('fail=429 retryafter=2');
+    expect(events).toEqual([
+      { type: 'error', code: 'rate_limited', retryable: true, retryAfterMs: 2000, status: 429, message: expect.stringMatching(/rate|exhausted/i) },
+    ]);
+    // Parley decides about retries; the SDK must not have retried on its own.
+    expect(await logged(key)).toHaveLength(1);
+  });
+
+  it('maps 500 to a retryable upstream error', async () => {
+    const { events, key } = await run('fail=500');
+    expect(events).toEqual([{ type: 'error', code: 'upstream', retryable: true, status: 500, message: expect.any(String) }]);
+    expect(await logged(key)).toHaveLength(1);
+  });
+
+  it(`maps ${overloadStatus} to a retryable overloaded error`, async () => {
+    const { events } = await run(`fail=${overloadStatus}`);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: 'error', code: 'overloaded', retryable: true, status: overloadStatus });
+  });
+
+  it('maps 401 to auth, not retryable, and never shows the key', async () => {
+    const { events } = await run('fail=401');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: 'error', code: 'auth', retryable: false, status: 401 });
+    expect(JSON.stringify(events)).not.toContain(API_KEY);
+  });
+
+  it('maps 400 to bad_request, not retryable', async () => {
+    const { events } = await run('fail=400');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: 'error', code: 'bad_request', retryable: false, status: 400 });
+  });
+
+  it('reports an error sent inside the stream after the text so far', async () => {
+    const { events } = await run('tokens=10 fail=500 failafter=2');
+    expect(textOf(events)).toBe(expectedReplyText(vendor, 10, 2));
+    expect(events.at(-1)).toMatchObject({ type: 'error', code: 'upstream', retryable: true });
+    expect(events.filter((e) => e.type === 'done' || e.type === 'error')).toHaveLength(1);
+  });
+
+  it('turns a connection dropped mid-reply into the text so far and one upstream error', async () => {
+    const { events } = await run('tokens=10 drop=3');
+    expect(textOf(events)).toBe(expectedReplyText(vendor, 10, 3));
+    const ends = events.filter((e) => e.type === 'done' || e.type === 'error');
+    expect(ends).toEqual([expect.objectContaining({ type: 'error', code: 'upstream', retryable: true })]);
+    expect(events.at(-1)).toBe(ends[0]);
+  });
+
+  it('treats a stream that closes cleanly without a stop reason as an upstream error', async () => {
+    const { events } = await run('tokens=4 drop=4');
+    expect(textOf(events)).toBe(expectedReplyText(vendor, 4));
+    expect(events.at(-1)).toMatchObject({ type: 'error', code: 'upstream', retryable: true });
+  });
+
+  it('ends quietly when aborted mid-reply, and the vendor request is closed', async () => {
+    const controller = new AbortController();
+    const key = `${adapter.id}-abort-${crypto.randomUUID()}`;
+    const events: ProviderEvent[] = [];
+    const stream = adapter.stream(
+      { model, messages: [{ role: 'user', content: `Go [[fake ttft=0 tps=20 tokens=200 key=${key}]]` }], maxOutputTokens: 1000, signal: controller.signal },
+      config,
+    );
+    for await (const event of stream) {
+      events.push(event);
+      if (events.filter((e) => e.type === 'text').length === 2) controller.abort();
+    }
+    expect(events.filter((e) => e.type === 'text')).toHaveLength(2);
+    expect(events.some((e) => e.type === 'done' || e.type === 'error')).toBe(false);
+    const entry = await settled(key);
+    expect(entry.status).toBe('client_closed');
+    expect(entry.tokensSent).toBeLessThan(200);
+  });
+
+  it('ends quietly when aborted before the first token', async () => {
+    const controller = new AbortController();
+    const key = `${adapter.id}-hang-${crypto.randomUUID()}`;
+    const stream = adapter.stream(
+      { model, messages: [{ role: 'user', content: `Wait [[fake hang=1 key=${key}]]` }], maxOutputTokens: 100, signal: controller.signal },
+      config,
+    );
+    setTimeout(() => controller.abort(), 100);
+    const events: ProviderEvent[] = [];
+    for await (const event of stream) events.push(event);
+    expect(events.filter((e) => e.type !== 'usage')).toEqual([]);
+    expect((await settled(key)).status).toBe('client_closed');
+  });
+});
+
+describe('anthropic adapter authentication', () => {
+  it('sends the key as x-api-key, as the public API requires, and not as a bearer token', async () => {
+    const spy = vi.spyOn(globalThis, 'fetch');
+    const events: ProviderEvent[] = [];
+    const stream = adapters.anthropic.stream(
+      { model: 'claude-sonnet-5-5', messages: [{ role: 'user', content: 'Hi [[fake ttft=0 tokens=2 tps=0]]' }], maxOutputTokens: 10, signal: new AbortController().signal },
+      { apiKey: API_KEY, baseURL: `${upstream}/anthropic` },
+    );
+    for await (const event of stream) events.push(event);
+    expect(events.at(-1)).toEqual({ type: 'done', stopReason: 'end_turn' });
+    const [input, init] = spy.mock.calls[0]!;
+    const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+    expect(headers.get('x-api-key')).toBe(API_KEY);
+    expect(headers.get('authorization')).toBeNull();
+  });
+});
+
+// Responses the fake cannot produce, replayed through the real SDKs by answering their fetch.
+describe('vendor error bodies', () => {
+  const json = (status: number, body: unknown, headers: Record<string, string> = {}) => () =>
+    Promise.resolve(new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } }));
+
+  async function errorFrom(adapter: ProviderAdapter, reply: () => Promise<Response>) {
+    vi.spyOn(globalThis, 'fetch').mockImplementation(reply);
+    const events: ProviderEvent[] = [];
+    const request = { model: 'm', messages: [{ role: 'user' as const, content: 'Hi' }], maxOutputTokens: 10, signal: new AbortController().signal };
+    for await (const event of adapter.stream(request, { apiKey: API_KEY, baseURL: 'https://vendor.example/v1' })) events.push(event);
+    expect(events).toHaveLength(1);
+    return events[0];
+  }
+
+  it.each([
+    [adapters.anthropic, json(400, { type: 'error', error: { type: 'invalid_request_error', message: 'prompt is too long: 210000 tokens > 200000 maximum' } })],
+    [
+      adapters.openai,
+      json(400, { error: { message: "This model's maximum context length is 128000 tokens.", type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } }),
+    ],
+    [
+      adapters.google,
+      json(400, { error: { code: 400, message: 'The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).', status: 'INVALID_ARGUMENT' } }),
+    ],
+  ])('reports a prompt over the context window as context_length (%#)', async (adapter, reply) => {
+    expect(await errorFrom(adapter, reply)).toMatchObject({ type: 'error', code: 'context_length', retryable: false, status: 400 });
+  });
+
+  it('reads retry-after-ms before retry-after', async () => {
+    const reply = json(429, { error: { message: 'slow down', type: 'requests', code: 'rate_limit_exceeded' } }, { 'retry-after-ms': '1500', 'retry-after': '9' });
+    expect(await errorFrom(adapters.openai, reply)).toMatchObject({ code: 'rate_limited', retryAfterMs: 1500 });
+  });
+
+  it('reads retry-after given as an HTTP date', async () => {
+    const when = new Date(Date.now() + 30_000).toUTCString();
+    const reply = json(529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }, { 'retry-after': when });
+    const error = await errorFrom(adapters.anthropic, reply);
+    expect(error).toMatchObject({ code: 'overloaded', retryable: true, status: 529 });
+    expect(error).toHaveProperty('retryAfterMs', expect.toSatisfy((ms: number) => ms > 25_000 && ms <= 30_000));
+  });
+});

@@ -1,0 +1,56 @@
+import { defineConfig } from 'vitest/config';
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
+
+// Two projects: `worker` runs inside workerd, `node` runs the Node-side scripts (gateway, fakes).
+// test/global-setup.ts starts the database gateway and fake upstreams and provides their URLs.
+export default defineConfig({
+  test: {
+    globalSetup: ['./test/global-setup.ts'],
+    projects: [
+      {
+        extends: true,
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              // Every vendor points at the protocol-faithful fakes; the real SDKs run against them.
+              bindings: {
+                ANTHROPIC_API_KEY: 'test-anthropic-key',
+                ANTHROPIC_BASE_URL: `${inject('fakeUpstreamUrl')}/anthropic`,
+                OPENAI_API_KEY: 'test-openai-key',
+                OPENAI_BASE_URL: `${inject('fakeUpstreamUrl')}/openai/v1`,
+                GEMINI_API_KEY: 'test-gemini-key',
+                GEMINI_BASE_URL: `${inject('fakeUpstreamUrl')}/gemini`,
+                OPENAI_COMPAT_BASE_URL: `${inject('fakeUpstreamUrl')}/compat/v1`,
+                OPENAI_COMPAT_MODELS: 'llama-test',
+                AUTH_MODE: 'dev',
+                DATABASE_URL: 'postgresql://parley@127.0.0.1/parley',
+                DATABASE_HTTP_ENDPOINT: inject('dbEndpoint'),
+                SUPABASE_URL: inject('supabaseUrl'),
+                SUPABASE_JWT_SECRET: 'test-jwt-secret-at-least-32-characters-long',
+              },
+            },
+          })),
+        ],
+        test: {
+          name: 'worker',
+          // The first request into a fresh isolate loads the vendor SDKs through vite's module
+          // runner (seconds, once); production bundles are loaded in milliseconds.
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+          include: ['worker/**/*.test.ts', 'durable-objects/**/*.test.ts', 'test/worker/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['scripts/**/*.test.ts', 'test/node/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});

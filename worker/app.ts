@@ -1,0 +1,34 @@
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import type { AppEnv } from './env.ts';
+import { requestLog } from './middleware/request-log.ts';
+import { database } from './middleware/database.ts';
+import { onError, onNotFound } from './middleware/errors.ts';
+import { health } from './routes/health.ts';
+import { me } from './routes/me.ts';
+import { dev } from './routes/dev.ts';
+import { models } from './routes/models.ts';
+import { conversations } from './routes/conversations.ts';
+import { docs, openapi } from './routes/docs.ts';
+
+const base = new Hono<AppEnv>()
+  .use(requestId())
+  .use(requestLog)
+  .use(database)
+  // Dev sign-in exists only under AUTH_MODE=dev; in any other mode the path is an ordinary 404.
+  .use('/api/dev/*', async (c, next) => (c.env.AUTH_MODE === 'dev' ? next() : onNotFound(c)));
+
+const routes = base
+  .route('/api/health', health)
+  .route('/api/me', me)
+  .route('/api/models', models)
+  .route('/api/conversations', conversations)
+  .route('/api/openapi.json', openapi)
+  .route('/api/docs', docs)
+  .route('/api/dev', dev);
+
+routes.onError(onError);
+routes.notFound(onNotFound);
+
+export const app = routes;
+export type AppType = typeof routes;

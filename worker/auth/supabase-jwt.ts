@@ -1,0 +1,73 @@
+// Verifies Supabase access tokens: HS256 with the project's legacy JWT secret, or ES256/RS256
+// against the project's JWKS. Issuer, audience, expiry and a UUID subject are always checked.
+import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import { AppError, unauthorized } from '../errors.ts';
+import type { UserClaims } from '../db/as-user.ts';
+
+export const AUDIENCE = 'authenticated';
+/** Signs and verifies dev-mode tokens when no SUPABASE_JWT_SECRET is set. Never used outside AUTH_MODE=dev. */
+const DEV_JWT_SECRET = 'parley-local-development-secret-not-for-production';
+const DEV_ISSUER = 'http://127.0.0.1:8787/auth/v1';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type AuthConfig = { issuer: string; hsSecret?: Uint8Array; jwksUrl?: URL };
+export type VerifiedUser = { userId: string; email?: string; claims: UserClaims };
+
+export function authConfig(env: Pick<Env, 'AUTH_MODE' | 'SUPABASE_URL' | 'SUPABASE_JWT_SECRET'>): AuthConfig {
+  const supabaseUrl = env.SUPABASE_URL?.replace(/\/+$/, '');
+  const secret = env.SUPABASE_JWT_SECRET || (env.AUTH_MODE === 'dev' ? DEV_JWT_SECRET : undefined);
+  if (!supabaseUrl && env.AUTH_MODE !== 'dev') {
+    throw new AppError(503, 'auth_not_configured', 'Sign-in is not configured: set SUPABASE_URL (and SUPABASE_JWT_SECRET for HS256 projects)');
+  }
+  return {
+    issuer: supabaseUrl ? `${supabaseUrl}/auth/v1` : DEV_ISSUER,
+    hsSecret: secret ? new TextEncoder().encode(secret) : undefined,
+    jwksUrl: supabaseUrl ? new URL(`${supabaseUrl}/auth/v1/.well-known/jwks.json`) : undefined,
+  };
+}
+
+// One key set per URL for the isolate's life; jose caches keys and refetches on an unknown `kid`.
+const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+function keySet(url: URL) {
+  let set = keySets.get(url.href);
+  if (!set) keySets.set(url.href, (set = createRemoteJWKSet(url, { timeoutDuration: 5000 })));
+  return set;
+}
+
+export async function verifyAccessToken(token: string, config: AuthConfig): Promise<VerifiedUser> {
+  let alg: string | undefined;
+  try {
+    alg = decodeProtectedHeader(token).alg;
+  } catch (cause) {
+    throw unauthorized('The access token is malformed', cause);
+  }
+  const options = { issuer: config.issuer, audience: AUDIENCE, requiredClaims: ['sub', 'exp'] };
+  let payload: JWTPayload;
+  try {
+    if (alg === 'HS256') {
+      if (!config.hsSecret) throw unauthorized('HS256 access tokens are not accepted here: tokens must be signed with a key from the project JWKS');
+      ({ payload } = await jwtVerify(token, config.hsSecret, { ...options, algorithms: ['HS256'] }));
+    } else {
+      if (!config.jwksUrl) throw unauthorized(`Access tokens signed with ${alg ?? 'no algorithm'} are not accepted here`);
+      ({ payload } = await jwtVerify(token, keySet(config.jwksUrl), { ...options, algorithms: ['ES256', 'RS256'] }));
+    }
+  } catch (cause) {
+    throw toAuthError(cause);
+  }
+  if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) throw unauthorized('The access token subject is not a user id');
+  const email = typeof payload.email === 'string' ? payload.email : undefined;
+  return { userId: payload.sub, email, claims: { ...payload, sub: payload.sub } };
+}
+
+function toAuthError(cause: unknown): AppError {
+  if (cause instanceof AppError) return cause;
+  if (cause instanceof errors.JWTExpired) return unauthorized('The access token has expired: sign in again', cause);
+  if (cause instanceof errors.JWTClaimValidationFailed) return unauthorized(`The access token's "${cause.claim}" claim is not accepted`, cause);
+  if (cause instanceof errors.JWSSignatureVerificationFailed) return unauthorized('The access token signature is invalid', cause);
+  if (cause instanceof errors.JOSEAlgNotAllowed) return unauthorized('The access token algorithm is not accepted', cause);
+  if (cause instanceof errors.JWKSNoMatchingKey) return unauthorized('The access token was signed by an unknown key', cause);
+  if (cause instanceof errors.JWKSTimeout || !(cause instanceof errors.JOSEError)) {
+    return new AppError(503, 'auth_unavailable', 'Could not reach the sign-in key set; try again shortly', { cause });
+  }
+  return unauthorized('The access token is invalid', cause);
+}

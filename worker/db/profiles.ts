@@ -1,0 +1,22 @@
+import { eq } from 'drizzle-orm';
+import { profiles } from '../../drizzle/schema.ts';
+import type { Db } from './client.ts';
+import { asUser, type UserClaims } from './as-user.ts';
+
+// Profiles this isolate has already seen exist, so a signed-in request costs no extra write.
+const knownProfiles = new Set<string>();
+const KNOWN_PROFILES_MAX = 10_000;
+
+/** Creates the profile (free tier) on a user's first request; later calls are free. */
+export async function ensureProfile(db: Db, userId: string, email: string | undefined): Promise<void> {
+  if (knownProfiles.has(userId)) return;
+  await db.insert(profiles).values({ id: userId, email }).onConflictDoNothing({ target: profiles.id });
+  if (knownProfiles.size >= KNOWN_PROFILES_MAX) knownProfiles.clear();
+  knownProfiles.add(userId);
+}
+
+/** The caller's own profile, read under RLS. */
+export async function getOwnProfile(db: Db, claims: UserClaims) {
+  const [rows] = await asUser(db, claims, [db.select().from(profiles).where(eq(profiles.id, claims.sub)).limit(1)]);
+  return rows[0];
+}

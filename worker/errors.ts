@@ -1,0 +1,27 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/** A failure the caller can act on: a stable code, an HTTP status, and words that say what to do. */
+export class AppError extends Error {
+  readonly code: string;
+  readonly status: ContentfulStatusCode;
+  readonly headers: Record<string, string>;
+
+  constructor(status: ContentfulStatusCode, code: string, message: string, options: { cause?: unknown; headers?: Record<string, string> } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'AppError';
+    this.status = status;
+    this.code = code;
+    this.headers = options.headers ?? {};
+  }
+}
+
+export const badRequest = (message: string, code = 'invalid_request') => new AppError(400, code, message);
+export const unauthorized = (message: string, cause?: unknown) => new AppError(401, 'unauthorized', message, { cause });
+export const forbidden = (message: string) => new AppError(403, 'forbidden', message);
+export const notFound = (message: string) => new AppError(404, 'not_found', message);
+export const conflict = (message: string, code = 'conflict') => new AppError(409, code, message);
+
+/** The error envelope every route returns: `{"error": {"code", "message"}}`. */
+export function errorBody(code: string, message: string) {
+  return { error: { code, message } };
+}

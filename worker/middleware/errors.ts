@@ -1,0 +1,35 @@
+import type { ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { AppEnv } from '../env.ts';
+import { AppError, errorBody } from '../errors.ts';
+
+/** The one place errors become responses: domain errors keep their status and code; the rest are a logged 500. */
+export const onError: ErrorHandler<AppEnv> = (error, c) => {
+  if (error instanceof AppError) {
+    return c.json(errorBody(error.code, error.message), error.status, error.headers);
+  }
+  if (error instanceof HTTPException && error.status < 500) {
+    return c.json(errorBody(httpCode(error.status), error.message || 'Bad request'), error.status);
+  }
+  console.error(JSON.stringify({
+    level: 'error',
+    msg: 'unhandled error',
+    requestId: c.var.requestId,
+    method: c.req.method,
+    path: c.req.path,
+    error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    stack: error instanceof Error ? error.stack : undefined,
+  }));
+  return c.json(errorBody('internal_error', `Something went wrong on our side (request ${c.var.requestId})`), 500);
+};
+
+export const onNotFound: NotFoundHandler<AppEnv> = (c) =>
+  c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404);
+
+function httpCode(status: number) {
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 413) return 'payload_too_large';
+  return 'invalid_request';
+}

@@ -1,0 +1,122 @@
+// Gemini (Google AI API, not Vertex) through @google/genai's generateContentStream.
+import { ApiError, GoogleGenAI, type Content, type GenerateContentResponseUsageMetadata } from '@google/genai';
+import { codeForStatus, guardStream, providerError, type ProviderError } from './errors.ts';
+import type { ChatRequest, ProviderAdapter, ProviderConfig, ProviderErrorCode, ProviderEvent, StopReason } from './types.ts';
+
+const STOP_REASONS: Record<string, StopReason> = {
+  STOP: 'end_turn',
+  MAX_TOKENS: 'max_tokens',
+  SAFETY: 'content_filter',
+  RECITATION: 'content_filter',
+  BLOCKLIST: 'content_filter',
+  PROHIBITED_CONTENT: 'content_filter',
+  SPII: 'content_filter',
+  IMAGE_SAFETY: 'content_filter',
+};
+
+// google.rpc status names, for in-stream errors and where they say more than the HTTP status.
+const RPC_STATUSES: Record<string, ProviderErrorCode> = {
+  RESOURCE_EXHAUSTED: 'rate_limited',
+  UNAVAILABLE: 'overloaded',
+  UNAUTHENTICATED: 'auth',
+  PERMISSION_DENIED: 'auth',
+};
+
+type GoogleErrorBody = {
+  error?: { code?: number; message?: string; status?: string; details?: { '@type'?: string; retryDelay?: string }[] };
+};
+
+/**
+ * A client for this call only. The SDK defaults to API version v1; the streaming endpoint the docs
+ * and compatible servers use is v1beta. It does not retry unless `retryOptions` is set, which
+ * is what Parley wants (it retries itself, only before the first token).
+ */
+function client(config: ProviderConfig): GoogleGenAI {
+  return new GoogleGenAI({
+    apiKey: config.apiKey,
+    vertexai: false,
+    httpOptions: { ...(config.baseURL ? { baseUrl: config.baseURL } : {}), apiVersion: 'v1beta' },
+  });
+}
+
+/** ApiError carries the response body only as JSON text inside its message (after a prefix mid-stream). */
+function parseBody(message: string): GoogleErrorBody {
+  const start = message.indexOf('{');
+  if (start === -1) return {};
+  try {
+    return JSON.parse(message.slice(start)) as GoogleErrorBody;
+  } catch {
+    return {};
+  }
+}
+
+/** Google sends no Retry-After header; the delay travels in the body as google.rpc.RetryInfo. */
+function retryDelayMs(body: GoogleErrorBody): number | undefined {
+  const delay = body.error?.details?.find((d) => d['@type']?.endsWith('google.rpc.RetryInfo'))?.retryDelay;
+  const seconds = delay ? Number.parseFloat(delay) : Number.NaN;
+  return Number.isFinite(seconds) ? Math.round(seconds * 1000) : undefined;
+}
+
+function classify(error: unknown): ProviderError | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  const body = parseBody(error.message);
+  const rpcStatus = body.error?.status ?? '';
+  const detail = body.error?.message ?? error.message;
+  let code = RPC_STATUSES[rpcStatus] ?? codeForStatus(error.status);
+  // "The input token count (…) exceeds the maximum number of tokens allowed (…)."
+  if (rpcStatus === 'INVALID_ARGUMENT' && /token count|number of tokens|too many tokens|context (window|length)/i.test(detail)) {
+    code = 'context_length';
+  }
+  return providerError(code, `Gemini ${error.status} ${rpcStatus || 'error'}: ${detail}`, { status: error.status, retryAfterMs: retryDelayMs(body) });
+}
+
+function contents(request: ChatRequest): Content[] {
+  return request.messages.map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: [{ text: m.content }] }));
+}
+
+function usageEvent(usage: GenerateContentResponseUsageMetadata): ProviderEvent {
+  return {
+    type: 'usage',
+    inputTokens: usage.promptTokenCount ?? 0,
+    // Thinking tokens are billed as output but counted apart from the candidates.
+    outputTokens: (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0),
+    cachedTokens: usage.cachedContentTokenCount ?? 0,
+  };
+}
+
+async function* events(request: ChatRequest, config: ProviderConfig): AsyncGenerator<ProviderEvent> {
+  const stream = await client(config).models.generateContentStream({
+    model: request.model,
+    contents: contents(request),
+    config: {
+      maxOutputTokens: request.maxOutputTokens,
+      abortSignal: request.signal,
+      ...(request.system ? { systemInstruction: request.system } : {}),
+    },
+  });
+  // Every chunk carries interim counts; only the last chunk's are the reply's. Never sum them.
+  let usage: GenerateContentResponseUsageMetadata | undefined;
+  let stopReason: StopReason | undefined;
+  for await (const chunk of stream) {
+    const candidate = chunk.candidates?.[0];
+    for (const part of candidate?.content?.parts ?? []) {
+      if (part.text && !part.thought) yield { type: 'text', text: part.text };
+    }
+    if (chunk.usageMetadata) {
+      // The first counts give the caller the prompt size early, should the reply be cut short.
+      if (!usage) yield usageEvent(chunk.usageMetadata);
+      usage = chunk.usageMetadata;
+    }
+    if (candidate?.finishReason) stopReason = STOP_REASONS[candidate.finishReason] ?? 'other';
+    // A blocked prompt gets no candidates at all, only this verdict.
+    if (chunk.promptFeedback?.blockReason) stopReason = 'content_filter';
+  }
+  if (!stopReason) return;
+  if (usage) yield usageEvent(usage);
+  yield { type: 'done', stopReason };
+}
+
+export const googleAdapter: ProviderAdapter = {
+  id: 'google',
+  stream: (request, config) => guardStream('Gemini', request, config.apiKey, () => events(request, config), classify),
+};

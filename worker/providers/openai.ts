@@ -1,0 +1,108 @@
+// OpenAI Chat Completions through the `openai` SDK. One factory serves OpenAI itself and any
+// OpenAI-compatible server (openai-compat.ts); the few differences are the flavour table below.
+import OpenAI from 'openai';
+import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
+import { codeForStatus, guardStream, providerError, retryAfterMs, type ProviderError } from './errors.ts';
+import type { ChatRequest, ProviderAdapter, ProviderConfig, ProviderErrorCode, ProviderEvent, StopReason } from './types.ts';
+
+type OpenAIFlavour = 'openai' | 'openai-compat';
+
+const FLAVOURS: Record<OpenAIFlavour, { label: string; defaultBaseURL?: string; limitParam: 'max_completion_tokens' | 'max_tokens' }> = {
+  // OpenAI's reasoning models reject `max_tokens`; its replacement works for every current model.
+  openai: { label: 'OpenAI', defaultBaseURL: 'https://api.openai.com/v1', limitParam: 'max_completion_tokens' },
+  // Compatible servers (vLLM, Ollama, llama.cpp, hosted proxies) all know the original name.
+  'openai-compat': { label: 'OpenAI-compatible server', limitParam: 'max_tokens' },
+};
+
+const STOP_REASONS: Record<ChatCompletionChunk.Choice['finish_reason'] & string, StopReason> = {
+  stop: 'end_turn',
+  length: 'max_tokens',
+  content_filter: 'content_filter',
+  tool_calls: 'tool_use',
+  function_call: 'tool_use',
+};
+
+// Errors sent inside a 200 stream carry no status, only the body's type or code.
+const ERROR_KINDS: Record<string, ProviderErrorCode> = {
+  server_error: 'upstream',
+  rate_limit_exceeded: 'rate_limited',
+  requests: 'rate_limited',
+  tokens: 'rate_limited',
+  invalid_request_error: 'bad_request',
+  invalid_api_key: 'auth',
+};
+
+/**
+ * A client for this call only. Explicit nulls keep the SDK from reading OPENAI_* (organization,
+ * project, base URL) from process.env, which workerd fills from the Worker's bindings and which
+ * must never reach a third-party server. A keyless local server gets no Authorization header.
+ */
+function client(flavour: OpenAIFlavour, config: ProviderConfig): OpenAI {
+  const baseURL = config.baseURL || FLAVOURS[flavour].defaultBaseURL;
+  if (!baseURL) throw new Error(`${FLAVOURS[flavour].label}: no base URL configured`);
+  return new OpenAI({
+    apiKey: config.apiKey || 'unused',
+    baseURL,
+    organization: null,
+    project: null,
+    webhookSecret: null,
+    maxRetries: 0,
+    ...(config.apiKey ? {} : { defaultHeaders: { authorization: null } }),
+  });
+}
+
+function classifier(label: string) {
+  return (error: unknown): ProviderError | undefined => {
+    if (!(error instanceof OpenAI.APIError) || error instanceof OpenAI.APIConnectionError) return undefined;
+    const status = error.status;
+    const kind = error.code ?? error.type;
+    let code = status ? codeForStatus(status) : ((kind ? ERROR_KINDS[kind] : undefined) ?? 'upstream');
+    if (error.code === 'context_length_exceeded' || /maximum context length/i.test(error.message)) code = 'context_length';
+    const where = status ? '' : ' mid-stream';
+    return providerError(code, `${label}${where}: ${error.message}`, { status, retryAfterMs: retryAfterMs(error.headers) });
+  };
+}
+
+function params(flavour: OpenAIFlavour, request: ChatRequest): ChatCompletionCreateParamsStreaming {
+  const system = request.system ? [{ role: 'system' as const, content: request.system }] : [];
+  return {
+    model: request.model,
+    messages: [...system, ...request.messages.map((m) => ({ role: m.role, content: m.content }))],
+    [FLAVOURS[flavour].limitParam]: request.maxOutputTokens,
+    stream: true,
+    // Without it a stream reports no usage at all; with it, usage arrives in one last chunk.
+    stream_options: { include_usage: true },
+  };
+}
+
+async function* events(flavour: OpenAIFlavour, request: ChatRequest, config: ProviderConfig): AsyncGenerator<ProviderEvent> {
+  const stream = await client(flavour, config).chat.completions.create(params(flavour, request), { signal: request.signal });
+  let stopReason: StopReason | undefined;
+  for await (const chunk of stream) {
+    const choice = chunk.choices[0];
+    if (choice?.delta?.content) yield { type: 'text', text: choice.delta.content };
+    if (choice?.finish_reason) stopReason = STOP_REASONS[choice.finish_reason] ?? 'other';
+    if (chunk.usage) {
+      yield {
+        type: 'usage',
+        inputTokens: chunk.usage.prompt_tokens,
+        outputTokens: chunk.usage.completion_tokens,
+        cachedTokens: chunk.usage.prompt_tokens_details?.cached_tokens ?? 0,
+      };
+    }
+  }
+  // The finish reason comes before the usage chunk, so `done` waits for the stream's end.
+  if (stopReason) yield { type: 'done', stopReason };
+}
+
+/** An adapter speaking Chat Completions, for OpenAI or for any server that imitates it. */
+export function createOpenAIAdapter(id: OpenAIFlavour): ProviderAdapter {
+  const { label } = FLAVOURS[id];
+  const classify = classifier(label);
+  return {
+    id,
+    stream: (request, config) => guardStream(label, request, config.apiKey, () => events(id, request, config), classify),
+  };
+}
+
+export const openaiAdapter = createOpenAIAdapter('openai');

@@ -1,0 +1,13 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../env.ts';
+import { authConfig, mintDevSession } from '../auth/index.ts';
+import { validate } from '../validation.ts';
+
+const devSessionBody = z.strictObject({ email: z.email().max(320) });
+
+/** Local sign-in for AUTH_MODE=dev. app.ts mounts this only in that mode; elsewhere the route does not exist. */
+export const dev = new Hono<AppEnv>().post('/session', validate('json', devSessionBody), async (c) => {
+  const { email } = c.req.valid('json');
+  return c.json(await mintDevSession(email.toLowerCase(), authConfig(c.env)));
+});

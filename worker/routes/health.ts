@@ -1,0 +1,27 @@
+import { Hono } from 'hono';
+import { sql } from 'drizzle-orm';
+import type { AppEnv } from '../env.ts';
+import { VERSION } from '../version.ts';
+
+const DB_TIMEOUT_MS = 3000;
+
+/** Liveness with a real database round trip: 200 when Postgres answers, 503 when it does not. */
+export const health = new Hono<AppEnv>().get('/', async (c) => {
+  const db = await pingDatabase(c.var.db).then(() => 'up' as const, (error: unknown) => {
+    console.error(JSON.stringify({ level: 'error', msg: 'health: database unreachable', requestId: c.var.requestId, error: String(error) }));
+    return 'down' as const;
+  });
+  return c.json({ ok: db === 'up', db, version: VERSION }, db === 'up' ? 200 : 503);
+});
+
+async function pingDatabase(db: AppEnv['Variables']['db']) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${DB_TIMEOUT_MS} ms`)), DB_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([db.execute(sql`select 1`), timeout]);
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
+}

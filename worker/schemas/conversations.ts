@@ -1,0 +1,77 @@
+// Request and response schemas of the conversation API: the routes validate with these and the
+// OpenAPI document is generated from them.
+import { z } from 'zod';
+
+export const MAX_CONTENT_CHARS = 100_000;
+
+export const conversationIdParam = z.object({ id: z.uuid() });
+
+export const listConversationsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional().describe('nextCursor from the previous page'),
+});
+
+const modelId = z.string().min(3).max(200).describe('A model id from GET /api/models, e.g. anthropic/claude-sonnet-5-5');
+const systemPrompt = z.string().max(20_000);
+
+export const createConversationBody = z.strictObject({
+  title: z.string().trim().min(1).max(200).optional(),
+  model: modelId.optional(),
+  systemPrompt: systemPrompt.optional(),
+});
+
+export const updateConversationBody = z.strictObject({
+  title: z.string().trim().min(1).max(200).optional(),
+  model: modelId.optional(),
+  systemPrompt: systemPrompt.nullable().optional(),
+}).refine((body) => Object.keys(body).length > 0, 'nothing to change: send title, model or systemPrompt');
+
+export const sendMessageBody = z.strictObject({
+  // Length is checked by the route so an oversized message gets 413, not 400.
+  content: z.string().refine((s) => s.trim().length > 0, 'must not be empty'),
+  model: modelId.optional(),
+});
+
+export const conversationSchema = z.object({
+  id: z.uuid(),
+  title: z.string().nullable(),
+  model: z.string().nullable(),
+  systemPrompt: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+
+export const messageSchema = z.object({
+  id: z.uuid(),
+  role: z.enum(['user', 'assistant']),
+  content: z.string(),
+  model: z.string().nullable(),
+  provider: z.string().nullable(),
+  status: z.enum(['streaming', 'complete', 'stopped', 'error']),
+  stopReason: z.string().nullable(),
+  errorCode: z.string().nullable(),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  cachedTokens: z.number().int(),
+  costUsd: z.string().describe('USD, decimal string'),
+  timeToFirstTokenMs: z.number().int().nullable(),
+  durationMs: z.number().int().nullable(),
+  createdAt: z.iso.datetime(),
+  completedAt: z.iso.datetime().nullable(),
+});
+
+export const conversationListSchema = z.object({ items: z.array(conversationSchema), nextCursor: z.string().nullable() });
+export const conversationWithMessagesSchema = conversationSchema.extend({ messages: z.array(messageSchema) });
+
+export const modelSchema = z.object({
+  id: z.string(),
+  provider: z.string(),
+  label: z.string(),
+  contextWindow: z.number().int(),
+  maxOutputTokens: z.number().int(),
+  price: z.object({ inputPerMillionTokens: z.number(), outputPerMillionTokens: z.number() }),
+  default: z.boolean(),
+});
+export const modelListSchema = z.object({ models: z.array(modelSchema) });
+
+export const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
