@@ -6,6 +6,8 @@ import { cloudflareTest } from '@cloudflare/vitest-plugin';
 export default defineConfig({
   test: {
     globalSetup: ['./test/global-setup.ts'],
+    // Request logs are noise when a test passes; a failing test still shows its output.
+    silent: 'passed-only',
     projects: [
       {
         extends: true,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { usageEvents, SUBJECT_TYPES } from '../../drizzle/schema.ts';
 import type { Db } from '../db/client.ts';
 

@@ -1,4 +1,5 @@
-import { z, type ZodObject, type ZodType } from 'zod';
+import * as z from 'zod';
+import type { ZodObject, ZodType } from 'zod';
 import { errorSchema } from '../schemas/conversations.ts';
 import { VERSION } from '../version.ts';
 import { operations, type Operation } from './operations.ts';

@@ -1,6 +1,6 @@
 // Request and response schemas of the conversation API: the routes validate with these and the
 // OpenAPI document is generated from them.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const MAX_CONTENT_CHARS = 100_000;
 

@@ -1,0 +1,27 @@
+// The baseline: the same request Parley's Anthropic adapter makes, sent straight to the fake
+// upstream, read with the same client and parser.
+import type { SseEvent } from './sse.ts';
+import { timedStream, type StreamProtocol, type StreamResult } from './timed-stream.ts';
+
+/** What Parley sends for its default model: `anthropic/claude-sonnet-5-5` with MAX_REPLY_TOKENS (durable-objects/conversation-room.ts). */
+export const DIRECT_MODEL = 'claude-sonnet-5-5';
+export const PARLEY_MAX_REPLY_TOKENS = 8192;
+
+const anthropicProtocol: StreamProtocol = {
+  text: (event) => {
+    if (event.event !== 'content_block_delta') return undefined;
+    const delta = (JSON.parse(event.data) as { delta?: { type?: string; text?: string } }).delta;
+    return delta?.type === 'text_delta' ? delta.text : undefined;
+  },
+  done: (event) => (event.event === 'message_delta' ? (JSON.parse(event.data) as { delta: { stop_reason: string } }).delta.stop_reason : undefined),
+  error: (event: SseEvent) => (event.event === 'error' ? event.data : undefined),
+};
+
+/** POST {fake}/anthropic/v1/messages with `stream: true`, read to the end. */
+export function sendDirect(fakeUrl: string, content: string): Promise<StreamResult> {
+  return timedStream(`${fakeUrl}/anthropic/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': 'bench', 'anthropic-version': '2023-06-01' },
+    body: JSON.stringify({ model: DIRECT_MODEL, max_tokens: PARLEY_MAX_REPLY_TOKENS, messages: [{ role: 'user', content }], stream: true }),
+  }, anthropicProtocol);
+}

@@ -1,0 +1,51 @@
+// Parley's public API as the bench uses it: dev sign-in, conversations, and the timed send.
+import type { SseEvent } from './sse.ts';
+import { timedStream, type StreamProtocol, type StreamResult } from './timed-stream.ts';
+
+/** Parley's chat events (worker/chat/events.ts). */
+const parleyProtocol: StreamProtocol = {
+  text: (event) => (event.event === 'delta' ? (JSON.parse(event.data) as { text: string }).text : undefined),
+  done: (event) => (event.event === 'done' ? (JSON.parse(event.data) as { stopReason: string }).stopReason : undefined),
+  error: (event: SseEvent) => (event.event === 'error' ? event.data : undefined),
+};
+
+export type Parley = { url: string; token: string };
+
+/** Signs in through AUTH_MODE=dev's POST /api/dev/session. */
+export async function signIn(url: string, email: string): Promise<Parley> {
+  const res = await fetch(`${url}/api/dev/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
+  if (!res.ok) throw new Error(`dev sign-in failed: HTTP ${res.status} ${await res.text()}`);
+  const { accessToken } = (await res.json()) as { accessToken: string };
+  return { url, token: accessToken };
+}
+
+export async function createConversation(parley: Parley): Promise<string> {
+  const res = await fetch(`${parley.url}/api/conversations`, { method: 'POST', headers: headers(parley), body: '{}' });
+  if (res.status !== 201) throw new Error(`creating a conversation failed: HTTP ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
+}
+
+/** Conversations made `limit` at a time, so setting up does not flood the stack. */
+export async function createConversations(parley: Parley, count: number, limit = 8): Promise<string[]> {
+  const ids: string[] = [];
+  const worker = async () => {
+    while (ids.length < count) {
+      ids.push(''); // claim a slot before awaiting
+      const slot = ids.length - 1;
+      ids[slot] = await createConversation(parley);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+  return ids;
+}
+
+/** POST /api/conversations/:id/messages, read to the end. */
+export function sendMessage(parley: Parley, conversationId: string, content: string): Promise<StreamResult> {
+  return timedStream(`${parley.url}/api/conversations/${conversationId}/messages`, {
+    method: 'POST', headers: headers(parley), body: JSON.stringify({ content }),
+  }, parleyProtocol);
+}
+
+function headers(parley: Parley) {
+  return { 'content-type': 'application/json', authorization: `Bearer ${parley.token}` };
+}

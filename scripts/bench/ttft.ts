@@ -1,0 +1,50 @@
+// (a) Time to first token: Parley's whole send path against the fake upstream alone, same
+// content and directives, same client. Every Parley send goes to a fresh conversation (created
+// before the clock starts), so history never grows and no send waits for another's reply.
+import type { BenchContext } from './context.ts';
+import { assertAllOk } from './context.ts';
+import { sendDirect } from './direct.ts';
+import { createConversations, sendMessage } from './parley.ts';
+import { percentile } from './stats.ts';
+import type { StreamResult } from './timed-stream.ts';
+
+/** A short reply, sent at once: what is left of the time is the relay's. */
+const DIRECTIVE = '[[fake tokens=5 tps=0 ttft=0]]';
+
+export type TtftSummary = { samples: number; parleyP50: number; parleyP99: number; directP50: number; directP99: number; overheadP50: number; overheadP99: number };
+
+/** `count` sends one after another, alternating which side goes first. */
+export async function sequentialTtft(ctx: BenchContext, count: number): Promise<TtftSummary> {
+  const ids = await createConversations(ctx.parley, count);
+  const parley: StreamResult[] = [];
+  const direct: StreamResult[] = [];
+  for (const [i, id] of ids.entries()) {
+    const content = `Sequential benchmark message ${i} ${DIRECTIVE}`;
+    if (i % 2 === 0) {
+      parley.push(await sendMessage(ctx.parley, id, content));
+      direct.push(await sendDirect(ctx.fakeUrl, content));
+    } else {
+      direct.push(await sendDirect(ctx.fakeUrl, content));
+      parley.push(await sendMessage(ctx.parley, id, content));
+    }
+  }
+  return summarise('sequential', parley, direct);
+}
+
+/** `count` sends at once (each in its own conversation), then `count` direct requests at once. */
+export async function concurrentTtft(ctx: BenchContext, count: number): Promise<TtftSummary> {
+  const ids = await createConversations(ctx.parley, count);
+  const content = (i: number) => `Concurrent benchmark message ${i} ${DIRECTIVE}`;
+  const parley = await Promise.all(ids.map((id, i) => sendMessage(ctx.parley, id, content(i))));
+  const direct = await Promise.all(ids.map((_, i) => sendDirect(ctx.fakeUrl, content(i))));
+  return summarise('concurrent', parley, direct);
+}
+
+function summarise(label: string, parley: StreamResult[], direct: StreamResult[]): TtftSummary {
+  assertAllOk(`${label} TTFT through Parley`, parley);
+  assertAllOk(`${label} TTFT direct`, direct);
+  const p = parley.map((r) => r.ttftMs!);
+  const d = direct.map((r) => r.ttftMs!);
+  const summary = { samples: p.length, parleyP50: percentile(p, 50), parleyP99: percentile(p, 99), directP50: percentile(d, 50), directP99: percentile(d, 99) };
+  return { ...summary, overheadP50: summary.parleyP50 - summary.directP50, overheadP99: summary.parleyP99 - summary.directP99 };
+}

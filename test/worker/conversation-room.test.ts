@@ -1,0 +1,31 @@
+// ConversationRoom internals that no HTTP client can reach: recovery after the object restarts.
+import { env } from 'cloudflare:workers';
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { conversations, messages, profiles } from '../../drizzle/schema.ts';
+import { createDb } from '../../worker/db/client.ts';
+import { conversationRoom } from '../../worker/chat/rooms.ts';
+
+describe('ConversationRoom', () => {
+  it('marks a reply interrupted, with the text saved so far, when the object restarted mid-reply', async () => {
+    const db = createDb(env);
+    const userId = crypto.randomUUID();
+    await db.insert(profiles).values({ id: userId });
+    const [conversation] = await db.insert(conversations).values({ userId }).returning();
+    const [reply] = await db.insert(messages).values({ conversationId: conversation!.id, userId, role: 'assistant', content: '', status: 'streaming' }).returning();
+
+    // What a previous instance left behind: the in-flight row with its last checkpoint, and its heartbeat alarm.
+    const room = conversationRoom(env, conversation!.id);
+    await runInDurableObject(room, async (_instance, state) => {
+      state.storage.sql.exec('insert into inflight (message_id, started_at, text) values (?, ?, ?)', reply!.id, Date.now() - 60_000, 'half a thou');
+      await state.storage.setAlarm(Date.now() + 60_000);
+    });
+    expect(await runDurableObjectAlarm(room)).toBe(true);
+
+    const [saved] = await db.select().from(messages).where(eq(messages.id, reply!.id));
+    expect(saved).toMatchObject({ status: 'error', errorCode: 'interrupted', content: 'half a thou' });
+    const left = await runInDurableObject(room, (_instance, state) => state.storage.sql.exec('select count(*) as n from inflight').one());
+    expect(left.n).toBe(0);
+  });
+});

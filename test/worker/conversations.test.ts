@@ -1,0 +1,161 @@
+// The conversation API's contract: validation, ownership, paging, deletion, models and OpenAPI.
+import { env } from 'cloudflare:workers';
+import { createExecutionContext } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { app } from '../../worker/app.ts';
+import { BASE, call, signIn, type ErrorEnvelope } from './helpers.ts';
+import { collectEvents } from './sse.ts';
+
+async function create(token: string, body: Record<string, unknown> = {}) {
+  const res = await call('/api/conversations', { method: 'POST', token, body: JSON.stringify(body) });
+  return { res, body: await res.json<any>() };
+}
+
+async function errorOf(res: Response) {
+  return { status: res.status, ...(await res.json<ErrorEnvelope>()).error };
+}
+
+describe('validation', () => {
+  it('refuses an unknown model with 400 unknown_model, on create, update and send', async () => {
+    const { token } = await signIn();
+    const created = await create(token, { model: 'acme/nope' });
+    expect({ status: created.res.status, ...created.body.error }).toMatchObject({ status: 400, code: 'unknown_model' });
+    const { body: conversation } = await create(token);
+    const patch = await call(`/api/conversations/${conversation.id}`, { method: 'PATCH', token, body: JSON.stringify({ model: 'acme/nope' }) });
+    expect(await errorOf(patch)).toMatchObject({ status: 400, code: 'unknown_model' });
+    const send = await call(`/api/conversations/${conversation.id}/messages`, { method: 'POST', token, body: JSON.stringify({ content: 'hi', model: 'acme/nope' }) });
+    expect(await errorOf(send)).toMatchObject({ status: 400, code: 'unknown_model', message: expect.stringMatching(/acme\/nope/) });
+  });
+
+  it('refuses empty content with 400 and content over 100,000 characters with 413', async () => {
+    const { token } = await signIn();
+    const { body: conversation } = await create(token);
+    const path = `/api/conversations/${conversation.id}/messages`;
+    expect(await errorOf(await call(path, { method: 'POST', token, body: JSON.stringify({ content: '   ' }) })))
+      .toMatchObject({ status: 400, code: 'invalid_request', message: expect.stringMatching(/content/) });
+    expect(await errorOf(await call(path, { method: 'POST', token, body: JSON.stringify({}) })))
+      .toMatchObject({ status: 400, code: 'invalid_request' });
+    expect(await errorOf(await call(path, { method: 'POST', token, body: JSON.stringify({ content: 'x'.repeat(100_001) }) })))
+      .toMatchObject({ status: 413, code: 'content_too_large' });
+    // Nothing was saved by the refused sends.
+    const found = await call(`/api/conversations/${conversation.id}`, { token });
+    expect((await found.json<any>()).messages).toEqual([]);
+  });
+
+  it('accepts content of exactly 100,000 characters', async () => {
+    const { token } = await signIn();
+    const { body: conversation } = await create(token);
+    const res = await call(`/api/conversations/${conversation.id}/messages`, { method: 'POST', token, body: JSON.stringify({ content: `[[fake tokens=2]] ${'x'.repeat(99_982)}` }) });
+    expect(res.status).toBe(200);
+    expect((await collectEvents(res.body!)).at(-1)?.event).toBe('done');
+  });
+
+  it('refuses a malformed id, unknown fields and an empty update with 400', async () => {
+    const { token } = await signIn();
+    expect((await call('/api/conversations/not-a-uuid', { token })).status).toBe(400);
+    expect((await create(token, { title: 'x', admin: true })).res.status).toBe(400);
+    const { body: conversation } = await create(token);
+    expect(await errorOf(await call(`/api/conversations/${conversation.id}`, { method: 'PATCH', token, body: '{}' })))
+      .toMatchObject({ status: 400, message: expect.stringMatching(/nothing to change/) });
+  });
+
+  it('needs a signed-in user', async () => {
+    expect((await call('/api/conversations')).status).toBe(401);
+  });
+});
+
+describe("someone else's conversation", () => {
+  it('is a 404 for every route, and nothing changes', async () => {
+    const owner = await signIn();
+    const intruder = await signIn();
+    const { body: conversation } = await create(owner.token, { title: 'private' });
+    const path = `/api/conversations/${conversation.id}`;
+    const attempts = [
+      call(path, { token: intruder.token }),
+      call(path, { method: 'PATCH', token: intruder.token, body: JSON.stringify({ title: 'mine now' }) }),
+      call(path, { method: 'DELETE', token: intruder.token }),
+      call(`${path}/messages`, { method: 'POST', token: intruder.token, body: JSON.stringify({ content: 'hi' }) }),
+      call(`${path}/stream`, { token: intruder.token }),
+      call(`${path}/stop`, { method: 'POST', token: intruder.token }),
+    ];
+    for (const res of await Promise.all(attempts)) expect(await errorOf(res)).toMatchObject({ status: 404, code: 'not_found' });
+    const mine = await (await call(path, { token: owner.token })).json<any>();
+    expect(mine).toMatchObject({ title: 'private', messages: [] });
+  });
+});
+
+describe('conversations', () => {
+  it('lists newest first, a page at a time', async () => {
+    const { token } = await signIn();
+    const ids: string[] = [];
+    for (const title of ['first', 'second', 'third']) ids.push((await create(token, { title })).body.id);
+    const page1 = await (await call('/api/conversations?limit=2', { token })).json<any>();
+    expect(page1.items.map((c: any) => c.title)).toEqual(['third', 'second']);
+    expect(page1.nextCursor).toEqual(expect.any(String));
+    const page2 = await (await call(`/api/conversations?limit=2&cursor=${page1.nextCursor}`, { token })).json<any>();
+    expect(page2.items.map((c: any) => c.title)).toEqual(['first']);
+    expect(page2.nextCursor).toBeNull();
+    expect((await call('/api/conversations?limit=0', { token })).status).toBe(400);
+    expect((await call('/api/conversations?cursor=garbage', { token })).status).toBe(400);
+  });
+
+  it('moves a conversation to the top when a message is sent in it', async () => {
+    const { token } = await signIn();
+    const older = (await create(token, { title: 'older' })).body.id;
+    await create(token, { title: 'newer' });
+    await collectEvents((await call(`/api/conversations/${older}/messages`, { method: 'POST', token, body: JSON.stringify({ content: '[[fake tokens=2]] bump' }) })).body!);
+    const list = await (await call('/api/conversations', { token })).json<any>();
+    expect(list.items[0].id).toBe(older);
+  });
+
+  it('renames, changes model and system prompt', async () => {
+    const { token } = await signIn();
+    const { body: conversation } = await create(token, { title: 'draft', systemPrompt: 'Be terse.' });
+    const res = await call(`/api/conversations/${conversation.id}`, { method: 'PATCH', token, body: JSON.stringify({ title: 'final', model: 'openai/gpt-4.1-mini', systemPrompt: null }) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ title: 'final', model: 'openai/gpt-4.1-mini', systemPrompt: null });
+  });
+
+  it('deletes a conversation with its messages', async () => {
+    const { token } = await signIn();
+    const { body: conversation } = await create(token);
+    await collectEvents((await call(`/api/conversations/${conversation.id}/messages`, { method: 'POST', token, body: JSON.stringify({ content: '[[fake tokens=2]] hi' }) })).body!);
+    expect((await call(`/api/conversations/${conversation.id}`, { method: 'DELETE', token })).status).toBe(204);
+    expect((await call(`/api/conversations/${conversation.id}`, { token })).status).toBe(404);
+  });
+});
+
+describe('GET /api/models', () => {
+  it('lists only models whose provider is configured, with price and context window', async () => {
+    const all = await (await call('/api/models')).json<any>();
+    expect(new Set(all.models.map((m: any) => m.provider))).toEqual(new Set(['anthropic', 'openai', 'google', 'openai-compat']));
+    expect(all.models.find((m: any) => m.id === 'openai/gpt-4.1-mini')).toMatchObject({ contextWindow: expect.any(Number), price: { inputPerMillionTokens: expect.any(Number) } });
+    expect(all.models.filter((m: any) => m.default)).toHaveLength(1);
+
+    const anthropicOnly = { ...env, OPENAI_API_KEY: '', GEMINI_API_KEY: '', OPENAI_COMPAT_BASE_URL: '' };
+    const res = await app.fetch(new Request(`${BASE}/api/models`), anthropicOnly, createExecutionContext());
+    const some = await res.json<any>();
+    expect(some.models.length).toBeGreaterThan(0);
+    expect(some.models.every((m: any) => m.provider === 'anthropic')).toBe(true);
+  });
+});
+
+describe('OpenAPI', () => {
+  it('is generated from the schemas the routes validate with', async () => {
+    const doc = await (await call('/api/openapi.json')).json<any>();
+    expect(doc.openapi).toBe('3.1.0');
+    const send = doc.paths['/api/conversations/{id}/messages'].post;
+    expect(send.requestBody.content['application/json'].schema).toMatchObject({ required: ['content'], additionalProperties: false });
+    const list = doc.paths['/api/conversations'].get;
+    expect(list.parameters.find((p: any) => p.name === 'limit').schema).toMatchObject({ minimum: 1, maximum: 100, default: 20 });
+    expect(send.responses['200'].content).toHaveProperty('text/event-stream');
+  });
+
+  it('is shown at /api/docs', async () => {
+    const res = await call('/api/docs');
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    const page = await res.text();
+    expect(page).toContain('/api/conversations/{id}/messages');
+    expect(page).toContain('/api/openapi.json');
+  });
+});
