@@ -5,8 +5,6 @@ export type BenchContext = {
   parley: Parley;
   /** The fake upstreams' base URL, `http://127.0.0.1:PORT`. */
   fakeUrl: string;
-  /** One progress line. */
-  progress(line: string): void;
 };
 
 /** Throws with the first failed result's error: a phase measures only replies that arrived. */

@@ -46,6 +46,15 @@ export function sendMessage(parley: Parley, conversationId: string, content: str
   }, parleyProtocol);
 }
 
+/** Milliseconds for the cheapest Worker response there is: an unknown /api path (404, no database, no Durable Object). */
+export async function timeWorkerFloor(parley: Parley): Promise<number> {
+  const started = performance.now();
+  const res = await fetch(`${parley.url}/api/__bench-floor`, { headers: headers(parley) });
+  await res.arrayBuffer();
+  if (res.status !== 404) throw new Error(`GET /api/__bench-floor answered ${res.status}, expected 404`);
+  return performance.now() - started;
+}
+
 function headers(parley: Parley) {
   return { 'content-type': 'application/json', authorization: `Bearer ${parley.token}` };
 }

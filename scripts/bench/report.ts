@@ -4,7 +4,7 @@ import type { BundleSize } from './bundle.ts';
 import type { StreamsSummary } from './concurrent-streams.ts';
 import type { RelaySummary } from './relay.ts';
 import { round } from './stats.ts';
-import type { TtftSummary } from './ttft.ts';
+import type { FloorSummary, TtftSummary } from './ttft.ts';
 
 export const TARGETS = {
   ttftOverheadP50Ms: 5,
@@ -14,7 +14,7 @@ export const TARGETS = {
 } as const;
 
 export type Measurements = {
-  sequential: TtftSummary;
+  sequential: TtftSummary & { floor: FloorSummary };
   concurrent: TtftSummary;
   relay: RelaySummary;
   streams: StreamsSummary;
@@ -32,6 +32,7 @@ export function table(m: Measurements): string {
     ['metric', 'Parley', 'direct / baseline', 'overhead / ratio', 'target', 'result'],
     [`TTFT p50, ${s.samples} sequential`, ms(s.parleyP50), ms(s.directP50), `+${ms(s.overheadP50)}`, `≤ ${TARGETS.ttftOverheadP50Ms} ms`, verdict(s.overheadP50 <= TARGETS.ttftOverheadP50Ms)],
     [`TTFT p99, ${s.samples} sequential`, ms(s.parleyP99), ms(s.directP99), `+${ms(s.overheadP99)}`, `≤ ${TARGETS.ttftOverheadP99Ms} ms`, verdict(s.overheadP99 <= TARGETS.ttftOverheadP99Ms)],
+    ['Worker floor p50 / p99 (404: no DB, no DO)', `${ms(s.floor.p50)} / ${ms(s.floor.p99)}`, '—', '—', '—', 'info'],
     [`TTFT p50, ${c.samples} concurrent`, ms(c.parleyP50), ms(c.directP50), `+${ms(c.overheadP50)}`, '—', 'info'],
     [`TTFT p99, ${c.samples} concurrent`, ms(c.parleyP99), ms(c.directP99), `+${ms(c.overheadP99)}`, '—', 'info'],
     [`relay ${r.tokens.toLocaleString('en')} tokens, median of ${r.runs}`, ms(r.parleyMs), ms(r.directMs), `× ${r.ratio.toFixed(2)}`, `≥ ${TARGETS.relayThroughputRatio}`, verdict(r.ratio >= TARGETS.relayThroughputRatio)],
@@ -57,6 +58,7 @@ export function results(m: Measurements, startedAt: Date, durationMs: number) {
       ttft_directive: '[[fake tokens=5 tps=0 ttft=0]]',
       baseline: 'POST {fake}/anthropic/v1/messages with the same model, max_tokens, message and stream: true as Parley sends',
       percentiles: 'nearest rank; overhead = Parley percentile − direct percentile',
+      worker_floor: 'GET of an unknown /api path after each sequential pair: the cheapest Worker response under wrangler dev (its proxy, request log, routing), for scale',
       relay: `[[fake tokens=${r.requestedTokens} tps=0 ttft=0]]; Parley caps replies at ${r.tokens} tokens (MAX_REPLY_TOKENS), and the direct request carries the same max_tokens`,
       streams: '[[fake tokens=200 tps=100]] in each conversation, all sent at once',
     },
@@ -67,6 +69,8 @@ export function results(m: Measurements, startedAt: Date, durationMs: number) {
     ttft_parley_ms_p99: round(s.parleyP99),
     ttft_direct_ms_p50: round(s.directP50),
     ttft_direct_ms_p99: round(s.directP99),
+    worker_floor_ms_p50: round(s.floor.p50),
+    worker_floor_ms_p99: round(s.floor.p99),
     ttft_samples_concurrent: c.samples,
     ttft_concurrent_overhead_ms_p50: round(c.overheadP50),
     ttft_concurrent_overhead_ms_p99: round(c.overheadP99),

@@ -4,7 +4,7 @@
 import type { BenchContext } from './context.ts';
 import { assertAllOk } from './context.ts';
 import { sendDirect } from './direct.ts';
-import { createConversations, sendMessage } from './parley.ts';
+import { createConversations, sendMessage, timeWorkerFloor } from './parley.ts';
 import { percentile } from './stats.ts';
 import type { StreamResult } from './timed-stream.ts';
 
@@ -12,12 +12,15 @@ import type { StreamResult } from './timed-stream.ts';
 const DIRECTIVE = '[[fake tokens=5 tps=0 ttft=0]]';
 
 export type TtftSummary = { samples: number; parleyP50: number; parleyP99: number; directP50: number; directP99: number; overheadP50: number; overheadP99: number };
+/** The Worker's floor under the same conditions: a 404 that touches neither the database nor a Durable Object. */
+export type FloorSummary = { p50: number; p99: number };
 
-/** `count` sends one after another, alternating which side goes first. */
-export async function sequentialTtft(ctx: BenchContext, count: number): Promise<TtftSummary> {
+/** `count` sends one after another, alternating which side goes first, each pair followed by a floor request. */
+export async function sequentialTtft(ctx: BenchContext, count: number): Promise<TtftSummary & { floor: FloorSummary }> {
   const ids = await createConversations(ctx.parley, count);
   const parley: StreamResult[] = [];
   const direct: StreamResult[] = [];
+  const floor: number[] = [];
   for (const [i, id] of ids.entries()) {
     const content = `Sequential benchmark message ${i} ${DIRECTIVE}`;
     if (i % 2 === 0) {
@@ -27,8 +30,9 @@ export async function sequentialTtft(ctx: BenchContext, count: number): Promise<
       direct.push(await sendDirect(ctx.fakeUrl, content));
       parley.push(await sendMessage(ctx.parley, id, content));
     }
+    floor.push(await timeWorkerFloor(ctx.parley));
   }
-  return summarise('sequential', parley, direct);
+  return { ...summarise('sequential', parley, direct), floor: { p50: percentile(floor, 50), p99: percentile(floor, 99) } };
 }
 
 /** `count` sends at once (each in its own conversation), then `count` direct requests at once. */

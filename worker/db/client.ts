@@ -2,7 +2,15 @@ import { neon, neonConfig } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-http';
 import * as schema from '../../drizzle/schema.ts';
 
-export type Db = ReturnType<typeof createDb>;
+export type Db = ReturnType<typeof connect>;
+
+const connect = (databaseUrl: string) => drizzle(neon(databaseUrl), { schema });
+
+// A Drizzle instance derives its relational config by walking the whole schema: CPU that a send
+// used to pay three times (request middleware, room, reply) before this cache. A handle holds no
+// connection or other I/O (every query is its own HTTP request), so one per connection string
+// serves every request in the isolate.
+const handles = new Map<string, Db>();
 
 /**
  * Drizzle over Neon's HTTP SQL protocol. Locally DATABASE_HTTP_ENDPOINT points the driver at the
@@ -10,8 +18,10 @@ export type Db = ReturnType<typeof createDb>;
  * The handle connects as the database owner, which RLS does not restrict: use it for jobs and
  * webhooks, and `asUser` for anything done on a user's behalf.
  */
-export function createDb(env: Pick<Env, 'DATABASE_URL' | 'DATABASE_HTTP_ENDPOINT'>) {
+export function createDb(env: Pick<Env, 'DATABASE_URL' | 'DATABASE_HTTP_ENDPOINT'>): Db {
   if (!env.DATABASE_URL) throw new Error('DATABASE_URL is not set: see README "Configuration"');
   if (env.DATABASE_HTTP_ENDPOINT) neonConfig.fetchEndpoint = env.DATABASE_HTTP_ENDPOINT;
-  return drizzle(neon(env.DATABASE_URL), { schema });
+  let db = handles.get(env.DATABASE_URL);
+  if (!db) handles.set(env.DATABASE_URL, (db = connect(env.DATABASE_URL)));
+  return db;
 }
