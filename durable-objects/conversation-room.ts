@@ -3,9 +3,13 @@
 // on request. The reply is saved to Postgres when it ends, whatever way it ends.
 import { DurableObject } from 'cloudflare:workers';
 import { createDb } from '../worker/db/client.ts';
-import { finishReply, loadConversation, markInterrupted, startExchange, type ReplyOutcome } from '../worker/db/conversations.ts';
+import {
+  finishReply, loadConversation, markInterrupted, startExchange, type Conversation, type ReplyOutcome,
+} from '../worker/db/conversations.ts';
+import type { ChatMessage } from '../worker/providers/types.ts';
 import { fitToContext, titleFrom } from '../worker/chat/prompt.ts';
 import { runReply } from '../worker/chat/run-reply.ts';
+import { MAX_REPLY_TOKENS } from '../worker/chat/limits.ts';
 import { parseEventId } from '../worker/chat/events.ts';
 import type { Candidate } from '../worker/chat/reliable-stream.ts';
 import { adapters } from '../worker/providers/index.ts';
@@ -14,8 +18,6 @@ import { publishUsage } from '../worker/usage/publish.ts';
 import type { SubjectType } from '../drizzle/schema.ts';
 import { ReplyLog } from './reply-log.ts';
 
-/** Replies are capped below the model's own maximum to keep a single answer's cost sane. */
-const MAX_REPLY_TOKENS = 8192;
 /** While a reply runs, an alarm this often keeps the object resident and detects lost replies. */
 const HEARTBEAT_MS = 30_000;
 
@@ -33,6 +35,12 @@ type InFlight = { log: ReplyLog; userId: string; abort: AbortController; settled
 
 export class ConversationRoom extends DurableObject<Env> {
   private inFlight: InFlight | undefined;
+  /**
+   * The conversation and its history as last loaded or written. Every message is written through
+   * this object, and the routes tell it about renames and deletion, so after the first load a
+   * send needs no database read.
+   */
+  private known: { conversation: Conversation; history: ChatMessage[] } | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -52,9 +60,9 @@ export class ConversationRoom extends DurableObject<Env> {
     this.inFlight = inFlight;
     try {
       const db = createDb(this.env);
-      const loaded = await loadConversation(db, input.conversationId);
-      if (!loaded || loaded.conversation.userId !== input.userId) return this.release(failure(404, 'not_found', 'Conversation not found'));
-      const { conversation, history } = loaded;
+      const known = this.known ?? await this.load(input.conversationId);
+      if (!known || known.conversation.userId !== input.userId) return this.release(failure(404, 'not_found', 'Conversation not found'));
+      const { conversation, history } = known;
       const modelId = input.model ?? conversation.model ?? defaultModel(this.env)?.id;
       const model = modelId ? findModel(this.env, modelId) : undefined;
       if (!model) {
@@ -64,15 +72,17 @@ export class ConversationRoom extends DurableObject<Env> {
       }
       const candidates = this.candidates(model);
       const maxOutputTokens = Math.min(MAX_REPLY_TOKENS, model.maxOutputTokens);
-      const prior = history.filter((m) => m.content !== '').map((m) => ({ role: m.role, content: m.content }));
-      const messages = fitToContext([...prior, { role: 'user', content: input.content }], {
+      const messages = fitToContext([...history, { role: 'user', content: input.content }], {
         system: conversation.systemPrompt ?? undefined, contextWindow: model.contextWindow, maxOutputTokens,
       });
 
+      const title = conversation.title ? undefined : titleFrom(input.content);
       await startExchange(db, {
         conversation, userMessageId: crypto.randomUUID(), assistantMessageId: messageId, content: input.content,
-        model: model.id, provider: model.provider, title: conversation.title ? undefined : titleFrom(input.content),
+        model: model.id, provider: model.provider, title,
       });
+      history.push({ role: 'user', content: input.content });
+      if (title) conversation.title = title;
       this.ctx.storage.sql.exec('insert into inflight (message_id, started_at) values (?, ?)', messageId, Date.now());
       await this.ctx.storage.setAlarm(Date.now() + HEARTBEAT_MS);
 
@@ -92,6 +102,21 @@ export class ConversationRoom extends DurableObject<Env> {
     } finally {
       if (this.inFlight !== inFlight) settle();
     }
+  }
+
+  /** A conversation just created: no history to load on its first send. Ignored once loaded. */
+  async remember(conversation: Conversation): Promise<void> {
+    this.known ??= { conversation, history: [] };
+  }
+
+  /** The conversation after a rename or a change of model or system prompt. */
+  async update(conversation: Conversation): Promise<void> {
+    if (this.known) this.known.conversation = conversation;
+  }
+
+  /** The conversation was deleted. */
+  async forget(): Promise<void> {
+    this.known = undefined;
   }
 
   /** The in-flight reply's events after `lastEventId` (all of them without one), then live; null when idle. */
@@ -130,6 +155,7 @@ export class ConversationRoom extends DurableObject<Env> {
     try {
       outcome = await reply;
       await finishReply(createDb(this.env), log.replyId, outcome);
+      if (outcome.content) this.known?.history.push({ role: 'assistant', content: outcome.content });
       if (outcome.inputTokens || outcome.outputTokens) {
         await publishUsage(this.env, { messageId: log.replyId, conversationId: input.conversationId, userId: input.userId, subject: input.subject, outcome });
       }
@@ -145,6 +171,14 @@ export class ConversationRoom extends DurableObject<Env> {
       if (this.inFlight === inFlight) this.inFlight = undefined;
       await this.ctx.storage.deleteAlarm();
     }
+  }
+
+  private async load(conversationId: string) {
+    const loaded = await loadConversation(createDb(this.env), conversationId);
+    if (!loaded) return undefined;
+    const history = loaded.history.filter((m) => m.content !== '').map((m): ChatMessage => ({ role: m.role, content: m.content }));
+    // A send in flight elsewhere cannot have changed it: sends are serialised here.
+    return (this.known = { conversation: loaded.conversation, history });
   }
 
   /** The model, then its fallbacks whose provider is configured. */

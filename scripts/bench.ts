@@ -112,7 +112,7 @@ try {
   const measurements: Measurements = { sequential, concurrent, relay, streams, bundle };
   await writeFile(RESULTS_FILE, `${JSON.stringify(results(measurements, startedAt, performance.now() - clock), null, 2)}\n`);
   console.log(`\n${table(measurements)}\n`);
-  console.log(`bench: ${RESULTS_FILE} written; ${RELAY_RUNS} relay runs of ${relay.tokens} tokens (Parley caps replies at that length).`);
+  console.log(`bench: ${RESULTS_FILE} written.`);
 } catch (error) {
   process.exitCode = 1;
   keepTmp = true;

@@ -11,7 +11,10 @@ const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 4444);
 const FAKE_UPSTREAM_PORT = Number(process.env.FAKE_UPSTREAM_PORT ?? 8790);
 const started = performance.now();
 
-const userVars = { ...readDevVars('.dev.vars'), ...pick(process.env, ['DATABASE_URL', 'ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'GEMINI_API_KEY']) };
+const VENDOR_KEYS = ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'GEMINI_API_KEY'];
+// Keys may come from .dev.vars (wrangler reads it itself) or the shell (passed on explicitly).
+const shellKeys = pick(process.env, VENDOR_KEYS);
+const userVars = { ...readDevVars('.dev.vars'), ...pick(process.env, ['DATABASE_URL']), ...shellKeys };
 
 console.log('parley: building the front end…');
 execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'frontend/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
@@ -25,7 +28,7 @@ const stack = await startStack({
   persistTo: '.data/wrangler',
   databaseUrl: userVars.DATABASE_URL,
   apiKeys: userVars,
-  vars: { AUTH_MODE: userVars.AUTH_MODE ?? 'dev' },
+  vars: { AUTH_MODE: userVars.AUTH_MODE ?? 'dev', ...shellKeys },
 });
 
 let stopping = false;

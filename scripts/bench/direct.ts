@@ -2,10 +2,11 @@
 // upstream, read with the same client and parser.
 import type { SseEvent } from './sse.ts';
 import { timedStream, type StreamProtocol, type StreamResult } from './timed-stream.ts';
+import { MAX_REPLY_TOKENS } from '../../worker/chat/limits.ts';
 
-/** What Parley sends for its default model: `anthropic/claude-sonnet-5-5` with MAX_REPLY_TOKENS (durable-objects/conversation-room.ts). */
+/** What Parley sends for its default model: `anthropic/claude-sonnet-5-5` with MAX_REPLY_TOKENS (worker/chat/limits.ts). */
 export const DIRECT_MODEL = 'claude-sonnet-5-5';
-export const PARLEY_MAX_REPLY_TOKENS = 8192;
+export const PARLEY_MAX_REPLY_TOKENS = MAX_REPLY_TOKENS;
 
 const anthropicProtocol: StreamProtocol = {
   text: (event) => {

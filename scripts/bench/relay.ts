@@ -1,7 +1,6 @@
 // (b) Relay throughput: one long reply sent as fast as the fake can, timed from the request to
-// the last token, through Parley and direct, alternating, median of the runs. Parley caps a reply
-// at MAX_REPLY_TOKENS, so the 20,000 tokens asked for arrive as the first 8,192 on both sides:
-// the direct request carries the same max_tokens Parley sends.
+// the last token, through Parley and direct, alternating, median of the runs. The direct request
+// carries the same max_tokens Parley sends (MAX_REPLY_TOKENS), so both sides relay the same reply.
 import type { BenchContext } from './context.ts';
 import { expectedReplyText } from '../fake-upstreams.ts';
 import { PARLEY_MAX_REPLY_TOKENS, sendDirect } from './direct.ts';

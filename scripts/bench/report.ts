@@ -59,7 +59,7 @@ export function results(m: Measurements, startedAt: Date, durationMs: number) {
       baseline: 'POST {fake}/anthropic/v1/messages with the same model, max_tokens, message and stream: true as Parley sends',
       percentiles: 'nearest rank; overhead = Parley percentile − direct percentile',
       worker_floor: 'GET of an unknown /api path after each sequential pair: the cheapest Worker response under wrangler dev (its proxy, request log, routing), for scale',
-      relay: `[[fake tokens=${r.requestedTokens} tps=0 ttft=0]]; Parley caps replies at ${r.tokens} tokens (MAX_REPLY_TOKENS), and the direct request carries the same max_tokens`,
+      relay: `[[fake tokens=${r.requestedTokens} tps=0 ttft=0]]; the direct request carries the same max_tokens as Parley (MAX_REPLY_TOKENS)`,
       streams: '[[fake tokens=200 tps=100]] in each conversation, all sent at once',
     },
     ttft_overhead_ms_p50: round(s.overheadP50),

@@ -104,6 +104,18 @@ describe('sending', () => {
     expect(second).toMatchObject({ messages: 3, system: false }); // user, assistant, user
   });
 
+  it('uses the model and system prompt changed since the last turn', async () => {
+    const { token } = await signIn();
+    const id = await newConversation(token, { model: 'openai/gpt-4.1-mini' });
+    await collectEvents((await send(token, id, '[[fake tokens=3]] first')).body!);
+    const patch = await call(`/api/conversations/${id}`, { method: 'PATCH', token, body: JSON.stringify({ model: 'google/gemini-2.5-flash', systemPrompt: 'Answer in French.' }) });
+    expect(patch.status).toBe(200);
+    const key = `patched-${crypto.randomUUID()}`;
+    const events = await collectEvents((await send(token, id, `[[fake tokens=3 key=${key}]] second`)).body!);
+    expect(events[0]).toMatchObject({ event: 'message.start', data: { model: 'google/gemini-2.5-flash' } });
+    expect((await fakeRequests(key))[0]).toMatchObject({ model: 'gemini-2.5-flash', system: true, messages: 3 });
+  });
+
   it('refuses a second send while a reply is streaming with 409 reply_in_progress', async () => {
     const { token } = await signIn();
     const id = await newConversation(token);

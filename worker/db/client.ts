@@ -1,15 +1,14 @@
 import { neon, neonConfig } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-http';
-import * as schema from '../../drizzle/schema.ts';
 
 export type Db = ReturnType<typeof connect>;
 
-const connect = (databaseUrl: string) => drizzle(neon(databaseUrl), { schema });
+// No relational schema: Parley uses the SQL-like builder only, and building the relational config
+// walks the whole schema on every handle (CPU and bundle bytes for nothing).
+const connect = (databaseUrl: string) => drizzle(neon(databaseUrl));
 
-// A Drizzle instance derives its relational config by walking the whole schema: CPU that a send
-// used to pay three times (request middleware, room, reply) before this cache. A handle holds no
-// connection or other I/O (every query is its own HTTP request), so one per connection string
-// serves every request in the isolate.
+// A handle holds no connection or other I/O (every query is its own HTTP request), so one per
+// connection string serves every request in the isolate.
 const handles = new Map<string, Db>();
 
 /**

@@ -33,6 +33,8 @@ export const conversations = new Hono<AppEnv>()
     const body = c.req.valid('json');
     if (body.model) assertModel(c.env, body.model);
     const created = await createConversationForUser(c.var.db, c.var.subject.claims, body);
+    // Warms the conversation's room so the first send needs no database read; harmless if it fails.
+    c.executionCtx.waitUntil(conversationRoom(c.env, created.id).remember(created).catch(() => {}));
     return c.json(toConversation(created), 201);
   })
 
@@ -47,6 +49,7 @@ export const conversations = new Hono<AppEnv>()
     if (body.model) assertModel(c.env, body.model);
     const updated = await updateConversationForUser(c.var.db, c.var.subject.claims, c.req.valid('param').id, body);
     if (!updated) throw notFound('Conversation not found');
+    await conversationRoom(c.env, updated.id).update(updated);
     return c.json(toConversation(updated));
   })
 
@@ -57,6 +60,7 @@ export const conversations = new Hono<AppEnv>()
     // Stop a reply in flight first, so it is not saved into a conversation that no longer exists.
     await conversationRoom(c.env, id).stop(userId);
     await deleteConversationForUser(c.var.db, claims, id);
+    await conversationRoom(c.env, id).forget();
     return c.body(null, 204);
   })
 
