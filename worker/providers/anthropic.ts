@@ -1,6 +1,10 @@
 // Anthropic Messages API through @anthropic-ai/sdk, streamed as raw events (`create({stream: true})`
 // rather than the MessageStream helper: fewer bytes, and Parley needs only text, usage and stop).
-import Anthropic from '@anthropic-ai/sdk';
+// The resource-less base client plus the one resource Parley calls: the full client wires up
+// every API (files, models, batches, beta…) and costs the Worker bundle for nothing.
+import { BaseAnthropic } from '@anthropic-ai/sdk/client';
+import { APIConnectionError, APIError } from '@anthropic-ai/sdk/error';
+import { Messages } from '@anthropic-ai/sdk/resources/messages';
 import type { MessageDeltaUsage, StopReason as AnthropicStopReason, Usage } from '@anthropic-ai/sdk/resources/messages';
 import { codeForStatus, guardStream, providerError, retryAfterMs, type ProviderError } from './errors.ts';
 import type { ChatRequest, ProviderAdapter, ProviderConfig, ProviderErrorCode, ProviderEvent, StopReason } from './types.ts';
@@ -34,14 +38,14 @@ const ERROR_TYPES: Record<string, ProviderErrorCode> = {
  * Explicit values everywhere keep the SDK from reading ANTHROPIC_* from process.env, which
  * workerd fills from the Worker's bindings. Parley retries itself, only before the first token.
  */
-function client(config: ProviderConfig): Anthropic {
-  return new Anthropic({
+function messagesApi(config: ProviderConfig): Messages {
+  return new Messages(new BaseAnthropic({
     apiKey: config.apiKey,
     baseURL: config.baseURL || DEFAULT_BASE_URL,
     webhookKey: null,
     maxRetries: 0,
     defaultHeaders: { 'x-api-key': config.apiKey, authorization: null },
-  });
+  }));
 }
 
 /** Prompt tokens in Parley's sense: all of them, cache reads and writes included. */
@@ -51,7 +55,7 @@ function inputTokens(usage: Usage | MessageDeltaUsage): number | null {
 }
 
 function classify(error: unknown): ProviderError | undefined {
-  if (!(error instanceof Anthropic.APIError) || error instanceof Anthropic.APIConnectionError) return undefined;
+  if (!(error instanceof APIError) || error instanceof APIConnectionError) return undefined;
   const status = error.status;
   const detail = error.apiMessage ?? error.message;
   let code = (error.type ? ERROR_TYPES[error.type] : undefined) ?? (status ? codeForStatus(status) : 'upstream');
@@ -61,7 +65,7 @@ function classify(error: unknown): ProviderError | undefined {
 }
 
 async function* events(request: ChatRequest, config: ProviderConfig): AsyncGenerator<ProviderEvent> {
-  const stream = await client(config).messages.create(
+  const stream = await messagesApi(config).create(
     {
       model: request.model,
       max_tokens: request.maxOutputTokens,
