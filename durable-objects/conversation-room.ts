@@ -60,7 +60,8 @@ export class ConversationRoom extends DurableObject<Env> {
     this.inFlight = inFlight;
     try {
       const db = createDb(this.env);
-      const known = this.known ?? await this.load(input.conversationId);
+      const known = this.known ?? await this.load(input.conversationId).catch(databaseDown);
+      if (known && 'ok' in known) return this.release(known);
       if (!known || known.conversation.userId !== input.userId) return this.release(failure(404, 'not_found', 'Conversation not found'));
       const { conversation, history } = known;
       const modelId = input.model ?? conversation.model ?? defaultModel(this.env)?.id;
@@ -77,10 +78,11 @@ export class ConversationRoom extends DurableObject<Env> {
       });
 
       const title = conversation.title ? undefined : titleFrom(input.content);
-      await startExchange(db, {
+      const notSaved = await startExchange(db, {
         conversation, userMessageId: crypto.randomUUID(), assistantMessageId: messageId, content: input.content,
         model: model.id, provider: model.provider, title,
-      });
+      }).catch(databaseDown);
+      if (notSaved) return this.release(notSaved);
       history.push({ role: 'user', content: input.content });
       if (title) conversation.title = title;
       this.ctx.storage.sql.exec('insert into inflight (message_id, started_at) values (?, ?)', messageId, Date.now());
@@ -209,4 +211,12 @@ export class ConversationRoom extends DurableObject<Env> {
 
 function failure(status: RoomFailure['status'], code: string, message: string): RoomFailure {
   return { ok: false, status, code, message };
+}
+
+/** Nothing was saved and nothing sent to the model, so the caller can simply try again. */
+const DATABASE_DOWN = failure(503, 'database_unavailable', 'Your message could not be saved, so it was not sent to the model: try again shortly');
+
+function databaseDown(error: unknown): typeof DATABASE_DOWN {
+  console.error(JSON.stringify({ level: 'error', msg: 'send: database unavailable', error: String(error) }));
+  return DATABASE_DOWN;
 }

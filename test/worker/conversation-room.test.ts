@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { conversations, messages, profiles } from '../../drizzle/schema.ts';
 import { createDb } from '../../worker/db/client.ts';
 import { conversationRoom } from '../../worker/chat/rooms.ts';
+import type { ConversationRoom } from '../../durable-objects/conversation-room.ts';
 
 describe('ConversationRoom', () => {
   it('marks a reply interrupted, with the text saved so far, when the object restarted mid-reply', async () => {
@@ -27,5 +28,34 @@ describe('ConversationRoom', () => {
     expect(saved).toMatchObject({ status: 'error', errorCode: 'interrupted', content: 'half a thou' });
     const left = await runInDurableObject(room, (_instance, state) => state.storage.sql.exec('select count(*) as n from inflight').one());
     expect(left.n).toBe(0);
+  });
+});
+
+describe('ConversationRoom when the database is down', () => {
+  it('answers 503 database_unavailable, saves nothing, and takes the next send normally', async () => {
+    const db = createDb(env);
+    const userId = crypto.randomUUID();
+    await db.insert(profiles).values({ id: userId });
+    const [conversation] = await db.insert(conversations).values({ userId }).returning();
+    const room = conversationRoom(env, conversation!.id);
+    const input = { conversationId: conversation!.id, userId, subject: { type: 'user' as const, id: userId }, content: '[[fake tokens=2]] hello' };
+
+    const refused = await runInDurableObject(room, async (instance: ConversationRoom) => {
+      const healthyEnv = (instance as unknown as { env: Env }).env;
+      (instance as unknown as { env: Env }).env = { ...healthyEnv, DATABASE_HTTP_ENDPOINT: 'http://127.0.0.1:9/sql' };
+      try {
+        return await instance.send(input);
+      } finally {
+        (instance as unknown as { env: Env }).env = healthyEnv;
+        createDb(healthyEnv); // points the driver back at the test database
+      }
+    });
+    expect(refused).toMatchObject({ ok: false, status: 503, code: 'database_unavailable' });
+    expect(await db.select().from(messages).where(eq(messages.conversationId, conversation!.id))).toEqual([]);
+
+    const accepted = await room.send(input);
+    expect(accepted.ok).toBe(true);
+    if (accepted.ok) await new Response(accepted.stream).text();
+    expect(await db.select().from(messages).where(eq(messages.conversationId, conversation!.id))).toHaveLength(2);
   });
 });
