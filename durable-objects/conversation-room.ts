@@ -2,7 +2,7 @@
 // when every reader has left), lets readers resume with Last-Event-ID, and stops the vendor call
 // on request. The reply is saved to Postgres when it ends, whatever way it ends.
 import { DurableObject } from 'cloudflare:workers';
-import { createDb } from '../worker/db/client.ts';
+import { createDb, type Db } from '../worker/db/client.ts';
 import {
   finishReply, loadConversation, markInterrupted, startExchange, type Conversation, type ReplyOutcome,
 } from '../worker/db/conversations.ts';
@@ -60,7 +60,7 @@ export class ConversationRoom extends DurableObject<Env> {
     this.inFlight = inFlight;
     try {
       const db = createDb(this.env);
-      const known = this.known ?? await this.load(input.conversationId).catch(databaseDown);
+      const known = this.known ?? await this.load(db, input.conversationId).catch(databaseDown);
       if (known && 'ok' in known) return this.release(known);
       if (!known || known.conversation.userId !== input.userId) return this.release(failure(404, 'not_found', 'Conversation not found'));
       const { conversation, history } = known;
@@ -175,8 +175,8 @@ export class ConversationRoom extends DurableObject<Env> {
     }
   }
 
-  private async load(conversationId: string) {
-    const loaded = await loadConversation(createDb(this.env), conversationId);
+  private async load(db: Db, conversationId: string) {
+    const loaded = await loadConversation(db, conversationId);
     if (!loaded) return undefined;
     const history = loaded.history.filter((m) => m.content !== '').map((m): ChatMessage => ({ role: m.role, content: m.content }));
     // A send in flight elsewhere cannot have changed it: sends are serialised here.

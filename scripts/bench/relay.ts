@@ -3,8 +3,9 @@
 // carries the same max_tokens Parley sends (MAX_REPLY_TOKENS), so both sides relay the same reply.
 import type { BenchContext } from './context.ts';
 import { expectedReplyText } from '../fake-upstreams.ts';
-import { PARLEY_MAX_REPLY_TOKENS, sendDirect } from './direct.ts';
-import { createConversations, sendMessage } from './parley.ts';
+import { PARLEY_MAX_REPLY_TOKENS } from './direct.ts';
+import { createConversations } from './parley.ts';
+import { sendBothWays } from './side-by-side.ts';
 import { median } from './stats.ts';
 import type { StreamResult } from './timed-stream.ts';
 
@@ -30,14 +31,9 @@ export async function relayThroughput(ctx: BenchContext, runs: number): Promise<
   const parley: StreamResult[] = [];
   const direct: StreamResult[] = [];
   for (const [i, id] of ids.entries()) {
-    const content = `Relay benchmark ${i} [[fake tokens=${REQUESTED_TOKENS} tps=0 ttft=0]]`;
-    if (i % 2 === 0) {
-      parley.push(await sendMessage(ctx.parley, id, content));
-      direct.push(await sendDirect(ctx.fakeUrl, content));
-    } else {
-      direct.push(await sendDirect(ctx.fakeUrl, content));
-      parley.push(await sendMessage(ctx.parley, id, content));
-    }
+    const pair = await sendBothWays(ctx, id, `Relay benchmark ${i} [[fake tokens=${REQUESTED_TOKENS} tps=0 ttft=0]]`, i);
+    parley.push(pair.parley);
+    direct.push(pair.direct);
   }
   for (const [side, results] of [['Parley', parley], ['direct', direct]] as const) {
     for (const r of results) {

@@ -5,6 +5,7 @@ import type { BenchContext } from './context.ts';
 import { assertAllOk } from './context.ts';
 import { sendDirect } from './direct.ts';
 import { createConversations, sendMessage, timeWorkerFloor } from './parley.ts';
+import { sendBothWays } from './side-by-side.ts';
 import { percentile } from './stats.ts';
 import type { StreamResult } from './timed-stream.ts';
 
@@ -22,14 +23,9 @@ export async function sequentialTtft(ctx: BenchContext, count: number): Promise<
   const direct: StreamResult[] = [];
   const floor: number[] = [];
   for (const [i, id] of ids.entries()) {
-    const content = `Sequential benchmark message ${i} ${DIRECTIVE}`;
-    if (i % 2 === 0) {
-      parley.push(await sendMessage(ctx.parley, id, content));
-      direct.push(await sendDirect(ctx.fakeUrl, content));
-    } else {
-      direct.push(await sendDirect(ctx.fakeUrl, content));
-      parley.push(await sendMessage(ctx.parley, id, content));
-    }
+    const pair = await sendBothWays(ctx, id, `Sequential benchmark message ${i} ${DIRECTIVE}`, i);
+    parley.push(pair.parley);
+    direct.push(pair.direct);
     floor.push(await timeWorkerFloor(ctx.parley));
   }
   return { ...summarise('sequential', parley, direct), floor: { p50: percentile(floor, 50), p99: percentile(floor, 99) } };

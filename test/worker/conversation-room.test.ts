@@ -8,16 +8,22 @@ import { createDb } from '../../worker/db/client.ts';
 import { conversationRoom } from '../../worker/chat/rooms.ts';
 import type { ConversationRoom } from '../../durable-objects/conversation-room.ts';
 
+/** A user with one empty conversation, written straight to the database. */
+async function seedConversation() {
+  const db = createDb(env);
+  const userId = crypto.randomUUID();
+  await db.insert(profiles).values({ id: userId });
+  const [conversation] = await db.insert(conversations).values({ userId }).returning();
+  return { db, userId, conversation: conversation! };
+}
+
 describe('ConversationRoom', () => {
   it('marks a reply interrupted, with the text saved so far, when the object restarted mid-reply', async () => {
-    const db = createDb(env);
-    const userId = crypto.randomUUID();
-    await db.insert(profiles).values({ id: userId });
-    const [conversation] = await db.insert(conversations).values({ userId }).returning();
-    const [reply] = await db.insert(messages).values({ conversationId: conversation!.id, userId, role: 'assistant', content: '', status: 'streaming' }).returning();
+    const { db, userId, conversation } = await seedConversation();
+    const [reply] = await db.insert(messages).values({ conversationId: conversation.id, userId, role: 'assistant', content: '', status: 'streaming' }).returning();
 
     // What a previous instance left behind: the in-flight row with its last checkpoint, and its heartbeat alarm.
-    const room = conversationRoom(env, conversation!.id);
+    const room = conversationRoom(env, conversation.id);
     await runInDurableObject(room, async (_instance, state) => {
       state.storage.sql.exec('insert into inflight (message_id, started_at, text) values (?, ?, ?)', reply!.id, Date.now() - 60_000, 'half a thou');
       await state.storage.setAlarm(Date.now() + 60_000);
@@ -33,12 +39,9 @@ describe('ConversationRoom', () => {
 
 describe('ConversationRoom when the database is down', () => {
   it('answers 503 database_unavailable, saves nothing, and takes the next send normally', async () => {
-    const db = createDb(env);
-    const userId = crypto.randomUUID();
-    await db.insert(profiles).values({ id: userId });
-    const [conversation] = await db.insert(conversations).values({ userId }).returning();
-    const room = conversationRoom(env, conversation!.id);
-    const input = { conversationId: conversation!.id, userId, subject: { type: 'user' as const, id: userId }, content: '[[fake tokens=2]] hello' };
+    const { db, userId, conversation } = await seedConversation();
+    const room = conversationRoom(env, conversation.id);
+    const input = { conversationId: conversation.id, userId, subject: { type: 'user' as const, id: userId }, content: '[[fake tokens=2]] hello' };
 
     const refused = await runInDurableObject(room, async (instance: ConversationRoom) => {
       const healthyEnv = (instance as unknown as { env: Env }).env;
@@ -51,11 +54,11 @@ describe('ConversationRoom when the database is down', () => {
       }
     });
     expect(refused).toMatchObject({ ok: false, status: 503, code: 'database_unavailable' });
-    expect(await db.select().from(messages).where(eq(messages.conversationId, conversation!.id))).toEqual([]);
+    expect(await db.select().from(messages).where(eq(messages.conversationId, conversation.id))).toEqual([]);
 
     const accepted = await room.send(input);
     expect(accepted.ok).toBe(true);
     if (accepted.ok) await new Response(accepted.stream).text();
-    expect(await db.select().from(messages).where(eq(messages.conversationId, conversation!.id))).toHaveLength(2);
+    expect(await db.select().from(messages).where(eq(messages.conversationId, conversation.id))).toHaveLength(2);
   });
 });
