@@ -1,48 +1,58 @@
 import { defineConfig } from 'vitest/config';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 
-// Two projects: `worker` runs inside workerd, `node` runs the Node-side scripts (gateway, fakes).
-// test/global-setup.ts starts the database gateway and fake upstreams and provides their URLs.
+// Three projects: `worker` and `outage` run inside workerd, `node` runs the Node-side scripts
+// (gateway, fakes). test/global-setup.ts starts the database gateway, the fake upstreams and the
+// outage suite's database switch, and provides their URLs.
+
+/** A suite inside workerd, with every vendor pointed at the protocol-faithful fakes (the real SDKs run against them). */
+function workerProject(name: string, include: string[], database: 'dbEndpoint' | 'dbFaultProxyUrl', vars: Record<string, string> = {}) {
+  return {
+    extends: true,
+    plugins: [
+      cloudflareTest(({ inject }) => ({
+        wrangler: { configPath: './wrangler.toml' },
+        miniflare: {
+          bindings: {
+            ANTHROPIC_API_KEY: 'test-anthropic-key',
+            ANTHROPIC_BASE_URL: `${inject('fakeUpstreamUrl')}/anthropic`,
+            OPENAI_API_KEY: 'test-openai-key',
+            OPENAI_BASE_URL: `${inject('fakeUpstreamUrl')}/openai/v1`,
+            GEMINI_API_KEY: 'test-gemini-key',
+            GEMINI_BASE_URL: `${inject('fakeUpstreamUrl')}/gemini`,
+            OPENAI_COMPAT_BASE_URL: `${inject('fakeUpstreamUrl')}/compat/v1`,
+            OPENAI_COMPAT_MODELS: 'llama-test',
+            AUTH_MODE: 'dev',
+            DATABASE_URL: 'postgresql://parley@127.0.0.1/parley',
+            DATABASE_HTTP_ENDPOINT: inject(database),
+            SUPABASE_URL: inject('supabaseUrl'),
+            SUPABASE_JWT_SECRET: 'test-jwt-secret-at-least-32-characters-long',
+            ...vars,
+          },
+        },
+      })),
+    ],
+    test: {
+      name,
+      // The first request into a fresh isolate loads the vendor SDKs through vite's module
+      // runner (seconds, once); production bundles are loaded in milliseconds.
+      testTimeout: 30_000,
+      hookTimeout: 30_000,
+      include,
+    },
+  };
+}
+
 export default defineConfig({
   test: {
     globalSetup: ['./test/global-setup.ts'],
     // Request logs are noise when a test passes; a failing test still shows its output.
     silent: 'passed-only',
     projects: [
-      {
-        extends: true,
-        plugins: [
-          cloudflareTest(({ inject }) => ({
-            wrangler: { configPath: './wrangler.toml' },
-            miniflare: {
-              // Every vendor points at the protocol-faithful fakes; the real SDKs run against them.
-              bindings: {
-                ANTHROPIC_API_KEY: 'test-anthropic-key',
-                ANTHROPIC_BASE_URL: `${inject('fakeUpstreamUrl')}/anthropic`,
-                OPENAI_API_KEY: 'test-openai-key',
-                OPENAI_BASE_URL: `${inject('fakeUpstreamUrl')}/openai/v1`,
-                GEMINI_API_KEY: 'test-gemini-key',
-                GEMINI_BASE_URL: `${inject('fakeUpstreamUrl')}/gemini`,
-                OPENAI_COMPAT_BASE_URL: `${inject('fakeUpstreamUrl')}/compat/v1`,
-                OPENAI_COMPAT_MODELS: 'llama-test',
-                AUTH_MODE: 'dev',
-                DATABASE_URL: 'postgresql://parley@127.0.0.1/parley',
-                DATABASE_HTTP_ENDPOINT: inject('dbEndpoint'),
-                SUPABASE_URL: inject('supabaseUrl'),
-                SUPABASE_JWT_SECRET: 'test-jwt-secret-at-least-32-characters-long',
-              },
-            },
-          })),
-        ],
-        test: {
-          name: 'worker',
-          // The first request into a fresh isolate loads the vendor SDKs through vite's module
-          // runner (seconds, once); production bundles are loaded in milliseconds.
-          testTimeout: 30_000,
-          hookTimeout: 30_000,
-          include: ['worker/**/*.test.ts', 'durable-objects/**/*.test.ts', 'test/worker/**/*.test.ts'],
-        },
-      },
+      workerProject('worker', ['worker/**/*.test.ts', 'durable-objects/**/*.test.ts', 'test/worker/**/*.test.ts'], 'dbEndpoint'),
+      // Takes the database down and up: its own workerd, whose database sits behind a switch, so
+      // no other suite sees the outage. A vendor silent for 1.5 s is given up on (60 s in production).
+      workerProject('outage', ['test/outage/**/*.test.ts'], 'dbFaultProxyUrl', { UPSTREAM_IDLE_TIMEOUT_MS: '1500' }),
       {
         extends: true,
         test: {

@@ -1,12 +1,13 @@
-// One per conversation. It serialises sends, owns the in-flight reply (which keeps generating
-// when every reader has left), lets readers resume with Last-Event-ID, and stops the vendor call
-// on request. The reply is saved to Postgres when it ends, whatever way it ends.
+// One per conversation, and the conversation's owner: its settings and messages live in this
+// object's SQLite (room-store.ts) while it is used, and Postgres is written behind through an
+// outbox (room-outbox.ts). A send writes locally and calls the vendor without waiting on anything
+// remote; reads, ownership checks, renames and deletes are answered here. The room also
+// serialises sends, owns the in-flight reply (which keeps generating when every reader has
+// left), lets readers resume with Last-Event-ID, and stops the vendor call on request.
 import { DurableObject } from 'cloudflare:workers';
-import { createDb, type Db } from '../worker/db/client.ts';
-import {
-  finishReply, loadConversation, markInterrupted, startExchange, type Conversation, type ReplyOutcome,
-} from '../worker/db/conversations.ts';
-import type { ChatMessage } from '../worker/providers/types.ts';
+import { createDb } from '../worker/db/client.ts';
+import { loadConversation, type Conversation, type ConversationPatch, type Message, type ReplyOutcome } from '../worker/db/conversations.ts';
+import { isDatabaseUnavailable } from '../worker/db/errors.ts';
 import { fitToContext, titleFrom } from '../worker/chat/prompt.ts';
 import { runReply } from '../worker/chat/run-reply.ts';
 import { MAX_REPLY_TOKENS } from '../worker/chat/limits.ts';
@@ -14,173 +15,260 @@ import { parseEventId } from '../worker/chat/events.ts';
 import type { Candidate } from '../worker/chat/reliable-stream.ts';
 import { adapters } from '../worker/providers/index.ts';
 import { defaultModel, findModel, providerConfig, type ModelInfo } from '../worker/providers/registry.ts';
-import { publishUsage } from '../worker/usage/publish.ts';
+import { usageEvent } from '../worker/usage/publish.ts';
 import type { SubjectType } from '../drizzle/schema.ts';
 import { ReplyLog } from './reply-log.ts';
+import { flushOutbox } from './room-outbox.ts';
+import { RoomStore, type OwnedConversation } from './room-store.ts';
 
 /** While a reply runs, an alarm this often keeps the object resident and detects lost replies. */
 const HEARTBEAT_MS = 30_000;
+/** The text of a reply in flight is checkpointed locally this often, for recovery after a restart. */
+const CHECKPOINT_MS = 2000;
+/** Flush retries back off from 1 s to this, for as long as Postgres does not answer. */
+const MAX_RETRY_MS = 60_000;
+/** Pending changes are retried by the alarm after this even when no flush has failed yet (the object may be evicted). */
+const FLUSH_BACKSTOP_MS = 5000;
+const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
-export type SendInput = {
-  conversationId: string;
-  userId: string;
-  subject: { type: SubjectType; id: string };
-  content: string;
-  model?: string;
-};
+/** Who is asking, about which conversation. Every method checks ownership here, before anything else. */
+export type Caller = { conversationId: string; userId: string; email?: string };
+export type SendInput = Caller & { subject: { type: SubjectType; id: string }; content: string; model?: string };
+export type CreateInput = Caller & ConversationPatch;
+
 export type RoomFailure = { ok: false; status: 400 | 404 | 409 | 503; code: string; message: string };
-export type SendResult = { ok: true; messageId: string; model: string; stream: ReadableStream<Uint8Array> } | RoomFailure;
+export type RoomResult<T> = ({ ok: true } & T) | RoomFailure;
+export type SendResult = RoomResult<{ messageId: string; model: string; stream: ReadableStream<Uint8Array> }>;
 
-type InFlight = { log: ReplyLog; userId: string; abort: AbortController; settled: Promise<void> };
+type InFlight = { log: ReplyLog; userId: string; abort: AbortController; text: string; settled: Promise<void> };
 
 export class ConversationRoom extends DurableObject<Env> {
+  private readonly store: RoomStore;
   private inFlight: InFlight | undefined;
-  /**
-   * The conversation and its history as last loaded or written. Every message is written through
-   * this object, and the routes tell it about renames and deletion, so after the first load a
-   * send needs no database read.
-   */
-  private known: { conversation: Conversation; history: ChatMessage[] } | undefined;
+  private loading: Promise<RoomFailure | undefined> | undefined;
+  private flushing: Promise<void> | undefined;
+  private flushAgain = false;
+  private flushFailures = 0;
+  private retryAt: number | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.blockConcurrencyWhile(async () => {
-      // The reply being generated, so a restart can mark it interrupted instead of leaving it `streaming`.
-      ctx.storage.sql.exec(`create table if not exists inflight (message_id text primary key, started_at integer not null, text text not null default '')`);
-    });
+    this.store = new RoomStore(ctx.storage);
+    // A reply left `streaming` by a previous instance can never finish: keep its text, mark it interrupted.
+    if (this.store.markInterrupted(Date.now()) > 0) void ctx.storage.setAlarm(Date.now());
+  }
+
+  /** A new conversation; its id was minted by the caller (lower-case UUID). */
+  async create(input: CreateInput): Promise<RoomResult<{ conversation: Conversation }>> {
+    const existing = this.store.conversation();
+    if (existing) {
+      // The same create repeated (a retried request) gets the same answer; anything else is a collision.
+      return existing.userId === input.userId && !existing.deleted
+        ? { ok: true, conversation: publicConversation(existing) }
+        : failure(409, 'conflict', 'A conversation with this id already exists');
+    }
+    const now = new Date();
+    const conversation: Conversation = {
+      id: input.conversationId, userId: input.userId, title: input.title ?? null, model: input.model ?? null,
+      systemPrompt: input.systemPrompt ?? null, siteId: null, visitorId: null, createdAt: now, updatedAt: now,
+    };
+    this.store.create(conversation, input.email ?? null);
+    void this.flush();
+    return { ok: true, conversation };
   }
 
   async send(input: SendInput): Promise<SendResult> {
+    const owned = await this.owned(input);
+    if (!owned.ok) return owned;
+    // Nothing is awaited from here until the reply is claimed, so a concurrent send sees the claim.
     if (this.inFlight) return failure(409, 'reply_in_progress', 'A reply is still being generated in this conversation: wait for it or stop it first');
-    const abort = new AbortController();
-    const messageId = crypto.randomUUID();
-    let settle!: () => void;
-    // Claimed before the first await, so a concurrent send sees it.
-    const inFlight: InFlight = { log: new ReplyLog(messageId), userId: input.userId, abort, settled: new Promise((r) => (settle = r)) };
-    this.inFlight = inFlight;
-    try {
-      const db = createDb(this.env);
-      const known = this.known ?? await this.load(db, input.conversationId).catch(databaseDown);
-      if (known && 'ok' in known) return this.release(known);
-      if (!known || known.conversation.userId !== input.userId) return this.release(failure(404, 'not_found', 'Conversation not found'));
-      const { conversation, history } = known;
-      const modelId = input.model ?? conversation.model ?? defaultModel(this.env)?.id;
-      const model = modelId ? findModel(this.env, modelId) : undefined;
-      if (!model) {
-        return this.release(modelId
-          ? failure(400, 'unknown_model', `Model '${modelId}' is not available here: GET /api/models lists the models on offer`)
-          : failure(503, 'no_models', 'No model provider is configured: set ANTHROPIC_API_KEY, OPENAI_API_KEY or GEMINI_API_KEY'));
-      }
-      const candidates = this.candidates(model);
-      const maxOutputTokens = Math.min(MAX_REPLY_TOKENS, model.maxOutputTokens);
-      const messages = fitToContext([...history, { role: 'user', content: input.content }], {
-        system: conversation.systemPrompt ?? undefined, contextWindow: model.contextWindow, maxOutputTokens,
-      });
-
-      const title = conversation.title ? undefined : titleFrom(input.content);
-      const notSaved = await startExchange(db, {
-        conversation, userMessageId: crypto.randomUUID(), assistantMessageId: messageId, content: input.content,
-        model: model.id, provider: model.provider, title,
-      }).catch(databaseDown);
-      if (notSaved) return this.release(notSaved);
-      history.push({ role: 'user', content: input.content });
-      if (title) conversation.title = title;
-      this.ctx.storage.sql.exec('insert into inflight (message_id, started_at) values (?, ?)', messageId, Date.now());
-      await this.ctx.storage.setAlarm(Date.now() + HEARTBEAT_MS);
-
-      inFlight.log.append({ event: 'message.start', data: { conversationId: conversation.id, messageId, model: model.id } });
-      const stream = inFlight.log.attach();
-      const checkpoint = this.checkpointer(messageId);
-      const reply = runReply({ candidates, system: conversation.systemPrompt ?? undefined, messages, maxOutputTokens, signal: abort.signal },
-        (event) => {
-          inFlight.log.append(event);
-          if (event.event === 'delta') checkpoint(event.data.text);
-        });
-      void this.complete(inFlight, reply, input).finally(settle);
-      return { ok: true, messageId, model: model.id, stream };
-    } catch (error) {
-      this.release(undefined);
-      throw error;
-    } finally {
-      if (this.inFlight !== inFlight) settle();
+    const { conversation } = owned;
+    const modelId = input.model ?? conversation.model ?? defaultModel(this.env)?.id;
+    const model = modelId ? findModel(this.env, modelId) : undefined;
+    if (!model) {
+      return modelId
+        ? failure(400, 'unknown_model', `Model '${modelId}' is not available here: GET /api/models lists the models on offer`)
+        : failure(503, 'no_models', 'No model provider is configured: set ANTHROPIC_API_KEY, OPENAI_API_KEY or GEMINI_API_KEY');
     }
+
+    const now = Date.now();
+    const messageId = crypto.randomUUID();
+    const base = { conversationId: conversation.id, userId: conversation.userId, stopReason: null, errorCode: null, inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: '0', timeToFirstTokenMs: null, durationMs: null };
+    const userMessage: Message = { ...base, id: crypto.randomUUID(), role: 'user', content: input.content, model: null, provider: null, status: 'complete', createdAt: new Date(now), completedAt: null };
+    // A millisecond later, so history order never depends on the id.
+    const reply: Message = { ...base, id: messageId, role: 'assistant', content: '', model: model.id, provider: model.provider, status: 'streaming', createdAt: new Date(now + 1), completedAt: null };
+    this.store.startExchange({ userMessage, reply, title: conversation.title ? undefined : titleFrom(input.content) });
+
+    const abort = new AbortController();
+    let settle!: () => void;
+    const inFlight: InFlight = { log: new ReplyLog(messageId), userId: input.userId, abort, text: '', settled: new Promise((r) => (settle = r)) };
+    this.inFlight = inFlight;
+    const maxOutputTokens = Math.min(MAX_REPLY_TOKENS, model.maxOutputTokens);
+    const messages = fitToContext(this.store.history(), {
+      system: conversation.systemPrompt ?? undefined, contextWindow: model.contextWindow, maxOutputTokens,
+    });
+
+    inFlight.log.append({ event: 'message.start', data: { conversationId: conversation.id, messageId, model: model.id } });
+    const stream = inFlight.log.attach();
+    const checkpoint = this.checkpointer(inFlight, messageId);
+    const outcome = runReply({
+      candidates: this.candidates(model), system: conversation.systemPrompt ?? undefined, messages, maxOutputTokens,
+      signal: abort.signal, idleTimeoutMs: Number(this.env.UPSTREAM_IDLE_TIMEOUT_MS) || DEFAULT_IDLE_TIMEOUT_MS,
+    }, (event) => {
+      inFlight.log.append(event);
+      if (event.event === 'delta') checkpoint(event.data.text);
+    });
+    void this.complete(inFlight, outcome, input).finally(settle);
+    // The vendor call is under way: now Postgres may hear about the send.
+    void this.flush();
+    await this.armAlarm();
+    return { ok: true, messageId, model: model.id, stream };
   }
 
-  /** A conversation just created: no history to load on its first send. Ignored once loaded. */
-  async remember(conversation: Conversation): Promise<void> {
-    this.known ??= { conversation, history: [] };
-  }
-
-  /** The conversation after a rename or a change of model or system prompt. */
-  async update(conversation: Conversation): Promise<void> {
-    if (this.known) this.known.conversation = conversation;
-  }
-
-  /** The conversation was deleted. */
-  async forget(): Promise<void> {
-    this.known = undefined;
-  }
-
-  /** The in-flight reply's events after `lastEventId` (all of them without one), then live; null when idle. */
-  async resume(userId: string, lastEventId?: string | null): Promise<ReadableStream<Uint8Array> | null> {
+  /** The conversation with every message, a reply in flight included with its text so far. */
+  async read(caller: Caller): Promise<RoomResult<{ conversation: Conversation; messages: Message[] }>> {
+    const owned = await this.owned(caller);
+    if (!owned.ok) return owned;
     const current = this.inFlight;
-    if (!current || current.userId !== userId || current.log.finished) return null;
+    const messages = this.store.messages().map((m) => (current && m.id === current.log.replyId && m.status === 'streaming' ? { ...m, content: current.text } : m));
+    return { ok: true, conversation: publicConversation(owned.conversation), messages };
+  }
+
+  /** Rename, change the model or the system prompt; the next send uses them. */
+  async update(caller: Caller, patch: ConversationPatch): Promise<RoomResult<{ conversation: Conversation }>> {
+    const owned = await this.owned(caller);
+    if (!owned.ok) return owned;
+    this.store.update(patch, Date.now());
+    void this.flush();
+    return { ok: true, conversation: publicConversation(this.store.conversation()!) };
+  }
+
+  /** Stops a reply in flight (saved as `stopped`, and billed), then deletes the conversation here and, behind, in Postgres. */
+  async delete(caller: Caller): Promise<RoomResult<object>> {
+    const owned = await this.owned(caller);
+    if (!owned.ok) return owned;
+    while (this.inFlight) {
+      this.inFlight.abort.abort();
+      await this.inFlight.settled;
+    }
+    this.store.delete(owned.conversation.id);
+    void this.flush();
+    return { ok: true };
+  }
+
+  /** The in-flight reply's events after `lastEventId` (all of them without one), then live; `stream: null` when idle. */
+  async resume(caller: Caller, lastEventId?: string | null): Promise<RoomResult<{ stream: ReadableStream<Uint8Array> | null }>> {
+    const owned = await this.owned(caller);
+    if (!owned.ok) return owned;
+    const current = this.inFlight;
+    if (!current || current.log.finished) return { ok: true, stream: null };
     const position = parseEventId(lastEventId);
-    return current.log.attach(position?.replyId === current.log.replyId ? position.seq : 0);
+    return { ok: true, stream: current.log.attach(position?.replyId === current.log.replyId ? position.seq : 0) };
   }
 
   /** Aborts the vendor call; resolves once the partial reply is saved as `stopped`. */
-  async stop(userId: string): Promise<{ stopped: boolean }> {
+  async stop(caller: Caller): Promise<RoomResult<{ stopped: boolean }>> {
+    const owned = await this.owned(caller);
+    if (!owned.ok) return owned;
     const current = this.inFlight;
-    if (!current || current.userId !== userId) return { stopped: false };
+    if (!current) return { ok: true, stopped: false };
     current.abort.abort();
     await current.settled;
-    return { stopped: true };
+    return { ok: true, stopped: true };
   }
 
+  /** Heartbeat while a reply runs, recovery after a restart, and flush retries while Postgres is away. */
   async alarm() {
-    if (this.inFlight) {
-      await this.ctx.storage.setAlarm(Date.now() + HEARTBEAT_MS);
-      return;
-    }
-    // The object restarted mid-reply: the vendor stream is gone, so record the reply as interrupted.
-    const db = createDb(this.env);
-    for (const row of this.ctx.storage.sql.exec<{ message_id: string; started_at: number; text: string }>('select * from inflight').toArray()) {
-      await markInterrupted(db, row.message_id, row.text);
-      this.ctx.storage.sql.exec('delete from inflight where message_id = ?', row.message_id);
-    }
+    if (!this.inFlight) this.store.markInterrupted(Date.now());
+    if (this.store.hasPendingChanges()) await this.flush();
+    await this.armAlarm();
   }
 
   private async complete(inFlight: InFlight, reply: Promise<ReplyOutcome>, input: SendInput) {
     const { log } = inFlight;
-    let outcome: ReplyOutcome | undefined;
     try {
-      outcome = await reply;
-      await finishReply(createDb(this.env), log.replyId, outcome);
-      if (outcome.content) this.known?.history.push({ role: 'assistant', content: outcome.content });
-      if (outcome.inputTokens || outcome.outputTokens) {
-        await publishUsage(this.env, { messageId: log.replyId, conversationId: input.conversationId, userId: input.userId, subject: input.subject, outcome });
-      }
+      const outcome = await reply;
+      const completedAt = new Date();
+      const usage = outcome.inputTokens || outcome.outputTokens
+        ? usageEvent({ messageId: log.replyId, conversationId: input.conversationId, userId: input.userId, subject: input.subject, outcome, occurredAt: completedAt })
+        : undefined;
+      this.store.finishReply(log.replyId, outcome, completedAt.getTime(), usage);
+      // The client hears how the reply ended now; Postgres hears it behind, from the outbox.
       log.append(outcome.status === 'error'
-        ? { event: 'error', data: { code: outcome.errorCode ?? 'upstream', message: 'The model failed while replying; the partial reply was saved' } }
+        ? { event: 'error', data: { code: outcome.errorCode ?? 'upstream', message: errorMessage(outcome.errorCode) } }
         : { event: 'done', data: { stopReason: outcome.stopReason ?? 'end_turn', model: outcome.model } });
     } catch (error) {
-      console.error(JSON.stringify({ level: 'error', msg: 'reply not saved', messageId: log.replyId, error: String(error) }));
-      log.append({ event: 'error', data: { code: 'internal_error', message: 'The reply could not be saved' } });
+      console.error(JSON.stringify({ level: 'error', msg: 'reply not stored', messageId: log.replyId, error: String(error) }));
+      log.append({ event: 'error', data: { code: 'internal_error', message: 'The reply could not be stored' } });
     } finally {
       log.finish();
-      this.ctx.storage.sql.exec('delete from inflight where message_id = ?', log.replyId);
       if (this.inFlight === inFlight) this.inFlight = undefined;
-      await this.ctx.storage.deleteAlarm();
+      void this.flush();
     }
   }
 
-  private async load(db: Db, conversationId: string) {
-    const loaded = await loadConversation(db, conversationId);
-    if (!loaded) return undefined;
-    const history = loaded.history.filter((m) => m.content !== '').map((m): ChatMessage => ({ role: m.role, content: m.content }));
-    // A send in flight elsewhere cannot have changed it: sends are serialised here.
-    return (this.known = { conversation: loaded.conversation, history });
+  /** The conversation, if `caller` owns it. Loads it from Postgres once when this room has never held it. */
+  private async owned(caller: Caller): Promise<RoomResult<{ conversation: OwnedConversation }>> {
+    let conversation = this.store.conversation();
+    if (!conversation) {
+      const failed = await (this.loading ??= this.load(caller.conversationId).finally(() => (this.loading = undefined)));
+      if (failed) return failed;
+      conversation = this.store.conversation();
+    }
+    if (!conversation || conversation.deleted || conversation.userId !== caller.userId) return failure(404, 'not_found', 'Conversation not found');
+    return { ok: true, conversation };
+  }
+
+  private async load(conversationId: string): Promise<RoomFailure | undefined> {
+    try {
+      const loaded = await loadConversation(createDb(this.env), conversationId);
+      if (loaded) this.store.adopt(loaded.conversation, loaded.messages, Date.now());
+    } catch (error) {
+      console.error(JSON.stringify({ level: 'error', msg: 'room: conversation not loaded', conversationId, error: String(error) }));
+      if (!isDatabaseUnavailable(error)) throw error;
+      return failure(503, 'database_unavailable', 'This conversation is not available right now (the database cannot be reached): try again shortly');
+    }
+    if (this.store.hasPendingChanges()) void this.flush();
+    return undefined;
+  }
+
+  /** One flush at a time, so an older state can never land after a newer one; a call during a flush runs another after it. */
+  private flush(): Promise<void> {
+    if (this.flushing) {
+      this.flushAgain = true;
+      return this.flushing;
+    }
+    this.flushing = (async () => {
+      try {
+        do {
+          this.flushAgain = false;
+          await flushOutbox(this.store, this.env);
+        } while (this.flushAgain);
+        this.flushFailures = 0;
+        this.retryAt = undefined;
+        const conversation = this.store.conversation();
+        if (conversation?.deleted && !this.store.hasPendingChanges()) this.store.forget();
+      } catch (error) {
+        this.flushFailures++;
+        const delay = Math.min(1000 * 2 ** (this.flushFailures - 1), MAX_RETRY_MS);
+        this.retryAt = Date.now() + delay;
+        console.error(JSON.stringify({ level: 'warn', msg: 'room: outbox not flushed, will retry', retryInMs: delay, failures: this.flushFailures, error: String(error) }));
+      } finally {
+        this.flushing = undefined;
+      }
+      await this.armAlarm();
+    })();
+    return this.flushing;
+  }
+
+  /** One alarm serves the heartbeat of a reply in flight and the retry of pending writes: the earlier wins. */
+  private async armAlarm() {
+    const now = Date.now();
+    const due: number[] = [];
+    if (this.inFlight) due.push(now + HEARTBEAT_MS);
+    if (this.store.hasPendingChanges()) due.push(this.retryAt ?? now + FLUSH_BACKSTOP_MS);
+    if (due.length === 0) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(Math.min(...due));
   }
 
   /** The model, then its fallbacks whose provider is configured. */
@@ -190,22 +278,15 @@ export class ConversationRoom extends DurableObject<Env> {
     return [first!, ...rest];
   }
 
-  /** Saves the text so far to the object's own storage at most every 2 s, for recovery after a restart. */
-  private checkpointer(messageId: string) {
-    let text = '';
+  /** Keeps the reply's text so far in memory (reads see it) and checkpoints it locally every few seconds. */
+  private checkpointer(inFlight: InFlight, messageId: string) {
     let savedAt = Date.now();
     return (delta: string) => {
-      text += delta;
-      if (Date.now() - savedAt < 2000) return;
+      inFlight.text += delta;
+      if (Date.now() - savedAt < CHECKPOINT_MS) return;
       savedAt = Date.now();
-      this.ctx.storage.sql.exec('update inflight set text = ? where message_id = ?', text, messageId);
+      this.store.checkpoint(messageId, inFlight.text);
     };
-  }
-
-  private release<T>(result: T): T {
-    this.inFlight?.log.finish();
-    this.inFlight = undefined;
-    return result;
   }
 }
 
@@ -213,10 +294,12 @@ function failure(status: RoomFailure['status'], code: string, message: string): 
   return { ok: false, status, code, message };
 }
 
-/** Nothing was saved and nothing sent to the model, so the caller can simply try again. */
-const DATABASE_DOWN = failure(503, 'database_unavailable', 'Your message could not be saved, so it was not sent to the model: try again shortly');
+function publicConversation(conversation: OwnedConversation): Conversation {
+  const { deleted: _deleted, ownerEmail: _email, ...rest } = conversation;
+  return rest;
+}
 
-function databaseDown(error: unknown): typeof DATABASE_DOWN {
-  console.error(JSON.stringify({ level: 'error', msg: 'send: database unavailable', error: String(error) }));
-  return DATABASE_DOWN;
+function errorMessage(code: string | null): string {
+  if (code === 'upstream_timeout') return 'The model stopped sending and was given up on; the partial reply was saved';
+  return 'The model failed while replying; the partial reply was saved';
 }

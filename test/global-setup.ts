@@ -7,6 +7,7 @@ import type { TestProject } from 'vitest/node';
 import { startGateway } from '../scripts/db-gateway.ts';
 import { startFakeUpstreams } from '../scripts/fake-upstreams.ts';
 import { startFakeSupabaseAuth } from './support/fake-supabase-auth.ts';
+import { startDbFaultProxy } from './support/db-fault-proxy.ts';
 
 export default async function setup(project: TestProject) {
   const dataDir = await mkdtemp(join(tmpdir(), 'parley-test-'));
@@ -20,17 +21,21 @@ export default async function setup(project: TestProject) {
     startFakeSupabaseAuth(),
   ]);
   const dbEndpoints: Record<string, string> = { pglite: pglite.url };
+  // The outage suite's database: the same gateway, behind a switch it can turn off.
+  const faultProxy = await startDbFaultProxy(postgres?.url ?? pglite.url);
   if (postgres) dbEndpoints.postgres = postgres.url;
 
   // Worker suites talk to the server Postgres when there is one: it is the production-like backend.
   project.provide('dbEndpoint', postgres?.url ?? pglite.url);
   project.provide('dbEndpoints', dbEndpoints);
+  project.provide('dbFaultProxyUrl', faultProxy.url);
+  project.provide('dbFaultControlUrl', faultProxy.controlUrl);
   project.provide('fakeUpstreamUrl', upstreams.url);
   project.provide('supabaseUrl', auth.url);
   project.provide('supabasePrivateJwk', auth.privateJwk);
 
   return async () => {
-    await Promise.all([pglite.close(), postgres?.close(), upstreams.close(), auth.close()]);
+    await Promise.all([faultProxy.close(), pglite.close(), postgres?.close(), upstreams.close(), auth.close()]);
     await rm(dataDir, { recursive: true, force: true });
   };
 }

@@ -7,6 +7,10 @@ declare module 'vitest' {
     dbEndpoint: string;
     /** Every backend under test, by name (`pglite`, and `postgres` when TEST_DATABASE_URL is set). */
     dbEndpoints: Record<string, string>;
+    /** `dbEndpoint` behind a switch (test/support/db-fault-proxy.ts): the outage suite's database. */
+    dbFaultProxyUrl: string;
+    /** POST {down, failNext} / GET the switch's state. */
+    dbFaultControlUrl: string;
     fakeUpstreamUrl: string;
     supabaseUrl: string;
     supabasePrivateJwk: JWK;

@@ -7,23 +7,13 @@ import { inject } from 'vitest';
 import { usageEvents } from '../../drizzle/schema.ts';
 import { createDb } from '../../worker/db/client.ts';
 import { expectedReplyText } from '../../scripts/fake-upstreams/reply.ts';
-import { call, signIn, type ErrorEnvelope } from './helpers.ts';
+import { call, createConversation, eventually, sendMessage, signIn, type ErrorEnvelope } from './helpers.ts';
 import { collectEvents, readEvents, textOf, type ParsedEvent } from './sse.ts';
 
 type Vendor = 'anthropic' | 'openai' | 'gemini' | 'compat';
 type StoredMessage = { id: string; role: string; content: string; status: string; model: string; provider: string; stopReason: string | null; errorCode: string | null; inputTokens: number; outputTokens: number; costUsd: string; timeToFirstTokenMs: number | null; durationMs: number | null };
 
 const fake = inject('fakeUpstreamUrl');
-
-async function newConversation(token: string, body: Record<string, unknown> = {}) {
-  const res = await call('/api/conversations', { method: 'POST', token, body: JSON.stringify(body) });
-  expect(res.status).toBe(201);
-  return (await res.json<{ id: string }>()).id;
-}
-
-function send(token: string, conversationId: string, content: string, model?: string) {
-  return call(`/api/conversations/${conversationId}/messages`, { method: 'POST', token, body: JSON.stringify({ content, model }) });
-}
 
 async function conversation(token: string, id: string) {
   const res = await call(`/api/conversations/${id}`, { token });
@@ -40,16 +30,6 @@ async function fakeRequests(key: string) {
   return res.json<Array<{ status: string; model: string; tokensSent: number; messages: number; system: boolean }>>();
 }
 
-async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!ok(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
-    value = await probe();
-  }
-  return value;
-}
-
 const usd = (tokens: { inputTokens: number; outputTokens: number }, price: { input: number; output: number }) =>
   ((tokens.inputTokens * price.input + tokens.outputTokens * price.output) / 1e6).toFixed(8);
 
@@ -61,8 +41,8 @@ describe.each<[string, Vendor, { input: number; output: number }]>([
 ])('a reply from %s', (model, vendor, price) => {
   it('streams text, then stores it with usage, cost, stop reason and timings', async () => {
     const { token } = await signIn();
-    const id = await newConversation(token, { model, systemPrompt: 'Be brief.' });
-    const res = await send(token, id, '[[fake tokens=24]] Tell me something');
+    const id = await createConversation(token, { model, systemPrompt: 'Be brief.' });
+    const res = await sendMessage(token, id, '[[fake tokens=24]] Tell me something');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const events = await collectEvents(res.body!);
@@ -87,8 +67,8 @@ describe.each<[string, Vendor, { input: number; output: number }]>([
 describe('sending', () => {
   it('titles the conversation from its first message and keeps both messages in order', async () => {
     const { token } = await signIn();
-    const id = await newConversation(token);
-    await collectEvents((await send(token, id, 'How do tides work? [[fake tokens=3]]')).body!);
+    const id = await createConversation(token);
+    await collectEvents((await sendMessage(token, id, 'How do tides work? [[fake tokens=3]]')).body!);
     const found = await conversation(token, id);
     expect(found.title).toBe('How do tides work? [[fake tokens=3]]');
     expect(found.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
@@ -96,31 +76,31 @@ describe('sending', () => {
 
   it('sends the history back to the model on the next turn', async () => {
     const { token } = await signIn();
-    const id = await newConversation(token, { model: 'openai/gpt-4.1-mini' });
+    const id = await createConversation(token, { model: 'openai/gpt-4.1-mini' });
     const key = `history-${crypto.randomUUID()}`;
-    await collectEvents((await send(token, id, '[[fake tokens=3]] first')).body!);
-    await collectEvents((await send(token, id, `[[fake tokens=3 key=${key}]] second`)).body!);
+    await collectEvents((await sendMessage(token, id, '[[fake tokens=3]] first')).body!);
+    await collectEvents((await sendMessage(token, id, `[[fake tokens=3 key=${key}]] second`)).body!);
     const [second] = await fakeRequests(key);
     expect(second).toMatchObject({ messages: 3, system: false }); // user, assistant, user
   });
 
   it('uses the model and system prompt changed since the last turn', async () => {
     const { token } = await signIn();
-    const id = await newConversation(token, { model: 'openai/gpt-4.1-mini' });
-    await collectEvents((await send(token, id, '[[fake tokens=3]] first')).body!);
+    const id = await createConversation(token, { model: 'openai/gpt-4.1-mini' });
+    await collectEvents((await sendMessage(token, id, '[[fake tokens=3]] first')).body!);
     const patch = await call(`/api/conversations/${id}`, { method: 'PATCH', token, body: JSON.stringify({ model: 'google/gemini-2.5-flash', systemPrompt: 'Answer in French.' }) });
     expect(patch.status).toBe(200);
     const key = `patched-${crypto.randomUUID()}`;
-    const events = await collectEvents((await send(token, id, `[[fake tokens=3 key=${key}]] second`)).body!);
+    const events = await collectEvents((await sendMessage(token, id, `[[fake tokens=3 key=${key}]] second`)).body!);
     expect(events[0]).toMatchObject({ event: 'message.start', data: { model: 'google/gemini-2.5-flash' } });
     expect((await fakeRequests(key))[0]).toMatchObject({ model: 'gemini-2.5-flash', system: true, messages: 3 });
   });
 
   it('refuses a second send while a reply is streaming with 409 reply_in_progress', async () => {
     const { token } = await signIn();
-    const id = await newConversation(token);
-    const first = await send(token, id, '[[fake tokens=200 tps=50]] long one');
-    const second = await send(token, id, 'impatient');
+    const id = await createConversation(token);
+    const first = await sendMessage(token, id, '[[fake tokens=200 tps=50]] long one');
+    const second = await sendMessage(token, id, 'impatient');
     expect(second.status).toBe(409);
     expect((await second.json<ErrorEnvelope>()).error.code).toBe('reply_in_progress');
     await call(`/api/conversations/${id}/stop`, { method: 'POST', token });
@@ -129,8 +109,8 @@ describe('sending', () => {
 
   it('publishes a usage event for the reply', async () => {
     const { token, userId } = await signIn();
-    const id = await newConversation(token);
-    const events = await collectEvents((await send(token, id, '[[fake tokens=5]] count me')).body!);
+    const id = await createConversation(token);
+    const events = await collectEvents((await sendMessage(token, id, '[[fake tokens=5]] count me')).body!);
     const messageId = events[0]!.data.messageId;
     const db = createDb(env);
     const rows = await eventually(() => db.select().from(usageEvents).where(eq(usageEvents.id, messageId)), (r) => r.length > 0, 10_000);
@@ -141,8 +121,8 @@ describe('sending', () => {
 describe('streams that survive the client', () => {
   it('resumes after a disconnect with Last-Event-ID: the rest arrives exactly once and in order', async () => {
     const { token } = await signIn();
-    const id = await newConversation(token, { model: 'anthropic/claude-haiku-4-5' });
-    const res = await send(token, id, '[[fake tokens=80 tps=200]] tell me a long story');
+    const id = await createConversation(token, { model: 'anthropic/claude-haiku-4-5' });
+    const res = await sendMessage(token, id, '[[fake tokens=80 tps=200]] tell me a long story');
     const firstPart: ParsedEvent[] = [];
     for await (const event of readEvents(res.body!)) {
       firstPart.push(event);
@@ -161,8 +141,8 @@ describe('streams that survive the client', () => {
 
   it('finishes and saves a reply whose every reader has left', async () => {
     const { token } = await signIn();
-    const id = await newConversation(token);
-    const res = await send(token, id, '[[fake tokens=40 tps=200]] go on without me');
+    const id = await createConversation(token);
+    const res = await sendMessage(token, id, '[[fake tokens=40 tps=200]] go on without me');
     for await (const event of readEvents(res.body!)) if (event.event === 'delta') break;
     const reply = await eventually(() => assistantReply(token, id), (m) => m.status !== 'streaming');
     expect(reply).toMatchObject({ status: 'complete', content: expectedReplyText('anthropic', 40), outputTokens: 40 });
@@ -170,16 +150,16 @@ describe('streams that survive the client', () => {
 
   it('answers 204 to a resume when nothing is in flight', async () => {
     const { token } = await signIn();
-    const id = await newConversation(token);
+    const id = await createConversation(token);
     const res = await call(`/api/conversations/${id}/stream`, { token });
     expect(res.status).toBe(204);
   });
 
   it('stop aborts the vendor call and saves the partial text as stopped', async () => {
     const { token } = await signIn();
-    const id = await newConversation(token, { model: 'google/gemini-2.5-flash' });
+    const id = await createConversation(token, { model: 'google/gemini-2.5-flash' });
     const key = `stop-${crypto.randomUUID()}`;
-    const res = await send(token, id, `[[fake tokens=2000 tps=100 key=${key}]] never ending`);
+    const res = await sendMessage(token, id, `[[fake tokens=2000 tps=100 key=${key}]] never ending`);
     const seen: ParsedEvent[] = [];
     const reading = (async () => { for await (const event of readEvents(res.body!)) seen.push(event); })();
     await eventually(async () => seen.filter((e) => e.event === 'delta').length, (n) => n >= 3);
@@ -199,9 +179,9 @@ describe('streams that survive the client', () => {
 
   it('saves the partial text with status error when the vendor fails midway', async () => {
     const { token } = await signIn();
-    const id = await newConversation(token, { model: 'openai/gpt-4.1-mini' });
+    const id = await createConversation(token, { model: 'openai/gpt-4.1-mini' });
     const key = `drop-${crypto.randomUUID()}`;
-    const events = await collectEvents((await send(token, id, `[[fake tokens=50 drop=6 key=${key}]] fragile`)).body!);
+    const events = await collectEvents((await sendMessage(token, id, `[[fake tokens=50 drop=6 key=${key}]] fragile`)).body!);
     expect(events.at(-1)).toMatchObject({ event: 'error', data: { code: 'upstream' } });
     expect(textOf(events)).toBe(expectedReplyText('openai', 6));
     const reply = await assistantReply(token, id);
@@ -213,9 +193,9 @@ describe('streams that survive the client', () => {
 describe('retries and fallbacks', () => {
   it('retries a 429 before the first token and succeeds', async () => {
     const { token } = await signIn();
-    const id = await newConversation(token, { model: 'openai/gpt-4.1-mini' });
+    const id = await createConversation(token, { model: 'openai/gpt-4.1-mini' });
     const key = `retry-${crypto.randomUUID()}`;
-    const events = await collectEvents((await send(token, id, `[[fake fail=429 failcount=2 retryafter=0 tokens=4 key=${key}]] hi`)).body!);
+    const events = await collectEvents((await sendMessage(token, id, `[[fake fail=429 failcount=2 retryafter=0 tokens=4 key=${key}]] hi`)).body!);
     expect(events.at(-1)?.event).toBe('done');
     expect((await fakeRequests(key)).map((r) => r.status)).toEqual(['failed', 'failed', 'completed']);
     expect(await assistantReply(token, id)).toMatchObject({ status: 'complete', model: 'openai/gpt-4.1-mini' });
@@ -223,9 +203,9 @@ describe('retries and fallbacks', () => {
 
   it('falls back to the next model when one keeps failing', async () => {
     const { token } = await signIn();
-    const id = await newConversation(token, { model: 'anthropic/claude-sonnet-5-5' });
+    const id = await createConversation(token, { model: 'anthropic/claude-sonnet-5-5' });
     const key = `fallback-${crypto.randomUUID()}`;
-    const events = await collectEvents((await send(token, id, `[[fake fail=529 failcount=3 retryafter=0 tokens=4 key=${key}]] hi`)).body!);
+    const events = await collectEvents((await sendMessage(token, id, `[[fake fail=529 failcount=3 retryafter=0 tokens=4 key=${key}]] hi`)).body!);
     expect(events.at(-1)).toMatchObject({ event: 'done', data: { model: 'anthropic/claude-haiku-4-5' } });
     expect((await fakeRequests(key)).map((r) => r.model)).toEqual(['claude-sonnet-5-5', 'claude-sonnet-5-5', 'claude-sonnet-5-5', 'claude-haiku-4-5']);
     expect(await assistantReply(token, id)).toMatchObject({ status: 'complete', model: 'anthropic/claude-haiku-4-5', provider: 'anthropic' });
@@ -233,9 +213,9 @@ describe('retries and fallbacks', () => {
 
   it('does not retry a request the vendor rejects as bad', async () => {
     const { token } = await signIn();
-    const id = await newConversation(token, { model: 'anthropic/claude-sonnet-5-5' });
+    const id = await createConversation(token, { model: 'anthropic/claude-sonnet-5-5' });
     const key = `bad-${crypto.randomUUID()}`;
-    const events = await collectEvents((await send(token, id, `[[fake fail=400 key=${key}]] hi`)).body!);
+    const events = await collectEvents((await sendMessage(token, id, `[[fake fail=400 key=${key}]] hi`)).body!);
     expect(events.at(-1)).toMatchObject({ event: 'error', data: { code: 'bad_request' } });
     expect(await fakeRequests(key)).toHaveLength(1);
   });

@@ -3,8 +3,8 @@ import { env } from 'cloudflare:workers';
 import { createExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { app } from '../../worker/app.ts';
-import { BASE, call, signIn, type ErrorEnvelope } from './helpers.ts';
-import { collectEvents } from './sse.ts';
+import { BASE, call, eventually, sendMessage, signIn, type ErrorEnvelope } from './helpers.ts';
+import { collectEvents, readEvents, textOf, type ParsedEvent } from './sse.ts';
 
 async function create(token: string, body: Record<string, unknown> = {}) {
   const res = await call('/api/conversations', { method: 'POST', token, body: JSON.stringify(body) });
@@ -84,11 +84,90 @@ describe("someone else's conversation", () => {
   });
 });
 
+describe("someone else's conversation while a reply streams", () => {
+  it('is still a 404 (not 409), decided before anything else (issue 6)', async () => {
+    const owner = await signIn();
+    const intruder = await signIn();
+    const { body: conversation } = await create(owner.token);
+    const streaming = await sendMessage(owner.token, conversation.id, '[[fake tokens=200 tps=100]] busy');
+    const path = `/api/conversations/${conversation.id}`;
+    for (const res of [
+      await sendMessage(intruder.token, conversation.id, 'is it busy?'),
+      await call(`${path}/stream`, { token: intruder.token }),
+      await call(`${path}/stop`, { method: 'POST', token: intruder.token }),
+    ]) expect(await errorOf(res)).toMatchObject({ status: 404, code: 'not_found' });
+    await call(`${path}/stop`, { method: 'POST', token: owner.token });
+    expect((await collectEvents(streaming.body!)).at(-1)).toMatchObject({ event: 'done', data: { stopReason: 'stopped' } });
+  });
+});
+
+describe('one conversation, one room', () => {
+  it('an id spelled in upper case reaches the same room: no second reply, and its delete stops the reply (issue 6)', async () => {
+    const { token } = await signIn();
+    const { body: conversation } = await create(token);
+    const upper = conversation.id.toUpperCase();
+    const first = await sendMessage(token, conversation.id, '[[fake tokens=400 tps=100]] long');
+    expect(await errorOf(await sendMessage(token, upper, 'a second reply at once?'))).toMatchObject({ status: 409, code: 'reply_in_progress' });
+    const read = await (await call(`/api/conversations/${upper}`, { token })).json<any>();
+    expect(read.id).toBe(conversation.id);
+    expect(read.messages.at(-1).status).toBe('streaming');
+    expect((await call(`/api/conversations/${upper}`, { method: 'DELETE', token })).status).toBe(204);
+    expect((await collectEvents(first.body!)).at(-1)).toMatchObject({ event: 'done', data: { stopReason: 'stopped' } });
+    expect((await call(`/api/conversations/${conversation.id}`, { token })).status).toBe(404);
+  });
+});
+
+describe('reads right after writes', () => {
+  it('GET shows a reply in flight with its text so far, then as it ended', async () => {
+    const { token } = await signIn();
+    const { body: conversation } = await create(token);
+    const res = await sendMessage(token, conversation.id, '[[fake tokens=100 tps=100]] watch me');
+    const seen: ParsedEvent[] = [];
+    for await (const event of readEvents(res.body!)) {
+      seen.push(event);
+      if (seen.filter((e) => e.event === 'delta').length === 10) break;
+    }
+    const midway = await (await call(`/api/conversations/${conversation.id}`, { token })).json<any>();
+    expect(midway.messages.map((m: any) => m.role)).toEqual(['user', 'assistant']);
+    expect(midway.messages[1].status).toBe('streaming');
+    expect(midway.messages[1].content.startsWith(textOf(seen))).toBe(true);
+    const ended = await eventually(async () => (await call(`/api/conversations/${conversation.id}`, { token })).json<any>(), (c) => c.messages[1].status !== 'streaming');
+    expect(ended.messages[1]).toMatchObject({ status: 'complete', outputTokens: 100 });
+  });
+
+  it('a rename is seen by the next read at once', async () => {
+    const { token } = await signIn();
+    const { body: conversation } = await create(token, { title: 'before' });
+    await call(`/api/conversations/${conversation.id}`, { method: 'PATCH', token, body: JSON.stringify({ title: 'after' }) });
+    expect((await (await call(`/api/conversations/${conversation.id}`, { token })).json<any>()).title).toBe('after');
+  });
+});
+
+describe('a delete racing a send', () => {
+  it('never answers 503 or 500: each send either streams or is a 404, and the conversation is gone (issue 6)', async () => {
+    const { token } = await signIn();
+    for (let round = 0; round < 5; round++) {
+      const { body: conversation } = await create(token);
+      const [sent, deleted] = await Promise.all([
+        sendMessage(token, conversation.id, '[[fake tokens=20 tps=200]] racing'),
+        call(`/api/conversations/${conversation.id}`, { method: 'DELETE', token }),
+      ]);
+      expect([200, 404]).toContain(sent.status);
+      expect(deleted.status).toBe(204);
+      if (sent.status === 200) await collectEvents(sent.body!);
+      else await sent.body?.cancel();
+      expect((await call(`/api/conversations/${conversation.id}`, { token })).status).toBe(404);
+    }
+  });
+});
+
 describe('conversations', () => {
   it('lists newest first, a page at a time', async () => {
     const { token } = await signIn();
     const ids: string[] = [];
     for (const title of ['first', 'second', 'third']) ids.push((await create(token, { title })).body.id);
+    // Lists come from Postgres, written behind the rooms: they may lag by one flush.
+    await eventually(async () => (await (await call('/api/conversations', { token })).json<any>()).items.length, (n) => n === 3);
     const page1 = await (await call('/api/conversations?limit=2', { token })).json<any>();
     expect(page1.items.map((c: any) => c.title)).toEqual(['third', 'second']);
     expect(page1.nextCursor).toEqual(expect.any(String));
@@ -104,7 +183,7 @@ describe('conversations', () => {
     const older = (await create(token, { title: 'older' })).body.id;
     await create(token, { title: 'newer' });
     await collectEvents((await call(`/api/conversations/${older}/messages`, { method: 'POST', token, body: JSON.stringify({ content: '[[fake tokens=2]] bump' }) })).body!);
-    const list = await (await call('/api/conversations', { token })).json<any>();
+    const list = await eventually(async () => (await call('/api/conversations', { token })).json<any>(), (l) => l.items[0]?.id === older);
     expect(list.items[0].id).toBe(older);
   });
 

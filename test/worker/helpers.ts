@@ -34,3 +34,26 @@ export async function signEs256(claims: Record<string, unknown>, options: { expi
 }
 
 export type ErrorEnvelope = { error: { code: string; message: string } };
+
+/** Polls `probe` until `ok` holds or `timeoutMs` passes; returns the last value either way, for the test to assert on. */
+export async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await probe();
+  while (!ok(value) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    value = await probe();
+  }
+  return value;
+}
+
+/** POST /api/conversations; the new conversation's id. */
+export async function createConversation(token: string, body: Record<string, unknown> = {}) {
+  const res = await call('/api/conversations', { method: 'POST', token, body: JSON.stringify(body) });
+  if (res.status !== 201) throw new Error(`creating a conversation failed: ${res.status} ${await res.text()}`);
+  return (await res.json<{ id: string }>()).id;
+}
+
+/** POST /api/conversations/:id/messages; the event stream is the caller's to read. */
+export function sendMessage(token: string, conversationId: string, content: string, model?: string) {
+  return call(`/api/conversations/${conversationId}/messages`, { method: 'POST', token, body: JSON.stringify({ content, model }) });
+}

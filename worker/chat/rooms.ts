@@ -1,6 +1,26 @@
-import type { ConversationRoom } from '../../durable-objects/conversation-room.ts';
+import type { ConversationRoom, Caller, RoomFailure } from '../../durable-objects/conversation-room.ts';
+import { AppError } from '../errors.ts';
 
-/** The ConversationRoom that owns a conversation: exactly one per conversation id, anywhere. */
+/**
+ * The ConversationRoom that owns a conversation: exactly one per conversation id, anywhere. Ids
+ * are made canonical (lower case) first: the same UUID spelled in upper case must not reach a
+ * second room, or two replies could run at once in one conversation.
+ */
 export function conversationRoom(env: Pick<Env, 'CONVERSATION_ROOM'>, conversationId: string): DurableObjectStub<ConversationRoom> {
-  return env.CONVERSATION_ROOM.get(env.CONVERSATION_ROOM.idFromName(conversationId));
+  return env.CONVERSATION_ROOM.get(env.CONVERSATION_ROOM.idFromName(conversationId.toLowerCase()));
+}
+
+/** The caller as a room sees it: the canonical conversation id and the user asking. */
+export function roomCaller(conversationId: string, subject: { userId: string; email?: string }): Caller {
+  return { conversationId: conversationId.toLowerCase(), userId: subject.userId, ...(subject.email ? { email: subject.email } : {}) };
+}
+
+/** A room's answer, or its failure as the error envelope with the room's status and code. */
+export function roomAnswer<R extends { ok: boolean }>(result: R): Exclude<R, RoomFailure & { ok: false }> {
+  if (isFailure(result)) throw new AppError(result.status, result.code, result.message);
+  return result as Exclude<R, RoomFailure & { ok: false }>;
+}
+
+function isFailure(result: { ok: boolean }): result is RoomFailure {
+  return !result.ok;
 }

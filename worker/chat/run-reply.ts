@@ -13,8 +13,13 @@ export type ReplyInput = {
   messages: ChatMessage[];
   maxOutputTokens: number;
   signal: AbortSignal;
+  /** A vendor that sends nothing for this long is given up on; the reply keeps its text so far. */
+  idleTimeoutMs: number;
   retryPolicy?: RetryPolicy;
 };
+
+/** Why a reply was cut when its vendor went silent. */
+class VendorSilent extends Error {}
 
 export async function runReply(input: ReplyInput, emit: (event: StreamEvent) => void): Promise<ReplyOutcome> {
   const started = Date.now();
@@ -25,10 +30,23 @@ export async function runReply(input: ReplyInput, emit: (event: StreamEvent) => 
   let stopReason: string | null = null;
   let failure: { code: string; message: string } | undefined;
 
+  // One signal for the vendor call: the caller's stop, or silence longer than the idle timeout.
+  const cut = new AbortController();
+  const stop = () => cut.abort(input.signal.reason);
+  input.signal.addEventListener('abort', stop, { once: true });
+  if (input.signal.aborted) stop();
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  const heard = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => cut.abort(new VendorSilent()), input.idleTimeoutMs);
+  };
+  heard();
+
   const events = streamWithFallbacks(input.candidates, {
-    system: input.system, messages: input.messages, maxOutputTokens: input.maxOutputTokens, signal: input.signal,
+    system: input.system, messages: input.messages, maxOutputTokens: input.maxOutputTokens, signal: cut.signal,
   }, input.retryPolicy);
   for await (const event of events) {
+    heard();
     switch (event.type) {
       case 'attempt':
         model = event.model;
@@ -50,9 +68,17 @@ export async function runReply(input: ReplyInput, emit: (event: StreamEvent) => 
     }
   }
 
-  if (input.signal.aborted) stopReason = 'stopped';
+  clearTimeout(idle);
+  input.signal.removeEventListener('abort', stop);
+
+  const stopped = cut.signal.aborted && !(cut.signal.reason instanceof VendorSilent);
+  if (cut.signal.reason instanceof VendorSilent) {
+    failure = { code: 'upstream_timeout', message: `The model sent nothing for ${Math.round(input.idleTimeoutMs / 1000)} s` };
+  }
+  if (stopped) stopReason = 'stopped';
   else if (!failure && !stopReason) failure = { code: 'upstream', message: 'The model stream ended before the reply was complete' };
-  const status = input.signal.aborted ? 'stopped' : failure ? 'error' : 'complete';
+  const status = stopped ? 'stopped' : failure ? 'error' : 'complete';
+  usage = { inputTokens: count(usage.inputTokens), outputTokens: count(usage.outputTokens), cachedTokens: count(usage.cachedTokens) };
   // A cut-short stream reports no usage: estimate it, so real work is never billed as zero.
   if (text && usage.inputTokens === 0) usage = { ...usage, inputTokens: promptTokens(input) };
   if (text && usage.outputTokens === 0) usage = { ...usage, outputTokens: Math.ceil(text.length / 4) };
@@ -70,6 +96,11 @@ export async function runReply(input: ReplyInput, emit: (event: StreamEvent) => 
     timeToFirstTokenMs,
     durationMs: Date.now() - started,
   };
+}
+
+/** Token counts as stored and billed: integers >= 0, whatever a vendor sent (absent, null, NaN). */
+function count(value: number | null | undefined): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value) : 0;
 }
 
 function promptTokens(input: ReplyInput) {

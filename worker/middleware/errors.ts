@@ -2,6 +2,7 @@ import type { ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../env.ts';
 import { AppError, errorBody } from '../errors.ts';
+import { isDatabaseUnavailable } from '../db/errors.ts';
 
 /** The one place errors become responses: domain errors keep their status and code; the rest are a logged 500. */
 export const onError: ErrorHandler<AppEnv> = (error, c) => {
@@ -10,6 +11,10 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
   }
   if (error instanceof HTTPException && error.status < 500) {
     return c.json(errorBody(httpCode(error.status), error.message || 'Bad request'), error.status);
+  }
+  if (isDatabaseUnavailable(error)) {
+    console.error(JSON.stringify({ level: 'error', msg: 'database unavailable', requestId: c.var.requestId, path: c.req.path, error: String(error) }));
+    return c.json(errorBody('database_unavailable', 'The database cannot be reached right now: try again shortly (sending and reading conversations keep working)'), 503);
   }
   console.error(JSON.stringify({
     level: 'error',

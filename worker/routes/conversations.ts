@@ -2,13 +2,10 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../env.ts';
 import { requireUser } from '../auth/index.ts';
-import { AppError, badRequest, notFound } from '../errors.ts';
+import { AppError, badRequest } from '../errors.ts';
 import { validate } from '../validation.ts';
-import {
-  createConversationForUser, deleteConversationForUser, getConversationForUser, getConversationWithMessagesForUser,
-  listConversationsForUser, updateConversationForUser, type Conversation, type Message, type PageCursor,
-} from '../db/conversations.ts';
-import { conversationRoom } from '../chat/rooms.ts';
+import { listConversationsForUser, type Conversation, type Message, type PageCursor } from '../db/conversations.ts';
+import { conversationRoom, roomAnswer, roomCaller } from '../chat/rooms.ts';
 import { SSE_HEADERS } from '../chat/events.ts';
 import { findModel } from '../providers/registry.ts';
 import {
@@ -29,70 +26,64 @@ export const conversations = new Hono<AppEnv>()
     return c.json({ items: page.items.map(toConversation), nextCursor: page.hasMore && last ? encodeCursor(last) : null });
   })
 
+  // Made at the edge: the room is where the conversation lives; Postgres hears of it behind.
   .post('/', validate('json', createConversationBody), async (c) => {
     const body = c.req.valid('json');
     if (body.model) assertModel(c.env, body.model);
-    const created = await createConversationForUser(c.var.db, c.var.subject.claims, body);
-    // Warms the conversation's room so the first send needs no database read; harmless if it fails.
-    c.executionCtx.waitUntil(conversationRoom(c.env, created.id).remember(created).catch(() => {}));
-    return c.json(toConversation(created), 201);
+    const caller = roomCaller(crypto.randomUUID(), c.var.subject);
+    const { conversation } = roomAnswer(await conversationRoom(c.env, caller.conversationId).create({ ...caller, ...body }));
+    return c.json(toConversation(conversation), 201);
   })
 
+  // Answered by the room, so a read right after a write sees it (a reply in flight included).
   .get('/:id', validate('param', conversationIdParam), async (c) => {
-    const found = await getConversationWithMessagesForUser(c.var.db, c.var.subject.claims, c.req.valid('param').id);
-    if (!found) throw notFound('Conversation not found');
+    const caller = roomCaller(c.req.valid('param').id, c.var.subject);
+    const found = roomAnswer(await conversationRoom(c.env, caller.conversationId).read(caller));
     return c.json({ ...toConversation(found.conversation), messages: found.messages.map(toMessage) });
   })
 
   .patch('/:id', validate('param', conversationIdParam), validate('json', updateConversationBody), async (c) => {
     const body = c.req.valid('json');
     if (body.model) assertModel(c.env, body.model);
-    const updated = await updateConversationForUser(c.var.db, c.var.subject.claims, c.req.valid('param').id, body);
-    if (!updated) throw notFound('Conversation not found');
-    await conversationRoom(c.env, updated.id).update(updated);
-    return c.json(toConversation(updated));
+    const caller = roomCaller(c.req.valid('param').id, c.var.subject);
+    const { conversation } = roomAnswer(await conversationRoom(c.env, caller.conversationId).update(caller, body));
+    return c.json(toConversation(conversation));
   })
 
+  // A reply in flight is stopped first, so it is never saved into a conversation that no longer exists.
   .delete('/:id', validate('param', conversationIdParam), async (c) => {
-    const { id } = c.req.valid('param');
-    const { claims, userId } = c.var.subject;
-    if (!(await getConversationForUser(c.var.db, claims, id))) throw notFound('Conversation not found');
-    // Stop a reply in flight first, so it is not saved into a conversation that no longer exists.
-    await conversationRoom(c.env, id).stop(userId);
-    await deleteConversationForUser(c.var.db, claims, id);
-    await conversationRoom(c.env, id).forget();
+    const caller = roomCaller(c.req.valid('param').id, c.var.subject);
+    roomAnswer(await conversationRoom(c.env, caller.conversationId).delete(caller));
     return c.body(null, 204);
   })
 
-  // The hot path: ownership is checked by the room against the conversation it loads anyway,
-  // which saves a database round trip before the first token.
+  // The hot path: the room checks ownership, stores both messages locally and calls the vendor;
+  // nothing here or there waits on Postgres.
   .post('/:id/messages', validate('param', conversationIdParam), validate('json', sendMessageBody), async (c) => {
-    const { id } = c.req.valid('param');
     const { content, model } = c.req.valid('json');
     if (content.length > MAX_CONTENT_CHARS) {
       throw new AppError(413, 'content_too_large', `A message is limited to ${MAX_CONTENT_CHARS.toLocaleString('en')} characters; this one has ${content.length.toLocaleString('en')}`);
     }
     if (model) assertModel(c.env, model);
     const { subject } = c.var;
-    const result = await conversationRoom(c.env, id).send({
-      conversationId: id, userId: subject.userId, subject: { type: subject.type, id: subject.id }, content, model,
-    });
-    if (!result.ok) throw new AppError(result.status, result.code, result.message);
+    const caller = roomCaller(c.req.valid('param').id, subject);
+    const result = roomAnswer(await conversationRoom(c.env, caller.conversationId).send({
+      ...caller, subject: { type: subject.type, id: subject.id }, content, model,
+    }));
     return new Response(result.stream, { headers: { ...SSE_HEADERS, 'x-message-id': result.messageId } });
   })
 
   .get('/:id/stream', validate('param', conversationIdParam), async (c) => {
-    const { id } = c.req.valid('param');
-    if (!(await getConversationForUser(c.var.db, c.var.subject.claims, id))) throw notFound('Conversation not found');
-    const stream = await conversationRoom(c.env, id).resume(c.var.subject.userId, c.req.header('last-event-id'));
+    const caller = roomCaller(c.req.valid('param').id, c.var.subject);
+    const { stream } = roomAnswer(await conversationRoom(c.env, caller.conversationId).resume(caller, c.req.header('last-event-id')));
     if (!stream) return c.body(null, 204);
     return new Response(stream, { headers: SSE_HEADERS });
   })
 
   .post('/:id/stop', validate('param', conversationIdParam), async (c) => {
-    const { id } = c.req.valid('param');
-    if (!(await getConversationForUser(c.var.db, c.var.subject.claims, id))) throw notFound('Conversation not found');
-    return c.json(await conversationRoom(c.env, id).stop(c.var.subject.userId));
+    const caller = roomCaller(c.req.valid('param').id, c.var.subject);
+    const { stopped } = roomAnswer(await conversationRoom(c.env, caller.conversationId).stop(caller));
+    return c.json({ stopped });
   });
 
 function assertModel(env: Env, model: string) {

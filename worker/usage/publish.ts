@@ -3,15 +3,11 @@ import type { SubjectType } from '../../drizzle/schema.ts';
 import { createDb } from '../db/client.ts';
 import { ingestUsageEvents, type UsageEventMessage } from '../jobs/usage-ingest.ts';
 
-/**
- * Puts one billable reply on the `usage-events` queue. The message id doubles as the event id,
- * so a resend after a failure is ingested once. If the queue refuses it, the event is written
- * straight to Postgres instead, so usage is never lost.
- */
-export async function publishUsage(env: Pick<Env, 'USAGE_EVENTS' | 'DATABASE_URL' | 'DATABASE_HTTP_ENDPOINT'>, input: {
-  messageId: string; conversationId: string; userId: string; subject: { type: SubjectType; id: string }; outcome: ReplyOutcome;
-}) {
-  const event: UsageEventMessage = {
+/** The usage event of one billable reply. The message id doubles as the event id, so a resend is ingested once. */
+export function usageEvent(input: {
+  messageId: string; conversationId: string; userId: string; subject: { type: SubjectType; id: string }; outcome: ReplyOutcome; occurredAt: Date;
+}): UsageEventMessage {
+  return {
     id: input.messageId,
     userId: input.userId,
     subjectType: input.subject.type,
@@ -24,12 +20,20 @@ export async function publishUsage(env: Pick<Env, 'USAGE_EVENTS' | 'DATABASE_URL
     outputTokens: input.outcome.outputTokens,
     cachedTokens: input.outcome.cachedTokens,
     costUsd: input.outcome.costUsd,
-    occurredAt: new Date().toISOString(),
+    occurredAt: input.occurredAt.toISOString(),
   };
+}
+
+/**
+ * Puts usage events on the `usage-events` queue; if the queue refuses them, writes them straight
+ * to Postgres instead. Throws only when both fail, so the caller keeps the events and tries again.
+ */
+export async function publishUsage(env: Pick<Env, 'USAGE_EVENTS' | 'DATABASE_URL' | 'DATABASE_HTTP_ENDPOINT'>, events: UsageEventMessage[]) {
+  if (events.length === 0) return;
   try {
-    await env.USAGE_EVENTS.send(event, { contentType: 'json' });
+    await env.USAGE_EVENTS.sendBatch(events.map((body) => ({ body, contentType: 'json' as const })));
   } catch (error) {
-    console.error(JSON.stringify({ level: 'warn', msg: 'usage queue unavailable, writing directly', messageId: input.messageId, error: String(error) }));
-    await ingestUsageEvents(createDb(env), [event]);
+    console.error(JSON.stringify({ level: 'warn', msg: 'usage queue unavailable, writing directly', events: events.length, error: String(error) }));
+    await ingestUsageEvents(createDb(env), events);
   }
 }

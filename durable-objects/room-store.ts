@@ -1,0 +1,268 @@
+// A ConversationRoom's own SQLite: the conversation it owns, every message with every stored
+// field, and the outbox of changes still to be written to Postgres. Every change and its outbox
+// row are written in one local transaction, so nothing accepted can be lost between the two.
+// Synchronous throughout: local SQLite needs no await, which is what keeps a send off the network.
+import type { Conversation, ConversationPatch, Message, ReplyOutcome } from '../worker/db/conversations.ts';
+import type { UsageEventMessage } from '../worker/jobs/usage-ingest.ts';
+import type { ChatMessage } from '../worker/providers/types.ts';
+
+/**
+ * One pending change. Rows are keyed by what they change, so a newer state of the same message
+ * replaces the older one in place (keeping its position); `version` tells a flush whether the
+ * row it sent is still the row to delete.
+ */
+export type OutboxChange =
+  | { kind: 'conversation' }
+  | { kind: 'message'; message: Message }
+  | { kind: 'usage'; event: UsageEventMessage }
+  | { kind: 'delete'; conversationId: string };
+export type OutboxRow = { seq: number; version: number; change: OutboxChange };
+
+export type OwnedConversation = Conversation & { deleted: boolean; ownerEmail: string | null };
+
+const SCHEMA = [
+  `create table if not exists conversation (
+    id text primary key, user_id text not null, owner_email text, title text, model text, system_prompt text,
+    site_id text, visitor_id text, created_at integer not null, updated_at integer not null, deleted integer not null default 0)`,
+  `create table if not exists messages (
+    seq integer primary key autoincrement, id text not null unique, role text not null, content text not null,
+    model text, provider text, status text not null, stop_reason text, error_code text,
+    input_tokens integer not null default 0, output_tokens integer not null default 0, cached_tokens integer not null default 0,
+    cost_usd text not null default '0', time_to_first_token_ms integer, duration_ms integer,
+    created_at integer not null, completed_at integer)`,
+  `create table if not exists outbox (
+    seq integer primary key autoincrement, key text not null unique, change text not null, version integer not null default 1)`,
+];
+
+type ConversationRow = {
+  id: string; user_id: string; owner_email: string | null; title: string | null; model: string | null; system_prompt: string | null;
+  site_id: string | null; visitor_id: string | null; created_at: number; updated_at: number; deleted: number;
+};
+type MessageRow = {
+  seq: number; id: string; role: Message['role']; content: string; model: string | null; provider: string | null;
+  status: Message['status']; stop_reason: string | null; error_code: string | null; input_tokens: number; output_tokens: number;
+  cached_tokens: number; cost_usd: string; time_to_first_token_ms: number | null; duration_ms: number | null;
+  created_at: number; completed_at: number | null;
+};
+
+export class RoomStore {
+  private readonly storage: DurableObjectStorage;
+
+  constructor(storage: DurableObjectStorage) {
+    this.storage = storage;
+    for (const statement of SCHEMA) this.sql.exec(statement);
+  }
+
+  private get sql() {
+    return this.storage.sql;
+  }
+
+  conversation(): OwnedConversation | undefined {
+    const row = this.sql.exec<ConversationRow>('select * from conversation').toArray()[0];
+    return row && toConversation(row);
+  }
+
+  messages(): Message[] {
+    const conversation = this.conversation();
+    if (!conversation) return [];
+    return this.sql.exec<MessageRow>('select * from messages order by seq').toArray().map((row) => toMessage(row, conversation));
+  }
+
+  /** The turns a prompt is built from, oldest first: every message with text. */
+  history(): ChatMessage[] {
+    return this.sql.exec<{ role: ChatMessage['role']; content: string }>(`select role, content from messages where content != '' order by seq`).toArray()
+      .map((row) => ({ role: row.role, content: row.content }));
+  }
+
+  /** A new conversation, made here: its id was minted at the edge. */
+  create(conversation: Conversation, ownerEmail: string | null) {
+    this.storage.transactionSync(() => {
+      this.insertConversation(conversation, ownerEmail);
+      this.enqueue('conversation', { kind: 'conversation' });
+    });
+  }
+
+  /**
+   * What Postgres had for a conversation this room never held. A reply it shows as `streaming`
+   * can never finish now: it is kept as interrupted, with the text an earlier version of this
+   * room checkpointed in its `inflight` table, if any.
+   */
+  adopt(conversation: Conversation, messages: Message[], now: number) {
+    this.storage.transactionSync(() => {
+      if (this.conversation()) return;
+      const checkpoints = this.legacyCheckpoints();
+      this.insertConversation(conversation, null);
+      for (const message of messages) {
+        const orphaned = message.status === 'streaming';
+        const kept: Message = orphaned
+          ? { ...message, content: checkpoints.get(message.id) ?? message.content, status: 'error', errorCode: 'interrupted', completedAt: new Date(now) }
+          : message;
+        this.insertMessage(kept);
+        if (orphaned) this.enqueue(`message:${kept.id}`, { kind: 'message', message: kept });
+      }
+      this.sql.exec('drop table if exists inflight');
+    });
+  }
+
+  update(patch: ConversationPatch, now: number) {
+    this.storage.transactionSync(() => {
+      const sets = Object.entries({ title: patch.title, model: patch.model, system_prompt: patch.systemPrompt })
+        .filter(([, value]) => value !== undefined);
+      for (const [column, value] of sets) this.sql.exec(`update conversation set ${column} = ?`, value);
+      this.sql.exec('update conversation set updated_at = ?', now);
+      this.enqueue('conversation', { kind: 'conversation' });
+    });
+  }
+
+  /**
+   * The user's message and the reply's placeholder (`streaming`), the conversation's new activity
+   * time and title, and their outbox rows: one transaction, before the vendor is called.
+   */
+  startExchange(input: { userMessage: Message; reply: Message; title?: string }) {
+    this.storage.transactionSync(() => {
+      this.insertMessage(input.userMessage);
+      this.insertMessage(input.reply);
+      this.sql.exec('update conversation set updated_at = ?', input.reply.createdAt.getTime());
+      if (input.title) this.sql.exec('update conversation set title = ?', input.title);
+      this.enqueue('conversation', { kind: 'conversation' });
+      this.enqueue(`message:${input.userMessage.id}`, { kind: 'message', message: input.userMessage });
+      this.enqueue(`message:${input.reply.id}`, { kind: 'message', message: input.reply });
+    });
+  }
+
+  /** The reply's text so far, kept for recovery should the object restart mid-reply. */
+  checkpoint(messageId: string, text: string) {
+    this.storage.transactionSync(() => {
+      this.sql.exec(`update messages set content = ? where id = ? and status = 'streaming'`, text, messageId);
+      this.enqueueMessage(messageId);
+    });
+  }
+
+  /** The reply as it ended, and its usage event when it used tokens. */
+  finishReply(messageId: string, outcome: ReplyOutcome, completedAt: number, usage?: UsageEventMessage) {
+    this.storage.transactionSync(() => {
+      this.sql.exec(
+        `update messages set content = ?, status = ?, model = ?, provider = ?, stop_reason = ?, error_code = ?, input_tokens = ?,
+          output_tokens = ?, cached_tokens = ?, cost_usd = ?, time_to_first_token_ms = ?, duration_ms = ?, completed_at = ? where id = ?`,
+        outcome.content, outcome.status, outcome.model, outcome.provider, outcome.stopReason, outcome.errorCode, outcome.inputTokens,
+        outcome.outputTokens, outcome.cachedTokens, outcome.costUsd, outcome.timeToFirstTokenMs, outcome.durationMs, completedAt, messageId,
+      );
+      this.enqueueMessage(messageId);
+      if (usage) this.enqueue(`usage:${usage.id}`, { kind: 'usage', event: usage });
+    });
+  }
+
+  /** Replies still marked `streaming` when no reply runs here: the object restarted under them. Returns how many. */
+  markInterrupted(now: number): number {
+    const orphans = this.sql.exec<{ id: string }>(`select id from messages where status = 'streaming'`).toArray();
+    this.storage.transactionSync(() => {
+      for (const { id } of orphans) {
+        this.sql.exec(`update messages set status = 'error', error_code = 'interrupted', completed_at = ? where id = ?`, now, id);
+        this.enqueueMessage(id);
+      }
+    });
+    return orphans.length;
+  }
+
+  /**
+   * Deletes the messages and leaves a tombstone, so the room answers 404 without asking Postgres
+   * and never reloads what Postgres may still hold. Pending writes other than usage (tokens were
+   * spent, so they are billed) are dropped: they must never bring the conversation back.
+   */
+  delete(conversationId: string) {
+    this.storage.transactionSync(() => {
+      this.sql.exec('delete from messages');
+      this.sql.exec('update conversation set deleted = 1, title = null, system_prompt = null, owner_email = null');
+      this.sql.exec(`delete from outbox where key not like 'usage:%'`);
+      this.enqueue('delete', { kind: 'delete', conversationId });
+    });
+  }
+
+  /** Once Postgres has the deletion: nothing of the conversation stays here. */
+  forget() {
+    this.storage.transactionSync(() => {
+      this.sql.exec('delete from conversation');
+      this.sql.exec('delete from messages');
+    });
+  }
+
+  pendingChanges(limit: number): OutboxRow[] {
+    return this.sql.exec<{ seq: number; version: number; change: string }>('select seq, version, change from outbox order by seq limit ?', limit)
+      .toArray()
+      .map((row) => ({ seq: row.seq, version: row.version, change: reviveChange(JSON.parse(row.change) as OutboxChange) }));
+  }
+
+  hasPendingChanges(): boolean {
+    return this.sql.exec('select 1 from outbox limit 1').toArray().length > 0;
+  }
+
+  /** Removes rows Postgres (or the queue) now has, unless they changed while they were being sent. */
+  settle(rows: OutboxRow[]) {
+    this.storage.transactionSync(() => {
+      for (const row of rows) this.sql.exec('delete from outbox where seq = ? and version = ?', row.seq, row.version);
+    });
+  }
+
+  private enqueueMessage(messageId: string) {
+    const conversation = this.conversation();
+    const row = this.sql.exec<MessageRow>('select * from messages where id = ?', messageId).toArray()[0];
+    if (conversation && row) this.enqueue(`message:${messageId}`, { kind: 'message', message: toMessage(row, conversation) });
+  }
+
+  private legacyCheckpoints(): Map<string, string> {
+    const exists = this.sql.exec(`select 1 from sqlite_master where type = 'table' and name = 'inflight'`).toArray().length > 0;
+    if (!exists) return new Map();
+    const rows = this.sql.exec<{ message_id: string; text: string }>('select message_id, text from inflight').toArray();
+    return new Map(rows.map((row) => [row.message_id, row.text]));
+  }
+
+  private enqueue(key: string, change: OutboxChange) {
+    this.sql.exec(
+      'insert into outbox (key, change) values (?, ?) on conflict (key) do update set change = excluded.change, version = version + 1',
+      key, JSON.stringify(change),
+    );
+  }
+
+  private insertConversation(c: Conversation, ownerEmail: string | null) {
+    this.sql.exec(
+      `insert into conversation (id, user_id, owner_email, title, model, system_prompt, site_id, visitor_id, created_at, updated_at)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      c.id, c.userId, ownerEmail, c.title, c.model, c.systemPrompt, c.siteId, c.visitorId, c.createdAt.getTime(), c.updatedAt.getTime(),
+    );
+  }
+
+  private insertMessage(m: Message) {
+    this.sql.exec(
+      `insert into messages (id, role, content, model, provider, status, stop_reason, error_code, input_tokens, output_tokens,
+        cached_tokens, cost_usd, time_to_first_token_ms, duration_ms, created_at, completed_at)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      m.id, m.role, m.content, m.model, m.provider, m.status, m.stopReason, m.errorCode, m.inputTokens, m.outputTokens,
+      m.cachedTokens, m.costUsd, m.timeToFirstTokenMs, m.durationMs, m.createdAt.getTime(), m.completedAt?.getTime() ?? null,
+    );
+  }
+}
+
+function toConversation(row: ConversationRow): OwnedConversation {
+  return {
+    id: row.id, userId: row.user_id, title: row.title, model: row.model, systemPrompt: row.system_prompt,
+    siteId: row.site_id, visitorId: row.visitor_id, createdAt: new Date(row.created_at), updatedAt: new Date(row.updated_at),
+    deleted: row.deleted === 1, ownerEmail: row.owner_email,
+  };
+}
+
+function toMessage(row: MessageRow, conversation: Conversation): Message {
+  return {
+    id: row.id, conversationId: conversation.id, userId: conversation.userId, role: row.role, content: row.content,
+    model: row.model, provider: row.provider, status: row.status, stopReason: row.stop_reason, errorCode: row.error_code,
+    inputTokens: row.input_tokens, outputTokens: row.output_tokens, cachedTokens: row.cached_tokens, costUsd: row.cost_usd,
+    timeToFirstTokenMs: row.time_to_first_token_ms, durationMs: row.duration_ms,
+    createdAt: new Date(row.created_at), completedAt: row.completed_at === null ? null : new Date(row.completed_at),
+  };
+}
+
+/** JSON turned the message's dates into strings; Postgres writes want them back as dates. */
+function reviveChange(change: OutboxChange): OutboxChange {
+  if (change.kind !== 'message') return change;
+  const { createdAt, completedAt } = change.message as unknown as { createdAt: string; completedAt: string | null };
+  return { ...change, message: { ...change.message, createdAt: new Date(createdAt), completedAt: completedAt === null ? null : new Date(completedAt) } };
+}

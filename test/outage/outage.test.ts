@@ -1,0 +1,234 @@
+// Issue 6: chat keeps working while Postgres is away, and no accepted word is lost whatever fails
+// at the end. This suite's database sits behind a switch (test/support/db-fault-proxy.ts) that
+// cuts every connection while "down" or fails the next N requests; the tests compare what the
+// client saw with what Postgres ends up holding, message by message.
+import { env } from 'cloudflare:workers';
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { asc, eq } from 'drizzle-orm';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { conversations, messages, profiles, usageEvents } from '../../drizzle/schema.ts';
+import { createDb } from '../../worker/db/client.ts';
+import { conversationRoom } from '../../worker/chat/rooms.ts';
+import type { ConversationRoom } from '../../durable-objects/conversation-room.ts';
+import { expectedReplyText } from '../../scripts/fake-upstreams/reply.ts';
+import { call, createConversation, eventually, sendMessage, signIn, type ErrorEnvelope } from '../worker/helpers.ts';
+import { collectEvents, readEvents, textOf, type ParsedEvent } from '../worker/sse.ts';
+
+const faults = inject('dbFaultControlUrl');
+
+async function database(change: { down?: boolean; failNext?: number }) {
+  const res = await fetch(faults, { method: 'POST', body: JSON.stringify(change) });
+  return res.json<{ down: boolean; failNext: number; passed: number; cut: number }>();
+}
+
+afterEach(async () => {
+  await database({ down: false, failNext: 0 });
+});
+
+/** One exchange as the client saw it. */
+type Seen = { content: string; messageId: string; text: string; status: string; inputTokens: number; outputTokens: number; errorCode?: string };
+
+function seenFrom(content: string, events: ParsedEvent[]): Seen {
+  const last = events.at(-1)!;
+  const usage = events.find((e) => e.event === 'usage')?.data ?? { inputTokens: 0, outputTokens: 0 };
+  const status = last.event === 'error' ? 'error' : last.data.stopReason === 'stopped' ? 'stopped' : 'complete';
+  return {
+    content, messageId: events[0]!.data.messageId, text: textOf(events), status,
+    inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, ...(last.event === 'error' ? { errorCode: last.data.code } : {}),
+  };
+}
+
+async function exchange(token: string, conversationId: string, content: string): Promise<Seen> {
+  const res = await sendMessage(token, conversationId, content);
+  expect(res.status).toBe(200);
+  return seenFrom(content, await collectEvents(res.body!));
+}
+
+/** What Postgres holds for a conversation, oldest first, in the shape the client saw. */
+async function inPostgres(conversationId: string) {
+  const rows = await createDb(env).select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(asc(messages.createdAt), asc(messages.id));
+  return rows.map((m) => ({ id: m.id, role: m.role, content: m.content, status: m.status, errorCode: m.errorCode, inputTokens: m.inputTokens, outputTokens: m.outputTokens }));
+}
+
+/** The rows Postgres must end up with for these exchanges, exactly once each and in order. */
+function expectedRows(seen: Seen[]) {
+  return seen.flatMap((s) => [
+    { id: expect.any(String), role: 'user', content: s.content, status: 'complete', errorCode: null, inputTokens: 0, outputTokens: 0 },
+    { id: s.messageId, role: 'assistant', content: s.text, status: s.status, errorCode: s.errorCode ?? null, inputTokens: s.inputTokens, outputTokens: s.outputTokens },
+  ]);
+}
+
+/** Runs the room's alarm now instead of waiting out its backoff: the retry a real outage would get later. */
+async function retryFlush(conversationId: string) {
+  await runDurableObjectAlarm(conversationRoom(env, conversationId));
+}
+
+describe('while Postgres is down', () => {
+  it('creating, sending (one reply caught mid-stream) and reading keep working, and Postgres gets every change exactly once when it is back', async () => {
+    const { token, userId } = await signIn();
+    const a = await createConversation(token);
+    const seenA = [await exchange(token, a, '[[fake tokens=5]] before the outage')];
+
+    // The database goes away while a reply streams.
+    const res = await sendMessage(token, a, '[[fake tokens=60 tps=100]] through the outage');
+    const events: ParsedEvent[] = [];
+    for await (const event of readEvents(res.body!)) {
+      events.push(event);
+      if (events.filter((e) => e.event === 'delta').length === 5) await database({ down: true });
+    }
+    seenA.push(seenFrom('[[fake tokens=60 tps=100]] through the outage', events));
+    expect(seenA[1]).toMatchObject({ status: 'complete', text: expectedReplyText('anthropic', 60) });
+
+    seenA.push(await exchange(token, a, '[[fake tokens=7]] during the outage'));
+    const b = await createConversation(token, { title: 'made while down' });
+    const seenB = [await exchange(token, b, '[[fake tokens=4]] a new conversation, during the outage')];
+    expect([...seenA, ...seenB].map((s) => s.status)).toEqual(['complete', 'complete', 'complete', 'complete']);
+
+    // Reads of a conversation come from its room; what needs Postgres says so, in the envelope.
+    const readA = await (await call(`/api/conversations/${a}`, { token })).json<{ messages: { content: string; status: string }[] }>();
+    expect(readA.messages.map((m) => m.content)).toEqual(seenA.flatMap((s) => [s.content, s.text]));
+    const list = await call('/api/conversations', { token });
+    expect({ status: list.status, ...(await list.json<ErrorEnvelope>()).error }).toMatchObject({ status: 503, code: 'database_unavailable' });
+    const stranger = await signIn();
+    const me = await call('/api/me', { token: stranger.token });
+    expect({ status: me.status, ...(await me.json<ErrorEnvelope>()).error }).toMatchObject({ status: 503, code: 'database_unavailable' });
+    expect(await (await call('/api/health')).json()).toMatchObject({ ok: false, db: 'down' });
+
+    await database({ down: false });
+    await retryFlush(a);
+    await retryFlush(b);
+    expect(await inPostgres(a)).toEqual(expectedRows(seenA));
+    expect(await inPostgres(b)).toEqual(expectedRows(seenB));
+    const db = createDb(env);
+    const [conversationB] = await db.select().from(conversations).where(eq(conversations.id, b));
+    expect(conversationB).toMatchObject({ userId, title: 'made while down' });
+    for (const seen of [...seenA, ...seenB]) {
+      const usage = await eventually(() => db.select().from(usageEvents).where(eq(usageEvents.id, seen.messageId)), (rows) => rows.length > 0, 10_000);
+      expect(usage).toEqual([expect.objectContaining({ userId, conversationId: seen === seenB[0] ? b : a, outputTokens: seen.outputTokens })]);
+    }
+    const listed = await (await call('/api/conversations', { token })).json<{ items: { id: string }[] }>();
+    expect(listed.items.map((c) => c.id)).toEqual([b, a]);
+  });
+
+  it('a conversation the room has never held cannot be loaded: 503 database_unavailable, nothing changes', async () => {
+    const { token } = await signIn();
+    const id = await createConversation(token);
+    await exchange(token, id, '[[fake tokens=2]] hello');
+    await eventually(() => inPostgres(id), (rows) => rows.length === 2 && rows[1]!.status === 'complete');
+    // What a room evicted long ago looks like: nothing local, everything in Postgres.
+    await runInDurableObject(conversationRoom(env, id), (_room, state) => {
+      state.storage.sql.exec('delete from conversation');
+      state.storage.sql.exec('delete from messages');
+    });
+    await database({ down: true });
+    const res = await call(`/api/conversations/${id}`, { token });
+    expect({ status: res.status, ...(await res.json<ErrorEnvelope>()).error }).toMatchObject({ status: 503, code: 'database_unavailable' });
+  });
+});
+
+describe('a room loads from Postgres once', () => {
+  it('adopts a conversation that only Postgres has, marks a reply left streaming as interrupted, and never reads Postgres for it again', async () => {
+    const { token, userId } = await signIn();
+    const db = createDb(env);
+    await db.insert(profiles).values({ id: userId }).onConflictDoNothing();
+    const [old] = await db.insert(conversations).values({ userId, title: 'from before' }).returning();
+    const t = Date.now() - 60_000;
+    await db.insert(messages).values([
+      { conversationId: old!.id, userId, role: 'user', content: 'an old question', createdAt: new Date(t) },
+      { conversationId: old!.id, userId, role: 'assistant', content: 'half an ans', status: 'streaming', model: 'anthropic/claude-sonnet-5-5', createdAt: new Date(t + 1) },
+    ]);
+
+    const first = await (await call(`/api/conversations/${old!.id}`, { token })).json<{ title: string; messages: { content: string; status: string; errorCode: string | null }[] }>();
+    expect(first.title).toBe('from before');
+    expect(first.messages.map((m) => [m.content, m.status, m.errorCode])).toEqual([['an old question', 'complete', null], ['half an ans', 'error', 'interrupted']]);
+
+    await database({ down: true });
+    const seen = await exchange(token, old!.id, '[[fake tokens=3]] and a new one');
+    expect(seen.status).toBe('complete');
+    const again = await call(`/api/conversations/${old!.id}`, { token });
+    expect(again.status).toBe(200);
+    expect((await again.json<{ messages: unknown[] }>()).messages).toHaveLength(4);
+
+    await database({ down: false });
+    await retryFlush(old!.id);
+    expect((await inPostgres(old!.id)).map((m) => [m.content, m.status])).toEqual([
+      ['an old question', 'complete'], ['half an ans', 'error'], ['[[fake tokens=3]] and a new one', 'complete'], [seen.text, 'complete'],
+    ]);
+  });
+});
+
+describe('no accepted word is lost, whatever fails at the end', () => {
+  it('a Postgres write that fails once is retried: both stores end up with what the client saw', async () => {
+    const { token } = await signIn();
+    const id = await createConversation(token);
+    await eventually(() => createDb(env).select().from(conversations).where(eq(conversations.id, id)), (rows) => rows.length === 1);
+    const before = await database({ failNext: 1 });
+    const seen = await exchange(token, id, '[[fake tokens=6]] fail once');
+    expect(seen.status).toBe('complete');
+    expect((await database({})).cut).toBe(before.cut + 1);
+    const stored = await eventually(() => inPostgres(id), (rows) => rows[1]?.status === 'complete');
+    expect(stored).toEqual(expectedRows([seen]));
+  });
+
+  it('a Postgres that stays away is retried with growing backoff until it answers; the room keeps the reply meanwhile', async () => {
+    const { token } = await signIn();
+    const id = await createConversation(token);
+    await database({ down: true });
+    const seen = await exchange(token, id, '[[fake tokens=9]] a long outage');
+    expect(seen).toMatchObject({ status: 'complete', text: expectedReplyText('anthropic', 9), outputTokens: 9 });
+
+    const room = conversationRoom(env, id);
+    const gaps: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      await runDurableObjectAlarm(room);
+      const next = await runInDurableObject(room, (_r, state) => state.storage.getAlarm());
+      expect(next).not.toBeNull();
+      gaps.push(next! - Date.now());
+    }
+    // Each failed retry waits longer than the one before (1 s, 2 s, 4 s, … up to a minute).
+    expect(gaps[3]!).toBeGreaterThan(gaps[1]!);
+    const read = await (await call(`/api/conversations/${id}`, { token })).json<{ messages: { id: string; content: string; status: string }[] }>();
+    expect(read.messages.at(-1)).toMatchObject({ id: seen.messageId, content: seen.text, status: 'complete' });
+
+    await database({ down: false });
+    await retryFlush(id);
+    expect(await inPostgres(id)).toEqual(expectedRows([seen]));
+    const pending = await runInDurableObject(room, (_r, state) => state.storage.sql.exec('select count(*) as n from outbox').one().n);
+    expect(pending).toBe(0);
+  });
+
+  it('when the usage queue refuses the event, it is written straight to Postgres, once', async () => {
+    const { token, userId } = await signIn();
+    const id = await createConversation(token);
+    const room = conversationRoom(env, id);
+    const messageId = await runInDurableObject(room, async (instance: ConversationRoom) => {
+      const holder = instance as unknown as { env: Env };
+      const healthy = holder.env;
+      const refusing = { send: () => Promise.reject(new Error('queue unavailable')), sendBatch: () => Promise.reject(new Error('queue unavailable')) };
+      holder.env = { ...healthy, USAGE_EVENTS: refusing as unknown as Queue };
+      try {
+        const sent = await instance.send({ conversationId: id, userId, subject: { type: 'user', id: userId }, content: '[[fake tokens=4]] bill me' });
+        if (!sent.ok) throw new Error(sent.message);
+        await new Response(sent.stream).text();
+        await instance.alarm();
+        return sent.messageId;
+      } finally {
+        holder.env = healthy;
+      }
+    });
+    const rows = await createDb(env).select().from(usageEvents).where(eq(usageEvents.id, messageId));
+    expect(rows).toEqual([expect.objectContaining({ userId, conversationId: id, outputTokens: 4 })]);
+  });
+
+  it('a vendor that goes silent mid-reply is given up on: the text so far is kept as an error and the conversation is free again', async () => {
+    const { token } = await signIn();
+    const id = await createConversation(token, { model: 'openai/gpt-4.1-mini' });
+    const started = Date.now();
+    const seen = await exchange(token, id, '[[fake tokens=50 hangafter=5]] then silence');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(seen).toMatchObject({ status: 'error', errorCode: 'upstream_timeout', text: expectedReplyText('openai', 5) });
+    expect((await exchange(token, id, '[[fake tokens=2]] still there?')).status).toBe('complete');
+    const stored = await eventually(() => inPostgres(id), (rows) => rows.length === 4 && rows[3]!.status === 'complete');
+    expect(stored[1]).toMatchObject({ status: 'error', errorCode: 'upstream_timeout', content: expectedReplyText('openai', 5) });
+  });
+});
