@@ -198,8 +198,11 @@ export class ConversationRoom extends DurableObject<Env> {
         ? { event: 'error', data: { code: outcome.errorCode ?? 'upstream', message: errorMessage(outcome.errorCode) } }
         : { event: 'done', data: { stopReason: outcome.stopReason ?? 'end_turn', model: outcome.model } });
     } catch (error) {
-      console.error(JSON.stringify({ level: 'error', msg: 'reply not stored', messageId: log.replyId, error: String(error) }));
-      log.append({ event: 'error', data: { code: 'internal_error', message: 'The reply could not be stored' } });
+      // Never expected (runReply does not throw); the text so far is kept all the same.
+      console.error(JSON.stringify({ level: 'error', msg: 'reply failed unexpectedly', messageId: log.replyId, error: String(error) }));
+      this.store.checkpoint(log.replyId, inFlight.text);
+      this.store.markInterrupted(Date.now());
+      log.append({ event: 'error', data: { code: 'internal_error', message: 'The reply failed on our side; the partial reply was saved' } });
     } finally {
       log.finish();
       if (this.inFlight === inFlight) this.inFlight = undefined;
