@@ -11,6 +11,15 @@ const KEEPALIVE_MS = 10_000;
  * more as thousands of chunks than as a few hundred. An event after a quiet spell still leaves at once.
  */
 const FLUSH_INTERVAL_MS = 4;
+/**
+ * A reader with more than this sent but not yet taken by its client is dropped. Without a bound a
+ * stalled client (a paused tab, a dead connection TCP has not noticed) makes the room hold the
+ * whole reply once more per such reader. A reader that keeps up has one chunk in flight (a few
+ * KiB); 256 KiB is thousands of tokens of slack for a slow network, and a room can hold hundreds
+ * of stalled readers inside the isolate's 128 MB. Being dropped loses nothing: the client comes
+ * back with Last-Event-ID and gets the rest from the log.
+ */
+export const MAX_UNREAD_BYTES = 256 * 1024;
 
 export class ReplyLog {
   readonly replyId: string;
@@ -23,24 +32,29 @@ export class ReplyLog {
   constructor(replyId: string) {
     this.replyId = replyId;
     this.keepalive = setInterval(() => {
-      if (Date.now() - this.lastWriteAt >= KEEPALIVE_MS) this.broadcast(KEEPALIVE);
+      if (Date.now() - this.lastWriteAt < KEEPALIVE_MS) return;
+      this.lastWriteAt = Date.now();
+      // A keepalive queued behind unread bytes would reach no proxy sooner, and over a long silent
+      // reply it would grow a stalled reader's queue without end.
+      for (const reader of this.readers) if (reader.caughtUp) reader.send(KEEPALIVE);
     }, KEEPALIVE_MS / 2);
   }
 
   append(event: StreamEvent) {
     const logged = { ...event, id: `${this.replyId}:${this.events.length + 1}` } as LoggedEvent;
     this.events.push(logged);
-    this.broadcast(encodeEvent(logged));
+    this.lastWriteAt = Date.now();
+    const bytes = encodeEvent(logged);
+    for (const reader of this.readers) reader.send(bytes);
   }
 
   /** A stream of this reply's events after position `afterSeq` (0 = from the start), then live ones. */
   attach(afterSeq = 0): ReadableStream<Uint8Array> {
-    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-    const reader = new Reader(writable.getWriter(), () => this.readers.delete(reader));
-    for (const event of this.events.slice(afterSeq)) reader.send(encodeEvent(event));
+    const reader = new Reader(this.replyId, () => this.readers.delete(reader));
+    reader.replay(this.events.slice(afterSeq).map(encodeEvent));
     if (this.finished) reader.close();
     else this.readers.add(reader);
-    return readable;
+    return reader.readable;
   }
 
   /** Ends the log: readers get end-of-stream after the events already sent. */
@@ -54,33 +68,54 @@ export class ReplyLog {
   get readerCount() {
     return this.readers.size;
   }
-
-  private broadcast(bytes: Uint8Array) {
-    this.lastWriteAt = Date.now();
-    for (const reader of this.readers) reader.send(bytes);
-  }
 }
 
 /**
  * One reader's end of the log, never awaited by it: a slow reader must not hold up the reply or
  * the other readers. Events that arrive within FLUSH_INTERVAL_MS of the last chunk are sent
- * together. A write fails once the reader has gone, which is when it is dropped.
+ * together. A write resolves only once the client has taken its chunk (the readable side has no
+ * queue of its own), so the writes still pending are what this reader costs; past
+ * MAX_UNREAD_BYTES it is dropped. A write fails once the reader has gone, which also drops it.
  */
 class Reader {
+  readonly readable: ReadableStream<Uint8Array>;
   private readonly writer: WritableStreamDefaultWriter<Uint8Array>;
+  private readonly controller: TransformStreamDefaultController<Uint8Array>;
+  private readonly replyId: string;
   private readonly onGone: () => void;
   private pending: Uint8Array[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastFlushAt = 0;
-  private closed = false;
+  private unreadBytes = 0;
+  private ended = false;
 
-  constructor(writer: WritableStreamDefaultWriter<Uint8Array>, onGone: () => void) {
-    this.writer = writer;
+  constructor(replyId: string, onGone: () => void) {
+    let controller!: TransformStreamDefaultController<Uint8Array>;
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>({ start(c) { controller = c; } });
+    this.readable = readable;
+    this.writer = writable.getWriter();
+    this.controller = controller;
+    this.replyId = replyId;
     this.onGone = onGone;
   }
 
+  get caughtUp() {
+    return this.unreadBytes === 0 && this.pending.length === 0;
+  }
+
+  /**
+   * What the reader missed, in one chunk. It is not counted against the cap: it is what the client
+   * came back for, it is bounded by the reply's length, and it may well still be untaken when the
+   * next live chunk is due, since the stream only starts flowing once the response is on its way.
+   */
+  replay(events: Uint8Array[]) {
+    if (events.length === 0) return;
+    this.lastFlushAt = Date.now();
+    this.write(concat(events), false);
+  }
+
   send(bytes: Uint8Array) {
-    if (this.closed) return;
+    if (this.ended) return;
     this.pending.push(bytes);
     if (this.timer !== undefined) return;
     const wait = this.lastFlushAt + FLUSH_INTERVAL_MS - Date.now();
@@ -88,26 +123,49 @@ class Reader {
     else this.timer = setTimeout(() => this.flush(), wait);
   }
 
-  /** Sends what is pending, then ends the stream. */
+  /** Sends what is pending (a reader over the cap is dropped instead, as for any chunk), then ends the stream. */
   close() {
     this.flush();
-    if (this.closed) return;
-    this.closed = true;
+    if (this.ended) return;
+    this.end();
     this.writer.close().catch(() => {});
   }
 
   private flush() {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.closed || this.pending.length === 0) return;
+    if (this.ended || this.pending.length === 0) return;
+    if (this.unreadBytes > MAX_UNREAD_BYTES) return this.drop();
     const chunk = this.pending.length === 1 ? this.pending[0]! : concat(this.pending);
     this.pending = [];
     this.lastFlushAt = Date.now();
-    this.writer.write(chunk).catch(() => {
-      this.closed = true;
-      this.pending = [];
-      this.onGone();
-    });
+    this.write(chunk, true);
+  }
+
+  private write(chunk: Uint8Array, counted: boolean) {
+    const bytes = counted ? chunk.byteLength : 0;
+    this.unreadBytes += bytes;
+    this.writer.write(chunk).then(() => { this.unreadBytes -= bytes; }, () => this.end());
+  }
+
+  /**
+   * Errors the stream rather than closing it: a close waits behind the unread chunks, and so does
+   * `writer.abort()` while the client is not pulling, whereas erroring the readable side discards
+   * them at once. The client sees its stream fail and can come back with Last-Event-ID.
+   */
+  private drop() {
+    console.warn(JSON.stringify({ level: 'warn', msg: 'reader dropped: not reading', replyId: this.replyId, queuedBytes: this.unreadBytes }));
+    this.end();
+    this.controller.error(new Error('Reader dropped: it stopped reading. Reconnect with Last-Event-ID to resume'));
+  }
+
+  private end() {
+    if (this.ended) return;
+    this.ended = true;
+    this.pending = [];
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.onGone();
   }
 }
 
