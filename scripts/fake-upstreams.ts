@@ -25,8 +25,13 @@
 //                   and then nothing until the client closes
 //   hangafter=N     the same, after N tokens
 //   key=ABC         tags the request in the log (filter with /__control/requests?key=ABC) and keys failcount
+//   documented=1    answer a streaming request with the vendor's documented example stream, byte for
+//                   byte (fake-upstreams/documented/, sources in its README); an upfront fail still
+//                   applies, pacing, length, drop and hang do not
 // The reply is the labelled demo sentence then ` token-N` words, one token per text delta;
 // `expectedReplyText()` in fake-upstreams/reply.ts computes it. Input tokens = ceil(prompt chars / 4).
+// Streams are shaped like the vendors' documented examples: fields the docs leave out are left out
+// (Anthropic's message_delta reports only output_tokens, Gemini's interim chunks only the prompt count).
 //
 // Control:
 //   GET    /__control/requests[?key=&vendor=]  [{id, vendor, model, stream, status, httpStatus, tokensSent,

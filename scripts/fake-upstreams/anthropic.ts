@@ -105,23 +105,36 @@ export const anthropic: Vendor = {
     return { 'request-id': ids.requestId, 'anthropic-organization-id': 'fake-org' };
   },
 
+  // Shaped like the documented stream (documented/anthropic.sse): whatever the docs leave out is
+  // absent here too, so Parley is tested against the sparse events Anthropic says it sends.
   streamWriter(request, ids): StreamWriter {
     return {
-      // Anthropic counts the first output token in message_start; message_delta later replaces it.
+      // The prompt count is reported only here. Anthropic counts the first output token in
+      // message_start; message_delta later replaces it.
       open: (usage) =>
         event('message_start', {
           type: 'message_start',
-          message: { ...messageShell(request, ids), content: [], stop_reason: null, stop_sequence: null, usage: usageJson({ ...usage, outputTokens: 1 }) },
+          message: {
+            id: `msg_${ids.messageId}`,
+            type: 'message',
+            role: 'assistant',
+            content: [],
+            model: request.model,
+            stop_reason: null,
+            stop_sequence: null,
+            usage: { input_tokens: usage.inputTokens, output_tokens: 1 },
+          },
         }) +
         event('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) +
         event('ping', { type: 'ping' }),
       delta: (text) => event('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }),
+      // As documented, message_delta's usage holds only the cumulative output count.
       close: (finish: Finish) =>
         event('content_block_stop', { type: 'content_block_stop', index: 0 }) +
         event('message_delta', {
           type: 'message_delta',
-          delta: { stop_reason: STOP_REASONS[finish.stop], stop_sequence: finish.stopSequence, stop_details: null },
-          usage: { input_tokens: finish.usage.inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: finish.usage.outputTokens },
+          delta: { stop_reason: STOP_REASONS[finish.stop], stop_sequence: finish.stopSequence },
+          usage: { output_tokens: finish.usage.outputTokens },
         }) +
         event('message_stop', { type: 'message_stop' }),
       error: (status, message) => event('error', errorBody(status, message)),

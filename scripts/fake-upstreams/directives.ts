@@ -12,6 +12,8 @@ export interface Directives {
   hang?: number;
   hangafter?: number;
   retryafter?: number;
+  /** 1: answer a streaming request with the vendor's documented example stream (documented/). */
+  documented?: number;
   key?: string;
 }
 
@@ -22,7 +24,7 @@ export interface Defaults {
   tokens: number;
 }
 
-const NUMERIC = new Set(['ttft', 'tps', 'tokens', 'fail', 'failcount', 'failafter', 'drop', 'hang', 'hangafter', 'retryafter']);
+const NUMERIC = new Set(['ttft', 'tps', 'tokens', 'fail', 'failcount', 'failafter', 'drop', 'hang', 'hangafter', 'retryafter', 'documented']);
 const BLOCK = /\[\[fake\b([^\]]*)\]\]/gi;
 
 /** Reads every `[[fake k=v …]]` block in `text`; later values win, unknown or malformed pairs are ignored. */

@@ -48,10 +48,10 @@ function errorBody(status: number, message?: string, retryAfterSeconds?: number)
   return { error: { code: status, message: message ?? known.message, status: known.status, ...details } };
 }
 
-function response(request: ChatRequest, ids: ReplyIds, text: string, usage: Usage, finishReason?: string) {
+function response(request: ChatRequest, ids: ReplyIds, text: string, usageMetadata: object, finishReason?: string) {
   return {
     candidates: [{ content: { parts: [{ text }], role: 'model' }, ...(finishReason ? { finishReason } : {}), index: 0 }],
-    usageMetadata: usageJson(usage),
+    usageMetadata,
     modelVersion: request.model,
     responseId: ids.messageId,
   };
@@ -105,18 +105,24 @@ export const gemini: Vendor = {
     return { 'x-goog-request-id': ids.requestId, server: 'scaffolding on HTTPServer2' };
   },
 
+  // Interim chunks are shaped like the API reference's streaming example: their usageMetadata has
+  // only promptTokenCount. The reference elides the last chunk; it carries the finish reason and the
+  // counts the candidates used, with an empty text part, as live streams do.
   streamWriter(request, ids): StreamWriter {
     const data = (payload: unknown) => `data: ${JSON.stringify(payload)}\r\n\r\n`;
     return {
       open: () => '',
-      delta: (text, usage) => data(response(request, ids, text, usage)),
-      // The last chunk carries the finish reason and the final counts, with an empty text part.
-      close: (finish: Finish) => data(response(request, ids, '', finish.usage, FINISH_REASONS[finish.stop])),
+      delta: (text, usage) => data(response(request, ids, text, { promptTokenCount: usage.inputTokens })),
+      close: (finish: Finish) => {
+        const { inputTokens, outputTokens } = finish.usage;
+        const counts = { promptTokenCount: inputTokens, candidatesTokenCount: outputTokens, totalTokenCount: inputTokens + outputTokens };
+        return data(response(request, ids, '', counts, FINISH_REASONS[finish.stop]));
+      },
       error: (status, message) => data(errorBody(status, message)),
     };
   },
 
   completion(request, finish, ids) {
-    return response(request, ids, finish.text, finish.usage, FINISH_REASONS[finish.stop]);
+    return response(request, ids, finish.text, usageJson(finish.usage), FINISH_REASONS[finish.stop]);
   },
 };

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseDirectives } from './directives.ts';
 import type { Defaults, Directives } from './directives.ts';
+import { documentedStream } from './documented.ts';
 import { Connection, readBody, sendJson } from './http.ts';
 import { estimateTokens, planReply, replyTokens } from './reply.ts';
 import type { LoggedRequest, RequestLog, RequestStatus } from './request-log.ts';
@@ -64,7 +65,8 @@ export async function handleChat(ctx: ChatContext): Promise<void> {
   }
 
   const run: Run = { ctx, chat: known, directives, entry, ids, baseHeaders, startedAt, failStatus, conn };
-  settle(entry, await (known.stream ? streamReply(run) : completeReply(run)));
+  if (!known.stream) return settle(entry, await completeReply(run));
+  settle(entry, await (directives.documented ? replayDocumented(run) : streamReply(run)));
 }
 
 interface Run {
@@ -127,6 +129,22 @@ async function streamReply(run: Run): Promise<RequestStatus> {
   }
   const finish = { text: plan.tokens.join(''), stop: plan.stop, stopSequence: plan.stopSequence, usage: usage(plan.tokens.length) };
   if (!(await conn.write(writer.close(finish)))) return 'client_closed';
+  ctx.res.end();
+  return 'completed';
+}
+
+/**
+ * `documented=1`: the vendor's documented example stream, byte for byte, in one write. Its text is
+ * the vendor's, not the demo reply, so pacing, length, drops and hangs do not apply (an upfront
+ * `fail` still does) and `tokensSent` stays 0: the fake does not read what it replays.
+ */
+async function replayDocumented(run: Run): Promise<RequestStatus> {
+  const { ctx, conn, entry } = run;
+  const body = await documentedStream(ctx.vendor.name);
+  // The docs name the type without parameters; the vendors' own servers add `charset=utf-8`.
+  ctx.res.writeHead(200, { ...run.baseHeaders, 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  entry.httpStatus = 200;
+  if (!(await conn.write(body))) return 'client_closed';
   ctx.res.end();
   return 'completed';
 }

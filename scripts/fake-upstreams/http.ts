@@ -47,7 +47,7 @@ export class Connection {
   }
 
   /** Writes and honours backpressure; false if the client has left. */
-  async write(chunk: string): Promise<boolean> {
+  async write(chunk: string | Uint8Array): Promise<boolean> {
     if (this.clientGone) return false;
     if (!this.res.write(chunk)) {
       let onDrain: (() => void) | undefined;

@@ -43,6 +43,11 @@ function usageJson(usage: Usage) {
   };
 }
 
+/** Only the counts CompletionUsage requires: the streamed usage chunk is not shown in the docs. */
+function requiredUsageJson(usage: Usage) {
+  return { prompt_tokens: usage.inputTokens, completion_tokens: usage.outputTokens, total_tokens: usage.inputTokens + usage.outputTokens };
+}
+
 function errorBody(status: number, message?: string) {
   const known = ERRORS[status] ?? (ERRORS[status >= 500 ? 500 : 400] as Known);
   return { error: { message: message ?? known.message, type: known.type, param: null, code: known.code } };
@@ -102,6 +107,10 @@ function openaiProtocol(name: 'openai' | 'compat'): Vendor {
       return { 'x-request-id': ids.requestId, 'openai-version': '2020-10-01', 'openai-processing-ms': '1' };
     },
 
+    // Shaped like the API reference's chunk example (documented/openai.sse), fields it leaves out
+    // left out here too. With `include_usage`, every chunk has `usage: null` and one last chunk with
+    // `choices: []` has the counts, as the reference describes; it shows no such chunk, so that chunk
+    // holds only CompletionUsage's required counts.
     streamWriter(request, ids): StreamWriter {
       const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
         data({
@@ -109,7 +118,6 @@ function openaiProtocol(name: 'openai' | 'compat'): Vendor {
           object: 'chat.completion.chunk',
           created: ids.created,
           model: request.model,
-          service_tier: 'default',
           system_fingerprint: 'fp_fake',
           choices,
           ...(request.includeUsage ? { usage: null } : {}),
@@ -117,11 +125,11 @@ function openaiProtocol(name: 'openai' | 'compat'): Vendor {
         });
       const choice = (delta: unknown, finish: string | null = null) => ({ index: 0, delta, logprobs: null, finish_reason: finish });
       return {
-        open: () => chunk([choice({ role: 'assistant', content: '', refusal: null })]),
+        open: () => chunk([choice({ role: 'assistant', content: '' })]),
         delta: (text) => chunk([choice({ content: text })]),
         close: (finish: Finish) =>
           chunk([choice({}, FINISH_REASONS[finish.stop])]) +
-          (request.includeUsage ? chunk([], { usage: usageJson(finish.usage) }) : '') +
+          (request.includeUsage ? chunk([], { usage: requiredUsageJson(finish.usage) }) : '') +
           'data: [DONE]\n\n',
         error: (status, message) => data(errorBody(status, message)),
       };

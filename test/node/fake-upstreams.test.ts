@@ -2,6 +2,7 @@
 // here goes through @anthropic-ai/sdk, openai and @google/genai exactly as Parley's providers do.
 import Anthropic from '@anthropic-ai/sdk';
 import { ApiError, GoogleGenAI } from '@google/genai';
+import { readFile } from 'node:fs/promises';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { expectedReplyText, startFakeUpstreams } from '../../scripts/fake-upstreams.ts';
@@ -345,5 +346,85 @@ describe('fake upstreams beyond one SDK call', () => {
     } finally {
       await set(before);
     }
+  });
+});
+
+/** A streaming request as each vendor's wire protocol carries it, with `text` as the last user message. */
+const streamingRequests: Record<Driver['vendor'], (text: string) => { path: string; headers: Record<string, string>; body: unknown }> = {
+  anthropic: (text) => ({
+    path: '/anthropic/v1/messages',
+    headers: { 'x-api-key': 'test-key', 'anthropic-version': '2023-06-01' },
+    body: { model: 'claude-test', max_tokens: 256, stream: true, messages: [{ role: 'user', content: text }] },
+  }),
+  openai: (text) => ({
+    path: '/openai/v1/chat/completions',
+    headers: { authorization: 'Bearer test-key' },
+    body: { model: 'gpt-test', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: text }] },
+  }),
+  compat: (text) => ({
+    path: '/compat/v1/chat/completions',
+    headers: { authorization: 'Bearer test-key' },
+    body: { model: 'any/model', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: text }] },
+  }),
+  gemini: (text) => ({
+    path: '/gemini/v1beta/models/gemini-test:streamGenerateContent?alt=sse',
+    headers: { 'x-goog-api-key': 'test-key' },
+    body: { contents: [{ role: 'user', parts: [{ text }] }] },
+  }),
+};
+
+async function streamRaw(vendor: Driver['vendor'], text: string): Promise<Response> {
+  const { path, headers, body } = streamingRequests[vendor](text);
+  return fetch(`${fakes.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+}
+
+/** The JSON of every `data:` field in an SSE body, with the name of the event it belongs to. */
+function sseEvents(body: string): { event: string | undefined; data: Record<string, unknown> }[] {
+  return body
+    .split(/\r?\n\r?\n/)
+    .map((block) => ({ event: /^event: (.*)$/m.exec(block)?.[1], data: /^data: (.*)$/m.exec(block)?.[1] }))
+    .filter((e): e is { event: string | undefined; data: string } => e.data !== undefined && e.data !== '[DONE]')
+    .map((e) => ({ event: e.event, data: JSON.parse(e.data) as Record<string, unknown> }));
+}
+
+describe('documented vendor streams', () => {
+  const fixtures: Record<Driver['vendor'], string> = { anthropic: 'anthropic.sse', openai: 'openai.sse', compat: 'openai.sse', gemini: 'gemini.sse' };
+
+  it.each(Object.keys(fixtures) as Driver['vendor'][])('replays the %s documented stream byte for byte for documented=1', async (vendor) => {
+    const fixture = await readFile(new URL(`../../scripts/fake-upstreams/documented/${fixtures[vendor]}`, import.meta.url));
+    const response = await streamRaw(vendor, `Hi [[fake documented=1 key=${vendor}-documented]]`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    expect(Buffer.from(await response.arrayBuffer()).equals(fixture)).toBe(true);
+    expect(await settled(`${vendor}-documented`)).toMatchObject({ vendor, stream: true, status: 'completed', httpStatus: 200 });
+  });
+});
+
+describe('default streams leave out what the vendors document as left out', () => {
+  it("gives Anthropic's message_delta only output_tokens and message_start only the documented counts", async () => {
+    const events = sseEvents(await (await streamRaw('anthropic', '[[fake tokens=3]]')).text());
+    const start = events.find((e) => e.event === 'message_start')?.data as { message: { usage: unknown } };
+    expect(start.message.usage).toEqual({ input_tokens: expect.any(Number), output_tokens: 1 });
+    const delta = events.find((e) => e.event === 'message_delta')?.data;
+    expect(delta).toEqual({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 3 } });
+  });
+
+  it("gives Gemini's interim chunks only promptTokenCount and the last one the candidates' count", async () => {
+    const chunks = sseEvents(await (await streamRaw('gemini', '[[fake tokens=3]]')).text()).map((e) => e.data.usageMetadata);
+    const prompt = Math.ceil('[[fake tokens=3]]'.length / 4);
+    expect(chunks).toEqual([
+      { promptTokenCount: prompt },
+      { promptTokenCount: prompt },
+      { promptTokenCount: prompt },
+      { promptTokenCount: prompt, candidatesTokenCount: 3, totalTokenCount: prompt + 3 },
+    ]);
+  });
+
+  it('gives OpenAI chunks usage null and one last choices-less chunk with the required counts', async () => {
+    const chunks = sseEvents(await (await streamRaw('openai', '[[fake tokens=3]]')).text()).map((e) => e.data);
+    expect(chunks.slice(0, -1).every((c) => c.usage === null && Array.isArray(c.choices) && c.choices.length === 1)).toBe(true);
+    const prompt = Math.ceil('[[fake tokens=3]]'.length / 4);
+    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: prompt, completion_tokens: 3, total_tokens: prompt + 3 } });
+    expect(Object.keys(chunks.at(-1)?.usage as object)).toEqual(['prompt_tokens', 'completion_tokens', 'total_tokens']);
   });
 });

@@ -36,6 +36,19 @@ async function settled(key: string): Promise<LoggedRequest> {
   throw new Error(`request ${key} never settled at the fake upstream`);
 }
 
+/** Every usage event's counts are whole numbers >= 0: never NaN, never undefined. */
+function expectWholeCounts(events: ProviderEvent[]) {
+  for (const event of events) {
+    if (event.type !== 'usage') continue;
+    for (const count of [event.inputTokens, event.outputTokens, event.cachedTokens]) {
+      expect(Number.isSafeInteger(count) && count >= 0, `usage ${JSON.stringify(event)}`).toBe(true);
+    }
+  }
+}
+
+const textOf = (events: ProviderEvent[]) => events.flatMap((e) => (e.type === 'text' ? [e.text] : [])).join('');
+const usageOf = (events: ProviderEvent[]) => events.filter((e) => e.type === 'usage');
+
 describe.each(cases)('$adapter.id adapter', ({ adapter, vendor, path, model, overloadStatus, systemIsMessage }) => {
   const config = { apiKey: API_KEY, baseURL: `${upstream}${path}` };
 
@@ -52,7 +65,6 @@ describe.each(cases)('$adapter.id adapter', ({ adapter, vendor, path, model, ove
     return { events, key };
   }
 
-  const textOf = (events: ProviderEvent[]) => events.flatMap((e) => (e.type === 'text' ? [e.text] : [])).join('');
   const lastUsage = (events: ProviderEvent[]) => events.findLast((e) => e.type === 'usage');
 
   it('streams the reply as text deltas, then usage as the vendor reported it, then done end_turn', async () => {
@@ -67,6 +79,7 @@ describe.each(cases)('$adapter.id adapter', ({ adapter, vendor, path, model, ove
     const [entry] = await logged(key);
     expect(entry).toMatchObject({ status: 'completed', system: true, messages: systemIsMessage ? 4 : 3, tokensSent: 12 });
     expect(lastUsage(events)).toEqual({ type: 'usage', inputTokens: entry!.inputTokens, outputTokens: 12, cachedTokens: 0 });
+    expectWholeCounts(events);
     expect(events.at(-1)).toEqual({ type: 'done', stopReason: 'end_turn' });
     expect(events.filter((e) => e.type === 'done' || e.type === 'error')).toHaveLength(1);
   });
@@ -184,16 +197,22 @@ describe('anthropic adapter authentication', () => {
   });
 });
 
+/** One reply's events when `reply` answers the SDK's fetch: for what the fake cannot produce. */
+async function answeredBy(adapter: ProviderAdapter, reply: () => Promise<Response>) {
+  vi.spyOn(globalThis, 'fetch').mockImplementation(reply);
+  const events: ProviderEvent[] = [];
+  const request = { model: 'm', messages: [{ role: 'user' as const, content: 'Hi' }], maxOutputTokens: 10, signal: new AbortController().signal };
+  for await (const event of adapter.stream(request, { apiKey: API_KEY, baseURL: 'https://vendor.example/v1' })) events.push(event);
+  return events;
+}
+
 // Responses the fake cannot produce, replayed through the real SDKs by answering their fetch.
 describe('vendor error bodies', () => {
   const json = (status: number, body: unknown, headers: Record<string, string> = {}) => () =>
     Promise.resolve(new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } }));
 
   async function errorFrom(adapter: ProviderAdapter, reply: () => Promise<Response>) {
-    vi.spyOn(globalThis, 'fetch').mockImplementation(reply);
-    const events: ProviderEvent[] = [];
-    const request = { model: 'm', messages: [{ role: 'user' as const, content: 'Hi' }], maxOutputTokens: 10, signal: new AbortController().signal };
-    for await (const event of adapter.stream(request, { apiKey: API_KEY, baseURL: 'https://vendor.example/v1' })) events.push(event);
+    const events = await answeredBy(adapter, reply);
     expect(events).toHaveLength(1);
     return events[0];
   }
@@ -223,5 +242,127 @@ describe('vendor error bodies', () => {
     const error = await errorFrom(adapters.anthropic, reply);
     expect(error).toMatchObject({ code: 'overloaded', retryable: true, status: 529 });
     expect(error).toHaveProperty('retryAfterMs', expect.toSatisfy((ms: number) => ms > 25_000 && ms <= 30_000));
+  });
+});
+
+// The vendors' own documented example streams (scripts/fake-upstreams/documented/), sent byte for
+// byte by the fake for `documented=1`, read through the real SDKs.
+describe('documented vendor streams', () => {
+  async function replay(adapter: ProviderAdapter, path: string, model: string) {
+    const events: ProviderEvent[] = [];
+    const request = { model, messages: [{ role: 'user' as const, content: 'Hello [[fake documented=1]]' }], maxOutputTokens: 256, signal: new AbortController().signal };
+    for await (const event of adapter.stream(request, { apiKey: API_KEY, baseURL: `${upstream}${path}` })) events.push(event);
+    return events;
+  }
+
+  it('Anthropic: "Hello!", 25 input tokens from message_start, 15 output tokens from message_delta, end_turn', async () => {
+    const events = await replay(adapters.anthropic, '/anthropic', 'claude-sonnet-4-5');
+    expect(textOf(events)).toBe('Hello!');
+    expect(usageOf(events)).toEqual([
+      { type: 'usage', inputTokens: 25, outputTokens: 1, cachedTokens: 0 },
+      { type: 'usage', inputTokens: 25, outputTokens: 15, cachedTokens: 0 },
+    ]);
+    expectWholeCounts(events);
+    expect(events.at(-1)).toEqual({ type: 'done', stopReason: 'end_turn' });
+  });
+
+  it.each([
+    ['OpenAI', adapters.openai, '/openai/v1'],
+    ['OpenAI-compatible', adapters['openai-compat'], '/compat/v1'],
+  ] as const)('%s: "Hello" and end_turn, with no usage event since the documented chunks report none', async (_name, adapter, path) => {
+    const events = await replay(adapter, path, 'gpt-4o-mini');
+    expect(textOf(events)).toBe('Hello');
+    expect(usageOf(events)).toEqual([]);
+    expect(events.at(-1)).toEqual({ type: 'done', stopReason: 'end_turn' });
+  });
+
+  it('Gemini: the recorded texts joined, end_turn, with no usage event since the recording reports none', async () => {
+    // The documented text, read from the replayed bytes without any SDK.
+    const res = await fetch(`${upstream}/gemini/v1beta/models/gemini-pro:streamGenerateContent?alt=sse`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': API_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: '[[fake documented=1]]' }] }] }),
+    });
+    const chunks = (await res.text()).split('\n').filter((line) => line.startsWith('data: '));
+    const documented = chunks.map((line) => JSON.parse(line.slice('data: '.length)) as { candidates: { content: { parts: { text: string }[] } }[] });
+    const documentedText = documented.map((chunk) => chunk.candidates[0]!.content.parts.map((part) => part.text).join('')).join('');
+    expect(documented).toHaveLength(6);
+    expect(documentedText).toMatch(/^In the quaint, sunlit cottage .* stronger than ever\.$/s);
+
+    const events = await replay(adapters.google, '/gemini', 'gemini-pro');
+    expect(textOf(events)).toBe(documentedText);
+    expect(usageOf(events)).toEqual([]);
+    expect(events.at(-1)).toEqual({ type: 'done', stopReason: 'end_turn' });
+  });
+});
+
+// Streams shaped as vendors send them but the fake does not, answered straight to the SDK's fetch.
+describe('usage fields vendors leave out', () => {
+  const sse = (body: string) => () => Promise.resolve(new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } }));
+  const named = (data: { type: string; [field: string]: unknown }) => `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
+  const unnamed = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
+  const message = { id: 'msg_1', type: 'message', role: 'assistant', content: [], model: 'm', stop_reason: null, stop_sequence: null };
+
+  /** Anthropic's events around one text delta, with the message_start and message_delta usage given. */
+  function anthropicStream(startUsage: object | undefined, deltaUsage: object | undefined) {
+    return sse(
+      named({ type: 'message_start', message: { ...message, ...(startUsage ? { usage: startUsage } : {}) } }) +
+        named({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) +
+        named({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hi' } }) +
+        named({ type: 'content_block_stop', index: 0 }) +
+        named({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, ...(deltaUsage ? { usage: deltaUsage } : {}) }) +
+        named({ type: 'message_stop' }),
+    );
+  }
+
+  it('Anthropic message_delta with only output_tokens keeps the input count from message_start (issue 6)', async () => {
+    const events = await answeredBy(adapters.anthropic, anthropicStream({ input_tokens: 30, cache_read_input_tokens: 10, output_tokens: 1 }, { output_tokens: 7 }));
+    expect(usageOf(events)).toEqual([
+      { type: 'usage', inputTokens: 40, outputTokens: 1, cachedTokens: 10 },
+      { type: 'usage', inputTokens: 40, outputTokens: 7, cachedTokens: 10 },
+    ]);
+    expectWholeCounts(events);
+    expect(events.at(-1)).toEqual({ type: 'done', stopReason: 'end_turn' });
+  });
+
+  it('finishes an Anthropic stream whose events carry no usage at all, as the documented thinking example does', async () => {
+    const events = await answeredBy(adapters.anthropic, anthropicStream(undefined, undefined));
+    expect(events).toEqual([{ type: 'text', text: 'Hi' }, { type: 'done', stopReason: 'end_turn' }]);
+  });
+
+  it('reads an OpenAI-compatible usage chunk without choices or prompt_tokens as the counts it has', async () => {
+    const chunk = { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm' };
+    const events = await answeredBy(
+      adapters['openai-compat'],
+      sse(
+        unnamed({ ...chunk, choices: [{ index: 0, delta: { role: 'assistant', content: 'Hi' }, finish_reason: null }] }) +
+          unnamed({ ...chunk, choices: [{ index: 0, finish_reason: 'stop' }] }) +
+          unnamed({ ...chunk, usage: { completion_tokens: 2, prompt_tokens: null } }) +
+          'data: [DONE]\n\n',
+      ),
+    );
+    expect(textOf(events)).toBe('Hi');
+    expect(usageOf(events)).toEqual([{ type: 'usage', inputTokens: 0, outputTokens: 2, cachedTokens: 0 }]);
+    expectWholeCounts(events);
+    expect(events.at(-1)).toEqual({ type: 'done', stopReason: 'end_turn' });
+  });
+
+  it('keeps the Gemini prompt count from an earlier chunk when the last chunk leaves it out', async () => {
+    const content = (text: string) => ({ parts: [{ text }], role: 'model' });
+    const events = await answeredBy(
+      adapters.google,
+      sse(
+        unnamed({ candidates: [{ content: content('Hi'), index: 0 }], usageMetadata: { promptTokenCount: 9 } }) +
+          unnamed({ candidates: [{ content: content(' there'), index: 0 }], usageMetadata: {} }) +
+          unnamed({ candidates: [{ content: content(''), finishReason: 'STOP', index: 0 }], usageMetadata: { candidatesTokenCount: 4, totalTokenCount: 13 } }),
+      ),
+    );
+    expect(textOf(events)).toBe('Hi there');
+    expect(usageOf(events)).toEqual([
+      { type: 'usage', inputTokens: 9, outputTokens: 0, cachedTokens: 0 },
+      { type: 'usage', inputTokens: 9, outputTokens: 4, cachedTokens: 0 },
+    ]);
+    expectWholeCounts(events);
+    expect(events.at(-1)).toEqual({ type: 'done', stopReason: 'end_turn' });
   });
 });

@@ -8,6 +8,7 @@ import { Messages } from '@anthropic-ai/sdk/resources/messages';
 import type { MessageDeltaUsage, StopReason as AnthropicStopReason, Usage } from '@anthropic-ai/sdk/resources/messages';
 import { codeForStatus, guardStream, providerError, retryAfterMs, type ProviderError } from './errors.ts';
 import type { ChatRequest, ProviderAdapter, ProviderConfig, ProviderErrorCode, ProviderEvent, StopReason } from './types.ts';
+import { anyCounts, foldCounts } from './usage.ts';
 
 const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 
@@ -48,10 +49,31 @@ function messagesApi(config: ProviderConfig): Messages {
   }));
 }
 
-/** Prompt tokens in Parley's sense: all of them, cache reads and writes included. */
-function inputTokens(usage: Usage | MessageDeltaUsage): number | null {
-  if (usage.input_tokens === null) return null;
-  return usage.input_tokens + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
+type Counts = Partial<Record<keyof ReturnType<typeof reported>, number>>;
+
+/**
+ * The counts one usage object carries. The documented stream leaves out whatever has not changed
+ * (its message_delta has only `output_tokens`) and its extended-thinking example has no `usage` at
+ * all, whatever the SDK types say; foldCounts keeps the earlier value of anything missing.
+ */
+function reported(usage: Usage | MessageDeltaUsage | null | undefined) {
+  return {
+    input: usage?.input_tokens,
+    cacheWrite: usage?.cache_creation_input_tokens,
+    cacheRead: usage?.cache_read_input_tokens,
+    output: usage?.output_tokens,
+  };
+}
+
+/** Prompt tokens in Parley's sense are all of them: Anthropic reports cache reads and writes apart. */
+function usageEvent(counts: Counts): ProviderEvent {
+  const cacheRead = counts.cacheRead ?? 0;
+  return {
+    type: 'usage',
+    inputTokens: (counts.input ?? 0) + (counts.cacheWrite ?? 0) + cacheRead,
+    outputTokens: counts.output ?? 0,
+    cachedTokens: cacheRead,
+  };
 }
 
 function classify(error: unknown): ProviderError | undefined {
@@ -75,31 +97,24 @@ async function* events(request: ChatRequest, config: ProviderConfig): AsyncGener
     },
     { signal: request.signal },
   );
-  let usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0 };
+  let counts: Counts = {};
   let stopReason: StopReason | undefined;
   for await (const event of stream) {
     switch (event.type) {
-      case 'message_start': {
-        const u = event.message.usage;
-        usage = { inputTokens: inputTokens(u) ?? 0, outputTokens: u.output_tokens, cachedTokens: u.cache_read_input_tokens ?? 0 };
-        yield { type: 'usage', ...usage };
+      case 'message_start':
+        // The prompt count is reported here; later events repeat it only if it changed.
+        counts = foldCounts(counts, reported(event.message.usage));
+        if (anyCounts(counts)) yield usageEvent(counts);
         break;
-      }
       case 'content_block_delta':
         if (event.delta.type === 'text_delta' && event.delta.text) yield { type: 'text', text: event.delta.text };
         break;
-      case 'message_delta': {
-        // Cumulative counts: they replace message_start's, never add to them.
-        const u = event.usage;
-        usage = {
-          inputTokens: inputTokens(u) ?? usage.inputTokens,
-          outputTokens: u.output_tokens,
-          cachedTokens: u.cache_read_input_tokens ?? usage.cachedTokens,
-        };
-        yield { type: 'usage', ...usage };
+      case 'message_delta':
+        // Cumulative counts: what it carries replaces message_start's, never adds to it (issue 6).
+        counts = foldCounts(counts, reported(event.usage));
+        if (anyCounts(counts)) yield usageEvent(counts);
         if (event.delta.stop_reason) stopReason = STOP_REASONS[event.delta.stop_reason] ?? 'other';
         break;
-      }
     }
   }
   if (stopReason) yield { type: 'done', stopReason };

@@ -2,6 +2,7 @@
 import { ApiError, GoogleGenAI, type Content, type GenerateContentResponseUsageMetadata } from '@google/genai';
 import { codeForStatus, guardStream, providerError, type ProviderError } from './errors.ts';
 import type { ChatRequest, ProviderAdapter, ProviderConfig, ProviderErrorCode, ProviderEvent, StopReason } from './types.ts';
+import { anyCounts, foldCounts } from './usage.ts';
 
 const STOP_REASONS: Record<string, StopReason> = {
   STOP: 'end_turn',
@@ -74,13 +75,25 @@ function contents(request: ChatRequest): Content[] {
   return request.messages.map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: [{ text: m.content }] }));
 }
 
-function usageEvent(usage: GenerateContentResponseUsageMetadata): ProviderEvent {
+type Counts = Partial<Record<keyof ReturnType<typeof reported>, number>>;
+
+/** Every count is optional: interim chunks carry only some (the documented ones only the prompt's). */
+function reported(usage: GenerateContentResponseUsageMetadata) {
+  return {
+    prompt: usage.promptTokenCount,
+    candidates: usage.candidatesTokenCount,
+    thoughts: usage.thoughtsTokenCount,
+    cached: usage.cachedContentTokenCount,
+  };
+}
+
+function usageEvent(counts: Counts): ProviderEvent {
   return {
     type: 'usage',
-    inputTokens: usage.promptTokenCount ?? 0,
+    inputTokens: counts.prompt ?? 0,
     // Thinking tokens are billed as output but counted apart from the candidates.
-    outputTokens: (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0),
-    cachedTokens: usage.cachedContentTokenCount ?? 0,
+    outputTokens: (counts.candidates ?? 0) + (counts.thoughts ?? 0),
+    cachedTokens: counts.cached ?? 0,
   };
 }
 
@@ -94,8 +107,9 @@ async function* events(request: ChatRequest, config: ProviderConfig): AsyncGener
       ...(request.system ? { systemInstruction: request.system } : {}),
     },
   });
-  // Every chunk carries interim counts; only the last chunk's are the reply's. Never sum them.
-  let usage: GenerateContentResponseUsageMetadata | undefined;
+  // Chunks carry running counts, each only some of them: the latest value of each count is the
+  // reply's. Never sum them, and never let a count a chunk leaves out fall back to 0.
+  let counts: Counts = {};
   let stopReason: StopReason | undefined;
   for await (const chunk of stream) {
     const candidate = chunk.candidates?.[0];
@@ -103,16 +117,17 @@ async function* events(request: ChatRequest, config: ProviderConfig): AsyncGener
       if (part.text && !part.thought) yield { type: 'text', text: part.text };
     }
     if (chunk.usageMetadata) {
+      const first = !anyCounts(counts);
+      counts = foldCounts(counts, reported(chunk.usageMetadata));
       // The first counts give the caller the prompt size early, should the reply be cut short.
-      if (!usage) yield usageEvent(chunk.usageMetadata);
-      usage = chunk.usageMetadata;
+      if (first && anyCounts(counts)) yield usageEvent(counts);
     }
     if (candidate?.finishReason) stopReason = STOP_REASONS[candidate.finishReason] ?? 'other';
     // A blocked prompt gets no candidates at all, only this verdict.
     if (chunk.promptFeedback?.blockReason) stopReason = 'content_filter';
   }
   if (!stopReason) return;
-  if (usage) yield usageEvent(usage);
+  if (anyCounts(counts)) yield usageEvent(counts);
   yield { type: 'done', stopReason };
 }
 

@@ -4,6 +4,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { codeForStatus, guardStream, providerError, retryAfterMs, type ProviderError } from './errors.ts';
 import type { ChatRequest, ProviderAdapter, ProviderConfig, ProviderErrorCode, ProviderEvent, StopReason } from './types.ts';
+import { anyCounts, foldCounts } from './usage.ts';
 
 type OpenAIFlavour = 'openai' | 'openai-compat';
 
@@ -77,18 +78,19 @@ function params(flavour: OpenAIFlavour, request: ChatRequest): ChatCompletionCre
 
 async function* events(flavour: OpenAIFlavour, request: ChatRequest, config: ProviderConfig): AsyncGenerator<ProviderEvent> {
   const stream = await client(flavour, config).chat.completions.create(params(flavour, request), { signal: request.signal });
+  let counts: Partial<Record<'prompt' | 'completion' | 'cached', number>> = {};
   let stopReason: StopReason | undefined;
   for await (const chunk of stream) {
-    const choice = chunk.choices[0];
+    // The usage chunk has `choices: []`; some compatible servers send null or leave it out instead.
+    const choice = chunk.choices?.[0];
     if (choice?.delta?.content) yield { type: 'text', text: choice.delta.content };
     if (choice?.finish_reason) stopReason = STOP_REASONS[choice.finish_reason] ?? 'other';
+    // `usage` is null on every other chunk. Compatible servers may omit counts the SDK types call
+    // required (some send only completion_tokens), so each count is read as possibly missing.
     if (chunk.usage) {
-      yield {
-        type: 'usage',
-        inputTokens: chunk.usage.prompt_tokens,
-        outputTokens: chunk.usage.completion_tokens,
-        cachedTokens: chunk.usage.prompt_tokens_details?.cached_tokens ?? 0,
-      };
+      const { prompt_tokens, completion_tokens, prompt_tokens_details } = chunk.usage;
+      counts = foldCounts(counts, { prompt: prompt_tokens, completion: completion_tokens, cached: prompt_tokens_details?.cached_tokens });
+      if (anyCounts(counts)) yield { type: 'usage', inputTokens: counts.prompt ?? 0, outputTokens: counts.completion ?? 0, cachedTokens: counts.cached ?? 0 };
     }
   }
   // The finish reason comes before the usage chunk, so `done` waits for the stream's end.
