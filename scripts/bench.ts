@@ -1,9 +1,11 @@
 // `npm run bench`: Parley's relay overhead measured against the fake upstream it relays, in one
 // run on this machine. Starts its own stack (free ports, a throwaway PGlite and wrangler state,
-// never .data/), warms it up, then measures (a) time to first token, sequential and concurrent,
-// (b) relay throughput of a long reply, (c) many concurrent streams, (d) the Worker's gzip
-// bundle size. Prints a table and writes bench/results.json. Misses are reported, not fatal; the
-// exit code is non-zero only when the stack cannot start or a phase breaks.
+// never .data/; the Worker run as BENCH_RUNTIME says, default `direct`: see scripts/bench/runtime.ts),
+// warms it up, then measures (a) time to first token, sequential (with the runtime's floor) and
+// concurrent, (e) the same with the database far away, (b) relay throughput of a long reply,
+// (c) many concurrent streams, (f) sends while the database is down and their write-behind, and
+// (d) the Worker's gzip bundle size. Prints a table and writes bench/results.json. Misses are
+// reported, not fatal; the exit code is non-zero only when the stack cannot start or a phase breaks.
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -13,10 +15,14 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { workerBundleSize } from './bench/bundle.ts';
 import { concurrentStreams } from './bench/concurrent-streams.ts';
 import type { BenchContext } from './bench/context.ts';
+import { sendsWhileDatabaseDown } from './bench/db-down.ts';
+import { dbFarDelta } from './bench/db-far.ts';
 import { signIn } from './bench/parley.ts';
 import { freePort } from './bench/ports.ts';
 import { relayThroughput } from './bench/relay.ts';
-import { results, table, type Measurements } from './bench/report.ts';
+import { results, type Measurements } from './bench/results.ts';
+import { benchRuntime } from './bench/runtime.ts';
+import { table } from './bench/table.ts';
 import { concurrentTtft, sequentialTtft } from './bench/ttft.ts';
 import { warmUp } from './bench/warmup.ts';
 import { startStack, type Stack } from './lib/stack.ts';
@@ -24,24 +30,34 @@ import { startStack, type Stack } from './lib/stack.ts';
 const RESULTS_FILE = 'bench/results.json';
 const SEQUENTIAL_SENDS = 200;
 const CONCURRENT_SENDS = 50;
+const DB_FAR = { latencyMs: 50, conversations: 10, sendsPerConversation: 6 };
 const RELAY_RUNS = 3;
 const CONCURRENT_STREAMS = 200;
+const DB_DOWN = { conversations: 5, sendsPerConversation: 2, persistDeadlineMs: 60_000 };
 const QUEUE_DRAIN_MS = 4000;
 
 const startedAt = new Date();
 const clock = performance.now();
 const progress = (line: string) => console.log(`bench [${((performance.now() - clock) / 1000).toFixed(0).padStart(3)} s] ${line}`);
 
+const runtime = benchRuntime();
 const tmp = await mkdtemp(join(tmpdir(), 'parley-bench-'));
-const wranglerLog = join(tmp, 'wrangler.log');
+// The Worker's and the database gateway's output; open for the whole run (the gateway restarts).
+const stackLog = join(tmp, 'stack.log');
+const log = openSync(stackLog, 'w');
 let stack: Stack | undefined;
 let keepTmp = false;
 let stopping = false;
 
-async function cleanUp() {
-  stopping = true;
-  await stack?.stop();
-  if (!keepTmp) await rm(tmp, { recursive: true, force: true });
+let cleaning: Promise<void> | undefined;
+/** Stops the stack and removes the temporary state; once, whoever asks first (a signal, or the end). */
+function cleanUp() {
+  return (cleaning ??= (async () => {
+    stopping = true;
+    await stack?.stop();
+    closeSync(log);
+    if (!keepTmp) await rm(tmp, { recursive: true, force: true });
+  })());
 }
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
@@ -52,31 +68,28 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 
 try {
   if (!existsSync('frontend/dist/index.html')) {
-    progress('building the front end (wrangler serves it as assets)…');
+    progress('building the front end (the Worker serves it as assets)…');
     execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'frontend/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
   }
 
-  progress('starting the stack: PGlite gateway, fake upstreams, wrangler dev (fresh temporary state)…');
+  progress(`starting the stack: PGlite gateway, fake upstreams, the Worker (${runtime.kind}; fresh temporary state)…`);
   // An empty env file keeps a developer's .dev.vars (real keys, other settings) out of the measurement.
   const envFile = join(tmp, 'empty.env');
   writeFileSync(envFile, '');
   await mkdir(join(tmp, 'wrangler'));
-  const log = openSync(wranglerLog, 'w');
-  try {
-    stack = await startStack({
-      port: await freePort(), gatewayPort: 0, fakeUpstreamPort: 0,
-      dataDir: join(tmp, 'pglite'), persistTo: join(tmp, 'wrangler'),
-      apiKeys: {}, vars: { AUTH_MODE: 'dev' }, envFiles: [envFile], stdio: ['ignore', log, log],
-    });
-  } finally {
-    closeSync(log);
-  }
+  stack = await startStack({
+    port: await freePort(), gatewayPort: 0, fakeUpstreamPort: 0,
+    dataDir: join(tmp, 'pglite'), persistTo: join(tmp, 'wrangler'), runtime: runtime.kind,
+    apiKeys: {}, vars: { AUTH_MODE: 'dev' }, envFiles: [envFile], stdio: ['ignore', log, log],
+    // PGlite's synchronous work must not run on this process's event loop, where it would stall the client's reads.
+    gatewayChildProcess: { stdio: ['ignore', log, log] },
+  });
   if (!(await stack.ready(90_000))) {
     keepTmp = true;
-    throw new Error(`the Worker did not become healthy within 90 s; wrangler's output is in ${wranglerLog}`);
+    throw new Error(`the Worker did not become healthy within 90 s; its output is in ${stackLog}`);
   }
   void stack.exited.then((code) => {
-    if (!stopping) console.error(`bench: wrangler dev exited (${code ?? 'signal'}) during the run; see ${wranglerLog}`);
+    if (!stopping) console.error(`bench: the Worker's process exited (${code ?? 'signal'}) during the run; see ${stackLog}`);
   });
   progress(`stack up at ${stack.url}; fakes at ${stack.upstreams.url}`);
 
@@ -84,20 +97,29 @@ try {
   progress('warming up (5 sends each way)…');
   await warmUp(ctx);
 
-  progress(`(a) time to first token: ${SEQUENTIAL_SENDS} sequential sends each way…`);
+  progress(`(a) time to first token: ${SEQUENTIAL_SENDS} sequential sends each way, each pair followed by a floor request…`);
   const sequential = await sequentialTtft(ctx, SEQUENTIAL_SENDS);
-  progress(`    Parley p50 ${sequential.parleyP50.toFixed(1)} ms, p99 ${sequential.parleyP99.toFixed(1)} ms; direct p50 ${sequential.directP50.toFixed(1)} ms, p99 ${sequential.directP99.toFixed(1)} ms; Worker floor p50 ${sequential.floor.p50.toFixed(1)} ms`);
+  progress(`    Parley p50 ${sequential.parleyP50.toFixed(1)} ms, p99 ${sequential.parleyP99.toFixed(1)} ms; direct p50 ${sequential.directP50.toFixed(1)} ms, p99 ${sequential.directP99.toFixed(1)} ms; floor p50 ${sequential.floor.p50.toFixed(1)} ms`);
   progress(`(a) time to first token: ${CONCURRENT_SENDS} concurrent sends each way…`);
   const concurrent = await concurrentTtft(ctx, CONCURRENT_SENDS);
   progress(`    Parley p50 ${concurrent.parleyP50.toFixed(1)} ms, p99 ${concurrent.parleyP99.toFixed(1)} ms; direct p50 ${concurrent.directP50.toFixed(1)} ms, p99 ${concurrent.directP99.toFixed(1)} ms`);
 
+  progress(`(e) database ${DB_FAR.latencyMs} ms away vs 0 ms: ${DB_FAR.conversations} warm conversations each, ${DB_FAR.sendsPerConversation} timed sends in each…`);
+  const { gateway } = stack;
+  const dbFar = await dbFarDelta(ctx, (ms) => gateway.setLatency(ms), DB_FAR);
+  progress(`    p50 ${dbFar.farP50.toFixed(1)} ms vs ${dbFar.nearP50.toFixed(1)} ms (delta ${dbFar.deltaP50.toFixed(1)} ms); ${dbFar.busyRetries} busy retries`);
+
   progress(`(b) relay throughput: a 20,000-token reply, ${RELAY_RUNS} runs each way…`);
   const relay = await relayThroughput(ctx, RELAY_RUNS);
-  progress(`    ${relay.tokens} tokens: Parley ${relay.parleyMs.toFixed(0)} ms, direct ${relay.directMs.toFixed(0)} ms (ratio ${relay.ratio.toFixed(2)})`);
+  progress(`    ${relay.tokens} tokens: Parley ${relay.parleyMs.toFixed(0)} ms, direct ${relay.directMs.toFixed(0)} ms (${Math.round(relay.parleyTokensPerSecond)} tokens/s)`);
 
   progress(`(c) ${CONCURRENT_STREAMS} concurrent streams through Parley…`);
   const streams = await concurrentStreams(ctx, CONCURRENT_STREAMS);
   progress(`    ${streams.ok}/${streams.total} intact, TTFT p99 ${streams.ttftP99.toFixed(0)} ms${streams.failures.length ? `; failures: ${streams.failures.join(' | ')}` : ''}`);
+
+  progress(`(f) database down: ${DB_DOWN.conversations * DB_DOWN.sendsPerConversation} sends with the gateway stopped, then Postgres polled for up to ${DB_DOWN.persistDeadlineMs / 1000} s once it is back…`);
+  const dbDown = { ...(await sendsWhileDatabaseDown(ctx, stack, DB_DOWN)), persistDeadlineMs: DB_DOWN.persistDeadlineMs };
+  progress(`    ${dbDown.streamed}/${dbDown.total} streamed to done, ${dbDown.persisted}/${dbDown.total} in Postgres${dbDown.failures.length ? `; ${dbDown.failures.join(' | ').slice(0, 400)}` : ''}`);
 
   // The usage queue delivers in batches (max_batch_timeout 3 s); stopping mid-batch cuts a database request.
   progress('letting the usage queue drain, then stopping the stack…');
@@ -109,15 +131,16 @@ try {
   const bundle = await workerBundleSize(join(tmp, 'dist'));
   progress(`    ${bundle.totalKib} KiB, gzip ${bundle.gzipKib} KiB`);
 
-  const measurements: Measurements = { sequential, concurrent, relay, streams, bundle };
-  await writeFile(RESULTS_FILE, `${JSON.stringify(results(measurements, startedAt, performance.now() - clock), null, 2)}\n`);
-  console.log(`\n${table(measurements)}\n`);
-  console.log(`bench: ${RESULTS_FILE} written.`);
+  const measurements: Measurements = { runtime, sequential, concurrent, dbFar, relay, streams, dbDown, bundle };
+  const record = results(measurements, startedAt, performance.now() - clock);
+  await writeFile(RESULTS_FILE, `${JSON.stringify(record, null, 2)}\n`);
+  console.log(`\n${table(record)}\n`);
+  console.log(`bench: ${RESULTS_FILE} written (runtime: ${runtime.kind}).`);
 } catch (error) {
   process.exitCode = 1;
   keepTmp = true;
   console.error(`bench: failed: ${(error as Error)?.stack ?? error}`);
-  console.error(`bench: wrangler's output and the temporary state are kept in ${tmp}`);
+  console.error(`bench: the Worker's and the gateway's output and the temporary state are kept in ${tmp}`);
 } finally {
   await cleanUp();
 }

@@ -1,12 +1,14 @@
 // Local database gateway (dev and test only, never deployed): speaks Neon's HTTP SQL protocol so
 // the Worker's real driver (`neonConfig.fetchEndpoint`) runs against PGlite or any Postgres.
-// Run: `npm run gateway` (env DATABASE_URL, PARLEY_DATA_DIR, GATEWAY_PORT).
+// Run: `npm run db:gateway` (env DATABASE_URL, PARLEY_DATA_DIR, GATEWAY_PORT, GATEWAY_LATENCY_MS).
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Backend } from './db-gateway/backend.ts';
 import { createGatewayServer } from './db-gateway/http-server.ts';
+import { checkLatencyMs, parseLatencyMs } from './db-gateway/latency.ts';
+import { serveParent } from './db-gateway/parent-channel.ts';
 import { openPgliteBackend } from './db-gateway/pglite-backend.ts';
 import { openPostgresBackend } from './db-gateway/postgres-backend.ts';
 
@@ -20,20 +22,31 @@ export type GatewayOptions = {
   host?: string;
   /** A Drizzle migrations folder to apply before listening. */
   migrationsFolder?: string;
+  /** Every request is answered this many milliseconds late, as a distant database would be. Default 0. */
+  latencyMs?: number;
 };
 
-export type Gateway = { url: string; backend: Backend['kind']; close(): Promise<void> };
+export type Gateway = {
+  url: string;
+  backend: Backend['kind'];
+  /** The delay added to every request now. */
+  readonly latencyMs: number;
+  /** Changes the delay for requests arriving from now on (a benchmark switches it within a run). */
+  setLatency(ms: number): void;
+  close(): Promise<void>;
+};
 
 export const DEFAULT_DATA_DIR = '.data/pglite';
 export const DEFAULT_PORT = 4444;
 
 export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
   const { databaseUrl, migrationsFolder, host = '127.0.0.1' } = options;
+  let latencyMs = checkLatencyMs(options.latencyMs ?? 0); // refused before a database is opened
   const backend = databaseUrl
     ? await openPostgresBackend(databaseUrl, migrationsFolder)
     : await openPgliteBackend(options.dataDir ?? DEFAULT_DATA_DIR, migrationsFolder);
 
-  const server = createGatewayServer(backend.pool, host);
+  const server = createGatewayServer(backend.pool, host, () => latencyMs);
   try {
     server.listen(options.port ?? DEFAULT_PORT, host);
     await once(server, 'listening');
@@ -46,6 +59,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   return {
     url: `http://${urlHost}:${port}/sql`,
     backend: backend.kind,
+    get latencyMs() {
+      return latencyMs;
+    },
+    setLatency(ms) {
+      latencyMs = checkLatencyMs(ms);
+    },
     async close() {
       await closeServer(server);
       await backend.close();
@@ -78,11 +97,13 @@ async function main() {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`GATEWAY_PORT must be a port number, got '${process.env.GATEWAY_PORT}'`);
   }
+  const latencyMs = parseLatencyMs(process.env.GATEWAY_LATENCY_MS);
   const migrationsFolder = existsSync('drizzle/migrations') ? 'drizzle/migrations' : undefined;
 
-  const gateway = await startGateway({ databaseUrl, dataDir, port, migrationsFolder });
+  const gateway = await startGateway({ databaseUrl, dataDir, port, migrationsFolder, latencyMs });
   const where = databaseUrl ? redactPassword(databaseUrl) : dataDir;
-  console.log(`db gateway: ${gateway.backend} (${where}) on ${gateway.url}`);
+  const delay = latencyMs ? `, every request delayed ${latencyMs} ms` : '';
+  console.log(`db gateway: ${gateway.backend} (${where}) on ${gateway.url}${delay}`);
 
   let stopping = false;
   const stop = () => {
@@ -99,6 +120,7 @@ async function main() {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  serveParent(gateway, stop);
 }
 
 if (import.meta.main) {

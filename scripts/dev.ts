@@ -1,14 +1,17 @@
 // `npm start`: the whole stack locally and offline. Starts the database gateway (PGlite under
 // .data/ unless DATABASE_URL is set) with migrations applied, the fake vendor upstreams for any
 // provider without an API key, builds the front end, and runs `wrangler dev` on :8787 with
-// AUTH_MODE=dev. Ctrl-C, or any part dying, stops everything.
+// AUTH_MODE=dev. GATEWAY_LATENCY_MS=50 makes the database answer as if it were far away.
+// Ctrl-C, or any part dying, stops everything.
 import { execFileSync } from 'node:child_process';
+import { parseLatencyMs } from './db-gateway/latency.ts';
 import { readDevVars } from './lib/dev-vars.ts';
 import { startStack } from './lib/stack.ts';
 
 const PORT = Number(process.env.PORT ?? 8787);
 const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 4444);
 const FAKE_UPSTREAM_PORT = Number(process.env.FAKE_UPSTREAM_PORT ?? 8790);
+const GATEWAY_LATENCY_MS = readLatency();
 const started = performance.now();
 
 const VENDOR_KEYS = ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'GEMINI_API_KEY'];
@@ -27,6 +30,7 @@ const stack = await startStack({
   dataDir: '.data/pglite',
   persistTo: '.data/wrangler',
   databaseUrl: userVars.DATABASE_URL,
+  gatewayLatencyMs: GATEWAY_LATENCY_MS,
   apiKeys: userVars,
   vars: { AUTH_MODE: userVars.AUTH_MODE ?? 'dev', ...shellKeys },
 });
@@ -52,12 +56,22 @@ if (!(await stack.ready(60_000))) {
 console.log([
   '',
   `parley: ready in ${((performance.now() - started) / 1000).toFixed(1)} s → ${stack.url}`,
-  `  database   ${stack.gateway.backend === 'pglite' ? 'PGlite in .data/pglite' : 'Postgres from DATABASE_URL'} via ${stack.gateway.url}`,
+  `  database   ${stack.gateway.backend === 'pglite' ? 'PGlite in .data/pglite' : 'Postgres from DATABASE_URL'} via ${stack.gateway.url}${GATEWAY_LATENCY_MS ? `, every request delayed ${GATEWAY_LATENCY_MS} ms` : ''}`,
   `  sign-in    AUTH_MODE=${stack.vars.AUTH_MODE}${stack.vars.AUTH_MODE === 'dev' ? ' (POST /api/dev/session {email})' : ''}`,
   `  models     ${stack.offline.length ? `offline demo replies for ${stack.offline.join(', ')} from ${stack.upstreams.url}` : 'all providers use real API keys'}`,
   '  Ctrl-C stops everything; data stays in .data/ across restarts.',
   '',
 ].join('\n'));
+
+// Checked before anything starts, so a typo does not cost a front-end build first.
+function readLatency(): number {
+  try {
+    return parseLatencyMs(process.env.GATEWAY_LATENCY_MS);
+  } catch (error) {
+    console.error(`parley: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
 
 function pick(source: NodeJS.ProcessEnv, keys: string[]) {
   return Object.fromEntries(keys.filter((key) => source[key]).map((key) => [key, source[key]!]));

@@ -1,12 +1,17 @@
 // Parley's public API as the bench uses it: dev sign-in, conversations, and the timed send.
+import { setTimeout as delay } from 'node:timers/promises';
 import type { SseEvent } from './sse.ts';
 import { timedStream, type StreamProtocol, type StreamResult } from './timed-stream.ts';
+
+const BUSY_RETRY_MS = 5;
+const BUSY_RETRIES_MAX = 400;
 
 /** Parley's chat events (worker/chat/events.ts). */
 const parleyProtocol: StreamProtocol = {
   text: (event) => (event.event === 'delta' ? (JSON.parse(event.data) as { text: string }).text : undefined),
   done: (event) => (event.event === 'done' ? (JSON.parse(event.data) as { stopReason: string }).stopReason : undefined),
   error: (event: SseEvent) => (event.event === 'error' ? event.data : undefined),
+  replyId: (event) => (event.event === 'message.start' ? (JSON.parse(event.data) as { messageId: string }).messageId : undefined),
 };
 
 export type Parley = { url: string; token: string };
@@ -44,6 +49,19 @@ export function sendMessage(parley: Parley, conversationId: string, content: str
   return timedStream(`${parley.url}/api/conversations/${conversationId}/messages`, {
     method: 'POST', headers: headers(parley), body: JSON.stringify({ content }),
   }, parleyProtocol);
+}
+
+/**
+ * A send that waits its turn: a room refuses a send (409 reply_in_progress) until it has
+ * finished with the previous reply, which may be a moment after that reply's last event reached
+ * the client. Only the accepted attempt is timed; `busyRetries` counts the refusals.
+ */
+export async function sendWhenIdle(parley: Parley, conversationId: string, content: string): Promise<StreamResult & { busyRetries: number }> {
+  for (let busyRetries = 0; ; busyRetries++) {
+    const result = await sendMessage(parley, conversationId, content);
+    if (result.status !== 409 || busyRetries >= BUSY_RETRIES_MAX) return { ...result, busyRetries };
+    await delay(BUSY_RETRY_MS);
+  }
 }
 
 /** Milliseconds for the cheapest Worker response there is: an unknown /api path (404, no database, no Durable Object). */

@@ -10,6 +10,8 @@ export type StreamProtocol = {
   done(event: SseEvent): string | undefined;
   /** A description when the event reports a failure. */
   error(event: SseEvent): string | undefined;
+  /** The id of the reply being streamed, when the event announces it. */
+  replyId?(event: SseEvent): string | undefined;
 };
 
 export type StreamResult = {
@@ -24,12 +26,14 @@ export type StreamResult = {
   tokens: number;
   stopReason: string | undefined;
   error: string | undefined;
+  /** The reply's id, when the protocol announces one. */
+  replyId: string | undefined;
 };
 
 const REQUEST_TIMEOUT_MS = 120_000;
 
 export async function timedStream(url: string, init: RequestInit, protocol: StreamProtocol): Promise<StreamResult> {
-  const result: StreamResult = { status: 0, ttftMs: undefined, lastTokenMs: undefined, totalMs: 0, text: '', tokens: 0, stopReason: undefined, error: undefined };
+  const result: StreamResult = { status: 0, ttftMs: undefined, lastTokenMs: undefined, totalMs: 0, text: '', tokens: 0, stopReason: undefined, error: undefined, replyId: undefined };
   const parts: string[] = [];
   const started = performance.now();
   try {
@@ -48,6 +52,7 @@ export async function timedStream(url: string, init: RequestInit, protocol: Stre
         }
         result.stopReason ??= protocol.done(event);
         result.error ??= protocol.error(event);
+        result.replyId ??= protocol.replyId?.(event);
       }
     }
   } catch (error) {

@@ -1,5 +1,6 @@
 // The HTTP face of the gateway: POST /sql in Neon's protocol, JSON out, never a crash on bad input.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
 import { executeSqlRequest } from './execute.ts';
 import { parseSqlRequest, RequestError } from './request.ts';
@@ -8,16 +9,20 @@ import { isPostgresError, toNeonError } from './response.ts';
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
-export function createGatewayServer(pool: Pool, host: string): Server {
+/** `latencyMs` is read per request, so a caller can change it while the server runs. */
+export function createGatewayServer(pool: Pool, host: string, latencyMs: () => number = () => 0): Server {
   // On loopback, only loopback Host headers: a web page using DNS rebinding cannot reach the
   // database through a developer's browser.
   const checkHost = LOOPBACK_NAMES.has(host);
   return createServer((req, res) => {
-    handle(req, res, pool, checkHost).catch((error: unknown) => sendError(res, error));
+    handle(req, res, pool, checkHost, latencyMs()).catch((error: unknown) => sendError(res, error));
   });
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, pool: Pool, checkHost: boolean) {
+async function handle(req: IncomingMessage, res: ServerResponse, pool: Pool, checkHost: boolean, latencyMs: number) {
+  // Before anything else, and without holding a connection: concurrent requests wait side by
+  // side, as they would on the way to a distant database, instead of queueing for PGlite.
+  if (latencyMs > 0) await sleep(latencyMs);
   const { pathname } = new URL(req.url ?? '/', 'http://gateway');
   if (pathname !== '/sql') throw new RequestError(404, `No route ${pathname}: the gateway serves POST /sql`);
   if (req.method !== 'POST') {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions, type StdioOptions } from 'node:child_process';
 
 /** Environment for every wrangler run: no telemetry, no network look-ups, config kept in the project. */
 export const wranglerEnv = (extra: Record<string, string> = {}) => ({
@@ -12,6 +12,12 @@ export const wranglerEnv = (extra: Record<string, string> = {}) => ({
 /** Spawns a child in its own process group (setsid), so stopping it stops everything it started. */
 export function spawnGroup(command: string, args: string[], options: SpawnOptions = {}): ChildProcess {
   return spawn(command, args, { stdio: 'inherit', ...options, detached: true });
+}
+
+/** The same stdio plus an IPC channel, for children that report to their parent. */
+export function withIpc(stdio: StdioOptions): StdioOptions {
+  const streams = typeof stdio === 'string' ? [stdio, stdio, stdio] : stdio.slice(0, 3);
+  return [...streams, 'ipc'];
 }
 
 export function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') {

@@ -1,22 +1,22 @@
 // The whole local stack, as `npm start` and `npm run bench` run it: the database gateway (PGlite,
-// or a Postgres URL) with migrations applied, the fake vendor upstreams, and `wrangler dev` in its
-// own process group with `--var` bindings that tie them together. Vendors without a key answer
-// through the fakes. Signals and exit codes are the caller's business; the stack only makes sure
-// wrangler never outlives this process.
-import { once } from 'node:events';
+// or a Postgres URL) with migrations applied, the fake vendor upstreams, and the Worker (`wrangler
+// dev`, or the bench's direct runtime: see worker-runtime.ts) with bindings that tie them
+// together. Vendors without a key answer through the fakes. Signals and exit codes are the
+// caller's business; the stack only makes sure the Worker never outlives this process.
 import type { StdioOptions } from 'node:child_process';
-import { startGateway, type Gateway } from '../db-gateway.ts';
 import { startFakeUpstreams, type FakeUpstreams } from '../fake-upstreams.ts';
-import { killGroup, spawnGroup, waitForOk, wranglerEnv } from './processes.ts';
+import { waitForOk } from './processes.ts';
+import { startRestartableGateway, type DatabaseGateway } from './restartable-gateway.ts';
+import { startWorkerRuntime, type WorkerRuntimeKind } from './worker-runtime.ts';
 
 const VENDORS = [['ANTHROPIC', '/anthropic'], ['OPENAI', '/openai/v1'], ['GEMINI', '/gemini']] as const;
 type VendorKey = `${(typeof VENDORS)[number][0]}_API_KEY`;
 
-/** How long wrangler gets to shut down on SIGTERM before its process group is killed. */
+/** How long the Worker gets to shut down on SIGTERM before its process group is killed. */
 const STOP_GRACE_MS = 5000;
 
 export type StackOptions = {
-  /** wrangler dev's port. */
+  /** The Worker's port (for `direct`, the port of wrangler's unused proxy). */
   port: number;
   /** 0 picks a free port. */
   gatewayPort: number;
@@ -28,54 +28,70 @@ export type StackOptions = {
   persistTo: string;
   /** A Postgres URL to serve instead of PGlite. */
   databaseUrl?: string;
+  /** Every database request answered this many milliseconds late (GATEWAY_LATENCY_MS); default 0. */
+  gatewayLatencyMs?: number;
   /** Vendor keys the Worker already has (from .dev.vars); each vendor without one is pointed at the fakes. */
   apiKeys?: Partial<Record<VendorKey, string>>;
   /** More `--var` bindings; AUTH_MODE defaults to `dev`. */
   vars?: Record<string, string>;
   /** `--env-file`s for wrangler; without them it reads .dev.vars. */
   envFiles?: string[];
-  /** wrangler's stdio; inherited by default. */
+  /** The Worker's stdio; inherited by default. */
   stdio?: StdioOptions;
+  /** `wrangler-dev` (default) or `direct`: see worker-runtime.ts. */
+  runtime?: WorkerRuntimeKind;
+  /** Run the gateway as a child process writing to this stdio (see gateway-process.ts); default in this process. */
+  gatewayChildProcess?: { stdio?: StdioOptions };
 };
 
 export type Stack = {
   /** The Worker, `http://127.0.0.1:PORT`. */
   url: string;
-  gateway: Gateway;
+  /** How the Worker runs. */
+  runtime: WorkerRuntimeKind;
+  /** The database gateway now running (or last running, while the database is stopped). */
+  readonly gateway: DatabaseGateway;
   upstreams: FakeUpstreams;
-  /** The `--var` bindings wrangler was given. */
+  /** The `--var` bindings the Worker was given. */
   vars: Record<string, string>;
   /** Vendors answering through the fake upstreams (`anthropic`, `openai`, `gemini`). */
   offline: string[];
-  /** Settles with wrangler's exit code (null after a signal) whenever it exits. */
+  /** Settles with the Worker process's exit code (null after a signal) whenever it exits. */
   exited: Promise<number | null>;
-  /** Polls /api/health until it answers 200; false on timeout, or once wrangler has exited. */
+  /** Polls /api/health until it answers 200; false on timeout, or once the Worker has exited. */
   ready(timeoutMs: number): Promise<boolean>;
-  /** Stops wrangler (its whole process group), then the gateway and the fakes. Safe to call twice. */
+  /** Takes the database away: the gateway closes and its port refuses connections. */
+  stopDatabase(): Promise<void>;
+  /** Brings it back on the same port with the same data and latency. */
+  startDatabase(): Promise<void>;
+  /** Stops the Worker (its whole process group), then the gateway and the fakes. Safe to call twice. */
   stop(): Promise<void>;
 };
 
-/** Starts the gateway and the fakes, then spawns wrangler dev; resolves once wrangler is spawned (see `ready`). */
+/** Starts the gateway and the fakes, then the Worker; resolves once it is spawned (see `ready`). */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const [gatewayResult, upstreamsResult] = await Promise.allSettled([
-    startGateway({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, port: options.gatewayPort, migrationsFolder: 'drizzle/migrations' }),
+    startRestartableGateway({
+      databaseUrl: options.databaseUrl, dataDir: options.dataDir, port: options.gatewayPort,
+      latencyMs: options.gatewayLatencyMs, childProcess: options.gatewayChildProcess,
+    }),
     startFakeUpstreams({ port: options.fakeUpstreamPort }),
   ]);
   if (gatewayResult.status === 'rejected' || upstreamsResult.status === 'rejected') {
     await Promise.allSettled([
-      gatewayResult.status === 'fulfilled' ? gatewayResult.value.close() : undefined,
+      gatewayResult.status === 'fulfilled' ? gatewayResult.value.stop() : undefined,
       upstreamsResult.status === 'fulfilled' ? upstreamsResult.value.close() : undefined,
     ]);
     throw gatewayResult.status === 'rejected' ? gatewayResult.reason : (upstreamsResult as PromiseRejectedResult).reason;
   }
-  const gateway = gatewayResult.value;
+  const database = gatewayResult.value;
   const upstreams = upstreamsResult.value;
 
   const vars: Record<string, string> = {
     AUTH_MODE: 'dev',
     ...options.vars,
     DATABASE_URL: options.databaseUrl ?? 'postgresql://parley@127.0.0.1/parley',
-    DATABASE_HTTP_ENDPOINT: gateway.url,
+    DATABASE_HTTP_ENDPOINT: database.current.url,
   };
   const offline: string[] = [];
   for (const [vendor, path] of VENDORS) {
@@ -85,41 +101,32 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     offline.push(vendor.toLowerCase());
   }
 
-  const wrangler = spawnGroup(process.execPath, [
-    'node_modules/wrangler/bin/wrangler.js', 'dev',
-    '--ip', '127.0.0.1', '--port', String(options.port),
-    '--persist-to', options.persistTo,
-    '--test-scheduled', '--show-interactive-dev-session=false',
-    ...(options.envFiles ?? []).flatMap((file) => ['--env-file', file]),
-    ...Object.entries(vars).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
-  ], { env: wranglerEnv(), ...(options.stdio ? { stdio: options.stdio } : {}) });
+  const runtime = await startWorkerRuntime({
+    kind: options.runtime ?? 'wrangler-dev', port: options.port, persistTo: options.persistTo, vars,
+    envFiles: options.envFiles, stdio: options.stdio,
+  }).catch(async (error: unknown) => {
+    await Promise.allSettled([database.stop(), upstreams.close()]);
+    throw error;
+  });
 
-  // wrangler runs in its own process group, so it must be stopped explicitly even if this process crashes.
-  const killOnExit = () => killGroup(wrangler);
-  process.on('exit', killOnExit);
-  const exited = once(wrangler, 'exit').then(([code]) => code as number | null, () => null);
-  let running = true;
-  void exited.then(() => (running = false));
-
-  const url = `http://127.0.0.1:${options.port}`;
   let stopped: Promise<void> | undefined;
   return {
-    url,
-    gateway,
+    url: runtime.url,
+    runtime: runtime.kind,
+    get gateway() {
+      return database.current;
+    },
     upstreams,
     vars,
     offline,
-    exited,
-    ready: (timeoutMs) => waitForOk(`${url}/api/health`, timeoutMs, () => running && !stopped),
+    exited: runtime.exited,
+    ready: (timeoutMs) => waitForOk(`${runtime.url}/api/health`, timeoutMs, () => runtime.running && !stopped),
+    stopDatabase: () => database.stop(),
+    startDatabase: () => database.start(),
     stop: () =>
       (stopped ??= (async () => {
-        killGroup(wrangler);
-        let timer: NodeJS.Timeout | undefined;
-        const grace = new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, STOP_GRACE_MS, 'timeout')));
-        if ((await Promise.race([exited, grace])) === 'timeout') killGroup(wrangler, 'SIGKILL');
-        clearTimeout(timer);
-        process.off('exit', killOnExit);
-        await Promise.allSettled([gateway.close(), upstreams.close()]);
+        await runtime.stop(STOP_GRACE_MS);
+        await Promise.allSettled([database.stop(), upstreams.close()]);
       })()),
   };
 }

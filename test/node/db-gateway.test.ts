@@ -1,5 +1,6 @@
 // The gateway must be indistinguishable from Neon to the real driver and Drizzle neon-http:
 // same values and JS types, same errors, same transaction semantics, on PGlite and server Postgres.
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { drizzle } from 'drizzle-orm/neon-http';
 import { bigint, boolean, integer, jsonb, numeric, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type Gateway, type GatewayOptions } from '../../scripts/db-gateway.ts';
+import { parseLatencyMs } from '../../scripts/db-gateway/latency.ts';
 
 // The driver checks the URL's shape; the gateway ignores its contents.
 const CONNECTION_STRING = 'postgresql://user:pass@127.0.0.1/db';
@@ -353,6 +355,67 @@ describe.each(BACKENDS)('db gateway on $name', ({ name, enabled }) => {
     it('runs an empty batch as an empty transaction', async () => {
       expect(await sql.transaction([])).toEqual([]);
     });
+
+    it('answers every request at least its latency late, and the latency can change while it runs', async () => {
+      const timed = async () => {
+        const started = performance.now();
+        expect(await sql`select 1 as ok`).toEqual([{ ok: 1 }]);
+        return performance.now() - started;
+      };
+      try {
+        gateway.setLatency(150);
+        expect(gateway.latencyMs).toBe(150);
+        const [first, second] = await Promise.all([timed(), timed()]);
+        // Side by side, not queued: two requests together take one latency, not two.
+        expect(first).toBeGreaterThanOrEqual(150);
+        expect(second).toBeGreaterThanOrEqual(150);
+        expect(Math.max(first, second)).toBeLessThan(300);
+      } finally {
+        gateway.setLatency(0);
+      }
+      expect(await timed()).toBeLessThan(150);
+      expect(() => gateway.setLatency(-1)).toThrow(/0 or more/);
+      expect(gateway.latencyMs).toBe(0);
+    });
+  });
+});
+
+describe('db gateway latency setting (GATEWAY_LATENCY_MS)', () => {
+  it('starts with the latency it is given', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gw-latency-'));
+    const gateway = await startGateway({ dataDir: join(dir, 'pglite'), port: 0, latencyMs: 120 });
+    try {
+      expect(gateway.latencyMs).toBe(120);
+      const started = performance.now();
+      expect((await post(gateway.url, JSON.stringify({ query: 'select 1 as ok' }))).status).toBe(200);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(120);
+    } finally {
+      await gateway.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([-5, 1.5, Number.NaN])('refuses latencyMs %s before opening a database', async (latencyMs) => {
+    await expect(startGateway({ dataDir: '/nonexistent/never-created', port: 0, latencyMs })).rejects.toThrow(/latencyMs must be a whole number of milliseconds/);
+  });
+
+  it.each(['', '0', ' 50 '])('reads GATEWAY_LATENCY_MS=%j as a number of milliseconds', (value) => {
+    expect(parseLatencyMs(value)).toBe(value.trim() === '' ? 0 : Number(value));
+    expect(parseLatencyMs(undefined)).toBe(0);
+  });
+
+  it.each(['-1', '1.5', 'fast', '50ms', '1e3'])('refuses GATEWAY_LATENCY_MS=%j with a message naming the variable', (value) => {
+    expect(() => parseLatencyMs(value)).toThrow(/GATEWAY_LATENCY_MS must be a whole number of milliseconds, 0 or more/);
+  });
+
+  it('exits with that message when run with a bad GATEWAY_LATENCY_MS', () => {
+    const run = spawnSync(process.execPath, ['scripts/db-gateway.ts'], {
+      env: { ...process.env, GATEWAY_LATENCY_MS: 'soon', PARLEY_DATA_DIR: '/nonexistent/never-created', GATEWAY_PORT: '0' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/GATEWAY_LATENCY_MS must be a whole number of milliseconds, 0 or more .*got 'soon'/);
   });
 });
 

@@ -1,0 +1,22 @@
+// What Postgres itself holds, read through the database gateway with the same driver the Worker
+// uses, as the database owner (no row-level security in the way). Only this proves a write
+// behind landed: the API may answer from a Durable Object's own storage.
+import { neon, neonConfig } from '@neondatabase/serverless';
+
+export type StoredMessage = { id: string; conversationId: string; role: string; status: string; content: string };
+
+// The driver checks the URL's shape; the gateway ignores its contents.
+const CONNECTION_STRING = 'postgresql://bench@127.0.0.1/parley';
+
+/** Every message of these conversations. */
+export async function storedMessages(gatewayUrl: string, conversationIds: string[]): Promise<StoredMessage[]> {
+  if (conversationIds.length === 0) return [];
+  neonConfig.fetchEndpoint = gatewayUrl;
+  const sql = neon(CONNECTION_STRING);
+  const rows = await sql.query(
+    `select id::text, conversation_id::text as "conversationId", role, status, content
+       from messages where conversation_id = any($1::uuid[])`,
+    [conversationIds],
+  );
+  return rows as StoredMessage[];
+}

@@ -1,0 +1,114 @@
+// bench/results.json: every figure of the run under a flat key, how each was taken, and the
+// targets with pass/fail (scripts/bench/targets.ts). The table is printed from this same object.
+import { cpus, platform, release } from 'node:os';
+import type { BundleSize } from './bundle.ts';
+import type { StreamsSummary } from './concurrent-streams.ts';
+import type { DbDownSummary } from './db-down.ts';
+import type { DbFarSummary } from './db-far.ts';
+import type { RelaySummary } from './relay.ts';
+import { round } from './stats.ts';
+import { meets, TARGETS, targetValue } from './targets.ts';
+import type { FloorSummary, TtftSummary } from './ttft.ts';
+
+export type Measurements = {
+  runtime: { kind: string; how: string };
+  sequential: TtftSummary & { floor: FloorSummary };
+  concurrent: TtftSummary;
+  dbFar: DbFarSummary;
+  relay: RelaySummary;
+  streams: StreamsSummary;
+  dbDown: DbDownSummary & { persistDeadlineMs: number };
+  bundle: BundleSize;
+};
+
+export type Results = ReturnType<typeof results>;
+
+export function results(m: Measurements, startedAt: Date, durationMs: number) {
+  const figures = measuredFigures(m);
+  const keys = Object.keys(TARGETS);
+  return {
+    timestamp: startedAt.toISOString(),
+    duration_s: round(durationMs / 1000, 1),
+    machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown', node: process.version, os: `${platform()} ${release()}` },
+    method: method(m),
+    ...figures,
+    targets: Object.fromEntries(keys.map((key) => [key, targetValue(TARGETS[key]!, figures)])),
+    target_kinds: Object.fromEntries(keys.map((key) => [key, TARGETS[key]!.at === 'most' ? 'at most' : 'at least'])),
+    pass: Object.fromEntries(keys.map((key) => [key, meets(key, figures)])),
+  };
+}
+
+function measuredFigures({ sequential: s, concurrent: c, dbFar: far, relay: r, streams, dbDown: down, bundle }: Measurements) {
+  return {
+    ttft_own_ms_p50: round(s.overheadP50 - s.floor.p50),
+    ttft_overhead_ms_p50: round(s.overheadP50),
+    ttft_overhead_ms_p99: round(s.overheadP99),
+    ttft_samples_sequential: s.samples,
+    ttft_parley_ms_p50: round(s.parleyP50),
+    ttft_parley_ms_p99: round(s.parleyP99),
+    ttft_direct_ms_p50: round(s.directP50),
+    ttft_direct_ms_p99: round(s.directP99),
+    floor_ms_p50: round(s.floor.p50),
+    floor_ms_p99: round(s.floor.p99),
+    // The names of earlier runs, kept so old and new results compare key for key.
+    worker_floor_ms_p50: round(s.floor.p50),
+    worker_floor_ms_p99: round(s.floor.p99),
+    ttft_samples_concurrent: c.samples,
+    ttft_concurrent_overhead_ms_p50: round(c.overheadP50),
+    ttft_concurrent_overhead_ms_p99: round(c.overheadP99),
+    ttft_concurrent_parley_ms_p50: round(c.parleyP50),
+    ttft_concurrent_parley_ms_p99: round(c.parleyP99),
+    ttft_concurrent_direct_ms_p50: round(c.directP50),
+    ttft_concurrent_direct_ms_p99: round(c.directP99),
+    ttft_db_far_delta_ms_p50: round(far.deltaP50),
+    ttft_db_far_delta_ms_p99: round(far.deltaP99),
+    ttft_db_far_latency_ms: far.latencyMs,
+    ttft_db_far_samples: far.samples,
+    ttft_db_near_ms_p50: round(far.nearP50),
+    ttft_db_near_ms_p99: round(far.nearP99),
+    ttft_db_far_ms_p50: round(far.farP50),
+    ttft_db_far_ms_p99: round(far.farP99),
+    ttft_db_far_busy_retries: far.busyRetries,
+    relay_throughput_ratio: round(r.ratio, 3),
+    relay_tokens_requested: r.requestedTokens,
+    relay_tokens: r.tokens,
+    relay_parley_ms: round(r.parleyMs),
+    relay_direct_ms: round(r.directMs),
+    relay_parley_tokens_per_s: Math.round(r.parleyTokensPerSecond),
+    relay_direct_tokens_per_s: Math.round(r.directTokensPerSecond),
+    relay_parley_runs_ms: r.parleyRunsMs.map((v) => round(v)),
+    relay_direct_runs_ms: r.directRunsMs.map((v) => round(v)),
+    concurrent_streams_ok: streams.ok,
+    concurrent_streams_total: streams.total,
+    concurrent_streams_ttft_ms_p50: round(streams.ttftP50),
+    concurrent_streams_ttft_ms_p99: round(streams.ttftP99),
+    concurrent_streams_slowest_ms: round(streams.slowestMs),
+    concurrent_streams_failures: streams.failures,
+    db_down_sends_ok: down.streamed,
+    db_down_sends_total: down.total,
+    db_down_sends_persisted: down.persisted,
+    db_down_persisted_after_ms: down.persistedAfterMs === undefined ? null : round(down.persistedAfterMs, 0),
+    db_down_for_ms: round(down.downForMs, 0),
+    db_down_failures: down.failures,
+    worker_bundle_gzip_kb: bundle.gzipKib,
+    worker_bundle_kb: bundle.totalKib,
+  };
+}
+
+function method({ runtime, dbFar: far, relay: r, dbDown: down }: Measurements) {
+  return {
+    runtime: runtime.kind,
+    runtime_how: runtime.how,
+    client: 'Node global fetch for both sides; time from issuing the request to reading the first / last token event',
+    ttft_conversations: 'a fresh conversation per Parley send (created before timing), so history never grows',
+    ttft_directive: '[[fake tokens=5 tps=0 ttft=0]]',
+    baseline: 'POST {fake}/anthropic/v1/messages with the same model, max_tokens, message and stream: true as Parley sends',
+    percentiles: 'nearest rank; overhead = Parley percentile − direct percentile',
+    floor: 'GET of an unknown /api path (404) after each sequential pair, on the same server in the same run: touches no Durable Object, database or vendor',
+    own: 'ttft_own_ms_p50 = ttft_overhead_ms_p50 − floor_ms_p50: what Parley adds beyond the cheapest response the runtime gives',
+    db_far: `sequential sends with the gateway delaying every database request ${far.latencyMs} ms, interleaved with the same sends at 0 ms; warm conversations (one untimed send each, then several timed); delta = far p50 − near p50; 409 reply_in_progress refusals retried untimed`,
+    db_down: `gateway stopped; ${down.total} sends (conversations made during the outage); ok = streamed to done; gateway restarted on the same port and data; persisted = reply in Postgres messages (status complete, content as streamed) with the user's message, polled for ${down.persistDeadlineMs / 1000} s`,
+    relay: `[[fake tokens=${r.requestedTokens} tps=0 ttft=0]]; the direct request carries the same max_tokens as Parley (MAX_REPLY_TOKENS)`,
+    streams: '[[fake tokens=200 tps=100]] in each conversation, all sent at once',
+  };
+}

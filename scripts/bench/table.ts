@@ -1,0 +1,34 @@
+// The run as a table for people, printed from the same figures as bench/results.json.
+import { describeTarget } from './targets.ts';
+import type { Results } from './results.ts';
+
+type Row = [metric: string, parley: string, baseline: string, delta: string, target: string, verdict: string];
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const signed = (value: number) => `${value >= 0 ? '+' : '−'}${ms(Math.abs(value))}`;
+const perSecond = (value: number) => `${value.toLocaleString('en')}/s`;
+
+export function table(r: Results): string {
+  const judged = (key: keyof Results['pass'] & string, unit = ''): [string, string] => [describeTarget(key, r, unit), r.pass[key] ? 'pass' : 'MISS'];
+  const info: [string, string] = ['—', 'info'];
+  const rows: Row[] = [
+    ['metric', 'Parley', 'direct / baseline', 'overhead / delta', 'target', 'result'],
+    ['floor p50 / p99 (404: no DO, database or vendor)', `${ms(r.floor_ms_p50)} / ${ms(r.floor_ms_p99)}`, '—', '—', ...info],
+    [`TTFT p50, ${r.ttft_samples_sequential} sequential`, ms(r.ttft_parley_ms_p50), ms(r.ttft_direct_ms_p50), signed(r.ttft_overhead_ms_p50), ...info],
+    ["Parley's own cost p50 (overhead − floor)", ms(r.ttft_own_ms_p50), '—', '—', ...judged('ttft_own_ms_p50', ' ms')],
+    [`TTFT p99, ${r.ttft_samples_sequential} sequential`, ms(r.ttft_parley_ms_p99), ms(r.ttft_direct_ms_p99), signed(r.ttft_overhead_ms_p99), ...judged('ttft_overhead_ms_p99', ' ms')],
+    [`TTFT p50, ${r.ttft_samples_concurrent} concurrent`, ms(r.ttft_concurrent_parley_ms_p50), ms(r.ttft_concurrent_direct_ms_p50), signed(r.ttft_concurrent_overhead_ms_p50), ...judged('ttft_concurrent_overhead_ms_p50', ' ms')],
+    [`TTFT p99, ${r.ttft_samples_concurrent} concurrent`, ms(r.ttft_concurrent_parley_ms_p99), ms(r.ttft_concurrent_direct_ms_p99), signed(r.ttft_concurrent_overhead_ms_p99), ...info],
+    [`TTFT p50, database ${r.ttft_db_far_latency_ms} ms away vs 0 ms (${r.ttft_db_far_samples} each)`, ms(r.ttft_db_far_ms_p50), ms(r.ttft_db_near_ms_p50), signed(r.ttft_db_far_delta_ms_p50), ...judged('ttft_db_far_delta_ms_p50', ' ms')],
+    [`TTFT p99, database ${r.ttft_db_far_latency_ms} ms away vs 0 ms`, ms(r.ttft_db_far_ms_p99), ms(r.ttft_db_near_ms_p99), signed(r.ttft_db_far_delta_ms_p99), ...info],
+    [`relay of ${r.relay_tokens.toLocaleString('en')} tokens, median of ${r.relay_parley_runs_ms.length}`, perSecond(r.relay_parley_tokens_per_s), perSecond(r.relay_direct_tokens_per_s), `× ${r.relay_throughput_ratio.toFixed(2)}`, ...judged('relay_parley_tokens_per_s')],
+    [`${r.concurrent_streams_total} concurrent streams intact`, `${r.concurrent_streams_ok}/${r.concurrent_streams_total}`, '—', '—', ...judged('concurrent_streams_ok')],
+    [`${r.concurrent_streams_total} concurrent streams TTFT p99`, ms(r.concurrent_streams_ttft_ms_p99), '—', '—', ...info],
+    ['sends with the database down, streamed to done', `${r.db_down_sends_ok}/${r.db_down_sends_total}`, '—', '—', ...judged('db_down_sends_ok')],
+    ['… and in Postgres once it is back', `${r.db_down_sends_persisted}/${r.db_down_sends_total}`, '—', r.db_down_persisted_after_ms === null ? '—' : `after ${(r.db_down_persisted_after_ms / 1000).toFixed(1)} s`, ...judged('db_down_sends_persisted')],
+    ['Worker bundle (gzip)', `${r.worker_bundle_gzip_kb.toFixed(1)} KiB`, `${r.worker_bundle_kb.toFixed(1)} KiB raw`, '—', ...judged('worker_bundle_gzip_kb', ' KiB')],
+  ];
+  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
+  const line = (row: Row) => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  ');
+  return [line(rows[0]!), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}

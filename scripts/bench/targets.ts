@@ -1,0 +1,38 @@
+// The figures Parley is held to. A target is a bound on one figure of bench/results.json; `all`
+// means every one of the figure named beside it (streams intact, sends that streamed).
+
+export type Target = { at: 'most'; value: number } | { at: 'least'; value: number } | { at: 'all'; of: string };
+
+export const TARGETS: Record<string, Target> = {
+  ttft_own_ms_p50: { at: 'most', value: 3 },
+  ttft_overhead_ms_p99: { at: 'most', value: 25 },
+  ttft_db_far_delta_ms_p50: { at: 'most', value: 2 },
+  ttft_concurrent_overhead_ms_p50: { at: 'most', value: 100 },
+  relay_parley_tokens_per_s: { at: 'least', value: 10_000 },
+  concurrent_streams_ok: { at: 'all', of: 'concurrent_streams_total' },
+  db_down_sends_ok: { at: 'all', of: 'db_down_sends_total' },
+  db_down_sends_persisted: { at: 'all', of: 'db_down_sends_total' },
+  worker_bundle_gzip_kb: { at: 'most', value: 400 },
+};
+
+type Figures = Record<string, unknown>;
+
+/** The bound as a number (`all` resolved against the figures). */
+export function targetValue(target: Target, figures: Figures): number {
+  return target.at === 'all' ? Number(figures[target.of]) : target.value;
+}
+
+export function meets(key: string, figures: Figures): boolean {
+  const target = TARGETS[key]!;
+  const value = Number(figures[key]);
+  const bound = targetValue(target, figures);
+  return target.at === 'most' ? value <= bound : value >= bound;
+}
+
+/** `≤ 3`, `≥ 10000`, `10/10`, for the table. */
+export function describeTarget(key: string, figures: Figures, unit = ''): string {
+  const target = TARGETS[key]!;
+  const bound = targetValue(target, figures);
+  if (target.at === 'all') return `${bound}/${bound}`;
+  return `${target.at === 'most' ? '≤' : '≥'} ${bound.toLocaleString('en')}${unit}`;
+}
