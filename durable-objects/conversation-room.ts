@@ -50,12 +50,17 @@ export class ConversationRoom extends DurableObject<Env> {
   private flushAgain = false;
   private flushFailures = 0;
   private retryAt: number | undefined;
+  /** When the alarm is set for, as far as this instance knows (undefined: not known since it started). */
+  private alarmAt: number | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new RoomStore(ctx.storage);
     // A reply left `streaming` by a previous instance can never finish: keep its text, mark it interrupted.
-    if (this.store.markInterrupted(Date.now()) > 0) void ctx.storage.setAlarm(Date.now());
+    if (this.store.markInterrupted(Date.now()) > 0) {
+      this.alarmAt = Date.now();
+      void ctx.storage.setAlarm(this.alarmAt);
+    }
   }
 
   /** A new conversation; its id was minted by the caller (lower-case UUID). */
@@ -116,11 +121,13 @@ export class ConversationRoom extends DurableObject<Env> {
       signal: abort.signal, idleTimeoutMs: Number(this.env.UPSTREAM_IDLE_TIMEOUT_MS) || DEFAULT_IDLE_TIMEOUT_MS,
     }, (event) => {
       inFlight.log.append(event);
-      if (event.event === 'delta') checkpoint(event.data.text);
+      if (event.event !== 'delta') return;
+      // The first token is out: the send is under way, and Postgres may hear of it now, without
+      // its round trip (or its CPU) ever standing between the person and that token.
+      if (inFlight.text === '') void this.flush();
+      checkpoint(event.data.text);
     });
     void this.complete(inFlight, outcome, input).finally(settle);
-    // The vendor call is under way: now Postgres may hear about the send.
-    void this.flush();
     await this.armAlarm();
     return { ok: true, messageId, model: model.id, stream };
   }
@@ -179,8 +186,10 @@ export class ConversationRoom extends DurableObject<Env> {
 
   /** Heartbeat while a reply runs, recovery after a restart, and flush retries while Postgres is away. */
   async alarm() {
+    this.alarmAt = null;
     if (!this.inFlight) this.store.markInterrupted(Date.now());
     if (this.store.hasPendingChanges()) await this.flush();
+    this.store.prune();
     await this.armAlarm();
   }
 
@@ -264,14 +273,22 @@ export class ConversationRoom extends DurableObject<Env> {
     return this.flushing;
   }
 
-  /** One alarm serves the heartbeat of a reply in flight and the retry of pending writes: the earlier wins. */
+  /**
+   * One alarm serves the heartbeat of a reply in flight and the retry of pending writes: the
+   * earlier wins. An alarm already set earlier than needed is left alone (when it fires, it
+   * re-arms), and one no longer needed is left to fire and find nothing to do, so the common case
+   * costs no storage write.
+   */
   private async armAlarm() {
     const now = Date.now();
     const due: number[] = [];
     if (this.inFlight) due.push(now + HEARTBEAT_MS);
     if (this.store.hasPendingChanges()) due.push(this.retryAt ?? now + FLUSH_BACKSTOP_MS);
-    if (due.length === 0) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(Math.min(...due));
+    if (due.length === 0) return;
+    const wanted = Math.min(...due);
+    if (typeof this.alarmAt === 'number' && this.alarmAt > now && this.alarmAt <= wanted) return;
+    await this.ctx.storage.setAlarm(wanted);
+    this.alarmAt = wanted;
   }
 
   /** The model, then its fallbacks whose provider is configured. */

@@ -19,6 +19,11 @@ const FLUSH_INTERVAL_MS = 4;
  * of stalled readers inside the isolate's 128 MB. Being dropped loses nothing: the client comes
  * back with Last-Event-ID and gets the rest from the log.
  */
+/**
+ * The first chunks are never held back: `message.start` and then the first text usually arrive
+ * within a few milliseconds of each other, and time to first token is what a person feels.
+ */
+const UNHELD_CHUNKS = 2;
 export const MAX_UNREAD_BYTES = 256 * 1024;
 
 export class ReplyLog {
@@ -86,6 +91,7 @@ class Reader {
   private pending: Uint8Array[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastFlushAt = 0;
+  private chunks = 0;
   private unreadBytes = 0;
   private ended = false;
 
@@ -119,7 +125,7 @@ class Reader {
     this.pending.push(bytes);
     if (this.timer !== undefined) return;
     const wait = this.lastFlushAt + FLUSH_INTERVAL_MS - Date.now();
-    if (wait <= 0) this.flush();
+    if (wait <= 0 || this.chunks < UNHELD_CHUNKS) this.flush();
     else this.timer = setTimeout(() => this.flush(), wait);
   }
 
@@ -143,6 +149,7 @@ class Reader {
   }
 
   private write(chunk: Uint8Array, counted: boolean) {
+    this.chunks++;
     const bytes = counted ? chunk.byteLength : 0;
     this.unreadBytes += bytes;
     this.writer.write(chunk).then(() => { this.unreadBytes -= bytes; }, () => this.end());

@@ -20,16 +20,21 @@ export async function flushOutbox(store: RoomStore, env: FlushEnv): Promise<void
     if (rows.length === 0) return;
     const usage = rows.filter((row) => row.change.kind === 'usage');
     const writes = rows.filter((row) => row.change.kind !== 'usage');
-    if (writes.length > 0) {
-      const db = createDb(env);
-      const [first, ...rest] = statements(store, db, writes);
-      if (first) await db.batch([first, ...rest]);
-      store.settle(writes);
-    }
-    // After the conversation's own writes: billing never runs ahead of the messages it bills.
-    if (usage.length > 0) {
-      await publishUsage(env, usage.flatMap((row) => (row.change.kind === 'usage' ? [row.change.event] : [])));
-      store.settle(usage);
+    const landed: OutboxRow[] = [];
+    try {
+      if (writes.length > 0) {
+        const db = createDb(env);
+        const [first, ...rest] = statements(store, db, writes);
+        if (first) await db.batch([first, ...rest]);
+        landed.push(...writes);
+      }
+      // After the conversation's own writes: billing never runs ahead of the messages it bills.
+      if (usage.length > 0) {
+        await publishUsage(env, usage.flatMap((row) => (row.change.kind === 'usage' ? [row.change.event] : [])));
+        landed.push(...usage);
+      }
+    } finally {
+      store.settle(landed);
     }
     if (rows.length < ROWS_PER_BATCH) return;
   }

@@ -47,10 +47,17 @@ type MessageRow = {
 
 export class RoomStore {
   private readonly storage: DurableObjectStorage;
+  /** The conversation row as last read; nothing but this store writes it, so it is dropped on every write. */
+  private cached: OwnedConversation | null | undefined;
+  /** The outbox table as it is, by key: flushes read it from memory (a read of the table would cost more than the write itself). */
+  private outbox = new Map<string, OutboxRow>();
+  /** Outbox rows written behind but not yet deleted: seq -> the version that landed. */
+  private readonly landed = new Map<number, number>();
 
   constructor(storage: DurableObjectStorage) {
     this.storage = storage;
     for (const statement of SCHEMA) this.sql.exec(statement);
+    this.loadOutbox();
   }
 
   private get sql() {
@@ -58,8 +65,11 @@ export class RoomStore {
   }
 
   conversation(): OwnedConversation | undefined {
-    const row = this.sql.exec<ConversationRow>('select * from conversation').toArray()[0];
-    return row && toConversation(row);
+    if (this.cached === undefined) {
+      const row = this.sql.exec<ConversationRow>('select * from conversation').toArray()[0];
+      this.cached = row ? toConversation(row) : null;
+    }
+    return this.cached ?? undefined;
   }
 
   messages(): Message[] {
@@ -76,7 +86,7 @@ export class RoomStore {
 
   /** A new conversation, made here: its id was minted at the edge. */
   create(conversation: Conversation, ownerEmail: string | null) {
-    this.storage.transactionSync(() => {
+    this.write(() => {
       this.insertConversation(conversation, ownerEmail);
       this.enqueue('conversation', { kind: 'conversation' });
     });
@@ -88,7 +98,7 @@ export class RoomStore {
    * room checkpointed in its `inflight` table, if any.
    */
   adopt(conversation: Conversation, messages: Message[], now: number) {
-    this.storage.transactionSync(() => {
+    this.write(() => {
       if (this.conversation()) return;
       const checkpoints = this.legacyCheckpoints();
       this.insertConversation(conversation, null);
@@ -105,7 +115,7 @@ export class RoomStore {
   }
 
   update(patch: ConversationPatch, now: number) {
-    this.storage.transactionSync(() => {
+    this.write(() => {
       const sets = Object.entries({ title: patch.title, model: patch.model, system_prompt: patch.systemPrompt })
         .filter(([, value]) => value !== undefined);
       for (const [column, value] of sets) this.sql.exec(`update conversation set ${column} = ?`, value);
@@ -119,7 +129,7 @@ export class RoomStore {
    * time and title, and their outbox rows: one transaction, before the vendor is called.
    */
   startExchange(input: { userMessage: Message; reply: Message; title?: string }) {
-    this.storage.transactionSync(() => {
+    this.write(() => {
       this.insertMessage(input.userMessage);
       this.insertMessage(input.reply);
       this.sql.exec('update conversation set updated_at = ?', input.reply.createdAt.getTime());
@@ -132,7 +142,7 @@ export class RoomStore {
 
   /** The reply's text so far, kept for recovery should the object restart mid-reply. */
   checkpoint(messageId: string, text: string) {
-    this.storage.transactionSync(() => {
+    this.write(() => {
       this.sql.exec(`update messages set content = ? where id = ? and status = 'streaming'`, text, messageId);
       this.enqueueMessage(messageId);
     });
@@ -140,7 +150,7 @@ export class RoomStore {
 
   /** The reply as it ended, and its usage event when it used tokens. */
   finishReply(messageId: string, outcome: ReplyOutcome, completedAt: number, usage?: UsageEventMessage) {
-    this.storage.transactionSync(() => {
+    this.write(() => {
       this.sql.exec(
         `update messages set content = ?, status = ?, model = ?, provider = ?, stop_reason = ?, error_code = ?, input_tokens = ?,
           output_tokens = ?, cached_tokens = ?, cost_usd = ?, time_to_first_token_ms = ?, duration_ms = ?, completed_at = ? where id = ?`,
@@ -155,7 +165,8 @@ export class RoomStore {
   /** Replies still marked `streaming` when no reply runs here: the object restarted under them. Returns how many. */
   markInterrupted(now: number): number {
     const orphans = this.sql.exec<{ id: string }>(`select id from messages where status = 'streaming'`).toArray();
-    this.storage.transactionSync(() => {
+    if (orphans.length === 0) return 0;
+    this.write(() => {
       for (const { id } of orphans) {
         this.sql.exec(`update messages set status = 'error', error_code = 'interrupted', completed_at = ? where id = ?`, now, id);
         this.enqueueMessage(id);
@@ -170,43 +181,81 @@ export class RoomStore {
    * spent, so they are billed) are dropped: they must never bring the conversation back.
    */
   delete(conversationId: string) {
-    this.storage.transactionSync(() => {
+    this.write(() => {
       this.sql.exec('delete from messages');
       this.sql.exec('update conversation set deleted = 1, title = null, system_prompt = null, owner_email = null');
       this.sql.exec(`delete from outbox where key not like 'usage:%'`);
+      for (const key of this.outbox.keys()) if (!key.startsWith('usage:')) this.outbox.delete(key);
       this.enqueue('delete', { kind: 'delete', conversationId });
     });
   }
 
   /** Once Postgres has the deletion: nothing of the conversation stays here. */
   forget() {
-    this.storage.transactionSync(() => {
+    this.write(() => {
       this.sql.exec('delete from conversation');
       this.sql.exec('delete from messages');
     });
   }
 
+  /** Outbox rows not yet written behind, oldest first. */
   pendingChanges(limit: number): OutboxRow[] {
-    return this.sql.exec<{ seq: number; version: number; change: string }>('select seq, version, change from outbox order by seq limit ?', limit)
-      .toArray()
-      .map((row) => ({ seq: row.seq, version: row.version, change: reviveChange(JSON.parse(row.change) as OutboxChange) }));
+    return [...this.outbox.values()].filter((row) => this.landed.get(row.seq) !== row.version).sort((a, b) => a.seq - b.seq).slice(0, limit);
   }
 
   hasPendingChanges(): boolean {
-    return this.sql.exec('select 1 from outbox limit 1').toArray().length > 0;
+    for (const row of this.outbox.values()) if (this.landed.get(row.seq) !== row.version) return true;
+    return false;
   }
 
-  /** Removes rows Postgres (or the queue) now has, unless they changed while they were being sent. */
+  /**
+   * Rows Postgres (or the queue) now has. They are deleted with the next local write rather than
+   * in a transaction of their own, which would cost every reply another commit: should the object
+   * restart first, they are simply written again, and every write is idempotent. A row that
+   * changed while it was being sent (a newer version) stays pending.
+   */
   settle(rows: OutboxRow[]) {
-    this.storage.transactionSync(() => {
-      for (const row of rows) this.sql.exec('delete from outbox where seq = ? and version = ?', row.seq, row.version);
-    });
+    for (const row of rows) this.landed.set(row.seq, row.version);
+  }
+
+  /** Deletes the rows that have landed (see `settle`) now. */
+  prune() {
+    if (this.landed.size > 0) this.write(() => {});
   }
 
   private enqueueMessage(messageId: string) {
     const conversation = this.conversation();
     const row = this.sql.exec<MessageRow>('select * from messages where id = ?', messageId).toArray()[0];
     if (conversation && row) this.enqueue(`message:${messageId}`, { kind: 'message', message: toMessage(row, conversation) });
+  }
+
+  /**
+   * One local transaction, which also deletes the outbox rows that have landed since the last
+   * one. The cached conversation row is read again afterwards; on a rollback the outbox in memory
+   * is read again from its table.
+   */
+  private write(change: () => void) {
+    const landed = new Map(this.landed);
+    try {
+      this.storage.transactionSync(() => {
+        for (const [seq, version] of landed) this.sql.exec('delete from outbox where seq = ? and version = ?', seq, version);
+        change();
+      });
+      for (const [key, row] of this.outbox) if (landed.get(row.seq) === row.version) this.outbox.delete(key);
+      for (const seq of landed.keys()) this.landed.delete(seq);
+    } catch (error) {
+      this.loadOutbox();
+      throw error;
+    } finally {
+      // Read again now, in the turn that wrote it: a first read in a later turn costs far more.
+      this.cached = undefined;
+      this.conversation();
+    }
+  }
+
+  private loadOutbox() {
+    const rows = this.sql.exec<{ seq: number; key: string; version: number; change: string }>('select seq, key, version, change from outbox').toArray();
+    this.outbox = new Map(rows.map((row) => [row.key, { seq: row.seq, version: row.version, change: reviveChange(JSON.parse(row.change) as OutboxChange) }]));
   }
 
   private legacyCheckpoints(): Map<string, string> {
@@ -217,11 +266,13 @@ export class RoomStore {
   }
 
   private enqueue(key: string, change: OutboxChange) {
-    this.sql.exec(
-      'insert into outbox (key, change) values (?, ?) on conflict (key) do update set change = excluded.change, version = version + 1',
+    const row = this.sql.exec<{ seq: number; version: number }>(
+      'insert into outbox (key, change) values (?, ?) on conflict (key) do update set change = excluded.change, version = version + 1 returning seq, version',
       key, JSON.stringify(change),
-    );
+    ).one();
+    this.outbox.set(key, { seq: row.seq, version: row.version, change });
   }
+
 
   private insertConversation(c: Conversation, ownerEmail: string | null) {
     this.sql.exec(

@@ -110,48 +110,51 @@ describe('while Postgres is down', () => {
     expect(listed.items.map((c) => c.id)).toEqual([b, a]);
   });
 
-  it('a conversation the room has never held cannot be loaded: 503 database_unavailable, nothing changes', async () => {
-    const { token } = await signIn();
-    const id = await createConversation(token);
-    await exchange(token, id, '[[fake tokens=2]] hello');
-    await eventually(() => inPostgres(id), (rows) => rows.length === 2 && rows[1]!.status === 'complete');
-    // What a room evicted long ago looks like: nothing local, everything in Postgres.
-    await runInDurableObject(conversationRoom(env, id), (_room, state) => {
-      state.storage.sql.exec('delete from conversation');
-      state.storage.sql.exec('delete from messages');
-    });
+  it('a conversation no room has held yet cannot be loaded: 503 database_unavailable, and it loads once Postgres is back', async () => {
+    const { token, userId } = await signIn();
+    const old = await seedInPostgres(userId, 'only in Postgres');
     await database({ down: true });
-    const res = await call(`/api/conversations/${id}`, { token });
+    const res = await call(`/api/conversations/${old}`, { token });
     expect({ status: res.status, ...(await res.json<ErrorEnvelope>()).error }).toMatchObject({ status: 503, code: 'database_unavailable' });
+    await database({ down: false });
+    expect((await (await call(`/api/conversations/${old}`, { token })).json<{ title: string }>()).title).toBe('only in Postgres');
   });
 });
+
+/** A conversation as one made before rooms owned them: in Postgres only. */
+async function seedInPostgres(userId: string, title: string, history: Array<Pick<typeof messages.$inferInsert, 'role' | 'content' | 'status' | 'model'>> = []) {
+  const db = createDb(env);
+  await db.insert(profiles).values({ id: userId }).onConflictDoNothing();
+  const [conversation] = await db.insert(conversations).values({ userId, title }).returning();
+  const t = Date.now() - 60_000;
+  if (history.length > 0) {
+    await db.insert(messages).values(history.map((m, i) => ({ ...m, conversationId: conversation!.id, userId, createdAt: new Date(t + i) })));
+  }
+  return conversation!.id;
+}
 
 describe('a room loads from Postgres once', () => {
   it('adopts a conversation that only Postgres has, marks a reply left streaming as interrupted, and never reads Postgres for it again', async () => {
     const { token, userId } = await signIn();
-    const db = createDb(env);
-    await db.insert(profiles).values({ id: userId }).onConflictDoNothing();
-    const [old] = await db.insert(conversations).values({ userId, title: 'from before' }).returning();
-    const t = Date.now() - 60_000;
-    await db.insert(messages).values([
-      { conversationId: old!.id, userId, role: 'user', content: 'an old question', createdAt: new Date(t) },
-      { conversationId: old!.id, userId, role: 'assistant', content: 'half an ans', status: 'streaming', model: 'anthropic/claude-sonnet-5-5', createdAt: new Date(t + 1) },
+    const id = await seedInPostgres(userId, 'from before', [
+      { role: 'user', content: 'an old question' },
+      { role: 'assistant', content: 'half an ans', status: 'streaming', model: 'anthropic/claude-sonnet-5-5' },
     ]);
 
-    const first = await (await call(`/api/conversations/${old!.id}`, { token })).json<{ title: string; messages: { content: string; status: string; errorCode: string | null }[] }>();
+    const first = await (await call(`/api/conversations/${id}`, { token })).json<{ title: string; messages: { content: string; status: string; errorCode: string | null }[] }>();
     expect(first.title).toBe('from before');
     expect(first.messages.map((m) => [m.content, m.status, m.errorCode])).toEqual([['an old question', 'complete', null], ['half an ans', 'error', 'interrupted']]);
 
     await database({ down: true });
-    const seen = await exchange(token, old!.id, '[[fake tokens=3]] and a new one');
+    const seen = await exchange(token, id, '[[fake tokens=3]] and a new one');
     expect(seen.status).toBe('complete');
-    const again = await call(`/api/conversations/${old!.id}`, { token });
+    const again = await call(`/api/conversations/${id}`, { token });
     expect(again.status).toBe(200);
     expect((await again.json<{ messages: unknown[] }>()).messages).toHaveLength(4);
 
     await database({ down: false });
-    await retryFlush(old!.id);
-    expect((await inPostgres(old!.id)).map((m) => [m.content, m.status])).toEqual([
+    await retryFlush(id);
+    expect((await inPostgres(id)).map((m) => [m.content, m.status])).toEqual([
       ['an old question', 'complete'], ['half an ans', 'error'], ['[[fake tokens=3]] and a new one', 'complete'], [seen.text, 'complete'],
     ]);
   });

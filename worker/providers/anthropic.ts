@@ -9,6 +9,7 @@ import type { MessageDeltaUsage, StopReason as AnthropicStopReason, Usage } from
 import { codeForStatus, guardStream, providerError, retryAfterMs, type ProviderError } from './errors.ts';
 import type { ChatRequest, ProviderAdapter, ProviderConfig, ProviderErrorCode, ProviderEvent, StopReason } from './types.ts';
 import { anyCounts, foldCounts } from './usage.ts';
+import { cachedClient, currentFetch } from './clients.ts';
 
 const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 
@@ -34,19 +35,20 @@ const ERROR_TYPES: Record<string, ProviderErrorCode> = {
 };
 
 /**
- * A client for this call only. The SDK sends `apiKey` as `Authorization: Bearer`; the public API
+ * The client for this configuration (cached: see clients.ts). The SDK sends `apiKey` as `Authorization: Bearer`; the public API
  * authenticates API keys by `x-api-key`, so the key goes there and the bearer header is dropped.
  * Explicit values everywhere keep the SDK from reading ANTHROPIC_* from process.env, which
  * workerd fills from the Worker's bindings. Parley retries itself, only before the first token.
  */
 function messagesApi(config: ProviderConfig): Messages {
-  return new Messages(new BaseAnthropic({
+  return cachedClient(`anthropic\n${config.apiKey}\n${config.baseURL ?? ''}`, () => new Messages(new BaseAnthropic({
     apiKey: config.apiKey,
     baseURL: config.baseURL || DEFAULT_BASE_URL,
     webhookKey: null,
     maxRetries: 0,
+    fetch: currentFetch,
     defaultHeaders: { 'x-api-key': config.apiKey, authorization: null },
-  }));
+  })));
 }
 
 type Counts = Partial<Record<keyof ReturnType<typeof reported>, number>>;

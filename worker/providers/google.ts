@@ -1,5 +1,6 @@
 // Gemini (Google AI API, not Vertex) through @google/genai's generateContentStream.
 import { ApiError, GoogleGenAI, type Content, type GenerateContentResponseUsageMetadata } from '@google/genai';
+import { cachedClient } from './clients.ts';
 import { codeForStatus, guardStream, providerError, type ProviderError } from './errors.ts';
 import type { ChatRequest, ProviderAdapter, ProviderConfig, ProviderErrorCode, ProviderEvent, StopReason } from './types.ts';
 import { anyCounts, foldCounts } from './usage.ts';
@@ -28,16 +29,16 @@ type GoogleErrorBody = {
 };
 
 /**
- * A client for this call only. The SDK defaults to API version v1; the streaming endpoint the docs
+ * The client for this configuration (cached: see clients.ts). The SDK defaults to API version v1; the streaming endpoint the docs
  * and compatible servers use is v1beta. It does not retry unless `retryOptions` is set, which
  * is what Parley wants (it retries itself, only before the first token).
  */
 function client(config: ProviderConfig): GoogleGenAI {
-  return new GoogleGenAI({
+  return cachedClient(`google\n${config.apiKey}\n${config.baseURL ?? ''}`, () => new GoogleGenAI({
     apiKey: config.apiKey,
     vertexai: false,
     httpOptions: { ...(config.baseURL ? { baseUrl: config.baseURL } : {}), apiVersion: 'v1beta' },
-  });
+  }));
 }
 
 /** ApiError carries the response body only as JSON text inside its message (after a prefix mid-stream). */

@@ -5,6 +5,7 @@ import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'o
 import { codeForStatus, guardStream, providerError, retryAfterMs, type ProviderError } from './errors.ts';
 import type { ChatRequest, ProviderAdapter, ProviderConfig, ProviderErrorCode, ProviderEvent, StopReason } from './types.ts';
 import { anyCounts, foldCounts } from './usage.ts';
+import { cachedClient, currentFetch } from './clients.ts';
 
 type OpenAIFlavour = 'openai' | 'openai-compat';
 
@@ -34,22 +35,23 @@ const ERROR_KINDS: Record<string, ProviderErrorCode> = {
 };
 
 /**
- * A client for this call only. Explicit nulls keep the SDK from reading OPENAI_* (organization,
+ * The client for this configuration (cached: see clients.ts). Explicit nulls keep the SDK from reading OPENAI_* (organization,
  * project, base URL) from process.env, which workerd fills from the Worker's bindings and which
  * must never reach a third-party server. A keyless local server gets no Authorization header.
  */
 function client(flavour: OpenAIFlavour, config: ProviderConfig): OpenAI {
   const baseURL = config.baseURL || FLAVOURS[flavour].defaultBaseURL;
   if (!baseURL) throw new Error(`${FLAVOURS[flavour].label}: no base URL configured`);
-  return new OpenAI({
+  return cachedClient(`${flavour}\n${config.apiKey}\n${baseURL}`, () => new OpenAI({
     apiKey: config.apiKey || 'unused',
     baseURL,
     organization: null,
     project: null,
     webhookSecret: null,
     maxRetries: 0,
+    fetch: currentFetch,
     ...(config.apiKey ? {} : { defaultHeaders: { authorization: null } }),
-  });
+  }));
 }
 
 function classifier(label: string) {
