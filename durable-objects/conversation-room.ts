@@ -49,6 +49,8 @@ export class ConversationRoom extends DurableObject<Env> {
   private flushing: Promise<void> | undefined;
   private flushAgain = false;
   private flushFailures = 0;
+  /** Set while the alarm retries a flush. */
+  private retrying = false;
   private retryAt: number | undefined;
   /** When the alarm is set for, as far as this instance knows (undefined: not known since it started). */
   private alarmAt: number | null | undefined;
@@ -128,7 +130,8 @@ export class ConversationRoom extends DurableObject<Env> {
       checkpoint(event.data.text);
     });
     void this.complete(inFlight, outcome, input).finally(settle);
-    await this.armAlarm();
+    // The heartbeat is set behind the reply: nothing the person waits for waits on it.
+    this.armAlarm().catch((error: unknown) => console.error(JSON.stringify({ level: 'error', msg: 'room: alarm not set', error: String(error) })));
     return { ok: true, messageId, model: model.id, stream };
   }
 
@@ -188,7 +191,10 @@ export class ConversationRoom extends DurableObject<Env> {
   async alarm() {
     this.alarmAt = null;
     if (!this.inFlight) this.store.markInterrupted(Date.now());
-    if (this.store.hasPendingChanges()) await this.flush();
+    if (this.store.hasPendingChanges()) {
+      this.retrying = true;
+      await this.flush().finally(() => (this.retrying = false));
+    }
     this.store.prune();
     await this.armAlarm();
   }
@@ -261,7 +267,9 @@ export class ConversationRoom extends DurableObject<Env> {
         const conversation = this.store.conversation();
         if (conversation?.deleted && !this.store.hasPendingChanges()) this.store.forget();
       } catch (error) {
-        this.flushFailures++;
+        // Only the alarm's retries escalate the backoff: a send's flushes failing while Postgres is
+        // away must not push the next retry further out.
+        if (this.retryAt === undefined || this.retrying) this.flushFailures++;
         const delay = Math.min(1000 * 2 ** (this.flushFailures - 1), MAX_RETRY_MS);
         this.retryAt = Date.now() + delay;
         console.error(JSON.stringify({ level: 'warn', msg: 'room: outbox not flushed, will retry', retryInMs: delay, failures: this.flushFailures, error: String(error) }));

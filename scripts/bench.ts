@@ -19,6 +19,7 @@ import { sendsWhileDatabaseDown } from './bench/db-down.ts';
 import { dbFarDelta } from './bench/db-far.ts';
 import { signIn } from './bench/parley.ts';
 import { freePort } from './bench/ports.ts';
+import { listLag } from './bench/list-lag.ts';
 import { relayThroughput } from './bench/relay.ts';
 import { results, type Measurements } from './bench/results.ts';
 import { benchRuntime } from './bench/runtime.ts';
@@ -35,6 +36,7 @@ const RELAY_RUNS = 3;
 const CONCURRENT_STREAMS = 200;
 const DB_DOWN = { conversations: 5, sendsPerConversation: 2, persistDeadlineMs: 60_000 };
 const QUEUE_DRAIN_MS = 4000;
+const LIST_LAG_SAMPLES = 30;
 
 const startedAt = new Date();
 const clock = performance.now();
@@ -109,6 +111,10 @@ try {
   const dbFar = await dbFarDelta(ctx, (ms) => gateway.setLatency(ms), DB_FAR);
   progress(`    p50 ${dbFar.farP50.toFixed(1)} ms vs ${dbFar.nearP50.toFixed(1)} ms (delta ${dbFar.deltaP50.toFixed(1)} ms); ${dbFar.busyRetries} busy retries`);
 
+  progress(`(g) list lag: ${LIST_LAG_SAMPLES} creates and sends, each followed by polling the list until it shows them…`);
+  const lists = await listLag(ctx.parley, LIST_LAG_SAMPLES);
+  progress(`    after a create p50 ${lists.afterCreateP50.toFixed(1)} ms, p99 ${lists.afterCreateP99.toFixed(1)} ms; after a send p50 ${lists.afterSendP50.toFixed(1)} ms, p99 ${lists.afterSendP99.toFixed(1)} ms`);
+
   progress(`(b) relay throughput: a 20,000-token reply, ${RELAY_RUNS} runs each way…`);
   const relay = await relayThroughput(ctx, RELAY_RUNS);
   progress(`    ${relay.tokens} tokens: Parley ${relay.parleyMs.toFixed(0)} ms, direct ${relay.directMs.toFixed(0)} ms (${Math.round(relay.parleyTokensPerSecond)} tokens/s)`);
@@ -131,7 +137,7 @@ try {
   const bundle = await workerBundleSize(join(tmp, 'dist'));
   progress(`    ${bundle.totalKib} KiB, gzip ${bundle.gzipKib} KiB`);
 
-  const measurements: Measurements = { runtime, sequential, concurrent, dbFar, relay, streams, dbDown, bundle };
+  const measurements: Measurements = { runtime, sequential, concurrent, dbFar, lists, relay, streams, dbDown, bundle };
   const record = results(measurements, startedAt, performance.now() - clock);
   await writeFile(RESULTS_FILE, `${JSON.stringify(record, null, 2)}\n`);
   console.log(`\n${table(record)}\n`);

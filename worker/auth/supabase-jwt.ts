@@ -13,7 +13,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export type AuthConfig = { issuer: string; hsSecret?: Uint8Array; jwksUrl?: URL };
 export type VerifiedUser = { userId: string; email?: string; claims: UserClaims };
 
+// One config per set of values for the isolate's life, so its HS256 key is imported once (below).
+const configs = new Map<string, AuthConfig>();
+
 export function authConfig(env: Pick<Env, 'AUTH_MODE' | 'SUPABASE_URL' | 'SUPABASE_JWT_SECRET'>): AuthConfig {
+  const cacheKey = `${env.AUTH_MODE}\n${env.SUPABASE_URL}\n${env.SUPABASE_JWT_SECRET}`;
+  let config = configs.get(cacheKey);
+  if (!config) configs.set(cacheKey, (config = buildAuthConfig(env)));
+  return config;
+}
+
+function buildAuthConfig(env: Pick<Env, 'AUTH_MODE' | 'SUPABASE_URL' | 'SUPABASE_JWT_SECRET'>): AuthConfig {
   const supabaseUrl = env.SUPABASE_URL?.replace(/\/+$/, '');
   const secret = env.SUPABASE_JWT_SECRET || (env.AUTH_MODE === 'dev' ? DEV_JWT_SECRET : undefined);
   if (!supabaseUrl && env.AUTH_MODE !== 'dev') {
@@ -24,6 +34,14 @@ export function authConfig(env: Pick<Env, 'AUTH_MODE' | 'SUPABASE_URL' | 'SUPABA
     hsSecret: secret ? new TextEncoder().encode(secret) : undefined,
     jwksUrl: supabaseUrl ? new URL(`${supabaseUrl}/auth/v1/.well-known/jwks.json`) : undefined,
   };
+}
+
+/** The HS256 secret as a verification key, imported once per secret (jose would import it on every call). */
+const hmacKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
+function hmacKey(secret: Uint8Array): Promise<CryptoKey> {
+  let key = hmacKeys.get(secret);
+  if (!key) hmacKeys.set(secret, (key = crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])));
+  return key;
 }
 
 // One key set per URL for the isolate's life; jose caches keys and refetches on an unknown `kid`.
@@ -46,7 +64,7 @@ export async function verifyAccessToken(token: string, config: AuthConfig): Prom
   try {
     if (alg === 'HS256') {
       if (!config.hsSecret) throw unauthorized('HS256 access tokens are not accepted here: tokens must be signed with a key from the project JWKS');
-      ({ payload } = await jwtVerify(token, config.hsSecret, { ...options, algorithms: ['HS256'] }));
+      ({ payload } = await jwtVerify(token, await hmacKey(config.hsSecret), { ...options, algorithms: ['HS256'] }));
     } else {
       if (!config.jwksUrl) throw unauthorized(`Access tokens signed with ${alg ?? 'no algorithm'} are not accepted here`);
       ({ payload } = await jwtVerify(token, keySet(config.jwksUrl), { ...options, algorithms: ['ES256', 'RS256'] }));
