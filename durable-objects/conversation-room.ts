@@ -18,15 +18,13 @@ import { defaultModel, findModel, providerConfig, type ModelInfo } from '../work
 import { usageEvent } from '../worker/usage/publish.ts';
 import type { SubjectType } from '../drizzle/schema.ts';
 import { ReplyLog } from './reply-log.ts';
-import { flushOutbox } from './room-outbox.ts';
+import { OutboxWriter } from './room-outbox.ts';
 import { RoomStore, type OwnedConversation } from './room-store.ts';
 
 /** While a reply runs, an alarm this often keeps the object resident and detects lost replies. */
 const HEARTBEAT_MS = 30_000;
 /** The text of a reply in flight is checkpointed locally this often, for recovery after a restart. */
 const CHECKPOINT_MS = 2000;
-/** Flush retries back off from 1 s to this, for as long as Postgres does not answer. */
-const MAX_RETRY_MS = 60_000;
 /** Pending changes are retried by the alarm after this even when no flush has failed yet (the object may be evicted). */
 const FLUSH_BACKSTOP_MS = 5000;
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
@@ -46,18 +44,14 @@ export class ConversationRoom extends DurableObject<Env> {
   private readonly store: RoomStore;
   private inFlight: InFlight | undefined;
   private loading: Promise<RoomFailure | undefined> | undefined;
-  private flushing: Promise<void> | undefined;
-  private flushAgain = false;
-  private flushFailures = 0;
-  /** Set while the alarm retries a flush. */
-  private retrying = false;
-  private retryAt: number | undefined;
+  private readonly outbox: OutboxWriter;
   /** When the alarm is set for, as far as this instance knows (undefined: not known since it started). */
   private alarmAt: number | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new RoomStore(ctx.storage);
+    this.outbox = new OutboxWriter(this.store, () => this.env, () => this.armAlarm());
     // A reply left `streaming` by a previous instance can never finish: keep its text, mark it interrupted.
     if (this.store.markInterrupted(Date.now()) > 0) {
       this.alarmAt = Date.now();
@@ -80,7 +74,7 @@ export class ConversationRoom extends DurableObject<Env> {
       systemPrompt: input.systemPrompt ?? null, siteId: null, visitorId: null, createdAt: now, updatedAt: now,
     };
     this.store.create(conversation, input.email ?? null);
-    void this.flush();
+    void this.outbox.flush();
     return { ok: true, conversation };
   }
 
@@ -98,12 +92,8 @@ export class ConversationRoom extends DurableObject<Env> {
         : failure(503, 'no_models', 'No model provider is configured: set ANTHROPIC_API_KEY, OPENAI_API_KEY or GEMINI_API_KEY');
     }
 
-    const now = Date.now();
-    const messageId = crypto.randomUUID();
-    const base = { conversationId: conversation.id, userId: conversation.userId, stopReason: null, errorCode: null, inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: '0', timeToFirstTokenMs: null, durationMs: null };
-    const userMessage: Message = { ...base, id: crypto.randomUUID(), role: 'user', content: input.content, model: null, provider: null, status: 'complete', createdAt: new Date(now), completedAt: null };
-    // A millisecond later, so history order never depends on the id.
-    const reply: Message = { ...base, id: messageId, role: 'assistant', content: '', model: model.id, provider: model.provider, status: 'streaming', createdAt: new Date(now + 1), completedAt: null };
+    const { userMessage, reply } = newExchange(conversation, model, input.content, Date.now());
+    const messageId = reply.id;
     this.store.startExchange({ userMessage, reply, title: conversation.title ? undefined : titleFrom(input.content) });
 
     const abort = new AbortController();
@@ -126,7 +116,7 @@ export class ConversationRoom extends DurableObject<Env> {
       if (event.event !== 'delta') return;
       // The first token is out: the send is under way, and Postgres may hear of it now, without
       // its round trip (or its CPU) ever standing between the person and that token.
-      if (inFlight.text === '') void this.flush();
+      if (inFlight.text === '') void this.outbox.flush();
       checkpoint(event.data.text);
     });
     void this.complete(inFlight, outcome, input).finally(settle);
@@ -149,7 +139,7 @@ export class ConversationRoom extends DurableObject<Env> {
     const owned = await this.owned(caller);
     if (!owned.ok) return owned;
     this.store.update(patch, Date.now());
-    void this.flush();
+    void this.outbox.flush();
     return { ok: true, conversation: publicConversation(this.store.conversation()!) };
   }
 
@@ -162,7 +152,7 @@ export class ConversationRoom extends DurableObject<Env> {
       await this.inFlight.settled;
     }
     this.store.delete(owned.conversation.id);
-    void this.flush();
+    void this.outbox.flush();
     return { ok: true };
   }
 
@@ -191,10 +181,7 @@ export class ConversationRoom extends DurableObject<Env> {
   async alarm() {
     this.alarmAt = null;
     if (!this.inFlight) this.store.markInterrupted(Date.now());
-    if (this.store.hasPendingChanges()) {
-      this.retrying = true;
-      await this.flush().finally(() => (this.retrying = false));
-    }
+    if (this.store.hasPendingChanges()) await this.outbox.flush({ retry: true });
     this.store.prune();
     await this.armAlarm();
   }
@@ -221,7 +208,7 @@ export class ConversationRoom extends DurableObject<Env> {
     } finally {
       log.finish();
       if (this.inFlight === inFlight) this.inFlight = undefined;
-      void this.flush();
+      void this.outbox.flush();
     }
   }
 
@@ -246,39 +233,8 @@ export class ConversationRoom extends DurableObject<Env> {
       if (!isDatabaseUnavailable(error)) throw error;
       return failure(503, 'database_unavailable', 'This conversation is not available right now (the database cannot be reached): try again shortly');
     }
-    if (this.store.hasPendingChanges()) void this.flush();
+    if (this.store.hasPendingChanges()) void this.outbox.flush();
     return undefined;
-  }
-
-  /** One flush at a time, so an older state can never land after a newer one; a call during a flush runs another after it. */
-  private flush(): Promise<void> {
-    if (this.flushing) {
-      this.flushAgain = true;
-      return this.flushing;
-    }
-    this.flushing = (async () => {
-      try {
-        do {
-          this.flushAgain = false;
-          await flushOutbox(this.store, this.env);
-        } while (this.flushAgain);
-        this.flushFailures = 0;
-        this.retryAt = undefined;
-        const conversation = this.store.conversation();
-        if (conversation?.deleted && !this.store.hasPendingChanges()) this.store.forget();
-      } catch (error) {
-        // Only the alarm's retries escalate the backoff: a send's flushes failing while Postgres is
-        // away must not push the next retry further out.
-        if (this.retryAt === undefined || this.retrying) this.flushFailures++;
-        const delay = Math.min(1000 * 2 ** (this.flushFailures - 1), MAX_RETRY_MS);
-        this.retryAt = Date.now() + delay;
-        console.error(JSON.stringify({ level: 'warn', msg: 'room: outbox not flushed, will retry', retryInMs: delay, failures: this.flushFailures, error: String(error) }));
-      } finally {
-        this.flushing = undefined;
-      }
-      await this.armAlarm();
-    })();
-    return this.flushing;
   }
 
   /**
@@ -291,7 +247,7 @@ export class ConversationRoom extends DurableObject<Env> {
     const now = Date.now();
     const due: number[] = [];
     if (this.inFlight) due.push(now + HEARTBEAT_MS);
-    if (this.store.hasPendingChanges()) due.push(this.retryAt ?? now + FLUSH_BACKSTOP_MS);
+    if (this.store.hasPendingChanges()) due.push(this.outbox.retryAt ?? now + FLUSH_BACKSTOP_MS);
     if (due.length === 0) return;
     const wanted = Math.min(...due);
     if (typeof this.alarmAt === 'number' && this.alarmAt > now && this.alarmAt <= wanted) return;
@@ -320,6 +276,19 @@ export class ConversationRoom extends DurableObject<Env> {
 
 function failure(status: RoomFailure['status'], code: string, message: string): RoomFailure {
   return { ok: false, status, code, message };
+}
+
+/** The user's message and the reply's placeholder, as a send stores them before the vendor is called. */
+function newExchange(conversation: Conversation, model: ModelInfo, content: string, now: number): { userMessage: Message; reply: Message } {
+  const base = {
+    conversationId: conversation.id, userId: conversation.userId, stopReason: null, errorCode: null,
+    inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: '0', timeToFirstTokenMs: null, durationMs: null, completedAt: null,
+  };
+  return {
+    userMessage: { ...base, id: crypto.randomUUID(), role: 'user', content, model: null, provider: null, status: 'complete', createdAt: new Date(now) },
+    // A millisecond later, so history order never depends on the id.
+    reply: { ...base, id: crypto.randomUUID(), role: 'assistant', content: '', model: model.id, provider: model.provider, status: 'streaming', createdAt: new Date(now + 1) },
+  };
 }
 
 function publicConversation(conversation: OwnedConversation): Conversation {

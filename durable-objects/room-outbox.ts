@@ -1,7 +1,8 @@
 // Writes a room's outbox to Postgres: every pending change in order, one `db.batch` (one
 // transaction, one round trip) per flush, then the usage events to the queue. Writes are upserts
 // keyed by ids, so a flush repeated after a crash changes nothing; rows leave the outbox only once
-// their write has landed, so nothing is dropped.
+// their write has landed, so nothing is dropped. One flush at a time; after a failure, retries back
+// off from 1 s to a minute (the room's alarm runs them).
 import { createDb } from '../worker/db/client.ts';
 import { deleteConversation, upsertConversation, upsertMessage } from '../worker/db/conversations.ts';
 import type { BatchItem } from 'drizzle-orm/batch';
@@ -10,11 +11,67 @@ import type { OutboxRow, RoomStore } from './room-store.ts';
 
 /** Changes per round trip: a long outage can leave many; each flush sends them in slices this size. */
 const ROWS_PER_BATCH = 200;
+/** Retries back off from 1 s to this, for as long as Postgres does not answer. */
+const MAX_RETRY_MS = 60_000;
 
 type FlushEnv = Pick<Env, 'USAGE_EVENTS' | 'DATABASE_URL' | 'DATABASE_HTTP_ENDPOINT'>;
 
+/**
+ * Flushes a room's outbox one flush at a time, so an older state can never land after a newer
+ * one (a call during a flush runs another after it), and says when to retry after a failure.
+ */
+export class OutboxWriter {
+  /** When the next retry is due; undefined while Postgres answers. */
+  retryAt: number | undefined;
+  private readonly store: RoomStore;
+  private readonly env: () => FlushEnv;
+  private readonly settled: () => Promise<void>;
+  private flushing: Promise<void> | undefined;
+  private again = false;
+  private failures = 0;
+  private retrying = false;
+
+  /** `env` is read at each flush (the room's bindings as they are then); `settled` runs after every flush, landed or not. */
+  constructor(store: RoomStore, env: () => FlushEnv, settled: () => Promise<void>) {
+    this.store = store;
+    this.env = env;
+    this.settled = settled;
+  }
+
+  /** `retry`: this is the alarm's retry; only those escalate the backoff, so a send's flushes failing while Postgres is away never push the next retry out. */
+  flush(options: { retry?: boolean } = {}): Promise<void> {
+    if (options.retry) this.retrying = true;
+    if (this.flushing) {
+      this.again = true;
+      return this.flushing;
+    }
+    this.flushing = (async () => {
+      try {
+        do {
+          this.again = false;
+          await flushOutbox(this.store, this.env());
+        } while (this.again);
+        this.failures = 0;
+        this.retryAt = undefined;
+        // A deleted conversation leaves nothing behind once Postgres has the deletion.
+        if (this.store.conversation()?.deleted && !this.store.hasPendingChanges()) this.store.forget();
+      } catch (error) {
+        if (this.retryAt === undefined || this.retrying) this.failures++;
+        const delay = Math.min(1000 * 2 ** (this.failures - 1), MAX_RETRY_MS);
+        this.retryAt = Date.now() + delay;
+        console.error(JSON.stringify({ level: 'warn', msg: 'room: outbox not flushed, will retry', retryInMs: delay, failures: this.failures, error: String(error) }));
+      } finally {
+        this.flushing = undefined;
+        this.retrying = false;
+      }
+      await this.settled();
+    })();
+    return this.flushing;
+  }
+}
+
 /** Sends everything pending. Throws when Postgres (or, for usage, both queue and Postgres) cannot be reached; what was not written stays. */
-export async function flushOutbox(store: RoomStore, env: FlushEnv): Promise<void> {
+async function flushOutbox(store: RoomStore, env: FlushEnv): Promise<void> {
   for (;;) {
     const rows = store.pendingChanges(ROWS_PER_BATCH);
     if (rows.length === 0) return;

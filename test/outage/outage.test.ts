@@ -221,6 +221,11 @@ describe('no accepted word is lost, whatever fails at the end', () => {
     });
     const rows = await createDb(env).select().from(usageEvents).where(eq(usageEvents.id, messageId));
     expect(rows).toEqual([expect.objectContaining({ userId, conversationId: id, outputTokens: 4 })]);
+    // Both stores agree, and nothing is left to send.
+    expect((await inPostgres(id)).at(-1)).toMatchObject({ id: messageId, status: 'complete', outputTokens: 4 });
+    const read = await (await call(`/api/conversations/${id}`, { token })).json<{ messages: { id: string; status: string }[] }>();
+    expect(read.messages.at(-1)).toMatchObject({ id: messageId, status: 'complete' });
+    expect(await runInDurableObject(room, (_r, state) => state.storage.sql.exec('select count(*) as n from outbox').one().n)).toBe(0);
   });
 
   it('a vendor that goes silent mid-reply is given up on: the text so far is kept as an error and the conversation is free again', async () => {
