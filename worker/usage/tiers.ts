@@ -1,11 +1,36 @@
+// What each tier may do, in one place. Quotas are monthly (UTC) token allowances, input plus
+// output; rate limits are per subject (a user, an API key, a widget site or visitor).
 import type { Tier } from '../../drizzle/schema.ts';
+import type { ModelInfo } from '../providers/registry.ts';
+
+export type TierLimits = {
+  /** Tokens (input + output) per calendar month, UTC; null means unlimited. */
+  monthlyTokens: number | null;
+  /** Sustained requests per minute; a burst of this many is allowed at once (token bucket). */
+  requestsPerMinute: number;
+  /** Replies streaming at the same time. */
+  concurrentStreams: number;
+  /** The most a model may charge per million output tokens on this tier; null means any model. */
+  maxOutputPricePerMillion: number | null;
+};
+
+export const TIER_LIMITS: Record<Tier, TierLimits> = {
+  free: { monthlyTokens: 200_000, requestsPerMinute: 20, concurrentStreams: 2, maxOutputPricePerMillion: 10 },
+  pro: { monthlyTokens: 10_000_000, requestsPerMinute: 120, concurrentStreams: 8, maxOutputPricePerMillion: null },
+  enterprise: { monthlyTokens: null, requestsPerMinute: 600, concurrentStreams: 32, maxOutputPricePerMillion: null },
+};
 
 /** Monthly token allowance per tier (input + output); null means unlimited. */
 export const MONTHLY_TOKEN_QUOTA: Record<Tier, number | null> = {
-  free: 200_000,
-  pro: 10_000_000,
-  enterprise: null,
+  free: TIER_LIMITS.free.monthlyTokens,
+  pro: TIER_LIMITS.pro.monthlyTokens,
+  enterprise: TIER_LIMITS.enterprise.monthlyTokens,
 };
+
+/** Whether a tier may use a model (the free tier is kept off the most expensive ones). */
+export function tierAllowsModel(limits: TierLimits, model: ModelInfo): boolean {
+  return limits.maxOutputPricePerMillion === null || model.price.output <= limits.maxOutputPricePerMillion;
+}
 
 /** Quotas reset at the start of each calendar month, UTC. */
 export function quotaPeriod(now: Date) {
