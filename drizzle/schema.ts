@@ -32,6 +32,9 @@ export const profiles = pgTable('profiles', {
   email: text('email'),
   displayName: text('display_name'),
   tier: text('tier', { enum: TIERS }).notNull().default('free'),
+  // Per-user limits that replace the tier's (an enterprise contract): any of monthlyTokens,
+  // requestsPerMinute, concurrentStreams, maxOutputPricePerMillion. Written by the service role only.
+  limits: jsonb('limits').$type<Record<string, number | null>>(),
   stripeCustomerId: text('stripe_customer_id'),
   stripeSubscriptionId: text('stripe_subscription_id'),
   subscriptionStatus: text('subscription_status'),

@@ -8,7 +8,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { createDb } from '../worker/db/client.ts';
 import { loadConversation, type Conversation, type ConversationPatch, type Message, type ReplyOutcome } from '../worker/db/conversations.ts';
 import { isDatabaseUnavailable } from '../worker/db/errors.ts';
-import { fitToContext, titleFrom } from '../worker/chat/prompt.ts';
+import { estimateTokens, fitToContext, titleFrom } from '../worker/chat/prompt.ts';
 import { runReply } from '../worker/chat/run-reply.ts';
 import { MAX_REPLY_TOKENS } from '../worker/chat/limits.ts';
 import { parseEventId } from '../worker/chat/events.ts';
@@ -16,6 +16,8 @@ import type { Candidate } from '../worker/chat/reliable-stream.ts';
 import { adapters } from '../worker/providers/index.ts';
 import { defaultModel, findModel, providerConfig, type ModelInfo } from '../worker/providers/registry.ts';
 import { usageEvent } from '../worker/usage/publish.ts';
+import { userLimiter } from '../worker/usage/limiters.ts';
+import type { ChatMessage } from '../worker/providers/types.ts';
 import type { SubjectType } from '../drizzle/schema.ts';
 import { ReplyLog } from './reply-log.ts';
 import { OutboxWriter } from './room-outbox.ts';
@@ -34,17 +36,24 @@ export type Caller = { conversationId: string; userId: string; email?: string };
 export type SendInput = Caller & { subject: { type: SubjectType; id: string }; content: string; model?: string };
 export type CreateInput = Caller & ConversationPatch;
 
-export type RoomFailure = { ok: false; status: 400 | 404 | 409 | 503; code: string; message: string };
+export type RoomFailure = { ok: false; status: 400 | 402 | 403 | 404 | 409 | 429 | 503; code: string; message: string; retryAfterSeconds?: number };
 export type RoomResult<T> = ({ ok: true } & T) | RoomFailure;
 export type SendResult = RoomResult<{ messageId: string; model: string; stream: ReadableStream<Uint8Array> }>;
 
-type InFlight = { log: ReplyLog; userId: string; abort: AbortController; text: string; settled: Promise<void> };
+type InFlight = {
+  log: ReplyLog; userId: string; abort: AbortController; text: string; settled: Promise<void>;
+  /** The owner's quota reservation, settled when the reply ends. */
+  reservationId: string;
+  boundedByQuota: boolean;
+};
 
 export class ConversationRoom extends DurableObject<Env> {
   private readonly store: RoomStore;
   private inFlight: InFlight | undefined;
   private loading: Promise<RoomFailure | undefined> | undefined;
   private readonly outbox: OutboxWriter;
+  /** Set while a send waits for its Limiter's decision: the room is claimed, but nothing is stored yet. */
+  private starting = false;
   /** When the alarm is set for, as far as this instance knows (undefined: not known since it started). */
   private alarmAt: number | null | undefined;
 
@@ -81,8 +90,7 @@ export class ConversationRoom extends DurableObject<Env> {
   async send(input: SendInput): Promise<SendResult> {
     const owned = await this.owned(input);
     if (!owned.ok) return owned;
-    // Nothing is awaited from here until the reply is claimed, so a concurrent send sees the claim.
-    if (this.inFlight) return failure(409, 'reply_in_progress', 'A reply is still being generated in this conversation: wait for it or stop it first');
+    if (this.inFlight || this.starting) return failure(409, 'reply_in_progress', 'A reply is still being generated in this conversation: wait for it or stop it first');
     const { conversation } = owned;
     const modelId = input.model ?? conversation.model ?? defaultModel(this.env)?.id;
     const model = modelId ? findModel(this.env, modelId) : undefined;
@@ -91,25 +99,44 @@ export class ConversationRoom extends DurableObject<Env> {
         ? failure(400, 'unknown_model', `Model '${modelId}' is not available here: GET /api/models lists the models on offer`)
         : failure(503, 'no_models', 'No model provider is configured: set ANTHROPIC_API_KEY, OPENAI_API_KEY or GEMINI_API_KEY');
     }
+    const system = conversation.systemPrompt ?? undefined;
+    const messages = fitToContext([...this.store.history(), { role: 'user', content: input.content }], {
+      system, contextWindow: model.contextWindow, maxOutputTokens: Math.min(MAX_REPLY_TOKENS, model.maxOutputTokens),
+    });
+
+    // The owner's Limiter decides before anything is stored or sent; the room is claimed meanwhile.
+    this.starting = true;
+    let admission: Awaited<ReturnType<typeof this.admit>>;
+    try {
+      admission = await this.admit(input, model, system, messages);
+    } finally {
+      this.starting = false;
+    }
+    if (!admission.ok) return admission;
+    const current = this.store.conversation();
+    if (!current || current.deleted) {
+      this.settleQuota(input.userId, admission.reservationId, 0);
+      return failure(404, 'not_found', 'Conversation not found');
+    }
 
     const { userMessage, reply } = newExchange(conversation, model, input.content, Date.now());
     const messageId = reply.id;
-    this.store.startExchange({ userMessage, reply, title: conversation.title ? undefined : titleFrom(input.content) });
+    this.store.startExchange({ userMessage, reply, title: current.title ? undefined : titleFrom(input.content) });
 
     const abort = new AbortController();
     let settle!: () => void;
-    const inFlight: InFlight = { log: new ReplyLog(messageId), userId: input.userId, abort, text: '', settled: new Promise((r) => (settle = r)) };
+    const inFlight: InFlight = {
+      log: new ReplyLog(messageId), userId: input.userId, abort, text: '', settled: new Promise((r) => (settle = r)),
+      reservationId: admission.reservationId, boundedByQuota: admission.boundedByQuota,
+    };
     this.inFlight = inFlight;
-    const maxOutputTokens = Math.min(MAX_REPLY_TOKENS, model.maxOutputTokens);
-    const messages = fitToContext(this.store.history(), {
-      system: conversation.systemPrompt ?? undefined, contextWindow: model.contextWindow, maxOutputTokens,
-    });
+    const maxOutputTokens = admission.outputTokens;
 
     inFlight.log.append({ event: 'message.start', data: { conversationId: conversation.id, messageId, model: model.id } });
     const stream = inFlight.log.attach();
     const checkpoint = this.checkpointer(inFlight, messageId);
     const outcome = runReply({
-      candidates: this.candidates(model), system: conversation.systemPrompt ?? undefined, messages, maxOutputTokens,
+      candidates: this.candidates(model), system, messages, maxOutputTokens,
       signal: abort.signal, idleTimeoutMs: Number(this.env.UPSTREAM_IDLE_TIMEOUT_MS) || DEFAULT_IDLE_TIMEOUT_MS,
     }, (event) => {
       inFlight.log.append(event);
@@ -188,8 +215,10 @@ export class ConversationRoom extends DurableObject<Env> {
 
   private async complete(inFlight: InFlight, reply: Promise<ReplyOutcome>, input: SendInput) {
     const { log } = inFlight;
+    let used = 0;
     try {
-      const outcome = await reply;
+      const outcome = quotaStop(await reply, inFlight.boundedByQuota);
+      used = outcome.inputTokens + outcome.outputTokens;
       const completedAt = new Date();
       const usage = outcome.inputTokens || outcome.outputTokens
         ? usageEvent({ messageId: log.replyId, conversationId: input.conversationId, userId: input.userId, subject: input.subject, outcome, occurredAt: completedAt })
@@ -209,7 +238,38 @@ export class ConversationRoom extends DurableObject<Env> {
       log.finish();
       if (this.inFlight === inFlight) this.inFlight = undefined;
       void this.outbox.flush();
+      this.settleQuota(input.userId, inFlight.reservationId, used);
     }
+  }
+
+  /** Asks the owner's Limiter for the rate limits, a stream slot and room in the quota for this reply. */
+  private async admit(input: SendInput, model: ModelInfo, system: string | undefined, messages: ChatMessage[]) {
+    const reservationId = crypto.randomUUID();
+    const promptTokens = messages.reduce((sum, m) => sum + estimateTokens(m.content), system ? estimateTokens(system) : 0);
+    try {
+      const decision = await userLimiter(this.env, input.userId).reserve({
+        userId: input.userId, reservationId, promptTokens, maxOutputTokens: Math.min(MAX_REPLY_TOKENS, model.maxOutputTokens),
+        rateLimit: true, model: { id: model.id, outputPricePerMillion: model.price.output },
+      });
+      if (!decision.ok) return failure(decision.status, decision.code, decision.message, decision.retryAfterSeconds);
+      return { ...decision, reservationId };
+    } catch (error) {
+      console.error(JSON.stringify({ level: 'error', msg: 'room: limiter unavailable', error: String(error) }));
+      return failure(503, 'limits_unavailable', 'Your usage limits could not be checked, so the message was not sent: try again shortly');
+    }
+  }
+
+  /** What the reply used goes to the Limiter (released if unused); tried a few times, and a lost settle expires with its reservation. */
+  private settleQuota(userId: string, reservationId: string, used: number) {
+    const attempt = async (left: number): Promise<void> => {
+      try {
+        await userLimiter(this.env, userId).settle(userId, reservationId, used);
+      } catch (error) {
+        if (left === 0) console.error(JSON.stringify({ level: 'error', msg: 'room: quota not settled', reservationId, used, error: String(error) }));
+        else await new Promise((r) => setTimeout(r, 500)).then(() => attempt(left - 1));
+      }
+    };
+    void attempt(2);
   }
 
   /** The conversation, if `caller` owns it. Loads it from Postgres once when this room has never held it. */
@@ -274,8 +334,13 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 }
 
-function failure(status: RoomFailure['status'], code: string, message: string): RoomFailure {
-  return { ok: false, status, code, message };
+function failure(status: RoomFailure['status'], code: string, message: string, retryAfterSeconds?: number): RoomFailure {
+  return { ok: false, status, code, message, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
+}
+
+/** A reply the quota cut short (the vendor stopped at the budget the Limiter gave it) is kept as stopped, reason `quota`. */
+function quotaStop(outcome: ReplyOutcome, boundedByQuota: boolean): ReplyOutcome {
+  return boundedByQuota && outcome.status === 'complete' && outcome.stopReason === 'max_tokens' ? { ...outcome, status: 'stopped', stopReason: 'quota' } : outcome;
 }
 
 /** The user's message and the reply's placeholder, as a send stores them before the vendor is called. */

@@ -1,15 +1,19 @@
 // A Limiter's own SQLite: the owner's account for the current period (tier, tokens used), the
-// rate-limit bucket, and the quota reservations. Mirrored in memory so a decision reads nothing
-// (every decision is one synchronous turn: exact under concurrency); every change is written
-// through, so the state survives restarts.
+// rate-limit bucket, and the quota reservations. Memory is the truth a decision reads (every
+// decision is one synchronous turn: exact under concurrency); changes are written behind, in one
+// transaction a turn later, so that a decision's answer is not held until its write is durable
+// (a Durable Object holds its replies until the writes before them are confirmed). The state
+// survives restarts; a crash in the moment between a decision and its write can lose that
+// decision's reservation, never a settled count that already reached storage.
 import type { Tier } from '../drizzle/schema.ts';
+import type { TierLimits } from '../worker/usage/tiers.ts';
 
-export type Account = { tier: Tier; periodStart: number; used: number; seeded: boolean };
+export type Account = { tier: Tier; overrides: Partial<TierLimits> | null; periodStart: number; used: number; seeded: boolean };
 export type Bucket = { tokens: number; updatedAt: number };
 export type Reservation = { id: string; tokens: number; expiresAt: number };
 
 const SCHEMA = [
-  `create table if not exists account (id integer primary key check (id = 1), tier text not null, period_start integer not null,
+  `create table if not exists account (id integer primary key check (id = 1), tier text not null, overrides text, period_start integer not null,
     used integer not null, seeded integer not null)`,
   `create table if not exists bucket (id integer primary key check (id = 1), tokens real not null, updated_at integer not null)`,
   // settled_tokens is null while a reservation is open; rows are kept for the period so a settle is counted once.
@@ -22,16 +26,28 @@ export class LimiterStore {
   bucket: Bucket | undefined;
   /** Open reservations, expired ones included until `expire` drops them. */
   readonly open = new Map<string, Reservation>();
+  /** Reservations settled this period: a settle counts once. */
+  private readonly settled = new Set<string>();
+  private readonly unwritten = new Map<string, { tokens: number; expiresAt: number; settledTokens: number | null }>();
+  private accountUnwritten = false;
+  private bucketUnwritten = false;
+  private writeScheduled = false;
 
   constructor(storage: DurableObjectStorage) {
     this.storage = storage;
     for (const statement of SCHEMA) this.sql.exec(statement);
-    const account = this.sql.exec<{ tier: Tier; period_start: number; used: number; seeded: number }>('select * from account').toArray()[0];
-    if (account) this.account = { tier: account.tier, periodStart: account.period_start, used: account.used, seeded: account.seeded === 1 };
+    const account = this.sql.exec<{ tier: Tier; overrides: string | null; period_start: number; used: number; seeded: number }>('select * from account').toArray()[0];
+    if (account) {
+      this.account = {
+        tier: account.tier, overrides: account.overrides === null ? null : (JSON.parse(account.overrides) as Partial<TierLimits>),
+        periodStart: account.period_start, used: account.used, seeded: account.seeded === 1,
+      };
+    }
     const bucket = this.sql.exec<{ tokens: number; updated_at: number }>('select * from bucket').toArray()[0];
     if (bucket) this.bucket = { tokens: bucket.tokens, updatedAt: bucket.updated_at };
-    for (const row of this.sql.exec<{ id: string; tokens: number; expires_at: number }>('select id, tokens, expires_at from reservations where settled_tokens is null')) {
-      this.open.set(row.id, { id: row.id, tokens: row.tokens, expiresAt: row.expires_at });
+    for (const row of this.sql.exec<{ id: string; tokens: number; expires_at: number; settled_tokens: number | null }>('select * from reservations')) {
+      if (row.settled_tokens === null) this.open.set(row.id, { id: row.id, tokens: row.tokens, expiresAt: row.expires_at });
+      else this.settled.add(row.id);
     }
   }
 
@@ -44,47 +60,52 @@ export class LimiterStore {
    * lands within the current period (after Postgres was away) keeps the open ones.
    */
   startPeriodKeeping(account: Account, keepReservations: boolean) {
+    this.write();
     this.storage.transactionSync(() => {
       if (!keepReservations) this.sql.exec('delete from reservations');
       this.writeAccount(account);
     });
-    if (!keepReservations) this.open.clear();
+    if (!keepReservations) {
+      this.open.clear();
+      this.settled.clear();
+    }
     this.account = account;
   }
 
   setTier(tier: Tier) {
     if (!this.account) return;
     this.account = { ...this.account, tier };
-    this.writeAccount(this.account);
+    this.accountUnwritten = true;
+    this.scheduleWrite();
   }
 
-  /** Takes one request from the bucket and opens a reservation: one transaction. */
+  /** Takes one request from the bucket and opens a reservation. */
   admit(reservation: Reservation | undefined, bucket: Bucket | undefined) {
-    this.storage.transactionSync(() => {
-      if (bucket) this.sql.exec('insert or replace into bucket (id, tokens, updated_at) values (1, ?, ?)', bucket.tokens, bucket.updatedAt);
-      if (reservation) this.sql.exec('insert into reservations (id, tokens, expires_at) values (?, ?, ?)', reservation.id, reservation.tokens, reservation.expiresAt);
-    });
-    if (bucket) this.bucket = bucket;
-    if (reservation) this.open.set(reservation.id, reservation);
+    if (bucket) {
+      this.bucket = bucket;
+      this.bucketUnwritten = true;
+    }
+    if (reservation) {
+      this.open.set(reservation.id, reservation);
+      this.unwritten.set(reservation.id, { tokens: reservation.tokens, expiresAt: reservation.expiresAt, settledTokens: null });
+    }
+    this.scheduleWrite();
   }
 
   /**
    * Closes a reservation with what the reply really used and adds it to the period's total. Only
-   * once per reservation (a repeated settle changes nothing); a reservation that had expired is
-   * still counted, since its tokens were spent. Returns whether it counted.
+   * once per reservation (a repeated settle changes nothing); a reservation that had expired, or
+   * was never seen, is still counted, since its tokens were spent. Returns whether it counted.
    */
   settle(id: string, usedTokens: number): boolean {
-    if (!this.account) return false;
-    const row = this.sql.exec<{ settled_tokens: number | null }>('select settled_tokens from reservations where id = ?', id).toArray()[0];
-    if (row && row.settled_tokens !== null) return false;
-    const account = { ...this.account, used: this.account.used + usedTokens };
-    this.storage.transactionSync(() => {
-      if (row) this.sql.exec('update reservations set settled_tokens = ? where id = ?', usedTokens, id);
-      else this.sql.exec('insert into reservations (id, tokens, expires_at, settled_tokens) values (?, 0, 0, ?)', id, usedTokens);
-      this.writeAccount(account);
-    });
-    this.account = account;
+    if (!this.account || this.settled.has(id)) return false;
+    const reservation = this.open.get(id);
+    this.account = { ...this.account, used: this.account.used + usedTokens };
+    this.accountUnwritten = true;
+    this.settled.add(id);
     this.open.delete(id);
+    this.unwritten.set(id, { tokens: reservation?.tokens ?? 0, expiresAt: reservation?.expiresAt ?? 0, settledTokens: usedTokens });
+    this.scheduleWrite();
     return true;
   }
 
@@ -93,10 +114,36 @@ export class LimiterStore {
     for (const [id, reservation] of this.open) if (reservation.expiresAt <= now) this.open.delete(id);
   }
 
+  /** A turn later: the answer that made these changes has left before they are written. */
+  private scheduleWrite() {
+    if (this.writeScheduled) return;
+    this.writeScheduled = true;
+    setTimeout(() => this.write(), 0);
+  }
+
+  /** Everything not yet written, in one transaction. */
+  write() {
+    this.writeScheduled = false;
+    if (!this.accountUnwritten && !this.bucketUnwritten && this.unwritten.size === 0) return;
+    const account = this.accountUnwritten ? this.account : undefined;
+    const bucket = this.bucketUnwritten ? this.bucket : undefined;
+    const reservations = [...this.unwritten];
+    this.accountUnwritten = false;
+    this.bucketUnwritten = false;
+    this.unwritten.clear();
+    this.storage.transactionSync(() => {
+      if (account) this.writeAccount(account);
+      if (bucket) this.sql.exec('insert or replace into bucket (id, tokens, updated_at) values (1, ?, ?)', bucket.tokens, bucket.updatedAt);
+      for (const [id, r] of reservations) {
+        this.sql.exec('insert or replace into reservations (id, tokens, expires_at, settled_tokens) values (?, ?, ?, ?)', id, r.tokens, r.expiresAt, r.settledTokens);
+      }
+    });
+  }
+
   private writeAccount(account: Account) {
     this.sql.exec(
-      'insert or replace into account (id, tier, period_start, used, seeded) values (1, ?, ?, ?, ?)',
-      account.tier, account.periodStart, account.used, account.seeded ? 1 : 0,
+      'insert or replace into account (id, tier, overrides, period_start, used, seeded) values (1, ?, ?, ?, ?, ?)',
+      account.tier, account.overrides === null ? null : JSON.stringify(account.overrides), account.periodStart, account.used, account.seeded ? 1 : 0,
     );
   }
 }

@@ -8,7 +8,8 @@ import type { Tier } from '../drizzle/schema.ts';
 import { createDb } from '../worker/db/client.ts';
 import { outputBudget, refill, secondsUntilToken } from '../worker/usage/limits.ts';
 import { quotaSeed } from '../worker/usage/quota.ts';
-import { quotaPeriod, TIER_LIMITS } from '../worker/usage/tiers.ts';
+import { quotaPeriod, TIER_LIMITS, type TierLimits } from '../worker/usage/tiers.ts';
+import type { Account } from './limiter-store.ts';
 import { LimiterStore } from './limiter-store.ts';
 
 /** A reservation never settled (its reply or room was lost) stops holding quota after this. */
@@ -25,9 +26,11 @@ export type ReserveInput = {
   maxOutputTokens: number;
   /** Apply this subject's rate limits too (false when they were checked in another subject's Limiter). */
   rateLimit: boolean;
+  /** The model asked for: the plan may not include it. */
+  model?: { id: string; outputPricePerMillion: number };
 };
 
-export type Refusal = { ok: false; status: 402 | 429; code: 'quota_exceeded' | 'rate_limited'; message: string; retryAfterSeconds?: number };
+export type Refusal = { ok: false; status: 402 | 403 | 429; code: 'quota_exceeded' | 'rate_limited' | 'model_not_in_plan'; message: string; retryAfterSeconds?: number };
 export type Admission = { ok: true; outputTokens: number; boundedByQuota: boolean };
 export type QuotaState = { tier: Tier; limit: number | null; used: number; reserved: number; resetsAt: string };
 
@@ -49,7 +52,10 @@ export class Limiter extends DurableObject<Env> {
     const now = Date.now();
     this.store.expire(now);
     const account = this.store.account!;
-    const limits = TIER_LIMITS[account.tier];
+    const limits = limitsOf(account);
+    if (input.model && limits.maxOutputPricePerMillion !== null && input.model.outputPricePerMillion > limits.maxOutputPricePerMillion) {
+      return refusal(403, 'model_not_in_plan', `${input.model.id} is not included in the ${account.tier} plan: choose another model or upgrade`);
+    }
     let bucket;
     if (input.rateLimit) {
       bucket = refill(this.store.bucket, limits.requestsPerMinute, now);
@@ -88,7 +94,7 @@ export class Limiter extends DurableObject<Env> {
     this.store.expire(Date.now());
     const account = this.store.account!;
     return {
-      tier: account.tier, limit: TIER_LIMITS[account.tier].monthlyTokens, used: account.used, reserved: this.reserved(),
+      tier: account.tier, limit: limitsOf(account).monthlyTokens, used: account.used, reserved: this.reserved(),
       resetsAt: quotaPeriod(new Date()).end.toISOString(),
     };
   }
@@ -112,16 +118,21 @@ export class Limiter extends DurableObject<Env> {
     try {
       const seed = await quotaSeed(createDb(this.env), userId, new Date(periodStart));
       // Tokens settled here before the seed landed were recorded in Postgres too (or are on their way): the larger count wins.
-      this.store.startPeriodKeeping({ tier: seed.tier, periodStart, used: Math.max(seed.used, carried?.used ?? 0), seeded: true }, carried !== undefined);
+      this.store.startPeriodKeeping({ tier: seed.tier, overrides: seed.overrides, periodStart, used: Math.max(seed.used, carried?.used ?? 0), seeded: true }, carried !== undefined);
     } catch (error) {
       // Postgres is away: decide on what is known (the tier last seen, or free) and seed on a later call.
       console.error(JSON.stringify({ level: 'warn', msg: 'limiter: not seeded, deciding on what is known', error: String(error) }));
       this.seedRetryAt = Date.now() + SEED_RETRY_MS;
-      if (!carried) this.store.startPeriodKeeping({ tier: this.store.account?.tier ?? 'free', periodStart, used: 0, seeded: false }, false);
+      if (!carried) this.store.startPeriodKeeping({ tier: this.store.account?.tier ?? 'free', overrides: this.store.account?.overrides ?? null, periodStart, used: 0, seeded: false }, false);
     }
   }
 }
 
-function refusal(status: 402 | 429, code: Refusal['code'], message: string, retryAfterSeconds?: number): Refusal {
+/** The tier's limits, with the user's own overrides (an enterprise contract) on top. */
+function limitsOf(account: Account): TierLimits {
+  return { ...TIER_LIMITS[account.tier], ...account.overrides };
+}
+
+function refusal(status: Refusal['status'], code: Refusal['code'], message: string, retryAfterSeconds?: number): Refusal {
   return { ok: false, status, code, message, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
 }

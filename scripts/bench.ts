@@ -20,6 +20,7 @@ import { dbFarDelta } from './bench/db-far.ts';
 import { signIn } from './bench/parley.ts';
 import { freePort } from './bench/ports.ts';
 import { listLag } from './bench/list-lag.ts';
+import { liftLimits } from './bench/postgres.ts';
 import { relayThroughput } from './bench/relay.ts';
 import { results, type Measurements } from './bench/results.ts';
 import { benchRuntime } from './bench/runtime.ts';
@@ -95,7 +96,9 @@ try {
   });
   progress(`stack up at ${stack.url}; fakes at ${stack.upstreams.url}`);
 
-  const ctx: BenchContext = { parley: await signIn(stack.url, 'bench@parley.example'), fakeUrl: stack.upstreams.url };
+  const parley = await signIn(stack.url, 'bench@parley.example');
+  await liftLimits(stack.gateway.url, parley.userId);
+  const ctx: BenchContext = { parley, fakeUrl: stack.upstreams.url };
   progress('warming up (5 sends each way)…');
   await warmUp(ctx);
 

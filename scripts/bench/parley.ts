@@ -14,14 +14,14 @@ const parleyProtocol: StreamProtocol = {
   replyId: (event) => (event.event === 'message.start' ? (JSON.parse(event.data) as { messageId: string }).messageId : undefined),
 };
 
-export type Parley = { url: string; token: string };
+export type Parley = { url: string; token: string; userId: string };
 
 /** Signs in through AUTH_MODE=dev's POST /api/dev/session. */
 export async function signIn(url: string, email: string): Promise<Parley> {
   const res = await fetch(`${url}/api/dev/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
   if (!res.ok) throw new Error(`dev sign-in failed: HTTP ${res.status} ${await res.text()}`);
-  const { accessToken } = (await res.json()) as { accessToken: string };
-  return { url, token: accessToken };
+  const { accessToken, user } = (await res.json()) as { accessToken: string; user: { id: string } };
+  return { url, token: accessToken, userId: user.id };
 }
 
 export async function createConversation(parley: Parley): Promise<string> {

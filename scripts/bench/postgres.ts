@@ -20,3 +20,18 @@ export async function storedMessages(gatewayUrl: string, conversationIds: string
   );
   return rows as StoredMessage[];
 }
+
+/**
+ * Lifts the bench user's limits (an enterprise contract with overrides, as the Limiter reads them
+ * from `profiles`): the bench sends hundreds of requests a minute and 200 streams at once, which
+ * no plan allows, and measures the send path with its limit checks, not the limits themselves.
+ */
+export async function liftLimits(gatewayUrl: string, userId: string) {
+  neonConfig.fetchEndpoint = gatewayUrl;
+  const sql = neon(CONNECTION_STRING);
+  await sql.query(
+    `insert into profiles (id, tier, limits) values ($1, 'enterprise', $2::jsonb)
+       on conflict (id) do update set tier = excluded.tier, limits = excluded.limits`,
+    [userId, JSON.stringify({ monthlyTokens: null, requestsPerMinute: 1_000_000, concurrentStreams: 10_000 })],
+  );
+}

@@ -9,6 +9,7 @@ import { createDb } from '../../worker/db/client.ts';
 import { TIER_LIMITS } from '../../worker/usage/tiers.ts';
 import type { Limiter } from '../../durable-objects/limiter.ts';
 import { LimiterStore } from '../../durable-objects/limiter-store.ts';
+import { userLimiter } from '../../worker/usage/limiters.ts';
 
 const FREE_QUOTA = TIER_LIMITS.free.monthlyTokens!;
 
@@ -23,7 +24,7 @@ async function userWithUsage(used: number, tier: Tier = 'free') {
       inputTokens: used, outputTokens: 0, costUsd: '0', occurredAt: new Date(),
     });
   }
-  return { userId, limiter: env.LIMITER.get(env.LIMITER.idFromName(`user:${userId}`)) as DurableObjectStub<Limiter> };
+  return { userId, limiter: userLimiter(env, userId) };
 }
 
 const reserve = (limiter: DurableObjectStub<Limiter>, userId: string, options: { promptTokens?: number; maxOutputTokens?: number; rateLimit?: boolean } = {}) =>
@@ -99,7 +100,9 @@ describe('the Limiter\'s state', () => {
   it('survives a restart: a new instance reads the same account, bucket and reservations from storage', async () => {
     const { userId, limiter } = await userWithUsage(2_000);
     await reserve(limiter, userId, { rateLimit: true, promptTokens: 100, maxOutputTokens: 1_000 });
-    const reloaded = await runInDurableObject(limiter, (_instance, state) => {
+    const reloaded = await runInDurableObject(limiter, (instance: Limiter, state) => {
+      // Changes are written a turn after the decision; a restart sees what was written.
+      (instance as unknown as { store: LimiterStore }).store.write();
       const store = new LimiterStore(state.storage);
       return { account: store.account, open: [...store.open.values()].map((r) => r.tokens), bucket: store.bucket };
     });

@@ -17,7 +17,10 @@ export function roomCaller(conversationId: string, subject: { userId: string; em
 
 /** A room's answer, or its failure as the error envelope with the room's status and code. */
 export function roomAnswer<R extends { ok: boolean }>(result: R): Exclude<R, RoomFailure & { ok: false }> {
-  if (isFailure(result)) throw new AppError(result.status, result.code, result.message);
+  if (isFailure(result)) {
+    const headers: Record<string, string> = result.retryAfterSeconds === undefined ? {} : { 'retry-after': String(result.retryAfterSeconds) };
+    throw new AppError(result.status, result.code, result.message, { headers });
+  }
   return result as Exclude<R, RoomFailure & { ok: false }>;
 }
 

@@ -1,7 +1,7 @@
 // Conversation and message queries. Lists run under RLS as the caller; the rest serve the
 // ConversationRoom, which owns each conversation and writes Postgres behind through its outbox.
 // Every write here is an idempotent upsert keyed by id, so a flush repeated after a crash changes nothing.
-import { and, asc, desc, eq, lt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { conversations, messages, profiles, type MessageStatus } from '../../drizzle/schema.ts';
 import type { Db } from './client.ts';
@@ -41,7 +41,10 @@ export async function loadConversation(db: Db, id: string) {
  */
 export function upsertConversation(db: Db, conversation: Conversation, ownerEmail: string | null): [BatchItem<'pg'>, BatchItem<'pg'>] {
   return [
-    db.insert(profiles).values({ id: conversation.userId, email: ownerEmail }).onConflictDoNothing({ target: profiles.id }),
+    // A profile made earlier without an email (by the usage consumer) gets it now.
+    db.insert(profiles).values({ id: conversation.userId, email: ownerEmail }).onConflictDoUpdate({
+      target: profiles.id, set: { email: sql`coalesce(${profiles.email}, excluded.email)` },
+    }),
     db.insert(conversations).values(conversation).onConflictDoUpdate({
       target: conversations.id,
       set: { title: conversation.title, model: conversation.model, systemPrompt: conversation.systemPrompt, updatedAt: conversation.updatedAt },

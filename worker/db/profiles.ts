@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { profiles } from '../../drizzle/schema.ts';
 import type { Db } from './client.ts';
 import { asUser, type UserClaims } from './as-user.ts';
@@ -10,7 +10,8 @@ const KNOWN_PROFILES_MAX = 10_000;
 /** Creates the profile (free tier) on a user's first request; later calls are free. */
 export async function ensureProfile(db: Db, userId: string, email: string | undefined): Promise<void> {
   if (knownProfiles.has(userId)) return;
-  await db.insert(profiles).values({ id: userId, email }).onConflictDoNothing({ target: profiles.id });
+  // A profile made without an email (by a room or the usage consumer) gets it now.
+  await db.insert(profiles).values({ id: userId, email }).onConflictDoUpdate({ target: profiles.id, set: { email: sql`coalesce(${profiles.email}, excluded.email)` } });
   if (knownProfiles.size >= KNOWN_PROFILES_MAX) knownProfiles.clear();
   knownProfiles.add(userId);
 }

@@ -1,4 +1,33 @@
-/** Cron entry: hourly aggregation, daily quota warnings, monthly invoicing (jobs arrive with the billing work). */
-export async function handleScheduled(controller: ScheduledController, _env: Env) {
-  console.log(JSON.stringify({ level: 'info', msg: 'cron', cron: controller.cron, scheduledTime: new Date(controller.scheduledTime).toISOString() }));
+import { createDb } from '../db/client.ts';
+import { aggregateUsage } from './aggregate-usage.ts';
+
+/** A cron job: does its work and says what it did (merged into its log line). */
+type Job = { name: string; run: (env: Env) => Promise<Record<string, unknown>> };
+
+// Keyed by the expressions in wrangler.toml's [triggers]. A cron with no job yet (daily quota
+// warnings "0 8 * * *", monthly invoicing "30 0 1 * *") is only logged; its job is one entry here.
+const JOBS: Record<string, Job[]> = {
+  '0 * * * *': [{ name: 'aggregate-usage', run: (env) => aggregateUsage(createDb(env)) }],
+};
+
+/** Cron entry: runs the cron's jobs one after another, one log line each; fails if any failed, after all have run. */
+export async function handleScheduled(controller: ScheduledController, env: Env) {
+  const scheduledTime = new Date(controller.scheduledTime).toISOString();
+  const jobs = JOBS[controller.cron];
+  if (!jobs) {
+    console.log(JSON.stringify({ level: 'info', msg: 'cron', cron: controller.cron, scheduledTime }));
+    return;
+  }
+  const failures: unknown[] = [];
+  for (const job of jobs) {
+    const started = Date.now();
+    try {
+      const outcome = await job.run(env);
+      console.log(JSON.stringify({ level: 'info', msg: 'cron job done', job: job.name, cron: controller.cron, scheduledTime, ...outcome, ms: Date.now() - started }));
+    } catch (error) {
+      failures.push(error);
+      console.error(JSON.stringify({ level: 'error', msg: 'cron job failed', job: job.name, cron: controller.cron, scheduledTime, ms: Date.now() - started, error: String(error) }));
+    }
+  }
+  if (failures.length > 0) throw new AggregateError(failures, `cron ${controller.cron}: ${failures.length} job(s) failed`);
 }

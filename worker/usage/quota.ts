@@ -2,7 +2,7 @@ import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import { profiles, usageEvents, type Tier } from '../../drizzle/schema.ts';
 import type { Db } from '../db/client.ts';
 import { asUser, type UserClaims } from '../db/as-user.ts';
-import { MONTHLY_TOKEN_QUOTA, quotaPeriod } from './tiers.ts';
+import { MONTHLY_TOKEN_QUOTA, quotaPeriod, type TierLimits } from './tiers.ts';
 
 export type Quota = { limit: number | null; used: number; resetsAt: string };
 
@@ -23,13 +23,32 @@ export async function monthlyQuota(db: Db, claims: UserClaims, tier: Tier, now =
  * period. Service role: the Limiter acts for the system, not the user. A user without a profile
  * yet is on the free tier with nothing used.
  */
-export async function quotaSeed(db: Db, userId: string, now: Date): Promise<{ tier: Tier; used: number }> {
+export async function quotaSeed(db: Db, userId: string, now: Date): Promise<{ tier: Tier; overrides: Partial<TierLimits> | null; used: number }> {
   const { start, end } = quotaPeriod(now);
   const [profile, used] = await db.batch([
-    db.select({ tier: profiles.tier }).from(profiles).where(eq(profiles.id, userId)).limit(1),
+    db.select({ tier: profiles.tier, limits: profiles.limits }).from(profiles).where(eq(profiles.id, userId)).limit(1),
     db.select({ used: sql<string>`coalesce(sum(${usageEvents.inputTokens} + ${usageEvents.outputTokens}), 0)` })
       .from(usageEvents)
       .where(and(eq(usageEvents.userId, userId), gte(usageEvents.occurredAt, start), lt(usageEvents.occurredAt, end))),
   ]);
-  return { tier: profile[0]?.tier ?? 'free', used: Number(used[0]?.used ?? 0) };
+  return { tier: profile[0]?.tier ?? 'free', overrides: limitOverrides(profile[0]?.limits), used: Number(used[0]?.used ?? 0) };
+}
+
+const LIMIT_KEYS = ['monthlyTokens', 'requestsPerMinute', 'concurrentStreams', 'maxOutputPricePerMillion'] as const;
+
+/** The overrides a profile carries, keeping only known limits with sane values (a number >= 0, or null for unlimited). */
+function limitOverrides(raw: Record<string, number | null> | null | undefined): Partial<TierLimits> | null {
+  if (!raw) return null;
+  const kept: Partial<Record<(typeof LIMIT_KEYS)[number], number | null>> = {};
+  for (const key of LIMIT_KEYS) {
+    const value = raw[key];
+    if (value === null || (typeof value === 'number' && Number.isFinite(value) && value >= 0)) kept[key] = value;
+  }
+  const { requestsPerMinute, concurrentStreams, ...rest } = kept;
+  // Rate limits cannot be unlimited: null there means "the tier's".
+  return {
+    ...rest,
+    ...(typeof requestsPerMinute === 'number' ? { requestsPerMinute } : {}),
+    ...(typeof concurrentStreams === 'number' ? { concurrentStreams } : {}),
+  } as Partial<TierLimits>;
 }

@@ -1,0 +1,79 @@
+// Issue 7: quotas and rate limits on the send path, through the Worker, the ConversationRoom and
+// the owner's Limiter.
+import { env } from 'cloudflare:workers';
+import { and, eq, gte, sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { profiles, usageEvents } from '../../drizzle/schema.ts';
+import { createDb } from '../../worker/db/client.ts';
+import { quotaPeriod, TIER_LIMITS } from '../../worker/usage/tiers.ts';
+import { expectedReplyText } from '../../scripts/fake-upstreams/reply.ts';
+import { call, createConversation, eventually, sendMessage, signIn, type ErrorEnvelope } from './helpers.ts';
+import { collectEvents } from './sse.ts';
+
+const FREE_QUOTA = TIER_LIMITS.free.monthlyTokens!;
+
+/** A signed-in free user with `used` tokens already recorded this month (before their Limiter is first asked). */
+async function userWithUsage(used: number) {
+  const user = await signIn();
+  const db = createDb(env);
+  await db.insert(profiles).values({ id: user.userId }).onConflictDoNothing();
+  await db.insert(usageEvents).values({
+    id: crypto.randomUUID(), userId: user.userId, subjectType: 'user', subjectId: user.userId, model: 'anthropic/claude-sonnet-5-5',
+    provider: 'anthropic', inputTokens: used, outputTokens: 0, costUsd: '0', occurredAt: new Date(),
+  });
+  return user;
+}
+
+async function tokensRecorded(userId: string) {
+  const [row] = await createDb(env)
+    .select({ used: sql<string>`coalesce(sum(${usageEvents.inputTokens} + ${usageEvents.outputTokens}), 0)`, events: sql<string>`count(*)` })
+    .from(usageEvents)
+    .where(and(eq(usageEvents.userId, userId), gte(usageEvents.occurredAt, quotaPeriod(new Date()).start)));
+  return { used: Number(row!.used), events: Number(row!.events) };
+}
+
+describe('the send path under a quota', () => {
+  it('100 concurrent sends for a user with room for a few: never more tokens than the quota, every refusal a 402 or 429', async () => {
+    const { token, userId } = await userWithUsage(FREE_QUOTA - 3_000);
+    const ids = await Promise.all(Array.from({ length: 100 }, () => createConversation(token)));
+    const responses = await Promise.all(ids.map((id, i) => sendMessage(token, id, `[[fake tokens=400 tps=0]] message ${i}`)));
+
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => ![200, 402, 429].includes(s))).toEqual([]);
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
+    for (const res of responses.filter((r) => r.status !== 200)) {
+      const { error } = await res.json<ErrorEnvelope>();
+      expect(res.status === 402 ? error.code === 'quota_exceeded' : error.code === 'rate_limited' && Number(res.headers.get('retry-after')) >= 1).toBe(true);
+    }
+    const replies = await Promise.all(responses.filter((r) => r.status === 200).map((r) => collectEvents(r.body!)));
+    expect(replies.every((events) => events.at(-1)?.event === 'done')).toBe(true);
+
+    const recorded = await eventually(() => tokensRecorded(userId), (r) => r.events === 1 + replies.length, 10_000);
+    expect(recorded.events).toBe(1 + replies.length);
+    expect(recorded.used).toBeLessThanOrEqual(FREE_QUOTA);
+  });
+
+  it('cuts a reply off when it reaches the quota: kept as stopped, stop reason quota', async () => {
+    const { token, userId } = await userWithUsage(FREE_QUOTA - 320);
+    const id = await createConversation(token);
+    const events = await collectEvents((await sendMessage(token, id, '[[fake tokens=1000 tps=0]] a long answer please')).body!);
+    expect(events.at(-1)).toMatchObject({ event: 'done', data: { stopReason: 'quota' } });
+    const usage = events.find((e) => e.event === 'usage')!.data;
+    expect(usage.inputTokens + usage.outputTokens).toBeLessThanOrEqual(320);
+    const reply = (await (await call(`/api/conversations/${id}`, { token })).json<{ messages: { status: string; stopReason: string; content: string }[] }>()).messages[1]!;
+    expect(reply).toMatchObject({ status: 'stopped', stopReason: 'quota' });
+    expect(reply.content.length).toBeLessThan(expectedReplyText('anthropic', 1000).length);
+    const next = await sendMessage(token, id, 'and more?');
+    expect({ status: next.status, ...(await next.json<ErrorEnvelope>()).error }).toMatchObject({ status: 402, code: 'quota_exceeded' });
+    await eventually(() => tokensRecorded(userId), (r) => r.events === 2, 10_000);
+    expect((await tokensRecorded(userId)).used).toBeLessThanOrEqual(FREE_QUOTA);
+  });
+
+  it('refuses a model the plan does not include with 403, before anything is stored', async () => {
+    const { token } = await signIn();
+    const id = await createConversation(token);
+    const res = await sendMessage(token, id, 'hello', 'anthropic/claude-opus-4-7');
+    expect({ status: res.status, ...(await res.json<ErrorEnvelope>()).error }).toMatchObject({ status: 403, code: 'model_not_in_plan' });
+    expect((await (await call(`/api/conversations/${id}`, { token })).json<{ messages: unknown[] }>()).messages).toEqual([]);
+  });
+});
