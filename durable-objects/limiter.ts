@@ -8,7 +8,7 @@ import type { Tier } from '../drizzle/schema.ts';
 import { createDb } from '../worker/db/client.ts';
 import { outputBudget, refill, secondsUntilToken } from '../worker/usage/limits.ts';
 import { quotaSeed } from '../worker/usage/quota.ts';
-import { quotaPeriod, TIER_LIMITS, type TierLimits } from '../worker/usage/tiers.ts';
+import { planAllowsModel, quotaPeriod, TIER_LIMITS, type TierLimits } from '../worker/usage/tiers.ts';
 import type { Account } from './limiter-store.ts';
 import { LimiterStore } from './limiter-store.ts';
 
@@ -32,7 +32,7 @@ export type ReserveInput = {
 
 export type Refusal = { ok: false; status: 402 | 403 | 429; code: 'quota_exceeded' | 'rate_limited' | 'model_not_in_plan'; message: string; retryAfterSeconds?: number };
 export type Admission = { ok: true; outputTokens: number; boundedByQuota: boolean };
-export type QuotaState = { tier: Tier; limit: number | null; used: number; reserved: number; resetsAt: string };
+export type QuotaState = { tier: Tier; plan: TierLimits; limit: number | null; used: number; reserved: number; resetsAt: string };
 
 export class Limiter extends DurableObject<Env> {
   private readonly store: LimiterStore;
@@ -53,7 +53,7 @@ export class Limiter extends DurableObject<Env> {
     this.store.expire(now);
     const account = this.store.account!;
     const limits = limitsOf(account);
-    if (input.model && limits.maxOutputPricePerMillion !== null && input.model.outputPricePerMillion > limits.maxOutputPricePerMillion) {
+    if (input.model && !planAllowsModel(limits, input.model.outputPricePerMillion)) {
       return refusal(403, 'model_not_in_plan', `${input.model.id} is not included in the ${account.tier} plan: choose another model or upgrade`);
     }
     let bucket;
@@ -93,8 +93,9 @@ export class Limiter extends DurableObject<Env> {
     await this.ready(userId);
     this.store.expire(Date.now());
     const account = this.store.account!;
+    const plan = limitsOf(account);
     return {
-      tier: account.tier, limit: limitsOf(account).monthlyTokens, used: account.used, reserved: this.reserved(),
+      tier: account.tier, plan, limit: plan.monthlyTokens, used: account.used, reserved: this.reserved(),
       resetsAt: quotaPeriod(new Date()).end.toISOString(),
     };
   }

@@ -9,6 +9,7 @@ import { me } from './routes/me.ts';
 import { dev } from './routes/dev.ts';
 import { models } from './routes/models.ts';
 import { conversations } from './routes/conversations.ts';
+import { usage } from './routes/usage.ts';
 import { docs, openapi } from './routes/docs.ts';
 
 const base = new Hono<AppEnv>()
@@ -23,6 +24,7 @@ const routes = base
   .route('/api/me', me)
   .route('/api/models', models)
   .route('/api/conversations', conversations)
+  .route('/api/usage', usage)
   .route('/api/openapi.json', openapi)
   .route('/api/docs', docs)
   .route('/api/dev', dev);

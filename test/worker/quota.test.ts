@@ -69,6 +69,17 @@ describe('the send path under a quota', () => {
     expect((await tokensRecorded(userId)).used).toBeLessThanOrEqual(FREE_QUOTA);
   });
 
+  it('GET /api/me shows the plan, and the tokens used rising as soon as a reply has ended', async () => {
+    const { token } = await userWithUsage(1_000);
+    const before = await (await call('/api/me', { token })).json<any>();
+    expect(before).toMatchObject({ tier: 'free', plan: { requestsPerMinute: 20, concurrentStreams: 2 }, quota: { limit: FREE_QUOTA, used: 1_000, reserved: 0 } });
+    const id = await createConversation(token);
+    const events = await collectEvents((await sendMessage(token, id, '[[fake tokens=30 tps=0]] count me')).body!);
+    const usage = events.find((e) => e.event === 'usage')!.data;
+    const after = await eventually(async () => (await call('/api/me', { token })).json<any>(), (me) => me.quota.used > 1_000);
+    expect(after.quota).toMatchObject({ used: 1_000 + usage.inputTokens + usage.outputTokens, reserved: 0 });
+  });
+
   it('refuses a model the plan does not include with 403, before anything is stored', async () => {
     const { token } = await signIn();
     const id = await createConversation(token);

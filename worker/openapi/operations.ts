@@ -5,6 +5,7 @@ import {
   conversationIdParam, conversationListSchema, conversationSchema, conversationWithMessagesSchema, createConversationBody,
   listConversationsQuery, modelListSchema, sendMessageBody, updateConversationBody,
 } from '../schemas/conversations.ts';
+import { usageQuery, usageSchema } from '../schemas/usage.ts';
 
 export type Operation = {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -23,7 +24,8 @@ const conversationPath = '/api/conversations/{id}';
 export const operations: Operation[] = [
   { method: 'get', path: '/api/health', summary: 'Liveness, with a real database query', tag: 'meta', auth: false, responses: { 200: { description: 'Healthy' }, 503: { description: 'Database down' } } },
   { method: 'get', path: '/api/models', summary: 'Models on offer, with context window and price', tag: 'models', auth: false, responses: { 200: { description: 'Models', schema: modelListSchema } } },
-  { method: 'get', path: '/api/me', summary: 'Your profile, tier and monthly quota', tag: 'account', auth: true, responses: { 200: { description: 'Profile' }, 503: { description: 'The database cannot be reached (database_unavailable)' } } },
+  { method: 'get', path: '/api/me', summary: 'Your profile, plan and monthly quota {limit, used, reserved, resetsAt}', tag: 'account', auth: true, responses: { 200: { description: 'Profile' }, 503: { description: 'The database cannot be reached (database_unavailable)' } } },
+  { method: 'get', path: '/api/usage', summary: 'Your tokens, requests and cost by UTC day and model (rolled up hourly)', tag: 'account', auth: true, query: usageQuery, responses: { 200: { description: 'Usage', schema: usageSchema }, 400: { description: 'A bad or too long range' } } },
   { method: 'get', path: '/api/conversations', summary: 'Your conversations, newest first (from Postgres: may lag a change by one flush)', tag: 'conversations', auth: true, query: listConversationsQuery, responses: { 200: { description: 'One page', schema: conversationListSchema }, 503: { description: 'The database cannot be reached (database_unavailable)' } } },
   { method: 'post', path: '/api/conversations', summary: 'Start a conversation', tag: 'conversations', auth: true, body: createConversationBody, responses: { 201: { description: 'Created', schema: conversationSchema } } },
   { method: 'get', path: conversationPath, summary: 'One conversation with its messages, a reply in flight included (answered by its room)', tag: 'conversations', auth: true, params: conversationIdParam, responses: { 200: { description: 'Conversation', schema: conversationWithMessagesSchema }, 404: { description: 'Not found, or not yours' } } },

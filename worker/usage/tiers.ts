@@ -1,7 +1,6 @@
 // What each tier may do, in one place. Quotas are monthly (UTC) token allowances, input plus
 // output; rate limits are per subject (a user, an API key, a widget site or visitor).
 import type { Tier } from '../../drizzle/schema.ts';
-import type { ModelInfo } from '../providers/registry.ts';
 
 export type TierLimits = {
   /** Tokens (input + output) per calendar month, UTC; null means unlimited. */
@@ -20,16 +19,9 @@ export const TIER_LIMITS: Record<Tier, TierLimits> = {
   enterprise: { monthlyTokens: null, requestsPerMinute: 600, concurrentStreams: 32, maxOutputPricePerMillion: null },
 };
 
-/** Monthly token allowance per tier (input + output); null means unlimited. */
-export const MONTHLY_TOKEN_QUOTA: Record<Tier, number | null> = {
-  free: TIER_LIMITS.free.monthlyTokens,
-  pro: TIER_LIMITS.pro.monthlyTokens,
-  enterprise: TIER_LIMITS.enterprise.monthlyTokens,
-};
-
-/** Whether a tier may use a model (the free tier is kept off the most expensive ones). */
-export function tierAllowsModel(limits: TierLimits, model: ModelInfo): boolean {
-  return limits.maxOutputPricePerMillion === null || model.price.output <= limits.maxOutputPricePerMillion;
+/** Whether a plan may use a model, by its output price (the free tier is kept off the most expensive ones). */
+export function planAllowsModel(limits: TierLimits, outputPricePerMillion: number): boolean {
+  return limits.maxOutputPricePerMillion === null || outputPricePerMillion <= limits.maxOutputPricePerMillion;
 }
 
 /** Quotas reset at the start of each calendar month, UTC. */

@@ -1,0 +1,45 @@
+import { Hono } from 'hono';
+import type { AppEnv } from '../env.ts';
+import { requireUser } from '../auth/index.ts';
+import { badRequest } from '../errors.ts';
+import { validate } from '../validation.ts';
+import { dailyUsageForUser } from '../db/usage.ts';
+import { MAX_USAGE_DAYS, usageQuery } from '../schemas/usage.ts';
+
+const DAY_MS = 86_400_000;
+const DEFAULT_DAYS = 30;
+
+/**
+ * Tokens, requests and cost by UTC day and model, from `usage_daily` (rolled up hourly from the
+ * usage events), for the caller only.
+ */
+export const usage = new Hono<AppEnv>().use(requireUser).get('/', validate('query', usageQuery), async (c) => {
+  const query = c.req.valid('query');
+  const to = query.to ?? new Date().toISOString().slice(0, 10);
+  const from = query.from ?? new Date(Date.parse(to) - (DEFAULT_DAYS - 1) * DAY_MS).toISOString().slice(0, 10);
+  const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
+  if (days < 1) throw badRequest(`from (${from}) is after to (${to})`);
+  if (days > MAX_USAGE_DAYS) throw badRequest(`A range is at most ${MAX_USAGE_DAYS} days; this one has ${days}`);
+
+  const rows = await dailyUsageForUser(c.var.db, c.var.subject.claims, { from, to });
+  const items = rows.map((r) => ({ day: r.day, model: r.model, requests: r.requests, inputTokens: r.inputTokens, outputTokens: r.outputTokens, costUsd: r.costUsd }));
+  const totals = items.reduce(
+    (sum, r) => ({ requests: sum.requests + r.requests, inputTokens: sum.inputTokens + r.inputTokens, outputTokens: sum.outputTokens + r.outputTokens, cost: sum.cost + BigInt(toMicroCents(r.costUsd)) }),
+    { requests: 0, inputTokens: 0, outputTokens: 0, cost: 0n },
+  );
+  return c.json({
+    from, to, days: items,
+    totals: { requests: totals.requests, inputTokens: totals.inputTokens, outputTokens: totals.outputTokens, costUsd: fromMicroCents(totals.cost) },
+  });
+});
+
+// Costs are numeric(16, 8): summed as integers of 1e-8 USD so the total is exact.
+function toMicroCents(usd: string): string {
+  const [whole = '0', fraction = ''] = usd.split('.');
+  return `${whole}${fraction.padEnd(8, '0').slice(0, 8)}`.replace(/^0+(?=\d)/, '');
+}
+
+function fromMicroCents(value: bigint): string {
+  const digits = value.toString().padStart(9, '0');
+  return `${digits.slice(0, -8)}.${digits.slice(-8)}`;
+}
