@@ -19,6 +19,7 @@ import { sendsWhileDatabaseDown } from './bench/db-down.ts';
 import { dbFarDelta } from './bench/db-far.ts';
 import { signIn } from './bench/parley.ts';
 import { freePort } from './bench/ports.ts';
+import { limiterDecisions } from './bench/limiter.ts';
 import { listLag } from './bench/list-lag.ts';
 import { liftLimits } from './bench/postgres.ts';
 import { relayThroughput } from './bench/relay.ts';
@@ -38,6 +39,7 @@ const CONCURRENT_STREAMS = 200;
 const DB_DOWN = { conversations: 5, sendsPerConversation: 2, persistDeadlineMs: 60_000 };
 const QUEUE_DRAIN_MS = 4000;
 const LIST_LAG_SAMPLES = 30;
+const LIMITER_PROBE = { subjects: 50, rounds: 20 };
 
 const startedAt = new Date();
 const clock = performance.now();
@@ -118,6 +120,10 @@ try {
   const lists = await listLag(ctx.parley, LIST_LAG_SAMPLES);
   progress(`    after a create p50 ${lists.afterCreateP50.toFixed(1)} ms, p99 ${lists.afterCreateP99.toFixed(1)} ms; after a send p50 ${lists.afterSendP50.toFixed(1)} ms, p99 ${lists.afterSendP99.toFixed(1)} ms`);
 
+  progress(`(h) the Limiter's decision: a reserve and its settle, ${LIMITER_PROBE.subjects} subjects at once, ${LIMITER_PROBE.rounds} rounds, timed inside the Worker…`);
+  const limiter = await limiterDecisions(ctx.parley, LIMITER_PROBE.subjects, LIMITER_PROBE.rounds);
+  progress(`    p50 ${limiter.p50.toFixed(2)} ms, p99 ${limiter.p99.toFixed(2)} ms`);
+
   progress(`(b) relay throughput: a 20,000-token reply, ${RELAY_RUNS} runs each way…`);
   const relay = await relayThroughput(ctx, RELAY_RUNS);
   progress(`    ${relay.tokens} tokens: Parley ${relay.parleyMs.toFixed(0)} ms, direct ${relay.directMs.toFixed(0)} ms (${Math.round(relay.parleyTokensPerSecond)} tokens/s)`);
@@ -140,7 +146,7 @@ try {
   const bundle = await workerBundleSize(join(tmp, 'dist'));
   progress(`    ${bundle.totalKib} KiB, gzip ${bundle.gzipKib} KiB`);
 
-  const measurements: Measurements = { runtime, sequential, concurrent, dbFar, lists, relay, streams, dbDown, bundle };
+  const measurements: Measurements = { runtime, sequential, concurrent, dbFar, lists, limiter, relay, streams, dbDown, bundle };
   const record = results(measurements, startedAt, performance.now() - clock);
   await writeFile(RESULTS_FILE, `${JSON.stringify(record, null, 2)}\n`);
   console.log(`\n${table(record)}\n`);

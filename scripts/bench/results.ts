@@ -6,6 +6,7 @@ import type { StreamsSummary } from './concurrent-streams.ts';
 import type { DbDownSummary } from './db-down.ts';
 import type { DbFarSummary } from './db-far.ts';
 import type { ListLagSummary } from './list-lag.ts';
+import type { LimiterSummary } from './limiter.ts';
 import type { RelaySummary } from './relay.ts';
 import { round } from './stats.ts';
 import { meets, TARGETS, targetValue } from './targets.ts';
@@ -17,6 +18,7 @@ export type Measurements = {
   concurrent: TtftSummary;
   dbFar: DbFarSummary;
   lists: ListLagSummary;
+  limiter: LimiterSummary;
   relay: RelaySummary;
   streams: StreamsSummary;
   dbDown: DbDownSummary & { persistDeadlineMs: number };
@@ -40,7 +42,7 @@ export function results(m: Measurements, startedAt: Date, durationMs: number) {
   };
 }
 
-function measuredFigures({ sequential: s, concurrent: c, dbFar: far, lists, relay: r, streams, dbDown: down, bundle }: Measurements) {
+function measuredFigures({ sequential: s, concurrent: c, dbFar: far, lists, limiter, relay: r, streams, dbDown: down, bundle }: Measurements) {
   return {
     ttft_own_ms_p50: round(s.overheadP50 - s.floor.p50),
     ttft_overhead_ms_p50: round(s.overheadP50),
@@ -76,6 +78,10 @@ function measuredFigures({ sequential: s, concurrent: c, dbFar: far, lists, rela
     list_lag_after_create_ms_p99: round(lists.afterCreateP99),
     list_lag_after_send_ms_p50: round(lists.afterSendP50),
     list_lag_after_send_ms_p99: round(lists.afterSendP99),
+    limiter_decision_ms_p50: round(limiter.p50, 3),
+    limiter_decision_ms_p99: round(limiter.p99, 3),
+    limiter_decision_samples: limiter.samples,
+    limiter_parallel_decisions_per_s: Math.round(limiter.parallelDecisionsPerSecond),
     relay_throughput_ratio: round(r.ratio, 3),
     relay_tokens_requested: r.requestedTokens,
     relay_tokens: r.tokens,
@@ -115,6 +121,7 @@ function method({ runtime, dbFar: far, relay: r, dbDown: down }: Measurements) {
     own: 'ttft_own_ms_p50 = ttft_overhead_ms_p50 − floor_ms_p50: what Parley adds beyond the cheapest response the runtime gives',
     db_far: `sequential sends with the gateway delaying every database request ${far.latencyMs} ms, interleaved with the same sends at 0 ms; warm conversations (one untimed send each, then several timed); delta = far p50 − near p50; 409 reply_in_progress refusals retried untimed`,
     db_down: `gateway stopped; ${down.total} sends (conversations made during the outage); ok = streamed to done; gateway restarted on the same port and data; persisted = reply in Postgres messages (status complete, content as streamed) with the user's message, polled for ${down.persistDeadlineMs / 1000} s`,
+    limiter: 'POST /api/dev/limiter-probe: per subject (its own Limiter, seeded first, untimed), the mean of 20 back-to-back reserve+settle pairs timed inside the Worker (workerd\'s clock moves in whole ms at each I/O); subjects one after another for the latency percentiles, then all at once for decisions per second',
     list_lag: 'from a create\'s 201 or a send\'s last event until GET /api/conversations?limit=1 shows that conversation first, polled back to back',
     relay: `[[fake tokens=${r.requestedTokens} tps=0 ttft=0]]; the direct request carries the same max_tokens as Parley (MAX_REPLY_TOKENS)`,
     streams: '[[fake tokens=200 tps=100]] in each conversation, all sent at once',

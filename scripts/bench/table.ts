@@ -23,6 +23,8 @@ export function table(r: Results): string {
     [`TTFT p99, database ${r.ttft_db_far_latency_ms} ms away vs 0 ms`, ms(r.ttft_db_far_ms_p99), ms(r.ttft_db_near_ms_p99), signed(r.ttft_db_far_delta_ms_p99), ...info],
     ['list shows a create / a send, p50', `${ms(r.list_lag_after_create_ms_p50)} / ${ms(r.list_lag_after_send_ms_p50)}`, '—', '—', ...info],
     ['list shows a create / a send, p99', `${ms(r.list_lag_after_create_ms_p99)} / ${ms(r.list_lag_after_send_ms_p99)}`, '—', '—', ...info],
+    [`Limiter decision p50 / p99 (reserve + settle, ${r.limiter_decision_samples} subjects)`, `${r.limiter_decision_ms_p50.toFixed(2)} / ${r.limiter_decision_ms_p99.toFixed(2)} ms`, '—', '—', ...judged('limiter_decision_ms_p50', ' ms')],
+    ['Limiter decisions a second, all subjects at once', perSecond(r.limiter_parallel_decisions_per_s), '—', '—', ...info],
     [`relay of ${r.relay_tokens.toLocaleString('en')} tokens, median of ${r.relay_parley_runs_ms.length}`, perSecond(r.relay_parley_tokens_per_s), perSecond(r.relay_direct_tokens_per_s), `× ${r.relay_throughput_ratio.toFixed(2)}`, ...judged('relay_parley_tokens_per_s')],
     [`${r.concurrent_streams_total} concurrent streams intact`, `${r.concurrent_streams_ok}/${r.concurrent_streams_total}`, '—', '—', ...judged('concurrent_streams_ok')],
     [`${r.concurrent_streams_total} concurrent streams TTFT p99`, ms(r.concurrent_streams_ttft_ms_p99), '—', '—', ...info],

@@ -10,6 +10,7 @@ import { TIER_LIMITS } from '../../worker/usage/tiers.ts';
 import type { Limiter } from '../../durable-objects/limiter.ts';
 import { LimiterStore } from '../../durable-objects/limiter-store.ts';
 import { userLimiter } from '../../worker/usage/limiters.ts';
+import { call } from './helpers.ts';
 
 const FREE_QUOTA = TIER_LIMITS.free.monthlyTokens!;
 
@@ -127,5 +128,17 @@ describe('the Limiter\'s state', () => {
     expect(await limiter.quota(userId)).toMatchObject({ used: 1_000 });
     await createDb(env).update(profiles).set({ tier: 'pro' }).where(eq(profiles.id, userId));
     expect(await limiter.quota(userId)).toMatchObject({ tier: 'free', used: 1_000 });
+  });
+});
+
+describe('the bench probe (AUTH_MODE=dev)', () => {
+  it('times reserve-and-settle pairs inside the Worker, per subject and all at once', async () => {
+    const res = await call('/api/dev/limiter-probe', { method: 'POST', body: JSON.stringify({ subjects: 3, rounds: 4 }) });
+    expect(res.status).toBe(200);
+    const probe = await res.json<{ latencyMs: number[]; parallelDecisionsPerSecond: number }>();
+    expect(probe.latencyMs).toHaveLength(3);
+    expect(probe.latencyMs.every((ms) => ms >= 0)).toBe(true);
+    expect(probe.parallelDecisionsPerSecond).toBeGreaterThan(0);
+    expect((await call('/api/dev/limiter-probe', { method: 'POST', body: JSON.stringify({ subjects: 0, rounds: 1 }) })).status).toBe(400);
   });
 });

@@ -3,11 +3,19 @@ import * as z from 'zod';
 import type { AppEnv } from '../env.ts';
 import { authConfig, mintDevSession } from '../auth/index.ts';
 import { validate } from '../validation.ts';
+import { probeLimiter } from '../usage/limiter-probe.ts';
 
 const devSessionBody = z.strictObject({ email: z.email().max(320) });
+const limiterProbeBody = z.strictObject({ subjects: z.number().int().min(1).max(200), rounds: z.number().int().min(1).max(100) });
 
 /** Local sign-in for AUTH_MODE=dev. app.ts mounts this only in that mode; elsewhere the route does not exist. */
-export const dev = new Hono<AppEnv>().post('/session', validate('json', devSessionBody), async (c) => {
-  const { email } = c.req.valid('json');
-  return c.json(await mintDevSession(email.toLowerCase(), authConfig(c.env)));
-});
+export const dev = new Hono<AppEnv>()
+  .post('/session', validate('json', devSessionBody), async (c) => {
+    const { email } = c.req.valid('json');
+    return c.json(await mintDevSession(email.toLowerCase(), authConfig(c.env)));
+  })
+  // The bench's window on the Limiter: decision times measured inside the Worker (throwaway subjects).
+  .post('/limiter-probe', validate('json', limiterProbeBody), async (c) => {
+    const { subjects, rounds } = c.req.valid('json');
+    return c.json(await probeLimiter(c.env, subjects, rounds));
+  });
