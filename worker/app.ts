@@ -10,6 +10,7 @@ import { dev } from './routes/dev.ts';
 import { models } from './routes/models.ts';
 import { conversations } from './routes/conversations.ts';
 import { usage } from './routes/usage.ts';
+import { billing } from './routes/billing.ts';
 import { docs, openapi } from './routes/docs.ts';
 
 const base = new Hono<AppEnv>()
@@ -25,6 +26,7 @@ const routes = base
   .route('/api/models', models)
   .route('/api/conversations', conversations)
   .route('/api/usage', usage)
+  .route('/api/billing', billing)
   .route('/api/openapi.json', openapi)
   .route('/api/docs', docs)
   .route('/api/dev', dev);

@@ -7,6 +7,8 @@ import { gemini } from './gemini.ts';
 import { handleChat } from './generate.ts';
 import { sendJson } from './http.ts';
 import { compat, openai } from './openai.ts';
+import { createFakeResend } from '../fake-resend.ts';
+import { fakeStripe } from '../fake-stripe/index.ts';
 import type { Vendor } from './types.ts';
 
 const PREFIXES: [string, Vendor][] = [
@@ -17,8 +19,9 @@ const PREFIXES: [string, Vendor][] = [
 ];
 
 export function createHandler(state: FakeState) {
+  const resend = createFakeResend();
   return (req: IncomingMessage, res: ServerResponse): void => {
-    route(state, req, res).catch((error: unknown) => {
+    route(state, resend, req, res).catch((error: unknown) => {
       console.error('fake-upstreams: request failed', error);
       if (!res.headersSent) sendJson(res, 500, { error: String(error) });
       else res.destroy();
@@ -26,9 +29,13 @@ export function createHandler(state: FakeState) {
   };
 }
 
-async function route(state: FakeState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(state: FakeState, resend: ReturnType<typeof createFakeResend>, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://fake.invalid');
   if (url.pathname.startsWith('/__control/')) return handleControl(state, req, res, url);
+  // Email, not a model vendor: scripts/fake-resend.ts.
+  if (url.pathname.startsWith('/resend/')) return resend(req, res, url.pathname.slice('/resend'.length), url.searchParams);
+  // Billing, not a model vendor: scripts/fake-stripe/ (the SDK's STRIPE_API_BASE is `<this server>/stripe`).
+  if (url.pathname.startsWith('/stripe/')) return fakeStripe.handle(req, res, url.pathname.slice('/stripe'.length), url.searchParams);
   const logId = state.log.nextId();
   res.setHeader('x-fake-request-id', logId);
 
@@ -48,5 +55,5 @@ async function route(state: FakeState, req: IncomingMessage, res: ServerResponse
     const reply = vendor.error(404, `No route for ${req.method} ${url.pathname} on the fake ${vendor.name} upstream.`);
     return sendJson(res, 404, reply.body);
   }
-  sendJson(res, 404, { error: `unknown path ${url.pathname}; use /anthropic, /openai/v1, /compat/v1, /gemini or /__control` });
+  sendJson(res, 404, { error: `unknown path ${url.pathname}; use /anthropic, /openai/v1, /compat/v1, /gemini, /resend or /__control` });
 }

@@ -30,8 +30,8 @@ export type StackOptions = {
   databaseUrl?: string;
   /** Every database request answered this many milliseconds late (GATEWAY_LATENCY_MS); default 0. */
   gatewayLatencyMs?: number;
-  /** Vendor keys the Worker already has (from .dev.vars); each vendor without one is pointed at the fakes. */
-  apiKeys?: Partial<Record<VendorKey, string>>;
+  /** Vendor keys the Worker already has (from .dev.vars); each vendor without one is pointed at the fakes, and so is email without RESEND_API_KEY. */
+  apiKeys?: Partial<Record<VendorKey | 'RESEND_API_KEY' | 'STRIPE_SECRET_KEY', string>>;
   /** More `--var` bindings; AUTH_MODE defaults to `dev`. */
   vars?: Record<string, string>;
   /** `--env-file`s for wrangler; without them it reads .dev.vars. */
@@ -99,6 +99,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     vars[`${vendor}_API_KEY`] = 'offline-demo';
     vars[`${vendor}_BASE_URL`] = `${upstreams.url}${path}`;
     offline.push(vendor.toLowerCase());
+  }
+  // Billing answers through the fake Stripe unless .dev.vars has a key (the Worker then reads Stripe's own settings from there).
+  if (!options.apiKeys?.STRIPE_SECRET_KEY && !options.vars?.STRIPE_SECRET_KEY) {
+    Object.assign(vars, {
+      STRIPE_SECRET_KEY: 'sk_test_offline', STRIPE_WEBHOOK_SECRET: 'whsec_offline', STRIPE_PRICE_PRO: 'price_offline_pro',
+      STRIPE_METER_EVENT: 'parley_tokens', STRIPE_API_BASE: `${upstreams.url}/stripe`,
+    });
+  }
+  // Quota warning emails go to the fake Resend (scripts/fake-resend.ts), which records them.
+  if (!options.apiKeys?.RESEND_API_KEY && !options.vars?.RESEND_API_KEY) {
+    vars.RESEND_API_KEY = 'offline-demo';
+    vars.RESEND_BASE_URL = `${upstreams.url}/resend`;
+    vars.EMAIL_FROM ??= 'Parley <noreply@parley.example>';
   }
 
   const runtime = await startWorkerRuntime({

@@ -1,13 +1,17 @@
 import { createDb } from '../db/client.ts';
 import { aggregateUsage } from './aggregate-usage.ts';
+import { meterUsage } from './meter-usage.ts';
+import { sendQuotaWarnings } from './quota-warnings.ts';
 
 /** A cron job: does its work and says what it did (merged into its log line). */
 type Job = { name: string; run: (env: Env) => Promise<Record<string, unknown>> };
 
-// Keyed by the expressions in wrangler.toml's [triggers]. A cron with no job yet (daily quota
-// warnings "0 8 * * *", monthly invoicing "30 0 1 * *") is only logged; its job is one entry here.
+// Keyed by the expressions in wrangler.toml's [triggers]. A cron with no job is only logged; a
+// job is one entry here.
 const JOBS: Record<string, Job[]> = {
   '0 * * * *': [{ name: 'aggregate-usage', run: (env) => aggregateUsage(createDb(env)) }],
+  '30 0 1 * *': [{ name: 'meter-usage', run: (env) => meterUsage(createDb(env), env) }],
+  '0 8 * * *': [{ name: 'quota-warnings', run: (env) => sendQuotaWarnings(createDb(env), env) }],
 };
 
 /** Cron entry: runs the cron's jobs one after another, one log line each; fails if any failed, after all have run. */

@@ -38,4 +38,7 @@ export const operations: Operation[] = [
   },
   { method: 'get', path: `${conversationPath}/stream`, summary: 'Resume the in-flight reply after Last-Event-ID', tag: 'chat', auth: true, params: conversationIdParam, responses: { 200: { description: 'Event stream', eventStream: true }, 204: { description: 'Nothing in flight' } } },
   { method: 'post', path: `${conversationPath}/stop`, summary: 'Stop the in-flight reply (the vendor call is aborted)', tag: 'chat', auth: true, params: conversationIdParam, responses: { 200: { description: '{stopped}' } } },
+  { method: 'post', path: '/api/billing/checkout', summary: 'A Stripe Checkout URL to subscribe to Pro {url}', tag: 'billing', auth: true, responses: { 200: { description: '{url}' }, 503: { description: 'Billing not configured (billing_not_configured)' } } },
+  { method: 'post', path: '/api/billing/portal', summary: 'A Stripe Billing Portal URL to manage your subscription {url}', tag: 'billing', auth: true, responses: { 200: { description: '{url}' }, 409: { description: 'No billing account yet: check out first (no_billing_account)' }, 503: { description: 'Billing not configured (billing_not_configured)' } } },
+  { method: 'post', path: '/api/billing/webhook', summary: 'Stripe webhook (signed with Stripe-Signature; each event processed once)', tag: 'billing', auth: false, responses: { 200: { description: '{received, outcome}' }, 400: { description: 'Missing or bad signature (invalid_signature)' } } },
 ];

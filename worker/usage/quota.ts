@@ -22,7 +22,7 @@ export async function quotaSeed(db: Db, userId: string, now: Date): Promise<{ ti
 const LIMIT_KEYS = ['monthlyTokens', 'requestsPerMinute', 'concurrentStreams', 'maxOutputPricePerMillion'] as const;
 
 /** The overrides a profile carries, keeping only known limits with sane values (a number >= 0, or null for unlimited). */
-function limitOverrides(raw: Record<string, number | null> | null | undefined): Partial<TierLimits> | null {
+export function limitOverrides(raw: Record<string, number | null> | null | undefined): Partial<TierLimits> | null {
   if (!raw) return null;
   const kept: Partial<Record<(typeof LIMIT_KEYS)[number], number | null>> = {};
   for (const key of LIMIT_KEYS) {

@@ -1,0 +1,124 @@
+// A fake Stripe for the endpoints Parley calls, on Stripe's wire protocol: form-encoded POSTs
+// under /v1 with `Authorization: Bearer sk_…`, JSON objects back, Stripe's error envelope, and
+// `Idempotency-Key` replays. Meter events are kept and shown on /__control/meter-events.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody, sendJson } from '../fake-upstreams/http.ts';
+import { dict, parseForm, str, type Form } from './form.ts';
+import { checkoutSession, customer, meterEvent, portalSession, stripeError, unixNow } from './objects.ts';
+
+type Reply = { status: number; body: unknown };
+type Customer = ReturnType<typeof customer>;
+type MeterEvent = ReturnType<typeof meterEvent>;
+
+const METER_EVENT_MAX_AGE_S = 35 * 24 * 3600;
+
+export class FakeStripe {
+  readonly customers = new Map<string, Customer>();
+  readonly checkoutSessions: ReturnType<typeof checkoutSession>[] = [];
+  readonly meterEvents = new Map<string, MeterEvent>();
+  /** Every meter event request that passed validation, duplicates included: how tests see a resend. */
+  readonly meterEventRequests: { identifier: string; payload: Record<string, string>; duplicate: boolean }[] = [];
+  readonly #idempotent = new Map<string, Reply>();
+
+  /** Serves one request; `path` is what follows the mount prefix (`/v1/customers`, `/__control/meter-events`). */
+  async handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+    const method = req.method ?? 'GET';
+    if (path.startsWith('/__control/')) return this.#control(method, path, query, res);
+
+    const auth = req.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    if (!auth) {
+      return sendJson(res, 401, stripeError('invalid_request_error', 'You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. \'Authorization: Bearer YOUR_SECRET_KEY\').'));
+    }
+    if (!/^(sk|rk)_(test|live)_/.test(auth)) {
+      return sendJson(res, 401, stripeError('invalid_request_error', `Invalid API Key provided: ${auth.slice(0, 8)}${'*'.repeat(Math.max(0, auth.length - 12))}${auth.slice(-4)}`, { code: 'api_key_invalid' }));
+    }
+
+    const form = parseForm(method === 'POST' ? await readBody(req) : query.toString());
+    const key = method === 'POST' ? req.headers['idempotency-key'] : undefined;
+    const replayKey = typeof key === 'string' ? `${auth}:${key}` : undefined;
+    const replay = replayKey ? this.#idempotent.get(replayKey) : undefined;
+    if (replay) return sendJson(res, replay.status, replay.body, { 'idempotent-replayed': 'true', 'request-id': requestId() });
+
+    const reply = this.#route(method, path, form);
+    // Stripe keeps the result of a request by its key, errors from validation excepted.
+    if (replayKey && reply.status < 500) this.#idempotent.set(replayKey, reply);
+    sendJson(res, reply.status, reply.body, { 'request-id': requestId() });
+  }
+
+  #route(method: string, path: string, form: Form): Reply {
+    const route = `${method} ${path}`;
+    if (route === 'POST /v1/customers') {
+      const created = customer({ email: str(form, 'email'), name: str(form, 'name'), metadata: dict(form, 'metadata') });
+      this.customers.set(created.id, created);
+      return { status: 200, body: created };
+    }
+    if (route === 'POST /v1/checkout/sessions') return this.#createCheckout(form);
+    if (route === 'POST /v1/billing_portal/sessions') {
+      const id = str(form, 'customer');
+      if (!id) return missing('customer');
+      if (!this.customers.has(id)) return noSuch('customer', id, 'customer');
+      return { status: 200, body: portalSession({ customer: id, returnUrl: str(form, 'return_url') ?? null }) };
+    }
+    if (route === 'POST /v1/billing/meter_events') return this.#createMeterEvent(form);
+    return { status: 404, body: stripeError('invalid_request_error', `Unrecognized request URL (${method}: ${path}). The fake Stripe serves POST /v1/customers, /v1/checkout/sessions, /v1/billing_portal/sessions and /v1/billing/meter_events.`) };
+  }
+
+  #createCheckout(form: Form): Reply {
+    const mode = str(form, 'mode');
+    if (!mode) return missing('mode');
+    if (!['payment', 'setup', 'subscription'].includes(mode)) return invalid('mode', `Invalid mode: must be one of payment, setup, or subscription`);
+    const customerId = str(form, 'customer') ?? null;
+    if (customerId && !this.customers.has(customerId)) return noSuch('customer', customerId, 'customer');
+    const lineItems = form.line_items;
+    const first = lineItems && typeof lineItems === 'object' && !Array.isArray(lineItems) ? lineItems['0'] : undefined;
+    if (mode !== 'setup' && !str(first, 'price')) return missing('line_items');
+    if (!str(form, 'success_url') && str(form, 'ui_mode') !== 'embedded') return missing('success_url');
+    const session = checkoutSession({
+      mode, customer: customerId, customerEmail: str(form, 'customer_email') ?? null, clientReferenceId: str(form, 'client_reference_id') ?? null,
+      successUrl: str(form, 'success_url') ?? null, cancelUrl: str(form, 'cancel_url') ?? null, metadata: dict(form, 'metadata'),
+    });
+    this.checkoutSessions.push(session);
+    return { status: 200, body: session };
+  }
+
+  #createMeterEvent(form: Form): Reply {
+    const eventName = str(form, 'event_name');
+    if (!eventName) return missing('event_name');
+    const payload = dict(form, 'payload');
+    if (!payload.stripe_customer_id) return invalid('payload', 'Missing required param: payload[stripe_customer_id].');
+    if (payload.value === undefined || !Number.isFinite(Number(payload.value))) return invalid('payload', 'Missing or non-numeric param: payload[value].');
+    const now = unixNow();
+    const timestamp = str(form, 'timestamp') ? Number(str(form, 'timestamp')) : now;
+    if (timestamp < now - METER_EVENT_MAX_AGE_S || timestamp > now + 300) {
+      return invalid('timestamp', 'Timestamp must be within the past 35 calendar days and no more than 5 minutes in the future.');
+    }
+    const identifier = str(form, 'identifier') ?? crypto.randomUUID();
+    // Stripe enforces unique identifiers: a resend is not counted again.
+    const existing = this.meterEvents.get(identifier);
+    this.meterEventRequests.push({ identifier, payload, duplicate: existing !== undefined });
+    if (existing) return { status: 200, body: existing };
+    const event = meterEvent({ eventName, identifier, payload, timestamp });
+    this.meterEvents.set(identifier, event);
+    return { status: 200, body: event };
+  }
+
+  #control(method: string, path: string, query: URLSearchParams, res: ServerResponse): void {
+    const route = `${method} ${path}`;
+    if (route === 'GET /__control/meter-events') {
+      const customerId = query.get('customer');
+      return sendJson(res, 200, [...this.meterEvents.values()].filter((e) => !customerId || e.payload.stripe_customer_id === customerId));
+    }
+    if (route === 'GET /__control/meter-event-requests') {
+      const customerId = query.get('customer');
+      return sendJson(res, 200, this.meterEventRequests.filter((r) => !customerId || r.payload.stripe_customer_id === customerId));
+    }
+    if (route === 'GET /__control/customers') return sendJson(res, 200, [...this.customers.values()]);
+    if (route === 'GET /__control/checkout-sessions') return sendJson(res, 200, this.checkoutSessions);
+    sendJson(res, 404, { error: `no fake Stripe control route ${route}` });
+  }
+}
+
+const requestId = () => `req_${crypto.randomUUID().replace(/-/g, '').slice(0, 14)}`;
+const missing = (param: string): Reply => ({ status: 400, body: stripeError('invalid_request_error', `Missing required param: ${param}.`, { code: 'parameter_missing', param }) });
+const invalid = (param: string, message: string): Reply => ({ status: 400, body: stripeError('invalid_request_error', message, { code: 'parameter_invalid_string', param }) });
+const noSuch = (kind: string, id: string, param: string): Reply => ({ status: 400, body: stripeError('invalid_request_error', `No such ${kind}: '${id}'`, { code: 'resource_missing', param }) });

@@ -1,0 +1,38 @@
+// The Stripe client as it runs on Workers: fetch for HTTP, SubtleCrypto for webhook signatures.
+import { AppError } from '../errors.ts';
+import { StripeApi } from './stripe-api.ts';
+import { StripeError, createSubtleCryptoProvider } from './stripe-sdk.ts';
+
+export type BillingEnv = Pick<Env, 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET' | 'STRIPE_PRICE_PRO' | 'STRIPE_METER_EVENT' | 'STRIPE_API_BASE'>;
+export type { StripeApi };
+
+export const billingNotConfigured = () =>
+  new AppError(503, 'billing_not_configured', 'Billing is not configured on this server: set STRIPE_SECRET_KEY (and STRIPE_WEBHOOK_SECRET, STRIPE_PRICE_PRO, STRIPE_METER_EVENT)');
+
+/** A Stripe client, pointed at STRIPE_API_BASE when set (a proxy, or the local fake under `/stripe`); 503 when billing is not configured. */
+export function stripeClient(env: BillingEnv): StripeApi {
+  if (!env.STRIPE_SECRET_KEY) throw billingNotConfigured();
+  const base = new URL(env.STRIPE_API_BASE || 'https://api.stripe.com');
+  const protocol = base.protocol === 'http:' ? 'http' : 'https';
+  return new StripeApi(env.STRIPE_SECRET_KEY, {
+    host: base.hostname,
+    port: Number(base.port || (protocol === 'http' ? 80 : 443)),
+    protocol,
+    basePath: base.pathname.replace(/\/+$/, ''),
+    maxNetworkRetries: 2,
+    timeoutMs: 30_000,
+  });
+}
+
+export const webhookCrypto = createSubtleCryptoProvider;
+
+/** A Stripe call whose refusal or absence becomes a 502 saying what Stripe said (its request id included, for their support). */
+export async function viaStripe<T>(what: string, call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (!(error instanceof StripeError)) throw error;
+    const requestId = error.requestId ? ` (Stripe request ${error.requestId})` : '';
+    throw new AppError(502, 'billing_upstream_error', `Stripe could not ${what}: ${error.message}${requestId}`, { cause: error });
+  }
+}
