@@ -8,7 +8,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { createDb } from '../worker/db/client.ts';
 import { loadConversation, type Conversation, type ConversationPatch, type Message, type ReplyOutcome } from '../worker/db/conversations.ts';
 import { isDatabaseUnavailable } from '../worker/db/errors.ts';
-import { estimateTokens, fitToContext, titleFrom } from '../worker/chat/prompt.ts';
+import { estimatePromptTokens, fitToContext, titleFrom } from '../worker/chat/prompt.ts';
 import { runReply } from '../worker/chat/run-reply.ts';
 import { MAX_REPLY_TOKENS } from '../worker/chat/limits.ts';
 import { parseEventId } from '../worker/chat/events.ts';
@@ -17,7 +17,6 @@ import { adapters } from '../worker/providers/index.ts';
 import { defaultModel, findModel, providerConfig, type ModelInfo } from '../worker/providers/registry.ts';
 import { usageEvent } from '../worker/usage/publish.ts';
 import { userLimiter } from '../worker/usage/limiters.ts';
-import type { ChatMessage } from '../worker/providers/types.ts';
 import type { SubjectType } from '../drizzle/schema.ts';
 import { ReplyLog } from './reply-log.ts';
 import { OutboxWriter } from './room-outbox.ts';
@@ -41,7 +40,7 @@ export type RoomResult<T> = ({ ok: true } & T) | RoomFailure;
 export type SendResult = RoomResult<{ messageId: string; model: string; stream: ReadableStream<Uint8Array> }>;
 
 type InFlight = {
-  log: ReplyLog; userId: string; abort: AbortController; text: string; settled: Promise<void>;
+  log: ReplyLog; abort: AbortController; text: string; settled: Promise<void>;
   /** The owner's quota reservation, settled when the reply ends. */
   reservationId: string;
   boundedByQuota: boolean;
@@ -100,18 +99,14 @@ export class ConversationRoom extends DurableObject<Env> {
         : failure(503, 'no_models', 'No model provider is configured: set ANTHROPIC_API_KEY, OPENAI_API_KEY or GEMINI_API_KEY');
     }
     const system = conversation.systemPrompt ?? undefined;
+    const replyCap = Math.min(MAX_REPLY_TOKENS, model.maxOutputTokens);
     const messages = fitToContext([...this.store.history(), { role: 'user', content: input.content }], {
-      system, contextWindow: model.contextWindow, maxOutputTokens: Math.min(MAX_REPLY_TOKENS, model.maxOutputTokens),
+      system, contextWindow: model.contextWindow, maxOutputTokens: replyCap,
     });
 
     // The owner's Limiter decides before anything is stored or sent; the room is claimed meanwhile.
     this.starting = true;
-    let admission: Awaited<ReturnType<typeof this.admit>>;
-    try {
-      admission = await this.admit(input, model, system, messages);
-    } finally {
-      this.starting = false;
-    }
+    const admission = await this.admit(input, model, estimatePromptTokens(messages, system), replyCap).finally(() => (this.starting = false));
     if (!admission.ok) return admission;
     const current = this.store.conversation();
     if (!current || current.deleted) {
@@ -126,7 +121,7 @@ export class ConversationRoom extends DurableObject<Env> {
     const abort = new AbortController();
     let settle!: () => void;
     const inFlight: InFlight = {
-      log: new ReplyLog(messageId), userId: input.userId, abort, text: '', settled: new Promise((r) => (settle = r)),
+      log: new ReplyLog(messageId), abort, text: '', settled: new Promise((r) => (settle = r)),
       reservationId: admission.reservationId, boundedByQuota: admission.boundedByQuota,
     };
     this.inFlight = inFlight;
@@ -243,12 +238,11 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   /** Asks the owner's Limiter for the rate limits, a stream slot and room in the quota for this reply. */
-  private async admit(input: SendInput, model: ModelInfo, system: string | undefined, messages: ChatMessage[]) {
+  private async admit(input: SendInput, model: ModelInfo, promptTokens: number, maxOutputTokens: number) {
     const reservationId = crypto.randomUUID();
-    const promptTokens = messages.reduce((sum, m) => sum + estimateTokens(m.content), system ? estimateTokens(system) : 0);
     try {
       const decision = await userLimiter(this.env, input.userId).reserve({
-        userId: input.userId, reservationId, promptTokens, maxOutputTokens: Math.min(MAX_REPLY_TOKENS, model.maxOutputTokens),
+        userId: input.userId, reservationId, promptTokens, maxOutputTokens,
         rateLimit: true, model: { id: model.id, outputPricePerMillion: model.price.output },
       });
       if (!decision.ok) return failure(decision.status, decision.code, decision.message, decision.retryAfterSeconds);

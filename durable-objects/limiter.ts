@@ -8,8 +8,7 @@ import type { Tier } from '../drizzle/schema.ts';
 import { createDb } from '../worker/db/client.ts';
 import { outputBudget, refill, secondsUntilToken } from '../worker/usage/limits.ts';
 import { quotaSeed } from '../worker/usage/quota.ts';
-import { planAllowsModel, quotaPeriod, TIER_LIMITS, type TierLimits } from '../worker/usage/tiers.ts';
-import type { Account } from './limiter-store.ts';
+import { planAllowsModel, planLimits, quotaPeriod, type TierLimits } from '../worker/usage/tiers.ts';
 import { LimiterStore } from './limiter-store.ts';
 
 /** A reservation never settled (its reply or room was lost) stops holding quota after this. */
@@ -52,7 +51,7 @@ export class Limiter extends DurableObject<Env> {
     const now = Date.now();
     this.store.expire(now);
     const account = this.store.account!;
-    const limits = limitsOf(account);
+    const limits = planLimits(account.tier, account.overrides);
     if (input.model && !planAllowsModel(limits, input.model.outputPricePerMillion)) {
       return refusal(403, 'model_not_in_plan', `${input.model.id} is not included in the ${account.tier} plan: choose another model or upgrade`);
     }
@@ -93,7 +92,7 @@ export class Limiter extends DurableObject<Env> {
     await this.ready(userId);
     this.store.expire(Date.now());
     const account = this.store.account!;
-    const plan = limitsOf(account);
+    const plan = planLimits(account.tier, account.overrides);
     return {
       tier: account.tier, plan, limit: plan.monthlyTokens, used: account.used, reserved: this.reserved(),
       resetsAt: quotaPeriod(new Date()).end.toISOString(),
@@ -127,11 +126,6 @@ export class Limiter extends DurableObject<Env> {
       if (!carried) this.store.startPeriodKeeping({ tier: this.store.account?.tier ?? 'free', overrides: this.store.account?.overrides ?? null, periodStart, used: 0, seeded: false }, false);
     }
   }
-}
-
-/** The tier's limits, with the user's own overrides (an enterprise contract) on top. */
-function limitsOf(account: Account): TierLimits {
-  return { ...TIER_LIMITS[account.tier], ...account.overrides };
 }
 
 function refusal(status: Refusal['status'], code: Refusal['code'], message: string, retryAfterSeconds?: number): Refusal {

@@ -3,6 +3,11 @@ import type { ChatMessage } from '../providers/types.ts';
 /** A rough but safe token estimate for trimming: ~4 characters a token, plus per-message overhead. */
 export const estimateTokens = (text: string) => Math.ceil(text.length / 4) + 4;
 
+/** The estimate for a whole prompt: its messages and the system prompt. */
+export function estimatePromptTokens(messages: ChatMessage[], system?: string): number {
+  return messages.reduce((sum, m) => sum + estimateTokens(m.content), system ? estimateTokens(system) : 0);
+}
+
 /**
  * The newest history that fits the model's context window after room for the reply, always
  * keeping the latest message. Older turns are dropped whole, oldest first, and the result

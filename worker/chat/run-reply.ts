@@ -4,7 +4,7 @@ import type { ReplyOutcome } from '../db/conversations.ts';
 import { replyCost } from '../providers/registry.ts';
 import type { ChatMessage } from '../providers/types.ts';
 import type { StreamEvent } from './events.ts';
-import { estimateTokens } from './prompt.ts';
+import { estimatePromptTokens } from './prompt.ts';
 import { streamWithFallbacks, type Candidate, type RetryPolicy } from './reliable-stream.ts';
 
 export type ReplyInput = {
@@ -80,7 +80,7 @@ export async function runReply(input: ReplyInput, emit: (event: StreamEvent) => 
   const status = stopped ? 'stopped' : failure ? 'error' : 'complete';
   usage = { inputTokens: count(usage.inputTokens), outputTokens: count(usage.outputTokens), cachedTokens: count(usage.cachedTokens) };
   // A cut-short stream reports no usage: estimate it, so real work is never billed as zero.
-  if (text && usage.inputTokens === 0) usage = { ...usage, inputTokens: promptTokens(input) };
+  if (text && usage.inputTokens === 0) usage = { ...usage, inputTokens: estimatePromptTokens(input.messages, input.system) };
   if (text && usage.outputTokens === 0) usage = { ...usage, outputTokens: Math.ceil(text.length / 4) };
 
   if (usage.inputTokens || usage.outputTokens) emit({ event: 'usage', data: usage });
@@ -103,6 +103,3 @@ function count(value: number | null | undefined): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value) : 0;
 }
 
-function promptTokens(input: ReplyInput) {
-  return input.messages.reduce((sum, m) => sum + estimateTokens(m.content), input.system ? estimateTokens(input.system) : 0);
-}

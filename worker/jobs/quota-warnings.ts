@@ -9,7 +9,7 @@ import type { Db } from '../db/client.ts';
 import { quotaWarningEmail } from '../email/quota-warning.ts';
 import { EmailSendError, emailConfigured, sendEmail, type ResendEnv } from '../email/resend.ts';
 import { limitOverrides } from '../usage/quota.ts';
-import { quotaPeriod, TIER_LIMITS } from '../usage/tiers.ts';
+import { planLimits, quotaPeriod } from '../usage/tiers.ts';
 
 export const QUOTA_THRESHOLDS = [80, 90, 100] as const;
 export const quotaKind = (threshold: number) => `quota_${threshold}`;
@@ -110,8 +110,7 @@ function usersWithUsage(db: Db, start: Date, end: Date, period: string): Promise
 
 /** The tier's monthly tokens with the user's override on top; null is unlimited. */
 function monthlyLimit(user: Candidate): number | null {
-  const overrides = limitOverrides(user.limits);
-  return overrides && 'monthlyTokens' in overrides ? (overrides.monthlyTokens ?? null) : TIER_LIMITS[user.tier].monthlyTokens;
+  return planLimits(user.tier, limitOverrides(user.limits)).monthlyTokens;
 }
 
 /** Inserts the rows not yet there; the kinds this call inserted (a concurrent run keeps the others). */

@@ -19,6 +19,11 @@ export const TIER_LIMITS: Record<Tier, TierLimits> = {
   enterprise: { monthlyTokens: null, requestsPerMinute: 600, concurrentStreams: 32, maxOutputPricePerMillion: null },
 };
 
+/** A user's plan: their tier's limits, with their own overrides (an enterprise contract) on top. */
+export function planLimits(tier: Tier, overrides: Partial<TierLimits> | null | undefined): TierLimits {
+  return { ...TIER_LIMITS[tier], ...overrides };
+}
+
 /** Whether a plan may use a model, by its output price (the free tier is kept off the most expensive ones). */
 export function planAllowsModel(limits: TierLimits, outputPricePerMillion: number): boolean {
   return limits.maxOutputPricePerMillion === null || outputPricePerMillion <= limits.maxOutputPricePerMillion;
