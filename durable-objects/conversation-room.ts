@@ -12,11 +12,10 @@ import { estimatePromptTokens, fitToContext, titleFrom } from '../worker/chat/pr
 import { runReply } from '../worker/chat/run-reply.ts';
 import { MAX_REPLY_TOKENS } from '../worker/chat/limits.ts';
 import { parseEventId } from '../worker/chat/events.ts';
-import type { Candidate } from '../worker/chat/reliable-stream.ts';
-import { adapters } from '../worker/providers/index.ts';
-import { defaultModel, findModel, providerConfig, type ModelInfo } from '../worker/providers/registry.ts';
+import { modelCandidates } from '../worker/chat/candidates.ts';
+import { defaultModel, findModel, type ModelInfo } from '../worker/providers/registry.ts';
 import { usageEvent } from '../worker/usage/publish.ts';
-import { userLimiter } from '../worker/usage/limiters.ts';
+import { reserveReply, settleReply } from '../worker/usage/limiters.ts';
 import type { SubjectType } from '../drizzle/schema.ts';
 import { ReplyLog } from './reply-log.ts';
 import { OutboxWriter } from './room-outbox.ts';
@@ -35,7 +34,7 @@ export type Caller = { conversationId: string; userId: string; email?: string };
 export type SendInput = Caller & { subject: { type: SubjectType; id: string }; content: string; model?: string };
 export type CreateInput = Caller & ConversationPatch;
 
-export type RoomFailure = { ok: false; status: 400 | 402 | 403 | 404 | 409 | 429 | 503; code: string; message: string; retryAfterSeconds?: number };
+export type RoomFailure = { ok: false; status: 400 | 401 | 402 | 403 | 404 | 409 | 429 | 503; code: string; message: string; retryAfterSeconds?: number };
 export type RoomResult<T> = ({ ok: true } & T) | RoomFailure;
 export type SendResult = RoomResult<{ messageId: string; model: string; stream: ReadableStream<Uint8Array> }>;
 
@@ -131,7 +130,7 @@ export class ConversationRoom extends DurableObject<Env> {
     const stream = inFlight.log.attach();
     const checkpoint = this.checkpointer(inFlight, messageId);
     const outcome = runReply({
-      candidates: this.candidates(model), system, messages, maxOutputTokens,
+      candidates: modelCandidates(this.env, model), system, messages, maxOutputTokens,
       signal: abort.signal, idleTimeoutMs: Number(this.env.UPSTREAM_IDLE_TIMEOUT_MS) || DEFAULT_IDLE_TIMEOUT_MS,
     }, (event) => {
       inFlight.log.append(event);
@@ -216,7 +215,7 @@ export class ConversationRoom extends DurableObject<Env> {
       used = outcome.inputTokens + outcome.outputTokens;
       const completedAt = new Date();
       const usage = outcome.inputTokens || outcome.outputTokens
-        ? usageEvent({ messageId: log.replyId, conversationId: input.conversationId, userId: input.userId, subject: input.subject, outcome, occurredAt: completedAt })
+        ? usageEvent({ id: log.replyId, messageId: log.replyId, conversationId: input.conversationId, userId: input.userId, subject: input.subject, outcome, occurredAt: completedAt })
         : undefined;
       this.store.finishReply(log.replyId, outcome, completedAt.getTime(), usage);
       // The client hears how the reply ended now; Postgres hears it behind, from the outbox.
@@ -239,31 +238,13 @@ export class ConversationRoom extends DurableObject<Env> {
 
   /** Asks the owner's Limiter for the rate limits, a stream slot and room in the quota for this reply. */
   private async admit(input: SendInput, model: ModelInfo, promptTokens: number, maxOutputTokens: number) {
-    const reservationId = crypto.randomUUID();
-    try {
-      const decision = await userLimiter(this.env, input.userId).reserve({
-        userId: input.userId, reservationId, promptTokens, maxOutputTokens,
-        rateLimit: true, model: { id: model.id, outputPricePerMillion: model.price.output },
-      });
-      if (!decision.ok) return failure(decision.status, decision.code, decision.message, decision.retryAfterSeconds);
-      return { ...decision, reservationId };
-    } catch (error) {
-      console.error(JSON.stringify({ level: 'error', msg: 'room: limiter unavailable', error: String(error) }));
-      return failure(503, 'limits_unavailable', 'Your usage limits could not be checked, so the message was not sent: try again shortly');
-    }
+    const decision = await reserveReply(this.env, { userId: input.userId, model, promptTokens, maxOutputTokens });
+    return decision.ok ? decision : failure(decision.status, decision.code, decision.message, decision.retryAfterSeconds);
   }
 
-  /** What the reply used goes to the Limiter (released if unused); tried a few times, and a lost settle expires with its reservation. */
+  /** What the reply used goes to the Limiter (released if unused), behind. */
   private settleQuota(userId: string, reservationId: string, used: number) {
-    const attempt = async (left: number): Promise<void> => {
-      try {
-        await userLimiter(this.env, userId).settle(userId, reservationId, used);
-      } catch (error) {
-        if (left === 0) console.error(JSON.stringify({ level: 'error', msg: 'room: quota not settled', reservationId, used, error: String(error) }));
-        else await new Promise((r) => setTimeout(r, 500)).then(() => attempt(left - 1));
-      }
-    };
-    void attempt(2);
+    void settleReply(this.env, userId, reservationId, used);
   }
 
   /** The conversation, if `caller` owns it. Loads it from Postgres once when this room has never held it. */
@@ -307,13 +288,6 @@ export class ConversationRoom extends DurableObject<Env> {
     if (typeof this.alarmAt === 'number' && this.alarmAt > now && this.alarmAt <= wanted) return;
     await this.ctx.storage.setAlarm(wanted);
     this.alarmAt = wanted;
-  }
-
-  /** The model, then its fallbacks whose provider is configured. */
-  private candidates(model: ModelInfo): [Candidate, ...Candidate[]] {
-    const chain = [model, ...(model.fallbacks ?? []).map((id) => findModel(this.env, id)).filter((m): m is ModelInfo => m !== undefined)];
-    const [first, ...rest] = chain.map((m) => ({ model: m, adapter: adapters[m.provider], config: providerConfig(this.env, m.provider)! }));
-    return [first!, ...rest];
   }
 
   /** Keeps the reply's text so far in memory (reads see it) and checkpoints it locally every few seconds. */

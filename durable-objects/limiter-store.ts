@@ -1,10 +1,12 @@
-// A Limiter's own SQLite: the owner's account for the current period (tier, tokens used), the
-// rate-limit bucket, and the quota reservations. Memory is the truth a decision reads (every
-// decision is one synchronous turn: exact under concurrency); changes are written behind, in one
-// transaction a turn later, so that a decision's answer is not held until its write is durable
-// (a Durable Object holds its replies until the writes before them are confirmed). The state
-// survives restarts; a crash in the moment between a decision and its write can lose that
-// decision's reservation, never a settled count that already reached storage.
+// A Limiter's own SQLite: the owner's account for the current period (tier, tokens used), one
+// rate-limit bucket per subject (the user, each of their API keys), the owner's live API keys (by
+// hash), the quota reservations, and usage events waiting to be published. Memory is the truth a
+// decision reads (every decision is one synchronous turn: exact under concurrency); decision
+// changes are written behind, in one transaction a turn later, so that a decision's answer is not
+// held until its write is durable (a Durable Object holds its replies until the writes before
+// them are confirmed). The state survives restarts; a crash in the moment between a decision and
+// its write can lose that decision's reservation, never a settled count that already reached
+// storage. Keys and usage events are written at once: they are not on a decision's path.
 import type { Tier } from '../drizzle/schema.ts';
 import type { TierLimits } from '../worker/usage/tiers.ts';
 
@@ -15,7 +17,11 @@ export type Reservation = { id: string; tokens: number; expiresAt: number };
 const SCHEMA = [
   `create table if not exists account (id integer primary key check (id = 1), tier text not null, overrides text, period_start integer not null,
     used integer not null, seeded integer not null)`,
-  `create table if not exists bucket (id integer primary key check (id = 1), tokens real not null, updated_at integer not null)`,
+  // One bucket per subject: `user`, or `api_key:<key id>`. (A single-bucket table preceded it.)
+  `drop table if exists bucket`,
+  `create table if not exists buckets (subject text primary key, tokens real not null, updated_at integer not null)`,
+  `create table if not exists api_keys (hash text primary key, key_id text not null)`,
+  `create table if not exists usage_outbox (id text primary key, body text not null)`,
   // settled_tokens is null while a reservation is open; rows are kept for the period so a settle is counted once.
   `create table if not exists reservations (id text primary key, tokens integer not null, expires_at integer not null, settled_tokens integer)`,
 ];
@@ -23,14 +29,17 @@ const SCHEMA = [
 export class LimiterStore {
   private readonly storage: DurableObjectStorage;
   account: Account | undefined;
-  bucket: Bucket | undefined;
+  /** Rate-limit buckets by subject. */
+  readonly buckets = new Map<string, Bucket>();
+  /** The owner's live API keys: SHA-256 of the secret -> key id. */
+  readonly keys = new Map<string, string>();
   /** Open reservations, expired ones included until `expire` drops them. */
   readonly open = new Map<string, Reservation>();
   /** Reservations settled this period: a settle counts once. */
   private readonly settled = new Set<string>();
   private readonly unwritten = new Map<string, { tokens: number; expiresAt: number; settledTokens: number | null }>();
   private accountUnwritten = false;
-  private bucketUnwritten = false;
+  private readonly bucketsUnwritten = new Set<string>();
   private writeScheduled = false;
 
   constructor(storage: DurableObjectStorage) {
@@ -43,8 +52,10 @@ export class LimiterStore {
         periodStart: account.period_start, used: account.used, seeded: account.seeded === 1,
       };
     }
-    const bucket = this.sql.exec<{ tokens: number; updated_at: number }>('select * from bucket').toArray()[0];
-    if (bucket) this.bucket = { tokens: bucket.tokens, updatedAt: bucket.updated_at };
+    for (const row of this.sql.exec<{ subject: string; tokens: number; updated_at: number }>('select * from buckets')) {
+      this.buckets.set(row.subject, { tokens: row.tokens, updatedAt: row.updated_at });
+    }
+    for (const row of this.sql.exec<{ hash: string; key_id: string }>('select * from api_keys')) this.keys.set(row.hash, row.key_id);
     for (const row of this.sql.exec<{ id: string; tokens: number; expires_at: number; settled_tokens: number | null }>('select * from reservations')) {
       if (row.settled_tokens === null) this.open.set(row.id, { id: row.id, tokens: row.tokens, expiresAt: row.expires_at });
       else this.settled.add(row.id);
@@ -79,11 +90,11 @@ export class LimiterStore {
     this.scheduleWrite();
   }
 
-  /** Takes one request from the bucket and opens a reservation. */
-  admit(reservation: Reservation | undefined, bucket: Bucket | undefined) {
+  /** Takes one request from a subject's bucket and opens a reservation. */
+  admit(reservation: Reservation | undefined, bucket: { subject: string; bucket: Bucket } | undefined) {
     if (bucket) {
-      this.bucket = bucket;
-      this.bucketUnwritten = true;
+      this.buckets.set(bucket.subject, bucket.bucket);
+      this.bucketsUnwritten.add(bucket.subject);
     }
     if (reservation) {
       this.open.set(reservation.id, reservation);
@@ -109,6 +120,40 @@ export class LimiterStore {
     return true;
   }
 
+  /** Keys the owner created (or Postgres knows as live): written at once, since a key must work as soon as it is shown. */
+  addKeys(keys: Array<{ id: string; hash: string }>) {
+    for (const key of keys) {
+      if (this.keys.get(key.hash) === key.id) continue;
+      this.keys.set(key.hash, key.id);
+      this.sql.exec('insert or replace into api_keys (hash, key_id) values (?, ?)', key.hash, key.id);
+    }
+  }
+
+  removeKey(hash: string) {
+    const keyId = this.keys.get(hash);
+    this.keys.delete(hash);
+    this.sql.exec('delete from api_keys where hash = ?', hash);
+    if (keyId) {
+      this.buckets.delete(`api_key:${keyId}`);
+      this.sql.exec('delete from buckets where subject = ?', `api_key:${keyId}`);
+    }
+  }
+
+  /** Keeps a usage event until it is published (its id makes a second copy a no-op). */
+  keepUsage(id: string, body: string) {
+    this.sql.exec('insert or ignore into usage_outbox (id, body) values (?, ?)', id, body);
+  }
+
+  pendingUsage(limit: number): Array<{ id: string; body: string }> {
+    return this.sql.exec<{ id: string; body: string }>('select id, body from usage_outbox limit ?', limit).toArray();
+  }
+
+  dropUsage(ids: string[]) {
+    this.storage.transactionSync(() => {
+      for (const id of ids) this.sql.exec('delete from usage_outbox where id = ?', id);
+    });
+  }
+
   /** Forgets reservations past their expiry: a reply that never settled holds nothing for ever. */
   expire(now: number) {
     for (const [id, reservation] of this.open) if (reservation.expiresAt <= now) this.open.delete(id);
@@ -124,16 +169,19 @@ export class LimiterStore {
   /** Everything not yet written, in one transaction. */
   write() {
     this.writeScheduled = false;
-    if (!this.accountUnwritten && !this.bucketUnwritten && this.unwritten.size === 0) return;
+    if (!this.accountUnwritten && this.bucketsUnwritten.size === 0 && this.unwritten.size === 0) return;
     const account = this.accountUnwritten ? this.account : undefined;
-    const bucket = this.bucketUnwritten ? this.bucket : undefined;
+    const buckets = [...this.bucketsUnwritten].flatMap((subject) => {
+      const bucket = this.buckets.get(subject);
+      return bucket ? [{ subject, ...bucket }] : [];
+    });
     const reservations = [...this.unwritten];
     this.accountUnwritten = false;
-    this.bucketUnwritten = false;
+    this.bucketsUnwritten.clear();
     this.unwritten.clear();
     this.storage.transactionSync(() => {
       if (account) this.writeAccount(account);
-      if (bucket) this.sql.exec('insert or replace into bucket (id, tokens, updated_at) values (1, ?, ?)', bucket.tokens, bucket.updatedAt);
+      for (const b of buckets) this.sql.exec('insert or replace into buckets (subject, tokens, updated_at) values (?, ?, ?)', b.subject, b.tokens, b.updatedAt);
       for (const [id, r] of reservations) {
         this.sql.exec('insert or replace into reservations (id, tokens, expires_at, settled_tokens) values (?, ?, ?, ?)', id, r.tokens, r.expiresAt, r.settledTokens);
       }

@@ -1,19 +1,27 @@
-// One per subject (a user, an API key, a widget site or visitor). Rate limits are kept in the
-// subject's own Limiter; quotas always in the owning user's. A decision is one synchronous turn
-// over state held in memory (limiter-store.ts), so concurrent requests can never overrun a quota:
-// the first that does not fit is refused. The state is seeded from Postgres once per period
-// (the user's tier and what was already used); after that no decision reads Postgres.
+// One per user: their quota, the rate limits of every subject they own (the user, each of their
+// API keys), and their live API keys. A decision is one synchronous turn over state held in
+// memory (limiter-store.ts), so concurrent requests can never overrun a quota: the first that
+// does not fit is refused. The state is seeded from Postgres once per period (the user's tier,
+// what was already used, their live keys); after that no decision reads Postgres. An API key
+// carries its owner's id, so the one call that reserves quota also verifies the key: a revoked
+// key is refused from the moment its revocation reaches this object.
 import { DurableObject } from 'cloudflare:workers';
 import type { Tier } from '../drizzle/schema.ts';
 import { createDb } from '../worker/db/client.ts';
 import { outputBudget, refill, secondsUntilToken } from '../worker/usage/limits.ts';
 import { quotaSeed } from '../worker/usage/quota.ts';
+import { publishUsage } from '../worker/usage/publish.ts';
+import type { UsageEventMessage } from '../worker/jobs/usage-ingest.ts';
 import { planAllowsModel, planLimits, quotaPeriod, type TierLimits } from '../worker/usage/tiers.ts';
+import { INVALID_KEY } from '../worker/auth/api-keys.ts';
 import { LimiterStore } from './limiter-store.ts';
 
 /** A reservation never settled (its reply or room was lost) stops holding quota after this. */
 const RESERVATION_TTL_MS = 30 * 60_000;
 const SEED_RETRY_MS = 30_000;
+/** Usage events waiting to be published are retried with this backoff, doubling to the cap. */
+const PUBLISH_RETRY_MS = [1000, 60_000] as const;
+const PUBLISH_BATCH = 100;
 
 export type ReserveInput = {
   /** The user whose quota pays: seeds this Limiter on first use. */
@@ -27,10 +35,15 @@ export type ReserveInput = {
   rateLimit: boolean;
   /** The model asked for: the plan may not include it. */
   model?: { id: string; outputPricePerMillion: number };
+  /** The request came with this API key (its SHA-256): it must be one of the owner's live keys, and its own bucket applies. */
+  apiKeyHash?: string;
 };
 
-export type Refusal = { ok: false; status: 402 | 403 | 429; code: 'quota_exceeded' | 'rate_limited' | 'model_not_in_plan'; message: string; retryAfterSeconds?: number };
-export type Admission = { ok: true; outputTokens: number; boundedByQuota: boolean };
+export type Refusal = {
+  ok: false; status: 401 | 402 | 403 | 429; code: 'invalid_api_key' | 'quota_exceeded' | 'rate_limited' | 'model_not_in_plan'; message: string; retryAfterSeconds?: number;
+};
+/** `keyId` is set when the request came with an API key. */
+export type Admission = { ok: true; outputTokens: number; boundedByQuota: boolean; keyId?: string };
 export type QuotaState = { tier: Tier; plan: TierLimits; limit: number | null; used: number; reserved: number; resetsAt: string };
 
 export class Limiter extends DurableObject<Env> {
@@ -38,6 +51,8 @@ export class Limiter extends DurableObject<Env> {
   private seeding: Promise<void> | undefined;
   /** While Postgres is away, seeding is tried again at most this often, so decisions do not wait on it. */
   private seedRetryAt = 0;
+  private publishing: Promise<void> | undefined;
+  private publishDelayMs: number = PUBLISH_RETRY_MS[0];
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -51,20 +66,24 @@ export class Limiter extends DurableObject<Env> {
     const now = Date.now();
     this.store.expire(now);
     const account = this.store.account!;
+    const keyId = input.apiKeyHash === undefined ? undefined : this.store.keys.get(input.apiKeyHash);
+    if (input.apiKeyHash !== undefined && keyId === undefined) return refusal(401, 'invalid_api_key', INVALID_KEY);
     const limits = planLimits(account.tier, account.overrides);
     if (input.model && !planAllowsModel(limits, input.model.outputPricePerMillion)) {
       return refusal(403, 'model_not_in_plan', `${input.model.id} is not included in the ${account.tier} plan: choose another model or upgrade`);
     }
     let bucket;
     if (input.rateLimit) {
-      bucket = refill(this.store.bucket, limits.requestsPerMinute, now);
-      if (bucket.tokens < 1) {
-        return refusal(429, 'rate_limited', `Too many requests: your plan allows ${limits.requestsPerMinute} a minute`, secondsUntilToken(bucket, limits.requestsPerMinute));
+      const subject = keyId === undefined ? 'user' : `api_key:${keyId}`;
+      bucket = { subject, bucket: refill(this.store.buckets.get(subject), limits.requestsPerMinute, now) };
+      if (bucket.bucket.tokens < 1) {
+        const who = keyId === undefined ? 'your plan allows' : 'your plan allows each API key';
+        return refusal(429, 'rate_limited', `Too many requests: ${who} ${limits.requestsPerMinute} a minute`, secondsUntilToken(bucket.bucket, limits.requestsPerMinute));
       }
       if (this.store.open.size >= limits.concurrentStreams) {
         return refusal(429, 'rate_limited', `${this.store.open.size} replies are already streaming: your plan allows ${limits.concurrentStreams} at once`, 1);
       }
-      bucket = { ...bucket, tokens: bucket.tokens - 1 };
+      bucket = { subject: bucket.subject, bucket: { ...bucket.bucket, tokens: bucket.bucket.tokens - 1 } };
     }
     const available = limits.monthlyTokens === null ? null : limits.monthlyTokens - account.used - this.reserved();
     const budget = outputBudget(available, input.promptTokens, input.maxOutputTokens);
@@ -73,13 +92,44 @@ export class Limiter extends DurableObject<Env> {
       return refusal(402, 'quota_exceeded', `This month's ${limits.monthlyTokens?.toLocaleString('en')} tokens are used up: the quota resets at ${resetsAt}, or upgrade your plan`);
     }
     this.store.admit({ id: input.reservationId, tokens: input.promptTokens + budget.tokens, expiresAt: now + RESERVATION_TTL_MS }, bucket);
-    return { ok: true, outputTokens: budget.tokens, boundedByQuota: budget.bounded };
+    return { ok: true, outputTokens: budget.tokens, boundedByQuota: budget.bounded, ...(keyId === undefined ? {} : { keyId }) };
   }
 
-  /** After the reply: what it really used is counted, and the rest of its reservation released. Repeating it changes nothing. */
-  async settle(userId: string, reservationId: string, usedTokens: number): Promise<void> {
+  /**
+   * After the reply: what it really used is counted, and the rest of its reservation released.
+   * Repeating it changes nothing. A caller without a store of its own (the stateless
+   * /v1 API) hands over the reply's usage event too: it is kept here until it is published.
+   */
+  async settle(userId: string, reservationId: string, usedTokens: number, usage?: UsageEventMessage): Promise<void> {
     await this.ready(userId);
     this.store.settle(reservationId, Math.max(0, Math.round(usedTokens)));
+    if (usage) {
+      this.store.keepUsage(usage.id, JSON.stringify(usage));
+      void this.publishUsage();
+    }
+  }
+
+  /** The key id of one of the owner's live keys, or null: for requests that reserve nothing (lists, reads). */
+  async verifyKey(userId: string, hash: string): Promise<string | null> {
+    await this.ready(userId);
+    return this.store.keys.get(hash) ?? null;
+  }
+
+  /** A key just created: it works from the moment this returns. */
+  async registerKey(userId: string, key: { id: string; hash: string }): Promise<void> {
+    await this.ready(userId);
+    this.store.addKeys([key]);
+  }
+
+  /** A key revoked: refused from the moment this returns. */
+  async revokeKey(userId: string, hash: string): Promise<void> {
+    await this.ready(userId);
+    this.store.removeKey(hash);
+  }
+
+  /** Retries publishing usage events that could not be published yet. */
+  async alarm() {
+    await this.publishUsage();
   }
 
   /** A tier change (a Stripe webhook) takes effect at once. */
@@ -97,6 +147,23 @@ export class Limiter extends DurableObject<Env> {
       tier: account.tier, plan, limit: plan.monthlyTokens, used: account.used, reserved: this.reserved(),
       resetsAt: quotaPeriod(new Date()).end.toISOString(),
     };
+  }
+
+  /** Sends kept usage events to the queue (or straight to Postgres); on failure the alarm tries again, backing off. */
+  private publishUsage(): Promise<void> {
+    return (this.publishing ??= (async () => {
+      try {
+        for (let rows = this.store.pendingUsage(PUBLISH_BATCH); rows.length > 0; rows = this.store.pendingUsage(PUBLISH_BATCH)) {
+          await publishUsage(this.env, rows.map((row) => JSON.parse(row.body) as UsageEventMessage));
+          this.store.dropUsage(rows.map((row) => row.id));
+        }
+        this.publishDelayMs = PUBLISH_RETRY_MS[0];
+      } catch (error) {
+        console.error(JSON.stringify({ level: 'warn', msg: 'limiter: usage not published, retrying', retryInMs: this.publishDelayMs, error: String(error) }));
+        await this.ctx.storage.setAlarm(Date.now() + this.publishDelayMs);
+        this.publishDelayMs = Math.min(this.publishDelayMs * 2, PUBLISH_RETRY_MS[1]);
+      }
+    })().finally(() => (this.publishing = undefined)));
   }
 
   private reserved(): number {
@@ -119,6 +186,8 @@ export class Limiter extends DurableObject<Env> {
       const seed = await quotaSeed(createDb(this.env), userId, new Date(periodStart));
       // Tokens settled here before the seed landed were recorded in Postgres too (or are on their way): the larger count wins.
       this.store.startPeriodKeeping({ tier: seed.tier, overrides: seed.overrides, periodStart, used: Math.max(seed.used, carried?.used ?? 0), seeded: true }, carried !== undefined);
+      // Added, never removed: a revocation reaches this object before Postgres (see keys.ts).
+      this.store.addKeys(seed.keys);
     } catch (error) {
       // Postgres is away: decide on what is known (the tier last seen, or free) and seed on a later call.
       console.error(JSON.stringify({ level: 'warn', msg: 'limiter: not seeded, deciding on what is known', error: String(error) }));

@@ -4,6 +4,7 @@ import type { AppEnv } from './env.ts';
 import { requestLog } from './middleware/request-log.ts';
 import { database } from './middleware/database.ts';
 import { onError, onNotFound } from './middleware/errors.ts';
+import { appCors, openCors } from './middleware/cors.ts';
 import { health } from './routes/health.ts';
 import { me } from './routes/me.ts';
 import { dev } from './routes/dev.ts';
@@ -11,11 +12,15 @@ import { models } from './routes/models.ts';
 import { conversations } from './routes/conversations.ts';
 import { usage } from './routes/usage.ts';
 import { billing } from './routes/billing.ts';
+import { keys } from './routes/keys.ts';
+import { v1 } from './routes/v1.ts';
 import { docs, openapi } from './routes/docs.ts';
 
 const base = new Hono<AppEnv>()
   .use(requestId())
   .use(requestLog)
+  .use('/v1/*', openCors)
+  .use('/api/*', appCors)
   .use(database)
   // Dev sign-in exists only under AUTH_MODE=dev; in any other mode the path is an ordinary 404.
   .use('/api/dev/*', async (c, next) => (c.env.AUTH_MODE === 'dev' ? next() : onNotFound(c)));
@@ -27,6 +32,8 @@ const routes = base
   .route('/api/conversations', conversations)
   .route('/api/usage', usage)
   .route('/api/billing', billing)
+  .route('/api/keys', keys)
+  .route('/v1', v1)
   .route('/api/openapi.json', openapi)
   .route('/api/docs', docs)
   .route('/api/dev', dev);

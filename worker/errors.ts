@@ -5,13 +5,16 @@ export class AppError extends Error {
   readonly code: string;
   readonly status: ContentfulStatusCode;
   readonly headers: Record<string, string>;
+  /** The request field at fault, when one is (the OpenAI-compatible API reports it as `param`). */
+  readonly param: string | null;
 
-  constructor(status: ContentfulStatusCode, code: string, message: string, options: { cause?: unknown; headers?: Record<string, string> } = {}) {
+  constructor(status: ContentfulStatusCode, code: string, message: string, options: { cause?: unknown; headers?: Record<string, string>; param?: string } = {}) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.status = status;
     this.code = code;
     this.headers = options.headers ?? {};
+    this.param = options.param ?? null;
   }
 }
 

@@ -1,12 +1,24 @@
 import { zValidator } from '@hono/zod-validator';
 import type { ValidationTargets } from 'hono';
-import type { ZodType } from 'zod';
+import type { ZodType, core } from 'zod';
 import { AppError } from './errors.ts';
 
-/** zValidator whose failures become the shared 400 error envelope, naming each bad field. */
+/** zValidator whose failures become the shared 400 error envelope, naming each bad field (the first as `param`). */
 export const validate = <Target extends keyof ValidationTargets, Schema extends ZodType>(target: Target, schema: Schema) =>
   zValidator(target, schema, (result) => {
     if (result.success) return;
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || target}: ${issue.message}`);
-    throw new AppError(400, 'invalid_request', problems.join('; '));
+    const issues = result.error.issues;
+    const problems = issues.map((issue) => `${fieldOf(issue) ?? target}: ${describe(issue)}`);
+    throw new AppError(400, 'invalid_request', problems.join('; '), { param: fieldOf(issues[0]!) });
   });
+
+/** `messages[0].content`, or the unknown field's own name. */
+function fieldOf(issue: core.$ZodIssue): string | undefined {
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+  const field = path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`)).join('');
+  return field || undefined;
+}
+
+function describe(issue: core.$ZodIssue): string {
+  return issue.code === 'unrecognized_keys' ? `unrecognized request argument${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}` : issue.message;
+}

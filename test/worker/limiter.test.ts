@@ -105,7 +105,7 @@ describe('the Limiter\'s state', () => {
       // Changes are written a turn after the decision; a restart sees what was written.
       (instance as unknown as { store: LimiterStore }).store.write();
       const store = new LimiterStore(state.storage);
-      return { account: store.account, open: [...store.open.values()].map((r) => r.tokens), bucket: store.bucket };
+      return { account: store.account, open: [...store.open.values()].map((r) => r.tokens), bucket: store.buckets.get('user') };
     });
     expect(reloaded.account).toMatchObject({ tier: 'free', used: 2_000, seeded: true });
     expect(reloaded.open).toEqual([1_100]);

@@ -1,4 +1,6 @@
-export { requireUser } from './require-user.ts';
+export { apiKeyCredential, apiKeySubject, bearerToken, requireApiKey, requireUser } from './require-user.ts';
 export { authConfig, verifyAccessToken } from './supabase-jwt.ts';
 export { mintDevSession, devUserId } from './dev-session.ts';
+export { createApiKey, noteKeyUsed, revokeApiKey } from './manage-keys.ts';
+export type { ApiKeyCredential } from './api-keys.ts';
 export type { Subject } from './subject.ts';

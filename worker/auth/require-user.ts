@@ -1,18 +1,63 @@
 import { createMiddleware } from 'hono/factory';
+import type { Context } from 'hono';
 import type { AppEnv } from '../env.ts';
-import { unauthorized } from '../errors.ts';
+import { AppError, unauthorized } from '../errors.ts';
+import { userLimiter } from '../usage/limiters.ts';
 import { authConfig, verifyAccessToken } from './supabase-jwt.ts';
+import { INVALID_KEY, looksLikeApiKey, parseApiKey, type ApiKeyCredential } from './api-keys.ts';
+import { noteKeyUsed } from './manage-keys.ts';
+import type { Subject } from './subject.ts';
 
 /**
- * Resolves the signed-in user from `Authorization: Bearer <Supabase access token>`; 401 otherwise.
- * No database: the token says who it is, and the profile is made where Postgres is needed anyway
- * (`/api/me`, and a room's first write behind), so chat keeps working while Postgres is away.
+ * Resolves the caller from `Authorization: Bearer …`: a Supabase access token (the signed-in
+ * user), or an API key (acting as its owner); 401 otherwise. No database: the token says who it
+ * is, and a key is checked against its owner's Limiter. Profiles are made where Postgres is
+ * needed anyway (`/api/me`, and a room's first write behind), so chat keeps working while
+ * Postgres is away.
  */
 export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
-  const header = c.req.header('authorization');
-  const match = header?.match(/^Bearer\s+(\S+)$/i);
-  if (!match) throw unauthorized('Sign in first: send "Authorization: Bearer <access token>"');
-  const user = await verifyAccessToken(match[1]!, authConfig(c.env));
-  c.set('subject', { type: 'user', id: user.userId, userId: user.userId, email: user.email, claims: user.claims });
+  const token = bearerToken(c);
+  c.set('subject', looksLikeApiKey(token) ? await keySubject(c, await apiKeyCredential(token)) : await userSubject(token, c.env));
   await next();
 });
+
+/** Only an API key: the /v1 API. */
+export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
+  c.set('subject', await keySubject(c, await apiKeyCredential(bearerToken(c))));
+  await next();
+});
+
+export function bearerToken(c: Context<AppEnv>): string {
+  const match = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i);
+  if (!match) throw unauthorized('Sign in first: send "Authorization: Bearer <access token or API key>"');
+  return match[1]!;
+}
+
+/** A key's owner and hash, not yet verified; a malformed key gets the same 401 as an unknown one. */
+export async function apiKeyCredential(token: string): Promise<ApiKeyCredential> {
+  const credential = looksLikeApiKey(token) ? await parseApiKey(token) : undefined;
+  if (!credential) throw new AppError(401, 'invalid_api_key', INVALID_KEY);
+  return credential;
+}
+
+async function userSubject(token: string, env: Env): Promise<Subject> {
+  const user = await verifyAccessToken(token, authConfig(env));
+  return { type: 'user', id: user.userId, userId: user.userId, email: user.email, claims: user.claims };
+}
+
+async function keySubject(c: Context<AppEnv>, credential: ApiKeyCredential): Promise<Subject> {
+  let keyId: string | null;
+  try {
+    keyId = await userLimiter(c.env, credential.userId).verifyKey(credential.userId, credential.hash);
+  } catch (cause) {
+    throw new AppError(503, 'auth_unavailable', 'The API key could not be checked right now: try again shortly', { cause });
+  }
+  if (!keyId) throw new AppError(401, 'invalid_api_key', INVALID_KEY);
+  noteKeyUsed(c.var.db, keyId, (p) => c.executionCtx.waitUntil(p));
+  return apiKeySubject(credential.userId, keyId);
+}
+
+/** An API key acting as its owner: the owner's rows under RLS, the key's own rate limits. */
+export function apiKeySubject(userId: string, keyId: string): Subject {
+  return { type: 'api_key', id: keyId, userId, claims: { sub: userId, role: 'authenticated' } };
+}

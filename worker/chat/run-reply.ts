@@ -2,7 +2,7 @@
 // returns what must be stored (text, status, tokens, cost, timings). Pure of storage and readers.
 import type { ReplyOutcome } from '../db/conversations.ts';
 import { replyCost } from '../providers/registry.ts';
-import type { ChatMessage } from '../providers/types.ts';
+import type { ChatMessage, Sampling } from '../providers/types.ts';
 import type { StreamEvent } from './events.ts';
 import { estimatePromptTokens } from './prompt.ts';
 import { streamWithFallbacks, type Candidate, type RetryPolicy } from './reliable-stream.ts';
@@ -12,6 +12,7 @@ export type ReplyInput = {
   system?: string;
   messages: ChatMessage[];
   maxOutputTokens: number;
+  sampling?: Sampling;
   signal: AbortSignal;
   /** A vendor that sends nothing for this long is given up on; the reply keeps its text so far. */
   idleTimeoutMs: number;
@@ -43,7 +44,7 @@ export async function runReply(input: ReplyInput, emit: (event: StreamEvent) => 
   heard();
 
   const events = streamWithFallbacks(input.candidates, {
-    system: input.system, messages: input.messages, maxOutputTokens: input.maxOutputTokens, signal: cut.signal,
+    system: input.system, messages: input.messages, maxOutputTokens: input.maxOutputTokens, sampling: input.sampling, signal: cut.signal,
   }, input.retryPolicy);
   for await (const event of events) {
     heard();

@@ -1,20 +1,19 @@
-import type { ErrorHandler, NotFoundHandler } from 'hono';
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../env.ts';
 import { AppError, errorBody } from '../errors.ts';
 import { isDatabaseUnavailable } from '../db/errors.ts';
+import { openAiError } from '../openai/errors.ts';
 
 /** The one place errors become responses: domain errors keep their status and code; the rest are a logged 500. */
 export const onError: ErrorHandler<AppEnv> = (error, c) => {
-  if (error instanceof AppError) {
-    return c.json(errorBody(error.code, error.message), error.status, error.headers);
-  }
+  if (error instanceof AppError) return render(c, error);
   if (error instanceof HTTPException && error.status < 500) {
-    return c.json(errorBody(httpCode(error.status), error.message || 'Bad request'), error.status);
+    return render(c, new AppError(error.status as 400, httpCode(error.status), error.message || 'Bad request'));
   }
   if (isDatabaseUnavailable(error)) {
     console.error(JSON.stringify({ level: 'error', msg: 'database unavailable', requestId: c.var.requestId, path: c.req.path, error: String(error) }));
-    return c.json(errorBody('database_unavailable', 'The database cannot be reached right now: try again shortly (sending and reading conversations keep working)'), 503);
+    return render(c, new AppError(503, 'database_unavailable', 'The database cannot be reached right now: try again shortly (sending and reading conversations keep working)'));
   }
   console.error(JSON.stringify({
     level: 'error',
@@ -25,11 +24,19 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
     error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
     stack: error instanceof Error ? error.stack : undefined,
   }));
-  return c.json(errorBody('internal_error', `Something went wrong on our side (request ${c.var.requestId})`), 500);
+  return render(c, new AppError(500, 'internal_error', `Something went wrong on our side (request ${c.var.requestId})`));
 };
 
-export const onNotFound: NotFoundHandler<AppEnv> = (c) =>
-  c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404);
+export const onNotFound: NotFoundHandler<AppEnv> = (c) => render(c, new AppError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
+
+/** Parley's envelope, or OpenAI's under /v1, where clients written for OpenAI read it. */
+function render(c: Context<AppEnv>, error: AppError) {
+  if (c.req.path.startsWith('/v1/')) {
+    const shaped = openAiError(error);
+    return c.json(shaped.body, shaped.status, shaped.headers);
+  }
+  return c.json(errorBody(error.code, error.message), error.status, error.headers);
+}
 
 function httpCode(status: number) {
   if (status === 401) return 'unauthorized';

@@ -106,6 +106,9 @@ async function* events(request: ChatRequest, config: ProviderConfig): AsyncGener
       maxOutputTokens: request.maxOutputTokens,
       abortSignal: request.signal,
       ...(request.system ? { systemInstruction: request.system } : {}),
+      ...(request.sampling?.temperature !== undefined ? { temperature: request.sampling.temperature } : {}),
+      ...(request.sampling?.topP !== undefined ? { topP: request.sampling.topP } : {}),
+      ...(request.sampling?.stop?.length ? { stopSequences: request.sampling.stop } : {}),
     },
   });
   // Chunks carry running counts, each only some of them: the latest value of each count is the

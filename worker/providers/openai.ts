@@ -72,6 +72,9 @@ function params(flavour: OpenAIFlavour, request: ChatRequest): ChatCompletionCre
     model: request.model,
     messages: [...system, ...request.messages.map((m) => ({ role: m.role, content: m.content }))],
     [FLAVOURS[flavour].limitParam]: request.maxOutputTokens,
+    ...(request.sampling?.temperature !== undefined ? { temperature: request.sampling.temperature } : {}),
+    ...(request.sampling?.topP !== undefined ? { top_p: request.sampling.topP } : {}),
+    ...(request.sampling?.stop?.length ? { stop: request.sampling.stop } : {}),
     stream: true,
     // Without it a stream reports no usage at all; with it, usage arrives in one last chunk.
     stream_options: { include_usage: true },

@@ -31,12 +31,16 @@ export type ProviderEvent =
 
 export type ProviderConfig = { apiKey: string; baseURL?: string };
 
+/** Sampling the caller asked for; absent fields are left to the vendor's defaults. */
+export type Sampling = { temperature?: number; topP?: number; stop?: string[] };
+
 export type ChatRequest = {
   /** The vendor's own model name, e.g. `claude-sonnet-5-5`. */
   model: string;
   system?: string;
   messages: ChatMessage[];
   maxOutputTokens: number;
+  sampling?: Sampling;
   /** Aborting it must abort the vendor HTTP request. */
   signal: AbortSignal;
 };

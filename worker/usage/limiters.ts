@@ -1,6 +1,50 @@
-import type { Limiter } from '../../durable-objects/limiter.ts';
+import type { Admission, Limiter, Refusal } from '../../durable-objects/limiter.ts';
+import type { ModelInfo } from '../providers/registry.ts';
+import type { UsageEventMessage } from '../jobs/usage-ingest.ts';
 
-/** The Limiter of a subject; a user's also holds their quota. */
+/** The Limiter of a user: their quota, and the rate limits of every subject they own. */
 export function userLimiter(env: Pick<Env, 'LIMITER'>, userId: string): DurableObjectStub<Limiter> {
   return env.LIMITER.get(env.LIMITER.idFromName(`user:${userId}`));
+}
+
+export type ReplyAdmission = (Admission & { reservationId: string }) | Refusal | { ok: false; status: 503; code: 'limits_unavailable'; message: string; retryAfterSeconds?: undefined };
+
+/** Asks the owner's Limiter for the rate limits, a stream slot and room in the quota for one reply (and checks the API key it came with). */
+export async function reserveReply(env: Pick<Env, 'LIMITER'>, input: {
+  userId: string; model: ModelInfo; promptTokens: number; maxOutputTokens: number; apiKeyHash?: string;
+}): Promise<ReplyAdmission> {
+  const reservationId = crypto.randomUUID();
+  try {
+    const decision = await userLimiter(env, input.userId).reserve({
+      userId: input.userId, reservationId, promptTokens: input.promptTokens, maxOutputTokens: input.maxOutputTokens,
+      rateLimit: true, model: { id: input.model.id, outputPricePerMillion: input.model.price.output },
+      ...(input.apiKeyHash === undefined ? {} : { apiKeyHash: input.apiKeyHash }),
+    });
+    return decision.ok ? { ...decision, reservationId } : decision;
+  } catch (error) {
+    console.error(JSON.stringify({ level: 'error', msg: 'limiter unavailable', error: String(error) }));
+    return { ok: false, status: 503, code: 'limits_unavailable', message: 'Your usage limits could not be checked, so the request was not sent: try again shortly' };
+  }
+}
+
+const SETTLE_ATTEMPTS = 3;
+const SETTLE_RETRY_MS = 500;
+
+/**
+ * Tells the user's Limiter what a reply used (and hands it the reply's usage event, if any).
+ * Tried a few times; a settle that never lands expires with its reservation, logged.
+ */
+export async function settleReply(env: Pick<Env, 'LIMITER'>, userId: string, reservationId: string, used: number, usage?: UsageEventMessage): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await userLimiter(env, userId).settle(userId, reservationId, used, usage);
+      return;
+    } catch (error) {
+      if (attempt === SETTLE_ATTEMPTS) {
+        console.error(JSON.stringify({ level: 'error', msg: 'quota not settled', reservationId, used, usageEvent: usage?.id, error: String(error) }));
+        return;
+      }
+      await new Promise((r) => setTimeout(r, SETTLE_RETRY_MS));
+    }
+  }
 }

@@ -3,17 +3,20 @@ import type { SubjectType } from '../../drizzle/schema.ts';
 import { createDb } from '../db/client.ts';
 import { ingestUsageEvents, type UsageEventMessage } from '../jobs/usage-ingest.ts';
 
-/** The usage event of one billable reply. The message id doubles as the event id, so a resend is ingested once. */
+/**
+ * The usage event of one billable reply. `id` is minted once per reply (a conversation's reply
+ * uses its message id), so a resend is ingested once. A /v1 completion has no conversation.
+ */
 export function usageEvent(input: {
-  messageId: string; conversationId: string; userId: string; subject: { type: SubjectType; id: string }; outcome: ReplyOutcome; occurredAt: Date;
+  id: string; messageId?: string; conversationId?: string; userId: string; subject: { type: SubjectType; id: string }; outcome: ReplyOutcome; occurredAt: Date;
 }): UsageEventMessage {
   return {
-    id: input.messageId,
+    id: input.id,
     userId: input.userId,
     subjectType: input.subject.type,
     subjectId: input.subject.id,
-    conversationId: input.conversationId,
-    messageId: input.messageId,
+    conversationId: input.conversationId ?? null,
+    messageId: input.messageId ?? null,
     model: input.outcome.model,
     provider: input.outcome.provider,
     inputTokens: input.outcome.inputTokens,

@@ -1,0 +1,61 @@
+// Parley's reply in OpenAI's response shapes: `chat.completion`, and `chat.completion.chunk`
+// events (`data: {…}` lines ending with `data: [DONE]`), with usage and finish_reason mapped.
+import type { ReplyOutcome } from '../db/conversations.ts';
+
+type FinishReason = 'stop' | 'length' | 'content_filter';
+
+/** OpenAI's finish reasons: the reply ended by itself or at a stop sequence, at a token limit (max_tokens or the quota), or by the vendor's filter. */
+export function finishReason(stopReason: string | null): FinishReason {
+  if (stopReason === 'max_tokens' || stopReason === 'quota') return 'length';
+  if (stopReason === 'content_filter') return 'content_filter';
+  return 'stop';
+}
+
+export function usageOf(outcome: ReplyOutcome) {
+  return {
+    prompt_tokens: outcome.inputTokens,
+    completion_tokens: outcome.outputTokens,
+    total_tokens: outcome.inputTokens + outcome.outputTokens,
+    prompt_tokens_details: { cached_tokens: outcome.cachedTokens },
+  };
+}
+
+export const completionId = (id: string) => `chatcmpl-${id.replaceAll('-', '')}`;
+
+export function completionBody(id: string, created: number, outcome: ReplyOutcome) {
+  return {
+    id: completionId(id),
+    object: 'chat.completion' as const,
+    created,
+    model: outcome.model,
+    choices: [{ index: 0, message: { role: 'assistant' as const, content: outcome.content, refusal: null }, logprobs: null, finish_reason: finishReason(outcome.stopReason) }],
+    usage: usageOf(outcome),
+    system_fingerprint: null,
+  };
+}
+
+const encoder = new TextEncoder();
+const sse = (data: unknown) => encoder.encode(`data: ${JSON.stringify(data)}\n\n`);
+export const DONE = encoder.encode('data: [DONE]\n\n');
+
+/** The events of one streamed completion. With include_usage every chunk carries `usage: null` and one last chunk the totals, as OpenAI sends them. */
+export function chunkWriter(id: string, created: number, model: string, includeUsage: boolean) {
+  const base = { id: completionId(id), object: 'chat.completion.chunk' as const, created, model, system_fingerprint: null };
+  const chunk = (delta: object, finish: FinishReason | null) =>
+    sse({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...(includeUsage ? { usage: null } : {}) });
+  let first = true;
+  return {
+    text(text: string) {
+      const delta = first ? { role: 'assistant', content: text } : { content: text };
+      first = false;
+      return chunk(delta, null);
+    },
+    /** The closing events: the finish reason, then (if asked for) usage. */
+    end(outcome: ReplyOutcome): Uint8Array[] {
+      const last = [chunk(first ? { role: 'assistant', content: '' } : {}, finishReason(outcome.stopReason))];
+      if (includeUsage) last.push(sse({ ...base, choices: [], usage: usageOf(outcome) }));
+      return last;
+    },
+    error: (error: { error: object }) => sse(error),
+  };
+}
