@@ -34,6 +34,7 @@ function workerProject(name: string, include: string[], database: 'dbEndpoint' |
             STRIPE_PRICE_PRO: 'price_test_pro',
             STRIPE_METER_EVENT: 'parley_tokens',
             STRIPE_API_BASE: `${inject('fakeUpstreamUrl')}/stripe`,
+            API_CORS_ORIGINS: 'https://admin.example',
             ...vars,
           },
         },

@@ -57,3 +57,24 @@ export async function createConversation(token: string, body: Record<string, unk
 export function sendMessage(token: string, conversationId: string, content: string, model?: string) {
   return call(`/api/conversations/${conversationId}/messages`, { method: 'POST', token, body: JSON.stringify({ content, model }) });
 }
+
+/** POST /api/keys as the signed-in user; the created key with its secret. */
+export async function createKey(token: string, name = 'test key') {
+  const res = await call('/api/keys', { method: 'POST', token, body: JSON.stringify({ name }) });
+  if (res.status !== 201) throw new Error(`creating an API key failed: ${res.status} ${await res.text()}`);
+  return res.json<{ id: string; name: string; prefix: string; key: string; createdAt: string; lastUsedAt: string | null }>();
+}
+
+/** A signed-in user with one API key. */
+export async function userWithKey() {
+  const user = await signIn();
+  const key = await createKey(user.token);
+  return { ...user, key: key.key, keyId: key.id };
+}
+
+export type OpenAiErrorBody = { error: { message: string; type: string; param: string | null; code: string | null } };
+
+/** POST /v1/chat/completions with an API key. */
+export function complete(key: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
+  return call('/v1/chat/completions', { method: 'POST', token: key, headers, body: JSON.stringify(body) });
+}
