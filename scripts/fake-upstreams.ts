@@ -28,15 +28,18 @@
 //   documented=1    answer a streaming request with the vendor's documented example stream, byte for
 //                   byte (fake-upstreams/documented/, sources in its README); an upfront fail still
 //                   applies, pacing, length, drop and hang do not
-// The reply is the labelled demo sentence then ` token-N` words, one token per text delta;
+// The reply is the labelled demo sentence then ` token-N` words, one token per text delta, cut at the
+// output-token limit or just before the first stop sequence (Anthropic stop_reason `stop_sequence`
+// with the sequence named, OpenAI finish_reason `stop`, Gemini finishReason `STOP`);
 // `expectedReplyText()` in fake-upstreams/reply.ts computes it. Input tokens = ceil(prompt chars / 4).
 // Streams are shaped like the vendors' documented examples: fields the docs leave out are left out
 // (Anthropic's message_delta reports only output_tokens, Gemini's interim chunks only the prompt count).
 //
 // Control:
 //   GET    /__control/requests[?key=&vendor=]  [{id, vendor, model, stream, status, httpStatus, tokensSent,
-//          inputTokens, startedAt, endedAt, key?, messages, system}]; status is in_progress, completed,
-//          client_closed (the client left before the end), failed (an error was sent) or dropped
+//          inputTokens, startedAt, endedAt, key?, messages, system, sampling?}]; status is in_progress, completed,
+//          client_closed (the client left before the end), failed (an error was sent) or dropped;
+//          sampling is {temperature?, topP?, stop?, maxTokens?} as the request carried them
 //   DELETE /__control/requests                 clears the log and the failcount counters
 //   GET|POST /__control/defaults {ttft,tps,tokens}   process-wide pacing for requests without directives
 //   GET    /__control/health

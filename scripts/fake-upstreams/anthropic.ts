@@ -2,6 +2,7 @@
 // events (the SDK skips events without an `event:` line), `request-id` header, and
 // `{"type":"error","error":{type,message}}` bodies.
 import type { IncomingHttpHeaders } from 'node:http';
+import { sampling } from './sampling.ts';
 import type { ChatRequest, ErrorReply, Finish, ReplyIds, Route, StreamWriter, Usage, Vendor } from './types.ts';
 
 const ERROR_TYPES: Record<number, string> = {
@@ -70,7 +71,7 @@ export const anthropic: Vendor = {
   },
 
   parseChat(body): ChatRequest | string {
-    const b = body as { model?: unknown; max_tokens?: unknown; messages?: unknown; system?: unknown; stream?: unknown; stop_sequences?: unknown };
+    const b = body as { model?: unknown; max_tokens?: unknown; messages?: unknown; system?: unknown; stream?: unknown; temperature?: unknown; top_p?: unknown; stop_sequences?: unknown };
     if (typeof b?.model !== 'string' || !b.model) return 'model: Field required';
     if (typeof b.max_tokens !== 'number') return 'max_tokens: Field required';
     if (!Array.isArray(b.messages) || b.messages.length === 0) return 'messages: at least one message is required';
@@ -80,8 +81,7 @@ export const anthropic: Vendor = {
     return {
       model: b.model,
       stream: b.stream === true,
-      maxTokens: b.max_tokens,
-      stopSequences: Array.isArray(b.stop_sequences) ? b.stop_sequences.filter((s): s is string => typeof s === 'string') : [],
+      sampling: sampling({ temperature: b.temperature, topP: b.top_p, stop: b.stop_sequences, maxTokens: b.max_tokens }),
       lastUserText: textOf(lastUser?.content),
       promptText: [...system, ...messages.filter((m) => m.role !== 'system').map((m) => textOf(m.content))].join('\n'),
       messageCount: messages.length,

@@ -4,6 +4,7 @@
 // `x-goog-api-key` (or `?key=`); errors `{"error":{code,message,status}}` as application/json,
 // which the SDK turns into `ApiError` with `.status`.
 import type { IncomingHttpHeaders } from 'node:http';
+import { sampling } from './sampling.ts';
 import type { ChatRequest, ErrorReply, Finish, ReplyIds, Route, StreamWriter, Usage, Vendor } from './types.ts';
 
 type Known = { status: string; message: string };
@@ -71,7 +72,7 @@ export const gemini: Vendor = {
   },
 
   parseChat(body, route): ChatRequest | string {
-    const b = body as { contents?: unknown; systemInstruction?: Content; generationConfig?: { maxOutputTokens?: unknown; stopSequences?: unknown } };
+    const b = body as { contents?: unknown; systemInstruction?: Content; generationConfig?: { temperature?: unknown; topP?: unknown; stopSequences?: unknown; maxOutputTokens?: unknown } };
     if (!Array.isArray(b?.contents) || b.contents.length === 0) return '* GenerateContentRequest.contents: contents is not specified';
     const contents = b.contents as Content[];
     const config = b.generationConfig ?? {};
@@ -79,8 +80,7 @@ export const gemini: Vendor = {
     return {
       model: route.model ?? '',
       stream: route.stream ?? false,
-      maxTokens: typeof config.maxOutputTokens === 'number' ? config.maxOutputTokens : undefined,
-      stopSequences: Array.isArray(config.stopSequences) ? config.stopSequences.filter((s): s is string => typeof s === 'string') : [],
+      sampling: sampling({ temperature: config.temperature, topP: config.topP, stop: config.stopSequences, maxTokens: config.maxOutputTokens }),
       lastUserText: textOf(contents.findLast((c) => c.role === 'user' || c.role === undefined)),
       promptText: [system, ...contents.map(textOf)].filter(Boolean).join('\n'),
       messageCount: contents.length,

@@ -47,6 +47,7 @@ export async function handleChat(ctx: ChatContext): Promise<void> {
     ...(directives.key ? { key: directives.key } : {}),
     messages: known?.messageCount ?? 0,
     system: known?.hasSystem ?? false,
+    ...(known && Object.keys(known.sampling).length > 0 ? { sampling: known.sampling } : {}),
   });
 
   const reject = (reply: ErrorReply) => {
@@ -92,7 +93,7 @@ function pacing(run: Run) {
   const ttft = directives.ttft ?? ctx.defaults.ttft;
   const tps = directives.tps ?? ctx.defaults.tps;
   const count = Math.floor(directives.tokens ?? ctx.defaults.tokens);
-  const plan = planReply(replyTokens(ctx.vendor.name, count), chat.maxTokens, chat.stopSequences);
+  const plan = planReply(replyTokens(ctx.vendor.name, count), chat.sampling.maxTokens, chat.sampling.stop ?? []);
   // A drop or hang past the end of the reply never happens: the reply completes first.
   const within = (n: number | undefined) => (n !== undefined && n <= plan.tokens.length ? n : undefined);
   const dropAt = within(directives.drop);

@@ -3,6 +3,7 @@
 // `stream_options.include_usage` is set, `x-request-id`, and `{"error":{message,type,param,code}}`.
 // The same protocol serves any OpenAI-compatible server (`compat`), which accepts any model.
 import type { IncomingHttpHeaders } from 'node:http';
+import { sampling } from './sampling.ts';
 import type { ChatRequest, ErrorReply, Finish, ReplyIds, Route, StreamWriter, Usage, Vendor, VendorName } from './types.ts';
 
 type Known = { type: string; code: string | null; message: string };
@@ -72,18 +73,17 @@ function openaiProtocol(name: 'openai' | 'compat'): Vendor {
     },
 
     parseChat(body): ChatRequest | string {
-      const b = body as { model?: unknown; messages?: unknown; stream?: unknown; stream_options?: { include_usage?: unknown }; max_tokens?: unknown; max_completion_tokens?: unknown; stop?: unknown };
+      const b = body as { model?: unknown; messages?: unknown; stream?: unknown; stream_options?: { include_usage?: unknown }; max_tokens?: unknown; max_completion_tokens?: unknown; temperature?: unknown; top_p?: unknown; stop?: unknown };
       if (typeof b?.model !== 'string' || !b.model) return "you must provide a model parameter";
       if (!Array.isArray(b.messages) || b.messages.length === 0) return "'messages' must contain at least one message.";
       const messages = b.messages as Message[];
       const isSystem = (m: Message) => m.role === 'system' || m.role === 'developer';
-      const limit = typeof b.max_completion_tokens === 'number' ? b.max_completion_tokens : typeof b.max_tokens === 'number' ? b.max_tokens : undefined;
-      const stop = typeof b.stop === 'string' ? [b.stop] : Array.isArray(b.stop) ? b.stop.filter((s): s is string => typeof s === 'string') : [];
+      // max_completion_tokens replaced max_tokens; when both are sent, the newer one is read.
+      const limit = typeof b.max_completion_tokens === 'number' ? b.max_completion_tokens : b.max_tokens;
       return {
         model: b.model,
         stream: b.stream === true,
-        maxTokens: limit,
-        stopSequences: stop,
+        sampling: sampling({ temperature: b.temperature, topP: b.top_p, stop: typeof b.stop === 'string' ? [b.stop] : b.stop, maxTokens: limit }),
         lastUserText: textOf(messages.findLast((m) => m.role === 'user')?.content),
         promptText: messages.map((m) => textOf(m.content)).join('\n'),
         messageCount: messages.length,

@@ -1,6 +1,7 @@
 // What the fakes saw and how each request ended. Tests read it to prove what happened upstream,
 // e.g. that a stopped chat aborted the vendor call (`client_closed`) rather than letting it finish.
 import { createHash } from 'node:crypto';
+import type { Sampling } from './sampling.ts';
 import type { VendorName } from './types.ts';
 
 export type RequestStatus = 'in_progress' | 'completed' | 'client_closed' | 'failed' | 'dropped';
@@ -20,6 +21,8 @@ export interface LoggedRequest {
   key?: string;
   messages: number;
   system: boolean;
+  /** The sampling the request carried, absent when it carried none (fields it left out are absent too). */
+  sampling?: Sampling;
 }
 
 // Enough for any test or benchmark run, bounded so a long `npm start` does not grow without end.

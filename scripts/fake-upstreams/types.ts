@@ -2,6 +2,7 @@
 // A vendor file only translates: request JSON in, wire bytes out. Timing, failures and
 // logging live in the shared flow so every vendor behaves the same under the same directive.
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Sampling } from './sampling.ts';
 
 export type VendorName = 'anthropic' | 'openai' | 'compat' | 'gemini';
 
@@ -9,8 +10,8 @@ export type VendorName = 'anthropic' | 'openai' | 'compat' | 'gemini';
 export interface ChatRequest {
   model: string;
   stream: boolean;
-  maxTokens: number | undefined;
-  stopSequences: string[];
+  /** Temperature, top-p, stop sequences and the output-token limit, as the request carried them. */
+  sampling: Sampling;
   /** Text of the last user message: where `[[fake …]]` directives are read. */
   lastUserText: string;
   /** Every prompt text (system and messages) joined: the input-token estimate and failcount fallback key. */

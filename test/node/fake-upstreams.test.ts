@@ -1,7 +1,7 @@
 // The fakes are only useful if the real SDKs cannot tell them from the vendors, so every check
 // here goes through @anthropic-ai/sdk, openai and @google/genai exactly as Parley's providers do.
 import Anthropic from '@anthropic-ai/sdk';
-import { ApiError, GoogleGenAI } from '@google/genai';
+import { ApiError, GoogleGenAI, type GenerateContentResponse } from '@google/genai';
 import { readFile } from 'node:fs/promises';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -426,5 +426,72 @@ describe('default streams leave out what the vendors document as left out', () =
     const prompt = Math.ceil('[[fake tokens=3]]'.length / 4);
     expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: prompt, completion_tokens: 3, total_tokens: prompt + 3 } });
     expect(Object.keys(chunks.at(-1)?.usage as object)).toEqual(['prompt_tokens', 'completion_tokens', 'total_tokens']);
+  });
+});
+
+describe('sampling in the request log', () => {
+  const cut = '(Offline demo ';
+  /** One raw request per vendor, its sampling under the vendor's own field names, and where its reply says why it stopped. */
+  const cases = [
+    {
+      vendor: 'anthropic',
+      path: '/anthropic/v1/messages',
+      headers: { 'x-api-key': 'test-key', 'anthropic-version': '2023-06-01' },
+      body: (text: string) => ({ model: 'claude-test', max_tokens: 50, temperature: 0.3, top_p: 0.9, stop_sequences: ['reply from'], messages: [{ role: 'user', content: text }] }),
+      sampling: { temperature: 0.3, topP: 0.9, stop: ['reply from'], maxTokens: 50 },
+      reply: (json: unknown) => {
+        const message = json as Anthropic.Message;
+        return { text: message.content.map((block) => (block.type === 'text' ? block.text : '')).join(''), stop: message.stop_reason, sequence: message.stop_sequence };
+      },
+      stopped: { text: cut, stop: 'stop_sequence', sequence: 'reply from' },
+    },
+    {
+      vendor: 'openai',
+      path: '/openai/v1/chat/completions',
+      headers: { authorization: 'Bearer test-key' },
+      // Both limits sent: max_completion_tokens is the one read.
+      body: (text: string) => ({ model: 'gpt-test', temperature: 1.5, top_p: 0.5, stop: 'reply from', max_completion_tokens: 50, max_tokens: 7, messages: [{ role: 'user', content: text }] }),
+      sampling: { temperature: 1.5, topP: 0.5, stop: ['reply from'], maxTokens: 50 },
+      reply: (json: unknown) => {
+        const choice = (json as OpenAI.ChatCompletion).choices[0];
+        return { text: choice?.message.content, stop: choice?.finish_reason };
+      },
+      stopped: { text: cut, stop: 'stop' },
+    },
+    {
+      vendor: 'gemini',
+      path: '/gemini/v1beta/models/gemini-test:generateContent',
+      headers: { 'x-goog-api-key': 'test-key' },
+      body: (text: string) => ({ contents: [{ role: 'user', parts: [{ text }] }], generationConfig: { temperature: 0, topP: 1, stopSequences: ['reply from', 'token-3'], maxOutputTokens: 50 } }),
+      sampling: { temperature: 0, topP: 1, stop: ['reply from', 'token-3'], maxTokens: 50 },
+      reply: (json: unknown) => {
+        const candidate = (json as GenerateContentResponse).candidates?.[0];
+        return { text: candidate?.content?.parts?.map((part) => part.text ?? '').join(''), stop: candidate?.finishReason };
+      },
+      stopped: { text: cut, stop: 'STOP' },
+    },
+  ] as const;
+
+  const post = (path: string, headers: Record<string, string>, body: unknown) =>
+    fetch(`${fakes.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+  it.each(cases)('records $vendor sampling from its own field names and stops at the stop sequence', async (c) => {
+    const key = `${c.vendor}-sampling`;
+    const response = await post(c.path, c.headers, c.body(`hi [[fake key=${key}]]`));
+    expect(response.status).toBe(200);
+    expect(c.reply(await response.json())).toEqual(c.stopped);
+    const [entry] = await requests(key);
+    expect(entry?.sampling).toEqual(c.sampling);
+  });
+
+  it('reads an OpenAI stop list and the legacy max_tokens, and leaves out what the request left out', async () => {
+    const ask = (key: string, extra: object) =>
+      post('/openai/v1/chat/completions', { authorization: 'Bearer test-key' }, { model: 'gpt-test', messages: [{ role: 'user', content: `[[fake key=${key}]]` }], ...extra });
+    await ask('sampling-list', { stop: ['token-9', 'token-5'], max_tokens: 20 });
+    await ask('sampling-temperature', { temperature: 0.2, top_p: null });
+    await ask('sampling-none', {});
+    expect((await requests('sampling-list'))[0]?.sampling).toEqual({ stop: ['token-9', 'token-5'], maxTokens: 20 });
+    expect((await requests('sampling-temperature'))[0]?.sampling).toEqual({ temperature: 0.2 });
+    expect((await requests('sampling-none'))[0]).not.toHaveProperty('sampling');
   });
 });

@@ -3,7 +3,9 @@ import { env } from 'cloudflare:workers';
 import { createExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { app } from '../../worker/app.ts';
-import { BASE, call, eventually, sendMessage, signIn, type ErrorEnvelope } from './helpers.ts';
+import { createdKeySchema, keyListSchema } from '../../worker/schemas/keys.ts';
+import { chatCompletionChunkSchema, chatCompletionSchema, openAiErrorSchema, openAiModelListSchema } from '../../worker/schemas/openai.ts';
+import { BASE, call, complete, eventually, sendMessage, signIn, userWithKey, type ErrorEnvelope } from './helpers.ts';
 import { collectEvents, readEvents, textOf, type ParsedEvent } from './sse.ts';
 
 async function create(token: string, body: Record<string, unknown> = {}) {
@@ -228,6 +230,54 @@ describe('OpenAPI', () => {
     const list = doc.paths['/api/conversations'].get;
     expect(list.parameters.find((p: any) => p.name === 'limit').schema).toMatchObject({ minimum: 1, maximum: 100, default: 20 });
     expect(send.responses['200'].content).toHaveProperty('text/event-stream');
+  });
+
+  it('describes API keys and the OpenAI-compatible API, which takes API keys and answers errors in OpenAI\'s shape', async () => {
+    const doc = await (await call('/api/openapi.json')).json<any>();
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/keys', '/api/keys/{id}', '/v1/models', '/v1/chat/completions']));
+    expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer', description: expect.stringContaining('sk-parley-') });
+
+    const keys = doc.paths['/api/keys'];
+    expect(keys.post.responses['201'].content['application/json'].schema.required).toContain('key');
+    expect(keys.post.summary).toMatch(/once/);
+    expect([keys.get.security, keys.post.security, doc.paths['/api/keys/{id}'].delete.security]).toEqual(Array(3).fill([{ bearer: [] }]));
+    expect(Object.keys(doc.paths['/api/keys/{id}'].delete.responses)).toEqual(expect.arrayContaining(['204', '404']));
+    expect(doc.paths['/api/conversations'].get.security).toEqual([{ bearer: [] }, { apiKey: [] }]);
+
+    const completions = doc.paths['/v1/chat/completions'].post;
+    expect(completions.security).toEqual([{ apiKey: [] }]);
+    expect(completions.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['messages', 'model']));
+    expect(Object.keys(completions.responses['200'].content)).toEqual(['application/json', 'text/event-stream']);
+    expect(Object.keys(completions.responses)).toEqual(expect.arrayContaining(['400', '401', '403', '404', '413', '429', '502', '503', '504']));
+    expect(completions.responses['429'].headers).toHaveProperty('Retry-After');
+    const openAiError = completions.responses.default.content['application/json'].schema;
+    expect(openAiError.properties.error.required).toEqual(['message', 'type', 'param', 'code']);
+    expect(completions.responses['404'].content['application/json'].schema).toEqual(openAiError);
+    expect(doc.paths['/v1/models'].get.responses.default.content['application/json'].schema).toEqual(openAiError);
+  });
+
+  it('describes key and /v1 responses exactly as the routes send them', async () => {
+    // Each schema keeps only the fields it knows, so an undocumented field fails toEqual.
+    const { token, key } = await userWithKey();
+    const created = await (await call('/api/keys', { method: 'POST', token, body: JSON.stringify({ name: 'docs' }) })).json();
+    expect(createdKeySchema.parse(created)).toEqual(created);
+    const listed = await (await call('/api/keys', { token })).json();
+    expect(keyListSchema.parse(listed)).toEqual(listed);
+    const models = await (await call('/v1/models', { token: key })).json();
+    expect(openAiModelListSchema.parse(models)).toEqual(models);
+
+    const messages = [{ role: 'user', content: '[[fake tokens=3]] hi' }];
+    const completion = await (await complete(key, { model: 'openai/gpt-4.1-mini', messages })).json();
+    expect(chatCompletionSchema.parse(completion)).toEqual(completion);
+    const stream = await (await complete(key, { model: 'openai/gpt-4.1-mini', messages, stream: true, stream_options: { include_usage: true } })).text();
+    const data = stream.split('\n\n').filter((block) => block.startsWith('data: ')).map((block) => block.slice('data: '.length));
+    expect(data.at(-1)).toBe('[DONE]');
+    const chunks = data.slice(0, -1).map((line) => JSON.parse(line));
+    expect(chunks.map((chunk) => chatCompletionChunkSchema.parse(chunk))).toEqual(chunks);
+
+    const refused = await (await complete(key, { model: 'openai/gpt-4.1-mini', messages, seed: 1 })).json();
+    expect(openAiErrorSchema.parse(refused)).toEqual(refused);
+    expect(refused).toMatchObject({ error: { param: 'seed' } });
   });
 
   it('is shown at /api/docs', async () => {

@@ -14,22 +14,48 @@ function parameters(where: 'path' | 'query', schema: ZodObject | undefined) {
   }));
 }
 
-function operation(op: Operation) {
-  const responses: Record<string, object> = {};
+/**
+ * An event stream is a string to OpenAPI 3.1. When its events are JSON of a known shape, that
+ * shape rides along as `x-event-data` (what OpenAPI 3.2 calls `itemSchema`).
+ */
+function eventStream(events: true | ZodType) {
+  if (events === true) return { schema: { type: 'string' } };
+  return { schema: { type: 'string', description: 'Server-sent events: each `data:` holds one JSON object as in x-event-data' }, 'x-event-data': jsonSchema(events, 'output') };
+}
+
+function responses(op: Operation) {
+  const described: Record<string, object> = {};
   for (const [status, response] of Object.entries(op.responses)) {
-    const content = response.eventStream
-      ? { 'text/event-stream': { schema: { type: 'string' } } }
-      : response.schema ? { 'application/json': { schema: jsonSchema(response.schema, 'output') } } : undefined;
-    responses[status] = { description: response.description, ...(content ? { content } : {}) };
+    const content = {
+      ...(response.schema ? { 'application/json': { schema: jsonSchema(response.schema, 'output') } } : {}),
+      ...(response.eventStream ? { 'text/event-stream': eventStream(response.eventStream) } : {}),
+    };
+    const headers = Object.entries(response.headers ?? {}).map(([name, description]) => [name, { description, schema: { type: 'string' } }]);
+    described[status] = {
+      description: response.description,
+      ...(headers.length > 0 ? { headers: Object.fromEntries(headers) } : {}),
+      ...(Object.keys(content).length > 0 ? { content } : {}),
+    };
   }
-  responses.default = { description: 'Error', content: { 'application/json': { schema: jsonSchema(errorSchema, 'output') } } };
+  described.default = { description: 'Error', content: { 'application/json': { schema: jsonSchema(op.errorSchema ?? errorSchema, 'output') } } };
+  return described;
+}
+
+/** Who may call: a signed-in session, an API key, or either (OpenAPI reads a list of alternatives). */
+function security(op: Operation) {
+  if (!op.auth) return {};
+  const schemes = op.credentials === 'session' ? ['bearer'] : op.credentials === 'apiKey' ? ['apiKey'] : ['bearer', 'apiKey'];
+  return { security: schemes.map((scheme) => ({ [scheme]: [] })) };
+}
+
+function operation(op: Operation) {
   return {
     summary: op.summary,
     tags: [op.tag],
-    ...(op.auth ? { security: [{ bearer: [] }] } : {}),
+    ...security(op),
     parameters: [...parameters('path', op.params), ...parameters('query', op.query)],
     ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body, 'input') } } } } : {}),
-    responses,
+    responses: responses(op),
   };
 }
 
@@ -39,8 +65,17 @@ export function openApiDocument() {
   for (const op of operations) (paths[op.path] ??= {})[op.method] = operation(op);
   return {
     openapi: '3.1.0',
-    info: { title: 'Parley API', version: VERSION, description: 'Multi-model AI chat. Errors are always {"error": {"code", "message"}}.' },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Supabase access token' } } },
+    info: {
+      title: 'Parley API',
+      version: VERSION,
+      description: 'Multi-model AI chat. Errors under /api are {"error": {"code", "message"}}; the OpenAI-compatible API under /v1 answers in OpenAI\'s shape, {"error": {"message", "type", "param", "code"}}.',
+    },
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'Supabase access token (a signed-in session)' },
+        apiKey: { type: 'http', scheme: 'bearer', description: 'Parley API key sk-parley-…, created at POST /api/keys' },
+      },
+    },
     paths,
   };
 }

@@ -6,6 +6,9 @@ import {
   listConversationsQuery, modelListSchema, sendMessageBody, updateConversationBody,
 } from '../schemas/conversations.ts';
 import { usageQuery, usageSchema } from '../schemas/usage.ts';
+import { createdKeySchema, createKeyBody, keyIdParam, keyListSchema } from '../schemas/keys.ts';
+import { chatCompletionChunkSchema, chatCompletionSchema, openAiErrorSchema, openAiModelListSchema } from '../schemas/openai.ts';
+import { chatCompletionBody } from '../openai/request.ts';
 
 export type Operation = {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -13,13 +16,29 @@ export type Operation = {
   summary: string;
   tag: string;
   auth: boolean;
+  /** Only this credential is accepted; otherwise an operation with auth takes a session or an API key. */
+  credentials?: 'session' | 'apiKey';
   params?: ZodObject;
   query?: ZodObject;
   body?: ZodType;
-  responses: Record<number, { description: string; schema?: ZodType; eventStream?: boolean }>;
+  responses: Record<number, OperationResponse>;
+  /** The body of every error, when it is not Parley's envelope (the /v1 API answers in OpenAI's shape). */
+  errorSchema?: ZodType;
+};
+
+type OperationResponse = {
+  description: string;
+  /** The JSON body. */
+  schema?: ZodType;
+  /** Server-sent events; a schema describes the JSON in each event's `data:`. */
+  eventStream?: true | ZodType;
+  /** Response headers worth knowing, by name, with what they mean. */
+  headers?: Record<string, string>;
 };
 
 const conversationPath = '/api/conversations/{id}';
+const keyForbidden = { description: 'Called with an API key: keys are managed by signing in (forbidden)' };
+const openAiError = (description: string, headers?: Record<string, string>): OperationResponse => ({ description, schema: openAiErrorSchema, ...(headers ? { headers } : {}) });
 
 export const operations: Operation[] = [
   { method: 'get', path: '/api/health', summary: 'Liveness, with a real database query', tag: 'meta', auth: false, responses: { 200: { description: 'Healthy' }, 503: { description: 'Database down' } } },
@@ -41,4 +60,45 @@ export const operations: Operation[] = [
   { method: 'post', path: '/api/billing/checkout', summary: 'A Stripe Checkout URL to subscribe to Pro {url}', tag: 'billing', auth: true, responses: { 200: { description: '{url}' }, 503: { description: 'Billing not configured (billing_not_configured)' } } },
   { method: 'post', path: '/api/billing/portal', summary: 'A Stripe Billing Portal URL to manage your subscription {url}', tag: 'billing', auth: true, responses: { 200: { description: '{url}' }, 409: { description: 'No billing account yet: check out first (no_billing_account)' }, 503: { description: 'Billing not configured (billing_not_configured)' } } },
   { method: 'post', path: '/api/billing/webhook', summary: 'Stripe webhook (signed with Stripe-Signature; each event processed once)', tag: 'billing', auth: false, responses: { 200: { description: '{received, outcome}' }, 400: { description: 'Missing or bad signature (invalid_signature)' } } },
+  { method: 'get', path: '/api/keys', summary: 'Your live API keys (their prefixes, never their secrets)', tag: 'keys', auth: true, credentials: 'session', responses: { 200: { description: 'Keys, newest first', schema: keyListSchema }, 403: keyForbidden } },
+  {
+    method: 'post', path: '/api/keys', tag: 'keys', auth: true, credentials: 'session', body: createKeyBody,
+    summary: 'Create an API key for the /v1 API. The secret (`key`) is shown in this answer once and never again: store it now',
+    responses: { 201: { description: 'Created, with its secret', schema: createdKeySchema }, 403: keyForbidden, 503: { description: 'Keys cannot be changed right now (limits_unavailable)' } },
+  },
+  {
+    method: 'delete', path: '/api/keys/{id}', summary: 'Revoke an API key: it stops working when this returns', tag: 'keys', auth: true, credentials: 'session', params: keyIdParam,
+    responses: { 204: { description: 'Revoked (again, if it already was)' }, 403: keyForbidden, 404: { description: 'No such key, or not yours (not_found)' }, 503: { description: 'Keys cannot be changed right now (limits_unavailable)' } },
+  },
+  {
+    method: 'get', path: '/v1/models', summary: 'Models on offer, in OpenAI\'s list format', tag: 'openai', auth: true, credentials: 'apiKey', errorSchema: openAiErrorSchema,
+    responses: {
+      200: { description: 'Models', schema: openAiModelListSchema },
+      401: openAiError('Missing, malformed, unknown or revoked API key (invalid_api_key)'),
+      503: openAiError('The key cannot be checked right now (auth_unavailable)'),
+    },
+  },
+  {
+    method: 'post', path: '/v1/chat/completions', tag: 'openai', auth: true, credentials: 'apiKey', body: chatCompletionBody, errorSchema: openAiErrorSchema,
+    summary: 'OpenAI Chat Completions: point an OpenAI SDK at /v1 with a Parley API key. Parameters that would change the answer and cannot be honoured on every model are refused by name, never ignored',
+    responses: {
+      200: {
+        description: 'A chat.completion; with `stream: true`, server-sent chat.completion.chunk events ending with `data: [DONE]` (a failure after the first token arrives as one `data: {"error": …}` event)',
+        schema: chatCompletionSchema,
+        eventStream: chatCompletionChunkSchema,
+      },
+      400: openAiError('A bad or unsupported parameter, named in `param`; code context_length_exceeded when the messages do not fit the model'),
+      401: openAiError('Missing, malformed, unknown or revoked API key (invalid_api_key)'),
+      403: openAiError('The model is not in your plan (model_not_in_plan)'),
+      404: openAiError('No such model: GET /v1/models lists them (model_not_found)'),
+      413: openAiError('Request body over 10 MB (payload_too_large)'),
+      429: openAiError('Too many requests or streams for your plan (type requests, code rate_limit_exceeded: retry after Retry-After), or this month\'s quota is used up (insufficient_quota: do not retry)', {
+        'Retry-After': 'Seconds until a request can pass (rate_limit_exceeded)',
+        'x-should-retry': '"false" when the quota is used up, so OpenAI\'s SDKs do not retry',
+      }),
+      502: openAiError('The model\'s provider failed (upstream_error)'),
+      503: openAiError('The model is busy at its provider, and its fallbacks too (upstream_overloaded); or the key or your limits cannot be checked right now (auth_unavailable, limits_unavailable)'),
+      504: openAiError('The model stopped responding (upstream_timeout)'),
+    },
+  },
 ];
