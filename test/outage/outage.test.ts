@@ -10,8 +10,10 @@ import { conversations, messages, profiles, usageEvents } from '../../drizzle/sc
 import { createDb } from '../../worker/db/client.ts';
 import { conversationRoom } from '../../worker/chat/rooms.ts';
 import type { ConversationRoom } from '../../durable-objects/conversation-room.ts';
+import type { Limiter } from '../../durable-objects/limiter.ts';
+import { userLimiter } from '../../worker/usage/limiters.ts';
 import { expectedReplyText } from '../../scripts/fake-upstreams/reply.ts';
-import { call, createConversation, eventually, sendMessage, signIn, type ErrorEnvelope } from '../worker/helpers.ts';
+import { call, complete, createConversation, eventually, sendMessage, signIn, userWithKey, type ErrorEnvelope } from '../worker/helpers.ts';
 import { collectEvents, readEvents, textOf, type ParsedEvent } from '../worker/sse.ts';
 
 const faults = inject('dbFaultControlUrl');
@@ -238,5 +240,56 @@ describe('no accepted word is lost, whatever fails at the end', () => {
     expect((await exchange(token, id, '[[fake tokens=2]] still there?')).status).toBe('complete');
     const stored = await eventually(() => inPostgres(id), (rows) => rows.length === 4 && rows[3]!.status === 'complete');
     expect(stored[1]).toMatchObject({ status: 'error', errorCode: 'upstream_timeout', content: expectedReplyText('openai', 5) });
+  });
+});
+
+describe('the /v1 API while Postgres is down (issue 8)', () => {
+  it('a key keeps authenticating and completions keep answering; their usage lands once Postgres is back', async () => {
+    const { key, keyId, userId } = await userWithKey();
+    expect((await complete(key, { model: 'openai/gpt-4.1-mini', messages: [{ role: 'user', content: '[[fake tokens=2]] warm' }] })).status).toBe(200);
+
+    await database({ down: true });
+    expect((await call('/v1/models', { token: key })).status).toBe(200);
+    const res = await complete(key, { model: 'openai/gpt-4.1-mini', messages: [{ role: 'user', content: '[[fake tokens=6]] during the outage' }] });
+    expect(res.status).toBe(200);
+    const body = await res.json<{ choices: Array<{ message: { content: string } }>; usage: { completion_tokens: number } }>();
+    expect(body.choices[0]!.message.content).toBe(expectedReplyText('openai', 6));
+
+    await database({ down: false });
+    const rows = await eventually(
+      () => createDb(env).select().from(usageEvents).where(eq(usageEvents.userId, userId)),
+      (r) => r.some((row) => row.outputTokens === 6), 60_000,
+    );
+    expect(rows.filter((row) => row.outputTokens === 6)).toEqual([expect.objectContaining({ subjectType: 'api_key', subjectId: keyId, conversationId: null })]);
+  });
+
+  it("when neither the queue nor Postgres takes a completion's usage event, the owner's Limiter keeps it and publishes it later, once", async () => {
+    const { userId } = await userWithKey();
+    const limiter = userLimiter(env, userId);
+    const event = {
+      id: crypto.randomUUID(), userId, subjectType: 'api_key' as const, subjectId: crypto.randomUUID(), conversationId: null, messageId: null,
+      model: 'openai/gpt-4.1-mini', provider: 'openai', inputTokens: 11, outputTokens: 22, cachedTokens: 0, costUsd: '0.00003960', occurredAt: new Date().toISOString(),
+    };
+    const count = (state: DurableObjectState) => state.storage.sql.exec<{ n: number }>('select count(*) as n from usage_outbox').one().n;
+    const pending = () => runInDurableObject(limiter, (_l, state) => count(state));
+    await runInDurableObject(limiter, async (instance: Limiter, state) => {
+      const holder = instance as unknown as { env: Env };
+      const healthy = holder.env;
+      const refusing = { send: () => Promise.reject(new Error('queue unavailable')), sendBatch: () => Promise.reject(new Error('queue unavailable')) };
+      holder.env = { ...healthy, USAGE_EVENTS: refusing as unknown as Queue };
+      try {
+        await database({ down: true });
+        await instance.settle(userId, crypto.randomUUID(), 33, event);
+        await new Promise((r) => setTimeout(r, 200));
+        expect(count(state)).toBe(1);
+        await database({ down: false });
+        await instance.alarm();
+      } finally {
+        holder.env = healthy;
+      }
+    });
+    expect(await pending()).toBe(0);
+    const rows = await createDb(env).select().from(usageEvents).where(eq(usageEvents.id, event.id));
+    expect(rows).toEqual([expect.objectContaining({ userId, inputTokens: 11, outputTokens: 22, subjectType: 'api_key' })]);
   });
 });
