@@ -21,6 +21,6 @@ export const docs = new Hono<AppEnv>().get('/', (c) => {
 <title>Parley API</title><style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d2330}
 section{border-top:1px solid #dde1e8;padding:.5rem 0}h2{font-size:1.05rem}pre{background:#f5f6f8;padding:1rem;overflow:auto;font-size:.8rem}
 .m-get{color:#1a7f37}.m-post{color:#3551d4}.m-patch{color:#9a6700}.m-delete{color:#a4161a}</style></head>
-<body><h1>Parley API <small>${spec().info.version}</small></h1><p>Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a>. Authenticate with <code>Authorization: Bearer &lt;token&gt;</code>.</p>
+<body><h1>Parley API <small>${spec().info.version}</small></h1><p>Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a>. Authenticate with <code>Authorization: Bearer &lt;token&gt;</code>: a session token, or an API key (<code>sk-parley-…</code>, from <code>POST /api/keys</code>) for <code>/v1</code> and, as its owner, <code>/api</code>.</p>
 ${raw(sections.join(''))}</body></html>`);
 });
