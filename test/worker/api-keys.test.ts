@@ -109,10 +109,13 @@ describe('API keys', () => {
     expect((await call('/v1/models', { token: owner.key })).status).toBe(200);
   });
 
-  it('records when a key was last used, behind the request', async () => {
+  it.each([
+    ['/v1/models', (key: string) => call('/v1/models', { token: key })],
+    ['/v1/chat/completions', (key: string) => complete(key, hello)],
+  ])('records when a key was last used (%s), behind the request', async (_, use) => {
     const { token, key, keyId } = await userWithKey();
     const before = Date.now();
-    expect((await call('/v1/models', { token: key })).status).toBe(200);
+    expect((await use(key)).status).toBe(200);
     const listed = await eventually(
       async () => (await (await call('/api/keys', { token })).json<{ items: Array<{ id: string; lastUsedAt: string | null }> }>()).items.find((k) => k.id === keyId),
       (k) => k?.lastUsedAt != null,

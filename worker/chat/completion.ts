@@ -30,6 +30,8 @@ export type CompletionInput = {
 };
 
 export type Completion = {
+  /** The API key the Limiter verified. */
+  keyId: string;
   outcome: Promise<ReplyOutcome>;
   /** Settles once the outcome is counted and its usage handed over: keep the isolate alive for it. */
   settled: Promise<void>;
@@ -58,7 +60,7 @@ export async function startCompletion(env: Env, input: CompletionInput, emit: (e
       : undefined;
     return settleReply(env, credential.userId, admission.reservationId, used, usage);
   });
-  return { outcome: outcome.then((done) => quotaBounded(done, admission.boundedByQuota)), settled };
+  return { keyId: admission.keyId!, outcome: outcome.then((done) => quotaBounded(done, admission.boundedByQuota)), settled };
 }
 
 /** A reply the quota cut short ends as `max_tokens` at the vendor: said plainly as `quota`. */

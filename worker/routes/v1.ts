@@ -4,7 +4,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../env.ts';
-import { apiKeyCredential, bearerToken, requireApiKey } from '../auth/index.ts';
+import { apiKeyCredential, bearerToken, noteKeyUsed, requireApiKey } from '../auth/index.ts';
 import { completionFailure, startCompletion } from '../chat/completion.ts';
 import { KEEPALIVE, SSE_HEADERS } from '../chat/events.ts';
 import { AppError } from '../errors.ts';
@@ -62,6 +62,7 @@ export const v1 = new Hono<AppEnv>()
         firstText();
       });
       c.executionCtx.waitUntil(completion.settled);
+      noteKeyUsed(c.var.db, completion.keyId, (p) => c.executionCtx.waitUntil(p));
 
       if (!request.stream) {
         const outcome = await completion.outcome;
