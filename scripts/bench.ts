@@ -2,9 +2,10 @@
 // run on this machine. Starts its own stack (free ports, a throwaway PGlite and wrangler state,
 // never .data/; the Worker run as BENCH_RUNTIME says, default `direct`: see scripts/bench/runtime.ts),
 // warms it up, then measures (a) time to first token, sequential (with the runtime's floor) and
-// concurrent, (e) the same with the database far away, (b) relay throughput of a long reply,
-// (c) many concurrent streams, (f) sends while the database is down and their write-behind, and
-// (d) the Worker's gzip bundle size. Prints a table and writes bench/results.json. Misses are
+// concurrent, (i) the same through the OpenAI-compatible /v1 API with an API key, streamed and
+// not, (e) the same with the database far away, (b) relay throughput of a long reply, (c) many
+// concurrent streams, (f) sends while the database is down and their write-behind, and (d) the
+// Worker's gzip bundle size. Prints a table and writes bench/results.json. Misses are
 // reported, not fatal; the exit code is non-zero only when the stack cannot start or a phase breaks.
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { signIn } from './bench/parley.ts';
 import { freePort } from './bench/ports.ts';
 import { limiterDecisions } from './bench/limiter.ts';
 import { listLag } from './bench/list-lag.ts';
+import { connectV1, sequentialV1 } from './bench/v1.ts';
 import { liftLimits } from './bench/postgres.ts';
 import { relayThroughput } from './bench/relay.ts';
 import { results, type Measurements } from './bench/results.ts';
@@ -33,6 +35,7 @@ import { startStack, type Stack } from './lib/stack.ts';
 const RESULTS_FILE = 'bench/results.json';
 const SEQUENTIAL_SENDS = 200;
 const CONCURRENT_SENDS = 50;
+const V1_ROUNDS = 200;
 const DB_FAR = { latencyMs: 50, conversations: 10, sendsPerConversation: 6 };
 const RELAY_RUNS = 3;
 const CONCURRENT_STREAMS = 200;
@@ -100,8 +103,9 @@ try {
 
   const parley = await signIn(stack.url, 'bench@parley.example');
   await liftLimits(stack.gateway.url, parley.userId);
-  const ctx: BenchContext = { parley, fakeUrl: stack.upstreams.url };
-  progress('warming up (5 sends each way)…');
+  const v1 = await connectV1({ parley });
+  const ctx: BenchContext = { parley, v1, fakeUrl: stack.upstreams.url };
+  progress('warming up (5 sends each way, chat and /v1)…');
   await warmUp(ctx);
 
   progress(`(a) time to first token: ${SEQUENTIAL_SENDS} sequential sends each way, each pair followed by a floor request…`);
@@ -110,6 +114,11 @@ try {
   progress(`(a) time to first token: ${CONCURRENT_SENDS} concurrent sends each way…`);
   const concurrent = await concurrentTtft(ctx, CONCURRENT_SENDS);
   progress(`    Parley p50 ${concurrent.parleyP50.toFixed(1)} ms, p99 ${concurrent.parleyP99.toFixed(1)} ms; direct p50 ${concurrent.directP50.toFixed(1)} ms, p99 ${concurrent.directP99.toFixed(1)} ms`);
+
+  progress(`(i) /v1/chat/completions with an API key: ${V1_ROUNDS} rounds of a streamed and a non-streamed completion each way, each round followed by a floor request…`);
+  const v1Summary = await sequentialV1(ctx, V1_ROUNDS);
+  progress(`    TTFT Parley p50 ${v1Summary.ttft.parleyP50.toFixed(1)} ms, p99 ${v1Summary.ttft.parleyP99.toFixed(1)} ms; direct p50 ${v1Summary.ttft.directP50.toFixed(1)} ms, p99 ${v1Summary.ttft.directP99.toFixed(1)} ms; floor p50 ${v1Summary.floor.p50.toFixed(1)} ms`);
+  progress(`    not streamed: Parley p50 ${v1Summary.total.parleyP50.toFixed(1)} ms, p99 ${v1Summary.total.parleyP99.toFixed(1)} ms; direct p50 ${v1Summary.total.directP50.toFixed(1)} ms, p99 ${v1Summary.total.directP99.toFixed(1)} ms`);
 
   progress(`(e) database ${DB_FAR.latencyMs} ms away vs 0 ms: ${DB_FAR.conversations} warm conversations each, ${DB_FAR.sendsPerConversation} timed sends in each…`);
   const { gateway } = stack;
@@ -146,7 +155,7 @@ try {
   const bundle = await workerBundleSize(join(tmp, 'dist'));
   progress(`    ${bundle.totalKib} KiB, gzip ${bundle.gzipKib} KiB`);
 
-  const measurements: Measurements = { runtime, sequential, concurrent, dbFar, lists, limiter, relay, streams, dbDown, bundle };
+  const measurements: Measurements = { runtime, sequential, concurrent, v1: v1Summary, dbFar, lists, limiter, relay, streams, dbDown, bundle };
   const record = results(measurements, startedAt, performance.now() - clock);
   await writeFile(RESULTS_FILE, `${JSON.stringify(record, null, 2)}\n`);
   console.log(`\n${table(record)}\n`);

@@ -1,8 +1,11 @@
-// What every phase needs: Parley signed in, and the fake upstream to compare it with.
+// What every phase needs: Parley signed in (and its API key), and the fake upstream to compare it with.
 import type { Parley } from './parley.ts';
+import type { V1 } from './v1-api.ts';
 
 export type BenchContext = {
   parley: Parley;
+  /** The same user's API key, for /v1. */
+  v1: V1;
   /** The fake upstreams' base URL, `http://127.0.0.1:PORT`. */
   fakeUrl: string;
 };

@@ -1,6 +1,8 @@
 // The baseline: the same request Parley's Anthropic adapter makes, sent straight to the fake
-// upstream, read with the same client and parser.
+// upstream, read with the same client and parser; and its `stream: false` twin, the baseline of a
+// non-streamed /v1 completion (Parley itself streams from the vendor either way).
 import type { SseEvent } from './sse.ts';
+import { timedJson, type JsonResult } from './timed-json.ts';
 import { timedStream, type StreamProtocol, type StreamResult } from './timed-stream.ts';
 import { MAX_REPLY_TOKENS } from '../../worker/chat/limits.ts';
 
@@ -18,11 +20,21 @@ const anthropicProtocol: StreamProtocol = {
   error: (event: SseEvent) => (event.event === 'error' ? event.data : undefined),
 };
 
+const messagesRequest = (content: string, stream: boolean): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', 'x-api-key': 'bench', 'anthropic-version': '2023-06-01' },
+  body: JSON.stringify({ model: DIRECT_MODEL, max_tokens: PARLEY_MAX_REPLY_TOKENS, messages: [{ role: 'user', content }], stream }),
+});
+
 /** POST {fake}/anthropic/v1/messages with `stream: true`, read to the end. */
 export function sendDirect(fakeUrl: string, content: string): Promise<StreamResult> {
-  return timedStream(`${fakeUrl}/anthropic/v1/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': 'bench', 'anthropic-version': '2023-06-01' },
-    body: JSON.stringify({ model: DIRECT_MODEL, max_tokens: PARLEY_MAX_REPLY_TOKENS, messages: [{ role: 'user', content }], stream: true }),
-  }, anthropicProtocol);
+  return timedStream(`${fakeUrl}/anthropic/v1/messages`, messagesRequest(content, true), anthropicProtocol);
+}
+
+/** The same request with `stream: false`: one Messages JSON. */
+export function completeDirect(fakeUrl: string, content: string): Promise<JsonResult> {
+  return timedJson(`${fakeUrl}/anthropic/v1/messages`, messagesRequest(content, false), (body) => {
+    const blocks = (body as { content?: { type?: string; text?: string }[] }).content;
+    return blocks?.filter((b) => b.type === 'text').map((b) => b.text ?? '').join('');
+  });
 }

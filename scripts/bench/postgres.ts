@@ -21,10 +21,16 @@ export async function storedMessages(gatewayUrl: string, conversationIds: string
   return rows as StoredMessage[];
 }
 
+/** The bench user's plan: far above what any phase asks for. */
+export const LIFTED_LIMITS = { monthlyTokens: null, requestsPerMinute: 1_000_000, concurrentStreams: 10_000 };
+
 /**
  * Lifts the bench user's limits (an enterprise contract with overrides, as the Limiter reads them
  * from `profiles`): the bench sends hundreds of requests a minute and 200 streams at once, which
  * no plan allows, and measures the send path with its limit checks, not the limits themselves.
+ * The plan's requests a minute fill every subject's bucket, the user's and each API key's, so
+ * this covers the bench's key too. The Limiter reads the plan when it is first used: call this
+ * before the user's first send or key.
  */
 export async function liftLimits(gatewayUrl: string, userId: string) {
   neonConfig.fetchEndpoint = gatewayUrl;
@@ -32,6 +38,6 @@ export async function liftLimits(gatewayUrl: string, userId: string) {
   await sql.query(
     `insert into profiles (id, tier, limits) values ($1, 'enterprise', $2::jsonb)
        on conflict (id) do update set tier = excluded.tier, limits = excluded.limits`,
-    [userId, JSON.stringify({ monthlyTokens: null, requestsPerMinute: 1_000_000, concurrentStreams: 10_000 })],
+    [userId, JSON.stringify(LIFTED_LIMITS)],
   );
 }

@@ -11,11 +11,14 @@ import type { RelaySummary } from './relay.ts';
 import { round } from './stats.ts';
 import { meets, TARGETS, targetValue } from './targets.ts';
 import type { FloorSummary, TtftSummary } from './ttft.ts';
+import type { V1Summary } from './v1.ts';
+import { V1_MODEL } from './v1-api.ts';
 
 export type Measurements = {
   runtime: { kind: string; how: string };
   sequential: TtftSummary & { floor: FloorSummary };
   concurrent: TtftSummary;
+  v1: V1Summary;
   dbFar: DbFarSummary;
   lists: ListLagSummary;
   limiter: LimiterSummary;
@@ -42,7 +45,7 @@ export function results(m: Measurements, startedAt: Date, durationMs: number) {
   };
 }
 
-function measuredFigures({ sequential: s, concurrent: c, dbFar: far, lists, limiter, relay: r, streams, dbDown: down, bundle }: Measurements) {
+function measuredFigures({ sequential: s, concurrent: c, v1, dbFar: far, lists, limiter, relay: r, streams, dbDown: down, bundle }: Measurements) {
   return {
     ttft_own_ms_p50: round(s.overheadP50 - s.floor.p50),
     ttft_overhead_ms_p50: round(s.overheadP50),
@@ -64,6 +67,22 @@ function measuredFigures({ sequential: s, concurrent: c, dbFar: far, lists, limi
     ttft_concurrent_parley_ms_p99: round(c.parleyP99),
     ttft_concurrent_direct_ms_p50: round(c.directP50),
     ttft_concurrent_direct_ms_p99: round(c.directP99),
+    v1_ttft_own_ms_p50: round(v1.ttft.overheadP50 - v1.floor.p50),
+    v1_ttft_overhead_ms_p50: round(v1.ttft.overheadP50),
+    v1_ttft_overhead_ms_p99: round(v1.ttft.overheadP99),
+    v1_samples: v1.ttft.samples,
+    v1_ttft_parley_ms_p50: round(v1.ttft.parleyP50),
+    v1_ttft_parley_ms_p99: round(v1.ttft.parleyP99),
+    v1_ttft_direct_ms_p50: round(v1.ttft.directP50),
+    v1_ttft_direct_ms_p99: round(v1.ttft.directP99),
+    v1_total_overhead_ms_p50: round(v1.total.overheadP50),
+    v1_total_overhead_ms_p99: round(v1.total.overheadP99),
+    v1_total_parley_ms_p50: round(v1.total.parleyP50),
+    v1_total_parley_ms_p99: round(v1.total.parleyP99),
+    v1_total_direct_ms_p50: round(v1.total.directP50),
+    v1_total_direct_ms_p99: round(v1.total.directP99),
+    v1_floor_ms_p50: round(v1.floor.p50),
+    v1_floor_ms_p99: round(v1.floor.p99),
     ttft_db_far_delta_ms_p50: round(far.deltaP50),
     ttft_db_far_delta_ms_p99: round(far.deltaP99),
     ttft_db_far_latency_ms: far.latencyMs,
@@ -108,7 +127,7 @@ function measuredFigures({ sequential: s, concurrent: c, dbFar: far, lists, limi
   };
 }
 
-function method({ runtime, dbFar: far, relay: r, dbDown: down }: Measurements) {
+function method({ runtime, v1, dbFar: far, relay: r, dbDown: down }: Measurements) {
   return {
     runtime: runtime.kind,
     runtime_how: runtime.how,
@@ -119,6 +138,10 @@ function method({ runtime, dbFar: far, relay: r, dbDown: down }: Measurements) {
     percentiles: 'nearest rank; overhead = Parley percentile − direct percentile',
     floor: 'GET of an unknown /api path (404) after each sequential pair, on the same server in the same run: touches no Durable Object, database or vendor',
     own: 'ttft_own_ms_p50 = ttft_overhead_ms_p50 − floor_ms_p50: what Parley adds beyond the cheapest response the runtime gives',
+    v1: `POST /v1/chat/completions with the bench user's API key (made once through POST /api/keys; verified and its quota reserved in one Limiter call, limits checked, with the plan lifted as for every phase, the key's own rate-limit bucket included), model ${V1_MODEL} and no max_tokens (so Parley asks the vendor for MAX_REPLY_TOKENS, as the baseline does), the ttft_directive in the one user message; ${v1.ttft.samples} rounds one after another, each: a streamed pair, a non-streamed pair (each pair alternating which side goes first, as in ttft), then the floor request`,
+    v1_ttft: 'streamed (stream: true, stream_options.include_usage) read to [DONE]: time to the first data: chunk whose delta carries content, against the baseline request (stream: true) to its first content_block_delta',
+    v1_own: 'v1_ttft_own_ms_p50 = v1_ttft_overhead_ms_p50 − v1_floor_ms_p50 (the floor measured in the same loop)',
+    v1_total: 'not streamed: request issued to the end of the chat.completion body, against the same Anthropic request with stream: false (the fake answers one Messages JSON) to the end of its body; Parley itself streams from the vendor either way, so its figure includes collecting the stream',
     db_far: `sequential sends with the gateway delaying every database request ${far.latencyMs} ms, interleaved with the same sends at 0 ms; warm conversations (one untimed send each, then several timed); delta = far p50 − near p50; 409 reply_in_progress refusals retried untimed`,
     db_down: `gateway stopped; ${down.total} sends (conversations made during the outage); ok = streamed to done; gateway restarted on the same port and data; persisted = reply in Postgres messages (status complete, content as streamed) with the user's message, polled for ${down.persistDeadlineMs / 1000} s`,
     limiter: 'POST /api/dev/limiter-probe: per subject (its own Limiter, seeded first, untimed), the mean of 20 back-to-back reserve+settle pairs timed inside the Worker (workerd\'s clock moves in whole ms at each I/O); subjects one after another for the latency percentiles, then all at once for decisions per second',

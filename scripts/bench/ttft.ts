@@ -6,13 +6,13 @@ import { assertAllOk } from './context.ts';
 import { sendDirect } from './direct.ts';
 import { createConversations, sendMessage, timeWorkerFloor } from './parley.ts';
 import { sendBothWays } from './side-by-side.ts';
-import { percentile } from './stats.ts';
+import { compare, percentile, type Comparison } from './stats.ts';
 import type { StreamResult } from './timed-stream.ts';
 
 /** A short reply, sent at once: what is left of the time is the relay's. */
-const DIRECTIVE = '[[fake tokens=5 tps=0 ttft=0]]';
+export const DIRECTIVE = '[[fake tokens=5 tps=0 ttft=0]]';
 
-export type TtftSummary = { samples: number; parleyP50: number; parleyP99: number; directP50: number; directP99: number; overheadP50: number; overheadP99: number };
+export type TtftSummary = Comparison;
 /** The Worker's floor under the same conditions: a 404 that touches neither the database nor a Durable Object. */
 export type FloorSummary = { p50: number; p99: number };
 
@@ -40,11 +40,9 @@ export async function concurrentTtft(ctx: BenchContext, count: number): Promise<
   return summarise('concurrent', parley, direct);
 }
 
-function summarise(label: string, parley: StreamResult[], direct: StreamResult[]): TtftSummary {
+/** Time to first token of each side, compared; every request must have streamed a token. */
+export function summarise(label: string, parley: StreamResult[], direct: StreamResult[]): TtftSummary {
   assertAllOk(`${label} TTFT through Parley`, parley);
   assertAllOk(`${label} TTFT direct`, direct);
-  const p = parley.map((r) => r.ttftMs!);
-  const d = direct.map((r) => r.ttftMs!);
-  const summary = { samples: p.length, parleyP50: percentile(p, 50), parleyP99: percentile(p, 99), directP50: percentile(d, 50), directP99: percentile(d, 99) };
-  return { ...summary, overheadP50: summary.parleyP50 - summary.directP50, overheadP99: summary.parleyP99 - summary.directP99 };
+  return compare(parley.map((r) => r.ttftMs!), direct.map((r) => r.ttftMs!));
 }

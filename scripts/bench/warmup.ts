@@ -1,10 +1,12 @@
 // Warm-up: a few sends each way before anything is timed, so the Worker's first-request module
-// loading, the first Durable Object and the first database connections are not measured. It also
-// checks that Parley calls the fake with the same model the direct requests name.
+// loading, the first Durable Object and the first database connections are not measured; the same
+// for /v1, streamed and not. It also checks that Parley calls the fake with the same model the
+// direct requests name, from either path.
 import type { BenchContext } from './context.ts';
 import { assertAllOk } from './context.ts';
-import { DIRECT_MODEL, sendDirect } from './direct.ts';
+import { completeDirect, DIRECT_MODEL, sendDirect } from './direct.ts';
 import { createConversations, sendMessage } from './parley.ts';
+import { complete, streamCompletion } from './v1-api.ts';
 
 const WARMUP_SENDS = 5;
 
@@ -13,7 +15,10 @@ export async function warmUp(ctx: BenchContext): Promise<void> {
   const key = `bench-warmup-${Date.now().toString(36)}`;
   for (const [i, id] of ids.entries()) {
     const content = `Warm-up ${i} [[fake tokens=5 tps=0 ttft=0 key=${key}]]`;
-    assertAllOk('warm-up', [await sendMessage(ctx.parley, id, content), await sendDirect(ctx.fakeUrl, content)]);
+    assertAllOk('warm-up', [await sendMessage(ctx.parley, id, content), await sendDirect(ctx.fakeUrl, content), await streamCompletion(ctx.v1, content)]);
+    for (const r of [await complete(ctx.v1, content), await completeDirect(ctx.fakeUrl, content)]) {
+      if (r.error) throw new Error(`warm-up (not streamed): ${r.error}`);
+    }
   }
   const logged = (await (await fetch(`${ctx.fakeUrl}/__control/requests?key=${key}`)).json()) as { model: string }[];
   const models = new Set(logged.map((r) => r.model));
