@@ -14,7 +14,7 @@ import { MAX_REPLY_TOKENS } from '../worker/chat/limits.ts';
 import { parseEventId } from '../worker/chat/events.ts';
 import { modelCandidates } from '../worker/chat/candidates.ts';
 import { defaultModel, findModel, type ModelInfo } from '../worker/providers/registry.ts';
-import { usageEvent } from '../worker/usage/publish.ts';
+import { usageEvent } from '../worker/usage/usage-event.ts';
 import { reserveReply, settleReply } from '../worker/usage/limiters.ts';
 import type { SubjectType } from '../drizzle/schema.ts';
 import { ReplyLog } from './reply-log.ts';

@@ -11,7 +11,7 @@ import { createDb } from '../worker/db/client.ts';
 import { outputBudget, refill, secondsUntilToken } from '../worker/usage/limits.ts';
 import { quotaSeed } from '../worker/usage/quota.ts';
 import { publishUsage } from '../worker/usage/publish.ts';
-import type { UsageEventMessage } from '../worker/jobs/usage-ingest.ts';
+import type { UsageEventMessage } from '../worker/usage/usage-event.ts';
 import { planAllowsModel, planLimits, quotaPeriod, type TierLimits } from '../worker/usage/tiers.ts';
 import { INVALID_KEY } from '../worker/auth/api-keys.ts';
 import { LimiterStore } from './limiter-store.ts';

@@ -3,7 +3,7 @@
 // row are written in one local transaction, so nothing accepted can be lost between the two.
 // Synchronous throughout: local SQLite needs no await, which is what keeps a send off the network.
 import type { Conversation, ConversationPatch, Message, ReplyOutcome } from '../worker/db/conversations.ts';
-import type { UsageEventMessage } from '../worker/jobs/usage-ingest.ts';
+import type { UsageEventMessage } from '../worker/usage/usage-event.ts';
 import type { ChatMessage } from '../worker/providers/types.ts';
 
 /**

@@ -8,7 +8,7 @@ import { profiles, usageDaily, usageEvents } from '../../drizzle/schema.ts';
 import worker from '../../worker/index.ts';
 import { createDb } from '../../worker/db/client.ts';
 import { retryDelaySeconds, type DeadLetter } from '../../worker/jobs/queue.ts';
-import type { UsageEventMessage } from '../../worker/jobs/usage-ingest.ts';
+import type { UsageEventMessage } from '../../worker/usage/usage-event.ts';
 
 const db = createDb(env);
 

@@ -8,7 +8,7 @@ import type { ReplyOutcome } from '../db/conversations.ts';
 import type { ModelInfo } from '../providers/registry.ts';
 import type { ChatMessage, Sampling } from '../providers/types.ts';
 import { reserveReply, settleReply } from '../usage/limiters.ts';
-import { usageEvent } from '../usage/publish.ts';
+import { usageEvent } from '../usage/usage-event.ts';
 import { modelCandidates } from './candidates.ts';
 import type { StreamEvent } from './events.ts';
 import { estimatePromptTokens } from './prompt.ts';

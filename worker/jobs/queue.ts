@@ -1,5 +1,6 @@
 import { createDb } from '../db/client.ts';
-import { ingestUsageEvents, usageEventMessage, type UsageEventMessage } from './usage-ingest.ts';
+import { ingestUsageEvents } from '../db/usage-events.ts';
+import { usageEventMessage, type UsageEventMessage } from '../usage/usage-event.ts';
 
 /** What the consumer puts on `usage-events-dlq`: the original body, and why and whence it was refused. */
 export type DeadLetter = {

@@ -1,6 +1,6 @@
 import type { Admission, Limiter, Refusal } from '../../durable-objects/limiter.ts';
 import type { ModelInfo } from '../providers/registry.ts';
-import type { UsageEventMessage } from '../jobs/usage-ingest.ts';
+import type { UsageEventMessage } from './usage-event.ts';
 
 /** The Limiter of a user: their quota, and the rate limits of every subject they own. */
 export function userLimiter(env: Pick<Env, 'LIMITER'>, userId: string): DurableObjectStub<Limiter> {

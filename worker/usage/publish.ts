@@ -1,31 +1,6 @@
-import type { ReplyOutcome } from '../db/conversations.ts';
-import type { SubjectType } from '../../drizzle/schema.ts';
 import { createDb } from '../db/client.ts';
-import { ingestUsageEvents, type UsageEventMessage } from '../jobs/usage-ingest.ts';
-
-/**
- * The usage event of one billable reply. `id` is minted once per reply (a conversation's reply
- * uses its message id), so a resend is ingested once. A /v1 completion has no conversation.
- */
-export function usageEvent(input: {
-  id: string; messageId?: string; conversationId?: string; userId: string; subject: { type: SubjectType; id: string }; outcome: ReplyOutcome; occurredAt: Date;
-}): UsageEventMessage {
-  return {
-    id: input.id,
-    userId: input.userId,
-    subjectType: input.subject.type,
-    subjectId: input.subject.id,
-    conversationId: input.conversationId ?? null,
-    messageId: input.messageId ?? null,
-    model: input.outcome.model,
-    provider: input.outcome.provider,
-    inputTokens: input.outcome.inputTokens,
-    outputTokens: input.outcome.outputTokens,
-    cachedTokens: input.outcome.cachedTokens,
-    costUsd: input.outcome.costUsd,
-    occurredAt: input.occurredAt.toISOString(),
-  };
-}
+import { ingestUsageEvents } from '../db/usage-events.ts';
+import type { UsageEventMessage } from './usage-event.ts';
 
 /**
  * Puts usage events on the `usage-events` queue; if the queue refuses them, writes them straight

@@ -1,0 +1,20 @@
+import { profiles, usageEvents } from '../../drizzle/schema.ts';
+import type { UsageEventMessage } from '../usage/usage-event.ts';
+import type { Db } from './client.ts';
+
+/**
+ * Writes a batch of usage events in one transaction. Delivery is at least once, so the event id is
+ * the primary key and a redelivered event is skipped. Profiles are created lazily (on a user's
+ * first request or a room's first flush), so an event may arrive first: its owner's profile is
+ * created here, ahead of the events that reference it.
+ */
+export async function ingestUsageEvents(db: Db, events: UsageEventMessage[]) {
+  if (events.length === 0) return;
+  const owners = [...new Set(events.map((event) => event.userId))];
+  await db.batch([
+    db.insert(profiles).values(owners.map((id) => ({ id }))).onConflictDoNothing({ target: profiles.id }),
+    db.insert(usageEvents)
+      .values(events.map((event) => ({ ...event, occurredAt: new Date(event.occurredAt) })))
+      .onConflictDoNothing({ target: usageEvents.id }),
+  ]);
+}
