@@ -1,4 +1,7 @@
-import { exports } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
+import { profiles, usageEvents } from '../../drizzle/schema.ts';
+import { createDb } from '../../worker/db/client.ts';
+import { TIER_LIMITS } from '../../worker/usage/tiers.ts';
 import { SignJWT, importJWK, type JWK } from 'jose';
 import { inject } from 'vitest';
 
@@ -77,4 +80,16 @@ export type OpenAiErrorBody = { error: { message: string; type: string; param: s
 /** POST /v1/chat/completions with an API key. */
 export function complete(key: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
   return call('/v1/chat/completions', { method: 'POST', token: key, headers, body: JSON.stringify(body) });
+}
+
+/** An API key whose owner's monthly quota is used up, recorded before their Limiter first sees them (creating the key seeds it). */
+export async function keyOutOfQuota() {
+  const user = await signIn();
+  const db = createDb(env);
+  await db.insert(profiles).values({ id: user.userId }).onConflictDoNothing();
+  await db.insert(usageEvents).values({
+    id: crypto.randomUUID(), userId: user.userId, subjectType: 'user', subjectId: user.userId, model: 'openai/gpt-4.1-mini', provider: 'openai',
+    inputTokens: TIER_LIMITS.free.monthlyTokens!, outputTokens: 0, costUsd: '0', occurredAt: new Date(),
+  });
+  return (await createKey(user.token)).key;
 }

@@ -8,11 +8,10 @@ import { describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { APICallError, generateText, streamText } from 'ai';
-import { profiles, usageEvents } from '../../drizzle/schema.ts';
+import { usageEvents } from '../../drizzle/schema.ts';
 import { createDb } from '../../worker/db/client.ts';
-import { TIER_LIMITS } from '../../worker/usage/tiers.ts';
 import { expectedReplyText } from '../../scripts/fake-upstreams/reply.ts';
-import { BASE, call, createKey, eventually, signIn, userWithKey } from './helpers.ts';
+import { BASE, call, eventually, keyOutOfQuota, userWithKey } from './helpers.ts';
 
 const MODELS = [
   ['anthropic/claude-haiku-4-5', 'anthropic'],
@@ -38,18 +37,6 @@ const aiProvider = (apiKey: string, fetch = workerFetch().fetch) =>
 async function recorded(userId: string, rows: number) {
   const read = () => createDb(env).select().from(usageEvents).where(eq(usageEvents.userId, userId));
   return eventually(read, (r) => r.length === rows, 10_000);
-}
-
-/** A user whose quota is used up before their Limiter first sees them, with a key. */
-async function userOutOfQuota() {
-  const user = await signIn();
-  const db = createDb(env);
-  await db.insert(profiles).values({ id: user.userId }).onConflictDoNothing();
-  await db.insert(usageEvents).values({
-    id: crypto.randomUUID(), userId: user.userId, subjectType: 'user', subjectId: user.userId, model: 'openai/gpt-4.1-mini', provider: 'openai',
-    inputTokens: TIER_LIMITS.free.monthlyTokens!, outputTokens: 0, costUsd: '0', occurredAt: new Date(),
-  });
-  return (await createKey(user.token)).key;
 }
 
 describe('the openai SDK', () => {
@@ -97,7 +84,7 @@ describe('the openai SDK', () => {
   });
 
   it('raises RateLimitError insufficient_quota when the quota is used up, without retrying', async () => {
-    const key = await userOutOfQuota();
+    const key = await keyOutOfQuota();
     const { fetch, calls } = workerFetch();
     const error = await openaiClient(key, fetch).chat.completions.create({ model: MODELS[1][0], messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
@@ -143,7 +130,7 @@ describe("Vercel's AI SDK (openai-compatible provider)", () => {
   });
 
   it('fails with APICallError 429 insufficient_quota when the quota is used up', async () => {
-    const key = await userOutOfQuota();
+    const key = await keyOutOfQuota();
     // The AI SDK retries every 429 (it does not read x-should-retry); without retries the first answer is the error.
     const error = await generateText({ model: aiProvider(key)(MODELS[0][0]), prompt: 'hi', maxRetries: 0 }).catch((e: unknown) => e);
     expect(APICallError.isInstance(error)).toBe(true);

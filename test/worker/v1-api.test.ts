@@ -4,11 +4,11 @@
 import { env } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { describe, expect, inject, it } from 'vitest';
-import { profiles, usageEvents } from '../../drizzle/schema.ts';
+import { usageEvents } from '../../drizzle/schema.ts';
 import { createDb } from '../../worker/db/client.ts';
 import { TIER_LIMITS } from '../../worker/usage/tiers.ts';
 import { expectedReplyText } from '../../scripts/fake-upstreams/reply.ts';
-import { call, complete, createKey, eventually, signIn, userWithKey, type OpenAiErrorBody } from './helpers.ts';
+import { call, complete, createKey, eventually, keyOutOfQuota, signIn, userWithKey, type OpenAiErrorBody } from './helpers.ts';
 
 const fake = inject('fakeUpstreamUrl');
 const user = (content: string) => [{ role: 'user', content }];
@@ -169,15 +169,7 @@ describe('POST /v1/chat/completions', () => {
   });
 
   it('says when the quota is used up: 429 insufficient_quota, marked not to retry', async () => {
-    // Usage recorded before the owner's Limiter first sees them (creating the key seeds it from Postgres).
-    const fresh = await signIn();
-    const db = createDb(env);
-    await db.insert(profiles).values({ id: fresh.userId }).onConflictDoNothing();
-    await db.insert(usageEvents).values({
-      id: crypto.randomUUID(), userId: fresh.userId, subjectType: 'user', subjectId: fresh.userId, model: 'openai/gpt-4.1-mini', provider: 'openai',
-      inputTokens: TIER_LIMITS.free.monthlyTokens!, outputTokens: 0, costUsd: '0', occurredAt: new Date(),
-    });
-    const freshKey = (await createKey(fresh.token)).key;
+    const freshKey = await keyOutOfQuota();
     const res = await complete(freshKey, { model: 'openai/gpt-4.1-mini', messages: user('hi') });
     expect(res.status).toBe(429);
     expect(res.headers.get('x-should-retry')).toBe('false');
