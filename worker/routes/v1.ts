@@ -6,17 +6,16 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../env.ts';
 import { apiKeyCredential, bearerToken, noteKeyUsed, requireApiKey } from '../auth/index.ts';
 import { completionFailure, startCompletion } from '../chat/completion.ts';
-import { KEEPALIVE, SSE_HEADERS } from '../chat/events.ts';
+import { SSE_HEADERS } from '../chat/events.ts';
 import { AppError } from '../errors.ts';
 import { availableModels, findModel } from '../providers/registry.ts';
-import { openAiError } from '../openai/errors.ts';
 import { chatCompletionBody, toCompletionRequest } from '../openai/request.ts';
-import { DONE, chunkWriter, completionBody } from '../openai/response.ts';
+import { chunkWriter, completionBody } from '../openai/response.ts';
+import { completionStream } from '../openai/stream.ts';
 import { validate } from '../validation.ts';
 
 /** Prompts can be long (a million-token context is ~4 MB of text). */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
-const KEEPALIVE_MS = 15_000;
 /** Models have no creation date in Parley's registry; OpenAI's list wants one. */
 const LISTED_AT = Math.floor(Date.UTC(2026, 0, 1) / 1000);
 
@@ -42,49 +41,18 @@ export const v1 = new Hono<AppEnv>()
       const request = toCompletionRequest(body, model);
       const id = crypto.randomUUID();
       const created = Math.floor(Date.now() / 1000);
-      const abort = new AbortController();
-      const writer = chunkWriter(id, created, model.id, request.includeUsage);
+      const stream = request.stream ? completionStream(chunkWriter(id, created, model.id, request.includeUsage)) : undefined;
 
-      let stream!: ReadableStreamDefaultController<Uint8Array>;
-      // A client that leaves cancels the stream, and the vendor call with it (nobody else would read it).
-      const events = new ReadableStream<Uint8Array>({ start: (controller) => void (stream = controller), cancel: () => abort.abort() });
-      const send = (bytes: Uint8Array) => {
-        if (!abort.signal.aborted) stream.enqueue(bytes);
-      };
-      let sentText = false;
-      let firstText!: () => void;
-      const first = new Promise<void>((resolve) => (firstText = resolve));
-
-      const completion = await startCompletion(c.env, { id, credential: c.var.credential, model, ...request, signal: abort.signal }, (event) => {
-        if (event.event !== 'delta' || !request.stream) return;
-        send(writer.text(event.data.text));
-        sentText = true;
-        firstText();
-      });
+      const completion = await startCompletion(
+        c.env, { id, credential: c.var.credential, model, ...request, signal: stream?.signal ?? new AbortController().signal },
+        (event) => stream?.onEvent(event),
+      );
       c.executionCtx.waitUntil(completion.settled);
       noteKeyUsed(c.var.db, completion.keyId, (p) => c.executionCtx.waitUntil(p));
 
-      if (!request.stream) {
-        const outcome = await completion.outcome;
-        if (outcome.status === 'error') throw completionFailure(outcome);
-        return c.json(completionBody(id, created, outcome));
-      }
-
-      // Headers wait for the first token, so a failure before it still gets its own status.
-      await Promise.race([first, completion.outcome]);
-      if (!sentText) {
-        const outcome = await completion.outcome;
-        if (outcome.status === 'error') throw completionFailure(outcome);
-      }
-      const keepalive = setInterval(() => send(KEEPALIVE), KEEPALIVE_MS);
-      void completion.outcome.then((outcome) => {
-        clearInterval(keepalive);
-        if (abort.signal.aborted) return;
-        // A failure after text has been sent: OpenAI's in-stream error event, which the SDKs raise.
-        if (outcome.status === 'error') send(writer.error(openAiError(completionFailure(outcome)).body));
-        else [...writer.end(outcome), DONE].forEach(send);
-        stream.close();
-      });
-      return new Response(events, { headers: SSE_HEADERS });
+      if (stream) return new Response(await stream.open(completion.outcome), { headers: SSE_HEADERS });
+      const outcome = await completion.outcome;
+      if (outcome.status === 'error') throw completionFailure(outcome);
+      return c.json(completionBody(id, created, outcome));
     },
   );

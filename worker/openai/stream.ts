@@ -1,0 +1,54 @@
+// The event stream of one streamed completion: text chunks as they come, a keepalive while the
+// vendor is quiet, and OpenAI's closing events (or its in-stream error). The response waits for the
+// first token, so a failure before it still gets its own HTTP status.
+import { KEEPALIVE, type StreamEvent } from '../chat/events.ts';
+import { completionFailure } from '../chat/completion.ts';
+import type { ReplyOutcome } from '../db/conversations.ts';
+import { openAiError } from './errors.ts';
+import { DONE, type chunkWriter } from './response.ts';
+
+const KEEPALIVE_MS = 15_000;
+
+export function completionStream(writer: ReturnType<typeof chunkWriter>) {
+  // A client that leaves cancels the stream, and the vendor call with it (nobody else would read it).
+  const abort = new AbortController();
+  let stream!: ReadableStreamDefaultController<Uint8Array>;
+  const body = new ReadableStream<Uint8Array>({ start: (controller) => void (stream = controller), cancel: () => abort.abort() });
+  const send = (bytes: Uint8Array) => {
+    if (!abort.signal.aborted) stream.enqueue(bytes);
+  };
+  let sentText = false;
+  let firstText!: () => void;
+  const first = new Promise<void>((resolve) => (firstText = resolve));
+
+  return {
+    signal: abort.signal,
+
+    /** Takes the reply's events as they come (the `emit` of startCompletion). */
+    onEvent(event: StreamEvent) {
+      if (event.event !== 'delta') return;
+      send(writer.text(event.data.text));
+      sentText = true;
+      firstText();
+    },
+
+    /** The body to answer with, once the first token is out; throws the failure of a reply that failed before it. */
+    async open(outcome: Promise<ReplyOutcome>): Promise<ReadableStream<Uint8Array>> {
+      await Promise.race([first, outcome]);
+      if (!sentText) {
+        const ended = await outcome;
+        if (ended.status === 'error') throw completionFailure(ended);
+      }
+      const keepalive = setInterval(() => send(KEEPALIVE), KEEPALIVE_MS);
+      void outcome.then((ended) => {
+        clearInterval(keepalive);
+        if (abort.signal.aborted) return;
+        // A failure after text was sent: OpenAI's in-stream error event, which the SDKs raise.
+        if (ended.status === 'error') send(writer.error(openAiError(completionFailure(ended)).body));
+        else [...writer.end(ended), DONE].forEach(send);
+        stream.close();
+      });
+      return body;
+    },
+  };
+}
