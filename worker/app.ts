@@ -6,6 +6,7 @@ import { database } from './middleware/database.ts';
 import { onError, onNotFound } from './middleware/errors.ts';
 import { appCors, openCors } from './middleware/cors.ts';
 import { health } from './routes/health.ts';
+import { config } from './routes/config.ts';
 import { me } from './routes/me.ts';
 import { dev } from './routes/dev.ts';
 import { models } from './routes/models.ts';
@@ -27,6 +28,7 @@ const base = new Hono<AppEnv>()
 
 const routes = base
   .route('/api/health', health)
+  .route('/api/config', config)
   .route('/api/me', me)
   .route('/api/models', models)
   .route('/api/conversations', conversations)

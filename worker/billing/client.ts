@@ -9,6 +9,11 @@ export type { StripeApi };
 export const billingNotConfigured = () =>
   new AppError(503, 'billing_not_configured', 'Billing is not configured on this server: set STRIPE_SECRET_KEY (and STRIPE_WEBHOOK_SECRET, STRIPE_PRICE_PRO, STRIPE_METER_EVENT)');
 
+/** Billing is on offer: a Stripe key and the Pro price to subscribe to are both set. */
+export function billingConfigured(env: Pick<BillingEnv, 'STRIPE_SECRET_KEY' | 'STRIPE_PRICE_PRO'>): boolean {
+  return Boolean(env.STRIPE_SECRET_KEY?.trim() && env.STRIPE_PRICE_PRO?.trim());
+}
+
 /** A Stripe client, pointed at STRIPE_API_BASE when set (a proxy, or the local fake under `/stripe`); 503 when billing is not configured. */
 export function stripeClient(env: BillingEnv): StripeApi {
   if (!env.STRIPE_SECRET_KEY) throw billingNotConfigured();

@@ -6,6 +6,7 @@ import {
   listConversationsQuery, modelListSchema, sendMessageBody, updateConversationBody,
 } from '../schemas/conversations.ts';
 import { usageQuery, usageSchema } from '../schemas/usage.ts';
+import { publicConfigSchema } from '../schemas/config.ts';
 import { createdKeySchema, createKeyBody, keyIdParam, keyListSchema } from '../schemas/keys.ts';
 import { chatCompletionChunkSchema, chatCompletionSchema, openAiErrorSchema, openAiModelListSchema } from '../schemas/openai.ts';
 import { chatCompletionBody } from '../openai/request.ts';
@@ -42,6 +43,7 @@ const openAiError = (description: string, headers?: Record<string, string>): Ope
 
 export const operations: Operation[] = [
   { method: 'get', path: '/api/health', summary: 'Liveness, with a real database query', tag: 'meta', auth: false, responses: { 200: { description: 'Healthy' }, 503: { description: 'Database down' } } },
+  { method: 'get', path: '/api/config', summary: 'What the app needs before sign-in: how to sign in, whether billing is on offer, the version (never a secret)', tag: 'meta', auth: false, responses: { 200: { description: 'Public configuration', schema: publicConfigSchema } } },
   { method: 'get', path: '/api/models', summary: 'Models on offer, with context window and price', tag: 'models', auth: false, responses: { 200: { description: 'Models', schema: modelListSchema } } },
   { method: 'get', path: '/api/me', summary: 'Your profile, plan and monthly quota {limit, used, reserved, resetsAt}', tag: 'account', auth: true, responses: { 200: { description: 'Profile' }, 503: { description: 'The database cannot be reached (database_unavailable)' } } },
   { method: 'get', path: '/api/usage', summary: 'Your tokens, requests and cost by UTC day and model (rolled up hourly)', tag: 'account', auth: true, query: usageQuery, responses: { 200: { description: 'Usage', schema: usageSchema }, 400: { description: 'A bad or too long range' } } },
