@@ -180,6 +180,38 @@ describe('conversations', () => {
     expect((await call('/api/conversations?cursor=garbage', { token })).status).toBe(400);
   });
 
+  it('filters by title with ?q=: any case, %, _ and backslash taken literally, same order and paging', async () => {
+    const { token } = await signIn();
+    const titles = ['Tides and moons', 'other', '100% sure', 'snake_case', 'back\\slash', 'TIDE tables', 'a1005 sure', 'snakeXcase'];
+    for (const title of titles) await create(token, { title });
+    await eventually(async () => (await (await call('/api/conversations?limit=100', { token })).json<any>()).items.length, (n) => n === titles.length);
+    const search = async (q: string, extra = '') => {
+      const res = await call(`/api/conversations?q=${encodeURIComponent(q)}${extra}`, { token });
+      expect(res.status).toBe(200);
+      return res.json<any>();
+    };
+    const titlesOf = (page: any) => page.items.map((c: any) => c.title);
+
+    expect(titlesOf(await search('tide'))).toEqual(['TIDE tables', 'Tides and moons']);
+    expect(titlesOf(await search('  tIdE  '))).toEqual(['TIDE tables', 'Tides and moons']); // trimmed
+    expect(titlesOf(await search('0%'))).toEqual(['100% sure']);
+    expect(titlesOf(await search('e_c'))).toEqual(['snake_case']);
+    expect(titlesOf(await search('k\\s'))).toEqual(['back\\slash']);
+    expect(titlesOf(await search('nowhere'))).toEqual([]);
+
+    const first = await search('tide', '&limit=1');
+    expect(titlesOf(first)).toEqual(['TIDE tables']);
+    const second = await search('tide', `&limit=1&cursor=${first.nextCursor}`);
+    expect(titlesOf(second)).toEqual(['Tides and moons']);
+    expect(second.nextCursor).toBeNull();
+
+    expect(await errorOf(await call('/api/conversations?q=%20%20', { token }))).toMatchObject({ status: 400, code: 'invalid_request' });
+    expect(await errorOf(await call(`/api/conversations?q=${'x'.repeat(201)}`, { token }))).toMatchObject({ status: 400, code: 'invalid_request' });
+    // Someone else's titles are never found.
+    const stranger = await signIn();
+    expect((await (await call('/api/conversations?q=tide', { token: stranger.token })).json<any>()).items).toEqual([]);
+  });
+
   it('moves a conversation to the top when a message is sent in it', async () => {
     const { token } = await signIn();
     const older = (await create(token, { title: 'older' })).body.id;
@@ -229,6 +261,7 @@ describe('OpenAPI', () => {
     expect(send.requestBody.content['application/json'].schema).toMatchObject({ required: ['content'], additionalProperties: false });
     const list = doc.paths['/api/conversations'].get;
     expect(list.parameters.find((p: any) => p.name === 'limit').schema).toMatchObject({ minimum: 1, maximum: 100, default: 20 });
+    expect(list.parameters.find((p: any) => p.name === 'q')).toMatchObject({ required: false, schema: { minLength: 1, maxLength: 200 } });
     expect(send.responses['200'].content).toHaveProperty('text/event-stream');
   });
 

@@ -12,18 +12,25 @@ export type Message = typeof messages.$inferSelect;
 export type ConversationPatch = Partial<Pick<Conversation, 'title' | 'model' | 'systemPrompt'>>;
 export type PageCursor = { updatedAt: Date; id: string };
 
-export async function listConversationsForUser(db: Db, claims: UserClaims, page: { limit: number; after?: PageCursor }) {
-  const after = page.after;
+/** The caller's conversations, newest first, a page at a time; with `titleContains`, only those whose title contains it (any case). */
+export async function listConversationsForUser(db: Db, claims: UserClaims, page: { limit: number; after?: PageCursor; titleContains?: string }) {
+  const { after, titleContains } = page;
   const [rows] = await asUser(db, claims, [
     db.select().from(conversations)
       .where(and(
         eq(conversations.userId, claims.sub),
         after ? or(lt(conversations.updatedAt, after.updatedAt), and(eq(conversations.updatedAt, after.updatedAt), lt(conversations.id, after.id))) : undefined,
+        titleContains ? sql`${conversations.title} ilike ${`%${escapeLike(titleContains)}%`} escape '\\'` : undefined,
       ))
       .orderBy(desc(conversations.updatedAt), desc(conversations.id))
       .limit(page.limit + 1),
   ]);
   return { items: rows.slice(0, page.limit), hasMore: rows.length > page.limit };
+}
+
+/** `text` as a LIKE pattern that matches itself: its backslashes, `%` and `_` lose their meaning. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /** A conversation and every message, oldest first: what a room loads once, when it has nothing of its own. */

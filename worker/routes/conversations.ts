@@ -20,8 +20,8 @@ export const conversations = new Hono<AppEnv>()
   .use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new AppError(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`); } }))
 
   .get('/', validate('query', listConversationsQuery), async (c) => {
-    const { limit, cursor } = c.req.valid('query');
-    const page = await listConversationsForUser(c.var.db, c.var.subject.claims, { limit, after: cursor ? decodeCursor(cursor) : undefined });
+    const { limit, cursor, q } = c.req.valid('query');
+    const page = await listConversationsForUser(c.var.db, c.var.subject.claims, { limit, after: cursor ? decodeCursor(cursor) : undefined, titleContains: q });
     const last = page.items.at(-1);
     return c.json({ items: page.items.map(toConversation), nextCursor: page.hasMore && last ? encodeCursor(last) : null });
   })

@@ -9,6 +9,7 @@ export const conversationIdParam = z.object({ id: z.uuid() });
 export const listConversationsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).optional().describe('nextCursor from the previous page'),
+  q: z.string().trim().min(1).max(200).optional().describe('Only conversations whose title contains this text (case-insensitive; % and _ match themselves)'),
 });
 
 const modelId = z.string().min(3).max(200).describe('A model id from GET /api/models, e.g. anthropic/claude-sonnet-5-5');
