@@ -14,6 +14,8 @@ export interface Directives {
   retryafter?: number;
   /** 1: answer a streaming request with the vendor's documented example stream (documented/). */
   documented?: number;
+  /** 1: reply with the last user message itself (its `[[fake …]]` blocks removed), a word per token: lets a test choose what a model "says". */
+  echo?: number;
   key?: string;
 }
 
@@ -24,7 +26,7 @@ export interface Defaults {
   tokens: number;
 }
 
-const NUMERIC = new Set(['ttft', 'tps', 'tokens', 'fail', 'failcount', 'failafter', 'drop', 'hang', 'hangafter', 'retryafter', 'documented']);
+const NUMERIC = new Set(['ttft', 'tps', 'tokens', 'fail', 'failcount', 'failafter', 'drop', 'hang', 'hangafter', 'retryafter', 'documented', 'echo']);
 const BLOCK = /\[\[fake\b([^\]]*)\]\]/gi;
 
 /** Reads every `[[fake k=v …]]` block in `text`; later values win, unknown or malformed pairs are ignored. */

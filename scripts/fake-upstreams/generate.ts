@@ -5,7 +5,7 @@ import { parseDirectives } from './directives.ts';
 import type { Defaults, Directives } from './directives.ts';
 import { documentedStream } from './documented.ts';
 import { Connection, readBody, sendJson } from './http.ts';
-import { estimateTokens, planReply, replyTokens } from './reply.ts';
+import { echoTokens, estimateTokens, planReply, replyTokens } from './reply.ts';
 import type { LoggedRequest, RequestLog, RequestStatus } from './request-log.ts';
 import type { ChatRequest, ErrorReply, ReplyIds, Route, Vendor } from './types.ts';
 
@@ -93,7 +93,8 @@ function pacing(run: Run) {
   const ttft = directives.ttft ?? ctx.defaults.ttft;
   const tps = directives.tps ?? ctx.defaults.tps;
   const count = Math.floor(directives.tokens ?? ctx.defaults.tokens);
-  const plan = planReply(replyTokens(ctx.vendor.name, count), chat.sampling.maxTokens, chat.sampling.stop ?? []);
+  const tokens = directives.echo ? echoTokens(chat.lastUserText) : replyTokens(ctx.vendor.name, count);
+  const plan = planReply(tokens, chat.sampling.maxTokens, chat.sampling.stop ?? []);
   // A drop or hang past the end of the reply never happens: the reply completes first.
   const within = (n: number | undefined) => (n !== undefined && n <= plan.tokens.length ? n : undefined);
   const dropAt = within(directives.drop);

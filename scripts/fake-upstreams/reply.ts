@@ -27,6 +27,11 @@ export function replyTokens(vendor: VendorName, count: number): string[] {
   return tokens;
 }
 
+/** The tokens of an echoed reply: the text without its directive blocks, a word (with the whitespace before it) per token. */
+export function echoTokens(text: string): string[] {
+  return text.replace(/\[\[fake\b[^\]]*\]\]\s*/gi, '').match(/\s*\S+|\s+$/g) ?? [];
+}
+
 /** The text a client should receive for a reply of `count` tokens cut at `maxTokens`. */
 export function expectedReplyText(vendor: VendorName, count: number, maxTokens?: number): string {
   return planReply(replyTokens(vendor, count), maxTokens, []).tokens.join('');

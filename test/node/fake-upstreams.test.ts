@@ -262,6 +262,17 @@ describe.each(drivers)('$vendor through its official SDK', (driver) => {
 });
 
 describe('fake upstreams beyond one SDK call', () => {
+  it('echo=1 replies with the last user message, its directives removed, a word per token', async () => {
+    const text = 'Here is `<b>code</b>` and *more*\n\n```js\nalert(1)\n```';
+    const stream = anthropic.messages.stream({ model: 'claude-test', max_tokens: 100, messages: [{ role: 'user', content: `[[fake echo=1]] ${text}` }] });
+    const deltas: string[] = [];
+    stream.on('text', (delta) => deltas.push(delta));
+    const final = await stream.finalMessage();
+    expect(deltas.join('')).toBe(text);
+    expect(deltas.length).toBe(final.usage.output_tokens);
+    expect(final.stop_reason).toBe('end_turn');
+  });
+
   it('answers a request without a key with the vendor auth error', async () => {
     const post = (path: string, body: unknown) =>
       fetch(`${fakes.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
