@@ -22,6 +22,8 @@ function workerProject(name: string, include: string[], database: 'dbEndpoint' |
             GEMINI_BASE_URL: `${inject('fakeUpstreamUrl')}/gemini`,
             OPENAI_COMPAT_BASE_URL: `${inject('fakeUpstreamUrl')}/compat/v1`,
             OPENAI_COMPAT_MODELS: 'llama-test',
+            // As `npm start` says it of a vendor without a key: its models are marked as offline demos.
+            OFFLINE_PROVIDERS: 'gemini',
             RESEND_API_KEY: 'test-resend-key',
             RESEND_BASE_URL: `${inject('fakeUpstreamUrl')}/resend`,
             AUTH_MODE: 'dev',

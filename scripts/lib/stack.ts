@@ -100,6 +100,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     vars[`${vendor}_BASE_URL`] = `${upstreams.url}${path}`;
     offline.push(vendor.toLowerCase());
   }
+  // Said explicitly, so GET /api/models can mark those models as offline demos (empty when every vendor has a key).
+  vars.OFFLINE_PROVIDERS = offline.join(',');
   // Billing answers through the fake Stripe unless .dev.vars has a key (the Worker then reads Stripe's own settings from there).
   if (!options.apiKeys?.STRIPE_SECRET_KEY && !options.vars?.STRIPE_SECRET_KEY) {
     Object.assign(vars, {

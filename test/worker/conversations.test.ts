@@ -4,6 +4,7 @@ import { createExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { app } from '../../worker/app.ts';
 import { createdKeySchema, keyListSchema } from '../../worker/schemas/keys.ts';
+import { modelListSchema } from '../../worker/schemas/conversations.ts';
 import { chatCompletionChunkSchema, chatCompletionSchema, openAiErrorSchema, openAiModelListSchema } from '../../worker/schemas/openai.ts';
 import { BASE, call, complete, eventually, sendMessage, signIn, userWithKey, type ErrorEnvelope } from './helpers.ts';
 import { collectEvents, readEvents, textOf, type ParsedEvent } from './sse.ts';
@@ -250,6 +251,27 @@ describe('GET /api/models', () => {
     const some = await res.json<any>();
     expect(some.models.length).toBeGreaterThan(0);
     expect(some.models.every((m: any) => m.provider === 'anthropic')).toBe(true);
+  });
+});
+
+describe('GET /api/models offline marks', () => {
+  it('marks the models of providers answering through the local fakes (OFFLINE_PROVIDERS) as offline, and no others', async () => {
+    const { models } = await (await call('/api/models')).json<{ models: Array<{ id: string; provider: string; offline: boolean }> }>();
+    expect(models.filter((m) => m.offline).map((m) => m.provider)).toEqual(expect.arrayContaining(['google']));
+    for (const m of models) expect(m.offline).toBe(m.provider === 'google'); // the worker suite sets OFFLINE_PROVIDERS=gemini
+
+    const fakes = { ...env, OFFLINE_PROVIDERS: ' anthropic, OpenAI ,no-such-vendor' };
+    const res = await app.fetch(new Request(`${BASE}/api/models`), fakes, createExecutionContext());
+    for (const m of (await res.json<{ models: Array<{ provider: string; offline: boolean }> }>()).models) {
+      expect(m.offline).toBe(m.provider === 'anthropic' || m.provider === 'openai');
+    }
+    const none = await app.fetch(new Request(`${BASE}/api/models`), { ...env, OFFLINE_PROVIDERS: '' }, createExecutionContext());
+    expect((await none.json<{ models: Array<{ offline: boolean }> }>()).models.every((m) => !m.offline)).toBe(true);
+  });
+
+  it('is described by the documented schema, field for field', async () => {
+    const body = await (await call('/api/models')).json();
+    expect(modelListSchema.parse(body)).toEqual(body);
   });
 });
 

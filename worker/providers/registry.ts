@@ -71,6 +71,17 @@ export function availableModels(env: ProviderEnv): ModelInfo[] {
   return [...MODELS.filter((m) => providerConfig(env, m.provider)), ...compatModels(env)];
 }
 
+/** OFFLINE_PROVIDERS names vendors as their key variables do (`gemini`); provider ids are accepted too. */
+const OFFLINE_NAMES: Record<string, ProviderId> = {
+  anthropic: 'anthropic', openai: 'openai', gemini: 'google', google: 'google', 'openai-compat': 'openai-compat',
+};
+
+/** Providers answering through the local fake upstreams (`npm start` without their keys): their replies are offline demos. */
+export function offlineProviders(env: Pick<Env, 'OFFLINE_PROVIDERS'>): Set<ProviderId> {
+  const names = (env.OFFLINE_PROVIDERS ?? '').split(',').map((name) => name.trim().toLowerCase());
+  return new Set(names.flatMap((name) => (OFFLINE_NAMES[name] ? [OFFLINE_NAMES[name]] : [])));
+}
+
 /** The model with this id if it is on offer here, else undefined. */
 export function findModel(env: ProviderEnv, id: string): ModelInfo | undefined {
   return availableModels(env).find((m) => m.id === id);

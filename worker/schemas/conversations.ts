@@ -72,6 +72,7 @@ export const modelSchema = z.object({
   maxOutputTokens: z.number().int(),
   price: z.object({ inputPerMillionTokens: z.number(), outputPerMillionTokens: z.number() }),
   default: z.boolean(),
+  offline: z.boolean().describe('Its provider answers through the local fake upstreams (npm start without its API key): an offline demo, not the real model'),
 });
 export const modelListSchema = z.object({ models: z.array(modelSchema) });
 
