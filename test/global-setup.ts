@@ -1,12 +1,12 @@
 // Starts what the suites need, once per run: the database gateway (PGlite in a fresh folder, and a
-// second one on TEST_DATABASE_URL when set), the fake vendor upstreams and a fake Supabase JWKS.
+// second one on TEST_DATABASE_URL when set), the fake vendor upstreams and the fake Supabase Auth (its JWKS).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startGateway } from '../scripts/db-gateway.ts';
 import { startFakeUpstreams } from '../scripts/fake-upstreams.ts';
-import { startFakeSupabaseAuth } from './support/fake-supabase-auth.ts';
+import { startFakeSupabaseAuth } from '../scripts/fake-supabase-auth.ts';
 import { startDbFaultProxy } from './support/db-fault-proxy.ts';
 
 export default async function setup(project: TestProject) {
