@@ -2,8 +2,8 @@
 // object's SQLite (room-store.ts) while it is used, and Postgres is written behind through an
 // outbox (room-outbox.ts). A send writes locally and calls the vendor without waiting on anything
 // remote; reads, ownership checks, renames and deletes are answered here. The room also
-// serialises sends, owns the in-flight reply (which keeps generating when every reader has
-// left), lets readers resume with Last-Event-ID, and stops the vendor call on request.
+// serialises sends (and regenerates), owns the in-flight reply (which keeps generating when every
+// reader has left), lets readers resume with Last-Event-ID, and stops the vendor call on request.
 import { DurableObject } from 'cloudflare:workers';
 import { createDb } from '../worker/db/client.ts';
 import { loadConversation, type Conversation, type ConversationPatch, type Message, type ReplyOutcome } from '../worker/db/conversations.ts';
@@ -16,6 +16,7 @@ import { modelCandidates } from '../worker/chat/candidates.ts';
 import { defaultModel, findModel, type ModelInfo } from '../worker/providers/registry.ts';
 import { usageEvent } from '../worker/usage/usage-event.ts';
 import { reserveReply, settleReply } from '../worker/usage/limiters.ts';
+import type { ChatMessage } from '../worker/providers/types.ts';
 import type { SubjectType } from '../drizzle/schema.ts';
 import { ReplyLog } from './reply-log.ts';
 import { OutboxWriter } from './room-outbox.ts';
@@ -31,7 +32,9 @@ const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
 /** Who is asking, about which conversation. Every method checks ownership here, before anything else. */
 export type Caller = { conversationId: string; userId: string; email?: string };
-export type SendInput = Caller & { subject: { type: SubjectType; id: string }; content: string; model?: string };
+/** Who a reply is for (the subject it is billed and rate-limited as) and, optionally, the model to answer with. */
+export type ReplyRequest = Caller & { subject: { type: SubjectType; id: string }; model?: string };
+export type SendInput = ReplyRequest & { content: string };
 export type CreateInput = Caller & ConversationPatch;
 
 export type RoomFailure = { ok: false; status: 400 | 401 | 402 | 403 | 404 | 409 | 429 | 503; code: string; message: string; retryAfterSeconds?: number };
@@ -43,6 +46,17 @@ type InFlight = {
   /** The owner's quota reservation, settled when the reply ends. */
   reservationId: string;
   boundedByQuota: boolean;
+};
+
+/** What differs between a send and a regenerate: the turns the model answers, and what is stored with the reply. */
+type ReplyPlan = {
+  turns: ChatMessage[];
+  /**
+   * Stores the reply's placeholder, with whatever goes with it, in one local transaction (called
+   * once the Limiter has admitted the reply; `now` is a millisecond before the placeholder's time).
+   * A failure when the conversation no longer allows it: nothing is stored then.
+   */
+  store: (conversation: OwnedConversation, reply: Message, now: number) => RoomFailure | undefined;
 };
 
 export class ConversationRoom extends DurableObject<Env> {
@@ -85,65 +99,39 @@ export class ConversationRoom extends DurableObject<Env> {
     return { ok: true, conversation };
   }
 
+  /** Stores the user's message and answers it: the reply streams from the vendor and is stored as it ends. */
   async send(input: SendInput): Promise<SendResult> {
-    const owned = await this.owned(input);
+    const owned = await this.ownedAndIdle(input);
     if (!owned.ok) return owned;
-    if (this.inFlight || this.starting) return failure(409, 'reply_in_progress', 'A reply is still being generated in this conversation: wait for it or stop it first');
-    const { conversation } = owned;
-    const modelId = input.model ?? conversation.model ?? defaultModel(this.env)?.id;
-    const model = modelId ? findModel(this.env, modelId) : undefined;
-    if (!model) {
-      return modelId
-        ? failure(400, 'unknown_model', `Model '${modelId}' is not available here: GET /api/models lists the models on offer`)
-        : failure(503, 'no_models', 'No model provider is configured: set ANTHROPIC_API_KEY, OPENAI_API_KEY or GEMINI_API_KEY');
-    }
-    const system = conversation.systemPrompt ?? undefined;
-    const replyCap = Math.min(MAX_REPLY_TOKENS, model.maxOutputTokens);
-    const messages = fitToContext([...this.store.history(), { role: 'user', content: input.content }], {
-      system, contextWindow: model.contextWindow, maxOutputTokens: replyCap,
+    return this.startReply(input, owned.conversation, {
+      turns: [...this.store.history(), { role: 'user', content: input.content }],
+      store: (conversation, reply, now) => {
+        const userMessage = newMessage(conversation, { role: 'user', content: input.content, status: 'complete', createdAt: new Date(now) });
+        this.store.startExchange({ userMessage, reply, title: conversation.title ? undefined : titleFrom(input.content) });
+        return undefined;
+      },
     });
+  }
 
-    // The owner's Limiter decides before anything is stored or sent; the room is claimed meanwhile.
-    this.starting = true;
-    const admission = await this.admit(input, model, estimatePromptTokens(messages, system), replyCap).finally(() => (this.starting = false));
-    if (!admission.ok) return admission;
-    const current = this.store.conversation();
-    if (!current || current.deleted) {
-      this.settleQuota(input.userId, admission.reservationId, 0);
-      return failure(404, 'not_found', 'Conversation not found');
-    }
-
-    const { userMessage, reply } = newExchange(conversation, model, input.content, Date.now());
-    const messageId = reply.id;
-    this.store.startExchange({ userMessage, reply, title: current.title ? undefined : titleFrom(input.content) });
-
-    const abort = new AbortController();
-    let settle!: () => void;
-    const inFlight: InFlight = {
-      log: new ReplyLog(messageId), abort, text: '', settled: new Promise((r) => (settle = r)),
-      reservationId: admission.reservationId, boundedByQuota: admission.boundedByQuota,
-    };
-    this.inFlight = inFlight;
-    const maxOutputTokens = admission.outputTokens;
-
-    inFlight.log.append({ event: 'message.start', data: { conversationId: conversation.id, messageId, model: model.id } });
-    const stream = inFlight.log.attach();
-    const checkpoint = this.checkpointer(inFlight, messageId);
-    const outcome = runReply({
-      candidates: modelCandidates(this.env, model), system, messages, maxOutputTokens,
-      signal: abort.signal, idleTimeoutMs: Number(this.env.UPSTREAM_IDLE_TIMEOUT_MS) || DEFAULT_IDLE_TIMEOUT_MS,
-    }, (event) => {
-      inFlight.log.append(event);
-      if (event.event !== 'delta') return;
-      // The first token is out: the send is under way, and Postgres may hear of it now, without
-      // its round trip (or its CPU) ever standing between the person and that token.
-      if (inFlight.text === '') void this.outbox.flush();
-      checkpoint(event.data.text);
+  /**
+   * Answers the last user message again: the last reply is removed (here, and in Postgres behind)
+   * and a new one runs for the same history, exactly as after a send. The replaced reply's usage
+   * stays billed: its usage event is already recorded.
+   */
+  async regenerate(input: ReplyRequest): Promise<SendResult> {
+    const owned = await this.ownedAndIdle(input);
+    if (!owned.ok) return owned;
+    const replaced = this.store.lastMessage();
+    if (replaced?.role !== 'assistant') return nothingToRegenerate();
+    return this.startReply(input, owned.conversation, {
+      turns: this.store.history({ except: replaced.id }),
+      store: (_conversation, reply) => {
+        // Nothing else can write messages while the room is claimed; checked all the same, as it is cheap.
+        if (this.store.lastMessage()?.id !== replaced.id) return nothingToRegenerate();
+        this.store.replaceReply(replaced.id, reply);
+        return undefined;
+      },
     });
-    void this.complete(inFlight, outcome, input).finally(settle);
-    // The heartbeat is set behind the reply: nothing the person waits for waits on it.
-    this.armAlarm().catch((error: unknown) => console.error(JSON.stringify({ level: 'error', msg: 'room: alarm not set', error: String(error) })));
-    return { ok: true, messageId, model: model.id, stream };
   }
 
   /** The conversation with every message, a reply in flight included with its text so far. */
@@ -207,7 +195,68 @@ export class ConversationRoom extends DurableObject<Env> {
     await this.armAlarm();
   }
 
-  private async complete(inFlight: InFlight, reply: Promise<ReplyOutcome>, input: SendInput) {
+  /**
+   * What a send and a regenerate share once they know what to answer: the model, the Limiter's
+   * admission, the reply's placeholder stored locally (with what `plan.store` adds), then the
+   * vendor call, whose events every reader follows from the reply's log.
+   */
+  private async startReply(input: ReplyRequest, conversation: OwnedConversation, plan: ReplyPlan): Promise<SendResult> {
+    const modelId = input.model ?? conversation.model ?? defaultModel(this.env)?.id;
+    const model = modelId ? findModel(this.env, modelId) : undefined;
+    if (!model) {
+      return modelId
+        ? failure(400, 'unknown_model', `Model '${modelId}' is not available here: GET /api/models lists the models on offer`)
+        : failure(503, 'no_models', 'No model provider is configured: set ANTHROPIC_API_KEY, OPENAI_API_KEY or GEMINI_API_KEY');
+    }
+    const system = conversation.systemPrompt ?? undefined;
+    const replyCap = Math.min(MAX_REPLY_TOKENS, model.maxOutputTokens);
+    const messages = fitToContext(plan.turns, { system, contextWindow: model.contextWindow, maxOutputTokens: replyCap });
+
+    // The owner's Limiter decides before anything is stored or sent; the room is claimed meanwhile.
+    this.starting = true;
+    const admission = await this.admit(input, model, estimatePromptTokens(messages, system), replyCap).finally(() => (this.starting = false));
+    if (!admission.ok) return admission;
+    const current = this.store.conversation();
+    const now = Date.now();
+    // A millisecond after what is stored with it, so history order never depends on the id.
+    const reply = newMessage(conversation, { role: 'assistant', content: '', model: model.id, provider: model.provider, status: 'streaming', createdAt: new Date(now + 1) });
+    const refused = !current || current.deleted ? failure(404, 'not_found', 'Conversation not found') : plan.store(current, reply, now);
+    if (refused) {
+      this.settleQuota(input.userId, admission.reservationId, 0);
+      return refused;
+    }
+    const messageId = reply.id;
+
+    const abort = new AbortController();
+    let settle!: () => void;
+    const inFlight: InFlight = {
+      log: new ReplyLog(messageId), abort, text: '', settled: new Promise((r) => (settle = r)),
+      reservationId: admission.reservationId, boundedByQuota: admission.boundedByQuota,
+    };
+    this.inFlight = inFlight;
+    const maxOutputTokens = admission.outputTokens;
+
+    inFlight.log.append({ event: 'message.start', data: { conversationId: conversation.id, messageId, model: model.id } });
+    const stream = inFlight.log.attach();
+    const checkpoint = this.checkpointer(inFlight, messageId);
+    const outcome = runReply({
+      candidates: modelCandidates(this.env, model), system, messages, maxOutputTokens,
+      signal: abort.signal, idleTimeoutMs: Number(this.env.UPSTREAM_IDLE_TIMEOUT_MS) || DEFAULT_IDLE_TIMEOUT_MS,
+    }, (event) => {
+      inFlight.log.append(event);
+      if (event.event !== 'delta') return;
+      // The first token is out: the reply is under way, and Postgres may hear of it now, without
+      // its round trip (or its CPU) ever standing between the person and that token.
+      if (inFlight.text === '') void this.outbox.flush();
+      checkpoint(event.data.text);
+    });
+    void this.complete(inFlight, outcome, input).finally(settle);
+    // The heartbeat is set behind the reply: nothing the person waits for waits on it.
+    this.armAlarm().catch((error: unknown) => console.error(JSON.stringify({ level: 'error', msg: 'room: alarm not set', error: String(error) })));
+    return { ok: true, messageId, model: model.id, stream };
+  }
+
+  private async complete(inFlight: InFlight, reply: Promise<ReplyOutcome>, input: ReplyRequest) {
     const { log } = inFlight;
     let used = 0;
     try {
@@ -237,7 +286,7 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   /** Asks the owner's Limiter for the rate limits, a stream slot and room in the quota for this reply. */
-  private async admit(input: SendInput, model: ModelInfo, promptTokens: number, maxOutputTokens: number) {
+  private async admit(input: ReplyRequest, model: ModelInfo, promptTokens: number, maxOutputTokens: number) {
     const decision = await reserveReply(this.env, { userId: input.userId, model, promptTokens, maxOutputTokens });
     return decision.ok ? decision : failure(decision.status, decision.code, decision.message, decision.retryAfterSeconds);
   }
@@ -245,6 +294,13 @@ export class ConversationRoom extends DurableObject<Env> {
   /** What the reply used goes to the Limiter (released if unused), behind. */
   private settleQuota(userId: string, reservationId: string, used: number) {
     void settleReply(this.env, userId, reservationId, used);
+  }
+
+  /** The conversation, if `caller` owns it and no reply runs (or waits for its admission) in it. */
+  private async ownedAndIdle(caller: Caller): Promise<RoomResult<{ conversation: OwnedConversation }>> {
+    const owned = await this.owned(caller);
+    if (!owned.ok || (!this.inFlight && !this.starting)) return owned;
+    return failure(409, 'reply_in_progress', 'A reply is still being generated in this conversation: wait for it or stop it first');
   }
 
   /** The conversation, if `caller` owns it. Loads it from Postgres once when this room has never held it. */
@@ -311,16 +367,16 @@ function quotaStop(outcome: ReplyOutcome, boundedByQuota: boolean): ReplyOutcome
   return boundedByQuota && outcome.status === 'complete' && outcome.stopReason === 'max_tokens' ? { ...outcome, status: 'stopped', stopReason: 'quota' } : outcome;
 }
 
-/** The user's message and the reply's placeholder, as a send stores them before the vendor is called. */
-function newExchange(conversation: Conversation, model: ModelInfo, content: string, now: number): { userMessage: Message; reply: Message } {
-  const base = {
-    conversationId: conversation.id, userId: conversation.userId, stopReason: null, errorCode: null,
-    inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: '0', timeToFirstTokenMs: null, durationMs: null, completedAt: null,
-  };
+function nothingToRegenerate(): RoomFailure {
+  return failure(409, 'nothing_to_regenerate', 'The last message in this conversation is not a reply: send a message instead');
+}
+
+/** A new message of this conversation: a user's message as sent, or a reply's placeholder (`streaming`) before the vendor is called. */
+function newMessage(conversation: Conversation, fields: Pick<Message, 'role' | 'content' | 'status' | 'createdAt'> & Partial<Pick<Message, 'model' | 'provider'>>): Message {
   return {
-    userMessage: { ...base, id: crypto.randomUUID(), role: 'user', content, model: null, provider: null, status: 'complete', createdAt: new Date(now) },
-    // A millisecond later, so history order never depends on the id.
-    reply: { ...base, id: crypto.randomUUID(), role: 'assistant', content: '', model: model.id, provider: model.provider, status: 'streaming', createdAt: new Date(now + 1) },
+    id: crypto.randomUUID(), conversationId: conversation.id, userId: conversation.userId, model: null, provider: null,
+    stopReason: null, errorCode: null, inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: '0',
+    timeToFirstTokenMs: null, durationMs: null, completedAt: null, ...fields,
   };
 }
 

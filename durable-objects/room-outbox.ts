@@ -4,7 +4,7 @@
 // their write has landed, so nothing is dropped. One flush at a time; after a failure, retries back
 // off from 1 s to a minute (the room's alarm runs them).
 import { createDb } from '../worker/db/client.ts';
-import { deleteConversation, upsertConversation, upsertMessage } from '../worker/db/conversations.ts';
+import { deleteConversation, deleteMessage, upsertConversation, upsertMessage } from '../worker/db/conversations.ts';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { publishUsage } from '../worker/usage/publish.ts';
 import type { OutboxRow, RoomStore } from './room-store.ts';
@@ -110,6 +110,7 @@ function statements(store: RoomStore, db: ReturnType<typeof createDb>, rows: Out
   }
   for (const { change } of rows) {
     if (change.kind === 'message') out.push(upsertMessage(db, change.message));
+    if (change.kind === 'message-delete') out.push(deleteMessage(db, change.conversationId, change.messageId));
     if (change.kind === 'delete') out.push(deleteConversation(db, change.conversationId));
   }
   return out;

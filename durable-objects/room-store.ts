@@ -8,12 +8,14 @@ import type { ChatMessage } from '../worker/providers/types.ts';
 
 /**
  * One pending change. Rows are keyed by what they change, so a newer state of the same message
- * replaces the older one in place (keeping its position); `version` tells a flush whether the
- * row it sent is still the row to delete.
+ * replaces the older one in place (keeping its position), its removal included (a reply replaced
+ * by a regenerate: `message-delete` under the same key); `version` tells a flush whether the row
+ * it sent is still the row to delete.
  */
 export type OutboxChange =
   | { kind: 'conversation' }
   | { kind: 'message'; message: Message }
+  | { kind: 'message-delete'; conversationId: string; messageId: string }
   | { kind: 'usage'; event: UsageEventMessage }
   | { kind: 'delete'; conversationId: string };
 export type OutboxRow = { seq: number; version: number; change: OutboxChange };
@@ -78,10 +80,18 @@ export class RoomStore {
     return this.sql.exec<MessageRow>('select * from messages order by seq').toArray().map((row) => toMessage(row, conversation));
   }
 
-  /** The turns a prompt is built from, oldest first: every message with text. */
-  history(): ChatMessage[] {
-    return this.sql.exec<{ role: ChatMessage['role']; content: string }>(`select role, content from messages where content != '' order by seq`).toArray()
-      .map((row) => ({ role: row.role, content: row.content }));
+  /** The newest message, if any. */
+  lastMessage(): Message | undefined {
+    const conversation = this.conversation();
+    const row = this.sql.exec<MessageRow>('select * from messages order by seq desc limit 1').toArray()[0];
+    return conversation && row ? toMessage(row, conversation) : undefined;
+  }
+
+  /** The turns a prompt is built from, oldest first: every message with text (but `except`, the reply a regenerate replaces). */
+  history(options: { except?: string } = {}): ChatMessage[] {
+    return this.sql.exec<{ role: ChatMessage['role']; content: string }>(
+      `select role, content from messages where content != '' and id != ? order by seq`, options.except ?? '',
+    ).toArray().map((row) => ({ role: row.role, content: row.content }));
   }
 
   /** A new conversation, made here: its id was minted at the edge. */
@@ -137,6 +147,22 @@ export class RoomStore {
       this.enqueue('conversation', { kind: 'conversation' });
       this.enqueue(`message:${input.userMessage.id}`, { kind: 'message', message: input.userMessage });
       this.enqueue(`message:${input.reply.id}`, { kind: 'message', message: input.reply });
+    });
+  }
+
+  /**
+   * A regenerate: the reply it replaces is deleted and the new reply's placeholder (`streaming`)
+   * takes its place, with the conversation's new activity time. The replaced reply's outbox row
+   * becomes its deletion (its usage row, if still pending, stays: those tokens were spent).
+   */
+  replaceReply(replacedId: string, reply: Message) {
+    this.write(() => {
+      this.sql.exec('delete from messages where id = ?', replacedId);
+      this.insertMessage(reply);
+      this.sql.exec('update conversation set updated_at = ?', reply.createdAt.getTime());
+      this.enqueue('conversation', { kind: 'conversation' });
+      this.enqueue(`message:${replacedId}`, { kind: 'message-delete', conversationId: reply.conversationId, messageId: replacedId });
+      this.enqueue(`message:${reply.id}`, { kind: 'message', message: reply });
     });
   }
 

@@ -1,4 +1,5 @@
 import { zValidator } from '@hono/zod-validator';
+import { createMiddleware } from 'hono/factory';
 import type { ValidationTargets } from 'hono';
 import type { ZodType, core } from 'zod';
 import { AppError } from './errors.ts';
@@ -11,6 +12,15 @@ export const validate = <Target extends keyof ValidationTargets, Schema extends 
     const problems = issues.map((issue) => `${fieldOf(issue) ?? target}: ${describe(issue)}`);
     throw new AppError(400, 'invalid_request', problems.join('; '), { param: fieldOf(issues[0]!) });
   });
+
+/**
+ * For a JSON body that may be left out: no body, or an empty one (even sent as
+ * `content-type: application/json`), reads as `{}` for the `validate('json', …)` after it.
+ */
+export const optionalJsonBody = createMiddleware(async (c, next) => {
+  if ((await c.req.raw.clone().text()).trim() === '') c.req.raw = new Request(c.req.raw, { body: '{}' });
+  await next();
+});
 
 /** `messages[0].content`, or the unknown field's own name. */
 function fieldOf(issue: core.$ZodIssue): string | undefined {

@@ -123,6 +123,36 @@ describe('while Postgres is down', () => {
   });
 });
 
+describe('a regenerate while Postgres is down', () => {
+  it('Postgres ends with only the newest reply, whether the replies it replaced had landed or not, and every reply stays billed', async () => {
+    const { token, userId } = await signIn();
+    const id = await createConversation(token);
+    const content = '[[fake tokens=5]] again, please';
+    const landed = await exchange(token, id, content);
+    await eventually(() => inPostgres(id), (rows) => rows.length === 2 && rows[1]!.status === 'complete');
+
+    await database({ down: true });
+    const regenerate = async () => {
+      const res = await call(`/api/conversations/${id}/regenerate`, { method: 'POST', token });
+      expect(res.status).toBe(200);
+      return seenFrom(content, await collectEvents(res.body!));
+    };
+    const neverLanded = await regenerate(); // replaces the reply Postgres has
+    const newest = await regenerate(); // replaces one Postgres never saw
+    const read = await (await call(`/api/conversations/${id}`, { token })).json<{ messages: { id: string }[] }>();
+    expect(read.messages.map((m) => m.id)).toEqual([expect.any(String), newest.messageId]);
+
+    await database({ down: false });
+    await retryFlush(id);
+    expect(await inPostgres(id)).toEqual(expectedRows([newest]));
+    const db = createDb(env);
+    for (const seen of [landed, neverLanded, newest]) {
+      const usage = await eventually(() => db.select().from(usageEvents).where(eq(usageEvents.id, seen.messageId)), (rows) => rows.length > 0, 10_000);
+      expect(usage).toEqual([expect.objectContaining({ userId, conversationId: id, outputTokens: 5 })]);
+    }
+  });
+});
+
 /** A conversation as one made before rooms owned them: in Postgres only. */
 async function seedInPostgres(userId: string, title: string, history: Array<Pick<typeof messages.$inferInsert, 'role' | 'content' | 'status' | 'model'>> = []) {
   const db = createDb(env);

@@ -65,6 +65,11 @@ export function upsertMessage(db: Db, message: Message): BatchItem<'pg'> {
   return db.insert(messages).values(message).onConflictDoUpdate({ target: messages.id, set: changing });
 }
 
+/** A message the room no longer has (a reply replaced by a regenerate); deleting it again changes nothing. */
+export function deleteMessage(db: Db, conversationId: string, id: string): BatchItem<'pg'> {
+  return db.delete(messages).where(and(eq(messages.conversationId, conversationId), eq(messages.id, id)));
+}
+
 export function deleteConversation(db: Db, id: string): BatchItem<'pg'> {
   return db.delete(conversations).where(eq(conversations.id, id));
 }

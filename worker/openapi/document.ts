@@ -54,7 +54,7 @@ function operation(op: Operation) {
     tags: [op.tag],
     ...security(op),
     parameters: [...parameters('path', op.params), ...parameters('query', op.query)],
-    ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body, 'input') } } } } : {}),
+    ...(op.body ? { requestBody: { required: !op.bodyOptional, content: { 'application/json': { schema: jsonSchema(op.body, 'input') } } } } : {}),
     responses: responses(op),
   };
 }

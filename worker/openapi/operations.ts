@@ -3,7 +3,7 @@
 import type { ZodObject, ZodType } from 'zod';
 import {
   conversationIdParam, conversationListSchema, conversationSchema, conversationWithMessagesSchema, createConversationBody,
-  listConversationsQuery, modelListSchema, sendMessageBody, updateConversationBody,
+  listConversationsQuery, modelListSchema, regenerateBody, sendMessageBody, updateConversationBody,
 } from '../schemas/conversations.ts';
 import { usageQuery, usageSchema } from '../schemas/usage.ts';
 import { publicConfigSchema } from '../schemas/config.ts';
@@ -22,6 +22,8 @@ export type Operation = {
   params?: ZodObject;
   query?: ZodObject;
   body?: ZodType;
+  /** The body may be left out. */
+  bodyOptional?: true;
   responses: Record<number, OperationResponse>;
   /** The body of every error, when it is not Parley's envelope (the /v1 API answers in OpenAI's shape). */
   errorSchema?: ZodType;
@@ -55,7 +57,15 @@ export const operations: Operation[] = [
   {
     method: 'post', path: `${conversationPath}/messages`, tag: 'chat', auth: true, params: conversationIdParam, body: sendMessageBody,
     summary: 'Send a message; the reply streams back as server-sent events (message.start, delta, usage, done, error)',
-    responses: { 200: { description: 'Event stream', eventStream: true }, 409: { description: 'A reply is already in progress' }, 413: { description: 'Message over 100,000 characters' } },
+    responses: { 200: { description: 'Event stream', eventStream: true, headers: { 'x-message-id': 'The reply\'s message id' } }, 409: { description: 'A reply is already in progress' }, 413: { description: 'Message over 100,000 characters' } },
+  },
+  {
+    method: 'post', path: `${conversationPath}/regenerate`, tag: 'chat', auth: true, params: conversationIdParam, body: regenerateBody, bodyOptional: true,
+    summary: 'Regenerate the last reply: it is replaced (its usage stays billed) by a new one for the same history, streamed back as a send\'s reply is',
+    responses: {
+      200: { description: 'Event stream', eventStream: true, headers: { 'x-message-id': 'The new reply\'s message id' } },
+      409: { description: 'A reply is in progress (reply_in_progress), or the last message is not a reply (nothing_to_regenerate)' },
+    },
   },
   { method: 'get', path: `${conversationPath}/stream`, summary: 'Resume the in-flight reply after Last-Event-ID', tag: 'chat', auth: true, params: conversationIdParam, responses: { 200: { description: 'Event stream', eventStream: true }, 204: { description: 'Nothing in flight' } } },
   { method: 'post', path: `${conversationPath}/stop`, summary: 'Stop the in-flight reply (the vendor call is aborted)', tag: 'chat', auth: true, params: conversationIdParam, responses: { 200: { description: '{stopped}' } } },

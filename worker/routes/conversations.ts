@@ -3,13 +3,13 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../env.ts';
 import { requireUser } from '../auth/index.ts';
 import { AppError, badRequest } from '../errors.ts';
-import { validate } from '../validation.ts';
+import { optionalJsonBody, validate } from '../validation.ts';
 import { listConversationsForUser, type Conversation, type Message, type PageCursor } from '../db/conversations.ts';
 import { conversationRoom, roomAnswer, roomCaller } from '../chat/rooms.ts';
 import { SSE_HEADERS } from '../chat/events.ts';
 import { findModel } from '../providers/registry.ts';
 import {
-  MAX_CONTENT_CHARS, conversationIdParam, createConversationBody, listConversationsQuery, sendMessageBody, updateConversationBody,
+  MAX_CONTENT_CHARS, conversationIdParam, createConversationBody, listConversationsQuery, regenerateBody, sendMessageBody, updateConversationBody,
 } from '../schemas/conversations.ts';
 
 /** Bodies beyond this are refused before parsing (a message is at most 100,000 characters). */
@@ -67,10 +67,22 @@ export const conversations = new Hono<AppEnv>()
     if (model) assertModel(c.env, model);
     const { subject } = c.var;
     const caller = roomCaller(c.req.valid('param').id, subject);
-    const result = roomAnswer(await conversationRoom(c.env, caller.conversationId).send({
+    const reply = roomAnswer(await conversationRoom(c.env, caller.conversationId).send({
       ...caller, subject: { type: subject.type, id: subject.id }, content, model,
     }));
-    return new Response(result.stream, { headers: { ...SSE_HEADERS, 'x-message-id': result.messageId } });
+    return replyResponse(reply);
+  })
+
+  // The last reply again, for the same history: the room replaces it and answers as a send does.
+  .post('/:id/regenerate', validate('param', conversationIdParam), optionalJsonBody, validate('json', regenerateBody), async (c) => {
+    const { model } = c.req.valid('json');
+    if (model) assertModel(c.env, model);
+    const { subject } = c.var;
+    const caller = roomCaller(c.req.valid('param').id, subject);
+    const reply = roomAnswer(await conversationRoom(c.env, caller.conversationId).regenerate({
+      ...caller, subject: { type: subject.type, id: subject.id }, model,
+    }));
+    return replyResponse(reply);
   })
 
   .get('/:id/stream', validate('param', conversationIdParam), async (c) => {
@@ -85,6 +97,11 @@ export const conversations = new Hono<AppEnv>()
     const { stopped } = roomAnswer(await conversationRoom(c.env, caller.conversationId).stop(caller));
     return c.json({ stopped });
   });
+
+/** A reply's events as they stream, with the reply's message id in a header. */
+function replyResponse(reply: { messageId: string; stream: ReadableStream<Uint8Array> }) {
+  return new Response(reply.stream, { headers: { ...SSE_HEADERS, 'x-message-id': reply.messageId } });
+}
 
 function assertModel(env: Env, model: string) {
   if (!findModel(env, model)) throw badRequest(`Model '${model}' is not available here: GET /api/models lists the models on offer`, 'unknown_model');

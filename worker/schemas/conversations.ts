@@ -33,6 +33,11 @@ export const sendMessageBody = z.strictObject({
   model: modelId.optional(),
 });
 
+/** The body of a regenerate, which may be left out: the model to answer with this time (else the conversation's). */
+export const regenerateBody = z.strictObject({
+  model: modelId.optional(),
+});
+
 export const conversationSchema = z.object({
   id: z.uuid(),
   title: z.string().nullable(),
