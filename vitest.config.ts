@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 
-// Three projects: `worker` and `outage` run inside workerd, `node` runs the Node-side scripts
-// (gateway, fakes). test/global-setup.ts starts the database gateway, the fake upstreams and the
-// outage suite's database switch, and provides their URLs.
+// Four projects: `worker` and `outage` run inside workerd, `node` runs the Node-side scripts
+// (gateway, fakes), `e2e` drives Chromium against the whole stack. test/global-setup.ts starts the
+// database gateway, the fake upstreams and the outage suite's database switch, and provides their
+// URLs; the e2e project starts its own stack (test/e2e/global-setup.ts).
 
 /** A suite inside workerd, with every vendor pointed at the protocol-faithful fakes (the real SDKs run against them). */
 function workerProject(name: string, include: string[], database: 'dbEndpoint' | 'dbFaultProxyUrl', vars: Record<string, string> = {}) {
@@ -71,6 +72,22 @@ export default defineConfig({
           include: ['scripts/**/*.test.ts', 'test/node/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          // Its own stack on free ports and throwaway state: two Workers (AUTH_MODE dev and supabase),
+          // the gateway, the fake upstreams and the fake Supabase Auth.
+          globalSetup: ['./test/e2e/global-setup.ts'],
+          // One file at a time, after the other projects' files: the files share one stack and one
+          // machine, and a browser with two Workers behind it is slow on two cores.
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
     ],

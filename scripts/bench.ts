@@ -19,7 +19,6 @@ import type { BenchContext } from './bench/context.ts';
 import { sendsWhileDatabaseDown } from './bench/db-down.ts';
 import { dbFarDelta } from './bench/db-far.ts';
 import { signIn } from './bench/parley.ts';
-import { freePort } from './bench/ports.ts';
 import { limiterDecisions } from './bench/limiter.ts';
 import { listLag } from './bench/list-lag.ts';
 import { connectV1, sequentialV1 } from './bench/v1.ts';
@@ -30,6 +29,7 @@ import { benchRuntime } from './bench/runtime.ts';
 import { table } from './bench/table.ts';
 import { concurrentTtft, sequentialTtft } from './bench/ttft.ts';
 import { warmUp } from './bench/warmup.ts';
+import { freePort } from './lib/ports.ts';
 import { startStack, type Stack } from './lib/stack.ts';
 
 const RESULTS_FILE = 'bench/results.json';

@@ -13,6 +13,8 @@ export type DirectWorkerOptions = {
   /** Plain-text bindings, as `wrangler dev --var` gives them. */
   vars: Record<string, string>;
   envFiles?: string[];
+  /** Serve the static assets from here instead of wrangler.toml's directory. */
+  assetsDirectory?: string;
 };
 
 export type DirectWorkerReport = { url: string } | { error: string };
@@ -41,6 +43,7 @@ async function main() {
   const worker = await devEnv.startWorker({
     config: 'wrangler.toml',
     envFiles: options.envFiles,
+    ...(options.assetsDirectory ? { assets: options.assetsDirectory } : {}),
     bindings: Object.fromEntries(Object.entries(options.vars).map(([name, value]) => [name, { type: 'plain_text', value }])),
     dev: {
       server: { hostname: '127.0.0.1', port: options.port },

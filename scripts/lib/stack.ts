@@ -1,8 +1,9 @@
 // The whole local stack, as `npm start` and `npm run bench` run it: the database gateway (PGlite,
 // or a Postgres URL) with migrations applied, the fake vendor upstreams, and the Worker (`wrangler
 // dev`, or the bench's direct runtime: see worker-runtime.ts) with bindings that tie them
-// together. Vendors without a key answer through the fakes. Signals and exit codes are the
-// caller's business; the stack only makes sure the Worker never outlives this process.
+// together. Vendors without a key answer through the fakes. More Workers can share the same
+// database and fakes (`addWorker`: the browser tests run one per sign-in mode). Signals and exit
+// codes are the caller's business; the stack only makes sure no Worker outlives this process.
 import type { StdioOptions } from 'node:child_process';
 import { startFakeUpstreams, type FakeUpstreams } from '../fake-upstreams.ts';
 import { waitForOk } from './processes.ts';
@@ -36,12 +37,31 @@ export type StackOptions = {
   vars?: Record<string, string>;
   /** `--env-file`s for wrangler; without them it reads .dev.vars. */
   envFiles?: string[];
+  /** Static assets from here instead of frontend/dist (a snapshot that a rebuild cannot change mid-run). */
+  assetsDirectory?: string;
   /** The Worker's stdio; inherited by default. */
   stdio?: StdioOptions;
   /** `wrangler-dev` (default) or `direct`: see worker-runtime.ts. */
   runtime?: WorkerRuntimeKind;
   /** Run the gateway as a child process writing to this stdio (see gateway-process.ts); default in this process. */
   gatewayChildProcess?: { stdio?: StdioOptions };
+};
+
+/** Another Worker on the same database and fakes: its own port and Durable Object state, the stack's bindings with `vars` on top. */
+export type WorkerOptions = Pick<StackOptions, 'port' | 'persistTo' | 'envFiles' | 'assetsDirectory' | 'stdio' | 'runtime'> & { vars?: Record<string, string> };
+
+export type StackWorker = {
+  /** `http://127.0.0.1:PORT`. */
+  url: string;
+  runtime: WorkerRuntimeKind;
+  /** The `--var` bindings it was given. */
+  vars: Record<string, string>;
+  /** Settles with its process's exit code (null after a signal) whenever it exits. */
+  exited: Promise<number | null>;
+  /** Polls /api/health until it answers 200; false on timeout, or once it has exited. */
+  ready(timeoutMs: number): Promise<boolean>;
+  /** Stops it (its whole process group). */
+  stop(): Promise<void>;
 };
 
 export type Stack = {
@@ -64,7 +84,9 @@ export type Stack = {
   stopDatabase(): Promise<void>;
   /** Brings it back on the same port with the same data and latency. */
   startDatabase(): Promise<void>;
-  /** Stops the Worker (its whole process group), then the gateway and the fakes. Safe to call twice. */
+  /** Starts another Worker sharing the gateway and the fakes (two Workers must not share one `persistTo`). */
+  addWorker(options: WorkerOptions): Promise<StackWorker>;
+  /** Stops every Worker (each process group), then the gateway and the fakes. Safe to call twice. */
   stop(): Promise<void>;
 };
 
@@ -118,13 +140,29 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const runtime = await startWorkerRuntime({
     kind: options.runtime ?? 'wrangler-dev', port: options.port, persistTo: options.persistTo, vars,
-    envFiles: options.envFiles, stdio: options.stdio,
+    envFiles: options.envFiles, assetsDirectory: options.assetsDirectory, stdio: options.stdio,
   }).catch(async (error: unknown) => {
     await Promise.allSettled([database.stop(), upstreams.close()]);
     throw error;
   });
 
   let stopped: Promise<void> | undefined;
+  const added: StackWorker[] = [];
+  const addWorker = async (worker: WorkerOptions): Promise<StackWorker> => {
+    if (stopped) throw new Error('the stack is stopped');
+    const workerVars = { ...vars, ...worker.vars };
+    const extra = await startWorkerRuntime({
+      kind: worker.runtime ?? options.runtime ?? 'wrangler-dev', port: worker.port, persistTo: worker.persistTo, vars: workerVars,
+      envFiles: worker.envFiles ?? options.envFiles, assetsDirectory: worker.assetsDirectory ?? options.assetsDirectory, stdio: worker.stdio ?? options.stdio,
+    });
+    const handle: StackWorker = {
+      url: extra.url, runtime: extra.kind, vars: workerVars, exited: extra.exited,
+      ready: (timeoutMs) => waitForOk(`${extra.url}/api/health`, timeoutMs, () => extra.running && !stopped),
+      stop: () => extra.stop(STOP_GRACE_MS),
+    };
+    added.push(handle);
+    return handle;
+  };
   return {
     url: runtime.url,
     runtime: runtime.kind,
@@ -138,9 +176,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ready: (timeoutMs) => waitForOk(`${runtime.url}/api/health`, timeoutMs, () => runtime.running && !stopped),
     stopDatabase: () => database.stop(),
     startDatabase: () => database.start(),
+    addWorker,
     stop: () =>
       (stopped ??= (async () => {
-        await runtime.stop(STOP_GRACE_MS);
+        await Promise.allSettled([runtime.stop(STOP_GRACE_MS), ...added.map((worker) => worker.stop())]);
         await Promise.allSettled([database.stop(), upstreams.close()]);
       })()),
   };

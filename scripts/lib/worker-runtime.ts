@@ -20,6 +20,8 @@ export type WorkerRuntimeOptions = {
   vars: Record<string, string>;
   /** Without them wrangler reads .dev.vars. */
   envFiles?: string[];
+  /** Serve the static assets from here instead of wrangler.toml's directory (frontend/dist). */
+  assetsDirectory?: string;
   /** Inherited by default. */
   stdio?: StdioOptions;
 };
@@ -76,12 +78,15 @@ function spawnWranglerDev(options: WorkerRuntimeOptions): ChildProcess {
     '--persist-to', options.persistTo,
     '--test-scheduled', '--show-interactive-dev-session=false',
     ...(options.envFiles ?? []).flatMap((file) => ['--env-file', file]),
+    ...(options.assetsDirectory ? ['--assets', options.assetsDirectory] : []),
     ...Object.entries(options.vars).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
   ], { env: wranglerEnv(), ...(options.stdio ? { stdio: options.stdio } : {}) });
 }
 
 function spawnDirect(options: WorkerRuntimeOptions): ChildProcess {
-  const config: DirectWorkerOptions = { port: options.port, persistTo: options.persistTo, vars: options.vars, envFiles: options.envFiles };
+  const config: DirectWorkerOptions = {
+    port: options.port, persistTo: options.persistTo, vars: options.vars, envFiles: options.envFiles, assetsDirectory: options.assetsDirectory,
+  };
   return spawnGroup(process.execPath, ['scripts/lib/direct-worker.ts', JSON.stringify(config)], {
     env: wranglerEnv(),
     stdio: withIpc(options.stdio ?? 'inherit'),

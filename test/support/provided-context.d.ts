@@ -1,4 +1,4 @@
-// What test/global-setup.ts provides to the suites (vitest `inject`).
+// What test/global-setup.ts provides to the suites, and test/e2e/global-setup.ts to the e2e project (vitest `inject`).
 import type { JWK } from 'jose';
 
 declare module 'vitest' {
@@ -14,5 +14,20 @@ declare module 'vitest' {
     fakeUpstreamUrl: string;
     supabaseUrl: string;
     supabasePrivateJwk: JWK;
+
+    /** e2e: the Worker with AUTH_MODE=dev (sign in through POST /api/dev/session), `http://127.0.0.1:PORT`. */
+    e2eDevUrl: string;
+    /** e2e: the Worker with AUTH_MODE=supabase, verifying the fake Supabase Auth's tokens by its JWKS. */
+    e2eSupabaseUrl: string;
+    /** e2e: the fake Supabase Auth (scripts/fake-supabase-auth.ts), the supabase Worker's SUPABASE_URL. */
+    e2eAuthUrl: string;
+    /** e2e: its publishable key (the `apikey` header), the supabase Worker's SUPABASE_PUBLISHABLE_KEY. */
+    e2eAuthPublishableKey: string;
+    /** e2e: the fake vendor upstreams both Workers use (their /__control routes steer and record replies). */
+    e2eUpstreamUrl: string;
+    /** e2e: the database gateway both Workers use (Neon's HTTP protocol, POST /sql). */
+    e2eGatewayUrl: string;
+    /** e2e: where each Worker writes its output (the gateway's goes to `dev`); kept after the run with E2E_KEEP=1. */
+    e2eLogs: { dev: string; supabase: string };
   }
 }
