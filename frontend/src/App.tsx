@@ -1,82 +1,41 @@
-import { createResource, createSignal, ErrorBoundary, Show } from 'solid-js';
-import { api, session } from './lib/api.ts';
+import { lazy, Show, type ParentProps } from 'solid-js';
+import { Navigate, Route, Router, useLocation } from '@solidjs/router';
+import type { Config } from './lib/api.ts';
+import { session } from './lib/auth.ts';
+import { Shell } from './components/Shell.tsx';
+import { SignIn } from './pages/SignIn.tsx';
+import { AuthCallback } from './pages/AuthCallback.tsx';
+import { ChatPage } from './pages/ChatPage.tsx';
 
-/** Placeholder shell until the chat UI lands: health, dev sign-in and the signed-in profile. */
-export function App() {
-  const [health] = createResource(api.health);
-  const [signedIn, setSignedIn] = createSignal(Boolean(session.token()));
+// Pages away from the chat load on demand, so the first screen carries only what it needs.
+const UsagePage = lazy(() => import('./pages/UsagePage.tsx'));
+const BillingPage = lazy(() => import('./pages/BillingPage.tsx'));
+const KeysPage = lazy(() => import('./pages/KeysPage.tsx'));
+
+export function App(props: { config: Config }) {
+  const Protected = (inner: ParentProps) => <RequireSession><Shell config={props.config}>{inner.children}</Shell></RequireSession>;
   return (
-    <main class="shell">
-      <header>
-        <h1>Parley</h1>
-        <p class="tagline">Claude, OpenAI and Gemini in one conversation.</p>
-      </header>
-      <p class="status" aria-live="polite">
-        <Show when={health()} fallback={health.error ? 'Server unreachable' : 'Checking server…'}>
-          {(h) => `Server ${h().ok ? 'healthy' : 'degraded'} · database ${h().db} · v${h().version}`}
-        </Show>
-      </p>
-      <ErrorBoundary fallback={(error, reset) => <ErrorNotice error={error} onRetry={() => { session.clear(); setSignedIn(false); reset(); }} />}>
-        <Show when={signedIn()} fallback={<SignIn onSignedIn={() => setSignedIn(true)} />}>
-          <Profile onSignOut={() => { session.clear(); setSignedIn(false); }} />
-        </Show>
-      </ErrorBoundary>
-    </main>
+    <Router>
+      <Route path="/signin" component={() => <SignIn config={props.config} />} />
+      <Route path="/auth/callback" component={AuthCallback} />
+      <Route path="/" component={Protected}>
+        <Route path="/" component={ChatPage} />
+        <Route path="/c/:id" component={ChatPage} />
+        <Route path="/usage" component={UsagePage} />
+        <Route path="/billing" component={() => <BillingPage config={props.config} />} />
+        <Route path="/keys" component={KeysPage} />
+      </Route>
+      <Route path="*" component={() => <Navigate href="/" />} />
+    </Router>
   );
 }
 
-function SignIn(props: { onSignedIn: () => void }) {
-  const [email, setEmail] = createSignal('');
-  const [error, setError] = createSignal<string>();
-  const [busy, setBusy] = createSignal(false);
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const { accessToken } = await api.devSignIn(email());
-      session.save(accessToken);
-      props.onSignedIn();
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+/** Signed-out visitors go to the sign-in page, and come back where they were going. */
+function RequireSession(props: ParentProps) {
+  const location = useLocation();
   return (
-    <form class="card" onSubmit={submit}>
-      <label for="email">Email (local development sign-in)</label>
-      <input id="email" type="email" required autocomplete="email" value={email()} onInput={(e) => setEmail(e.currentTarget.value)} />
-      <button type="submit" disabled={busy()}>{busy() ? 'Signing in…' : 'Sign in'}</button>
-      <Show when={error()}>{(message) => <p role="alert" class="error">{message()}</p>}</Show>
-    </form>
-  );
-}
-
-function Profile(props: { onSignOut: () => void }) {
-  const [me] = createResource(api.me);
-  return (
-    <Show when={me()} fallback={<p class="card">Loading your profile…</p>}>
-      {(profile) => (
-        <section class="card" aria-label="Your account">
-          <p>Signed in as <strong>{profile().email}</strong> · {profile().tier} tier</p>
-          <p>
-            Tokens this month: {profile().quota.used.toLocaleString()}
-            {profile().quota.limit === null ? ' (unlimited)' : ` of ${profile().quota.limit!.toLocaleString()}`}
-            {' '}· resets {new Date(profile().quota.resetsAt).toLocaleDateString()}
-          </p>
-          <button type="button" onClick={() => props.onSignOut()}>Sign out</button>
-        </section>
-      )}
+    <Show when={session()} fallback={<Navigate href={`/signin?next=${encodeURIComponent(location.pathname + location.search)}`} />}>
+      {props.children}
     </Show>
-  );
-}
-
-function ErrorNotice(props: { error: unknown; onRetry: () => void }) {
-  return (
-    <div role="alert" class="card error">
-      <p>{props.error instanceof Error ? props.error.message : String(props.error)}</p>
-      <button type="button" onClick={() => props.onRetry()}>Sign in again</button>
-    </div>
   );
 }

@@ -2,7 +2,7 @@
 // the Customer Portal to manage a paid plan. Without billing on this server, only the plan shows.
 import { createResource, createSignal, For, Match, onCleanup, Show, Switch } from 'solid-js';
 import { api, ApiError, type Config, type Me, type Plan } from '../lib/api.ts';
-import { requestErrorWords } from '../lib/conversation.ts';
+import { requestErrorWords } from '../lib/errors.ts';
 import { count } from '../lib/format.ts';
 import { models } from '../lib/models.ts';
 import './pages.css';
@@ -48,7 +48,7 @@ export default function BillingPage(props: { config: Config }) {
 /** What the plan allows, in words; the models part names which of this server's models it covers. */
 function PlanLimits(props: { plan: Plan }) {
   const priceCap = () => props.plan.maxOutputPricePerMillion;
-  const offered = () => (models.state === 'ready' ? models() : undefined);
+  const offered = models;
   const included = () => offered()?.filter((m) => priceCap() === null || m.price.outputPerMillionTokens <= priceCap()!) ?? [];
   const excluded = () => offered()?.filter((m) => priceCap() !== null && m.price.outputPerMillionTokens > priceCap()!) ?? [];
   return (

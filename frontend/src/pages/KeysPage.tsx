@@ -2,9 +2,9 @@
 // example), list them, revoke one after a confirmation.
 import { createResource, createSignal, For, Match, onMount, Show, Switch } from 'solid-js';
 import { api, type ApiKey } from '../lib/api.ts';
-import { requestErrorWords } from '../lib/conversation.ts';
+import { requestErrorWords } from '../lib/errors.ts';
 import { day } from '../lib/format.ts';
-import { defaultModelId, models } from '../lib/models.ts';
+import { defaultModelId } from '../lib/models.ts';
 import './pages.css';
 
 type CreatedKey = ApiKey & { key: string };
@@ -125,7 +125,7 @@ function NewKeyPanel(props: { created: CreatedKey; onDone: () => void }) {
   let heading!: HTMLHeadingElement;
   // The panel appears above the list: take the reader (and a screen reader) to it.
   onMount(() => heading.focus());
-  const model = () => (models.state === 'ready' ? defaultModelId() : undefined) ?? 'MODEL_ID';
+  const model = () => defaultModelId() ?? 'MODEL_ID';
   const curl = () => [
     `curl ${location.origin}/v1/chat/completions \\`,
     `  -H "Authorization: Bearer ${props.created.key}" \\`,

@@ -4,9 +4,9 @@
 import { createMemo, createResource, For, Match, Show, Switch } from 'solid-js';
 import { A } from '@solidjs/router';
 import { api, type Me, type Usage } from '../lib/api.ts';
-import { requestErrorWords } from '../lib/conversation.ts';
+import { requestErrorWords } from '../lib/errors.ts';
 import { count, day, usd } from '../lib/format.ts';
-import { modelById, models } from '../lib/models.ts';
+import { modelById } from '../lib/models.ts';
 import './pages.css';
 
 const DAYS = 30;
@@ -20,7 +20,7 @@ const percent = (part: number, whole: number) => (whole > 0 ? Math.min(100, (par
 /** A share in words: never "0%" for something, nor "100%" for less than all. */
 const percentWords = (value: number) => (value > 0 && value < 1 ? 'under 1%' : value > 99 && value < 100 ? 'over 99%' : `${Math.round(value)}%`);
 /** A model's name as people know it; the id when this server no longer offers it. */
-const modelLabel = (id: string) => (models.error ? id : modelById(id)?.label ?? id);
+const modelLabel = (id: string) => modelById(id)?.label ?? id;
 
 export default function UsagePage() {
   const [me, meActions] = createResource(() => api.me());

@@ -1,0 +1,30 @@
+import { Show, type ParentProps } from 'solid-js';
+import { A, useLocation, useNavigate } from '@solidjs/router';
+import type { Config } from '../lib/api.ts';
+import { session, signOut } from '../lib/auth.ts';
+
+/** The frame of every signed-in page: a skip link, the top bar and its navigation, then the page. */
+export function Shell(props: ParentProps<{ config: Config }>) {
+  const navigate = useNavigate();
+  const location = useLocation();
+  const inChat = () => location.pathname === '/' || location.pathname.startsWith('/c/');
+  return (
+    <div class="app">
+      <a class="skip" href="#main">Skip to content</a>
+      <header class="topbar">
+        <A href="/" class="brand" end>Parley</A>
+        <nav aria-label="Main">
+          <a href="/" classList={{ active: inChat() }} aria-current={inChat() ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/'); }}>Chat</a>
+          <A href="/usage" activeClass="active">Usage</A>
+          <A href="/billing" activeClass="active">Billing</A>
+          <A href="/keys" activeClass="active">API keys</A>
+        </nav>
+        <div class="account">
+          <Show when={session()?.email}>{(email) => <span class="muted email" title={email()}>{email()}</span>}</Show>
+          <button type="button" class="ghost" onClick={async () => { await signOut(); navigate('/signin'); }}>Sign out</button>
+        </div>
+      </header>
+      <div id="main" class="page" tabindex="-1">{props.children}</div>
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+// One open conversation: its messages, the reply in flight, and what went wrong in words. Sending,
+// regenerating and reopening a conversation with a reply still running all end up following the
+// reply's events (follow-reply.ts), so a reload mid-reply shows it once, complete.
+import { batch, createSignal } from 'solid-js';
+import { createStore, produce, reconcile } from 'solid-js/store';
+import { api, type Conversation, type Message } from './api.ts';
+import { requestErrorWords } from './errors.ts';
+import { followReply } from './follow-reply.ts';
+import type { ReplyEvent } from './sse.ts';
+
+export type Notice = { kind: 'error' | 'info'; message: string };
+
+export function openConversation(id: string, onChanged: () => void) {
+  const [state, setState] = createStore<{ conversation: Conversation | null; messages: Message[]; loaded: boolean }>({
+    conversation: null, messages: [], loaded: false,
+  });
+  const [streaming, setStreaming] = createSignal(false);
+  const [notice, setNotice] = createSignal<Notice | null>(null);
+  const abort = new AbortController();
+
+  async function load() {
+    const found = await api.conversation(id);
+    const { messages, ...conversation } = found;
+    // Reconciled by id, so messages already on screen keep their elements (and their rendering).
+    batch(() => {
+      setState('conversation', conversation);
+      setState('messages', reconcile(messages, { key: 'id' }));
+      setState('loaded', true);
+    });
+    if (messages.at(-1)?.status === 'streaming') void follow(null);
+  }
+
+  function apply(event: ReplyEvent) {
+    setState(produce((s) => {
+      if (event.event === 'message.start') {
+        const existing = s.messages.find((m) => m.id === event.data.messageId);
+        // Picked up from the start (a reload): the text is rebuilt from the events, never doubled.
+        if (existing) existing.content = '';
+        else s.messages.push(placeholder(event.data.messageId, event.data.model));
+        return;
+      }
+      const reply = s.messages.at(-1);
+      if (!reply || reply.role !== 'assistant') return;
+      if (event.event === 'delta') reply.content += event.data.text;
+      else if (event.event === 'usage') Object.assign(reply, { inputTokens: event.data.inputTokens, outputTokens: event.data.outputTokens });
+      else if (event.event === 'done') Object.assign(reply, { status: event.data.stopReason === 'stopped' || event.data.stopReason === 'quota' ? 'stopped' : 'complete', stopReason: event.data.stopReason, model: event.data.model });
+      else if (event.event === 'error') Object.assign(reply, { status: 'error', errorCode: event.data.code });
+    }));
+    if (event.event === 'error') setNotice({ kind: 'error', message: replyErrorWords(event.data.code) });
+  }
+
+  async function follow(first: Response | null) {
+    setStreaming(true);
+    try {
+      await followReply(id, first, apply, abort.signal);
+      // The stored reply has what the events do not carry (cost, timings): read it back.
+      if (!abort.signal.aborted) await load();
+    } catch (error) {
+      setNotice({ kind: 'error', message: requestErrorWords(error) });
+    } finally {
+      setStreaming(false);
+      onChanged();
+    }
+  }
+
+  async function start(request: () => Promise<Response>, optimistic?: Message) {
+    setNotice(null);
+    if (optimistic) setState('messages', (m) => [...m, optimistic]);
+    setStreaming(true);
+    let response: Response;
+    try {
+      response = await request();
+    } catch (error) {
+      if (optimistic) setState('messages', (m) => m.filter((x) => x !== optimistic && x.id !== optimistic.id));
+      setStreaming(false);
+      setNotice({ kind: 'error', message: requestErrorWords(error) });
+      return false;
+    }
+    await follow(response);
+    return true;
+  }
+
+  return {
+    state, streaming, notice, load,
+    dismissNotice: () => setNotice(null),
+    send: (content: string, model?: string) => start(() => api.sendMessage(id, content, model), userMessage(content)),
+    regenerate: (model?: string) => {
+      const last = state.messages.at(-1);
+      if (last?.role === 'assistant') setState('messages', (m) => m.slice(0, -1));
+      return start(() => api.regenerate(id, model));
+    },
+    stop: () => api.stop(id).catch((error: unknown) => setNotice({ kind: 'error', message: requestErrorWords(error) })),
+    close: () => abort.abort(),
+  };
+}
+
+function placeholder(id: string, model: string): Message {
+  return {
+    id, role: 'assistant', content: '', model, provider: null, status: 'streaming', stopReason: null, errorCode: null,
+    inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: '0', timeToFirstTokenMs: null, durationMs: null,
+    createdAt: new Date().toISOString(), completedAt: null,
+  };
+}
+
+function userMessage(content: string): Message {
+  return { ...placeholder(`pending-${crypto.randomUUID()}`, ''), role: 'user', content, model: null, status: 'complete' };
+}
+
+/** A reply that failed at the vendor, in plain words. */
+export function replyErrorWords(code: string): string {
+  if (code === 'upstream_timeout') return 'The model stopped responding, so the reply was cut short (what arrived is kept). Try Regenerate, or pick another model.';
+  if (code === 'context_length') return 'This conversation is too long for the model. Start a new conversation, or pick a model with a larger context window.';
+  if (code === 'rate_limited' || code === 'overloaded') return "The model's provider is busy right now. Wait a moment and press Regenerate, or pick another model.";
+  return "The model's provider failed while replying (what arrived is kept). Try Regenerate, or pick another model.";
+}

@@ -1,0 +1,55 @@
+// Follows one reply to its end through dropped connections: reads its events, and when the stream
+// breaks before `done` or `error` (network loss, a proxy, a laptop lid), asks the resume route for
+// what came after the last event it saw, with backoff, until the reply ends. The room keeps
+// generating meanwhile, so nothing is lost and nothing is shown twice.
+import { api, ApiError } from './api.ts';
+import { readEvents, type ReplyEvent } from './sse.ts';
+
+const RETRY_MS = [500, 1000, 2000, 4000, 8000];
+
+export type FollowResult = 'ended' | 'gone';
+
+/**
+ * `first` is the send's (or regenerate's) response, or null to pick up a reply already running
+ * (from its start: the caller resets its text on `message.start`). Resolves 'ended' after
+ * `done`/`error`, or 'gone' when the room has no reply running any more (it ended while we were
+ * away: reload the conversation).
+ */
+export async function followReply(conversationId: string, first: Response | null, onEvent: (event: ReplyEvent) => void, signal: AbortSignal): Promise<FollowResult> {
+  let response = first;
+  let lastId: string | undefined;
+  for (let attempt = 0; !signal.aborted; attempt++) {
+    try {
+      response ??= await api.resume(conversationId, lastId);
+      if (response.status === 204) return 'gone';
+      for await (const event of readEvents(response.body!)) {
+        if (signal.aborted) return 'ended';
+        lastId = event.id ?? lastId;
+        attempt = 0;
+        onEvent(event);
+        if (event.event === 'done' || event.event === 'error') return 'ended';
+      }
+    } catch (error) {
+      // The API said no (the conversation is gone, the session ended): nothing to resume.
+      if (error instanceof ApiError && error.status < 500) throw error;
+    }
+    response = null;
+    await pause(RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]!, signal);
+  }
+  return 'ended';
+}
+
+/** Waits, or less if the browser comes back online. */
+function pause(ms: number, signal: AbortSignal) {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      removeEventListener('online', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    addEventListener('online', done);
+    signal.addEventListener('abort', done);
+  });
+}

@@ -1,0 +1,15 @@
+// Numbers, money and times as people read them.
+const integer = new Intl.NumberFormat('en');
+
+export const count = (n: number) => integer.format(n);
+
+/** USD with enough digits that a cent-fraction reply still shows what it cost. */
+export function usd(amount: string | number) {
+  const n = Number(amount);
+  if (n === 0) return '$0';
+  return n < 0.01 ? `$${n.toFixed(6).replace(/0+$/, '')}` : `$${n.toFixed(n < 1 ? 4 : 2)}`;
+}
+
+export const ms = (value: number | null) => (value === null ? '—' : value < 1000 ? `${value} ms` : `${(value / 1000).toFixed(1)} s`);
+
+export const day = (iso: string) => new Date(iso).toLocaleDateString('en', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });

@@ -1,0 +1,73 @@
+import { createSignal, Show } from 'solid-js';
+import { useNavigate, useParams } from '@solidjs/router';
+import { api } from '../lib/api.ts';
+import { requestErrorWords } from '../lib/errors.ts';
+import { showFirst } from '../lib/conversation-list.ts';
+import { defaultModelId } from '../lib/models.ts';
+import { Composer } from '../components/Composer.tsx';
+import { ConversationView } from '../components/ConversationView.tsx';
+import { ModelPicker } from '../components/ModelPicker.tsx';
+import { Sidebar } from '../components/Sidebar.tsx';
+
+// A first message typed on the new-conversation screen, sent by the conversation once it opens.
+const firstMessages = new Map<string, { content: string }>();
+
+export function ChatPage() {
+  const params = useParams<{ id?: string }>();
+  const [drawer, setDrawer] = createSignal(false);
+  return (
+    <div class="chat" classList={{ 'drawer-open': drawer() }}>
+      <button type="button" class="ghost drawer-toggle" aria-expanded={drawer()} aria-controls="sidebar" onClick={() => setDrawer(!drawer())}>
+        {drawer() ? 'Close conversations' : 'Conversations'}
+      </button>
+      <div id="sidebar" class="sidebar-wrap">
+        <Sidebar onNavigate={() => setDrawer(false)} />
+      </div>
+      <main class="chat-main">
+        <Show when={params.id} keyed fallback={<NewConversation onCreated={(id, content) => firstMessages.set(id, { content })} />}>
+          {(id) => <ConversationView id={id} first={take(id)} />}
+        </Show>
+      </main>
+    </div>
+  );
+}
+
+function take(id: string) {
+  const first = firstMessages.get(id);
+  firstMessages.delete(id);
+  return first;
+}
+
+/** The empty screen: pick a model, type, and the conversation is made with the first message. */
+function NewConversation(props: { onCreated: (id: string, content: string) => void }) {
+  const navigate = useNavigate();
+  const [model, setModel] = createSignal<string>();
+  const [error, setError] = createSignal<string>();
+  const send = async (content: string) => {
+    try {
+      const conversation = await api.createConversation({ model: model() ?? defaultModelId() });
+      showFirst(conversation);
+      props.onCreated(conversation.id, content);
+      navigate(`/c/${conversation.id}`);
+      return true;
+    } catch (e) {
+      setError(requestErrorWords(e));
+      return false;
+    }
+  };
+  return (
+    <section class="conversation" aria-label="New conversation">
+      <div class="messages">
+        <div class="welcome">
+          <h1>New conversation</h1>
+          <p>Claude, OpenAI and Gemini in one place. Pick a model and ask anything.</p>
+        </div>
+        <Show when={error()}>{(message) => <p class="notice error" role="alert">{message()}</p>}</Show>
+      </div>
+      <div class="compose-bar">
+        <ModelPicker value={model() ?? defaultModelId()} onChange={setModel} />
+        <Composer streaming={false} onSend={send} onStop={() => undefined} autofocus />
+      </div>
+    </section>
+  );
+}
