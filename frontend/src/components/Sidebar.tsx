@@ -1,6 +1,7 @@
 import { createSignal, For, onMount, Show } from 'solid-js';
 import { A, useNavigate, useParams } from '@solidjs/router';
 import { api, type Conversation } from '../lib/api.ts';
+import { PencilIcon, TrashIcon } from './icons.tsx';
 import { forget, list, loadMore, query, refreshList, setQuery, showFirst } from '../lib/conversation-list.ts';
 
 /** Conversations, newest first: new, filter by title, rename, delete (after a confirmation), more on demand. */
@@ -63,8 +64,8 @@ export function Sidebar(props: { onNavigate?: () => void }) {
                       {conversation.title ?? 'New conversation'}
                     </A>
                     <span class="item-actions">
-                      <button type="button" class="icon" aria-label={`Rename "${conversation.title ?? 'New conversation'}"`} onClick={() => setRenaming(conversation.id)}>✎</button>
-                      <button type="button" class="icon" aria-label={`Delete "${conversation.title ?? 'New conversation'}"`} onClick={() => askDelete(conversation)}>🗑</button>
+                      <button type="button" class="icon" aria-label={`Rename "${conversation.title ?? 'New conversation'}"`} onClick={() => setRenaming(conversation.id)}><PencilIcon /></button>
+                      <button type="button" class="icon" aria-label={`Delete "${conversation.title ?? 'New conversation'}"`} onClick={() => askDelete(conversation)}><TrashIcon /></button>
                     </span>
                   </>
                 }

@@ -25,7 +25,11 @@ export function ChatPage() {
       </div>
       <main class="chat-main">
         <Show when={params.id} keyed fallback={<NewConversation onCreated={(id, content) => firstMessages.set(id, { content })} />}>
-          {(id) => <ConversationView id={id} first={take(id)} />}
+          {(id) => {
+            // Taken once: a prop expression is re-read on every access.
+            const first = take(id);
+            return <ConversationView id={id} first={first} />;
+          }}
         </Show>
       </main>
     </div>
