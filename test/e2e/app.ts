@@ -4,8 +4,8 @@ import type { Page } from 'playwright-core';
 import { expect, inject } from 'vitest';
 
 /** Signs in by email on the dev Worker's sign-in page (from `path`, which the app returns to). */
-export async function signInByEmail(page: Page, path = '/', email = `e2e-${crypto.randomUUID()}@example.com`) {
-  await page.goto(`${inject('e2eDevUrl')}${path}`);
+export async function signInByEmail(page: Page, path = '/', email = `e2e-${crypto.randomUUID()}@example.com`, base = inject('e2eDevUrl')) {
+  await page.goto(`${base}${path}`);
   await page.waitForURL(/\/signin\?next=/);
   await page.getByLabel('Email').fill(email);
   await page.getByRole('button', { name: 'Sign in' }).click();
