@@ -83,8 +83,8 @@ export default defineConfig({
           // Its own stack on free ports and throwaway state: two Workers (AUTH_MODE dev and supabase),
           // the gateway, the fake upstreams and the fake Supabase Auth.
           globalSetup: ['./test/e2e/global-setup.ts'],
-          // One file at a time, after the other projects' files: the files share one stack and one
-          // machine, and a browser with two Workers behind it is slow on two cores.
+          // One file at a time: the files share one stack. Where the other projects run files in
+          // parallel (more than two cores), vitest runs these after them, alone.
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
