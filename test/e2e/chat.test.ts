@@ -20,6 +20,12 @@ describe('the chat', () => {
     await signInByEmail(page);
     await sendFromComposer(page, '[[fake tokens=60 tps=25]] Tell me something');
     await page.waitForURL(/\/c\/[0-9a-f-]{36}$/);
+    // Layout shifts while the text streams (none expected: the list scrolls on its own).
+    await page.evaluate(() => {
+      const w = window as unknown as { __shift: number };
+      w.__shift = 0;
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => (w.__shift += (e as unknown as { value: number }).value))).observe({ type: 'layout-shift' });
+    });
     await page.getByRole('button', { name: 'Stop' }).waitFor();
     // Text grows while the reply streams: read twice before it ends.
     await expect.poll(() => replyText(page).then((t) => t.length)).toBeGreaterThan(5);
@@ -28,8 +34,9 @@ describe('the chat', () => {
     expect(await page.getByRole('button', { name: 'Stop' }).isVisible()).toBe(true);
     await waitForReplyEnd(page);
     expect(await replyText(page)).toBe(shownText(expectedReplyText('anthropic', 60)));
+    expect(await page.evaluate(() => (window as unknown as { __shift: number }).__shift)).toBe(0);
     await expect.poll(() => page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(true);
-    expect(await page.getByRole('complementary', { name: 'Conversations' }).getByRole('link', { name: 'Tell me something' }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('complementary', { name: 'Conversations' }).getByRole('link', { name: /Tell me something$/ }).count()).toBe(1);
     await lastReply(page).getByRole('button', { name: 'Details' }).click();
     expect(await lastReply(page).locator('.details').innerText()).toMatch(/60 out/);
     await screenshot(page, 'chat-desktop');

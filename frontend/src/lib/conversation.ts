@@ -21,8 +21,14 @@ export function openConversation(id: string, onChanged: () => void) {
   async function load() {
     const found = await api.conversation(id);
     const { messages, ...conversation } = found;
-    // Reconciled by id, so messages already on screen keep their elements (and their rendering).
+    // Reconciled by id, so messages already on screen keep their elements (and their rendering);
+    // a message shown before the server named it takes the server's id first, so it is kept too
+    // (a new element would be laid out at its placeholder size for a frame: a layout shift).
     batch(() => {
+      state.messages.forEach((m, i) => {
+        const stored = messages[i];
+        if (m.id.startsWith('pending-') && stored?.role === m.role && stored.content === m.content) setState('messages', i, 'id', stored.id);
+      });
       setState('conversation', conversation);
       setState('messages', reconcile(messages, { key: 'id' }));
       setState('loaded', true);
