@@ -11,6 +11,7 @@ import { ChatPage } from './pages/ChatPage.tsx';
 const UsagePage = lazy(() => import('./pages/UsagePage.tsx'));
 const BillingPage = lazy(() => import('./pages/BillingPage.tsx'));
 const KeysPage = lazy(() => import('./pages/KeysPage.tsx'));
+const SitesPage = lazy(() => import('./pages/SitesPage.tsx'));
 
 export function App(props: { config: Config }) {
   const Protected = (inner: ParentProps) => <RequireSession><Shell config={props.config}>{inner.children}</Shell></RequireSession>;
@@ -24,6 +25,7 @@ export function App(props: { config: Config }) {
         <Route path="/usage" component={UsagePage} />
         <Route path="/billing" component={() => <BillingPage config={props.config} />} />
         <Route path="/keys" component={KeysPage} />
+        <Route path="/sites" component={SitesPage} />
       </Route>
       <Route path="*" component={() => <Navigate href="/" />} />
     </Router>

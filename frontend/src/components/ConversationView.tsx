@@ -53,7 +53,7 @@ export function ConversationView(props: { id: string; first?: { content: string 
             <MessageItem
               message={message}
               live={chat.streaming() && message === last() && message.status === 'streaming'}
-              canRegenerate={!chat.streaming() && message === last() && message.role === 'assistant'}
+              canRegenerate={!chat.streaming() && !chat.state.conversation?.siteId && message === last() && message.role === 'assistant'}
               onRegenerate={() => void chat.regenerate(currentModel())}
             />
           )}
@@ -67,10 +67,15 @@ export function ConversationView(props: { id: string; first?: { content: string 
           )}
         </Show>
       </div>
-      <div class="compose-bar">
-        <ModelPicker value={currentModel()} onChange={(id) => void changeModel(id)} disabled={chat.streaming()} />
-        <Composer streaming={chat.streaming()} onSend={(text) => chat.send(text, currentModel())} onStop={() => void chat.stop()} autofocus />
-      </div>
+      <Show
+        when={!chat.state.conversation?.siteId}
+        fallback={<p class="compose-bar muted" role="note">A visitor's conversation from one of your sites: you can read it here, not reply.</p>}
+      >
+        <div class="compose-bar">
+          <ModelPicker value={currentModel()} onChange={(id) => void changeModel(id)} disabled={chat.streaming()} />
+          <Composer streaming={chat.streaming()} onSend={(text) => chat.send(text, currentModel())} onStop={() => void chat.stop()} autofocus />
+        </div>
+      </Show>
     </section>
   );
 }

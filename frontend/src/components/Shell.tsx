@@ -18,6 +18,7 @@ export function Shell(props: ParentProps<{ config: Config }>) {
           <A href="/usage" activeClass="active">Usage</A>
           <A href="/billing" activeClass="active">Billing</A>
           <A href="/keys" activeClass="active">API keys</A>
+          <A href="/sites" activeClass="active">Sites</A>
         </nav>
         <div class="account">
           <Show when={session()?.email}>{(email) => <span class="muted email" title={email()}>{email()}</span>}</Show>

@@ -61,6 +61,7 @@ export function Sidebar(props: { onNavigate?: () => void }) {
                 fallback={
                   <>
                     <A href={`/c/${conversation.id}`} aria-current={params.id === conversation.id ? 'page' : undefined} onClick={() => props.onNavigate?.()}>
+                      <Show when={conversation.siteId}><span class="visitor-tag">Visitor</span> </Show>
                       {conversation.title ?? 'New conversation'}
                     </A>
                     <span class="item-actions">

@@ -44,7 +44,11 @@ export type Model = {
   id: string; provider: string; label: string; contextWindow: number; maxOutputTokens: number;
   price: { inputPerMillionTokens: number; outputPerMillionTokens: number }; default: boolean; offline?: boolean;
 };
-export type Conversation = { id: string; title: string | null; model: string | null; systemPrompt: string | null; createdAt: string; updatedAt: string };
+export type Conversation = {
+  id: string; title: string | null; model: string | null; systemPrompt: string | null; createdAt: string; updatedAt: string;
+  /** Set on a widget visitor's conversation (read-only to the owner). */
+  siteId?: string | null; visitorId?: string | null;
+};
 export type MessageStatus = 'streaming' | 'complete' | 'stopped' | 'error';
 export type Message = {
   id: string; role: 'user' | 'assistant'; content: string; model: string | null; provider: string | null; status: MessageStatus;
@@ -54,6 +58,12 @@ export type Message = {
 export type Page<T> = { items: T[]; nextCursor: string | null };
 export type UsageDay = { day: string; model: string; requests: number; inputTokens: number; outputTokens: number; costUsd: string };
 export type Usage = { from: string; to: string; days: UsageDay[]; totals: Omit<UsageDay, 'day' | 'model'> };
+export type SiteTheme = { color: string; position: 'bottom-right' | 'bottom-left'; scheme: 'auto' | 'light' | 'dark' };
+export type Site = {
+  id: string; name: string; publicKey: string; allowedOrigins: string[]; model: string | null; systemPrompt: string | null; greeting: string | null;
+  theme: SiteTheme; visitorRequestsPerMinute: number; createdAt: string; updatedAt: string;
+};
+export type SiteInput = Partial<Pick<Site, 'name' | 'allowedOrigins' | 'model' | 'systemPrompt' | 'greeting' | 'theme' | 'visitorRequestsPerMinute'>>;
 export type ApiKey = { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null };
 
 const conversationPath = (id: string) => `/api/conversations/${encodeURIComponent(id)}`;
@@ -89,4 +99,9 @@ export const api = {
   keys: () => request<{ items: ApiKey[] }>('/api/keys'),
   createKey: (name: string) => request<ApiKey & { key: string }>('/api/keys', json('POST', { name })),
   revokeKey: (id: string) => request<null>(`/api/keys/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+
+  sites: () => request<{ items: Site[] }>('/api/sites'),
+  createSite: (site: SiteInput) => request<Site>('/api/sites', json('POST', site)),
+  updateSite: (id: string, patch: SiteInput) => request<Site>(`/api/sites/${encodeURIComponent(id)}`, json('PATCH', patch)),
+  deleteSite: (id: string) => request<null>(`/api/sites/${encodeURIComponent(id)}`, { method: 'DELETE' }),
 };

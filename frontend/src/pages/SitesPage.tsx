@@ -1,0 +1,202 @@
+// Widget sites: the websites allowed to embed a Parley chat, each with its model, prompt, greeting
+// and look; the one-line snippet to paste, and a live preview of the widget as visitors see it.
+import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
+import { api, type Site, type SiteInput } from '../lib/api.ts';
+import { requestErrorWords } from '../lib/errors.ts';
+import { models } from '../lib/models.ts';
+import './pages.css';
+
+const DEFAULT_THEME: Site['theme'] = { color: '#3547d8', position: 'bottom-right', scheme: 'auto' };
+
+export const snippet = (site: Site) => `<script src="${location.origin}/widget.js" data-site="${site.publicKey}" async></script>`;
+
+export default function SitesPage() {
+  const [sites, { mutate, refetch }] = createResource(async () => (await api.sites()).items);
+  const [editing, setEditing] = createSignal<Site | 'new'>();
+  const [status, setStatus] = createSignal('');
+
+  const saved = (site: Site) => {
+    mutate((list) => [site, ...(list ?? []).filter((s) => s.id !== site.id)]);
+    setEditing(undefined);
+    setStatus(`Site “${site.name}” saved.`);
+  };
+
+  return (
+    <main class="settings-page sites-page">
+      <h1>Sites</h1>
+      <p>
+        Put a Parley chat on your own website with one line. Visitors chat with the model you choose, with your prompt;
+        their replies count against your plan's quota, and their conversations appear in your chat list, read-only.
+      </p>
+      <p class="visually-hidden" role="status">{status()}</p>
+      <Show when={editing()} fallback={<button type="button" class="primary" onClick={() => setEditing('new')}>Add a site</button>}>
+        {(current) => <SiteForm site={current() === 'new' ? undefined : (current() as Site)} onSaved={saved} onCancel={() => setEditing(undefined)} />}
+      </Show>
+      <Switch fallback={<p class="muted" role="status">Loading your sites…</p>}>
+        <Match when={sites.state === 'errored'}>
+          <div class="stack" role="alert">
+            <p class="error">Your sites could not be loaded: {requestErrorWords(sites.error)}</p>
+            <button type="button" class="ghost" onClick={() => void refetch()}>Try again</button>
+          </div>
+        </Match>
+        <Match when={sites.state !== 'errored' && sites()?.length === 0}>
+          <p class="muted">No sites yet.</p>
+        </Match>
+        <Match when={sites.state !== 'errored' && sites()}>
+          {(list) => (
+            <For each={list()}>
+              {(site) => (
+                <SiteCard
+                  site={site}
+                  onEdit={() => setEditing(site)}
+                  onDeleted={() => { mutate((all) => all?.filter((s) => s.id !== site.id)); setStatus(`Site “${site.name}” deleted.`); }}
+                />
+              )}
+            </For>
+          )}
+        </Match>
+      </Switch>
+    </main>
+  );
+}
+
+function SiteCard(props: { site: Site; onEdit: () => void; onDeleted: () => void }) {
+  const [copied, setCopied] = createSignal('');
+  const [preview, setPreview] = createSignal(false);
+  const [error, setError] = createSignal<string>();
+  let dialog!: HTMLDialogElement;
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(snippet(props.site));
+      setCopied('Snippet copied.');
+    } catch {
+      setCopied('Could not copy: select the snippet and copy it yourself.');
+    }
+    setTimeout(() => setCopied(''), 4000);
+  };
+  const remove = async () => {
+    dialog.close();
+    try {
+      await api.deleteSite(props.site.id);
+      props.onDeleted();
+    } catch (e) {
+      setError(`The site was not deleted: ${requestErrorWords(e)}`);
+    }
+  };
+  const headingId = `site-${props.site.id}`;
+  return (
+    <section class="card stack site" aria-labelledby={headingId}>
+      <h2 id={headingId}>{props.site.name}</h2>
+      <p class="muted small">Allowed on {props.site.allowedOrigins.join(', ')} · {props.site.model ?? 'the default model'} · {props.site.visitorRequestsPerMinute} messages a minute per visitor</p>
+      <label for={`snippet-${props.site.id}`}>Paste this into your pages, before <code>&lt;/body&gt;</code></label>
+      <div class="row">
+        <input id={`snippet-${props.site.id}`} class="secret" readonly value={snippet(props.site)} onFocus={(e) => e.currentTarget.select()} />
+        <button type="button" class="primary" onClick={() => void copy()}>Copy<span class="visually-hidden"> the snippet for {props.site.name}</span></button>
+      </div>
+      <p class="small" role="status">{copied()}</p>
+      <Show when={error()}>{(message) => <p class="error" role="alert">{message()}</p>}</Show>
+      <div class="row">
+        <button type="button" class="ghost" aria-expanded={preview()} onClick={() => setPreview(!preview())}>{preview() ? 'Hide preview' : 'Preview'}</button>
+        <button type="button" class="ghost" onClick={() => props.onEdit()}>Edit<span class="visually-hidden"> {props.site.name}</span></button>
+        <button type="button" class="danger" onClick={() => dialog.showModal()}>Delete<span class="visually-hidden"> {props.site.name}</span></button>
+      </div>
+      <Show when={preview()}>
+        <iframe class="site-preview" title={`Preview of the widget for ${props.site.name}`} srcdoc={previewPage(props.site)} />
+      </Show>
+      <dialog ref={dialog} aria-labelledby={`delete-${props.site.id}`}>
+        <form method="dialog" class="stack">
+          <h2 id={`delete-${props.site.id}`}>Delete “{props.site.name}”?</h2>
+          <p>The widget stops working on your website at once. Its visitors' conversations stay in your list.</p>
+          <div class="row">
+            <button type="submit" class="ghost" autofocus>Cancel</button>
+            <button type="button" class="danger" onClick={() => void remove()}>Delete site</button>
+          </div>
+        </form>
+      </dialog>
+    </section>
+  );
+}
+
+/** A blank page with the snippet in it: the widget as a visitor meets it (this app's origin is always allowed to preview). */
+function previewPage(site: Site) {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Preview</title></head><body style="font-family:system-ui;color:#555;margin:1rem">Your page${snippet(site)}</body></html>`;
+}
+
+function SiteForm(props: { site?: Site; onSaved: (site: Site) => void; onCancel: () => void }) {
+  const initial = props.site;
+  const [name, setName] = createSignal(initial?.name ?? '');
+  const [origins, setOrigins] = createSignal((initial?.allowedOrigins ?? []).join('\n'));
+  const [model, setModel] = createSignal(initial?.model ?? '');
+  const [prompt, setPrompt] = createSignal(initial?.systemPrompt ?? '');
+  const [greeting, setGreeting] = createSignal(initial?.greeting ?? '');
+  const [theme, setTheme] = createSignal({ ...DEFAULT_THEME, ...initial?.theme });
+  const [rate, setRate] = createSignal(initial?.visitorRequestsPerMinute ?? 10);
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal<string>();
+
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    if (busy()) return;
+    const input: SiteInput = {
+      name: name().trim(),
+      allowedOrigins: origins().split(/[\s,]+/).map((o) => o.trim()).filter(Boolean),
+      model: model() || null,
+      systemPrompt: prompt().trim() || null,
+      greeting: greeting().trim() || null,
+      theme: theme(),
+      visitorRequestsPerMinute: rate(),
+    };
+    setBusy(true);
+    setError(undefined);
+    try {
+      props.onSaved(initial ? await api.updateSite(initial.id, input) : await api.createSite(input));
+    } catch (e) {
+      setError(requestErrorWords(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="card stack" aria-labelledby="site-form-heading">
+      <h2 id="site-form-heading">{initial ? `Edit “${initial.name}”` : 'Add a site'}</h2>
+      <form class="stack site-form" onSubmit={submit}>
+        <label for="site-name">Name</label>
+        <input id="site-name" required maxlength={100} value={name()} onInput={(e) => setName(e.currentTarget.value)} />
+        <label for="site-origins">Allowed origins <span class="muted small">(one per line: https://example.com, or https://*.example.com for its subdomains)</span></label>
+        <textarea id="site-origins" required rows={3} value={origins()} onInput={(e) => setOrigins(e.currentTarget.value)} />
+        <label for="site-model">Model</label>
+        <select id="site-model" value={model()} onChange={(e) => setModel(e.currentTarget.value)}>
+          <option value="">The default model</option>
+          <For each={models() ?? []}>{(m) => <option value={m.id}>{m.label}{m.offline ? ' (offline demo)' : ''}</option>}</For>
+        </select>
+        <label for="site-prompt">System prompt <span class="muted small">(what the model should know and how it should answer)</span></label>
+        <textarea id="site-prompt" rows={3} maxlength={20000} value={prompt()} onInput={(e) => setPrompt(e.currentTarget.value)} />
+        <label for="site-greeting">Greeting <span class="muted small">(shown when a visitor opens the chat)</span></label>
+        <input id="site-greeting" maxlength={500} value={greeting()} onInput={(e) => setGreeting(e.currentTarget.value)} />
+        <div class="row">
+          <label for="site-color">Colour</label>
+          <input id="site-color" type="color" value={theme().color} onInput={(e) => setTheme({ ...theme(), color: e.currentTarget.value })} />
+          <label for="site-position">Position</label>
+          <select id="site-position" value={theme().position} onChange={(e) => setTheme({ ...theme(), position: e.currentTarget.value as Site['theme']['position'] })}>
+            <option value="bottom-right">Bottom right</option>
+            <option value="bottom-left">Bottom left</option>
+          </select>
+          <label for="site-scheme">Theme</label>
+          <select id="site-scheme" value={theme().scheme} onChange={(e) => setTheme({ ...theme(), scheme: e.currentTarget.value as Site['theme']['scheme'] })}>
+            <option value="auto">Follow the visitor's system</option>
+            <option value="light">Light</option>
+            <option value="dark">Dark</option>
+          </select>
+        </div>
+        <label for="site-rate">Messages a minute per visitor</label>
+        <input id="site-rate" type="number" min={1} max={600} value={rate()} onInput={(e) => setRate(Number(e.currentTarget.value))} />
+        <Show when={error()}>{(message) => <p class="error" role="alert">{message()}</p>}</Show>
+        <div class="row">
+          <button type="submit" class="primary" aria-disabled={busy()}>{busy() ? 'Saving…' : 'Save site'}</button>
+          <button type="button" class="ghost" onClick={() => props.onCancel()}>Cancel</button>
+        </div>
+      </form>
+    </section>
+  );
+}
