@@ -55,12 +55,17 @@ export const sites = pgTable('sites', {
   allowedOrigins: text('allowed_origins').array().notNull().default(sql`'{}'::text[]`),
   model: text('model'),
   systemPrompt: text('system_prompt'),
+  // Shown by the widget before the visitor's first message; null: none.
+  greeting: text('greeting'),
   theme: jsonb('theme').$type<Record<string, string>>().notNull().default({}),
+  // Each visitor's own rate limit; replies at once and the quota stay the owner's.
+  visitorRequestsPerMinute: integer('visitor_requests_per_minute').notNull().default(10),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [
   uniqueIndex('sites_public_key_idx').on(t.publicKey),
   index('sites_user_idx').on(t.userId, t.createdAt),
+  check('sites_visitor_rate_check', sql`${t.visitorRequestsPerMinute} between 1 and 600`),
   ...ownerPolicies('sites', t.userId, ['select', 'insert', 'update', 'delete']),
 ]).enableRLS();
 
@@ -70,8 +75,10 @@ export const conversations = pgTable('conversations', {
   title: text('title'),
   model: text('model'),
   systemPrompt: text('system_prompt'),
-  // Set for conversations started by a widget visitor on one of the owner's sites.
-  siteId: uuid('site_id').references(() => sites.id, { onDelete: 'cascade' }),
+  // Set for conversations started by a widget visitor on one of the owner's sites. A deleted site
+  // leaves its conversations to the owner (site_id null, visitor_id kept): their rooms still hold
+  // them and write them behind, which a cascade would fight and a foreign key would refuse.
+  siteId: uuid('site_id').references(() => sites.id, { onDelete: 'set null' }),
   visitorId: text('visitor_id'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),

@@ -3,7 +3,7 @@
 // Every write here is an idempotent upsert keyed by id, so a flush repeated after a crash changes nothing.
 import { and, asc, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { conversations, messages, profiles, type MessageStatus } from '../../drizzle/schema.ts';
+import { conversations, messages, profiles, sites, type MessageStatus } from '../../drizzle/schema.ts';
 import type { Db } from './client.ts';
 import { asUser, type UserClaims } from './as-user.ts';
 
@@ -52,7 +52,11 @@ export function upsertConversation(db: Db, conversation: Conversation, ownerEmai
     db.insert(profiles).values({ id: conversation.userId, email: ownerEmail }).onConflictDoUpdate({
       target: profiles.id, set: { email: sql`coalesce(${profiles.email}, excluded.email)` },
     }),
-    db.insert(conversations).values(conversation).onConflictDoUpdate({
+    // A site deleted before this conversation first landed leaves it to the owner (site_id null), as the foreign key does later.
+    db.insert(conversations).values({
+      ...conversation,
+      siteId: conversation.siteId === null ? null : sql`(select ${sites.id} from ${sites} where ${sites.id} = ${conversation.siteId})`,
+    }).onConflictDoUpdate({
       target: conversations.id,
       set: { title: conversation.title, model: conversation.model, systemPrompt: conversation.systemPrompt, updatedAt: conversation.updatedAt },
     }),
