@@ -1,9 +1,11 @@
 import { defineConfig } from 'vite';
 import solid from 'vite-plugin-solid';
+import { widget } from './widget/build.ts';
 
-// Builds the SolidJS app into frontend/dist, which wrangler serves as static assets.
+// Builds the SolidJS app into frontend/dist, which wrangler serves as static assets, then the
+// embeddable widget beside it (widget.js and widget/*; see widget/build.ts).
 export default defineConfig({
   root: import.meta.dirname,
-  plugins: [solid()],
+  plugins: [solid(), widget()],
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
 });
