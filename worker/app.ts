@@ -16,6 +16,7 @@ import { billing } from './routes/billing.ts';
 import { keys } from './routes/keys.ts';
 import { v1 } from './routes/v1.ts';
 import { docs, openapi } from './routes/docs.ts';
+import { widgetScript } from './routes/widget-script.ts';
 
 const base = new Hono<AppEnv>()
   .use(requestId())
@@ -38,7 +39,9 @@ const routes = base
   .route('/v1', v1)
   .route('/api/openapi.json', openapi)
   .route('/api/docs', docs)
-  .route('/api/dev', dev);
+  .route('/api/dev', dev)
+  // widget.js and its chunks (wrangler.toml runs the Worker first for them).
+  .route('/', widgetScript);
 
 routes.onError(onError);
 routes.notFound(onNotFound);
