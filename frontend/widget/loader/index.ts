@@ -27,6 +27,7 @@ function start(src: string, siteKey: string) {
   const chunk = (path: string) => new URL(path, src).href;
   let frame: Frame | undefined;
   let panel: Promise<Panel> | undefined;
+  let mounted: Panel | undefined;
   let open = false;
 
   const load = (ui: Frame) =>
@@ -37,7 +38,7 @@ function start(src: string, siteKey: string) {
         return undefined;
       }),
     ]).then(
-      ([module, markdown]) => module.mountPanel({ ...ui, store, session: { ...session, start: started }, markdown, icon, close: () => setOpen(false, true) }),
+      ([module, markdown]) => (mounted = module.mountPanel({ ...ui, store, session: { ...session, start: started }, markdown, icon, close: () => setOpen(false, true) })),
       (error: unknown) => {
         panel = undefined; // the next click tries again
         throw error;
@@ -60,7 +61,7 @@ function start(src: string, siteKey: string) {
         },
       );
     } else {
-      void panel?.then((p) => p.hide(), () => undefined);
+      mounted?.hide(); // at once: on phones the launcher is hidden while the panel covers the page
       if (focus) ui.launcher.focus();
     }
   };

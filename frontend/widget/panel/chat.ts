@@ -22,8 +22,8 @@ export function createChat(context: PanelContext, view: View) {
     store.update({ conversationId: undefined, reply: undefined });
   };
 
-  /** Shows the stored conversation, and follows its reply if one is still being written. */
-  const load = async (): Promise<void> => {
+  /** Shows the stored conversation, and follows its reply if one is still being written (unless `join` is false). */
+  const load = async (join = true): Promise<void> => {
     if (!conversationId) return;
     let stored: StoredMessage[];
     try {
@@ -39,7 +39,8 @@ export function createChat(context: PanelContext, view: View) {
       if (streaming) live = { view: shown, text: message.content };
       else if (message.role === 'assistant') shown.finish(unfinishedWords(message.errorCode, message.stopReason));
     }
-    if (live) void follow(null, live.view, live.text);
+    if (live && join) void follow(null, live.view, live.text);
+    else if (live) live.view.finish();
     else store.update({ reply: undefined });
   };
 
@@ -108,13 +109,14 @@ export function createChat(context: PanelContext, view: View) {
     }
   };
 
+  /** After the room said no reply is running: it is stored whole now (asked once, not in a loop). */
   const reload = async () => {
     view.clear();
-    await load();
+    await load(false);
   };
 
   return {
-    load,
+    load: () => load(),
 
     /** Sends the visitor's message; false when it was refused (the composer keeps the text). */
     async send(content: string, retried = false): Promise<boolean> {

@@ -117,7 +117,7 @@ export function createView(context: PanelContext, markdown: Markdown | undefined
     scrollToEnd,
     site(site: Site) {
       heading.textContent = site.name;
-      subtitle.textContent = `Answers by ${site.model.label}, an AI: check anything important.`;
+      subtitle.textContent = `Answers by ${site.model.label} (AI)`;
       assistantName = site.name;
     },
     greeting(text: string | null) {
