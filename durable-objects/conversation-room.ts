@@ -30,10 +30,16 @@ const CHECKPOINT_MS = 2000;
 const FLUSH_BACKSTOP_MS = 5000;
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
-/** Who is asking, about which conversation. Every method checks ownership here, before anything else. */
-export type Caller = { conversationId: string; userId: string; email?: string };
+/**
+ * Who is asking, about which conversation. Every method checks ownership here, before anything
+ * else. `userId` owns the conversation (for a widget visitor: the site's owner); a visitor reaches
+ * only their own conversations on that site, and their owner may read and delete them, no more.
+ */
+export type Caller = { conversationId: string; userId: string; email?: string; visitor?: { siteId: string; visitorId: string } };
+/** A widget site's settings for its visitor's reply: they replace the conversation's, and the visitor has a rate of their own. */
+export type SiteReplySettings = { model: string | null; systemPrompt: string | null; visitorRequestsPerMinute: number };
 /** Who a reply is for (the subject it is billed and rate-limited as) and, optionally, the model to answer with. */
-export type ReplyRequest = Caller & { subject: { type: SubjectType; id: string }; model?: string };
+export type ReplyRequest = Caller & { subject: { type: SubjectType; id: string }; model?: string; site?: SiteReplySettings };
 export type SendInput = ReplyRequest & { content: string };
 export type CreateInput = Caller & ConversationPatch;
 
@@ -85,14 +91,14 @@ export class ConversationRoom extends DurableObject<Env> {
     const existing = this.store.conversation();
     if (existing) {
       // The same create repeated (a retried request) gets the same answer; anything else is a collision.
-      return existing.userId === input.userId && !existing.deleted
+      return existing.userId === input.userId && !existing.deleted && sameVisitor(existing, input)
         ? { ok: true, conversation: publicConversation(existing) }
         : failure(409, 'conflict', 'A conversation with this id already exists');
     }
     const now = new Date();
     const conversation: Conversation = {
       id: input.conversationId, userId: input.userId, title: input.title ?? null, model: input.model ?? null,
-      systemPrompt: input.systemPrompt ?? null, siteId: null, visitorId: null, createdAt: now, updatedAt: now,
+      systemPrompt: input.systemPrompt ?? null, siteId: input.visitor?.siteId ?? null, visitorId: input.visitor?.visitorId ?? null, createdAt: now, updatedAt: now,
     };
     this.store.create(conversation, input.email ?? null);
     void this.outbox.flush();
@@ -145,7 +151,7 @@ export class ConversationRoom extends DurableObject<Env> {
 
   /** Rename, change the model or the system prompt; the next send uses them. */
   async update(caller: Caller, patch: ConversationPatch): Promise<RoomResult<{ conversation: Conversation }>> {
-    const owned = await this.owned(caller);
+    const owned = await this.owned(caller, { write: true });
     if (!owned.ok) return owned;
     this.store.update(patch, Date.now());
     void this.outbox.flush();
@@ -177,7 +183,7 @@ export class ConversationRoom extends DurableObject<Env> {
 
   /** Aborts the vendor call; resolves once the partial reply is saved as `stopped`. */
   async stop(caller: Caller): Promise<RoomResult<{ stopped: boolean }>> {
-    const owned = await this.owned(caller);
+    const owned = await this.owned(caller, { write: true });
     if (!owned.ok) return owned;
     const current = this.inFlight;
     if (!current) return { ok: true, stopped: false };
@@ -201,14 +207,15 @@ export class ConversationRoom extends DurableObject<Env> {
    * vendor call, whose events every reader follows from the reply's log.
    */
   private async startReply(input: ReplyRequest, conversation: OwnedConversation, plan: ReplyPlan): Promise<SendResult> {
-    const modelId = input.model ?? conversation.model ?? defaultModel(this.env)?.id;
+    // A visitor's reply follows the site as it is now; anyone else's, the request and the conversation.
+    const modelId = (input.site ? input.site.model : input.model ?? conversation.model) ?? defaultModel(this.env)?.id;
     const model = modelId ? findModel(this.env, modelId) : undefined;
     if (!model) {
       return modelId
         ? failure(400, 'unknown_model', `Model '${modelId}' is not available here: GET /api/models lists the models on offer`)
         : failure(503, 'no_models', 'No model provider is configured: set ANTHROPIC_API_KEY, OPENAI_API_KEY or GEMINI_API_KEY');
     }
-    const system = conversation.systemPrompt ?? undefined;
+    const system = (input.site ? input.site.systemPrompt : conversation.systemPrompt) ?? undefined;
     const replyCap = Math.min(MAX_REPLY_TOKENS, model.maxOutputTokens);
     const messages = fitToContext(plan.turns, { system, contextWindow: model.contextWindow, maxOutputTokens: replyCap });
 
@@ -287,7 +294,10 @@ export class ConversationRoom extends DurableObject<Env> {
 
   /** Asks the owner's Limiter for the rate limits, a stream slot and room in the quota for this reply. */
   private async admit(input: ReplyRequest, model: ModelInfo, promptTokens: number, maxOutputTokens: number) {
-    const decision = await reserveReply(this.env, { userId: input.userId, model, promptTokens, maxOutputTokens });
+    const visitor = input.visitor && input.site
+      ? { id: `${input.visitor.siteId}:${input.visitor.visitorId}`, requestsPerMinute: input.site.visitorRequestsPerMinute }
+      : undefined;
+    const decision = await reserveReply(this.env, { userId: input.userId, model, promptTokens, maxOutputTokens, visitor });
     return decision.ok ? decision : failure(decision.status, decision.code, decision.message, decision.retryAfterSeconds);
   }
 
@@ -296,15 +306,19 @@ export class ConversationRoom extends DurableObject<Env> {
     void settleReply(this.env, userId, reservationId, used);
   }
 
-  /** The conversation, if `caller` owns it and no reply runs (or waits for its admission) in it. */
+  /** The conversation, if `caller` owns it, may write to it, and no reply runs (or waits for its admission) in it. */
   private async ownedAndIdle(caller: Caller): Promise<RoomResult<{ conversation: OwnedConversation }>> {
-    const owned = await this.owned(caller);
+    const owned = await this.owned(caller, { write: true });
     if (!owned.ok || (!this.inFlight && !this.starting)) return owned;
     return failure(409, 'reply_in_progress', 'A reply is still being generated in this conversation: wait for it or stop it first');
   }
 
-  /** The conversation, if `caller` owns it. Loads it from Postgres once when this room has never held it. */
-  private async owned(caller: Caller): Promise<RoomResult<{ conversation: OwnedConversation }>> {
+  /**
+   * The conversation, if `caller` owns it (404 otherwise, whatever the reason: no hint it exists);
+   * with `write`, 403 read_only for the owner of a visitor's conversation. Loads it from Postgres
+   * once when this room has never held it.
+   */
+  private async owned(caller: Caller, options: { write?: boolean } = {}): Promise<RoomResult<{ conversation: OwnedConversation }>> {
     let conversation = this.store.conversation();
     if (!conversation) {
       const failed = await (this.loading ??= this.load(caller.conversationId).finally(() => (this.loading = undefined)));
@@ -312,6 +326,10 @@ export class ConversationRoom extends DurableObject<Env> {
       conversation = this.store.conversation();
     }
     if (!conversation || conversation.deleted || conversation.userId !== caller.userId) return failure(404, 'not_found', 'Conversation not found');
+    if (caller.visitor && !sameVisitor(conversation, caller)) return failure(404, 'not_found', 'Conversation not found');
+    if (options.write && !caller.visitor && conversation.visitorId !== null) {
+      return failure(403, 'read_only', 'Visitor conversations are read-only: you can read or delete this conversation, not send to it or change it');
+    }
     return { ok: true, conversation };
   }
 
@@ -356,6 +374,11 @@ export class ConversationRoom extends DurableObject<Env> {
       this.store.checkpoint(messageId, inFlight.text);
     };
   }
+}
+
+/** Whether a conversation is this caller's as a visitor (their site, their visitor id), or as nobody's visitor when the caller is none. */
+function sameVisitor(conversation: Conversation, caller: Caller): boolean {
+  return conversation.siteId === (caller.visitor?.siteId ?? null) && conversation.visitorId === (caller.visitor?.visitorId ?? null);
 }
 
 function failure(status: RoomFailure['status'], code: string, message: string, retryAfterSeconds?: number): RoomFailure {

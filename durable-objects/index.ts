@@ -1,2 +1,3 @@
 export { ConversationRoom } from './conversation-room.ts';
 export { Limiter } from './limiter.ts';
+export { Site } from './site.ts';

@@ -1,5 +1,5 @@
 // A Limiter's own SQLite: the owner's account for the current period (tier, tokens used), one
-// rate-limit bucket per subject (the user, each of their API keys), the owner's live API keys (by
+// rate-limit bucket per subject (the user, each of their API keys, each visitor of their sites), the owner's live API keys (by
 // hash), the quota reservations, and usage events waiting to be published. Memory is the truth a
 // decision reads (every decision is one synchronous turn: exact under concurrency); decision
 // changes are written behind, in one transaction a turn later, so that a decision's answer is not
@@ -17,7 +17,7 @@ export type Reservation = { id: string; tokens: number; expiresAt: number };
 const SCHEMA = [
   `create table if not exists account (id integer primary key check (id = 1), tier text not null, overrides text, period_start integer not null,
     used integer not null, seeded integer not null)`,
-  // One bucket per subject: `user`, or `api_key:<key id>`. (A single-bucket table preceded it.)
+  // One bucket per subject: `user`, `api_key:<key id>` or `visitor:<site id>:<visitor id>`. (A single-bucket table preceded it.)
   `drop table if exists bucket`,
   `create table if not exists buckets (subject text primary key, tokens real not null, updated_at integer not null)`,
   `create table if not exists api_keys (hash text primary key, key_id text not null)`,
@@ -151,6 +151,19 @@ export class LimiterStore {
   dropUsage(ids: string[]) {
     this.storage.transactionSync(() => {
       for (const id of ids) this.sql.exec('delete from usage_outbox where id = ?', id);
+    });
+  }
+
+  /** Drops the buckets of subjects under `prefix` untouched since `before` (they would be full again by now). */
+  dropIdleBuckets(prefix: string, before: number) {
+    const idle = [...this.buckets].filter(([subject, bucket]) => subject.startsWith(prefix) && bucket.updatedAt < before).map(([subject]) => subject);
+    if (idle.length === 0) return;
+    for (const subject of idle) {
+      this.buckets.delete(subject);
+      this.bucketsUnwritten.delete(subject);
+    }
+    this.storage.transactionSync(() => {
+      for (const subject of idle) this.sql.exec('delete from buckets where subject = ?', subject);
     });
   }
 

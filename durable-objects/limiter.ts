@@ -1,5 +1,5 @@
 // One per user: their quota, the rate limits of every subject they own (the user, each of their
-// API keys), and their live API keys. A decision is one synchronous turn over state held in
+// API keys, each visitor of their widget sites), and their live API keys. A decision is one synchronous turn over state held in
 // memory (limiter-store.ts), so concurrent requests can never overrun a quota: the first that
 // does not fit is refused. The state is seeded from Postgres once per period (the user's tier,
 // what was already used, their live keys); after that no decision reads Postgres. An API key
@@ -22,6 +22,9 @@ const SEED_RETRY_MS = 30_000;
 /** Usage events waiting to be published are retried with this backoff, doubling to the cap. */
 const PUBLISH_RETRY_MS = [1000, 60_000] as const;
 const PUBLISH_BATCH = 100;
+/** A visitor's bucket unused this long is dropped (it would be full again long before), so visitors never pile up in memory. */
+const VISITOR_IDLE_MS = 60 * 60_000;
+const VISITOR_SWEEP_EVERY_MS = 5 * 60_000;
 
 export type ReserveInput = {
   /** The user whose quota pays: seeds this Limiter on first use. */
@@ -37,6 +40,8 @@ export type ReserveInput = {
   model?: { id: string; outputPricePerMillion: number };
   /** The request came with this API key (its SHA-256): it must be one of the owner's live keys, and its own bucket applies. */
   apiKeyHash?: string;
+  /** A visitor of one of the owner's widget sites (`<siteId>:<visitorId>`): their own bucket applies, at the site's rate, instead of the user's. */
+  visitor?: { id: string; requestsPerMinute: number };
 };
 
 export type Refusal = {
@@ -53,6 +58,7 @@ export class Limiter extends DurableObject<Env> {
   private seedRetryAt = 0;
   private publishing: Promise<void> | undefined;
   private publishDelayMs: number = PUBLISH_RETRY_MS[0];
+  private sweptAt = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -65,23 +71,38 @@ export class Limiter extends DurableObject<Env> {
     // From here on nothing is awaited: the check and the reservation are one turn.
     const now = Date.now();
     this.store.expire(now);
+    if (now - this.sweptAt >= VISITOR_SWEEP_EVERY_MS) {
+      this.sweptAt = now;
+      // A turn later, like the store's own writes: this decision's answer never waits on the sweep's write.
+      setTimeout(() => this.store.dropIdleBuckets('visitor:', Date.now() - VISITOR_IDLE_MS), 0);
+    }
     const account = this.store.account!;
     const keyId = input.apiKeyHash === undefined ? undefined : this.store.keys.get(input.apiKeyHash);
     if (input.apiKeyHash !== undefined && keyId === undefined) return refusal(401, 'invalid_api_key', INVALID_KEY);
     const limits = planLimits(account.tier, account.overrides);
+    // A visitor is told what they can act on, never the owner's plan.
+    const { visitor } = input;
     if (input.model && !planAllowsModel(limits, input.model.outputPricePerMillion)) {
-      return refusal(403, 'model_not_in_plan', `${input.model.id} is not included in the ${account.tier} plan: choose another model or upgrade`);
+      return refusal(403, 'model_not_in_plan', visitor
+        ? 'This chat is not available right now: the site\'s model is not included in its owner\'s plan'
+        : `${input.model.id} is not included in the ${account.tier} plan: choose another model or upgrade`);
     }
     let bucket;
     if (input.rateLimit) {
-      const subject = keyId === undefined ? 'user' : `api_key:${keyId}`;
-      bucket = { subject, bucket: refill(this.store.buckets.get(subject), limits.requestsPerMinute, now) };
+      const subject = visitor ? `visitor:${visitor.id}` : keyId === undefined ? 'user' : `api_key:${keyId}`;
+      const perMinute = visitor ? visitor.requestsPerMinute : limits.requestsPerMinute;
+      bucket = { subject, bucket: refill(this.store.buckets.get(subject), perMinute, now) };
       if (bucket.bucket.tokens < 1) {
-        const who = keyId === undefined ? 'your plan allows' : 'your plan allows each API key';
-        return refusal(429, 'rate_limited', `Too many requests: ${who} ${limits.requestsPerMinute} a minute`, secondsUntilToken(bucket.bucket, limits.requestsPerMinute));
+        const retryAfter = secondsUntilToken(bucket.bucket, perMinute);
+        const message = visitor
+          ? `You are sending messages too quickly: this chat allows ${perMinute} a minute. Try again in ${retryAfter} s`
+          : `Too many requests: ${keyId === undefined ? 'your plan allows' : 'your plan allows each API key'} ${perMinute} a minute`;
+        return refusal(429, 'rate_limited', message, retryAfter);
       }
       if (this.store.open.size >= limits.concurrentStreams) {
-        return refusal(429, 'rate_limited', `${this.store.open.size} replies are already streaming: your plan allows ${limits.concurrentStreams} at once`, 1);
+        return refusal(429, 'rate_limited', visitor
+          ? 'This chat is busy answering other visitors: try again in a moment'
+          : `${this.store.open.size} replies are already streaming: your plan allows ${limits.concurrentStreams} at once`, 1);
       }
       bucket = { subject: bucket.subject, bucket: { ...bucket.bucket, tokens: bucket.bucket.tokens - 1 } };
     }
@@ -89,7 +110,9 @@ export class Limiter extends DurableObject<Env> {
     const budget = outputBudget(available, input.promptTokens, input.maxOutputTokens);
     if (!budget) {
       const resetsAt = quotaPeriod(new Date(now)).end.toISOString();
-      return refusal(402, 'quota_exceeded', `This month's ${limits.monthlyTokens?.toLocaleString('en')} tokens are used up: the quota resets at ${resetsAt}, or upgrade your plan`);
+      return refusal(402, 'quota_exceeded', visitor
+        ? 'This chat has reached its limit for this month and cannot answer right now: please try again later'
+        : `This month's ${limits.monthlyTokens?.toLocaleString('en')} tokens are used up: the quota resets at ${resetsAt}, or upgrade your plan`);
     }
     this.store.admit({ id: input.reservationId, tokens: input.promptTokens + budget.tokens, expiresAt: now + RESERVATION_TTL_MS }, bucket);
     return { ok: true, outputTokens: budget.tokens, boundedByQuota: budget.bounded, ...(keyId === undefined ? {} : { keyId }) };

@@ -4,7 +4,7 @@ import type { AppEnv } from './env.ts';
 import { requestLog } from './middleware/request-log.ts';
 import { database } from './middleware/database.ts';
 import { onError, onNotFound } from './middleware/errors.ts';
-import { appCors, openCors } from './middleware/cors.ts';
+import { appCors, openCors, widgetCors } from './middleware/cors.ts';
 import { health } from './routes/health.ts';
 import { config } from './routes/config.ts';
 import { me } from './routes/me.ts';
@@ -14,6 +14,8 @@ import { conversations } from './routes/conversations.ts';
 import { usage } from './routes/usage.ts';
 import { billing } from './routes/billing.ts';
 import { keys } from './routes/keys.ts';
+import { sites } from './routes/sites.ts';
+import { widgetConversations, widgetSession } from './routes/widget.ts';
 import { v1 } from './routes/v1.ts';
 import { docs, openapi } from './routes/docs.ts';
 import { widgetScript } from './routes/widget-script.ts';
@@ -22,6 +24,7 @@ const base = new Hono<AppEnv>()
   .use(requestId())
   .use(requestLog)
   .use('/v1/*', openCors)
+  .use('/api/widget/*', widgetCors)
   .use('/api/*', appCors)
   .use(database)
   // Dev sign-in exists only under AUTH_MODE=dev; in any other mode the path is an ordinary 404.
@@ -36,6 +39,9 @@ const routes = base
   .route('/api/usage', usage)
   .route('/api/billing', billing)
   .route('/api/keys', keys)
+  .route('/api/sites', sites)
+  .route('/api/widget/session', widgetSession)
+  .route('/api/widget/conversations', widgetConversations)
   .route('/v1', v1)
   .route('/api/openapi.json', openapi)
   .route('/api/docs', docs)

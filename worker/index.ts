@@ -8,4 +8,4 @@ export default {
   scheduled: handleScheduled,
 } satisfies ExportedHandler<Env>;
 
-export { ConversationRoom, Limiter } from '../durable-objects/index.ts';
+export { ConversationRoom, Limiter, Site } from '../durable-objects/index.ts';

@@ -1,5 +1,7 @@
 import type { ConversationRoom, Caller, RoomFailure } from '../../durable-objects/conversation-room.ts';
 import { AppError } from '../errors.ts';
+import { SSE_HEADERS } from './events.ts';
+import type { Subject, VisitorSubject } from '../auth/subject.ts';
 
 /**
  * The ConversationRoom that owns a conversation: exactly one per conversation id, anywhere. Ids
@@ -10,9 +12,12 @@ export function conversationRoom(env: Pick<Env, 'CONVERSATION_ROOM'>, conversati
   return env.CONVERSATION_ROOM.get(env.CONVERSATION_ROOM.idFromName(conversationId.toLowerCase()));
 }
 
-/** The caller as a room sees it: the canonical conversation id and the user asking. */
-export function roomCaller(conversationId: string, subject: { userId: string; email?: string }): Caller {
-  return { conversationId: conversationId.toLowerCase(), userId: subject.userId, ...(subject.email ? { email: subject.email } : {}) };
+/** The caller as a room sees it: the canonical conversation id, the user asking (a visitor's: the site's owner), and the visitor, if one asks. */
+export function roomCaller(conversationId: string, subject: Subject | VisitorSubject): Caller {
+  const caller: Caller = { conversationId: conversationId.toLowerCase(), userId: subject.userId };
+  if (subject.type === 'visitor') caller.visitor = { siteId: subject.siteId, visitorId: subject.visitorId };
+  else if (subject.email) caller.email = subject.email;
+  return caller;
 }
 
 /** A room's answer, or its failure as the error envelope with the room's status and code. */
@@ -26,4 +31,9 @@ export function roomAnswer<R extends { ok: boolean }>(result: R): Exclude<R, Roo
 
 function isFailure(result: { ok: boolean }): result is RoomFailure {
   return !result.ok;
+}
+
+/** A reply's events as they stream, with the reply's message id in a header. */
+export function replyResponse(reply: { messageId: string; stream: ReadableStream<Uint8Array> }): Response {
+  return new Response(reply.stream, { headers: { ...SSE_HEADERS, 'x-message-id': reply.messageId } });
 }

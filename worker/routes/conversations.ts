@@ -5,7 +5,7 @@ import { requireUser } from '../auth/index.ts';
 import { AppError, badRequest } from '../errors.ts';
 import { optionalJsonBody, validate } from '../validation.ts';
 import { listConversationsForUser, type Conversation, type Message, type PageCursor } from '../db/conversations.ts';
-import { conversationRoom, roomAnswer, roomCaller } from '../chat/rooms.ts';
+import { conversationRoom, replyResponse, roomAnswer, roomCaller } from '../chat/rooms.ts';
 import { SSE_HEADERS } from '../chat/events.ts';
 import { findModel } from '../providers/registry.ts';
 import {
@@ -98,11 +98,6 @@ export const conversations = new Hono<AppEnv>()
     return c.json({ stopped });
   });
 
-/** A reply's events as they stream, with the reply's message id in a header. */
-function replyResponse(reply: { messageId: string; stream: ReadableStream<Uint8Array> }) {
-  return new Response(reply.stream, { headers: { ...SSE_HEADERS, 'x-message-id': reply.messageId } });
-}
-
 function assertModel(env: Env, model: string) {
   if (!findModel(env, model)) throw badRequest(`Model '${model}' is not available here: GET /api/models lists the models on offer`, 'unknown_model');
 }
@@ -123,7 +118,7 @@ function decodeCursor(cursor: string): PageCursor {
 }
 
 const toConversation = (row: Conversation) => ({
-  id: row.id, title: row.title, model: row.model, systemPrompt: row.systemPrompt,
+  id: row.id, title: row.title, model: row.model, systemPrompt: row.systemPrompt, siteId: row.siteId, visitorId: row.visitorId,
   createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
 });
 

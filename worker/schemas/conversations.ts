@@ -43,6 +43,8 @@ export const conversationSchema = z.object({
   title: z.string().nullable(),
   model: z.string().nullable(),
   systemPrompt: z.string().nullable(),
+  siteId: z.uuid().nullable().describe('Set when a visitor of one of your widget sites started it (read-only to you; null again if the site was deleted)'),
+  visitorId: z.string().nullable().describe('The widget visitor who started it'),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -12,6 +12,8 @@ export type ReplyAdmission = (Admission & { reservationId: string }) | Refusal |
 /** Asks the owner's Limiter for the rate limits, a stream slot and room in the quota for one reply (and checks the API key it came with). */
 export async function reserveReply(env: Pick<Env, 'LIMITER'>, input: {
   userId: string; model: ModelInfo; promptTokens: number; maxOutputTokens: number; apiKeyHash?: string;
+  /** A widget visitor (`<siteId>:<visitorId>`) rate-limited at their site's rate instead of the user's bucket. */
+  visitor?: { id: string; requestsPerMinute: number };
 }): Promise<ReplyAdmission> {
   const reservationId = crypto.randomUUID();
   try {
@@ -19,6 +21,7 @@ export async function reserveReply(env: Pick<Env, 'LIMITER'>, input: {
       userId: input.userId, reservationId, promptTokens: input.promptTokens, maxOutputTokens: input.maxOutputTokens,
       rateLimit: true, model: { id: input.model.id, outputPricePerMillion: input.model.price.output },
       ...(input.apiKeyHash === undefined ? {} : { apiKeyHash: input.apiKeyHash }),
+      ...(input.visitor === undefined ? {} : { visitor: input.visitor }),
     });
     return decision.ok ? { ...decision, reservationId } : decision;
   } catch (error) {

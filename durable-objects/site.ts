@@ -1,0 +1,79 @@
+// One per widget site, named by its public key: what every visitor request needs (is the site
+// there, may this origin use it, with which model, prompt and rate) answered from memory. Postgres
+// is the record: the owner's routes write it first, then `configure` or `remove` this object; a
+// removal is final (public keys are never reused), so no late configure can bring a site back.
+// A site this object has never held (made before the object existed) is loaded from Postgres
+// once, and kept.
+import { DurableObject } from 'cloudflare:workers';
+import { createDb } from '../worker/db/client.ts';
+import { loadSiteByKey } from '../worker/db/sites.ts';
+import { isDatabaseUnavailable } from '../worker/db/errors.ts';
+import { originMatcher } from '../worker/sites/origins.ts';
+import { SITE_NOT_FOUND, siteConfig, type SiteConfig } from '../worker/sites/site-config.ts';
+import { SiteStore } from './site-store.ts';
+
+export type SiteRefusal = {
+  ok: false; status: 403 | 404 | 503; code: 'origin_not_allowed' | 'site_not_found' | 'database_unavailable'; message: string;
+};
+export type SiteAdmission = { ok: true; site: SiteConfig } | SiteRefusal;
+
+export class Site extends DurableObject<Env> {
+  private readonly store: SiteStore;
+  /** The allowed origins of the configuration held, compiled once per configuration. */
+  private matcher: { for: SiteConfig; allows: (origin: string) => boolean } | undefined;
+  private loading: Promise<SiteRefusal | undefined> | undefined;
+  /** Postgres was asked and had no such site: not asked again by this instance. */
+  private absent = false;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new SiteStore(ctx.storage);
+  }
+
+  /** The site as Postgres has it now. Refused (404) once the site was removed; an older configuration than the one held is ignored. */
+  async configure(config: SiteConfig): Promise<{ ok: true } | SiteRefusal> {
+    const held = this.store.get();
+    if (held?.kind === 'removed') return siteNotFound();
+    if (held?.kind !== 'configured' || held.config.updatedAt <= config.updatedAt) this.store.put({ kind: 'configured', config });
+    return { ok: true };
+  }
+
+  /** The site is gone: every visitor request is refused from the moment this returns. */
+  async remove(): Promise<void> {
+    this.store.put({ kind: 'removed' });
+  }
+
+  /** The site's configuration for a visitor on `origin` (a normalised Origin), or why not. */
+  async admit(publicKey: string, origin: string): Promise<SiteAdmission> {
+    if (!this.store.get() && !this.absent) {
+      const failed = await (this.loading ??= this.load(publicKey).finally(() => (this.loading = undefined)));
+      if (failed) return failed;
+    }
+    const held = this.store.get();
+    if (held?.kind !== 'configured') return siteNotFound();
+    if (this.matcher?.for !== held.config) this.matcher = { for: held.config, allows: originMatcher(held.config.allowedOrigins) };
+    if (!this.matcher.allows(origin)) {
+      return { ok: false, status: 403, code: 'origin_not_allowed', message: `This site's widget is not allowed on ${origin}: its owner can add the origin to the site's allowed origins in Parley` };
+    }
+    return { ok: true, site: held.config };
+  }
+
+  private async load(publicKey: string): Promise<SiteRefusal | undefined> {
+    try {
+      const row = await loadSiteByKey(createDb(this.env), publicKey);
+      // A configure or remove that arrived meanwhile is newer than what was read.
+      if (this.store.get()) return undefined;
+      if (row) this.store.put({ kind: 'configured', config: siteConfig(row) });
+      else this.absent = true;
+      return undefined;
+    } catch (error) {
+      console.error(JSON.stringify({ level: 'error', msg: 'site: not loaded', error: String(error) }));
+      if (!isDatabaseUnavailable(error)) throw error;
+      return { ok: false, status: 503, code: 'database_unavailable', message: 'This chat is not available right now: try again shortly' };
+    }
+  }
+}
+
+function siteNotFound(): SiteRefusal {
+  return { ok: false, status: 404, code: 'site_not_found', message: SITE_NOT_FOUND };
+}

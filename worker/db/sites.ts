@@ -1,0 +1,56 @@
+// Site rows: the record. The owner's routes write here first, under RLS, then tell the site's
+// Durable Object (worker/sites/manage-sites.ts); visitors' requests never read this table, except
+// once per site the object has never held (loadSiteByKey).
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { sites } from '../../drizzle/schema.ts';
+import type { SiteRow, SiteTheme } from '../sites/site-config.ts';
+import type { Db } from './client.ts';
+import { asUser, type UserClaims } from './as-user.ts';
+
+export type NewSite = Pick<SiteRow, 'name' | 'publicKey' | 'allowedOrigins' | 'model' | 'systemPrompt' | 'greeting' | 'visitorRequestsPerMinute'> & { theme: SiteTheme };
+export type SitePatch = Partial<Pick<SiteRow, 'name' | 'allowedOrigins' | 'model' | 'systemPrompt' | 'greeting' | 'visitorRequestsPerMinute'>> & { theme?: Partial<SiteTheme> };
+
+export async function insertSite(db: Db, claims: UserClaims, site: NewSite): Promise<SiteRow> {
+  const [rows] = await asUser(db, claims, [db.insert(sites).values({ ...site, userId: claims.sub }).returning()]);
+  return rows[0]!;
+}
+
+/** The caller's sites, newest first. */
+export async function listSites(db: Db, claims: UserClaims): Promise<SiteRow[]> {
+  const [rows] = await asUser(db, claims, [
+    db.select().from(sites).where(eq(sites.userId, claims.sub)).orderBy(desc(sites.createdAt), desc(sites.id)),
+  ]);
+  return rows;
+}
+
+export async function findSite(db: Db, claims: UserClaims, id: string): Promise<SiteRow | undefined> {
+  const [rows] = await asUser(db, claims, [db.select().from(sites).where(and(eq(sites.id, id), eq(sites.userId, claims.sub))).limit(1)]);
+  return rows[0];
+}
+
+/**
+ * Applies a change (a theme change is merged into the stored theme) and returns the row as it is
+ * now. `updated_at` moves forward by at least a millisecond each time, even for two changes in the
+ * same instant: the site's Durable Object keeps whichever configuration is newest by it.
+ */
+export async function updateSite(db: Db, claims: UserClaims, id: string, patch: SitePatch): Promise<SiteRow | undefined> {
+  const { theme, ...fields } = patch;
+  const [rows] = await asUser(db, claims, [
+    db.update(sites).set({
+      ...fields,
+      ...(theme ? { theme: sql`${sites.theme} || ${JSON.stringify(theme)}::jsonb` } : {}),
+      updatedAt: sql`greatest(now(), ${sites.updatedAt} + interval '1 millisecond')`,
+    }).where(and(eq(sites.id, id), eq(sites.userId, claims.sub))).returning(),
+  ]);
+  return rows[0];
+}
+
+export async function deleteSite(db: Db, claims: UserClaims, id: string): Promise<void> {
+  await asUser(db, claims, [db.delete(sites).where(and(eq(sites.id, id), eq(sites.userId, claims.sub)))]);
+}
+
+/** A site by its public key, as the system: what a Site object loads once when it has never held its site. */
+export async function loadSiteByKey(db: Db, publicKey: string): Promise<SiteRow | undefined> {
+  const rows = await db.select().from(sites).where(eq(sites.publicKey, publicKey)).limit(1);
+  return rows[0];
+}

@@ -1,0 +1,95 @@
+// The widget's server side, called by visitors from host pages on other origins (CORS: see
+// middleware/cors.ts). A session checks the page's Origin against the site's allowed origins and
+// returns a visitor token bound to that origin; the visitor's conversations then live in their
+// ConversationRooms like any other, owned by the site's owner. Nothing here waits on Postgres:
+// the site's Durable Object, the room and the owner's Limiter answer from what they hold.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppEnv, WidgetEnv } from '../env.ts';
+import { requireVisitor, signVisitorToken, widgetKey } from '../auth/index.ts';
+import { AppError } from '../errors.ts';
+import { validate } from '../validation.ts';
+import { conversationRoom, replyResponse, roomAnswer, roomCaller } from '../chat/rooms.ts';
+import { SSE_HEADERS } from '../chat/events.ts';
+import type { Message } from '../db/conversations.ts';
+import { defaultModel, findModel } from '../providers/registry.ts';
+import { requestOrigin } from '../sites/origins.ts';
+import { isSiteKey } from '../sites/public-key.ts';
+import { admitVisitor } from '../sites/site-objects.ts';
+import { SITE_NOT_FOUND } from '../sites/site-config.ts';
+import { MAX_VISITOR_CONTENT_CHARS, widgetConversationIdParam, widgetSendBody, widgetSessionBody } from '../schemas/widget.ts';
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+export const widgetSession = new Hono<AppEnv>()
+  .post('/', validate('json', widgetSessionBody), async (c) => {
+    const key = await widgetKey(c.env);
+    const { siteKey, visitorId } = c.req.valid('json');
+    const origin = requestOrigin(c.req.header('origin'));
+    if (!origin) {
+      throw new AppError(403, 'origin_not_allowed', 'The request has no Origin: the widget works only on a web page served from one of the site\'s allowed origins');
+    }
+    if (!isSiteKey(siteKey)) throw new AppError(404, 'site_not_found', SITE_NOT_FOUND);
+    const site = await admitVisitor(c.env, siteKey, origin);
+    const visitor = visitorId?.toLowerCase() ?? crypto.randomUUID();
+    const { token, expiresAt } = await signVisitorToken(key, { visitorId: visitor, siteId: site.id, siteKey, ownerId: site.ownerId, origin });
+    return c.json({ token, expiresAt, visitorId: visitor, site: { name: site.name, greeting: site.greeting, theme: site.theme, model: siteModel(c.env, site.model) } });
+  });
+
+export const widgetConversations = new Hono<WidgetEnv>()
+  .use(requireVisitor)
+  .use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new AppError(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`); } }))
+
+  // Made at the edge, as in the app; owned by the site's owner, reachable by this visitor only.
+  .post('/', async (c) => {
+    const caller = roomCaller(crypto.randomUUID(), c.var.subject);
+    const { conversation } = roomAnswer(await conversationRoom(c.env, caller.conversationId).create(caller));
+    return c.json({ id: conversation.id, createdAt: conversation.createdAt.toISOString() }, 201);
+  })
+
+  .get('/:id', validate('param', widgetConversationIdParam), async (c) => {
+    const caller = roomCaller(c.req.valid('param').id, c.var.subject);
+    const found = roomAnswer(await conversationRoom(c.env, caller.conversationId).read(caller));
+    return c.json({ id: found.conversation.id, messages: found.messages.map(toMessage) });
+  })
+
+  // The site's model and system prompt, as the site is now: a visitor cannot choose them.
+  .post('/:id/messages', validate('param', widgetConversationIdParam), validate('json', widgetSendBody), async (c) => {
+    const { content } = c.req.valid('json');
+    if (content.length > MAX_VISITOR_CONTENT_CHARS) {
+      throw new AppError(413, 'content_too_large', `A message is limited to ${MAX_VISITOR_CONTENT_CHARS.toLocaleString('en')} characters; this one has ${content.length.toLocaleString('en')}`);
+    }
+    const { subject, site } = c.var;
+    const caller = roomCaller(c.req.valid('param').id, subject);
+    const reply = roomAnswer(await conversationRoom(c.env, caller.conversationId).send({
+      ...caller, subject: { type: subject.type, id: subject.id }, content,
+      site: { model: site.model, systemPrompt: site.systemPrompt, visitorRequestsPerMinute: site.visitorRequestsPerMinute },
+    }));
+    return replyResponse(reply);
+  })
+
+  .get('/:id/stream', validate('param', widgetConversationIdParam), async (c) => {
+    const caller = roomCaller(c.req.valid('param').id, c.var.subject);
+    const { stream } = roomAnswer(await conversationRoom(c.env, caller.conversationId).resume(caller, c.req.header('last-event-id')));
+    if (!stream) return c.body(null, 204);
+    return new Response(stream, { headers: SSE_HEADERS });
+  })
+
+  .post('/:id/stop', validate('param', widgetConversationIdParam), async (c) => {
+    const caller = roomCaller(c.req.valid('param').id, c.var.subject);
+    const { stopped } = roomAnswer(await conversationRoom(c.env, caller.conversationId).stop(caller));
+    return c.json({ stopped });
+  });
+
+/** The model the widget names: the site's, or the server's default; 503 when no provider is configured at all. */
+function siteModel(env: Env, id: string | null) {
+  const model = id ? findModel(env, id) : defaultModel(env);
+  if (model) return { id: model.id, label: model.label };
+  // A model the server no longer offers: the owner must choose another; its replies fail until then.
+  if (id) return { id, label: id };
+  throw new AppError(503, 'no_models', 'This chat is not available right now: no model is configured on the server');
+}
+
+const toMessage = (m: Message) => ({
+  id: m.id, role: m.role, content: m.content, status: m.status, stopReason: m.stopReason, errorCode: m.errorCode, createdAt: m.createdAt.toISOString(),
+});

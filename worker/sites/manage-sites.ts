@@ -1,0 +1,77 @@
+// Creating, changing and deleting sites: Postgres keeps the record, the site's Durable Object what
+// visitors' requests read. Create and change write Postgres first, then configure the object; a
+// deletion reaches the object first (as an API key's revocation reaches the Limiter first), so the
+// widget stops the moment DELETE returns, and a deletion the object missed can simply be repeated.
+// When the object cannot be reached the answer is 503 and the owner retries: nothing is left half
+// done that a retry would not finish.
+import { AppError, badRequest, notFound } from '../errors.ts';
+import type { Db } from '../db/client.ts';
+import type { UserClaims } from '../db/as-user.ts';
+import { ensureProfile } from '../db/profiles.ts';
+import { deleteSite as deleteSiteRow, findSite, insertSite, updateSite as updateSiteRow, type SitePatch } from '../db/sites.ts';
+import { findModel } from '../providers/registry.ts';
+import { generateSiteKey } from './public-key.ts';
+import { siteObject } from './site-objects.ts';
+import { DEFAULT_THEME, DEFAULT_VISITOR_REQUESTS_PER_MINUTE, siteConfig, type SiteRow, type SiteTheme } from './site-config.ts';
+
+type Owner = { userId: string; email?: string; claims: UserClaims };
+export type SiteInput = Omit<SitePatch, 'name' | 'allowedOrigins'> & { name: string; allowedOrigins: string[] };
+
+export async function createSite(env: Env, db: Db, owner: Owner, input: SiteInput): Promise<SiteRow> {
+  assertModel(env, input.model);
+  await ensureProfile(db, owner.userId, owner.email);
+  const row = await insertSite(db, owner.claims, {
+    name: input.name, publicKey: generateSiteKey(), allowedOrigins: input.allowedOrigins, model: input.model ?? null,
+    systemPrompt: input.systemPrompt ?? null, greeting: input.greeting || null, theme: { ...DEFAULT_THEME, ...input.theme } satisfies SiteTheme,
+    visitorRequestsPerMinute: input.visitorRequestsPerMinute ?? DEFAULT_VISITOR_REQUESTS_PER_MINUTE,
+  });
+  try {
+    await configure(env, row);
+  } catch (error) {
+    // Its key was never shown: take the row back rather than list a site that does not work.
+    await deleteSiteRow(db, owner.claims, row.id).catch(() => undefined);
+    throw error;
+  }
+  return row;
+}
+
+export async function updateSite(env: Env, db: Db, owner: Owner, id: string, patch: SitePatch): Promise<SiteRow> {
+  assertModel(env, patch.model);
+  const row = await updateSiteRow(db, owner.claims, id, { ...patch, ...(patch.greeting === '' ? { greeting: null } : {}) });
+  if (!row) throw siteNotFound();
+  await configure(env, row);
+  return row;
+}
+
+export async function deleteSite(env: Env, db: Db, owner: Owner, id: string): Promise<void> {
+  const row = await findSite(db, owner.claims, id);
+  if (!row) throw siteNotFound();
+  try {
+    await siteObject(env, row.publicKey).remove();
+  } catch (error) {
+    throw sitesUnavailable(error);
+  }
+  await deleteSiteRow(db, owner.claims, id);
+}
+
+/** The site's object takes the row as it is now; 404 when the site was deleted meanwhile. */
+async function configure(env: Env, row: SiteRow) {
+  let result;
+  try {
+    result = await siteObject(env, row.publicKey).configure(siteConfig(row));
+  } catch (error) {
+    throw sitesUnavailable(error);
+  }
+  if (!result.ok) throw siteNotFound();
+}
+
+function assertModel(env: Env, model: string | null | undefined) {
+  if (model && !findModel(env, model)) throw badRequest(`Model '${model}' is not available here: GET /api/models lists the models on offer`, 'unknown_model');
+}
+
+const siteNotFound = () => notFound('Site not found');
+
+function sitesUnavailable(cause: unknown) {
+  console.error(JSON.stringify({ level: 'error', msg: 'site object unavailable', error: String(cause) }));
+  return new AppError(503, 'sites_unavailable', 'The site could not be changed right now: try again shortly', { cause });
+}

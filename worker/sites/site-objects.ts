@@ -1,0 +1,20 @@
+import type { Site, SiteAdmission } from '../../durable-objects/site.ts';
+import { AppError } from '../errors.ts';
+
+/** The Site object of a public key: exactly one per site, anywhere. */
+export function siteObject(env: Pick<Env, 'SITE'>, publicKey: string): DurableObjectStub<Site> {
+  return env.SITE.get(env.SITE.idFromName(publicKey));
+}
+
+/** The site's settings for a visitor on `origin`, from its object; its refusal (404, 403, 503) as the error envelope. */
+export async function admitVisitor(env: Pick<Env, 'SITE'>, publicKey: string, origin: string) {
+  let admission: SiteAdmission;
+  try {
+    admission = await siteObject(env, publicKey).admit(publicKey, origin);
+  } catch (cause) {
+    console.error(JSON.stringify({ level: 'error', msg: 'site object unavailable', error: String(cause) }));
+    throw new AppError(503, 'widget_unavailable', 'This chat is not available right now: try again shortly', { cause });
+  }
+  if (!admission.ok) throw new AppError(admission.status, admission.code, admission.message);
+  return admission.site;
+}
