@@ -385,3 +385,22 @@ describe('CORS on /api/widget/*', () => {
     expect(api.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('describes the site and widget routes, the visitor token, and the site and visitor of a conversation', async () => {
+    const doc = await (await call('/api/openapi.json')).json<any>();
+    expect(Object.keys(doc.paths['/api/sites'])).toEqual(['get', 'post']);
+    expect(Object.keys(doc.paths['/api/sites/{id}'])).toEqual(['get', 'patch', 'delete']);
+    expect(doc.paths['/api/sites'].post.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/api/sites'].post.requestBody.content['application/json'].schema.required).toEqual(['name', 'allowedOrigins']);
+    expect(doc.paths['/api/widget/session'].post.security).toBeUndefined();
+    expect(Object.keys(doc.paths['/api/widget/session'].post.responses)).toEqual(expect.arrayContaining(['200', '403', '404']));
+    for (const path of ['/api/widget/conversations', '/api/widget/conversations/{id}', '/api/widget/conversations/{id}/messages', '/api/widget/conversations/{id}/stream', '/api/widget/conversations/{id}/stop']) {
+      for (const op of Object.values<any>(doc.paths[path])) expect([path, op.security]).toEqual([path, [{ visitor: [] }]]);
+    }
+    expect(doc.components.securitySchemes.visitor).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.paths['/api/widget/conversations/{id}/messages'].post.responses['429'].headers).toHaveProperty('Retry-After');
+    expect(doc.paths['/api/conversations/{id}/messages'].post.responses['403'].description).toContain('read_only');
+    expect(Object.keys(doc.paths['/api/conversations'].post.responses['201'].content['application/json'].schema.properties)).toEqual(expect.arrayContaining(['siteId', 'visitorId']));
+  });
+});

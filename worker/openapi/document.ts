@@ -44,7 +44,7 @@ function responses(op: Operation) {
 /** Who may call: a signed-in session, an API key, or either (OpenAPI reads a list of alternatives). */
 function security(op: Operation) {
   if (!op.auth) return {};
-  const schemes = op.credentials === 'session' ? ['bearer'] : op.credentials === 'apiKey' ? ['apiKey'] : ['bearer', 'apiKey'];
+  const schemes = op.credentials === undefined ? ['bearer', 'apiKey'] : [{ session: 'bearer', apiKey: 'apiKey', visitor: 'visitor' }[op.credentials]];
   return { security: schemes.map((scheme) => ({ [scheme]: [] })) };
 }
 
@@ -74,6 +74,7 @@ export function openApiDocument() {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'Supabase access token (a signed-in session)' },
         apiKey: { type: 'http', scheme: 'bearer', description: 'Parley API key sk-parley-…, created at POST /api/keys' },
+        visitor: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Widget visitor token from POST /api/widget/session, used from the origin it was issued to' },
       },
     },
     paths,
