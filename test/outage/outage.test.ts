@@ -15,6 +15,7 @@ import { userLimiter } from '../../worker/usage/limiters.ts';
 import { expectedReplyText } from '../../scripts/fake-upstreams/reply.ts';
 import { call, complete, createConversation, eventually, sendMessage, signIn, userWithKey, type ErrorEnvelope } from '../worker/helpers.ts';
 import { collectEvents, readEvents, textOf, type ParsedEvent } from '../worker/sse.ts';
+import { createSite, visit, visitorConversation, visitorSend, widgetCall } from '../worker/widget-support.ts';
 
 const faults = inject('dbFaultControlUrl');
 
@@ -321,5 +322,35 @@ describe('the /v1 API while Postgres is down (issue 8)', () => {
     expect(await pending()).toBe(0);
     const rows = await createDb(env).select().from(usageEvents).where(eq(usageEvents.id, event.id));
     expect(rows).toEqual([expect.objectContaining({ userId, inputTokens: 11, outputTokens: 22, subjectType: 'api_key' })]);
+  });
+});
+
+describe('the widget while Postgres is down (issue 10)', () => {
+  it('a visitor gets a session, starts a conversation, is answered and reads it; Postgres gets it all, with its site and visitor, once back', async () => {
+    const { token, userId } = await signIn();
+    const site = await createSite(token);
+    await database({ down: true });
+
+    const visitor = await visit(site.publicKey);
+    const id = await visitorConversation(visitor);
+    const content = '[[fake tokens=6]] anyone there?';
+    const res = await visitorSend(visitor, id, content);
+    expect(res.status).toBe(200);
+    const seen = seenFrom(content, await collectEvents(res.body!));
+    expect(seen).toMatchObject({ status: 'complete', text: expectedReplyText('anthropic', 6) });
+    const read = await (await widgetCall(visitor, `conversations/${id}`)).json<{ messages: { content: string }[] }>();
+    expect(read.messages.map((m) => m.content)).toEqual([content, seen.text]);
+    // The owner's management calls write Postgres first, and say when they cannot.
+    const list = await call('/api/sites', { token });
+    expect({ status: list.status, ...(await list.json<ErrorEnvelope>()).error }).toMatchObject({ status: 503, code: 'database_unavailable' });
+
+    await database({ down: false });
+    await retryFlush(id);
+    expect(await inPostgres(id)).toEqual(expectedRows([seen]));
+    const db = createDb(env);
+    const [row] = await db.select().from(conversations).where(eq(conversations.id, id));
+    expect(row).toMatchObject({ userId, siteId: site.id, visitorId: visitor.visitorId });
+    const usage = await eventually(() => db.select().from(usageEvents).where(eq(usageEvents.id, seen.messageId)), (rows) => rows.length > 0, 10_000);
+    expect(usage).toEqual([expect.objectContaining({ userId, subjectType: 'visitor', subjectId: `${site.id}:${visitor.visitorId}`, outputTokens: 6 })]);
   });
 });
