@@ -1,12 +1,13 @@
 // Builds the embeddable widget into frontend/dist, after the web app (a Vite plugin of
 // frontend/vite.config.ts, so every `vite build` of the app also builds the widget):
-// 1. the panel and Markdown chunks: ES modules with hashed names in dist/widget/;
+// 1. the panel and Markdown chunks: ES modules with hashed names in dist/widget/, and
+//    dist/widget/chunks.json naming them;
 // 2. the loader, dist/widget.js: a classic script (IIFE) told their paths, written last, so a
 //    widget.js on disk always finds its chunks.
 // Then it checks what was emitted: nothing a strict Content-Security-Policy refuses (eval,
 // new Function, injected <style>/<link>), no import.meta or static import in the loader, and the
 // loader within its 20 KB gzip budget.
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Plugin, type Rolldown } from 'vite';
@@ -51,6 +52,8 @@ export async function buildWidget(outDir: string): Promise<void> {
     }),
   );
   const entry = (name: string) => chunks.find((c) => c.type === 'chunk' && c.isEntry && c.name === name)!.fileName;
+  // Today's chunk for each name, for loaders from an earlier deploy (worker/routes/widget-script.ts).
+  writeFileSync(join(outDir, 'widget/chunks.json'), JSON.stringify({ panel: entry('panel').slice('widget/'.length), markdown: entry('markdown').slice('widget/'.length) }));
   const loader = outputOf(
     await build({
       configFile: false,

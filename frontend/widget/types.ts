@@ -1,5 +1,7 @@
 // What the loader (widget.js) hands the lazily loaded panel and Markdown chunks. Types only: the
 // loader is a classic script built on its own, so no code may be shared between it and the chunks.
+// A browser may keep a widget.js for a week, and the Worker then gives it today's chunks: change
+// these types only in ways a loader from the previous deploy still satisfies.
 
 /** The site as `POST /api/widget/session` describes it. */
 export type Site = {

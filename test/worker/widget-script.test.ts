@@ -48,8 +48,18 @@ describe('GET /widget.js', () => {
     }
   });
 
-  it('is a 404, never the app page, for a chunk that does not exist', async () => {
-    for (const path of ['/widget/panel-00000000.js', '/widget/index.html', '/widget/..%2Findex.html']) {
+  it('answers a chunk of an earlier deploy (named by a widget.js a browser kept) with this deploy\'s, cached briefly', async () => {
+    const [panel] = await chunkPaths();
+    const current = await (await get(panel!)).text();
+    const res = await get('/widget/panel-0ld-Hash.js');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('public, max-age=300, stale-while-revalidate=604800');
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await res.text()).toBe(current);
+  });
+
+  it('is a 404, never the app page, for a file that is no chunk', async () => {
+    for (const path of ['/widget/nothing-00000000.js', '/widget/index.html', '/widget/chunks.json', '/widget/..%2Findex.html']) {
       const res = await get(path);
       expect(res.status, path).toBe(404);
       expect(res.headers.get('content-type'), path).toMatch(/^application\/json/);

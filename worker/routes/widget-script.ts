@@ -8,20 +8,31 @@ import { onNotFound } from '../middleware/errors.ts';
 
 const LOADER_CACHE = 'public, max-age=300, stale-while-revalidate=604800';
 const CHUNK_CACHE = 'public, max-age=31536000, immutable';
-const CHUNK_NAME = /^[\w-]+\.js$/;
+/** `<name>-<hash>.js`, as frontend/widget/build.ts names the chunks. */
+const CHUNK_NAME = /^([a-z]+)-[\w-]+\.js$/;
 
 export const widgetScript = new Hono<AppEnv>()
-  .get('/widget.js', (c) => script(c, '/widget.js', LOADER_CACHE))
-  .get('/widget/:file', (c) => (CHUNK_NAME.test(c.req.param('file')) ? script(c, `/widget/${c.req.param('file')}`, CHUNK_CACHE) : onNotFound(c)));
+  .get('/widget.js', async (c) => (await script(c, '/widget.js', LOADER_CACHE)) ?? onNotFound(c))
+  .get('/widget/:file', async (c) => {
+    const file = c.req.param('file');
+    const name = CHUNK_NAME.exec(file)?.[1];
+    if (!name) return onNotFound(c);
+    const found = await script(c, `/widget/${file}`, CHUNK_CACHE);
+    if (found) return found;
+    // A browser may run a widget.js from before the last deploy for up to a week (while it
+    // revalidates), naming chunks this deploy no longer has: it gets today's, cached briefly.
+    const current = (await currentChunks(c))[name];
+    return (current && (await script(c, `/widget/${current}`, LOADER_CACHE))) || onNotFound(c);
+  });
 
-async function script(c: Context<AppEnv>, path: string, cacheControl: string): Promise<Response> {
+/** The asset at `path` with the widget's headers, or undefined when it is not a script there. */
+async function script(c: Context<AppEnv>, path: string, cacheControl: string): Promise<Response | undefined> {
   const ifNoneMatch = c.req.header('if-none-match');
   const asset = await c.env.ASSETS.fetch(new Request(new URL(path, c.req.url), { headers: ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {} }));
   // The assets' single-page fallback answers any path with index.html: only JavaScript is a script.
-  const found = asset.status === 304 || (asset.ok && /javascript/.test(asset.headers.get('content-type') ?? ''));
-  if (!found) {
+  if (asset.status !== 304 && !(asset.ok && /javascript/.test(asset.headers.get('content-type') ?? ''))) {
     await asset.body?.cancel();
-    return onNotFound(c);
+    return undefined;
   }
   const headers = new Headers({
     'content-type': 'text/javascript; charset=utf-8',
@@ -34,4 +45,14 @@ async function script(c: Context<AppEnv>, path: string, cacheControl: string): P
   const etag = asset.headers.get('etag');
   if (etag) headers.set('etag', etag);
   return new Response(asset.status === 304 ? null : asset.body, { status: asset.status, headers });
+}
+
+/** This deploy's chunk file for each chunk name (written by the widget's build). */
+async function currentChunks(c: Context<AppEnv>): Promise<Record<string, string>> {
+  const res = await c.env.ASSETS.fetch(new Request(new URL('/widget/chunks.json', c.req.url)));
+  if (!res.ok || !/json/.test(res.headers.get('content-type') ?? '')) {
+    await res.body?.cancel();
+    return {};
+  }
+  return res.json<Record<string, string>>();
 }

@@ -90,6 +90,7 @@ function start(src: string, siteKey: string) {
     ui.theme(store.read().site);
     started().catch(() => undefined); // the panel says why, once opened
     ui.launcher.addEventListener('click', () => setOpen(!open, true));
+    ui.launcher.addEventListener('keydown', (event) => event.key === 'Escape' && open && setOpen(false, true));
     // Open on the last page, or asked for before the page had a body: reopen without taking focus.
     if (open || store.read().open) setOpen(true, false);
   };

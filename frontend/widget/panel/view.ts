@@ -98,7 +98,8 @@ export function createView(context: PanelContext, markdown: Markdown | undefined
     const button = event.target instanceof Element ? event.target.closest('button[data-copy]') : null;
     const code = button?.closest('.code-block')?.querySelector('pre code')?.textContent;
     if (!button || code == null) return;
-    navigator.clipboard.writeText(code).then(
+    // No clipboard on pages served over plain http: say so rather than throw.
+    Promise.resolve().then(() => navigator.clipboard.writeText(code)).then(
       () => (button.textContent = 'Copied'),
       () => (button.textContent = 'Copy failed'),
     );
