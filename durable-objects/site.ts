@@ -44,7 +44,7 @@ export class Site extends DurableObject<Env> {
   }
 
   /** The site's configuration for a visitor on `origin` (a normalised Origin), or why not. */
-  async admit(publicKey: string, origin: string): Promise<SiteAdmission> {
+  async admit(publicKey: string, origin: string, parleyOrigin?: string): Promise<SiteAdmission> {
     if (!this.store.get() && !this.absent) {
       const failed = await (this.loading ??= this.load(publicKey).finally(() => (this.loading = undefined)));
       if (failed) return failed;
@@ -52,7 +52,7 @@ export class Site extends DurableObject<Env> {
     const held = this.store.get();
     if (held?.kind !== 'configured') return siteNotFound();
     if (this.matcher?.for !== held.config) this.matcher = { for: held.config, allows: originMatcher(held.config.allowedOrigins) };
-    if (!this.matcher.allows(origin)) {
+    if (origin !== parleyOrigin && !this.matcher.allows(origin)) {
       return { ok: false, status: 403, code: 'origin_not_allowed', message: `This site's widget is not allowed on ${origin}: its owner can add the origin to the site's allowed origins in Parley` };
     }
     return { ok: true, site: held.config };

@@ -76,6 +76,12 @@ describe('POST /api/widget/session', () => {
     }
   });
 
+  it("always answers Parley's own origin, where the owner previews the widget on the Sites page", async () => {
+    const owner = await signIn();
+    const site = await createSite(owner.token, { allowedOrigins: [HOST] });
+    expect((await requestSession(site.publicKey, new URL(BASE).origin)).status).toBe(200);
+  });
+
   it('refuses another origin and a request with no Origin (403 origin_not_allowed)', async () => {
     const owner = await signIn();
     const site = await createSite(owner.token, { allowedOrigins: [HOST, 'http://localhost:8080'] });

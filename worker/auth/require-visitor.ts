@@ -21,7 +21,7 @@ export const requireVisitor = createMiddleware<WidgetEnv>(async (c, next) => {
   if (origin !== claims.origin) {
     throw new AppError(403, 'origin_mismatch', 'This visitor token was issued to another origin: ask POST /api/widget/session for a token from this page');
   }
-  const site = await admitVisitor(c.env, claims.siteKey, origin);
+  const site = await admitVisitor(c.env, claims.siteKey, origin, new URL(c.req.url).origin);
   // Keys are never reused, so this holds; checked all the same, as it is free.
   if (site.id !== claims.siteId || site.ownerId !== claims.ownerId) throw new AppError(401, 'visitor_token_invalid', 'The visitor token is not valid: ask POST /api/widget/session for a new one');
   c.set('subject', { type: 'visitor', id: `${claims.siteId}:${claims.visitorId}`, userId: claims.ownerId, siteId: claims.siteId, visitorId: claims.visitorId, origin });

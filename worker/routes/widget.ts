@@ -30,7 +30,7 @@ export const widgetSession = new Hono<AppEnv>()
       throw new AppError(403, 'origin_not_allowed', 'The request has no Origin: the widget works only on a web page served from one of the site\'s allowed origins');
     }
     if (!isSiteKey(siteKey)) throw new AppError(404, 'site_not_found', SITE_NOT_FOUND);
-    const site = await admitVisitor(c.env, siteKey, origin);
+    const site = await admitVisitor(c.env, siteKey, origin, new URL(c.req.url).origin);
     const visitor = visitorId?.toLowerCase() ?? crypto.randomUUID();
     const { token, expiresAt } = await signVisitorToken(key, { visitorId: visitor, siteId: site.id, siteKey, ownerId: site.ownerId, origin });
     return c.json({ token, expiresAt, visitorId: visitor, site: { name: site.name, greeting: site.greeting, theme: site.theme, model: siteModel(c.env, site.model) } });

@@ -7,10 +7,14 @@ export function siteObject(env: Pick<Env, 'SITE'>, publicKey: string): DurableOb
 }
 
 /** The site's settings for a visitor on `origin`, from its object; its refusal (404, 403, 503) as the error envelope. */
-export async function admitVisitor(env: Pick<Env, 'SITE'>, publicKey: string, origin: string) {
+/**
+ * The site, if a visitor on `origin` may use its widget. `parleyOrigin` (Parley's own, where the
+ * owner previews the widget on the Sites page) is always allowed: only Parley serves pages there.
+ */
+export async function admitVisitor(env: Pick<Env, 'SITE'>, publicKey: string, origin: string, parleyOrigin: string) {
   let admission: SiteAdmission;
   try {
-    admission = await siteObject(env, publicKey).admit(publicKey, origin);
+    admission = await siteObject(env, publicKey).admit(publicKey, origin, parleyOrigin);
   } catch (cause) {
     console.error(JSON.stringify({ level: 'error', msg: 'site object unavailable', error: String(cause) }));
     throw new AppError(503, 'widget_unavailable', 'This chat is not available right now: try again shortly', { cause });
