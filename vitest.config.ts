@@ -88,6 +88,8 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // A browser waits on streams and rendering: expect.poll keeps trying this long (default 1 s).
+          expect: { poll: { timeout: 15_000, interval: 100 } },
         },
       },
     ],

@@ -33,6 +33,8 @@ async function copyOf(dest: string): Promise<string[]> {
     return [DIST]; // emptied while copying
   }
   if (!existsSync(join(dest, 'index.html'))) return ['index.html'];
+  // The widget's loader is written last, after its chunks (frontend/widget/build.ts).
+  if (!existsSync(join(dest, 'widget.js'))) return ['widget.js'];
   const assets = existsSync(join(dest, 'assets')) ? readdirSync(join(dest, 'assets')) : [];
   const texts = [readFileSync(join(dest, 'index.html'), 'utf8'), ...assets.filter((name) => name.endsWith('.js')).map((name) => readFileSync(join(dest, 'assets', name), 'utf8'))];
   // Vite's hashed file names, as index.html and the preload map of the chunks spell them.

@@ -1,0 +1,169 @@
+// Issue 10: the embeddable widget on a website of another origin, in a real browser against the
+// whole stack: it opens and streams, the host's hostile CSS cannot touch it, an origin not on the
+// list gets a clear message, a reply continues across pages, a strict CSP page works, axe finds
+// nothing serious, and the owner sees the visitor's conversation (read-only) and usage.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expectedReplyText } from '../../scripts/fake-upstreams/reply.ts';
+import { consoleErrors, expectAccessible, openPage, screenshot, useBrowser } from './browser.ts';
+import { signInByEmail } from './app.ts';
+import { startHostSite } from './host-site.ts';
+import { devSession } from './sign-in.ts';
+
+const browser = useBrowser();
+const SITE = 'Corner Shop';
+let host: Awaited<ReturnType<typeof startHostSite>>;
+let stranger: Awaited<ReturnType<typeof startHostSite>>;
+let ownerEmail: string;
+
+beforeAll(async () => {
+  host = await startHostSite(inject('e2eDevUrl'));
+  stranger = await startHostSite(inject('e2eDevUrl'));
+  ownerEmail = `owner-${crypto.randomUUID()}@example.com`;
+  const owner = await devSession(ownerEmail);
+  const res = await fetch(`${inject('e2eDevUrl')}/api/sites`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${owner.accessToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: SITE, allowedOrigins: [host.url], greeting: 'Hi! Ask me anything about the shop.', model: 'anthropic/claude-haiku-4-5' }),
+  });
+  if (res.status !== 201) throw new Error(`creating the site failed: ${res.status} ${await res.text()}`);
+  const site = (await res.json()) as { publicKey: string };
+  host.useSiteKey(site.publicKey);
+  stranger.useSiteKey(site.publicKey);
+});
+
+afterAll(async () => {
+  await host?.close();
+  await stranger?.close();
+});
+
+const widget = (page: Page) => page.locator('parley-widget');
+const panel = (page: Page) => page.getByRole('dialog', { name: SITE });
+const replies = (page: Page) => panel(page).getByRole('article', { name: SITE });
+
+async function openWidget(page: Page, path: string, site = host) {
+  await page.goto(`${site.url}${path}`);
+  await page.locator('parley-widget[data-status="ready"]').waitFor({ state: 'attached' });
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  await panel(page).waitFor();
+}
+
+async function ask(page: Page, text: string) {
+  const box = panel(page).getByRole('textbox', { name: 'Message' });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+const replyEnded = (page: Page) => page.waitForFunction(() => !document.querySelector('parley-widget')?.shadowRoot?.querySelector('[role="dialog"][data-streaming]'), undefined, { timeout: 20_000 });
+
+describe('the widget on a host page', () => {
+  it('opens from its bubble and streams a reply', async () => {
+    const page = await openPage(browser());
+    await openWidget(page, '/one.html');
+    expect(await panel(page).innerText()).toContain('Hi! Ask me anything about the shop.');
+    await ask(page, '[[fake tokens=30 tps=40]] When do you open?');
+    await panel(page).getByRole('button', { name: 'Stop' }).waitFor();
+    await replyEnded(page);
+    expect((await replies(page).last().innerText()).replace(/\s+/g, ' ')).toContain(expectedReplyText('anthropic', 30).trim().replace(/\s+/g, ' '));
+    await screenshot(page, 'widget-open');
+    await expectAccessible(page);
+    // Nothing but its one namespace on window.
+    expect(await page.evaluate(() => Object.getOwnPropertyNames(window).filter((k) => /parley/i.test(k)))).toEqual(['ParleyWidget']);
+    expect(consoleErrors(page)).toEqual([]);
+    await page.close();
+  });
+
+  it("is untouched by the host page's aggressive global CSS", async () => {
+    const styleOf = async (page: Page) => page.getByRole('button', { name: 'Open chat' }).evaluate((button) => {
+      const style = getComputedStyle(button);
+      const box = button.getBoundingClientRect();
+      return { display: style.display, fontSize: style.fontSize, background: style.backgroundColor, width: Math.round(box.width), height: Math.round(box.height) };
+    });
+    const plain = await openPage(browser());
+    await plain.goto(`${host.url}/one.html`);
+    await plain.locator('parley-widget[data-status="ready"]').waitFor({ state: 'attached' });
+    const expected = await styleOf(plain);
+    await plain.close();
+
+    const page = await openPage(browser());
+    await page.goto(`${host.url}/hostile-css.html`);
+    await page.locator('parley-widget[data-status="ready"]').waitFor({ state: 'attached' });
+    expect(await styleOf(page)).toEqual(expected);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await ask(page, '[[fake tokens=5]] Still there?');
+    await expect.poll(() => replies(page).count()).toBe(1);
+    await replyEnded(page);
+    expect(await panel(page).evaluate((dialog) => getComputedStyle(dialog).fontSize)).not.toBe('40px');
+    await screenshot(page, 'widget-hostile-css');
+    await page.close();
+  });
+
+  it('says plainly that the chat is not available on an origin not on the list', async () => {
+    const page = await openPage(browser());
+    await page.goto(`${stranger.url}/one.html`);
+    await page.locator('parley-widget[data-status="unavailable"]').waitFor({ state: 'attached' });
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await page.getByText("This chat isn't available on this website").waitFor();
+    await screenshot(page, 'widget-unavailable');
+    await page.close();
+  });
+
+  it('continues a reply on the next page of the site: shown once, complete', async () => {
+    const page = await openPage(browser());
+    await openWidget(page, '/one.html');
+    await ask(page, '[[fake tokens=80 tps=20]] Tell me a long story');
+    await expect.poll(async () => (await replies(page).last().innerText()).length).toBeGreaterThan(40);
+    await page.getByRole('link', { name: 'Page two' }).click();
+    await page.waitForURL(/\/two\.html$/);
+    await panel(page).waitFor();
+    await replyEnded(page);
+    await expect.poll(async () => (await replies(page).last().innerText()).replace(/\s+/g, ' ')).toContain(expectedReplyText('anthropic', 80).trim().replace(/\s+/g, ' '));
+    expect(await replies(page).count()).toBe(1);
+    expect((await replies(page).last().innerText()).split('token-80').length).toBe(2);
+    await page.close();
+  });
+
+  it('works on a page whose Content-Security-Policy allows only Parley for scripts and connections', async () => {
+    const page = await openPage(browser());
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    await openWidget(page, '/strict-csp.html');
+    await ask(page, '[[fake tokens=12]] Hello under CSP');
+    await expect.poll(async () => (await replies(page).last().innerText().catch(() => '')).replace(/\s+/g, ' ')).toContain(expectedReplyText('anthropic', 12).trim().replace(/\s+/g, ' '));
+    expect(violations).toEqual([]);
+    await page.close();
+  });
+
+  it("shows the site's owner the visitor's conversation, read-only, and its usage", async () => {
+    const visitor = await openPage(browser());
+    await openWidget(visitor, '/two.html');
+    await ask(visitor, '[[fake tokens=9]] A question for the owner');
+    await expect.poll(() => replies(visitor).count()).toBeGreaterThan(0);
+    await replyEnded(visitor);
+    await visitor.close();
+
+    const page = await openPage(browser());
+    await signInByEmail(page, '/', ownerEmail);
+    const sidebar = page.getByRole('complementary', { name: 'Conversations' });
+    await sidebar.getByRole('link', { name: /Visitor/ }).first().waitFor();
+    await sidebar.getByRole('link', { name: /Visitor/ }).first().click();
+    await page.getByText("A visitor's conversation from one of your sites").waitFor();
+    expect(await page.getByRole('textbox', { name: 'Message' }).count()).toBe(0);
+    await expect.poll(() => page.locator('article.message.assistant').count()).toBeGreaterThan(0);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Usage' }).click();
+    await expect.poll(async () => Number(await page.getByRole('meter', { name: 'Tokens used this month' }).getAttribute('aria-valuenow'))).toBeGreaterThan(0);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sites' }).click();
+    await page.getByRole('heading', { name: SITE }).waitFor();
+    expect(await page.getByLabel(/Paste this into your pages/).inputValue()).toMatch(/^<script src="http:\/\/127\.0\.0\.1:\d+\/widget\.js" data-site="pk_site_\w+" async><\/script>$/);
+    // The live preview runs the real widget in a page on Parley's own origin.
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const preview = page.frameLocator(`iframe[title="Preview of the widget for ${SITE}"]`);
+    await preview.locator('parley-widget[data-status="ready"]').waitFor({ state: 'attached' });
+    await page.getByRole('button', { name: 'Hide preview' }).scrollIntoViewIfNeeded();
+    await expectAccessible(page);
+    await screenshot(page, 'sites-page');
+    await page.close();
+  });
+});
