@@ -1,4 +1,4 @@
-export { apiKeyCredential, apiKeySubject, bearerToken, requireApiKey, requireUser } from './require-user.ts';
+export { apiKeyCredential, apiKeySubject, bearerToken, requireApiKey, requireSession, requireUser } from './require-user.ts';
 export { authConfig, verifyAccessToken } from './supabase-jwt.ts';
 export { mintDevSession, devUserId } from './dev-session.ts';
 export { createApiKey, noteKeyUsed, revokeApiKey } from './manage-keys.ts';

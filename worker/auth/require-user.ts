@@ -21,6 +21,15 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
+/**
+ * After requireUser: a signed-in session only, never an API key, for what a leaked key must not be
+ * able to do (mint more keys, outlive its revocation, change sites). `what` names it for the 403.
+ */
+export const requireSession = (what: string) => createMiddleware<AppEnv>(async (c, next) => {
+  if (c.var.subject.type !== 'user') throw new AppError(403, 'forbidden', `${what} are managed by signing in: an API key cannot create, list, change or delete them`);
+  await next();
+});
+
 /** Only an API key: the /v1 API. */
 export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
   c.set('subject', await keySubject(c, await apiKeyCredential(bearerToken(c))));

@@ -1,18 +1,14 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
-import { createApiKey, requireUser, revokeApiKey } from '../auth/index.ts';
+import { createApiKey, requireSession, requireUser, revokeApiKey } from '../auth/index.ts';
 import { listApiKeys, type ApiKeyRow } from '../db/api-keys.ts';
-import { forbidden } from '../errors.ts';
 import { validate } from '../validation.ts';
 import { createKeyBody, keyIdParam } from '../schemas/keys.ts';
 
 /** API keys of the signed-in user. A key cannot manage keys: one leaked key must not mint others or outlive its revocation. */
 export const keys = new Hono<AppEnv>()
   .use(requireUser)
-  .use(async (c, next) => {
-    if (c.var.subject.type !== 'user') throw forbidden('API keys are managed by signing in: an API key cannot create, list or revoke keys');
-    await next();
-  })
+  .use(requireSession('API keys'))
 
   .get('/', async (c) => c.json({ items: (await listApiKeys(c.var.db, c.var.subject.claims)).map(toKey) }))
 

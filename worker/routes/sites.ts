@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
-import { requireUser } from '../auth/index.ts';
+import { requireSession, requireUser } from '../auth/index.ts';
 import { findSite, listSites } from '../db/sites.ts';
-import { forbidden, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import { validate } from '../validation.ts';
 import { createSite, deleteSite, updateSite } from '../sites/manage-sites.ts';
 import { themeOf, type SiteRow } from '../sites/site-config.ts';
@@ -11,10 +11,7 @@ import { createSiteBody, siteIdParam, updateSiteBody } from '../schemas/sites.ts
 /** The signed-in user's widget sites. An API key cannot manage them, as it cannot manage keys. */
 export const sites = new Hono<AppEnv>()
   .use(requireUser)
-  .use(async (c, next) => {
-    if (c.var.subject.type !== 'user') throw forbidden('Sites are managed by signing in: an API key cannot create, list, change or delete sites');
-    await next();
-  })
+  .use(requireSession('Sites'))
 
   .get('/', async (c) => c.json({ items: (await listSites(c.var.db, c.var.subject.claims)).map(toSite) }))
 
