@@ -21,6 +21,7 @@ import type { SubjectType } from '../drizzle/schema.ts';
 import { ReplyLog } from './reply-log.ts';
 import { OutboxWriter } from './room-outbox.ts';
 import { RoomStore, type OwnedConversation } from './room-store.ts';
+import { errorFields } from '../worker/log-error.ts';
 
 /** While a reply runs, an alarm this often keeps the object resident and detects lost replies. */
 const HEARTBEAT_MS = 30_000;
@@ -259,7 +260,7 @@ export class ConversationRoom extends DurableObject<Env> {
     });
     void this.complete(inFlight, outcome, input).finally(settle);
     // The heartbeat is set behind the reply: nothing the person waits for waits on it.
-    this.armAlarm().catch((error: unknown) => console.error(JSON.stringify({ level: 'error', msg: 'room: alarm not set', error: String(error) })));
+    this.armAlarm().catch((error: unknown) => console.error(JSON.stringify({ level: 'error', msg: 'room: alarm not set', ...errorFields(error) })));
     return { ok: true, messageId, model: model.id, stream };
   }
 
@@ -280,7 +281,7 @@ export class ConversationRoom extends DurableObject<Env> {
         : { event: 'done', data: { stopReason: outcome.stopReason ?? 'end_turn', model: outcome.model } });
     } catch (error) {
       // Never expected (runReply does not throw); the text so far is kept all the same.
-      console.error(JSON.stringify({ level: 'error', msg: 'reply failed unexpectedly', messageId: log.replyId, error: String(error) }));
+      console.error(JSON.stringify({ level: 'error', msg: 'reply failed unexpectedly', conversationId: input.conversationId, messageId: log.replyId, ...errorFields(error) }));
       this.store.checkpoint(log.replyId, inFlight.text);
       this.store.markInterrupted(Date.now());
       log.append({ event: 'error', data: { code: 'internal_error', message: 'The reply failed on our side; the partial reply was saved' } });
@@ -338,7 +339,7 @@ export class ConversationRoom extends DurableObject<Env> {
       const loaded = await loadConversation(createDb(this.env), conversationId);
       if (loaded) this.store.adopt(loaded.conversation, loaded.messages, Date.now());
     } catch (error) {
-      console.error(JSON.stringify({ level: 'error', msg: 'room: conversation not loaded', conversationId, error: String(error) }));
+      console.error(JSON.stringify({ level: 'error', msg: 'room: conversation not loaded', conversationId, ...errorFields(error) }));
       if (!isDatabaseUnavailable(error)) throw error;
       return failure(503, 'database_unavailable', 'This conversation is not available right now (the database cannot be reached): try again shortly');
     }

@@ -15,6 +15,7 @@ import type { UsageEventMessage } from '../worker/usage/usage-event.ts';
 import { planAllowsModel, planLimits, quotaPeriod, type TierLimits } from '../worker/usage/tiers.ts';
 import { INVALID_KEY } from '../worker/auth/api-keys.ts';
 import { LimiterStore } from './limiter-store.ts';
+import { errorFields } from '../worker/log-error.ts';
 
 /** A reservation never settled (its reply or room was lost) stops holding quota after this. */
 const RESERVATION_TTL_MS = 30 * 60_000;
@@ -182,7 +183,7 @@ export class Limiter extends DurableObject<Env> {
         }
         this.publishDelayMs = PUBLISH_RETRY_MS[0];
       } catch (error) {
-        console.error(JSON.stringify({ level: 'warn', msg: 'limiter: usage not published, retrying', retryInMs: this.publishDelayMs, error: String(error) }));
+        console.error(JSON.stringify({ level: 'warn', msg: 'limiter: usage not published, retrying', retryInMs: this.publishDelayMs, ...errorFields(error) }));
         await this.ctx.storage.setAlarm(Date.now() + this.publishDelayMs);
         this.publishDelayMs = Math.min(this.publishDelayMs * 2, PUBLISH_RETRY_MS[1]);
       }
@@ -213,7 +214,7 @@ export class Limiter extends DurableObject<Env> {
       this.store.addKeys(seed.keys);
     } catch (error) {
       // Postgres is away: decide on what is known (the tier last seen, or free) and seed on a later call.
-      console.error(JSON.stringify({ level: 'warn', msg: 'limiter: not seeded, deciding on what is known', error: String(error) }));
+      console.error(JSON.stringify({ level: 'warn', msg: 'limiter: not seeded, deciding on what is known', ...errorFields(error) }));
       this.seedRetryAt = Date.now() + SEED_RETRY_MS;
       if (!carried) this.store.startPeriodKeeping({ tier: this.store.account?.tier ?? 'free', overrides: this.store.account?.overrides ?? null, periodStart, used: 0, seeded: false }, false);
     }

@@ -8,6 +8,7 @@ import { deleteConversation, deleteMessage, upsertConversation, upsertMessage } 
 import type { BatchItem } from 'drizzle-orm/batch';
 import { publishUsage } from '../worker/usage/publish.ts';
 import type { OutboxRow, RoomStore } from './room-store.ts';
+import { errorFields } from '../worker/log-error.ts';
 
 /** Changes per round trip: a long outage can leave many; each flush sends them in slices this size. */
 const ROWS_PER_BATCH = 200;
@@ -59,7 +60,7 @@ export class OutboxWriter {
         if (this.retryAt === undefined || this.retrying) this.failures++;
         const delay = Math.min(1000 * 2 ** (this.failures - 1), MAX_RETRY_MS);
         this.retryAt = Date.now() + delay;
-        console.error(JSON.stringify({ level: 'warn', msg: 'room: outbox not flushed, will retry', retryInMs: delay, failures: this.failures, error: String(error) }));
+        console.error(JSON.stringify({ level: 'warn', msg: 'room: outbox not flushed, will retry', conversationId: this.store.conversation()?.id, retryInMs: delay, failures: this.failures, ...errorFields(error) }));
       } finally {
         this.flushing = undefined;
         this.retrying = false;

@@ -11,6 +11,7 @@ import { isDatabaseUnavailable } from '../worker/db/errors.ts';
 import { originMatcher } from '../worker/sites/origins.ts';
 import { SITE_NOT_FOUND, siteConfig, type SiteConfig } from '../worker/sites/site-config.ts';
 import { SiteStore } from './site-store.ts';
+import { errorFields } from '../worker/log-error.ts';
 
 export type SiteRefusal = {
   ok: false; status: 403 | 404 | 503; code: 'origin_not_allowed' | 'site_not_found' | 'database_unavailable'; message: string;
@@ -67,7 +68,7 @@ export class Site extends DurableObject<Env> {
       else this.absent = true;
       return undefined;
     } catch (error) {
-      console.error(JSON.stringify({ level: 'error', msg: 'site: not loaded', error: String(error) }));
+      console.error(JSON.stringify({ level: 'error', msg: 'site: not loaded', ...errorFields(error) }));
       if (!isDatabaseUnavailable(error)) throw error;
       return { ok: false, status: 503, code: 'database_unavailable', message: 'This chat is not available right now: try again shortly' };
     }

@@ -8,6 +8,7 @@ import { deleteApiKey, findApiKey, insertApiKey, markApiKeyRevoked, touchApiKey,
 import { ensureProfile } from '../db/profiles.ts';
 import { userLimiter } from '../usage/limiters.ts';
 import { generateApiKey } from './api-keys.ts';
+import { errorFields } from '../log-error.ts';
 
 type Owner = { userId: string; email?: string; claims: UserClaims };
 
@@ -49,11 +50,11 @@ export function noteKeyUsed(db: Db, keyId: string, waitUntil: (promise: Promise<
   touched.set(keyId, now);
   waitUntil(touchApiKey(db, keyId, new Date(now)).catch((error: unknown) => {
     touched.delete(keyId);
-    console.error(JSON.stringify({ level: 'warn', msg: 'api key last use not recorded', keyId, error: String(error) }));
+    console.error(JSON.stringify({ level: 'warn', msg: 'api key last use not recorded', keyId, ...errorFields(error) }));
   }));
 }
 
 function limitsUnavailable(cause: unknown) {
-  console.error(JSON.stringify({ level: 'error', msg: 'limiter unavailable for api keys', error: String(cause) }));
+  console.error(JSON.stringify({ level: 'error', msg: 'limiter unavailable for api keys', ...errorFields(cause) }));
   return new AppError(503, 'limits_unavailable', 'API keys cannot be changed right now: try again shortly', { cause });
 }

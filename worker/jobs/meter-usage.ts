@@ -3,6 +3,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { profiles, usageReports } from '../../drizzle/schema.ts';
 import type { Db } from '../db/client.ts';
 import { stripeClient, type BillingEnv } from '../billing/index.ts';
+import { errorFields } from '../log-error.ts';
 
 export type MeterUsageResult = { period: string; recorded: number; sent: number; failed: number; skipped?: string };
 
@@ -57,7 +58,7 @@ export async function meterUsage(db: Db, env: BillingEnv, now = new Date()): Pro
     } catch (error) {
       // Left unmarked: the next run (or a manual one) sends it again under the same identifier.
       failed++;
-      console.error(JSON.stringify({ level: 'error', msg: 'meter event not sent', identifier: report.identifier, error: String(error) }));
+      console.error(JSON.stringify({ level: 'error', msg: 'meter event not sent', identifier: report.identifier, ...errorFields(error) }));
     }
   }
   if (failed > 0) throw new Error(`meter-usage ${period}: ${failed} of ${pending.length} report(s) not sent; rerun to retry`);

@@ -1,6 +1,7 @@
 import { createDb } from '../db/client.ts';
 import { ingestUsageEvents } from '../db/usage-events.ts';
 import { usageEventMessage, type UsageEventMessage } from '../usage/usage-event.ts';
+import { errorFields } from '../log-error.ts';
 
 /** What the consumer puts on `usage-events-dlq`: the original body, and why and whence it was refused. */
 export type DeadLetter = {
@@ -39,7 +40,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env) {
   } catch (error) {
     const attempts = Math.max(...batch.messages.map((message) => message.attempts));
     const delaySeconds = retryDelaySeconds(attempts);
-    console.error(JSON.stringify({ level: 'error', msg: 'usage events not written, batch retried', queue: batch.queue, events: valid.length, attempts, delaySeconds, error: String(error) }));
+    console.error(JSON.stringify({ level: 'error', msg: 'usage events not written, batch retried', queue: batch.queue, events: valid.length, attempts, delaySeconds, ...errorFields(error) }));
     // Messages already acked (dead-lettered) keep their ack: a message's own call wins over the batch's.
     batch.retryAll({ delaySeconds });
     return;
@@ -59,6 +60,6 @@ async function deadLetter(env: Env, queue: string, message: Message<unknown>, re
     console.error(JSON.stringify({ level: 'warn', msg: 'usage event dead-lettered', queue, messageId: message.id, attempts: message.attempts, reason }));
   } catch (error) {
     message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
-    console.error(JSON.stringify({ level: 'error', msg: 'usage event malformed, dead-letter queue refused it', queue, messageId: message.id, reason, error: String(error) }));
+    console.error(JSON.stringify({ level: 'error', msg: 'usage event malformed, dead-letter queue refused it', queue, messageId: message.id, reason, ...errorFields(error) }));
   }
 }

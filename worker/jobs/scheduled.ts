@@ -2,6 +2,7 @@ import { createDb } from '../db/client.ts';
 import { aggregateUsage } from './aggregate-usage.ts';
 import { meterUsage } from './meter-usage.ts';
 import { sendQuotaWarnings } from './quota-warnings.ts';
+import { errorFields } from '../log-error.ts';
 
 /** A cron job: does its work and says what it did (merged into its log line). */
 type Job = { name: string; run: (env: Env) => Promise<Record<string, unknown>> };
@@ -30,7 +31,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
       console.log(JSON.stringify({ level: 'info', msg: 'cron job done', job: job.name, cron: controller.cron, scheduledTime, ...outcome, ms: Date.now() - started }));
     } catch (error) {
       failures.push(error);
-      console.error(JSON.stringify({ level: 'error', msg: 'cron job failed', job: job.name, cron: controller.cron, scheduledTime, ms: Date.now() - started, error: String(error) }));
+      console.error(JSON.stringify({ level: 'error', msg: 'cron job failed', job: job.name, cron: controller.cron, scheduledTime, ms: Date.now() - started, ...errorFields(error) }));
     }
   }
   if (failures.length > 0) throw new AggregateError(failures, `cron ${controller.cron}: ${failures.length} job(s) failed`);

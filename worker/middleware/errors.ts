@@ -4,6 +4,7 @@ import type { AppEnv } from '../env.ts';
 import { AppError, errorBody } from '../errors.ts';
 import { isDatabaseUnavailable } from '../db/errors.ts';
 import { openAiError } from '../openai/errors.ts';
+import { errorFields, stackFrames } from '../log-error.ts';
 
 /** The one place errors become responses: domain errors keep their status and code; the rest are a logged 500. */
 export const onError: ErrorHandler<AppEnv> = (error, c) => {
@@ -12,7 +13,7 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
     return render(c, new AppError(error.status as 400, httpCode(error.status), error.message || 'Bad request'));
   }
   if (isDatabaseUnavailable(error)) {
-    console.error(JSON.stringify({ level: 'error', msg: 'database unavailable', requestId: c.var.requestId, path: c.req.path, error: String(error) }));
+    console.error(JSON.stringify({ level: 'error', msg: 'database unavailable', requestId: c.var.requestId, path: c.req.path, ...errorFields(error) }));
     return render(c, new AppError(503, 'database_unavailable', 'The database cannot be reached right now: try again shortly (sending and reading conversations keep working)'));
   }
   console.error(JSON.stringify({
@@ -21,8 +22,8 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
     requestId: c.var.requestId,
     method: c.req.method,
     path: c.req.path,
-    error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-    stack: error instanceof Error ? error.stack : undefined,
+    ...errorFields(error),
+    stack: stackFrames(error),
   }));
   return render(c, new AppError(500, 'internal_error', `Something went wrong on our side (request ${c.var.requestId})`));
 };

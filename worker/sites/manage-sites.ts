@@ -13,6 +13,7 @@ import { findModel } from '../providers/registry.ts';
 import { generateSiteKey } from './public-key.ts';
 import { siteObject } from './site-objects.ts';
 import { DEFAULT_THEME, DEFAULT_VISITOR_REQUESTS_PER_MINUTE, siteConfig, type SiteRow, type SiteTheme } from './site-config.ts';
+import { errorFields } from '../log-error.ts';
 
 type Owner = { userId: string; email?: string; claims: UserClaims };
 export type SiteInput = Omit<SitePatch, 'name' | 'allowedOrigins'> & { name: string; allowedOrigins: string[] };
@@ -72,6 +73,6 @@ function assertModel(env: Env, model: string | null | undefined) {
 const siteNotFound = () => notFound('Site not found');
 
 function sitesUnavailable(cause: unknown) {
-  console.error(JSON.stringify({ level: 'error', msg: 'site object unavailable', error: String(cause) }));
+  console.error(JSON.stringify({ level: 'error', msg: 'site object unavailable', ...errorFields(cause) }));
   return new AppError(503, 'sites_unavailable', 'The site could not be changed right now: try again shortly', { cause });
 }

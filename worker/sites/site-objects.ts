@@ -1,5 +1,6 @@
 import type { Site, SiteAdmission } from '../../durable-objects/site.ts';
 import { AppError } from '../errors.ts';
+import { errorFields } from '../log-error.ts';
 
 /** The Site object of a public key: exactly one per site, anywhere. */
 export function siteObject(env: Pick<Env, 'SITE'>, publicKey: string): DurableObjectStub<Site> {
@@ -16,7 +17,7 @@ export async function admitVisitor(env: Pick<Env, 'SITE'>, publicKey: string, or
   try {
     admission = await siteObject(env, publicKey).admit(publicKey, origin, parleyOrigin);
   } catch (cause) {
-    console.error(JSON.stringify({ level: 'error', msg: 'site object unavailable', error: String(cause) }));
+    console.error(JSON.stringify({ level: 'error', msg: 'site object unavailable', ...errorFields(cause) }));
     throw new AppError(503, 'widget_unavailable', 'This chat is not available right now: try again shortly', { cause });
   }
   if (!admission.ok) throw new AppError(admission.status, admission.code, admission.message);

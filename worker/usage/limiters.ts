@@ -1,6 +1,7 @@
 import type { Admission, Limiter, Refusal } from '../../durable-objects/limiter.ts';
 import type { ModelInfo } from '../providers/registry.ts';
 import type { UsageEventMessage } from './usage-event.ts';
+import { errorFields } from '../log-error.ts';
 
 /** The Limiter of a user: their quota, and the rate limits of every subject they own. */
 export function userLimiter(env: Pick<Env, 'LIMITER'>, userId: string): DurableObjectStub<Limiter> {
@@ -25,7 +26,7 @@ export async function reserveReply(env: Pick<Env, 'LIMITER'>, input: {
     });
     return decision.ok ? { ...decision, reservationId } : decision;
   } catch (error) {
-    console.error(JSON.stringify({ level: 'error', msg: 'limiter unavailable', error: String(error) }));
+    console.error(JSON.stringify({ level: 'error', msg: 'limiter unavailable', ...errorFields(error) }));
     return { ok: false, status: 503, code: 'limits_unavailable', message: 'Your usage limits could not be checked, so the request was not sent: try again shortly' };
   }
 }
@@ -44,7 +45,7 @@ export async function settleReply(env: Pick<Env, 'LIMITER'>, userId: string, res
       return;
     } catch (error) {
       if (attempt === SETTLE_ATTEMPTS) {
-        console.error(JSON.stringify({ level: 'error', msg: 'quota not settled', reservationId, used, usageEvent: usage?.id, error: String(error) }));
+        console.error(JSON.stringify({ level: 'error', msg: 'quota not settled', reservationId, used, usageEvent: usage?.id, ...errorFields(error) }));
         return;
       }
       await new Promise((r) => setTimeout(r, SETTLE_RETRY_MS));

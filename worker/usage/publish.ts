@@ -1,6 +1,7 @@
 import { createDb } from '../db/client.ts';
 import { ingestUsageEvents } from '../db/usage-events.ts';
 import type { UsageEventMessage } from './usage-event.ts';
+import { errorFields } from '../log-error.ts';
 
 /**
  * Puts usage events on the `usage-events` queue; if the queue refuses them, writes them straight
@@ -11,7 +12,7 @@ export async function publishUsage(env: Pick<Env, 'USAGE_EVENTS' | 'DATABASE_URL
   try {
     await env.USAGE_EVENTS.sendBatch(events.map((body) => ({ body, contentType: 'json' as const })));
   } catch (error) {
-    console.error(JSON.stringify({ level: 'warn', msg: 'usage queue unavailable, writing directly', events: events.length, error: String(error) }));
+    console.error(JSON.stringify({ level: 'warn', msg: 'usage queue unavailable, writing directly', events: events.length, ...errorFields(error) }));
     await ingestUsageEvents(createDb(env), events);
   }
 }
