@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import * as z from 'zod';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../env.ts';
 import { requireUser } from '../auth/index.ts';
@@ -110,7 +111,10 @@ function decodeCursor(cursor: string): PageCursor {
   try {
     const [updatedAt, id] = atob(cursor).split('|');
     const date = new Date(updatedAt!);
-    if (Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/i.test(id ?? '')) throw new Error('bad cursor');
+    // Exactly what encodeCursor wrote: a real UUID and a timestamp Postgres can compare (a year
+    // out of its range, or 36 dashes as the id, once reached the query and answered 500).
+    if (Number.isNaN(date.getTime()) || date.toISOString() !== updatedAt || date.getUTCFullYear() < 1970 || date.getUTCFullYear() > 9999) throw new Error('bad cursor');
+    if (!z.uuid().safeParse(id).success) throw new Error('bad cursor');
     return { updatedAt: date, id: id! };
   } catch {
     throw badRequest('cursor: not a cursor from this API (use nextCursor from the previous page)');

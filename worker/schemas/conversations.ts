@@ -1,6 +1,7 @@
 // Request and response schemas of the conversation API: the routes validate with these and the
 // OpenAPI document is generated from them.
 import * as z from 'zod';
+import { text } from './text.ts';
 
 export const MAX_CONTENT_CHARS = 100_000;
 
@@ -9,27 +10,27 @@ export const conversationIdParam = z.object({ id: z.uuid() });
 export const listConversationsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).optional().describe('nextCursor from the previous page'),
-  q: z.string().trim().min(1).max(200).optional().describe('Only conversations whose title contains this text (case-insensitive; % and _ match themselves)'),
+  q: text().trim().min(1).max(200).optional().describe('Only conversations whose title contains this text (case-insensitive; % and _ match themselves)'),
 });
 
-const modelId = z.string().min(3).max(200).describe('A model id from GET /api/models, e.g. anthropic/claude-sonnet-5-5');
-const systemPrompt = z.string().max(20_000);
+const modelId = text().min(3).max(200).describe('A model id from GET /api/models, e.g. anthropic/claude-sonnet-5-5');
+const systemPrompt = text().max(20_000);
 
 export const createConversationBody = z.strictObject({
-  title: z.string().trim().min(1).max(200).optional(),
+  title: text().trim().min(1).max(200).optional(),
   model: modelId.optional(),
   systemPrompt: systemPrompt.optional(),
 });
 
 export const updateConversationBody = z.strictObject({
-  title: z.string().trim().min(1).max(200).optional(),
+  title: text().trim().min(1).max(200).optional(),
   model: modelId.optional(),
   systemPrompt: systemPrompt.nullable().optional(),
 }).refine((body) => Object.keys(body).length > 0, 'nothing to change: send title, model or systemPrompt');
 
 export const sendMessageBody = z.strictObject({
   // Length is checked by the route so an oversized message gets 413, not 400.
-  content: z.string().refine((s) => s.trim().length > 0, 'must not be empty'),
+  content: text().refine((s) => s.trim().length > 0, 'must not be empty'),
   model: modelId.optional(),
 });
 

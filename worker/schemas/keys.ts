@@ -1,8 +1,9 @@
 // Request and response schemas of the API key routes (the routes validate with them; OpenAPI is generated from them).
 import * as z from 'zod';
+import { text } from './text.ts';
 
 export const createKeyBody = z.strictObject({
-  name: z.string().trim().min(1).max(100).describe('What the key is for, e.g. "CI" or "mobile app"'),
+  name: text().trim().min(1).max(100).describe('What the key is for, e.g. "CI" or "mobile app"'),
 });
 
 export const keyIdParam = z.object({ id: z.uuid() });

@@ -1,12 +1,13 @@
 // Request and response schemas of the owner's site routes: the routes validate with these and the
 // OpenAPI document is generated from them.
 import * as z from 'zod';
+import { text } from './text.ts';
 import { parseAllowedOrigin } from '../sites/origins.ts';
 import { THEME_POSITIONS, THEME_SCHEMES } from '../sites/site-config.ts';
 
 export const MAX_ALLOWED_ORIGINS = 20;
 
-const allowedOrigin = z.string().max(300).transform((entry, ctx) => {
+const allowedOrigin = text().max(300).transform((entry, ctx) => {
   const parsed = parseAllowedOrigin(entry);
   if (parsed.ok) return parsed.origin;
   ctx.addIssue({ code: 'custom', message: parsed.message });
@@ -24,11 +25,11 @@ const themeInput = z.strictObject({
 }).describe('Any of its fields; the others keep their value (on create: #3547d8, bottom-right, auto)');
 
 const siteFields = {
-  name: z.string().trim().min(1).max(100),
+  name: text().trim().min(1).max(100),
   allowedOrigins,
-  model: z.string().min(3).max(200).nullable().describe('A model id from GET /api/models; null or absent: the server\'s default model when a reply starts'),
-  systemPrompt: z.string().max(20_000).nullable(),
-  greeting: z.string().trim().max(1000).nullable().describe('Shown by the widget before the visitor\'s first message'),
+  model: text().min(3).max(200).nullable().describe('A model id from GET /api/models; null or absent: the server\'s default model when a reply starts'),
+  systemPrompt: text().max(20_000).nullable(),
+  greeting: text().trim().max(1000).nullable().describe('Shown by the widget before the visitor\'s first message'),
   theme: themeInput,
   visitorRequestsPerMinute: z.number().int().min(1).max(600).describe('Messages a minute each visitor may send (default 10)'),
 };

@@ -1,12 +1,13 @@
 // Request and response schemas of the widget's routes, called by visitors from host pages: the
 // routes validate with these and the OpenAPI document is generated from them.
 import * as z from 'zod';
+import { text } from './text.ts';
 import { themeSchema } from './sites.ts';
 
 export const MAX_VISITOR_CONTENT_CHARS = 4000;
 
 export const widgetSessionBody = z.strictObject({
-  siteKey: z.string().min(1).max(200).describe('The site\'s public key, pk_site_…'),
+  siteKey: text().min(1).max(200).describe('The site\'s public key, pk_site_…'),
   visitorId: z.uuid().optional().describe('The visitor id from an earlier session (kept in the host page\'s localStorage); absent: a new visitor'),
 });
 
@@ -21,7 +22,7 @@ export const widgetConversationIdParam = z.object({ id: z.uuid() });
 
 export const widgetSendBody = z.strictObject({
   // Length is checked by the route so an oversized message gets 413, as in the app.
-  content: z.string().refine((s) => s.trim().length > 0, 'must not be empty').describe(`1 to ${MAX_VISITOR_CONTENT_CHARS.toLocaleString('en')} characters`),
+  content: text().refine((s) => s.trim().length > 0, 'must not be empty').describe(`1 to ${MAX_VISITOR_CONTENT_CHARS.toLocaleString('en')} characters`),
 });
 
 export const widgetConversationSchema = z.object({ id: z.uuid(), createdAt: z.iso.datetime() });
