@@ -1,0 +1,80 @@
+// `npm run seed` is idempotent: run twice against a stack started as `npm start` starts it (one
+// Worker on free ports and throwaway state), the second run changes no count, and the demo user's
+// screens have data: the usage by day and the seeded conversations.
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/lib/ports.ts';
+import { startStack, type Stack } from '../../scripts/lib/stack.ts';
+import { SEED_CONVERSATIONS } from '../../scripts/seed/content.ts';
+import { connectSeedDb, seedCounts } from '../../scripts/seed/database.ts';
+import { DEMO_EMAIL, seed } from '../../scripts/seed/run.ts';
+import { ParleyApi } from '../../scripts/seed/worker-api.ts';
+
+const READY_TIMEOUT_MS = 120_000;
+
+describe('npm run seed', () => {
+  let tmp: string;
+  let log: number;
+  let stack: Stack | undefined;
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(join(tmpdir(), 'parley-seed-'));
+    log = openSync(join(tmp, 'stack.log'), 'w');
+    // An empty env file keeps a developer's .dev.vars out of the test.
+    writeFileSync(join(tmp, 'empty.env'), '');
+    await mkdir(join(tmp, 'wrangler'));
+    stack = await startStack({
+      port: await freePort(), gatewayPort: 0, fakeUpstreamPort: 0, runtime: 'direct',
+      dataDir: join(tmp, 'pglite'), persistTo: join(tmp, 'wrangler'), apiKeys: {}, envFiles: [join(tmp, 'empty.env')],
+      stdio: ['ignore', log, log],
+    });
+    if (!(await stack.ready(READY_TIMEOUT_MS))) {
+      throw new Error(`the stack did not become healthy:\n${readFileSync(join(tmp, 'stack.log'), 'utf8').split('\n').slice(-30).join('\n')}`);
+    }
+  }, READY_TIMEOUT_MS + 30_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    closeSync(log);
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('fails with a clear message when the stack is not up', async () => {
+    const port = await freePort();
+    await expect(seed({ parleyUrl: `http://127.0.0.1:${port}`, gatewayUrl: `http://127.0.0.1:${port}/sql` }))
+      .rejects.toThrow(`Parley is not running at http://127.0.0.1:${port}`);
+  });
+
+  it('changes nothing when run a second time, and fills the usage and conversation screens', async () => {
+    const options = { parleyUrl: stack!.url, gatewayUrl: stack!.gateway.url };
+    const first = await seed(options);
+    const db = connectSeedDb(stack!.gateway.url);
+    const afterFirst = await seedCounts(db, first.userId);
+    const turns = SEED_CONVERSATIONS.reduce((sum, c) => sum + c.turns.length, 0);
+    expect(afterFirst).toMatchObject({
+      conversations: 9, messages: turns * 2, usage_events: turns, api_keys: 2, sites: 1,
+    });
+    expect(afterFirst.usage_daily).toBeGreaterThanOrEqual(10);
+    expect(first).toMatchObject({ conversationsAdded: 9, keysCreated: 2, sitesCreated: 1, usageEventsAdded: turns });
+
+    const second = await seed(options);
+    expect(await seedCounts(db, first.userId)).toEqual(afterFirst);
+    expect(second).toMatchObject({
+      userId: first.userId, conversationsAdded: 0, messagesAdded: 0, usageEventsAdded: 0, usageDailyRowsWritten: 0, keysCreated: 0, sitesCreated: 0,
+    });
+
+    const api = new ParleyApi(stack!.url);
+    expect(await api.signIn(DEMO_EMAIL)).toBe(first.userId);
+    const usage = await api.call<{ days: Array<{ day: string; requests?: number }> }>('GET', '/api/usage');
+    expect(usage.days.length).toBeGreaterThanOrEqual(10);
+    const listed = await api.call<{ items: Array<{ id: string; title: string | null }> }>('GET', '/api/conversations?limit=50');
+    expect(listed.items.map((c) => c.title).sort()).toEqual(SEED_CONVERSATIONS.map((c) => c.title).sort());
+    // A seeded conversation opens in its room (adopted from Postgres) with every message and the reply's tokens and cost.
+    const one = await api.call<{ messages: Array<{ role: string; outputTokens: number; costUsd: string }> }>('GET', `/api/conversations/${listed.items[0]!.id}`);
+    expect(one.messages.length).toBeGreaterThanOrEqual(2);
+    expect(one.messages.find((m) => m.role === 'assistant')?.outputTokens).toBeGreaterThan(0);
+  }, 60_000);
+});
