@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
-import { requestId } from 'hono/request-id';
 import type { AppEnv } from './env.ts';
+import { requestIds } from './middleware/request-id.ts';
 import { requestLog } from './middleware/request-log.ts';
 import { database } from './middleware/database.ts';
 import { onError, onNotFound } from './middleware/errors.ts';
@@ -21,7 +21,7 @@ import { docs, openapi } from './routes/docs.ts';
 import { widgetScript } from './routes/widget-script.ts';
 
 const base = new Hono<AppEnv>()
-  .use(requestId())
+  .use(requestIds)
   .use(requestLog)
   .use('/v1/*', openCors)
   .use('/api/widget/*', widgetCors)

@@ -20,6 +20,7 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
     level: 'error',
     msg: 'unhandled error',
     requestId: c.var.requestId,
+    clientRequestId: c.var.clientRequestId,
     method: c.req.method,
     path: c.req.path,
     ...errorFields(error),

@@ -9,6 +9,7 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
     level: c.res.status >= 500 ? 'error' : 'info',
     msg: 'request',
     requestId: c.var.requestId,
+    clientRequestId: c.var.clientRequestId,
     method: c.req.method,
     path: c.req.path,
     status: c.res.status,
