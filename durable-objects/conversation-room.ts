@@ -6,7 +6,8 @@
 // reader has left), lets readers resume with Last-Event-ID, and stops the vendor call on request.
 import { DurableObject } from 'cloudflare:workers';
 import { createDb } from '../worker/db/client.ts';
-import { loadConversation, type Conversation, type ConversationPatch, type Message, type ReplyOutcome } from '../worker/db/conversations.ts';
+import type { ReplyOutcome } from '../worker/chat/outcome.ts';
+import { loadConversation, type Conversation, type ConversationPatch, type Message } from '../worker/db/conversations.ts';
 import { isDatabaseUnavailable } from '../worker/db/errors.ts';
 import { estimatePromptTokens, fitToContext, titleFrom } from '../worker/chat/prompt.ts';
 import { runReply } from '../worker/chat/run-reply.ts';

@@ -2,7 +2,8 @@
 // field, and the outbox of changes still to be written to Postgres. Every change and its outbox
 // row are written in one local transaction, so nothing accepted can be lost between the two.
 // Synchronous throughout: local SQLite needs no await, which is what keeps a send off the network.
-import type { Conversation, ConversationPatch, Message, ReplyOutcome } from '../worker/db/conversations.ts';
+import type { ReplyOutcome } from '../worker/chat/outcome.ts';
+import type { Conversation, ConversationPatch, Message } from '../worker/db/conversations.ts';
 import type { UsageEventMessage } from '../worker/usage/usage-event.ts';
 import type { ChatMessage } from '../worker/providers/types.ts';
 

@@ -4,7 +4,7 @@
 // is stored as a conversation and nothing waits on Postgres.
 import { AppError } from '../errors.ts';
 import type { ApiKeyCredential } from '../auth/api-keys.ts';
-import type { ReplyOutcome } from '../db/conversations.ts';
+import type { ReplyOutcome } from './outcome.ts';
 import type { ModelInfo } from '../providers/registry.ts';
 import type { ChatMessage, Sampling } from '../providers/types.ts';
 import { reserveReply, settleReply } from '../usage/limiters.ts';

@@ -1,6 +1,6 @@
 // Drives one reply from the vendor stream to its outcome: emits Parley events as they arrive and
 // returns what must be stored (text, status, tokens, cost, timings). Pure of storage and readers.
-import type { ReplyOutcome } from '../db/conversations.ts';
+import type { ReplyOutcome } from './outcome.ts';
 import { replyCost } from '../providers/registry.ts';
 import type { ChatMessage, Sampling } from '../providers/types.ts';
 import type { StreamEvent } from './events.ts';

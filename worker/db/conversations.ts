@@ -3,7 +3,7 @@
 // Every write here is an idempotent upsert keyed by id, so a flush repeated after a crash changes nothing.
 import { and, asc, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { conversations, messages, profiles, sites, type MessageStatus } from '../../drizzle/schema.ts';
+import { conversations, messages, profiles, sites } from '../../drizzle/schema.ts';
 import type { Db } from './client.ts';
 import { asUser, type UserClaims } from './as-user.ts';
 
@@ -77,10 +77,3 @@ export function deleteMessage(db: Db, conversationId: string, id: string): Batch
 export function deleteConversation(db: Db, id: string): BatchItem<'pg'> {
   return db.delete(conversations).where(eq(conversations.id, id));
 }
-
-export type ReplyOutcome = {
-  content: string; status: Exclude<MessageStatus, 'streaming'>; model: string; provider: string;
-  stopReason: string | null; errorCode: string | null;
-  inputTokens: number; outputTokens: number; cachedTokens: number; costUsd: string;
-  timeToFirstTokenMs: number | null; durationMs: number;
-};

@@ -1,6 +1,6 @@
 // Parley's reply in OpenAI's response shapes: `chat.completion`, and `chat.completion.chunk`
 // events (`data: {…}` lines ending with `data: [DONE]`), with usage and finish_reason mapped.
-import type { ReplyOutcome } from '../db/conversations.ts';
+import type { ReplyOutcome } from '../chat/outcome.ts';
 
 type FinishReason = 'stop' | 'length' | 'content_filter';
 

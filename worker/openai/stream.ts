@@ -3,7 +3,7 @@
 // first token, so a failure before it still gets its own HTTP status.
 import { KEEPALIVE, type StreamEvent } from '../chat/events.ts';
 import { completionFailure } from '../chat/completion.ts';
-import type { ReplyOutcome } from '../db/conversations.ts';
+import type { ReplyOutcome } from '../chat/outcome.ts';
 import { openAiError } from './errors.ts';
 import { DONE, type chunkWriter } from './response.ts';
 

@@ -1,7 +1,7 @@
 // A usage event: what producers (rooms, the Limiter for /v1 completions) put on the `usage-events`
 // queue for one billable reply, and what the consumer checks before writing it.
 import * as z from 'zod';
-import type { ReplyOutcome } from '../db/conversations.ts';
+import type { ReplyOutcome } from '../chat/outcome.ts';
 import { SUBJECT_TYPES, type SubjectType } from '../../drizzle/schema.ts';
 
 // Bounds of the columns the event lands in, so a value Postgres would refuse is caught here and
