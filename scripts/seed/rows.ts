@@ -27,6 +27,40 @@ function modelInfo(id: string): ModelInfo {
   return info;
 }
 
+/**
+ * The usage of replies in conversations deleted since (their usage stays billed, as after a real
+ * delete): a few replies most days of the last 30, so the Usage chart reads like a month of use
+ * (about 40% of the free tier's monthly tokens). Ids depend only on the day's distance and the
+ * reply's number, never on the calendar, so a rerun on a later day produces the same ids.
+ */
+export const EARLIER_REPLY_MODELS = [
+  'anthropic/claude-sonnet-5-5', 'anthropic/claude-sonnet-5-5', 'anthropic/claude-haiku-4-5', 'openai/gpt-4.1-mini',
+  'openai/gpt-4.1-mini', 'openai/gpt-4o-mini', 'google/gemini-2.5-flash', 'google/gemini-2.5-flash', 'google/gemini-2.5-pro',
+];
+
+function earlierUsage(userId: string, now: Date, today: number): SeedRows['usageEvents'] {
+  const events: SeedRows['usageEvents'] = [];
+  for (let daysAgo = 29; daysAgo >= 0; daysAgo--) {
+    if (seedFraction(`earlier:${daysAgo}:quiet`) < 0.15) continue;
+    const replies = 1 + Math.floor(seedFraction(`earlier:${daysAgo}:count`) * 4);
+    for (let n = 0; n < replies; n++) {
+      const name = `earlier:${daysAgo}:${n}`;
+      const info = modelInfo(EARLIER_REPLY_MODELS[Math.floor(seedFraction(`${name}:model`) * EARLIER_REPLY_MODELS.length)]!);
+      const inputTokens = 200 + Math.round(seedFraction(`${name}:in`) * 1600);
+      const outputTokens = 100 + Math.round(seedFraction(`${name}:out`) * 600);
+      const minute = 8 * 60 + Math.floor(seedFraction(`${name}:at`) * 14 * 60);
+      const occurredAt = new Date(Math.min(today - daysAgo * DAY_MS + minute * 60_000, now.getTime() - 60_000));
+      const id = seedId(`usage:${name}`);
+      events.push({
+        id, userId, subjectType: 'user', subjectId: userId, conversationId: seedId(`deleted-conversation:${daysAgo}`), messageId: id,
+        model: info.id, provider: info.provider, inputTokens, outputTokens, cachedTokens: 0,
+        costUsd: replyCost(info, { inputTokens, outputTokens }), occurredAt, createdAt: occurredAt,
+      });
+    }
+  }
+  return events;
+}
+
 /** Every row for `userId`, with times counted back from `now` (a rerun writes nothing, so later runs never move them). */
 export function seedRows(userId: string, content: SeedConversation[], now: Date): SeedRows {
   const rows: SeedRows = { conversations: [], messages: [], usageEvents: [] };
@@ -74,5 +108,6 @@ export function seedRows(userId: string, content: SeedConversation[], now: Date)
       createdAt: first ?? now, updatedAt: last ?? now,
     });
   }
+  rows.usageEvents.push(...earlierUsage(userId, now, today));
   return rows;
 }

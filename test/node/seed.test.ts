@@ -5,6 +5,7 @@ import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/lib/ports.ts';
 import { startStack, type Stack } from '../../scripts/lib/stack.ts';
@@ -53,12 +54,11 @@ describe('npm run seed', () => {
     const first = await seed(options);
     const db = connectSeedDb(stack!.gateway.url);
     const afterFirst = await seedCounts(db, first.userId);
-    const turns = SEED_CONVERSATIONS.reduce((sum, c) => sum + c.turns.length, 0);
-    expect(afterFirst).toMatchObject({
-      conversations: 9, messages: turns * 2, usage_events: turns, api_keys: 2, sites: 1,
-    });
-    expect(afterFirst.usage_daily).toBeGreaterThanOrEqual(10);
-    expect(first).toMatchObject({ conversationsAdded: 9, keysCreated: 2, sitesCreated: 1, usageEventsAdded: turns });
+    // 13 replies in the nine conversations, and 71 replies in conversations deleted since, over 25 of the last 30 days.
+    expect(afterFirst).toMatchObject({ conversations: 9, messages: 26, usage_events: 84, api_keys: 2, sites: 1 });
+    expect(afterFirst.usage_daily).toBeGreaterThanOrEqual(25);
+    expect(first).toMatchObject({ conversationsAdded: 9, messagesAdded: 26, usageEventsAdded: 84, keysCreated: 2, sitesCreated: 1 });
+    expect(first.usageDailyRowsWritten).toBe(afterFirst.usage_daily);
 
     const second = await seed(options);
     expect(await seedCounts(db, first.userId)).toEqual(afterFirst);
@@ -68,8 +68,16 @@ describe('npm run seed', () => {
 
     const api = new ParleyApi(stack!.url);
     expect(await api.signIn(DEMO_EMAIL)).toBe(first.userId);
-    const usage = await api.call<{ days: Array<{ day: string; requests?: number }> }>('GET', '/api/usage');
-    expect(usage.days.length).toBeGreaterThanOrEqual(10);
+    const usage = await api.call<{ days: Array<{ day: string; requests: number }> }>('GET', '/api/usage');
+    expect(new Set(usage.days.map((d) => d.day)).size).toBeGreaterThanOrEqual(20);
+    expect(usage.days.reduce((sum, d) => sum + d.requests, 0)).toBe(84);
+    // The Limiter, first woken by the seed's keys, counts this month's seeded tokens.
+    const { rows: [month] } = await db.execute<{ tokens: number }>(sql`
+      select coalesce(sum(input_tokens + output_tokens), 0)::int as tokens from usage_events
+      where user_id = ${first.userId} and occurred_at >= date_trunc('month', now() at time zone 'UTC') at time zone 'UTC'`);
+    const me = await api.call<{ quota: { used: number } }>('GET', '/api/me');
+    expect(me.quota.used).toBe(month!.tokens);
+    expect(me.quota.used).toBeGreaterThan(0);
     const listed = await api.call<{ items: Array<{ id: string; title: string | null }> }>('GET', '/api/conversations?limit=50');
     expect(listed.items.map((c) => c.title).sort()).toEqual(SEED_CONVERSATIONS.map((c) => c.title).sort());
     // A seeded conversation opens in its room (adopted from Postgres) with every message and the reply's tokens and cost.
