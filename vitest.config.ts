@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { quietDeliberateWorkerdLogs } from './test/support/quiet-workerd.ts';
 
 // Four projects: `worker` and `outage` run inside workerd, `node` runs the Node-side scripts
 // (gateway, fakes), `e2e` drives Chromium against the whole stack. test/global-setup.ts starts the
@@ -53,6 +54,9 @@ function workerProject(name: string, include: string[], database: 'dbEndpoint' |
     },
   };
 }
+
+// workerd logs the connections some tests cut on purpose; only those entries are dropped (see the module).
+quietDeliberateWorkerdLogs();
 
 export default defineConfig({
   test: {
