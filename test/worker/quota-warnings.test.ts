@@ -25,8 +25,6 @@ async function runDaily(cronEnv: Env = env): Promise<unknown> {
     return undefined;
   } catch (error) {
     return error;
-  } finally {
-    createDb(env); // neonConfig.fetchEndpoint is process-global: keep the driver on the test database
   }
 }
 
