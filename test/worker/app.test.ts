@@ -30,9 +30,12 @@ describe('the API surface', () => {
     expect(await res.json<ErrorEnvelope>()).toEqual({ error: { code: 'not_found', message: 'No route for GET /api/no-such-thing' } });
   });
 
-  it('gives every response a request id', async () => {
-    const res = await call('/api/health');
-    expect(res.headers.get('x-request-id')).toMatch(/.+/);
+  it('gives every response a request id of its own: a fresh UUID each time', async () => {
+    const [first, second] = await Promise.all([call('/api/health'), call('/api/no-such-thing')]);
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    expect(first.headers.get('x-request-id')).toMatch(uuid);
+    expect(second.headers.get('x-request-id')).toMatch(uuid);
+    expect(second.headers.get('x-request-id')).not.toBe(first.headers.get('x-request-id'));
   });
 
   it('logs one JSON line per request with the subject and never the token', async () => {

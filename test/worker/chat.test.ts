@@ -2,10 +2,11 @@
 // with replies saved to Postgres. Directives in the message (`[[fake …]]`) steer the fake.
 import { env } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { inject } from 'vitest';
 import { usageEvents } from '../../drizzle/schema.ts';
 import { createDb } from '../../worker/db/client.ts';
+import worker from '../../worker/index.ts';
 import { expectedReplyText } from '../../scripts/fake-upstreams/reply.ts';
 import { call, createConversation, eventually, sendMessage, signIn, type ErrorEnvelope } from './helpers.ts';
 import { collectEvents, readEvents, textOf, type ParsedEvent } from './sse.ts';
@@ -14,6 +15,8 @@ type Vendor = 'anthropic' | 'openai' | 'gemini' | 'compat';
 type StoredMessage = { id: string; role: string; content: string; status: string; model: string; provider: string; stopReason: string | null; errorCode: string | null; inputTokens: number; outputTokens: number; costUsd: string; timeToFirstTokenMs: number | null; durationMs: number | null };
 
 const fake = inject('fakeUpstreamUrl');
+
+afterEach(() => vi.restoreAllMocks());
 
 async function conversation(token: string, id: string) {
   const res = await call(`/api/conversations/${id}`, { token });
@@ -30,19 +33,21 @@ async function fakeRequests(key: string) {
   return res.json<Array<{ status: string; model: string; tokensSent: number; messages: number; system: boolean }>>();
 }
 
-const usd = (tokens: { inputTokens: number; outputTokens: number }, price: { input: number; output: number }) =>
-  ((tokens.inputTokens * price.input + tokens.outputTokens * price.output) / 1e6).toFixed(8);
-
-describe.each<[string, Vendor, { input: number; output: number }]>([
-  ['anthropic/claude-sonnet-5-5', 'anthropic', { input: 2, output: 10 }],
-  ['openai/gpt-4.1-mini', 'openai', { input: 0.4, output: 1.6 }],
-  ['google/gemini-2.5-flash', 'gemini', { input: 0.3, output: 2.5 }],
-  ['openai-compat/llama-test', 'compat', { input: 0, output: 0 }],
-])('a reply from %s', (model, vendor, price) => {
+// The fake counts a prompt as ceil(characters / 4): "Be brief.\n[[fake tokens=24 ttft=150]] Tell me
+// something" is 55 characters, so 14 input tokens, and 24 output tokens. Costs by hand from the
+// registry's prices per million tokens (input, output): Sonnet 5.5 $2/$10: 14*2 + 24*10 = 268 µ$;
+// GPT-4.1 mini $0.40/$1.60: 5.6 + 38.4 = 44 µ$; Gemini 2.5 Flash $0.30/$2.50: 4.2 + 60 = 64.2 µ$;
+// a model on an OpenAI-compatible server is free.
+describe.each<[string, Vendor, string]>([
+  ['anthropic/claude-sonnet-5-5', 'anthropic', '0.00026800'],
+  ['openai/gpt-4.1-mini', 'openai', '0.00004400'],
+  ['google/gemini-2.5-flash', 'gemini', '0.00006420'],
+  ['openai-compat/llama-test', 'compat', '0.00000000'],
+])('a reply from %s', (model, vendor, costUsd) => {
   it('streams text, then stores it with usage, cost, stop reason and timings', async () => {
     const { token } = await signIn();
     const id = await createConversation(token, { model, systemPrompt: 'Be brief.' });
-    const res = await sendMessage(token, id, '[[fake tokens=24]] Tell me something');
+    const res = await sendMessage(token, id, '[[fake tokens=24 ttft=150]] Tell me something');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const events = await collectEvents(res.body!);
@@ -50,16 +55,16 @@ describe.each<[string, Vendor, { input: number; output: number }]>([
     expect(events[0]).toMatchObject({ event: 'message.start', data: { conversationId: id, model } });
     expect(textOf(events)).toBe(expectedReplyText(vendor, 24));
     const usage = events.find((e) => e.event === 'usage')!.data;
-    expect(usage.outputTokens).toBe(24);
-    expect(usage.inputTokens).toBeGreaterThan(0);
+    expect(usage).toMatchObject({ inputTokens: 14, outputTokens: 24 });
     expect(events.at(-1)).toMatchObject({ event: 'done', data: { stopReason: 'end_turn', model } });
 
     const reply = await assistantReply(token, id);
     expect(reply).toMatchObject({
       content: expectedReplyText(vendor, 24), status: 'complete', model, stopReason: 'end_turn',
-      inputTokens: usage.inputTokens, outputTokens: 24, costUsd: usd(usage, price),
+      inputTokens: 14, outputTokens: 24, costUsd,
     });
-    expect(reply.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
+    // The fake waits 150 ms before its first token: the time measured covers at least that.
+    expect(reply.timeToFirstTokenMs).toBeGreaterThanOrEqual(150);
     expect(reply.durationMs).toBeGreaterThanOrEqual(reply.timeToFirstTokenMs!);
   });
 });
@@ -107,14 +112,27 @@ describe('sending', () => {
     await collectEvents(first.body!);
   });
 
-  it('publishes a usage event for the reply', async () => {
+  it('publishes a usage event for the reply through the usage queue, not the direct-write fallback', async () => {
     const { token, userId } = await signIn();
     const id = await createConversation(token);
+    // The room and the queue consumer run in this isolate: their calls and logs are seen here.
+    const delivered: string[] = [];
+    const consume = worker.queue!;
+    vi.spyOn(worker, 'queue').mockImplementation(async (batch, ...rest) => {
+      delivered.push(...batch.messages.map((m) => (m.body as { id: string }).id));
+      return consume.call(worker, batch, ...rest);
+    });
+    const warnings: string[] = [];
+    const error = console.error;
+    vi.spyOn(console, 'error').mockImplementation((line: unknown, ...rest: unknown[]) => { warnings.push(String(line)); error(line, ...rest); });
+
     const events = await collectEvents((await sendMessage(token, id, '[[fake tokens=5]] count me')).body!);
     const messageId = events[0]!.data.messageId;
     const db = createDb(env);
     const rows = await eventually(() => db.select().from(usageEvents).where(eq(usageEvents.id, messageId)), (r) => r.length > 0, 10_000);
     expect(rows[0]).toMatchObject({ userId, subjectType: 'user', subjectId: userId, conversationId: id, outputTokens: 5 });
+    expect(delivered).toContain(messageId);
+    expect(warnings.filter((line) => line.includes('usage queue unavailable'))).toEqual([]);
   });
 });
 
