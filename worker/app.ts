@@ -19,10 +19,13 @@ import { widgetConversations, widgetSession } from './routes/widget.ts';
 import { v1 } from './routes/v1.ts';
 import { docs, openapi } from './routes/docs.ts';
 import { widgetScript } from './routes/widget-script.ts';
+import { appPages } from './routes/app-pages.ts';
+import { baseSecurityHeaders } from './middleware/security-headers.ts';
 
 const base = new Hono<AppEnv>()
   .use(requestIds)
   .use(requestLog)
+  .use(baseSecurityHeaders)
   .use('/v1/*', openCors)
   .use('/api/widget/*', widgetCors)
   .use('/api/*', appCors)
@@ -47,7 +50,9 @@ const routes = base
   .route('/api/docs', docs)
   .route('/api/dev', dev)
   // widget.js and its chunks (wrangler.toml runs the Worker first for them).
-  .route('/', widgetScript);
+  .route('/', widgetScript)
+  // Last: the app's pages, for every path no route above answered.
+  .route('/', appPages);
 
 routes.onError(onError);
 routes.notFound(onNotFound);

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import axe from 'axe-core';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
@@ -20,11 +20,23 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 }
 
-/** One browser for the file: launched before its tests, closed after them. Call at the top of a test file. */
+/** CSP violations any page reported since the last test ended: every test fails on one (useBrowser). */
+const cspViolations: string[] = [];
+
+/** For a test that provokes a violation on purpose, once it has asserted it. */
+export function clearCspViolations(): void {
+  cspViolations.length = 0;
+}
+
+/** One browser for the file: launched before its tests, closed after them; a test in which any page broke the app's CSP fails. Call at the top of a test file. */
 export function useBrowser(): () => Browser {
   let browser: Browser | undefined;
   beforeAll(async () => {
     browser = await launchBrowser();
+  });
+  afterEach(() => {
+    const violations = cspViolations.splice(0);
+    if (violations.length) throw new Error(`Content-Security-Policy violations:\n${violations.join('\n')}`);
   });
   afterAll(() => browser?.close());
   return () => {
@@ -38,11 +50,20 @@ const errorsByPage = new WeakMap<Page, string[]>();
 /** A page in a fresh context (its own cookies and storage) of the given size, recording console errors. */
 export async function openPage(browser: Browser, device: Device = 'desktop', options: BrowserContextOptions = {}): Promise<Page> {
   const context = await browser.newContext({ ...DEVICES[device], ...options });
+  // A Content-Security-Policy violation is reported in the page (and in every frame, the Sites
+  // page's srcdoc preview included) as an error, whether or not Chromium also logs it.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`);
+    });
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   errorsByPage.set(page, errors);
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console.error: ${message.text()} (${message.location().url})`);
+    if (message.type() !== 'error') return;
+    errors.push(`console.error: ${message.text()} (${message.location().url})`);
+    if (message.text().startsWith('CSP violation:')) cspViolations.push(`${message.text()} on ${page.url()}`);
   });
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.stack ?? error.message}`));
   page.on('requestfailed', (request) => {
@@ -54,7 +75,7 @@ export async function openPage(browser: Browser, device: Device = 'desktop', opt
   return page;
 }
 
-/** What the page logged as errors so far: console.error, uncaught exceptions, failed requests. */
+/** What the page logged as errors so far: console.error, uncaught exceptions, failed requests, CSP violations. */
 export function consoleErrors(page: Page): string[] {
   return [...(errorsByPage.get(page) ?? [])];
 }

@@ -3,7 +3,7 @@
 // fake Supabase Auth issued through the real PKCE exchange (the in-browser sign-in comes with the UI's sign-in page).
 import { describe, expect, inject, it } from 'vitest';
 import { FAKE_IDENTITIES } from '../../scripts/fake-supabase-auth.ts';
-import { consoleErrors, expectAccessible, openPage, screenshot, useBrowser } from './browser.ts';
+import { clearCspViolations, consoleErrors, expectAccessible, openPage, screenshot, useBrowser } from './browser.ts';
 import { devSession, supabaseSession } from './sign-in.ts';
 
 const browser = useBrowser();
@@ -47,6 +47,25 @@ describe('the harness', () => {
     expect(failure?.message).toContain('critical button-name: Buttons must have discernible text');
     expect(consoleErrors(page)).toEqual([expect.stringContaining('console.error: boom')]);
     await page.close();
+  });
+});
+
+describe("the app's Content-Security-Policy", () => {
+  it('is sent with the page, and a violation is reported as an error', async () => {
+    const page = await openPage(browser());
+    const res = await page.goto(inject('e2eDevUrl'), { waitUntil: 'networkidle' });
+    expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
+    // What an injected inline script would be: refused by the policy, and the refusal is seen.
+    await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.injected = true';
+      document.body.append(script);
+    });
+    await expect.poll(() => consoleErrors(page).filter((line) => line.includes('CSP violation: script-src'))).toHaveLength(1);
+    expect(await page.evaluate(() => 'injected' in window)).toBe(false);
+    await page.close();
+    // The violation was deliberate: take it off the list every test is checked against.
+    clearCspViolations();
   });
 });
 

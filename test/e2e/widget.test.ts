@@ -140,7 +140,9 @@ describe('the widget on a host page', () => {
     const visitor = await openPage(browser());
     await openWidget(visitor, '/two.html');
     await ask(visitor, '[[fake tokens=9]] A question for the owner');
-    await expect.poll(() => replies(visitor).count()).toBeGreaterThan(0);
+    // The whole reply, not just its placeholder: the panel marks itself streaming only once the
+    // server has answered the send, so "no longer streaming" alone can pass before the send leaves.
+    await expect.poll(async () => (await replies(visitor).last().innerText().catch(() => '')).replace(/\s+/g, ' ')).toContain(expectedReplyText('anthropic', 9).trim().replace(/\s+/g, ' '));
     await replyEnded(visitor);
     await visitor.close();
 

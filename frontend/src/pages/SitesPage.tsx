@@ -119,7 +119,7 @@ function SiteCard(props: { site: Site; onEdit: () => void; onDeleted: () => void
 
 /** A blank page with the snippet in it: the widget as a visitor meets it (this app's origin is always allowed to preview). */
 function previewPage(site: Site) {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Preview</title></head><body style="font-family:system-ui;color:#555;margin:1rem">Your page${snippet(site)}</body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Preview</title><link rel="stylesheet" href="/preview.css"></head><body>Your page${snippet(site)}</body></html>`;
 }
 
 function SiteForm(props: { site?: Site; onSaved: (site: Site) => void; onCancel: () => void }) {
