@@ -4,6 +4,7 @@ import { requestIds } from './middleware/request-id.ts';
 import { requestLog } from './middleware/request-log.ts';
 import { database } from './middleware/database.ts';
 import { onError, onNotFound } from './middleware/errors.ts';
+import { devOnly } from './middleware/dev-only.ts';
 import { appCors, openCors, widgetCors } from './middleware/cors.ts';
 import { health } from './routes/health.ts';
 import { config } from './routes/config.ts';
@@ -30,8 +31,8 @@ const base = new Hono<AppEnv>()
   .use('/api/widget/*', widgetCors)
   .use('/api/*', appCors)
   .use(database)
-  // Dev sign-in exists only under AUTH_MODE=dev; in any other mode the path is an ordinary 404.
-  .use('/api/dev/*', async (c, next) => (c.env.AUTH_MODE === 'dev' ? next() : onNotFound(c)));
+  // Dev sign-in: a 404 outside AUTH_MODE=dev, and refused on any host but a loopback one.
+  .use('/api/dev/*', devOnly);
 
 const routes = base
   .route('/api/health', health)
