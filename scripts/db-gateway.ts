@@ -1,6 +1,7 @@
 // Local database gateway (dev and test only, never deployed): speaks Neon's HTTP SQL protocol so
 // the Worker's real driver (`neonConfig.fetchEndpoint`) runs against PGlite or any Postgres.
-// Run: `npm run db:gateway` (env DATABASE_URL, PARLEY_DATA_DIR, GATEWAY_PORT, GATEWAY_LATENCY_MS).
+// Run: `npm run db:gateway` (env DATABASE_URL, PARLEY_DATA_DIR, GATEWAY_PORT, GATEWAY_LATENCY_MS,
+// GATEWAY_STATEMENT_TIMEOUT_MS).
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +9,7 @@ import type { Server } from 'node:http';
 import type { Backend } from './db-gateway/backend.ts';
 import { createGatewayServer } from './db-gateway/http-server.ts';
 import { checkLatencyMs, parseLatencyMs } from './db-gateway/latency.ts';
+import { DEFAULT_STATEMENT_TIMEOUT_MS, parseStatementTimeoutMs } from './db-gateway/guard.ts';
 import { serveParent } from './db-gateway/parent-channel.ts';
 import { openPgliteBackend } from './db-gateway/pglite-backend.ts';
 import { openPostgresBackend } from './db-gateway/postgres-backend.ts';
@@ -24,6 +26,13 @@ export type GatewayOptions = {
   migrationsFolder?: string;
   /** Every request is answered this many milliseconds late, as a distant database would be. Default 0. */
   latencyMs?: number;
+  /**
+   * On server Postgres, the sessions' statement_timeout: a statement running longer is cancelled
+   * with 57014 (0: no limit). Default 30 s (GATEWAY_STATEMENT_TIMEOUT_MS). PGlite runs each
+   * statement on the gateway's own thread and cannot interrupt it, so it has none: there, the
+   * refused statements (db-gateway/guard.ts) are what keeps the gateway answering.
+   */
+  statementTimeoutMs?: number;
 };
 
 export type Gateway = {
@@ -40,10 +49,10 @@ export const DEFAULT_DATA_DIR = '.data/pglite';
 export const DEFAULT_PORT = 4444;
 
 export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
-  const { databaseUrl, migrationsFolder, host = '127.0.0.1' } = options;
+  const { databaseUrl, migrationsFolder, host = '127.0.0.1', statementTimeoutMs = DEFAULT_STATEMENT_TIMEOUT_MS } = options;
   let latencyMs = checkLatencyMs(options.latencyMs ?? 0); // refused before a database is opened
   const backend = databaseUrl
-    ? await openPostgresBackend(databaseUrl, migrationsFolder)
+    ? await openPostgresBackend(databaseUrl, migrationsFolder, statementTimeoutMs)
     : await openPgliteBackend(options.dataDir ?? DEFAULT_DATA_DIR, migrationsFolder);
 
   const server = createGatewayServer(backend.pool, host, () => latencyMs);
@@ -98,9 +107,10 @@ async function main() {
     throw new Error(`GATEWAY_PORT must be a port number, got '${process.env.GATEWAY_PORT}'`);
   }
   const latencyMs = parseLatencyMs(process.env.GATEWAY_LATENCY_MS);
+  const statementTimeoutMs = parseStatementTimeoutMs(process.env.GATEWAY_STATEMENT_TIMEOUT_MS);
   const migrationsFolder = existsSync('drizzle/migrations') ? 'drizzle/migrations' : undefined;
 
-  const gateway = await startGateway({ databaseUrl, dataDir, port, migrationsFolder, latencyMs });
+  const gateway = await startGateway({ databaseUrl, dataDir, port, migrationsFolder, latencyMs, statementTimeoutMs });
   const where = databaseUrl ? redactPassword(databaseUrl) : dataDir;
   const delay = latencyMs ? `, every request delayed ${latencyMs} ms` : '';
   console.log(`db gateway: ${gateway.backend} (${where}) on ${gateway.url}${delay}`);

@@ -3,11 +3,16 @@
 import type { Pool, PoolClient, QueryArrayConfig } from 'pg';
 import type { SqlRequest, Statement, TransactionOptions } from './request.ts';
 import { toNeonResult, type NeonResult } from './response.ts';
+import { refuseUnsafeStatement } from './guard.ts';
 
 export type ExecuteResult = NeonResult | { results: NeonResult[] };
 
-/** Throws Postgres errors as they come; the caller turns them into Neon's 400 response. */
+/**
+ * Throws Postgres errors as they come; the caller turns them into Neon's 400 response. A request
+ * with a statement the gateway refuses (guard.ts) is refused whole, before anything runs.
+ */
 export async function executeSqlRequest(pool: Pool, request: SqlRequest): Promise<ExecuteResult> {
+  for (const statement of request.kind === 'single' ? [request.statement] : request.statements) refuseUnsafeStatement(statement.query);
   const client = await pool.connect();
   try {
     if (request.kind === 'single') return await runStatement(client, request.statement);

@@ -12,6 +12,7 @@ import { bigint, boolean, integer, jsonb, numeric, pgTable, text, timestamp, uui
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type Gateway, type GatewayOptions } from '../../scripts/db-gateway.ts';
 import { parseLatencyMs } from '../../scripts/db-gateway/latency.ts';
+import { parseStatementTimeoutMs } from '../../scripts/db-gateway/guard.ts';
 
 // The driver checks the URL's shape; the gateway ignores its contents.
 const CONNECTION_STRING = 'postgresql://user:pass@127.0.0.1/db';
@@ -480,3 +481,80 @@ async function rawRequest(url: string, headers: Record<string, string>): Promise
     req.end('{"query":"select 1"}');
   });
 }
+
+describe('db gateway refusals and statement timeout (issue 11)', () => {
+  const REFUSED = [
+    "copy (select 1) to program 'sleep 600'",
+    "COPY pg_catalog.pg_class FROM PROGRAM 'cat /etc/passwd'",
+    "copy (select 1) to '/tmp/parley-gateway-test.csv'",
+    "copy gw_any from E'/etc/hosts'",
+    "select pg_read_file('/etc/passwd')",
+    "select * from pg_ls_dir('.')",
+    "select lo_import('/etc/hosts')",
+    "do $$ begin execute 'copy (select 1) to program ''id'''; end $$",
+    'alter system set log_statement = \'all\'',
+  ];
+
+  describe.each(BACKENDS)('on $name', ({ name, enabled }) => {
+    describe.skipIf(!enabled)(enabled ? 'with the real Neon driver' : 'skipped: set TEST_DATABASE_URL', () => {
+      let gateway: Gateway;
+      let dataDir: string | undefined;
+      let sql: NeonQueryFunction<false, false>;
+
+      beforeAll(async () => {
+        const options: GatewayOptions = { port: 0, statementTimeoutMs: 400 };
+        if (name === 'postgres') options.databaseUrl = process.env.TEST_DATABASE_URL;
+        else options.dataDir = dataDir = await mkdtemp(join(tmpdir(), 'gw-guard-'));
+        gateway = await startGateway(options);
+        neonConfig.fetchEndpoint = gateway.url;
+        sql = neon(CONNECTION_STRING);
+      });
+
+      afterAll(async () => {
+        await gateway?.close();
+        if (dataDir) await rm(dataDir, { recursive: true, force: true });
+      });
+
+      it.each(REFUSED)('refuses %s with a Postgres-shaped 42501, and keeps serving', async (statement) => {
+        neonConfig.fetchEndpoint = gateway.url;
+        const error = await sql.query(statement).then(() => undefined, (e: unknown) => e);
+        expect(error).toBeInstanceOf(NeonDbError);
+        expect(error).toMatchObject({ code: '42501', severity: 'ERROR', message: expect.stringMatching(/^permission denied: the development database gateway refuses /) });
+        expect(await sql.query('select 1 as one')).toEqual([{ one: 1 }]);
+      });
+
+      it('refuses a batch holding one such statement whole: nothing in it runs', async () => {
+        neonConfig.fetchEndpoint = gateway.url;
+        const table = `gw_guard_${randomUUID().slice(0, 8)}`;
+        await sql.query(`create table ${table} (n integer)`);
+        const error = await sql.transaction([sql.query(`insert into ${table} values (1)`), sql.query(`copy ${table} to '/tmp/x'`)]).then(() => undefined, (e: unknown) => e);
+        expect(error).toMatchObject({ code: '42501' });
+        expect(await sql.query(`select count(*)::int as n from ${table}`)).toEqual([{ n: 0 }]);
+        await sql.query(`drop table ${table}`);
+      });
+
+      it('still runs what the application sends, words like "copy" in parameters included', async () => {
+        neonConfig.fetchEndpoint = gateway.url;
+        expect(await sql.query('select $1::text as said', ["copy (select 1) to program 'id'"])).toEqual([{ said: "copy (select 1) to program 'id'" }]);
+      });
+
+      it.skipIf(name !== 'postgres')('cancels a statement that runs past the statement timeout with 57014, then serves the next', async () => {
+        neonConfig.fetchEndpoint = gateway.url;
+        const started = Date.now();
+        const error = await sql.query('select pg_sleep(10)').then(() => undefined, (e: unknown) => e);
+        expect(error).toMatchObject({ code: '57014', message: 'canceling statement due to statement timeout' });
+        expect(Date.now() - started).toBeLessThan(5000);
+        expect(await sql.query('select 1 as one')).toEqual([{ one: 1 }]);
+      });
+    });
+  });
+
+  it('reads GATEWAY_STATEMENT_TIMEOUT_MS: 30 s unless set, 0 for none, refusing nonsense', () => {
+    expect(parseStatementTimeoutMs(undefined)).toBe(30_000);
+    expect(parseStatementTimeoutMs('')).toBe(30_000);
+    expect(parseStatementTimeoutMs('0')).toBe(0);
+    expect(parseStatementTimeoutMs('1500')).toBe(1500);
+    expect(() => parseStatementTimeoutMs('-1')).toThrow(/GATEWAY_STATEMENT_TIMEOUT_MS/);
+    expect(() => parseStatementTimeoutMs('soon')).toThrow(/GATEWAY_STATEMENT_TIMEOUT_MS/);
+  });
+});
