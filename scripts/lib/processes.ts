@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess, type SpawnOptions, type StdioOptions } from 'node:child_process';
+import type { Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
 
 /** Environment for every wrangler run: no telemetry, no network look-ups, config kept in the project. */
 export const wranglerEnv = (extra: Record<string, string> = {}) => ({
@@ -9,9 +11,36 @@ export const wranglerEnv = (extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
-/** Spawns a child in its own process group (setsid), so stopping it stops everything it started. */
+/**
+ * Spawns a child in its own process group (setsid), so stopping it stops everything it started.
+ * The group is also registered with this process's watchdog (orphan-watchdog.ts), which stops it
+ * should this process die without stopping it, even by SIGKILL.
+ */
 export function spawnGroup(command: string, args: string[], options: SpawnOptions = {}): ChildProcess {
-  return spawn(command, args, { stdio: 'inherit', ...options, detached: true });
+  const child = spawn(command, args, { stdio: 'inherit', ...options, detached: true });
+  const pid = child.pid;
+  if (pid !== undefined) {
+    tellWatchdog(`+${pid}`);
+    child.once('exit', () => tellWatchdog(`-${pid}`));
+  }
+  return child;
+}
+
+let watchdog: ChildProcess | undefined;
+
+function tellWatchdog(line: string) {
+  if (!watchdog || watchdog.exitCode !== null || watchdog.signalCode !== null || !watchdog.stdin?.writable) {
+    watchdog = spawn(process.execPath, [fileURLToPath(new URL('./orphan-watchdog.ts', import.meta.url))], {
+      detached: true,
+      stdio: ['pipe', 'ignore', 'inherit'],
+    });
+    watchdog.on('error', () => undefined);
+    watchdog.stdin?.on('error', () => undefined);
+    // Neither the watchdog nor its pipe keeps this process alive.
+    watchdog.unref();
+    (watchdog.stdin as Socket | null)?.unref();
+  }
+  watchdog.stdin?.write(`${line}\n`);
 }
 
 /** The same stdio plus an IPC channel, for children that report to their parent. */
