@@ -14,7 +14,7 @@ import { runReply } from '../worker/chat/run-reply.ts';
 import { MAX_REPLY_TOKENS } from '../worker/chat/limits.ts';
 import { parseEventId } from '../worker/chat/events.ts';
 import { modelCandidates } from '../worker/chat/candidates.ts';
-import { defaultModel, findModel, type ModelInfo } from '../worker/providers/registry.ts';
+import { defaultModel, findModel, modelNotAvailable, type ModelInfo } from '../worker/providers/registry.ts';
 import { usageEvent } from '../worker/usage/usage-event.ts';
 import { reserveReply, settleReply } from '../worker/usage/limiters.ts';
 import type { ChatMessage } from '../worker/providers/types.ts';
@@ -214,7 +214,7 @@ export class ConversationRoom extends DurableObject<Env> {
     const model = modelId ? findModel(this.env, modelId) : undefined;
     if (!model) {
       return modelId
-        ? failure(400, 'unknown_model', `Model '${modelId}' is not available here: GET /api/models lists the models on offer`)
+        ? unknownModel(modelId)
         : failure(503, 'no_models', 'No model provider is configured: set ANTHROPIC_API_KEY, OPENAI_API_KEY or GEMINI_API_KEY');
     }
     const system = (input.site ? input.site.systemPrompt : conversation.systemPrompt) ?? undefined;
@@ -308,10 +308,16 @@ export class ConversationRoom extends DurableObject<Env> {
     void settleReply(this.env, userId, reservationId, used);
   }
 
-  /** The conversation, if `caller` owns it, may write to it, and no reply runs (or waits for its admission) in it. */
-  private async ownedAndIdle(caller: Caller): Promise<RoomResult<{ conversation: OwnedConversation }>> {
-    const owned = await this.owned(caller, { write: true });
-    if (!owned.ok || (!this.inFlight && !this.starting)) return owned;
+  /**
+   * The conversation, if `input`'s caller owns it and may write to it, the model it names (if any)
+   * is on offer, and no reply runs (or waits for its admission) in it. The one check of a send's or
+   * regenerate's model: the route leaves it here.
+   */
+  private async ownedAndIdle(input: ReplyRequest): Promise<RoomResult<{ conversation: OwnedConversation }>> {
+    const owned = await this.owned(input, { write: true });
+    if (!owned.ok) return owned;
+    if (input.model && !findModel(this.env, input.model)) return unknownModel(input.model);
+    if (!this.inFlight && !this.starting) return owned;
     return failure(409, 'reply_in_progress', 'A reply is still being generated in this conversation: wait for it or stop it first');
   }
 
@@ -382,6 +388,9 @@ export class ConversationRoom extends DurableObject<Env> {
 function sameVisitor(conversation: Conversation, caller: Caller): boolean {
   return conversation.siteId === (caller.visitor?.siteId ?? null) && conversation.visitorId === (caller.visitor?.visitorId ?? null);
 }
+
+/** A model no provider configured here offers: the request's, the conversation's or the site's. */
+const unknownModel = (id: string) => failure(400, 'unknown_model', modelNotAvailable(id));
 
 function failure(status: RoomFailure['status'], code: string, message: string, retryAfterSeconds?: number): RoomFailure {
   return { ok: false, status, code, message, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };

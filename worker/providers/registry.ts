@@ -87,6 +87,11 @@ export function findModel(env: ProviderEnv, id: string): ModelInfo | undefined {
   return availableModels(env).find((m) => m.id === id);
 }
 
+/** What every refusal of a model id says (a conversation's, a send's, a site's), wherever it is checked. */
+export function modelNotAvailable(id: string): string {
+  return `Model '${id}' is not available here: GET /api/models lists the models on offer`;
+}
+
 /** The model used when a conversation names none. */
 export function defaultModel(env: ProviderEnv): ModelInfo | undefined {
   const available = availableModels(env);

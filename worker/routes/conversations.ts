@@ -8,7 +8,7 @@ import { optionalJsonBody, validate } from '../validation.ts';
 import { listConversationsForUser, type Conversation, type Message, type PageCursor } from '../db/conversations.ts';
 import { conversationRoom, replyResponse, roomAnswer, roomCaller } from '../chat/rooms.ts';
 import { SSE_HEADERS } from '../chat/events.ts';
-import { findModel } from '../providers/registry.ts';
+import { findModel, modelNotAvailable } from '../providers/registry.ts';
 import {
   MAX_CONTENT_CHARS, conversationIdParam, createConversationBody, listConversationsQuery, regenerateBody, sendMessageBody, updateConversationBody,
 } from '../schemas/conversations.ts';
@@ -65,7 +65,7 @@ export const conversations = new Hono<AppEnv>()
     if (content.length > MAX_CONTENT_CHARS) {
       throw new AppError(413, 'content_too_large', `A message is limited to ${MAX_CONTENT_CHARS.toLocaleString('en')} characters; this one has ${content.length.toLocaleString('en')}`);
     }
-    if (model) assertModel(c.env, model);
+    // The room checks the model (the request's, or else the conversation's) before anything is stored.
     const { subject } = c.var;
     const caller = roomCaller(c.req.valid('param').id, subject);
     const reply = roomAnswer(await conversationRoom(c.env, caller.conversationId).send({
@@ -77,7 +77,6 @@ export const conversations = new Hono<AppEnv>()
   // The last reply again, for the same history: the room replaces it and answers as a send does.
   .post('/:id/regenerate', validate('param', conversationIdParam), optionalJsonBody, validate('json', regenerateBody), async (c) => {
     const { model } = c.req.valid('json');
-    if (model) assertModel(c.env, model);
     const { subject } = c.var;
     const caller = roomCaller(c.req.valid('param').id, subject);
     const reply = roomAnswer(await conversationRoom(c.env, caller.conversationId).regenerate({
@@ -100,7 +99,7 @@ export const conversations = new Hono<AppEnv>()
   });
 
 function assertModel(env: Env, model: string) {
-  if (!findModel(env, model)) throw badRequest(`Model '${model}' is not available here: GET /api/models lists the models on offer`, 'unknown_model');
+  if (!findModel(env, model)) throw badRequest(modelNotAvailable(model), 'unknown_model');
 }
 
 function encodeCursor(row: Conversation) {

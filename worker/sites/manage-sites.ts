@@ -9,7 +9,7 @@ import type { Db } from '../db/client.ts';
 import type { UserClaims } from '../db/as-user.ts';
 import { ensureProfile } from '../db/profiles.ts';
 import { deleteSite as deleteSiteRow, findSite, insertSite, updateSite as updateSiteRow, type SitePatch } from '../db/sites.ts';
-import { findModel } from '../providers/registry.ts';
+import { findModel, modelNotAvailable } from '../providers/registry.ts';
 import { generateSiteKey } from './public-key.ts';
 import { siteObject } from './site-objects.ts';
 import { DEFAULT_THEME, DEFAULT_VISITOR_REQUESTS_PER_MINUTE, siteConfig, type SiteRow, type SiteTheme } from './site-config.ts';
@@ -67,7 +67,7 @@ async function configure(env: Env, row: SiteRow) {
 }
 
 function assertModel(env: Env, model: string | null | undefined) {
-  if (model && !findModel(env, model)) throw badRequest(`Model '${model}' is not available here: GET /api/models lists the models on offer`, 'unknown_model');
+  if (model && !findModel(env, model)) throw badRequest(modelNotAvailable(model), 'unknown_model');
 }
 
 const siteNotFound = () => notFound('Site not found');
