@@ -4,7 +4,7 @@ import { createExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { app } from '../../worker/app.ts';
 import { createdKeySchema, keyListSchema } from '../../worker/schemas/keys.ts';
-import { modelListSchema } from '../../worker/schemas/conversations.ts';
+import { modelListSchema } from '../../worker/schemas/models.ts';
 import { chatCompletionChunkSchema, chatCompletionSchema, openAiErrorSchema, openAiModelListSchema } from '../../worker/schemas/openai.ts';
 import { BASE, call, complete, eventually, sendMessage, signIn, userWithKey, type ErrorEnvelope } from './helpers.ts';
 import { collectEvents, readEvents, textOf, type ParsedEvent } from './sse.ts';

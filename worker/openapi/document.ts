@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { ZodObject, ZodType } from 'zod';
-import { errorSchema } from '../schemas/conversations.ts';
+import { errorSchema } from '../schemas/errors.ts';
 import { VERSION } from '../version.ts';
 import { operations, type Operation } from './operations.ts';
 

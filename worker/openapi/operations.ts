@@ -3,8 +3,9 @@
 import type { ZodObject, ZodType } from 'zod';
 import {
   conversationIdParam, conversationListSchema, conversationSchema, conversationWithMessagesSchema, createConversationBody,
-  listConversationsQuery, modelListSchema, regenerateBody, sendMessageBody, updateConversationBody,
+  listConversationsQuery, regenerateBody, sendMessageBody, updateConversationBody,
 } from '../schemas/conversations.ts';
+import { modelListSchema } from '../schemas/models.ts';
 import { usageQuery, usageSchema } from '../schemas/usage.ts';
 import { publicConfigSchema } from '../schemas/config.ts';
 import { createdKeySchema, createKeyBody, keyIdParam, keyListSchema } from '../schemas/keys.ts';

@@ -71,17 +71,3 @@ export const messageSchema = z.object({
 
 export const conversationListSchema = z.object({ items: z.array(conversationSchema), nextCursor: z.string().nullable() });
 export const conversationWithMessagesSchema = conversationSchema.extend({ messages: z.array(messageSchema) });
-
-export const modelSchema = z.object({
-  id: z.string(),
-  provider: z.string(),
-  label: z.string(),
-  contextWindow: z.number().int(),
-  maxOutputTokens: z.number().int(),
-  price: z.object({ inputPerMillionTokens: z.number(), outputPerMillionTokens: z.number() }),
-  default: z.boolean(),
-  offline: z.boolean().describe('Its provider answers through the local fake upstreams (npm start without its API key): an offline demo, not the real model'),
-});
-export const modelListSchema = z.object({ models: z.array(modelSchema) });
-
-export const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

@@ -1,0 +1,14 @@
+// The response schema of GET /api/models (the route answers it; OpenAPI is generated from it).
+import * as z from 'zod';
+
+const modelSchema = z.object({
+  id: z.string(),
+  provider: z.string(),
+  label: z.string(),
+  contextWindow: z.number().int(),
+  maxOutputTokens: z.number().int(),
+  price: z.object({ inputPerMillionTokens: z.number(), outputPerMillionTokens: z.number() }),
+  default: z.boolean(),
+  offline: z.boolean().describe('Its provider answers through the local fake upstreams (npm start without its API key): an offline demo, not the real model'),
+});
+export const modelListSchema = z.object({ models: z.array(modelSchema) });
