@@ -106,7 +106,6 @@ describe('ReplyLog', () => {
     const stalled = log.attach();
     const reading = connect(log.attach());
     await streamTokens(log, 1, 20_000);
-    expect(log.readerCount).toBe(1);
     log.finish();
     await reading.done;
 
@@ -147,7 +146,6 @@ describe('ReplyLog', () => {
     let written = 0;
     for (let n = 1; n <= 5_000; n++) written += encodeEvent({ ...token(n), id: `${REPLY}:${n}` }).byteLength;
     expect(written - slow.bytes).toBeGreaterThan(MAX_UNREAD_BYTES / 2);
-    expect(log.readerCount).toBe(1);
     expect(warnings()).toHaveLength(1);
     log.finish();
     await vi.runAllTimersAsync();
@@ -177,7 +175,6 @@ describe('ReplyLog', () => {
     await streamTokens(log, 1, 10_000);
     const stream = log.attach(100);
     await streamTokens(log, 10_001, 10_200);
-    expect(log.readerCount).toBe(1);
     const back = connect(stream);
     log.finish();
     await back.done;

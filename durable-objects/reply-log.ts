@@ -69,10 +69,6 @@ export class ReplyLog {
     for (const reader of this.readers) reader.close();
     this.readers.clear();
   }
-
-  get readerCount() {
-    return this.readers.size;
-  }
 }
 
 /**

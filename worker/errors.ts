@@ -20,7 +20,6 @@ export class AppError extends Error {
 
 export const badRequest = (message: string, code = 'invalid_request') => new AppError(400, code, message);
 export const unauthorized = (message: string, cause?: unknown) => new AppError(401, 'unauthorized', message, { cause });
-export const forbidden = (message: string) => new AppError(403, 'forbidden', message);
 export const notFound = (message: string) => new AppError(404, 'not_found', message);
 export const conflict = (message: string, code = 'conflict') => new AppError(409, code, message);
 

@@ -2,7 +2,7 @@
 // owner's user id. Carrying the owner means the owner's Limiter, which holds their live keys and
 // verifies them, is found without a lookup; only the SHA-256 of the whole key is ever stored.
 
-export const API_KEY_PREFIX = 'sk-parley-';
+const API_KEY_PREFIX = 'sk-parley-';
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const SECRET_BYTES = 32;
 const SECRET_CHARS = 43; // ceil(256 / log2(62))

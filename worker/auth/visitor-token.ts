@@ -7,7 +7,7 @@ import { isSiteKey } from '../sites/public-key.ts';
 
 const ISSUER = 'parley';
 const AUDIENCE = 'parley-widget';
-export const VISITOR_TOKEN_SECONDS = 15 * 60;
+const VISITOR_TOKEN_SECONDS = 15 * 60;
 /** Signs visitor tokens when WIDGET_TOKEN_SECRET is unset. Never used outside AUTH_MODE=dev. */
 const DEV_WIDGET_SECRET = 'parley-local-widget-secret-not-for-production';
 const MIN_SECRET_CHARS = 32;

@@ -5,7 +5,7 @@
 import type { ModelInfo } from '../providers/registry.ts';
 import type { ChatRequest, ProviderAdapter, ProviderConfig, ProviderEvent } from '../providers/types.ts';
 
-export const MAX_RETRIES = 2;
+const MAX_RETRIES = 2;
 const BASE_DELAY_MS = 250;
 /** A retry-after longer than this is not waited out: the next fallback (or the error) is better. */
 const MAX_WAIT_MS = 10_000;

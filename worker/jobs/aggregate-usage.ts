@@ -5,7 +5,7 @@ import type { Db } from '../db/client.ts';
 // Every event is seen by the ~26 hourly runs after it lands, and any one of them succeeding is
 // enough. The margin over one hour also covers an event whose transaction began (stamping its
 // created_at) before a run and committed after that run had read the table.
-export const AGGREGATE_LOOKBACK_HOURS = 26;
+const AGGREGATE_LOOKBACK_HOURS = 26;
 
 export type AggregateUsageResult = { rowsUpserted: number; daysCovered: number; firstDay: string | null; lastDay: string | null };
 

@@ -11,8 +11,8 @@ import { EmailSendError, emailConfigured, sendEmail, type ResendEnv } from '../e
 import { limitOverrides } from '../usage/quota.ts';
 import { planLimits, quotaPeriod } from '../usage/tiers.ts';
 
-export const QUOTA_THRESHOLDS = [80, 90, 100] as const;
-export const quotaKind = (threshold: number) => `quota_${threshold}`;
+const QUOTA_THRESHOLDS = [80, 90, 100] as const;
+const quotaKind = (threshold: number) => `quota_${threshold}`;
 /** The `notifications.period` of a quota period: its UTC month, `YYYY-MM`. */
 export const periodKey = (start: Date) => start.toISOString().slice(0, 7);
 

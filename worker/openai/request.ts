@@ -68,7 +68,7 @@ export type CompletionRequest = {
   includeUsage: boolean;
 };
 
-export const invalidParam = (param: string, message: string, code: string | null = null) =>
+const invalidParam = (param: string, message: string, code: string | null = null) =>
   new AppError(400, code ?? 'invalid_request', message, { param });
 
 export function toCompletionRequest(body: ChatCompletionBody, model: ModelInfo): CompletionRequest {

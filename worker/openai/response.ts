@@ -20,7 +20,7 @@ export function usageOf(outcome: ReplyOutcome) {
   };
 }
 
-export const completionId = (id: string) => `chatcmpl-${id.replaceAll('-', '')}`;
+const completionId = (id: string) => `chatcmpl-${id.replaceAll('-', '')}`;
 
 export function completionBody(id: string, created: number, outcome: ReplyOutcome) {
   return {

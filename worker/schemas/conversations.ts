@@ -50,7 +50,7 @@ export const conversationSchema = z.object({
   updatedAt: z.iso.datetime(),
 });
 
-export const messageSchema = z.object({
+const messageSchema = z.object({
   id: z.uuid(),
   role: z.enum(['user', 'assistant']),
   content: z.string(),

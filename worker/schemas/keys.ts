@@ -8,7 +8,7 @@ export const createKeyBody = z.strictObject({
 
 export const keyIdParam = z.object({ id: z.uuid() });
 
-export const apiKeySchema = z.object({
+const apiKeySchema = z.object({
   id: z.uuid(),
   name: z.string(),
   prefix: z.string().describe('The first characters of the key, to tell keys apart'),

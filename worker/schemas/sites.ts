@@ -5,7 +5,7 @@ import { text } from './text.ts';
 import { parseAllowedOrigin } from '../sites/origins.ts';
 import { THEME_POSITIONS, THEME_SCHEMES } from '../sites/site-config.ts';
 
-export const MAX_ALLOWED_ORIGINS = 20;
+const MAX_ALLOWED_ORIGINS = 20;
 
 const allowedOrigin = text().max(300).transform((entry, ctx) => {
   const parsed = parseAllowedOrigin(entry);

@@ -27,7 +27,7 @@ export const widgetSendBody = z.strictObject({
 
 export const widgetConversationSchema = z.object({ id: z.uuid(), createdAt: z.iso.datetime() });
 
-export const widgetMessageSchema = z.object({
+const widgetMessageSchema = z.object({
   id: z.uuid(),
   role: z.enum(['user', 'assistant']),
   content: z.string(),

@@ -1,7 +1,7 @@
 // A site's public key: `pk_site_` + 24 base62 characters (about 143 random bits). It sits in host
 // pages, so it is an address, not a secret: the allowed origins are what guard a site.
 
-export const SITE_KEY_PREFIX = 'pk_site_';
+const SITE_KEY_PREFIX = 'pk_site_';
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const KEY_CHARS = 24;
 const SITE_KEY = new RegExp(`^${SITE_KEY_PREFIX}[0-9A-Za-z]{${KEY_CHARS}}$`);

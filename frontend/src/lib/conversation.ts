@@ -113,7 +113,7 @@ function userMessage(content: string): Message {
 }
 
 /** A reply that failed at the vendor, in plain words. */
-export function replyErrorWords(code: string): string {
+function replyErrorWords(code: string): string {
   if (code === 'upstream_timeout') return 'The model stopped responding, so the reply was cut short (what arrived is kept). Try Regenerate, or pick another model.';
   if (code === 'context_length') return 'This conversation is too long for the model. Start a new conversation, or pick a model with a larger context window.';
   if (code === 'rate_limited' || code === 'overloaded') return "The model's provider is busy right now. Wait a moment and press Regenerate, or pick another model.";

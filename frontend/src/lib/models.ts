@@ -6,7 +6,6 @@ const [resource] = createResource(async () => (await api.models()).models);
 
 /** The models, or undefined while loading or after a failure (reading a failed resource would throw). */
 export const models = () => (resource.state === 'ready' || resource.state === 'refreshing' ? resource() : undefined);
-export const modelsError = () => (resource.state === 'errored' ? (resource.error as unknown) : undefined);
 
 export const defaultModelId = () => models()?.find((m) => m.default)?.id ?? models()?.[0]?.id;
 export const modelById = (id: string | null | undefined) => (id ? models()?.find((m) => m.id === id) : undefined);
