@@ -1,6 +1,6 @@
 // The sidebar's conversations: newest first, a page at a time, filtered by title on the server.
 import { createSignal } from 'solid-js';
-import { createStore } from 'solid-js/store';
+import { createStore, reconcile } from 'solid-js/store';
 import { api, type Conversation } from './api.ts';
 
 const PAGE = 30;
@@ -21,7 +21,10 @@ export async function refreshList() {
   setList({ loading: true, error: null });
   try {
     const page = await api.conversations({ q: query().trim() || undefined, limit: PAGE });
-    if (mine === generation) setList({ items: page.items, nextCursor: page.nextCursor, loading: false });
+    // Reconciled by id: rows on screen keep their elements (a title being renamed keeps its input).
+    if (mine !== generation) return;
+    setList('items', reconcile(page.items, { key: 'id' }));
+    setList({ nextCursor: page.nextCursor, loading: false });
   } catch (error) {
     if (mine === generation) setList({ loading: false, error: error instanceof Error ? error.message : String(error) });
   }
