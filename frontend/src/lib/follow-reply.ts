@@ -3,9 +3,9 @@
 // what came after the last event it saw, with backoff, until the reply ends. The room keeps
 // generating meanwhile, so nothing is lost and nothing is shown twice.
 import { api, ApiError } from './api.ts';
+import { reconnectDelay } from './reconnect.ts';
 import { readEvents, type ReplyEvent } from './sse.ts';
 
-const RETRY_MS = [500, 1000, 2000, 4000, 8000];
 
 export type FollowResult = 'ended' | 'gone';
 
@@ -34,22 +34,7 @@ export async function followReply(conversationId: string, first: Response | null
       if (error instanceof ApiError && error.status < 500) throw error;
     }
     response = null;
-    await pause(RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]!, signal);
+    await reconnectDelay(attempt, signal);
   }
   return 'ended';
-}
-
-/** Waits, or less if the browser comes back online. */
-function pause(ms: number, signal: AbortSignal) {
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      removeEventListener('online', done);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    addEventListener('online', done);
-    signal.addEventListener('abort', done);
-  });
 }

@@ -2,12 +2,12 @@
 // to their end. A reply is followed through dropped connections with Last-Event-ID, and picked up
 // on the next page of the site through the resume route from its start: the text is rebuilt from
 // the events, so it is shown once, whole, never doubled.
+import { reconnectDelay } from '../../src/lib/reconnect.ts';
 import { readEvents } from '../../src/lib/sse.ts';
 import type { PanelContext } from '../types.ts';
 import type { MessageView, View } from './view.ts';
 import { isWidgetError, unfinishedWords, words } from './words.ts';
 
-const RETRY_MS = [500, 1000, 2000, 4000, 8000];
 
 type StoredMessage = { id: string; role: 'user' | 'assistant'; content: string; status: string; stopReason: string | null; errorCode: string | null };
 
@@ -97,7 +97,7 @@ export function createChat(context: PanelContext, view: View) {
           }
         }
         response = null;
-        if (ended === false) await pause(RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]!, control.signal);
+        if (ended === false) await reconnectDelay(attempt, control.signal);
       }
       bubble.finish(ended || undefined);
       store.update({ reply: undefined });
@@ -162,19 +162,4 @@ export function createChat(context: PanelContext, view: View) {
       }
     },
   };
-}
-
-/** Waits, or less if the browser comes back online or the reply is abandoned. */
-function pause(ms: number, signal: AbortSignal) {
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      removeEventListener('online', done);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    addEventListener('online', done);
-    signal.addEventListener('abort', done);
-  });
 }
