@@ -37,3 +37,15 @@ function isFailure(result: { ok: boolean }): result is RoomFailure {
 export function replyResponse(reply: { messageId: string; stream: ReadableStream<Uint8Array> }): Response {
   return new Response(reply.stream, { headers: { ...SSE_HEADERS, 'x-message-id': reply.messageId } });
 }
+
+/** The in-flight reply's events after `lastEventId` (all of them without one), or 204 when none runs. */
+export async function resumeResponse(env: Pick<Env, 'CONVERSATION_ROOM'>, caller: Caller, lastEventId: string | undefined): Promise<Response> {
+  const { stream } = roomAnswer(await conversationRoom(env, caller.conversationId).resume(caller, lastEventId));
+  return stream ? new Response(stream, { headers: SSE_HEADERS }) : new Response(null, { status: 204 });
+}
+
+/** Stops the in-flight reply; whether one was running. */
+export async function stopReply(env: Pick<Env, 'CONVERSATION_ROOM'>, caller: Caller): Promise<{ stopped: boolean }> {
+  const { stopped } = roomAnswer(await conversationRoom(env, caller.conversationId).stop(caller));
+  return { stopped };
+}

@@ -6,8 +6,7 @@ import { requireUser } from '../auth/index.ts';
 import { AppError, badRequest } from '../errors.ts';
 import { optionalJsonBody, validate } from '../validation.ts';
 import { listConversationsForUser, type Conversation, type Message, type PageCursor } from '../db/conversations.ts';
-import { conversationRoom, replyResponse, roomAnswer, roomCaller } from '../chat/rooms.ts';
-import { SSE_HEADERS } from '../chat/events.ts';
+import { conversationRoom, replyResponse, resumeResponse, roomAnswer, roomCaller, stopReply } from '../chat/rooms.ts';
 import { findModel, modelNotAvailable } from '../providers/registry.ts';
 import {
   MAX_CONTENT_CHARS, conversationIdParam, createConversationBody, listConversationsQuery, regenerateBody, sendMessageBody, updateConversationBody,
@@ -85,18 +84,10 @@ export const conversations = new Hono<AppEnv>()
     return replyResponse(reply);
   })
 
-  .get('/:id/stream', validate('param', conversationIdParam), async (c) => {
-    const caller = roomCaller(c.req.valid('param').id, c.var.subject);
-    const { stream } = roomAnswer(await conversationRoom(c.env, caller.conversationId).resume(caller, c.req.header('last-event-id')));
-    if (!stream) return c.body(null, 204);
-    return new Response(stream, { headers: SSE_HEADERS });
-  })
+  .get('/:id/stream', validate('param', conversationIdParam), (c) =>
+    resumeResponse(c.env, roomCaller(c.req.valid('param').id, c.var.subject), c.req.header('last-event-id')))
 
-  .post('/:id/stop', validate('param', conversationIdParam), async (c) => {
-    const caller = roomCaller(c.req.valid('param').id, c.var.subject);
-    const { stopped } = roomAnswer(await conversationRoom(c.env, caller.conversationId).stop(caller));
-    return c.json({ stopped });
-  });
+  .post('/:id/stop', validate('param', conversationIdParam), async (c) => c.json(await stopReply(c.env, roomCaller(c.req.valid('param').id, c.var.subject))));
 
 function assertModel(env: Env, model: string) {
   if (!findModel(env, model)) throw badRequest(modelNotAvailable(model), 'unknown_model');

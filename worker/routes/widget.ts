@@ -9,8 +9,7 @@ import type { AppEnv, WidgetEnv } from '../env.ts';
 import { requireVisitor, signVisitorToken, widgetKey } from '../auth/index.ts';
 import { AppError } from '../errors.ts';
 import { validate } from '../validation.ts';
-import { conversationRoom, replyResponse, roomAnswer, roomCaller } from '../chat/rooms.ts';
-import { SSE_HEADERS } from '../chat/events.ts';
+import { conversationRoom, replyResponse, resumeResponse, roomAnswer, roomCaller, stopReply } from '../chat/rooms.ts';
 import type { Message } from '../db/conversations.ts';
 import { defaultModel, findModel } from '../providers/registry.ts';
 import { requestOrigin } from '../sites/origins.ts';
@@ -68,18 +67,10 @@ export const widgetConversations = new Hono<WidgetEnv>()
     return replyResponse(reply);
   })
 
-  .get('/:id/stream', validate('param', widgetConversationIdParam), async (c) => {
-    const caller = roomCaller(c.req.valid('param').id, c.var.subject);
-    const { stream } = roomAnswer(await conversationRoom(c.env, caller.conversationId).resume(caller, c.req.header('last-event-id')));
-    if (!stream) return c.body(null, 204);
-    return new Response(stream, { headers: SSE_HEADERS });
-  })
+  .get('/:id/stream', validate('param', widgetConversationIdParam), (c) =>
+    resumeResponse(c.env, roomCaller(c.req.valid('param').id, c.var.subject), c.req.header('last-event-id')))
 
-  .post('/:id/stop', validate('param', widgetConversationIdParam), async (c) => {
-    const caller = roomCaller(c.req.valid('param').id, c.var.subject);
-    const { stopped } = roomAnswer(await conversationRoom(c.env, caller.conversationId).stop(caller));
-    return c.json({ stopped });
-  });
+  .post('/:id/stop', validate('param', widgetConversationIdParam), async (c) => c.json(await stopReply(c.env, roomCaller(c.req.valid('param').id, c.var.subject))));
 
 /** The model the widget names: the site's, or the server's default; 503 when no provider is configured at all. */
 function siteModel(env: Env, id: string | null) {
