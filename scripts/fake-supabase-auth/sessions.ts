@@ -44,7 +44,9 @@ export class Sessions {
     if (token.revoked) {
       const live = this.#family(session.id).find((each) => !each.revoked);
       if (live?.parent === token.token) return { session, refreshToken: live.token };
-      if (Date.now() > token.updatedAt + this.#reuseIntervalSeconds() * 1000) {
+      // Reuse is allowed only strictly within the interval, as GoTrue's `time.Since(updatedAt) < interval`:
+      // with an interval of 0 a revoked token is always refused, even within the same millisecond.
+      if (Date.now() - token.updatedAt >= this.#reuseIntervalSeconds() * 1000) {
         for (const each of this.#family(session.id)) Object.assign(each, { revoked: true, updatedAt: Date.now() });
         throw badRequest('refresh_token_already_used', 'Invalid Refresh Token: Already Used');
       }
