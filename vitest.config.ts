@@ -8,7 +8,12 @@ import { quietDeliberateWorkerdLogs } from './test/support/quiet-workerd.ts';
 // URLs; the e2e project starts its own stack (test/e2e/global-setup.ts).
 
 /** A suite inside workerd, with every vendor pointed at the protocol-faithful fakes (the real SDKs run against them). */
-function workerProject(name: string, include: string[], database: 'dbEndpoint' | 'dbFaultProxyUrl', vars: Record<string, string> = {}) {
+function workerProject(
+  name: string,
+  include: string[],
+  database: 'dbEndpoint' | 'dbFaultProxyUrl',
+  vars: Record<string, string> = {},
+) {
   return {
     extends: true,
     plugins: [
@@ -64,7 +69,11 @@ export default defineConfig({
     // Request logs are noise when a test passes; a failing test still shows its output.
     silent: 'passed-only',
     projects: [
-      workerProject('worker', ['worker/**/*.test.ts', 'durable-objects/**/*.test.ts', 'test/worker/**/*.test.ts'], 'dbEndpoint'),
+      workerProject(
+        'worker',
+        ['worker/**/*.test.ts', 'durable-objects/**/*.test.ts', 'test/worker/**/*.test.ts'],
+        'dbEndpoint',
+      ),
       // Takes the database down and up: its own workerd, whose database sits behind a switch, so
       // no other suite sees the outage. A vendor silent for 1.5 s is given up on (60 s in production).
       workerProject('outage', ['test/outage/**/*.test.ts'], 'dbFaultProxyUrl', { UPSTREAM_IDLE_TIMEOUT_MS: '1500' }),

@@ -2,8 +2,20 @@
 // through auth.uid(); jobs and webhooks connect as the owner role, which RLS does not restrict.
 import { sql } from 'drizzle-orm';
 import {
-  bigint, check, date, index, integer, jsonb, numeric, pgPolicy, pgTable, primaryKey, text,
-  timestamp, uniqueIndex, uuid,
+  bigint,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgPolicy,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
 } from 'drizzle-orm/pg-core';
 import { authenticatedRole, authUid } from 'drizzle-orm/supabase';
 
@@ -27,161 +39,200 @@ const ownerPolicies = (table: string, owner: { name: string }, ops: Array<'selec
 export const TIERS = ['free', 'pro', 'enterprise'] as const;
 export type Tier = (typeof TIERS)[number];
 
-export const profiles = pgTable('profiles', {
-  id: uuid('id').primaryKey(),
-  email: text('email'),
-  displayName: text('display_name'),
-  tier: text('tier', { enum: TIERS }).notNull().default('free'),
-  // Per-user limits that replace the tier's (an enterprise contract): any of monthlyTokens,
-  // requestsPerMinute, concurrentStreams, maxOutputPricePerMillion. Written by the service role only.
-  limits: jsonb('limits').$type<Record<string, number | null>>(),
-  stripeCustomerId: text('stripe_customer_id'),
-  stripeSubscriptionId: text('stripe_subscription_id'),
-  subscriptionStatus: text('subscription_status'),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-}, (t) => [
-  uniqueIndex('profiles_stripe_customer_idx').on(t.stripeCustomerId),
-  check('profiles_tier_check', sql`${t.tier} in ('free', 'pro', 'enterprise')`),
-  // Read-only to its owner: the tier and Stripe fields are written by the service role only.
-  pgPolicy('profiles_owner_select', { for: 'select', to: authenticatedRole, using: sql`${t.id} = ${authUid}` }),
-]).enableRLS();
+export const profiles = pgTable(
+  'profiles',
+  {
+    id: uuid('id').primaryKey(),
+    email: text('email'),
+    displayName: text('display_name'),
+    tier: text('tier', { enum: TIERS }).notNull().default('free'),
+    // Per-user limits that replace the tier's (an enterprise contract): any of monthlyTokens,
+    // requestsPerMinute, concurrentStreams, maxOutputPricePerMillion. Written by the service role only.
+    limits: jsonb('limits').$type<Record<string, number | null>>(),
+    stripeCustomerId: text('stripe_customer_id'),
+    stripeSubscriptionId: text('stripe_subscription_id'),
+    subscriptionStatus: text('subscription_status'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('profiles_stripe_customer_idx').on(t.stripeCustomerId),
+    check('profiles_tier_check', sql`${t.tier} in ('free', 'pro', 'enterprise')`),
+    // Read-only to its owner: the tier and Stripe fields are written by the service role only.
+    pgPolicy('profiles_owner_select', { for: 'select', to: authenticatedRole, using: sql`${t.id} = ${authUid}` }),
+  ],
+).enableRLS();
 
-export const sites = pgTable('sites', {
-  id: id(),
-  userId: uuid('user_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
-  name: text('name').notNull(),
-  publicKey: text('public_key').notNull(),
-  allowedOrigins: text('allowed_origins').array().notNull().default(sql`'{}'::text[]`),
-  model: text('model'),
-  systemPrompt: text('system_prompt'),
-  // Shown by the widget before the visitor's first message; null: none.
-  greeting: text('greeting'),
-  theme: jsonb('theme').$type<Record<string, string>>().notNull().default({}),
-  // Each visitor's own rate limit; replies at once and the quota stay the owner's.
-  visitorRequestsPerMinute: integer('visitor_requests_per_minute').notNull().default(10),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-}, (t) => [
-  uniqueIndex('sites_public_key_idx').on(t.publicKey),
-  index('sites_user_idx').on(t.userId, t.createdAt),
-  check('sites_visitor_rate_check', sql`${t.visitorRequestsPerMinute} between 1 and 600`),
-  ...ownerPolicies('sites', t.userId, ['select', 'insert', 'update', 'delete']),
-]).enableRLS();
+export const sites = pgTable(
+  'sites',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => profiles.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    publicKey: text('public_key').notNull(),
+    allowedOrigins: text('allowed_origins').array().notNull().default(sql`'{}'::text[]`),
+    model: text('model'),
+    systemPrompt: text('system_prompt'),
+    // Shown by the widget before the visitor's first message; null: none.
+    greeting: text('greeting'),
+    theme: jsonb('theme').$type<Record<string, string>>().notNull().default({}),
+    // Each visitor's own rate limit; replies at once and the quota stay the owner's.
+    visitorRequestsPerMinute: integer('visitor_requests_per_minute').notNull().default(10),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('sites_public_key_idx').on(t.publicKey),
+    index('sites_user_idx').on(t.userId, t.createdAt),
+    check('sites_visitor_rate_check', sql`${t.visitorRequestsPerMinute} between 1 and 600`),
+    ...ownerPolicies('sites', t.userId, ['select', 'insert', 'update', 'delete']),
+  ],
+).enableRLS();
 
-export const conversations = pgTable('conversations', {
-  id: id(),
-  userId: uuid('user_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
-  title: text('title'),
-  model: text('model'),
-  systemPrompt: text('system_prompt'),
-  // Set for conversations started by a widget visitor on one of the owner's sites. A deleted site
-  // leaves its conversations to the owner (site_id null, visitor_id kept): their rooms still hold
-  // them and write them behind, which a cascade would fight and a foreign key would refuse.
-  siteId: uuid('site_id').references(() => sites.id, { onDelete: 'set null' }),
-  visitorId: text('visitor_id'),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-}, (t) => [
-  index('conversations_user_updated_idx').on(t.userId, t.updatedAt.desc(), t.id),
-  index('conversations_site_visitor_idx').on(t.siteId, t.visitorId),
-  ...ownerPolicies('conversations', t.userId, ['select', 'insert', 'update', 'delete']),
-]).enableRLS();
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => profiles.id, { onDelete: 'cascade' }),
+    title: text('title'),
+    model: text('model'),
+    systemPrompt: text('system_prompt'),
+    // Set for conversations started by a widget visitor on one of the owner's sites. A deleted site
+    // leaves its conversations to the owner (site_id null, visitor_id kept): their rooms still hold
+    // them and write them behind, which a cascade would fight and a foreign key would refuse.
+    siteId: uuid('site_id').references(() => sites.id, { onDelete: 'set null' }),
+    visitorId: text('visitor_id'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('conversations_user_updated_idx').on(t.userId, t.updatedAt.desc(), t.id),
+    index('conversations_site_visitor_idx').on(t.siteId, t.visitorId),
+    ...ownerPolicies('conversations', t.userId, ['select', 'insert', 'update', 'delete']),
+  ],
+).enableRLS();
 
 export const MESSAGE_ROLES = ['user', 'assistant'] as const;
 export const MESSAGE_STATUSES = ['streaming', 'complete', 'stopped', 'error'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
-export const messages = pgTable('messages', {
-  id: id(),
-  conversationId: uuid('conversation_id').notNull().references(() => conversations.id, { onDelete: 'cascade' }),
-  // Denormalised owner so RLS is one comparison, not a join per row.
-  userId: uuid('user_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
-  role: text('role', { enum: MESSAGE_ROLES }).notNull(),
-  content: text('content').notNull(),
-  model: text('model'),
-  provider: text('provider'),
-  status: text('status', { enum: MESSAGE_STATUSES }).notNull().default('complete'),
-  stopReason: text('stop_reason'),
-  errorCode: text('error_code'),
-  inputTokens: integer('input_tokens').notNull().default(0),
-  outputTokens: integer('output_tokens').notNull().default(0),
-  cachedTokens: integer('cached_tokens').notNull().default(0),
-  costUsd: cost('cost_usd'),
-  timeToFirstTokenMs: integer('time_to_first_token_ms'),
-  durationMs: integer('duration_ms'),
-  createdAt: createdAt(),
-  completedAt: timestamp('completed_at', { withTimezone: true }),
-}, (t) => [
-  index('messages_conversation_created_idx').on(t.conversationId, t.createdAt, t.id),
-  index('messages_user_idx').on(t.userId),
-  check('messages_role_check', sql`${t.role} in ('user', 'assistant')`),
-  check('messages_status_check', sql`${t.status} in ('streaming', 'complete', 'stopped', 'error')`),
-  ...ownerPolicies('messages', t.userId, ['select', 'update', 'delete']),
-  // A message may only be added to a conversation its author owns.
-  pgPolicy('messages_owner_insert', {
-    for: 'insert',
-    to: authenticatedRole,
-    withCheck: sql`${t.userId} = ${authUid} and exists (select 1 from conversations c where c.id = ${t.conversationId} and c.user_id = ${authUid})`,
-  }),
-]).enableRLS();
+export const messages = pgTable(
+  'messages',
+  {
+    id: id(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    // Denormalised owner so RLS is one comparison, not a join per row.
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => profiles.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: MESSAGE_ROLES }).notNull(),
+    content: text('content').notNull(),
+    model: text('model'),
+    provider: text('provider'),
+    status: text('status', { enum: MESSAGE_STATUSES }).notNull().default('complete'),
+    stopReason: text('stop_reason'),
+    errorCode: text('error_code'),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+    cachedTokens: integer('cached_tokens').notNull().default(0),
+    costUsd: cost('cost_usd'),
+    timeToFirstTokenMs: integer('time_to_first_token_ms'),
+    durationMs: integer('duration_ms'),
+    createdAt: createdAt(),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('messages_conversation_created_idx').on(t.conversationId, t.createdAt, t.id),
+    index('messages_user_idx').on(t.userId),
+    check('messages_role_check', sql`${t.role} in ('user', 'assistant')`),
+    check('messages_status_check', sql`${t.status} in ('streaming', 'complete', 'stopped', 'error')`),
+    ...ownerPolicies('messages', t.userId, ['select', 'update', 'delete']),
+    // A message may only be added to a conversation its author owns.
+    pgPolicy('messages_owner_insert', {
+      for: 'insert',
+      to: authenticatedRole,
+      withCheck: sql`${t.userId} = ${authUid} and exists (select 1 from conversations c where c.id = ${t.conversationId} and c.user_id = ${authUid})`,
+    }),
+  ],
+).enableRLS();
 
 export const SUBJECT_TYPES = ['user', 'api_key', 'visitor'] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
 
-export const apiKeys = pgTable('api_keys', {
-  id: id(),
-  userId: uuid('user_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
-  name: text('name').notNull(),
-  // First characters of the secret, shown in lists so people can tell keys apart.
-  prefix: text('prefix').notNull(),
-  // SHA-256 of the secret; the secret itself is shown once and never stored.
-  keyHash: text('key_hash').notNull(),
-  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
-  revokedAt: timestamp('revoked_at', { withTimezone: true }),
-  createdAt: createdAt(),
-}, (t) => [
-  uniqueIndex('api_keys_hash_idx').on(t.keyHash),
-  index('api_keys_user_idx').on(t.userId, t.createdAt),
-  ...ownerPolicies('api_keys', t.userId, ['select', 'insert', 'update', 'delete']),
-]).enableRLS();
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => profiles.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    // First characters of the secret, shown in lists so people can tell keys apart.
+    prefix: text('prefix').notNull(),
+    // SHA-256 of the secret; the secret itself is shown once and never stored.
+    keyHash: text('key_hash').notNull(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('api_keys_hash_idx').on(t.keyHash),
+    index('api_keys_user_idx').on(t.userId, t.createdAt),
+    ...ownerPolicies('api_keys', t.userId, ['select', 'insert', 'update', 'delete']),
+  ],
+).enableRLS();
 
 /** One row per billable reply. `id` is minted by the producer, so a redelivered queue message is a no-op. */
-export const usageEvents = pgTable('usage_events', {
-  id: uuid('id').primaryKey(),
-  userId: uuid('user_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
-  subjectType: text('subject_type', { enum: SUBJECT_TYPES }).notNull(),
-  subjectId: text('subject_id').notNull(),
-  conversationId: uuid('conversation_id'),
-  messageId: uuid('message_id'),
-  model: text('model').notNull(),
-  provider: text('provider').notNull(),
-  inputTokens: integer('input_tokens').notNull(),
-  outputTokens: integer('output_tokens').notNull(),
-  cachedTokens: integer('cached_tokens').notNull().default(0),
-  costUsd: cost('cost_usd'),
-  occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
-  createdAt: createdAt(),
-}, (t) => [
-  index('usage_events_user_occurred_idx').on(t.userId, t.occurredAt),
-  index('usage_events_occurred_idx').on(t.occurredAt),
-  check('usage_events_subject_check', sql`${t.subjectType} in ('user', 'api_key', 'visitor')`),
-  ...ownerPolicies('usage_events', t.userId, ['select']),
-]).enableRLS();
+export const usageEvents = pgTable(
+  'usage_events',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => profiles.id, { onDelete: 'cascade' }),
+    subjectType: text('subject_type', { enum: SUBJECT_TYPES }).notNull(),
+    subjectId: text('subject_id').notNull(),
+    conversationId: uuid('conversation_id'),
+    messageId: uuid('message_id'),
+    model: text('model').notNull(),
+    provider: text('provider').notNull(),
+    inputTokens: integer('input_tokens').notNull(),
+    outputTokens: integer('output_tokens').notNull(),
+    cachedTokens: integer('cached_tokens').notNull().default(0),
+    costUsd: cost('cost_usd'),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('usage_events_user_occurred_idx').on(t.userId, t.occurredAt),
+    index('usage_events_occurred_idx').on(t.occurredAt),
+    check('usage_events_subject_check', sql`${t.subjectType} in ('user', 'api_key', 'visitor')`),
+    ...ownerPolicies('usage_events', t.userId, ['select']),
+  ],
+).enableRLS();
 
-export const usageDaily = pgTable('usage_daily', {
-  userId: uuid('user_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
-  day: date('day').notNull(),
-  model: text('model').notNull(),
-  requests: integer('requests').notNull().default(0),
-  inputTokens: bigint('input_tokens', { mode: 'number' }).notNull().default(0),
-  outputTokens: bigint('output_tokens', { mode: 'number' }).notNull().default(0),
-  costUsd: cost('cost_usd'),
-  updatedAt: updatedAt(),
-}, (t) => [
-  primaryKey({ columns: [t.userId, t.day, t.model] }),
-  ...ownerPolicies('usage_daily', t.userId, ['select']),
-]).enableRLS();
+export const usageDaily = pgTable(
+  'usage_daily',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => profiles.id, { onDelete: 'cascade' }),
+    day: date('day').notNull(),
+    model: text('model').notNull(),
+    requests: integer('requests').notNull().default(0),
+    inputTokens: bigint('input_tokens', { mode: 'number' }).notNull().default(0),
+    outputTokens: bigint('output_tokens', { mode: 'number' }).notNull().default(0),
+    costUsd: cost('cost_usd'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.day, t.model] }), ...ownerPolicies('usage_daily', t.userId, ['select'])],
+).enableRLS();
 
 /** Stripe webhook events already handled; Stripe retries, so each is processed once. */
 export const stripeEvents = pgTable('stripe_events', {
@@ -192,30 +243,42 @@ export const stripeEvents = pgTable('stripe_events', {
 }).enableRLS();
 
 /** Usage reported to Stripe's meter, one row per user and period; `identifier` makes Stripe dedupe resends. */
-export const usageReports = pgTable('usage_reports', {
-  id: id(),
-  userId: uuid('user_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
-  periodStart: timestamp('period_start', { withTimezone: true }).notNull(),
-  periodEnd: timestamp('period_end', { withTimezone: true }).notNull(),
-  tokens: bigint('tokens', { mode: 'number' }).notNull(),
-  costUsd: cost('cost_usd'),
-  identifier: text('identifier').notNull(),
-  reportedAt: timestamp('reported_at', { withTimezone: true }),
-  createdAt: createdAt(),
-}, (t) => [
-  uniqueIndex('usage_reports_user_period_idx').on(t.userId, t.periodStart),
-  uniqueIndex('usage_reports_identifier_idx').on(t.identifier),
-  ...ownerPolicies('usage_reports', t.userId, ['select']),
-]).enableRLS();
+export const usageReports = pgTable(
+  'usage_reports',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => profiles.id, { onDelete: 'cascade' }),
+    periodStart: timestamp('period_start', { withTimezone: true }).notNull(),
+    periodEnd: timestamp('period_end', { withTimezone: true }).notNull(),
+    tokens: bigint('tokens', { mode: 'number' }).notNull(),
+    costUsd: cost('cost_usd'),
+    identifier: text('identifier').notNull(),
+    reportedAt: timestamp('reported_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('usage_reports_user_period_idx').on(t.userId, t.periodStart),
+    uniqueIndex('usage_reports_identifier_idx').on(t.identifier),
+    ...ownerPolicies('usage_reports', t.userId, ['select']),
+  ],
+).enableRLS();
 
 /** Emails sent (quota warnings), one per user, kind and period, so a rerun never sends twice. */
-export const notifications = pgTable('notifications', {
-  id: id(),
-  userId: uuid('user_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
-  kind: text('kind').notNull(),
-  period: text('period').notNull(),
-  sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [
-  uniqueIndex('notifications_user_kind_period_idx').on(t.userId, t.kind, t.period),
-  ...ownerPolicies('notifications', t.userId, ['select']),
-]).enableRLS();
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => profiles.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    period: text('period').notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('notifications_user_kind_period_idx').on(t.userId, t.kind, t.period),
+    ...ownerPolicies('notifications', t.userId, ['select']),
+  ],
+).enableRLS();

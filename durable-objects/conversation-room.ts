@@ -7,7 +7,12 @@
 import { DurableObject } from 'cloudflare:workers';
 import { createDb } from '../worker/db/client.ts';
 import type { ReplyOutcome } from '../worker/chat/outcome.ts';
-import { loadConversation, type Conversation, type ConversationPatch, type Message } from '../worker/db/conversations.ts';
+import {
+  loadConversation,
+  type Conversation,
+  type ConversationPatch,
+  type Message,
+} from '../worker/db/conversations.ts';
 import { isDatabaseUnavailable } from '../worker/db/errors.ts';
 import { estimatePromptTokens, fitToContext, titleFrom } from '../worker/chat/prompt.ts';
 import { runReply } from '../worker/chat/run-reply.ts';
@@ -37,20 +42,38 @@ const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
  * else. `userId` owns the conversation (for a widget visitor: the site's owner); a visitor reaches
  * only their own conversations on that site, and their owner may read and delete them, no more.
  */
-export type Caller = { conversationId: string; userId: string; email?: string; visitor?: { siteId: string; visitorId: string } };
+export type Caller = {
+  conversationId: string;
+  userId: string;
+  email?: string;
+  visitor?: { siteId: string; visitorId: string };
+};
 /** A widget site's settings for its visitor's reply: they replace the conversation's, and the visitor has a rate of their own. */
 export type SiteReplySettings = { model: string | null; systemPrompt: string | null; visitorRequestsPerMinute: number };
 /** Who a reply is for (the subject it is billed and rate-limited as) and, optionally, the model to answer with. */
-export type ReplyRequest = Caller & { subject: { type: SubjectType; id: string }; model?: string; site?: SiteReplySettings };
+export type ReplyRequest = Caller & {
+  subject: { type: SubjectType; id: string };
+  model?: string;
+  site?: SiteReplySettings;
+};
 export type SendInput = ReplyRequest & { content: string };
 export type CreateInput = Caller & ConversationPatch;
 
-export type RoomFailure = { ok: false; status: 400 | 401 | 402 | 403 | 404 | 409 | 429 | 503; code: string; message: string; retryAfterSeconds?: number };
+export type RoomFailure = {
+  ok: false;
+  status: 400 | 401 | 402 | 403 | 404 | 409 | 429 | 503;
+  code: string;
+  message: string;
+  retryAfterSeconds?: number;
+};
 export type RoomResult<T> = ({ ok: true } & T) | RoomFailure;
 export type SendResult = RoomResult<{ messageId: string; model: string; stream: ReadableStream<Uint8Array> }>;
 
 type InFlight = {
-  log: ReplyLog; abort: AbortController; text: string; settled: Promise<void>;
+  log: ReplyLog;
+  abort: AbortController;
+  text: string;
+  settled: Promise<void>;
   /** The owner's quota reservation, settled when the reply ends. */
   reservationId: string;
   boundedByQuota: boolean;
@@ -80,7 +103,11 @@ export class ConversationRoom extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new RoomStore(ctx.storage);
-    this.outbox = new OutboxWriter(this.store, () => this.env, () => this.armAlarm());
+    this.outbox = new OutboxWriter(
+      this.store,
+      () => this.env,
+      () => this.armAlarm(),
+    );
     // A reply left `streaming` by a previous instance can never finish: keep its text, mark it interrupted.
     if (this.store.markInterrupted(Date.now()) > 0) {
       this.alarmAt = Date.now();
@@ -99,8 +126,15 @@ export class ConversationRoom extends DurableObject<Env> {
     }
     const now = new Date();
     const conversation: Conversation = {
-      id: input.conversationId, userId: input.userId, title: input.title ?? null, model: input.model ?? null,
-      systemPrompt: input.systemPrompt ?? null, siteId: input.visitor?.siteId ?? null, visitorId: input.visitor?.visitorId ?? null, createdAt: now, updatedAt: now,
+      id: input.conversationId,
+      userId: input.userId,
+      title: input.title ?? null,
+      model: input.model ?? null,
+      systemPrompt: input.systemPrompt ?? null,
+      siteId: input.visitor?.siteId ?? null,
+      visitorId: input.visitor?.visitorId ?? null,
+      createdAt: now,
+      updatedAt: now,
     };
     this.store.create(conversation, input.email ?? null);
     void this.outbox.flush();
@@ -114,8 +148,17 @@ export class ConversationRoom extends DurableObject<Env> {
     return this.startReply(input, owned.conversation, {
       turns: [...this.store.history(), { role: 'user', content: input.content }],
       store: (conversation, reply, now) => {
-        const userMessage = newMessage(conversation, { role: 'user', content: input.content, status: 'complete', createdAt: new Date(now) });
-        this.store.startExchange({ userMessage, reply, title: conversation.title ? undefined : titleFrom(input.content) });
+        const userMessage = newMessage(conversation, {
+          role: 'user',
+          content: input.content,
+          status: 'complete',
+          createdAt: new Date(now),
+        });
+        this.store.startExchange({
+          userMessage,
+          reply,
+          title: conversation.title ? undefined : titleFrom(input.content),
+        });
         return undefined;
       },
     });
@@ -147,7 +190,11 @@ export class ConversationRoom extends DurableObject<Env> {
     const owned = await this.owned(caller);
     if (!owned.ok) return owned;
     const current = this.inFlight;
-    const messages = this.store.messages().map((m) => (current && m.id === current.log.replyId && m.status === 'streaming' ? { ...m, content: current.text } : m));
+    const messages = this.store
+      .messages()
+      .map((m) =>
+        current && m.id === current.log.replyId && m.status === 'streaming' ? { ...m, content: current.text } : m,
+      );
     return { ok: true, conversation: publicConversation(owned.conversation), messages };
   }
 
@@ -174,7 +221,10 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   /** The in-flight reply's events after `lastEventId` (all of them without one), then live; `stream: null` when idle. */
-  async resume(caller: Caller, lastEventId?: string | null): Promise<RoomResult<{ stream: ReadableStream<Uint8Array> | null }>> {
+  async resume(
+    caller: Caller,
+    lastEventId?: string | null,
+  ): Promise<RoomResult<{ stream: ReadableStream<Uint8Array> | null }>> {
     const owned = await this.owned(caller);
     if (!owned.ok) return owned;
     const current = this.inFlight;
@@ -210,26 +260,46 @@ export class ConversationRoom extends DurableObject<Env> {
    */
   private async startReply(input: ReplyRequest, conversation: OwnedConversation, plan: ReplyPlan): Promise<SendResult> {
     // A visitor's reply follows the site as it is now; anyone else's, the request and the conversation.
-    const modelId = (input.site ? input.site.model : input.model ?? conversation.model) ?? defaultModel(this.env)?.id;
+    const modelId = (input.site ? input.site.model : (input.model ?? conversation.model)) ?? defaultModel(this.env)?.id;
     const model = modelId ? findModel(this.env, modelId) : undefined;
     if (!model) {
       return modelId
         ? unknownModel(modelId)
-        : failure(503, 'no_models', 'No model provider is configured: set ANTHROPIC_API_KEY, OPENAI_API_KEY or GEMINI_API_KEY');
+        : failure(
+            503,
+            'no_models',
+            'No model provider is configured: set ANTHROPIC_API_KEY, OPENAI_API_KEY or GEMINI_API_KEY',
+          );
     }
     const system = (input.site ? input.site.systemPrompt : conversation.systemPrompt) ?? undefined;
     const replyCap = Math.min(MAX_REPLY_TOKENS, model.maxOutputTokens);
-    const messages = fitToContext(plan.turns, { system, contextWindow: model.contextWindow, maxOutputTokens: replyCap });
+    const messages = fitToContext(plan.turns, {
+      system,
+      contextWindow: model.contextWindow,
+      maxOutputTokens: replyCap,
+    });
 
     // The owner's Limiter decides before anything is stored or sent; the room is claimed meanwhile.
     this.starting = true;
-    const admission = await this.admit(input, model, estimatePromptTokens(messages, system), replyCap).finally(() => (this.starting = false));
+    const admission = await this.admit(input, model, estimatePromptTokens(messages, system), replyCap).finally(
+      () => (this.starting = false),
+    );
     if (!admission.ok) return admission;
     const current = this.store.conversation();
     const now = Date.now();
     // A millisecond after what is stored with it, so history order never depends on the id.
-    const reply = newMessage(conversation, { role: 'assistant', content: '', model: model.id, provider: model.provider, status: 'streaming', createdAt: new Date(now + 1) });
-    const refused = !current || current.deleted ? failure(404, 'not_found', 'Conversation not found') : plan.store(current, reply, now);
+    const reply = newMessage(conversation, {
+      role: 'assistant',
+      content: '',
+      model: model.id,
+      provider: model.provider,
+      status: 'streaming',
+      createdAt: new Date(now + 1),
+    });
+    const refused =
+      !current || current.deleted
+        ? failure(404, 'not_found', 'Conversation not found')
+        : plan.store(current, reply, now);
     if (refused) {
       this.settleQuota(input.userId, admission.reservationId, 0);
       return refused;
@@ -239,29 +309,45 @@ export class ConversationRoom extends DurableObject<Env> {
     const abort = new AbortController();
     let settle!: () => void;
     const inFlight: InFlight = {
-      log: new ReplyLog(messageId), abort, text: '', settled: new Promise((r) => (settle = r)),
-      reservationId: admission.reservationId, boundedByQuota: admission.boundedByQuota,
+      log: new ReplyLog(messageId),
+      abort,
+      text: '',
+      settled: new Promise((r) => (settle = r)),
+      reservationId: admission.reservationId,
+      boundedByQuota: admission.boundedByQuota,
     };
     this.inFlight = inFlight;
     const maxOutputTokens = admission.outputTokens;
 
-    inFlight.log.append({ event: 'message.start', data: { conversationId: conversation.id, messageId, model: model.id } });
+    inFlight.log.append({
+      event: 'message.start',
+      data: { conversationId: conversation.id, messageId, model: model.id },
+    });
     const stream = inFlight.log.attach();
     const checkpoint = this.checkpointer(inFlight, messageId);
-    const outcome = runReply({
-      candidates: modelCandidates(this.env, model), system, messages, maxOutputTokens,
-      signal: abort.signal, idleTimeoutMs: Number(this.env.UPSTREAM_IDLE_TIMEOUT_MS) || DEFAULT_IDLE_TIMEOUT_MS,
-    }, (event) => {
-      inFlight.log.append(event);
-      if (event.event !== 'delta') return;
-      // The first token is out: the reply is under way, and Postgres may hear of it now, without
-      // its round trip (or its CPU) ever standing between the person and that token.
-      if (inFlight.text === '') void this.outbox.flush();
-      checkpoint(event.data.text);
-    });
+    const outcome = runReply(
+      {
+        candidates: modelCandidates(this.env, model),
+        system,
+        messages,
+        maxOutputTokens,
+        signal: abort.signal,
+        idleTimeoutMs: Number(this.env.UPSTREAM_IDLE_TIMEOUT_MS) || DEFAULT_IDLE_TIMEOUT_MS,
+      },
+      (event) => {
+        inFlight.log.append(event);
+        if (event.event !== 'delta') return;
+        // The first token is out: the reply is under way, and Postgres may hear of it now, without
+        // its round trip (or its CPU) ever standing between the person and that token.
+        if (inFlight.text === '') void this.outbox.flush();
+        checkpoint(event.data.text);
+      },
+    );
     void this.complete(inFlight, outcome, input).finally(settle);
     // The heartbeat is set behind the reply: nothing the person waits for waits on it.
-    this.armAlarm().catch((error: unknown) => console.error(JSON.stringify({ level: 'error', msg: 'room: alarm not set', ...errorFields(error) })));
+    this.armAlarm().catch((error: unknown) =>
+      console.error(JSON.stringify({ level: 'error', msg: 'room: alarm not set', ...errorFields(error) })),
+    );
     return { ok: true, messageId, model: model.id, stream };
   }
 
@@ -272,20 +358,45 @@ export class ConversationRoom extends DurableObject<Env> {
       const outcome = quotaStop(await reply, inFlight.boundedByQuota);
       used = outcome.inputTokens + outcome.outputTokens;
       const completedAt = new Date();
-      const usage = outcome.inputTokens || outcome.outputTokens
-        ? usageEvent({ id: log.replyId, messageId: log.replyId, conversationId: input.conversationId, userId: input.userId, subject: input.subject, outcome, occurredAt: completedAt })
-        : undefined;
+      const usage =
+        outcome.inputTokens || outcome.outputTokens
+          ? usageEvent({
+              id: log.replyId,
+              messageId: log.replyId,
+              conversationId: input.conversationId,
+              userId: input.userId,
+              subject: input.subject,
+              outcome,
+              occurredAt: completedAt,
+            })
+          : undefined;
       this.store.finishReply(log.replyId, outcome, completedAt.getTime(), usage);
       // The client hears how the reply ended now; Postgres hears it behind, from the outbox.
-      log.append(outcome.status === 'error'
-        ? { event: 'error', data: { code: outcome.errorCode ?? 'upstream', message: errorMessage(outcome.errorCode) } }
-        : { event: 'done', data: { stopReason: outcome.stopReason ?? 'end_turn', model: outcome.model } });
+      log.append(
+        outcome.status === 'error'
+          ? {
+              event: 'error',
+              data: { code: outcome.errorCode ?? 'upstream', message: errorMessage(outcome.errorCode) },
+            }
+          : { event: 'done', data: { stopReason: outcome.stopReason ?? 'end_turn', model: outcome.model } },
+      );
     } catch (error) {
       // Never expected (runReply does not throw); the text so far is kept all the same.
-      console.error(JSON.stringify({ level: 'error', msg: 'reply failed unexpectedly', conversationId: input.conversationId, messageId: log.replyId, ...errorFields(error) }));
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          msg: 'reply failed unexpectedly',
+          conversationId: input.conversationId,
+          messageId: log.replyId,
+          ...errorFields(error),
+        }),
+      );
       this.store.checkpoint(log.replyId, inFlight.text);
       this.store.markInterrupted(Date.now());
-      log.append({ event: 'error', data: { code: 'internal_error', message: 'The reply failed on our side; the partial reply was saved' } });
+      log.append({
+        event: 'error',
+        data: { code: 'internal_error', message: 'The reply failed on our side; the partial reply was saved' },
+      });
     } finally {
       log.finish();
       if (this.inFlight === inFlight) this.inFlight = undefined;
@@ -296,11 +407,23 @@ export class ConversationRoom extends DurableObject<Env> {
 
   /** Asks the owner's Limiter for the rate limits, a stream slot and room in the quota for this reply. */
   private async admit(input: ReplyRequest, model: ModelInfo, promptTokens: number, maxOutputTokens: number) {
-    const visitor = input.visitor && input.site
-      ? { id: `${input.visitor.siteId}:${input.visitor.visitorId}`, requestsPerMinute: input.site.visitorRequestsPerMinute }
-      : undefined;
-    const decision = await reserveReply(this.env, { userId: input.userId, model, promptTokens, maxOutputTokens, visitor });
-    return decision.ok ? decision : failure(decision.status, decision.code, decision.message, decision.retryAfterSeconds);
+    const visitor =
+      input.visitor && input.site
+        ? {
+            id: `${input.visitor.siteId}:${input.visitor.visitorId}`,
+            requestsPerMinute: input.site.visitorRequestsPerMinute,
+          }
+        : undefined;
+    const decision = await reserveReply(this.env, {
+      userId: input.userId,
+      model,
+      promptTokens,
+      maxOutputTokens,
+      visitor,
+    });
+    return decision.ok
+      ? decision
+      : failure(decision.status, decision.code, decision.message, decision.retryAfterSeconds);
   }
 
   /** What the reply used goes to the Limiter (released if unused), behind. */
@@ -318,7 +441,11 @@ export class ConversationRoom extends DurableObject<Env> {
     if (!owned.ok) return owned;
     if (input.model && !findModel(this.env, input.model)) return unknownModel(input.model);
     if (!this.inFlight && !this.starting) return owned;
-    return failure(409, 'reply_in_progress', 'A reply is still being generated in this conversation: wait for it or stop it first');
+    return failure(
+      409,
+      'reply_in_progress',
+      'A reply is still being generated in this conversation: wait for it or stop it first',
+    );
   }
 
   /**
@@ -326,17 +453,28 @@ export class ConversationRoom extends DurableObject<Env> {
    * with `write`, 403 read_only for the owner of a visitor's conversation. Loads it from Postgres
    * once when this room has never held it.
    */
-  private async owned(caller: Caller, options: { write?: boolean } = {}): Promise<RoomResult<{ conversation: OwnedConversation }>> {
+  private async owned(
+    caller: Caller,
+    options: { write?: boolean } = {},
+  ): Promise<RoomResult<{ conversation: OwnedConversation }>> {
     let conversation = this.store.conversation();
     if (!conversation) {
-      const failed = await (this.loading ??= this.load(caller.conversationId).finally(() => (this.loading = undefined)));
+      const failed = await (this.loading ??= this.load(caller.conversationId).finally(
+        () => (this.loading = undefined),
+      ));
       if (failed) return failed;
       conversation = this.store.conversation();
     }
-    if (!conversation || conversation.deleted || conversation.userId !== caller.userId) return failure(404, 'not_found', 'Conversation not found');
-    if (caller.visitor && !sameVisitor(conversation, caller)) return failure(404, 'not_found', 'Conversation not found');
+    if (!conversation || conversation.deleted || conversation.userId !== caller.userId)
+      return failure(404, 'not_found', 'Conversation not found');
+    if (caller.visitor && !sameVisitor(conversation, caller))
+      return failure(404, 'not_found', 'Conversation not found');
     if (options.write && !caller.visitor && conversation.visitorId !== null) {
-      return failure(403, 'read_only', 'Visitor conversations are read-only: you can read or delete this conversation, not send to it or change it');
+      return failure(
+        403,
+        'read_only',
+        'Visitor conversations are read-only: you can read or delete this conversation, not send to it or change it',
+      );
     }
     return { ok: true, conversation };
   }
@@ -346,9 +484,15 @@ export class ConversationRoom extends DurableObject<Env> {
       const loaded = await loadConversation(createDb(this.env), conversationId);
       if (loaded) this.store.adopt(loaded.conversation, loaded.messages, Date.now());
     } catch (error) {
-      console.error(JSON.stringify({ level: 'error', msg: 'room: conversation not loaded', conversationId, ...errorFields(error) }));
+      console.error(
+        JSON.stringify({ level: 'error', msg: 'room: conversation not loaded', conversationId, ...errorFields(error) }),
+      );
       if (!isDatabaseUnavailable(error)) throw error;
-      return failure(503, 'database_unavailable', 'This conversation is not available right now (the database cannot be reached): try again shortly');
+      return failure(
+        503,
+        'database_unavailable',
+        'This conversation is not available right now (the database cannot be reached): try again shortly',
+      );
     }
     if (this.store.hasPendingChanges()) void this.outbox.flush();
     return undefined;
@@ -386,31 +530,60 @@ export class ConversationRoom extends DurableObject<Env> {
 
 /** Whether a conversation is this caller's as a visitor (their site, their visitor id), or as nobody's visitor when the caller is none. */
 function sameVisitor(conversation: Conversation, caller: Caller): boolean {
-  return conversation.siteId === (caller.visitor?.siteId ?? null) && conversation.visitorId === (caller.visitor?.visitorId ?? null);
+  return (
+    conversation.siteId === (caller.visitor?.siteId ?? null) &&
+    conversation.visitorId === (caller.visitor?.visitorId ?? null)
+  );
 }
 
 /** A model no provider configured here offers: the request's, the conversation's or the site's. */
 const unknownModel = (id: string) => failure(400, 'unknown_model', modelNotAvailable(id));
 
-function failure(status: RoomFailure['status'], code: string, message: string, retryAfterSeconds?: number): RoomFailure {
+function failure(
+  status: RoomFailure['status'],
+  code: string,
+  message: string,
+  retryAfterSeconds?: number,
+): RoomFailure {
   return { ok: false, status, code, message, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
 }
 
 /** A reply the quota cut short (the vendor stopped at the budget the Limiter gave it) is kept as stopped, reason `quota`. */
 function quotaStop(outcome: ReplyOutcome, boundedByQuota: boolean): ReplyOutcome {
-  return boundedByQuota && outcome.status === 'complete' && outcome.stopReason === 'max_tokens' ? { ...outcome, status: 'stopped', stopReason: 'quota' } : outcome;
+  return boundedByQuota && outcome.status === 'complete' && outcome.stopReason === 'max_tokens'
+    ? { ...outcome, status: 'stopped', stopReason: 'quota' }
+    : outcome;
 }
 
 function nothingToRegenerate(): RoomFailure {
-  return failure(409, 'nothing_to_regenerate', 'The last message in this conversation is not a reply: send a message instead');
+  return failure(
+    409,
+    'nothing_to_regenerate',
+    'The last message in this conversation is not a reply: send a message instead',
+  );
 }
 
 /** A new message of this conversation: a user's message as sent, or a reply's placeholder (`streaming`) before the vendor is called. */
-function newMessage(conversation: Conversation, fields: Pick<Message, 'role' | 'content' | 'status' | 'createdAt'> & Partial<Pick<Message, 'model' | 'provider'>>): Message {
+function newMessage(
+  conversation: Conversation,
+  fields: Pick<Message, 'role' | 'content' | 'status' | 'createdAt'> & Partial<Pick<Message, 'model' | 'provider'>>,
+): Message {
   return {
-    id: crypto.randomUUID(), conversationId: conversation.id, userId: conversation.userId, model: null, provider: null,
-    stopReason: null, errorCode: null, inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: '0',
-    timeToFirstTokenMs: null, durationMs: null, completedAt: null, ...fields,
+    id: crypto.randomUUID(),
+    conversationId: conversation.id,
+    userId: conversation.userId,
+    model: null,
+    provider: null,
+    stopReason: null,
+    errorCode: null,
+    inputTokens: 0,
+    outputTokens: 0,
+    cachedTokens: 0,
+    costUsd: '0',
+    timeToFirstTokenMs: null,
+    durationMs: null,
+    completedAt: null,
+    ...fields,
   };
 }
 

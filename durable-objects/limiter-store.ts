@@ -10,7 +10,13 @@
 import type { Tier } from '../drizzle/schema.ts';
 import type { TierLimits } from '../worker/usage/tiers.ts';
 
-export type Account = { tier: Tier; overrides: Partial<TierLimits> | null; periodStart: number; used: number; seeded: boolean };
+export type Account = {
+  tier: Tier;
+  overrides: Partial<TierLimits> | null;
+  periodStart: number;
+  used: number;
+  seeded: boolean;
+};
 export type Bucket = { tokens: number; updatedAt: number };
 export type Reservation = { id: string; tokens: number; expiresAt: number };
 
@@ -45,19 +51,30 @@ export class LimiterStore {
   constructor(storage: DurableObjectStorage) {
     this.storage = storage;
     for (const statement of SCHEMA) this.sql.exec(statement);
-    const account = this.sql.exec<{ tier: Tier; overrides: string | null; period_start: number; used: number; seeded: number }>('select * from account').toArray()[0];
+    const account = this.sql
+      .exec<{ tier: Tier; overrides: string | null; period_start: number; used: number; seeded: number }>(
+        'select * from account',
+      )
+      .toArray()[0];
     if (account) {
       this.account = {
-        tier: account.tier, overrides: account.overrides === null ? null : (JSON.parse(account.overrides) as Partial<TierLimits>),
-        periodStart: account.period_start, used: account.used, seeded: account.seeded === 1,
+        tier: account.tier,
+        overrides: account.overrides === null ? null : (JSON.parse(account.overrides) as Partial<TierLimits>),
+        periodStart: account.period_start,
+        used: account.used,
+        seeded: account.seeded === 1,
       };
     }
     for (const row of this.sql.exec<{ subject: string; tokens: number; updated_at: number }>('select * from buckets')) {
       this.buckets.set(row.subject, { tokens: row.tokens, updatedAt: row.updated_at });
     }
-    for (const row of this.sql.exec<{ hash: string; key_id: string }>('select * from api_keys')) this.keys.set(row.hash, row.key_id);
-    for (const row of this.sql.exec<{ id: string; tokens: number; expires_at: number; settled_tokens: number | null }>('select * from reservations')) {
-      if (row.settled_tokens === null) this.open.set(row.id, { id: row.id, tokens: row.tokens, expiresAt: row.expires_at });
+    for (const row of this.sql.exec<{ hash: string; key_id: string }>('select * from api_keys'))
+      this.keys.set(row.hash, row.key_id);
+    for (const row of this.sql.exec<{ id: string; tokens: number; expires_at: number; settled_tokens: number | null }>(
+      'select * from reservations',
+    )) {
+      if (row.settled_tokens === null)
+        this.open.set(row.id, { id: row.id, tokens: row.tokens, expiresAt: row.expires_at });
       else this.settled.add(row.id);
     }
   }
@@ -98,7 +115,11 @@ export class LimiterStore {
     }
     if (reservation) {
       this.open.set(reservation.id, reservation);
-      this.unwritten.set(reservation.id, { tokens: reservation.tokens, expiresAt: reservation.expiresAt, settledTokens: null });
+      this.unwritten.set(reservation.id, {
+        tokens: reservation.tokens,
+        expiresAt: reservation.expiresAt,
+        settledTokens: null,
+      });
     }
     this.scheduleWrite();
   }
@@ -115,7 +136,11 @@ export class LimiterStore {
     this.accountUnwritten = true;
     this.settled.add(id);
     this.open.delete(id);
-    this.unwritten.set(id, { tokens: reservation?.tokens ?? 0, expiresAt: reservation?.expiresAt ?? 0, settledTokens: usedTokens });
+    this.unwritten.set(id, {
+      tokens: reservation?.tokens ?? 0,
+      expiresAt: reservation?.expiresAt ?? 0,
+      settledTokens: usedTokens,
+    });
     this.scheduleWrite();
     return true;
   }
@@ -156,7 +181,9 @@ export class LimiterStore {
 
   /** Drops the buckets of subjects under `prefix` untouched since `before` (they would be full again by now). */
   dropIdleBuckets(prefix: string, before: number) {
-    const idle = [...this.buckets].filter(([subject, bucket]) => subject.startsWith(prefix) && bucket.updatedAt < before).map(([subject]) => subject);
+    const idle = [...this.buckets]
+      .filter(([subject, bucket]) => subject.startsWith(prefix) && bucket.updatedAt < before)
+      .map(([subject]) => subject);
     if (idle.length === 0) return;
     for (const subject of idle) {
       this.buckets.delete(subject);
@@ -194,9 +221,21 @@ export class LimiterStore {
     this.unwritten.clear();
     this.storage.transactionSync(() => {
       if (account) this.writeAccount(account);
-      for (const b of buckets) this.sql.exec('insert or replace into buckets (subject, tokens, updated_at) values (?, ?, ?)', b.subject, b.tokens, b.updatedAt);
+      for (const b of buckets)
+        this.sql.exec(
+          'insert or replace into buckets (subject, tokens, updated_at) values (?, ?, ?)',
+          b.subject,
+          b.tokens,
+          b.updatedAt,
+        );
       for (const [id, r] of reservations) {
-        this.sql.exec('insert or replace into reservations (id, tokens, expires_at, settled_tokens) values (?, ?, ?, ?)', id, r.tokens, r.expiresAt, r.settledTokens);
+        this.sql.exec(
+          'insert or replace into reservations (id, tokens, expires_at, settled_tokens) values (?, ?, ?, ?)',
+          id,
+          r.tokens,
+          r.expiresAt,
+          r.settledTokens,
+        );
       }
     });
   }
@@ -204,7 +243,11 @@ export class LimiterStore {
   private writeAccount(account: Account) {
     this.sql.exec(
       'insert or replace into account (id, tier, overrides, period_start, used, seeded) values (1, ?, ?, ?, ?, ?)',
-      account.tier, account.overrides === null ? null : JSON.stringify(account.overrides), account.periodStart, account.used, account.seeded ? 1 : 0,
+      account.tier,
+      account.overrides === null ? null : JSON.stringify(account.overrides),
+      account.periodStart,
+      account.used,
+      account.seeded ? 1 : 0,
     );
   }
 }

@@ -46,11 +46,22 @@ export type ReserveInput = {
 };
 
 export type Refusal = {
-  ok: false; status: 401 | 402 | 403 | 429; code: 'invalid_api_key' | 'quota_exceeded' | 'rate_limited' | 'model_not_in_plan'; message: string; retryAfterSeconds?: number;
+  ok: false;
+  status: 401 | 402 | 403 | 429;
+  code: 'invalid_api_key' | 'quota_exceeded' | 'rate_limited' | 'model_not_in_plan';
+  message: string;
+  retryAfterSeconds?: number;
 };
 /** `keyId` is set when the request came with an API key. */
 export type Admission = { ok: true; outputTokens: number; boundedByQuota: boolean; keyId?: string };
-export type QuotaState = { tier: Tier; plan: TierLimits; limit: number | null; used: number; reserved: number; resetsAt: string };
+export type QuotaState = {
+  tier: Tier;
+  plan: TierLimits;
+  limit: number | null;
+  used: number;
+  reserved: number;
+  resetsAt: string;
+};
 
 export class Limiter extends DurableObject<Env> {
   private readonly store: LimiterStore;
@@ -84,11 +95,15 @@ export class Limiter extends DurableObject<Env> {
     // A visitor is told what they can act on, never the owner's plan.
     const { visitor } = input;
     if (input.model && !planAllowsModel(limits, input.model.outputPricePerMillion)) {
-      return refusal(403, 'model_not_in_plan', visitor
-        ? 'This chat is not available right now: the site\'s model is not included in its owner\'s plan'
-        : `${input.model.id} is not included in the ${account.tier} plan: choose another model or upgrade`);
+      return refusal(
+        403,
+        'model_not_in_plan',
+        visitor
+          ? "This chat is not available right now: the site's model is not included in its owner's plan"
+          : `${input.model.id} is not included in the ${account.tier} plan: choose another model or upgrade`,
+      );
     }
-    let bucket;
+    let bucket: { subject: string; bucket: ReturnType<typeof refill> } | undefined;
     if (input.rateLimit) {
       const subject = visitor ? `visitor:${visitor.id}` : keyId === undefined ? 'user' : `api_key:${keyId}`;
       const perMinute = visitor ? visitor.requestsPerMinute : limits.requestsPerMinute;
@@ -101,9 +116,14 @@ export class Limiter extends DurableObject<Env> {
         return refusal(429, 'rate_limited', message, retryAfter);
       }
       if (this.store.open.size >= limits.concurrentStreams) {
-        return refusal(429, 'rate_limited', visitor
-          ? 'This chat is busy answering other visitors: try again in a moment'
-          : `${this.store.open.size} replies are already streaming: your plan allows ${limits.concurrentStreams} at once`, 1);
+        return refusal(
+          429,
+          'rate_limited',
+          visitor
+            ? 'This chat is busy answering other visitors: try again in a moment'
+            : `${this.store.open.size} replies are already streaming: your plan allows ${limits.concurrentStreams} at once`,
+          1,
+        );
       }
       bucket = { subject: bucket.subject, bucket: { ...bucket.bucket, tokens: bucket.bucket.tokens - 1 } };
     }
@@ -111,12 +131,24 @@ export class Limiter extends DurableObject<Env> {
     const budget = outputBudget(available, input.promptTokens, input.maxOutputTokens);
     if (!budget) {
       const resetsAt = quotaPeriod(new Date(now)).end.toISOString();
-      return refusal(402, 'quota_exceeded', visitor
-        ? 'This chat has reached its limit for this month and cannot answer right now: please try again later'
-        : `This month's ${limits.monthlyTokens?.toLocaleString('en')} tokens are used up: the quota resets at ${resetsAt}, or upgrade your plan`);
+      return refusal(
+        402,
+        'quota_exceeded',
+        visitor
+          ? 'This chat has reached its limit for this month and cannot answer right now: please try again later'
+          : `This month's ${limits.monthlyTokens?.toLocaleString('en')} tokens are used up: the quota resets at ${resetsAt}, or upgrade your plan`,
+      );
     }
-    this.store.admit({ id: input.reservationId, tokens: input.promptTokens + budget.tokens, expiresAt: now + RESERVATION_TTL_MS }, bucket);
-    return { ok: true, outputTokens: budget.tokens, boundedByQuota: budget.bounded, ...(keyId === undefined ? {} : { keyId }) };
+    this.store.admit(
+      { id: input.reservationId, tokens: input.promptTokens + budget.tokens, expiresAt: now + RESERVATION_TTL_MS },
+      bucket,
+    );
+    return {
+      ok: true,
+      outputTokens: budget.tokens,
+      boundedByQuota: budget.bounded,
+      ...(keyId === undefined ? {} : { keyId }),
+    };
   }
 
   /**
@@ -168,7 +200,11 @@ export class Limiter extends DurableObject<Env> {
     const account = this.store.account!;
     const plan = planLimits(account.tier, account.overrides);
     return {
-      tier: account.tier, plan, limit: plan.monthlyTokens, used: account.used, reserved: this.reserved(),
+      tier: account.tier,
+      plan,
+      limit: plan.monthlyTokens,
+      used: account.used,
+      reserved: this.reserved(),
       resetsAt: quotaPeriod(new Date()).end.toISOString(),
     };
   }
@@ -177,13 +213,27 @@ export class Limiter extends DurableObject<Env> {
   private publishUsage(): Promise<void> {
     return (this.publishing ??= (async () => {
       try {
-        for (let rows = this.store.pendingUsage(PUBLISH_BATCH); rows.length > 0; rows = this.store.pendingUsage(PUBLISH_BATCH)) {
-          await publishUsage(this.env, rows.map((row) => JSON.parse(row.body) as UsageEventMessage));
+        for (
+          let rows = this.store.pendingUsage(PUBLISH_BATCH);
+          rows.length > 0;
+          rows = this.store.pendingUsage(PUBLISH_BATCH)
+        ) {
+          await publishUsage(
+            this.env,
+            rows.map((row) => JSON.parse(row.body) as UsageEventMessage),
+          );
           this.store.dropUsage(rows.map((row) => row.id));
         }
         this.publishDelayMs = PUBLISH_RETRY_MS[0];
       } catch (error) {
-        console.error(JSON.stringify({ level: 'warn', msg: 'limiter: usage not published, retrying', retryInMs: this.publishDelayMs, ...errorFields(error) }));
+        console.error(
+          JSON.stringify({
+            level: 'warn',
+            msg: 'limiter: usage not published, retrying',
+            retryInMs: this.publishDelayMs,
+            ...errorFields(error),
+          }),
+        );
         await this.ctx.storage.setAlarm(Date.now() + this.publishDelayMs);
         this.publishDelayMs = Math.min(this.publishDelayMs * 2, PUBLISH_RETRY_MS[1]);
       }
@@ -209,18 +259,44 @@ export class Limiter extends DurableObject<Env> {
     try {
       const seed = await quotaSeed(createDb(this.env), userId, new Date(periodStart));
       // Tokens settled here before the seed landed were recorded in Postgres too (or are on their way): the larger count wins.
-      this.store.startPeriodKeeping({ tier: seed.tier, overrides: seed.overrides, periodStart, used: Math.max(seed.used, carried?.used ?? 0), seeded: true }, carried !== undefined);
+      this.store.startPeriodKeeping(
+        {
+          tier: seed.tier,
+          overrides: seed.overrides,
+          periodStart,
+          used: Math.max(seed.used, carried?.used ?? 0),
+          seeded: true,
+        },
+        carried !== undefined,
+      );
       // Added, never removed: a revocation reaches this object before Postgres (see keys.ts).
       this.store.addKeys(seed.keys);
     } catch (error) {
       // Postgres is away: decide on what is known (the tier last seen, or free) and seed on a later call.
-      console.error(JSON.stringify({ level: 'warn', msg: 'limiter: not seeded, deciding on what is known', ...errorFields(error) }));
+      console.error(
+        JSON.stringify({ level: 'warn', msg: 'limiter: not seeded, deciding on what is known', ...errorFields(error) }),
+      );
       this.seedRetryAt = Date.now() + SEED_RETRY_MS;
-      if (!carried) this.store.startPeriodKeeping({ tier: this.store.account?.tier ?? 'free', overrides: this.store.account?.overrides ?? null, periodStart, used: 0, seeded: false }, false);
+      if (!carried)
+        this.store.startPeriodKeeping(
+          {
+            tier: this.store.account?.tier ?? 'free',
+            overrides: this.store.account?.overrides ?? null,
+            periodStart,
+            used: 0,
+            seeded: false,
+          },
+          false,
+        );
     }
   }
 }
 
-function refusal(status: Refusal['status'], code: Refusal['code'], message: string, retryAfterSeconds?: number): Refusal {
+function refusal(
+  status: Refusal['status'],
+  code: Refusal['code'],
+  message: string,
+  retryAfterSeconds?: number,
+): Refusal {
   return { ok: false, status, code, message, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
 }

@@ -40,7 +40,14 @@ type Client = {
 
 /** A client reading a reply stream; `msPerKiB` makes it slow, `stopAfter` makes it stall after that many events. */
 function connect(stream: ReadableStream<Uint8Array>, options: { msPerKiB?: number; stopAfter?: number } = {}): Client {
-  const client: Client = { reader: stream.getReader(), seqs: [], texts: [], bytes: 0, largestChunk: 0, done: Promise.resolve() };
+  const client: Client = {
+    reader: stream.getReader(),
+    seqs: [],
+    texts: [],
+    bytes: 0,
+    largestChunk: 0,
+    done: Promise.resolve(),
+  };
   client.done = (async () => {
     while (true) {
       const { value, done } = await client.reader.read();
@@ -52,7 +59,8 @@ function connect(stream: ReadableStream<Uint8Array>, options: { msPerKiB?: numbe
         client.texts.push(JSON.parse(data!).text);
       }
       if (options.stopAfter !== undefined && client.seqs.length >= options.stopAfter) return;
-      if (options.msPerKiB) await new Promise((r) => setTimeout(r, Math.ceil((value.byteLength / 1024) * options.msPerKiB!)));
+      if (options.msPerKiB)
+        await new Promise((r) => setTimeout(r, Math.ceil((value.byteLength / 1024) * options.msPerKiB!)));
     }
   })();
   return client;
@@ -110,7 +118,9 @@ describe('ReplyLog', () => {
     await reading.done;
 
     expect(reading.texts).toEqual(tokenTexts(1, 20_000));
-    expect(warnings()).toEqual([{ level: 'warn', msg: 'reader dropped: not reading', replyId: REPLY, queuedBytes: expect.any(Number) }]);
+    expect(warnings()).toEqual([
+      { level: 'warn', msg: 'reader dropped: not reading', replyId: REPLY, queuedBytes: expect.any(Number) },
+    ]);
     const [{ queuedBytes }] = warnings();
     expect(queuedBytes).toBeGreaterThan(MAX_UNREAD_BYTES);
     expect(queuedBytes).toBeLessThanOrEqual(MAX_UNREAD_BYTES + reading.largestChunk);

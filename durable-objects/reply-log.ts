@@ -93,7 +93,11 @@ class Reader {
 
   constructor(replyId: string, onGone: () => void) {
     let controller!: TransformStreamDefaultController<Uint8Array>;
-    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>({ start(c) { controller = c; } });
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>({
+      start(c) {
+        controller = c;
+      },
+    });
     this.readable = readable;
     this.writer = writable.getWriter();
     this.controller = controller;
@@ -148,7 +152,12 @@ class Reader {
     this.chunks++;
     const bytes = counted ? chunk.byteLength : 0;
     this.unreadBytes += bytes;
-    this.writer.write(chunk).then(() => { this.unreadBytes -= bytes; }, () => this.end());
+    this.writer.write(chunk).then(
+      () => {
+        this.unreadBytes -= bytes;
+      },
+      () => this.end(),
+    );
   }
 
   /**
@@ -157,7 +166,14 @@ class Reader {
    * them at once. The client sees its stream fail and can come back with Last-Event-ID.
    */
   private drop() {
-    console.warn(JSON.stringify({ level: 'warn', msg: 'reader dropped: not reading', replyId: this.replyId, queuedBytes: this.unreadBytes }));
+    console.warn(
+      JSON.stringify({
+        level: 'warn',
+        msg: 'reader dropped: not reading',
+        replyId: this.replyId,
+        queuedBytes: this.unreadBytes,
+      }),
+    );
     this.end();
     this.controller.error(new Error('Reader dropped: it stopped reading. Reconnect with Last-Event-ID to resume'));
   }

@@ -60,7 +60,16 @@ export class OutboxWriter {
         if (this.retryAt === undefined || this.retrying) this.failures++;
         const delay = Math.min(1000 * 2 ** (this.failures - 1), MAX_RETRY_MS);
         this.retryAt = Date.now() + delay;
-        console.error(JSON.stringify({ level: 'warn', msg: 'room: outbox not flushed, will retry', conversationId: this.store.conversation()?.id, retryInMs: delay, failures: this.failures, ...errorFields(error) }));
+        console.error(
+          JSON.stringify({
+            level: 'warn',
+            msg: 'room: outbox not flushed, will retry',
+            conversationId: this.store.conversation()?.id,
+            retryInMs: delay,
+            failures: this.failures,
+            ...errorFields(error),
+          }),
+        );
       } finally {
         this.flushing = undefined;
         this.retrying = false;
@@ -88,7 +97,10 @@ async function flushOutbox(store: RoomStore, env: FlushEnv): Promise<void> {
       }
       // After the conversation's own writes: billing never runs ahead of the messages it bills.
       if (usage.length > 0) {
-        await publishUsage(env, usage.flatMap((row) => (row.change.kind === 'usage' ? [row.change.event] : [])));
+        await publishUsage(
+          env,
+          usage.flatMap((row) => (row.change.kind === 'usage' ? [row.change.event] : [])),
+        );
         landed.push(...usage);
       }
     } finally {

@@ -38,14 +38,36 @@ const SCHEMA = [
 ];
 
 type ConversationRow = {
-  id: string; user_id: string; owner_email: string | null; title: string | null; model: string | null; system_prompt: string | null;
-  site_id: string | null; visitor_id: string | null; created_at: number; updated_at: number; deleted: number;
+  id: string;
+  user_id: string;
+  owner_email: string | null;
+  title: string | null;
+  model: string | null;
+  system_prompt: string | null;
+  site_id: string | null;
+  visitor_id: string | null;
+  created_at: number;
+  updated_at: number;
+  deleted: number;
 };
 type MessageRow = {
-  seq: number; id: string; role: Message['role']; content: string; model: string | null; provider: string | null;
-  status: Message['status']; stop_reason: string | null; error_code: string | null; input_tokens: number; output_tokens: number;
-  cached_tokens: number; cost_usd: string; time_to_first_token_ms: number | null; duration_ms: number | null;
-  created_at: number; completed_at: number | null;
+  seq: number;
+  id: string;
+  role: Message['role'];
+  content: string;
+  model: string | null;
+  provider: string | null;
+  status: Message['status'];
+  stop_reason: string | null;
+  error_code: string | null;
+  input_tokens: number;
+  output_tokens: number;
+  cached_tokens: number;
+  cost_usd: string;
+  time_to_first_token_ms: number | null;
+  duration_ms: number | null;
+  created_at: number;
+  completed_at: number | null;
 };
 
 export class RoomStore {
@@ -78,7 +100,10 @@ export class RoomStore {
   messages(): Message[] {
     const conversation = this.conversation();
     if (!conversation) return [];
-    return this.sql.exec<MessageRow>('select * from messages order by seq').toArray().map((row) => toMessage(row, conversation));
+    return this.sql
+      .exec<MessageRow>('select * from messages order by seq')
+      .toArray()
+      .map((row) => toMessage(row, conversation));
   }
 
   /** The newest message, if any. */
@@ -90,9 +115,13 @@ export class RoomStore {
 
   /** The turns a prompt is built from, oldest first: every message with text (but `except`, the reply a regenerate replaces). */
   history(options: { except?: string } = {}): ChatMessage[] {
-    return this.sql.exec<{ role: ChatMessage['role']; content: string }>(
-      `select role, content from messages where content != '' and id != ? order by seq`, options.except ?? '',
-    ).toArray().map((row) => ({ role: row.role, content: row.content }));
+    return this.sql
+      .exec<{ role: ChatMessage['role']; content: string }>(
+        `select role, content from messages where content != '' and id != ? order by seq`,
+        options.except ?? '',
+      )
+      .toArray()
+      .map((row) => ({ role: row.role, content: row.content }));
   }
 
   /** A new conversation, made here: its id was minted at the edge. */
@@ -116,7 +145,13 @@ export class RoomStore {
       for (const message of messages) {
         const orphaned = message.status === 'streaming';
         const kept: Message = orphaned
-          ? { ...message, content: checkpoints.get(message.id) ?? message.content, status: 'error', errorCode: 'interrupted', completedAt: new Date(now) }
+          ? {
+              ...message,
+              content: checkpoints.get(message.id) ?? message.content,
+              status: 'error',
+              errorCode: 'interrupted',
+              completedAt: new Date(now),
+            }
           : message;
         this.insertMessage(kept);
         if (orphaned) this.enqueue(`message:${kept.id}`, { kind: 'message', message: kept });
@@ -127,8 +162,9 @@ export class RoomStore {
 
   update(patch: ConversationPatch, now: number) {
     this.write(() => {
-      const sets = Object.entries({ title: patch.title, model: patch.model, system_prompt: patch.systemPrompt })
-        .filter(([, value]) => value !== undefined);
+      const sets = Object.entries({ title: patch.title, model: patch.model, system_prompt: patch.systemPrompt }).filter(
+        ([, value]) => value !== undefined,
+      );
       for (const [column, value] of sets) this.sql.exec(`update conversation set ${column} = ?`, value);
       this.sql.exec('update conversation set updated_at = ?', now);
       this.enqueue('conversation', { kind: 'conversation' });
@@ -162,7 +198,11 @@ export class RoomStore {
       this.insertMessage(reply);
       this.sql.exec('update conversation set updated_at = ?', reply.createdAt.getTime());
       this.enqueue('conversation', { kind: 'conversation' });
-      this.enqueue(`message:${replacedId}`, { kind: 'message-delete', conversationId: reply.conversationId, messageId: replacedId });
+      this.enqueue(`message:${replacedId}`, {
+        kind: 'message-delete',
+        conversationId: reply.conversationId,
+        messageId: replacedId,
+      });
       this.enqueue(`message:${reply.id}`, { kind: 'message', message: reply });
     });
   }
@@ -181,8 +221,20 @@ export class RoomStore {
       this.sql.exec(
         `update messages set content = ?, status = ?, model = ?, provider = ?, stop_reason = ?, error_code = ?, input_tokens = ?,
           output_tokens = ?, cached_tokens = ?, cost_usd = ?, time_to_first_token_ms = ?, duration_ms = ?, completed_at = ? where id = ?`,
-        outcome.content, outcome.status, outcome.model, outcome.provider, outcome.stopReason, outcome.errorCode, outcome.inputTokens,
-        outcome.outputTokens, outcome.cachedTokens, outcome.costUsd, outcome.timeToFirstTokenMs, outcome.durationMs, completedAt, messageId,
+        outcome.content,
+        outcome.status,
+        outcome.model,
+        outcome.provider,
+        outcome.stopReason,
+        outcome.errorCode,
+        outcome.inputTokens,
+        outcome.outputTokens,
+        outcome.cachedTokens,
+        outcome.costUsd,
+        outcome.timeToFirstTokenMs,
+        outcome.durationMs,
+        completedAt,
+        messageId,
       );
       this.enqueueMessage(messageId);
       if (usage) this.enqueue(`usage:${usage.id}`, { kind: 'usage', event: usage });
@@ -195,7 +247,11 @@ export class RoomStore {
     if (orphans.length === 0) return 0;
     this.write(() => {
       for (const { id } of orphans) {
-        this.sql.exec(`update messages set status = 'error', error_code = 'interrupted', completed_at = ? where id = ?`, now, id);
+        this.sql.exec(
+          `update messages set status = 'error', error_code = 'interrupted', completed_at = ? where id = ?`,
+          now,
+          id,
+        );
         this.enqueueMessage(id);
       }
     });
@@ -227,7 +283,10 @@ export class RoomStore {
 
   /** Outbox rows not yet written behind, oldest first. */
   pendingChanges(limit: number): OutboxRow[] {
-    return [...this.outbox.values()].filter((row) => this.landed.get(row.seq) !== row.version).sort((a, b) => a.seq - b.seq).slice(0, limit);
+    return [...this.outbox.values()]
+      .filter((row) => this.landed.get(row.seq) !== row.version)
+      .sort((a, b) => a.seq - b.seq)
+      .slice(0, limit);
   }
 
   hasPendingChanges(): boolean {
@@ -253,7 +312,8 @@ export class RoomStore {
   private enqueueMessage(messageId: string) {
     const conversation = this.conversation();
     const row = this.sql.exec<MessageRow>('select * from messages where id = ?', messageId).toArray()[0];
-    if (conversation && row) this.enqueue(`message:${messageId}`, { kind: 'message', message: toMessage(row, conversation) });
+    if (conversation && row)
+      this.enqueue(`message:${messageId}`, { kind: 'message', message: toMessage(row, conversation) });
   }
 
   /**
@@ -265,7 +325,8 @@ export class RoomStore {
     const landed = new Map(this.landed);
     try {
       this.storage.transactionSync(() => {
-        for (const [seq, version] of landed) this.sql.exec('delete from outbox where seq = ? and version = ?', seq, version);
+        for (const [seq, version] of landed)
+          this.sql.exec('delete from outbox where seq = ? and version = ?', seq, version);
         change();
       });
       for (const [key, row] of this.outbox) if (landed.get(row.seq) === row.version) this.outbox.delete(key);
@@ -281,31 +342,52 @@ export class RoomStore {
   }
 
   private loadOutbox() {
-    const rows = this.sql.exec<{ seq: number; key: string; version: number; change: string }>('select seq, key, version, change from outbox').toArray();
-    this.outbox = new Map(rows.map((row) => [row.key, { seq: row.seq, version: row.version, change: reviveChange(JSON.parse(row.change) as OutboxChange) }]));
+    const rows = this.sql
+      .exec<{ seq: number; key: string; version: number; change: string }>(
+        'select seq, key, version, change from outbox',
+      )
+      .toArray();
+    this.outbox = new Map(
+      rows.map((row) => [
+        row.key,
+        { seq: row.seq, version: row.version, change: reviveChange(JSON.parse(row.change) as OutboxChange) },
+      ]),
+    );
   }
 
   private legacyCheckpoints(): Map<string, string> {
-    const exists = this.sql.exec(`select 1 from sqlite_master where type = 'table' and name = 'inflight'`).toArray().length > 0;
+    const exists =
+      this.sql.exec(`select 1 from sqlite_master where type = 'table' and name = 'inflight'`).toArray().length > 0;
     if (!exists) return new Map();
     const rows = this.sql.exec<{ message_id: string; text: string }>('select message_id, text from inflight').toArray();
     return new Map(rows.map((row) => [row.message_id, row.text]));
   }
 
   private enqueue(key: string, change: OutboxChange) {
-    const row = this.sql.exec<{ seq: number; version: number }>(
-      'insert into outbox (key, change) values (?, ?) on conflict (key) do update set change = excluded.change, version = version + 1 returning seq, version',
-      key, JSON.stringify(change),
-    ).one();
+    const row = this.sql
+      .exec<{ seq: number; version: number }>(
+        'insert into outbox (key, change) values (?, ?) on conflict (key) do update set change = excluded.change, version = version + 1 returning seq, version',
+        key,
+        JSON.stringify(change),
+      )
+      .one();
     this.outbox.set(key, { seq: row.seq, version: row.version, change });
   }
-
 
   private insertConversation(c: Conversation, ownerEmail: string | null) {
     this.sql.exec(
       `insert into conversation (id, user_id, owner_email, title, model, system_prompt, site_id, visitor_id, created_at, updated_at)
         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      c.id, c.userId, ownerEmail, c.title, c.model, c.systemPrompt, c.siteId, c.visitorId, c.createdAt.getTime(), c.updatedAt.getTime(),
+      c.id,
+      c.userId,
+      ownerEmail,
+      c.title,
+      c.model,
+      c.systemPrompt,
+      c.siteId,
+      c.visitorId,
+      c.createdAt.getTime(),
+      c.updatedAt.getTime(),
     );
   }
 
@@ -314,27 +396,62 @@ export class RoomStore {
       `insert into messages (id, role, content, model, provider, status, stop_reason, error_code, input_tokens, output_tokens,
         cached_tokens, cost_usd, time_to_first_token_ms, duration_ms, created_at, completed_at)
         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      m.id, m.role, m.content, m.model, m.provider, m.status, m.stopReason, m.errorCode, m.inputTokens, m.outputTokens,
-      m.cachedTokens, m.costUsd, m.timeToFirstTokenMs, m.durationMs, m.createdAt.getTime(), m.completedAt?.getTime() ?? null,
+      m.id,
+      m.role,
+      m.content,
+      m.model,
+      m.provider,
+      m.status,
+      m.stopReason,
+      m.errorCode,
+      m.inputTokens,
+      m.outputTokens,
+      m.cachedTokens,
+      m.costUsd,
+      m.timeToFirstTokenMs,
+      m.durationMs,
+      m.createdAt.getTime(),
+      m.completedAt?.getTime() ?? null,
     );
   }
 }
 
 function toConversation(row: ConversationRow): OwnedConversation {
   return {
-    id: row.id, userId: row.user_id, title: row.title, model: row.model, systemPrompt: row.system_prompt,
-    siteId: row.site_id, visitorId: row.visitor_id, createdAt: new Date(row.created_at), updatedAt: new Date(row.updated_at),
-    deleted: row.deleted === 1, ownerEmail: row.owner_email,
+    id: row.id,
+    userId: row.user_id,
+    title: row.title,
+    model: row.model,
+    systemPrompt: row.system_prompt,
+    siteId: row.site_id,
+    visitorId: row.visitor_id,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+    deleted: row.deleted === 1,
+    ownerEmail: row.owner_email,
   };
 }
 
 function toMessage(row: MessageRow, conversation: Conversation): Message {
   return {
-    id: row.id, conversationId: conversation.id, userId: conversation.userId, role: row.role, content: row.content,
-    model: row.model, provider: row.provider, status: row.status, stopReason: row.stop_reason, errorCode: row.error_code,
-    inputTokens: row.input_tokens, outputTokens: row.output_tokens, cachedTokens: row.cached_tokens, costUsd: row.cost_usd,
-    timeToFirstTokenMs: row.time_to_first_token_ms, durationMs: row.duration_ms,
-    createdAt: new Date(row.created_at), completedAt: row.completed_at === null ? null : new Date(row.completed_at),
+    id: row.id,
+    conversationId: conversation.id,
+    userId: conversation.userId,
+    role: row.role,
+    content: row.content,
+    model: row.model,
+    provider: row.provider,
+    status: row.status,
+    stopReason: row.stop_reason,
+    errorCode: row.error_code,
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    cachedTokens: row.cached_tokens,
+    costUsd: row.cost_usd,
+    timeToFirstTokenMs: row.time_to_first_token_ms,
+    durationMs: row.duration_ms,
+    createdAt: new Date(row.created_at),
+    completedAt: row.completed_at === null ? null : new Date(row.completed_at),
   };
 }
 
@@ -342,5 +459,12 @@ function toMessage(row: MessageRow, conversation: Conversation): Message {
 function reviveChange(change: OutboxChange): OutboxChange {
   if (change.kind !== 'message') return change;
   const { createdAt, completedAt } = change.message as unknown as { createdAt: string; completedAt: string | null };
-  return { ...change, message: { ...change.message, createdAt: new Date(createdAt), completedAt: completedAt === null ? null : new Date(completedAt) } };
+  return {
+    ...change,
+    message: {
+      ...change.message,
+      createdAt: new Date(createdAt),
+      completedAt: completedAt === null ? null : new Date(completedAt),
+    },
+  };
 }

@@ -12,7 +12,8 @@ export class SiteStore {
 
   constructor(storage: DurableObjectStorage) {
     this.storage = storage;
-    this.hasTable = this.sql.exec(`select 1 from sqlite_master where type = 'table' and name = 'site'`).toArray().length > 0;
+    this.hasTable =
+      this.sql.exec(`select 1 from sqlite_master where type = 'table' and name = 'site'`).toArray().length > 0;
     const row = this.hasTable ? this.sql.exec<{ state: string }>('select state from site').toArray()[0] : undefined;
     this.state = row ? (JSON.parse(row.state) as StoredSite) : undefined;
   }

@@ -14,7 +14,10 @@ import { SiteStore } from './site-store.ts';
 import { errorFields } from '../worker/log-error.ts';
 
 export type SiteRefusal = {
-  ok: false; status: 403 | 404 | 503; code: 'origin_not_allowed' | 'site_not_found' | 'database_unavailable'; message: string;
+  ok: false;
+  status: 403 | 404 | 503;
+  code: 'origin_not_allowed' | 'site_not_found' | 'database_unavailable';
+  message: string;
 };
 export type SiteAdmission = { ok: true; site: SiteConfig } | SiteRefusal;
 
@@ -35,7 +38,8 @@ export class Site extends DurableObject<Env> {
   async configure(config: SiteConfig): Promise<{ ok: true } | SiteRefusal> {
     const held = this.store.get();
     if (held?.kind === 'removed') return siteNotFound();
-    if (held?.kind !== 'configured' || held.config.updatedAt <= config.updatedAt) this.store.put({ kind: 'configured', config });
+    if (held?.kind !== 'configured' || held.config.updatedAt <= config.updatedAt)
+      this.store.put({ kind: 'configured', config });
     return { ok: true };
   }
 
@@ -52,9 +56,15 @@ export class Site extends DurableObject<Env> {
     }
     const held = this.store.get();
     if (held?.kind !== 'configured') return siteNotFound();
-    if (this.matcher?.for !== held.config) this.matcher = { for: held.config, allows: originMatcher(held.config.allowedOrigins) };
+    if (this.matcher?.for !== held.config)
+      this.matcher = { for: held.config, allows: originMatcher(held.config.allowedOrigins) };
     if (origin !== parleyOrigin && !this.matcher.allows(origin)) {
-      return { ok: false, status: 403, code: 'origin_not_allowed', message: `This site's widget is not allowed on ${origin}: its owner can add the origin to the site's allowed origins in Parley` };
+      return {
+        ok: false,
+        status: 403,
+        code: 'origin_not_allowed',
+        message: `This site's widget is not allowed on ${origin}: its owner can add the origin to the site's allowed origins in Parley`,
+      };
     }
     return { ok: true, site: held.config };
   }
@@ -70,7 +80,12 @@ export class Site extends DurableObject<Env> {
     } catch (error) {
       console.error(JSON.stringify({ level: 'error', msg: 'site: not loaded', ...errorFields(error) }));
       if (!isDatabaseUnavailable(error)) throw error;
-      return { ok: false, status: 503, code: 'database_unavailable', message: 'This chat is not available right now: try again shortly' };
+      return {
+        ok: false,
+        status: 503,
+        code: 'database_unavailable',
+        message: 'This chat is not available right now: try again shortly',
+      };
     }
   }
 }

@@ -46,7 +46,8 @@ const LIMITER_PROBE = { subjects: 50, rounds: 20 };
 
 const startedAt = new Date();
 const clock = performance.now();
-const progress = (line: string) => console.log(`bench [${((performance.now() - clock) / 1000).toFixed(0).padStart(3)} s] ${line}`);
+const progress = (line: string) =>
+  console.log(`bench [${((performance.now() - clock) / 1000).toFixed(0).padStart(3)} s] ${line}`);
 
 const runtime = benchRuntime();
 const tmp = await mkdtemp(join(tmpdir(), 'parley-bench-'));
@@ -77,7 +78,11 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 try {
   if (!existsSync('frontend/dist/index.html')) {
     progress('building the front end (the Worker serves it as assets)…');
-    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'frontend/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+    execFileSync(
+      process.execPath,
+      ['node_modules/vite/bin/vite.js', 'build', '--config', 'frontend/vite.config.ts', '--logLevel', 'warn'],
+      { stdio: 'inherit' },
+    );
   }
 
   progress(`starting the stack: PGlite gateway, fake upstreams, the Worker (${runtime.kind}; fresh temporary state)…`);
@@ -86,9 +91,16 @@ try {
   writeFileSync(envFile, '');
   await mkdir(join(tmp, 'wrangler'));
   stack = await startStack({
-    port: await freePort(), gatewayPort: 0, fakeUpstreamPort: 0,
-    dataDir: join(tmp, 'pglite'), persistTo: join(tmp, 'wrangler'), runtime: runtime.kind,
-    apiKeys: {}, vars: { AUTH_MODE: 'dev' }, envFiles: [envFile], stdio: ['ignore', log, log],
+    port: await freePort(),
+    gatewayPort: 0,
+    fakeUpstreamPort: 0,
+    dataDir: join(tmp, 'pglite'),
+    persistTo: join(tmp, 'wrangler'),
+    runtime: runtime.kind,
+    apiKeys: {},
+    vars: { AUTH_MODE: 'dev' },
+    envFiles: [envFile],
+    stdio: ['ignore', log, log],
     // PGlite's synchronous work must not run on this process's event loop, where it would stall the client's reads.
     gatewayChildProcess: { stdio: ['ignore', log, log] },
   });
@@ -97,7 +109,8 @@ try {
     throw new Error(`the Worker did not become healthy within 90 s; its output is in ${stackLog}`);
   }
   void stack.exited.then((code) => {
-    if (!stopping) console.error(`bench: the Worker's process exited (${code ?? 'signal'}) during the run; see ${stackLog}`);
+    if (!stopping)
+      console.error(`bench: the Worker's process exited (${code ?? 'signal'}) during the run; see ${stackLog}`);
   });
   progress(`stack up at ${stack.url}; fakes at ${stack.upstreams.url}`);
 
@@ -108,42 +121,75 @@ try {
   progress('warming up (5 sends each way, chat and /v1)…');
   await warmUp(ctx);
 
-  progress(`(a) time to first token: ${SEQUENTIAL_SENDS} sequential sends each way, each pair followed by a floor request…`);
+  progress(
+    `(a) time to first token: ${SEQUENTIAL_SENDS} sequential sends each way, each pair followed by a floor request…`,
+  );
   const sequential = await sequentialTtft(ctx, SEQUENTIAL_SENDS);
-  progress(`    Parley p50 ${sequential.parleyP50.toFixed(1)} ms, p99 ${sequential.parleyP99.toFixed(1)} ms; direct p50 ${sequential.directP50.toFixed(1)} ms, p99 ${sequential.directP99.toFixed(1)} ms; floor p50 ${sequential.floor.p50.toFixed(1)} ms`);
+  progress(
+    `    Parley p50 ${sequential.parleyP50.toFixed(1)} ms, p99 ${sequential.parleyP99.toFixed(1)} ms; direct p50 ${sequential.directP50.toFixed(1)} ms, p99 ${sequential.directP99.toFixed(1)} ms; floor p50 ${sequential.floor.p50.toFixed(1)} ms`,
+  );
   progress(`(a) time to first token: ${CONCURRENT_SENDS} concurrent sends each way…`);
   const concurrent = await concurrentTtft(ctx, CONCURRENT_SENDS);
-  progress(`    Parley p50 ${concurrent.parleyP50.toFixed(1)} ms, p99 ${concurrent.parleyP99.toFixed(1)} ms; direct p50 ${concurrent.directP50.toFixed(1)} ms, p99 ${concurrent.directP99.toFixed(1)} ms`);
+  progress(
+    `    Parley p50 ${concurrent.parleyP50.toFixed(1)} ms, p99 ${concurrent.parleyP99.toFixed(1)} ms; direct p50 ${concurrent.directP50.toFixed(1)} ms, p99 ${concurrent.directP99.toFixed(1)} ms`,
+  );
 
-  progress(`(i) /v1/chat/completions with an API key: ${V1_ROUNDS} rounds of a streamed and a non-streamed completion each way, each round followed by a floor request…`);
+  progress(
+    `(i) /v1/chat/completions with an API key: ${V1_ROUNDS} rounds of a streamed and a non-streamed completion each way, each round followed by a floor request…`,
+  );
   const v1Summary = await sequentialV1(ctx, V1_ROUNDS);
-  progress(`    TTFT Parley p50 ${v1Summary.ttft.parleyP50.toFixed(1)} ms, p99 ${v1Summary.ttft.parleyP99.toFixed(1)} ms; direct p50 ${v1Summary.ttft.directP50.toFixed(1)} ms, p99 ${v1Summary.ttft.directP99.toFixed(1)} ms; floor p50 ${v1Summary.floor.p50.toFixed(1)} ms`);
-  progress(`    not streamed: Parley p50 ${v1Summary.total.parleyP50.toFixed(1)} ms, p99 ${v1Summary.total.parleyP99.toFixed(1)} ms; direct p50 ${v1Summary.total.directP50.toFixed(1)} ms, p99 ${v1Summary.total.directP99.toFixed(1)} ms`);
+  progress(
+    `    TTFT Parley p50 ${v1Summary.ttft.parleyP50.toFixed(1)} ms, p99 ${v1Summary.ttft.parleyP99.toFixed(1)} ms; direct p50 ${v1Summary.ttft.directP50.toFixed(1)} ms, p99 ${v1Summary.ttft.directP99.toFixed(1)} ms; floor p50 ${v1Summary.floor.p50.toFixed(1)} ms`,
+  );
+  progress(
+    `    not streamed: Parley p50 ${v1Summary.total.parleyP50.toFixed(1)} ms, p99 ${v1Summary.total.parleyP99.toFixed(1)} ms; direct p50 ${v1Summary.total.directP50.toFixed(1)} ms, p99 ${v1Summary.total.directP99.toFixed(1)} ms`,
+  );
 
-  progress(`(e) database ${DB_FAR.latencyMs} ms away vs 0 ms: ${DB_FAR.conversations} warm conversations each, ${DB_FAR.sendsPerConversation} timed sends in each…`);
+  progress(
+    `(e) database ${DB_FAR.latencyMs} ms away vs 0 ms: ${DB_FAR.conversations} warm conversations each, ${DB_FAR.sendsPerConversation} timed sends in each…`,
+  );
   const { gateway } = stack;
   const dbFar = await dbFarDelta(ctx, (ms) => gateway.setLatency(ms), DB_FAR);
-  progress(`    p50 ${dbFar.farP50.toFixed(1)} ms vs ${dbFar.nearP50.toFixed(1)} ms (delta ${dbFar.deltaP50.toFixed(1)} ms); ${dbFar.busyRetries} busy retries`);
+  progress(
+    `    p50 ${dbFar.farP50.toFixed(1)} ms vs ${dbFar.nearP50.toFixed(1)} ms (delta ${dbFar.deltaP50.toFixed(1)} ms); ${dbFar.busyRetries} busy retries`,
+  );
 
-  progress(`(g) list lag: ${LIST_LAG_SAMPLES} creates and sends, each followed by polling the list until it shows them…`);
+  progress(
+    `(g) list lag: ${LIST_LAG_SAMPLES} creates and sends, each followed by polling the list until it shows them…`,
+  );
   const lists = await listLag(ctx.parley, LIST_LAG_SAMPLES);
-  progress(`    after a create p50 ${lists.afterCreateP50.toFixed(1)} ms, p99 ${lists.afterCreateP99.toFixed(1)} ms; after a send p50 ${lists.afterSendP50.toFixed(1)} ms, p99 ${lists.afterSendP99.toFixed(1)} ms`);
+  progress(
+    `    after a create p50 ${lists.afterCreateP50.toFixed(1)} ms, p99 ${lists.afterCreateP99.toFixed(1)} ms; after a send p50 ${lists.afterSendP50.toFixed(1)} ms, p99 ${lists.afterSendP99.toFixed(1)} ms`,
+  );
 
-  progress(`(h) the Limiter's decision: a reserve and its settle, ${LIMITER_PROBE.subjects} subjects at once, ${LIMITER_PROBE.rounds} rounds, timed inside the Worker…`);
+  progress(
+    `(h) the Limiter's decision: a reserve and its settle, ${LIMITER_PROBE.subjects} subjects at once, ${LIMITER_PROBE.rounds} rounds, timed inside the Worker…`,
+  );
   const limiter = await limiterDecisions(ctx.parley, LIMITER_PROBE.subjects, LIMITER_PROBE.rounds);
   progress(`    p50 ${limiter.p50.toFixed(2)} ms, p99 ${limiter.p99.toFixed(2)} ms`);
 
   progress(`(b) relay throughput: a 20,000-token reply, ${RELAY_RUNS} runs each way…`);
   const relay = await relayThroughput(ctx, RELAY_RUNS);
-  progress(`    ${relay.tokens} tokens: Parley ${relay.parleyMs.toFixed(0)} ms, direct ${relay.directMs.toFixed(0)} ms (${Math.round(relay.parleyTokensPerSecond)} tokens/s)`);
+  progress(
+    `    ${relay.tokens} tokens: Parley ${relay.parleyMs.toFixed(0)} ms, direct ${relay.directMs.toFixed(0)} ms (${Math.round(relay.parleyTokensPerSecond)} tokens/s)`,
+  );
 
   progress(`(c) ${CONCURRENT_STREAMS} concurrent streams through Parley…`);
   const streams = await concurrentStreams(ctx, CONCURRENT_STREAMS);
-  progress(`    ${streams.ok}/${streams.total} intact, TTFT p99 ${streams.ttftP99.toFixed(0)} ms${streams.failures.length ? `; failures: ${streams.failures.join(' | ')}` : ''}`);
+  progress(
+    `    ${streams.ok}/${streams.total} intact, TTFT p99 ${streams.ttftP99.toFixed(0)} ms${streams.failures.length ? `; failures: ${streams.failures.join(' | ')}` : ''}`,
+  );
 
-  progress(`(f) database down: ${DB_DOWN.conversations * DB_DOWN.sendsPerConversation} sends with the gateway stopped, then Postgres polled for up to ${DB_DOWN.persistDeadlineMs / 1000} s once it is back…`);
-  const dbDown = { ...(await sendsWhileDatabaseDown(ctx, stack, DB_DOWN)), persistDeadlineMs: DB_DOWN.persistDeadlineMs };
-  progress(`    ${dbDown.streamed}/${dbDown.total} streamed to done, ${dbDown.persisted}/${dbDown.total} in Postgres${dbDown.failures.length ? `; ${dbDown.failures.join(' | ').slice(0, 400)}` : ''}`);
+  progress(
+    `(f) database down: ${DB_DOWN.conversations * DB_DOWN.sendsPerConversation} sends with the gateway stopped, then Postgres polled for up to ${DB_DOWN.persistDeadlineMs / 1000} s once it is back…`,
+  );
+  const dbDown = {
+    ...(await sendsWhileDatabaseDown(ctx, stack, DB_DOWN)),
+    persistDeadlineMs: DB_DOWN.persistDeadlineMs,
+  };
+  progress(
+    `    ${dbDown.streamed}/${dbDown.total} streamed to done, ${dbDown.persisted}/${dbDown.total} in Postgres${dbDown.failures.length ? `; ${dbDown.failures.join(' | ').slice(0, 400)}` : ''}`,
+  );
 
   // The usage queue delivers in batches (max_batch_timeout 3 s); stopping mid-batch cuts a database request.
   progress('letting the usage queue drain, then stopping the stack…');
@@ -155,7 +201,19 @@ try {
   const bundle = await workerBundleSize(join(tmp, 'dist'));
   progress(`    ${bundle.totalKib} KiB, gzip ${bundle.gzipKib} KiB`);
 
-  const measurements: Measurements = { runtime, sequential, concurrent, v1: v1Summary, dbFar, lists, limiter, relay, streams, dbDown, bundle };
+  const measurements: Measurements = {
+    runtime,
+    sequential,
+    concurrent,
+    v1: v1Summary,
+    dbFar,
+    lists,
+    limiter,
+    relay,
+    streams,
+    dbDown,
+    bundle,
+  };
   const record = results(measurements, startedAt, performance.now() - clock);
   await writeFile(RESULTS_FILE, `${JSON.stringify(record, null, 2)}\n`);
   console.log(`\n${table(record)}\n`);

@@ -49,7 +49,12 @@ export const DEFAULT_DATA_DIR = '.data/pglite';
 export const DEFAULT_PORT = 4444;
 
 export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
-  const { databaseUrl, migrationsFolder, host = '127.0.0.1', statementTimeoutMs = DEFAULT_STATEMENT_TIMEOUT_MS } = options;
+  const {
+    databaseUrl,
+    migrationsFolder,
+    host = '127.0.0.1',
+    statementTimeoutMs = DEFAULT_STATEMENT_TIMEOUT_MS,
+  } = options;
   let latencyMs = checkLatencyMs(options.latencyMs ?? 0); // refused before a database is opened
   const backend = databaseUrl
     ? await openPostgresBackend(databaseUrl, migrationsFolder, statementTimeoutMs)

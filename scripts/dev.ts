@@ -20,7 +20,11 @@ const shellKeys = pick(process.env, VENDOR_KEYS);
 const userVars = { ...readDevVars('.dev.vars'), ...pick(process.env, ['DATABASE_URL']), ...shellKeys };
 
 console.log('parley: building the front end…');
-execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'frontend/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+execFileSync(
+  process.execPath,
+  ['node_modules/vite/bin/vite.js', 'build', '--config', 'frontend/vite.config.ts', '--logLevel', 'warn'],
+  { stdio: 'inherit' },
+);
 
 // Providers without a key answer through the fake upstreams with a labelled offline demo reply.
 const stack = await startStack({
@@ -53,15 +57,17 @@ if (!(await stack.ready(60_000))) {
   console.error('parley: the Worker did not become healthy within 60 s; stopping.');
   await stop(1);
 }
-console.log([
-  '',
-  `parley: ready in ${((performance.now() - started) / 1000).toFixed(1)} s → ${stack.url}`,
-  `  database   ${stack.gateway.backend === 'pglite' ? 'PGlite in .data/pglite' : 'Postgres from DATABASE_URL'} via ${stack.gateway.url}${GATEWAY_LATENCY_MS ? `, every request delayed ${GATEWAY_LATENCY_MS} ms` : ''}`,
-  `  sign-in    AUTH_MODE=${stack.vars.AUTH_MODE}${stack.vars.AUTH_MODE === 'dev' ? ' (POST /api/dev/session {email})' : ''}`,
-  `  models     ${stack.offline.length ? `offline demo replies for ${stack.offline.join(', ')} from ${stack.upstreams.url}` : 'all providers use real API keys'}`,
-  '  Ctrl-C stops everything; data stays in .data/ across restarts.',
-  '',
-].join('\n'));
+console.log(
+  [
+    '',
+    `parley: ready in ${((performance.now() - started) / 1000).toFixed(1)} s → ${stack.url}`,
+    `  database   ${stack.gateway.backend === 'pglite' ? 'PGlite in .data/pglite' : 'Postgres from DATABASE_URL'} via ${stack.gateway.url}${GATEWAY_LATENCY_MS ? `, every request delayed ${GATEWAY_LATENCY_MS} ms` : ''}`,
+    `  sign-in    AUTH_MODE=${stack.vars.AUTH_MODE}${stack.vars.AUTH_MODE === 'dev' ? ' (POST /api/dev/session {email})' : ''}`,
+    `  models     ${stack.offline.length ? `offline demo replies for ${stack.offline.join(', ')} from ${stack.upstreams.url}` : 'all providers use real API keys'}`,
+    '  Ctrl-C stops everything; data stays in .data/ across restarts.',
+    '',
+  ].join('\n'),
+);
 
 // Checked before anything starts, so a typo does not cost a front-end build first.
 function readLatency(): number {

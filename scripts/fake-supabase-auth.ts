@@ -79,13 +79,26 @@ export async function startFakeSupabaseAuth(options: FakeSupabaseAuthOptions = {
   if (!address || typeof address === 'string') throw new Error('fake supabase auth: no TCP address');
   const url = `http://127.0.0.1:${address.port}`;
   const issuer = `${url}/auth/v1`;
-  server.on('request', createHandler({
-    issuer, apiKeys: [publishableKey], key, settings,
-    siteUrl: options.siteUrl ?? 'http://127.0.0.1:3000', additionalRedirectUrls: options.additionalRedirectUrls ?? [],
-    users: new Users(), flows: new FlowStates(300), sessions: new Sessions(() => settings.refreshTokenReuseIntervalSeconds),
-  }));
+  server.on(
+    'request',
+    createHandler({
+      issuer,
+      apiKeys: [publishableKey],
+      key,
+      settings,
+      siteUrl: options.siteUrl ?? 'http://127.0.0.1:3000',
+      additionalRedirectUrls: options.additionalRedirectUrls ?? [],
+      users: new Users(),
+      flows: new FlowStates(300),
+      sessions: new Sessions(() => settings.refreshTokenReuseIntervalSeconds),
+    }),
+  );
   return {
-    url, issuer, publishableKey, privateJwk: key.privateJwk, settings,
+    url,
+    issuer,
+    publishableKey,
+    privateJwk: key.privateJwk,
+    settings,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

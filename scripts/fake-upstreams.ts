@@ -80,7 +80,10 @@ export async function startFakeUpstreams(opts: { port?: number; host?: string } 
 }
 
 if (import.meta.main) {
-  const fakes = await startFakeUpstreams({ port: Number(process.env.FAKE_UPSTREAM_PORT ?? 8790), host: process.env.FAKE_UPSTREAM_HOST });
+  const fakes = await startFakeUpstreams({
+    port: Number(process.env.FAKE_UPSTREAM_PORT ?? 8790),
+    host: process.env.FAKE_UPSTREAM_HOST,
+  });
   console.log(`fake upstreams listening on ${fakes.url}`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void fakes.close().then(() => process.exit(0)));

@@ -8,7 +8,12 @@ export class AppError extends Error {
   /** The request field at fault, when one is (the OpenAI-compatible API reports it as `param`). */
   readonly param: string | null;
 
-  constructor(status: ContentfulStatusCode, code: string, message: string, options: { cause?: unknown; headers?: Record<string, string>; param?: string } = {}) {
+  constructor(
+    status: ContentfulStatusCode,
+    code: string,
+    message: string,
+    options: { cause?: unknown; headers?: Record<string, string>; param?: string } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.status = status;

@@ -5,7 +5,10 @@ import { billingConfigured } from './billing/client.ts';
 import type { PublicConfig } from './schemas/config.ts';
 import { VERSION } from './version.ts';
 
-type ConfigEnv = Pick<Env, 'AUTH_MODE' | 'SUPABASE_URL' | 'SUPABASE_PUBLISHABLE_KEY' | 'STRIPE_SECRET_KEY' | 'STRIPE_PRICE_PRO'>;
+type ConfigEnv = Pick<
+  Env,
+  'AUTH_MODE' | 'SUPABASE_URL' | 'SUPABASE_PUBLISHABLE_KEY' | 'STRIPE_SECRET_KEY' | 'STRIPE_PRICE_PRO'
+>;
 
 export function publicConfig(env: ConfigEnv): PublicConfig {
   const authMode = env.AUTH_MODE === 'dev' ? 'dev' : 'supabase';

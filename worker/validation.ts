@@ -5,7 +5,10 @@ import type { ZodType, core } from 'zod';
 import { AppError } from './errors.ts';
 
 /** zValidator whose failures become the shared 400 error envelope, naming each bad field (the first as `param`). */
-export const validate = <Target extends keyof ValidationTargets, Schema extends ZodType>(target: Target, schema: Schema) =>
+export const validate = <Target extends keyof ValidationTargets, Schema extends ZodType>(
+  target: Target,
+  schema: Schema,
+) =>
   zValidator(target, schema, (result) => {
     if (result.success) return;
     const issues = result.error.issues;
@@ -25,10 +28,14 @@ export const optionalJsonBody = createMiddleware(async (c, next) => {
 /** `messages[0].content`, or the unknown field's own name. */
 function fieldOf(issue: core.$ZodIssue): string | undefined {
   const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
-  const field = path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`)).join('');
+  const field = path
+    .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
+    .join('');
   return field || undefined;
 }
 
 function describe(issue: core.$ZodIssue): string {
-  return issue.code === 'unrecognized_keys' ? `unrecognized request argument${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}` : issue.message;
+  return issue.code === 'unrecognized_keys'
+    ? `unrecognized request argument${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`
+    : issue.message;
 }

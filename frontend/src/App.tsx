@@ -14,7 +14,11 @@ const KeysPage = lazy(() => import('./pages/KeysPage.tsx'));
 const SitesPage = lazy(() => import('./pages/SitesPage.tsx'));
 
 export function App(props: { config: Config }) {
-  const Protected = (inner: ParentProps) => <RequireSession><Shell config={props.config}>{inner.children}</Shell></RequireSession>;
+  const Protected = (inner: ParentProps) => (
+    <RequireSession>
+      <Shell config={props.config}>{inner.children}</Shell>
+    </RequireSession>
+  );
   return (
     <Router>
       <Route path="/signin" component={() => <SignIn config={props.config} />} />
@@ -36,7 +40,10 @@ export function App(props: { config: Config }) {
 function RequireSession(props: ParentProps) {
   const location = useLocation();
   return (
-    <Show when={session()} fallback={<Navigate href={`/signin?next=${encodeURIComponent(location.pathname + location.search)}`} />}>
+    <Show
+      when={session()}
+      fallback={<Navigate href={`/signin?next=${encodeURIComponent(location.pathname + location.search)}`} />}
+    >
       {props.children}
     </Show>
   );

@@ -11,6 +11,7 @@ api.config().then(
     render(() => <App config={config} />, root);
   },
   () => {
-    root.innerHTML = '<main class="center"><h1>Parley</h1><p role="alert">The server cannot be reached. Check your connection and reload.</p></main>';
+    root.innerHTML =
+      '<main class="center"><h1>Parley</h1><p role="alert">The server cannot be reached. Check your connection and reload.</p></main>';
   },
 );

@@ -46,27 +46,43 @@ export async function buildWidget(outDir: string): Promise<void> {
         rolldownOptions: {
           input: { panel: join(ROOT, 'panel/index.ts'), markdown: join(ROOT, 'markdown.ts') },
           preserveEntrySignatures: 'strict',
-          output: { format: 'es', entryFileNames: 'widget/[name]-[hash].js', chunkFileNames: 'widget/[name]-[hash].js' },
+          output: {
+            format: 'es',
+            entryFileNames: 'widget/[name]-[hash].js',
+            chunkFileNames: 'widget/[name]-[hash].js',
+          },
         },
       },
     }),
   );
   const entry = (name: string) => chunks.find((c) => c.type === 'chunk' && c.isEntry && c.name === name)!.fileName;
   // Today's chunk for each name, for loaders from an earlier deploy (worker/routes/widget-script.ts).
-  writeFileSync(join(outDir, 'widget/chunks.json'), JSON.stringify({ panel: entry('panel').slice('widget/'.length), markdown: entry('markdown').slice('widget/'.length) }));
+  writeFileSync(
+    join(outDir, 'widget/chunks.json'),
+    JSON.stringify({
+      panel: entry('panel').slice('widget/'.length),
+      markdown: entry('markdown').slice('widget/'.length),
+    }),
+  );
   const loader = outputOf(
     await build({
       configFile: false,
       root: ROOT,
       publicDir: false,
       logLevel: 'warn',
-      define: { __PARLEY_PANEL_CHUNK__: JSON.stringify(`./${entry('panel')}`), __PARLEY_MARKDOWN_CHUNK__: JSON.stringify(`./${entry('markdown')}`) },
+      define: {
+        __PARLEY_PANEL_CHUNK__: JSON.stringify(`./${entry('panel')}`),
+        __PARLEY_MARKDOWN_CHUNK__: JSON.stringify(`./${entry('markdown')}`),
+      },
       build: {
         outDir,
         emptyOutDir: false,
         modulePreload: false,
         copyPublicDir: false,
-        rolldownOptions: { input: join(ROOT, 'loader/index.ts'), output: { format: 'iife', entryFileNames: 'widget.js' } },
+        rolldownOptions: {
+          input: join(ROOT, 'loader/index.ts'),
+          output: { format: 'iife', entryFileNames: 'widget.js' },
+        },
       },
     }),
   );
@@ -77,19 +93,29 @@ function outputOf(result: Awaited<ReturnType<typeof build>>): (Rolldown.OutputCh
   return (Array.isArray(result) ? result : [result]).flatMap((r) => ('output' in r ? r.output : []));
 }
 
-function check(loader: (Rolldown.OutputChunk | Rolldown.OutputAsset)[], chunks: (Rolldown.OutputChunk | Rolldown.OutputAsset)[]) {
+function check(
+  loader: (Rolldown.OutputChunk | Rolldown.OutputAsset)[],
+  chunks: (Rolldown.OutputChunk | Rolldown.OutputAsset)[],
+) {
   const problems: string[] = [];
   const all = [...loader, ...chunks];
   for (const file of all) {
     if (file.type === 'asset') problems.push(`${file.fileName}: an asset file (styles must be imported with ?inline)`);
-    else if (/\beval\(|\bnew Function\b|createElement\(["'](?:style|link|script)["']\)|modulepreload/.test(file.code)) problems.push(`${file.fileName}: code a strict CSP refuses or a host page would see (eval, new Function, injected style/link/script)`);
+    else if (/\beval\(|\bnew Function\b|createElement\(["'](?:style|link|script)["']\)|modulepreload/.test(file.code))
+      problems.push(
+        `${file.fileName}: code a strict CSP refuses or a host page would see (eval, new Function, injected style/link/script)`,
+      );
   }
   const main = loader.find((f): f is Rolldown.OutputChunk => f.type === 'chunk' && f.fileName === 'widget.js');
   if (!main || loader.length !== 1) problems.push('the loader must be the one file widget.js');
-  else if (/\bimport\.meta\b|^\s*(?:import|export)\b/m.test(main.code)) problems.push('widget.js must be a classic script: no import.meta, import or export statements');
-  const sizes = all.flatMap((f) => (f.type === 'chunk' ? [`${f.fileName} ${(gzipSync(f.code).length / 1024).toFixed(1)} KB`] : []));
+  else if (/\bimport\.meta\b|^\s*(?:import|export)\b/m.test(main.code))
+    problems.push('widget.js must be a classic script: no import.meta, import or export statements');
+  const sizes = all.flatMap((f) =>
+    f.type === 'chunk' ? [`${f.fileName} ${(gzipSync(f.code).length / 1024).toFixed(1)} KB`] : [],
+  );
   const loaderSize = main ? gzipSync(main.code).length : 0;
-  if (loaderSize > LOADER_BUDGET) problems.push(`widget.js is ${loaderSize} bytes gzip, over its ${LOADER_BUDGET}-byte budget`);
+  if (loaderSize > LOADER_BUDGET)
+    problems.push(`widget.js is ${loaderSize} bytes gzip, over its ${LOADER_BUDGET}-byte budget`);
   if (problems.length) throw new Error(`The widget build is not fit to ship:\n- ${problems.join('\n- ')}`);
   console.log(`widget (gzip): ${sizes.join(', ')}`);
 }

@@ -8,7 +8,14 @@ import { percentile } from './stats.ts';
 const TOKENS = 200;
 const DIRECTIVE = `[[fake tokens=${TOKENS} tps=100]]`;
 
-export type StreamsSummary = { total: number; ok: number; ttftP50: number; ttftP99: number; slowestMs: number; failures: string[] };
+export type StreamsSummary = {
+  total: number;
+  ok: number;
+  ttftP50: number;
+  ttftP99: number;
+  slowestMs: number;
+  failures: string[];
+};
 
 export async function concurrentStreams(ctx: BenchContext, count: number): Promise<StreamsSummary> {
   const expected = expectedReplyText('anthropic', TOKENS);

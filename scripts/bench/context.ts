@@ -11,7 +11,11 @@ export type BenchContext = {
 };
 
 /** Throws with the first failed result's error: a phase measures only replies that arrived. */
-export function assertAllOk(label: string, results: { status: number; error: string | undefined; ttftMs: number | undefined }[]) {
+export function assertAllOk(
+  label: string,
+  results: { status: number; error: string | undefined; ttftMs: number | undefined }[],
+) {
   const failed = results.find((r) => r.error || r.ttftMs === undefined);
-  if (failed) throw new Error(`${label}: a request failed (HTTP ${failed.status}): ${failed.error ?? 'no token arrived'}`);
+  if (failed)
+    throw new Error(`${label}: a request failed (HTTP ${failed.status}): ${failed.error ?? 'no token arrived'}`);
 }

@@ -32,9 +32,17 @@ export type DbDownSummary = {
 
 type Sent = { conversationId: string; content: string; replyId: string; text: string };
 
-export type Database = { stopDatabase(): Promise<void>; startDatabase(): Promise<void>; readonly gateway: { url: string } };
+export type Database = {
+  stopDatabase(): Promise<void>;
+  startDatabase(): Promise<void>;
+  readonly gateway: { url: string };
+};
 
-export async function sendsWhileDatabaseDown(ctx: BenchContext, database: Database, options: DbDownOptions): Promise<DbDownSummary> {
+export async function sendsWhileDatabaseDown(
+  ctx: BenchContext,
+  database: Database,
+  options: DbDownOptions,
+): Promise<DbDownSummary> {
   const total = options.conversations * options.sendsPerConversation;
   const failures: string[] = [];
   const sent: Sent[] = [];
@@ -82,7 +90,9 @@ export async function sendsWhileDatabaseDown(ctx: BenchContext, database: Databa
 async function persistenceProblems(gatewayUrl: string, sent: Sent[]): Promise<string[]> {
   const rows = await storedMessages(gatewayUrl, [...new Set(sent.map((s) => s.conversationId))]);
   const byId = new Map(rows.map((row) => [row.id, row]));
-  const asked = new Set(rows.filter((row) => row.role === 'user').map((row) => `${row.conversationId}\n${row.content}`));
+  const asked = new Set(
+    rows.filter((row) => row.role === 'user').map((row) => `${row.conversationId}\n${row.content}`),
+  );
   return sent.map((s) => {
     const reply = byId.get(s.replyId);
     if (!reply) return 'reply not in Postgres';

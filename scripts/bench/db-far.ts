@@ -26,8 +26,15 @@ export type DbFarSummary = {
 };
 
 /** `setLatency` switches the gateway's delay (Stack.gateway.setLatency); it is 0 again afterwards. */
-export async function dbFarDelta(ctx: BenchContext, setLatency: (ms: number) => Promise<void>, options: DbFarOptions): Promise<DbFarSummary> {
-  const sides = [{ name: 'near', latencyMs: 0 }, { name: 'far', latencyMs: options.latencyMs }] as const;
+export async function dbFarDelta(
+  ctx: BenchContext,
+  setLatency: (ms: number) => Promise<void>,
+  options: DbFarOptions,
+): Promise<DbFarSummary> {
+  const sides = [
+    { name: 'near', latencyMs: 0 },
+    { name: 'far', latencyMs: options.latencyMs },
+  ] as const;
   const ids = await createConversations(ctx.parley, options.conversations * 2);
   const conversations = { near: ids.slice(0, options.conversations), far: ids.slice(options.conversations) };
   const ttft = { near: [] as number[], far: [] as number[] };
@@ -39,7 +46,11 @@ export async function dbFarDelta(ctx: BenchContext, setLatency: (ms: number) => 
         const order = (round + i) % 2 === 0 ? sides : ([sides[1], sides[0]] as const);
         for (const side of order) {
           await setLatency(side.latencyMs);
-          const result = await sendWhenIdle(ctx.parley, conversations[side.name][i]!, `Far database ${side.name} ${i}.${round} ${DIRECTIVE}`);
+          const result = await sendWhenIdle(
+            ctx.parley,
+            conversations[side.name][i]!,
+            `Far database ${side.name} ${i}.${round} ${DIRECTIVE}`,
+          );
           assertAllOk(`database ${side.name} (${side.latencyMs} ms) send`, [result]);
           busyRetries += result.busyRetries;
           if (round > 0) ttft[side.name].push(result.ttftMs!); // round 0 warms the conversation
@@ -54,7 +65,14 @@ export async function dbFarDelta(ctx: BenchContext, setLatency: (ms: number) => 
   const farP50 = percentile(ttft.far, 50);
   const farP99 = percentile(ttft.far, 99);
   return {
-    latencyMs: options.latencyMs, samples: ttft.near.length, nearP50, nearP99, farP50, farP99,
-    deltaP50: farP50 - nearP50, deltaP99: farP99 - nearP99, busyRetries,
+    latencyMs: options.latencyMs,
+    samples: ttft.near.length,
+    nearP50,
+    nearP99,
+    farP50,
+    farP99,
+    deltaP50: farP50 - nearP50,
+    deltaP99: farP99 - nearP99,
+    busyRetries,
   };
 }

@@ -16,14 +16,22 @@ const anthropicProtocol: StreamProtocol = {
     const delta = (JSON.parse(event.data) as { delta?: { type?: string; text?: string } }).delta;
     return delta?.type === 'text_delta' ? delta.text : undefined;
   },
-  done: (event) => (event.event === 'message_delta' ? (JSON.parse(event.data) as { delta: { stop_reason: string } }).delta.stop_reason : undefined),
+  done: (event) =>
+    event.event === 'message_delta'
+      ? (JSON.parse(event.data) as { delta: { stop_reason: string } }).delta.stop_reason
+      : undefined,
   error: (event: SseEvent) => (event.event === 'error' ? event.data : undefined),
 };
 
 const messagesRequest = (content: string, stream: boolean): RequestInit => ({
   method: 'POST',
   headers: { 'content-type': 'application/json', 'x-api-key': 'bench', 'anthropic-version': '2023-06-01' },
-  body: JSON.stringify({ model: DIRECT_MODEL, max_tokens: PARLEY_MAX_REPLY_TOKENS, messages: [{ role: 'user', content }], stream }),
+  body: JSON.stringify({
+    model: DIRECT_MODEL,
+    max_tokens: PARLEY_MAX_REPLY_TOKENS,
+    messages: [{ role: 'user', content }],
+    stream,
+  }),
 });
 
 /** POST {fake}/anthropic/v1/messages with `stream: true`, read to the end. */
@@ -35,6 +43,9 @@ export function sendDirect(fakeUrl: string, content: string): Promise<StreamResu
 export function completeDirect(fakeUrl: string, content: string): Promise<JsonResult> {
   return timedJson(`${fakeUrl}/anthropic/v1/messages`, messagesRequest(content, false), (body) => {
     const blocks = (body as { content?: { type?: string; text?: string }[] }).content;
-    return blocks?.filter((b) => b.type === 'text').map((b) => b.text ?? '').join('');
+    return blocks
+      ?.filter((b) => b.type === 'text')
+      .map((b) => b.text ?? '')
+      .join('');
   });
 }

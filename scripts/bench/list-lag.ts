@@ -5,7 +5,13 @@
 import { createConversation, sendMessage, type Parley } from './parley.ts';
 import { percentile } from './stats.ts';
 
-export type ListLagSummary = { samples: number; afterCreateP50: number; afterCreateP99: number; afterSendP50: number; afterSendP99: number };
+export type ListLagSummary = {
+  samples: number;
+  afterCreateP50: number;
+  afterCreateP99: number;
+  afterSendP50: number;
+  afterSendP99: number;
+};
 
 const GIVE_UP_MS = 10_000;
 
@@ -26,15 +32,19 @@ export async function listLag(parley: Parley, samples: number): Promise<ListLagS
   }
   return {
     samples,
-    afterCreateP50: percentile(afterCreate, 50), afterCreateP99: percentile(afterCreate, 99),
-    afterSendP50: percentile(afterSend, 50), afterSendP99: percentile(afterSend, 99),
+    afterCreateP50: percentile(afterCreate, 50),
+    afterCreateP99: percentile(afterCreate, 99),
+    afterSendP50: percentile(afterSend, 50),
+    afterSendP99: percentile(afterSend, 99),
   };
 }
 
 /** Milliseconds from `since` until the list's first item is `id`. */
 async function untilFirst(parley: Parley, id: string, since = performance.now()): Promise<number> {
   while (performance.now() - since < GIVE_UP_MS) {
-    const res = await fetch(`${parley.url}/api/conversations?limit=1`, { headers: { authorization: `Bearer ${parley.token}` } });
+    const res = await fetch(`${parley.url}/api/conversations?limit=1`, {
+      headers: { authorization: `Bearer ${parley.token}` },
+    });
     const body = (await res.json()) as { items?: { id: string }[] };
     if (body.items?.[0]?.id === id) return performance.now() - since;
   }

@@ -11,14 +11,19 @@ const parleyProtocol: StreamProtocol = {
   text: (event) => (event.event === 'delta' ? (JSON.parse(event.data) as { text: string }).text : undefined),
   done: (event) => (event.event === 'done' ? (JSON.parse(event.data) as { stopReason: string }).stopReason : undefined),
   error: (event: SseEvent) => (event.event === 'error' ? event.data : undefined),
-  replyId: (event) => (event.event === 'message.start' ? (JSON.parse(event.data) as { messageId: string }).messageId : undefined),
+  replyId: (event) =>
+    event.event === 'message.start' ? (JSON.parse(event.data) as { messageId: string }).messageId : undefined,
 };
 
 export type Parley = { url: string; token: string; userId: string };
 
 /** Signs in through AUTH_MODE=dev's POST /api/dev/session. */
 export async function signIn(url: string, email: string): Promise<Parley> {
-  const res = await fetch(`${url}/api/dev/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
+  const res = await fetch(`${url}/api/dev/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email }),
+  });
   if (!res.ok) throw new Error(`dev sign-in failed: HTTP ${res.status} ${await res.text()}`);
   const { accessToken, user } = (await res.json()) as { accessToken: string; user: { id: string } };
   return { url, token: accessToken, userId: user.id };
@@ -46,9 +51,15 @@ export async function createConversations(parley: Parley, count: number, limit =
 
 /** POST /api/conversations/:id/messages, read to the end. */
 export function sendMessage(parley: Parley, conversationId: string, content: string): Promise<StreamResult> {
-  return timedStream(`${parley.url}/api/conversations/${conversationId}/messages`, {
-    method: 'POST', headers: headers(parley), body: JSON.stringify({ content }),
-  }, parleyProtocol);
+  return timedStream(
+    `${parley.url}/api/conversations/${conversationId}/messages`,
+    {
+      method: 'POST',
+      headers: headers(parley),
+      body: JSON.stringify({ content }),
+    },
+    parleyProtocol,
+  );
 }
 
 /**
@@ -56,7 +67,11 @@ export function sendMessage(parley: Parley, conversationId: string, content: str
  * finished with the previous reply, which may be a moment after that reply's last event reached
  * the client. Only the accepted attempt is timed; `busyRetries` counts the refusals.
  */
-export async function sendWhenIdle(parley: Parley, conversationId: string, content: string): Promise<StreamResult & { busyRetries: number }> {
+export async function sendWhenIdle(
+  parley: Parley,
+  conversationId: string,
+  content: string,
+): Promise<StreamResult & { busyRetries: number }> {
   for (let busyRetries = 0; ; busyRetries++) {
     const result = await sendMessage(parley, conversationId, content);
     if (result.status !== 409 || busyRetries >= BUSY_RETRIES_MAX) return { ...result, busyRetries };

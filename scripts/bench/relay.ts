@@ -31,14 +31,24 @@ export async function relayThroughput(ctx: BenchContext, runs: number): Promise<
   const parley: StreamResult[] = [];
   const direct: StreamResult[] = [];
   for (const [i, id] of ids.entries()) {
-    const pair = await sendBothWays(ctx, id, `Relay benchmark ${i} [[fake tokens=${REQUESTED_TOKENS} tps=0 ttft=0]]`, i);
+    const pair = await sendBothWays(
+      ctx,
+      id,
+      `Relay benchmark ${i} [[fake tokens=${REQUESTED_TOKENS} tps=0 ttft=0]]`,
+      i,
+    );
     parley.push(pair.parley);
     direct.push(pair.direct);
   }
-  for (const [side, results] of [['Parley', parley], ['direct', direct]] as const) {
+  for (const [side, results] of [
+    ['Parley', parley],
+    ['direct', direct],
+  ] as const) {
     for (const r of results) {
       if (r.error || r.text !== expected || r.tokens !== tokens || !r.text.endsWith(` token-${tokens}`)) {
-        throw new Error(`relay (${side}): the reply is not complete: ${r.tokens} tokens, ends "…${r.text.slice(-20)}", error ${r.error ?? 'none'}`);
+        throw new Error(
+          `relay (${side}): the reply is not complete: ${r.tokens} tokens, ends "…${r.text.slice(-20)}", error ${r.error ?? 'none'}`,
+        );
       }
     }
   }
@@ -47,8 +57,15 @@ export async function relayThroughput(ctx: BenchContext, runs: number): Promise<
   const parleyMs = median(parleyRunsMs);
   const directMs = median(directRunsMs);
   return {
-    requestedTokens: REQUESTED_TOKENS, tokens, runs, parleyMs, directMs,
-    parleyTokensPerSecond: (tokens / parleyMs) * 1000, directTokensPerSecond: (tokens / directMs) * 1000,
-    ratio: directMs / parleyMs, parleyRunsMs, directRunsMs,
+    requestedTokens: REQUESTED_TOKENS,
+    tokens,
+    runs,
+    parleyMs,
+    directMs,
+    parleyTokensPerSecond: (tokens / parleyMs) * 1000,
+    directTokensPerSecond: (tokens / directMs) * 1000,
+    ratio: directMs / parleyMs,
+    parleyRunsMs,
+    directRunsMs,
   };
 }

@@ -36,7 +36,12 @@ export function results(m: Measurements, startedAt: Date, durationMs: number) {
   return {
     timestamp: startedAt.toISOString(),
     duration_s: round(durationMs / 1000, 1),
-    machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown', node: process.version, os: `${platform()} ${release()}` },
+    machine: {
+      cpus: cpus().length,
+      cpu_model: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      os: `${platform()} ${release()}`,
+    },
     method: method(m),
     ...figures,
     targets: Object.fromEntries(keys.map((key) => [key, targetValue(TARGETS[key]!, figures)])),
@@ -45,7 +50,18 @@ export function results(m: Measurements, startedAt: Date, durationMs: number) {
   };
 }
 
-function measuredFigures({ sequential: s, concurrent: c, v1, dbFar: far, lists, limiter, relay: r, streams, dbDown: down, bundle }: Measurements) {
+function measuredFigures({
+  sequential: s,
+  concurrent: c,
+  v1,
+  dbFar: far,
+  lists,
+  limiter,
+  relay: r,
+  streams,
+  dbDown: down,
+  bundle,
+}: Measurements) {
   return {
     ttft_own_ms_p50: round(s.overheadP50 - s.floor.p50),
     ttft_overhead_ms_p50: round(s.overheadP50),
@@ -134,18 +150,24 @@ function method({ runtime, v1, dbFar: far, relay: r, dbDown: down }: Measurement
     client: 'Node global fetch for both sides; time from issuing the request to reading the first / last token event',
     ttft_conversations: 'a fresh conversation per Parley send (created before timing), so history never grows',
     ttft_directive: '[[fake tokens=5 tps=0 ttft=0]]',
-    baseline: 'POST {fake}/anthropic/v1/messages with the same model, max_tokens, message and stream: true as Parley sends',
+    baseline:
+      'POST {fake}/anthropic/v1/messages with the same model, max_tokens, message and stream: true as Parley sends',
     percentiles: 'nearest rank; overhead = Parley percentile − direct percentile',
-    floor: 'GET of an unknown /api path (404) after each sequential pair, on the same server in the same run: touches no Durable Object, database or vendor',
+    floor:
+      'GET of an unknown /api path (404) after each sequential pair, on the same server in the same run: touches no Durable Object, database or vendor',
     own: 'ttft_own_ms_p50 = ttft_overhead_ms_p50 − floor_ms_p50: what Parley adds beyond the cheapest response the runtime gives',
     v1: `POST /v1/chat/completions with the bench user's API key (made once through POST /api/keys; verified and its quota reserved in one Limiter call, limits checked, with the plan lifted as for every phase, the key's own rate-limit bucket included), model ${V1_MODEL} and no max_tokens (so Parley asks the vendor for MAX_REPLY_TOKENS, as the baseline does), the ttft_directive in the one user message; ${v1.ttft.samples} rounds one after another, each: a streamed pair, a non-streamed pair (each pair alternating which side goes first, as in ttft), then the floor request`,
-    v1_ttft: 'streamed (stream: true, stream_options.include_usage) read to [DONE]: time to the first data: chunk whose delta carries content, against the baseline request (stream: true) to its first content_block_delta',
+    v1_ttft:
+      'streamed (stream: true, stream_options.include_usage) read to [DONE]: time to the first data: chunk whose delta carries content, against the baseline request (stream: true) to its first content_block_delta',
     v1_own: 'v1_ttft_own_ms_p50 = v1_ttft_overhead_ms_p50 − v1_floor_ms_p50 (the floor measured in the same loop)',
-    v1_total: 'not streamed: request issued to the end of the chat.completion body, against the same Anthropic request with stream: false (the fake answers one Messages JSON) to the end of its body; Parley itself streams from the vendor either way, so its figure includes collecting the stream',
+    v1_total:
+      'not streamed: request issued to the end of the chat.completion body, against the same Anthropic request with stream: false (the fake answers one Messages JSON) to the end of its body; Parley itself streams from the vendor either way, so its figure includes collecting the stream',
     db_far: `sequential sends with the gateway delaying every database request ${far.latencyMs} ms, interleaved with the same sends at 0 ms; warm conversations (one untimed send each, then several timed); delta = far p50 − near p50; 409 reply_in_progress refusals retried untimed`,
     db_down: `gateway stopped; ${down.total} sends (conversations made during the outage); ok = streamed to done; gateway restarted on the same port and data; persisted = reply in Postgres messages (status complete, content as streamed) with the user's message, polled for ${down.persistDeadlineMs / 1000} s`,
-    limiter: 'POST /api/dev/limiter-probe: per subject (its own Limiter, seeded first, untimed), the mean of 20 back-to-back reserve+settle pairs timed inside the Worker (workerd\'s clock moves in whole ms at each I/O); subjects one after another for the latency percentiles, then all at once for decisions per second',
-    list_lag: 'from a create\'s 201 or a send\'s last event until GET /api/conversations?limit=1 shows that conversation first, polled back to back',
+    limiter:
+      "POST /api/dev/limiter-probe: per subject (its own Limiter, seeded first, untimed), the mean of 20 back-to-back reserve+settle pairs timed inside the Worker (workerd's clock moves in whole ms at each I/O); subjects one after another for the latency percentiles, then all at once for decisions per second",
+    list_lag:
+      "from a create's 201 or a send's last event until GET /api/conversations?limit=1 shows that conversation first, polled back to back",
     relay: `[[fake tokens=${r.requestedTokens} tps=0 ttft=0]]; the direct request carries the same max_tokens as Parley (MAX_REPLY_TOKENS)`,
     streams: '[[fake tokens=200 tps=100]] in each conversation, all sent at once',
   };

@@ -3,7 +3,8 @@
 import type { WorkerRuntimeKind } from '../lib/worker-runtime.ts';
 
 const DESCRIPTIONS: Record<WorkerRuntimeKind, string> = {
-  'direct': "wrangler 4's programmatic dev environment (unstable_DevEnv, what unstable_startWorker runs): the same wrangler.toml, bundle, Durable Objects, queue, assets and bindings as wrangler dev, with the inspector off and file watching off; requests go to the Worker's own workerd socket, not through wrangler's dev proxy",
+  direct:
+    "wrangler 4's programmatic dev environment (unstable_DevEnv, what unstable_startWorker runs): the same wrangler.toml, bundle, Durable Objects, queue, assets and bindings as wrangler dev, with the inspector off and file watching off; requests go to the Worker's own workerd socket, not through wrangler's dev proxy",
   'wrangler-dev': 'wrangler dev: every request passes its dev proxy (a second workerd), and its inspector is attached',
 };
 

@@ -12,16 +12,31 @@ export type JsonResult = {
 
 const REQUEST_TIMEOUT_MS = 120_000;
 
-export async function timedJson(url: string, init: RequestInit, textOf: (body: unknown) => string | undefined): Promise<JsonResult> {
+export async function timedJson(
+  url: string,
+  init: RequestInit,
+  textOf: (body: unknown) => string | undefined,
+): Promise<JsonResult> {
   const started = performance.now();
   try {
     const res = await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     const raw = await res.text();
     const totalMs = performance.now() - started;
-    if (!res.ok) return { status: res.status, totalMs, text: undefined, error: `HTTP ${res.status}: ${raw.slice(0, 300)}` };
+    if (!res.ok)
+      return { status: res.status, totalMs, text: undefined, error: `HTTP ${res.status}: ${raw.slice(0, 300)}` };
     const text = textOf(JSON.parse(raw));
-    return { status: res.status, totalMs, text, error: text === undefined ? `no reply text in ${raw.slice(0, 300)}` : undefined };
+    return {
+      status: res.status,
+      totalMs,
+      text,
+      error: text === undefined ? `no reply text in ${raw.slice(0, 300)}` : undefined,
+    };
   } catch (error) {
-    return { status: 0, totalMs: performance.now() - started, text: undefined, error: `${(error as Error).name}: ${(error as Error).message}` };
+    return {
+      status: 0,
+      totalMs: performance.now() - started,
+      text: undefined,
+      error: `${(error as Error).name}: ${(error as Error).message}`,
+    };
   }
 }

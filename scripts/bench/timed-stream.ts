@@ -33,7 +33,17 @@ export type StreamResult = {
 const REQUEST_TIMEOUT_MS = 120_000;
 
 export async function timedStream(url: string, init: RequestInit, protocol: StreamProtocol): Promise<StreamResult> {
-  const result: StreamResult = { status: 0, ttftMs: undefined, lastTokenMs: undefined, totalMs: 0, text: '', tokens: 0, stopReason: undefined, error: undefined, replyId: undefined };
+  const result: StreamResult = {
+    status: 0,
+    ttftMs: undefined,
+    lastTokenMs: undefined,
+    totalMs: 0,
+    text: '',
+    tokens: 0,
+    stopReason: undefined,
+    error: undefined,
+    replyId: undefined,
+  };
   const parts: string[] = [];
   const started = performance.now();
   try {

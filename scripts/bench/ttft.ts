@@ -28,7 +28,10 @@ export async function sequentialTtft(ctx: BenchContext, count: number): Promise<
     direct.push(pair.direct);
     floor.push(await timeWorkerFloor(ctx.parley));
   }
-  return { ...summarise('sequential', parley, direct), floor: { p50: percentile(floor, 50), p99: percentile(floor, 99) } };
+  return {
+    ...summarise('sequential', parley, direct),
+    floor: { p50: percentile(floor, 50), p99: percentile(floor, 99) },
+  };
 }
 
 /** `count` sends at once (each in its own conversation), then `count` direct requests at once. */
@@ -44,5 +47,8 @@ export async function concurrentTtft(ctx: BenchContext, count: number): Promise<
 export function summarise(label: string, parley: StreamResult[], direct: StreamResult[]): TtftSummary {
   assertAllOk(`${label} TTFT through Parley`, parley);
   assertAllOk(`${label} TTFT direct`, direct);
-  return compare(parley.map((r) => r.ttftMs!), direct.map((r) => r.ttftMs!));
+  return compare(
+    parley.map((r) => r.ttftMs!),
+    direct.map((r) => r.ttftMs!),
+  );
 }

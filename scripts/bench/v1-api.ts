@@ -8,7 +8,8 @@ import { timedStream, type StreamProtocol, type StreamResult } from './timed-str
 
 type Chunk = { choices?: { delta?: { content?: string }; finish_reason?: string | null }[]; error?: unknown };
 
-const chunk = (event: SseEvent): Chunk | undefined => (event.data === '[DONE]' ? undefined : (JSON.parse(event.data) as Chunk));
+const chunk = (event: SseEvent): Chunk | undefined =>
+  event.data === '[DONE]' ? undefined : (JSON.parse(event.data) as Chunk);
 
 /** OpenAI's chunks: a token is a chunk whose delta carries content. */
 const openAiProtocol: StreamProtocol = {
@@ -23,7 +24,9 @@ const openAiProtocol: StreamProtocol = {
 /** A new key for the signed-in user (its secret, `sk-parley-…`). */
 export async function createApiKey(parley: Parley, name: string): Promise<string> {
   const res = await fetch(`${parley.url}/api/keys`, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${parley.token}` }, body: JSON.stringify({ name }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${parley.token}` },
+    body: JSON.stringify({ name }),
   });
   if (res.status !== 201) throw new Error(`creating an API key failed: HTTP ${res.status} ${await res.text()}`);
   return ((await res.json()) as { key: string }).key;
@@ -36,17 +39,24 @@ export const V1_MODEL = `anthropic/${DIRECT_MODEL}`;
 export type V1 = { url: string; key: string };
 
 /** The plan the key's owner is on, as the owner's Limiter holds it (GET /api/me with the key): it sets every subject's bucket, the key's too. */
-export async function keyPlan(v1: V1): Promise<{ requestsPerMinute: number; concurrentStreams: number; monthlyTokens: number | null }> {
+export async function keyPlan(
+  v1: V1,
+): Promise<{ requestsPerMinute: number; concurrentStreams: number; monthlyTokens: number | null }> {
   const res = await fetch(`${v1.url}/api/me`, { headers: { authorization: `Bearer ${v1.key}` } });
   if (!res.ok) throw new Error(`GET /api/me with the API key: HTTP ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { plan: { requestsPerMinute: number; concurrentStreams: number; monthlyTokens: number | null } }).plan;
+  return (
+    (await res.json()) as {
+      plan: { requestsPerMinute: number; concurrentStreams: number; monthlyTokens: number | null };
+    }
+  ).plan;
 }
 
 const completionRequest = (v1: V1, content: string, stream: boolean): RequestInit => ({
   method: 'POST',
   headers: { 'content-type': 'application/json', authorization: `Bearer ${v1.key}` },
   body: JSON.stringify({
-    model: V1_MODEL, messages: [{ role: 'user', content }],
+    model: V1_MODEL,
+    messages: [{ role: 'user', content }],
     ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
   }),
 });

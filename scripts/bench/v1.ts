@@ -20,8 +20,13 @@ export type V1Summary = { ttft: Comparison; total: Comparison; floor: FloorSumma
 export async function connectV1(ctx: Pick<BenchContext, 'parley'>): Promise<V1> {
   const v1 = { url: ctx.parley.url, key: await createApiKey(ctx.parley, 'bench') };
   const plan = await keyPlan(v1);
-  if (plan.requestsPerMinute !== LIFTED_LIMITS.requestsPerMinute || plan.concurrentStreams !== LIFTED_LIMITS.concurrentStreams) {
-    throw new Error(`the API key's owner is on ${JSON.stringify(plan)}, not the lifted limits: the Limiter was seeded before liftLimits`);
+  if (
+    plan.requestsPerMinute !== LIFTED_LIMITS.requestsPerMinute ||
+    plan.concurrentStreams !== LIFTED_LIMITS.concurrentStreams
+  ) {
+    throw new Error(
+      `the API key's owner is on ${JSON.stringify(plan)}, not the lifted limits: the Limiter was seeded before liftLimits`,
+    );
   }
   return v1;
 }
@@ -33,20 +38,45 @@ export async function sequentialV1(ctx: BenchContext, count: number): Promise<V1
   const floor: number[] = [];
   for (let i = 0; i < count; i++) {
     const content = `V1 benchmark message ${i} ${DIRECTIVE}`;
-    streamed.push(await inTurn(i, () => streamCompletion(ctx.v1, content), () => sendDirect(ctx.fakeUrl, content)));
-    whole.push(await inTurn(i, () => complete(ctx.v1, content), () => completeDirect(ctx.fakeUrl, content)));
+    streamed.push(
+      await inTurn(
+        i,
+        () => streamCompletion(ctx.v1, content),
+        () => sendDirect(ctx.fakeUrl, content),
+      ),
+    );
+    whole.push(
+      await inTurn(
+        i,
+        () => complete(ctx.v1, content),
+        () => completeDirect(ctx.fakeUrl, content),
+      ),
+    );
     floor.push(await timeWorkerFloor(ctx.parley));
   }
-  const ttft = summarise('/v1 streamed', streamed.map((p) => p.parley), streamed.map((p) => p.direct));
+  const ttft = summarise(
+    '/v1 streamed',
+    streamed.map((p) => p.parley),
+    streamed.map((p) => p.direct),
+  );
   const failed = whole.flatMap((p) => [p.parley, p.direct]).find((r) => r.error);
   if (failed) throw new Error(`/v1 not streamed: a request failed (HTTP ${failed.status}): ${failed.error}`);
-  for (const [kind, pairs] of [['streamed', streamed], ['not streamed', whole]] as const) {
+  for (const [kind, pairs] of [
+    ['streamed', streamed],
+    ['not streamed', whole],
+  ] as const) {
     const differs = pairs.find((p) => p.parley.text !== p.direct.text);
-    if (differs) throw new Error(`/v1 ${kind}: Parley answered "${differs.parley.text}", the fake directly "${differs.direct.text}"`);
+    if (differs)
+      throw new Error(
+        `/v1 ${kind}: Parley answered "${differs.parley.text}", the fake directly "${differs.direct.text}"`,
+      );
   }
   return {
     ttft,
-    total: compare(whole.map((p) => p.parley.totalMs), whole.map((p) => p.direct.totalMs)),
+    total: compare(
+      whole.map((p) => p.parley.totalMs),
+      whole.map((p) => p.direct.totalMs),
+    ),
     floor: { p50: percentile(floor, 50), p99: percentile(floor, 99) },
   };
 }

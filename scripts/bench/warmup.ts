@@ -15,7 +15,11 @@ export async function warmUp(ctx: BenchContext): Promise<void> {
   const key = `bench-warmup-${Date.now().toString(36)}`;
   for (const [i, id] of ids.entries()) {
     const content = `Warm-up ${i} [[fake tokens=5 tps=0 ttft=0 key=${key}]]`;
-    assertAllOk('warm-up', [await sendMessage(ctx.parley, id, content), await sendDirect(ctx.fakeUrl, content), await streamCompletion(ctx.v1, content)]);
+    assertAllOk('warm-up', [
+      await sendMessage(ctx.parley, id, content),
+      await sendDirect(ctx.fakeUrl, content),
+      await streamCompletion(ctx.v1, content),
+    ]);
     for (const r of [await complete(ctx.v1, content), await completeDirect(ctx.fakeUrl, content)]) {
       if (r.error) throw new Error(`warm-up (not streamed): ${r.error}`);
     }
@@ -23,7 +27,9 @@ export async function warmUp(ctx: BenchContext): Promise<void> {
   const logged = (await (await fetch(`${ctx.fakeUrl}/__control/requests?key=${key}`)).json()) as { model: string }[];
   const models = new Set(logged.map((r) => r.model));
   if (models.size !== 1 || !models.has(DIRECT_MODEL)) {
-    throw new Error(`warm-up: Parley asked the fake for ${[...models].join(', ')}, the direct requests for ${DIRECT_MODEL}; the comparison would not be like for like`);
+    throw new Error(
+      `warm-up: Parley asked the fake for ${[...models].join(', ')}, the direct requests for ${DIRECT_MODEL}; the comparison would not be like for like`,
+    );
   }
   await fetch(`${ctx.fakeUrl}/__control/requests`, { method: 'DELETE' });
 }

@@ -12,7 +12,8 @@ export type ExecuteResult = NeonResult | { results: NeonResult[] };
  * with a statement the gateway refuses (guard.ts) is refused whole, before anything runs.
  */
 export async function executeSqlRequest(pool: Pool, request: SqlRequest): Promise<ExecuteResult> {
-  for (const statement of request.kind === 'single' ? [request.statement] : request.statements) refuseUnsafeStatement(statement.query);
+  for (const statement of request.kind === 'single' ? [request.statement] : request.statements)
+    refuseUnsafeStatement(statement.query);
   const client = await pool.connect();
   try {
     if (request.kind === 'single') return await runStatement(client, request.statement);

@@ -8,11 +8,18 @@ import type { PostgresError } from './response.ts';
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 
 const REFUSED: { pattern: RegExp; what: string }[] = [
-  { pattern: /\bcopy\b[\s\S]*\b(?:to|from)\s+program\b/i, what: 'COPY … PROGRAM (runs a program on the database server)' },
-  // COPY to or from a file names it as a literal; to STDOUT / from STDIN is not a file.
-  { pattern: /\bcopy\b[\s\S]*\b(?:to|from)\s+(?:e?'|\$)/i, what: "COPY … TO/FROM a file (reads or writes the database server's files)" },
   {
-    pattern: /\b(?:pg_read_file|pg_read_binary_file|pg_stat_file|pg_ls_\w*dir|lo_import|lo_export|pg_file_\w+|dblink\w*)\s*\(/i,
+    pattern: /\bcopy\b[\s\S]*\b(?:to|from)\s+program\b/i,
+    what: 'COPY … PROGRAM (runs a program on the database server)',
+  },
+  // COPY to or from a file names it as a literal; to STDOUT / from STDIN is not a file.
+  {
+    pattern: /\bcopy\b[\s\S]*\b(?:to|from)\s+(?:e?'|\$)/i,
+    what: "COPY … TO/FROM a file (reads or writes the database server's files)",
+  },
+  {
+    pattern:
+      /\b(?:pg_read_file|pg_read_binary_file|pg_stat_file|pg_ls_\w*dir|lo_import|lo_export|pg_file_\w+|dblink\w*)\s*\(/i,
     what: "a function that reads the database server's files or reaches other servers",
   },
   { pattern: /\bcreate\s+(?:or\s+replace\s+)?(?:trusted\s+)?(?:procedural\s+)?language\b/i, what: 'CREATE LANGUAGE' },
@@ -31,7 +38,7 @@ export function refuseUnsafeStatement(query: string): void {
       throw postgresError(
         `permission denied: the development database gateway refuses ${what}`,
         '42501',
-        "No Parley code path needs it; run it with psql against the database if you really mean to.",
+        'No Parley code path needs it; run it with psql against the database if you really mean to.',
       );
     }
   }
@@ -41,6 +48,9 @@ export function refuseUnsafeStatement(query: string): void {
 export function parseStatementTimeoutMs(value: string | undefined): number {
   if (value === undefined || value === '') return DEFAULT_STATEMENT_TIMEOUT_MS;
   const ms = Number(value);
-  if (!Number.isInteger(ms) || ms < 0) throw new Error(`GATEWAY_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds (0: no limit), got '${value}'`);
+  if (!Number.isInteger(ms) || ms < 0)
+    throw new Error(
+      `GATEWAY_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds (0: no limit), got '${value}'`,
+    );
   return ms;
 }

@@ -5,7 +5,11 @@ import pg from 'pg';
 import { textOutputTypes, type Backend } from './backend.ts';
 
 /** `statementTimeoutMs` (0: none) is the sessions' statement_timeout, so Postgres itself cancels a statement that runs too long. */
-export async function openPostgresBackend(databaseUrl: string, migrationsFolder?: string, statementTimeoutMs = 0): Promise<Backend> {
+export async function openPostgresBackend(
+  databaseUrl: string,
+  migrationsFolder?: string,
+  statementTimeoutMs = 0,
+): Promise<Backend> {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     // Neon and Supabase sessions run in UTC; match them so timestamptz text is identical.

@@ -16,8 +16,22 @@ export type NeonResult = {
 
 /** The error fields Neon returns and the driver copies onto NeonDbError. */
 const ERROR_FIELDS = [
-  'code', 'detail', 'hint', 'position', 'internalPosition', 'internalQuery', 'severity', 'where',
-  'table', 'column', 'schema', 'dataType', 'constraint', 'file', 'line', 'routine',
+  'code',
+  'detail',
+  'hint',
+  'position',
+  'internalPosition',
+  'internalQuery',
+  'severity',
+  'where',
+  'table',
+  'column',
+  'schema',
+  'dataType',
+  'constraint',
+  'file',
+  'line',
+  'routine',
 ] as const;
 
 export type PostgresError = Error & Partial<Record<(typeof ERROR_FIELDS)[number], string>>;
@@ -26,7 +40,13 @@ export type PostgresError = Error & Partial<Record<(typeof ERROR_FIELDS)[number]
 export function toNeonResult(result: QueryArrayResult<(string | null)[]>, arrayMode: boolean): NeonResult {
   const fields = result.fields.map(
     ({ name, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier }): NeonField => ({
-      name, dataTypeID, tableID, columnID, dataTypeSize, dataTypeModifier, format: 'text',
+      name,
+      dataTypeID,
+      tableID,
+      columnID,
+      dataTypeSize,
+      dataTypeModifier,
+      format: 'text',
     }),
   );
   const rows = arrayMode

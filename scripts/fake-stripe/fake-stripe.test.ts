@@ -8,14 +8,18 @@ let fakes: FakeUpstreams;
 let stripe: Stripe;
 
 /** The SDK takes no base path: put the fake's `/stripe` mount in front of each request. */
-const client = (key: string) => new Stripe(key, {
-  host: '127.0.0.1', port: Number(new URL(fakes.url).port), protocol: 'http', maxNetworkRetries: 0,
-  httpClient: Stripe.createFetchHttpClient((input, init) => {
-    const url = new URL(String(input));
-    url.pathname = `/stripe${url.pathname}`;
-    return fetch(url, init);
-  }),
-});
+const client = (key: string) =>
+  new Stripe(key, {
+    host: '127.0.0.1',
+    port: Number(new URL(fakes.url).port),
+    protocol: 'http',
+    maxNetworkRetries: 0,
+    httpClient: Stripe.createFetchHttpClient((input, init) => {
+      const url = new URL(String(input));
+      url.pathname = `/stripe${url.pathname}`;
+      return fetch(url, init);
+    }),
+  });
 
 beforeAll(async () => {
   fakes = await startFakeUpstreams({ port: 0 });
@@ -24,28 +28,58 @@ beforeAll(async () => {
 afterAll(() => fakes?.close());
 
 describe('fake Stripe through the official SDK', () => {
-  it('creates a customer, a subscription Checkout Session and a Billing Portal session in Stripe\'s shapes', async () => {
+  it("creates a customer, a subscription Checkout Session and a Billing Portal session in Stripe's shapes", async () => {
     const customer = await stripe.customers.create({ email: 'a@example.com', metadata: { userId: 'u1' } });
-    expect(customer).toMatchObject({ object: 'customer', email: 'a@example.com', metadata: { userId: 'u1' }, livemode: false });
+    expect(customer).toMatchObject({
+      object: 'customer',
+      email: 'a@example.com',
+      metadata: { userId: 'u1' },
+      livemode: false,
+    });
     expect(customer.id).toMatch(/^cus_/);
 
     const session = await stripe.checkout.sessions.create({
-      mode: 'subscription', customer: customer.id, client_reference_id: 'u1', line_items: [{ price: 'price_pro', quantity: 1 }],
-      success_url: 'http://localhost/ok', cancel_url: 'http://localhost/no',
+      mode: 'subscription',
+      customer: customer.id,
+      client_reference_id: 'u1',
+      line_items: [{ price: 'price_pro', quantity: 1 }],
+      success_url: 'http://localhost/ok',
+      cancel_url: 'http://localhost/no',
     });
-    expect(session).toMatchObject({ object: 'checkout.session', mode: 'subscription', customer: customer.id, client_reference_id: 'u1', status: 'open', success_url: 'http://localhost/ok' });
+    expect(session).toMatchObject({
+      object: 'checkout.session',
+      mode: 'subscription',
+      customer: customer.id,
+      client_reference_id: 'u1',
+      status: 'open',
+      success_url: 'http://localhost/ok',
+    });
     expect(session.url).toMatch(/^https:\/\/checkout\.stripe\.com\/c\/pay\/cs_test_/);
 
-    const portal = await stripe.billingPortal.sessions.create({ customer: customer.id, return_url: 'http://localhost/' });
-    expect(portal).toMatchObject({ object: 'billing_portal.session', customer: customer.id, return_url: 'http://localhost/' });
+    const portal = await stripe.billingPortal.sessions.create({
+      customer: customer.id,
+      return_url: 'http://localhost/',
+    });
+    expect(portal).toMatchObject({
+      object: 'billing_portal.session',
+      customer: customer.id,
+      return_url: 'http://localhost/',
+    });
   });
 
-  it('answers with Stripe\'s error envelope, which the SDK raises as its own error classes', async () => {
+  it("answers with Stripe's error envelope, which the SDK raises as its own error classes", async () => {
     const missing = await stripe.billingPortal.sessions.create({ customer: 'cus_nope' }).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
-    expect(missing).toMatchObject({ type: 'StripeInvalidRequestError', code: 'resource_missing', param: 'customer', statusCode: 400 });
+    expect(missing).toMatchObject({
+      type: 'StripeInvalidRequestError',
+      code: 'resource_missing',
+      param: 'customer',
+      statusCode: 400,
+    });
 
-    const badKey = await client('not-a-key').customers.create({}).catch((e: unknown) => e);
+    const badKey = await client('not-a-key')
+      .customers.create({})
+      .catch((e: unknown) => e);
     expect(badKey).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
     expect((badKey as Error).message).toContain('Invalid API Key provided');
   });
@@ -58,16 +92,34 @@ describe('fake Stripe through the official SDK', () => {
 
   it('records a meter event once per identifier and shows every request on /__control', async () => {
     const timestamp = Math.floor(Date.now() / 1000) - 3600;
-    const params = { event_name: 'parley_tokens', payload: { stripe_customer_id: 'cus_meter', value: '1300' }, identifier: 'parley:u:2026-10', timestamp };
+    const params = {
+      event_name: 'parley_tokens',
+      payload: { stripe_customer_id: 'cus_meter', value: '1300' },
+      identifier: 'parley:u:2026-10',
+      timestamp,
+    };
     const event = await stripe.billing.meterEvents.create(params);
-    expect(event).toEqual({ object: 'billing.meter_event', created: expect.any(Number), event_name: 'parley_tokens', identifier: 'parley:u:2026-10', livemode: false, payload: params.payload, timestamp });
+    expect(event).toEqual({
+      object: 'billing.meter_event',
+      created: expect.any(Number),
+      event_name: 'parley_tokens',
+      identifier: 'parley:u:2026-10',
+      livemode: false,
+      payload: params.payload,
+      timestamp,
+    });
     await stripe.billing.meterEvents.create(params);
 
     const control = `${fakes.url}/stripe/__control`;
     expect(await (await fetch(`${control}/meter-events?customer=cus_meter`)).json()).toHaveLength(1);
-    expect(await (await fetch(`${control}/meter-event-requests?customer=cus_meter`)).json()).toMatchObject([{ duplicate: false }, { duplicate: true }]);
+    expect(await (await fetch(`${control}/meter-event-requests?customer=cus_meter`)).json()).toMatchObject([
+      { duplicate: false },
+      { duplicate: true },
+    ]);
 
-    const stale = await stripe.billing.meterEvents.create({ ...params, identifier: 'old', timestamp: timestamp - 40 * 86_400 }).catch((e: unknown) => e);
+    const stale = await stripe.billing.meterEvents
+      .create({ ...params, identifier: 'old', timestamp: timestamp - 40 * 86_400 })
+      .catch((e: unknown) => e);
     expect(stale).toMatchObject({ type: 'StripeInvalidRequestError', param: 'timestamp' });
   });
 });

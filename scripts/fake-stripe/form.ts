@@ -32,5 +32,7 @@ export const str = (form: Form | FormValue | undefined, key: string): string | u
 export const dict = (form: Form, key: string): Record<string, string> => {
   const value = form[key];
   if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
-  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  return Object.fromEntries(
+    Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 };

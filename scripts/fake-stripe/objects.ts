@@ -8,49 +8,129 @@ export const unixNow = () => Math.floor(Date.now() / 1000);
 
 export function customer(params: { email?: string; name?: string; metadata: Record<string, string> }) {
   return {
-    id: stripeId('cus'), object: 'customer', address: null, balance: 0, created: unixNow(), currency: null,
-    default_source: null, delinquent: false, description: null, email: params.email ?? null,
-    invoice_prefix: randomBytes(4).toString('hex').toUpperCase(), invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
-    livemode: false, metadata: params.metadata, name: params.name ?? null, phone: null, preferred_locales: [], shipping: null, tax_exempt: 'none', test_clock: null,
+    id: stripeId('cus'),
+    object: 'customer',
+    address: null,
+    balance: 0,
+    created: unixNow(),
+    currency: null,
+    default_source: null,
+    delinquent: false,
+    description: null,
+    email: params.email ?? null,
+    invoice_prefix: randomBytes(4).toString('hex').toUpperCase(),
+    invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
+    livemode: false,
+    metadata: params.metadata,
+    name: params.name ?? null,
+    phone: null,
+    preferred_locales: [],
+    shipping: null,
+    tax_exempt: 'none',
+    test_clock: null,
   };
 }
 
 export function checkoutSession(params: {
-  mode: string; customer: string | null; customerEmail: string | null; clientReferenceId: string | null; successUrl: string | null; cancelUrl: string | null;
+  mode: string;
+  customer: string | null;
+  customerEmail: string | null;
+  clientReferenceId: string | null;
+  successUrl: string | null;
+  cancelUrl: string | null;
   metadata: Record<string, string>;
 }) {
   const id = stripeId('cs_test');
   const created = unixNow();
   return {
-    id, object: 'checkout.session', after_expiration: null, allow_promotion_codes: null, amount_subtotal: null, amount_total: null,
-    automatic_tax: { enabled: false, liability: null, status: null }, billing_address_collection: null, cancel_url: params.cancelUrl,
-    client_reference_id: params.clientReferenceId, client_secret: null, consent: null, consent_collection: null, created, currency: null,
-    custom_fields: [], custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
-    customer: params.customer, customer_creation: params.customer ? null : 'always', customer_details: null, customer_email: params.customerEmail,
-    expires_at: created + 24 * 3600, invoice: null, invoice_creation: null, livemode: false, locale: null, metadata: params.metadata,
-    mode: params.mode, payment_intent: null, payment_link: null, payment_method_collection: 'always', payment_method_types: ['card'],
-    payment_status: 'unpaid', phone_number_collection: { enabled: false }, recovered_from: null, setup_intent: null, shipping_address_collection: null,
-    shipping_cost: null, shipping_options: [], status: 'open', submit_type: null, subscription: null, success_url: params.successUrl,
-    total_details: null, ui_mode: 'hosted', url: `https://checkout.stripe.com/c/pay/${id}`,
+    id,
+    object: 'checkout.session',
+    after_expiration: null,
+    allow_promotion_codes: null,
+    amount_subtotal: null,
+    amount_total: null,
+    automatic_tax: { enabled: false, liability: null, status: null },
+    billing_address_collection: null,
+    cancel_url: params.cancelUrl,
+    client_reference_id: params.clientReferenceId,
+    client_secret: null,
+    consent: null,
+    consent_collection: null,
+    created,
+    currency: null,
+    custom_fields: [],
+    custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
+    customer: params.customer,
+    customer_creation: params.customer ? null : 'always',
+    customer_details: null,
+    customer_email: params.customerEmail,
+    expires_at: created + 24 * 3600,
+    invoice: null,
+    invoice_creation: null,
+    livemode: false,
+    locale: null,
+    metadata: params.metadata,
+    mode: params.mode,
+    payment_intent: null,
+    payment_link: null,
+    payment_method_collection: 'always',
+    payment_method_types: ['card'],
+    payment_status: 'unpaid',
+    phone_number_collection: { enabled: false },
+    recovered_from: null,
+    setup_intent: null,
+    shipping_address_collection: null,
+    shipping_cost: null,
+    shipping_options: [],
+    status: 'open',
+    submit_type: null,
+    subscription: null,
+    success_url: params.successUrl,
+    total_details: null,
+    ui_mode: 'hosted',
+    url: `https://checkout.stripe.com/c/pay/${id}`,
   };
 }
 
 export function portalSession(params: { customer: string; returnUrl: string | null }) {
   const id = stripeId('bps');
   return {
-    id, object: 'billing_portal.session', configuration: stripeId('bpc'), created: unixNow(), customer: params.customer,
-    flow: null, livemode: false, locale: null, on_behalf_of: null, return_url: params.returnUrl, url: `https://billing.stripe.com/p/session/test_${id.slice(4)}`,
+    id,
+    object: 'billing_portal.session',
+    configuration: stripeId('bpc'),
+    created: unixNow(),
+    customer: params.customer,
+    flow: null,
+    livemode: false,
+    locale: null,
+    on_behalf_of: null,
+    return_url: params.returnUrl,
+    url: `https://billing.stripe.com/p/session/test_${id.slice(4)}`,
   };
 }
 
-export function meterEvent(params: { eventName: string; identifier: string; payload: Record<string, string>; timestamp: number }) {
+export function meterEvent(params: {
+  eventName: string;
+  identifier: string;
+  payload: Record<string, string>;
+  timestamp: number;
+}) {
   return {
-    object: 'billing.meter_event', created: unixNow(), event_name: params.eventName, identifier: params.identifier,
-    livemode: false, payload: params.payload, timestamp: params.timestamp,
+    object: 'billing.meter_event',
+    created: unixNow(),
+    event_name: params.eventName,
+    identifier: params.identifier,
+    livemode: false,
+    payload: params.payload,
+    timestamp: params.timestamp,
   };
 }
 
 /** Stripe's error envelope: `{error: {type, message, code?, param?}}`. */
-export function stripeError(type: 'invalid_request_error' | 'api_error', message: string, extra: { code?: string; param?: string } = {}) {
+export function stripeError(
+  type: 'invalid_request_error' | 'api_error',
+  message: string,
+  extra: { code?: string; param?: string } = {},
+) {
   return { error: { type, message, ...extra } };
 }

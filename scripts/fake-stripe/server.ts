@@ -27,17 +27,33 @@ export class FakeStripe {
 
     const auth = req.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
     if (!auth) {
-      return sendJson(res, 401, stripeError('invalid_request_error', 'You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. \'Authorization: Bearer YOUR_SECRET_KEY\').'));
+      return sendJson(
+        res,
+        401,
+        stripeError(
+          'invalid_request_error',
+          "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').",
+        ),
+      );
     }
     if (!/^(sk|rk)_(test|live)_/.test(auth)) {
-      return sendJson(res, 401, stripeError('invalid_request_error', `Invalid API Key provided: ${auth.slice(0, 8)}${'*'.repeat(Math.max(0, auth.length - 12))}${auth.slice(-4)}`, { code: 'api_key_invalid' }));
+      return sendJson(
+        res,
+        401,
+        stripeError(
+          'invalid_request_error',
+          `Invalid API Key provided: ${auth.slice(0, 8)}${'*'.repeat(Math.max(0, auth.length - 12))}${auth.slice(-4)}`,
+          { code: 'api_key_invalid' },
+        ),
+      );
     }
 
     const form = parseForm(method === 'POST' ? await readBody(req) : query.toString());
     const key = method === 'POST' ? req.headers['idempotency-key'] : undefined;
     const replayKey = typeof key === 'string' ? `${auth}:${key}` : undefined;
     const replay = replayKey ? this.#idempotent.get(replayKey) : undefined;
-    if (replay) return sendJson(res, replay.status, replay.body, { 'idempotent-replayed': 'true', 'request-id': requestId() });
+    if (replay)
+      return sendJson(res, replay.status, replay.body, { 'idempotent-replayed': 'true', 'request-id': requestId() });
 
     const reply = this.#route(method, path, form);
     // Stripe keeps the result of a request by its key, errors from validation excepted.
@@ -48,7 +64,11 @@ export class FakeStripe {
   #route(method: string, path: string, form: Form): Reply {
     const route = `${method} ${path}`;
     if (route === 'POST /v1/customers') {
-      const created = customer({ email: str(form, 'email'), name: str(form, 'name'), metadata: dict(form, 'metadata') });
+      const created = customer({
+        email: str(form, 'email'),
+        name: str(form, 'name'),
+        metadata: dict(form, 'metadata'),
+      });
       this.customers.set(created.id, created);
       return { status: 200, body: created };
     }
@@ -60,13 +80,20 @@ export class FakeStripe {
       return { status: 200, body: portalSession({ customer: id, returnUrl: str(form, 'return_url') ?? null }) };
     }
     if (route === 'POST /v1/billing/meter_events') return this.#createMeterEvent(form);
-    return { status: 404, body: stripeError('invalid_request_error', `Unrecognized request URL (${method}: ${path}). The fake Stripe serves POST /v1/customers, /v1/checkout/sessions, /v1/billing_portal/sessions and /v1/billing/meter_events.`) };
+    return {
+      status: 404,
+      body: stripeError(
+        'invalid_request_error',
+        `Unrecognized request URL (${method}: ${path}). The fake Stripe serves POST /v1/customers, /v1/checkout/sessions, /v1/billing_portal/sessions and /v1/billing/meter_events.`,
+      ),
+    };
   }
 
   #createCheckout(form: Form): Reply {
     const mode = str(form, 'mode');
     if (!mode) return missing('mode');
-    if (!['payment', 'setup', 'subscription'].includes(mode)) return invalid('mode', `Invalid mode: must be one of payment, setup, or subscription`);
+    if (!['payment', 'setup', 'subscription'].includes(mode))
+      return invalid('mode', `Invalid mode: must be one of payment, setup, or subscription`);
     const customerId = str(form, 'customer') ?? null;
     if (customerId && !this.customers.has(customerId)) return noSuch('customer', customerId, 'customer');
     const lineItems = form.line_items;
@@ -74,8 +101,13 @@ export class FakeStripe {
     if (mode !== 'setup' && !str(first, 'price')) return missing('line_items');
     if (!str(form, 'success_url') && str(form, 'ui_mode') !== 'embedded') return missing('success_url');
     const session = checkoutSession({
-      mode, customer: customerId, customerEmail: str(form, 'customer_email') ?? null, clientReferenceId: str(form, 'client_reference_id') ?? null,
-      successUrl: str(form, 'success_url') ?? null, cancelUrl: str(form, 'cancel_url') ?? null, metadata: dict(form, 'metadata'),
+      mode,
+      customer: customerId,
+      customerEmail: str(form, 'customer_email') ?? null,
+      clientReferenceId: str(form, 'client_reference_id') ?? null,
+      successUrl: str(form, 'success_url') ?? null,
+      cancelUrl: str(form, 'cancel_url') ?? null,
+      metadata: dict(form, 'metadata'),
     });
     this.checkoutSessions.push(session);
     return { status: 200, body: session };
@@ -86,11 +118,15 @@ export class FakeStripe {
     if (!eventName) return missing('event_name');
     const payload = dict(form, 'payload');
     if (!payload.stripe_customer_id) return invalid('payload', 'Missing required param: payload[stripe_customer_id].');
-    if (payload.value === undefined || !Number.isFinite(Number(payload.value))) return invalid('payload', 'Missing or non-numeric param: payload[value].');
+    if (payload.value === undefined || !Number.isFinite(Number(payload.value)))
+      return invalid('payload', 'Missing or non-numeric param: payload[value].');
     const now = unixNow();
     const timestamp = str(form, 'timestamp') ? Number(str(form, 'timestamp')) : now;
     if (timestamp < now - METER_EVENT_MAX_AGE_S || timestamp > now + 300) {
-      return invalid('timestamp', 'Timestamp must be within the past 35 calendar days and no more than 5 minutes in the future.');
+      return invalid(
+        'timestamp',
+        'Timestamp must be within the past 35 calendar days and no more than 5 minutes in the future.',
+      );
     }
     const identifier = str(form, 'identifier') ?? crypto.randomUUID();
     // Stripe enforces unique identifiers: a resend is not counted again.
@@ -106,19 +142,38 @@ export class FakeStripe {
     const route = `${method} ${path}`;
     if (route === 'GET /__control/meter-events') {
       const customerId = query.get('customer');
-      return sendJson(res, 200, [...this.meterEvents.values()].filter((e) => !customerId || e.payload.stripe_customer_id === customerId));
+      sendJson(
+        res,
+        200,
+        [...this.meterEvents.values()].filter((e) => !customerId || e.payload.stripe_customer_id === customerId),
+      );
+      return;
     }
     if (route === 'GET /__control/meter-event-requests') {
       const customerId = query.get('customer');
-      return sendJson(res, 200, this.meterEventRequests.filter((r) => !customerId || r.payload.stripe_customer_id === customerId));
+      sendJson(
+        res,
+        200,
+        this.meterEventRequests.filter((r) => !customerId || r.payload.stripe_customer_id === customerId),
+      );
+      return;
     }
-    if (route === 'GET /__control/customers') return sendJson(res, 200, [...this.customers.values()]);
-    if (route === 'GET /__control/checkout-sessions') return sendJson(res, 200, this.checkoutSessions);
-    sendJson(res, 404, { error: `no fake Stripe control route ${route}` });
+    if (route === 'GET /__control/customers') sendJson(res, 200, [...this.customers.values()]);
+    else if (route === 'GET /__control/checkout-sessions') sendJson(res, 200, this.checkoutSessions);
+    else sendJson(res, 404, { error: `no fake Stripe control route ${route}` });
   }
 }
 
 const requestId = () => `req_${crypto.randomUUID().replace(/-/g, '').slice(0, 14)}`;
-const missing = (param: string): Reply => ({ status: 400, body: stripeError('invalid_request_error', `Missing required param: ${param}.`, { code: 'parameter_missing', param }) });
-const invalid = (param: string, message: string): Reply => ({ status: 400, body: stripeError('invalid_request_error', message, { code: 'parameter_invalid_string', param }) });
-const noSuch = (kind: string, id: string, param: string): Reply => ({ status: 400, body: stripeError('invalid_request_error', `No such ${kind}: '${id}'`, { code: 'resource_missing', param }) });
+const missing = (param: string): Reply => ({
+  status: 400,
+  body: stripeError('invalid_request_error', `Missing required param: ${param}.`, { code: 'parameter_missing', param }),
+});
+const invalid = (param: string, message: string): Reply => ({
+  status: 400,
+  body: stripeError('invalid_request_error', message, { code: 'parameter_invalid_string', param }),
+});
+const noSuch = (kind: string, id: string, param: string): Reply => ({
+  status: 400,
+  body: stripeError('invalid_request_error', `No such ${kind}: '${id}'`, { code: 'resource_missing', param }),
+});

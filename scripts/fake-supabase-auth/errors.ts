@@ -40,15 +40,21 @@ export const forbidden = (code: string, message: string) => new AuthApiError(403
 
 /** The response GoTrue (or the gateway) would send for `error`, in the shape the request asked for. */
 export function errorReply(error: unknown, req: IncomingMessage): ErrorReply {
-  if (error instanceof GatewayError) return { status: error.status, body: { message: error.message, hint: error.hint }, headers: {} };
-  const known = error instanceof AuthApiError ? error : new AuthApiError(500, 'unexpected_failure', 'Internal Server Error');
+  if (error instanceof GatewayError)
+    return { status: error.status, body: { message: error.message, hint: error.hint }, headers: {} };
+  const known =
+    error instanceof AuthApiError ? error : new AuthApiError(500, 'unexpected_failure', 'Internal Server Error');
   if (!(error instanceof AuthApiError)) console.error('fake supabase auth:', error);
   const headers: Record<string, string> = { 'x-sb-error-code': known.errorCode };
   if (wants2024Errors(req)) {
     headers[API_VERSION_HEADER] = API_VERSION_2024;
     return { status: known.status, body: { code: known.errorCode, message: known.message }, headers };
   }
-  return { status: known.status, body: { code: known.status, error_code: known.errorCode, msg: known.message }, headers };
+  return {
+    status: known.status,
+    body: { code: known.status, error_code: known.errorCode, msg: known.message },
+    headers,
+  };
 }
 
 /** GoTrue picks the newest API version not after the header's date; only 2024-01-01 changes the shape. */

@@ -10,18 +10,34 @@ const CHALLENGE_PATTERN = /^[a-zA-Z._~0-9-]+$/;
 
 export type ChallengeMethod = 's256' | 'plain';
 
-type FlowState = { authCode: string; challenge: string; method: ChallengeMethod; provider: Provider; userId: string; createdAt: number };
+type FlowState = {
+  authCode: string;
+  challenge: string;
+  method: ChallengeMethod;
+  provider: Provider;
+  userId: string;
+  createdAt: number;
+};
 
 /** The challenge and method of an authorize request; undefined when it asks for the implicit flow (neither given). */
-export function pkceParams(challenge: string, method: string): { challenge: string; method: ChallengeMethod } | undefined {
-  if ((challenge === '') !== (method === '')) throw badRequest('validation_failed', 'PKCE flow requires code_challenge_method and code_challenge');
+export function pkceParams(
+  challenge: string,
+  method: string,
+): { challenge: string; method: ChallengeMethod } | undefined {
+  if ((challenge === '') !== (method === ''))
+    throw badRequest('validation_failed', 'PKCE flow requires code_challenge_method and code_challenge');
   if (challenge === '') return undefined;
-  if (challenge.length < 43 || challenge.length > 128) throw badRequest('validation_failed', 'code challenge has to be between 43 and 128 characters');
+  if (challenge.length < 43 || challenge.length > 128)
+    throw badRequest('validation_failed', 'code challenge has to be between 43 and 128 characters');
   if (!CHALLENGE_PATTERN.test(challenge)) {
-    throw badRequest('validation_failed', 'code challenge can only contain alphanumeric characters, hyphens, periods, underscores and tildes');
+    throw badRequest(
+      'validation_failed',
+      'code challenge can only contain alphanumeric characters, hyphens, periods, underscores and tildes',
+    );
   }
   const normalised = method.toLowerCase();
-  if (normalised !== 's256' && normalised !== 'plain') throw badRequest('validation_failed', 'Invalid code_challenge_method');
+  if (normalised !== 's256' && normalised !== 'plain')
+    throw badRequest('validation_failed', 'Invalid code_challenge_method');
   return { challenge, method: normalised };
 }
 
@@ -42,14 +58,16 @@ export class FlowStates {
 
   /** Checks the verifier against the code's challenge and consumes the code; GoTrue's errors otherwise. */
   redeem(authCode: string, verifier: string): { userId: string; provider: Provider } {
-    if (!authCode || !verifier) throw badRequest('validation_failed', 'invalid request: both auth code and code verifier should be non-empty');
+    if (!authCode || !verifier)
+      throw badRequest('validation_failed', 'invalid request: both auth code and code verifier should be non-empty');
     const flow = this.#byCode.get(authCode);
     if (!flow) throw notFound('flow_state_not_found', 'invalid flow state, no valid flow state found');
     if (Date.now() > flow.createdAt + this.#expirySeconds * 1000) {
       throw new AuthApiError(422, 'flow_state_expired', 'invalid flow state, flow state has expired');
     }
     const expected = flow.method === 's256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
-    if (!sameText(expected, flow.challenge)) throw badRequest('bad_code_verifier', 'code challenge does not match previously saved code verifier');
+    if (!sameText(expected, flow.challenge))
+      throw badRequest('bad_code_verifier', 'code challenge does not match previously saved code verifier');
     this.#byCode.delete(authCode);
     return { userId: flow.userId, provider: flow.provider };
   }

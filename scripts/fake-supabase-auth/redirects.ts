@@ -36,7 +36,8 @@ function isAllowed(config: RedirectConfig, candidate: string): boolean {
     return false;
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (host === site.hostname && url.protocol === site.protocol && (url.port === site.port || isLoopback(host))) return true;
+  if (host === site.hostname && url.protocol === site.protocol && (url.port === site.port || isLoopback(host)))
+    return true;
   if (/^[0-9]+$/.test(host)) return false;
   if (isIP(host)) return isLoopback(host);
   const withoutFragment = candidate.split('#')[0]!;

@@ -3,11 +3,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badRequest, forbidden, AuthApiError } from './errors.ts';
 import { answerPreflight, corsHeaders, readJson, requireApiKey, sendError, sendJson, stringField } from './http.ts';
-import { FlowStates, pkceParams } from './pkce.ts';
+import { type FlowStates, pkceParams } from './pkce.ts';
 import { redirectTarget, withCode, withSessionFragment } from './redirects.ts';
-import { Sessions, type LogoutScope, type Session } from './sessions.ts';
+import type { Sessions, LogoutScope, Session } from './sessions.ts';
 import { signAccessToken, verifyAccessToken, type SigningKey } from './tokens.ts';
-import { PROVIDERS, userJson, Users, type Provider, type User } from './users.ts';
+import { PROVIDERS, userJson, type Users, type Provider, type User } from './users.ts';
 
 export type AuthSettings = {
   /** Access token lifetime (GoTrue's JWT_EXP). */
@@ -29,7 +29,30 @@ export type AuthState = {
 };
 
 // Providers GoTrue knows but this fake does not offer: GoTrue says they are not enabled.
-const OTHER_PROVIDERS = ['apple', 'azure', 'bitbucket', 'discord', 'facebook', 'figma', 'fly', 'gitlab', 'kakao', 'keycloak', 'linkedin', 'linkedin_oidc', 'notion', 'slack', 'slack_oidc', 'snapchat', 'spotify', 'twitch', 'twitter', 'workos', 'x', 'zoom'];
+const OTHER_PROVIDERS = [
+  'apple',
+  'azure',
+  'bitbucket',
+  'discord',
+  'facebook',
+  'figma',
+  'fly',
+  'gitlab',
+  'kakao',
+  'keycloak',
+  'linkedin',
+  'linkedin_oidc',
+  'notion',
+  'slack',
+  'slack_oidc',
+  'snapchat',
+  'spotify',
+  'twitch',
+  'twitter',
+  'workos',
+  'x',
+  'zoom',
+];
 
 export function createHandler(state: AuthState) {
   return async (req: IncomingMessage, res: ServerResponse) => {
@@ -43,11 +66,16 @@ export function createHandler(state: AuthState) {
         return sendJson(req, res, 200, { keys: [state.key.publicJwk] }, { 'cache-control': 'public, max-age=600' });
       }
       if (route === 'GET /auth/v1/authorize') return await authorize(state, req, res, url);
-      if (!url.pathname.startsWith('/auth/v1/')) return sendJson(req, res, 404, { message: 'no Route matched with those values' });
+      if (!url.pathname.startsWith('/auth/v1/'))
+        return sendJson(req, res, 404, { message: 'no Route matched with those values' });
       requireApiKey(req, url, state.apiKeys);
       switch (route) {
         case 'GET /auth/v1/health':
-          return sendJson(req, res, 200, { version: 'fake', name: 'GoTrue', description: 'GoTrue is a user registration and authentication API' });
+          return sendJson(req, res, 200, {
+            version: 'fake',
+            name: 'GoTrue',
+            description: 'GoTrue is a user registration and authentication API',
+          });
         case 'GET /auth/v1/settings':
           return sendJson(req, res, 200, settings());
         case 'POST /auth/v1/token':
@@ -83,8 +111,12 @@ async function authorize(state: AuthState, req: IncomingMessage, res: ServerResp
     const { session, refreshToken } = state.sessions.start(user.id, 'oauth');
     const { token, expiresAt } = await accessToken(state, user, session);
     location = withSessionFragment(target, {
-      access_token: token, token_type: 'bearer', expires_in: String(state.settings.accessTokenTtlSeconds), expires_at: String(expiresAt),
-      refresh_token: refreshToken, provider_token: providerToken(provider, user),
+      access_token: token,
+      token_type: 'bearer',
+      expires_in: String(state.settings.accessTokenTtlSeconds),
+      expires_at: String(expiresAt),
+      refresh_token: refreshToken,
+      provider_token: providerToken(provider, user),
     });
   }
   res.writeHead(302, { location }).end();
@@ -98,7 +130,10 @@ async function token(state: AuthState, req: IncomingMessage, url: URL) {
     const { userId, provider } = state.flows.redeem(stringField(body, 'auth_code'), stringField(body, 'code_verifier'));
     const user = state.users.byId(userId)!;
     const { session, refreshToken } = state.sessions.start(user.id, 'oauth');
-    return { ...(await sessionJson(state, user, session, refreshToken)), provider_token: providerToken(provider, user) };
+    return {
+      ...(await sessionJson(state, user, session, refreshToken)),
+      provider_token: providerToken(provider, user),
+    };
   }
   if (grant === 'refresh_token') {
     const body = await readJson(req);
@@ -107,7 +142,8 @@ async function token(state: AuthState, req: IncomingMessage, url: URL) {
     return sessionJson(state, user, session, refreshToken);
   }
   if (grant === 'password') throw badRequest('invalid_credentials', 'Invalid login credentials');
-  if (grant === 'id_token' || grant === 'web3') throw badRequest('validation_failed', `grant_type=${grant} is not offered by this fake Supabase Auth`);
+  if (grant === 'id_token' || grant === 'web3')
+    throw badRequest('validation_failed', `grant_type=${grant} is not offered by this fake Supabase Auth`);
   throw badRequest('invalid_credentials', 'unsupported_grant_type');
 }
 
@@ -115,7 +151,8 @@ async function token(state: AuthState, req: IncomingMessage, url: URL) {
 async function logout(state: AuthState, req: IncomingMessage, res: ServerResponse, url: URL) {
   const scope = url.searchParams.get('scope') || 'global';
   const { user, session } = await authenticate(state, req);
-  if (!['global', 'local', 'others'].includes(scope)) throw badRequest('validation_failed', `Unsupported logout scope "${scope}"`);
+  if (!['global', 'local', 'others'].includes(scope))
+    throw badRequest('validation_failed', `Unsupported logout scope "${scope}"`);
   state.sessions.logout(user.id, session?.id, scope as LogoutScope);
   res.writeHead(204, corsHeaders(req)).end();
 }
@@ -135,11 +172,24 @@ async function authenticate(state: AuthState, req: IncomingMessage): Promise<{ u
 
 async function sessionJson(state: AuthState, user: User, session: Session, refreshToken: string) {
   const { token, expiresAt } = await accessToken(state, user, session);
-  return { access_token: token, token_type: 'bearer', expires_in: state.settings.accessTokenTtlSeconds, expires_at: expiresAt, refresh_token: refreshToken, user: userJson(user) };
+  return {
+    access_token: token,
+    token_type: 'bearer',
+    expires_in: state.settings.accessTokenTtlSeconds,
+    expires_at: expiresAt,
+    refresh_token: refreshToken,
+    user: userJson(user),
+  };
 }
 
 function accessToken(state: AuthState, user: User, session: Session) {
-  return signAccessToken(state.key, { user, sessionId: session.id, issuer: state.issuer, lifetimeSeconds: state.settings.accessTokenTtlSeconds, amr: session.amr });
+  return signAccessToken(state.key, {
+    user,
+    sessionId: session.id,
+    issuer: state.issuer,
+    lifetimeSeconds: state.settings.accessTokenTtlSeconds,
+    amr: session.amr,
+  });
 }
 
 /** GoTrue hands back the provider's own access token after an OAuth sign-in. */
@@ -148,9 +198,19 @@ function providerToken(provider: Provider, user: User) {
 }
 
 function settings() {
-  const external = Object.fromEntries([...OTHER_PROVIDERS, 'anonymous_users', 'email', 'phone'].map((name) => [name, false]));
+  const external = Object.fromEntries(
+    [...OTHER_PROVIDERS, 'anonymous_users', 'email', 'phone'].map((name) => [name, false]),
+  );
   for (const provider of PROVIDERS) external[provider] = true;
-  return { external, disable_signup: false, mailer_autoconfirm: false, phone_autoconfirm: false, sms_provider: '', saml_enabled: false, passkeys_enabled: false };
+  return {
+    external,
+    disable_signup: false,
+    mailer_autoconfirm: false,
+    phone_autoconfirm: false,
+    sms_provider: '',
+    saml_enabled: false,
+    passkeys_enabled: false,
+  };
 }
 
 /** `/__control/settings`: tests shorten token lifetimes at run time (GET shows, POST changes). */
@@ -161,9 +221,13 @@ async function control(state: AuthState, req: IncomingMessage, res: ServerRespon
   if (route === 'POST /__control/settings') {
     const patch = await readJson(req);
     for (const [name, value] of Object.entries(patch)) {
-      if (!(name in state.settings)) return sendJson(req, res, 400, { error: `unknown setting ${name}; known: ${Object.keys(state.settings).join(', ')}` });
+      if (!(name in state.settings))
+        return sendJson(req, res, 400, {
+          error: `unknown setting ${name}; known: ${Object.keys(state.settings).join(', ')}`,
+        });
       const least = name === 'accessTokenTtlSeconds' ? 1 : 0;
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < least) return sendJson(req, res, 400, { error: `${name} must be a whole number of seconds, at least ${least}` });
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < least)
+        return sendJson(req, res, 400, { error: `${name} must be a whole number of seconds, at least ${least}` });
     }
     Object.assign(state.settings, patch);
     return sendJson(req, res, 200, state.settings);

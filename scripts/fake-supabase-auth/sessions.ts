@@ -30,7 +30,12 @@ export class Sessions {
   /** A new session for a sign-in, with its first refresh token. */
   start(userId: string, method: string): { session: Session; refreshToken: string } {
     const now = Date.now();
-    const session: Session = { id: randomUUID(), userId, createdAt: now, amr: [{ method, timestamp: Math.floor(now / 1000) }] };
+    const session: Session = {
+      id: randomUUID(),
+      userId,
+      createdAt: now,
+      amr: [{ method, timestamp: Math.floor(now / 1000) }],
+    };
     this.#sessions.set(session.id, session);
     return { session, refreshToken: this.#issue(session.id) };
   }
@@ -40,7 +45,8 @@ export class Sessions {
     if (!LEGACY_TOKEN.test(presented)) throw badRequest('validation_failed', 'Refresh token is not valid');
     const token = this.#tokens.get(presented);
     const session = token && this.#sessions.get(token.sessionId);
-    if (!token || !session) throw badRequest('refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
+    if (!token || !session)
+      throw badRequest('refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
     if (token.revoked) {
       const live = this.#family(session.id).find((each) => !each.revoked);
       if (live?.parent === token.token) return { session, refreshToken: live.token };
@@ -59,7 +65,8 @@ export class Sessions {
   logout(userId: string, sessionId: string | undefined, scope: LogoutScope) {
     for (const session of [...this.#sessions.values()]) {
       if (session.userId !== userId) continue;
-      const ends = scope === 'global' || !sessionId || (scope === 'local' ? session.id === sessionId : session.id !== sessionId);
+      const ends =
+        scope === 'global' || !sessionId || (scope === 'local' ? session.id === sessionId : session.id !== sessionId);
       if (!ends) continue;
       this.#sessions.delete(session.id);
       for (const token of this.#family(session.id)) this.#tokens.delete(token.token);

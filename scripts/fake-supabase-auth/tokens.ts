@@ -24,10 +24,19 @@ export async function createSigningKey(kid: string): Promise<SigningKey> {
   };
 }
 
-export type AccessTokenInput = { user: User; sessionId: string; issuer: string; lifetimeSeconds: number; amr: { method: string; timestamp: number }[] };
+export type AccessTokenInput = {
+  user: User;
+  sessionId: string;
+  issuer: string;
+  lifetimeSeconds: number;
+  amr: { method: string; timestamp: number }[];
+};
 
 /** A signed access token and its expiry (seconds since the epoch). */
-export async function signAccessToken(key: SigningKey, input: AccessTokenInput): Promise<{ token: string; expiresAt: number }> {
+export async function signAccessToken(
+  key: SigningKey,
+  input: AccessTokenInput,
+): Promise<{ token: string; expiresAt: number }> {
   const issuedAt = Math.floor(Date.now() / 1000);
   const expiresAt = issuedAt + input.lifetimeSeconds;
   const token = await new SignJWT({
@@ -52,7 +61,10 @@ export async function signAccessToken(key: SigningKey, input: AccessTokenInput):
 }
 
 /** The claims of a token this server signed and that has not expired; GoTrue's 403 bad_jwt otherwise. */
-export async function verifyAccessToken(key: SigningKey, token: string): Promise<JWTPayload & { sub: string; session_id?: string }> {
+export async function verifyAccessToken(
+  key: SigningKey,
+  token: string,
+): Promise<JWTPayload & { sub: string; session_id?: string }> {
   try {
     const { payload } = await jwtVerify(token, key.publicKey, { algorithms: ['ES256'] });
     if (typeof payload.sub !== 'string') throw forbidden('bad_jwt', 'invalid claim: missing sub claim');
@@ -60,7 +72,8 @@ export async function verifyAccessToken(key: SigningKey, token: string): Promise
   } catch (error) {
     if (!(error instanceof errors.JOSEError)) throw error;
     // golang-jwt's wording, which GoTrue puts after its own prefix.
-    const reason = error instanceof errors.JWTExpired ? 'token has invalid claims: token is expired' : 'token signature is invalid';
+    const reason =
+      error instanceof errors.JWTExpired ? 'token has invalid claims: token is expired' : 'token signature is invalid';
     throw forbidden('bad_jwt', `invalid JWT: unable to parse or verify signature, ${reason}`);
   }
 }

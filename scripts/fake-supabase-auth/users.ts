@@ -10,8 +10,18 @@ export const PROVIDERS: readonly Provider[] = ['google', 'github'];
 
 /** The person each provider signs in by default; ids are stable across restarts. */
 export const FAKE_IDENTITIES = {
-  google: { userId: '0b6f3c1e-6a8d-4c52-9e7a-1f2d3c4b5a61', email: 'google-user@example.com', name: 'Google User', providerId: '108234567890123456789' },
-  github: { userId: '5d2e8f4a-3b1c-4e67-8a9d-2c3b4d5e6f72', email: 'github-user@example.com', name: 'GitHub User', providerId: '81234567' },
+  google: {
+    userId: '0b6f3c1e-6a8d-4c52-9e7a-1f2d3c4b5a61',
+    email: 'google-user@example.com',
+    name: 'Google User',
+    providerId: '108234567890123456789',
+  },
+  github: {
+    userId: '5d2e8f4a-3b1c-4e67-8a9d-2c3b4d5e6f72',
+    email: 'github-user@example.com',
+    name: 'GitHub User',
+    providerId: '81234567',
+  },
 } as const satisfies Record<Provider, { userId: string; email: string; name: string; providerId: string }>;
 
 const ISSUERS: Record<Provider, string> = { google: 'https://accounts.google.com', github: 'https://api.github.com' };
@@ -57,14 +67,32 @@ export class Users {
 
     let user = this.#byEmail.get(email);
     if (!user) {
-      const id = Object.values(FAKE_IDENTITIES).find((identity) => identity.email === email)?.userId ?? nameBasedUuid(email);
-      user = { id, email, createdAt: now, updatedAt: now, lastSignInAt: now, appMetadata: { provider, providers: [] }, userMetadata: {}, identities: [] };
+      const id =
+        Object.values(FAKE_IDENTITIES).find((identity) => identity.email === email)?.userId ?? nameBasedUuid(email);
+      user = {
+        id,
+        email,
+        createdAt: now,
+        updatedAt: now,
+        lastSignInAt: now,
+        appMetadata: { provider, providers: [] },
+        userMetadata: {},
+        identities: [],
+      };
       this.#byEmail.set(email, user);
       this.#byId.set(id, user);
     }
     let identity = user.identities.find((existing) => existing.provider === provider);
     if (!identity) {
-      identity = { identityId: randomUUID(), provider, providerId, data, createdAt: now, updatedAt: now, lastSignInAt: now };
+      identity = {
+        identityId: randomUUID(),
+        provider,
+        providerId,
+        data,
+        createdAt: now,
+        updatedAt: now,
+        lastSignInAt: now,
+      };
       user.identities.push(identity);
     }
     Object.assign(identity, { data, updatedAt: now, lastSignInAt: now });
@@ -108,13 +136,27 @@ export function userJson(user: User) {
 
 /** What GoTrue stores from each provider's profile (its identity_data, merged into user_metadata). */
 function identityData(provider: Provider, providerId: string, email: string, name: string): Record<string, unknown> {
-  const common = { iss: ISSUERS[provider], sub: providerId, provider_id: providerId, email, email_verified: true, phone_verified: false, name, full_name: name };
+  const common = {
+    iss: ISSUERS[provider],
+    sub: providerId,
+    provider_id: providerId,
+    email,
+    email_verified: true,
+    phone_verified: false,
+    name,
+    full_name: name,
+  };
   if (provider === 'google') {
     const picture = `https://lh3.googleusercontent.com/a/fake-${providerId}`;
     return { ...common, picture, avatar_url: picture };
   }
   const login = email.split('@')[0]!.replace(/[^a-z0-9-]/gi, '-');
-  return { ...common, avatar_url: `https://avatars.githubusercontent.com/u/${providerId}?v=4`, user_name: login, preferred_username: login };
+  return {
+    ...common,
+    avatar_url: `https://avatars.githubusercontent.com/u/${providerId}?v=4`,
+    user_name: login,
+    preferred_username: login,
+  };
 }
 
 /** A UUID derived from the email (version 5 layout), so a hinted person keeps their id across restarts. */

@@ -35,7 +35,9 @@ type Message = { role?: string; content?: string | Block[] };
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
-  return content.map((block: Block) => (block?.type === 'text' && typeof block.text === 'string' ? block.text : '')).join('\n');
+  return content
+    .map((block: Block) => (block?.type === 'text' && typeof block.text === 'string' ? block.text : ''))
+    .join('\n');
 }
 
 function usageJson(usage: Usage) {
@@ -54,7 +56,10 @@ function event(name: string, data: unknown): string {
 
 function errorBody(status: number, message?: string) {
   const type = ERROR_TYPES[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
-  return { type: 'error', error: { type, message: message ?? MESSAGES[type] ?? 'Error (injected by the fake upstream).' } };
+  return {
+    type: 'error',
+    error: { type, message: message ?? MESSAGES[type] ?? 'Error (injected by the fake upstream).' },
+  };
 }
 
 export const anthropic: Vendor = {
@@ -71,17 +76,34 @@ export const anthropic: Vendor = {
   },
 
   parseChat(body): ChatRequest | string {
-    const b = body as { model?: unknown; max_tokens?: unknown; messages?: unknown; system?: unknown; stream?: unknown; temperature?: unknown; top_p?: unknown; stop_sequences?: unknown };
+    const b = body as {
+      model?: unknown;
+      max_tokens?: unknown;
+      messages?: unknown;
+      system?: unknown;
+      stream?: unknown;
+      temperature?: unknown;
+      top_p?: unknown;
+      stop_sequences?: unknown;
+    };
     if (typeof b?.model !== 'string' || !b.model) return 'model: Field required';
     if (typeof b.max_tokens !== 'number') return 'max_tokens: Field required';
     if (!Array.isArray(b.messages) || b.messages.length === 0) return 'messages: at least one message is required';
     const messages = b.messages as Message[];
-    const system = [textOf(b.system), ...messages.filter((m) => m.role === 'system').map((m) => textOf(m.content))].filter(Boolean);
+    const system = [
+      textOf(b.system),
+      ...messages.filter((m) => m.role === 'system').map((m) => textOf(m.content)),
+    ].filter(Boolean);
     const lastUser = messages.findLast((m) => m.role === 'user');
     return {
       model: b.model,
       stream: b.stream === true,
-      sampling: sampling({ temperature: b.temperature, topP: b.top_p, stop: b.stop_sequences, maxTokens: b.max_tokens }),
+      sampling: sampling({
+        temperature: b.temperature,
+        topP: b.top_p,
+        stop: b.stop_sequences,
+        maxTokens: b.max_tokens,
+      }),
       lastUserText: textOf(lastUser?.content),
       promptText: [...system, ...messages.filter((m) => m.role !== 'system').map((m) => textOf(m.content))].join('\n'),
       messageCount: messages.length,
@@ -125,9 +147,14 @@ export const anthropic: Vendor = {
             usage: { input_tokens: usage.inputTokens, output_tokens: 1 },
           },
         }) +
-        event('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) +
+        event('content_block_start', {
+          type: 'content_block_start',
+          index: 0,
+          content_block: { type: 'text', text: '' },
+        }) +
         event('ping', { type: 'ping' }),
-      delta: (text) => event('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }),
+      delta: (text) =>
+        event('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }),
       // As documented, message_delta's usage holds only the cumulative output count.
       close: (finish: Finish) =>
         event('content_block_stop', { type: 'content_block_stop', index: 0 }) +
@@ -153,5 +180,12 @@ export const anthropic: Vendor = {
 };
 
 function messageShell(request: ChatRequest, ids: ReplyIds) {
-  return { id: `msg_${ids.messageId}`, type: 'message', role: 'assistant', model: request.model, stop_details: null, container: null };
+  return {
+    id: `msg_${ids.messageId}`,
+    type: 'message',
+    role: 'assistant',
+    model: request.model,
+    stop_details: null,
+    container: null,
+  };
 }

@@ -10,11 +10,20 @@ export interface FakeState {
   defaults: Defaults;
 }
 
-export async function handleControl(state: FakeState, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+export async function handleControl(
+  state: FakeState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
   const route = `${req.method} ${url.pathname}`;
   if (route === 'GET /__control/health') return sendJson(res, 200, { ok: true });
   if (route === 'GET /__control/requests') {
-    return sendJson(res, 200, state.log.list({ key: url.searchParams.get('key'), vendor: url.searchParams.get('vendor') }));
+    return sendJson(
+      res,
+      200,
+      state.log.list({ key: url.searchParams.get('key'), vendor: url.searchParams.get('vendor') }),
+    );
   }
   if (route === 'DELETE /__control/requests') {
     state.log.clear();

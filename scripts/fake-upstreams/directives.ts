@@ -26,7 +26,20 @@ export interface Defaults {
   tokens: number;
 }
 
-const NUMERIC = new Set(['ttft', 'tps', 'tokens', 'fail', 'failcount', 'failafter', 'drop', 'hang', 'hangafter', 'retryafter', 'documented', 'echo']);
+const NUMERIC = new Set([
+  'ttft',
+  'tps',
+  'tokens',
+  'fail',
+  'failcount',
+  'failafter',
+  'drop',
+  'hang',
+  'hangafter',
+  'retryafter',
+  'documented',
+  'echo',
+]);
 const BLOCK = /\[\[fake\b([^\]]*)\]\]/gi;
 
 /** Reads every `[[fake k=v …]]` block in `text`; later values win, unknown or malformed pairs are ignored. */
@@ -62,7 +75,8 @@ export function updateDefaults(current: Defaults, patch: unknown): Defaults {
   if (patch && typeof patch === 'object') {
     for (const name of ['ttft', 'tps', 'tokens'] as const) {
       const value = (patch as Record<string, unknown>)[name];
-      if (typeof value === 'number' && Number.isFinite(value) && value >= 0) next[name] = name === 'tokens' ? Math.floor(value) : value;
+      if (typeof value === 'number' && Number.isFinite(value) && value >= 0)
+        next[name] = name === 'tokens' ? Math.floor(value) : value;
     }
   }
   return next;

@@ -11,12 +11,21 @@ type Known = { status: string; message: string };
 
 const STATUSES: Record<number, Known> = {
   400: { status: 'INVALID_ARGUMENT', message: 'Request contains an invalid argument (injected by the fake upstream).' },
-  401: { status: 'UNAUTHENTICATED', message: 'Request had invalid authentication credentials (injected by the fake upstream).' },
+  401: {
+    status: 'UNAUTHENTICATED',
+    message: 'Request had invalid authentication credentials (injected by the fake upstream).',
+  },
   403: { status: 'PERMISSION_DENIED', message: 'The caller does not have permission (injected by the fake upstream).' },
   404: { status: 'NOT_FOUND', message: 'Requested entity was not found.' },
-  429: { status: 'RESOURCE_EXHAUSTED', message: 'Resource has been exhausted (e.g. check quota) (injected by the fake upstream).' },
+  429: {
+    status: 'RESOURCE_EXHAUSTED',
+    message: 'Resource has been exhausted (e.g. check quota) (injected by the fake upstream).',
+  },
   500: { status: 'INTERNAL', message: 'An internal error has occurred (injected by the fake upstream).' },
-  503: { status: 'UNAVAILABLE', message: 'The model is overloaded. Please try again later (injected by the fake upstream).' },
+  503: {
+    status: 'UNAVAILABLE',
+    message: 'The model is overloaded. Please try again later (injected by the fake upstream).',
+  },
   504: { status: 'DEADLINE_EXCEEDED', message: 'Deadline expired before operation could complete.' },
 };
 
@@ -51,7 +60,9 @@ function errorBody(status: number, message?: string, retryAfterSeconds?: number)
 
 function response(request: ChatRequest, ids: ReplyIds, text: string, usageMetadata: object, finishReason?: string) {
   return {
-    candidates: [{ content: { parts: [{ text }], role: 'model' }, ...(finishReason ? { finishReason } : {}), index: 0 }],
+    candidates: [
+      { content: { parts: [{ text }], role: 'model' }, ...(finishReason ? { finishReason } : {}), index: 0 },
+    ],
     usageMetadata,
     modelVersion: request.model,
     responseId: ids.messageId,
@@ -63,7 +74,9 @@ export const gemini: Vendor = {
 
   route(method, path): Route | null {
     const match = method === 'POST' ? CHAT_PATH.exec(path) : null;
-    return match ? { kind: 'chat', model: decodeURIComponent(match[2] ?? ''), stream: match[3] === 'streamGenerateContent' } : null;
+    return match
+      ? { kind: 'chat', model: decodeURIComponent(match[2] ?? ''), stream: match[3] === 'streamGenerateContent' }
+      : null;
   },
 
   hasApiKey(headers: IncomingHttpHeaders, query: URLSearchParams) {
@@ -72,15 +85,25 @@ export const gemini: Vendor = {
   },
 
   parseChat(body, route): ChatRequest | string {
-    const b = body as { contents?: unknown; systemInstruction?: Content; generationConfig?: { temperature?: unknown; topP?: unknown; stopSequences?: unknown; maxOutputTokens?: unknown } };
-    if (!Array.isArray(b?.contents) || b.contents.length === 0) return '* GenerateContentRequest.contents: contents is not specified';
+    const b = body as {
+      contents?: unknown;
+      systemInstruction?: Content;
+      generationConfig?: { temperature?: unknown; topP?: unknown; stopSequences?: unknown; maxOutputTokens?: unknown };
+    };
+    if (!Array.isArray(b?.contents) || b.contents.length === 0)
+      return '* GenerateContentRequest.contents: contents is not specified';
     const contents = b.contents as Content[];
     const config = b.generationConfig ?? {};
     const system = textOf(b.systemInstruction);
     return {
       model: route.model ?? '',
       stream: route.stream ?? false,
-      sampling: sampling({ temperature: config.temperature, topP: config.topP, stop: config.stopSequences, maxTokens: config.maxOutputTokens }),
+      sampling: sampling({
+        temperature: config.temperature,
+        topP: config.topP,
+        stop: config.stopSequences,
+        maxTokens: config.maxOutputTokens,
+      }),
       lastUserText: textOf(contents.findLast((c) => c.role === 'user' || c.role === undefined)),
       promptText: [system, ...contents.map(textOf)].filter(Boolean).join('\n'),
       messageCount: contents.length,
@@ -97,7 +120,7 @@ export const gemini: Vendor = {
   // What generativelanguage.googleapis.com answers when no key is sent at all.
   missingKey(): ErrorReply {
     const message =
-      'Method doesn\'t allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.';
+      "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.";
     return { status: 403, headers: {}, body: { error: { code: 403, message, status: 'PERMISSION_DENIED' } } };
   },
 
@@ -115,7 +138,11 @@ export const gemini: Vendor = {
       delta: (text, usage) => data(response(request, ids, text, { promptTokenCount: usage.inputTokens })),
       close: (finish: Finish) => {
         const { inputTokens, outputTokens } = finish.usage;
-        const counts = { promptTokenCount: inputTokens, candidatesTokenCount: outputTokens, totalTokenCount: inputTokens + outputTokens };
+        const counts = {
+          promptTokenCount: inputTokens,
+          candidatesTokenCount: outputTokens,
+          totalTokenCount: inputTokens + outputTokens,
+        };
         return data(response(request, ids, '', counts, FINISH_REASONS[finish.stop]));
       },
       error: (status, message) => data(errorBody(status, message)),

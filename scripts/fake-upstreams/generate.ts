@@ -23,7 +23,11 @@ export interface ChatContext {
 export async function handleChat(ctx: ChatContext): Promise<void> {
   const { vendor, route, req, res, log } = ctx;
   const startedAt = Date.now();
-  const ids: ReplyIds = { requestId: `req_${ctx.logId}`, messageId: `${ctx.logId}_${startedAt.toString(36)}`, created: Math.floor(startedAt / 1000) };
+  const ids: ReplyIds = {
+    requestId: `req_${ctx.logId}`,
+    messageId: `${ctx.logId}_${startedAt.toString(36)}`,
+    created: Math.floor(startedAt / 1000),
+  };
   const baseHeaders = vendor.headers(ids);
   // Watch from the first byte: a client that leaves while its body is still arriving counts too.
   const conn = new Connection(res);
@@ -59,7 +63,10 @@ export async function handleChat(ctx: ChatContext): Promise<void> {
   if (!known) return reject(vendor.error(400, chat as string));
 
   const { fail, failafter, failcount, retryafter } = directives;
-  const failStatus = fail !== undefined && log.shouldFail(vendor.name, fail, directives.key ?? known.promptText, failcount) ? fail : undefined;
+  const failStatus =
+    fail !== undefined && log.shouldFail(vendor.name, fail, directives.key ?? known.promptText, failcount)
+      ? fail
+      : undefined;
   // `failafter` moves the failure into the stream; a JSON reply can only fail upfront.
   if (failStatus !== undefined && (failafter === undefined || !known.stream)) {
     return reject(vendor.error(failStatus, undefined, retryafter));
@@ -110,7 +117,11 @@ async function streamReply(run: Run): Promise<RequestStatus> {
   const writer = ctx.vendor.streamWriter(run.chat, run.ids);
   const usage = (outputTokens: number) => ({ inputTokens, outputTokens });
 
-  ctx.res.writeHead(200, { ...run.baseHeaders, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  ctx.res.writeHead(200, {
+    ...run.baseHeaders,
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+  });
   entry.httpStatus = 200;
   ctx.res.flushHeaders();
   if (!(await conn.write(writer.open(usage(0))))) return 'client_closed';
@@ -129,7 +140,12 @@ async function streamReply(run: Run): Promise<RequestStatus> {
     if (!(await conn.write(writer.delta(plan.tokens[i] ?? '', usage(i + 1))))) return 'client_closed';
     entry.tokensSent = i + 1;
   }
-  const finish = { text: plan.tokens.join(''), stop: plan.stop, stopSequence: plan.stopSequence, usage: usage(plan.tokens.length) };
+  const finish = {
+    text: plan.tokens.join(''),
+    stop: plan.stop,
+    stopSequence: plan.stopSequence,
+    usage: usage(plan.tokens.length),
+  };
   if (!(await conn.write(writer.close(finish)))) return 'client_closed';
   ctx.res.end();
   return 'completed';
@@ -165,7 +181,12 @@ async function completeReply(run: Run): Promise<RequestStatus> {
   }
   const emitted = dropAt ?? plan.tokens.length;
   if (!(await conn.sleep(dueAt(Math.max(emitted - 1, 0)) - Date.now()))) return 'client_closed';
-  const finish = { text: plan.tokens.join(''), stop: plan.stop, stopSequence: plan.stopSequence, usage: { inputTokens, outputTokens: plan.tokens.length } };
+  const finish = {
+    text: plan.tokens.join(''),
+    stop: plan.stop,
+    stopSequence: plan.stopSequence,
+    usage: { inputTokens, outputTokens: plan.tokens.length },
+  };
   const completion = ctx.vendor.completion(run.chat, finish, run.ids);
   if (dropAt !== undefined) {
     const body = JSON.stringify(completion);

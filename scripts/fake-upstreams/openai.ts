@@ -4,18 +4,52 @@
 // The same protocol serves any OpenAI-compatible server (`compat`), which accepts any model.
 import type { IncomingHttpHeaders } from 'node:http';
 import { sampling } from './sampling.ts';
-import type { ChatRequest, ErrorReply, Finish, ReplyIds, Route, StreamWriter, Usage, Vendor, VendorName } from './types.ts';
+import type {
+  ChatRequest,
+  ErrorReply,
+  Finish,
+  ReplyIds,
+  Route,
+  StreamWriter,
+  Usage,
+  Vendor,
+  VendorName,
+} from './types.ts';
 
 type Known = { type: string; code: string | null; message: string };
 
 const ERRORS: Record<number, Known> = {
   400: { type: 'invalid_request_error', code: null, message: 'Invalid request (injected by the fake upstream).' },
-  401: { type: 'invalid_request_error', code: 'invalid_api_key', message: 'Incorrect API key provided (injected by the fake upstream).' },
-  403: { type: 'invalid_request_error', code: 'unsupported_country_region_territory', message: 'Country, region, or territory not supported.' },
-  404: { type: 'invalid_request_error', code: 'model_not_found', message: 'The model does not exist or you do not have access to it.' },
-  429: { type: 'requests', code: 'rate_limit_exceeded', message: 'Rate limit reached for requests (injected by the fake upstream).' },
-  500: { type: 'server_error', code: null, message: 'The server had an error while processing your request (injected by the fake upstream).' },
-  503: { type: 'server_error', code: null, message: 'The engine is currently overloaded, please try again later (injected by the fake upstream).' },
+  401: {
+    type: 'invalid_request_error',
+    code: 'invalid_api_key',
+    message: 'Incorrect API key provided (injected by the fake upstream).',
+  },
+  403: {
+    type: 'invalid_request_error',
+    code: 'unsupported_country_region_territory',
+    message: 'Country, region, or territory not supported.',
+  },
+  404: {
+    type: 'invalid_request_error',
+    code: 'model_not_found',
+    message: 'The model does not exist or you do not have access to it.',
+  },
+  429: {
+    type: 'requests',
+    code: 'rate_limit_exceeded',
+    message: 'Rate limit reached for requests (injected by the fake upstream).',
+  },
+  500: {
+    type: 'server_error',
+    code: null,
+    message: 'The server had an error while processing your request (injected by the fake upstream).',
+  },
+  503: {
+    type: 'server_error',
+    code: null,
+    message: 'The engine is currently overloaded, please try again later (injected by the fake upstream).',
+  },
 };
 
 const FINISH_REASONS = { end: 'stop', max_tokens: 'length', stop_sequence: 'stop' } as const;
@@ -31,7 +65,9 @@ type Message = { role?: string; content?: string | Part[] | null };
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
-  return content.map((part: Part) => (part?.type === 'text' && typeof part.text === 'string' ? part.text : '')).join('\n');
+  return content
+    .map((part: Part) => (part?.type === 'text' && typeof part.text === 'string' ? part.text : ''))
+    .join('\n');
 }
 
 function usageJson(usage: Usage) {
@@ -40,13 +76,22 @@ function usageJson(usage: Usage) {
     completion_tokens: usage.outputTokens,
     total_tokens: usage.inputTokens + usage.outputTokens,
     prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
   };
 }
 
 /** Only the counts CompletionUsage requires: the streamed usage chunk is not shown in the docs. */
 function requiredUsageJson(usage: Usage) {
-  return { prompt_tokens: usage.inputTokens, completion_tokens: usage.outputTokens, total_tokens: usage.inputTokens + usage.outputTokens };
+  return {
+    prompt_tokens: usage.inputTokens,
+    completion_tokens: usage.outputTokens,
+    total_tokens: usage.inputTokens + usage.outputTokens,
+  };
 }
 
 function errorBody(status: number, message?: string) {
@@ -73,8 +118,18 @@ function openaiProtocol(name: 'openai' | 'compat'): Vendor {
     },
 
     parseChat(body): ChatRequest | string {
-      const b = body as { model?: unknown; messages?: unknown; stream?: unknown; stream_options?: { include_usage?: unknown }; max_tokens?: unknown; max_completion_tokens?: unknown; temperature?: unknown; top_p?: unknown; stop?: unknown };
-      if (typeof b?.model !== 'string' || !b.model) return "you must provide a model parameter";
+      const b = body as {
+        model?: unknown;
+        messages?: unknown;
+        stream?: unknown;
+        stream_options?: { include_usage?: unknown };
+        max_tokens?: unknown;
+        max_completion_tokens?: unknown;
+        temperature?: unknown;
+        top_p?: unknown;
+        stop?: unknown;
+      };
+      if (typeof b?.model !== 'string' || !b.model) return 'you must provide a model parameter';
       if (!Array.isArray(b.messages) || b.messages.length === 0) return "'messages' must contain at least one message.";
       const messages = b.messages as Message[];
       const isSystem = (m: Message) => m.role === 'system' || m.role === 'developer';
@@ -83,7 +138,12 @@ function openaiProtocol(name: 'openai' | 'compat'): Vendor {
       return {
         model: b.model,
         stream: b.stream === true,
-        sampling: sampling({ temperature: b.temperature, topP: b.top_p, stop: typeof b.stop === 'string' ? [b.stop] : b.stop, maxTokens: limit }),
+        sampling: sampling({
+          temperature: b.temperature,
+          topP: b.top_p,
+          stop: typeof b.stop === 'string' ? [b.stop] : b.stop,
+          maxTokens: limit,
+        }),
         lastUserText: textOf(messages.findLast((m) => m.role === 'user')?.content),
         promptText: messages.map((m) => textOf(m.content)).join('\n'),
         messageCount: messages.length,
@@ -94,13 +154,19 @@ function openaiProtocol(name: 'openai' | 'compat'): Vendor {
 
     error(status, message, retryAfterSeconds): ErrorReply {
       const headers: Record<string, string> = {};
-      if (status === 429 || status === 503 || retryAfterSeconds !== undefined) headers['retry-after'] = String(retryAfterSeconds ?? 1);
+      if (status === 429 || status === 503 || retryAfterSeconds !== undefined)
+        headers['retry-after'] = String(retryAfterSeconds ?? 1);
       return { status, headers, body: errorBody(status, message) };
     },
 
     missingKey(): ErrorReply {
-      const message = "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).";
-      return { status: 401, headers: {}, body: { error: { message, type: 'invalid_request_error', param: null, code: null } } };
+      const message =
+        "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).";
+      return {
+        status: 401,
+        headers: {},
+        body: { error: { message, type: 'invalid_request_error', param: null, code: null } },
+      };
     },
 
     headers(ids: ReplyIds) {
@@ -123,7 +189,12 @@ function openaiProtocol(name: 'openai' | 'compat'): Vendor {
           ...(request.includeUsage ? { usage: null } : {}),
           ...extra,
         });
-      const choice = (delta: unknown, finish: string | null = null) => ({ index: 0, delta, logprobs: null, finish_reason: finish });
+      const choice = (delta: unknown, finish: string | null = null) => ({
+        index: 0,
+        delta,
+        logprobs: null,
+        finish_reason: finish,
+      });
       return {
         open: () => chunk([choice({ role: 'assistant', content: '' })]),
         delta: (text) => chunk([choice({ content: text })]),
@@ -156,7 +227,15 @@ function openaiProtocol(name: 'openai' | 'compat'): Vendor {
     },
 
     models() {
-      return { object: 'list', data: MODELS[name].map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: name === 'openai' ? 'openai' : 'fake' })) };
+      return {
+        object: 'list',
+        data: MODELS[name].map((id) => ({
+          id,
+          object: 'model',
+          created: 1_700_000_000,
+          owned_by: name === 'openai' ? 'openai' : 'fake',
+        })),
+      };
     },
   };
 }

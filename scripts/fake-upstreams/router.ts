@@ -29,13 +29,20 @@ export function createHandler(state: FakeState) {
   };
 }
 
-async function route(state: FakeState, resend: ReturnType<typeof createFakeResend>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(
+  state: FakeState,
+  resend: ReturnType<typeof createFakeResend>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://fake.invalid');
   if (url.pathname.startsWith('/__control/')) return handleControl(state, req, res, url);
   // Email, not a model vendor: scripts/fake-resend.ts.
-  if (url.pathname.startsWith('/resend/')) return resend(req, res, url.pathname.slice('/resend'.length), url.searchParams);
+  if (url.pathname.startsWith('/resend/'))
+    return resend(req, res, url.pathname.slice('/resend'.length), url.searchParams);
   // Billing, not a model vendor: scripts/fake-stripe/ (the SDK's STRIPE_API_BASE is `<this server>/stripe`).
-  if (url.pathname.startsWith('/stripe/')) return fakeStripe.handle(req, res, url.pathname.slice('/stripe'.length), url.searchParams);
+  if (url.pathname.startsWith('/stripe/'))
+    return fakeStripe.handle(req, res, url.pathname.slice('/stripe'.length), url.searchParams);
   const logId = state.log.nextId();
   res.setHeader('x-fake-request-id', logId);
 
@@ -43,7 +50,16 @@ async function route(state: FakeState, resend: ReturnType<typeof createFakeResen
     if (!url.pathname.startsWith(`${prefix}/`)) continue;
     const match = vendor.route(req.method ?? 'GET', url.pathname.slice(prefix.length));
     if (match?.kind === 'chat') {
-      return handleChat({ vendor, route: match, req, res, query: url.searchParams, log: state.log, defaults: state.defaults, logId });
+      return handleChat({
+        vendor,
+        route: match,
+        req,
+        res,
+        query: url.searchParams,
+        log: state.log,
+        defaults: state.defaults,
+        logId,
+      });
     }
     if (match?.kind === 'models' && vendor.models) {
       if (!vendor.hasApiKey(req.headers, url.searchParams)) {
@@ -55,5 +71,7 @@ async function route(state: FakeState, resend: ReturnType<typeof createFakeResen
     const reply = vendor.error(404, `No route for ${req.method} ${url.pathname} on the fake ${vendor.name} upstream.`);
     return sendJson(res, 404, reply.body);
   }
-  sendJson(res, 404, { error: `unknown path ${url.pathname}; use /anthropic, /openai/v1, /compat/v1, /gemini, /resend or /__control` });
+  sendJson(res, 404, {
+    error: `unknown path ${url.pathname}; use /anthropic, /openai/v1, /compat/v1, /gemini, /resend or /__control`,
+  });
 }

@@ -59,9 +59,7 @@ export interface ErrorReply {
   body: unknown;
 }
 
-export type Route =
-  | { kind: 'chat'; model?: string; stream?: boolean }
-  | { kind: 'models' };
+export type Route = { kind: 'chat'; model?: string; stream?: boolean } | { kind: 'models' };
 
 export interface Vendor {
   name: VendorName;

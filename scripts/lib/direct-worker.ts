@@ -29,7 +29,9 @@ async function main() {
   let loaded = false;
   // The Worker's own socket is known only from this event (proxyData is what the proxy forwards to).
   const workerUrl = new Promise<string>((resolve) => {
-    devEnv.on('reloadComplete', ({ proxyData: { userWorkerUrl: u } }: ReloadComplete) => resolve(`${u.protocol}//${u.hostname}:${u.port}`));
+    devEnv.on('reloadComplete', ({ proxyData: { userWorkerUrl: u } }: ReloadComplete) =>
+      resolve(`${u.protocol}//${u.hostname}:${u.port}`),
+    );
   });
   const failed = new Promise<never>((_, reject) => {
     devEnv.on('error', (event: DevEnvError) => {
@@ -44,7 +46,9 @@ async function main() {
     config: 'wrangler.toml',
     envFiles: options.envFiles,
     ...(options.assetsDirectory ? { assets: options.assetsDirectory } : {}),
-    bindings: Object.fromEntries(Object.entries(options.vars).map(([name, value]) => [name, { type: 'plain_text', value }])),
+    bindings: Object.fromEntries(
+      Object.entries(options.vars).map(([name, value]) => [name, { type: 'plain_text', value }]),
+    ),
     dev: {
       server: { hostname: '127.0.0.1', port: options.port },
       inspector: false,

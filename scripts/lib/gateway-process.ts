@@ -41,13 +41,20 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
   });
   const killOnExit = () => killGroup(child);
   process.on('exit', killOnExit);
-  const exited = once(child, 'exit').then(([code]) => code as number | null, () => null);
+  const exited = once(child, 'exit').then(
+    ([code]) => code as number | null,
+    () => null,
+  );
   void exited.then(() => process.off('exit', killOnExit));
 
   const ready = await Promise.race([
     next(child),
-    exited.then((code): FromGateway => ({ error: `the database gateway exited (${code ?? 'signal'}) before listening` })),
-    new Promise<FromGateway>((resolve) => setTimeout(resolve, START_TIMEOUT_MS, { error: 'the database gateway did not listen within 60 s' }).unref()),
+    exited.then(
+      (code): FromGateway => ({ error: `the database gateway exited (${code ?? 'signal'}) before listening` }),
+    ),
+    new Promise<FromGateway>((resolve) =>
+      setTimeout(resolve, START_TIMEOUT_MS, { error: 'the database gateway did not listen within 60 s' }).unref(),
+    ),
   ]);
   if (!('ready' in ready)) {
     killGroup(child, 'SIGKILL');
@@ -63,7 +70,10 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
     async setLatency(ms) {
       const answer = next(child);
       child.send({ setLatencyMs: ms } satisfies ToGateway);
-      const reply = await Promise.race([answer, exited.then((): FromGateway => ({ error: 'the database gateway has exited' }))]);
+      const reply = await Promise.race([
+        answer,
+        exited.then((): FromGateway => ({ error: 'the database gateway has exited' })),
+      ]);
       if ('error' in reply) throw new RangeError(reply.error);
       if ('latencyMs' in reply) latencyMs = reply.latencyMs;
     },

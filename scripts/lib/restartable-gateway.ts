@@ -34,13 +34,22 @@ export type RestartableGateway = {
   start(): Promise<void>;
 };
 
-type Opened = Pick<Gateway, 'url' | 'backend' | 'latencyMs'> & { setLatency(ms: number): void | Promise<void>; close(): Promise<void> };
+type Opened = Pick<Gateway, 'url' | 'backend' | 'latencyMs'> & {
+  setLatency(ms: number): void | Promise<void>;
+  close(): Promise<void>;
+};
 
 export async function startRestartableGateway(options: RestartableGatewayOptions): Promise<RestartableGateway> {
   // Migrations are applied by the first start (the child applies drizzle/migrations itself).
   const open = (port: number, latencyMs: number, migrationsFolder?: string): Promise<Opened> =>
     options.childProcess
-      ? startGatewayProcess({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, port, latencyMs, stdio: options.childProcess.stdio })
+      ? startGatewayProcess({
+          databaseUrl: options.databaseUrl,
+          dataDir: options.dataDir,
+          port,
+          latencyMs,
+          stdio: options.childProcess.stdio,
+        })
       : startGateway({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, port, latencyMs, migrationsFolder });
 
   let opened = await open(options.port, options.latencyMs ?? 0, 'drizzle/migrations');

@@ -10,7 +10,11 @@ import { waitForOk } from './processes.ts';
 import { startRestartableGateway, type DatabaseGateway } from './restartable-gateway.ts';
 import { startWorkerRuntime, type WorkerRuntimeKind } from './worker-runtime.ts';
 
-const VENDORS = [['ANTHROPIC', '/anthropic'], ['OPENAI', '/openai/v1'], ['GEMINI', '/gemini']] as const;
+const VENDORS = [
+  ['ANTHROPIC', '/anthropic'],
+  ['OPENAI', '/openai/v1'],
+  ['GEMINI', '/gemini'],
+] as const;
 type VendorKey = `${(typeof VENDORS)[number][0]}_API_KEY`;
 
 /** How long the Worker gets to shut down on SIGTERM before its process group is killed. */
@@ -48,7 +52,10 @@ export type StackOptions = {
 };
 
 /** Another Worker on the same database and fakes: its own port and Durable Object state, the stack's bindings with `vars` on top. */
-export type WorkerOptions = Pick<StackOptions, 'port' | 'persistTo' | 'envFiles' | 'assetsDirectory' | 'stdio' | 'runtime'> & { vars?: Record<string, string> };
+export type WorkerOptions = Pick<
+  StackOptions,
+  'port' | 'persistTo' | 'envFiles' | 'assetsDirectory' | 'stdio' | 'runtime'
+> & { vars?: Record<string, string> };
 
 export type StackWorker = {
   /** `http://127.0.0.1:PORT`. */
@@ -94,8 +101,11 @@ export type Stack = {
 export async function startStack(options: StackOptions): Promise<Stack> {
   const [gatewayResult, upstreamsResult] = await Promise.allSettled([
     startRestartableGateway({
-      databaseUrl: options.databaseUrl, dataDir: options.dataDir, port: options.gatewayPort,
-      latencyMs: options.gatewayLatencyMs, childProcess: options.gatewayChildProcess,
+      databaseUrl: options.databaseUrl,
+      dataDir: options.dataDir,
+      port: options.gatewayPort,
+      latencyMs: options.gatewayLatencyMs,
+      childProcess: options.gatewayChildProcess,
     }),
     startFakeUpstreams({ port: options.fakeUpstreamPort }),
   ]);
@@ -104,7 +114,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       gatewayResult.status === 'fulfilled' ? gatewayResult.value.stop() : undefined,
       upstreamsResult.status === 'fulfilled' ? upstreamsResult.value.close() : undefined,
     ]);
-    throw gatewayResult.status === 'rejected' ? gatewayResult.reason : (upstreamsResult as PromiseRejectedResult).reason;
+    throw gatewayResult.status === 'rejected'
+      ? gatewayResult.reason
+      : (upstreamsResult as PromiseRejectedResult).reason;
   }
   const database = gatewayResult.value;
   const upstreams = upstreamsResult.value;
@@ -127,8 +139,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // Billing answers through the fake Stripe unless .dev.vars has a key (the Worker then reads Stripe's own settings from there).
   if (!options.apiKeys?.STRIPE_SECRET_KEY && !options.vars?.STRIPE_SECRET_KEY) {
     Object.assign(vars, {
-      STRIPE_SECRET_KEY: 'sk_test_offline', STRIPE_WEBHOOK_SECRET: 'whsec_offline', STRIPE_PRICE_PRO: 'price_offline_pro',
-      STRIPE_METER_EVENT: 'parley_tokens', STRIPE_API_BASE: `${upstreams.url}/stripe`,
+      STRIPE_SECRET_KEY: 'sk_test_offline',
+      STRIPE_WEBHOOK_SECRET: 'whsec_offline',
+      STRIPE_PRICE_PRO: 'price_offline_pro',
+      STRIPE_METER_EVENT: 'parley_tokens',
+      STRIPE_API_BASE: `${upstreams.url}/stripe`,
     });
   }
   // Quota warning emails go to the fake Resend (scripts/fake-resend.ts), which records them.
@@ -139,8 +154,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
 
   const runtime = await startWorkerRuntime({
-    kind: options.runtime ?? 'wrangler-dev', port: options.port, persistTo: options.persistTo, vars,
-    envFiles: options.envFiles, assetsDirectory: options.assetsDirectory, stdio: options.stdio,
+    kind: options.runtime ?? 'wrangler-dev',
+    port: options.port,
+    persistTo: options.persistTo,
+    vars,
+    envFiles: options.envFiles,
+    assetsDirectory: options.assetsDirectory,
+    stdio: options.stdio,
   }).catch(async (error: unknown) => {
     await Promise.allSettled([database.stop(), upstreams.close()]);
     throw error;
@@ -152,11 +172,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (stopped) throw new Error('the stack is stopped');
     const workerVars = { ...vars, ...worker.vars };
     const extra = await startWorkerRuntime({
-      kind: worker.runtime ?? options.runtime ?? 'wrangler-dev', port: worker.port, persistTo: worker.persistTo, vars: workerVars,
-      envFiles: worker.envFiles ?? options.envFiles, assetsDirectory: worker.assetsDirectory ?? options.assetsDirectory, stdio: worker.stdio ?? options.stdio,
+      kind: worker.runtime ?? options.runtime ?? 'wrangler-dev',
+      port: worker.port,
+      persistTo: worker.persistTo,
+      vars: workerVars,
+      envFiles: worker.envFiles ?? options.envFiles,
+      assetsDirectory: worker.assetsDirectory ?? options.assetsDirectory,
+      stdio: worker.stdio ?? options.stdio,
     });
     const handle: StackWorker = {
-      url: extra.url, runtime: extra.kind, vars: workerVars, exited: extra.exited,
+      url: extra.url,
+      runtime: extra.kind,
+      vars: workerVars,
+      exited: extra.exited,
       ready: (timeoutMs) => waitForOk(`${extra.url}/api/health`, timeoutMs, () => extra.running && !stopped),
       stop: () => extra.stop(STOP_GRACE_MS),
     };

@@ -45,7 +45,10 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   // The process runs in its own group, so it must be stopped explicitly even if this process crashes.
   const killOnExit = () => killGroup(child);
   process.on('exit', killOnExit);
-  const exited = once(child, 'exit').then(([code]) => code as number | null, () => null);
+  const exited = once(child, 'exit').then(
+    ([code]) => code as number | null,
+    () => null,
+  );
   let running = true;
   void exited.then(() => {
     running = false;
@@ -68,24 +71,46 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       throw error;
     }
   }
-  return { kind: options.kind, url, exited, get running() { return running; }, stop };
+  return {
+    kind: options.kind,
+    url,
+    exited,
+    get running() {
+      return running;
+    },
+    stop,
+  };
 }
 
 function spawnWranglerDev(options: WorkerRuntimeOptions): ChildProcess {
-  return spawnGroup(process.execPath, [
-    'node_modules/wrangler/bin/wrangler.js', 'dev',
-    '--ip', '127.0.0.1', '--port', String(options.port),
-    '--persist-to', options.persistTo,
-    '--test-scheduled', '--show-interactive-dev-session=false',
-    ...(options.envFiles ?? []).flatMap((file) => ['--env-file', file]),
-    ...(options.assetsDirectory ? ['--assets', options.assetsDirectory] : []),
-    ...Object.entries(options.vars).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
-  ], { env: wranglerEnv(), ...(options.stdio ? { stdio: options.stdio } : {}) });
+  return spawnGroup(
+    process.execPath,
+    [
+      'node_modules/wrangler/bin/wrangler.js',
+      'dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(options.port),
+      '--persist-to',
+      options.persistTo,
+      '--test-scheduled',
+      '--show-interactive-dev-session=false',
+      ...(options.envFiles ?? []).flatMap((file) => ['--env-file', file]),
+      ...(options.assetsDirectory ? ['--assets', options.assetsDirectory] : []),
+      ...Object.entries(options.vars).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
+    ],
+    { env: wranglerEnv(), ...(options.stdio ? { stdio: options.stdio } : {}) },
+  );
 }
 
 function spawnDirect(options: WorkerRuntimeOptions): ChildProcess {
   const config: DirectWorkerOptions = {
-    port: options.port, persistTo: options.persistTo, vars: options.vars, envFiles: options.envFiles, assetsDirectory: options.assetsDirectory,
+    port: options.port,
+    persistTo: options.persistTo,
+    vars: options.vars,
+    envFiles: options.envFiles,
+    assetsDirectory: options.assetsDirectory,
   };
   return spawnGroup(process.execPath, ['scripts/lib/direct-worker.ts', JSON.stringify(config)], {
     env: wranglerEnv(),
@@ -99,9 +124,13 @@ async function directUrl(child: ChildProcess, exited: Promise<number | null>): P
   try {
     const report = await Promise.race([
       once(child, 'message').then(([message]) => message as DirectWorkerReport),
-      exited.then((code) => ({ error: `the direct Worker starter exited (${code ?? 'signal'}) before the Worker was loaded` })),
+      exited.then((code) => ({
+        error: `the direct Worker starter exited (${code ?? 'signal'}) before the Worker was loaded`,
+      })),
       new Promise<DirectWorkerReport>((resolve) => {
-        timer = setTimeout(resolve, DIRECT_START_TIMEOUT_MS, { error: `the Worker was not loaded within ${DIRECT_START_TIMEOUT_MS / 1000} s` });
+        timer = setTimeout(resolve, DIRECT_START_TIMEOUT_MS, {
+          error: `the Worker was not loaded within ${DIRECT_START_TIMEOUT_MS / 1000} s`,
+        });
       }),
     ]);
     if ('error' in report) throw new Error(`direct Worker runtime: ${report.error}`);

@@ -22,19 +22,35 @@ export function connectSeedDb(endpoint: string) {
   return drizzle(neon(CONNECTION_STRING));
 }
 
-export type DatabaseResult = { conversationsAdded: number; messagesAdded: number; usageEventsAdded: number; usageDailyRowsWritten: number };
+export type DatabaseResult = {
+  conversationsAdded: number;
+  messagesAdded: number;
+  usageEventsAdded: number;
+  usageDailyRowsWritten: number;
+};
 
 /** The demo user's profile, the conversations Postgres lacks (with their messages), every usage event it lacks, then the daily roll-up. */
-export async function writeSeedRows(db: SeedDb, user: { id: string; email: string }, rows: SeedRows, now: Date): Promise<DatabaseResult> {
+export async function writeSeedRows(
+  db: SeedDb,
+  user: { id: string; email: string },
+  rows: SeedRows,
+  now: Date,
+): Promise<DatabaseResult> {
   const ids = rows.conversations.map((c) => c.id!);
-  const present = new Set((await db.select({ id: conversations.id }).from(conversations).where(inArray(conversations.id, ids))).map((r) => r.id));
+  const present = new Set(
+    (await db.select({ id: conversations.id }).from(conversations).where(inArray(conversations.id, ids))).map(
+      (r) => r.id,
+    ),
+  );
   const missing = rows.conversations.filter((c) => !present.has(c.id!));
   const missingIds = new Set(missing.map((c) => c.id));
   const newMessages = rows.messages.filter((m) => missingIds.has(m.conversationId));
 
   // One transaction: a conversation never lands without its messages.
   const writes: [BatchItem<'pg'>, ...BatchItem<'pg'>[]] = [
-    db.insert(profiles).values({ id: user.id, email: user.email })
+    db
+      .insert(profiles)
+      .values({ id: user.id, email: user.email })
       .onConflictDoUpdate({ target: profiles.id, set: { email: user.email }, setWhere: isNull(profiles.email) }),
   ];
   if (missing.length) writes.push(db.insert(conversations).values(missing).onConflictDoNothing());
@@ -50,15 +66,27 @@ export async function writeSeedRows(db: SeedDb, user: { id: string; email: strin
   const lookbackHours = Math.ceil((now.getTime() - oldest) / 3_600_000) + 2;
   const rollUp = await aggregateUsage(db, lookbackHours);
 
-  return { conversationsAdded: missing.length, messagesAdded: newMessages.length, usageEventsAdded: addedEvents.length, usageDailyRowsWritten: rollUp.rowsUpserted };
+  return {
+    conversationsAdded: missing.length,
+    messagesAdded: newMessages.length,
+    usageEventsAdded: addedEvents.length,
+    usageDailyRowsWritten: rollUp.rowsUpserted,
+  };
 }
 
 /** What the seed's tables hold for this user: the counts a rerun must leave alone. */
 export async function seedCounts(db: SeedDb, userId: string) {
-  const count = (table: string) => sql`(select count(*)::int from ${sql.identifier(table)} where user_id = ${userId}) as ${sql.identifier(table)}`;
+  const count = (table: string) =>
+    sql`(select count(*)::int from ${sql.identifier(table)} where user_id = ${userId}) as ${sql.identifier(table)}`;
   const { rows } = await db.execute<Record<string, number>>(
     sql`select ${sql.join(['conversations', 'messages', 'usage_events', 'usage_daily', 'api_keys', 'sites'].map(count), sql`, `)}`,
   );
-  return rows[0] as { conversations: number; messages: number; usage_events: number; usage_daily: number; api_keys: number; sites: number };
+  return rows[0] as {
+    conversations: number;
+    messages: number;
+    usage_events: number;
+    usage_daily: number;
+    api_keys: number;
+    sites: number;
+  };
 }
-

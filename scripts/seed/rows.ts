@@ -34,8 +34,15 @@ function modelInfo(id: string): ModelInfo {
  * reply's number, never on the calendar, so a rerun on a later day produces the same ids.
  */
 export const EARLIER_REPLY_MODELS = [
-  'anthropic/claude-sonnet-5-5', 'anthropic/claude-sonnet-5-5', 'anthropic/claude-haiku-4-5', 'openai/gpt-4.1-mini',
-  'openai/gpt-4.1-mini', 'openai/gpt-4o-mini', 'google/gemini-2.5-flash', 'google/gemini-2.5-flash', 'google/gemini-2.5-pro',
+  'anthropic/claude-sonnet-5-5',
+  'anthropic/claude-sonnet-5-5',
+  'anthropic/claude-haiku-4-5',
+  'openai/gpt-4.1-mini',
+  'openai/gpt-4.1-mini',
+  'openai/gpt-4o-mini',
+  'google/gemini-2.5-flash',
+  'google/gemini-2.5-flash',
+  'google/gemini-2.5-pro',
 ];
 
 function earlierUsage(userId: string, now: Date, today: number): SeedRows['usageEvents'] {
@@ -45,16 +52,29 @@ function earlierUsage(userId: string, now: Date, today: number): SeedRows['usage
     const replies = 1 + Math.floor(seedFraction(`earlier:${daysAgo}:count`) * 4);
     for (let n = 0; n < replies; n++) {
       const name = `earlier:${daysAgo}:${n}`;
-      const info = modelInfo(EARLIER_REPLY_MODELS[Math.floor(seedFraction(`${name}:model`) * EARLIER_REPLY_MODELS.length)]!);
+      const info = modelInfo(
+        EARLIER_REPLY_MODELS[Math.floor(seedFraction(`${name}:model`) * EARLIER_REPLY_MODELS.length)]!,
+      );
       const inputTokens = 200 + Math.round(seedFraction(`${name}:in`) * 1600);
       const outputTokens = 100 + Math.round(seedFraction(`${name}:out`) * 600);
       const minute = 8 * 60 + Math.floor(seedFraction(`${name}:at`) * 14 * 60);
       const occurredAt = new Date(Math.min(today - daysAgo * DAY_MS + minute * 60_000, now.getTime() - 60_000));
       const id = seedId(`usage:${name}`);
       events.push({
-        id, userId, subjectType: 'user', subjectId: userId, conversationId: seedId(`deleted-conversation:${daysAgo}`), messageId: id,
-        model: info.id, provider: info.provider, inputTokens, outputTokens, cachedTokens: 0,
-        costUsd: replyCost(info, { inputTokens, outputTokens }), occurredAt, createdAt: occurredAt,
+        id,
+        userId,
+        subjectType: 'user',
+        subjectId: userId,
+        conversationId: seedId(`deleted-conversation:${daysAgo}`),
+        messageId: id,
+        model: info.id,
+        provider: info.provider,
+        inputTokens,
+        outputTokens,
+        cachedTokens: 0,
+        costUsd: replyCost(info, { inputTokens, outputTokens }),
+        occurredAt,
+        createdAt: occurredAt,
       });
     }
   }
@@ -74,38 +94,81 @@ export function seedRows(userId: string, content: SeedConversation[], now: Date)
     conversation.turns.forEach((turn, index) => {
       const name = `${conversation.key}:${index}`;
       // Never in the future: a turn "today" at an hour not yet reached moves to a minute ago.
-      const asked = new Date(Math.min(today - turn.daysAgo * DAY_MS + (turn.at[0] * 60 + turn.at[1]) * 60_000, now.getTime() - 60_000));
+      const asked = new Date(
+        Math.min(today - turn.daysAgo * DAY_MS + (turn.at[0] * 60 + turn.at[1]) * 60_000, now.getTime() - 60_000),
+      );
       history.push(turn.question);
       const inputTokens = history.reduce((sum, text) => sum + estimateTokens(text), 0);
       const outputTokens = estimateTokens(turn.answer);
       const pace = PACE[info.provider] ?? PACE.openai!;
       const timeToFirstTokenMs = Math.round(pace.firstTokenMs * (0.6 + 0.8 * seedFraction(`${name}:ttft`)));
-      const durationMs = timeToFirstTokenMs + Math.round((outputTokens / pace.tokensPerSecond) * 1000 * (0.8 + 0.4 * seedFraction(`${name}:speed`)));
+      const durationMs =
+        timeToFirstTokenMs +
+        Math.round((outputTokens / pace.tokensPerSecond) * 1000 * (0.8 + 0.4 * seedFraction(`${name}:speed`)));
       const answered = new Date(asked.getTime() + 200);
       const completedAt = new Date(answered.getTime() + durationMs);
       const userMessageId = seedId(`message:${name}:user`);
       const replyId = seedId(`message:${name}:reply`);
       const costUsd = replyCost(info, { inputTokens, outputTokens });
       rows.messages.push(
-        { id: userMessageId, conversationId, userId, role: 'user', content: turn.question, status: 'complete', createdAt: asked },
         {
-          id: replyId, conversationId, userId, role: 'assistant', content: turn.answer, model: info.id, provider: info.provider,
-          status: 'complete', stopReason: 'end_turn', inputTokens, outputTokens, cachedTokens: 0, costUsd,
-          timeToFirstTokenMs, durationMs, createdAt: answered, completedAt,
+          id: userMessageId,
+          conversationId,
+          userId,
+          role: 'user',
+          content: turn.question,
+          status: 'complete',
+          createdAt: asked,
+        },
+        {
+          id: replyId,
+          conversationId,
+          userId,
+          role: 'assistant',
+          content: turn.answer,
+          model: info.id,
+          provider: info.provider,
+          status: 'complete',
+          stopReason: 'end_turn',
+          inputTokens,
+          outputTokens,
+          cachedTokens: 0,
+          costUsd,
+          timeToFirstTokenMs,
+          durationMs,
+          createdAt: answered,
+          completedAt,
         },
       );
       // As a room records a reply: the event's id is the reply's, the subject the user, landed when it happened.
       rows.usageEvents.push({
-        id: replyId, userId, subjectType: 'user', subjectId: userId, conversationId, messageId: replyId, model: info.id,
-        provider: info.provider, inputTokens, outputTokens, cachedTokens: 0, costUsd, occurredAt: completedAt, createdAt: completedAt,
+        id: replyId,
+        userId,
+        subjectType: 'user',
+        subjectId: userId,
+        conversationId,
+        messageId: replyId,
+        model: info.id,
+        provider: info.provider,
+        inputTokens,
+        outputTokens,
+        cachedTokens: 0,
+        costUsd,
+        occurredAt: completedAt,
+        createdAt: completedAt,
       });
       history.push(turn.answer);
       first ??= asked;
       last = answered;
     });
     rows.conversations.push({
-      id: conversationId, userId, title: conversation.title, model: info.id, systemPrompt: conversation.systemPrompt ?? null,
-      createdAt: first ?? now, updatedAt: last ?? now,
+      id: conversationId,
+      userId,
+      title: conversation.title,
+      model: info.id,
+      systemPrompt: conversation.systemPrompt ?? null,
+      createdAt: first ?? now,
+      updatedAt: last ?? now,
     });
   }
   rows.usageEvents.push(...earlierUsage(userId, now, today));

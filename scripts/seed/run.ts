@@ -21,10 +21,17 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
   try {
     await db.execute('select 1');
   } catch (error) {
-    throw new SeedError(`The database gateway at ${options.gatewayUrl} does not answer (${(error as Error).message}). \`npm start\` prints its URL ("database … via"); set DATABASE_HTTP_ENDPOINT to it if it is not the default.`);
+    throw new SeedError(
+      `The database gateway at ${options.gatewayUrl} does not answer (${(error as Error).message}). \`npm start\` prints its URL ("database … via"); set DATABASE_HTTP_ENDPOINT to it if it is not the default.`,
+    );
   }
   const userId = await api.signIn(DEMO_EMAIL);
-  const written = await writeSeedRows(db, { id: userId, email: DEMO_EMAIL }, seedRows(userId, SEED_CONVERSATIONS, now), now);
+  const written = await writeSeedRows(
+    db,
+    { id: userId, email: DEMO_EMAIL },
+    seedRows(userId, SEED_CONVERSATIONS, now),
+    now,
+  );
   const keysCreated = await api.ensureKeys();
   const sitesCreated = await api.ensureSite();
   return { userId, ...written, keysCreated, sitesCreated };

@@ -21,20 +21,28 @@ export class ParleyApi {
     try {
       response = await fetch(`${this.baseUrl}/api/health`, { signal: AbortSignal.timeout(10_000) });
     } catch (error) {
-      throw new SeedError(`Parley is not running at ${this.baseUrl} (${causeOf(error)}). Start the stack with \`npm start\` in another terminal, wait for its URL, then run \`npm run seed\` again (PARLEY_URL points elsewhere).`);
+      throw new SeedError(
+        `Parley is not running at ${this.baseUrl} (${causeOf(error)}). Start the stack with \`npm start\` in another terminal, wait for its URL, then run \`npm run seed\` again (PARLEY_URL points elsewhere).`,
+      );
     }
     if (!response.ok) {
-      throw new SeedError(`Parley at ${this.baseUrl} answers /api/health with ${response.status} (${await response.text()}): is its database up? \`npm start\` runs both.`);
+      throw new SeedError(
+        `Parley at ${this.baseUrl} answers /api/health with ${response.status} (${await response.text()}): is its database up? \`npm start\` runs both.`,
+      );
     }
   }
 
   /** Signs in as `email` with the dev session; returns the user id the Worker derives for it. */
   async signIn(email: string): Promise<string> {
     const response = await fetch(`${this.baseUrl}/api/dev/session`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email }),
     });
     if (!response.ok) {
-      throw new SeedError(`POST /api/dev/session answered ${response.status}: the seed signs in with the dev session, which needs AUTH_MODE=dev (as \`npm start\` runs the Worker).`);
+      throw new SeedError(
+        `POST /api/dev/session answered ${response.status}: the seed signs in with the dev session, which needs AUTH_MODE=dev (as \`npm start\` runs the Worker).`,
+      );
     }
     const session = (await response.json()) as { accessToken: string; user: { id: string } };
     this.token = session.accessToken;
@@ -60,10 +68,14 @@ export class ParleyApi {
   async call<T = Json>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    if (!response.ok) throw new SeedError(`${method} ${path} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+    if (!response.ok)
+      throw new SeedError(`${method} ${path} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
     return (await response.json()) as T;
   }
 }

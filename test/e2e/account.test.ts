@@ -6,7 +6,8 @@ import { expectNoHorizontalScroll, lastReply, sendFromComposer, signInByEmail, w
 
 const browser = useBrowser();
 
-const tokensUsed = async (page: Page) => Number(await page.getByRole('meter', { name: 'Tokens used this month' }).getAttribute('aria-valuenow'));
+const tokensUsed = async (page: Page) =>
+  Number(await page.getByRole('meter', { name: 'Tokens used this month' }).getAttribute('aria-valuenow'));
 
 describe('usage', () => {
   it('shows the quota rising after a reply', async () => {
@@ -37,7 +38,10 @@ describe('API keys', () => {
     expect(await page.getByText(/curl .*\/v1\/chat\/completions/).count()).toBeGreaterThan(0);
     await screenshot(page, 'keys-created');
     await expectAccessible(page);
-    const models = () => fetch(`${inject('e2eDevUrl')}/v1/models`, { headers: { authorization: `Bearer ${secret}` } }).then((r) => r.status);
+    const models = () =>
+      fetch(`${inject('e2eDevUrl')}/v1/models`, { headers: { authorization: `Bearer ${secret}` } }).then(
+        (r) => r.status,
+      );
     expect(await models()).toBe(200);
 
     await page.reload();
@@ -60,7 +64,9 @@ describe('billing', () => {
     await expectAccessible(page);
     await screenshot(page, 'billing');
     // The fake Stripe's Checkout URL is on checkout.stripe.com, unreachable offline: answer it here.
-    await page.route('https://checkout.stripe.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>Checkout</title><h1>Checkout</h1>' }));
+    await page.route('https://checkout.stripe.com/**', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: '<title>Checkout</title><h1>Checkout</h1>' }),
+    );
     await page.getByRole('button', { name: /Upgrade/ }).click();
     await page.waitForURL(/^https:\/\/checkout\.stripe\.com\/c\/pay\/cs_test_/);
     await page.close();
@@ -96,7 +102,10 @@ describe('the dark theme', () => {
   it('follows the system, and stays readable', async () => {
     const page = await openPage(browser(), 'desktop', { colorScheme: 'dark' });
     await signInByEmail(page);
-    await sendFromComposer(page, '[[fake echo=1]] Here is code:\n\n```ts\nconst answer: number = 42;\n```\n\nAnd a **list**:\n\n- one\n- two');
+    await sendFromComposer(
+      page,
+      '[[fake echo=1]] Here is code:\n\n```ts\nconst answer: number = 42;\n```\n\nAnd a **list**:\n\n- one\n- two',
+    );
     await waitForReplyEnd(page);
     expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe('rgb(255, 255, 255)');
     await screenshot(page, 'chat-dark');

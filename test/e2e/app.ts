@@ -4,7 +4,12 @@ import type { Page } from 'playwright-core';
 import { expect, inject } from 'vitest';
 
 /** Signs in by email on the dev Worker's sign-in page (from `path`, which the app returns to). */
-export async function signInByEmail(page: Page, path = '/', email = `e2e-${crypto.randomUUID()}@example.com`, base = inject('e2eDevUrl')) {
+export async function signInByEmail(
+  page: Page,
+  path = '/',
+  email = `e2e-${crypto.randomUUID()}@example.com`,
+  base = inject('e2eDevUrl'),
+) {
   await page.goto(`${base}${path}`);
   await page.waitForURL(/\/signin\?next=/);
   await page.getByLabel('Email').fill(email);
@@ -32,7 +37,9 @@ export async function replyText(page: Page) {
 /** Waits until no reply is streaming (the composer offers Send again). */
 export async function waitForReplyEnd(page: Page, timeout = 20_000) {
   await page.getByRole('button', { name: 'Stop' }).waitFor({ state: 'detached', timeout });
-  await lastReply(page).getByRole('button', { name: /Details/ }).waitFor({ timeout });
+  await lastReply(page)
+    .getByRole('button', { name: /Details/ })
+    .waitFor({ timeout });
 }
 
 /** The text a reply of `count` demo tokens shows: the fake's words, as the paragraph Markdown makes of them. */
@@ -41,6 +48,8 @@ export function shownText(text: string) {
 }
 
 export async function expectNoHorizontalScroll(page: Page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
 }

@@ -17,7 +17,10 @@ const DEVICES: Record<Device, BrowserContextOptions> = {
 };
 
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
 }
 
 /** CSP violations any page reported since the last test ended: every test fails on one (useBrowser). */
@@ -48,13 +51,19 @@ export function useBrowser(): () => Browser {
 const errorsByPage = new WeakMap<Page, string[]>();
 
 /** A page in a fresh context (its own cookies and storage) of the given size, recording console errors. */
-export async function openPage(browser: Browser, device: Device = 'desktop', options: BrowserContextOptions = {}): Promise<Page> {
+export async function openPage(
+  browser: Browser,
+  device: Device = 'desktop',
+  options: BrowserContextOptions = {},
+): Promise<Page> {
   const context = await browser.newContext({ ...DEVICES[device], ...options });
   // A Content-Security-Policy violation is reported in the page (and in every frame, the Sites
   // page's srcdoc preview included) as an error, whether or not Chromium also logs it.
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (event) => {
-      console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`);
+      console.error(
+        `CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`,
+      );
     });
   });
   const page = await context.newPage();
@@ -99,17 +108,23 @@ export type AccessibilityOptions = {
 export async function expectAccessible(page: Page, options: AccessibilityOptions = {}): Promise<void> {
   // evaluate goes through the DevTools protocol, so a Content-Security-Policy cannot block it.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axe.source);
-  const results = await page.evaluate(
-    ({ include, disableRules }) => {
-      const rules = Object.fromEntries((disableRules ?? []).map((id) => [id, { enabled: false }]));
-      return (window as unknown as { axe: typeof axe }).axe.run(include ?? document, { resultTypes: ['violations'], rules });
-    },
-    options,
-  );
+  const results = await page.evaluate(({ include, disableRules }) => {
+    const rules = Object.fromEntries((disableRules ?? []).map((id) => [id, { enabled: false }]));
+    return (window as unknown as { axe: typeof axe }).axe.run(include ?? document, {
+      resultTypes: ['violations'],
+      rules,
+    });
+  }, options);
   const serious = results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .flatMap((violation) =>
-      violation.nodes.map((node) => `${violation.impact} ${violation.id}: ${violation.help} (${violation.helpUrl}) at ${node.target.join(' ')}: ${node.failureSummary?.replace(/\s+/g, ' ')}`),
+      violation.nodes.map(
+        (node) =>
+          `${violation.impact} ${violation.id}: ${violation.help} (${violation.helpUrl}) at ${node.target.join(' ')}: ${node.failureSummary?.replace(/\s+/g, ' ')}`,
+      ),
     );
-  if (serious.length) throw new Error(`axe found ${serious.length} serious or critical violation(s) on ${page.url()}:\n- ${serious.join('\n- ')}`);
+  if (serious.length)
+    throw new Error(
+      `axe found ${serious.length} serious or critical violation(s) on ${page.url()}:\n- ${serious.join('\n- ')}`,
+    );
 }

@@ -24,7 +24,9 @@ describe('the chat', () => {
     await page.evaluate(() => {
       const w = window as unknown as { __shift: number };
       w.__shift = 0;
-      new PerformanceObserver((list) => list.getEntries().forEach((e) => (w.__shift += (e as unknown as { value: number }).value))).observe({ type: 'layout-shift' });
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__shift += (e as unknown as { value: number }).value;
+      }).observe({ type: 'layout-shift' });
     });
     await page.getByRole('button', { name: 'Stop' }).waitFor();
     // Text grows while the reply streams: read twice before it ends.
@@ -36,7 +38,14 @@ describe('the chat', () => {
     expect(await replyText(page)).toBe(shownText(expectedReplyText('anthropic', 60)));
     expect(await page.evaluate(() => (window as unknown as { __shift: number }).__shift)).toBe(0);
     await expect.poll(() => page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(true);
-    await expect.poll(() => page.getByRole('complementary', { name: 'Conversations' }).getByRole('link', { name: /Tell me something$/ }).count()).toBe(1);
+    await expect
+      .poll(() =>
+        page
+          .getByRole('complementary', { name: 'Conversations' })
+          .getByRole('link', { name: /Tell me something$/ })
+          .count(),
+      )
+      .toBe(1);
     await lastReply(page).getByRole('button', { name: 'Details' }).click();
     expect(await lastReply(page).locator('.details').innerText()).toMatch(/60 out/);
     await screenshot(page, 'chat-desktop');
@@ -107,7 +116,10 @@ describe('the chat', () => {
     // Regenerate replaces the last reply, with the model now picked.
     await page.getByLabel('Model').selectOption('google/gemini-2.5-flash');
     await lastReply(page).getByRole('button', { name: 'Regenerate' }).click();
-    await page.getByRole('button', { name: 'Stop' }).waitFor({ state: 'detached' }).catch(() => undefined);
+    await page
+      .getByRole('button', { name: 'Stop' })
+      .waitFor({ state: 'detached' })
+      .catch(() => undefined);
     await waitForReplyEnd(page);
     expect(await page.locator('article.message.assistant').count()).toBe(2);
     expect(await lastReply(page).locator('.model').innerText()).toBe('Gemini 2.5 Flash');
@@ -145,14 +157,17 @@ describe('the chat', () => {
   it('renders HTML and script in any message as inert text, and Markdown as Markdown', async () => {
     const page = await openPage(browser());
     await signInByEmail(page);
-    const payload = '<img src=x onerror="window.__xss=1"> <script>window.__xss=2</script> [click](javascript:window.__xss=3) **bold**';
+    const payload =
+      '<img src=x onerror="window.__xss=1"> <script>window.__xss=2</script> [click](javascript:window.__xss=3) **bold**';
     await sendFromComposer(page, `[[fake echo=1]] ${payload}`);
     await waitForReplyEnd(page);
     const messages = page.locator('.messages');
     expect(await messages.locator('img, script, iframe').count()).toBe(0);
     expect(await messages.locator('a[href^="javascript"]').count()).toBe(0);
     expect(await lastReply(page).locator('strong').innerText()).toBe('bold');
-    expect(await page.locator('article.message.user .bubble').innerText()).toContain('<img src=x onerror="window.__xss=1">');
+    expect(await page.locator('article.message.user .bubble').innerText()).toContain(
+      '<img src=x onerror="window.__xss=1">',
+    );
     expect(await lastReply(page).locator('.bubble').innerText()).toContain('<script>window.__xss=2</script>');
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     await page.close();
@@ -161,7 +176,9 @@ describe('the chat', () => {
   it('works from the keyboard alone: the composer has focus, Enter sends, Tab reaches the reply actions', async () => {
     const page = await openPage(browser());
     await signInByEmail(page);
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.id)).toBe('composer-input');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.id))
+      .toBe('composer-input');
     await page.keyboard.type('[[fake tokens=4]] Line one');
     await page.keyboard.press('Shift+Enter');
     await page.keyboard.type('line two');

@@ -20,7 +20,13 @@ export async function startCutProxy(target: string) {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     /** Drops every connection now open; new ones go through. */
-    cut: () => open.forEach((socket) => socket.destroy()),
-    close: () => new Promise<void>((resolve) => { open.forEach((socket) => socket.destroy()); server.close(() => resolve()); }),
+    cut: () => {
+      for (const socket of open) socket.destroy();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of open) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -14,13 +14,20 @@ const ATTEMPTS = 30;
 /** Builds the front end if it was never built, then copies it to `dest`. */
 export async function snapshotFrontend(dest: string): Promise<void> {
   if (!existsSync(join(DIST, 'index.html'))) {
-    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'frontend/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+    execFileSync(
+      process.execPath,
+      ['node_modules/vite/bin/vite.js', 'build', '--config', 'frontend/vite.config.ts', '--logLevel', 'warn'],
+      { stdio: 'inherit' },
+    );
   }
   for (let attempt = 1; ; attempt++) {
     await rm(dest, { recursive: true, force: true });
     const missing = await copyOf(dest);
     if (missing.length === 0) return;
-    if (attempt === ATTEMPTS) throw new Error(`${DIST} stayed incomplete for ${ATTEMPTS} s (missing ${missing.join(', ')}): is a build failing?`);
+    if (attempt === ATTEMPTS)
+      throw new Error(
+        `${DIST} stayed incomplete for ${ATTEMPTS} s (missing ${missing.join(', ')}): is a build failing?`,
+      );
     await delay(1000);
   }
 }
@@ -36,8 +43,13 @@ async function copyOf(dest: string): Promise<string[]> {
   // The widget's loader is written last, after its chunks (frontend/widget/build.ts).
   if (!existsSync(join(dest, 'widget.js'))) return ['widget.js'];
   const assets = existsSync(join(dest, 'assets')) ? readdirSync(join(dest, 'assets')) : [];
-  const texts = [readFileSync(join(dest, 'index.html'), 'utf8'), ...assets.filter((name) => name.endsWith('.js')).map((name) => readFileSync(join(dest, 'assets', name), 'utf8'))];
+  const texts = [
+    readFileSync(join(dest, 'index.html'), 'utf8'),
+    ...assets.filter((name) => name.endsWith('.js')).map((name) => readFileSync(join(dest, 'assets', name), 'utf8')),
+  ];
   // Vite's hashed file names, as index.html and the preload map of the chunks spell them.
-  const named = new Set(texts.flatMap((text) => [...text.matchAll(/assets\/([\w.-]+-[\w-]{8}\.(?:js|css))/g)].map((match) => match[1]!)));
+  const named = new Set(
+    texts.flatMap((text) => [...text.matchAll(/assets\/([\w.-]+-[\w-]{8}\.(?:js|css))/g)].map((match) => match[1]!)),
+  );
   return [...named].filter((name) => !assets.includes(name));
 }

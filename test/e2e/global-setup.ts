@@ -41,18 +41,34 @@ export default async function setup(project: TestProject) {
   try {
     auth = await startFakeSupabaseAuth();
     stack = await startStack({
-      port: await freePort(), gatewayPort: 0, fakeUpstreamPort: 0, runtime: 'direct',
-      dataDir: join(tmp, 'pglite'), persistTo: join(tmp, 'wrangler-dev'), assetsDirectory,
-      apiKeys: {}, vars: { AUTH_MODE: 'dev' }, envFiles: [envFile],
-      stdio: ['ignore', devLog, devLog], gatewayChildProcess: { stdio: ['ignore', devLog, devLog] },
+      port: await freePort(),
+      gatewayPort: 0,
+      fakeUpstreamPort: 0,
+      runtime: 'direct',
+      dataDir: join(tmp, 'pglite'),
+      persistTo: join(tmp, 'wrangler-dev'),
+      assetsDirectory,
+      apiKeys: {},
+      vars: { AUTH_MODE: 'dev' },
+      envFiles: [envFile],
+      stdio: ['ignore', devLog, devLog],
+      gatewayChildProcess: { stdio: ['ignore', devLog, devLog] },
     });
     // No SUPABASE_JWT_SECRET: the Worker accepts only tokens its JWKS verifies, as a new Supabase project does.
     const supabase = await stack.addWorker({
-      port: await freePort(), persistTo: join(tmp, 'wrangler-supabase'), stdio: ['ignore', supabaseLog, supabaseLog],
-      vars: { AUTH_MODE: 'supabase', SUPABASE_URL: auth.url, SUPABASE_PUBLISHABLE_KEY: auth.publishableKey, SUPABASE_JWT_SECRET: '' },
+      port: await freePort(),
+      persistTo: join(tmp, 'wrangler-supabase'),
+      stdio: ['ignore', supabaseLog, supabaseLog],
+      vars: {
+        AUTH_MODE: 'supabase',
+        SUPABASE_URL: auth.url,
+        SUPABASE_PUBLISHABLE_KEY: auth.publishableKey,
+        SUPABASE_JWT_SECRET: '',
+      },
     });
     const ready = await Promise.all([stack.ready(READY_TIMEOUT_MS), supabase.ready(READY_TIMEOUT_MS)]);
-    if (!ready.every(Boolean)) throw new Error(`the Workers did not become healthy within ${READY_TIMEOUT_MS / 1000} s`);
+    if (!ready.every(Boolean))
+      throw new Error(`the Workers did not become healthy within ${READY_TIMEOUT_MS / 1000} s`);
 
     project.provide('e2eDevUrl', stack.url);
     project.provide('e2eSupabaseUrl', supabase.url);
@@ -61,10 +77,15 @@ export default async function setup(project: TestProject) {
     project.provide('e2eUpstreamUrl', stack.upstreams.url);
     project.provide('e2eGatewayUrl', stack.gateway.url);
     project.provide('e2eLogs', logs);
-    console.log(`e2e: stack up in ${((performance.now() - started) / 1000).toFixed(1)} s (dev ${stack.url}, supabase ${supabase.url}, auth ${auth.url}); logs in ${tmp}`);
+    console.log(
+      `e2e: stack up in ${((performance.now() - started) / 1000).toFixed(1)} s (dev ${stack.url}, supabase ${supabase.url}, auth ${auth.url}); logs in ${tmp}`,
+    );
   } catch (error) {
     await stopAll();
-    const tails = Object.values(logs).map((path) => `--- ${path} (last lines; the folder is kept) ---\n${readFileSync(path, 'utf8').split('\n').slice(-30).join('\n')}`);
+    const tails = Object.values(logs).map(
+      (path) =>
+        `--- ${path} (last lines; the folder is kept) ---\n${readFileSync(path, 'utf8').split('\n').slice(-30).join('\n')}`,
+    );
     throw new Error(`e2e: the stack did not start: ${(error as Error).message}\n${tails.join('\n')}`, { cause: error });
   }
 

@@ -28,7 +28,9 @@ export async function startHostSite(parleyUrl: string): Promise<HostSite & { use
     '/hostile-css.html': { html: page('Hostile CSS', '<p>This page styles everything.</p>', hostileCss) },
     '/strict-csp.html': {
       html: page('Strict CSP', '<p>Only Parley may run scripts here.</p>'),
-      headers: { 'content-security-policy': `default-src 'none'; script-src ${parleyUrl}; connect-src ${parleyUrl}; style-src 'self'; img-src 'self'` },
+      headers: {
+        'content-security-policy': `default-src 'none'; script-src ${parleyUrl}; connect-src ${parleyUrl}; style-src 'self'; img-src 'self'`,
+      },
     },
   });
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {

@@ -12,7 +12,8 @@ const browser = useBrowser();
 const MESSAGES = 500;
 
 /** A reply with some Markdown and code, as real ones have. */
-const reply = (n: number) => `Answer ${n}: here is **something** to read, with a list:\n\n- first point\n- second point\n\n\`\`\`ts\nconst n: number = ${n};\nconsole.log(n * 2);\n\`\`\`\n\nAnd a closing paragraph that runs long enough to wrap onto a second line on a desktop screen.`;
+const reply = (n: number) =>
+  `Answer ${n}: here is **something** to read, with a list:\n\n- first point\n- second point\n\n\`\`\`ts\nconst n: number = ${n};\nconsole.log(n * 2);\n\`\`\`\n\nAnd a closing paragraph that runs long enough to wrap onto a second line on a desktop screen.`;
 
 async function seedLongConversation(userId: string) {
   neonConfig.fetchEndpoint = inject('e2eGatewayUrl');
@@ -20,12 +21,18 @@ async function seedLongConversation(userId: string) {
   const id = crypto.randomUUID();
   const start = Date.now() - MESSAGES * 60_000;
   await db.insert(profiles).values({ id: userId }).onConflictDoNothing();
-  await db.insert(conversations).values({ id, userId, title: 'Five hundred messages', model: 'anthropic/claude-sonnet-5-5' });
+  await db
+    .insert(conversations)
+    .values({ id, userId, title: 'Five hundred messages', model: 'anthropic/claude-sonnet-5-5' });
   const rows = Array.from({ length: MESSAGES }, (_, i) => ({
-    conversationId: id, userId, role: i % 2 === 0 ? ('user' as const) : ('assistant' as const),
+    conversationId: id,
+    userId,
+    role: i % 2 === 0 ? ('user' as const) : ('assistant' as const),
     content: i % 2 === 0 ? `Question ${i / 2 + 1}: what about this?` : reply((i + 1) / 2),
-    model: i % 2 === 0 ? null : 'anthropic/claude-sonnet-5-5', provider: i % 2 === 0 ? null : 'anthropic',
-    status: 'complete' as const, createdAt: new Date(start + i * 60_000),
+    model: i % 2 === 0 ? null : 'anthropic/claude-sonnet-5-5',
+    provider: i % 2 === 0 ? null : 'anthropic',
+    status: 'complete' as const,
+    createdAt: new Date(start + i * 60_000),
   }));
   for (let i = 0; i < rows.length; i += 100) await db.insert(messages).values(rows.slice(i, i + 100));
   return id;
@@ -41,14 +48,19 @@ describe('a long conversation', () => {
 
     const started = Date.now();
     await page.goto(`${inject('e2eDevUrl')}/c/${id}`);
-    await page.locator('article.message').nth(MESSAGES - 1).waitFor();
+    await page
+      .locator('article.message')
+      .nth(MESSAGES - 1)
+      .waitFor();
     await page.locator('article.message.assistant').last().locator('.code-block').waitFor();
     const openMs = Date.now() - started;
 
     // Scroll from the bottom to the top in steps, as a reader would, recording long tasks.
     const scroll = await page.evaluate(async () => {
       const longTasks: number[] = [];
-      const observer = new PerformanceObserver((list) => list.getEntries().forEach((entry) => longTasks.push(entry.duration)));
+      const observer = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) longTasks.push(entry.duration);
+      });
       observer.observe({ type: 'longtask', buffered: false });
       const scroller = document.querySelector('.messages')!;
       const frames: number[] = [];
@@ -62,9 +74,16 @@ describe('a long conversation', () => {
       }
       observer.disconnect();
       frames.sort((a, b) => a - b);
-      return { steps: frames.length, longTasks, worstFrame: frames.at(-1)!, p95Frame: frames[Math.floor(frames.length * 0.95)]! };
+      return {
+        steps: frames.length,
+        longTasks,
+        worstFrame: frames.at(-1)!,
+        p95Frame: frames[Math.floor(frames.length * 0.95)]!,
+      };
     });
-    console.log(`long conversation: opened in ${openMs} ms; scroll ${scroll.steps} steps, frame p95 ${scroll.p95Frame.toFixed(1)} ms, worst ${scroll.worstFrame.toFixed(1)} ms, long tasks ${JSON.stringify(scroll.longTasks.map(Math.round))}`);
+    console.log(
+      `long conversation: opened in ${openMs} ms; scroll ${scroll.steps} steps, frame p95 ${scroll.p95Frame.toFixed(1)} ms, worst ${scroll.worstFrame.toFixed(1)} ms, long tasks ${JSON.stringify(scroll.longTasks.map(Math.round))}`,
+    );
     await screenshot(page, 'long-conversation');
     expect(await page.locator('article.message').count()).toBe(MESSAGES);
     expect(openMs).toBeLessThan(5000);

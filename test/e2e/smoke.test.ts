@@ -23,14 +23,17 @@ describe('the dev Worker serves the app', () => {
       const page = await openPage(browser(), device);
       const scripts: string[] = [];
       page.on('response', (response) => {
-        if (response.request().resourceType() === 'script') scripts.push(`${response.status()} ${new URL(response.url()).pathname}`);
+        if (response.request().resourceType() === 'script')
+          scripts.push(`${response.status()} ${new URL(response.url()).pathname}`);
       });
       const res = await page.goto(inject('e2eDevUrl'), { waitUntil: 'networkidle' });
       expect(res?.status()).toBe(200);
       expect(scripts.length).toBeGreaterThan(0);
       expect(scripts.filter((line) => !line.startsWith('200 '))).toEqual([]);
       // Solid has mounted something into #root.
-      await page.waitForFunction(() => (document.getElementById('root')?.childElementCount ?? 0) > 0, undefined, { timeout: 10_000 });
+      await page.waitForFunction(() => (document.getElementById('root')?.childElementCount ?? 0) > 0, undefined, {
+        timeout: 10_000,
+      });
       expect(consoleErrors(page)).toEqual([]);
       await screenshot(page, `smoke-${device}`);
       await expectAccessible(page);
@@ -42,8 +45,13 @@ describe('the dev Worker serves the app', () => {
 describe('the harness', () => {
   it('expectAccessible fails listing each serious violation, and consoleErrors has what the page logged', async () => {
     const page = await openPage(browser());
-    await page.setContent('<!doctype html><html lang="en"><title>t</title><main><button></button><script>console.error("boom")</script></main></html>');
-    const failure = await expectAccessible(page).then(() => undefined, (error: Error) => error);
+    await page.setContent(
+      '<!doctype html><html lang="en"><title>t</title><main><button></button><script>console.error("boom")</script></main></html>',
+    );
+    const failure = await expectAccessible(page).then(
+      () => undefined,
+      (error: Error) => error,
+    );
     expect(failure?.message).toContain('critical button-name: Buttons must have discernible text');
     expect(consoleErrors(page)).toEqual([expect.stringContaining('console.error: boom')]);
     await page.close();
@@ -61,7 +69,9 @@ describe("the app's Content-Security-Policy", () => {
       script.textContent = 'window.injected = true';
       document.body.append(script);
     });
-    await expect.poll(() => consoleErrors(page).filter((line) => line.includes('CSP violation: script-src'))).toHaveLength(1);
+    await expect
+      .poll(() => consoleErrors(page).filter((line) => line.includes('CSP violation: script-src')))
+      .toHaveLength(1);
     expect(await page.evaluate(() => 'injected' in window)).toBe(false);
     await page.close();
     // The violation was deliberate: take it off the list every test is checked against.
@@ -72,14 +82,22 @@ describe("the app's Content-Security-Policy", () => {
 describe('the supabase Worker', () => {
   it("accepts an access token from the fake Supabase Auth's PKCE exchange: GET /api/me is 200", async () => {
     const session = await supabaseSession('google');
-    const res = await fetch(`${inject('e2eSupabaseUrl')}/api/me`, { headers: { authorization: `Bearer ${session.access_token}` } });
+    const res = await fetch(`${inject('e2eSupabaseUrl')}/api/me`, {
+      headers: { authorization: `Bearer ${session.access_token}` },
+    });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ id: FAKE_IDENTITIES.google.userId, email: 'google-user@example.com', tier: 'free' });
+    expect(await res.json()).toMatchObject({
+      id: FAKE_IDENTITIES.google.userId,
+      email: 'google-user@example.com',
+      tier: 'free',
+    });
   });
 
   it('refuses a dev-mode token: only tokens its JWKS verifies are accepted', async () => {
     const dev = await devSession();
-    const res = await fetch(`${inject('e2eSupabaseUrl')}/api/me`, { headers: { authorization: `Bearer ${dev.accessToken}` } });
+    const res = await fetch(`${inject('e2eSupabaseUrl')}/api/me`, {
+      headers: { authorization: `Bearer ${dev.accessToken}` },
+    });
     expect(res.status).toBe(401);
   });
 });

@@ -16,14 +16,17 @@ describe('sign-in with Supabase Auth (PKCE)', () => {
     await expectAccessible(page);
     const exchanges: string[] = [];
     page.on('request', (request) => {
-      if (request.url().includes('/auth/v1/token')) exchanges.push(`${new URL(request.url()).searchParams.get('grant_type')} ${request.postData()}`);
+      if (request.url().includes('/auth/v1/token'))
+        exchanges.push(`${new URL(request.url()).searchParams.get('grant_type')} ${request.postData()}`);
     });
     await page.getByRole('button', { name: 'Continue with GitHub' }).click();
     await page.waitForURL((url) => url.pathname === '/keys');
     await page.getByRole('heading', { name: 'API keys', level: 1 }).waitFor();
     expect(await page.getByText('github-user@example.com').count()).toBe(1);
     // The code went back with its verifier (PKCE), not a secret.
-    expect(exchanges).toEqual([expect.stringMatching(/^pkce \{"auth_code":"[^"]+","code_verifier":"[A-Za-z0-9_-]{43}"\}$/)]);
+    expect(exchanges).toEqual([
+      expect.stringMatching(/^pkce \{"auth_code":"[^"]+","code_verifier":"[A-Za-z0-9_-]{43}"\}$/),
+    ]);
     // The page's calls to the Worker carry the Supabase session, verified by JWKS: the key list loaded.
     await page.getByText('You have no API keys yet').waitFor();
     await page.close();
@@ -34,11 +37,15 @@ describe('sign-in with Supabase Auth (PKCE)', () => {
     try {
       const page = await openPage(browser());
       await page.goto(`${inject('e2eSupabaseUrl')}/signin`);
-      const refreshed = page.waitForRequest((request) => request.url().includes('grant_type=refresh_token'), { timeout: 15_000 });
+      const refreshed = page.waitForRequest((request) => request.url().includes('grant_type=refresh_token'), {
+        timeout: 15_000,
+      });
       await page.getByRole('button', { name: 'Continue with Google' }).click();
       await page.waitForURL((url) => url.pathname === '/');
       await refreshed;
-      await expect.poll(() => page.evaluate(() => JSON.parse(localStorage.getItem('parley.session') ?? 'null')?.refreshToken)).toBeTruthy();
+      await expect
+        .poll(() => page.evaluate(() => JSON.parse(localStorage.getItem('parley.session') ?? 'null')?.refreshToken))
+        .toBeTruthy();
       // Still signed in with the new tokens: the Worker answers the page's calls.
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Usage' }).click();
       await page.getByRole('meter', { name: 'Tokens used this month' }).waitFor();

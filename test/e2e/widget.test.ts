@@ -24,7 +24,12 @@ beforeAll(async () => {
   const res = await fetch(`${inject('e2eDevUrl')}/api/sites`, {
     method: 'POST',
     headers: { authorization: `Bearer ${owner.accessToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: SITE, allowedOrigins: [host.url], greeting: 'Hi! Ask me anything about the shop.', model: 'anthropic/claude-haiku-4-5' }),
+    body: JSON.stringify({
+      name: SITE,
+      allowedOrigins: [host.url],
+      greeting: 'Hi! Ask me anything about the shop.',
+      model: 'anthropic/claude-haiku-4-5',
+    }),
   });
   if (res.status !== 201) throw new Error(`creating the site failed: ${res.status} ${await res.text()}`);
   const site = (await res.json()) as { publicKey: string };
@@ -37,7 +42,6 @@ afterAll(async () => {
   await stranger?.close();
 });
 
-const widget = (page: Page) => page.locator('parley-widget');
 const panel = (page: Page) => page.getByRole('dialog', { name: SITE });
 const replies = (page: Page) => panel(page).getByRole('article', { name: SITE });
 
@@ -54,7 +58,12 @@ async function ask(page: Page, text: string) {
   await box.press('Enter');
 }
 
-const replyEnded = (page: Page) => page.waitForFunction(() => !document.querySelector('parley-widget')?.shadowRoot?.querySelector('[role="dialog"][data-streaming]'), undefined, { timeout: 20_000 });
+const replyEnded = (page: Page) =>
+  page.waitForFunction(
+    () => !document.querySelector('parley-widget')?.shadowRoot?.querySelector('[role="dialog"][data-streaming]'),
+    undefined,
+    { timeout: 20_000 },
+  );
 
 describe('the widget on a host page', () => {
   it('opens from its bubble and streams a reply', async () => {
@@ -64,21 +73,32 @@ describe('the widget on a host page', () => {
     await ask(page, '[[fake tokens=30 tps=40]] When do you open?');
     await panel(page).getByRole('button', { name: 'Stop' }).waitFor();
     await replyEnded(page);
-    expect((await replies(page).last().innerText()).replace(/\s+/g, ' ')).toContain(expectedReplyText('anthropic', 30).trim().replace(/\s+/g, ' '));
+    expect((await replies(page).last().innerText()).replace(/\s+/g, ' ')).toContain(
+      expectedReplyText('anthropic', 30).trim().replace(/\s+/g, ' '),
+    );
     await screenshot(page, 'widget-open');
     await expectAccessible(page);
     // Nothing but its one namespace on window.
-    expect(await page.evaluate(() => Object.getOwnPropertyNames(window).filter((k) => /parley/i.test(k)))).toEqual(['ParleyWidget']);
+    expect(await page.evaluate(() => Object.getOwnPropertyNames(window).filter((k) => /parley/i.test(k)))).toEqual([
+      'ParleyWidget',
+    ]);
     expect(consoleErrors(page)).toEqual([]);
     await page.close();
   });
 
   it("is untouched by the host page's aggressive global CSS", async () => {
-    const styleOf = async (page: Page) => page.getByRole('button', { name: 'Open chat' }).evaluate((button) => {
-      const style = getComputedStyle(button);
-      const box = button.getBoundingClientRect();
-      return { display: style.display, fontSize: style.fontSize, background: style.backgroundColor, width: Math.round(box.width), height: Math.round(box.height) };
-    });
+    const styleOf = async (page: Page) =>
+      page.getByRole('button', { name: 'Open chat' }).evaluate((button) => {
+        const style = getComputedStyle(button);
+        const box = button.getBoundingClientRect();
+        return {
+          display: style.display,
+          fontSize: style.fontSize,
+          background: style.backgroundColor,
+          width: Math.round(box.width),
+          height: Math.round(box.height),
+        };
+      });
     const plain = await openPage(browser());
     await plain.goto(`${host.url}/one.html`);
     await plain.locator('parley-widget[data-status="ready"]').waitFor({ state: 'attached' });
@@ -117,7 +137,9 @@ describe('the widget on a host page', () => {
     await page.waitForURL(/\/two\.html$/);
     await panel(page).waitFor();
     await replyEnded(page);
-    await expect.poll(async () => (await replies(page).last().innerText()).replace(/\s+/g, ' ')).toContain(expectedReplyText('anthropic', 80).trim().replace(/\s+/g, ' '));
+    await expect
+      .poll(async () => (await replies(page).last().innerText()).replace(/\s+/g, ' '))
+      .toContain(expectedReplyText('anthropic', 80).trim().replace(/\s+/g, ' '));
     expect(await replies(page).count()).toBe(1);
     expect((await replies(page).last().innerText()).split('token-80').length).toBe(2);
     await page.close();
@@ -131,7 +153,16 @@ describe('the widget on a host page', () => {
     });
     await openWidget(page, '/strict-csp.html');
     await ask(page, '[[fake tokens=12]] Hello under CSP');
-    await expect.poll(async () => (await replies(page).last().innerText().catch(() => '')).replace(/\s+/g, ' ')).toContain(expectedReplyText('anthropic', 12).trim().replace(/\s+/g, ' '));
+    await expect
+      .poll(async () =>
+        (
+          await replies(page)
+            .last()
+            .innerText()
+            .catch(() => '')
+        ).replace(/\s+/g, ' '),
+      )
+      .toContain(expectedReplyText('anthropic', 12).trim().replace(/\s+/g, ' '));
     expect(violations).toEqual([]);
     await page.close();
   });
@@ -142,23 +173,44 @@ describe('the widget on a host page', () => {
     await ask(visitor, '[[fake tokens=9]] A question for the owner');
     // The whole reply, not just its placeholder: the panel marks itself streaming only once the
     // server has answered the send, so "no longer streaming" alone can pass before the send leaves.
-    await expect.poll(async () => (await replies(visitor).last().innerText().catch(() => '')).replace(/\s+/g, ' ')).toContain(expectedReplyText('anthropic', 9).trim().replace(/\s+/g, ' '));
+    await expect
+      .poll(async () =>
+        (
+          await replies(visitor)
+            .last()
+            .innerText()
+            .catch(() => '')
+        ).replace(/\s+/g, ' '),
+      )
+      .toContain(expectedReplyText('anthropic', 9).trim().replace(/\s+/g, ' '));
     await replyEnded(visitor);
     await visitor.close();
 
     const page = await openPage(browser());
     await signInByEmail(page, '/', ownerEmail);
     const sidebar = page.getByRole('complementary', { name: 'Conversations' });
-    await sidebar.getByRole('link', { name: /Visitor/ }).first().waitFor();
-    await sidebar.getByRole('link', { name: /Visitor/ }).first().click();
+    await sidebar
+      .getByRole('link', { name: /Visitor/ })
+      .first()
+      .waitFor();
+    await sidebar
+      .getByRole('link', { name: /Visitor/ })
+      .first()
+      .click();
     await page.getByText("A visitor's conversation from one of your sites").waitFor();
     expect(await page.getByRole('textbox', { name: 'Message' }).count()).toBe(0);
     await expect.poll(() => page.locator('article.message.assistant').count()).toBeGreaterThan(0);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Usage' }).click();
-    await expect.poll(async () => Number(await page.getByRole('meter', { name: 'Tokens used this month' }).getAttribute('aria-valuenow'))).toBeGreaterThan(0);
+    await expect
+      .poll(async () =>
+        Number(await page.getByRole('meter', { name: 'Tokens used this month' }).getAttribute('aria-valuenow')),
+      )
+      .toBeGreaterThan(0);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sites' }).click();
     await page.getByRole('heading', { name: SITE }).waitFor();
-    expect(await page.getByLabel(/Paste this into your pages/).inputValue()).toMatch(/^<script src="http:\/\/127\.0\.0\.1:\d+\/widget\.js" data-site="pk_site_\w+" async><\/script>$/);
+    expect(await page.getByLabel(/Paste this into your pages/).inputValue()).toMatch(
+      /^<script src="http:\/\/127\.0\.0\.1:\d+\/widget\.js" data-site="pk_site_\w+" async><\/script>$/,
+    );
     // The live preview runs the real widget in a page on Parley's own origin.
     await page.getByRole('button', { name: 'Preview' }).click();
     const preview = page.frameLocator(`iframe[title="Preview of the widget for ${SITE}"]`);

@@ -94,7 +94,16 @@ describe.each(BACKENDS)('db gateway on $name', ({ name, enabled }) => {
         tags: ['plain', 'comma,inside', 'quote"inside', 'back\\slash', '', 'NULL', 'spa ce', '{braces}'],
         n: -42,
       };
-      const empty = { slug: `nulls-${randomUUID()}`, at: null, doc: null, big: null, amount: null, flag: null, tags: null, n: null };
+      const empty = {
+        slug: `nulls-${randomUUID()}`,
+        at: null,
+        doc: null,
+        big: null,
+        amount: null,
+        flag: null,
+        tags: null,
+        n: null,
+      };
 
       const inserted = await db.insert(table).values([row, empty]).returning();
       const [fetched] = await db.select().from(table).where(eq(table.id, row.id));
@@ -113,7 +122,15 @@ describe.each(BACKENDS)('db gateway on $name', ({ name, enabled }) => {
       const result = await sql.query(
         `select $1::uuid as u, $2::timestamptz as t, $3::jsonb as j, $4::int8 as b, $5::numeric as num,
                 $6::boolean as f, $7::text[] as arr, null::text as nothing, 7::int4 as i`,
-        [randomUUID(), new Date('2024-01-02T03:04:05.123Z'), JSON.stringify({ a: [1] }), 5n, '1.50', true, ['x', 'y z']],
+        [
+          randomUUID(),
+          new Date('2024-01-02T03:04:05.123Z'),
+          JSON.stringify({ a: [1] }),
+          5n,
+          '1.50',
+          true,
+          ['x', 'y z'],
+        ],
         { fullResults: true },
       );
       const [values] = result.rows;
@@ -145,10 +162,18 @@ describe.each(BACKENDS)('db gateway on $name', ({ name, enabled }) => {
         { 'Neon-Array-Mode': 'true' },
       );
       expect(status).toBe(200);
-      expect(json.rows).toEqual([['2024-01-02 01:04:05.123+00', 't', '{a,"b,c",NULL}', '{"a": [true], "b": 1}', '10', null]]);
+      expect(json.rows).toEqual([
+        ['2024-01-02 01:04:05.123+00', 't', '{a,"b,c",NULL}', '{"a": [true], "b": 1}', '10', null],
+      ]);
       expect(json.rowAsArray).toBe(true);
       expect(json.fields[0]).toEqual({
-        name: 't', dataTypeID: 1184, tableID: 0, columnID: 0, dataTypeSize: 8, dataTypeModifier: -1, format: 'text',
+        name: 't',
+        dataTypeID: 1184,
+        tableID: 0,
+        columnID: 0,
+        dataTypeSize: 8,
+        dataTypeModifier: -1,
+        format: 'text',
       });
     });
 
@@ -182,14 +207,19 @@ describe.each(BACKENDS)('db gateway on $name', ({ name, enabled }) => {
         fullResults: true,
       });
       expect(insert).toMatchObject({ command: 'INSERT', rowCount: 2, rows: [] });
-      const update = await sql.query(`update ${tableName} set n = 1 where slug like $1`, [`${slug}%`], { fullResults: true });
+      const update = await sql.query(`update ${tableName} set n = 1 where slug like $1`, [`${slug}%`], {
+        fullResults: true,
+      });
       expect(update).toMatchObject({ command: 'UPDATE', rowCount: 2 });
     });
 
     it('surfaces a unique violation as a NeonDbError with code 23505 and the constraint', async () => {
       const slug = `dup-${randomUUID()}`;
       await db.insert(table).values({ slug });
-      const error = await db.insert(table).values({ slug }).catch((e: unknown) => e);
+      const error = await db
+        .insert(table)
+        .values({ slug })
+        .catch((e: unknown) => e);
       const cause = (error as Error).cause ?? error; // Drizzle wraps driver errors
       expect(cause).toBeInstanceOf(NeonDbError);
       expect(cause).toMatchObject({
@@ -245,7 +275,9 @@ describe.each(BACKENDS)('db gateway on $name', ({ name, enabled }) => {
         ])
         .catch((e: unknown) => e);
       expect(error).toMatchObject({ code: '22012' });
-      expect(await sql`select count(*)::int as c from ${sql.unsafe(tableName)} where slug = ${slug}`).toEqual([{ c: 0 }]);
+      expect(await sql`select count(*)::int as c from ${sql.unsafe(tableName)} where slug = ${slug}`).toEqual([
+        { c: 0 },
+      ]);
     });
 
     it('starts a batch with the isolation level, read only and deferrable from the headers', async () => {
@@ -280,7 +312,9 @@ describe.each(BACKENDS)('db gateway on $name', ({ name, enabled }) => {
 
       await sql.query(`select set_config('parley.leak', 'yes', false)`);
       await sql.query(`set time zone 'Asia/Tokyo'`);
-      const [after] = await sql.query(`select current_setting('parley.leak', true) as leak, current_setting('TimeZone') as tz`);
+      const [after] = await sql.query(
+        `select current_setting('parley.leak', true) as leak, current_setting('TimeZone') as tz`,
+      );
       expect(after?.leak).not.toBe('yes');
       expect(after?.tz).toBe('UTC');
     });
@@ -302,7 +336,10 @@ describe.each(BACKENDS)('db gateway on $name', ({ name, enabled }) => {
             sql`insert into ${sql.unsafe(tableName)} (slug) values (${`${prefix}-f${i}`})`,
             sql`select 1 / 0`,
           ])
-          .then(() => 'committed', () => 'rolled back'),
+          .then(
+            () => 'committed',
+            () => 'rolled back',
+          ),
       );
       const [singleResults, batchResults, failingResults] = await Promise.all([
         Promise.all(singles),
@@ -323,10 +360,34 @@ describe.each(BACKENDS)('db gateway on $name', ({ name, enabled }) => {
       ['query that is not a string', '{"query":1}', {}, 400, /query must be a string/],
       ['params that are not an array', '{"query":"select 1","params":"x"}', {}, 400, /params must be an array/],
       ['queries that are not an array', '{"queries":{}}', {}, 400, /queries` must be an array/],
-      ['a batch item without query', '{"queries":[{"query":"select 1"},{}]}', {}, 400, /queries\[1\]\.query must be a string/],
-      ['arrayMode that is not a boolean', '{"query":"select 1","arrayMode":"yes"}', {}, 400, /arrayMode must be a boolean/],
-      ['an unknown isolation level', '{"queries":[]}', { 'Neon-Batch-Isolation-Level': 'Chaos' }, 400, /Isolation-Level/],
-      ['no connection string header', '{"query":"select 1"}', { 'Neon-Connection-String': '' }, 400, /Neon-Connection-String/],
+      [
+        'a batch item without query',
+        '{"queries":[{"query":"select 1"},{}]}',
+        {},
+        400,
+        /queries\[1\]\.query must be a string/,
+      ],
+      [
+        'arrayMode that is not a boolean',
+        '{"query":"select 1","arrayMode":"yes"}',
+        {},
+        400,
+        /arrayMode must be a boolean/,
+      ],
+      [
+        'an unknown isolation level',
+        '{"queries":[]}',
+        { 'Neon-Batch-Isolation-Level': 'Chaos' },
+        400,
+        /Isolation-Level/,
+      ],
+      [
+        'no connection string header',
+        '{"query":"select 1"}',
+        { 'Neon-Connection-String': '' },
+        400,
+        /Neon-Connection-String/,
+      ],
     ])('refuses a request with %s', async (_, body, headers, status, message) => {
       const response = await post(gateway.url, body, headers);
       expect(response.status).toBe(status);
@@ -397,7 +458,9 @@ describe('db gateway latency setting (GATEWAY_LATENCY_MS)', () => {
   });
 
   it.each([-5, 1.5, Number.NaN])('refuses latencyMs %s before opening a database', async (latencyMs) => {
-    await expect(startGateway({ dataDir: '/nonexistent/never-created', port: 0, latencyMs })).rejects.toThrow(/latencyMs must be a whole number of milliseconds/);
+    await expect(startGateway({ dataDir: '/nonexistent/never-created', port: 0, latencyMs })).rejects.toThrow(
+      /latencyMs must be a whole number of milliseconds/,
+    );
   });
 
   it.each(['', '0', ' 50 '])('reads GATEWAY_LATENCY_MS=%j as a number of milliseconds', (value) => {
@@ -405,13 +468,23 @@ describe('db gateway latency setting (GATEWAY_LATENCY_MS)', () => {
     expect(parseLatencyMs(undefined)).toBe(0);
   });
 
-  it.each(['-1', '1.5', 'fast', '50ms', '1e3'])('refuses GATEWAY_LATENCY_MS=%j with a message naming the variable', (value) => {
-    expect(() => parseLatencyMs(value)).toThrow(/GATEWAY_LATENCY_MS must be a whole number of milliseconds, 0 or more/);
-  });
+  it.each(['-1', '1.5', 'fast', '50ms', '1e3'])(
+    'refuses GATEWAY_LATENCY_MS=%j with a message naming the variable',
+    (value) => {
+      expect(() => parseLatencyMs(value)).toThrow(
+        /GATEWAY_LATENCY_MS must be a whole number of milliseconds, 0 or more/,
+      );
+    },
+  );
 
   it('exits with that message when run with a bad GATEWAY_LATENCY_MS', () => {
     const run = spawnSync(process.execPath, ['scripts/db-gateway.ts'], {
-      env: { ...process.env, GATEWAY_LATENCY_MS: 'soon', PARLEY_DATA_DIR: '/nonexistent/never-created', GATEWAY_PORT: '0' },
+      env: {
+        ...process.env,
+        GATEWAY_LATENCY_MS: 'soon',
+        PARLEY_DATA_DIR: '/nonexistent/never-created',
+        GATEWAY_PORT: '0',
+      },
       encoding: 'utf8',
       timeout: 20_000,
     });
@@ -473,10 +546,14 @@ describe('db gateway migrations (PGlite)', () => {
 async function rawRequest(url: string, headers: Record<string, string>): Promise<{ status: number }> {
   const { request } = await import('node:http');
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { 'Neon-Connection-String': CONNECTION_STRING, ...headers } }, (res) => {
-      res.resume();
-      resolve({ status: res.statusCode ?? 0 });
-    });
+    const req = request(
+      url,
+      { method: 'POST', headers: { 'Neon-Connection-String': CONNECTION_STRING, ...headers } },
+      (res) => {
+        res.resume();
+        resolve({ status: res.statusCode ?? 0 });
+      },
+    );
     req.on('error', reject);
     req.end('{"query":"select 1"}');
   });
@@ -492,7 +569,7 @@ describe('db gateway refusals and statement timeout (issue 11)', () => {
     "select * from pg_ls_dir('.')",
     "select lo_import('/etc/hosts')",
     "do $$ begin execute 'copy (select 1) to program ''id'''; end $$",
-    'alter system set log_statement = \'all\'',
+    "alter system set log_statement = 'all'",
   ];
 
   describe.each(BACKENDS)('on $name', ({ name, enabled }) => {
@@ -517,9 +594,16 @@ describe('db gateway refusals and statement timeout (issue 11)', () => {
 
       it.each(REFUSED)('refuses %s with a Postgres-shaped 42501, and keeps serving', async (statement) => {
         neonConfig.fetchEndpoint = gateway.url;
-        const error = await sql.query(statement).then(() => undefined, (e: unknown) => e);
+        const error = await sql.query(statement).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(error).toBeInstanceOf(NeonDbError);
-        expect(error).toMatchObject({ code: '42501', severity: 'ERROR', message: expect.stringMatching(/^permission denied: the development database gateway refuses /) });
+        expect(error).toMatchObject({
+          code: '42501',
+          severity: 'ERROR',
+          message: expect.stringMatching(/^permission denied: the development database gateway refuses /),
+        });
         expect(await sql.query('select 1 as one')).toEqual([{ one: 1 }]);
       });
 
@@ -527,7 +611,12 @@ describe('db gateway refusals and statement timeout (issue 11)', () => {
         neonConfig.fetchEndpoint = gateway.url;
         const table = `gw_guard_${randomUUID().slice(0, 8)}`;
         await sql.query(`create table ${table} (n integer)`);
-        const error = await sql.transaction([sql.query(`insert into ${table} values (1)`), sql.query(`copy ${table} to '/tmp/x'`)]).then(() => undefined, (e: unknown) => e);
+        const error = await sql
+          .transaction([sql.query(`insert into ${table} values (1)`), sql.query(`copy ${table} to '/tmp/x'`)])
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
         expect(error).toMatchObject({ code: '42501' });
         expect(await sql.query(`select count(*)::int as n from ${table}`)).toEqual([{ n: 0 }]);
         await sql.query(`drop table ${table}`);
@@ -535,17 +624,25 @@ describe('db gateway refusals and statement timeout (issue 11)', () => {
 
       it('still runs what the application sends, words like "copy" in parameters included', async () => {
         neonConfig.fetchEndpoint = gateway.url;
-        expect(await sql.query('select $1::text as said', ["copy (select 1) to program 'id'"])).toEqual([{ said: "copy (select 1) to program 'id'" }]);
+        expect(await sql.query('select $1::text as said', ["copy (select 1) to program 'id'"])).toEqual([
+          { said: "copy (select 1) to program 'id'" },
+        ]);
       });
 
-      it.skipIf(name !== 'postgres')('cancels a statement that runs past the statement timeout with 57014, then serves the next', async () => {
-        neonConfig.fetchEndpoint = gateway.url;
-        const started = Date.now();
-        const error = await sql.query('select pg_sleep(10)').then(() => undefined, (e: unknown) => e);
-        expect(error).toMatchObject({ code: '57014', message: 'canceling statement due to statement timeout' });
-        expect(Date.now() - started).toBeLessThan(5000);
-        expect(await sql.query('select 1 as one')).toEqual([{ one: 1 }]);
-      });
+      it.skipIf(name !== 'postgres')(
+        'cancels a statement that runs past the statement timeout with 57014, then serves the next',
+        async () => {
+          neonConfig.fetchEndpoint = gateway.url;
+          const started = Date.now();
+          const error = await sql.query('select pg_sleep(10)').then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expect(error).toMatchObject({ code: '57014', message: 'canceling statement due to statement timeout' });
+          expect(Date.now() - started).toBeLessThan(5000);
+          expect(await sql.query('select 1 as one')).toEqual([{ one: 1 }]);
+        },
+      );
     });
   });
 

@@ -19,7 +19,10 @@ beforeAll(async () => {
   anthropic = new Anthropic({ apiKey: 'test-key', baseURL: `${fakes.url}/anthropic`, maxRetries: 0 });
   openai = new OpenAI({ apiKey: 'test-key', baseURL: `${fakes.url}/openai/v1`, maxRetries: 0 });
   compat = new OpenAI({ apiKey: 'test-key', baseURL: `${fakes.url}/compat/v1`, maxRetries: 0 });
-  gemini = new GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl: `${fakes.url}/gemini`, apiVersion: 'v1beta' } });
+  gemini = new GoogleGenAI({
+    apiKey: 'test-key',
+    httpOptions: { baseUrl: `${fakes.url}/gemini`, apiVersion: 'v1beta' },
+  });
 });
 
 afterAll(() => fakes?.close());
@@ -72,19 +75,38 @@ const anthropicDriver: Driver = {
   failStatuses: [429, 500, 529, 401, 400],
   async stream(prompt, { maxTokens = 1024, signal, onDelta } = {}) {
     let deltas = 0;
-    const stream = anthropic.messages.stream({ model: 'claude-test', max_tokens: maxTokens, messages: [{ role: 'user', content: prompt }] }, { signal });
+    const stream = anthropic.messages.stream(
+      { model: 'claude-test', max_tokens: maxTokens, messages: [{ role: 'user', content: prompt }] },
+      { signal },
+    );
     stream.on('text', () => {
       deltas++;
       onDelta?.(deltas);
     });
     const message = await stream.finalMessage();
     const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
-    return { text, deltas, inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens, stop: message.stop_reason };
+    return {
+      text,
+      deltas,
+      inputTokens: message.usage.input_tokens,
+      outputTokens: message.usage.output_tokens,
+      stop: message.stop_reason,
+    };
   },
   async complete(prompt, { maxTokens = 1024 } = {}) {
-    const message = await anthropic.messages.create({ model: 'claude-test', max_tokens: maxTokens, messages: [{ role: 'user', content: prompt }] });
+    const message = await anthropic.messages.create({
+      model: 'claude-test',
+      max_tokens: maxTokens,
+      messages: [{ role: 'user', content: prompt }],
+    });
     const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
-    return { text, deltas: 0, inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens, stop: message.stop_reason };
+    return {
+      text,
+      deltas: 0,
+      inputTokens: message.usage.input_tokens,
+      outputTokens: message.usage.output_tokens,
+      stop: message.stop_reason,
+    };
   },
 };
 
@@ -96,7 +118,13 @@ function openaiDriver(vendor: 'openai' | 'compat', client: () => OpenAI, model: 
     async stream(prompt, { maxTokens, signal, onDelta } = {}) {
       const reply: Reply = { text: '', deltas: 0, inputTokens: undefined, outputTokens: undefined, stop: undefined };
       const stream = await client().chat.completions.create(
-        { model, stream: true, stream_options: { include_usage: true }, max_completion_tokens: maxTokens, messages: [{ role: 'user', content: prompt }] },
+        {
+          model,
+          stream: true,
+          stream_options: { include_usage: true },
+          max_completion_tokens: maxTokens,
+          messages: [{ role: 'user', content: prompt }],
+        },
         { signal },
       );
       for await (const chunk of stream) {
@@ -104,7 +132,7 @@ function openaiDriver(vendor: 'openai' | 'compat', client: () => OpenAI, model: 
         if (choice?.delta.content) {
           reply.text += choice.delta.content;
           reply.deltas++;
-        onDelta?.(reply.deltas);
+          onDelta?.(reply.deltas);
         }
         if (choice?.finish_reason) reply.stop = choice.finish_reason;
         if (chunk.usage) {
@@ -117,9 +145,19 @@ function openaiDriver(vendor: 'openai' | 'compat', client: () => OpenAI, model: 
       return reply;
     },
     async complete(prompt, { maxTokens } = {}) {
-      const completion = await client().chat.completions.create({ model, max_completion_tokens: maxTokens, messages: [{ role: 'user', content: prompt }] });
+      const completion = await client().chat.completions.create({
+        model,
+        max_completion_tokens: maxTokens,
+        messages: [{ role: 'user', content: prompt }],
+      });
       const choice = completion.choices[0];
-      return { text: choice?.message.content ?? '', deltas: 0, inputTokens: completion.usage?.prompt_tokens, outputTokens: completion.usage?.completion_tokens, stop: choice?.finish_reason };
+      return {
+        text: choice?.message.content ?? '',
+        deltas: 0,
+        inputTokens: completion.usage?.prompt_tokens,
+        outputTokens: completion.usage?.completion_tokens,
+        stop: choice?.finish_reason,
+      };
     },
   };
 }
@@ -160,14 +198,26 @@ const geminiDriver: Driver = {
     });
     const candidate = response.candidates?.[0];
     const text = (candidate?.content?.parts ?? []).map((part) => part.text ?? '').join('');
-    return { text, deltas: 0, inputTokens: response.usageMetadata?.promptTokenCount, outputTokens: response.usageMetadata?.candidatesTokenCount, stop: candidate?.finishReason };
+    return {
+      text,
+      deltas: 0,
+      inputTokens: response.usageMetadata?.promptTokenCount,
+      outputTokens: response.usageMetadata?.candidatesTokenCount,
+      stop: candidate?.finishReason,
+    };
   },
 };
 
-const drivers: Driver[] = [anthropicDriver, openaiDriver('openai', () => openai, 'gpt-test'), openaiDriver('compat', () => compat, 'any/model-name:latest'), geminiDriver];
+const drivers: Driver[] = [
+  anthropicDriver,
+  openaiDriver('openai', () => openai, 'gpt-test'),
+  openaiDriver('compat', () => compat, 'any/model-name:latest'),
+  geminiDriver,
+];
 
 function statusOf(error: unknown): number | undefined {
-  if (error instanceof Anthropic.APIError || error instanceof OpenAI.APIError || error instanceof ApiError) return error.status;
+  if (error instanceof Anthropic.APIError || error instanceof OpenAI.APIError || error instanceof ApiError)
+    return error.status;
   return undefined;
 }
 
@@ -179,11 +229,15 @@ describe.each(drivers)('$vendor through its official SDK', (driver) => {
     const prompt = `Hello there [[fake tokens=30 key=${vendor}-stream]]`;
     const reply = await driver.stream(prompt);
     expect(reply.text).toBe(expectedReplyText(vendor, 30));
-    expect(reply.text).toMatch(/^\(Offline demo reply from Parley's fake .* upstream — set \w+ for real answers\.\) token-\d+/);
+    expect(reply.text).toMatch(
+      /^\(Offline demo reply from Parley's fake .* upstream — set \w+ for real answers\.\) token-\d+/,
+    );
     expect(reply.text.endsWith(' token-30')).toBe(true);
     expect(reply.deltas).toBe(30);
     expect(reply).toMatchObject({ inputTokens: tokens(prompt), outputTokens: 30, stop: driver.stopReasons.end });
-    expect(await requests(`${vendor}-stream`)).toMatchObject([{ vendor, stream: true, status: 'completed', tokensSent: 30, messages: 1, system: false }]);
+    expect(await requests(`${vendor}-stream`)).toMatchObject([
+      { vendor, stream: true, status: 'completed', tokensSent: 30, messages: 1, system: false },
+    ]);
   });
 
   it('cuts the reply at a small max tokens and says why', async () => {
@@ -195,16 +249,27 @@ describe.each(drivers)('$vendor through its official SDK', (driver) => {
   it('answers without streaming', async () => {
     const prompt = `[[fake tokens=12 key=${vendor}-json]]`;
     const reply = await driver.complete(prompt);
-    expect(reply).toMatchObject({ text: expectedReplyText(vendor, 12), inputTokens: tokens(prompt), outputTokens: 12, stop: driver.stopReasons.end });
+    expect(reply).toMatchObject({
+      text: expectedReplyText(vendor, 12),
+      inputTokens: tokens(prompt),
+      outputTokens: 12,
+      stop: driver.stopReasons.end,
+    });
     const short = await driver.complete('[[fake tokens=12]]', { maxTokens: 3 });
-    expect(short).toMatchObject({ text: expectedReplyText(vendor, 12, 3), outputTokens: 3, stop: driver.stopReasons.max });
+    expect(short).toMatchObject({
+      text: expectedReplyText(vendor, 12, 3),
+      outputTokens: 3,
+      stop: driver.stopReasons.max,
+    });
     expect(await requests(`${vendor}-json`)).toMatchObject([{ stream: false, status: 'completed', tokensSent: 12 }]);
   });
 
   it.each(driver.failStatuses)('turns fail=%i into the SDK error with that status', async (status) => {
     const error = await driver.stream(`[[fake fail=${status} key=${vendor}-fail-${status}]]`).catch((e: unknown) => e);
     expect(statusOf(error)).toBe(status);
-    expect(await requests(`${vendor}-fail-${status}`)).toMatchObject([{ status: 'failed', httpStatus: status, tokensSent: 0 }]);
+    expect(await requests(`${vendor}-fail-${status}`)).toMatchObject([
+      { status: 'failed', httpStatus: status, tokensSent: 0 },
+    ]);
   });
 
   it('fails only the first attempt with failcount=1, so a retry succeeds', async () => {
@@ -237,7 +302,9 @@ describe.each(drivers)('$vendor through its official SDK', (driver) => {
 
   it('surfaces a dropped connection as an error on the client', async () => {
     let received = 0;
-    const outcome = driver.stream(`[[fake tokens=20 drop=5 key=${vendor}-drop]]`, { onDelta: (count) => (received = count) });
+    const outcome = driver.stream(`[[fake tokens=20 drop=5 key=${vendor}-drop]]`, {
+      onDelta: (count) => (received = count),
+    });
     await expect(outcome).rejects.toThrow();
     expect(received).toBe(5);
     expect(await settled(`${vendor}-drop`)).toMatchObject({ status: 'dropped', tokensSent: 5 });
@@ -245,7 +312,9 @@ describe.each(drivers)('$vendor through its official SDK', (driver) => {
 
   it('reports a mid-stream failure as an error after the first tokens', async () => {
     let received = 0;
-    const outcome = driver.stream(`[[fake tokens=20 fail=500 failafter=3 key=${vendor}-midfail]]`, { onDelta: (count) => (received = count) });
+    const outcome = driver.stream(`[[fake tokens=20 fail=500 failafter=3 key=${vendor}-midfail]]`, {
+      onDelta: (count) => (received = count),
+    });
     await expect(outcome).rejects.toThrow();
     expect(received).toBe(3);
     expect(await settled(`${vendor}-midfail`)).toMatchObject({ status: 'failed', tokensSent: 3 });
@@ -254,7 +323,9 @@ describe.each(drivers)('$vendor through its official SDK', (driver) => {
   it('paces tokens by ttft and tps', async () => {
     const started = Date.now();
     let firstAt = 0;
-    await driver.stream('[[fake ttft=120 tps=100 tokens=11]]', { onDelta: (count) => count === 1 && (firstAt = Date.now()) });
+    await driver.stream('[[fake ttft=120 tps=100 tokens=11]]', {
+      onDelta: (count) => count === 1 && (firstAt = Date.now()),
+    });
     const total = Date.now() - started;
     expect(firstAt - started).toBeGreaterThanOrEqual(110);
     expect(total).toBeGreaterThanOrEqual(210); // 120 ms, then 10 more tokens at 10 ms each
@@ -264,7 +335,11 @@ describe.each(drivers)('$vendor through its official SDK', (driver) => {
 describe('fake upstreams beyond one SDK call', () => {
   it('echo=1 replies with the last user message, its directives removed, a word per token', async () => {
     const text = 'Here is `<b>code</b>` and *more*\n\n```js\nalert(1)\n```';
-    const stream = anthropic.messages.stream({ model: 'claude-test', max_tokens: 100, messages: [{ role: 'user', content: `[[fake echo=1]] ${text}` }] });
+    const stream = anthropic.messages.stream({
+      model: 'claude-test',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: `[[fake echo=1]] ${text}` }],
+    });
     const deltas: string[] = [];
     stream.on('text', (delta) => deltas.push(delta));
     const final = await stream.finalMessage();
@@ -275,38 +350,63 @@ describe('fake upstreams beyond one SDK call', () => {
 
   it('answers a request without a key with the vendor auth error', async () => {
     const post = (path: string, body: unknown) =>
-      fetch(`${fakes.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const a = await post('/anthropic/v1/messages', { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] });
+      fetch(`${fakes.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const a = await post('/anthropic/v1/messages', {
+      model: 'm',
+      max_tokens: 5,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(a.status).toBe(401);
     expect(await a.json()).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
     const o = await post('/openai/v1/chat/completions', { model: 'm', messages: [{ role: 'user', content: 'hi' }] });
     expect(o.status).toBe(401);
     expect(await o.json()).toMatchObject({ error: { type: 'invalid_request_error' } });
-    const g = await post('/gemini/v1beta/models/m:generateContent', { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] });
+    const g = await post('/gemini/v1beta/models/m:generateContent', {
+      contents: [{ role: 'user', parts: [{ text: 'hi' }] }],
+    });
     expect(g.status).toBe(403);
     expect(await g.json()).toMatchObject({ error: { code: 403, status: 'PERMISSION_DENIED' } });
   });
 
   it('sends Retry-After and the vendor error type on an Anthropic 429, and the SDK retries past failcount', async () => {
     const error = await anthropic.messages
-      .create({ model: 'claude-test', max_tokens: 10, messages: [{ role: 'user', content: '[[fake fail=429 retryafter=7]]' }] })
+      .create({
+        model: 'claude-test',
+        max_tokens: 10,
+        messages: [{ role: 'user', content: '[[fake fail=429 retryafter=7]]' }],
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Anthropic.RateLimitError);
     const rateLimited = error as InstanceType<typeof Anthropic.RateLimitError>;
     expect(rateLimited.headers.get('retry-after')).toBe('7');
     expect(rateLimited.type).toBe('rate_limit_error');
     expect(rateLimited.requestID).toMatch(/^req_/);
-    expect(await anthropic.messages.create({ model: 'x', max_tokens: 5, messages: [{ role: 'user', content: '[[fake fail=529]]' }] }).catch((e: unknown) => e)).toBeInstanceOf(Anthropic.OverloadedError);
+    expect(
+      await anthropic.messages
+        .create({ model: 'x', max_tokens: 5, messages: [{ role: 'user', content: '[[fake fail=529]]' }] })
+        .catch((e: unknown) => e),
+    ).toBeInstanceOf(Anthropic.OverloadedError);
 
     const retrying = new Anthropic({ apiKey: 'k', baseURL: `${fakes.url}/anthropic`, maxRetries: 2 });
-    const reply = await retrying.messages.create({ model: 'claude-test', max_tokens: 10, messages: [{ role: 'user', content: '[[fake fail=529 failcount=2 retryafter=0.01 key=sdk-retry tokens=3]]' }] });
+    const reply = await retrying.messages.create({
+      model: 'claude-test',
+      max_tokens: 10,
+      messages: [{ role: 'user', content: '[[fake fail=529 failcount=2 retryafter=0.01 key=sdk-retry tokens=3]]' }],
+    });
     expect(reply.content).toEqual([{ type: 'text', text: expectedReplyText('anthropic', 3) }]);
     expect((await requests('sdk-retry')).map((r) => r.status)).toEqual(['failed', 'failed', 'completed']);
   });
 
   it('drops or hangs a non-streaming reply too', async () => {
     const create = (content: string, signal?: AbortSignal) =>
-      anthropic.messages.create({ model: 'claude-test', max_tokens: 100, messages: [{ role: 'user', content }] }, { signal });
+      anthropic.messages.create(
+        { model: 'claude-test', max_tokens: 100, messages: [{ role: 'user', content }] },
+        { signal },
+      );
     await expect(create('[[fake drop=3 key=json-drop]]')).rejects.toThrow(); // the body read fails: undici's "terminated"
     expect(await settled('json-drop')).toMatchObject({ status: 'dropped', httpStatus: 200 });
     await expect(create('[[fake hang=1 key=json-hang]]', AbortSignal.timeout(100))).rejects.toThrow();
@@ -314,8 +414,17 @@ describe('fake upstreams beyond one SDK call', () => {
   });
 
   it('cuts an Anthropic reply at a stop sequence and names it', async () => {
-    const message = await anthropic.messages.create({ model: 'claude-test', max_tokens: 100, stop_sequences: ['reply from'], messages: [{ role: 'user', content: 'hi' }] });
-    expect(message).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: 'reply from', content: [{ type: 'text', text: '(Offline demo ' }] });
+    const message = await anthropic.messages.create({
+      model: 'claude-test',
+      max_tokens: 100,
+      stop_sequences: ['reply from'],
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(message).toMatchObject({
+      stop_reason: 'stop_sequence',
+      stop_sequence: 'reply from',
+      content: [{ type: 'text', text: '(Offline demo ' }],
+    });
   });
 
   it('logs the conversation shape without its text', async () => {
@@ -330,13 +439,24 @@ describe('fake upstreams beyond one SDK call', () => {
       ],
     });
     const [entry] = await requests('shape');
-    expect(entry).toMatchObject({ vendor: 'anthropic', model: 'claude-test', stream: false, messages: 3, system: true, tokensSent: 2 });
-    expect(entry?.inputTokens).toBe(Math.ceil(['Be brief.', 'one', 'two', 'three [[fake key=shape tokens=2]]'].join('\n').length / 4));
+    expect(entry).toMatchObject({
+      vendor: 'anthropic',
+      model: 'claude-test',
+      stream: false,
+      messages: 3,
+      system: true,
+      tokensSent: 2,
+    });
+    expect(entry?.inputTokens).toBe(
+      Math.ceil(['Be brief.', 'one', 'two', 'three [[fake key=shape tokens=2]]'].join('\n').length / 4),
+    );
     expect(entry).not.toHaveProperty('prompt');
   });
 
   it('tags every response with its log id', async () => {
-    const { data, response } = await openai.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: '[[fake key=tagged tokens=1]]' }] }).withResponse();
+    const { data, response } = await openai.chat.completions
+      .create({ model: 'gpt-test', messages: [{ role: 'user', content: '[[fake key=tagged tokens=1]]' }] })
+      .withResponse();
     expect(data.choices[0]?.message.content).toBe('(Offline');
     const [entry] = await requests('tagged');
     expect(response.headers.get('x-fake-request-id')).toBe(entry?.id);
@@ -348,7 +468,8 @@ describe('fake upstreams beyond one SDK call', () => {
   });
 
   it('applies process-wide defaults to requests without directives', async () => {
-    const set = (body: unknown) => fetch(`${fakes.url}/__control/defaults`, { method: 'POST', body: JSON.stringify(body) }).then((r) => r.json());
+    const set = (body: unknown) =>
+      fetch(`${fakes.url}/__control/defaults`, { method: 'POST', body: JSON.stringify(body) }).then((r) => r.json());
     const before = await set({});
     try {
       expect(await set({ tokens: 6 })).toMatchObject({ tokens: 6 });
@@ -361,7 +482,10 @@ describe('fake upstreams beyond one SDK call', () => {
 });
 
 /** A streaming request as each vendor's wire protocol carries it, with `text` as the last user message. */
-const streamingRequests: Record<Driver['vendor'], (text: string) => { path: string; headers: Record<string, string>; body: unknown }> = {
+const streamingRequests: Record<
+  Driver['vendor'],
+  (text: string) => { path: string; headers: Record<string, string>; body: unknown }
+> = {
   anthropic: (text) => ({
     path: '/anthropic/v1/messages',
     headers: { 'x-api-key': 'test-key', 'anthropic-version': '2023-06-01' },
@@ -370,12 +494,22 @@ const streamingRequests: Record<Driver['vendor'], (text: string) => { path: stri
   openai: (text) => ({
     path: '/openai/v1/chat/completions',
     headers: { authorization: 'Bearer test-key' },
-    body: { model: 'gpt-test', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: text }] },
+    body: {
+      model: 'gpt-test',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: text }],
+    },
   }),
   compat: (text) => ({
     path: '/compat/v1/chat/completions',
     headers: { authorization: 'Bearer test-key' },
-    body: { model: 'any/model', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: text }] },
+    body: {
+      model: 'any/model',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: text }],
+    },
   }),
   gemini: (text) => ({
     path: '/gemini/v1beta/models/gemini-test:streamGenerateContent?alt=sse',
@@ -386,7 +520,11 @@ const streamingRequests: Record<Driver['vendor'], (text: string) => { path: stri
 
 async function streamRaw(vendor: Driver['vendor'], text: string): Promise<Response> {
   const { path, headers, body } = streamingRequests[vendor](text);
-  return fetch(`${fakes.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return fetch(`${fakes.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 /** The JSON of every `data:` field in an SSE body, with the name of the event it belongs to. */
@@ -399,16 +537,31 @@ function sseEvents(body: string): { event: string | undefined; data: Record<stri
 }
 
 describe('documented vendor streams', () => {
-  const fixtures: Record<Driver['vendor'], string> = { anthropic: 'anthropic.sse', openai: 'openai.sse', compat: 'openai.sse', gemini: 'gemini.sse' };
+  const fixtures: Record<Driver['vendor'], string> = {
+    anthropic: 'anthropic.sse',
+    openai: 'openai.sse',
+    compat: 'openai.sse',
+    gemini: 'gemini.sse',
+  };
 
-  it.each(Object.keys(fixtures) as Driver['vendor'][])('replays the %s documented stream byte for byte for documented=1', async (vendor) => {
-    const fixture = await readFile(new URL(`../../scripts/fake-upstreams/documented/${fixtures[vendor]}`, import.meta.url));
-    const response = await streamRaw(vendor, `Hi [[fake documented=1 key=${vendor}-documented]]`);
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toBe('text/event-stream');
-    expect(Buffer.from(await response.arrayBuffer()).equals(fixture)).toBe(true);
-    expect(await settled(`${vendor}-documented`)).toMatchObject({ vendor, stream: true, status: 'completed', httpStatus: 200 });
-  });
+  it.each(Object.keys(fixtures) as Driver['vendor'][])(
+    'replays the %s documented stream byte for byte for documented=1',
+    async (vendor) => {
+      const fixture = await readFile(
+        new URL(`../../scripts/fake-upstreams/documented/${fixtures[vendor]}`, import.meta.url),
+      );
+      const response = await streamRaw(vendor, `Hi [[fake documented=1 key=${vendor}-documented]]`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('text/event-stream');
+      expect(Buffer.from(await response.arrayBuffer()).equals(fixture)).toBe(true);
+      expect(await settled(`${vendor}-documented`)).toMatchObject({
+        vendor,
+        stream: true,
+        status: 'completed',
+        httpStatus: 200,
+      });
+    },
+  );
 });
 
 describe('default streams leave out what the vendors document as left out', () => {
@@ -417,11 +570,17 @@ describe('default streams leave out what the vendors document as left out', () =
     const start = events.find((e) => e.event === 'message_start')?.data as { message: { usage: unknown } };
     expect(start.message.usage).toEqual({ input_tokens: expect.any(Number), output_tokens: 1 });
     const delta = events.find((e) => e.event === 'message_delta')?.data;
-    expect(delta).toEqual({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 3 } });
+    expect(delta).toEqual({
+      type: 'message_delta',
+      delta: { stop_reason: 'end_turn', stop_sequence: null },
+      usage: { output_tokens: 3 },
+    });
   });
 
   it("gives Gemini's interim chunks only promptTokenCount and the last one the candidates' count", async () => {
-    const chunks = sseEvents(await (await streamRaw('gemini', '[[fake tokens=3]]')).text()).map((e) => e.data.usageMetadata);
+    const chunks = sseEvents(await (await streamRaw('gemini', '[[fake tokens=3]]')).text()).map(
+      (e) => e.data.usageMetadata,
+    );
     const prompt = Math.ceil('[[fake tokens=3]]'.length / 4);
     expect(chunks).toEqual([
       { promptTokenCount: prompt },
@@ -433,9 +592,14 @@ describe('default streams leave out what the vendors document as left out', () =
 
   it('gives OpenAI chunks usage null and one last choices-less chunk with the required counts', async () => {
     const chunks = sseEvents(await (await streamRaw('openai', '[[fake tokens=3]]')).text()).map((e) => e.data);
-    expect(chunks.slice(0, -1).every((c) => c.usage === null && Array.isArray(c.choices) && c.choices.length === 1)).toBe(true);
+    expect(
+      chunks.slice(0, -1).every((c) => c.usage === null && Array.isArray(c.choices) && c.choices.length === 1),
+    ).toBe(true);
     const prompt = Math.ceil('[[fake tokens=3]]'.length / 4);
-    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: prompt, completion_tokens: 3, total_tokens: prompt + 3 } });
+    expect(chunks.at(-1)).toMatchObject({
+      choices: [],
+      usage: { prompt_tokens: prompt, completion_tokens: 3, total_tokens: prompt + 3 },
+    });
     expect(Object.keys(chunks.at(-1)?.usage as object)).toEqual(['prompt_tokens', 'completion_tokens', 'total_tokens']);
   });
 });
@@ -448,11 +612,22 @@ describe('sampling in the request log', () => {
       vendor: 'anthropic',
       path: '/anthropic/v1/messages',
       headers: { 'x-api-key': 'test-key', 'anthropic-version': '2023-06-01' },
-      body: (text: string) => ({ model: 'claude-test', max_tokens: 50, temperature: 0.3, top_p: 0.9, stop_sequences: ['reply from'], messages: [{ role: 'user', content: text }] }),
+      body: (text: string) => ({
+        model: 'claude-test',
+        max_tokens: 50,
+        temperature: 0.3,
+        top_p: 0.9,
+        stop_sequences: ['reply from'],
+        messages: [{ role: 'user', content: text }],
+      }),
       sampling: { temperature: 0.3, topP: 0.9, stop: ['reply from'], maxTokens: 50 },
       reply: (json: unknown) => {
         const message = json as Anthropic.Message;
-        return { text: message.content.map((block) => (block.type === 'text' ? block.text : '')).join(''), stop: message.stop_reason, sequence: message.stop_sequence };
+        return {
+          text: message.content.map((block) => (block.type === 'text' ? block.text : '')).join(''),
+          stop: message.stop_reason,
+          sequence: message.stop_sequence,
+        };
       },
       stopped: { text: cut, stop: 'stop_sequence', sequence: 'reply from' },
     },
@@ -461,7 +636,15 @@ describe('sampling in the request log', () => {
       path: '/openai/v1/chat/completions',
       headers: { authorization: 'Bearer test-key' },
       // Both limits sent: max_completion_tokens is the one read.
-      body: (text: string) => ({ model: 'gpt-test', temperature: 1.5, top_p: 0.5, stop: 'reply from', max_completion_tokens: 50, max_tokens: 7, messages: [{ role: 'user', content: text }] }),
+      body: (text: string) => ({
+        model: 'gpt-test',
+        temperature: 1.5,
+        top_p: 0.5,
+        stop: 'reply from',
+        max_completion_tokens: 50,
+        max_tokens: 7,
+        messages: [{ role: 'user', content: text }],
+      }),
       sampling: { temperature: 1.5, topP: 0.5, stop: ['reply from'], maxTokens: 50 },
       reply: (json: unknown) => {
         const choice = (json as OpenAI.ChatCompletion).choices[0];
@@ -473,18 +656,28 @@ describe('sampling in the request log', () => {
       vendor: 'gemini',
       path: '/gemini/v1beta/models/gemini-test:generateContent',
       headers: { 'x-goog-api-key': 'test-key' },
-      body: (text: string) => ({ contents: [{ role: 'user', parts: [{ text }] }], generationConfig: { temperature: 0, topP: 1, stopSequences: ['reply from', 'token-3'], maxOutputTokens: 50 } }),
+      body: (text: string) => ({
+        contents: [{ role: 'user', parts: [{ text }] }],
+        generationConfig: { temperature: 0, topP: 1, stopSequences: ['reply from', 'token-3'], maxOutputTokens: 50 },
+      }),
       sampling: { temperature: 0, topP: 1, stop: ['reply from', 'token-3'], maxTokens: 50 },
       reply: (json: unknown) => {
         const candidate = (json as GenerateContentResponse).candidates?.[0];
-        return { text: candidate?.content?.parts?.map((part) => part.text ?? '').join(''), stop: candidate?.finishReason };
+        return {
+          text: candidate?.content?.parts?.map((part) => part.text ?? '').join(''),
+          stop: candidate?.finishReason,
+        };
       },
       stopped: { text: cut, stop: 'STOP' },
     },
   ] as const;
 
   const post = (path: string, headers: Record<string, string>, body: unknown) =>
-    fetch(`${fakes.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    fetch(`${fakes.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
 
   it.each(cases)('records $vendor sampling from its own field names and stops at the stop sequence', async (c) => {
     const key = `${c.vendor}-sampling`;
@@ -497,7 +690,11 @@ describe('sampling in the request log', () => {
 
   it('reads an OpenAI stop list and the legacy max_tokens, and leaves out what the request left out', async () => {
     const ask = (key: string, extra: object) =>
-      post('/openai/v1/chat/completions', { authorization: 'Bearer test-key' }, { model: 'gpt-test', messages: [{ role: 'user', content: `[[fake key=${key}]]` }], ...extra });
+      post(
+        '/openai/v1/chat/completions',
+        { authorization: 'Bearer test-key' },
+        { model: 'gpt-test', messages: [{ role: 'user', content: `[[fake key=${key}]]` }], ...extra },
+      );
     await ask('sampling-list', { stop: ['token-9', 'token-5'], max_tokens: 20 });
     await ask('sampling-temperature', { temperature: 0.2, top_p: null });
     await ask('sampling-none', {});

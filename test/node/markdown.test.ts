@@ -28,8 +28,41 @@ function textOf(node: Node): string {
 
 const attr = (element: Element, name: string) => element.attrs.find((a) => a.name === name)?.value;
 
-const FORBIDDEN = new Set(['script', 'iframe', 'object', 'embed', 'img', 'svg', 'style', 'math', 'link', 'meta', 'base', 'form', 'frame', 'frameset', 'template', 'video', 'audio', 'source', 'picture']);
-const ALLOWED_ATTRIBUTES = new Set(['class', 'href', 'title', 'rel', 'target', 'type', 'data-copy', 'aria-label', 'align', 'start', 'checked', 'disabled']);
+const FORBIDDEN = new Set([
+  'script',
+  'iframe',
+  'object',
+  'embed',
+  'img',
+  'svg',
+  'style',
+  'math',
+  'link',
+  'meta',
+  'base',
+  'form',
+  'frame',
+  'frameset',
+  'template',
+  'video',
+  'audio',
+  'source',
+  'picture',
+]);
+const ALLOWED_ATTRIBUTES = new Set([
+  'class',
+  'href',
+  'title',
+  'rel',
+  'target',
+  'type',
+  'data-copy',
+  'aria-label',
+  'align',
+  'start',
+  'checked',
+  'disabled',
+]);
 
 /** What the brief asks of hostile input: no active element, no handler, no script URL. */
 function expectInert(html: string) {
@@ -38,7 +71,8 @@ function expectInert(html: string) {
     for (const { name, value } of element.attrs) {
       expect(name.startsWith('on'), `${name}= in ${html}`).toBe(false);
       expect(ALLOWED_ATTRIBUTES.has(name), `${name}= in ${html}`).toBe(true);
-      if (name === 'href') expect(['http:', 'https:', 'mailto:'], `${value} in ${html}`).toContain(new URL(value).protocol);
+      if (name === 'href')
+        expect(['http:', 'https:', 'mailto:'], `${value} in ${html}`).toContain(new URL(value).protocol);
     }
     if (element.tagName === 'a') {
       expect(attr(element, 'rel')).toBe('noopener noreferrer nofollow');
@@ -85,7 +119,7 @@ const XSS = [
   '<javascript:alert(1)>',
   '<JAVASCRIPT:alert(1)>',
   '<data:text/html,<script>alert(1)</script>>',
-  '[x](https://ok.example "a\" onmouseover=\"alert(1)")',
+  '[x](https://ok.example "a" onmouseover="alert(1)")',
   "[x](https://ok.example 'a\\' onmouseover=alert(1) x=')",
   '[x](https://ok.example/"onmouseover="alert(1))',
   '[x](https://ok.example/?q=<script>alert(1)</script>)',
@@ -148,12 +182,49 @@ describe('renderMarkdown with hostile input', () => {
   });
 
   it('stays inert and never throws on random Markdown-shaped noise', () => {
-    const alphabet = ['<', '>', '[', ']', '(', ')', '!', '`', '```', '"', "'", '&', '#', ';', ':', '\n', ' ', '\t', '|', '-', '*', '_', '\\',
-      'javascript:', 'data:', 'https://x.example', 'script', 'img', 'svg', 'onerror=', 'alert(1)', '&#106;', 'a', '1'];
+    const alphabet = [
+      '<',
+      '>',
+      '[',
+      ']',
+      '(',
+      ')',
+      '!',
+      '`',
+      '```',
+      '"',
+      "'",
+      '&',
+      '#',
+      ';',
+      ':',
+      '\n',
+      ' ',
+      '\t',
+      '|',
+      '-',
+      '*',
+      '_',
+      '\\',
+      'javascript:',
+      'data:',
+      'https://x.example',
+      'script',
+      'img',
+      'svg',
+      'onerror=',
+      'alert(1)',
+      '&#106;',
+      'a',
+      '1',
+    ];
     let seed = 42;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let i = 0; i < 1500; i++) {
-      const input = Array.from({ length: 1 + Math.floor(next() * 40) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
+      const input = Array.from(
+        { length: 1 + Math.floor(next() * 40) },
+        () => alphabet[Math.floor(next() * alphabet.length)],
+      ).join('');
       expectInert(renderMarkdown(input));
     }
   });
@@ -162,7 +233,9 @@ describe('renderMarkdown with hostile input', () => {
 describe('renderMarkdown with ordinary replies', () => {
   it('renders a GFM table', () => {
     const html = renderMarkdown('| Model | Price |\n|:--|--:|\n| Claude | $3 |\n| GPT | $2 |');
-    const cells = elements(html).filter((e) => e.tagName === 'td' || e.tagName === 'th').map(textOf);
+    const cells = elements(html)
+      .filter((e) => e.tagName === 'td' || e.tagName === 'th')
+      .map(textOf);
     expect(cells).toEqual(['Model', 'Price', 'Claude', '$3', 'GPT', '$2']);
     expect(elements(html).some((e) => e.tagName === 'tbody')).toBe(true);
   });
@@ -184,7 +257,28 @@ describe('renderMarkdown with ordinary replies', () => {
   });
 
   it('highlights common languages by their usual names', () => {
-    for (const lang of ['js', 'typescript', 'python', 'py', 'bash', 'shell', 'sh', 'json', 'html', 'xml', 'css', 'sql', 'go', 'rust', 'java', 'c', 'cpp', 'yaml', 'diff', 'markdown']) {
+    for (const lang of [
+      'js',
+      'typescript',
+      'python',
+      'py',
+      'bash',
+      'shell',
+      'sh',
+      'json',
+      'html',
+      'xml',
+      'css',
+      'sql',
+      'go',
+      'rust',
+      'java',
+      'c',
+      'cpp',
+      'yaml',
+      'diff',
+      'markdown',
+    ]) {
       const html = renderMarkdown(`\`\`\`${lang}\nx = "1" # y\n\`\`\``);
       expect(elements(html).find((e) => e.tagName === 'code')!.attrs[0]!.value, lang).toBe(`hljs language-${lang}`);
     }
@@ -223,7 +317,8 @@ describe('renderMarkdown with ordinary replies', () => {
   });
 
   it('renders every prefix of a reply without throwing', () => {
-    const reply = '# Title\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```ts\nconst x = `t`;\n```\n\n> [link](https://ok.example) ![i](https://ok.example/i.png)\n\n- [ ] task\n- **bold *em***';
+    const reply =
+      '# Title\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```ts\nconst x = `t`;\n```\n\n> [link](https://ok.example) ![i](https://ok.example/i.png)\n\n- [ ] task\n- **bold *em***';
     for (let end = 0; end <= reply.length; end++) expect(() => renderMarkdown(reply.slice(0, end))).not.toThrow();
   });
 });

@@ -36,13 +36,16 @@ describe('a stack parent killed with SIGKILL', () => {
     const parentScript = join(dir, 'parent.ts');
     // A stand-in for `npm start`: spawns two long-lived groups as the stack does, one of them a
     // shell with a grandchild (as wrangler runs workerd), reports their pids, then waits.
-    await writeFile(parentScript, `
+    await writeFile(
+      parentScript,
+      `
       import { spawnGroup } from ${JSON.stringify(PROCESSES)};
       const a = spawnGroup('sleep', ['300'], { stdio: 'ignore' });
       const b = spawnGroup('sh', ['-c', 'sleep 300 & echo $! ; wait'], { stdio: ['ignore', 'pipe', 'ignore'] });
       b.stdout.once('data', (grandchild) => console.log(JSON.stringify({ a: a.pid, b: b.pid, grandchild: Number(String(grandchild).trim()) })));
       setInterval(() => {}, 1000);
-    `);
+    `,
+    );
     const parent = spawn(process.execPath, [parentScript], { stdio: ['ignore', 'pipe', 'inherit'] });
     const [line] = (await once(parent.stdout!, 'data')) as [Buffer];
     const pids = JSON.parse(String(line)) as { a: number; b: number; grandchild: number };

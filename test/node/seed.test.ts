@@ -28,12 +28,20 @@ describe('npm run seed', () => {
     writeFileSync(join(tmp, 'empty.env'), '');
     await mkdir(join(tmp, 'wrangler'));
     stack = await startStack({
-      port: await freePort(), gatewayPort: 0, fakeUpstreamPort: 0, runtime: 'direct',
-      dataDir: join(tmp, 'pglite'), persistTo: join(tmp, 'wrangler'), apiKeys: {}, envFiles: [join(tmp, 'empty.env')],
+      port: await freePort(),
+      gatewayPort: 0,
+      fakeUpstreamPort: 0,
+      runtime: 'direct',
+      dataDir: join(tmp, 'pglite'),
+      persistTo: join(tmp, 'wrangler'),
+      apiKeys: {},
+      envFiles: [join(tmp, 'empty.env')],
       stdio: ['ignore', log, log],
     });
     if (!(await stack.ready(READY_TIMEOUT_MS))) {
-      throw new Error(`the stack did not become healthy:\n${readFileSync(join(tmp, 'stack.log'), 'utf8').split('\n').slice(-30).join('\n')}`);
+      throw new Error(
+        `the stack did not become healthy:\n${readFileSync(join(tmp, 'stack.log'), 'utf8').split('\n').slice(-30).join('\n')}`,
+      );
     }
   }, READY_TIMEOUT_MS + 30_000);
 
@@ -45,8 +53,9 @@ describe('npm run seed', () => {
 
   it('fails with a clear message when the stack is not up', async () => {
     const port = await freePort();
-    await expect(seed({ parleyUrl: `http://127.0.0.1:${port}`, gatewayUrl: `http://127.0.0.1:${port}/sql` }))
-      .rejects.toThrow(`Parley is not running at http://127.0.0.1:${port}`);
+    await expect(
+      seed({ parleyUrl: `http://127.0.0.1:${port}`, gatewayUrl: `http://127.0.0.1:${port}/sql` }),
+    ).rejects.toThrow(`Parley is not running at http://127.0.0.1:${port}`);
   });
 
   it('changes nothing when run a second time, and fills the usage and conversation screens', async () => {
@@ -57,13 +66,25 @@ describe('npm run seed', () => {
     // 13 replies in the nine conversations, and 71 replies in conversations deleted since, over 25 of the last 30 days.
     expect(afterFirst).toMatchObject({ conversations: 9, messages: 26, usage_events: 84, api_keys: 2, sites: 1 });
     expect(afterFirst.usage_daily).toBeGreaterThanOrEqual(25);
-    expect(first).toMatchObject({ conversationsAdded: 9, messagesAdded: 26, usageEventsAdded: 84, keysCreated: 2, sitesCreated: 1 });
+    expect(first).toMatchObject({
+      conversationsAdded: 9,
+      messagesAdded: 26,
+      usageEventsAdded: 84,
+      keysCreated: 2,
+      sitesCreated: 1,
+    });
     expect(first.usageDailyRowsWritten).toBe(afterFirst.usage_daily);
 
     const second = await seed(options);
     expect(await seedCounts(db, first.userId)).toEqual(afterFirst);
     expect(second).toMatchObject({
-      userId: first.userId, conversationsAdded: 0, messagesAdded: 0, usageEventsAdded: 0, usageDailyRowsWritten: 0, keysCreated: 0, sitesCreated: 0,
+      userId: first.userId,
+      conversationsAdded: 0,
+      messagesAdded: 0,
+      usageEventsAdded: 0,
+      usageDailyRowsWritten: 0,
+      keysCreated: 0,
+      sitesCreated: 0,
     });
 
     const api = new ParleyApi(stack!.url);
@@ -72,16 +93,24 @@ describe('npm run seed', () => {
     expect(new Set(usage.days.map((d) => d.day)).size).toBeGreaterThanOrEqual(20);
     expect(usage.days.reduce((sum, d) => sum + d.requests, 0)).toBe(84);
     // The Limiter, first woken by the seed's keys, counts this month's seeded tokens.
-    const { rows: [month] } = await db.execute<{ tokens: number }>(sql`
+    const {
+      rows: [month],
+    } = await db.execute<{ tokens: number }>(sql`
       select coalesce(sum(input_tokens + output_tokens), 0)::int as tokens from usage_events
       where user_id = ${first.userId} and occurred_at >= date_trunc('month', now() at time zone 'UTC') at time zone 'UTC'`);
     const me = await api.call<{ quota: { used: number } }>('GET', '/api/me');
     expect(me.quota.used).toBe(month!.tokens);
     expect(me.quota.used).toBeGreaterThan(0);
-    const listed = await api.call<{ items: Array<{ id: string; title: string | null }> }>('GET', '/api/conversations?limit=50');
+    const listed = await api.call<{ items: Array<{ id: string; title: string | null }> }>(
+      'GET',
+      '/api/conversations?limit=50',
+    );
     expect(listed.items.map((c) => c.title).sort()).toEqual(SEED_CONVERSATIONS.map((c) => c.title).sort());
     // A seeded conversation opens in its room (adopted from Postgres) with every message and the reply's tokens and cost.
-    const one = await api.call<{ messages: Array<{ role: string; outputTokens: number; costUsd: string }> }>('GET', `/api/conversations/${listed.items[0]!.id}`);
+    const one = await api.call<{ messages: Array<{ role: string; outputTokens: number; costUsd: string }> }>(
+      'GET',
+      `/api/conversations/${listed.items[0]!.id}`,
+    );
     expect(one.messages.length).toBeGreaterThanOrEqual(2);
     expect(one.messages.find((m) => m.role === 'assistant')?.outputTokens).toBeGreaterThan(0);
   }, 60_000);

@@ -13,7 +13,16 @@ import type { ConversationRoom } from '../../durable-objects/conversation-room.t
 import type { Limiter } from '../../durable-objects/limiter.ts';
 import { userLimiter } from '../../worker/usage/limiters.ts';
 import { expectedReplyText } from '../../scripts/fake-upstreams/reply.ts';
-import { call, complete, createConversation, eventually, sendMessage, signIn, userWithKey, type ErrorEnvelope } from '../worker/helpers.ts';
+import {
+  call,
+  complete,
+  createConversation,
+  eventually,
+  sendMessage,
+  signIn,
+  userWithKey,
+  type ErrorEnvelope,
+} from '../worker/helpers.ts';
 import { collectEvents, readEvents, textOf, type ParsedEvent } from '../worker/sse.ts';
 import { createSite, visit, visitorConversation, visitorSend, widgetCall } from '../worker/widget-support.ts';
 
@@ -29,15 +38,28 @@ afterEach(async () => {
 });
 
 /** One exchange as the client saw it. */
-type Seen = { content: string; messageId: string; text: string; status: string; inputTokens: number; outputTokens: number; errorCode?: string };
+type Seen = {
+  content: string;
+  messageId: string;
+  text: string;
+  status: string;
+  inputTokens: number;
+  outputTokens: number;
+  errorCode?: string;
+};
 
 function seenFrom(content: string, events: ParsedEvent[]): Seen {
   const last = events.at(-1)!;
   const usage = events.find((e) => e.event === 'usage')?.data ?? { inputTokens: 0, outputTokens: 0 };
   const status = last.event === 'error' ? 'error' : last.data.stopReason === 'stopped' ? 'stopped' : 'complete';
   return {
-    content, messageId: events[0]!.data.messageId, text: textOf(events), status,
-    inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, ...(last.event === 'error' ? { errorCode: last.data.code } : {}),
+    content,
+    messageId: events[0]!.data.messageId,
+    text: textOf(events),
+    status,
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    ...(last.event === 'error' ? { errorCode: last.data.code } : {}),
   };
 }
 
@@ -49,15 +71,43 @@ async function exchange(token: string, conversationId: string, content: string):
 
 /** What Postgres holds for a conversation, oldest first, in the shape the client saw. */
 async function inPostgres(conversationId: string) {
-  const rows = await createDb(env).select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(asc(messages.createdAt), asc(messages.id));
-  return rows.map((m) => ({ id: m.id, role: m.role, content: m.content, status: m.status, errorCode: m.errorCode, inputTokens: m.inputTokens, outputTokens: m.outputTokens }));
+  const rows = await createDb(env)
+    .select()
+    .from(messages)
+    .where(eq(messages.conversationId, conversationId))
+    .orderBy(asc(messages.createdAt), asc(messages.id));
+  return rows.map((m) => ({
+    id: m.id,
+    role: m.role,
+    content: m.content,
+    status: m.status,
+    errorCode: m.errorCode,
+    inputTokens: m.inputTokens,
+    outputTokens: m.outputTokens,
+  }));
 }
 
 /** The rows Postgres must end up with for these exchanges, exactly once each and in order. */
 function expectedRows(seen: Seen[]) {
   return seen.flatMap((s) => [
-    { id: expect.any(String), role: 'user', content: s.content, status: 'complete', errorCode: null, inputTokens: 0, outputTokens: 0 },
-    { id: s.messageId, role: 'assistant', content: s.text, status: s.status, errorCode: s.errorCode ?? null, inputTokens: s.inputTokens, outputTokens: s.outputTokens },
+    {
+      id: expect.any(String),
+      role: 'user',
+      content: s.content,
+      status: 'complete',
+      errorCode: null,
+      inputTokens: 0,
+      outputTokens: 0,
+    },
+    {
+      id: s.messageId,
+      role: 'assistant',
+      content: s.text,
+      status: s.status,
+      errorCode: s.errorCode ?? null,
+      inputTokens: s.inputTokens,
+      outputTokens: s.outputTokens,
+    },
   ]);
 }
 
@@ -88,13 +138,21 @@ describe('while Postgres is down', () => {
     expect([...seenA, ...seenB].map((s) => s.status)).toEqual(['complete', 'complete', 'complete', 'complete']);
 
     // Reads of a conversation come from its room; what needs Postgres says so, in the envelope.
-    const readA = await (await call(`/api/conversations/${a}`, { token })).json<{ messages: { content: string; status: string }[] }>();
+    const readA = await (await call(`/api/conversations/${a}`, { token })).json<{
+      messages: { content: string; status: string }[];
+    }>();
     expect(readA.messages.map((m) => m.content)).toEqual(seenA.flatMap((s) => [s.content, s.text]));
     const list = await call('/api/conversations', { token });
-    expect({ status: list.status, ...(await list.json<ErrorEnvelope>()).error }).toMatchObject({ status: 503, code: 'database_unavailable' });
+    expect({ status: list.status, ...(await list.json<ErrorEnvelope>()).error }).toMatchObject({
+      status: 503,
+      code: 'database_unavailable',
+    });
     const stranger = await signIn();
     const me = await call('/api/me', { token: stranger.token });
-    expect({ status: me.status, ...(await me.json<ErrorEnvelope>()).error }).toMatchObject({ status: 503, code: 'database_unavailable' });
+    expect({ status: me.status, ...(await me.json<ErrorEnvelope>()).error }).toMatchObject({
+      status: 503,
+      code: 'database_unavailable',
+    });
     expect(await (await call('/api/health')).json()).toMatchObject({ ok: false, db: 'down' });
 
     await database({ down: false });
@@ -106,8 +164,14 @@ describe('while Postgres is down', () => {
     const [conversationB] = await db.select().from(conversations).where(eq(conversations.id, b));
     expect(conversationB).toMatchObject({ userId, title: 'made while down' });
     for (const seen of [...seenA, ...seenB]) {
-      const usage = await eventually(() => db.select().from(usageEvents).where(eq(usageEvents.id, seen.messageId)), (rows) => rows.length > 0, 10_000);
-      expect(usage).toEqual([expect.objectContaining({ userId, conversationId: seen === seenB[0] ? b : a, outputTokens: seen.outputTokens })]);
+      const usage = await eventually(
+        () => db.select().from(usageEvents).where(eq(usageEvents.id, seen.messageId)),
+        (rows) => rows.length > 0,
+        10_000,
+      );
+      expect(usage).toEqual([
+        expect.objectContaining({ userId, conversationId: seen === seenB[0] ? b : a, outputTokens: seen.outputTokens }),
+      ]);
     }
     const listed = await (await call('/api/conversations', { token })).json<{ items: { id: string }[] }>();
     expect(listed.items.map((c) => c.id)).toEqual([b, a]);
@@ -118,9 +182,14 @@ describe('while Postgres is down', () => {
     const old = await seedInPostgres(userId, 'only in Postgres');
     await database({ down: true });
     const res = await call(`/api/conversations/${old}`, { token });
-    expect({ status: res.status, ...(await res.json<ErrorEnvelope>()).error }).toMatchObject({ status: 503, code: 'database_unavailable' });
+    expect({ status: res.status, ...(await res.json<ErrorEnvelope>()).error }).toMatchObject({
+      status: 503,
+      code: 'database_unavailable',
+    });
     await database({ down: false });
-    expect((await (await call(`/api/conversations/${old}`, { token })).json<{ title: string }>()).title).toBe('only in Postgres');
+    expect((await (await call(`/api/conversations/${old}`, { token })).json<{ title: string }>()).title).toBe(
+      'only in Postgres',
+    );
   });
 });
 
@@ -130,7 +199,10 @@ describe('a regenerate while Postgres is down', () => {
     const id = await createConversation(token);
     const content = '[[fake tokens=5]] again, please';
     const landed = await exchange(token, id, content);
-    await eventually(() => inPostgres(id), (rows) => rows.length === 2 && rows[1]!.status === 'complete');
+    await eventually(
+      () => inPostgres(id),
+      (rows) => rows.length === 2 && rows[1]!.status === 'complete',
+    );
 
     await database({ down: true });
     const regenerate = async () => {
@@ -148,20 +220,30 @@ describe('a regenerate while Postgres is down', () => {
     expect(await inPostgres(id)).toEqual(expectedRows([newest]));
     const db = createDb(env);
     for (const seen of [landed, neverLanded, newest]) {
-      const usage = await eventually(() => db.select().from(usageEvents).where(eq(usageEvents.id, seen.messageId)), (rows) => rows.length > 0, 10_000);
+      const usage = await eventually(
+        () => db.select().from(usageEvents).where(eq(usageEvents.id, seen.messageId)),
+        (rows) => rows.length > 0,
+        10_000,
+      );
       expect(usage).toEqual([expect.objectContaining({ userId, conversationId: id, outputTokens: 5 })]);
     }
   });
 });
 
 /** A conversation as one made before rooms owned them: in Postgres only. */
-async function seedInPostgres(userId: string, title: string, history: Array<Pick<typeof messages.$inferInsert, 'role' | 'content' | 'status' | 'model'>> = []) {
+async function seedInPostgres(
+  userId: string,
+  title: string,
+  history: Array<Pick<typeof messages.$inferInsert, 'role' | 'content' | 'status' | 'model'>> = [],
+) {
   const db = createDb(env);
   await db.insert(profiles).values({ id: userId }).onConflictDoNothing();
   const [conversation] = await db.insert(conversations).values({ userId, title }).returning();
   const t = Date.now() - 60_000;
   if (history.length > 0) {
-    await db.insert(messages).values(history.map((m, i) => ({ ...m, conversationId: conversation!.id, userId, createdAt: new Date(t + i) })));
+    await db
+      .insert(messages)
+      .values(history.map((m, i) => ({ ...m, conversationId: conversation!.id, userId, createdAt: new Date(t + i) })));
   }
   return conversation!.id;
 }
@@ -174,9 +256,15 @@ describe('a room loads from Postgres once', () => {
       { role: 'assistant', content: 'half an ans', status: 'streaming', model: 'anthropic/claude-sonnet-5-5' },
     ]);
 
-    const first = await (await call(`/api/conversations/${id}`, { token })).json<{ title: string; messages: { content: string; status: string; errorCode: string | null }[] }>();
+    const first = await (await call(`/api/conversations/${id}`, { token })).json<{
+      title: string;
+      messages: { content: string; status: string; errorCode: string | null }[];
+    }>();
     expect(first.title).toBe('from before');
-    expect(first.messages.map((m) => [m.content, m.status, m.errorCode])).toEqual([['an old question', 'complete', null], ['half an ans', 'error', 'interrupted']]);
+    expect(first.messages.map((m) => [m.content, m.status, m.errorCode])).toEqual([
+      ['an old question', 'complete', null],
+      ['half an ans', 'error', 'interrupted'],
+    ]);
 
     await database({ down: true });
     const seen = await exchange(token, id, '[[fake tokens=3]] and a new one');
@@ -188,7 +276,10 @@ describe('a room loads from Postgres once', () => {
     await database({ down: false });
     await retryFlush(id);
     expect((await inPostgres(id)).map((m) => [m.content, m.status])).toEqual([
-      ['an old question', 'complete'], ['half an ans', 'error'], ['[[fake tokens=3]] and a new one', 'complete'], [seen.text, 'complete'],
+      ['an old question', 'complete'],
+      ['half an ans', 'error'],
+      ['[[fake tokens=3]] and a new one', 'complete'],
+      [seen.text, 'complete'],
     ]);
   });
 });
@@ -197,12 +288,18 @@ describe('no accepted word is lost, whatever fails at the end', () => {
   it('a Postgres write that fails once is retried: both stores end up with what the client saw', async () => {
     const { token } = await signIn();
     const id = await createConversation(token);
-    await eventually(() => createDb(env).select().from(conversations).where(eq(conversations.id, id)), (rows) => rows.length === 1);
+    await eventually(
+      () => createDb(env).select().from(conversations).where(eq(conversations.id, id)),
+      (rows) => rows.length === 1,
+    );
     const before = await database({ failNext: 1 });
     const seen = await exchange(token, id, '[[fake tokens=6]] fail once');
     expect(seen.status).toBe('complete');
     expect((await database({})).cut).toBe(before.cut + 1);
-    const stored = await eventually(() => inPostgres(id), (rows) => rows[1]?.status === 'complete');
+    const stored = await eventually(
+      () => inPostgres(id),
+      (rows) => rows[1]?.status === 'complete',
+    );
     expect(stored).toEqual(expectedRows([seen]));
   });
 
@@ -223,13 +320,18 @@ describe('no accepted word is lost, whatever fails at the end', () => {
     }
     // Each failed retry waits longer than the one before (1 s, 2 s, 4 s, … up to a minute).
     expect(gaps[3]!).toBeGreaterThan(gaps[1]!);
-    const read = await (await call(`/api/conversations/${id}`, { token })).json<{ messages: { id: string; content: string; status: string }[] }>();
+    const read = await (await call(`/api/conversations/${id}`, { token })).json<{
+      messages: { id: string; content: string; status: string }[];
+    }>();
     expect(read.messages.at(-1)).toMatchObject({ id: seen.messageId, content: seen.text, status: 'complete' });
 
     await database({ down: false });
     await retryFlush(id);
     expect(await inPostgres(id)).toEqual(expectedRows([seen]));
-    const pending = await runInDurableObject(room, (_r, state) => state.storage.sql.exec('select count(*) as n from outbox').one().n);
+    const pending = await runInDurableObject(
+      room,
+      (_r, state) => state.storage.sql.exec('select count(*) as n from outbox').one().n,
+    );
     expect(pending).toBe(0);
   });
 
@@ -240,10 +342,18 @@ describe('no accepted word is lost, whatever fails at the end', () => {
     const messageId = await runInDurableObject(room, async (instance: ConversationRoom) => {
       const holder = instance as unknown as { env: Env };
       const healthy = holder.env;
-      const refusing = { send: () => Promise.reject(new Error('queue unavailable')), sendBatch: () => Promise.reject(new Error('queue unavailable')) };
+      const refusing = {
+        send: () => Promise.reject(new Error('queue unavailable')),
+        sendBatch: () => Promise.reject(new Error('queue unavailable')),
+      };
       holder.env = { ...healthy, USAGE_EVENTS: refusing as unknown as Queue };
       try {
-        const sent = await instance.send({ conversationId: id, userId, subject: { type: 'user', id: userId }, content: '[[fake tokens=4]] bill me' });
+        const sent = await instance.send({
+          conversationId: id,
+          userId,
+          subject: { type: 'user', id: userId },
+          content: '[[fake tokens=4]] bill me',
+        });
         if (!sent.ok) throw new Error(sent.message);
         await new Response(sent.stream).text();
         await instance.alarm();
@@ -256,9 +366,13 @@ describe('no accepted word is lost, whatever fails at the end', () => {
     expect(rows).toEqual([expect.objectContaining({ userId, conversationId: id, outputTokens: 4 })]);
     // Both stores agree, and nothing is left to send.
     expect((await inPostgres(id)).at(-1)).toMatchObject({ id: messageId, status: 'complete', outputTokens: 4 });
-    const read = await (await call(`/api/conversations/${id}`, { token })).json<{ messages: { id: string; status: string }[] }>();
+    const read = await (await call(`/api/conversations/${id}`, { token })).json<{
+      messages: { id: string; status: string }[];
+    }>();
     expect(read.messages.at(-1)).toMatchObject({ id: messageId, status: 'complete' });
-    expect(await runInDurableObject(room, (_r, state) => state.storage.sql.exec('select count(*) as n from outbox').one().n)).toBe(0);
+    expect(
+      await runInDurableObject(room, (_r, state) => state.storage.sql.exec('select count(*) as n from outbox').one().n),
+    ).toBe(0);
   });
 
   it('a vendor that goes silent mid-reply is given up on: the text so far is kept as an error and the conversation is free again', async () => {
@@ -267,46 +381,88 @@ describe('no accepted word is lost, whatever fails at the end', () => {
     const started = Date.now();
     const seen = await exchange(token, id, '[[fake tokens=50 hangafter=5]] then silence');
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(seen).toMatchObject({ status: 'error', errorCode: 'upstream_timeout', text: expectedReplyText('openai', 5) });
+    expect(seen).toMatchObject({
+      status: 'error',
+      errorCode: 'upstream_timeout',
+      text: expectedReplyText('openai', 5),
+    });
     expect((await exchange(token, id, '[[fake tokens=2]] still there?')).status).toBe('complete');
-    const stored = await eventually(() => inPostgres(id), (rows) => rows.length === 4 && rows[3]!.status === 'complete');
-    expect(stored[1]).toMatchObject({ status: 'error', errorCode: 'upstream_timeout', content: expectedReplyText('openai', 5) });
+    const stored = await eventually(
+      () => inPostgres(id),
+      (rows) => rows.length === 4 && rows[3]!.status === 'complete',
+    );
+    expect(stored[1]).toMatchObject({
+      status: 'error',
+      errorCode: 'upstream_timeout',
+      content: expectedReplyText('openai', 5),
+    });
   });
 });
 
 describe('the /v1 API while Postgres is down (issue 8)', () => {
   it('a key keeps authenticating and completions keep answering; their usage lands once Postgres is back', async () => {
     const { key, keyId, userId } = await userWithKey();
-    expect((await complete(key, { model: 'openai/gpt-4.1-mini', messages: [{ role: 'user', content: '[[fake tokens=2]] warm' }] })).status).toBe(200);
+    expect(
+      (
+        await complete(key, {
+          model: 'openai/gpt-4.1-mini',
+          messages: [{ role: 'user', content: '[[fake tokens=2]] warm' }],
+        })
+      ).status,
+    ).toBe(200);
 
     await database({ down: true });
     expect((await call('/v1/models', { token: key })).status).toBe(200);
-    const res = await complete(key, { model: 'openai/gpt-4.1-mini', messages: [{ role: 'user', content: '[[fake tokens=6]] during the outage' }] });
+    const res = await complete(key, {
+      model: 'openai/gpt-4.1-mini',
+      messages: [{ role: 'user', content: '[[fake tokens=6]] during the outage' }],
+    });
     expect(res.status).toBe(200);
-    const body = await res.json<{ choices: Array<{ message: { content: string } }>; usage: { completion_tokens: number } }>();
+    const body = await res.json<{
+      choices: Array<{ message: { content: string } }>;
+      usage: { completion_tokens: number };
+    }>();
     expect(body.choices[0]!.message.content).toBe(expectedReplyText('openai', 6));
 
     await database({ down: false });
     const rows = await eventually(
       () => createDb(env).select().from(usageEvents).where(eq(usageEvents.userId, userId)),
-      (r) => r.some((row) => row.outputTokens === 6), 60_000,
+      (r) => r.some((row) => row.outputTokens === 6),
+      60_000,
     );
-    expect(rows.filter((row) => row.outputTokens === 6)).toEqual([expect.objectContaining({ subjectType: 'api_key', subjectId: keyId, conversationId: null })]);
+    expect(rows.filter((row) => row.outputTokens === 6)).toEqual([
+      expect.objectContaining({ subjectType: 'api_key', subjectId: keyId, conversationId: null }),
+    ]);
   });
 
   it("when neither the queue nor Postgres takes a completion's usage event, the owner's Limiter keeps it and publishes it later, once", async () => {
     const { userId } = await userWithKey();
     const limiter = userLimiter(env, userId);
     const event = {
-      id: crypto.randomUUID(), userId, subjectType: 'api_key' as const, subjectId: crypto.randomUUID(), conversationId: null, messageId: null,
-      model: 'openai/gpt-4.1-mini', provider: 'openai', inputTokens: 11, outputTokens: 22, cachedTokens: 0, costUsd: '0.00003960', occurredAt: new Date().toISOString(),
+      id: crypto.randomUUID(),
+      userId,
+      subjectType: 'api_key' as const,
+      subjectId: crypto.randomUUID(),
+      conversationId: null,
+      messageId: null,
+      model: 'openai/gpt-4.1-mini',
+      provider: 'openai',
+      inputTokens: 11,
+      outputTokens: 22,
+      cachedTokens: 0,
+      costUsd: '0.00003960',
+      occurredAt: new Date().toISOString(),
     };
-    const count = (state: DurableObjectState) => state.storage.sql.exec<{ n: number }>('select count(*) as n from usage_outbox').one().n;
+    const count = (state: DurableObjectState) =>
+      state.storage.sql.exec<{ n: number }>('select count(*) as n from usage_outbox').one().n;
     const pending = () => runInDurableObject(limiter, (_l, state) => count(state));
     await runInDurableObject(limiter, async (instance: Limiter, state) => {
       const holder = instance as unknown as { env: Env };
       const healthy = holder.env;
-      const refusing = { send: () => Promise.reject(new Error('queue unavailable')), sendBatch: () => Promise.reject(new Error('queue unavailable')) };
+      const refusing = {
+        send: () => Promise.reject(new Error('queue unavailable')),
+        sendBatch: () => Promise.reject(new Error('queue unavailable')),
+      };
       holder.env = { ...healthy, USAGE_EVENTS: refusing as unknown as Queue };
       try {
         await database({ down: true });
@@ -321,7 +477,9 @@ describe('the /v1 API while Postgres is down (issue 8)', () => {
     });
     expect(await pending()).toBe(0);
     const rows = await createDb(env).select().from(usageEvents).where(eq(usageEvents.id, event.id));
-    expect(rows).toEqual([expect.objectContaining({ userId, inputTokens: 11, outputTokens: 22, subjectType: 'api_key' })]);
+    expect(rows).toEqual([
+      expect.objectContaining({ userId, inputTokens: 11, outputTokens: 22, subjectType: 'api_key' }),
+    ]);
   });
 });
 
@@ -342,7 +500,10 @@ describe('the widget while Postgres is down (issue 10)', () => {
     expect(read.messages.map((m) => m.content)).toEqual([content, seen.text]);
     // The owner's management calls write Postgres first, and say when they cannot.
     const list = await call('/api/sites', { token });
-    expect({ status: list.status, ...(await list.json<ErrorEnvelope>()).error }).toMatchObject({ status: 503, code: 'database_unavailable' });
+    expect({ status: list.status, ...(await list.json<ErrorEnvelope>()).error }).toMatchObject({
+      status: 503,
+      code: 'database_unavailable',
+    });
 
     await database({ down: false });
     await retryFlush(id);
@@ -350,7 +511,18 @@ describe('the widget while Postgres is down (issue 10)', () => {
     const db = createDb(env);
     const [row] = await db.select().from(conversations).where(eq(conversations.id, id));
     expect(row).toMatchObject({ userId, siteId: site.id, visitorId: visitor.visitorId });
-    const usage = await eventually(() => db.select().from(usageEvents).where(eq(usageEvents.id, seen.messageId)), (rows) => rows.length > 0, 10_000);
-    expect(usage).toEqual([expect.objectContaining({ userId, subjectType: 'visitor', subjectId: `${site.id}:${visitor.visitorId}`, outputTokens: 6 })]);
+    const usage = await eventually(
+      () => db.select().from(usageEvents).where(eq(usageEvents.id, seen.messageId)),
+      (rows) => rows.length > 0,
+      10_000,
+    );
+    expect(usage).toEqual([
+      expect.objectContaining({
+        userId,
+        subjectType: 'visitor',
+        subjectId: `${site.id}:${visitor.visitorId}`,
+        outputTokens: 6,
+      }),
+    ]);
   });
 });

@@ -27,10 +27,11 @@ export async function startDbFaultProxy(gatewayUrl: string) {
   return {
     url: `http://127.0.0.1:${port}/sql`,
     controlUrl: `http://127.0.0.1:${port}/__faults`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -42,9 +43,15 @@ async function forward(req: IncomingMessage, res: ServerResponse, gatewayUrl: st
     if (typeof value === 'string' && name !== 'host' && name !== 'content-length') headers.set(name, value);
   }
   try {
-    const upstream = await fetch(gatewayUrl, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
+    const upstream = await fetch(gatewayUrl, {
+      method: req.method,
+      headers,
+      body: chunks.length ? Buffer.concat(chunks) : undefined,
+    });
     const body = Buffer.from(await upstream.arrayBuffer());
-    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(body);
+    res
+      .writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' })
+      .end(body);
   } catch {
     res.socket?.destroy();
   }

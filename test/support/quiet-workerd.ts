@@ -46,9 +46,11 @@ export function quietDeliberateWorkerdLogs() {
     const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
     let droppedLast = false;
     stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-      const raw = typeof chunk === 'string' ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : '';
+      const raw =
+        typeof chunk === 'string' ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : '';
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes, which start with ESC
       const text = raw.replace(/\x1b\[[0-9;]*m/g, '');
-      if (deliberate(text) || (droppedLast && /^(stack: |    at )/.test(text))) {
+      if (deliberate(text) || (droppedLast && /^(stack: | {4}at )/.test(text))) {
         droppedLast = true;
         const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
         callback?.();

@@ -7,7 +7,16 @@ import { describe, expect, it } from 'vitest';
 import { apiKeys, profiles } from '../../drizzle/schema.ts';
 import { createDb } from '../../worker/db/client.ts';
 import { generateApiKey, hashApiKey } from '../../worker/auth/api-keys.ts';
-import { call, complete, createKey, eventually, signIn, userWithKey, type ErrorEnvelope, type OpenAiErrorBody } from './helpers.ts';
+import {
+  call,
+  complete,
+  createKey,
+  eventually,
+  signIn,
+  userWithKey,
+  type ErrorEnvelope,
+  type OpenAiErrorBody,
+} from './helpers.ts';
 
 const hello = { model: 'anthropic/claude-haiku-4-5', messages: [{ role: 'user', content: 'hello [[fake tokens=3]]' }] };
 
@@ -22,7 +31,11 @@ describe('API keys', () => {
     const list = await call('/api/keys', { token });
     const body = await list.text();
     expect(body).not.toContain(created.key);
-    expect(JSON.parse(body)).toEqual({ items: [{ id: created.id, name: 'CI pipeline', prefix: created.prefix, createdAt: created.createdAt, lastUsedAt: null }] });
+    expect(JSON.parse(body)).toEqual({
+      items: [
+        { id: created.id, name: 'CI pipeline', prefix: created.prefix, createdAt: created.createdAt, lastUsedAt: null },
+      ],
+    });
   });
 
   it('stores only the SHA-256 of the secret', async () => {
@@ -56,8 +69,16 @@ describe('API keys', () => {
 
   it('cannot create, list or revoke keys (403): one leaked key must not mint others', async () => {
     const { key, keyId } = await userWithKey();
-    for (const [path, method] of [['/api/keys', 'GET'], ['/api/keys', 'POST'], [`/api/keys/${keyId}`, 'DELETE']] as const) {
-      const res = await call(path, { method, token: key, ...(method === 'POST' ? { body: JSON.stringify({ name: 'x' }) } : {}) });
+    for (const [path, method] of [
+      ['/api/keys', 'GET'],
+      ['/api/keys', 'POST'],
+      [`/api/keys/${keyId}`, 'DELETE'],
+    ] as const) {
+      const res = await call(path, {
+        method,
+        token: key,
+        ...(method === 'POST' ? { body: JSON.stringify({ name: 'x' }) } : {}),
+      });
       expect([path, method, res.status]).toEqual([path, method, 403]);
     }
   });
@@ -80,7 +101,8 @@ describe('API keys', () => {
     const { token, key, keyId } = await userWithKey();
     await call(`/api/keys/${keyId}`, { method: 'DELETE', token });
     const live = await createKeyFor(await signIn());
-    const flip = (text: string, at: number) => `${text.slice(0, at)}${text[at] === 'a' ? 'b' : 'a'}${text.slice(at + 1)}`;
+    const flip = (text: string, at: number) =>
+      `${text.slice(0, at)}${text[at] === 'a' ? 'b' : 'a'}${text.slice(at + 1)}`;
     const candidates = {
       revoked: key,
       // A real owner, a secret that owner never had.
@@ -94,11 +116,20 @@ describe('API keys', () => {
     for (const [kind, candidate] of Object.entries(candidates)) {
       const models = await call('/v1/models', { token: candidate });
       const chat = await complete(candidate, hello);
-      answers[kind] = [models.status, (await models.json<OpenAiErrorBody>()).error, chat.status, (await chat.json<OpenAiErrorBody>()).error];
+      answers[kind] = [
+        models.status,
+        (await models.json<OpenAiErrorBody>()).error,
+        chat.status,
+        (await chat.json<OpenAiErrorBody>()).error,
+      ];
     }
     const [first, ...rest] = Object.values(answers);
     expect((first as unknown[])[0]).toBe(401);
-    expect((first as unknown[])[1]).toMatchObject({ type: 'invalid_request_error', code: 'invalid_api_key', param: null });
+    expect((first as unknown[])[1]).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'invalid_api_key',
+      param: null,
+    });
     for (const answer of rest) expect(answer).toEqual(first);
   });
 
@@ -117,7 +148,10 @@ describe('API keys', () => {
     const before = Date.now();
     expect((await use(key)).status).toBe(200);
     const listed = await eventually(
-      async () => (await (await call('/api/keys', { token })).json<{ items: Array<{ id: string; lastUsedAt: string | null }> }>()).items.find((k) => k.id === keyId),
+      async () =>
+        (
+          await (await call('/api/keys', { token })).json<{ items: Array<{ id: string; lastUsedAt: string | null }> }>()
+        ).items.find((k) => k.id === keyId),
       (k) => k?.lastUsedAt != null,
     );
     expect(Date.parse(listed!.lastUsedAt!)).toBeGreaterThanOrEqual(before - 1000);

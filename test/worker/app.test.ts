@@ -27,7 +27,9 @@ describe('the API surface', () => {
   it('answers unknown /api paths with a JSON 404', async () => {
     const res = await call('/api/no-such-thing');
     expect(res.status).toBe(404);
-    expect(await res.json<ErrorEnvelope>()).toEqual({ error: { code: 'not_found', message: 'No route for GET /api/no-such-thing' } });
+    expect(await res.json<ErrorEnvelope>()).toEqual({
+      error: { code: 'not_found', message: 'No route for GET /api/no-such-thing' },
+    });
   });
 
   it('gives every response a request id of its own: a fresh UUID each time', async () => {
@@ -46,7 +48,13 @@ describe('the API surface', () => {
     expect(res.status).toBe(200);
     const requestLines = lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'request');
     expect(requestLines).toEqual([
-      expect.objectContaining({ method: 'GET', path: '/api/me', status: 200, subject: `user:${userId}`, requestId: res.headers.get('x-request-id') }),
+      expect.objectContaining({
+        method: 'GET',
+        path: '/api/me',
+        status: 200,
+        subject: `user:${userId}`,
+        requestId: res.headers.get('x-request-id'),
+      }),
     ]);
     expect(typeof requestLines[0].durationMs).toBe('number');
     expect(lines.join('\n')).not.toContain(token);

@@ -8,7 +8,10 @@ import { BASE, call, signEs256, signIn, type ErrorEnvelope } from './helpers.ts'
 const secret = () => new TextEncoder().encode(env.SUPABASE_JWT_SECRET);
 const issuer = () => `${env.SUPABASE_URL}/auth/v1`;
 
-function signHs256(claims: Record<string, unknown>, options: { expiresIn?: string | number; issuer?: string; audience?: string } = {}) {
+function signHs256(
+  claims: Record<string, unknown>,
+  options: { expiresIn?: string | number; issuer?: string; audience?: string } = {},
+) {
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(options.issuer ?? issuer())
@@ -31,14 +34,21 @@ describe('Supabase access tokens', () => {
     const { token, userId, email } = await signIn();
     const res = await call('/api/me', { token });
     expect(res.status).toBe(200);
-    const me = await res.json<{ id: string; email: string; tier: string; quota: { limit: number; used: number; resetsAt: string } }>();
+    const me = await res.json<{
+      id: string;
+      email: string;
+      tier: string;
+      quota: { limit: number; used: number; resetsAt: string };
+    }>();
     expect(me).toMatchObject({ id: userId, email, tier: 'free', quota: { limit: 200_000, used: 0 } });
     expect(new Date(me.quota.resetsAt).getUTCDate()).toBe(1);
   });
 
   it('accepts an ES256 token verified against the project JWKS', async () => {
     const sub = crypto.randomUUID();
-    const res = await call('/api/me', { token: await signEs256({ sub, email: 'jwks@example.com', role: 'authenticated' }) });
+    const res = await call('/api/me', {
+      token: await signEs256({ sub, email: 'jwks@example.com', role: 'authenticated' }),
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ id: sub, email: 'jwks@example.com', tier: 'free' });
   });
@@ -65,13 +75,21 @@ describe('Supabase access tokens', () => {
   it('rejects a token whose payload was tampered with', async () => {
     const token = await signEs256({ sub: crypto.randomUUID(), role: 'authenticated' });
     const [header, , signature] = token.split('.');
-    const forged = btoa(JSON.stringify({ sub: crypto.randomUUID(), aud: 'authenticated', iss: issuer(), exp: 9999999999 }))
-      .replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+    const forged = btoa(
+      JSON.stringify({ sub: crypto.randomUUID(), aud: 'authenticated', iss: issuer(), exp: 9999999999 }),
+    )
+      .replace(/=+$/, '')
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_');
     await expect401(await call('/api/me', { token: `${header}.${forged}.${signature}` }), /signature/);
   });
 
   it('rejects an unsigned token (alg none)', async () => {
-    const token = new UnsecuredJWT({ sub: crypto.randomUUID() }).setIssuer(issuer()).setAudience('authenticated').setExpirationTime('1h').encode();
+    const token = new UnsecuredJWT({ sub: crypto.randomUUID() })
+      .setIssuer(issuer())
+      .setAudience('authenticated')
+      .setExpirationTime('1h')
+      .encode();
     await expect401(await call('/api/me', { token }), /algorithm/);
   });
 
@@ -82,7 +100,11 @@ describe('Supabase access tokens', () => {
   it('rejects an HS256 token where only the JWKS is configured', async () => {
     const token = await signHs256({ sub: crypto.randomUUID() });
     const jwksOnly = { ...env, AUTH_MODE: 'supabase', SUPABASE_JWT_SECRET: '' };
-    const res = await app.fetch(new Request(`${BASE}/api/me`, { headers: { authorization: `Bearer ${token}` } }), jwksOnly, createExecutionContext());
+    const res = await app.fetch(
+      new Request(`${BASE}/api/me`, { headers: { authorization: `Bearer ${token}` } }),
+      jwksOnly,
+      createExecutionContext(),
+    );
     await expect401(res, /HS256/);
   });
 });
@@ -98,7 +120,10 @@ describe('dev sign-in', () => {
   it('refuses a body without a valid email', async () => {
     const res = await call('/api/dev/session', { method: 'POST', body: JSON.stringify({ email: 'not-an-email' }) });
     expect(res.status).toBe(400);
-    expect((await res.json<ErrorEnvelope>()).error).toMatchObject({ code: 'invalid_request', message: expect.stringMatching(/email/) });
+    expect((await res.json<ErrorEnvelope>()).error).toMatchObject({
+      code: 'invalid_request',
+      message: expect.stringMatching(/email/),
+    });
   });
 
   it('refuses a body that is not JSON', async () => {
@@ -109,7 +134,11 @@ describe('dev sign-in', () => {
 
   it('does not exist outside AUTH_MODE=dev', async () => {
     const production = { ...env, AUTH_MODE: 'supabase' };
-    const request = new Request(`${BASE}/api/dev/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"a@example.com"}' });
+    const request = new Request(`${BASE}/api/dev/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"email":"a@example.com"}',
+    });
     const res = await app.fetch(request, production, createExecutionContext());
     expect(res.status).toBe(404);
     expect((await res.json<ErrorEnvelope>()).error.code).toBe('not_found');

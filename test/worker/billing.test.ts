@@ -19,8 +19,22 @@ const db = createDb(env);
 const fakeStripe = `${inject('fakeUpstreamUrl')}/stripe/__control`;
 
 type Customer = { id: string; object: string; email: string | null; metadata: Record<string, string> };
-type Session = { id: string; object: string; customer: string; client_reference_id: string; mode: string; success_url: string; cancel_url: string };
-type MeterEvent = { object: string; event_name: string; identifier: string; payload: Record<string, string>; timestamp: number };
+type Session = {
+  id: string;
+  object: string;
+  customer: string;
+  client_reference_id: string;
+  mode: string;
+  success_url: string;
+  cancel_url: string;
+};
+type MeterEvent = {
+  object: string;
+  event_name: string;
+  identifier: string;
+  payload: Record<string, string>;
+  timestamp: number;
+};
 const control = async <T>(path: string) => (await fetch(`${fakeStripe}${path}`)).json<T>();
 
 const profileOf = async (userId: string) => (await db.select().from(profiles).where(eq(profiles.id, userId)))[0]!;
@@ -36,21 +50,56 @@ async function customerUser() {
 }
 
 /** A webhook delivery as Stripe sends it, signed by the SDK's own test helper. */
-async function deliver(event: { id?: string; type: string; object: Record<string, unknown> }, secret = env.STRIPE_WEBHOOK_SECRET) {
+async function deliver(
+  event: { id?: string; type: string; object: Record<string, unknown> },
+  secret = env.STRIPE_WEBHOOK_SECRET,
+) {
   const payload = JSON.stringify({
-    id: event.id ?? `evt_${crypto.randomUUID().replace(/-/g, '')}`, object: 'event', api_version: '2026-10-29.clover', created: Math.floor(Date.now() / 1000),
-    livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, type: event.type, data: { object: event.object },
+    id: event.id ?? `evt_${crypto.randomUUID().replace(/-/g, '')}`,
+    object: 'event',
+    api_version: '2026-10-29.clover',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    type: event.type,
+    data: { object: event.object },
   });
-  const signature = await Stripe.webhooks.generateTestHeaderStringAsync({ payload, secret, cryptoProvider: Stripe.createSubtleCryptoProvider() });
-  return { payload, res: await call('/api/billing/webhook', { method: 'POST', body: payload, headers: { 'stripe-signature': signature, 'content-type': 'application/json' } }) };
+  const signature = await Stripe.webhooks.generateTestHeaderStringAsync({
+    payload,
+    secret,
+    cryptoProvider: Stripe.createSubtleCryptoProvider(),
+  });
+  return {
+    payload,
+    res: await call('/api/billing/webhook', {
+      method: 'POST',
+      body: payload,
+      headers: { 'stripe-signature': signature, 'content-type': 'application/json' },
+    }),
+  };
 }
 
-const completedCheckout = (userId: string, customerId: string, subscriptionId = `sub_${crypto.randomUUID().slice(0, 8)}`) => ({
+const completedCheckout = (
+  userId: string,
+  customerId: string,
+  subscriptionId = `sub_${crypto.randomUUID().slice(0, 8)}`,
+) => ({
   type: 'checkout.session.completed',
-  object: { id: `cs_test_${crypto.randomUUID().slice(0, 8)}`, object: 'checkout.session', mode: 'subscription', client_reference_id: userId, customer: customerId, subscription: subscriptionId, payment_status: 'paid', status: 'complete' },
+  object: {
+    id: `cs_test_${crypto.randomUUID().slice(0, 8)}`,
+    object: 'checkout.session',
+    mode: 'subscription',
+    client_reference_id: userId,
+    customer: customerId,
+    subscription: subscriptionId,
+    payment_status: 'paid',
+    status: 'complete',
+  },
 });
 const subscriptionEvent = (type: string, customerId: string, status: string, subscriptionId = 'sub_test') => ({
-  type, object: { id: subscriptionId, object: 'subscription', customer: customerId, status, metadata: {} },
+  type,
+  object: { id: subscriptionId, object: 'subscription', customer: customerId, status, metadata: {} },
 });
 
 describe('checkout and portal', () => {
@@ -62,11 +111,15 @@ describe('checkout and portal', () => {
 
     const customerId = (await profileOf(user.userId)).stripeCustomerId;
     const customers = await control<Customer[]>('/customers');
-    expect(customers.filter((c) => c.metadata.userId === user.userId)).toEqual([expect.objectContaining({ id: customerId, object: 'customer', email: user.email })]);
+    expect(customers.filter((c) => c.metadata.userId === user.userId)).toEqual([
+      expect.objectContaining({ id: customerId, object: 'customer', email: user.email }),
+    ]);
 
     const second = await call('/api/billing/checkout', { method: 'POST', token: user.token });
     expect(second.status).toBe(200);
-    const sessions = (await control<Session[]>('/checkout-sessions')).filter((s) => s.client_reference_id === user.userId);
+    const sessions = (await control<Session[]>('/checkout-sessions')).filter(
+      (s) => s.client_reference_id === user.userId,
+    );
     expect(sessions).toHaveLength(2);
     for (const session of sessions) {
       expect(session).toMatchObject({ object: 'checkout.session', mode: 'subscription', customer: customerId });
@@ -88,9 +141,12 @@ describe('checkout and portal', () => {
     expect((await res.json<{ url: string }>()).url).toMatch(/^https:\/\/billing\.stripe\.com\/p\/session\//);
   });
 
-  it('answers 502 with Stripe\'s own words when Stripe refuses (a customer it does not know)', async () => {
+  it("answers 502 with Stripe's own words when Stripe refuses (a customer it does not know)", async () => {
     const user = await customerUser();
-    await db.update(profiles).set({ stripeCustomerId: `cus_gone_${crypto.randomUUID().slice(0, 8)}` }).where(eq(profiles.id, user.userId));
+    await db
+      .update(profiles)
+      .set({ stripeCustomerId: `cus_gone_${crypto.randomUUID().slice(0, 8)}` })
+      .where(eq(profiles.id, user.userId));
     const res = await call('/api/billing/portal', { method: 'POST', token: user.token });
     expect(res.status).toBe(502);
     const body = await res.json<ErrorEnvelope>();
@@ -100,7 +156,14 @@ describe('checkout and portal', () => {
 
   it('answers 503 billing_not_configured without STRIPE_SECRET_KEY, and 401 without a user', async () => {
     const user = await signIn();
-    const res = await worker.fetch(new Request(`${BASE}/api/billing/checkout`, { method: 'POST', headers: { authorization: `Bearer ${user.token}` } }), { ...env, STRIPE_SECRET_KEY: '' }, createExecutionContext());
+    const res = await worker.fetch(
+      new Request(`${BASE}/api/billing/checkout`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${user.token}` },
+      }),
+      { ...env, STRIPE_SECRET_KEY: '' },
+      createExecutionContext(),
+    );
     expect(res.status).toBe(503);
     expect((await res.json<ErrorEnvelope>()).error.code).toBe('billing_not_configured');
     expect((await call('/api/billing/checkout', { method: 'POST' })).status).toBe(401);
@@ -108,21 +171,34 @@ describe('checkout and portal', () => {
 });
 
 describe('webhook', () => {
-  it('makes a completed checkout Pro in Postgres and in the user\'s Limiter at once', async () => {
+  it("makes a completed checkout Pro in Postgres and in the user's Limiter at once", async () => {
     const user = await customerUser();
     // The Limiter seeds its tier once a month: seed it as free first, so only setTier can change it.
-    expect(await userLimiter(env, user.userId).quota(user.userId)).toMatchObject({ tier: 'free', limit: TIER_LIMITS.free.monthlyTokens });
+    expect(await userLimiter(env, user.userId).quota(user.userId)).toMatchObject({
+      tier: 'free',
+      limit: TIER_LIMITS.free.monthlyTokens,
+    });
 
     const { res } = await deliver(completedCheckout(user.userId, user.customerId, 'sub_pro1'));
     expect(res.status).toBe(200);
-    expect(await profileOf(user.userId)).toMatchObject({ tier: 'pro', stripeSubscriptionId: 'sub_pro1', subscriptionStatus: 'active' });
-    expect(await userLimiter(env, user.userId).quota(user.userId)).toMatchObject({ tier: 'pro', limit: TIER_LIMITS.pro.monthlyTokens });
+    expect(await profileOf(user.userId)).toMatchObject({
+      tier: 'pro',
+      stripeSubscriptionId: 'sub_pro1',
+      subscriptionStatus: 'active',
+    });
+    expect(await userLimiter(env, user.userId).quota(user.userId)).toMatchObject({
+      tier: 'pro',
+      limit: TIER_LIMITS.pro.monthlyTokens,
+    });
   });
 
   it('refuses a forged or missing signature with 400 invalid_signature and changes nothing', async () => {
     const user = await customerUser();
     const eventId = `evt_forged_${crypto.randomUUID().slice(0, 8)}`;
-    const { res, payload } = await deliver({ id: eventId, ...completedCheckout(user.userId, user.customerId) }, 'whsec_not_the_real_secret');
+    const { res, payload } = await deliver(
+      { id: eventId, ...completedCheckout(user.userId, user.customerId) },
+      'whsec_not_the_real_secret',
+    );
     expect(res.status).toBe(400);
     expect((await res.json<ErrorEnvelope>()).error.code).toBe('invalid_signature');
     const unsigned = await call('/api/billing/webhook', { method: 'POST', body: payload });
@@ -136,10 +212,15 @@ describe('webhook', () => {
 
   it('processes a replayed event once: the replay answers 200 and changes nothing', async () => {
     const user = await customerUser();
-    const pastDue = { id: `evt_${crypto.randomUUID().slice(0, 12)}`, ...subscriptionEvent('customer.subscription.updated', user.customerId, 'past_due') };
+    const pastDue = {
+      id: `evt_${crypto.randomUUID().slice(0, 12)}`,
+      ...subscriptionEvent('customer.subscription.updated', user.customerId, 'past_due'),
+    };
     expect((await deliver(pastDue)).res.status).toBe(200);
     expect((await profileOf(user.userId)).subscriptionStatus).toBe('past_due');
-    expect((await deliver(subscriptionEvent('customer.subscription.updated', user.customerId, 'active'))).res.status).toBe(200);
+    expect(
+      (await deliver(subscriptionEvent('customer.subscription.updated', user.customerId, 'active'))).res.status,
+    ).toBe(200);
     expect((await profileOf(user.userId)).tier).toBe('pro');
 
     // Stripe retries the first delivery: were it processed again, the user would drop to free.
@@ -157,10 +238,15 @@ describe('webhook', () => {
     await deliver(completedCheckout(user.userId, user.customerId, 'sub_gone'));
     expect((await userLimiter(env, user.userId).quota(user.userId)).tier).toBe('pro');
 
-    const { res } = await deliver(subscriptionEvent('customer.subscription.deleted', user.customerId, 'canceled', 'sub_gone'));
+    const { res } = await deliver(
+      subscriptionEvent('customer.subscription.deleted', user.customerId, 'canceled', 'sub_gone'),
+    );
     expect(res.status).toBe(200);
     expect(await profileOf(user.userId)).toMatchObject({ tier: 'free', subscriptionStatus: 'canceled' });
-    expect(await userLimiter(env, user.userId).quota(user.userId)).toMatchObject({ tier: 'free', limit: TIER_LIMITS.free.monthlyTokens });
+    expect(await userLimiter(env, user.userId).quota(user.userId)).toMatchObject({
+      tier: 'free',
+      limit: TIER_LIMITS.free.monthlyTokens,
+    });
   });
 
   it('keeps Pro when a subscription the user has since replaced is deleted late', async () => {
@@ -173,25 +259,46 @@ describe('webhook', () => {
   it('drops to free on a failed renewal and back to Pro when the invoice is paid', async () => {
     const user = await customerUser();
     const invoice = (type: string) => ({
-      type, object: { id: `in_${crypto.randomUUID().slice(0, 8)}`, object: 'invoice', customer: user.customerId, parent: { type: 'subscription_details', quote_details: null, subscription_details: { subscription: 'sub_inv', metadata: {} } } },
+      type,
+      object: {
+        id: `in_${crypto.randomUUID().slice(0, 8)}`,
+        object: 'invoice',
+        customer: user.customerId,
+        parent: {
+          type: 'subscription_details',
+          quote_details: null,
+          subscription_details: { subscription: 'sub_inv', metadata: {} },
+        },
+      },
     });
     await deliver(invoice('invoice.payment_failed'));
     expect(await profileOf(user.userId)).toMatchObject({ tier: 'free', subscriptionStatus: 'past_due' });
     await deliver(invoice('invoice.paid'));
-    expect(await profileOf(user.userId)).toMatchObject({ tier: 'pro', subscriptionStatus: 'active', stripeSubscriptionId: 'sub_inv' });
+    expect(await profileOf(user.userId)).toMatchObject({
+      tier: 'pro',
+      subscriptionStatus: 'active',
+      stripeSubscriptionId: 'sub_inv',
+    });
     expect((await userLimiter(env, user.userId).quota(user.userId)).tier).toBe('pro');
   });
 });
 
 describe('monthly meter report', () => {
-  it('sends each paying user\'s last-month tokens once, however often it runs', async () => {
+  it("sends each paying user's last-month tokens once, however often it runs", async () => {
     const user = await customerUser();
     const now = new Date();
     const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15));
     const period = lastMonth.toISOString().slice(0, 7);
     const event = (occurredAt: Date, inputTokens: number, outputTokens: number) => ({
-      id: crypto.randomUUID(), userId: user.userId, subjectType: 'user' as const, subjectId: user.userId, model: 'anthropic/claude-haiku-4-5',
-      provider: 'anthropic', inputTokens, outputTokens, occurredAt,
+      id: crypto.randomUUID(),
+      userId: user.userId,
+      subjectType: 'user' as const,
+      subjectId: user.userId,
+      model: 'anthropic/claude-haiku-4-5',
+      provider: 'anthropic',
+      inputTokens,
+      outputTokens,
+      occurredAt,
     });
     await db.insert(usageEvents).values([
       event(lastMonth, 1000, 250),
@@ -207,13 +314,20 @@ describe('monthly meter report', () => {
     await worker.scheduled(createScheduledController({ cron: '30 0 1 * *', scheduledTime: Date.now() }), env);
 
     const sent = await control<MeterEvent[]>(`/meter-events?customer=${user.customerId}`);
-    expect(sent).toEqual([expect.objectContaining({
-      object: 'billing.meter_event', event_name: env.STRIPE_METER_EVENT, identifier: `parley:${user.userId}:${period}`,
-      payload: { stripe_customer_id: user.customerId, value: '1300' },
-    })]);
+    expect(sent).toEqual([
+      expect.objectContaining({
+        object: 'billing.meter_event',
+        event_name: env.STRIPE_METER_EVENT,
+        identifier: `parley:${user.userId}:${period}`,
+        payload: { stripe_customer_id: user.customerId, value: '1300' },
+      }),
+    ]);
     // Not merely deduplicated by the fake: the second run sent no request at all.
     expect(await control<unknown[]>(`/meter-event-requests?customer=${user.customerId}`)).toHaveLength(1);
-    const reports = await db.select().from(usageReports).where(and(eq(usageReports.userId, user.userId)));
+    const reports = await db
+      .select()
+      .from(usageReports)
+      .where(and(eq(usageReports.userId, user.userId)));
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({ tokens: 1300, identifier: `parley:${user.userId}:${period}` });
     expect(reports[0]!.reportedAt).not.toBeNull();

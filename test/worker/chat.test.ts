@@ -12,7 +12,21 @@ import { call, createConversation, eventually, sendMessage, signIn, type ErrorEn
 import { collectEvents, readEvents, textOf, type ParsedEvent } from './sse.ts';
 
 type Vendor = 'anthropic' | 'openai' | 'gemini' | 'compat';
-type StoredMessage = { id: string; role: string; content: string; status: string; model: string; provider: string; stopReason: string | null; errorCode: string | null; inputTokens: number; outputTokens: number; costUsd: string; timeToFirstTokenMs: number | null; durationMs: number | null };
+type StoredMessage = {
+  id: string;
+  role: string;
+  content: string;
+  status: string;
+  model: string;
+  provider: string;
+  stopReason: string | null;
+  errorCode: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: string;
+  timeToFirstTokenMs: number | null;
+  durationMs: number | null;
+};
 
 const fake = inject('fakeUpstreamUrl');
 
@@ -60,8 +74,13 @@ describe.each<[string, Vendor, string]>([
 
     const reply = await assistantReply(token, id);
     expect(reply).toMatchObject({
-      content: expectedReplyText(vendor, 24), status: 'complete', model, stopReason: 'end_turn',
-      inputTokens: 14, outputTokens: 24, costUsd,
+      content: expectedReplyText(vendor, 24),
+      status: 'complete',
+      model,
+      stopReason: 'end_turn',
+      inputTokens: 14,
+      outputTokens: 24,
+      costUsd,
     });
     // The fake waits 150 ms before its first token: the time measured covers at least that.
     expect(reply.timeToFirstTokenMs).toBeGreaterThanOrEqual(150);
@@ -93,7 +112,11 @@ describe('sending', () => {
     const { token } = await signIn();
     const id = await createConversation(token, { model: 'openai/gpt-4.1-mini' });
     await collectEvents((await sendMessage(token, id, '[[fake tokens=3]] first')).body!);
-    const patch = await call(`/api/conversations/${id}`, { method: 'PATCH', token, body: JSON.stringify({ model: 'google/gemini-2.5-flash', systemPrompt: 'Answer in French.' }) });
+    const patch = await call(`/api/conversations/${id}`, {
+      method: 'PATCH',
+      token,
+      body: JSON.stringify({ model: 'google/gemini-2.5-flash', systemPrompt: 'Answer in French.' }),
+    });
     expect(patch.status).toBe(200);
     const key = `patched-${crypto.randomUUID()}`;
     const events = await collectEvents((await sendMessage(token, id, `[[fake tokens=3 key=${key}]] second`)).body!);
@@ -124,13 +147,26 @@ describe('sending', () => {
     });
     const warnings: string[] = [];
     const error = console.error;
-    vi.spyOn(console, 'error').mockImplementation((line: unknown, ...rest: unknown[]) => { warnings.push(String(line)); error(line, ...rest); });
+    vi.spyOn(console, 'error').mockImplementation((line: unknown, ...rest: unknown[]) => {
+      warnings.push(String(line));
+      error(line, ...rest);
+    });
 
     const events = await collectEvents((await sendMessage(token, id, '[[fake tokens=5]] count me')).body!);
     const messageId = events[0]!.data.messageId;
     const db = createDb(env);
-    const rows = await eventually(() => db.select().from(usageEvents).where(eq(usageEvents.id, messageId)), (r) => r.length > 0, 10_000);
-    expect(rows[0]).toMatchObject({ userId, subjectType: 'user', subjectId: userId, conversationId: id, outputTokens: 5 });
+    const rows = await eventually(
+      () => db.select().from(usageEvents).where(eq(usageEvents.id, messageId)),
+      (r) => r.length > 0,
+      10_000,
+    );
+    expect(rows[0]).toMatchObject({
+      userId,
+      subjectType: 'user',
+      subjectId: userId,
+      conversationId: id,
+      outputTokens: 5,
+    });
     expect(delivered).toContain(messageId);
     expect(warnings.filter((line) => line.includes('usage queue unavailable'))).toEqual([]);
   });
@@ -146,7 +182,10 @@ describe('streams that survive the client', () => {
       firstPart.push(event);
       if (firstPart.filter((e) => e.event === 'delta').length === 10) break; // the reader leaves
     }
-    const resumed = await call(`/api/conversations/${id}/stream`, { token, headers: { 'last-event-id': firstPart.at(-1)!.id! } });
+    const resumed = await call(`/api/conversations/${id}/stream`, {
+      token,
+      headers: { 'last-event-id': firstPart.at(-1)!.id! },
+    });
     expect(resumed.status).toBe(200);
     const rest = await collectEvents(resumed.body!);
 
@@ -162,7 +201,10 @@ describe('streams that survive the client', () => {
     const id = await createConversation(token);
     const res = await sendMessage(token, id, '[[fake tokens=40 tps=200]] go on without me');
     for await (const event of readEvents(res.body!)) if (event.event === 'delta') break;
-    const reply = await eventually(() => assistantReply(token, id), (m) => m.status !== 'streaming');
+    const reply = await eventually(
+      () => assistantReply(token, id),
+      (m) => m.status !== 'streaming',
+    );
     expect(reply).toMatchObject({ status: 'complete', content: expectedReplyText('anthropic', 40), outputTokens: 40 });
   });
 
@@ -179,8 +221,13 @@ describe('streams that survive the client', () => {
     const key = `stop-${crypto.randomUUID()}`;
     const res = await sendMessage(token, id, `[[fake tokens=2000 tps=100 key=${key}]] never ending`);
     const seen: ParsedEvent[] = [];
-    const reading = (async () => { for await (const event of readEvents(res.body!)) seen.push(event); })();
-    await eventually(async () => seen.filter((e) => e.event === 'delta').length, (n) => n >= 3);
+    const reading = (async () => {
+      for await (const event of readEvents(res.body!)) seen.push(event);
+    })();
+    await eventually(
+      async () => seen.filter((e) => e.event === 'delta').length,
+      (n) => n >= 3,
+    );
 
     const stopped = await call(`/api/conversations/${id}/stop`, { method: 'POST', token });
     expect(await stopped.json()).toEqual({ stopped: true });
@@ -191,7 +238,10 @@ describe('streams that survive the client', () => {
     expect(reply.status).toBe('stopped');
     expect(reply.content).toBe(textOf(seen));
     expect(reply.content.length).toBeLessThan(expectedReplyText('gemini', 2000).length);
-    const [upstream] = await eventually(() => fakeRequests(key), (r) => r[0]?.status !== 'in_progress');
+    const [upstream] = await eventually(
+      () => fakeRequests(key),
+      (r) => r[0]?.status !== 'in_progress',
+    );
     expect(upstream?.status).toBe('client_closed');
   });
 
@@ -199,7 +249,9 @@ describe('streams that survive the client', () => {
     const { token } = await signIn();
     const id = await createConversation(token, { model: 'openai/gpt-4.1-mini' });
     const key = `drop-${crypto.randomUUID()}`;
-    const events = await collectEvents((await sendMessage(token, id, `[[fake tokens=50 drop=6 key=${key}]] fragile`)).body!);
+    const events = await collectEvents(
+      (await sendMessage(token, id, `[[fake tokens=50 drop=6 key=${key}]] fragile`)).body!,
+    );
     expect(events.at(-1)).toMatchObject({ event: 'error', data: { code: 'upstream' } });
     expect(textOf(events)).toBe(expectedReplyText('openai', 6));
     const reply = await assistantReply(token, id);
@@ -213,7 +265,9 @@ describe('retries and fallbacks', () => {
     const { token } = await signIn();
     const id = await createConversation(token, { model: 'openai/gpt-4.1-mini' });
     const key = `retry-${crypto.randomUUID()}`;
-    const events = await collectEvents((await sendMessage(token, id, `[[fake fail=429 failcount=2 retryafter=0 tokens=4 key=${key}]] hi`)).body!);
+    const events = await collectEvents(
+      (await sendMessage(token, id, `[[fake fail=429 failcount=2 retryafter=0 tokens=4 key=${key}]] hi`)).body!,
+    );
     expect(events.at(-1)?.event).toBe('done');
     expect((await fakeRequests(key)).map((r) => r.status)).toEqual(['failed', 'failed', 'completed']);
     expect(await assistantReply(token, id)).toMatchObject({ status: 'complete', model: 'openai/gpt-4.1-mini' });
@@ -223,10 +277,21 @@ describe('retries and fallbacks', () => {
     const { token } = await signIn();
     const id = await createConversation(token, { model: 'anthropic/claude-sonnet-5-5' });
     const key = `fallback-${crypto.randomUUID()}`;
-    const events = await collectEvents((await sendMessage(token, id, `[[fake fail=529 failcount=3 retryafter=0 tokens=4 key=${key}]] hi`)).body!);
+    const events = await collectEvents(
+      (await sendMessage(token, id, `[[fake fail=529 failcount=3 retryafter=0 tokens=4 key=${key}]] hi`)).body!,
+    );
     expect(events.at(-1)).toMatchObject({ event: 'done', data: { model: 'anthropic/claude-haiku-4-5' } });
-    expect((await fakeRequests(key)).map((r) => r.model)).toEqual(['claude-sonnet-5-5', 'claude-sonnet-5-5', 'claude-sonnet-5-5', 'claude-haiku-4-5']);
-    expect(await assistantReply(token, id)).toMatchObject({ status: 'complete', model: 'anthropic/claude-haiku-4-5', provider: 'anthropic' });
+    expect((await fakeRequests(key)).map((r) => r.model)).toEqual([
+      'claude-sonnet-5-5',
+      'claude-sonnet-5-5',
+      'claude-sonnet-5-5',
+      'claude-haiku-4-5',
+    ]);
+    expect(await assistantReply(token, id)).toMatchObject({
+      status: 'complete',
+      model: 'anthropic/claude-haiku-4-5',
+      provider: 'anthropic',
+    });
   });
 
   it('does not retry a request the vendor rejects as bad', async () => {

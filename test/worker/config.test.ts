@@ -17,22 +17,41 @@ describe('GET /api/config', () => {
     const res = await call('/api/config');
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body).toEqual({ authMode: 'dev', supabase: null, billing: true, version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    expect(body).toEqual({
+      authMode: 'dev',
+      supabase: null,
+      billing: true,
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+    });
     expect(publicConfigSchema.parse(body)).toEqual(body); // the documented schema, no more
   });
 
   it('gives the Supabase project to sign in with in supabase mode, and never a secret', async () => {
-    const body = await configWith({ AUTH_MODE: 'supabase', SUPABASE_URL: 'https://abc.supabase.co/', SUPABASE_PUBLISHABLE_KEY: 'sb_publishable_xyz' });
-    expect(body).toMatchObject({ authMode: 'supabase', supabase: { url: 'https://abc.supabase.co', publishableKey: 'sb_publishable_xyz' } });
+    const body = await configWith({
+      AUTH_MODE: 'supabase',
+      SUPABASE_URL: 'https://abc.supabase.co/',
+      SUPABASE_PUBLISHABLE_KEY: 'sb_publishable_xyz',
+    });
+    expect(body).toMatchObject({
+      authMode: 'supabase',
+      supabase: { url: 'https://abc.supabase.co', publishableKey: 'sb_publishable_xyz' },
+    });
     const text = JSON.stringify(body);
-    for (const secret of [env.SUPABASE_JWT_SECRET, env.STRIPE_SECRET_KEY, env.STRIPE_WEBHOOK_SECRET, env.ANTHROPIC_API_KEY, env.RESEND_API_KEY]) {
+    for (const secret of [
+      env.SUPABASE_JWT_SECRET,
+      env.STRIPE_SECRET_KEY,
+      env.STRIPE_WEBHOOK_SECRET,
+      env.ANTHROPIC_API_KEY,
+      env.RESEND_API_KEY,
+    ]) {
       expect(text).not.toContain(secret);
     }
   });
 
   it('says supabase mode when AUTH_MODE is unset, with no project when its publishable key is missing', async () => {
-    expect(await configWith({ AUTH_MODE: '', SUPABASE_URL: 'https://abc.supabase.co', SUPABASE_PUBLISHABLE_KEY: '' }))
-      .toMatchObject({ authMode: 'supabase', supabase: null });
+    expect(
+      await configWith({ AUTH_MODE: '', SUPABASE_URL: 'https://abc.supabase.co', SUPABASE_PUBLISHABLE_KEY: '' }),
+    ).toMatchObject({ authMode: 'supabase', supabase: null });
   });
 
   it('offers billing only when both the Stripe key and the Pro price are set', async () => {
@@ -44,6 +63,11 @@ describe('GET /api/config', () => {
     const doc = await (await call('/api/openapi.json')).json<any>();
     const op = doc.paths['/api/config'].get;
     expect(op.security).toBeUndefined();
-    expect(op.responses['200'].content['application/json'].schema.required).toEqual(['authMode', 'supabase', 'billing', 'version']);
+    expect(op.responses['200'].content['application/json'].schema.required).toEqual([
+      'authMode',
+      'supabase',
+      'billing',
+      'version',
+    ]);
   });
 });

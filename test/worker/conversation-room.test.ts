@@ -18,15 +18,23 @@ describe('ConversationRoom', () => {
     await runInDurableObject(room, async (_instance, state) => {
       state.storage.sql.exec(
         `insert into messages (id, role, content, model, provider, status, created_at) values (?, 'assistant', 'half a thou', 'anthropic/claude-sonnet-5-5', 'anthropic', 'streaming', ?)`,
-        replyId, Date.now(),
+        replyId,
+        Date.now(),
       );
       await state.storage.setAlarm(Date.now() + 60_000);
     });
     expect(await runDurableObjectAlarm(room)).toBe(true);
 
-    const read = await (await call(`/api/conversations/${id}`, { token })).json<{ messages: { id: string; content: string; status: string; errorCode: string }[] }>();
-    expect(read.messages).toEqual([expect.objectContaining({ id: replyId, status: 'error', errorCode: 'interrupted', content: 'half a thou' })]);
-    const [saved] = await eventually(() => createDb(env).select().from(messages).where(eq(messages.id, replyId)), (rows) => rows.length === 1);
+    const read = await (await call(`/api/conversations/${id}`, { token })).json<{
+      messages: { id: string; content: string; status: string; errorCode: string }[];
+    }>();
+    expect(read.messages).toEqual([
+      expect.objectContaining({ id: replyId, status: 'error', errorCode: 'interrupted', content: 'half a thou' }),
+    ]);
+    const [saved] = await eventually(
+      () => createDb(env).select().from(messages).where(eq(messages.id, replyId)),
+      (rows) => rows.length === 1,
+    );
     expect(saved).toMatchObject({ status: 'error', errorCode: 'interrupted', content: 'half a thou' });
   });
 });

@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { app } from '../../worker/app.ts';
 import { createdKeySchema, keyListSchema } from '../../worker/schemas/keys.ts';
 import { modelListSchema } from '../../worker/schemas/models.ts';
-import { chatCompletionChunkSchema, chatCompletionSchema, openAiErrorSchema, openAiModelListSchema } from '../../worker/schemas/openai.ts';
+import {
+  chatCompletionChunkSchema,
+  chatCompletionSchema,
+  openAiErrorSchema,
+  openAiModelListSchema,
+} from '../../worker/schemas/openai.ts';
 import { BASE, call, complete, eventually, sendMessage, signIn, userWithKey, type ErrorEnvelope } from './helpers.ts';
 import { collectEvents, readEvents, textOf, type ParsedEvent } from './sse.ts';
 
@@ -24,22 +29,40 @@ describe('validation', () => {
     const created = await create(token, { model: 'acme/nope' });
     expect({ status: created.res.status, ...created.body.error }).toMatchObject({ status: 400, code: 'unknown_model' });
     const { body: conversation } = await create(token);
-    const patch = await call(`/api/conversations/${conversation.id}`, { method: 'PATCH', token, body: JSON.stringify({ model: 'acme/nope' }) });
+    const patch = await call(`/api/conversations/${conversation.id}`, {
+      method: 'PATCH',
+      token,
+      body: JSON.stringify({ model: 'acme/nope' }),
+    });
     expect(await errorOf(patch)).toMatchObject({ status: 400, code: 'unknown_model' });
-    const send = await call(`/api/conversations/${conversation.id}/messages`, { method: 'POST', token, body: JSON.stringify({ content: 'hi', model: 'acme/nope' }) });
-    expect(await errorOf(send)).toMatchObject({ status: 400, code: 'unknown_model', message: expect.stringMatching(/acme\/nope/) });
+    const send = await call(`/api/conversations/${conversation.id}/messages`, {
+      method: 'POST',
+      token,
+      body: JSON.stringify({ content: 'hi', model: 'acme/nope' }),
+    });
+    expect(await errorOf(send)).toMatchObject({
+      status: 400,
+      code: 'unknown_model',
+      message: expect.stringMatching(/acme\/nope/),
+    });
   });
 
   it('refuses empty content with 400 and content over 100,000 characters with 413', async () => {
     const { token } = await signIn();
     const { body: conversation } = await create(token);
     const path = `/api/conversations/${conversation.id}/messages`;
-    expect(await errorOf(await call(path, { method: 'POST', token, body: JSON.stringify({ content: '   ' }) })))
-      .toMatchObject({ status: 400, code: 'invalid_request', message: expect.stringMatching(/content/) });
-    expect(await errorOf(await call(path, { method: 'POST', token, body: JSON.stringify({}) })))
-      .toMatchObject({ status: 400, code: 'invalid_request' });
-    expect(await errorOf(await call(path, { method: 'POST', token, body: JSON.stringify({ content: 'x'.repeat(100_001) }) })))
-      .toMatchObject({ status: 413, code: 'content_too_large' });
+    expect(
+      await errorOf(await call(path, { method: 'POST', token, body: JSON.stringify({ content: '   ' }) })),
+    ).toMatchObject({ status: 400, code: 'invalid_request', message: expect.stringMatching(/content/) });
+    expect(await errorOf(await call(path, { method: 'POST', token, body: JSON.stringify({}) }))).toMatchObject({
+      status: 400,
+      code: 'invalid_request',
+    });
+    expect(
+      await errorOf(
+        await call(path, { method: 'POST', token, body: JSON.stringify({ content: 'x'.repeat(100_001) }) }),
+      ),
+    ).toMatchObject({ status: 413, code: 'content_too_large' });
     // Nothing was saved by the refused sends.
     const found = await call(`/api/conversations/${conversation.id}`, { token });
     expect((await found.json<any>()).messages).toEqual([]);
@@ -48,7 +71,11 @@ describe('validation', () => {
   it('accepts content of exactly 100,000 characters', async () => {
     const { token } = await signIn();
     const { body: conversation } = await create(token);
-    const res = await call(`/api/conversations/${conversation.id}/messages`, { method: 'POST', token, body: JSON.stringify({ content: `[[fake tokens=2]] ${'x'.repeat(99_982)}` }) });
+    const res = await call(`/api/conversations/${conversation.id}/messages`, {
+      method: 'POST',
+      token,
+      body: JSON.stringify({ content: `[[fake tokens=2]] ${'x'.repeat(99_982)}` }),
+    });
     expect(res.status).toBe(200);
     expect((await collectEvents(res.body!)).at(-1)?.event).toBe('done');
   });
@@ -58,8 +85,9 @@ describe('validation', () => {
     expect((await call('/api/conversations/not-a-uuid', { token })).status).toBe(400);
     expect((await create(token, { title: 'x', admin: true })).res.status).toBe(400);
     const { body: conversation } = await create(token);
-    expect(await errorOf(await call(`/api/conversations/${conversation.id}`, { method: 'PATCH', token, body: '{}' })))
-      .toMatchObject({ status: 400, message: expect.stringMatching(/nothing to change/) });
+    expect(
+      await errorOf(await call(`/api/conversations/${conversation.id}`, { method: 'PATCH', token, body: '{}' })),
+    ).toMatchObject({ status: 400, message: expect.stringMatching(/nothing to change/) });
   });
 
   it('needs a signed-in user', async () => {
@@ -81,7 +109,8 @@ describe("someone else's conversation", () => {
       call(`${path}/stream`, { token: intruder.token }),
       call(`${path}/stop`, { method: 'POST', token: intruder.token }),
     ];
-    for (const res of await Promise.all(attempts)) expect(await errorOf(res)).toMatchObject({ status: 404, code: 'not_found' });
+    for (const res of await Promise.all(attempts))
+      expect(await errorOf(res)).toMatchObject({ status: 404, code: 'not_found' });
     const mine = await (await call(path, { token: owner.token })).json<any>();
     expect(mine).toMatchObject({ title: 'private', messages: [] });
   });
@@ -98,9 +127,13 @@ describe("someone else's conversation while a reply streams", () => {
       await sendMessage(intruder.token, conversation.id, 'is it busy?'),
       await call(`${path}/stream`, { token: intruder.token }),
       await call(`${path}/stop`, { method: 'POST', token: intruder.token }),
-    ]) expect(await errorOf(res)).toMatchObject({ status: 404, code: 'not_found' });
+    ])
+      expect(await errorOf(res)).toMatchObject({ status: 404, code: 'not_found' });
     await call(`${path}/stop`, { method: 'POST', token: owner.token });
-    expect((await collectEvents(streaming.body!)).at(-1)).toMatchObject({ event: 'done', data: { stopReason: 'stopped' } });
+    expect((await collectEvents(streaming.body!)).at(-1)).toMatchObject({
+      event: 'done',
+      data: { stopReason: 'stopped' },
+    });
   });
 });
 
@@ -110,7 +143,10 @@ describe('one conversation, one room', () => {
     const { body: conversation } = await create(token);
     const upper = conversation.id.toUpperCase();
     const first = await sendMessage(token, conversation.id, '[[fake tokens=400 tps=100]] long');
-    expect(await errorOf(await sendMessage(token, upper, 'a second reply at once?'))).toMatchObject({ status: 409, code: 'reply_in_progress' });
+    expect(await errorOf(await sendMessage(token, upper, 'a second reply at once?'))).toMatchObject({
+      status: 409,
+      code: 'reply_in_progress',
+    });
     const read = await (await call(`/api/conversations/${upper}`, { token })).json<any>();
     expect(read.id).toBe(conversation.id);
     expect(read.messages.at(-1).status).toBe('streaming');
@@ -134,14 +170,21 @@ describe('reads right after writes', () => {
     expect(midway.messages.map((m: any) => m.role)).toEqual(['user', 'assistant']);
     expect(midway.messages[1].status).toBe('streaming');
     expect(midway.messages[1].content.startsWith(textOf(seen))).toBe(true);
-    const ended = await eventually(async () => (await call(`/api/conversations/${conversation.id}`, { token })).json<any>(), (c) => c.messages[1].status !== 'streaming');
+    const ended = await eventually(
+      async () => (await call(`/api/conversations/${conversation.id}`, { token })).json<any>(),
+      (c) => c.messages[1].status !== 'streaming',
+    );
     expect(ended.messages[1]).toMatchObject({ status: 'complete', outputTokens: 100 });
   });
 
   it('a rename is seen by the next read at once', async () => {
     const { token } = await signIn();
     const { body: conversation } = await create(token, { title: 'before' });
-    await call(`/api/conversations/${conversation.id}`, { method: 'PATCH', token, body: JSON.stringify({ title: 'after' }) });
+    await call(`/api/conversations/${conversation.id}`, {
+      method: 'PATCH',
+      token,
+      body: JSON.stringify({ title: 'after' }),
+    });
     expect((await (await call(`/api/conversations/${conversation.id}`, { token })).json<any>()).title).toBe('after');
   });
 });
@@ -170,7 +213,10 @@ describe('conversations', () => {
     const ids: string[] = [];
     for (const title of ['first', 'second', 'third']) ids.push((await create(token, { title })).body.id);
     // Lists come from Postgres, written behind the rooms: they may lag by one flush.
-    await eventually(async () => (await (await call('/api/conversations', { token })).json<any>()).items.length, (n) => n === 3);
+    await eventually(
+      async () => (await (await call('/api/conversations', { token })).json<any>()).items.length,
+      (n) => n === 3,
+    );
     const page1 = await (await call('/api/conversations?limit=2', { token })).json<any>();
     expect(page1.items.map((c: any) => c.title)).toEqual(['third', 'second']);
     expect(page1.nextCursor).toEqual(expect.any(String));
@@ -183,9 +229,21 @@ describe('conversations', () => {
 
   it('filters by title with ?q=: any case, %, _ and backslash taken literally, same order and paging', async () => {
     const { token } = await signIn();
-    const titles = ['Tides and moons', 'other', '100% sure', 'snake_case', 'back\\slash', 'TIDE tables', 'a1005 sure', 'snakeXcase'];
+    const titles = [
+      'Tides and moons',
+      'other',
+      '100% sure',
+      'snake_case',
+      'back\\slash',
+      'TIDE tables',
+      'a1005 sure',
+      'snakeXcase',
+    ];
     for (const title of titles) await create(token, { title });
-    await eventually(async () => (await (await call('/api/conversations?limit=100', { token })).json<any>()).items.length, (n) => n === titles.length);
+    await eventually(
+      async () => (await (await call('/api/conversations?limit=100', { token })).json<any>()).items.length,
+      (n) => n === titles.length,
+    );
     const search = async (q: string, extra = '') => {
       const res = await call(`/api/conversations?q=${encodeURIComponent(q)}${extra}`, { token });
       expect(res.status).toBe(200);
@@ -206,8 +264,14 @@ describe('conversations', () => {
     expect(titlesOf(second)).toEqual(['Tides and moons']);
     expect(second.nextCursor).toBeNull();
 
-    expect(await errorOf(await call('/api/conversations?q=%20%20', { token }))).toMatchObject({ status: 400, code: 'invalid_request' });
-    expect(await errorOf(await call(`/api/conversations?q=${'x'.repeat(201)}`, { token }))).toMatchObject({ status: 400, code: 'invalid_request' });
+    expect(await errorOf(await call('/api/conversations?q=%20%20', { token }))).toMatchObject({
+      status: 400,
+      code: 'invalid_request',
+    });
+    expect(await errorOf(await call(`/api/conversations?q=${'x'.repeat(201)}`, { token }))).toMatchObject({
+      status: 400,
+      code: 'invalid_request',
+    });
     // Someone else's titles are never found.
     const stranger = await signIn();
     expect((await (await call('/api/conversations?q=tide', { token: stranger.token })).json<any>()).items).toEqual([]);
@@ -217,15 +281,30 @@ describe('conversations', () => {
     const { token } = await signIn();
     const older = (await create(token, { title: 'older' })).body.id;
     await create(token, { title: 'newer' });
-    await collectEvents((await call(`/api/conversations/${older}/messages`, { method: 'POST', token, body: JSON.stringify({ content: '[[fake tokens=2]] bump' }) })).body!);
-    const list = await eventually(async () => (await call('/api/conversations', { token })).json<any>(), (l) => l.items[0]?.id === older);
+    await collectEvents(
+      (
+        await call(`/api/conversations/${older}/messages`, {
+          method: 'POST',
+          token,
+          body: JSON.stringify({ content: '[[fake tokens=2]] bump' }),
+        })
+      ).body!,
+    );
+    const list = await eventually(
+      async () => (await call('/api/conversations', { token })).json<any>(),
+      (l) => l.items[0]?.id === older,
+    );
     expect(list.items[0].id).toBe(older);
   });
 
   it('renames, changes model and system prompt', async () => {
     const { token } = await signIn();
     const { body: conversation } = await create(token, { title: 'draft', systemPrompt: 'Be terse.' });
-    const res = await call(`/api/conversations/${conversation.id}`, { method: 'PATCH', token, body: JSON.stringify({ title: 'final', model: 'openai/gpt-4.1-mini', systemPrompt: null }) });
+    const res = await call(`/api/conversations/${conversation.id}`, {
+      method: 'PATCH',
+      token,
+      body: JSON.stringify({ title: 'final', model: 'openai/gpt-4.1-mini', systemPrompt: null }),
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ title: 'final', model: 'openai/gpt-4.1-mini', systemPrompt: null });
   });
@@ -233,7 +312,15 @@ describe('conversations', () => {
   it('deletes a conversation with its messages', async () => {
     const { token } = await signIn();
     const { body: conversation } = await create(token);
-    await collectEvents((await call(`/api/conversations/${conversation.id}/messages`, { method: 'POST', token, body: JSON.stringify({ content: '[[fake tokens=2]] hi' }) })).body!);
+    await collectEvents(
+      (
+        await call(`/api/conversations/${conversation.id}/messages`, {
+          method: 'POST',
+          token,
+          body: JSON.stringify({ content: '[[fake tokens=2]] hi' }),
+        })
+      ).body!,
+    );
     expect((await call(`/api/conversations/${conversation.id}`, { method: 'DELETE', token })).status).toBe(204);
     expect((await call(`/api/conversations/${conversation.id}`, { token })).status).toBe(404);
   });
@@ -242,8 +329,13 @@ describe('conversations', () => {
 describe('GET /api/models', () => {
   it('lists only models whose provider is configured, with price and context window', async () => {
     const all = await (await call('/api/models')).json<any>();
-    expect(new Set(all.models.map((m: any) => m.provider))).toEqual(new Set(['anthropic', 'openai', 'google', 'openai-compat']));
-    expect(all.models.find((m: any) => m.id === 'openai/gpt-4.1-mini')).toMatchObject({ contextWindow: expect.any(Number), price: { inputPerMillionTokens: expect.any(Number) } });
+    expect(new Set(all.models.map((m: any) => m.provider))).toEqual(
+      new Set(['anthropic', 'openai', 'google', 'openai-compat']),
+    );
+    expect(all.models.find((m: any) => m.id === 'openai/gpt-4.1-mini')).toMatchObject({
+      contextWindow: expect.any(Number),
+      price: { inputPerMillionTokens: expect.any(Number) },
+    });
     expect(all.models.filter((m: any) => m.default)).toHaveLength(1);
 
     const anthropicOnly = { ...env, OPENAI_API_KEY: '', GEMINI_API_KEY: '', OPENAI_COMPAT_BASE_URL: '' };
@@ -256,7 +348,9 @@ describe('GET /api/models', () => {
 
 describe('GET /api/models offline marks', () => {
   it('marks the models of providers answering through the local fakes (OFFLINE_PROVIDERS) as offline, and no others', async () => {
-    const { models } = await (await call('/api/models')).json<{ models: Array<{ id: string; provider: string; offline: boolean }> }>();
+    const { models } = await (await call('/api/models')).json<{
+      models: Array<{ id: string; provider: string; offline: boolean }>;
+    }>();
     expect(models.filter((m) => m.offline).map((m) => m.provider)).toEqual(expect.arrayContaining(['google']));
     for (const m of models) expect(m.offline).toBe(m.provider === 'google'); // the worker suite sets OFFLINE_PROVIDERS=gemini
 
@@ -265,7 +359,11 @@ describe('GET /api/models offline marks', () => {
     for (const m of (await res.json<{ models: Array<{ provider: string; offline: boolean }> }>()).models) {
       expect(m.offline).toBe(m.provider === 'anthropic' || m.provider === 'openai');
     }
-    const none = await app.fetch(new Request(`${BASE}/api/models`), { ...env, OFFLINE_PROVIDERS: '' }, createExecutionContext());
+    const none = await app.fetch(
+      new Request(`${BASE}/api/models`),
+      { ...env, OFFLINE_PROVIDERS: '' },
+      createExecutionContext(),
+    );
     expect((await none.json<{ models: Array<{ offline: boolean }> }>()).models.every((m) => !m.offline)).toBe(true);
   });
 
@@ -280,30 +378,52 @@ describe('OpenAPI', () => {
     const doc = await (await call('/api/openapi.json')).json<any>();
     expect(doc.openapi).toBe('3.1.0');
     const send = doc.paths['/api/conversations/{id}/messages'].post;
-    expect(send.requestBody.content['application/json'].schema).toMatchObject({ required: ['content'], additionalProperties: false });
+    expect(send.requestBody.content['application/json'].schema).toMatchObject({
+      required: ['content'],
+      additionalProperties: false,
+    });
     const list = doc.paths['/api/conversations'].get;
-    expect(list.parameters.find((p: any) => p.name === 'limit').schema).toMatchObject({ minimum: 1, maximum: 100, default: 20 });
-    expect(list.parameters.find((p: any) => p.name === 'q')).toMatchObject({ required: false, schema: { minLength: 1, maxLength: 200 } });
+    expect(list.parameters.find((p: any) => p.name === 'limit').schema).toMatchObject({
+      minimum: 1,
+      maximum: 100,
+      default: 20,
+    });
+    expect(list.parameters.find((p: any) => p.name === 'q')).toMatchObject({
+      required: false,
+      schema: { minLength: 1, maxLength: 200 },
+    });
     expect(send.responses['200'].content).toHaveProperty('text/event-stream');
   });
 
-  it('describes API keys and the OpenAI-compatible API, which takes API keys and answers errors in OpenAI\'s shape', async () => {
+  it("describes API keys and the OpenAI-compatible API, which takes API keys and answers errors in OpenAI's shape", async () => {
     const doc = await (await call('/api/openapi.json')).json<any>();
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/keys', '/api/keys/{id}', '/v1/models', '/v1/chat/completions']));
-    expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer', description: expect.stringContaining('sk-parley-') });
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/keys', '/api/keys/{id}', '/v1/models', '/v1/chat/completions']),
+    );
+    expect(doc.components.securitySchemes.apiKey).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+      description: expect.stringContaining('sk-parley-'),
+    });
 
     const keys = doc.paths['/api/keys'];
     expect(keys.post.responses['201'].content['application/json'].schema.required).toContain('key');
     expect(keys.post.summary).toMatch(/once/);
-    expect([keys.get.security, keys.post.security, doc.paths['/api/keys/{id}'].delete.security]).toEqual(Array(3).fill([{ bearer: [] }]));
+    expect([keys.get.security, keys.post.security, doc.paths['/api/keys/{id}'].delete.security]).toEqual(
+      Array(3).fill([{ bearer: [] }]),
+    );
     expect(Object.keys(doc.paths['/api/keys/{id}'].delete.responses)).toEqual(expect.arrayContaining(['204', '404']));
     expect(doc.paths['/api/conversations'].get.security).toEqual([{ bearer: [] }, { apiKey: [] }]);
 
     const completions = doc.paths['/v1/chat/completions'].post;
     expect(completions.security).toEqual([{ apiKey: [] }]);
-    expect(completions.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['messages', 'model']));
+    expect(completions.requestBody.content['application/json'].schema.required).toEqual(
+      expect.arrayContaining(['messages', 'model']),
+    );
     expect(Object.keys(completions.responses['200'].content)).toEqual(['application/json', 'text/event-stream']);
-    expect(Object.keys(completions.responses)).toEqual(expect.arrayContaining(['400', '401', '403', '404', '413', '429', '502', '503', '504']));
+    expect(Object.keys(completions.responses)).toEqual(
+      expect.arrayContaining(['400', '401', '403', '404', '413', '429', '502', '503', '504']),
+    );
     expect(completions.responses['429'].headers).toHaveProperty('Retry-After');
     const openAiError = completions.responses.default.content['application/json'].schema;
     expect(openAiError.properties.error.required).toEqual(['message', 'type', 'param', 'code']);
@@ -314,7 +434,9 @@ describe('OpenAPI', () => {
   it('describes key and /v1 responses exactly as the routes send them', async () => {
     // Each schema keeps only the fields it knows, so an undocumented field fails toEqual.
     const { token, key } = await userWithKey();
-    const created = await (await call('/api/keys', { method: 'POST', token, body: JSON.stringify({ name: 'docs' }) })).json();
+    const created = await (
+      await call('/api/keys', { method: 'POST', token, body: JSON.stringify({ name: 'docs' }) })
+    ).json();
     expect(createdKeySchema.parse(created)).toEqual(created);
     const listed = await (await call('/api/keys', { token })).json();
     expect(keyListSchema.parse(listed)).toEqual(listed);
@@ -324,8 +446,18 @@ describe('OpenAPI', () => {
     const messages = [{ role: 'user', content: '[[fake tokens=3]] hi' }];
     const completion = await (await complete(key, { model: 'openai/gpt-4.1-mini', messages })).json();
     expect(chatCompletionSchema.parse(completion)).toEqual(completion);
-    const stream = await (await complete(key, { model: 'openai/gpt-4.1-mini', messages, stream: true, stream_options: { include_usage: true } })).text();
-    const data = stream.split('\n\n').filter((block) => block.startsWith('data: ')).map((block) => block.slice('data: '.length));
+    const stream = await (
+      await complete(key, {
+        model: 'openai/gpt-4.1-mini',
+        messages,
+        stream: true,
+        stream_options: { include_usage: true },
+      })
+    ).text();
+    const data = stream
+      .split('\n\n')
+      .filter((block) => block.startsWith('data: '))
+      .map((block) => block.slice('data: '.length));
     expect(data.at(-1)).toBe('[DONE]');
     const chunks = data.slice(0, -1).map((line) => JSON.parse(line));
     expect(chunks.map((chunk) => chatCompletionChunkSchema.parse(chunk))).toEqual(chunks);

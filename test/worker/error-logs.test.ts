@@ -32,7 +32,9 @@ describe('logs of failed queries (issue 11)', () => {
     // and Postgres's own message quotes the value it could not read.
     const failing = new Hono<AppEnv>()
       .use(requestId())
-      .get('/fail', async (c) => c.json(await createDb(c.env).execute(sql`select ${REPLY}::text as reply, ${EMAIL}::uuid as id`)));
+      .get('/fail', async (c) =>
+        c.json(await createDb(c.env).execute(sql`select ${REPLY}::text as reply, ${EMAIL}::uuid as id`)),
+      );
     failing.onError(onError);
     let status = 0;
     const lines = await logged(async () => {
@@ -43,7 +45,11 @@ describe('logs of failed queries (issue 11)', () => {
     expect(status).toBe(500);
     const line = lines.find((l) => l.includes('unhandled error'));
     expect(line).toBeDefined();
-    expect(JSON.parse(line!)).toMatchObject({ errorClass: 'DrizzleQueryError<NeonDbError', code: '22P02', requestId: expect.any(String) });
+    expect(JSON.parse(line!)).toMatchObject({
+      errorClass: 'DrizzleQueryError<NeonDbError',
+      code: '22P02',
+      requestId: expect.any(String),
+    });
     for (const l of lines) {
       expect(l).not.toContain(REPLY);
       expect(l).not.toContain(EMAIL);
@@ -58,6 +64,9 @@ describe('logs of failed queries (issue 11)', () => {
   });
 
   it('keep the message of an error from outside the database path', () => {
-    expect(errorFields(new TypeError('Network connection lost'))).toEqual({ errorClass: 'TypeError', message: 'Network connection lost' });
+    expect(errorFields(new TypeError('Network connection lost'))).toEqual({
+      errorClass: 'TypeError',
+      message: 'Network connection lost',
+    });
   });
 });

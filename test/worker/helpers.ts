@@ -2,7 +2,7 @@ import { env, exports } from 'cloudflare:workers';
 import { profiles, usageEvents } from '../../drizzle/schema.ts';
 import { createDb } from '../../worker/db/client.ts';
 import { TIER_LIMITS } from '../../worker/usage/tiers.ts';
-import { SignJWT, importJWK, type JWK } from 'jose';
+import { importJWK, SignJWT } from 'jose';
 import { inject } from 'vitest';
 
 export const BASE = 'http://localhost';
@@ -24,7 +24,10 @@ export async function signIn(email = `user-${crypto.randomUUID()}@example.com`) 
 }
 
 /** A token signed like the Supabase project would with its asymmetric (ES256) key. */
-export async function signEs256(claims: Record<string, unknown>, options: { expiresIn?: string | number; issuer?: string; audience?: string } = {}) {
+export async function signEs256(
+  claims: Record<string, unknown>,
+  options: { expiresIn?: string | number; issuer?: string; audience?: string } = {},
+) {
   const jwk = inject('supabasePrivateJwk');
   const key = await importJWK(jwk, 'ES256');
   return new SignJWT(claims)
@@ -58,14 +61,25 @@ export async function createConversation(token: string, body: Record<string, unk
 
 /** POST /api/conversations/:id/messages; the event stream is the caller's to read. */
 export function sendMessage(token: string, conversationId: string, content: string, model?: string) {
-  return call(`/api/conversations/${conversationId}/messages`, { method: 'POST', token, body: JSON.stringify({ content, model }) });
+  return call(`/api/conversations/${conversationId}/messages`, {
+    method: 'POST',
+    token,
+    body: JSON.stringify({ content, model }),
+  });
 }
 
 /** POST /api/keys as the signed-in user; the created key with its secret. */
 export async function createKey(token: string, name = 'test key') {
   const res = await call('/api/keys', { method: 'POST', token, body: JSON.stringify({ name }) });
   if (res.status !== 201) throw new Error(`creating an API key failed: ${res.status} ${await res.text()}`);
-  return res.json<{ id: string; name: string; prefix: string; key: string; createdAt: string; lastUsedAt: string | null }>();
+  return res.json<{
+    id: string;
+    name: string;
+    prefix: string;
+    key: string;
+    createdAt: string;
+    lastUsedAt: string | null;
+  }>();
 }
 
 /** A signed-in user with one API key. */
@@ -88,8 +102,16 @@ export async function keyOutOfQuota() {
   const db = createDb(env);
   await db.insert(profiles).values({ id: user.userId }).onConflictDoNothing();
   await db.insert(usageEvents).values({
-    id: crypto.randomUUID(), userId: user.userId, subjectType: 'user', subjectId: user.userId, model: 'openai/gpt-4.1-mini', provider: 'openai',
-    inputTokens: TIER_LIMITS.free.monthlyTokens!, outputTokens: 0, costUsd: '0', occurredAt: new Date(),
+    id: crypto.randomUUID(),
+    userId: user.userId,
+    subjectType: 'user',
+    subjectId: user.userId,
+    model: 'openai/gpt-4.1-mini',
+    provider: 'openai',
+    inputTokens: TIER_LIMITS.free.monthlyTokens!,
+    outputTokens: 0,
+    costUsd: '0',
+    occurredAt: new Date(),
   });
   return (await createKey(user.token)).key;
 }

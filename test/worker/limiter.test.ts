@@ -21,21 +21,41 @@ async function userWithUsage(used: number, tier: Tier = 'free') {
   await db.insert(profiles).values({ id: userId, tier });
   if (used > 0) {
     await db.insert(usageEvents).values({
-      id: crypto.randomUUID(), userId, subjectType: 'user', subjectId: userId, model: 'anthropic/claude-sonnet-5-5', provider: 'anthropic',
-      inputTokens: used, outputTokens: 0, costUsd: '0', occurredAt: new Date(),
+      id: crypto.randomUUID(),
+      userId,
+      subjectType: 'user',
+      subjectId: userId,
+      model: 'anthropic/claude-sonnet-5-5',
+      provider: 'anthropic',
+      inputTokens: used,
+      outputTokens: 0,
+      costUsd: '0',
+      occurredAt: new Date(),
     });
   }
   return { userId, limiter: userLimiter(env, userId) };
 }
 
-const reserve = (limiter: DurableObjectStub<Limiter>, userId: string, options: { promptTokens?: number; maxOutputTokens?: number; rateLimit?: boolean } = {}) =>
-  limiter.reserve({ userId, reservationId: crypto.randomUUID(), promptTokens: options.promptTokens ?? 100, maxOutputTokens: options.maxOutputTokens ?? 4000, rateLimit: options.rateLimit ?? false });
+const reserve = (
+  limiter: DurableObjectStub<Limiter>,
+  userId: string,
+  options: { promptTokens?: number; maxOutputTokens?: number; rateLimit?: boolean } = {},
+) =>
+  limiter.reserve({
+    userId,
+    reservationId: crypto.randomUUID(),
+    promptTokens: options.promptTokens ?? 100,
+    maxOutputTokens: options.maxOutputTokens ?? 4000,
+    rateLimit: options.rateLimit ?? false,
+  });
 
 describe('quota by reservation', () => {
   it('100 concurrent reservations for a user with room for a few never reserve more than is left, and the rest get 402', async () => {
     const left = 9_000;
     const { userId, limiter } = await userWithUsage(FREE_QUOTA - left);
-    const decisions = await Promise.all(Array.from({ length: 100 }, () => reserve(limiter, userId, { promptTokens: 100, maxOutputTokens: 2_000 })));
+    const decisions = await Promise.all(
+      Array.from({ length: 100 }, () => reserve(limiter, userId, { promptTokens: 100, maxOutputTokens: 2_000 })),
+    );
     const admitted = decisions.filter((d) => d.ok);
     const refused = decisions.filter((d) => !d.ok);
     // 9,000 left: four replies of 2,100, then one of the remaining 600 (500 output tokens, cut off at the quota), then nothing.
@@ -49,7 +69,9 @@ describe('quota by reservation', () => {
   it('settling counts what was used once and releases the rest of the reservation', async () => {
     const { userId, limiter } = await userWithUsage(1_000);
     const reservationId = crypto.randomUUID();
-    expect(await limiter.reserve({ userId, reservationId, promptTokens: 50, maxOutputTokens: 4_000, rateLimit: false })).toMatchObject({ ok: true, outputTokens: 4_000 });
+    expect(
+      await limiter.reserve({ userId, reservationId, promptTokens: 50, maxOutputTokens: 4_000, rateLimit: false }),
+    ).toMatchObject({ ok: true, outputTokens: 4_000 });
     expect(await limiter.quota(userId)).toMatchObject({ used: 1_000, reserved: 4_050 });
     await limiter.settle(userId, reservationId, 300);
     await limiter.settle(userId, reservationId, 300);
@@ -59,12 +81,21 @@ describe('quota by reservation', () => {
   it('refuses with 402 once the quota is used up, and says when it resets', async () => {
     const { userId, limiter } = await userWithUsage(FREE_QUOTA - 100);
     const decision = await reserve(limiter, userId, { promptTokens: 50 });
-    expect(decision).toMatchObject({ ok: false, status: 402, code: 'quota_exceeded', message: expect.stringMatching(/resets at \d{4}-\d\d-01T00:00:00.000Z/) });
+    expect(decision).toMatchObject({
+      ok: false,
+      status: 402,
+      code: 'quota_exceeded',
+      message: expect.stringMatching(/resets at \d{4}-\d\d-01T00:00:00.000Z/),
+    });
   });
 
   it('never limits an unlimited tier', async () => {
     const { userId, limiter } = await userWithUsage(50_000_000, 'enterprise');
-    expect(await reserve(limiter, userId, { maxOutputTokens: 32_000 })).toMatchObject({ ok: true, outputTokens: 32_000, boundedByQuota: false });
+    expect(await reserve(limiter, userId, { maxOutputTokens: 32_000 })).toMatchObject({
+      ok: true,
+      outputTokens: 32_000,
+      boundedByQuota: false,
+    });
   });
 
   it('a tier change takes effect at once', async () => {
@@ -76,11 +107,14 @@ describe('quota by reservation', () => {
 });
 
 describe('rate limits', () => {
-  it('allows the plan\'s concurrent streams and refuses the rest with 429 and a Retry-After', async () => {
+  it("allows the plan's concurrent streams and refuses the rest with 429 and a Retry-After", async () => {
     const { userId, limiter } = await userWithUsage(0);
-    const decisions = await Promise.all(Array.from({ length: 100 }, () => reserve(limiter, userId, { rateLimit: true, maxOutputTokens: 500 })));
+    const decisions = await Promise.all(
+      Array.from({ length: 100 }, () => reserve(limiter, userId, { rateLimit: true, maxOutputTokens: 500 })),
+    );
     expect(decisions.filter((d) => d.ok)).toHaveLength(TIER_LIMITS.free.concurrentStreams);
-    for (const d of decisions.filter((d) => !d.ok)) expect(d).toMatchObject({ status: 429, code: 'rate_limited', retryAfterSeconds: expect.any(Number) });
+    for (const d of decisions.filter((d) => !d.ok))
+      expect(d).toMatchObject({ status: 429, code: 'rate_limited', retryAfterSeconds: expect.any(Number) });
   });
 
   it('refuses more requests a minute than the plan allows, even when each finishes at once', async () => {
@@ -88,7 +122,13 @@ describe('rate limits', () => {
     const outcomes: string[] = [];
     for (let i = 0; i < TIER_LIMITS.free.requestsPerMinute + 5; i++) {
       const reservationId = crypto.randomUUID();
-      const d = await limiter.reserve({ userId, reservationId, promptTokens: 10, maxOutputTokens: 100, rateLimit: true });
+      const d = await limiter.reserve({
+        userId,
+        reservationId,
+        promptTokens: 10,
+        maxOutputTokens: 100,
+        rateLimit: true,
+      });
       outcomes.push(d.ok ? 'ok' : `${d.status}`);
       if (d.ok) await limiter.settle(userId, reservationId, 20);
     }
@@ -97,7 +137,7 @@ describe('rate limits', () => {
   });
 });
 
-describe('the Limiter\'s state', () => {
+describe("the Limiter's state", () => {
   it('survives a restart: a new instance reads the same account, bucket and reservations from storage', async () => {
     const { userId, limiter } = await userWithUsage(2_000);
     await reserve(limiter, userId, { rateLimit: true, promptTokens: 100, maxOutputTokens: 1_000 });
@@ -105,7 +145,11 @@ describe('the Limiter\'s state', () => {
       // Changes are written a turn after the decision; a restart sees what was written.
       (instance as unknown as { store: LimiterStore }).store.write();
       const store = new LimiterStore(state.storage);
-      return { account: store.account, open: [...store.open.values()].map((r) => r.tokens), bucket: store.buckets.get('user') };
+      return {
+        account: store.account,
+        open: [...store.open.values()].map((r) => r.tokens),
+        bucket: store.buckets.get('user'),
+      };
     });
     expect(reloaded.account).toMatchObject({ tier: 'free', used: 2_000, seeded: true });
     expect(reloaded.open).toEqual([1_100]);
@@ -115,7 +159,10 @@ describe('the Limiter\'s state', () => {
   it('lets a reservation that never settled expire, so it stops holding quota', async () => {
     const { userId, limiter } = await userWithUsage(FREE_QUOTA - 2_000);
     expect(await reserve(limiter, userId, { promptTokens: 100, maxOutputTokens: 1_900 })).toMatchObject({ ok: true });
-    expect(await reserve(limiter, userId, { promptTokens: 100, maxOutputTokens: 1_900 })).toMatchObject({ ok: false, status: 402 });
+    expect(await reserve(limiter, userId, { promptTokens: 100, maxOutputTokens: 1_900 })).toMatchObject({
+      ok: false,
+      status: 402,
+    });
     await runInDurableObject(limiter, (instance: Limiter) => {
       const store = (instance as unknown as { store: LimiterStore }).store;
       for (const reservation of store.open.values()) reservation.expiresAt = Date.now() - 1;
@@ -133,12 +180,18 @@ describe('the Limiter\'s state', () => {
 
 describe('the bench probe (AUTH_MODE=dev)', () => {
   it('times reserve-and-settle pairs inside the Worker, per subject and all at once', async () => {
-    const res = await call('/api/dev/limiter-probe', { method: 'POST', body: JSON.stringify({ subjects: 3, rounds: 4 }) });
+    const res = await call('/api/dev/limiter-probe', {
+      method: 'POST',
+      body: JSON.stringify({ subjects: 3, rounds: 4 }),
+    });
     expect(res.status).toBe(200);
     const probe = await res.json<{ latencyMs: number[]; parallelDecisionsPerSecond: number }>();
     expect(probe.latencyMs).toHaveLength(3);
     expect(probe.latencyMs.every((ms) => ms >= 0)).toBe(true);
     expect(probe.parallelDecisionsPerSecond).toBeGreaterThan(0);
-    expect((await call('/api/dev/limiter-probe', { method: 'POST', body: JSON.stringify({ subjects: 0, rounds: 1 }) })).status).toBe(400);
+    expect(
+      (await call('/api/dev/limiter-probe', { method: 'POST', body: JSON.stringify({ subjects: 0, rounds: 1 }) }))
+        .status,
+    ).toBe(400);
   });
 });

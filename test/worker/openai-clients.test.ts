@@ -29,7 +29,8 @@ function workerFetch() {
   return { fetch: fetch as typeof globalThis.fetch, calls };
 }
 
-const openaiClient = (apiKey: string, fetch = workerFetch().fetch) => new OpenAI({ apiKey, baseURL: `${BASE}/v1`, fetch, maxRetries: 2 });
+const openaiClient = (apiKey: string, fetch = workerFetch().fetch) =>
+  new OpenAI({ apiKey, baseURL: `${BASE}/v1`, fetch, maxRetries: 2 });
 const aiProvider = (apiKey: string, fetch = workerFetch().fetch) =>
   createOpenAICompatible({ name: 'parley', baseURL: `${BASE}/v1`, apiKey, includeUsage: true, fetch });
 
@@ -43,19 +44,29 @@ describe('the openai SDK', () => {
   it.each(MODELS)('completes with %s, and reports the usage Parley records', async (model, vendor) => {
     const { key, userId } = await userWithKey();
     const completion = await openaiClient(key).chat.completions.create({
-      model, max_tokens: 100, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hello [[fake tokens=7]]' }],
+      model,
+      max_tokens: 100,
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'hello [[fake tokens=7]]' },
+      ],
     });
     expect(completion.choices[0]!.message.content).toBe(expectedReplyText(vendor, 7));
     expect(completion.choices[0]!.finish_reason).toBe('stop');
     const [row] = await recorded(userId, 1);
-    expect({ prompt: completion.usage!.prompt_tokens, completion: completion.usage!.completion_tokens })
-      .toEqual({ prompt: row!.inputTokens, completion: row!.outputTokens });
+    expect({ prompt: completion.usage!.prompt_tokens, completion: completion.usage!.completion_tokens }).toEqual({
+      prompt: row!.inputTokens,
+      completion: row!.outputTokens,
+    });
   });
 
   it.each(MODELS)('streams %s, with usage in the last chunk', async (model, vendor) => {
     const { key, userId } = await userWithKey();
     const stream = await openaiClient(key).chat.completions.create({
-      model, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hello [[fake tokens=9]]' }],
+      model,
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: 'hello [[fake tokens=9]]' }],
     });
     let text = '';
     let usage: OpenAI.CompletionUsage | null | undefined;
@@ -65,7 +76,10 @@ describe('the openai SDK', () => {
     }
     expect(text).toBe(expectedReplyText(vendor, 9));
     const [row] = await recorded(userId, 1);
-    expect({ prompt: usage!.prompt_tokens, completion: usage!.completion_tokens }).toEqual({ prompt: row!.inputTokens, completion: row!.outputTokens });
+    expect({ prompt: usage!.prompt_tokens, completion: usage!.completion_tokens }).toEqual({
+      prompt: row!.inputTokens,
+      completion: row!.outputTokens,
+    });
   });
 
   it('lists the models', async () => {
@@ -78,7 +92,9 @@ describe('the openai SDK', () => {
   it('raises AuthenticationError for a revoked key', async () => {
     const { token, key, keyId } = await userWithKey();
     await call(`/api/keys/${keyId}`, { method: 'DELETE', token });
-    const error = await openaiClient(key).chat.completions.create({ model: MODELS[0][0], messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    const error = await openaiClient(key)
+      .chat.completions.create({ model: MODELS[0][0], messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
     expect((error as InstanceType<typeof OpenAI.AuthenticationError>).code).toBe('invalid_api_key');
   });
@@ -86,7 +102,9 @@ describe('the openai SDK', () => {
   it('raises RateLimitError insufficient_quota when the quota is used up, without retrying', async () => {
     const key = await keyOutOfQuota();
     const { fetch, calls } = workerFetch();
-    const error = await openaiClient(key, fetch).chat.completions.create({ model: MODELS[1][0], messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    const error = await openaiClient(key, fetch)
+      .chat.completions.create({ model: MODELS[1][0], messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     expect((error as InstanceType<typeof OpenAI.RateLimitError>).code).toBe('insufficient_quota');
     expect(calls.count).toBe(1);
@@ -94,7 +112,9 @@ describe('the openai SDK', () => {
 
   it('raises BadRequestError naming an unsupported parameter', async () => {
     const { key } = await userWithKey();
-    const error = await openaiClient(key).chat.completions.create({ model: MODELS[1][0], n: 3, messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    const error = await openaiClient(key)
+      .chat.completions.create({ model: MODELS[1][0], n: 3, messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect((error as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('n');
   });
@@ -103,11 +123,19 @@ describe('the openai SDK', () => {
 describe("Vercel's AI SDK (openai-compatible provider)", () => {
   it.each(MODELS)('generates text with %s, and reports the usage Parley records', async (model, vendor) => {
     const { key, userId } = await userWithKey();
-    const result = await generateText({ model: aiProvider(key)(model), system: 'Be brief.', prompt: 'hello [[fake tokens=5]]', maxOutputTokens: 100 });
+    const result = await generateText({
+      model: aiProvider(key)(model),
+      system: 'Be brief.',
+      prompt: 'hello [[fake tokens=5]]',
+      maxOutputTokens: 100,
+    });
     expect(result.text).toBe(expectedReplyText(vendor, 5));
     expect(result.finishReason).toBe('stop');
     const [row] = await recorded(userId, 1);
-    expect({ input: result.usage.inputTokens, output: result.usage.outputTokens }).toEqual({ input: row!.inputTokens, output: row!.outputTokens });
+    expect({ input: result.usage.inputTokens, output: result.usage.outputTokens }).toEqual({
+      input: row!.inputTokens,
+      output: row!.outputTokens,
+    });
   });
 
   it.each(MODELS)('streams text with %s, with usage at the end', async (model, vendor) => {
@@ -118,7 +146,10 @@ describe("Vercel's AI SDK (openai-compatible provider)", () => {
     expect(text).toBe(expectedReplyText(vendor, 8));
     const usage = await result.usage;
     const [row] = await recorded(userId, 1);
-    expect({ input: usage.inputTokens, output: usage.outputTokens }).toEqual({ input: row!.inputTokens, output: row!.outputTokens });
+    expect({ input: usage.inputTokens, output: usage.outputTokens }).toEqual({
+      input: row!.inputTokens,
+      output: row!.outputTokens,
+    });
   });
 
   it('fails with APICallError 401 for a revoked key', async () => {
@@ -132,7 +163,9 @@ describe("Vercel's AI SDK (openai-compatible provider)", () => {
   it('fails with APICallError 429 insufficient_quota when the quota is used up', async () => {
     const key = await keyOutOfQuota();
     // The AI SDK retries every 429 (it does not read x-should-retry); without retries the first answer is the error.
-    const error = await generateText({ model: aiProvider(key)(MODELS[0][0]), prompt: 'hi', maxRetries: 0 }).catch((e: unknown) => e);
+    const error = await generateText({ model: aiProvider(key)(MODELS[0][0]), prompt: 'hi', maxRetries: 0 }).catch(
+      (e: unknown) => e,
+    );
     expect(APICallError.isInstance(error)).toBe(true);
     expect((error as APICallError).statusCode).toBe(429);
     expect((error as APICallError).responseBody).toContain('insufficient_quota');

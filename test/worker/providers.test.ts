@@ -10,13 +10,48 @@ const upstream = inject('fakeUpstreamUrl');
 const API_KEY = 'sk-test-0123456789abcdef';
 
 // OpenAI's protocol carries the system prompt as the first message; the others as a separate field.
-type Case = { adapter: ProviderAdapter; vendor: VendorName; path: string; model: string; overloadStatus: number; systemIsMessage: boolean };
+type Case = {
+  adapter: ProviderAdapter;
+  vendor: VendorName;
+  path: string;
+  model: string;
+  overloadStatus: number;
+  systemIsMessage: boolean;
+};
 
 const cases: Case[] = [
-  { adapter: adapters.anthropic, vendor: 'anthropic', path: '/anthropic', model: 'claude-sonnet-5-5', overloadStatus: 529, systemIsMessage: false },
-  { adapter: adapters.openai, vendor: 'openai', path: '/openai/v1', model: 'gpt-5-mini', overloadStatus: 503, systemIsMessage: true },
-  { adapter: adapters['openai-compat'], vendor: 'compat', path: '/compat/v1', model: 'llama-3.3-70b-instruct', overloadStatus: 503, systemIsMessage: true },
-  { adapter: adapters.google, vendor: 'gemini', path: '/gemini', model: 'gemini-2.5-flash', overloadStatus: 503, systemIsMessage: false },
+  {
+    adapter: adapters.anthropic,
+    vendor: 'anthropic',
+    path: '/anthropic',
+    model: 'claude-sonnet-5-5',
+    overloadStatus: 529,
+    systemIsMessage: false,
+  },
+  {
+    adapter: adapters.openai,
+    vendor: 'openai',
+    path: '/openai/v1',
+    model: 'gpt-5-mini',
+    overloadStatus: 503,
+    systemIsMessage: true,
+  },
+  {
+    adapter: adapters['openai-compat'],
+    vendor: 'compat',
+    path: '/compat/v1',
+    model: 'llama-3.3-70b-instruct',
+    overloadStatus: 503,
+    systemIsMessage: true,
+  },
+  {
+    adapter: adapters.google,
+    vendor: 'gemini',
+    path: '/gemini',
+    model: 'gemini-2.5-flash',
+    overloadStatus: 503,
+    systemIsMessage: false,
+  },
 ];
 
 afterEach(() => vi.restoreAllMocks());
@@ -53,12 +88,24 @@ describe.each(cases)('$adapter.id adapter', ({ adapter, vendor, path, model, ove
   const config = { apiKey: API_KEY, baseURL: `${upstream}${path}` };
 
   /** One reply with `directives` in the last user message; returns its events and the log key. */
-  async function run(directives: string, options: { maxOutputTokens?: number; signal?: AbortSignal; history?: ChatMessage[] } = {}) {
+  async function run(
+    directives: string,
+    options: { maxOutputTokens?: number; signal?: AbortSignal; history?: ChatMessage[] } = {},
+  ) {
     const key = `${adapter.id}-${crypto.randomUUID()}`;
-    const messages: ChatMessage[] = [...(options.history ?? []), { role: 'user', content: `Hello there [[fake ttft=0 tps=0 key=${key} ${directives}]]` }];
+    const messages: ChatMessage[] = [
+      ...(options.history ?? []),
+      { role: 'user', content: `Hello there [[fake ttft=0 tps=0 key=${key} ${directives}]]` },
+    ];
     const events: ProviderEvent[] = [];
     const stream = adapter.stream(
-      { model, system: 'You are terse.', messages, maxOutputTokens: options.maxOutputTokens ?? 256, signal: options.signal ?? new AbortController().signal },
+      {
+        model,
+        system: 'You are terse.',
+        messages,
+        maxOutputTokens: options.maxOutputTokens ?? 256,
+        signal: options.signal ?? new AbortController().signal,
+      },
       config,
     );
     for await (const event of stream) events.push(event);
@@ -77,8 +124,18 @@ describe.each(cases)('$adapter.id adapter', ({ adapter, vendor, path, model, ove
     expect(events.filter((e) => e.type === 'text')).toHaveLength(12);
 
     const [entry] = await logged(key);
-    expect(entry).toMatchObject({ status: 'completed', system: true, messages: systemIsMessage ? 4 : 3, tokensSent: 12 });
-    expect(lastUsage(events)).toEqual({ type: 'usage', inputTokens: entry!.inputTokens, outputTokens: 12, cachedTokens: 0 });
+    expect(entry).toMatchObject({
+      status: 'completed',
+      system: true,
+      messages: systemIsMessage ? 4 : 3,
+      tokensSent: 12,
+    });
+    expect(lastUsage(events)).toEqual({
+      type: 'usage',
+      inputTokens: entry!.inputTokens,
+      outputTokens: 12,
+      cachedTokens: 0,
+    });
     expectWholeCounts(events);
     expect(events.at(-1)).toEqual({ type: 'done', stopReason: 'end_turn' });
     expect(events.filter((e) => e.type === 'done' || e.type === 'error')).toHaveLength(1);
@@ -94,7 +151,14 @@ describe.each(cases)('$adapter.id adapter', ({ adapter, vendor, path, model, ove
   it('maps 429 to one retryable rate_limited error with the vendor retry delay', async () => {
     const { events, key } = await run('fail=429 retryafter=2');
     expect(events).toEqual([
-      { type: 'error', code: 'rate_limited', retryable: true, retryAfterMs: 2000, status: 429, message: expect.stringMatching(/rate|exhausted/i) },
+      {
+        type: 'error',
+        code: 'rate_limited',
+        retryable: true,
+        retryAfterMs: 2000,
+        status: 429,
+        message: expect.stringMatching(/rate|exhausted/i),
+      },
     ]);
     // Parley decides about retries; the SDK must not have retried on its own.
     expect(await logged(key)).toHaveLength(1);
@@ -102,7 +166,9 @@ describe.each(cases)('$adapter.id adapter', ({ adapter, vendor, path, model, ove
 
   it('maps 500 to a retryable upstream error', async () => {
     const { events, key } = await run('fail=500');
-    expect(events).toEqual([{ type: 'error', code: 'upstream', retryable: true, status: 500, message: expect.any(String) }]);
+    expect(events).toEqual([
+      { type: 'error', code: 'upstream', retryable: true, status: 500, message: expect.any(String) },
+    ]);
     expect(await logged(key)).toHaveLength(1);
   });
 
@@ -151,7 +217,12 @@ describe.each(cases)('$adapter.id adapter', ({ adapter, vendor, path, model, ove
     const key = `${adapter.id}-abort-${crypto.randomUUID()}`;
     const events: ProviderEvent[] = [];
     const stream = adapter.stream(
-      { model, messages: [{ role: 'user', content: `Go [[fake ttft=0 tps=20 tokens=200 key=${key}]]` }], maxOutputTokens: 1000, signal: controller.signal },
+      {
+        model,
+        messages: [{ role: 'user', content: `Go [[fake ttft=0 tps=20 tokens=200 key=${key}]]` }],
+        maxOutputTokens: 1000,
+        signal: controller.signal,
+      },
       config,
     );
     for await (const event of stream) {
@@ -169,7 +240,12 @@ describe.each(cases)('$adapter.id adapter', ({ adapter, vendor, path, model, ove
     const controller = new AbortController();
     const key = `${adapter.id}-hang-${crypto.randomUUID()}`;
     const stream = adapter.stream(
-      { model, messages: [{ role: 'user', content: `Wait [[fake hang=1 key=${key}]]` }], maxOutputTokens: 100, signal: controller.signal },
+      {
+        model,
+        messages: [{ role: 'user', content: `Wait [[fake hang=1 key=${key}]]` }],
+        maxOutputTokens: 100,
+        signal: controller.signal,
+      },
       config,
     );
     setTimeout(() => controller.abort(), 100);
@@ -185,7 +261,12 @@ describe('anthropic adapter authentication', () => {
     const spy = vi.spyOn(globalThis, 'fetch');
     const events: ProviderEvent[] = [];
     const stream = adapters.anthropic.stream(
-      { model: 'claude-sonnet-5-5', messages: [{ role: 'user', content: 'Hi [[fake ttft=0 tokens=2 tps=0]]' }], maxOutputTokens: 10, signal: new AbortController().signal },
+      {
+        model: 'claude-sonnet-5-5',
+        messages: [{ role: 'user', content: 'Hi [[fake ttft=0 tokens=2 tps=0]]' }],
+        maxOutputTokens: 10,
+        signal: new AbortController().signal,
+      },
       { apiKey: API_KEY, baseURL: `${upstream}/anthropic` },
     );
     for await (const event of stream) events.push(event);
@@ -201,15 +282,25 @@ describe('anthropic adapter authentication', () => {
 async function answeredBy(adapter: ProviderAdapter, reply: () => Promise<Response>) {
   vi.spyOn(globalThis, 'fetch').mockImplementation(reply);
   const events: ProviderEvent[] = [];
-  const request = { model: 'm', messages: [{ role: 'user' as const, content: 'Hi' }], maxOutputTokens: 10, signal: new AbortController().signal };
-  for await (const event of adapter.stream(request, { apiKey: API_KEY, baseURL: 'https://vendor.example/v1' })) events.push(event);
+  const request = {
+    model: 'm',
+    messages: [{ role: 'user' as const, content: 'Hi' }],
+    maxOutputTokens: 10,
+    signal: new AbortController().signal,
+  };
+  for await (const event of adapter.stream(request, { apiKey: API_KEY, baseURL: 'https://vendor.example/v1' }))
+    events.push(event);
   return events;
 }
 
 // Responses the fake cannot produce, replayed through the real SDKs by answering their fetch.
 describe('vendor error bodies', () => {
-  const json = (status: number, body: unknown, headers: Record<string, string> = {}) => () =>
-    Promise.resolve(new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } }));
+  const json =
+    (status: number, body: unknown, headers: Record<string, string> = {}) =>
+    () =>
+      Promise.resolve(
+        new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } }),
+      );
 
   async function errorFrom(adapter: ProviderAdapter, reply: () => Promise<Response>) {
     const events = await answeredBy(adapter, reply);
@@ -218,30 +309,65 @@ describe('vendor error bodies', () => {
   }
 
   it.each([
-    [adapters.anthropic, json(400, { type: 'error', error: { type: 'invalid_request_error', message: 'prompt is too long: 210000 tokens > 200000 maximum' } })],
+    [
+      adapters.anthropic,
+      json(400, {
+        type: 'error',
+        error: { type: 'invalid_request_error', message: 'prompt is too long: 210000 tokens > 200000 maximum' },
+      }),
+    ],
     [
       adapters.openai,
-      json(400, { error: { message: "This model's maximum context length is 128000 tokens.", type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } }),
+      json(400, {
+        error: {
+          message: "This model's maximum context length is 128000 tokens.",
+          type: 'invalid_request_error',
+          param: 'messages',
+          code: 'context_length_exceeded',
+        },
+      }),
     ],
     [
       adapters.google,
-      json(400, { error: { code: 400, message: 'The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).', status: 'INVALID_ARGUMENT' } }),
+      json(400, {
+        error: {
+          code: 400,
+          message: 'The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).',
+          status: 'INVALID_ARGUMENT',
+        },
+      }),
     ],
   ])('reports a prompt over the context window as context_length (%#)', async (adapter, reply) => {
-    expect(await errorFrom(adapter, reply)).toMatchObject({ type: 'error', code: 'context_length', retryable: false, status: 400 });
+    expect(await errorFrom(adapter, reply)).toMatchObject({
+      type: 'error',
+      code: 'context_length',
+      retryable: false,
+      status: 400,
+    });
   });
 
   it('reads retry-after-ms before retry-after', async () => {
-    const reply = json(429, { error: { message: 'slow down', type: 'requests', code: 'rate_limit_exceeded' } }, { 'retry-after-ms': '1500', 'retry-after': '9' });
+    const reply = json(
+      429,
+      { error: { message: 'slow down', type: 'requests', code: 'rate_limit_exceeded' } },
+      { 'retry-after-ms': '1500', 'retry-after': '9' },
+    );
     expect(await errorFrom(adapters.openai, reply)).toMatchObject({ code: 'rate_limited', retryAfterMs: 1500 });
   });
 
   it('reads retry-after given as an HTTP date', async () => {
     const when = new Date(Date.now() + 30_000).toUTCString();
-    const reply = json(529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }, { 'retry-after': when });
+    const reply = json(
+      529,
+      { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } },
+      { 'retry-after': when },
+    );
     const error = await errorFrom(adapters.anthropic, reply);
     expect(error).toMatchObject({ code: 'overloaded', retryable: true, status: 529 });
-    expect(error).toHaveProperty('retryAfterMs', expect.toSatisfy((ms: number) => ms > 25_000 && ms <= 30_000));
+    expect(error).toHaveProperty(
+      'retryAfterMs',
+      expect.toSatisfy((ms: number) => ms > 25_000 && ms <= 30_000),
+    );
   });
 });
 
@@ -250,8 +376,14 @@ describe('vendor error bodies', () => {
 describe('documented vendor streams', () => {
   async function replay(adapter: ProviderAdapter, path: string, model: string) {
     const events: ProviderEvent[] = [];
-    const request = { model, messages: [{ role: 'user' as const, content: 'Hello [[fake documented=1]]' }], maxOutputTokens: 256, signal: new AbortController().signal };
-    for await (const event of adapter.stream(request, { apiKey: API_KEY, baseURL: `${upstream}${path}` })) events.push(event);
+    const request = {
+      model,
+      messages: [{ role: 'user' as const, content: 'Hello [[fake documented=1]]' }],
+      maxOutputTokens: 256,
+      signal: new AbortController().signal,
+    };
+    for await (const event of adapter.stream(request, { apiKey: API_KEY, baseURL: `${upstream}${path}` }))
+      events.push(event);
     return events;
   }
 
@@ -269,12 +401,15 @@ describe('documented vendor streams', () => {
   it.each([
     ['OpenAI', adapters.openai, '/openai/v1'],
     ['OpenAI-compatible', adapters['openai-compat'], '/compat/v1'],
-  ] as const)('%s: "Hello" and end_turn, with no usage event since the documented chunks report none', async (_name, adapter, path) => {
-    const events = await replay(adapter, path, 'gpt-4o-mini');
-    expect(textOf(events)).toBe('Hello');
-    expect(usageOf(events)).toEqual([]);
-    expect(events.at(-1)).toEqual({ type: 'done', stopReason: 'end_turn' });
-  });
+  ] as const)(
+    '%s: "Hello" and end_turn, with no usage event since the documented chunks report none',
+    async (_name, adapter, path) => {
+      const events = await replay(adapter, path, 'gpt-4o-mini');
+      expect(textOf(events)).toBe('Hello');
+      expect(usageOf(events)).toEqual([]);
+      expect(events.at(-1)).toEqual({ type: 'done', stopReason: 'end_turn' });
+    },
+  );
 
   it('Gemini: the recorded texts joined, end_turn, with no usage event since the recording reports none', async () => {
     // The documented text, read from the replayed bytes without any SDK.
@@ -284,8 +419,12 @@ describe('documented vendor streams', () => {
       body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: '[[fake documented=1]]' }] }] }),
     });
     const chunks = (await res.text()).split('\n').filter((line) => line.startsWith('data: '));
-    const documented = chunks.map((line) => JSON.parse(line.slice('data: '.length)) as { candidates: { content: { parts: { text: string }[] } }[] });
-    const documentedText = documented.map((chunk) => chunk.candidates[0]!.content.parts.map((part) => part.text).join('')).join('');
+    const documented = chunks.map(
+      (line) => JSON.parse(line.slice('data: '.length)) as { candidates: { content: { parts: { text: string }[] } }[] },
+    );
+    const documentedText = documented
+      .map((chunk) => chunk.candidates[0]!.content.parts.map((part) => part.text).join(''))
+      .join('');
     expect(documented).toHaveLength(6);
     expect(documentedText).toMatch(/^In the quaint, sunlit cottage .* stronger than ever\.$/s);
 
@@ -298,10 +437,20 @@ describe('documented vendor streams', () => {
 
 // Streams shaped as vendors send them but the fake does not, answered straight to the SDK's fetch.
 describe('usage fields vendors leave out', () => {
-  const sse = (body: string) => () => Promise.resolve(new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } }));
-  const named = (data: { type: string; [field: string]: unknown }) => `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
+  const sse = (body: string) => () =>
+    Promise.resolve(new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } }));
+  const named = (data: { type: string; [field: string]: unknown }) =>
+    `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
   const unnamed = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
-  const message = { id: 'msg_1', type: 'message', role: 'assistant', content: [], model: 'm', stop_reason: null, stop_sequence: null };
+  const message = {
+    id: 'msg_1',
+    type: 'message',
+    role: 'assistant',
+    content: [],
+    model: 'm',
+    stop_reason: null,
+    stop_sequence: null,
+  };
 
   /** Anthropic's events around one text delta, with the message_start and message_delta usage given. */
   function anthropicStream(startUsage: object | undefined, deltaUsage: object | undefined) {
@@ -310,13 +459,20 @@ describe('usage fields vendors leave out', () => {
         named({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) +
         named({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hi' } }) +
         named({ type: 'content_block_stop', index: 0 }) +
-        named({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, ...(deltaUsage ? { usage: deltaUsage } : {}) }) +
+        named({
+          type: 'message_delta',
+          delta: { stop_reason: 'end_turn', stop_sequence: null },
+          ...(deltaUsage ? { usage: deltaUsage } : {}),
+        }) +
         named({ type: 'message_stop' }),
     );
   }
 
   it('Anthropic message_delta with only output_tokens keeps the input count from message_start (issue 6)', async () => {
-    const events = await answeredBy(adapters.anthropic, anthropicStream({ input_tokens: 30, cache_read_input_tokens: 10, output_tokens: 1 }, { output_tokens: 7 }));
+    const events = await answeredBy(
+      adapters.anthropic,
+      anthropicStream({ input_tokens: 30, cache_read_input_tokens: 10, output_tokens: 1 }, { output_tokens: 7 }),
+    );
     expect(usageOf(events)).toEqual([
       { type: 'usage', inputTokens: 40, outputTokens: 1, cachedTokens: 10 },
       { type: 'usage', inputTokens: 40, outputTokens: 7, cachedTokens: 10 },
@@ -327,7 +483,10 @@ describe('usage fields vendors leave out', () => {
 
   it('finishes an Anthropic stream whose events carry no usage at all, as the documented thinking example does', async () => {
     const events = await answeredBy(adapters.anthropic, anthropicStream(undefined, undefined));
-    expect(events).toEqual([{ type: 'text', text: 'Hi' }, { type: 'done', stopReason: 'end_turn' }]);
+    expect(events).toEqual([
+      { type: 'text', text: 'Hi' },
+      { type: 'done', stopReason: 'end_turn' },
+    ]);
   });
 
   it('reads an OpenAI-compatible usage chunk without choices or prompt_tokens as the counts it has', async () => {
@@ -335,7 +494,10 @@ describe('usage fields vendors leave out', () => {
     const events = await answeredBy(
       adapters['openai-compat'],
       sse(
-        unnamed({ ...chunk, choices: [{ index: 0, delta: { role: 'assistant', content: 'Hi' }, finish_reason: null }] }) +
+        unnamed({
+          ...chunk,
+          choices: [{ index: 0, delta: { role: 'assistant', content: 'Hi' }, finish_reason: null }],
+        }) +
           unnamed({ ...chunk, choices: [{ index: 0, finish_reason: 'stop' }] }) +
           unnamed({ ...chunk, usage: { completion_tokens: 2, prompt_tokens: null } }) +
           'data: [DONE]\n\n',
@@ -354,7 +516,10 @@ describe('usage fields vendors leave out', () => {
       sse(
         unnamed({ candidates: [{ content: content('Hi'), index: 0 }], usageMetadata: { promptTokenCount: 9 } }) +
           unnamed({ candidates: [{ content: content(' there'), index: 0 }], usageMetadata: {} }) +
-          unnamed({ candidates: [{ content: content(''), finishReason: 'STOP', index: 0 }], usageMetadata: { candidatesTokenCount: 4, totalTokenCount: 13 } }),
+          unnamed({
+            candidates: [{ content: content(''), finishReason: 'STOP', index: 0 }],
+            usageMetadata: { candidatesTokenCount: 4, totalTokenCount: 13 },
+          }),
       ),
     );
     expect(textOf(events)).toBe('Hi there');

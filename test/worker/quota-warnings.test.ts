@@ -28,7 +28,12 @@ async function runDaily(cronEnv: Env = env): Promise<unknown> {
   }
 }
 
-async function user(options: { tier?: Tier; used: number; limits?: Record<string, number | null>; email?: string | null }) {
+async function user(options: {
+  tier?: Tier;
+  used: number;
+  limits?: Record<string, number | null>;
+  email?: string | null;
+}) {
   const id = crypto.randomUUID();
   const email = options.email === undefined ? `quota-${id}@example.com` : options.email;
   await db.insert(profiles).values({ id, email, tier: options.tier ?? 'free', limits: options.limits ?? null });
@@ -39,8 +44,15 @@ async function user(options: { tier?: Tier; used: number; limits?: Record<string
 async function addUsage(userId: string, tokens: number) {
   const id = crypto.randomUUID();
   await db.insert(usageEvents).values({
-    id, userId, subjectType: 'user', subjectId: userId, model: 'anthropic/claude-haiku-4-5', provider: 'anthropic',
-    inputTokens: Math.floor(tokens / 2), outputTokens: tokens - Math.floor(tokens / 2), occurredAt: new Date(),
+    id,
+    userId,
+    subjectType: 'user',
+    subjectId: userId,
+    model: 'anthropic/claude-haiku-4-5',
+    provider: 'anthropic',
+    inputTokens: Math.floor(tokens / 2),
+    outputTokens: tokens - Math.floor(tokens / 2),
+    occurredAt: new Date(),
   });
 }
 
@@ -51,7 +63,9 @@ async function emailsTo(address: string | null): Promise<RecordedEmail[]> {
 }
 
 async function notified(userId: string) {
-  const rows = await db.select({ kind: notifications.kind }).from(notifications)
+  const rows = await db
+    .select({ kind: notifications.kind })
+    .from(notifications)
     .where(and(eq(notifications.userId, userId), eq(notifications.period, period())));
   return rows.map((r) => r.kind).sort();
 }
@@ -63,7 +77,11 @@ describe('daily quota warning emails', () => {
     await runDaily();
     const first = await emailsTo(alice.email);
     expect(first).toHaveLength(1);
-    expect(first[0]).toMatchObject({ to: [alice.email], from: env.EMAIL_FROM, subject: 'You have used 80% of your Parley tokens for this month' });
+    expect(first[0]).toMatchObject({
+      to: [alice.email],
+      from: env.EMAIL_FROM,
+      subject: 'You have used 80% of your Parley tokens for this month',
+    });
     expect(first[0]!.text).toContain('Used this month: 170,000 tokens (85%)');
     expect(first[0]!.text).toContain('Monthly limit: 200,000 tokens');
     expect(first[0]!.text).toMatch(/Resets: \w+ 1, \d{4} at 00:00 UTC/);
@@ -125,7 +143,9 @@ describe('daily quota warning emails', () => {
     expect(await emailsTo(bob.email)).toEqual([]);
 
     await runDaily();
-    expect((await emailsTo(bob.email)).map((e) => e.subject)).toEqual(['You have used 90% of your Parley tokens for this month']);
+    expect((await emailsTo(bob.email)).map((e) => e.subject)).toEqual([
+      'You have used 90% of your Parley tokens for this month',
+    ]);
     expect(await notified(bob.id)).toEqual(['quota_80', 'quota_90']);
   });
 

@@ -18,15 +18,26 @@ async function userWithUsage(used: number) {
   const db = createDb(env);
   await db.insert(profiles).values({ id: user.userId }).onConflictDoNothing();
   await db.insert(usageEvents).values({
-    id: crypto.randomUUID(), userId: user.userId, subjectType: 'user', subjectId: user.userId, model: 'anthropic/claude-sonnet-5-5',
-    provider: 'anthropic', inputTokens: used, outputTokens: 0, costUsd: '0', occurredAt: new Date(),
+    id: crypto.randomUUID(),
+    userId: user.userId,
+    subjectType: 'user',
+    subjectId: user.userId,
+    model: 'anthropic/claude-sonnet-5-5',
+    provider: 'anthropic',
+    inputTokens: used,
+    outputTokens: 0,
+    costUsd: '0',
+    occurredAt: new Date(),
   });
   return user;
 }
 
 async function tokensRecorded(userId: string) {
   const [row] = await createDb(env)
-    .select({ used: sql<string>`coalesce(sum(${usageEvents.inputTokens} + ${usageEvents.outputTokens}), 0)`, events: sql<string>`count(*)` })
+    .select({
+      used: sql<string>`coalesce(sum(${usageEvents.inputTokens} + ${usageEvents.outputTokens}), 0)`,
+      events: sql<string>`count(*)`,
+    })
     .from(usageEvents)
     .where(and(eq(usageEvents.userId, userId), gte(usageEvents.occurredAt, quotaPeriod(new Date()).start)));
   return { used: Number(row!.used), events: Number(row!.events) };
@@ -36,19 +47,29 @@ describe('the send path under a quota', () => {
   it('100 concurrent sends for a user with room for a few: never more tokens than the quota, every refusal a 402 or 429', async () => {
     const { token, userId } = await userWithUsage(FREE_QUOTA - 3_000);
     const ids = await Promise.all(Array.from({ length: 100 }, () => createConversation(token)));
-    const responses = await Promise.all(ids.map((id, i) => sendMessage(token, id, `[[fake tokens=400 tps=0]] message ${i}`)));
+    const responses = await Promise.all(
+      ids.map((id, i) => sendMessage(token, id, `[[fake tokens=400 tps=0]] message ${i}`)),
+    );
 
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => ![200, 402, 429].includes(s))).toEqual([]);
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
     for (const res of responses.filter((r) => r.status !== 200)) {
       const { error } = await res.json<ErrorEnvelope>();
-      expect(res.status === 402 ? error.code === 'quota_exceeded' : error.code === 'rate_limited' && Number(res.headers.get('retry-after')) >= 1).toBe(true);
+      expect(
+        res.status === 402
+          ? error.code === 'quota_exceeded'
+          : error.code === 'rate_limited' && Number(res.headers.get('retry-after')) >= 1,
+      ).toBe(true);
     }
     const replies = await Promise.all(responses.filter((r) => r.status === 200).map((r) => collectEvents(r.body!)));
     expect(replies.every((events) => events.at(-1)?.event === 'done')).toBe(true);
 
-    const recorded = await eventually(() => tokensRecorded(userId), (r) => r.events === 1 + replies.length, 10_000);
+    const recorded = await eventually(
+      () => tokensRecorded(userId),
+      (r) => r.events === 1 + replies.length,
+      10_000,
+    );
     expect(recorded.events).toBe(1 + replies.length);
     expect(recorded.used).toBeLessThanOrEqual(FREE_QUOTA);
   });
@@ -56,27 +77,47 @@ describe('the send path under a quota', () => {
   it('cuts a reply off when it reaches the quota: kept as stopped, stop reason quota', async () => {
     const { token, userId } = await userWithUsage(FREE_QUOTA - 320);
     const id = await createConversation(token);
-    const events = await collectEvents((await sendMessage(token, id, '[[fake tokens=1000 tps=0]] a long answer please')).body!);
+    const events = await collectEvents(
+      (await sendMessage(token, id, '[[fake tokens=1000 tps=0]] a long answer please')).body!,
+    );
     expect(events.at(-1)).toMatchObject({ event: 'done', data: { stopReason: 'quota' } });
     const usage = events.find((e) => e.event === 'usage')!.data;
     expect(usage.inputTokens + usage.outputTokens).toBeLessThanOrEqual(320);
-    const reply = (await (await call(`/api/conversations/${id}`, { token })).json<{ messages: { status: string; stopReason: string; content: string }[] }>()).messages[1]!;
+    const reply = (
+      await (
+        await call(`/api/conversations/${id}`, { token })
+      ).json<{ messages: { status: string; stopReason: string; content: string }[] }>()
+    ).messages[1]!;
     expect(reply).toMatchObject({ status: 'stopped', stopReason: 'quota' });
     expect(reply.content.length).toBeLessThan(expectedReplyText('anthropic', 1000).length);
     const next = await sendMessage(token, id, 'and more?');
-    expect({ status: next.status, ...(await next.json<ErrorEnvelope>()).error }).toMatchObject({ status: 402, code: 'quota_exceeded' });
-    await eventually(() => tokensRecorded(userId), (r) => r.events === 2, 10_000);
+    expect({ status: next.status, ...(await next.json<ErrorEnvelope>()).error }).toMatchObject({
+      status: 402,
+      code: 'quota_exceeded',
+    });
+    await eventually(
+      () => tokensRecorded(userId),
+      (r) => r.events === 2,
+      10_000,
+    );
     expect((await tokensRecorded(userId)).used).toBeLessThanOrEqual(FREE_QUOTA);
   });
 
   it('GET /api/me shows the plan, and the tokens used rising as soon as a reply has ended', async () => {
     const { token } = await userWithUsage(1_000);
     const before = await (await call('/api/me', { token })).json<any>();
-    expect(before).toMatchObject({ tier: 'free', plan: { requestsPerMinute: 20, concurrentStreams: 2 }, quota: { limit: FREE_QUOTA, used: 1_000, reserved: 0 } });
+    expect(before).toMatchObject({
+      tier: 'free',
+      plan: { requestsPerMinute: 20, concurrentStreams: 2 },
+      quota: { limit: FREE_QUOTA, used: 1_000, reserved: 0 },
+    });
     const id = await createConversation(token);
     const events = await collectEvents((await sendMessage(token, id, '[[fake tokens=30 tps=0]] count me')).body!);
     const usage = events.find((e) => e.event === 'usage')!.data;
-    const after = await eventually(async () => (await call('/api/me', { token })).json<any>(), (me) => me.quota.used > 1_000);
+    const after = await eventually(
+      async () => (await call('/api/me', { token })).json<any>(),
+      (me) => me.quota.used > 1_000,
+    );
     expect(after.quota).toMatchObject({ used: 1_000 + usage.inputTokens + usage.outputTokens, reserved: 0 });
   });
 
@@ -84,7 +125,12 @@ describe('the send path under a quota', () => {
     const { token } = await signIn();
     const id = await createConversation(token);
     const res = await sendMessage(token, id, 'hello', 'anthropic/claude-opus-4-7');
-    expect({ status: res.status, ...(await res.json<ErrorEnvelope>()).error }).toMatchObject({ status: 403, code: 'model_not_in_plan' });
-    expect((await (await call(`/api/conversations/${id}`, { token })).json<{ messages: unknown[] }>()).messages).toEqual([]);
+    expect({ status: res.status, ...(await res.json<ErrorEnvelope>()).error }).toMatchObject({
+      status: 403,
+      code: 'model_not_in_plan',
+    });
+    expect(
+      (await (await call(`/api/conversations/${id}`, { token })).json<{ messages: unknown[] }>()).messages,
+    ).toEqual([]);
   });
 });

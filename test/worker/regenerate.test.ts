@@ -9,12 +9,25 @@ import { expectedReplyText } from '../../scripts/fake-upstreams/reply.ts';
 import { call, createConversation, eventually, sendMessage, signIn, type ErrorEnvelope } from './helpers.ts';
 import { collectEvents, readEvents, textOf, type ParsedEvent } from './sse.ts';
 
-type StoredMessage = { id: string; role: string; content: string; status: string; model: string; stopReason: string | null; outputTokens: number };
+type StoredMessage = {
+  id: string;
+  role: string;
+  content: string;
+  status: string;
+  model: string;
+  stopReason: string | null;
+  outputTokens: number;
+};
 
 const fake = inject('fakeUpstreamUrl');
 
 function regenerate(token: string, id: string, body?: Record<string, unknown>, headers: Record<string, string> = {}) {
-  return call(`/api/conversations/${id}/regenerate`, { method: 'POST', token, headers, ...(body ? { body: JSON.stringify(body) } : {}) });
+  return call(`/api/conversations/${id}/regenerate`, {
+    method: 'POST',
+    token,
+    headers,
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
 }
 
 async function roomMessages(token: string, id: string) {
@@ -22,7 +35,11 @@ async function roomMessages(token: string, id: string) {
 }
 
 async function postgresMessages(id: string) {
-  return createDb(env).select().from(messages).where(eq(messages.conversationId, id)).orderBy(asc(messages.createdAt), asc(messages.id));
+  return createDb(env)
+    .select()
+    .from(messages)
+    .where(eq(messages.conversationId, id))
+    .orderBy(asc(messages.createdAt), asc(messages.id));
 }
 
 async function fakeRequests(key: string) {
@@ -49,7 +66,10 @@ describe('regenerate', () => {
     const newId = events[0]!.data.messageId;
     expect(res.headers.get('x-message-id')).toBe(newId);
     expect(newId).not.toBe(replacedId);
-    expect(events[0]).toMatchObject({ event: 'message.start', data: { conversationId: id, model: 'openai/gpt-4.1-mini' } });
+    expect(events[0]).toMatchObject({
+      event: 'message.start',
+      data: { conversationId: id, model: 'openai/gpt-4.1-mini' },
+    });
     expect(events.at(-1)).toMatchObject({ event: 'done', data: { stopReason: 'end_turn' } });
     expect(textOf(events)).toBe(expectedReplyText('openai', 6));
     expect(events.every((e) => e.id!.startsWith(`${newId}:`))).toBe(true);
@@ -59,18 +79,29 @@ describe('regenerate', () => {
 
     const room = await roomMessages(token, id);
     expect(room.map((m) => [m.role, m.id])).toEqual([
-      ['user', expect.any(String)], ['assistant', first[0]!.data.messageId], ['user', expect.any(String)], ['assistant', newId],
+      ['user', expect.any(String)],
+      ['assistant', first[0]!.data.messageId],
+      ['user', expect.any(String)],
+      ['assistant', newId],
     ]);
     expect(room.at(-1)).toMatchObject({ status: 'complete', content: expectedReplyText('openai', 6), outputTokens: 6 });
 
-    const saved = await eventually(() => postgresMessages(id), (rows) => rows.at(-1)?.id === newId && rows.at(-1)?.status === 'complete');
+    const saved = await eventually(
+      () => postgresMessages(id),
+      (rows) => rows.at(-1)?.id === newId && rows.at(-1)?.status === 'complete',
+    );
     expect(saved.map((m) => m.id)).toEqual(room.map((m) => m.id));
     expect(saved.some((m) => m.id === replacedId)).toBe(false);
 
     // The replaced reply's tokens stay billed; the new reply is billed too.
     const usage = await eventually(
-      () => createDb(env).select().from(usageEvents).where(inArray(usageEvents.id, [replacedId, newId])),
-      (rows) => rows.length === 2, 10_000,
+      () =>
+        createDb(env)
+          .select()
+          .from(usageEvents)
+          .where(inArray(usageEvents.id, [replacedId, newId])),
+      (rows) => rows.length === 2,
+      10_000,
     );
     expect(usage.map((u) => u.outputTokens)).toEqual([6, 6]);
   });
@@ -90,8 +121,15 @@ describe('regenerate', () => {
 
     const room = await roomMessages(token, id);
     expect(room.map((m) => m.role)).toEqual(['user', 'assistant']);
-    expect(room[1]).toMatchObject({ id: again[0]!.data.messageId, model: 'anthropic/claude-haiku-4-5', status: 'complete' });
-    await eventually(() => postgresMessages(id), (rows) => rows.length === 2 && rows[1]!.id === again[0]!.data.messageId);
+    expect(room[1]).toMatchObject({
+      id: again[0]!.data.messageId,
+      model: 'anthropic/claude-haiku-4-5',
+      status: 'complete',
+    });
+    await eventually(
+      () => postgresMessages(id),
+      (rows) => rows.length === 2 && rows[1]!.id === again[0]!.data.messageId,
+    );
   });
 
   it('refuses an unknown model or field with 400, and a regenerate while a reply streams with 409 reply_in_progress', async () => {
@@ -99,8 +137,14 @@ describe('regenerate', () => {
     const id = await createConversation(token);
     const streaming = await sendMessage(token, id, '[[fake tokens=300 tps=100]] a long one');
     expect(await errorOf(await regenerate(token, id))).toMatchObject({ status: 409, code: 'reply_in_progress' });
-    expect(await errorOf(await regenerate(token, id, { model: 'acme/nope' }))).toMatchObject({ status: 400, code: 'unknown_model' });
-    expect(await errorOf(await regenerate(token, id, { content: 'no' }))).toMatchObject({ status: 400, code: 'invalid_request' });
+    expect(await errorOf(await regenerate(token, id, { model: 'acme/nope' }))).toMatchObject({
+      status: 400,
+      code: 'unknown_model',
+    });
+    expect(await errorOf(await regenerate(token, id, { content: 'no' }))).toMatchObject({
+      status: 400,
+      code: 'invalid_request',
+    });
     await call(`/api/conversations/${id}/stop`, { method: 'POST', token });
     await collectEvents(streaming.body!);
 
@@ -108,7 +152,10 @@ describe('regenerate', () => {
     const regenerating = await regenerate(token, id);
     expect(regenerating.status).toBe(200);
     expect(await errorOf(await regenerate(token, id))).toMatchObject({ status: 409, code: 'reply_in_progress' });
-    expect(await errorOf(await sendMessage(token, id, 'meanwhile'))).toMatchObject({ status: 409, code: 'reply_in_progress' });
+    expect(await errorOf(await sendMessage(token, id, 'meanwhile'))).toMatchObject({
+      status: 409,
+      code: 'reply_in_progress',
+    });
     await call(`/api/conversations/${id}/stop`, { method: 'POST', token });
     await collectEvents(regenerating.body!);
   });
@@ -145,20 +192,38 @@ describe('regenerate', () => {
 
     const res = await regenerate(token, id);
     const seen: ParsedEvent[] = [];
-    const reading = (async () => { for await (const event of readEvents(res.body!)) seen.push(event); })();
-    await eventually(async () => seen.filter((e) => e.event === 'delta').length, (n) => n >= 3);
-    expect(await (await call(`/api/conversations/${id}/stop`, { method: 'POST', token })).json()).toEqual({ stopped: true });
+    const reading = (async () => {
+      for await (const event of readEvents(res.body!)) seen.push(event);
+    })();
+    await eventually(
+      async () => seen.filter((e) => e.event === 'delta').length,
+      (n) => n >= 3,
+    );
+    expect(await (await call(`/api/conversations/${id}/stop`, { method: 'POST', token })).json()).toEqual({
+      stopped: true,
+    });
     await reading;
     expect(seen.at(-1)).toMatchObject({ event: 'done', data: { stopReason: 'stopped' } });
 
     const room = await roomMessages(token, id);
     expect(room.map((m) => m.role)).toEqual(['user', 'assistant']);
-    expect(room[1]).toMatchObject({ id: seen[0]!.data.messageId, status: 'stopped', stopReason: 'stopped', content: textOf(seen) });
+    expect(room[1]).toMatchObject({
+      id: seen[0]!.data.messageId,
+      status: 'stopped',
+      stopReason: 'stopped',
+      content: textOf(seen),
+    });
     expect(room[1]!.content.length).toBeGreaterThan(0);
     expect(room[1]!.content.length).toBeLessThan(expectedReplyText('gemini', 2000).length);
-    const requests = await eventually(() => fakeRequests(key), (r) => r.length === 2 && r[1]!.status !== 'in_progress');
+    const requests = await eventually(
+      () => fakeRequests(key),
+      (r) => r.length === 2 && r[1]!.status !== 'in_progress',
+    );
     expect(requests.map((r) => r.status)).toEqual(['client_closed', 'client_closed']);
-    const saved = await eventually(() => postgresMessages(id), (rows) => rows.length === 2 && rows[1]!.status === 'stopped');
+    const saved = await eventually(
+      () => postgresMessages(id),
+      (rows) => rows.length === 2 && rows[1]!.status === 'stopped',
+    );
     expect(saved.map((m) => m.id)).toEqual([room[0]!.id, seen[0]!.data.messageId]);
     expect(saved.some((m) => m.id === firstEvents[0]!.data.messageId)).toBe(false);
   });
@@ -166,7 +231,12 @@ describe('regenerate', () => {
   it('is described in the OpenAPI document: an optional body, an event stream, its two conflicts', async () => {
     const doc = await (await call('/api/openapi.json')).json<any>();
     const op = doc.paths['/api/conversations/{id}/regenerate'].post;
-    expect(op.requestBody).toMatchObject({ required: false, content: { 'application/json': { schema: { properties: { model: expect.any(Object) }, additionalProperties: false } } } });
+    expect(op.requestBody).toMatchObject({
+      required: false,
+      content: {
+        'application/json': { schema: { properties: { model: expect.any(Object) }, additionalProperties: false } },
+      },
+    });
     expect(op.responses['200'].content).toHaveProperty('text/event-stream');
     expect(op.responses['409'].description).toMatch(/reply_in_progress.*nothing_to_regenerate/);
     expect(doc.paths['/api/conversations/{id}/messages'].post.requestBody.required).toBe(true);

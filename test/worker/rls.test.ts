@@ -18,10 +18,19 @@ describe.each(backends)('row level security (%s)', (_backend, endpoint) => {
 
   beforeAll(async () => {
     db = createDb({ DATABASE_URL: env.DATABASE_URL, DATABASE_HTTP_ENDPOINT: endpoint });
-    await db.insert(profiles).values([{ id: alice.sub, email: alice.email }, { id: bob.sub, email: bob.email }]);
-    const [conversation] = await db.insert(conversations).values({ userId: bob.sub, title: "Bob's secret plans" }).returning();
+    await db.insert(profiles).values([
+      { id: alice.sub, email: alice.email },
+      { id: bob.sub, email: bob.email },
+    ]);
+    const [conversation] = await db
+      .insert(conversations)
+      .values({ userId: bob.sub, title: "Bob's secret plans" })
+      .returning();
     bobConversationId = conversation!.id;
-    const [message] = await db.insert(messages).values({ conversationId: bobConversationId, userId: bob.sub, role: 'user', content: 'top secret' }).returning();
+    const [message] = await db
+      .insert(messages)
+      .values({ conversationId: bobConversationId, userId: bob.sub, role: 'user', content: 'top secret' })
+      .returning();
     bobMessageId = message!.id;
   });
 
@@ -51,21 +60,32 @@ describe.each(backends)('row level security (%s)', (_backend, endpoint) => {
   });
 
   it('cannot insert a conversation owned by someone else', async () => {
-    await expect(asUser(db, alice, [db.insert(conversations).values({ userId: bob.sub, title: 'forged' })]))
-      .rejects.toMatchObject({ code: '42501' });
+    await expect(
+      asUser(db, alice, [db.insert(conversations).values({ userId: bob.sub, title: 'forged' })]),
+    ).rejects.toMatchObject({ code: '42501' });
   });
 
   it("cannot add a message to another user's conversation, even as its own author", async () => {
-    await expect(asUser(db, alice, [db.insert(messages).values({ conversationId: bobConversationId, userId: alice.sub, role: 'user', content: 'hi' })]))
-      .rejects.toMatchObject({ code: '42501' });
-    await expect(asUser(db, alice, [db.insert(messages).values({ conversationId: bobConversationId, userId: bob.sub, role: 'user', content: 'hi' })]))
-      .rejects.toMatchObject({ code: '42501' });
+    await expect(
+      asUser(db, alice, [
+        db
+          .insert(messages)
+          .values({ conversationId: bobConversationId, userId: alice.sub, role: 'user', content: 'hi' }),
+      ]),
+    ).rejects.toMatchObject({ code: '42501' });
+    await expect(
+      asUser(db, alice, [
+        db.insert(messages).values({ conversationId: bobConversationId, userId: bob.sub, role: 'user', content: 'hi' }),
+      ]),
+    ).rejects.toMatchObject({ code: '42501' });
     const bobMessages = await db.select().from(messages).where(eq(messages.conversationId, bobConversationId));
     expect(bobMessages).toHaveLength(1);
   });
 
   it('lets owners create, read, rename and delete their own rows', async () => {
-    const [created] = await asUser(db, alice, [db.insert(conversations).values({ userId: alice.sub, title: 'mine' }).returning()]);
+    const [created] = await asUser(db, alice, [
+      db.insert(conversations).values({ userId: alice.sub, title: 'mine' }).returning(),
+    ]);
     const id = created[0]!.id;
     const [, mine, renamed, deleted, after] = await asUser(db, alice, [
       db.insert(messages).values({ conversationId: id, userId: alice.sub, role: 'user', content: 'hello' }),
@@ -83,14 +103,21 @@ describe.each(backends)('row level security (%s)', (_backend, endpoint) => {
   it("cannot read another user's profile or change its own tier", async () => {
     const [visible] = await asUser(db, alice, [db.select().from(profiles)]);
     expect(visible.map((p) => p.id)).toEqual([alice.sub]);
-    await expect(asUser(db, alice, [db.update(profiles).set({ tier: 'enterprise' }).where(eq(profiles.id, alice.sub)).returning()]))
-      .resolves.toEqual([[]]);
+    await expect(
+      asUser(db, alice, [
+        db.update(profiles).set({ tier: 'enterprise' }).where(eq(profiles.id, alice.sub)).returning(),
+      ]),
+    ).resolves.toEqual([[]]);
   });
 
   it('lets the service role see and change every row', async () => {
     const rows = await db.select().from(conversations).where(eq(conversations.userId, bob.sub));
     expect(rows.map((r) => r.id)).toContain(bobConversationId);
-    const [updated] = await db.update(messages).set({ status: 'complete' }).where(eq(messages.id, bobMessageId)).returning();
+    const [updated] = await db
+      .update(messages)
+      .set({ status: 'complete' })
+      .where(eq(messages.id, bobMessageId))
+      .returning();
     expect(updated?.id).toBe(bobMessageId);
   });
 });

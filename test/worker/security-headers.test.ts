@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { app } from '../../worker/app.ts';
 import { BASE, call, type ErrorEnvelope } from './helpers.ts';
 
-const APP_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' %SUPABASE%; img-src 'self' data:; frame-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+const APP_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' %SUPABASE%; img-src 'self' data:; frame-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 describe('security headers', () => {
   it('the API answers with nosniff and the referrer policy, and no page policy', async () => {
@@ -24,7 +25,9 @@ describe('security headers', () => {
       expect(res.status, path).toBe(200);
       expect(res.headers.get('content-type'), path).toMatch(/text\/html/);
       expect(await res.text(), path).toContain('<div id="root">');
-      expect(res.headers.get('content-security-policy'), path).toBe(APP_CSP.replace('%SUPABASE%', new URL(env.SUPABASE_URL).origin));
+      expect(res.headers.get('content-security-policy'), path).toBe(
+        APP_CSP.replace('%SUPABASE%', new URL(env.SUPABASE_URL).origin),
+      );
       expect(res.headers.get('x-frame-options'), path).toBe('DENY');
       expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
       expect(res.headers.get('referrer-policy'), path).toBe('strict-origin-when-cross-origin');
@@ -49,7 +52,11 @@ describe('security headers', () => {
     expect(script.status).toBe(200);
     expect(script.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
     expect(script.headers.get('x-content-type-options')).toBe('nosniff');
-    const session = await call('/api/widget/session', { method: 'POST', headers: { origin: 'https://shop.example' }, body: JSON.stringify({ siteKey: 'pk_site_nothing' }) });
+    const session = await call('/api/widget/session', {
+      method: 'POST',
+      headers: { origin: 'https://shop.example' },
+      body: JSON.stringify({ siteKey: 'pk_site_nothing' }),
+    });
     await session.text();
     for (const res of [script, session]) {
       expect(res.headers.get('content-security-policy')).toBeNull();

@@ -22,7 +22,10 @@ export async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenera
           const value = rest.join(':').replace(/^ /, '');
           if (field === 'id') event.id = value;
           if (field === 'event') event.event = value;
-          if (field === 'data') { event.data = JSON.parse(value); isEvent = true; }
+          if (field === 'data') {
+            event.data = JSON.parse(value);
+            isEvent = true;
+          }
         }
         if (isEvent) yield event;
       }
@@ -39,4 +42,8 @@ export async function collectEvents(body: ReadableStream<Uint8Array>) {
   return events;
 }
 
-export const textOf = (events: ParsedEvent[]) => events.filter((e) => e.event === 'delta').map((e) => e.data.text).join('');
+export const textOf = (events: ParsedEvent[]) =>
+  events
+    .filter((e) => e.event === 'delta')
+    .map((e) => e.data.text)
+    .join('');

@@ -20,9 +20,17 @@ it('finishes and saves a 20,000-token reply whose sender never reads the stream,
   const res = await sendMessage(token, id, '[[fake tokens=20000 tps=0]] a very long answer');
   expect(res.status).toBe(200);
 
-  const reply = await eventually(() => assistantMessage(token, id), (m) => m !== undefined && m.status !== 'streaming', 20_000);
+  const reply = await eventually(
+    () => assistantMessage(token, id),
+    (m) => m !== undefined && m.status !== 'streaming',
+    20_000,
+  );
   expect(reply).toMatchObject({ status: 'complete', content: expectedReplyText('anthropic', 20_000) });
-  const drops = warn.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('reader dropped: not reading'));
-  expect(drops.map((line) => JSON.parse(line))).toEqual([expect.objectContaining({ level: 'warn', replyId: res.headers.get('x-message-id') })]);
+  const drops = warn.mock.calls
+    .map(([line]) => String(line))
+    .filter((line) => line.includes('reader dropped: not reading'));
+  expect(drops.map((line) => JSON.parse(line))).toEqual([
+    expect.objectContaining({ level: 'warn', replyId: res.headers.get('x-message-id') }),
+  ]);
   await expect(res.text()).rejects.toThrow();
 });

@@ -10,13 +10,26 @@ import { call, signIn, type ErrorEnvelope } from './helpers.ts';
 const DAY_MS = 86_400_000;
 const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
 
-async function recordUsage(userId: string, events: Array<{ at: number; model: string; input: number; output: number; cost: string }>) {
+async function recordUsage(
+  userId: string,
+  events: Array<{ at: number; model: string; input: number; output: number; cost: string }>,
+) {
   const db = createDb(env);
   await db.insert(profiles).values({ id: userId }).onConflictDoNothing();
-  await db.insert(usageEvents).values(events.map((e) => ({
-    id: crypto.randomUUID(), userId, subjectType: 'user' as const, subjectId: userId, model: e.model, provider: e.model.split('/')[0]!,
-    inputTokens: e.input, outputTokens: e.output, costUsd: e.cost, occurredAt: new Date(e.at),
-  })));
+  await db.insert(usageEvents).values(
+    events.map((e) => ({
+      id: crypto.randomUUID(),
+      userId,
+      subjectType: 'user' as const,
+      subjectId: userId,
+      model: e.model,
+      provider: e.model.split('/')[0]!,
+      inputTokens: e.input,
+      outputTokens: e.output,
+      costUsd: e.cost,
+      occurredAt: new Date(e.at),
+    })),
+  );
 }
 
 describe('GET /api/usage', () => {
@@ -30,17 +43,34 @@ describe('GET /api/usage', () => {
       { at: today, model: 'anthropic/claude-sonnet-5-5', input: 10, output: 5, cost: '0.00007000' },
       { at: today, model: 'anthropic/claude-sonnet-5-5', input: 20, output: 10, cost: '0.00014000' },
     ]);
-    await recordUsage(other.userId, [{ at: today, model: 'openai/gpt-4.1-mini', input: 999, output: 999, cost: '1.00000000' }]);
+    await recordUsage(other.userId, [
+      { at: today, model: 'openai/gpt-4.1-mini', input: 999, output: 999, cost: '1.00000000' },
+    ]);
     const path = `/api/usage?from=${isoDay(yesterday)}&to=${isoDay(today)}`;
     expect((await (await call(path, { token: me.token })).json<any>()).days).toEqual([]); // not rolled up yet
 
     await worker.scheduled(createScheduledController({ cron: '0 * * * *', scheduledTime: new Date() }), env);
     const usage = await (await call(path, { token: me.token })).json<any>();
     expect(usage).toEqual({
-      from: isoDay(yesterday), to: isoDay(today),
+      from: isoDay(yesterday),
+      to: isoDay(today),
       days: [
-        { day: isoDay(yesterday), model: 'openai/gpt-4.1-mini', requests: 1, inputTokens: 100, outputTokens: 50, costUsd: '0.00012000' },
-        { day: isoDay(today), model: 'anthropic/claude-sonnet-5-5', requests: 2, inputTokens: 30, outputTokens: 15, costUsd: '0.00021000' },
+        {
+          day: isoDay(yesterday),
+          model: 'openai/gpt-4.1-mini',
+          requests: 1,
+          inputTokens: 100,
+          outputTokens: 50,
+          costUsd: '0.00012000',
+        },
+        {
+          day: isoDay(today),
+          model: 'anthropic/claude-sonnet-5-5',
+          requests: 2,
+          inputTokens: 30,
+          outputTokens: 15,
+          costUsd: '0.00021000',
+        },
       ],
       totals: { requests: 3, inputTokens: 130, outputTokens: 65, costUsd: '0.00033000' },
     });
@@ -52,7 +82,10 @@ describe('GET /api/usage', () => {
     expect((Date.parse(body.to) - Date.parse(body.from)) / DAY_MS).toBe(29);
     for (const query of ['from=2026-02-01&to=2026-01-01', 'from=2024-01-01&to=2026-01-01', 'from=yesterday']) {
       const res = await call(`/api/usage?${query}`, { token });
-      expect({ status: res.status, code: (await res.json<ErrorEnvelope>()).error.code }).toEqual({ status: 400, code: 'invalid_request' });
+      expect({ status: res.status, code: (await res.json<ErrorEnvelope>()).error.code }).toEqual({
+        status: 400,
+        code: 'invalid_request',
+      });
     }
     expect((await call('/api/usage')).status).toBe(401);
   });

@@ -15,9 +15,20 @@ const db = createDb(env);
 function usageEvent(userId: string, overrides: Partial<UsageEventMessage> = {}): UsageEventMessage {
   const id = crypto.randomUUID();
   return {
-    id, userId, subjectType: 'user', subjectId: userId, conversationId: crypto.randomUUID(), messageId: id,
-    model: 'anthropic/claude-haiku-4-5', provider: 'anthropic', inputTokens: 100, outputTokens: 20, cachedTokens: 0,
-    costUsd: '0.00020000', occurredAt: new Date().toISOString(), ...overrides,
+    id,
+    userId,
+    subjectType: 'user',
+    subjectId: userId,
+    conversationId: crypto.randomUUID(),
+    messageId: id,
+    model: 'anthropic/claude-haiku-4-5',
+    provider: 'anthropic',
+    inputTokens: 100,
+    outputTokens: 20,
+    cachedTokens: 0,
+    costUsd: '0.00020000',
+    occurredAt: new Date().toISOString(),
+    ...overrides,
   };
 }
 
@@ -31,7 +42,10 @@ async function consume(messages: ReturnType<typeof delivery>, handlerEnv: Env = 
   // The plugin's batch records that retryAll was called but drops its delay: note it on the way through.
   const retryAllDelays: Array<number | undefined> = [];
   const retryAll = batch.retryAll.bind(batch);
-  batch.retryAll = (options) => { retryAllDelays.push(options?.delaySeconds); retryAll(options); };
+  batch.retryAll = (options) => {
+    retryAllDelays.push(options?.delaySeconds);
+    retryAll(options);
+  };
   const ctx = createExecutionContext();
   await worker.queue(batch, handlerEnv);
   return { ...(await getQueueResult(batch, ctx)), retryAllDelays };
@@ -48,7 +62,14 @@ describe('usage-events consumer', () => {
     const first = await consume(messages);
     const second = await consume(messages.map((m) => ({ ...m, attempts: 2 })));
 
-    for (const result of [first, second]) expect(result).toMatchObject({ outcome: 'ok', ackAll: true, retryBatch: { retry: false }, retryMessages: [], retryAllDelays: [] });
+    for (const result of [first, second])
+      expect(result).toMatchObject({
+        outcome: 'ok',
+        ackAll: true,
+        retryBatch: { retry: false },
+        retryMessages: [],
+        retryAllDelays: [],
+      });
     const rows = await storedEvents(events.map((e) => e.id));
     expect(rows.map((r) => r.id).sort()).toEqual(events.map((e) => e.id).sort());
     expect(await db.select().from(profiles).where(eq(profiles.id, userId))).toHaveLength(1);
@@ -62,18 +83,33 @@ describe('usage-events consumer', () => {
     const sent: Array<{ body: DeadLetter; options?: QueueSendOptions }> = [];
     // The real binding, watched: what reaches it is what would reach usage-events-dlq.
     const dlq: Queue = {
-      send: (body, options) => { sent.push({ body: body as DeadLetter, options }); return env.USAGE_EVENTS_DLQ.send(body, options); },
+      send: (body, options) => {
+        sent.push({ body: body as DeadLetter, options });
+        return env.USAGE_EVENTS_DLQ.send(body, options);
+      },
       sendBatch: (batch, options) => env.USAGE_EVENTS_DLQ.sendBatch(batch, options),
       metrics: () => env.USAGE_EVENTS_DLQ.metrics(),
     };
 
     const result = await consume(messages, { ...env, USAGE_EVENTS_DLQ: dlq });
 
-    expect(result).toMatchObject({ outcome: 'ok', ackAll: true, retryBatch: { retry: false }, retryMessages: [], retryAllDelays: [], explicitAcks: [messages[1]!.id] });
+    expect(result).toMatchObject({
+      outcome: 'ok',
+      ackAll: true,
+      retryBatch: { retry: false },
+      retryMessages: [],
+      retryAllDelays: [],
+      explicitAcks: [messages[1]!.id],
+    });
     expect(sent).toHaveLength(1);
-    expect(sent[0]!.body).toMatchObject({ deadLetter: { queue: 'usage-events', messageId: messages[1]!.id, attempts: 1 }, body: bad });
+    expect(sent[0]!.body).toMatchObject({
+      deadLetter: { queue: 'usage-events', messageId: messages[1]!.id, attempts: 1 },
+      body: bad,
+    });
     expect(sent[0]!.body.deadLetter.reason).toContain('inputTokens');
-    expect((await storedEvents([...good.map((e) => e.id), bad.id])).map((r) => r.id).sort()).toEqual(good.map((e) => e.id).sort());
+    expect((await storedEvents([...good.map((e) => e.id), bad.id])).map((r) => r.id).sort()).toEqual(
+      good.map((e) => e.id).sort(),
+    );
   });
 
   it('retries the whole batch with a delay that grows with its attempts when Postgres is unreachable', async () => {
@@ -83,7 +119,14 @@ describe('usage-events consumer', () => {
     const firstTry = await consume(delivery(events, 1), down);
     const fourthTry = await consume(delivery(events, 4), down);
 
-    expect(firstTry).toMatchObject({ outcome: 'ok', ackAll: false, explicitAcks: [], retryMessages: [], retryBatch: { retry: true }, retryAllDelays: [10] });
+    expect(firstTry).toMatchObject({
+      outcome: 'ok',
+      ackAll: false,
+      explicitAcks: [],
+      retryMessages: [],
+      retryBatch: { retry: true },
+      retryAllDelays: [10],
+    });
     expect(fourthTry).toMatchObject({ ackAll: false, retryBatch: { retry: true }, retryAllDelays: [80] });
     expect(retryDelaySeconds(100)).toBe(15 * 60);
     expect(await storedEvents(events.map((e) => e.id))).toEqual([]);
@@ -114,10 +157,28 @@ describe('hourly usage aggregation', () => {
     const insert = (events: UsageEventMessage[]) =>
       db.insert(usageEvents).values(events.map((e) => ({ ...e, occurredAt: new Date(e.occurredAt) })));
     await insert([
-      usageEvent(userId, { model: haiku, occurredAt: older.at, inputTokens: 100, outputTokens: 10, costUsd: '0.00010000' }),
-      usageEvent(userId, { model: haiku, occurredAt: `${older.date}T08:00:00.000Z`, inputTokens: 50, outputTokens: 5, costUsd: '0.00005000' }),
+      usageEvent(userId, {
+        model: haiku,
+        occurredAt: older.at,
+        inputTokens: 100,
+        outputTokens: 10,
+        costUsd: '0.00010000',
+      }),
+      usageEvent(userId, {
+        model: haiku,
+        occurredAt: `${older.date}T08:00:00.000Z`,
+        inputTokens: 50,
+        outputTokens: 5,
+        costUsd: '0.00005000',
+      }),
       usageEvent(userId, { model: mini, occurredAt: older.at, inputTokens: 7, outputTokens: 3, costUsd: '0.00000300' }),
-      usageEvent(userId, { model: haiku, occurredAt: newer.at, inputTokens: 1000, outputTokens: 100, costUsd: '0.00100000' }),
+      usageEvent(userId, {
+        model: haiku,
+        occurredAt: newer.at,
+        inputTokens: 1000,
+        outputTokens: 100,
+        costUsd: '0.00100000',
+      }),
     ]);
     const expected = [
       { day: older.date, model: haiku, requests: 2, inputTokens: 150, outputTokens: 15, costUsd: '0.00015000' },
@@ -132,7 +193,15 @@ describe('hourly usage aggregation', () => {
     await runCron(HOURLY);
     expect(await daily(userId)).toEqual(first); // updatedAt included: nothing was rewritten
 
-    await insert([usageEvent(userId, { model: haiku, occurredAt: `${older.date}T12:00:00.000Z`, inputTokens: 1, outputTokens: 1, costUsd: '0.00000100' })]);
+    await insert([
+      usageEvent(userId, {
+        model: haiku,
+        occurredAt: `${older.date}T12:00:00.000Z`,
+        inputTokens: 1,
+        outputTokens: 1,
+        costUsd: '0.00000100',
+      }),
+    ]);
     await runCron(HOURLY);
     expect(await daily(userId)).toMatchObject([
       { ...expected[0], requests: 3, inputTokens: 151, outputTokens: 16, costUsd: '0.00015100' },

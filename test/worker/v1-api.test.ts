@@ -8,7 +8,16 @@ import { usageEvents } from '../../drizzle/schema.ts';
 import { createDb } from '../../worker/db/client.ts';
 import { TIER_LIMITS } from '../../worker/usage/tiers.ts';
 import { expectedReplyText } from '../../scripts/fake-upstreams/reply.ts';
-import { call, complete, createKey, eventually, keyOutOfQuota, signIn, userWithKey, type OpenAiErrorBody } from './helpers.ts';
+import {
+  call,
+  complete,
+  createKey,
+  eventually,
+  keyOutOfQuota,
+  signIn,
+  userWithKey,
+  type OpenAiErrorBody,
+} from './helpers.ts';
 
 const fake = inject('fakeUpstreamUrl');
 const user = (content: string) => [{ role: 'user', content }];
@@ -16,10 +25,13 @@ const user = (content: string) => [{ role: 'user', content }];
 /** The `data:` payloads of an OpenAI stream, `[DONE]` kept as the string. */
 async function dataLines(res: Response): Promise<unknown[]> {
   const text = await res.text();
-  return text.split('\n\n').filter((block) => block.startsWith('data: ')).map((block) => {
-    const data = block.slice('data: '.length);
-    return data === '[DONE]' ? data : JSON.parse(data);
-  });
+  return text
+    .split('\n\n')
+    .filter((block) => block.startsWith('data: '))
+    .map((block) => {
+      const data = block.slice('data: '.length);
+      return data === '[DONE]' ? data : JSON.parse(data);
+    });
 }
 
 async function fakeRequests(key: string) {
@@ -34,11 +46,19 @@ async function usageOf(userId: string) {
 describe('GET /v1/models', () => {
   it("lists every configured model by Parley id, in OpenAI's list format", async () => {
     const { key } = await userWithKey();
-    const listed = await (await call('/v1/models', { token: key })).json<{ object: string; data: Array<{ id: string; object: string; owned_by: string; created: number }> }>();
+    const listed = await (await call('/v1/models', { token: key })).json<{
+      object: string;
+      data: Array<{ id: string; object: string; owned_by: string; created: number }>;
+    }>();
     const offered = await (await call('/api/models')).json<{ models: Array<{ id: string; provider: string }> }>();
     expect(listed.object).toBe('list');
     expect(listed.data.map((m) => m.id)).toEqual(offered.models.map((m) => m.id));
-    expect(listed.data[0]).toEqual({ id: offered.models[0]!.id, object: 'model', owned_by: offered.models[0]!.provider, created: expect.any(Number) });
+    expect(listed.data[0]).toEqual({
+      id: offered.models[0]!.id,
+      object: 'model',
+      owned_by: offered.models[0]!.provider,
+      created: expect.any(Number),
+    });
   });
 
   it('takes API keys only: a session token is refused', async () => {
@@ -56,30 +76,49 @@ describe('POST /v1/chat/completions', () => {
     ['google/gemini-2.5-flash', 'gemini'],
   ] as const)('answers %s as a chat.completion, and records its usage against the key', async (model, vendor) => {
     const { key, keyId, userId } = await userWithKey();
-    const res = await complete(key, { model, messages: [{ role: 'system', content: 'Be brief.' }, ...user('hi [[fake tokens=6]]')] });
+    const res = await complete(key, {
+      model,
+      messages: [{ role: 'system', content: 'Be brief.' }, ...user('hi [[fake tokens=6]]')],
+    });
     expect(res.status).toBe(200);
     const body = await res.json<any>();
     expect(body).toMatchObject({
-      object: 'chat.completion', model,
-      choices: [{ index: 0, message: { role: 'assistant', content: expectedReplyText(vendor, 6) }, finish_reason: 'stop' }],
+      object: 'chat.completion',
+      model,
+      choices: [
+        { index: 0, message: { role: 'assistant', content: expectedReplyText(vendor, 6) }, finish_reason: 'stop' },
+      ],
       usage: { completion_tokens: 6 },
     });
     expect(body.id).toMatch(/^chatcmpl-/);
     expect(body.usage.total_tokens).toBe(body.usage.prompt_tokens + body.usage.completion_tokens);
 
-    const events = await eventually(() => usageOf(userId), (rows) => rows.length === 1);
+    const events = await eventually(
+      () => usageOf(userId),
+      (rows) => rows.length === 1,
+    );
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
-      subjectType: 'api_key', subjectId: keyId, conversationId: null, messageId: null, model,
-      inputTokens: body.usage.prompt_tokens, outputTokens: body.usage.completion_tokens,
+      subjectType: 'api_key',
+      subjectId: keyId,
+      conversationId: null,
+      messageId: null,
+      model,
+      inputTokens: body.usage.prompt_tokens,
+      outputTokens: body.usage.completion_tokens,
     });
   });
 
   it('streams chat.completion.chunk events: role first, usage null on each, totals last with include_usage, then [DONE]', async () => {
     const { key } = await userWithKey();
-    const res = await complete(key, { model: 'openai/gpt-4.1-mini', stream: true, stream_options: { include_usage: true }, messages: user('hi [[fake tokens=4]]') });
+    const res = await complete(key, {
+      model: 'openai/gpt-4.1-mini',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: user('hi [[fake tokens=4]]'),
+    });
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const data = await dataLines(res) as any[];
+    const data = (await dataLines(res)) as any[];
     expect(data.at(-1)).toBe('[DONE]');
     const chunks = data.slice(0, -1);
     expect(chunks.every((c) => c.object === 'chat.completion.chunk' && c.id === chunks[0].id)).toBe(true);
@@ -94,14 +133,18 @@ describe('POST /v1/chat/completions', () => {
 
   it('streams without usage fields when include_usage is not asked for', async () => {
     const { key } = await userWithKey();
-    const data = await dataLines(await complete(key, { model: 'google/gemini-2.5-flash', stream: true, messages: user('[[fake tokens=3]]') })) as any[];
+    const data = (await dataLines(
+      await complete(key, { model: 'google/gemini-2.5-flash', stream: true, messages: user('[[fake tokens=3]]') }),
+    )) as any[];
     expect(data.at(-1)).toBe('[DONE]');
     expect(data.slice(0, -1).some((c) => 'usage' in c)).toBe(false);
   });
 
   it('reports finish_reason length when max_tokens cuts the reply', async () => {
     const { key } = await userWithKey();
-    const body = await (await complete(key, { model: 'anthropic/claude-haiku-4-5', max_tokens: 5, messages: user('[[fake tokens=50]]') })).json<any>();
+    const body = await (
+      await complete(key, { model: 'anthropic/claude-haiku-4-5', max_tokens: 5, messages: user('[[fake tokens=50]]') })
+    ).json<any>();
     expect(body.choices[0].finish_reason).toBe('length');
     expect(body.usage.completion_tokens).toBe(5);
     expect(body.choices[0].message.content).toBe(expectedReplyText('anthropic', 50, 5));
@@ -111,7 +154,14 @@ describe('POST /v1/chat/completions', () => {
     const { key } = await userWithKey();
     const tag = crypto.randomUUID();
     for (const model of ['anthropic/claude-haiku-4-5', 'openai/gpt-4.1-mini', 'google/gemini-2.5-flash']) {
-      const res = await complete(key, { model, temperature: 0.3, top_p: 0.9, stop: ['###'], max_completion_tokens: 77, messages: user(`[[fake key=${tag}]] x`) });
+      const res = await complete(key, {
+        model,
+        temperature: 0.3,
+        top_p: 0.9,
+        stop: ['###'],
+        max_completion_tokens: 77,
+        messages: user(`[[fake key=${tag}]] x`),
+      });
       expect(res.status).toBe(200);
     }
     const seen = (await fakeRequests(tag)).map((r) => r.sampling);
@@ -132,8 +182,28 @@ describe('POST /v1/chat/completions', () => {
     ['JSON mode', { response_format: { type: 'json_object' } }, 'response_format', /JSON/],
     ['a penalty', { presence_penalty: 0.5 }, 'presence_penalty', /refused rather than ignored/],
     ['an unknown argument', { frobnicate: true }, 'frobnicate', /unrecognized request argument/],
-    ['an image', { messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this' }, { type: 'image_url', image_url: { url: 'https://x/y.png' } }] }] }, 'messages[0].content[1]', /images are not supported/],
-    ['a tool message', { messages: [{ role: 'tool', content: '42', tool_call_id: 'c1' }] }, 'messages[0].role', /tool messages/],
+    [
+      'an image',
+      {
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'what is this' },
+              { type: 'image_url', image_url: { url: 'https://x/y.png' } },
+            ],
+          },
+        ],
+      },
+      'messages[0].content[1]',
+      /images are not supported/,
+    ],
+    [
+      'a tool message',
+      { messages: [{ role: 'tool', content: '42', tool_call_id: 'c1' }] },
+      'messages[0].role',
+      /tool messages/,
+    ],
     ['only a system message', { messages: [{ role: 'system', content: 'hi' }] }, 'messages', /user message/],
     ['max_tokens beyond the model', { max_tokens: 1_000_000 }, 'max_tokens', /at most 64000/],
     ['temperature 1.5 for Claude', { temperature: 1.5 }, 'temperature', /0 to 1/],
@@ -150,13 +220,23 @@ describe('POST /v1/chat/completions', () => {
   it('accepts parameters that hold their defaults, and text parts', async () => {
     const { key } = await userWithKey();
     const res = await complete(key, {
-      model: 'openai/gpt-4.1-mini', n: 1, tools: [], logprobs: false, response_format: { type: 'text' }, presence_penalty: 0, user: 'end-user-7', store: false,
-      messages: [{ role: 'developer', content: [{ type: 'text', text: 'Be brief.' }] }, { role: 'user', content: [{ type: 'text', text: '[[fake tokens=2]]' }] }],
+      model: 'openai/gpt-4.1-mini',
+      n: 1,
+      tools: [],
+      logprobs: false,
+      response_format: { type: 'text' },
+      presence_penalty: 0,
+      user: 'end-user-7',
+      store: false,
+      messages: [
+        { role: 'developer', content: [{ type: 'text', text: 'Be brief.' }] },
+        { role: 'user', content: [{ type: 'text', text: '[[fake tokens=2]]' }] },
+      ],
     });
     expect(res.status).toBe(200);
   });
 
-  it("answers an unknown model with 404 model_not_found", async () => {
+  it('answers an unknown model with 404 model_not_found', async () => {
     const { key } = await userWithKey();
     const res = await complete(key, { model: 'gpt-5-turbo-ultra', messages: user('hi') });
     expect(res.status).toBe(404);
@@ -173,7 +253,10 @@ describe('POST /v1/chat/completions', () => {
     const res = await complete(freshKey, { model: 'openai/gpt-4.1-mini', messages: user('hi') });
     expect(res.status).toBe(429);
     expect(res.headers.get('x-should-retry')).toBe('false');
-    expect((await res.json<OpenAiErrorBody>()).error).toMatchObject({ type: 'insufficient_quota', code: 'insufficient_quota' });
+    expect((await res.json<OpenAiErrorBody>()).error).toMatchObject({
+      type: 'insufficient_quota',
+      code: 'insufficient_quota',
+    });
   });
 
   it("refuses a model outside the owner's plan with 403", async () => {
@@ -188,18 +271,31 @@ describe('POST /v1/chat/completions', () => {
     const sibling = (await createKey(token, 'sibling')).key;
     const burst = TIER_LIMITS.free.requestsPerMinute;
     const statuses = [];
-    for (let i = 0; i <= burst; i++) statuses.push((await complete(key, { model: 'openai/gpt-4.1-mini', messages: user('[[fake tokens=1 ttft=0]]') })).status);
+    for (let i = 0; i <= burst; i++)
+      statuses.push(
+        (await complete(key, { model: 'openai/gpt-4.1-mini', messages: user('[[fake tokens=1 ttft=0]]') })).status,
+      );
     expect(statuses.slice(0, burst).every((s) => s === 200)).toBe(true);
     const limited = await complete(key, { model: 'openai/gpt-4.1-mini', messages: user('[[fake tokens=1]]') });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect((await limited.json<OpenAiErrorBody>()).error).toMatchObject({ type: 'requests', code: 'rate_limit_exceeded' });
-    expect((await complete(sibling, { model: 'openai/gpt-4.1-mini', messages: user('[[fake tokens=1]]') })).status).toBe(200);
+    expect((await limited.json<OpenAiErrorBody>()).error).toMatchObject({
+      type: 'requests',
+      code: 'rate_limit_exceeded',
+    });
+    expect(
+      (await complete(sibling, { model: 'openai/gpt-4.1-mini', messages: user('[[fake tokens=1]]') })).status,
+    ).toBe(200);
   });
 
   it("fails over to the model's fallback when it keeps failing before its first token", async () => {
     const { key } = await userWithKey();
-    const body = await (await complete(key, { model: 'anthropic/claude-sonnet-5-5', messages: user(`[[fake fail=529 failcount=3 tokens=3 key=${crypto.randomUUID()}]]`) })).json<any>();
+    const body = await (
+      await complete(key, {
+        model: 'anthropic/claude-sonnet-5-5',
+        messages: user(`[[fake fail=529 failcount=3 tokens=3 key=${crypto.randomUUID()}]]`),
+      })
+    ).json<any>();
     expect(body.model).toBe('anthropic/claude-haiku-4-5');
     expect(body.choices[0].message.content).toBe(expectedReplyText('anthropic', 3));
   });
@@ -207,7 +303,11 @@ describe('POST /v1/chat/completions', () => {
   it('maps a vendor failure before the first token to an OpenAI-shaped error with its own status, streaming or not', async () => {
     const { key } = await userWithKey();
     for (const stream of [false, true]) {
-      const res = await complete(key, { model: 'openai/gpt-4o-mini', stream, messages: user(`[[fake fail=500 failcount=9 key=${crypto.randomUUID()}]]`) });
+      const res = await complete(key, {
+        model: 'openai/gpt-4o-mini',
+        stream,
+        messages: user(`[[fake fail=500 failcount=9 key=${crypto.randomUUID()}]]`),
+      });
       expect(res.status).toBe(502);
       expect((await res.json<OpenAiErrorBody>()).error).toMatchObject({ type: 'server_error', code: 'upstream_error' });
     }
@@ -215,7 +315,13 @@ describe('POST /v1/chat/completions', () => {
 
   it('ends a stream that fails midway with an error event after the text so far', async () => {
     const { key } = await userWithKey();
-    const data = await dataLines(await complete(key, { model: 'openai/gpt-4o-mini', stream: true, messages: user(`[[fake tokens=10 fail=500 failafter=3 key=${crypto.randomUUID()}]]`) })) as any[];
+    const data = (await dataLines(
+      await complete(key, {
+        model: 'openai/gpt-4o-mini',
+        stream: true,
+        messages: user(`[[fake tokens=10 fail=500 failafter=3 key=${crypto.randomUUID()}]]`),
+      }),
+    )) as any[];
     expect(data.filter((d) => d.choices?.[0]?.delta?.content).length).toBe(3);
     expect(data.at(-1)).toMatchObject({ error: { type: 'server_error' } });
   });
@@ -223,13 +329,23 @@ describe('POST /v1/chat/completions', () => {
   it('stops the vendor call when the client goes away, and still charges what was generated', async () => {
     const { key, userId } = await userWithKey();
     const tag = crypto.randomUUID();
-    const res = await complete(key, { model: 'anthropic/claude-haiku-4-5', stream: true, messages: user(`[[fake tokens=400 tps=40 key=${tag}]]`) });
+    const res = await complete(key, {
+      model: 'anthropic/claude-haiku-4-5',
+      stream: true,
+      messages: user(`[[fake tokens=400 tps=40 key=${tag}]]`),
+    });
     const reader = res.body!.getReader();
     await reader.read();
     await reader.cancel();
-    const requests = await eventually(() => fakeRequests(tag), (r) => r[0]?.status === 'client_closed');
+    const requests = await eventually(
+      () => fakeRequests(tag),
+      (r) => r[0]?.status === 'client_closed',
+    );
     expect(requests[0]!.status).toBe('client_closed');
-    const events = await eventually(() => usageOf(userId), (rows) => rows.length === 1);
+    const events = await eventually(
+      () => usageOf(userId),
+      (rows) => rows.length === 1,
+    );
     expect(events[0]!.outputTokens).toBeGreaterThan(0);
     expect(events[0]!.outputTokens).toBeLessThan(400);
   });
@@ -239,7 +355,11 @@ describe('CORS', () => {
   it('answers a /v1 preflight from any origin, reflecting the headers asked for', async () => {
     const res = await call('/v1/chat/completions', {
       method: 'OPTIONS',
-      headers: { origin: 'https://someone.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-stainless-os' },
+      headers: {
+        origin: 'https://someone.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type,x-stainless-os',
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
@@ -254,12 +374,16 @@ describe('CORS', () => {
   });
 
   it("allows /api/* only from the app's own origin and those configured", async () => {
-    const preflight = (origin: string) => call('/api/conversations', {
-      method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
-    });
+    const preflight = (origin: string) =>
+      call('/api/conversations', {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+      });
     expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
     expect((await preflight('http://localhost')).headers.get('access-control-allow-origin')).toBe('http://localhost');
-    expect((await preflight('https://admin.example')).headers.get('access-control-allow-origin')).toBe('https://admin.example');
+    expect((await preflight('https://admin.example')).headers.get('access-control-allow-origin')).toBe(
+      'https://admin.example',
+    );
     const { token } = await signIn();
     const foreign = await call('/api/me', { token, headers: { origin: 'https://evil.example' } });
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { app } from '../../worker/app.ts';
 import { BASE } from './helpers.ts';
 
-const get = (path: string, headers: Record<string, string> = {}) => app.fetch(new Request(`${BASE}${path}`, { headers }), env, createExecutionContext());
+const get = (path: string, headers: Record<string, string> = {}) =>
+  app.fetch(new Request(`${BASE}${path}`, { headers }), env, createExecutionContext());
 
 async function chunkPaths(): Promise<string[]> {
   const loader = await (await get('/widget.js')).text();
@@ -48,7 +49,7 @@ describe('GET /widget.js', () => {
     }
   });
 
-  it('answers a chunk of an earlier deploy (named by a widget.js a browser kept) with this deploy\'s, cached briefly', async () => {
+  it("answers a chunk of an earlier deploy (named by a widget.js a browser kept) with this deploy's, cached briefly", async () => {
     const [panel] = await chunkPaths();
     const current = await (await get(panel!)).text();
     const res = await get('/widget/panel-0ld-Hash.js');
@@ -59,7 +60,12 @@ describe('GET /widget.js', () => {
   });
 
   it('is a 404, never the app page, for a file that is no chunk', async () => {
-    for (const path of ['/widget/nothing-00000000.js', '/widget/index.html', '/widget/chunks.json', '/widget/..%2Findex.html']) {
+    for (const path of [
+      '/widget/nothing-00000000.js',
+      '/widget/index.html',
+      '/widget/chunks.json',
+      '/widget/..%2Findex.html',
+    ]) {
       const res = await get(path);
       expect(res.status, path).toBe(404);
       expect(res.headers.get('content-type'), path).toMatch(/^application\/json/);

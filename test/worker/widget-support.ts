@@ -3,23 +3,45 @@
 import { call } from './helpers.ts';
 
 export type SiteJson = {
-  id: string; name: string; publicKey: string; allowedOrigins: string[]; model: string | null; systemPrompt: string | null; greeting: string | null;
-  theme: { color: string; position: string; scheme: string }; visitorRequestsPerMinute: number; createdAt: string; updatedAt: string;
+  id: string;
+  name: string;
+  publicKey: string;
+  allowedOrigins: string[];
+  model: string | null;
+  systemPrompt: string | null;
+  greeting: string | null;
+  theme: { color: string; position: string; scheme: string };
+  visitorRequestsPerMinute: number;
+  createdAt: string;
+  updatedAt: string;
 };
-export type SessionJson = { token: string; expiresAt: number; visitorId: string; site: { name: string; greeting: string | null; theme: SiteJson['theme']; model: { id: string; label: string } } };
+export type SessionJson = {
+  token: string;
+  expiresAt: number;
+  visitorId: string;
+  site: { name: string; greeting: string | null; theme: SiteJson['theme']; model: { id: string; label: string } };
+};
 
 export const HOST = 'https://shop.example';
 
 /** POST /api/sites as the owner; the created site. */
 export async function createSite(token: string, body: Record<string, unknown> = {}) {
-  const res = await call('/api/sites', { method: 'POST', token, body: JSON.stringify({ name: 'Shop', allowedOrigins: [HOST], ...body }) });
+  const res = await call('/api/sites', {
+    method: 'POST',
+    token,
+    body: JSON.stringify({ name: 'Shop', allowedOrigins: [HOST], ...body }),
+  });
   if (res.status !== 201) throw new Error(`creating a site failed: ${res.status} ${await res.text()}`);
   return res.json<SiteJson>();
 }
 
 /** POST /api/widget/session from a page on `origin` (none: no Origin header). */
 export function requestSession(siteKey: string, origin: string | undefined, visitorId?: string) {
-  return call('/api/widget/session', { method: 'POST', headers: origin ? { origin } : {}, body: JSON.stringify(visitorId ? { siteKey, visitorId } : { siteKey }) });
+  return call('/api/widget/session', {
+    method: 'POST',
+    headers: origin ? { origin } : {},
+    body: JSON.stringify(visitorId ? { siteKey, visitorId } : { siteKey }),
+  });
 }
 
 /** A visitor's session, which must succeed. */
@@ -48,5 +70,8 @@ export async function visitorConversation(visitor: Visitor) {
 }
 
 export function visitorSend(visitor: Visitor, conversationId: string, content: string) {
-  return widgetCall(visitor, `conversations/${conversationId}/messages`, { method: 'POST', body: JSON.stringify({ content }) });
+  return widgetCall(visitor, `conversations/${conversationId}/messages`, {
+    method: 'POST',
+    body: JSON.stringify({ content }),
+  });
 }

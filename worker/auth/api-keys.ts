@@ -12,7 +12,8 @@ const KEY_PATTERN = new RegExp(`^${API_KEY_PREFIX}([0-9A-Za-z]{${SECRET_CHARS}})
 const DISPLAY_CHARS = API_KEY_PREFIX.length + 6;
 
 /** The same words for a key that never existed, was revoked, or is malformed: no hint which. */
-export const INVALID_KEY = 'Incorrect API key provided: create a key at /api/keys and send it as "Authorization: Bearer <key>"';
+export const INVALID_KEY =
+  'Incorrect API key provided: create a key at /api/keys and send it as "Authorization: Bearer <key>"';
 
 export type NewApiKey = { secret: string; hash: string; prefix: string };
 /** A key as presented, parsed but not yet verified: whose it claims to be, and its hash to check. */

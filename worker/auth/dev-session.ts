@@ -33,5 +33,11 @@ export async function mintDevSession(email: string, config: AuthConfig) {
     .setIssuedAt(now)
     .setExpirationTime(now + SESSION_SECONDS)
     .sign(config.hsSecret);
-  return { accessToken, tokenType: 'bearer' as const, expiresIn: SESSION_SECONDS, expiresAt: now + SESSION_SECONDS, user: { id: userId, email } };
+  return {
+    accessToken,
+    tokenType: 'bearer' as const,
+    expiresIn: SESSION_SECONDS,
+    expiresAt: now + SESSION_SECONDS,
+    user: { id: userId, email },
+  };
 }

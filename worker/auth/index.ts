@@ -1,4 +1,11 @@
-export { apiKeyCredential, apiKeySubject, bearerToken, requireApiKey, requireSession, requireUser } from './require-user.ts';
+export {
+  apiKeyCredential,
+  apiKeySubject,
+  bearerToken,
+  requireApiKey,
+  requireSession,
+  requireUser,
+} from './require-user.ts';
 export { authConfig, verifyAccessToken } from './supabase-jwt.ts';
 export { mintDevSession, devUserId } from './dev-session.ts';
 export { createApiKey, noteKeyUsed, revokeApiKey } from './manage-keys.ts';

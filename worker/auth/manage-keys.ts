@@ -4,7 +4,14 @@
 import { AppError, notFound } from '../errors.ts';
 import type { Db } from '../db/client.ts';
 import type { UserClaims } from '../db/as-user.ts';
-import { deleteApiKey, findApiKey, insertApiKey, markApiKeyRevoked, touchApiKey, type ApiKeyRow } from '../db/api-keys.ts';
+import {
+  deleteApiKey,
+  findApiKey,
+  insertApiKey,
+  markApiKeyRevoked,
+  touchApiKey,
+  type ApiKeyRow,
+} from '../db/api-keys.ts';
 import { ensureProfile } from '../db/profiles.ts';
 import { userLimiter } from '../usage/limiters.ts';
 import { generateApiKey } from './api-keys.ts';
@@ -13,7 +20,12 @@ import { errorFields } from '../log-error.ts';
 type Owner = { userId: string; email?: string; claims: UserClaims };
 
 /** A new key; its secret is in the answer and nowhere else. */
-export async function createApiKey(env: Env, db: Db, owner: Owner, name: string): Promise<ApiKeyRow & { secret: string }> {
+export async function createApiKey(
+  env: Env,
+  db: Db,
+  owner: Owner,
+  name: string,
+): Promise<ApiKeyRow & { secret: string }> {
   await ensureProfile(db, owner.userId, owner.email);
   const key = await generateApiKey(owner.userId);
   const row = await insertApiKey(db, owner.claims, { name, prefix: key.prefix, hash: key.hash });
@@ -48,10 +60,14 @@ export function noteKeyUsed(db: Db, keyId: string, waitUntil: (promise: Promise<
   if (now - (touched.get(keyId) ?? 0) < TOUCH_EVERY_MS) return;
   if (touched.size >= TOUCHED_MAX) touched.clear();
   touched.set(keyId, now);
-  waitUntil(touchApiKey(db, keyId, new Date(now)).catch((error: unknown) => {
-    touched.delete(keyId);
-    console.error(JSON.stringify({ level: 'warn', msg: 'api key last use not recorded', keyId, ...errorFields(error) }));
-  }));
+  waitUntil(
+    touchApiKey(db, keyId, new Date(now)).catch((error: unknown) => {
+      touched.delete(keyId);
+      console.error(
+        JSON.stringify({ level: 'warn', msg: 'api key last use not recorded', keyId, ...errorFields(error) }),
+      );
+    }),
+  );
 }
 
 function limitsUnavailable(cause: unknown) {

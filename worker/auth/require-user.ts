@@ -17,7 +17,10 @@ import type { Subject } from './subject.ts';
  */
 export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   const token = bearerToken(c);
-  c.set('subject', looksLikeApiKey(token) ? await keySubject(c, await apiKeyCredential(token)) : await userSubject(token, c.env));
+  c.set(
+    'subject',
+    looksLikeApiKey(token) ? await keySubject(c, await apiKeyCredential(token)) : await userSubject(token, c.env),
+  );
   await next();
 });
 
@@ -25,10 +28,16 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
  * After requireUser: a signed-in session only, never an API key, for what a leaked key must not be
  * able to do (mint more keys, outlive its revocation, change sites). `what` names it for the 403.
  */
-export const requireSession = (what: string) => createMiddleware<AppEnv>(async (c, next) => {
-  if (c.var.subject.type !== 'user') throw new AppError(403, 'forbidden', `${what} are managed by signing in: an API key cannot create, list, change or delete them`);
-  await next();
-});
+export const requireSession = (what: string) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    if (c.var.subject.type !== 'user')
+      throw new AppError(
+        403,
+        'forbidden',
+        `${what} are managed by signing in: an API key cannot create, list, change or delete them`,
+      );
+    await next();
+  });
 
 /** Only an API key: the /v1 API. */
 export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
@@ -59,7 +68,9 @@ async function keySubject(c: Context<AppEnv>, credential: ApiKeyCredential): Pro
   try {
     keyId = await userLimiter(c.env, credential.userId).verifyKey(credential.userId, credential.hash);
   } catch (cause) {
-    throw new AppError(503, 'auth_unavailable', 'The API key could not be checked right now: try again shortly', { cause });
+    throw new AppError(503, 'auth_unavailable', 'The API key could not be checked right now: try again shortly', {
+      cause,
+    });
   }
   if (!keyId) throw new AppError(401, 'invalid_api_key', INVALID_KEY);
   noteKeyUsed(c.var.db, keyId, (p) => c.executionCtx.waitUntil(p));

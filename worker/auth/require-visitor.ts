@@ -15,16 +15,37 @@ import { verifyVisitorToken, widgetKey } from './visitor-token.ts';
 export const requireVisitor = createMiddleware<WidgetEnv>(async (c, next) => {
   const key = await widgetKey(c.env);
   const match = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i);
-  if (!match) throw new AppError(401, 'visitor_token_invalid', 'Send the visitor token from POST /api/widget/session as "Authorization: Bearer <token>"');
+  if (!match)
+    throw new AppError(
+      401,
+      'visitor_token_invalid',
+      'Send the visitor token from POST /api/widget/session as "Authorization: Bearer <token>"',
+    );
   const claims = await verifyVisitorToken(key, match[1]!);
   const origin = requestOrigin(c.req.header('origin'));
   if (origin !== claims.origin) {
-    throw new AppError(403, 'origin_mismatch', 'This visitor token was issued to another origin: ask POST /api/widget/session for a token from this page');
+    throw new AppError(
+      403,
+      'origin_mismatch',
+      'This visitor token was issued to another origin: ask POST /api/widget/session for a token from this page',
+    );
   }
   const site = await admitVisitor(c.env, claims.siteKey, origin, new URL(c.req.url).origin);
   // Keys are never reused, so this holds; checked all the same, as it is free.
-  if (site.id !== claims.siteId || site.ownerId !== claims.ownerId) throw new AppError(401, 'visitor_token_invalid', 'The visitor token is not valid: ask POST /api/widget/session for a new one');
-  c.set('subject', { type: 'visitor', id: `${claims.siteId}:${claims.visitorId}`, userId: claims.ownerId, siteId: claims.siteId, visitorId: claims.visitorId, origin });
+  if (site.id !== claims.siteId || site.ownerId !== claims.ownerId)
+    throw new AppError(
+      401,
+      'visitor_token_invalid',
+      'The visitor token is not valid: ask POST /api/widget/session for a new one',
+    );
+  c.set('subject', {
+    type: 'visitor',
+    id: `${claims.siteId}:${claims.visitorId}`,
+    userId: claims.ownerId,
+    siteId: claims.siteId,
+    visitorId: claims.visitorId,
+    origin,
+  });
   c.set('site', site);
   await next();
 });

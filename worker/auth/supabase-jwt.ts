@@ -27,7 +27,11 @@ function buildAuthConfig(env: Pick<Env, 'AUTH_MODE' | 'SUPABASE_URL' | 'SUPABASE
   const supabaseUrl = env.SUPABASE_URL?.replace(/\/+$/, '');
   const secret = env.SUPABASE_JWT_SECRET || (env.AUTH_MODE === 'dev' ? DEV_JWT_SECRET : undefined);
   if (!supabaseUrl && env.AUTH_MODE !== 'dev') {
-    throw new AppError(503, 'auth_not_configured', 'Sign-in is not configured: set SUPABASE_URL (and SUPABASE_JWT_SECRET for HS256 projects)');
+    throw new AppError(
+      503,
+      'auth_not_configured',
+      'Sign-in is not configured: set SUPABASE_URL (and SUPABASE_JWT_SECRET for HS256 projects)',
+    );
   }
   return {
     issuer: supabaseUrl ? `${supabaseUrl}/auth/v1` : DEV_ISSUER,
@@ -40,7 +44,11 @@ function buildAuthConfig(env: Pick<Env, 'AUTH_MODE' | 'SUPABASE_URL' | 'SUPABASE
 const hmacKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
 function hmacKey(secret: Uint8Array): Promise<CryptoKey> {
   let key = hmacKeys.get(secret);
-  if (!key) hmacKeys.set(secret, (key = crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])));
+  if (!key)
+    hmacKeys.set(
+      secret,
+      (key = crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])),
+    );
   return key;
 }
 
@@ -63,16 +71,21 @@ export async function verifyAccessToken(token: string, config: AuthConfig): Prom
   let payload: JWTPayload;
   try {
     if (alg === 'HS256') {
-      if (!config.hsSecret) throw unauthorized('HS256 access tokens are not accepted here: tokens must be signed with a key from the project JWKS');
+      if (!config.hsSecret)
+        throw unauthorized(
+          'HS256 access tokens are not accepted here: tokens must be signed with a key from the project JWKS',
+        );
       ({ payload } = await jwtVerify(token, await hmacKey(config.hsSecret), { ...options, algorithms: ['HS256'] }));
     } else {
-      if (!config.jwksUrl) throw unauthorized(`Access tokens signed with ${alg ?? 'no algorithm'} are not accepted here`);
+      if (!config.jwksUrl)
+        throw unauthorized(`Access tokens signed with ${alg ?? 'no algorithm'} are not accepted here`);
       ({ payload } = await jwtVerify(token, keySet(config.jwksUrl), { ...options, algorithms: ['ES256', 'RS256'] }));
     }
   } catch (cause) {
     throw toAuthError(cause);
   }
-  if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) throw unauthorized('The access token subject is not a user id');
+  if (typeof payload.sub !== 'string' || !UUID.test(payload.sub))
+    throw unauthorized('The access token subject is not a user id');
   const email = typeof payload.email === 'string' ? payload.email : undefined;
   return { userId: payload.sub, email, claims: { ...payload, sub: payload.sub } };
 }
@@ -80,10 +93,14 @@ export async function verifyAccessToken(token: string, config: AuthConfig): Prom
 function toAuthError(cause: unknown): AppError {
   if (cause instanceof AppError) return cause;
   if (cause instanceof errors.JWTExpired) return unauthorized('The access token has expired: sign in again', cause);
-  if (cause instanceof errors.JWTClaimValidationFailed) return unauthorized(`The access token's "${cause.claim}" claim is not accepted`, cause);
-  if (cause instanceof errors.JWSSignatureVerificationFailed) return unauthorized('The access token signature is invalid', cause);
-  if (cause instanceof errors.JOSEAlgNotAllowed) return unauthorized('The access token algorithm is not accepted', cause);
-  if (cause instanceof errors.JWKSNoMatchingKey) return unauthorized('The access token was signed by an unknown key', cause);
+  if (cause instanceof errors.JWTClaimValidationFailed)
+    return unauthorized(`The access token's "${cause.claim}" claim is not accepted`, cause);
+  if (cause instanceof errors.JWSSignatureVerificationFailed)
+    return unauthorized('The access token signature is invalid', cause);
+  if (cause instanceof errors.JOSEAlgNotAllowed)
+    return unauthorized('The access token algorithm is not accepted', cause);
+  if (cause instanceof errors.JWKSNoMatchingKey)
+    return unauthorized('The access token was signed by an unknown key', cause);
   if (cause instanceof errors.JWKSTimeout || !(cause instanceof errors.JOSEError)) {
     return new AppError(503, 'auth_unavailable', 'Could not reach the sign-in key set; try again shortly', { cause });
   }

@@ -22,17 +22,36 @@ const keys = new Map<string, Promise<CryptoKey>>();
 export function widgetKey(env: Pick<Env, 'WIDGET_TOKEN_SECRET' | 'AUTH_MODE'>): Promise<CryptoKey> {
   const secret = env.WIDGET_TOKEN_SECRET || (env.AUTH_MODE === 'dev' ? DEV_WIDGET_SECRET : '');
   if (secret.length < MIN_SECRET_CHARS) {
-    throw new AppError(503, 'widget_not_configured', `The widget is not configured on this server: set WIDGET_TOKEN_SECRET (at least ${MIN_SECRET_CHARS} random characters)`);
+    throw new AppError(
+      503,
+      'widget_not_configured',
+      `The widget is not configured on this server: set WIDGET_TOKEN_SECRET (at least ${MIN_SECRET_CHARS} random characters)`,
+    );
   }
   let key = keys.get(secret);
-  if (!key) keys.set(secret, (key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])));
+  if (!key)
+    keys.set(
+      secret,
+      (key = crypto.subtle.importKey(
+        'raw',
+        new TextEncoder().encode(secret),
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['sign', 'verify'],
+      )),
+    );
   return key;
 }
 
 /** A token for this visitor, expiring VISITOR_TOKEN_SECONDS after `now` (unix seconds). */
 export async function signVisitorToken(key: CryptoKey, claims: VisitorClaims, now = Math.floor(Date.now() / 1000)) {
   const expiresAt = now + VISITOR_TOKEN_SECONDS;
-  const token = await new SignJWT({ site: claims.siteId, site_key: claims.siteKey, owner: claims.ownerId, origin: claims.origin })
+  const token = await new SignJWT({
+    site: claims.siteId,
+    site_key: claims.siteKey,
+    owner: claims.ownerId,
+    origin: claims.origin,
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
@@ -47,19 +66,44 @@ export async function signVisitorToken(key: CryptoKey, claims: VisitorClaims, no
 export async function verifyVisitorToken(key: CryptoKey, token: string): Promise<VisitorClaims> {
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], requiredClaims: ['sub', 'exp'] }));
+    ({ payload } = await jwtVerify(token, key, {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['HS256'],
+      requiredClaims: ['sub', 'exp'],
+    }));
   } catch (cause) {
-    if (cause instanceof errors.JWTExpired) throw new AppError(401, 'visitor_token_expired', 'The visitor token has expired: ask POST /api/widget/session for a new one', { cause });
+    if (cause instanceof errors.JWTExpired)
+      throw new AppError(
+        401,
+        'visitor_token_expired',
+        'The visitor token has expired: ask POST /api/widget/session for a new one',
+        { cause },
+      );
     throw invalidToken(cause);
   }
   const { sub, site, site_key: siteKey, owner, origin } = payload;
-  if (typeof sub !== 'string' || !UUID.test(sub) || typeof site !== 'string' || !UUID.test(site) || typeof owner !== 'string' || !UUID.test(owner)
-    || typeof siteKey !== 'string' || !isSiteKey(siteKey) || typeof origin !== 'string') {
+  if (
+    typeof sub !== 'string' ||
+    !UUID.test(sub) ||
+    typeof site !== 'string' ||
+    !UUID.test(site) ||
+    typeof owner !== 'string' ||
+    !UUID.test(owner) ||
+    typeof siteKey !== 'string' ||
+    !isSiteKey(siteKey) ||
+    typeof origin !== 'string'
+  ) {
     throw invalidToken();
   }
   return { visitorId: sub, siteId: site, siteKey, ownerId: owner, origin };
 }
 
 function invalidToken(cause?: unknown) {
-  return new AppError(401, 'visitor_token_invalid', 'The visitor token is not valid: ask POST /api/widget/session for a new one', { cause });
+  return new AppError(
+    401,
+    'visitor_token_invalid',
+    'The visitor token is not valid: ask POST /api/widget/session for a new one',
+    { cause },
+  );
 }

@@ -14,26 +14,38 @@ async function customerFor(db: Db, stripe: StripeApi, user: BillingUser): Promis
   const profile = await profileById(db, user.userId);
   if (profile?.stripeCustomerId) return profile.stripeCustomerId;
   // The idempotency key makes concurrent first checkouts get the same customer from Stripe.
-  const customer = await viaStripe('create your customer', stripe.customers.create(
-    { email: user.email ?? profile?.email ?? undefined, metadata: { userId: user.userId } },
-    { idempotencyKey: `parley-customer-${user.userId}` },
-  ));
+  const customer = await viaStripe(
+    'create your customer',
+    stripe.customers.create(
+      { email: user.email ?? profile?.email ?? undefined, metadata: { userId: user.userId } },
+      { idempotencyKey: `parley-customer-${user.userId}` },
+    ),
+  );
   return claimCustomer(db, user.userId, customer.id);
 }
 
 /** A Checkout Session subscribing the user to Pro; its URL is where to send them. */
-export async function startCheckout(db: Db, stripe: StripeApi, env: BillingEnv, user: BillingUser, origin: string): Promise<string> {
+export async function startCheckout(
+  db: Db,
+  stripe: StripeApi,
+  env: BillingEnv,
+  user: BillingUser,
+  origin: string,
+): Promise<string> {
   if (!env.STRIPE_PRICE_PRO) throw billingNotConfigured();
   const customer = await customerFor(db, stripe, user);
-  const session = await viaStripe('start checkout', stripe.checkout.sessions.create({
-    mode: 'subscription',
-    customer,
-    client_reference_id: user.userId,
-    line_items: [{ price: env.STRIPE_PRICE_PRO, quantity: 1 }],
-    subscription_data: { metadata: { userId: user.userId } },
-    success_url: `${origin}/?billing=success&session_id={CHECKOUT_SESSION_ID}`,
-    cancel_url: `${origin}/?billing=cancelled`,
-  }));
+  const session = await viaStripe(
+    'start checkout',
+    stripe.checkout.sessions.create({
+      mode: 'subscription',
+      customer,
+      client_reference_id: user.userId,
+      line_items: [{ price: env.STRIPE_PRICE_PRO, quantity: 1 }],
+      subscription_data: { metadata: { userId: user.userId } },
+      success_url: `${origin}/?billing=success&session_id={CHECKOUT_SESSION_ID}`,
+      cancel_url: `${origin}/?billing=cancelled`,
+    }),
+  );
   if (!session.url) throw new Error(`Stripe returned checkout session ${session.id} without a url`);
   return session.url;
 }
@@ -42,8 +54,14 @@ export async function startCheckout(db: Db, stripe: StripeApi, env: BillingEnv, 
 export async function openPortal(db: Db, stripe: StripeApi, user: BillingUser, origin: string): Promise<string> {
   const profile = await profileById(db, user.userId);
   if (!profile?.stripeCustomerId) {
-    throw conflict('You have no billing account yet: subscribe first (POST /api/billing/checkout)', 'no_billing_account');
+    throw conflict(
+      'You have no billing account yet: subscribe first (POST /api/billing/checkout)',
+      'no_billing_account',
+    );
   }
-  const session = await viaStripe('open the billing portal', stripe.billingPortal.sessions.create({ customer: profile.stripeCustomerId, return_url: `${origin}/` }));
+  const session = await viaStripe(
+    'open the billing portal',
+    stripe.billingPortal.sessions.create({ customer: profile.stripeCustomerId, return_url: `${origin}/` }),
+  );
   return session.url;
 }

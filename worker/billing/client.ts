@@ -3,11 +3,18 @@ import { AppError } from '../errors.ts';
 import { StripeApi } from './stripe-api.ts';
 import { StripeError, createSubtleCryptoProvider } from './stripe-sdk.ts';
 
-export type BillingEnv = Pick<Env, 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET' | 'STRIPE_PRICE_PRO' | 'STRIPE_METER_EVENT' | 'STRIPE_API_BASE'>;
+export type BillingEnv = Pick<
+  Env,
+  'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET' | 'STRIPE_PRICE_PRO' | 'STRIPE_METER_EVENT' | 'STRIPE_API_BASE'
+>;
 export type { StripeApi };
 
 export const billingNotConfigured = () =>
-  new AppError(503, 'billing_not_configured', 'Billing is not configured on this server: set STRIPE_SECRET_KEY (and STRIPE_WEBHOOK_SECRET, STRIPE_PRICE_PRO, STRIPE_METER_EVENT)');
+  new AppError(
+    503,
+    'billing_not_configured',
+    'Billing is not configured on this server: set STRIPE_SECRET_KEY (and STRIPE_WEBHOOK_SECRET, STRIPE_PRICE_PRO, STRIPE_METER_EVENT)',
+  );
 
 /** Billing is on offer: a Stripe key and the Pro price to subscribe to are both set. */
 export function billingConfigured(env: Pick<BillingEnv, 'STRIPE_SECRET_KEY' | 'STRIPE_PRICE_PRO'>): boolean {
@@ -38,6 +45,8 @@ export async function viaStripe<T>(what: string, call: Promise<T>): Promise<T> {
   } catch (error) {
     if (!(error instanceof StripeError)) throw error;
     const requestId = error.requestId ? ` (Stripe request ${error.requestId})` : '';
-    throw new AppError(502, 'billing_upstream_error', `Stripe could not ${what}: ${error.message}${requestId}`, { cause: error });
+    throw new AppError(502, 'billing_upstream_error', `Stripe could not ${what}: ${error.message}${requestId}`, {
+      cause: error,
+    });
   }
 }

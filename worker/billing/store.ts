@@ -3,9 +3,21 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { profiles, stripeEvents, type Tier } from '../../drizzle/schema.ts';
 import type { Db } from '../db/client.ts';
 
-export type BillingProfile = { id: string; email: string | null; tier: Tier; stripeCustomerId: string | null; stripeSubscriptionId: string | null };
+export type BillingProfile = {
+  id: string;
+  email: string | null;
+  tier: Tier;
+  stripeCustomerId: string | null;
+  stripeSubscriptionId: string | null;
+};
 
-const billingColumns = { id: profiles.id, email: profiles.email, tier: profiles.tier, stripeCustomerId: profiles.stripeCustomerId, stripeSubscriptionId: profiles.stripeSubscriptionId };
+const billingColumns = {
+  id: profiles.id,
+  email: profiles.email,
+  tier: profiles.tier,
+  stripeCustomerId: profiles.stripeCustomerId,
+  stripeSubscriptionId: profiles.stripeSubscriptionId,
+};
 
 export async function profileById(db: Db, userId: string): Promise<BillingProfile | undefined> {
   const [row] = await db.select(billingColumns).from(profiles).where(eq(profiles.id, userId)).limit(1);
@@ -13,14 +25,21 @@ export async function profileById(db: Db, userId: string): Promise<BillingProfil
 }
 
 export async function profileByCustomer(db: Db, customerId: string): Promise<BillingProfile | undefined> {
-  const [row] = await db.select(billingColumns).from(profiles).where(eq(profiles.stripeCustomerId, customerId)).limit(1);
+  const [row] = await db
+    .select(billingColumns)
+    .from(profiles)
+    .where(eq(profiles.stripeCustomerId, customerId))
+    .limit(1);
   return row;
 }
 
 /** Stores the user's Stripe customer unless one is already stored; returns the one that is. */
 export async function claimCustomer(db: Db, userId: string, customerId: string): Promise<string> {
-  const [claimed] = await db.update(profiles).set({ stripeCustomerId: customerId, updatedAt: sql`now()` })
-    .where(and(eq(profiles.id, userId), isNull(profiles.stripeCustomerId))).returning({ customerId: profiles.stripeCustomerId });
+  const [claimed] = await db
+    .update(profiles)
+    .set({ stripeCustomerId: customerId, updatedAt: sql`now()` })
+    .where(and(eq(profiles.id, userId), isNull(profiles.stripeCustomerId)))
+    .returning({ customerId: profiles.stripeCustomerId });
   if (claimed?.customerId) return claimed.customerId;
   const existing = await profileById(db, userId);
   if (!existing?.stripeCustomerId) throw new Error(`profile ${userId} vanished while storing its Stripe customer`);
@@ -34,23 +53,34 @@ export type SubscriptionChange = { tier: Tier; customerId?: string; subscription
  * touched by Stripe events; the customer is set only where none is stored yet.
  */
 export async function applySubscription(db: Db, userId: string, change: SubscriptionChange): Promise<Tier | undefined> {
-  const [row] = await db.update(profiles).set({
-    tier: sql`case when ${profiles.tier} = 'enterprise' then ${profiles.tier} else ${change.tier} end`,
-    stripeSubscriptionId: change.subscriptionId,
-    subscriptionStatus: change.status,
-    ...(change.customerId && { stripeCustomerId: sql`coalesce(${profiles.stripeCustomerId}, ${change.customerId})` }),
-    updatedAt: sql`now()`,
-  }).where(eq(profiles.id, userId)).returning({ tier: profiles.tier });
+  const [row] = await db
+    .update(profiles)
+    .set({
+      tier: sql`case when ${profiles.tier} = 'enterprise' then ${profiles.tier} else ${change.tier} end`,
+      stripeSubscriptionId: change.subscriptionId,
+      subscriptionStatus: change.status,
+      ...(change.customerId && { stripeCustomerId: sql`coalesce(${profiles.stripeCustomerId}, ${change.customerId})` }),
+      updatedAt: sql`now()`,
+    })
+    .where(eq(profiles.id, userId))
+    .returning({ tier: profiles.tier });
   return row?.tier;
 }
 
 /** Notes the event as received; true when it was already processed (a replay: do nothing). */
 export async function alreadyProcessed(db: Db, eventId: string, type: string): Promise<boolean> {
   await db.insert(stripeEvents).values({ id: eventId, type }).onConflictDoNothing();
-  const [row] = await db.select({ processedAt: stripeEvents.processedAt }).from(stripeEvents).where(eq(stripeEvents.id, eventId)).limit(1);
+  const [row] = await db
+    .select({ processedAt: stripeEvents.processedAt })
+    .from(stripeEvents)
+    .where(eq(stripeEvents.id, eventId))
+    .limit(1);
   return row?.processedAt != null;
 }
 
 export async function markProcessed(db: Db, eventId: string): Promise<void> {
-  await db.update(stripeEvents).set({ processedAt: sql`now()` }).where(and(eq(stripeEvents.id, eventId), isNull(stripeEvents.processedAt)));
+  await db
+    .update(stripeEvents)
+    .set({ processedAt: sql`now()` })
+    .where(and(eq(stripeEvents.id, eventId), isNull(stripeEvents.processedAt)));
 }

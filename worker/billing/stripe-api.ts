@@ -3,17 +3,49 @@
 // retries, retries as Stripe asks (Stripe-Should-Retry, 409, 429, 5xx, network errors), and
 // errors raised as the SDK's StripeError classes. Call sites read as they would with `new Stripe()`.
 import type Stripe from 'stripe';
-import { ApiVersion, StripeConnectionError, StripeError, createFetchHttpClient, queryStringifyRequestData, stripeWebhooks } from './stripe-sdk.ts';
+import {
+  ApiVersion,
+  StripeConnectionError,
+  StripeError,
+  createFetchHttpClient,
+  queryStringifyRequestData,
+  stripeWebhooks,
+} from './stripe-sdk.ts';
 
-export type StripeApiConfig = { host: string; port: number; protocol: 'http' | 'https'; basePath: string; maxNetworkRetries: number; timeoutMs: number };
+export type StripeApiConfig = {
+  host: string;
+  port: number;
+  protocol: 'http' | 'https';
+  basePath: string;
+  maxNetworkRetries: number;
+  timeoutMs: number;
+};
 type RequestOptions = { idempotencyKey?: string };
 
 export class StripeApi {
   readonly webhooks = stripeWebhooks;
-  readonly customers = { create: (params: Stripe.CustomerCreateParams, options?: RequestOptions) => this.#post<Stripe.Customer>('/v1/customers', params, options) };
-  readonly checkout = { sessions: { create: (params: Stripe.Checkout.SessionCreateParams, options?: RequestOptions) => this.#post<Stripe.Checkout.Session>('/v1/checkout/sessions', params, options) } };
-  readonly billingPortal = { sessions: { create: (params: Stripe.BillingPortal.SessionCreateParams, options?: RequestOptions) => this.#post<Stripe.BillingPortal.Session>('/v1/billing_portal/sessions', params, options) } };
-  readonly billing = { meterEvents: { create: (params: Stripe.Billing.MeterEventCreateParams, options?: RequestOptions) => this.#post<Stripe.Billing.MeterEvent>('/v1/billing/meter_events', params, options) } };
+  readonly customers = {
+    create: (params: Stripe.CustomerCreateParams, options?: RequestOptions) =>
+      this.#post<Stripe.Customer>('/v1/customers', params, options),
+  };
+  readonly checkout = {
+    sessions: {
+      create: (params: Stripe.Checkout.SessionCreateParams, options?: RequestOptions) =>
+        this.#post<Stripe.Checkout.Session>('/v1/checkout/sessions', params, options),
+    },
+  };
+  readonly billingPortal = {
+    sessions: {
+      create: (params: Stripe.BillingPortal.SessionCreateParams, options?: RequestOptions) =>
+        this.#post<Stripe.BillingPortal.Session>('/v1/billing_portal/sessions', params, options),
+    },
+  };
+  readonly billing = {
+    meterEvents: {
+      create: (params: Stripe.Billing.MeterEventCreateParams, options?: RequestOptions) =>
+        this.#post<Stripe.Billing.MeterEvent>('/v1/billing/meter_events', params, options),
+    },
+  };
 
   readonly #key: string;
   readonly #config: StripeApiConfig;
@@ -34,25 +66,51 @@ export class StripeApi {
     };
     const body = queryStringifyRequestData(params as Parameters<typeof queryStringifyRequestData>[0]);
     for (let attempt = 0; ; attempt++) {
-      let response;
+      let response: Awaited<ReturnType<ReturnType<typeof createFetchHttpClient>['makeRequest']>>;
       try {
-        response = await this.#http.makeRequest(host, String(port), `${basePath}${path}`, 'POST', headers, body, protocol, timeoutMs);
+        response = await this.#http.makeRequest(
+          host,
+          String(port),
+          `${basePath}${path}`,
+          'POST',
+          headers,
+          body,
+          protocol,
+          timeoutMs,
+        );
       } catch (error) {
-        if (attempt < maxNetworkRetries) { await backoff(attempt); continue; }
-        throw new StripeConnectionError({ message: `Could not reach Stripe (${path}): ${String(error)}`, detail: error instanceof Error ? error : String(error) });
+        if (attempt < maxNetworkRetries) {
+          await backoff(attempt);
+          continue;
+        }
+        throw new StripeConnectionError({
+          message: `Could not reach Stripe (${path}): ${String(error)}`,
+          detail: error instanceof Error ? error : String(error),
+        });
       }
       const status = response.getStatusCode();
       const responseHeaders = response.getHeaders();
-      const json = await response.toJSON().catch(() => ({ error: { type: 'api_error', message: `Stripe answered ${status} with a body that is not JSON` } }));
+      const json = await response.toJSON().catch(() => ({
+        error: { type: 'api_error', message: `Stripe answered ${status} with a body that is not JSON` },
+      }));
       if (status < 400) return json as T;
       const shouldRetry = responseHeaders['stripe-should-retry'];
-      if (attempt < maxNetworkRetries && (shouldRetry === 'true' || (shouldRetry !== 'false' && (status === 409 || status === 429 || status >= 500)))) {
+      if (
+        attempt < maxNetworkRetries &&
+        (shouldRetry === 'true' || (shouldRetry !== 'false' && (status === 409 || status === 429 || status >= 500)))
+      ) {
         await backoff(attempt);
         continue;
       }
-      throw StripeError.generate({ ...json.error, statusCode: status, headers: responseHeaders, requestId: responseHeaders['request-id'] });
+      throw StripeError.generate({
+        ...json.error,
+        statusCode: status,
+        headers: responseHeaders,
+        requestId: responseHeaders['request-id'],
+      });
     }
   }
 }
 
-const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** attempt, 4000) * (0.5 + Math.random() / 2)));
+const backoff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** attempt, 4000) * (0.5 + Math.random() / 2)));

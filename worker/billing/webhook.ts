@@ -5,26 +5,56 @@ import { AppError } from '../errors.ts';
 import type { Db } from '../db/client.ts';
 import { userLimiter } from '../usage/limiters.ts';
 import { billingNotConfigured, webhookCrypto, type BillingEnv, type StripeApi } from './client.ts';
-import { alreadyProcessed, applySubscription, markProcessed, profileByCustomer, type SubscriptionChange } from './store.ts';
+import {
+  alreadyProcessed,
+  applySubscription,
+  markProcessed,
+  profileByCustomer,
+  type SubscriptionChange,
+} from './store.ts';
 
 /** Statuses that keep Pro; anything else (past_due, unpaid, canceled, incomplete…) is the free tier. */
 const PAYING = new Set(['active', 'trialing']);
 export const tierForStatus = (status: string): Tier => (PAYING.has(status) ? 'pro' : 'free');
 
-export type WebhookOutcome = { eventId: string; type: string; outcome: 'processed' | 'replayed' | 'ignored'; userId?: string; tier?: Tier };
+export type WebhookOutcome = {
+  eventId: string;
+  type: string;
+  outcome: 'processed' | 'replayed' | 'ignored';
+  userId?: string;
+  tier?: Tier;
+};
 
 /** Verifies the signature (400 invalid_signature, nothing changes), then processes the event unless it already was. */
-export async function handleWebhook(db: Db, stripe: StripeApi, env: BillingEnv & Pick<Env, 'LIMITER'>, rawBody: string, signature: string | undefined): Promise<WebhookOutcome> {
+export async function handleWebhook(
+  db: Db,
+  stripe: StripeApi,
+  env: BillingEnv & Pick<Env, 'LIMITER'>,
+  rawBody: string,
+  signature: string | undefined,
+): Promise<WebhookOutcome> {
   if (!env.STRIPE_WEBHOOK_SECRET) throw billingNotConfigured();
   let event: Stripe.Event;
   try {
     if (!signature) throw new Error('no Stripe-Signature header');
-    event = await stripe.webhooks.constructEventAsync(rawBody, signature, env.STRIPE_WEBHOOK_SECRET, undefined, webhookCrypto());
+    event = await stripe.webhooks.constructEventAsync(
+      rawBody,
+      signature,
+      env.STRIPE_WEBHOOK_SECRET,
+      undefined,
+      webhookCrypto(),
+    );
   } catch (error) {
-    throw new AppError(400, 'invalid_signature', 'The Stripe-Signature header is missing or does not match this payload', { cause: error });
+    throw new AppError(
+      400,
+      'invalid_signature',
+      'The Stripe-Signature header is missing or does not match this payload',
+      { cause: error },
+    );
   }
 
-  if (await alreadyProcessed(db, event.id, event.type)) return { eventId: event.id, type: event.type, outcome: 'replayed' };
+  if (await alreadyProcessed(db, event.id, event.type))
+    return { eventId: event.id, type: event.type, outcome: 'replayed' };
   const target = await changeFor(db, event);
   let tier: Tier | undefined;
   if (target) {
@@ -34,7 +64,13 @@ export async function handleWebhook(db: Db, stripe: StripeApi, env: BillingEnv &
     if (tier) await userLimiter(env, target.userId).setTier(target.userId, tier);
   }
   await markProcessed(db, event.id);
-  return { eventId: event.id, type: event.type, outcome: target ? 'processed' : 'ignored', userId: target?.userId, tier };
+  return {
+    eventId: event.id,
+    type: event.type,
+    outcome: target ? 'processed' : 'ignored',
+    userId: target?.userId,
+    tier,
+  };
 }
 
 type Target = { userId: string; change: SubscriptionChange };
@@ -48,7 +84,12 @@ async function changeFor(db: Db, event: Stripe.Event): Promise<Target | undefine
       const paid = session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
       return {
         userId: session.client_reference_id,
-        change: { tier: paid ? 'pro' : 'free', customerId: idOf(session.customer), subscriptionId: idOf(session.subscription) ?? null, status: paid ? 'active' : 'incomplete' },
+        change: {
+          tier: paid ? 'pro' : 'free',
+          customerId: idOf(session.customer),
+          subscriptionId: idOf(session.subscription) ?? null,
+          status: paid ? 'active' : 'incomplete',
+        },
       };
     }
     case 'customer.subscription.updated':
@@ -60,7 +101,8 @@ async function changeFor(db: Db, event: Stripe.Event): Promise<Target | undefine
       if (!userId) return undefined;
       const status = event.type === 'customer.subscription.deleted' ? 'canceled' : subscription.status;
       // A late event about a subscription the user has since replaced must not take Pro away.
-      if (profile?.stripeSubscriptionId && profile.stripeSubscriptionId !== subscription.id && !PAYING.has(status)) return undefined;
+      if (profile?.stripeSubscriptionId && profile.stripeSubscriptionId !== subscription.id && !PAYING.has(status))
+        return undefined;
       return { userId, change: { tier: tierForStatus(status), customerId, subscriptionId: subscription.id, status } };
     }
     case 'invoice.paid':
@@ -71,14 +113,21 @@ async function changeFor(db: Db, event: Stripe.Event): Promise<Target | undefine
       const userId = await userFor(db, idOf(invoice.customer), invoice.parent?.subscription_details?.metadata?.userId);
       if (!userId) return undefined;
       const status = event.type === 'invoice.paid' ? 'active' : 'past_due';
-      return { userId, change: { tier: tierForStatus(status), customerId: idOf(invoice.customer), subscriptionId, status } };
+      return {
+        userId,
+        change: { tier: tierForStatus(status), customerId: idOf(invoice.customer), subscriptionId, status },
+      };
     }
     default:
       return undefined;
   }
 }
 
-async function userFor(db: Db, customerId: string | undefined, metadataUserId: string | undefined): Promise<string | undefined> {
+async function userFor(
+  db: Db,
+  customerId: string | undefined,
+  metadataUserId: string | undefined,
+): Promise<string | undefined> {
   if (customerId) {
     const profile = await profileByCustomer(db, customerId);
     if (profile) return profile.id;

@@ -38,49 +38,95 @@ export type Completion = {
 };
 
 /** Starts the reply, or throws the refusal (401 key, 402 quota, 403 plan, 429 rate, 503 limits unavailable). */
-export async function startCompletion(env: Env, input: CompletionInput, emit: (event: StreamEvent) => void): Promise<Completion> {
+export async function startCompletion(
+  env: Env,
+  input: CompletionInput,
+  emit: (event: StreamEvent) => void,
+): Promise<Completion> {
   const { credential, model } = input;
   const admission = await reserveReply(env, {
-    userId: credential.userId, model, apiKeyHash: credential.hash,
-    promptTokens: estimatePromptTokens(input.messages, input.system), maxOutputTokens: input.maxOutputTokens,
+    userId: credential.userId,
+    model,
+    apiKeyHash: credential.hash,
+    promptTokens: estimatePromptTokens(input.messages, input.system),
+    maxOutputTokens: input.maxOutputTokens,
   });
   if (!admission.ok) {
-    const headers: Record<string, string> = admission.retryAfterSeconds === undefined ? {} : { 'retry-after': String(admission.retryAfterSeconds) };
+    const headers: Record<string, string> =
+      admission.retryAfterSeconds === undefined ? {} : { 'retry-after': String(admission.retryAfterSeconds) };
     throw new AppError(admission.status, admission.code, admission.message, { headers });
   }
   const { id } = input;
-  const outcome = runReply({
-    candidates: modelCandidates(env, model), system: input.system, messages: input.messages, sampling: input.sampling,
-    maxOutputTokens: admission.outputTokens, signal: input.signal, idleTimeoutMs: Number(env.UPSTREAM_IDLE_TIMEOUT_MS) || DEFAULT_IDLE_TIMEOUT_MS,
-  }, emit);
+  const outcome = runReply(
+    {
+      candidates: modelCandidates(env, model),
+      system: input.system,
+      messages: input.messages,
+      sampling: input.sampling,
+      maxOutputTokens: admission.outputTokens,
+      signal: input.signal,
+      idleTimeoutMs: Number(env.UPSTREAM_IDLE_TIMEOUT_MS) || DEFAULT_IDLE_TIMEOUT_MS,
+    },
+    emit,
+  );
   const settled = outcome.then((done) => {
     const used = done.inputTokens + done.outputTokens;
-    const usage = used > 0
-      ? usageEvent({ id, userId: credential.userId, subject: { type: 'api_key', id: admission.keyId! }, outcome: done, occurredAt: new Date() })
-      : undefined;
+    const usage =
+      used > 0
+        ? usageEvent({
+            id,
+            userId: credential.userId,
+            subject: { type: 'api_key', id: admission.keyId! },
+            outcome: done,
+            occurredAt: new Date(),
+          })
+        : undefined;
     return settleReply(env, credential.userId, admission.reservationId, used, usage);
   });
-  return { keyId: admission.keyId!, outcome: outcome.then((done) => quotaBounded(done, admission.boundedByQuota)), settled };
+  return {
+    keyId: admission.keyId!,
+    outcome: outcome.then((done) => quotaBounded(done, admission.boundedByQuota)),
+    settled,
+  };
 }
 
 /** A reply the quota cut short ends as `max_tokens` at the vendor: said plainly as `quota`. */
 function quotaBounded(outcome: ReplyOutcome, bounded: boolean): ReplyOutcome {
-  return bounded && outcome.status === 'complete' && outcome.stopReason === 'max_tokens' ? { ...outcome, stopReason: 'quota' } : outcome;
+  return bounded && outcome.status === 'complete' && outcome.stopReason === 'max_tokens'
+    ? { ...outcome, stopReason: 'quota' }
+    : outcome;
 }
 
 /** A reply that failed before its first token, as the status the caller should see. */
 export function completionFailure(outcome: ReplyOutcome): AppError {
   switch (outcome.errorCode) {
     case 'context_length':
-      return new AppError(400, 'context_length_exceeded', `The messages are longer than ${outcome.model}'s context window: shorten them`, { param: 'messages' });
+      return new AppError(
+        400,
+        'context_length_exceeded',
+        `The messages are longer than ${outcome.model}'s context window: shorten them`,
+        { param: 'messages' },
+      );
     case 'bad_request':
-      return new AppError(400, 'invalid_request', `The model's provider refused the request as invalid (${outcome.model}): check the parameters against the model`);
+      return new AppError(
+        400,
+        'invalid_request',
+        `The model's provider refused the request as invalid (${outcome.model}): check the parameters against the model`,
+      );
     case 'rate_limited':
     case 'overloaded':
-      return new AppError(503, 'upstream_overloaded', `${outcome.model} is busy at its provider, and its fallbacks too: try again shortly`);
+      return new AppError(
+        503,
+        'upstream_overloaded',
+        `${outcome.model} is busy at its provider, and its fallbacks too: try again shortly`,
+      );
     case 'upstream_timeout':
       return new AppError(504, 'upstream_timeout', `${outcome.model} stopped responding: try again`);
     default:
-      return new AppError(502, 'upstream_error', `${outcome.model} failed at its provider: try again, or choose another model`);
+      return new AppError(
+        502,
+        'upstream_error',
+        `${outcome.model} failed at its provider: try again, or choose another model`,
+      );
   }
 }

@@ -3,8 +3,16 @@ import type { MessageStatus } from '../../drizzle/schema.ts';
 
 /** A reply once it has ended (complete, stopped or error): its text, tokens, cost and timings. */
 export type ReplyOutcome = {
-  content: string; status: Exclude<MessageStatus, 'streaming'>; model: string; provider: string;
-  stopReason: string | null; errorCode: string | null;
-  inputTokens: number; outputTokens: number; cachedTokens: number; costUsd: string;
-  timeToFirstTokenMs: number | null; durationMs: number;
+  content: string;
+  status: Exclude<MessageStatus, 'streaming'>;
+  model: string;
+  provider: string;
+  stopReason: string | null;
+  errorCode: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  costUsd: string;
+  timeToFirstTokenMs: number | null;
+  durationMs: number;
 };

@@ -13,7 +13,10 @@ export function estimatePromptTokens(messages: ChatMessage[], system?: string): 
  * keeping the latest message. Older turns are dropped whole, oldest first, and the result
  * starts with a user turn as every vendor requires.
  */
-export function fitToContext(history: ChatMessage[], options: { system?: string; contextWindow: number; maxOutputTokens: number }): ChatMessage[] {
+export function fitToContext(
+  history: ChatMessage[],
+  options: { system?: string; contextWindow: number; maxOutputTokens: number },
+): ChatMessage[] {
   let budget = options.contextWindow - options.maxOutputTokens - (options.system ? estimateTokens(options.system) : 0);
   const kept: ChatMessage[] = [];
   for (let i = history.length - 1; i >= 0; i--) {

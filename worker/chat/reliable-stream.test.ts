@@ -3,9 +3,26 @@ import type { ModelInfo } from '../providers/registry.ts';
 import type { ProviderAdapter, ProviderEvent } from '../providers/types.ts';
 import { backoff, streamWithFallbacks, type Candidate } from './reliable-stream.ts';
 
-const model = (id: string): ModelInfo => ({ id, provider: 'anthropic', vendorModel: id, label: id, contextWindow: 1000, maxOutputTokens: 100, price: { input: 1, output: 1 } });
-const failure = (code: 'rate_limited' | 'bad_request' | 'upstream', retryAfterMs?: number): ProviderEvent => ({ type: 'error', code, message: code, retryable: code !== 'bad_request', retryAfterMs });
-const ok: ProviderEvent[] = [{ type: 'text', text: 'hi' }, { type: 'done', stopReason: 'end_turn' }];
+const model = (id: string): ModelInfo => ({
+  id,
+  provider: 'anthropic',
+  vendorModel: id,
+  label: id,
+  contextWindow: 1000,
+  maxOutputTokens: 100,
+  price: { input: 1, output: 1 },
+});
+const failure = (code: 'rate_limited' | 'bad_request' | 'upstream', retryAfterMs?: number): ProviderEvent => ({
+  type: 'error',
+  code,
+  message: code,
+  retryable: code !== 'bad_request',
+  retryAfterMs,
+});
+const ok: ProviderEvent[] = [
+  { type: 'text', text: 'hi' },
+  { type: 'done', stopReason: 'end_turn' },
+];
 
 /** An adapter that plays one scripted event list per call and records the models it was asked for. */
 function scripted(...calls: ProviderEvent[][]) {
@@ -24,7 +41,12 @@ async function run(candidates: Candidate[]) {
   const sleeps: number[] = [];
   const events = [];
   const policy = { sleep: async (ms: number) => void sleeps.push(ms), random: () => 0.5 };
-  for await (const event of streamWithFallbacks(candidates, { messages: [], maxOutputTokens: 50, signal: new AbortController().signal }, policy)) events.push(event);
+  for await (const event of streamWithFallbacks(
+    candidates,
+    { messages: [], maxOutputTokens: 50, signal: new AbortController().signal },
+    policy,
+  ))
+    events.push(event);
   return { events, sleeps };
 }
 
@@ -53,7 +75,12 @@ describe('streamWithFallbacks', () => {
     ]);
     expect(primary.asked).toEqual(['a', 'a', 'a']);
     expect(fallback.asked).toEqual(['b']);
-    expect(events.filter((e) => e.type === 'attempt').map((e) => (e as { model: ModelInfo }).model.id)).toEqual(['a', 'a', 'a', 'b']);
+    expect(events.filter((e) => e.type === 'attempt').map((e) => (e as { model: ModelInfo }).model.id)).toEqual([
+      'a',
+      'a',
+      'a',
+      'b',
+    ]);
   });
 
   it('gives up at once on a bad request, without fallbacks', async () => {

@@ -8,7 +8,10 @@ import type { Subject, VisitorSubject } from '../auth/subject.ts';
  * are made canonical (lower case) first: the same UUID spelled in upper case must not reach a
  * second room, or two replies could run at once in one conversation.
  */
-export function conversationRoom(env: Pick<Env, 'CONVERSATION_ROOM'>, conversationId: string): DurableObjectStub<ConversationRoom> {
+export function conversationRoom(
+  env: Pick<Env, 'CONVERSATION_ROOM'>,
+  conversationId: string,
+): DurableObjectStub<ConversationRoom> {
   return env.CONVERSATION_ROOM.get(env.CONVERSATION_ROOM.idFromName(conversationId.toLowerCase()));
 }
 
@@ -23,7 +26,8 @@ export function roomCaller(conversationId: string, subject: Subject | VisitorSub
 /** A room's answer, or its failure as the error envelope with the room's status and code. */
 export function roomAnswer<R extends { ok: boolean }>(result: R): Exclude<R, RoomFailure & { ok: false }> {
   if (isFailure(result)) {
-    const headers: Record<string, string> = result.retryAfterSeconds === undefined ? {} : { 'retry-after': String(result.retryAfterSeconds) };
+    const headers: Record<string, string> =
+      result.retryAfterSeconds === undefined ? {} : { 'retry-after': String(result.retryAfterSeconds) };
     throw new AppError(result.status, result.code, result.message, { headers });
   }
   return result as Exclude<R, RoomFailure & { ok: false }>;
@@ -39,7 +43,11 @@ export function replyResponse(reply: { messageId: string; stream: ReadableStream
 }
 
 /** The in-flight reply's events after `lastEventId` (all of them without one), or 204 when none runs. */
-export async function resumeResponse(env: Pick<Env, 'CONVERSATION_ROOM'>, caller: Caller, lastEventId: string | undefined): Promise<Response> {
+export async function resumeResponse(
+  env: Pick<Env, 'CONVERSATION_ROOM'>,
+  caller: Caller,
+  lastEventId: string | undefined,
+): Promise<Response> {
   const { stream } = roomAnswer(await conversationRoom(env, caller.conversationId).resume(caller, lastEventId));
   return stream ? new Response(stream, { headers: SSE_HEADERS }) : new Response(null, { status: 204 });
 }

@@ -43,9 +43,17 @@ export async function runReply(input: ReplyInput, emit: (event: StreamEvent) => 
   };
   heard();
 
-  const events = streamWithFallbacks(input.candidates, {
-    system: input.system, messages: input.messages, maxOutputTokens: input.maxOutputTokens, sampling: input.sampling, signal: cut.signal,
-  }, input.retryPolicy);
+  const events = streamWithFallbacks(
+    input.candidates,
+    {
+      system: input.system,
+      messages: input.messages,
+      maxOutputTokens: input.maxOutputTokens,
+      sampling: input.sampling,
+      signal: cut.signal,
+    },
+    input.retryPolicy,
+  );
   for await (const event of events) {
     heard();
     switch (event.type) {
@@ -74,14 +82,23 @@ export async function runReply(input: ReplyInput, emit: (event: StreamEvent) => 
 
   const stopped = cut.signal.aborted && !(cut.signal.reason instanceof VendorSilent);
   if (cut.signal.reason instanceof VendorSilent) {
-    failure = { code: 'upstream_timeout', message: `The model sent nothing for ${Math.round(input.idleTimeoutMs / 1000)} s` };
+    failure = {
+      code: 'upstream_timeout',
+      message: `The model sent nothing for ${Math.round(input.idleTimeoutMs / 1000)} s`,
+    };
   }
   if (stopped) stopReason = 'stopped';
-  else if (!failure && !stopReason) failure = { code: 'upstream', message: 'The model stream ended before the reply was complete' };
+  else if (!failure && !stopReason)
+    failure = { code: 'upstream', message: 'The model stream ended before the reply was complete' };
   const status = stopped ? 'stopped' : failure ? 'error' : 'complete';
-  usage = { inputTokens: count(usage.inputTokens), outputTokens: count(usage.outputTokens), cachedTokens: count(usage.cachedTokens) };
+  usage = {
+    inputTokens: count(usage.inputTokens),
+    outputTokens: count(usage.outputTokens),
+    cachedTokens: count(usage.cachedTokens),
+  };
   // A cut-short stream reports no usage: estimate it, so real work is never billed as zero.
-  if (text && usage.inputTokens === 0) usage = { ...usage, inputTokens: estimatePromptTokens(input.messages, input.system) };
+  if (text && usage.inputTokens === 0)
+    usage = { ...usage, inputTokens: estimatePromptTokens(input.messages, input.system) };
   if (text && usage.outputTokens === 0) usage = { ...usage, outputTokens: Math.ceil(text.length / 4) };
 
   if (usage.inputTokens || usage.outputTokens) emit({ event: 'usage', data: usage });
@@ -103,4 +120,3 @@ export async function runReply(input: ReplyInput, emit: (event: StreamEvent) => 
 function count(value: number | null | undefined): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value) : 0;
 }
-

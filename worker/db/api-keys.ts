@@ -7,11 +7,24 @@ import { asUser, type UserClaims } from './as-user.ts';
 
 export type ApiKeyRow = Pick<typeof apiKeys.$inferSelect, 'id' | 'name' | 'prefix' | 'createdAt' | 'lastUsedAt'>;
 
-const listed = { id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt };
+const listed = {
+  id: apiKeys.id,
+  name: apiKeys.name,
+  prefix: apiKeys.prefix,
+  createdAt: apiKeys.createdAt,
+  lastUsedAt: apiKeys.lastUsedAt,
+};
 
-export async function insertApiKey(db: Db, claims: UserClaims, key: { name: string; prefix: string; hash: string }): Promise<ApiKeyRow> {
+export async function insertApiKey(
+  db: Db,
+  claims: UserClaims,
+  key: { name: string; prefix: string; hash: string },
+): Promise<ApiKeyRow> {
   const [rows] = await asUser(db, claims, [
-    db.insert(apiKeys).values({ userId: claims.sub, name: key.name, prefix: key.prefix, keyHash: key.hash }).returning(listed),
+    db
+      .insert(apiKeys)
+      .values({ userId: claims.sub, name: key.name, prefix: key.prefix, keyHash: key.hash })
+      .returning(listed),
   ]);
   return rows[0]!;
 }
@@ -19,7 +32,11 @@ export async function insertApiKey(db: Db, claims: UserClaims, key: { name: stri
 /** The caller's live keys, newest first. */
 export async function listApiKeys(db: Db, claims: UserClaims): Promise<ApiKeyRow[]> {
   const [rows] = await asUser(db, claims, [
-    db.select(listed).from(apiKeys).where(and(eq(apiKeys.userId, claims.sub), isNull(apiKeys.revokedAt))).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)),
+    db
+      .select(listed)
+      .from(apiKeys)
+      .where(and(eq(apiKeys.userId, claims.sub), isNull(apiKeys.revokedAt)))
+      .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)),
   ]);
   return rows;
 }
@@ -27,13 +44,22 @@ export async function listApiKeys(db: Db, claims: UserClaims): Promise<ApiKeyRow
 /** One of the caller's keys, revoked or not (a revocation repeated after a failure finds it again). */
 export async function findApiKey(db: Db, claims: UserClaims, id: string) {
   const [rows] = await asUser(db, claims, [
-    db.select({ id: apiKeys.id, hash: apiKeys.keyHash, revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.id, id)).limit(1),
+    db
+      .select({ id: apiKeys.id, hash: apiKeys.keyHash, revokedAt: apiKeys.revokedAt })
+      .from(apiKeys)
+      .where(eq(apiKeys.id, id))
+      .limit(1),
   ]);
   return rows[0];
 }
 
 export async function markApiKeyRevoked(db: Db, claims: UserClaims, id: string) {
-  await asUser(db, claims, [db.update(apiKeys).set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` }).where(eq(apiKeys.id, id))]);
+  await asUser(db, claims, [
+    db
+      .update(apiKeys)
+      .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
+      .where(eq(apiKeys.id, id)),
+  ]);
 }
 
 /** Takes back a key whose creation could not finish; its secret was never shown. */
@@ -43,6 +69,16 @@ export async function deleteApiKey(db: Db, claims: UserClaims, id: string) {
 
 /** Records a key's use; written at most once a minute per key (the where clause), as the system. */
 export async function touchApiKey(db: Db, id: string, at: Date) {
-  await db.update(apiKeys).set({ lastUsedAt: at })
-    .where(and(eq(apiKeys.id, id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`${at.toISOString()}::timestamptz - interval '1 minute'`))));
+  await db
+    .update(apiKeys)
+    .set({ lastUsedAt: at })
+    .where(
+      and(
+        eq(apiKeys.id, id),
+        or(
+          isNull(apiKeys.lastUsedAt),
+          lt(apiKeys.lastUsedAt, sql`${at.toISOString()}::timestamptz - interval '1 minute'`),
+        ),
+      ),
+    );
 }

@@ -16,7 +16,9 @@ export async function asUser<const T extends readonly [BatchItem<'pg'>, ...Batch
   statements: T,
 ): Promise<BatchResponse<T>> {
   const results = await db.batch([
-    db.execute(sql`select set_config('request.jwt.claims', ${JSON.stringify({ role: 'authenticated', ...claims })}, true)`),
+    db.execute(
+      sql`select set_config('request.jwt.claims', ${JSON.stringify({ role: 'authenticated', ...claims })}, true)`,
+    ),
     db.execute(sql`set local role authenticated`),
     ...statements,
   ]);

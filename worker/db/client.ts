@@ -11,7 +11,8 @@ export type Db = ReturnType<typeof connect>;
  */
 const ENDPOINT_OPTION = 'parleyEndpoint';
 type EndpointInit = RequestInit & { [ENDPOINT_OPTION]?: string };
-neonConfig.fetchFunction = (url: string, { [ENDPOINT_OPTION]: endpoint, ...init }: EndpointInit) => fetch(endpoint ?? url, init);
+neonConfig.fetchFunction = (url: string, { [ENDPOINT_OPTION]: endpoint, ...init }: EndpointInit) =>
+  fetch(endpoint ?? url, init);
 
 // No relational schema: Parley uses the SQL-like builder only, and building the relational config
 // walks the whole schema on every handle (CPU and bundle bytes for nothing).

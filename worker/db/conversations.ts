@@ -13,15 +13,28 @@ export type ConversationPatch = Partial<Pick<Conversation, 'title' | 'model' | '
 export type PageCursor = { updatedAt: Date; id: string };
 
 /** The caller's conversations, newest first, a page at a time; with `titleContains`, only those whose title contains it (any case). */
-export async function listConversationsForUser(db: Db, claims: UserClaims, page: { limit: number; after?: PageCursor; titleContains?: string }) {
+export async function listConversationsForUser(
+  db: Db,
+  claims: UserClaims,
+  page: { limit: number; after?: PageCursor; titleContains?: string },
+) {
   const { after, titleContains } = page;
   const [rows] = await asUser(db, claims, [
-    db.select().from(conversations)
-      .where(and(
-        eq(conversations.userId, claims.sub),
-        after ? or(lt(conversations.updatedAt, after.updatedAt), and(eq(conversations.updatedAt, after.updatedAt), lt(conversations.id, after.id))) : undefined,
-        titleContains ? sql`${conversations.title} ilike ${`%${escapeLike(titleContains)}%`} escape '\\'` : undefined,
-      ))
+    db
+      .select()
+      .from(conversations)
+      .where(
+        and(
+          eq(conversations.userId, claims.sub),
+          after
+            ? or(
+                lt(conversations.updatedAt, after.updatedAt),
+                and(eq(conversations.updatedAt, after.updatedAt), lt(conversations.id, after.id)),
+              )
+            : undefined,
+          titleContains ? sql`${conversations.title} ilike ${`%${escapeLike(titleContains)}%`} escape '\\'` : undefined,
+        ),
+      )
       .orderBy(desc(conversations.updatedAt), desc(conversations.id))
       .limit(page.limit + 1),
   ]);
@@ -37,7 +50,11 @@ function escapeLike(text: string): string {
 export async function loadConversation(db: Db, id: string) {
   const [found, history] = await db.batch([
     db.select().from(conversations).where(eq(conversations.id, id)).limit(1),
-    db.select().from(messages).where(eq(messages.conversationId, id)).orderBy(asc(messages.createdAt), asc(messages.id)),
+    db
+      .select()
+      .from(messages)
+      .where(eq(messages.conversationId, id))
+      .orderBy(asc(messages.createdAt), asc(messages.id)),
   ]);
   return found[0] ? { conversation: found[0], messages: history } : undefined;
 }
@@ -46,20 +63,39 @@ export async function loadConversation(db: Db, id: string) {
  * The conversation as the room has it now, with its owner's profile (foreign keys need it, and
  * nothing on the send path creates profiles any more). Repeating it is harmless.
  */
-export function upsertConversation(db: Db, conversation: Conversation, ownerEmail: string | null): [BatchItem<'pg'>, BatchItem<'pg'>] {
+export function upsertConversation(
+  db: Db,
+  conversation: Conversation,
+  ownerEmail: string | null,
+): [BatchItem<'pg'>, BatchItem<'pg'>] {
   return [
     // A profile made earlier without an email (by the usage consumer) gets it now.
-    db.insert(profiles).values({ id: conversation.userId, email: ownerEmail }).onConflictDoUpdate({
-      target: profiles.id, set: { email: sql`coalesce(${profiles.email}, excluded.email)` },
-    }),
+    db
+      .insert(profiles)
+      .values({ id: conversation.userId, email: ownerEmail })
+      .onConflictDoUpdate({
+        target: profiles.id,
+        set: { email: sql`coalesce(${profiles.email}, excluded.email)` },
+      }),
     // A site deleted before this conversation first landed leaves it to the owner (site_id null), as the foreign key does later.
-    db.insert(conversations).values({
-      ...conversation,
-      siteId: conversation.siteId === null ? null : sql`(select ${sites.id} from ${sites} where ${sites.id} = ${conversation.siteId})`,
-    }).onConflictDoUpdate({
-      target: conversations.id,
-      set: { title: conversation.title, model: conversation.model, systemPrompt: conversation.systemPrompt, updatedAt: conversation.updatedAt },
-    }),
+    db
+      .insert(conversations)
+      .values({
+        ...conversation,
+        siteId:
+          conversation.siteId === null
+            ? null
+            : sql`(select ${sites.id} from ${sites} where ${sites.id} = ${conversation.siteId})`,
+      })
+      .onConflictDoUpdate({
+        target: conversations.id,
+        set: {
+          title: conversation.title,
+          model: conversation.model,
+          systemPrompt: conversation.systemPrompt,
+          updatedAt: conversation.updatedAt,
+        },
+      }),
   ];
 }
 

@@ -11,7 +11,10 @@ const KNOWN_PROFILES_MAX = 10_000;
 export async function ensureProfile(db: Db, userId: string, email: string | undefined): Promise<void> {
   if (knownProfiles.has(userId)) return;
   // A profile made without an email (by a room or the usage consumer) gets it now.
-  await db.insert(profiles).values({ id: userId, email }).onConflictDoUpdate({ target: profiles.id, set: { email: sql`coalesce(${profiles.email}, excluded.email)` } });
+  await db
+    .insert(profiles)
+    .values({ id: userId, email })
+    .onConflictDoUpdate({ target: profiles.id, set: { email: sql`coalesce(${profiles.email}, excluded.email)` } });
   if (knownProfiles.size >= KNOWN_PROFILES_MAX) knownProfiles.clear();
   knownProfiles.add(userId);
 }

@@ -7,11 +7,21 @@ import type { SiteRow, SiteTheme } from '../sites/site-config.ts';
 import type { Db } from './client.ts';
 import { asUser, type UserClaims } from './as-user.ts';
 
-export type NewSite = Pick<SiteRow, 'name' | 'publicKey' | 'allowedOrigins' | 'model' | 'systemPrompt' | 'greeting' | 'visitorRequestsPerMinute'> & { theme: SiteTheme };
-export type SitePatch = Partial<Pick<SiteRow, 'name' | 'allowedOrigins' | 'model' | 'systemPrompt' | 'greeting' | 'visitorRequestsPerMinute'>> & { theme?: Partial<SiteTheme> };
+export type NewSite = Pick<
+  SiteRow,
+  'name' | 'publicKey' | 'allowedOrigins' | 'model' | 'systemPrompt' | 'greeting' | 'visitorRequestsPerMinute'
+> & { theme: SiteTheme };
+export type SitePatch = Partial<
+  Pick<SiteRow, 'name' | 'allowedOrigins' | 'model' | 'systemPrompt' | 'greeting' | 'visitorRequestsPerMinute'>
+> & { theme?: Partial<SiteTheme> };
 
 export async function insertSite(db: Db, claims: UserClaims, site: NewSite): Promise<SiteRow> {
-  const [rows] = await asUser(db, claims, [db.insert(sites).values({ ...site, userId: claims.sub }).returning()]);
+  const [rows] = await asUser(db, claims, [
+    db
+      .insert(sites)
+      .values({ ...site, userId: claims.sub })
+      .returning(),
+  ]);
   return rows[0]!;
 }
 
@@ -24,7 +34,13 @@ export async function listSites(db: Db, claims: UserClaims): Promise<SiteRow[]> 
 }
 
 export async function findSite(db: Db, claims: UserClaims, id: string): Promise<SiteRow | undefined> {
-  const [rows] = await asUser(db, claims, [db.select().from(sites).where(and(eq(sites.id, id), eq(sites.userId, claims.sub))).limit(1)]);
+  const [rows] = await asUser(db, claims, [
+    db
+      .select()
+      .from(sites)
+      .where(and(eq(sites.id, id), eq(sites.userId, claims.sub)))
+      .limit(1),
+  ]);
   return rows[0];
 }
 
@@ -33,14 +49,23 @@ export async function findSite(db: Db, claims: UserClaims, id: string): Promise<
  * now. `updated_at` moves forward by at least a millisecond each time, even for two changes in the
  * same instant: the site's Durable Object keeps whichever configuration is newest by it.
  */
-export async function updateSite(db: Db, claims: UserClaims, id: string, patch: SitePatch): Promise<SiteRow | undefined> {
+export async function updateSite(
+  db: Db,
+  claims: UserClaims,
+  id: string,
+  patch: SitePatch,
+): Promise<SiteRow | undefined> {
   const { theme, ...fields } = patch;
   const [rows] = await asUser(db, claims, [
-    db.update(sites).set({
-      ...fields,
-      ...(theme ? { theme: sql`${sites.theme} || ${JSON.stringify(theme)}::jsonb` } : {}),
-      updatedAt: sql`greatest(now(), ${sites.updatedAt} + interval '1 millisecond')`,
-    }).where(and(eq(sites.id, id), eq(sites.userId, claims.sub))).returning(),
+    db
+      .update(sites)
+      .set({
+        ...fields,
+        ...(theme ? { theme: sql`${sites.theme} || ${JSON.stringify(theme)}::jsonb` } : {}),
+        updatedAt: sql`greatest(now(), ${sites.updatedAt} + interval '1 millisecond')`,
+      })
+      .where(and(eq(sites.id, id), eq(sites.userId, claims.sub)))
+      .returning(),
   ]);
   return rows[0];
 }

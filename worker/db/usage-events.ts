@@ -12,8 +12,12 @@ export async function ingestUsageEvents(db: Db, events: UsageEventMessage[]) {
   if (events.length === 0) return;
   const owners = [...new Set(events.map((event) => event.userId))];
   await db.batch([
-    db.insert(profiles).values(owners.map((id) => ({ id }))).onConflictDoNothing({ target: profiles.id }),
-    db.insert(usageEvents)
+    db
+      .insert(profiles)
+      .values(owners.map((id) => ({ id })))
+      .onConflictDoNothing({ target: profiles.id }),
+    db
+      .insert(usageEvents)
       .values(events.map((event) => ({ ...event, occurredAt: new Date(event.occurredAt) })))
       .onConflictDoNothing({ target: usageEvents.id }),
   ]);

@@ -2,10 +2,18 @@
 import type { Tier } from '../../drizzle/schema.ts';
 import { TIER_LIMITS } from '../usage/tiers.ts';
 
-export type QuotaWarning = { threshold: number; used: number; limit: number; resetsAt: Date; tier: Tier; custom: boolean };
+export type QuotaWarning = {
+  threshold: number;
+  used: number;
+  limit: number;
+  resetsAt: Date;
+  tier: Tier;
+  custom: boolean;
+};
 
 const tokens = (n: number) => n.toLocaleString('en-US');
-const day = (d: Date) => d.toLocaleDateString('en-US', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' });
+const day = (d: Date) =>
+  d.toLocaleDateString('en-US', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' });
 
 /** Subject, plain text and HTML of the warning for one crossed threshold (80, 90 or 100 percent). */
 export function quotaWarningEmail(w: QuotaWarning): { subject: string; text: string; html: string } {

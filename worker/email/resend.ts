@@ -24,7 +24,12 @@ export class EmailSendError extends Error {
   /** From Resend's `retry-after` on a 429 (rate limited), in seconds. */
   readonly retryAfterSeconds: number | undefined;
 
-  constructor(status: number, code: string, message: string, options: { cause?: unknown; retryAfterSeconds?: number } = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    options: { cause?: unknown; retryAfterSeconds?: number } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'EmailSendError';
     this.status = status;
@@ -40,18 +45,35 @@ export function emailConfigured(env: Partial<ResendEnv>): boolean {
 
 /** Sends one email; resolves with Resend's email id, or throws an EmailSendError saying why not. */
 export async function sendEmail(env: Partial<ResendEnv>, email: Email): Promise<{ id: string }> {
-  if (!env.RESEND_API_KEY) throw new EmailSendError(0, 'not_configured', 'Email is not configured: set RESEND_API_KEY (and EMAIL_FROM)');
-  if (!env.EMAIL_FROM) throw new EmailSendError(0, 'not_configured', 'Email is not configured: set EMAIL_FROM, e.g. "Parley <noreply@your-domain>"');
+  if (!env.RESEND_API_KEY)
+    throw new EmailSendError(0, 'not_configured', 'Email is not configured: set RESEND_API_KEY (and EMAIL_FROM)');
+  if (!env.EMAIL_FROM)
+    throw new EmailSendError(
+      0,
+      'not_configured',
+      'Email is not configured: set EMAIL_FROM, e.g. "Parley <noreply@your-domain>"',
+    );
   const url = `${(env.RESEND_BASE_URL || DEFAULT_BASE_URL).replace(/\/+$/, '')}/emails`;
-  const headers: Record<string, string> = { authorization: `Bearer ${env.RESEND_API_KEY}`, 'content-type': 'application/json' };
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${env.RESEND_API_KEY}`,
+    'content-type': 'application/json',
+  };
   if (email.idempotencyKey) headers['idempotency-key'] = email.idempotencyKey;
-  const body = JSON.stringify({ from: env.EMAIL_FROM, to: [email.to], subject: email.subject, text: email.text, html: email.html });
+  const body = JSON.stringify({
+    from: env.EMAIL_FROM,
+    to: [email.to],
+    subject: email.subject,
+    text: email.text,
+    html: email.html,
+  });
 
   let res: Response;
   try {
     res = await fetch(url, { method: 'POST', headers, body });
   } catch (error) {
-    throw new EmailSendError(0, 'network_error', `Resend could not be reached at ${url}: ${String(error)}`, { cause: error });
+    throw new EmailSendError(0, 'network_error', `Resend could not be reached at ${url}: ${String(error)}`, {
+      cause: error,
+    });
   }
   const raw = await res.text();
   const parsed = parseJson(raw);
@@ -63,7 +85,12 @@ export async function sendEmail(env: Partial<ResendEnv>, email: Email): Promise<
       retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
     });
   }
-  if (typeof parsed?.id !== 'string') throw new EmailSendError(res.status, 'invalid_response', `Resend answered ${res.status} without an email id: ${raw.slice(0, 200)}`);
+  if (typeof parsed?.id !== 'string')
+    throw new EmailSendError(
+      res.status,
+      'invalid_response',
+      `Resend answered ${res.status} without an email id: ${raw.slice(0, 200)}`,
+    );
   return { id: parsed.id };
 }
 

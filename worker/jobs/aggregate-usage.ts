@@ -7,7 +7,12 @@ import type { Db } from '../db/client.ts';
 // created_at) before a run and committed after that run had read the table.
 const AGGREGATE_LOOKBACK_HOURS = 26;
 
-export type AggregateUsageResult = { rowsUpserted: number; daysCovered: number; firstDay: string | null; lastDay: string | null };
+export type AggregateUsageResult = {
+  rowsUpserted: number;
+  daysCovered: number;
+  firstDay: string | null;
+  lastDay: string | null;
+};
 
 /**
  * Recomputes, from usage_events, every (user, day) touched by an event that landed within the
@@ -16,7 +21,12 @@ export type AggregateUsageResult = { rowsUpserted: number; daysCovered: number; 
  * transaction; run with the service role.
  */
 export async function aggregateUsage(db: Db, lookbackHours = AGGREGATE_LOOKBACK_HOURS): Promise<AggregateUsageResult> {
-  const { rows } = await db.execute<{ rows_upserted: number; days_covered: number; first_day: string | null; last_day: string | null }>(sql`
+  const { rows } = await db.execute<{
+    rows_upserted: number;
+    days_covered: number;
+    first_day: string | null;
+    last_day: string | null;
+  }>(sql`
     with touched as (
       select distinct user_id, (occurred_at at time zone 'UTC')::date as day
       from usage_events

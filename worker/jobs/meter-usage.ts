@@ -18,7 +18,8 @@ export async function meterUsage(db: Db, env: BillingEnv, now = new Date()): Pro
   const periodEnd = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   const periodStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
   const period = periodStart.toISOString().slice(0, 7);
-  if (!env.STRIPE_SECRET_KEY || !env.STRIPE_METER_EVENT) return { period, recorded: 0, sent: 0, failed: 0, skipped: 'billing not configured' };
+  if (!env.STRIPE_SECRET_KEY || !env.STRIPE_METER_EVENT)
+    return { period, recorded: 0, sent: 0, failed: 0, skipped: 'billing not configured' };
 
   const recorded = await db.execute(sql`
     insert into usage_reports (user_id, period_start, period_end, tokens, cost_usd, identifier)
@@ -34,7 +35,12 @@ export async function meterUsage(db: Db, env: BillingEnv, now = new Date()): Pro
   `);
 
   const pending = await db
-    .select({ id: usageReports.id, tokens: usageReports.tokens, identifier: usageReports.identifier, customerId: profiles.stripeCustomerId })
+    .select({
+      id: usageReports.id,
+      tokens: usageReports.tokens,
+      identifier: usageReports.identifier,
+      customerId: profiles.stripeCustomerId,
+    })
     .from(usageReports)
     .innerJoin(profiles, eq(profiles.id, usageReports.userId))
     .where(and(eq(usageReports.periodStart, periodStart), isNull(usageReports.reportedAt)));
@@ -58,9 +64,17 @@ export async function meterUsage(db: Db, env: BillingEnv, now = new Date()): Pro
     } catch (error) {
       // Left unmarked: the next run (or a manual one) sends it again under the same identifier.
       failed++;
-      console.error(JSON.stringify({ level: 'error', msg: 'meter event not sent', identifier: report.identifier, ...errorFields(error) }));
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          msg: 'meter event not sent',
+          identifier: report.identifier,
+          ...errorFields(error),
+        }),
+      );
     }
   }
-  if (failed > 0) throw new Error(`meter-usage ${period}: ${failed} of ${pending.length} report(s) not sent; rerun to retry`);
+  if (failed > 0)
+    throw new Error(`meter-usage ${period}: ${failed} of ${pending.length} report(s) not sent; rerun to retry`);
   return { period, recorded: recorded.rowCount ?? 0, sent, failed };
 }

@@ -31,7 +31,11 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env) {
   for (const message of batch.messages) {
     const parsed = usageEventMessage.safeParse(message.body);
     if (parsed.success) valid.push(parsed.data);
-    else malformed.push({ message, reason: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ') });
+    else
+      malformed.push({
+        message,
+        reason: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '),
+      });
   }
   await Promise.all(malformed.map(({ message, reason }) => deadLetter(env, batch.queue, message, reason)));
 
@@ -40,7 +44,17 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env) {
   } catch (error) {
     const attempts = Math.max(...batch.messages.map((message) => message.attempts));
     const delaySeconds = retryDelaySeconds(attempts);
-    console.error(JSON.stringify({ level: 'error', msg: 'usage events not written, batch retried', queue: batch.queue, events: valid.length, attempts, delaySeconds, ...errorFields(error) }));
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        msg: 'usage events not written, batch retried',
+        queue: batch.queue,
+        events: valid.length,
+        attempts,
+        delaySeconds,
+        ...errorFields(error),
+      }),
+    );
     // Messages already acked (dead-lettered) keep their ack: a message's own call wins over the batch's.
     batch.retryAll({ delaySeconds });
     return;
@@ -57,9 +71,27 @@ async function deadLetter(env: Env, queue: string, message: Message<unknown>, re
   try {
     await env.USAGE_EVENTS_DLQ.send(letter, { contentType: 'json' });
     message.ack();
-    console.error(JSON.stringify({ level: 'warn', msg: 'usage event dead-lettered', queue, messageId: message.id, attempts: message.attempts, reason }));
+    console.error(
+      JSON.stringify({
+        level: 'warn',
+        msg: 'usage event dead-lettered',
+        queue,
+        messageId: message.id,
+        attempts: message.attempts,
+        reason,
+      }),
+    );
   } catch (error) {
     message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
-    console.error(JSON.stringify({ level: 'error', msg: 'usage event malformed, dead-letter queue refused it', queue, messageId: message.id, reason, ...errorFields(error) }));
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        msg: 'usage event malformed, dead-letter queue refused it',
+        queue,
+        messageId: message.id,
+        reason,
+        ...errorFields(error),
+      }),
+    );
   }
 }

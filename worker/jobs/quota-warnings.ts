@@ -33,15 +33,38 @@ export type QuotaWarningsResult = {
   errors?: string[];
 };
 
-type Candidate = { userId: string; email: string | null; tier: Tier; limits: Record<string, number | null> | null; used: string; notified: string | null };
+type Candidate = {
+  userId: string;
+  email: string | null;
+  tier: Tier;
+  limits: Record<string, number | null> | null;
+  used: string;
+  notified: string | null;
+};
 
 /** Runs the warnings for the period containing `now`. Service role: reads every user's usage. */
-export async function sendQuotaWarnings(db: Db, env: Partial<ResendEnv>, now = new Date()): Promise<QuotaWarningsResult> {
+export async function sendQuotaWarnings(
+  db: Db,
+  env: Partial<ResendEnv>,
+  now = new Date(),
+): Promise<QuotaWarningsResult> {
   const { start, end } = quotaPeriod(now);
   const period = periodKey(start);
-  const result: QuotaWarningsResult = { emailConfigured: emailConfigured(env), period, usersChecked: 0, emailsSent: 0, failures: 0, skippedNoEmail: 0 };
+  const result: QuotaWarningsResult = {
+    emailConfigured: emailConfigured(env),
+    period,
+    usersChecked: 0,
+    emailsSent: 0,
+    failures: 0,
+    skippedNoEmail: 0,
+  };
   if (!result.emailConfigured) {
-    console.warn(JSON.stringify({ level: 'warn', msg: 'quota warnings: email is not configured (set RESEND_API_KEY); nothing sent' }));
+    console.warn(
+      JSON.stringify({
+        level: 'warn',
+        msg: 'quota warnings: email is not configured (set RESEND_API_KEY); nothing sent',
+      }),
+    );
     return result;
   }
 
@@ -63,23 +86,49 @@ export async function sendQuotaWarnings(db: Db, env: Partial<ResendEnv>, now = n
       continue;
     }
 
-    const claimed = await claim(db, user.userId, period, crossed.filter((t) => !notified.has(quotaKind(t))));
+    const claimed = await claim(
+      db,
+      user.userId,
+      period,
+      crossed.filter((t) => !notified.has(quotaKind(t))),
+    );
     if (!claimed.includes(quotaKind(top))) continue; // another run holds it and sends it
-    const email = quotaWarningEmail({ threshold: top, used, limit, resetsAt: end, tier: user.tier, custom: user.limits?.monthlyTokens !== undefined });
+    const email = quotaWarningEmail({
+      threshold: top,
+      used,
+      limit,
+      resetsAt: end,
+      tier: user.tier,
+      custom: user.limits?.monthlyTokens !== undefined,
+    });
     try {
-      await sendWithRetry(env, { to: user.email, ...email, idempotencyKey: `${quotaKind(top)}/${user.userId}/${period}` });
+      await sendWithRetry(env, {
+        to: user.email,
+        ...email,
+        idempotencyKey: `${quotaKind(top)}/${user.userId}/${period}`,
+      });
       result.emailsSent += 1;
     } catch (error) {
       result.failures += 1;
       errors.push(`${user.userId}: ${error instanceof Error ? error.message : String(error)}`);
       // Given back, so the next run tries again (the lower thresholds claimed with it too).
-      await db.delete(notifications).where(and(eq(notifications.userId, user.userId), eq(notifications.period, period), inArray(notifications.kind, claimed)));
+      await db
+        .delete(notifications)
+        .where(
+          and(
+            eq(notifications.userId, user.userId),
+            eq(notifications.period, period),
+            inArray(notifications.kind, claimed),
+          ),
+        );
     }
   }
   if (skipped.length) result.skippedUserIds = skipped.slice(0, LOGGED_SAMPLE);
   if (errors.length) result.errors = errors.slice(0, LOGGED_SAMPLE);
   if (result.failures > 0) {
-    throw new Error(`quota warnings: ${result.failures} email(s) failed and will be retried on the next run: ${JSON.stringify(result)}`);
+    throw new Error(
+      `quota warnings: ${result.failures} email(s) failed and will be retried on the next run: ${JSON.stringify(result)}`,
+    );
   }
   return result;
 }
@@ -90,7 +139,10 @@ export async function sendQuotaWarnings(db: Db, env: Partial<ResendEnv>, now = n
  */
 function usersWithUsage(db: Db, start: Date, end: Date, period: string): Promise<Candidate[]> {
   const usage = db
-    .select({ userId: usageEvents.userId, used: sql<string>`sum(${usageEvents.inputTokens} + ${usageEvents.outputTokens})`.as('used') })
+    .select({
+      userId: usageEvents.userId,
+      used: sql<string>`sum(${usageEvents.inputTokens} + ${usageEvents.outputTokens})`.as('used'),
+    })
     .from(usageEvents)
     .where(and(gte(usageEvents.occurredAt, start), lt(usageEvents.occurredAt, end)))
     .groupBy(usageEvents.userId)
@@ -102,7 +154,9 @@ function usersWithUsage(db: Db, start: Date, end: Date, period: string): Promise
       tier: profiles.tier,
       limits: profiles.limits,
       used: usage.used,
-      notified: sql<string | null>`(select string_agg(n.kind, ',') from ${notifications} n where n.user_id = ${profiles.id} and n.period = ${period} and n.kind in ${QUOTA_THRESHOLDS.map(quotaKind)})`,
+      notified: sql<
+        string | null
+      >`(select string_agg(n.kind, ',') from ${notifications} n where n.user_id = ${profiles.id} and n.period = ${period} and n.kind in ${QUOTA_THRESHOLDS.map(quotaKind)})`,
     })
     .from(usage)
     .innerJoin(profiles, eq(profiles.id, usage.userId));
@@ -129,7 +183,9 @@ async function sendWithRetry(env: Partial<ResendEnv>, email: Parameters<typeof s
       return await sendEmail(env, email);
     } catch (error) {
       if (!(error instanceof EmailSendError) || error.status !== 429 || attempt >= RATE_LIMIT_RETRIES) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.min((error.retryAfterSeconds ?? 1) * 1000, MAX_RETRY_WAIT_MS)));
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.min((error.retryAfterSeconds ?? 1) * 1000, MAX_RETRY_WAIT_MS)),
+      );
     }
   }
 }

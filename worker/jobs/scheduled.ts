@@ -28,11 +28,32 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
     const started = Date.now();
     try {
       const outcome = await job.run(env);
-      console.log(JSON.stringify({ level: 'info', msg: 'cron job done', job: job.name, cron: controller.cron, scheduledTime, ...outcome, ms: Date.now() - started }));
+      console.log(
+        JSON.stringify({
+          level: 'info',
+          msg: 'cron job done',
+          job: job.name,
+          cron: controller.cron,
+          scheduledTime,
+          ...outcome,
+          ms: Date.now() - started,
+        }),
+      );
     } catch (error) {
       failures.push(error);
-      console.error(JSON.stringify({ level: 'error', msg: 'cron job failed', job: job.name, cron: controller.cron, scheduledTime, ms: Date.now() - started, ...errorFields(error) }));
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          msg: 'cron job failed',
+          job: job.name,
+          cron: controller.cron,
+          scheduledTime,
+          ms: Date.now() - started,
+          ...errorFields(error),
+        }),
+      );
     }
   }
-  if (failures.length > 0) throw new AggregateError(failures, `cron ${controller.cron}: ${failures.length} job(s) failed`);
+  if (failures.length > 0)
+    throw new AggregateError(failures, `cron ${controller.cron}: ${failures.length} job(s) failed`);
 }

@@ -11,7 +11,8 @@ const MAX_AGE = 86_400;
 export const openCors: MiddlewareHandler<AppEnv> = cors({ origin: '*', exposeHeaders: EXPOSED, maxAge: MAX_AGE });
 
 const apiCors: MiddlewareHandler<AppEnv> = cors({
-  origin: (origin, c) => (origin === new URL(c.req.url).origin || configuredOrigins(c.env.API_CORS_ORIGINS).has(origin) ? origin : null),
+  origin: (origin, c) =>
+    origin === new URL(c.req.url).origin || configuredOrigins(c.env.API_CORS_ORIGINS).has(origin) ? origin : null,
   exposeHeaders: EXPOSED,
   maxAge: MAX_AGE,
 });
@@ -31,12 +32,22 @@ export const widgetCors: MiddlewareHandler<AppEnv> = cors({
 });
 
 /** /api/*: the app's own origin and those in API_CORS_ORIGINS; other origins get no CORS headers, so browsers refuse them. The widget's routes have their own. */
-export const appCors: MiddlewareHandler<AppEnv> = (c, next) => (c.req.path.startsWith('/api/widget/') ? next() : apiCors(c, next));
+export const appCors: MiddlewareHandler<AppEnv> = (c, next) =>
+  c.req.path.startsWith('/api/widget/') ? next() : apiCors(c, next);
 
 const parsed = new Map<string, Set<string>>();
 function configuredOrigins(list: string | undefined): Set<string> {
   const key = list ?? '';
   let origins = parsed.get(key);
-  if (!origins) parsed.set(key, (origins = new Set(key.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean))));
+  if (!origins)
+    parsed.set(
+      key,
+      (origins = new Set(
+        key
+          .split(',')
+          .map((o) => o.trim().replace(/\/+$/, ''))
+          .filter(Boolean),
+      )),
+    );
   return origins;
 }

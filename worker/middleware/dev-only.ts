@@ -13,7 +13,11 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 export const devOnly = createMiddleware<AppEnv>(async (c, next) => {
   if (c.env.AUTH_MODE !== 'dev') return onNotFound(c);
   if (!LOOPBACK.has(new URL(c.req.url).hostname)) {
-    throw new AppError(403, 'dev_sign_in_local_only', 'Dev sign-in answers only on 127.0.0.1, localhost or [::1]: AUTH_MODE=dev is for a local stack, never a deploy');
+    throw new AppError(
+      403,
+      'dev_sign_in_local_only',
+      'Dev sign-in answers only on 127.0.0.1, localhost or [::1]: AUTH_MODE=dev is for a local stack, never a deploy',
+    );
   }
   await next();
 });

@@ -13,23 +13,44 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
     return render(c, new AppError(error.status as 400, httpCode(error.status), error.message || 'Bad request'));
   }
   if (isDatabaseUnavailable(error)) {
-    console.error(JSON.stringify({ level: 'error', msg: 'database unavailable', requestId: c.var.requestId, path: c.req.path, ...errorFields(error) }));
-    return render(c, new AppError(503, 'database_unavailable', 'The database cannot be reached right now: try again shortly (sending and reading conversations keep working)'));
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        msg: 'database unavailable',
+        requestId: c.var.requestId,
+        path: c.req.path,
+        ...errorFields(error),
+      }),
+    );
+    return render(
+      c,
+      new AppError(
+        503,
+        'database_unavailable',
+        'The database cannot be reached right now: try again shortly (sending and reading conversations keep working)',
+      ),
+    );
   }
-  console.error(JSON.stringify({
-    level: 'error',
-    msg: 'unhandled error',
-    requestId: c.var.requestId,
-    clientRequestId: c.var.clientRequestId,
-    method: c.req.method,
-    path: c.req.path,
-    ...errorFields(error),
-    stack: stackFrames(error),
-  }));
-  return render(c, new AppError(500, 'internal_error', `Something went wrong on our side (request ${c.var.requestId})`));
+  console.error(
+    JSON.stringify({
+      level: 'error',
+      msg: 'unhandled error',
+      requestId: c.var.requestId,
+      clientRequestId: c.var.clientRequestId,
+      method: c.req.method,
+      path: c.req.path,
+      ...errorFields(error),
+      stack: stackFrames(error),
+    }),
+  );
+  return render(
+    c,
+    new AppError(500, 'internal_error', `Something went wrong on our side (request ${c.var.requestId})`),
+  );
 };
 
-export const onNotFound: NotFoundHandler<AppEnv> = (c) => render(c, new AppError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
+export const onNotFound: NotFoundHandler<AppEnv> = (c) =>
+  render(c, new AppError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
 
 /** Parley's envelope, or OpenAI's under /v1, where clients written for OpenAI read it. */
 function render(c: Context<AppEnv>, error: AppError) {

@@ -11,7 +11,8 @@ import type { ModelInfo } from '../providers/registry.ts';
 import type { ChatMessage, Sampling } from '../providers/types.ts';
 
 const unsupported = (what: string) => z.unknown().refine(() => false, `${what} is not supported by Parley's API`);
-const onlyDefault = <T extends z.ZodType>(schema: T, isDefault: (value: z.infer<T>) => boolean, why: string) => schema.refine(isDefault, why);
+const onlyDefault = <T extends z.ZodType>(schema: T, isDefault: (value: z.infer<T>) => boolean, why: string) =>
+  schema.refine(isDefault, why);
 
 const part = z.looseObject({ type: z.string(), text: z.string().optional() });
 const message = z.looseObject({
@@ -24,7 +25,9 @@ export const chatCompletionBody = z.strictObject({
   model: z.string().min(1).describe('A Parley model id from GET /v1/models, e.g. anthropic/claude-sonnet-5-5'),
   messages: z.array(message).min(1),
   stream: z.boolean().nullish(),
-  stream_options: z.strictObject({ include_usage: z.boolean().optional(), include_obfuscation: z.boolean().optional() }).nullish(),
+  stream_options: z
+    .strictObject({ include_usage: z.boolean().optional(), include_obfuscation: z.boolean().optional() })
+    .nullish(),
   max_tokens: z.number().int().min(1).nullish(),
   max_completion_tokens: z.number().int().min(1).nullish(),
   temperature: z.number().min(0).max(2).nullish(),
@@ -38,15 +41,43 @@ export const chatCompletionBody = z.strictObject({
   parallel_tool_calls: z.boolean().nullish(),
   // Refused unless they hold their default.
   n: onlyDefault(z.number().int(), (n) => n === 1, 'Parley returns one choice per request: n must be 1').nullish(),
-  tools: onlyDefault(z.array(z.unknown()), (tools) => tools.length === 0, 'tools (function calling) is not supported by Parley\'s API').nullish(),
-  tool_choice: onlyDefault(z.unknown(), (choice) => choice === 'none', 'tool_choice is not supported: Parley\'s API has no tools').nullish(),
-  logprobs: onlyDefault(z.boolean(), (on) => !on, 'logprobs is not supported by Parley\'s API').nullish(),
+  tools: onlyDefault(
+    z.array(z.unknown()),
+    (tools) => tools.length === 0,
+    "tools (function calling) is not supported by Parley's API",
+  ).nullish(),
+  tool_choice: onlyDefault(
+    z.unknown(),
+    (choice) => choice === 'none',
+    "tool_choice is not supported: Parley's API has no tools",
+  ).nullish(),
+  logprobs: onlyDefault(z.boolean(), (on) => !on, "logprobs is not supported by Parley's API").nullish(),
   top_logprobs: unsupported('top_logprobs').nullish(),
-  response_format: onlyDefault(z.looseObject({ type: z.string() }), (format) => format.type === 'text', 'response_format other than "text" (JSON mode, JSON schema) is not supported by Parley\'s API').nullish(),
-  modalities: onlyDefault(z.array(z.string()), (m) => m.every((x) => x === 'text'), 'Only text output is supported').nullish(),
-  logit_bias: onlyDefault(z.record(z.string(), z.number()), (bias) => Object.keys(bias).length === 0, 'logit_bias is not supported by every model Parley offers').nullish(),
-  presence_penalty: onlyDefault(z.number(), (p) => p === 0, 'presence_penalty is not supported by every model Parley offers, so it is refused rather than ignored').nullish(),
-  frequency_penalty: onlyDefault(z.number(), (p) => p === 0, 'frequency_penalty is not supported by every model Parley offers, so it is refused rather than ignored').nullish(),
+  response_format: onlyDefault(
+    z.looseObject({ type: z.string() }),
+    (format) => format.type === 'text',
+    'response_format other than "text" (JSON mode, JSON schema) is not supported by Parley\'s API',
+  ).nullish(),
+  modalities: onlyDefault(
+    z.array(z.string()),
+    (m) => m.every((x) => x === 'text'),
+    'Only text output is supported',
+  ).nullish(),
+  logit_bias: onlyDefault(
+    z.record(z.string(), z.number()),
+    (bias) => Object.keys(bias).length === 0,
+    'logit_bias is not supported by every model Parley offers',
+  ).nullish(),
+  presence_penalty: onlyDefault(
+    z.number(),
+    (p) => p === 0,
+    'presence_penalty is not supported by every model Parley offers, so it is refused rather than ignored',
+  ).nullish(),
+  frequency_penalty: onlyDefault(
+    z.number(),
+    (p) => p === 0,
+    'frequency_penalty is not supported by every model Parley offers, so it is refused rather than ignored',
+  ).nullish(),
   seed: unsupported('seed').nullish(),
   functions: unsupported('functions (function calling)').nullish(),
   function_call: unsupported('function_call (function calling)').nullish(),
@@ -76,17 +107,25 @@ export function toCompletionRequest(body: ChatCompletionBody, model: ModelInfo):
   const messages: ChatMessage[] = [];
   body.messages.forEach((m, i) => {
     const at = `messages[${i}]`;
-    if (m.role === 'tool' || m.role === 'function') throw invalidParam(`${at}.role`, `${at}: ${m.role} messages are not supported: Parley's API has no tools`);
-    if (Array.isArray(m.tool_calls) && m.tool_calls.length > 0) throw invalidParam(`${at}.tool_calls`, `${at}.tool_calls: tool calls are not supported by Parley's API`);
+    if (m.role === 'tool' || m.role === 'function')
+      throw invalidParam(`${at}.role`, `${at}: ${m.role} messages are not supported: Parley's API has no tools`);
+    if (Array.isArray(m.tool_calls) && m.tool_calls.length > 0)
+      throw invalidParam(`${at}.tool_calls`, `${at}.tool_calls: tool calls are not supported by Parley's API`);
     const text = contentText(m.content, at);
     if (m.role === 'system' || m.role === 'developer') system.push(text);
     else messages.push({ role: m.role, content: text });
   });
   if (messages.length === 0) throw invalidParam('messages', 'messages: at least one user message is required');
 
-  const [limitParam, asked] = body.max_completion_tokens != null ? ['max_completion_tokens', body.max_completion_tokens] : ['max_tokens', body.max_tokens];
+  const [limitParam, asked] =
+    body.max_completion_tokens != null
+      ? ['max_completion_tokens', body.max_completion_tokens]
+      : ['max_tokens', body.max_tokens];
   if (asked != null && asked > model.maxOutputTokens) {
-    throw invalidParam(limitParam, `${limitParam} is too large: ${asked}. ${model.id} supports at most ${model.maxOutputTokens} completion tokens`);
+    throw invalidParam(
+      limitParam,
+      `${limitParam} is too large: ${asked}. ${model.id} supports at most ${model.maxOutputTokens} completion tokens`,
+    );
   }
   // Claude takes a temperature up to 1; OpenAI and Gemini up to 2.
   if (model.provider === 'anthropic' && body.temperature != null && body.temperature > 1) {
@@ -110,9 +149,18 @@ export function toCompletionRequest(body: ChatCompletionBody, model: ModelInfo):
 function contentText(content: z.infer<typeof message>['content'], at: string): string {
   if (content == null) throw invalidParam(`${at}.content`, `${at}.content: required`);
   if (typeof content === 'string') return content;
-  return content.map((p, j) => {
-    if (p.type === 'text' && typeof p.text === 'string') return p.text;
-    const what = p.type === 'image_url' ? 'images are' : p.type === 'input_audio' ? 'audio is' : p.type === 'file' ? 'files are' : `"${p.type}" parts are`;
-    throw invalidParam(`${at}.content[${j}]`, `${at}.content[${j}]: ${what} not supported: Parley's API takes text`);
-  }).join('\n');
+  return content
+    .map((p, j) => {
+      if (p.type === 'text' && typeof p.text === 'string') return p.text;
+      const what =
+        p.type === 'image_url'
+          ? 'images are'
+          : p.type === 'input_audio'
+            ? 'audio is'
+            : p.type === 'file'
+              ? 'files are'
+              : `"${p.type}" parts are`;
+      throw invalidParam(`${at}.content[${j}]`, `${at}.content[${j}]: ${what} not supported: Parley's API takes text`);
+    })
+    .join('\n');
 }

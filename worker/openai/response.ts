@@ -28,7 +28,14 @@ export function completionBody(id: string, created: number, outcome: ReplyOutcom
     object: 'chat.completion' as const,
     created,
     model: outcome.model,
-    choices: [{ index: 0, message: { role: 'assistant' as const, content: outcome.content, refusal: null }, logprobs: null, finish_reason: finishReason(outcome.stopReason) }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant' as const, content: outcome.content, refusal: null },
+        logprobs: null,
+        finish_reason: finishReason(outcome.stopReason),
+      },
+    ],
     usage: usageOf(outcome),
     system_fingerprint: null,
   };
@@ -40,9 +47,19 @@ export const DONE = encoder.encode('data: [DONE]\n\n');
 
 /** The events of one streamed completion. With include_usage every chunk carries `usage: null` and one last chunk the totals, as OpenAI sends them. */
 export function chunkWriter(id: string, created: number, model: string, includeUsage: boolean) {
-  const base = { id: completionId(id), object: 'chat.completion.chunk' as const, created, model, system_fingerprint: null };
+  const base = {
+    id: completionId(id),
+    object: 'chat.completion.chunk' as const,
+    created,
+    model,
+    system_fingerprint: null,
+  };
   const chunk = (delta: object, finish: FinishReason | null) =>
-    sse({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...(includeUsage ? { usage: null } : {}) });
+    sse({
+      ...base,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+      ...(includeUsage ? { usage: null } : {}),
+    });
   let first = true;
   return {
     text(text: string) {

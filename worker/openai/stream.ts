@@ -13,7 +13,10 @@ export function completionStream(writer: ReturnType<typeof chunkWriter>) {
   // A client that leaves cancels the stream, and the vendor call with it (nobody else would read it).
   const abort = new AbortController();
   let stream!: ReadableStreamDefaultController<Uint8Array>;
-  const body = new ReadableStream<Uint8Array>({ start: (controller) => void (stream = controller), cancel: () => abort.abort() });
+  const body = new ReadableStream<Uint8Array>({
+    start: (controller) => void (stream = controller),
+    cancel: () => abort.abort(),
+  });
   const send = (bytes: Uint8Array) => {
     if (!abort.signal.aborted) stream.enqueue(bytes);
   };

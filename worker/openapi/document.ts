@@ -10,7 +10,10 @@ function parameters(where: 'path' | 'query', schema: ZodObject | undefined) {
   if (!schema) return [];
   const object = jsonSchema(schema, 'input') as { properties?: Record<string, object>; required?: string[] };
   return Object.entries(object.properties ?? {}).map(([name, property]) => ({
-    name, in: where, required: where === 'path' || (object.required ?? []).includes(name), schema: property,
+    name,
+    in: where,
+    required: where === 'path' || (object.required ?? []).includes(name),
+    schema: property,
   }));
 }
 
@@ -20,7 +23,13 @@ function parameters(where: 'path' | 'query', schema: ZodObject | undefined) {
  */
 function eventStream(events: true | ZodType) {
   if (events === true) return { schema: { type: 'string' } };
-  return { schema: { type: 'string', description: 'Server-sent events: each `data:` holds one JSON object as in x-event-data' }, 'x-event-data': jsonSchema(events, 'output') };
+  return {
+    schema: {
+      type: 'string',
+      description: 'Server-sent events: each `data:` holds one JSON object as in x-event-data',
+    },
+    'x-event-data': jsonSchema(events, 'output'),
+  };
 }
 
 function responses(op: Operation) {
@@ -30,21 +39,30 @@ function responses(op: Operation) {
       ...(response.schema ? { 'application/json': { schema: jsonSchema(response.schema, 'output') } } : {}),
       ...(response.eventStream ? { 'text/event-stream': eventStream(response.eventStream) } : {}),
     };
-    const headers = Object.entries(response.headers ?? {}).map(([name, description]) => [name, { description, schema: { type: 'string' } }]);
+    const headers = Object.entries(response.headers ?? {}).map(([name, description]) => [
+      name,
+      { description, schema: { type: 'string' } },
+    ]);
     described[status] = {
       description: response.description,
       ...(headers.length > 0 ? { headers: Object.fromEntries(headers) } : {}),
       ...(Object.keys(content).length > 0 ? { content } : {}),
     };
   }
-  described.default = { description: 'Error', content: { 'application/json': { schema: jsonSchema(op.errorSchema ?? errorSchema, 'output') } } };
+  described.default = {
+    description: 'Error',
+    content: { 'application/json': { schema: jsonSchema(op.errorSchema ?? errorSchema, 'output') } },
+  };
   return described;
 }
 
 /** Who may call: a signed-in session, an API key, or either (OpenAPI reads a list of alternatives). */
 function security(op: Operation) {
   if (!op.auth) return {};
-  const schemes = op.credentials === undefined ? ['bearer', 'apiKey'] : [{ session: 'bearer', apiKey: 'apiKey', visitor: 'visitor' }[op.credentials]];
+  const schemes =
+    op.credentials === undefined
+      ? ['bearer', 'apiKey']
+      : [{ session: 'bearer', apiKey: 'apiKey', visitor: 'visitor' }[op.credentials]];
   return { security: schemes.map((scheme) => ({ [scheme]: [] })) };
 }
 
@@ -54,7 +72,14 @@ function operation(op: Operation) {
     tags: [op.tag],
     ...security(op),
     parameters: [...parameters('path', op.params), ...parameters('query', op.query)],
-    ...(op.body ? { requestBody: { required: !op.bodyOptional, content: { 'application/json': { schema: jsonSchema(op.body, 'input') } } } } : {}),
+    ...(op.body
+      ? {
+          requestBody: {
+            required: !op.bodyOptional,
+            content: { 'application/json': { schema: jsonSchema(op.body, 'input') } },
+          },
+        }
+      : {}),
     responses: responses(op),
   };
 }
@@ -68,13 +93,23 @@ export function openApiDocument() {
     info: {
       title: 'Parley API',
       version: VERSION,
-      description: 'Multi-model AI chat. Errors under /api are {"error": {"code", "message"}}; the OpenAI-compatible API under /v1 answers in OpenAI\'s shape, {"error": {"message", "type", "param", "code"}}.',
+      description:
+        'Multi-model AI chat. Errors under /api are {"error": {"code", "message"}}; the OpenAI-compatible API under /v1 answers in OpenAI\'s shape, {"error": {"message", "type", "param", "code"}}.',
     },
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'Supabase access token (a signed-in session)' },
-        apiKey: { type: 'http', scheme: 'bearer', description: 'Parley API key sk-parley-…, created at POST /api/keys' },
-        visitor: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Widget visitor token from POST /api/widget/session, used from the origin it was issued to' },
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'Parley API key sk-parley-…, created at POST /api/keys',
+        },
+        visitor: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'Widget visitor token from POST /api/widget/session, used from the origin it was issued to',
+        },
       },
     },
     paths,

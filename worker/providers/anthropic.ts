@@ -7,7 +7,14 @@ import { APIConnectionError, APIError } from '@anthropic-ai/sdk/error';
 import { Messages } from '@anthropic-ai/sdk/resources/messages';
 import type { MessageDeltaUsage, StopReason as AnthropicStopReason, Usage } from '@anthropic-ai/sdk/resources/messages';
 import { codeForStatus, guardStream, providerError, retryAfterMs, type ProviderError } from './errors.ts';
-import type { ChatRequest, ProviderAdapter, ProviderConfig, ProviderErrorCode, ProviderEvent, StopReason } from './types.ts';
+import type {
+  ChatRequest,
+  ProviderAdapter,
+  ProviderConfig,
+  ProviderErrorCode,
+  ProviderEvent,
+  StopReason,
+} from './types.ts';
 import { anyCounts, foldCounts } from './usage.ts';
 import { cachedClient, currentFetch } from './clients.ts';
 
@@ -41,14 +48,20 @@ const ERROR_TYPES: Record<string, ProviderErrorCode> = {
  * workerd fills from the Worker's bindings. Parley retries itself, only before the first token.
  */
 function messagesApi(config: ProviderConfig): Messages {
-  return cachedClient(`anthropic\n${config.apiKey}\n${config.baseURL ?? ''}`, () => new Messages(new BaseAnthropic({
-    apiKey: config.apiKey,
-    baseURL: config.baseURL || DEFAULT_BASE_URL,
-    webhookKey: null,
-    maxRetries: 0,
-    fetch: currentFetch,
-    defaultHeaders: { 'x-api-key': config.apiKey, authorization: null },
-  })));
+  return cachedClient(
+    `anthropic\n${config.apiKey}\n${config.baseURL ?? ''}`,
+    () =>
+      new Messages(
+        new BaseAnthropic({
+          apiKey: config.apiKey,
+          baseURL: config.baseURL || DEFAULT_BASE_URL,
+          webhookKey: null,
+          maxRetries: 0,
+          fetch: currentFetch,
+          defaultHeaders: { 'x-api-key': config.apiKey, authorization: null },
+        }),
+      ),
+  );
 }
 
 type Counts = Partial<Record<keyof ReturnType<typeof reported>, number>>;
@@ -85,7 +98,10 @@ function classify(error: unknown): ProviderError | undefined {
   let code = (error.type ? ERROR_TYPES[error.type] : undefined) ?? (status ? codeForStatus(status) : 'upstream');
   if (/prompt is too long/i.test(detail)) code = 'context_length';
   const where = status ? `${status}` : 'mid-stream';
-  return providerError(code, `Anthropic ${where} ${error.type ?? 'error'}: ${detail}`, { status, retryAfterMs: retryAfterMs(error.headers) });
+  return providerError(code, `Anthropic ${where} ${error.type ?? 'error'}: ${detail}`, {
+    status,
+    retryAfterMs: retryAfterMs(error.headers),
+  });
 }
 
 async function* events(request: ChatRequest, config: ProviderConfig): AsyncGenerator<ProviderEvent> {
@@ -127,5 +143,6 @@ async function* events(request: ChatRequest, config: ProviderConfig): AsyncGener
 
 export const anthropicAdapter: ProviderAdapter = {
   id: 'anthropic',
-  stream: (request, config) => guardStream('Anthropic', request, config.apiKey, () => events(request, config), classify),
+  stream: (request, config) =>
+    guardStream('Anthropic', request, config.apiKey, () => events(request, config), classify),
 };

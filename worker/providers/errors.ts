@@ -68,7 +68,9 @@ export async function* guardStream(
     }
   } catch (error) {
     if (signal.aborted) return;
-    const mapped = classify(error) ?? providerError('upstream', `${vendor} could not be reached or dropped the connection: ${describe(error)}`);
+    const mapped =
+      classify(error) ??
+      providerError('upstream', `${vendor} could not be reached or dropped the connection: ${describe(error)}`);
     yield { ...mapped, message: redact(mapped.message, apiKey) };
   }
 }

@@ -2,7 +2,14 @@
 import { ApiError, GoogleGenAI, type Content, type GenerateContentResponseUsageMetadata } from '@google/genai';
 import { cachedClient } from './clients.ts';
 import { codeForStatus, guardStream, providerError, type ProviderError } from './errors.ts';
-import type { ChatRequest, ProviderAdapter, ProviderConfig, ProviderErrorCode, ProviderEvent, StopReason } from './types.ts';
+import type {
+  ChatRequest,
+  ProviderAdapter,
+  ProviderConfig,
+  ProviderErrorCode,
+  ProviderEvent,
+  StopReason,
+} from './types.ts';
 import { anyCounts, foldCounts } from './usage.ts';
 
 const STOP_REASONS: Record<string, StopReason> = {
@@ -34,11 +41,15 @@ type GoogleErrorBody = {
  * is what Parley wants (it retries itself, only before the first token).
  */
 function client(config: ProviderConfig): GoogleGenAI {
-  return cachedClient(`google\n${config.apiKey}\n${config.baseURL ?? ''}`, () => new GoogleGenAI({
-    apiKey: config.apiKey,
-    vertexai: false,
-    httpOptions: { ...(config.baseURL ? { baseUrl: config.baseURL } : {}), apiVersion: 'v1beta' },
-  }));
+  return cachedClient(
+    `google\n${config.apiKey}\n${config.baseURL ?? ''}`,
+    () =>
+      new GoogleGenAI({
+        apiKey: config.apiKey,
+        vertexai: false,
+        httpOptions: { ...(config.baseURL ? { baseUrl: config.baseURL } : {}), apiVersion: 'v1beta' },
+      }),
+  );
 }
 
 /** ApiError carries the response body only as JSON text inside its message (after a prefix mid-stream). */
@@ -66,14 +77,23 @@ function classify(error: unknown): ProviderError | undefined {
   const detail = body.error?.message ?? error.message;
   let code = RPC_STATUSES[rpcStatus] ?? codeForStatus(error.status);
   // "The input token count (…) exceeds the maximum number of tokens allowed (…)."
-  if (rpcStatus === 'INVALID_ARGUMENT' && /token count|number of tokens|too many tokens|context (window|length)/i.test(detail)) {
+  if (
+    rpcStatus === 'INVALID_ARGUMENT' &&
+    /token count|number of tokens|too many tokens|context (window|length)/i.test(detail)
+  ) {
     code = 'context_length';
   }
-  return providerError(code, `Gemini ${error.status} ${rpcStatus || 'error'}: ${detail}`, { status: error.status, retryAfterMs: retryDelayMs(body) });
+  return providerError(code, `Gemini ${error.status} ${rpcStatus || 'error'}: ${detail}`, {
+    status: error.status,
+    retryAfterMs: retryDelayMs(body),
+  });
 }
 
 function contents(request: ChatRequest): Content[] {
-  return request.messages.map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: [{ text: m.content }] }));
+  return request.messages.map((m) => ({
+    role: m.role === 'assistant' ? 'model' : 'user',
+    parts: [{ text: m.content }],
+  }));
 }
 
 type Counts = Partial<Record<keyof ReturnType<typeof reported>, number>>;

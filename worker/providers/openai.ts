@@ -3,13 +3,23 @@
 import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { codeForStatus, guardStream, providerError, retryAfterMs, type ProviderError } from './errors.ts';
-import type { ChatRequest, ProviderAdapter, ProviderConfig, ProviderErrorCode, ProviderEvent, StopReason } from './types.ts';
+import type {
+  ChatRequest,
+  ProviderAdapter,
+  ProviderConfig,
+  ProviderErrorCode,
+  ProviderEvent,
+  StopReason,
+} from './types.ts';
 import { anyCounts, foldCounts } from './usage.ts';
 import { cachedClient, currentFetch } from './clients.ts';
 
 type OpenAIFlavour = 'openai' | 'openai-compat';
 
-const FLAVOURS: Record<OpenAIFlavour, { label: string; defaultBaseURL?: string; limitParam: 'max_completion_tokens' | 'max_tokens' }> = {
+const FLAVOURS: Record<
+  OpenAIFlavour,
+  { label: string; defaultBaseURL?: string; limitParam: 'max_completion_tokens' | 'max_tokens' }
+> = {
   // OpenAI's reasoning models reject `max_tokens`; its replacement works for every current model.
   openai: { label: 'OpenAI', defaultBaseURL: 'https://api.openai.com/v1', limitParam: 'max_completion_tokens' },
   // Compatible servers (vLLM, Ollama, llama.cpp, hosted proxies) all know the original name.
@@ -42,16 +52,20 @@ const ERROR_KINDS: Record<string, ProviderErrorCode> = {
 function client(flavour: OpenAIFlavour, config: ProviderConfig): OpenAI {
   const baseURL = config.baseURL || FLAVOURS[flavour].defaultBaseURL;
   if (!baseURL) throw new Error(`${FLAVOURS[flavour].label}: no base URL configured`);
-  return cachedClient(`${flavour}\n${config.apiKey}\n${baseURL}`, () => new OpenAI({
-    apiKey: config.apiKey || 'unused',
-    baseURL,
-    organization: null,
-    project: null,
-    webhookSecret: null,
-    maxRetries: 0,
-    fetch: currentFetch,
-    ...(config.apiKey ? {} : { defaultHeaders: { authorization: null } }),
-  }));
+  return cachedClient(
+    `${flavour}\n${config.apiKey}\n${baseURL}`,
+    () =>
+      new OpenAI({
+        apiKey: config.apiKey || 'unused',
+        baseURL,
+        organization: null,
+        project: null,
+        webhookSecret: null,
+        maxRetries: 0,
+        fetch: currentFetch,
+        ...(config.apiKey ? {} : { defaultHeaders: { authorization: null } }),
+      }),
+  );
 }
 
 function classifier(label: string) {
@@ -60,9 +74,13 @@ function classifier(label: string) {
     const status = error.status;
     const kind = error.code ?? error.type;
     let code = status ? codeForStatus(status) : ((kind ? ERROR_KINDS[kind] : undefined) ?? 'upstream');
-    if (error.code === 'context_length_exceeded' || /maximum context length/i.test(error.message)) code = 'context_length';
+    if (error.code === 'context_length_exceeded' || /maximum context length/i.test(error.message))
+      code = 'context_length';
     const where = status ? '' : ' mid-stream';
-    return providerError(code, `${label}${where}: ${error.message}`, { status, retryAfterMs: retryAfterMs(error.headers) });
+    return providerError(code, `${label}${where}: ${error.message}`, {
+      status,
+      retryAfterMs: retryAfterMs(error.headers),
+    });
   };
 }
 
@@ -81,8 +99,14 @@ function params(flavour: OpenAIFlavour, request: ChatRequest): ChatCompletionCre
   };
 }
 
-async function* events(flavour: OpenAIFlavour, request: ChatRequest, config: ProviderConfig): AsyncGenerator<ProviderEvent> {
-  const stream = await client(flavour, config).chat.completions.create(params(flavour, request), { signal: request.signal });
+async function* events(
+  flavour: OpenAIFlavour,
+  request: ChatRequest,
+  config: ProviderConfig,
+): AsyncGenerator<ProviderEvent> {
+  const stream = await client(flavour, config).chat.completions.create(params(flavour, request), {
+    signal: request.signal,
+  });
   let counts: Partial<Record<'prompt' | 'completion' | 'cached', number>> = {};
   let stopReason: StopReason | undefined;
   for await (const chunk of stream) {
@@ -94,8 +118,18 @@ async function* events(flavour: OpenAIFlavour, request: ChatRequest, config: Pro
     // required (some send only completion_tokens), so each count is read as possibly missing.
     if (chunk.usage) {
       const { prompt_tokens, completion_tokens, prompt_tokens_details } = chunk.usage;
-      counts = foldCounts(counts, { prompt: prompt_tokens, completion: completion_tokens, cached: prompt_tokens_details?.cached_tokens });
-      if (anyCounts(counts)) yield { type: 'usage', inputTokens: counts.prompt ?? 0, outputTokens: counts.completion ?? 0, cachedTokens: counts.cached ?? 0 };
+      counts = foldCounts(counts, {
+        prompt: prompt_tokens,
+        completion: completion_tokens,
+        cached: prompt_tokens_details?.cached_tokens,
+      });
+      if (anyCounts(counts))
+        yield {
+          type: 'usage',
+          inputTokens: counts.prompt ?? 0,
+          outputTokens: counts.completion ?? 0,
+          cachedTokens: counts.cached ?? 0,
+        };
     }
   }
   // The finish reason comes before the usage chunk, so `done` waits for the stream's end.
@@ -108,7 +142,8 @@ export function createOpenAIAdapter(id: OpenAIFlavour): ProviderAdapter {
   const classify = classifier(label);
   return {
     id,
-    stream: (request, config) => guardStream(label, request, config.apiKey, () => events(id, request, config), classify),
+    stream: (request, config) =>
+      guardStream(label, request, config.apiKey, () => events(id, request, config), classify),
   };
 }
 

@@ -2,8 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { availableModels, defaultModel, MODELS, replyCost } from './registry.ts';
 
 const env = (keys: Partial<Record<string, string>>) => ({
-  ANTHROPIC_API_KEY: '', ANTHROPIC_BASE_URL: '', OPENAI_API_KEY: '', OPENAI_BASE_URL: '', GEMINI_API_KEY: '', GEMINI_BASE_URL: '',
-  OPENAI_COMPAT_BASE_URL: '', OPENAI_COMPAT_API_KEY: '', OPENAI_COMPAT_MODELS: '', ...keys,
+  ANTHROPIC_API_KEY: '',
+  ANTHROPIC_BASE_URL: '',
+  OPENAI_API_KEY: '',
+  OPENAI_BASE_URL: '',
+  GEMINI_API_KEY: '',
+  GEMINI_BASE_URL: '',
+  OPENAI_COMPAT_BASE_URL: '',
+  OPENAI_COMPAT_API_KEY: '',
+  OPENAI_COMPAT_MODELS: '',
+  ...keys,
 });
 
 describe('the model registry', () => {
@@ -14,7 +22,9 @@ describe('the model registry', () => {
   });
 
   it('lists OpenAI-compatible models from OPENAI_COMPAT_MODELS', () => {
-    const models = availableModels(env({ OPENAI_COMPAT_BASE_URL: 'http://127.0.0.1:11434/v1', OPENAI_COMPAT_MODELS: 'llama3.2, qwen2.5 ,' }));
+    const models = availableModels(
+      env({ OPENAI_COMPAT_BASE_URL: 'http://127.0.0.1:11434/v1', OPENAI_COMPAT_MODELS: 'llama3.2, qwen2.5 ,' }),
+    );
     expect(models.map((m) => m.id)).toEqual(['openai-compat/llama3.2', 'openai-compat/qwen2.5']);
   });
 
@@ -30,7 +40,9 @@ describe('replyCost', () => {
   it('prices input and output per million tokens, exactly', () => {
     expect(replyCost(model, { inputTokens: 1_000_000, outputTokens: 1_000_000 })).toBe('0.75000000');
     expect(replyCost(model, { inputTokens: 1, outputTokens: 0 })).toBe('0.00000015');
-    expect(replyCost(model, { inputTokens: 123_456, outputTokens: 7_890 })).toBe((123_456 * 0.15e-6 + 7_890 * 0.6e-6).toFixed(8));
+    expect(replyCost(model, { inputTokens: 123_456, outputTokens: 7_890 })).toBe(
+      (123_456 * 0.15e-6 + 7_890 * 0.6e-6).toFixed(8),
+    );
   });
 
   it('is zero for no tokens', () => {

@@ -18,9 +18,26 @@ export type ModelInfo = {
   fallbacks?: string[];
 };
 
-const model = (id: string, label: string, contextWindow: number, maxOutputTokens: number, input: number, output: number, fallbacks?: string[]): ModelInfo => {
+const model = (
+  id: string,
+  label: string,
+  contextWindow: number,
+  maxOutputTokens: number,
+  input: number,
+  output: number,
+  fallbacks?: string[],
+): ModelInfo => {
   const [provider, ...rest] = id.split('/');
-  return { id, provider: provider as ProviderId, vendorModel: rest.join('/'), label, contextWindow, maxOutputTokens, price: { input, output }, fallbacks };
+  return {
+    id,
+    provider: provider as ProviderId,
+    vendorModel: rest.join('/'),
+    label,
+    contextWindow,
+    maxOutputTokens,
+    price: { input, output },
+    fallbacks,
+  };
 };
 
 export const MODELS: ModelInfo[] = [
@@ -40,29 +57,49 @@ const COMPAT_CONTEXT_WINDOW = 32_768;
 const COMPAT_MAX_OUTPUT = 8_192;
 const DEFAULT_ORDER = ['anthropic/claude-sonnet-5-5', 'openai/gpt-4.1-mini', 'google/gemini-2.5-flash'];
 
-type ProviderEnv = Pick<Env,
-  'ANTHROPIC_API_KEY' | 'ANTHROPIC_BASE_URL' | 'OPENAI_API_KEY' | 'OPENAI_BASE_URL' | 'GEMINI_API_KEY' | 'GEMINI_BASE_URL' |
-  'OPENAI_COMPAT_BASE_URL' | 'OPENAI_COMPAT_API_KEY' | 'OPENAI_COMPAT_MODELS'>;
+type ProviderEnv = Pick<
+  Env,
+  | 'ANTHROPIC_API_KEY'
+  | 'ANTHROPIC_BASE_URL'
+  | 'OPENAI_API_KEY'
+  | 'OPENAI_BASE_URL'
+  | 'GEMINI_API_KEY'
+  | 'GEMINI_BASE_URL'
+  | 'OPENAI_COMPAT_BASE_URL'
+  | 'OPENAI_COMPAT_API_KEY'
+  | 'OPENAI_COMPAT_MODELS'
+>;
 
 /** The provider's key and base URL, or undefined when it is not configured. */
 export function providerConfig(env: ProviderEnv, provider: ProviderId): ProviderConfig | undefined {
   const clean = (value: string | undefined) => value?.trim() || undefined;
   switch (provider) {
     case 'anthropic':
-      return clean(env.ANTHROPIC_API_KEY) ? { apiKey: env.ANTHROPIC_API_KEY.trim(), baseURL: clean(env.ANTHROPIC_BASE_URL) } : undefined;
+      return clean(env.ANTHROPIC_API_KEY)
+        ? { apiKey: env.ANTHROPIC_API_KEY.trim(), baseURL: clean(env.ANTHROPIC_BASE_URL) }
+        : undefined;
     case 'openai':
-      return clean(env.OPENAI_API_KEY) ? { apiKey: env.OPENAI_API_KEY.trim(), baseURL: clean(env.OPENAI_BASE_URL) } : undefined;
+      return clean(env.OPENAI_API_KEY)
+        ? { apiKey: env.OPENAI_API_KEY.trim(), baseURL: clean(env.OPENAI_BASE_URL) }
+        : undefined;
     case 'google':
-      return clean(env.GEMINI_API_KEY) ? { apiKey: env.GEMINI_API_KEY.trim(), baseURL: clean(env.GEMINI_BASE_URL) } : undefined;
+      return clean(env.GEMINI_API_KEY)
+        ? { apiKey: env.GEMINI_API_KEY.trim(), baseURL: clean(env.GEMINI_BASE_URL) }
+        : undefined;
     case 'openai-compat':
       // Local servers (Ollama, vLLM) often need no key; the SDK still wants a non-empty one.
-      return clean(env.OPENAI_COMPAT_BASE_URL) ? { apiKey: clean(env.OPENAI_COMPAT_API_KEY) ?? 'none', baseURL: env.OPENAI_COMPAT_BASE_URL.trim() } : undefined;
+      return clean(env.OPENAI_COMPAT_BASE_URL)
+        ? { apiKey: clean(env.OPENAI_COMPAT_API_KEY) ?? 'none', baseURL: env.OPENAI_COMPAT_BASE_URL.trim() }
+        : undefined;
   }
 }
 
 function compatModels(env: ProviderEnv): ModelInfo[] {
   if (!providerConfig(env, 'openai-compat')) return [];
-  return (env.OPENAI_COMPAT_MODELS ?? '').split(',').map((name) => name.trim()).filter(Boolean)
+  return (env.OPENAI_COMPAT_MODELS ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean)
     .map((name) => model(`openai-compat/${name}`, name, COMPAT_CONTEXT_WINDOW, COMPAT_MAX_OUTPUT, 0, 0));
 }
 
@@ -73,7 +110,11 @@ export function availableModels(env: ProviderEnv): ModelInfo[] {
 
 /** OFFLINE_PROVIDERS names vendors as their key variables do (`gemini`); provider ids are accepted too. */
 const OFFLINE_NAMES: Record<string, ProviderId> = {
-  anthropic: 'anthropic', openai: 'openai', gemini: 'google', google: 'google', 'openai-compat': 'openai-compat',
+  anthropic: 'anthropic',
+  openai: 'openai',
+  gemini: 'google',
+  google: 'google',
+  'openai-compat': 'openai-compat',
 };
 
 /** Providers answering through the local fake upstreams (`npm start` without their keys): their replies are offline demos. */
@@ -103,7 +144,9 @@ export function replyCost(info: ModelInfo, usage: { inputTokens: number; outputT
   // Integer arithmetic in units of 1e-8 USD, so bills never carry float drift.
   const scale = 100_000_000n;
   const unitsPerMillion = (usdPerMillion: number) => BigInt(Math.round(usdPerMillion * Number(scale)));
-  const units = (BigInt(usage.inputTokens) * unitsPerMillion(info.price.input)
-    + BigInt(usage.outputTokens) * unitsPerMillion(info.price.output)) / 1_000_000n;
+  const units =
+    (BigInt(usage.inputTokens) * unitsPerMillion(info.price.input) +
+      BigInt(usage.outputTokens) * unitsPerMillion(info.price.output)) /
+    1_000_000n;
   return `${units / scale}.${(units % scale).toString().padStart(8, '0')}`;
 }

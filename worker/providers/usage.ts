@@ -14,7 +14,10 @@ function tokenCount(value: unknown): number | undefined {
  * value may be missing); a count the report carries replaces the earlier value (vendors report
  * running totals, never increments), one it leaves out or sends as null keeps the earlier value.
  */
-export function foldCounts<K extends string>(known: Partial<Record<K, number>>, report: Record<K, unknown>): Partial<Record<K, number>> {
+export function foldCounts<K extends string>(
+  known: Partial<Record<K, number>>,
+  report: Record<K, unknown>,
+): Partial<Record<K, number>> {
   const next = { ...known };
   for (const key of Object.keys(report) as K[]) {
     const count = tokenCount(report[key]);

@@ -19,7 +19,13 @@ export const billing = new Hono<AppEnv>()
     return c.json({ url });
   })
   .post('/webhook', async (c) => {
-    const outcome = await handleWebhook(c.var.db, stripeClient(c.env), c.env, await c.req.text(), c.req.header('stripe-signature'));
+    const outcome = await handleWebhook(
+      c.var.db,
+      stripeClient(c.env),
+      c.env,
+      await c.req.text(),
+      c.req.header('stripe-signature'),
+    );
     console.log(JSON.stringify({ level: 'info', msg: 'stripe webhook', requestId: c.var.requestId, ...outcome }));
     return c.json({ received: true, outcome: outcome.outcome });
   });

@@ -9,7 +9,13 @@ import { listConversationsForUser, type Conversation, type Message, type PageCur
 import { conversationRoom, replyResponse, resumeResponse, roomAnswer, roomCaller, stopReply } from '../chat/rooms.ts';
 import { findModel, modelNotAvailable } from '../providers/registry.ts';
 import {
-  MAX_CONTENT_CHARS, conversationIdParam, createConversationBody, listConversationsQuery, regenerateBody, sendMessageBody, updateConversationBody,
+  MAX_CONTENT_CHARS,
+  conversationIdParam,
+  createConversationBody,
+  listConversationsQuery,
+  regenerateBody,
+  sendMessageBody,
+  updateConversationBody,
 } from '../schemas/conversations.ts';
 
 /** Bodies beyond this are refused before parsing (a message is at most 100,000 characters). */
@@ -17,13 +23,27 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 export const conversations = new Hono<AppEnv>()
   .use(requireUser)
-  .use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new AppError(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`); } }))
+  .use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  )
 
   .get('/', validate('query', listConversationsQuery), async (c) => {
     const { limit, cursor, q } = c.req.valid('query');
-    const page = await listConversationsForUser(c.var.db, c.var.subject.claims, { limit, after: cursor ? decodeCursor(cursor) : undefined, titleContains: q });
+    const page = await listConversationsForUser(c.var.db, c.var.subject.claims, {
+      limit,
+      after: cursor ? decodeCursor(cursor) : undefined,
+      titleContains: q,
+    });
     const last = page.items.at(-1);
-    return c.json({ items: page.items.map(toConversation), nextCursor: page.hasMore && last ? encodeCursor(last) : null });
+    return c.json({
+      items: page.items.map(toConversation),
+      nextCursor: page.hasMore && last ? encodeCursor(last) : null,
+    });
   })
 
   // Made at the edge: the room is where the conversation lives; Postgres hears of it behind.
@@ -31,7 +51,9 @@ export const conversations = new Hono<AppEnv>()
     const body = c.req.valid('json');
     if (body.model) assertModel(c.env, body.model);
     const caller = roomCaller(crypto.randomUUID(), c.var.subject);
-    const { conversation } = roomAnswer(await conversationRoom(c.env, caller.conversationId).create({ ...caller, ...body }));
+    const { conversation } = roomAnswer(
+      await conversationRoom(c.env, caller.conversationId).create({ ...caller, ...body }),
+    );
     return c.json(toConversation(conversation), 201);
   })
 
@@ -62,32 +84,54 @@ export const conversations = new Hono<AppEnv>()
   .post('/:id/messages', validate('param', conversationIdParam), validate('json', sendMessageBody), async (c) => {
     const { content, model } = c.req.valid('json');
     if (content.length > MAX_CONTENT_CHARS) {
-      throw new AppError(413, 'content_too_large', `A message is limited to ${MAX_CONTENT_CHARS.toLocaleString('en')} characters; this one has ${content.length.toLocaleString('en')}`);
+      throw new AppError(
+        413,
+        'content_too_large',
+        `A message is limited to ${MAX_CONTENT_CHARS.toLocaleString('en')} characters; this one has ${content.length.toLocaleString('en')}`,
+      );
     }
     // The room checks the model (the request's, or else the conversation's) before anything is stored.
     const { subject } = c.var;
     const caller = roomCaller(c.req.valid('param').id, subject);
-    const reply = roomAnswer(await conversationRoom(c.env, caller.conversationId).send({
-      ...caller, subject: { type: subject.type, id: subject.id }, content, model,
-    }));
+    const reply = roomAnswer(
+      await conversationRoom(c.env, caller.conversationId).send({
+        ...caller,
+        subject: { type: subject.type, id: subject.id },
+        content,
+        model,
+      }),
+    );
     return replyResponse(reply);
   })
 
   // The last reply again, for the same history: the room replaces it and answers as a send does.
-  .post('/:id/regenerate', validate('param', conversationIdParam), optionalJsonBody, validate('json', regenerateBody), async (c) => {
-    const { model } = c.req.valid('json');
-    const { subject } = c.var;
-    const caller = roomCaller(c.req.valid('param').id, subject);
-    const reply = roomAnswer(await conversationRoom(c.env, caller.conversationId).regenerate({
-      ...caller, subject: { type: subject.type, id: subject.id }, model,
-    }));
-    return replyResponse(reply);
-  })
+  .post(
+    '/:id/regenerate',
+    validate('param', conversationIdParam),
+    optionalJsonBody,
+    validate('json', regenerateBody),
+    async (c) => {
+      const { model } = c.req.valid('json');
+      const { subject } = c.var;
+      const caller = roomCaller(c.req.valid('param').id, subject);
+      const reply = roomAnswer(
+        await conversationRoom(c.env, caller.conversationId).regenerate({
+          ...caller,
+          subject: { type: subject.type, id: subject.id },
+          model,
+        }),
+      );
+      return replyResponse(reply);
+    },
+  )
 
   .get('/:id/stream', validate('param', conversationIdParam), (c) =>
-    resumeResponse(c.env, roomCaller(c.req.valid('param').id, c.var.subject), c.req.header('last-event-id')))
+    resumeResponse(c.env, roomCaller(c.req.valid('param').id, c.var.subject), c.req.header('last-event-id')),
+  )
 
-  .post('/:id/stop', validate('param', conversationIdParam), async (c) => c.json(await stopReply(c.env, roomCaller(c.req.valid('param').id, c.var.subject))));
+  .post('/:id/stop', validate('param', conversationIdParam), async (c) =>
+    c.json(await stopReply(c.env, roomCaller(c.req.valid('param').id, c.var.subject))),
+  );
 
 function assertModel(env: Env, model: string) {
   if (!findModel(env, model)) throw badRequest(modelNotAvailable(model), 'unknown_model');
@@ -103,7 +147,13 @@ function decodeCursor(cursor: string): PageCursor {
     const date = new Date(updatedAt!);
     // Exactly what encodeCursor wrote: a real UUID and a timestamp Postgres can compare (a year
     // out of its range, or 36 dashes as the id, once reached the query and answered 500).
-    if (Number.isNaN(date.getTime()) || date.toISOString() !== updatedAt || date.getUTCFullYear() < 1970 || date.getUTCFullYear() > 9999) throw new Error('bad cursor');
+    if (
+      Number.isNaN(date.getTime()) ||
+      date.toISOString() !== updatedAt ||
+      date.getUTCFullYear() < 1970 ||
+      date.getUTCFullYear() > 9999
+    )
+      throw new Error('bad cursor');
     if (!z.uuid().safeParse(id).success) throw new Error('bad cursor');
     return { updatedAt: date, id: id! };
   } catch {
@@ -112,13 +162,31 @@ function decodeCursor(cursor: string): PageCursor {
 }
 
 const toConversation = (row: Conversation) => ({
-  id: row.id, title: row.title, model: row.model, systemPrompt: row.systemPrompt, siteId: row.siteId, visitorId: row.visitorId,
-  createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
+  id: row.id,
+  title: row.title,
+  model: row.model,
+  systemPrompt: row.systemPrompt,
+  siteId: row.siteId,
+  visitorId: row.visitorId,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
 });
 
 const toMessage = (row: Message) => ({
-  id: row.id, role: row.role, content: row.content, model: row.model, provider: row.provider, status: row.status,
-  stopReason: row.stopReason, errorCode: row.errorCode, inputTokens: row.inputTokens, outputTokens: row.outputTokens,
-  cachedTokens: row.cachedTokens, costUsd: row.costUsd, timeToFirstTokenMs: row.timeToFirstTokenMs, durationMs: row.durationMs,
-  createdAt: row.createdAt.toISOString(), completedAt: row.completedAt?.toISOString() ?? null,
+  id: row.id,
+  role: row.role,
+  content: row.content,
+  model: row.model,
+  provider: row.provider,
+  status: row.status,
+  stopReason: row.stopReason,
+  errorCode: row.errorCode,
+  inputTokens: row.inputTokens,
+  outputTokens: row.outputTokens,
+  cachedTokens: row.cachedTokens,
+  costUsd: row.costUsd,
+  timeToFirstTokenMs: row.timeToFirstTokenMs,
+  durationMs: row.durationMs,
+  createdAt: row.createdAt.toISOString(),
+  completedAt: row.completedAt?.toISOString() ?? null,
 });

@@ -6,7 +6,10 @@ import { validate } from '../validation.ts';
 import { probeLimiter } from '../usage/limiter-probe.ts';
 
 const devSessionBody = z.strictObject({ email: z.email().max(320) });
-const limiterProbeBody = z.strictObject({ subjects: z.number().int().min(1).max(200), rounds: z.number().int().min(1).max(100) });
+const limiterProbeBody = z.strictObject({
+  subjects: z.number().int().min(1).max(200),
+  rounds: z.number().int().min(1).max(100),
+});
 
 /** Local sign-in for AUTH_MODE=dev. app.ts always mounts it, behind middleware/dev-only.ts: a 404 in any other mode, a 403 on any host but a loopback one. */
 export const dev = new Hono<AppEnv>()

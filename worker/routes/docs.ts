@@ -16,7 +16,8 @@ export const docs = new Hono<AppEnv>().get('/', (c) => {
       const o = op as { summary: string; requestBody?: unknown; parameters: unknown[]; responses: unknown };
       return html`<section><h2><code class="m-${method}">${method.toUpperCase()}</code> <code>${path}</code></h2><p>${o.summary}</p>
         <details><summary>Schema</summary><pre>${JSON.stringify({ parameters: o.parameters, requestBody: o.requestBody, responses: o.responses }, null, 2)}</pre></details></section>`;
-    }));
+    }),
+  );
   return c.html(html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Parley API</title><style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d2330}
 section{border-top:1px solid #dde1e8;padding:.5rem 0}h2{font-size:1.05rem}pre{background:#f5f6f8;padding:1rem;overflow:auto;font-size:.8rem}

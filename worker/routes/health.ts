@@ -8,10 +8,20 @@ const DB_TIMEOUT_MS = 3000;
 
 /** Liveness with a real database round trip: 200 when Postgres answers, 503 when it does not. */
 export const health = new Hono<AppEnv>().get('/', async (c) => {
-  const db = await pingDatabase(c.var.db).then(() => 'up' as const, (error: unknown) => {
-    console.error(JSON.stringify({ level: 'error', msg: 'health: database unreachable', requestId: c.var.requestId, ...errorFields(error) }));
-    return 'down' as const;
-  });
+  const db = await pingDatabase(c.var.db).then(
+    () => 'up' as const,
+    (error: unknown) => {
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          msg: 'health: database unreachable',
+          requestId: c.var.requestId,
+          ...errorFields(error),
+        }),
+      );
+      return 'down' as const;
+    },
+  );
   return c.json({ ok: db === 'up', db, version: VERSION }, db === 'up' ? 200 : 503);
 });
 

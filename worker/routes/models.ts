@@ -8,8 +8,14 @@ export const models = new Hono<AppEnv>().get('/', (c) => {
   const offline = offlineProviders(c.env);
   return c.json({
     models: availableModels(c.env).map((m) => ({
-      id: m.id, provider: m.provider, label: m.label, contextWindow: m.contextWindow, maxOutputTokens: m.maxOutputTokens,
-      price: { inputPerMillionTokens: m.price.input, outputPerMillionTokens: m.price.output }, default: m.id === fallback, offline: offline.has(m.provider),
+      id: m.id,
+      provider: m.provider,
+      label: m.label,
+      contextWindow: m.contextWindow,
+      maxOutputTokens: m.maxOutputTokens,
+      price: { inputPerMillionTokens: m.price.input, outputPerMillionTokens: m.price.output },
+      default: m.id === fallback,
+      offline: offline.has(m.provider),
     })),
   });
 });

@@ -38,7 +38,15 @@ export const sites = new Hono<AppEnv>()
   });
 
 const toSite = (row: SiteRow) => ({
-  id: row.id, name: row.name, publicKey: row.publicKey, allowedOrigins: row.allowedOrigins, model: row.model, systemPrompt: row.systemPrompt,
-  greeting: row.greeting, theme: themeOf(row.theme), visitorRequestsPerMinute: row.visitorRequestsPerMinute,
-  createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
+  id: row.id,
+  name: row.name,
+  publicKey: row.publicKey,
+  allowedOrigins: row.allowedOrigins,
+  model: row.model,
+  systemPrompt: row.systemPrompt,
+  greeting: row.greeting,
+  theme: themeOf(row.theme),
+  visitorRequestsPerMinute: row.visitorRequestsPerMinute,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
 });

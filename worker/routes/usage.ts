@@ -22,14 +22,33 @@ export const usage = new Hono<AppEnv>().use(requireUser).get('/', validate('quer
   if (days > MAX_USAGE_DAYS) throw badRequest(`A range is at most ${MAX_USAGE_DAYS} days; this one has ${days}`);
 
   const rows = await dailyUsageForUser(c.var.db, c.var.subject.claims, { from, to });
-  const items = rows.map((r) => ({ day: r.day, model: r.model, requests: r.requests, inputTokens: r.inputTokens, outputTokens: r.outputTokens, costUsd: r.costUsd }));
+  const items = rows.map((r) => ({
+    day: r.day,
+    model: r.model,
+    requests: r.requests,
+    inputTokens: r.inputTokens,
+    outputTokens: r.outputTokens,
+    costUsd: r.costUsd,
+  }));
   const totals = items.reduce(
-    (sum, r) => ({ requests: sum.requests + r.requests, inputTokens: sum.inputTokens + r.inputTokens, outputTokens: sum.outputTokens + r.outputTokens, cost: sum.cost + BigInt(toMicroCents(r.costUsd)) }),
+    (sum, r) => ({
+      requests: sum.requests + r.requests,
+      inputTokens: sum.inputTokens + r.inputTokens,
+      outputTokens: sum.outputTokens + r.outputTokens,
+      cost: sum.cost + BigInt(toMicroCents(r.costUsd)),
+    }),
     { requests: 0, inputTokens: 0, outputTokens: 0, cost: 0n },
   );
   return c.json({
-    from, to, days: items,
-    totals: { requests: totals.requests, inputTokens: totals.inputTokens, outputTokens: totals.outputTokens, costUsd: fromMicroCents(totals.cost) },
+    from,
+    to,
+    days: items,
+    totals: {
+      requests: totals.requests,
+      inputTokens: totals.inputTokens,
+      outputTokens: totals.outputTokens,
+      costUsd: fromMicroCents(totals.cost),
+    },
   });
 });
 

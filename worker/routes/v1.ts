@@ -20,10 +20,17 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const LISTED_AT = Math.floor(Date.UTC(2026, 0, 1) / 1000);
 
 export const v1 = new Hono<AppEnv>()
-  .get('/models', requireApiKey, (c) => c.json({
-    object: 'list' as const,
-    data: availableModels(c.env).map((m) => ({ id: m.id, object: 'model' as const, created: LISTED_AT, owned_by: m.provider })),
-  }))
+  .get('/models', requireApiKey, (c) =>
+    c.json({
+      object: 'list' as const,
+      data: availableModels(c.env).map((m) => ({
+        id: m.id,
+        object: 'model' as const,
+        created: LISTED_AT,
+        owned_by: m.provider,
+      })),
+    }),
+  )
 
   .post(
     '/chat/completions',
@@ -32,19 +39,33 @@ export const v1 = new Hono<AppEnv>()
       c.set('credential', await apiKeyCredential(bearerToken(c)));
       await next();
     },
-    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new AppError(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`); } }),
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
     validate('json', chatCompletionBody),
     async (c) => {
       const body = c.req.valid('json');
       const model = findModel(c.env, body.model);
-      if (!model) throw new AppError(404, 'model_not_found', `The model '${body.model}' does not exist or is not offered here: GET /v1/models lists them`, { param: 'model' });
+      if (!model)
+        throw new AppError(
+          404,
+          'model_not_found',
+          `The model '${body.model}' does not exist or is not offered here: GET /v1/models lists them`,
+          { param: 'model' },
+        );
       const request = toCompletionRequest(body, model);
       const id = crypto.randomUUID();
       const created = Math.floor(Date.now() / 1000);
-      const stream = request.stream ? completionStream(chunkWriter(id, created, model.id, request.includeUsage)) : undefined;
+      const stream = request.stream
+        ? completionStream(chunkWriter(id, created, model.id, request.includeUsage))
+        : undefined;
 
       const completion = await startCompletion(
-        c.env, { id, credential: c.var.credential, model, ...request, signal: stream?.signal ?? new AbortController().signal },
+        c.env,
+        { id, credential: c.var.credential, model, ...request, signal: stream?.signal ?? new AbortController().signal },
         (event) => stream?.onEvent(event),
       );
       c.executionCtx.waitUntil(completion.settled);

@@ -28,7 +28,9 @@ export const widgetScript = new Hono<AppEnv>()
 /** The asset at `path` with the widget's headers, or undefined when it is not a script there. */
 async function script(c: Context<AppEnv>, path: string, cacheControl: string): Promise<Response | undefined> {
   const ifNoneMatch = c.req.header('if-none-match');
-  const asset = await c.env.ASSETS.fetch(new Request(new URL(path, c.req.url), { headers: ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {} }));
+  const asset = await c.env.ASSETS.fetch(
+    new Request(new URL(path, c.req.url), { headers: ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {} }),
+  );
   // The assets' single-page fallback answers any path with index.html: only JavaScript is a script.
   if (asset.status !== 304 && !(asset.ok && /javascript/.test(asset.headers.get('content-type') ?? ''))) {
     await asset.body?.cancel();

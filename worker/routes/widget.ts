@@ -16,28 +16,54 @@ import { requestOrigin } from '../sites/origins.ts';
 import { isSiteKey } from '../sites/public-key.ts';
 import { admitVisitor } from '../sites/site-objects.ts';
 import { SITE_NOT_FOUND } from '../sites/site-config.ts';
-import { MAX_VISITOR_CONTENT_CHARS, widgetConversationIdParam, widgetSendBody, widgetSessionBody } from '../schemas/widget.ts';
+import {
+  MAX_VISITOR_CONTENT_CHARS,
+  widgetConversationIdParam,
+  widgetSendBody,
+  widgetSessionBody,
+} from '../schemas/widget.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-export const widgetSession = new Hono<AppEnv>()
-  .post('/', validate('json', widgetSessionBody), async (c) => {
-    const key = await widgetKey(c.env);
-    const { siteKey, visitorId } = c.req.valid('json');
-    const origin = requestOrigin(c.req.header('origin'));
-    if (!origin) {
-      throw new AppError(403, 'origin_not_allowed', 'The request has no Origin: the widget works only on a web page served from one of the site\'s allowed origins');
-    }
-    if (!isSiteKey(siteKey)) throw new AppError(404, 'site_not_found', SITE_NOT_FOUND);
-    const site = await admitVisitor(c.env, siteKey, origin, new URL(c.req.url).origin);
-    const visitor = visitorId?.toLowerCase() ?? crypto.randomUUID();
-    const { token, expiresAt } = await signVisitorToken(key, { visitorId: visitor, siteId: site.id, siteKey, ownerId: site.ownerId, origin });
-    return c.json({ token, expiresAt, visitorId: visitor, site: { name: site.name, greeting: site.greeting, theme: site.theme, model: siteModel(c.env, site.model) } });
+export const widgetSession = new Hono<AppEnv>().post('/', validate('json', widgetSessionBody), async (c) => {
+  const key = await widgetKey(c.env);
+  const { siteKey, visitorId } = c.req.valid('json');
+  const origin = requestOrigin(c.req.header('origin'));
+  if (!origin) {
+    throw new AppError(
+      403,
+      'origin_not_allowed',
+      "The request has no Origin: the widget works only on a web page served from one of the site's allowed origins",
+    );
+  }
+  if (!isSiteKey(siteKey)) throw new AppError(404, 'site_not_found', SITE_NOT_FOUND);
+  const site = await admitVisitor(c.env, siteKey, origin, new URL(c.req.url).origin);
+  const visitor = visitorId?.toLowerCase() ?? crypto.randomUUID();
+  const { token, expiresAt } = await signVisitorToken(key, {
+    visitorId: visitor,
+    siteId: site.id,
+    siteKey,
+    ownerId: site.ownerId,
+    origin,
   });
+  return c.json({
+    token,
+    expiresAt,
+    visitorId: visitor,
+    site: { name: site.name, greeting: site.greeting, theme: site.theme, model: siteModel(c.env, site.model) },
+  });
+});
 
 export const widgetConversations = new Hono<WidgetEnv>()
   .use(requireVisitor)
-  .use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new AppError(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`); } }))
+  .use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  )
 
   // Made at the edge, as in the app; owned by the site's owner, reachable by this visitor only.
   .post('/', async (c) => {
@@ -56,21 +82,36 @@ export const widgetConversations = new Hono<WidgetEnv>()
   .post('/:id/messages', validate('param', widgetConversationIdParam), validate('json', widgetSendBody), async (c) => {
     const { content } = c.req.valid('json');
     if (content.length > MAX_VISITOR_CONTENT_CHARS) {
-      throw new AppError(413, 'content_too_large', `A message is limited to ${MAX_VISITOR_CONTENT_CHARS.toLocaleString('en')} characters; this one has ${content.length.toLocaleString('en')}`);
+      throw new AppError(
+        413,
+        'content_too_large',
+        `A message is limited to ${MAX_VISITOR_CONTENT_CHARS.toLocaleString('en')} characters; this one has ${content.length.toLocaleString('en')}`,
+      );
     }
     const { subject, site } = c.var;
     const caller = roomCaller(c.req.valid('param').id, subject);
-    const reply = roomAnswer(await conversationRoom(c.env, caller.conversationId).send({
-      ...caller, subject: { type: subject.type, id: subject.id }, content,
-      site: { model: site.model, systemPrompt: site.systemPrompt, visitorRequestsPerMinute: site.visitorRequestsPerMinute },
-    }));
+    const reply = roomAnswer(
+      await conversationRoom(c.env, caller.conversationId).send({
+        ...caller,
+        subject: { type: subject.type, id: subject.id },
+        content,
+        site: {
+          model: site.model,
+          systemPrompt: site.systemPrompt,
+          visitorRequestsPerMinute: site.visitorRequestsPerMinute,
+        },
+      }),
+    );
     return replyResponse(reply);
   })
 
   .get('/:id/stream', validate('param', widgetConversationIdParam), (c) =>
-    resumeResponse(c.env, roomCaller(c.req.valid('param').id, c.var.subject), c.req.header('last-event-id')))
+    resumeResponse(c.env, roomCaller(c.req.valid('param').id, c.var.subject), c.req.header('last-event-id')),
+  )
 
-  .post('/:id/stop', validate('param', widgetConversationIdParam), async (c) => c.json(await stopReply(c.env, roomCaller(c.req.valid('param').id, c.var.subject))));
+  .post('/:id/stop', validate('param', widgetConversationIdParam), async (c) =>
+    c.json(await stopReply(c.env, roomCaller(c.req.valid('param').id, c.var.subject))),
+  );
 
 /** The model the widget names: the site's, or the server's default; 503 when no provider is configured at all. */
 function siteModel(env: Env, id: string | null) {
@@ -82,5 +123,11 @@ function siteModel(env: Env, id: string | null) {
 }
 
 const toMessage = (m: Message) => ({
-  id: m.id, role: m.role, content: m.content, status: m.status, stopReason: m.stopReason, errorCode: m.errorCode, createdAt: m.createdAt.toISOString(),
+  id: m.id,
+  role: m.role,
+  content: m.content,
+  status: m.status,
+  stopReason: m.stopReason,
+  errorCode: m.errorCode,
+  createdAt: m.createdAt.toISOString(),
 });

@@ -10,7 +10,12 @@ export const conversationIdParam = z.object({ id: z.uuid() });
 export const listConversationsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).optional().describe('nextCursor from the previous page'),
-  q: text().trim().min(1).max(200).optional().describe('Only conversations whose title contains this text (case-insensitive; % and _ match themselves)'),
+  q: text()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Only conversations whose title contains this text (case-insensitive; % and _ match themselves)'),
 });
 
 const modelId = text().min(3).max(200).describe('A model id from GET /api/models, e.g. anthropic/claude-sonnet-5-5');
@@ -22,11 +27,13 @@ export const createConversationBody = z.strictObject({
   systemPrompt: systemPrompt.optional(),
 });
 
-export const updateConversationBody = z.strictObject({
-  title: text().trim().min(1).max(200).optional(),
-  model: modelId.optional(),
-  systemPrompt: systemPrompt.nullable().optional(),
-}).refine((body) => Object.keys(body).length > 0, 'nothing to change: send title, model or systemPrompt');
+export const updateConversationBody = z
+  .strictObject({
+    title: text().trim().min(1).max(200).optional(),
+    model: modelId.optional(),
+    systemPrompt: systemPrompt.nullable().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'nothing to change: send title, model or systemPrompt');
 
 export const sendMessageBody = z.strictObject({
   // Length is checked by the route so an oversized message gets 413, not 400.
@@ -44,7 +51,12 @@ export const conversationSchema = z.object({
   title: z.string().nullable(),
   model: z.string().nullable(),
   systemPrompt: z.string().nullable(),
-  siteId: z.uuid().nullable().describe('Set when a visitor of one of your widget sites started it (read-only to you; null again if the site was deleted)'),
+  siteId: z
+    .uuid()
+    .nullable()
+    .describe(
+      'Set when a visitor of one of your widget sites started it (read-only to you; null again if the site was deleted)',
+    ),
   visitorId: z.string().nullable().describe('The widget visitor who started it'),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -69,5 +81,8 @@ const messageSchema = z.object({
   completedAt: z.iso.datetime().nullable(),
 });
 
-export const conversationListSchema = z.object({ items: z.array(conversationSchema), nextCursor: z.string().nullable() });
+export const conversationListSchema = z.object({
+  items: z.array(conversationSchema),
+  nextCursor: z.string().nullable(),
+});
 export const conversationWithMessagesSchema = conversationSchema.extend({ messages: z.array(messageSchema) });

@@ -9,6 +9,10 @@ const modelSchema = z.object({
   maxOutputTokens: z.number().int(),
   price: z.object({ inputPerMillionTokens: z.number(), outputPerMillionTokens: z.number() }),
   default: z.boolean(),
-  offline: z.boolean().describe('Its provider answers through the local fake upstreams (npm start without its API key): an offline demo, not the real model'),
+  offline: z
+    .boolean()
+    .describe(
+      'Its provider answers through the local fake upstreams (npm start without its API key): an offline demo, not the real model',
+    ),
 });
 export const modelListSchema = z.object({ models: z.array(modelSchema) });

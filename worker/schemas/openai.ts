@@ -8,22 +8,32 @@ export const openAiErrorSchema = z.object({
     message: z.string(),
     type: z.string().describe('invalid_request_error, insufficient_quota, requests (a rate limit) or server_error'),
     param: z.string().nullable().describe('The request field at fault, e.g. "temperature" or "messages[0].content"'),
-    code: z.string().nullable().describe('e.g. invalid_api_key, model_not_found, model_not_in_plan, rate_limit_exceeded, insufficient_quota, context_length_exceeded, upstream_timeout'),
+    code: z
+      .string()
+      .nullable()
+      .describe(
+        'e.g. invalid_api_key, model_not_found, model_not_in_plan, rate_limit_exceeded, insufficient_quota, context_length_exceeded, upstream_timeout',
+      ),
   }),
 });
 
 export const openAiModelListSchema = z.object({
   object: z.literal('list'),
-  data: z.array(z.object({
-    id: z.string().describe('A Parley model id, e.g. anthropic/claude-sonnet-5-5: pass it as `model`'),
-    object: z.literal('model'),
-    created: z.number().int().describe('Unix seconds'),
-    owned_by: z.string().describe('The provider: anthropic, openai, google or openai-compat'),
-  })),
+  data: z.array(
+    z.object({
+      id: z.string().describe('A Parley model id, e.g. anthropic/claude-sonnet-5-5: pass it as `model`'),
+      object: z.literal('model'),
+      created: z.number().int().describe('Unix seconds'),
+      owned_by: z.string().describe('The provider: anthropic, openai, google or openai-compat'),
+    }),
+  ),
 });
 
-const finishReason = z.enum(['stop', 'length', 'content_filter'])
-  .describe('stop: the reply ended or met a stop sequence; length: max_tokens or the monthly quota cut it; content_filter: the provider withheld it');
+const finishReason = z
+  .enum(['stop', 'length', 'content_filter'])
+  .describe(
+    'stop: the reply ended or met a stop sequence; length: max_tokens or the monthly quota cut it; content_filter: the provider withheld it',
+  );
 
 const usage = z.object({
   prompt_tokens: z.number().int(),
@@ -42,23 +52,38 @@ const completion = {
 export const chatCompletionSchema = z.object({
   ...completion,
   object: z.literal('chat.completion'),
-  choices: z.array(z.object({
-    index: z.number().int(),
-    message: z.object({ role: z.literal('assistant'), content: z.string(), refusal: z.null() }),
-    logprobs: z.null(),
-    finish_reason: finishReason,
-  })).length(1),
+  choices: z
+    .array(
+      z.object({
+        index: z.number().int(),
+        message: z.object({ role: z.literal('assistant'), content: z.string(), refusal: z.null() }),
+        logprobs: z.null(),
+        finish_reason: finishReason,
+      }),
+    )
+    .length(1),
   usage,
 });
 
 export const chatCompletionChunkSchema = z.object({
   ...completion,
   object: z.literal('chat.completion.chunk'),
-  choices: z.array(z.object({
-    index: z.number().int(),
-    delta: z.object({ role: z.literal('assistant').optional(), content: z.string().optional() }).describe('The first chunk carries the role'),
-    logprobs: z.null(),
-    finish_reason: finishReason.nullable().describe('Set on the last chunk with a choice'),
-  })).max(1).describe('Empty on the usage chunk'),
-  usage: usage.nullish().describe('With stream_options.include_usage: null on every chunk, then one last chunk without choices holds the totals'),
+  choices: z
+    .array(
+      z.object({
+        index: z.number().int(),
+        delta: z
+          .object({ role: z.literal('assistant').optional(), content: z.string().optional() })
+          .describe('The first chunk carries the role'),
+        logprobs: z.null(),
+        finish_reason: finishReason.nullable().describe('Set on the last chunk with a choice'),
+      }),
+    )
+    .max(1)
+    .describe('Empty on the usage chunk'),
+  usage: usage
+    .nullish()
+    .describe(
+      'With stream_options.include_usage: null on every chunk, then one last chunk without choices holds the totals',
+    ),
 });

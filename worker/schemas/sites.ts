@@ -7,31 +7,53 @@ import { THEME_POSITIONS, THEME_SCHEMES } from '../sites/site-config.ts';
 
 const MAX_ALLOWED_ORIGINS = 20;
 
-const allowedOrigin = text().max(300).transform((entry, ctx) => {
-  const parsed = parseAllowedOrigin(entry);
-  if (parsed.ok) return parsed.origin;
-  ctx.addIssue({ code: 'custom', message: parsed.message });
-  return z.NEVER;
-});
+const allowedOrigin = text()
+  .max(300)
+  .transform((entry, ctx) => {
+    const parsed = parseAllowedOrigin(entry);
+    if (parsed.ok) return parsed.origin;
+    ctx.addIssue({ code: 'custom', message: parsed.message });
+    return z.NEVER;
+  });
 
-const allowedOrigins = z.array(allowedOrigin).min(1).max(MAX_ALLOWED_ORIGINS)
+const allowedOrigins = z
+  .array(allowedOrigin)
+  .min(1)
+  .max(MAX_ALLOWED_ORIGINS)
   .transform((origins) => [...new Set(origins)])
-  .describe('Exact origins (https://example.com, http://localhost:8080: scheme, host, optional port, no path) or https://*.example.com for every subdomain (not the apex); stored normalised');
+  .describe(
+    'Exact origins (https://example.com, http://localhost:8080: scheme, host, optional port, no path) or https://*.example.com for every subdomain (not the apex); stored normalised',
+  );
 
-const themeInput = z.strictObject({
-  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour written #rrggbb').transform((color) => color.toLowerCase()).optional(),
-  position: z.enum(THEME_POSITIONS).optional(),
-  scheme: z.enum(THEME_SCHEMES).optional(),
-}).describe('Any of its fields; the others keep their value (on create: #3547d8, bottom-right, auto)');
+const themeInput = z
+  .strictObject({
+    color: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour written #rrggbb')
+      .transform((color) => color.toLowerCase())
+      .optional(),
+    position: z.enum(THEME_POSITIONS).optional(),
+    scheme: z.enum(THEME_SCHEMES).optional(),
+  })
+  .describe('Any of its fields; the others keep their value (on create: #3547d8, bottom-right, auto)');
 
 const siteFields = {
   name: text().trim().min(1).max(100),
   allowedOrigins,
-  model: text().min(3).max(200).nullable().describe('A model id from GET /api/models; null or absent: the server\'s default model when a reply starts'),
+  model: text()
+    .min(3)
+    .max(200)
+    .nullable()
+    .describe("A model id from GET /api/models; null or absent: the server's default model when a reply starts"),
   systemPrompt: text().max(20_000).nullable(),
-  greeting: text().trim().max(1000).nullable().describe('Shown by the widget before the visitor\'s first message'),
+  greeting: text().trim().max(1000).nullable().describe("Shown by the widget before the visitor's first message"),
   theme: themeInput,
-  visitorRequestsPerMinute: z.number().int().min(1).max(600).describe('Messages a minute each visitor may send (default 10)'),
+  visitorRequestsPerMinute: z
+    .number()
+    .int()
+    .min(1)
+    .max(600)
+    .describe('Messages a minute each visitor may send (default 10)'),
 };
 
 export const createSiteBody = z.strictObject({
@@ -44,17 +66,25 @@ export const createSiteBody = z.strictObject({
   visitorRequestsPerMinute: siteFields.visitorRequestsPerMinute.optional(),
 });
 
-export const updateSiteBody = createSiteBody.partial()
-  .refine((body) => Object.keys(body).length > 0, 'nothing to change: send any of name, allowedOrigins, model, systemPrompt, greeting, theme, visitorRequestsPerMinute');
+export const updateSiteBody = createSiteBody
+  .partial()
+  .refine(
+    (body) => Object.keys(body).length > 0,
+    'nothing to change: send any of name, allowedOrigins, model, systemPrompt, greeting, theme, visitorRequestsPerMinute',
+  );
 
 export const siteIdParam = z.object({ id: z.uuid() });
 
-export const themeSchema = z.object({ color: z.string(), position: z.enum(THEME_POSITIONS), scheme: z.enum(THEME_SCHEMES) });
+export const themeSchema = z.object({
+  color: z.string(),
+  position: z.enum(THEME_POSITIONS),
+  scheme: z.enum(THEME_SCHEMES),
+});
 
 export const siteSchema = z.object({
   id: z.uuid(),
   name: z.string(),
-  publicKey: z.string().describe('pk_site_…: goes in the host page\'s script tag (public)'),
+  publicKey: z.string().describe("pk_site_…: goes in the host page's script tag (public)"),
   allowedOrigins: z.array(z.string()),
   model: z.string().nullable(),
   systemPrompt: z.string().nullable(),

@@ -7,22 +7,32 @@ import { themeSchema } from './sites.ts';
 export const MAX_VISITOR_CONTENT_CHARS = 4000;
 
 export const widgetSessionBody = z.strictObject({
-  siteKey: text().min(1).max(200).describe('The site\'s public key, pk_site_…'),
-  visitorId: z.uuid().optional().describe('The visitor id from an earlier session (kept in the host page\'s localStorage); absent: a new visitor'),
+  siteKey: text().min(1).max(200).describe("The site's public key, pk_site_…"),
+  visitorId: z
+    .uuid()
+    .optional()
+    .describe("The visitor id from an earlier session (kept in the host page's localStorage); absent: a new visitor"),
 });
 
 export const widgetSessionSchema = z.object({
   token: z.string().describe('The visitor token: send it as Authorization: Bearer on /api/widget/conversations/*'),
   expiresAt: z.number().int().describe('Unix seconds (15 minutes): ask for a new session before then'),
   visitorId: z.uuid(),
-  site: z.object({ name: z.string(), greeting: z.string().nullable(), theme: themeSchema, model: z.object({ id: z.string(), label: z.string() }) }),
+  site: z.object({
+    name: z.string(),
+    greeting: z.string().nullable(),
+    theme: themeSchema,
+    model: z.object({ id: z.string(), label: z.string() }),
+  }),
 });
 
 export const widgetConversationIdParam = z.object({ id: z.uuid() });
 
 export const widgetSendBody = z.strictObject({
   // Length is checked by the route so an oversized message gets 413, as in the app.
-  content: text().refine((s) => s.trim().length > 0, 'must not be empty').describe(`1 to ${MAX_VISITOR_CONTENT_CHARS.toLocaleString('en')} characters`),
+  content: text()
+    .refine((s) => s.trim().length > 0, 'must not be empty')
+    .describe(`1 to ${MAX_VISITOR_CONTENT_CHARS.toLocaleString('en')} characters`),
 });
 
 export const widgetConversationSchema = z.object({ id: z.uuid(), createdAt: z.iso.datetime() });

@@ -8,11 +8,23 @@ import { AppError, badRequest, notFound } from '../errors.ts';
 import type { Db } from '../db/client.ts';
 import type { UserClaims } from '../db/as-user.ts';
 import { ensureProfile } from '../db/profiles.ts';
-import { deleteSite as deleteSiteRow, findSite, insertSite, updateSite as updateSiteRow, type SitePatch } from '../db/sites.ts';
+import {
+  deleteSite as deleteSiteRow,
+  findSite,
+  insertSite,
+  updateSite as updateSiteRow,
+  type SitePatch,
+} from '../db/sites.ts';
 import { findModel, modelNotAvailable } from '../providers/registry.ts';
 import { generateSiteKey } from './public-key.ts';
 import { siteObject } from './site-objects.ts';
-import { DEFAULT_THEME, DEFAULT_VISITOR_REQUESTS_PER_MINUTE, siteConfig, type SiteRow, type SiteTheme } from './site-config.ts';
+import {
+  DEFAULT_THEME,
+  DEFAULT_VISITOR_REQUESTS_PER_MINUTE,
+  siteConfig,
+  type SiteRow,
+  type SiteTheme,
+} from './site-config.ts';
 import { errorFields } from '../log-error.ts';
 
 type Owner = { userId: string; email?: string; claims: UserClaims };
@@ -22,8 +34,13 @@ export async function createSite(env: Env, db: Db, owner: Owner, input: SiteInpu
   assertModel(env, input.model);
   await ensureProfile(db, owner.userId, owner.email);
   const row = await insertSite(db, owner.claims, {
-    name: input.name, publicKey: generateSiteKey(), allowedOrigins: input.allowedOrigins, model: input.model ?? null,
-    systemPrompt: input.systemPrompt ?? null, greeting: input.greeting || null, theme: { ...DEFAULT_THEME, ...input.theme } satisfies SiteTheme,
+    name: input.name,
+    publicKey: generateSiteKey(),
+    allowedOrigins: input.allowedOrigins,
+    model: input.model ?? null,
+    systemPrompt: input.systemPrompt ?? null,
+    greeting: input.greeting || null,
+    theme: { ...DEFAULT_THEME, ...input.theme } satisfies SiteTheme,
     visitorRequestsPerMinute: input.visitorRequestsPerMinute ?? DEFAULT_VISITOR_REQUESTS_PER_MINUTE,
   });
   try {
@@ -38,7 +55,10 @@ export async function createSite(env: Env, db: Db, owner: Owner, input: SiteInpu
 
 export async function updateSite(env: Env, db: Db, owner: Owner, id: string, patch: SitePatch): Promise<SiteRow> {
   assertModel(env, patch.model);
-  const row = await updateSiteRow(db, owner.claims, id, { ...patch, ...(patch.greeting === '' ? { greeting: null } : {}) });
+  const row = await updateSiteRow(db, owner.claims, id, {
+    ...patch,
+    ...(patch.greeting === '' ? { greeting: null } : {}),
+  });
   if (!row) throw siteNotFound();
   await configure(env, row);
   return row;
@@ -57,12 +77,11 @@ export async function deleteSite(env: Env, db: Db, owner: Owner, id: string): Pr
 
 /** The site's object takes the row as it is now; 404 when the site was deleted meanwhile. */
 async function configure(env: Env, row: SiteRow) {
-  let result;
-  try {
-    result = await siteObject(env, row.publicKey).configure(siteConfig(row));
-  } catch (error) {
-    throw sitesUnavailable(error);
-  }
+  const result = await siteObject(env, row.publicKey)
+    .configure(siteConfig(row))
+    .catch((error: unknown) => {
+      throw sitesUnavailable(error);
+    });
   if (!result.ok) throw siteNotFound();
 }
 
@@ -74,5 +93,7 @@ const siteNotFound = () => notFound('Site not found');
 
 function sitesUnavailable(cause: unknown) {
   console.error(JSON.stringify({ level: 'error', msg: 'site object unavailable', ...errorFields(cause) }));
-  return new AppError(503, 'sites_unavailable', 'The site could not be changed right now: try again shortly', { cause });
+  return new AppError(503, 'sites_unavailable', 'The site could not be changed right now: try again shortly', {
+    cause,
+  });
 }

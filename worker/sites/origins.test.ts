@@ -17,9 +17,24 @@ describe('allowed origins', () => {
   });
 
   it.each([
-    'example.com', 'ftp://example.com', 'https://example.com/path', 'https://example.com/?q=1', 'https://example.com#top',
-    'https://user@example.com', 'https://', '*', 'https://*', 'https://*.com', 'https://*.*.example.com', 'https://a.*.example.com',
-    'https://*example.com', 'https://a*b.example.com', 'https://*.127.0.0.1', 'https://example.com:99999', 'null', '',
+    'example.com',
+    'ftp://example.com',
+    'https://example.com/path',
+    'https://example.com/?q=1',
+    'https://example.com#top',
+    'https://user@example.com',
+    'https://',
+    '*',
+    'https://*',
+    'https://*.com',
+    'https://*.*.example.com',
+    'https://a.*.example.com',
+    'https://*example.com',
+    'https://a*b.example.com',
+    'https://*.127.0.0.1',
+    'https://example.com:99999',
+    'null',
+    '',
   ])('refuses %j, quoting it', (entry) => {
     const parsed = parseAllowedOrigin(entry);
     expect(parsed.ok).toBe(false);
@@ -29,7 +44,8 @@ describe('allowed origins', () => {
   it('reads the Origin header as browsers send it, and nothing else', () => {
     expect(requestOrigin('https://Shop.Example.com')).toBe('https://shop.example.com');
     expect(requestOrigin('http://localhost:8080')).toBe('http://localhost:8080');
-    for (const header of [undefined, null, '', 'null', 'https://example.com/path', 'file://', 'chrome-extension://abc']) expect(requestOrigin(header)).toBeUndefined();
+    for (const header of [undefined, null, '', 'null', 'https://example.com/path', 'file://', 'chrome-extension://abc'])
+      expect(requestOrigin(header)).toBeUndefined();
   });
 
   it('matches exact origins exactly, and wildcards on any subdomain but never the apex, another scheme or port', () => {

@@ -10,7 +10,8 @@ const EXACT = /^(https?):\/\/([^/?#@\s\\]+)\/?$/i;
 const WILDCARD = /^(https?):\/\/\*\.([^/?#@\s\\*]+)\/?$/i;
 const HOSTNAME = /^(?:\[[0-9a-f:.]+\]|[a-z0-9_-]+(?:\.[a-z0-9_-]+)*)$/;
 const IPV4 = /^\d+(?:\.\d+){3}$/;
-const HOW = 'use scheme://host[:port] with no path, e.g. https://example.com or http://localhost:8080, or https://*.example.com for every subdomain';
+const HOW =
+  'use scheme://host[:port] with no path, e.g. https://example.com or http://localhost:8080, or https://*.example.com for every subdomain';
 
 /** An allowed-origins entry as stored, or why it is refused (the message quotes the entry). */
 export function parseAllowedOrigin(entry: string): ParsedOrigin {
@@ -27,7 +28,8 @@ export function parseAllowedOrigin(entry: string): ParsedOrigin {
   }
   if (text.includes('*')) return refuse('has a wildcard in the wrong place (only a leading *. is allowed)');
   const exact = EXACT.exec(text);
-  if (!exact) return refuse(/^https?:\/\//i.test(text) ? 'has a path, query, fragment or user name' : 'is not an http(s) origin');
+  if (!exact)
+    return refuse(/^https?:\/\//i.test(text) ? 'has a path, query, fragment or user name' : 'is not an http(s) origin');
   const url = parse(text);
   if (!url) return refuse('is not an origin');
   return { ok: true, origin: `${url.protocol}//${url.host}` };
@@ -59,7 +61,16 @@ export function originMatcher(allowed: readonly string[]): (origin: string) => b
     if (exact.has(origin)) return true;
     if (wildcards.length === 0) return false;
     const url = parse(origin);
-    return !!url && wildcards.some((w) => w.scheme === url.protocol && w.port === url.port && url.hostname.endsWith(w.suffix) && url.hostname.length > w.suffix.length);
+    return (
+      !!url &&
+      wildcards.some(
+        (w) =>
+          w.scheme === url.protocol &&
+          w.port === url.port &&
+          url.hostname.endsWith(w.suffix) &&
+          url.hostname.length > w.suffix.length,
+      )
+    );
   };
 }
 

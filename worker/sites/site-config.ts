@@ -4,12 +4,17 @@ import type { sites } from '../../drizzle/schema.ts';
 
 export const THEME_POSITIONS = ['bottom-right', 'bottom-left'] as const;
 export const THEME_SCHEMES = ['auto', 'light', 'dark'] as const;
-export type SiteTheme = { color: string; position: (typeof THEME_POSITIONS)[number]; scheme: (typeof THEME_SCHEMES)[number] };
+export type SiteTheme = {
+  color: string;
+  position: (typeof THEME_POSITIONS)[number];
+  scheme: (typeof THEME_SCHEMES)[number];
+};
 
 export const DEFAULT_THEME: SiteTheme = { color: '#3547d8', position: 'bottom-right', scheme: 'auto' };
 export const DEFAULT_VISITOR_REQUESTS_PER_MINUTE = 10;
 /** What a visitor's browser hears for a key no site has (or had: a deleted site's key). */
-export const SITE_NOT_FOUND = 'No site has this key: check the data-site attribute of the widget\'s script tag against the key shown for the site in Parley';
+export const SITE_NOT_FOUND =
+  "No site has this key: check the data-site attribute of the widget's script tag against the key shown for the site in Parley";
 
 export type SiteRow = typeof sites.$inferSelect;
 
@@ -42,8 +47,16 @@ export function themeOf(stored: Record<string, string> | null | undefined): Site
 
 export function siteConfig(row: SiteRow): SiteConfig {
   return {
-    id: row.id, publicKey: row.publicKey, ownerId: row.userId, name: row.name, allowedOrigins: row.allowedOrigins, model: row.model,
-    systemPrompt: row.systemPrompt, greeting: row.greeting, theme: themeOf(row.theme), visitorRequestsPerMinute: row.visitorRequestsPerMinute,
+    id: row.id,
+    publicKey: row.publicKey,
+    ownerId: row.userId,
+    name: row.name,
+    allowedOrigins: row.allowedOrigins,
+    model: row.model,
+    systemPrompt: row.systemPrompt,
+    greeting: row.greeting,
+    theme: themeOf(row.theme),
+    visitorRequestsPerMinute: row.visitorRequestsPerMinute,
     updatedAt: row.updatedAt.getTime(),
   };
 }

@@ -27,7 +27,13 @@ async function decide(env: Pick<Env, 'LIMITER'>, userId: string, rounds: number)
   const limiter = userLimiter(env, userId);
   for (let round = 0; round < rounds; round++) {
     const reservationId = crypto.randomUUID();
-    const decision = await limiter.reserve({ userId, reservationId, promptTokens: 50, maxOutputTokens: 50, rateLimit: false });
+    const decision = await limiter.reserve({
+      userId,
+      reservationId,
+      promptTokens: 50,
+      maxOutputTokens: 50,
+      rateLimit: false,
+    });
     if (!decision.ok) throw new Error(`limiter probe: refused (${decision.code})`);
     await limiter.settle(userId, reservationId, 0);
   }

@@ -8,26 +8,45 @@ export function userLimiter(env: Pick<Env, 'LIMITER'>, userId: string): DurableO
   return env.LIMITER.get(env.LIMITER.idFromName(`user:${userId}`));
 }
 
-export type ReplyAdmission = (Admission & { reservationId: string }) | Refusal | { ok: false; status: 503; code: 'limits_unavailable'; message: string; retryAfterSeconds?: undefined };
+export type ReplyAdmission =
+  | (Admission & { reservationId: string })
+  | Refusal
+  | { ok: false; status: 503; code: 'limits_unavailable'; message: string; retryAfterSeconds?: undefined };
 
 /** Asks the owner's Limiter for the rate limits, a stream slot and room in the quota for one reply (and checks the API key it came with). */
-export async function reserveReply(env: Pick<Env, 'LIMITER'>, input: {
-  userId: string; model: ModelInfo; promptTokens: number; maxOutputTokens: number; apiKeyHash?: string;
-  /** A widget visitor (`<siteId>:<visitorId>`) rate-limited at their site's rate instead of the user's bucket. */
-  visitor?: { id: string; requestsPerMinute: number };
-}): Promise<ReplyAdmission> {
+export async function reserveReply(
+  env: Pick<Env, 'LIMITER'>,
+  input: {
+    userId: string;
+    model: ModelInfo;
+    promptTokens: number;
+    maxOutputTokens: number;
+    apiKeyHash?: string;
+    /** A widget visitor (`<siteId>:<visitorId>`) rate-limited at their site's rate instead of the user's bucket. */
+    visitor?: { id: string; requestsPerMinute: number };
+  },
+): Promise<ReplyAdmission> {
   const reservationId = crypto.randomUUID();
   try {
     const decision = await userLimiter(env, input.userId).reserve({
-      userId: input.userId, reservationId, promptTokens: input.promptTokens, maxOutputTokens: input.maxOutputTokens,
-      rateLimit: true, model: { id: input.model.id, outputPricePerMillion: input.model.price.output },
+      userId: input.userId,
+      reservationId,
+      promptTokens: input.promptTokens,
+      maxOutputTokens: input.maxOutputTokens,
+      rateLimit: true,
+      model: { id: input.model.id, outputPricePerMillion: input.model.price.output },
       ...(input.apiKeyHash === undefined ? {} : { apiKeyHash: input.apiKeyHash }),
       ...(input.visitor === undefined ? {} : { visitor: input.visitor }),
     });
     return decision.ok ? { ...decision, reservationId } : decision;
   } catch (error) {
     console.error(JSON.stringify({ level: 'error', msg: 'limiter unavailable', ...errorFields(error) }));
-    return { ok: false, status: 503, code: 'limits_unavailable', message: 'Your usage limits could not be checked, so the request was not sent: try again shortly' };
+    return {
+      ok: false,
+      status: 503,
+      code: 'limits_unavailable',
+      message: 'Your usage limits could not be checked, so the request was not sent: try again shortly',
+    };
   }
 }
 
@@ -38,14 +57,29 @@ const SETTLE_RETRY_MS = 500;
  * Tells the user's Limiter what a reply used (and hands it the reply's usage event, if any).
  * Tried a few times; a settle that never lands expires with its reservation, logged.
  */
-export async function settleReply(env: Pick<Env, 'LIMITER'>, userId: string, reservationId: string, used: number, usage?: UsageEventMessage): Promise<void> {
+export async function settleReply(
+  env: Pick<Env, 'LIMITER'>,
+  userId: string,
+  reservationId: string,
+  used: number,
+  usage?: UsageEventMessage,
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await userLimiter(env, userId).settle(userId, reservationId, used, usage);
       return;
     } catch (error) {
       if (attempt === SETTLE_ATTEMPTS) {
-        console.error(JSON.stringify({ level: 'error', msg: 'quota not settled', reservationId, used, usageEvent: usage?.id, ...errorFields(error) }));
+        console.error(
+          JSON.stringify({
+            level: 'error',
+            msg: 'quota not settled',
+            reservationId,
+            used,
+            usageEvent: usage?.id,
+            ...errorFields(error),
+          }),
+        );
         return;
       }
       await new Promise((r) => setTimeout(r, SETTLE_RETRY_MS));

@@ -23,7 +23,11 @@ export const MIN_OUTPUT_TOKENS = 256;
  * its prompt, whichever is less; undefined when not even MIN_OUTPUT_TOKENS fit. `bounded` says
  * the quota, not the request, set the limit (the reply is then cut off at the quota).
  */
-export function outputBudget(available: number | null, promptTokens: number, maxOutputTokens: number): { tokens: number; bounded: boolean } | undefined {
+export function outputBudget(
+  available: number | null,
+  promptTokens: number,
+  maxOutputTokens: number,
+): { tokens: number; bounded: boolean } | undefined {
   if (available === null) return { tokens: maxOutputTokens, bounded: false };
   const room = available - promptTokens;
   if (room < Math.min(MIN_OUTPUT_TOKENS, maxOutputTokens)) return undefined;

@@ -3,7 +3,12 @@ import { apiKeys, profiles, usageEvents, type Tier } from '../../drizzle/schema.
 import type { Db } from '../db/client.ts';
 import { quotaPeriod, type TierLimits } from './tiers.ts';
 
-export type QuotaSeed = { tier: Tier; overrides: Partial<TierLimits> | null; used: number; keys: Array<{ id: string; hash: string }> };
+export type QuotaSeed = {
+  tier: Tier;
+  overrides: Partial<TierLimits> | null;
+  used: number;
+  keys: Array<{ id: string; hash: string }>;
+};
 
 /**
  * What a Limiter starts a period from: the user's tier, the tokens already recorded this
@@ -14,12 +19,21 @@ export async function quotaSeed(db: Db, userId: string, now: Date): Promise<Quot
   const { start, end } = quotaPeriod(now);
   const [profile, used, keys] = await db.batch([
     db.select({ tier: profiles.tier, limits: profiles.limits }).from(profiles).where(eq(profiles.id, userId)).limit(1),
-    db.select({ used: sql<string>`coalesce(sum(${usageEvents.inputTokens} + ${usageEvents.outputTokens}), 0)` })
+    db
+      .select({ used: sql<string>`coalesce(sum(${usageEvents.inputTokens} + ${usageEvents.outputTokens}), 0)` })
       .from(usageEvents)
       .where(and(eq(usageEvents.userId, userId), gte(usageEvents.occurredAt, start), lt(usageEvents.occurredAt, end))),
-    db.select({ id: apiKeys.id, hash: apiKeys.keyHash }).from(apiKeys).where(and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt))),
+    db
+      .select({ id: apiKeys.id, hash: apiKeys.keyHash })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt))),
   ]);
-  return { tier: profile[0]?.tier ?? 'free', overrides: limitOverrides(profile[0]?.limits), used: Number(used[0]?.used ?? 0), keys };
+  return {
+    tier: profile[0]?.tier ?? 'free',
+    overrides: limitOverrides(profile[0]?.limits),
+    used: Number(used[0]?.used ?? 0),
+    keys,
+  };
 }
 
 const LIMIT_KEYS = ['monthlyTokens', 'requestsPerMinute', 'concurrentStreams', 'maxOutputPricePerMillion'] as const;

@@ -33,7 +33,13 @@ export type UsageEventMessage = z.infer<typeof usageEventMessage>;
  * uses its message id), so a resend is ingested once. A /v1 completion has no conversation.
  */
 export function usageEvent(input: {
-  id: string; messageId?: string; conversationId?: string; userId: string; subject: { type: SubjectType; id: string }; outcome: ReplyOutcome; occurredAt: Date;
+  id: string;
+  messageId?: string;
+  conversationId?: string;
+  userId: string;
+  subject: { type: SubjectType; id: string };
+  outcome: ReplyOutcome;
+  occurredAt: Date;
 }): UsageEventMessage {
   return {
     id: input.id,

@@ -1,7 +1,12 @@
 import { createSignal, Show } from 'solid-js';
 
 /** Enter sends, Shift+Enter starts a new line; while a reply streams, Stop replaces Send. */
-export function Composer(props: { streaming: boolean; onSend: (text: string) => Promise<boolean> | boolean; onStop: () => void; autofocus?: boolean }) {
+export function Composer(props: {
+  streaming: boolean;
+  onSend: (text: string) => Promise<boolean> | boolean;
+  onStop: () => void;
+  autofocus?: boolean;
+}) {
   const [text, setText] = createSignal('');
   let field!: HTMLTextAreaElement;
 
@@ -14,13 +19,25 @@ export function Composer(props: { streaming: boolean; onSend: (text: string) => 
   };
 
   return (
-    <form class="composer" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
-      <label for="composer-input" class="visually-hidden">Message</label>
+    <form
+      class="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <label for="composer-input" class="visually-hidden">
+        Message
+      </label>
       <textarea
         id="composer-input"
         ref={field}
         rows={1}
-        placeholder={props.streaming ? 'Wait for the reply, or press Stop…' : 'Message Parley (Enter to send, Shift+Enter for a new line)'}
+        placeholder={
+          props.streaming
+            ? 'Wait for the reply, or press Stop…'
+            : 'Message Parley (Enter to send, Shift+Enter for a new line)'
+        }
         value={text()}
         autofocus={props.autofocus}
         aria-disabled={props.streaming}
@@ -32,8 +49,17 @@ export function Composer(props: { streaming: boolean; onSend: (text: string) => 
           }
         }}
       />
-      <Show when={props.streaming} fallback={<button type="submit" class="primary" disabled={!text().trim()}>Send</button>}>
-        <button type="button" class="danger" onClick={() => props.onStop()}>Stop</button>
+      <Show
+        when={props.streaming}
+        fallback={
+          <button type="submit" class="primary" disabled={!text().trim()}>
+            Send
+          </button>
+        }
+      >
+        <button type="button" class="danger" onClick={() => props.onStop()}>
+          Stop
+        </button>
       </Show>
     </form>
   );

@@ -31,9 +31,14 @@ export function ConversationView(props: { id: string; first?: { content: string 
   onCleanup(chat.close);
 
   // Follow the text as it streams, unless the reader has scrolled up.
-  createEffect(on(() => [chat.state.messages.length, chat.state.messages.at(-1)?.content.length], () => {
-    if (stick) scroller.scrollTop = scroller.scrollHeight;
-  }));
+  createEffect(
+    on(
+      () => [chat.state.messages.length, chat.state.messages.at(-1)?.content.length],
+      () => {
+        if (stick) scroller.scrollTop = scroller.scrollHeight;
+      },
+    ),
+  );
 
   const changeModel = async (id: string) => {
     setModel(id);
@@ -43,8 +48,18 @@ export function ConversationView(props: { id: string; first?: { content: string 
 
   return (
     <section class="conversation" aria-label={chat.state.conversation?.title ?? 'Conversation'}>
-      <div class="messages" ref={scroller} onScroll={() => (stick = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < STICK_PX)}>
-        <Show when={loadError()}>{(message) => <p class="notice error" role="alert">{message()}</p>}</Show>
+      <div
+        class="messages"
+        ref={scroller}
+        onScroll={() => (stick = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < STICK_PX)}
+      >
+        <Show when={loadError()}>
+          {(message) => (
+            <p class="notice error" role="alert">
+              {message()}
+            </p>
+          )}
+        </Show>
         <Show when={chat.state.loaded && chat.state.messages.length === 0 && !props.first}>
           <p class="empty">Ask anything. Pick a model below; you can switch at any time.</p>
         </Show>
@@ -53,7 +68,12 @@ export function ConversationView(props: { id: string; first?: { content: string 
             <MessageItem
               message={message}
               live={chat.streaming() && message === last() && message.status === 'streaming'}
-              canRegenerate={!chat.streaming() && !chat.state.conversation?.siteId && message === last() && message.role === 'assistant'}
+              canRegenerate={
+                !chat.streaming() &&
+                !chat.state.conversation?.siteId &&
+                message === last() &&
+                message.role === 'assistant'
+              }
               onRegenerate={() => void chat.regenerate(currentModel())}
             />
           )}
@@ -62,18 +82,29 @@ export function ConversationView(props: { id: string; first?: { content: string 
           {(notice) => (
             <div class={`notice ${notice().kind}`} role="alert">
               <p>{notice().message}</p>
-              <button type="button" class="link" onClick={chat.dismissNotice}>Dismiss</button>
+              <button type="button" class="link" onClick={chat.dismissNotice}>
+                Dismiss
+              </button>
             </div>
           )}
         </Show>
       </div>
       <Show
         when={!chat.state.conversation?.siteId}
-        fallback={<p class="compose-bar muted" role="note">A visitor's conversation from one of your sites: you can read it here, not reply.</p>}
+        fallback={
+          <p class="compose-bar muted" role="note">
+            A visitor's conversation from one of your sites: you can read it here, not reply.
+          </p>
+        }
       >
         <div class="compose-bar">
           <ModelPicker value={currentModel()} onChange={(id) => void changeModel(id)} disabled={chat.streaming()} />
-          <Composer streaming={chat.streaming()} onSend={(text) => chat.send(text, currentModel())} onStop={() => void chat.stop()} autofocus />
+          <Composer
+            streaming={chat.streaming()}
+            onSend={(text) => chat.send(text, currentModel())}
+            onStop={() => void chat.stop()}
+            autofocus
+          />
         </div>
       </Show>
     </section>

@@ -7,7 +7,8 @@ const [renderer, setRenderer] = createSignal<Render>();
 let loading: Promise<void> | undefined;
 
 function loadRenderer() {
-  loading ??= import('../markdown/index.ts').then(
+  if (loading) return;
+  loading = import('../markdown/index.ts').then(
     (chunk) => void setRenderer(() => chunk.renderMarkdown),
     (error: unknown) => {
       // The reply stays readable as plain text; the next <Markdown> to mount tries again.
@@ -17,7 +18,14 @@ function loadRenderer() {
   );
 }
 
-const visuallyHidden = { position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', 'clip-path': 'inset(50%)', 'white-space': 'nowrap' } as const;
+const visuallyHidden = {
+  position: 'absolute',
+  width: '1px',
+  height: '1px',
+  overflow: 'hidden',
+  'clip-path': 'inset(50%)',
+  'white-space': 'nowrap',
+} as const;
 
 /**
  * A chat reply rendered from Markdown (safe HTML, highlighted code with copy buttons). Shows the
@@ -47,20 +55,25 @@ export function Markdown(props: { text: string }) {
   };
 
   // The first paint is synchronous (no flash of plain text for a finished reply), later ones batched.
-  createEffect(on([() => props.text, renderer], (_, previous) => {
-    if (previous === undefined) paint();
-    else frame ||= requestAnimationFrame(paint);
-  }));
+  createEffect(
+    on([() => props.text, renderer], (_, previous) => {
+      if (previous === undefined) paint();
+      else frame ||= requestAnimationFrame(paint);
+    }),
+  );
 
   const flash = (button: HTMLButtonElement, label: string, announcement: string) => {
     clearTimeout(resets.get(button));
     button.textContent = label;
     setStatus(announcement);
-    resets.set(button, window.setTimeout(() => {
-      resets.delete(button);
-      button.textContent = 'Copy';
-      setStatus('');
-    }, 2000));
+    resets.set(
+      button,
+      window.setTimeout(() => {
+        resets.delete(button);
+        button.textContent = 'Copy';
+        setStatus('');
+      }, 2000),
+    );
   };
 
   const copy = async (event: MouseEvent) => {
@@ -71,7 +84,11 @@ export function Markdown(props: { text: string }) {
       await navigator.clipboard.writeText(code);
       flash(button, 'Copied', 'Code copied to the clipboard');
     } catch (error) {
-      flash(button, 'Copy failed', `Could not copy the code: ${error instanceof Error ? error.message : String(error)}`);
+      flash(
+        button,
+        'Copy failed',
+        `Could not copy the code: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   };
 
@@ -81,9 +98,12 @@ export function Markdown(props: { text: string }) {
   });
 
   return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents lint/a11y/noStaticElementInteractions: delegation for the copy buttons inside, which are real <button>s reachable by keyboard
     <div class="markdown" onClick={copy}>
       <div ref={body} />
-      <span role="status" style={visuallyHidden}>{status()}</span>
+      <span role="status" style={visuallyHidden}>
+        {status()}
+      </span>
     </div>
   );
 }

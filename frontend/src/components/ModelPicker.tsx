@@ -12,12 +12,21 @@ export function ModelPicker(props: { value: string | undefined; onChange: (id: s
   return (
     <label class="model-picker">
       <span class="visually-hidden">Model</span>
-      <select value={props.value ?? ''} disabled={props.disabled} onChange={(e) => props.onChange(e.currentTarget.value)}>
+      <select
+        value={props.value ?? ''}
+        disabled={props.disabled}
+        onChange={(e) => props.onChange(e.currentTarget.value)}
+      >
         <For each={groups()}>
           {([provider, list]) => (
             <optgroup label={providerName(provider)}>
               <For each={list}>
-                {(m) => <option value={m.id}>{m.label}{m.offline ? ' (offline demo)' : ''} · {priceWords(m)}</option>}
+                {(m) => (
+                  <option value={m.id}>
+                    {m.label}
+                    {m.offline ? ' (offline demo)' : ''} · {priceWords(m)}
+                  </option>
+                )}
               </For>
             </optgroup>
           )}

@@ -10,22 +10,61 @@ export function Shell(props: ParentProps<{ config: Config }>) {
   const inChat = () => location.pathname === '/' || location.pathname.startsWith('/c/');
   return (
     <div class="app">
-      <a class="skip" href="#main">Skip to content</a>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
       <header class="topbar">
-        <A href="/" class="brand" end>Parley</A>
+        <A href="/" class="brand" end>
+          Parley
+        </A>
         <nav aria-label="Main">
-          <a href="/" classList={{ active: inChat() }} aria-current={inChat() ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/'); }}>Chat</a>
-          <A href="/usage" activeClass="active">Usage</A>
-          <A href="/billing" activeClass="active">Billing</A>
-          <A href="/keys" activeClass="active">API keys</A>
-          <A href="/sites" activeClass="active">Sites</A>
+          <a
+            href="/"
+            classList={{ active: inChat() }}
+            aria-current={inChat() ? 'page' : undefined}
+            onClick={(e) => {
+              e.preventDefault();
+              navigate('/');
+            }}
+          >
+            Chat
+          </a>
+          <A href="/usage" activeClass="active">
+            Usage
+          </A>
+          <A href="/billing" activeClass="active">
+            Billing
+          </A>
+          <A href="/keys" activeClass="active">
+            API keys
+          </A>
+          <A href="/sites" activeClass="active">
+            Sites
+          </A>
         </nav>
         <div class="account">
-          <Show when={session()?.email}>{(email) => <span class="muted email" title={email()}>{email()}</span>}</Show>
-          <button type="button" class="ghost" onClick={async () => { await signOut(); navigate('/signin'); }}>Sign out</button>
+          <Show when={session()?.email}>
+            {(email) => (
+              <span class="muted email" title={email()}>
+                {email()}
+              </span>
+            )}
+          </Show>
+          <button
+            type="button"
+            class="ghost"
+            onClick={async () => {
+              await signOut();
+              navigate('/signin');
+            }}
+          >
+            Sign out
+          </button>
         </div>
       </header>
-      <div id="main" class="page" tabindex="-1">{props.children}</div>
+      <div id="main" class="page" tabindex="-1">
+        {props.children}
+      </div>
     </div>
   );
 }

@@ -46,36 +46,97 @@ export function Sidebar(props: { onNavigate?: () => void }) {
 
   return (
     <aside class="sidebar" aria-label="Conversations">
-      <button type="button" class="primary new-chat" onClick={() => { navigate('/'); props.onNavigate?.(); }}>New conversation</button>
+      <button
+        type="button"
+        class="primary new-chat"
+        onClick={() => {
+          navigate('/');
+          props.onNavigate?.();
+        }}
+      >
+        New conversation
+      </button>
       <label class="filter">
         <span class="visually-hidden">Filter conversations by title</span>
-        <input type="search" placeholder="Filter by title" value={query()} onInput={(e) => setQuery(e.currentTarget.value)} />
+        <input
+          type="search"
+          placeholder="Filter by title"
+          value={query()}
+          onInput={(e) => setQuery(e.currentTarget.value)}
+        />
       </label>
-      <Show when={error()}>{(message) => <p class="error small" role="alert">{message()}</p>}</Show>
+      <Show when={error()}>
+        {(message) => (
+          <p class="error small" role="alert">
+            {message()}
+          </p>
+        )}
+      </Show>
       <ul class="conversation-list">
-        <For each={list.items} fallback={<li class="muted small">{list.loading ? 'Loading…' : query() ? 'No conversation matches.' : 'No conversations yet.'}</li>}>
+        <For
+          each={list.items}
+          fallback={
+            <li class="muted small">
+              {list.loading ? 'Loading…' : query() ? 'No conversation matches.' : 'No conversations yet.'}
+            </li>
+          }
+        >
           {(conversation) => (
             <li classList={{ current: params.id === conversation.id }}>
               <Show
                 when={renaming() === conversation.id}
                 fallback={
                   <>
-                    <A href={`/c/${conversation.id}`} aria-current={params.id === conversation.id ? 'page' : undefined} onClick={() => props.onNavigate?.()}>
-                      <Show when={conversation.siteId}><span class="visitor-tag">Visitor</span> </Show>
+                    <A
+                      href={`/c/${conversation.id}`}
+                      aria-current={params.id === conversation.id ? 'page' : undefined}
+                      onClick={() => props.onNavigate?.()}
+                    >
+                      <Show when={conversation.siteId}>
+                        <span class="visitor-tag">Visitor</span>{' '}
+                      </Show>
                       {conversation.title ?? 'New conversation'}
                     </A>
                     <span class="item-actions">
-                      <button type="button" class="icon" aria-label={`Rename "${conversation.title ?? 'New conversation'}"`} onClick={() => setRenaming(conversation.id)}><PencilIcon /></button>
-                      <button type="button" class="icon" aria-label={`Delete "${conversation.title ?? 'New conversation'}"`} onClick={() => askDelete(conversation)}><TrashIcon /></button>
+                      <button
+                        type="button"
+                        class="icon"
+                        aria-label={`Rename "${conversation.title ?? 'New conversation'}"`}
+                        onClick={() => setRenaming(conversation.id)}
+                      >
+                        <PencilIcon />
+                      </button>
+                      <button
+                        type="button"
+                        class="icon"
+                        aria-label={`Delete "${conversation.title ?? 'New conversation'}"`}
+                        onClick={() => askDelete(conversation)}
+                      >
+                        <TrashIcon />
+                      </button>
                     </span>
                   </>
                 }
               >
-                <form class="rename" onSubmit={(e) => { e.preventDefault(); void rename(conversation, (e.currentTarget.elements.namedItem('title') as HTMLInputElement).value); }}>
-                  <label class="visually-hidden" for={`rename-${conversation.id}`}>New title</label>
+                <form
+                  class="rename"
+                  onSubmit={(e) => {
+                    e.preventDefault();
+                    void rename(conversation, (e.currentTarget.elements.namedItem('title') as HTMLInputElement).value);
+                  }}
+                >
+                  <label class="visually-hidden" for={`rename-${conversation.id}`}>
+                    New title
+                  </label>
                   <input
-                    id={`rename-${conversation.id}`} name="title" value={conversation.title ?? ''} maxLength={200} ref={(el) => queueMicrotask(() => el.select())}
-                    onKeyDown={(e) => { if (e.key === 'Escape') setRenaming(undefined); }}
+                    id={`rename-${conversation.id}`}
+                    name="title"
+                    value={conversation.title ?? ''}
+                    maxLength={200}
+                    ref={(el) => queueMicrotask(() => el.select())}
+                    onKeyDown={(e) => {
+                      if (e.key === 'Escape') setRenaming(undefined);
+                    }}
                     onBlur={(e) => void rename(conversation, e.currentTarget.value)}
                   />
                 </form>
@@ -85,15 +146,23 @@ export function Sidebar(props: { onNavigate?: () => void }) {
         </For>
       </ul>
       <Show when={list.nextCursor}>
-        <button type="button" class="ghost" disabled={list.loading} onClick={() => void loadMore()}>{list.loading ? 'Loading…' : 'Show more'}</button>
+        <button type="button" class="ghost" disabled={list.loading} onClick={() => void loadMore()}>
+          {list.loading ? 'Loading…' : 'Show more'}
+        </button>
       </Show>
       <dialog ref={dialog} aria-labelledby="delete-title" onClose={() => setDeleting(undefined)}>
         <form method="dialog" class="stack">
           <h2 id="delete-title">Delete this conversation?</h2>
-          <p>“{deleting()?.title ?? 'New conversation'}” and all its messages will be deleted. This cannot be undone.</p>
+          <p>
+            “{deleting()?.title ?? 'New conversation'}” and all its messages will be deleted. This cannot be undone.
+          </p>
           <div class="row">
-            <button type="submit" value="cancel" class="ghost" autofocus>Cancel</button>
-            <button type="button" class="danger" onClick={() => void confirmDelete()}>Delete</button>
+            <button type="submit" value="cancel" class="ghost" autofocus>
+              Cancel
+            </button>
+            <button type="button" class="danger" onClick={() => void confirmDelete()}>
+              Delete
+            </button>
           </div>
         </form>
       </dialog>

@@ -51,7 +51,8 @@ function schedule(current: Session | null) {
 export async function accessToken(): Promise<string | null> {
   const current = session();
   if (!current) return null;
-  if (current.refreshToken && current.expiresAt - REFRESH_EARLY_S / 2 < Date.now() / 1000) await refresh().catch(() => undefined);
+  if (current.refreshToken && current.expiresAt - REFRESH_EARLY_S / 2 < Date.now() / 1000)
+    await refresh().catch(() => undefined);
   return session()?.accessToken ?? null;
 }
 
@@ -60,7 +61,10 @@ export function sessionExpired() {
   save(null);
 }
 
-export async function devSignIn(email: string, mint: (email: string) => Promise<{ accessToken: string; expiresAt: number; user: { email: string } }>) {
+export async function devSignIn(
+  email: string,
+  mint: (email: string) => Promise<{ accessToken: string; expiresAt: number; user: { email: string } }>,
+) {
   const minted = await mint(email);
   save({ accessToken: minted.accessToken, expiresAt: minted.expiresAt, email: minted.user.email });
 }
@@ -69,17 +73,25 @@ export async function devSignIn(email: string, mint: (email: string) => Promise<
 export async function startOAuth(provider: 'google' | 'github', next: string) {
   const supabase = requireSupabase();
   const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
-  const challenge = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
+  const challenge = base64url(
+    new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))),
+  );
   sessionStorage.setItem(VERIFIER_KEY, JSON.stringify({ verifier, next }));
   const params = new URLSearchParams({
-    provider, redirect_to: `${location.origin}/auth/callback`, code_challenge: challenge, code_challenge_method: 's256',
+    provider,
+    redirect_to: `${location.origin}/auth/callback`,
+    code_challenge: challenge,
+    code_challenge_method: 's256',
   });
   location.assign(`${supabase.url}/auth/v1/authorize?${params}`);
 }
 
 /** Exchanges the code the browser came back with; returns where to go next. */
 export async function completeOAuth(code: string): Promise<string> {
-  const pending = JSON.parse(sessionStorage.getItem(VERIFIER_KEY) ?? 'null') as { verifier: string; next: string } | null;
+  const pending = JSON.parse(sessionStorage.getItem(VERIFIER_KEY) ?? 'null') as {
+    verifier: string;
+    next: string;
+  } | null;
   sessionStorage.removeItem(VERIFIER_KEY);
   if (!pending) throw new Error('This sign-in link has already been used or was started in another tab: sign in again');
   save(await tokenGrant('pkce', { auth_code: code, code_verifier: pending.verifier }));
@@ -104,7 +116,8 @@ export async function signOut() {
   save(null);
   if (current?.refreshToken && config?.supabase) {
     await fetch(`${config.supabase.url}/auth/v1/logout`, {
-      method: 'POST', headers: { apikey: config.supabase.publishableKey, authorization: `Bearer ${current.accessToken}` },
+      method: 'POST',
+      headers: { apikey: config.supabase.publishableKey, authorization: `Bearer ${current.accessToken}` },
     }).catch(() => undefined);
   }
 }
@@ -114,16 +127,27 @@ class AuthError extends Error {}
 async function tokenGrant(grant: 'pkce' | 'refresh_token', body: Record<string, string>): Promise<Session> {
   const supabase = requireSupabase();
   const res = await fetch(`${supabase.url}/auth/v1/token?grant_type=${grant}`, {
-    method: 'POST', headers: { apikey: supabase.publishableKey, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    method: 'POST',
+    headers: { apikey: supabase.publishableKey, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
   });
   const data = (await res.json().catch(() => ({}))) as {
-    access_token?: string; refresh_token?: string; expires_at?: number; expires_in?: number; user?: { email?: string };
-    error_description?: string; msg?: string; message?: string;
+    access_token?: string;
+    refresh_token?: string;
+    expires_at?: number;
+    expires_in?: number;
+    user?: { email?: string };
+    error_description?: string;
+    msg?: string;
+    message?: string;
   };
-  if (!res.ok || !data.access_token) throw new AuthError(data.error_description ?? data.msg ?? data.message ?? `Sign-in failed (${res.status})`);
+  if (!res.ok || !data.access_token)
+    throw new AuthError(data.error_description ?? data.msg ?? data.message ?? `Sign-in failed (${res.status})`);
   return {
-    accessToken: data.access_token, refreshToken: data.refresh_token,
-    expiresAt: data.expires_at ?? Math.floor(Date.now() / 1000) + (data.expires_in ?? 3600), email: data.user?.email,
+    accessToken: data.access_token,
+    refreshToken: data.refresh_token,
+    expiresAt: data.expires_at ?? Math.floor(Date.now() / 1000) + (data.expires_in ?? 3600),
+    email: data.user?.email,
   };
 }
 
@@ -133,5 +157,8 @@ function requireSupabase() {
 }
 
 function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }

@@ -6,8 +6,16 @@ import { api, type Conversation } from './api.ts';
 const PAGE = 30;
 const FILTER_DELAY_MS = 250;
 
-const [list, setList] = createStore<{ items: Conversation[]; nextCursor: string | null; loading: boolean; error: string | null }>({
-  items: [], nextCursor: null, loading: false, error: null,
+const [list, setList] = createStore<{
+  items: Conversation[];
+  nextCursor: string | null;
+  loading: boolean;
+  error: string | null;
+}>({
+  items: [],
+  nextCursor: null,
+  loading: false,
+  error: null,
 });
 const [query, setQueryNow] = createSignal('');
 let generation = 0;
@@ -39,7 +47,11 @@ export async function loadMore() {
     const page = await api.conversations({ q: query().trim() || undefined, cursor, limit: PAGE });
     if (mine !== generation) return;
     const known = new Set(list.items.map((c) => c.id));
-    setList({ items: [...list.items, ...page.items.filter((c) => !known.has(c.id))], nextCursor: page.nextCursor, loading: false });
+    setList({
+      items: [...list.items, ...page.items.filter((c) => !known.has(c.id))],
+      nextCursor: page.nextCursor,
+      loading: false,
+    });
   } catch (error) {
     setList({ loading: false, error: error instanceof Error ? error.message : String(error) });
   }

@@ -12,7 +12,9 @@ export type Notice = { kind: 'error' | 'info'; message: string };
 
 export function openConversation(id: string, onChanged: () => void) {
   const [state, setState] = createStore<{ conversation: Conversation | null; messages: Message[]; loaded: boolean }>({
-    conversation: null, messages: [], loaded: false,
+    conversation: null,
+    messages: [],
+    loaded: false,
   });
   const [streaming, setStreaming] = createSignal(false);
   const [notice, setNotice] = createSignal<Notice | null>(null);
@@ -27,7 +29,8 @@ export function openConversation(id: string, onChanged: () => void) {
     batch(() => {
       state.messages.forEach((m, i) => {
         const stored = messages[i];
-        if (m.id.startsWith('pending-') && stored?.role === m.role && stored.content === m.content) setState('messages', i, 'id', stored.id);
+        if (m.id.startsWith('pending-') && stored?.role === m.role && stored.content === m.content)
+          setState('messages', i, 'id', stored.id);
       });
       setState('conversation', conversation);
       setState('messages', reconcile(messages, { key: 'id' }));
@@ -37,21 +40,29 @@ export function openConversation(id: string, onChanged: () => void) {
   }
 
   function apply(event: ReplyEvent) {
-    setState(produce((s) => {
-      if (event.event === 'message.start') {
-        const existing = s.messages.find((m) => m.id === event.data.messageId);
-        // Picked up from the start (a reload): the text is rebuilt from the events, never doubled.
-        if (existing) existing.content = '';
-        else s.messages.push(placeholder(event.data.messageId, event.data.model));
-        return;
-      }
-      const reply = s.messages.at(-1);
-      if (!reply || reply.role !== 'assistant') return;
-      if (event.event === 'delta') reply.content += event.data.text;
-      else if (event.event === 'usage') Object.assign(reply, { inputTokens: event.data.inputTokens, outputTokens: event.data.outputTokens });
-      else if (event.event === 'done') Object.assign(reply, { status: event.data.stopReason === 'stopped' || event.data.stopReason === 'quota' ? 'stopped' : 'complete', stopReason: event.data.stopReason, model: event.data.model });
-      else if (event.event === 'error') Object.assign(reply, { status: 'error', errorCode: event.data.code });
-    }));
+    setState(
+      produce((s) => {
+        if (event.event === 'message.start') {
+          const existing = s.messages.find((m) => m.id === event.data.messageId);
+          // Picked up from the start (a reload): the text is rebuilt from the events, never doubled.
+          if (existing) existing.content = '';
+          else s.messages.push(placeholder(event.data.messageId, event.data.model));
+          return;
+        }
+        const reply = s.messages.at(-1);
+        if (reply?.role !== 'assistant') return;
+        if (event.event === 'delta') reply.content += event.data.text;
+        else if (event.event === 'usage')
+          Object.assign(reply, { inputTokens: event.data.inputTokens, outputTokens: event.data.outputTokens });
+        else if (event.event === 'done')
+          Object.assign(reply, {
+            status: event.data.stopReason === 'stopped' || event.data.stopReason === 'quota' ? 'stopped' : 'complete',
+            stopReason: event.data.stopReason,
+            model: event.data.model,
+          });
+        else if (event.event === 'error') Object.assign(reply, { status: 'error', errorCode: event.data.code });
+      }),
+    );
     if (event.event === 'error') setNotice({ kind: 'error', message: replyErrorWords(event.data.code) });
   }
 
@@ -87,7 +98,10 @@ export function openConversation(id: string, onChanged: () => void) {
   }
 
   return {
-    state, streaming, notice, load,
+    state,
+    streaming,
+    notice,
+    load,
     dismissNotice: () => setNotice(null),
     send: (content: string, model?: string) => start(() => api.sendMessage(id, content, model), userMessage(content)),
     regenerate: (model?: string) => {
@@ -102,20 +116,42 @@ export function openConversation(id: string, onChanged: () => void) {
 
 function placeholder(id: string, model: string): Message {
   return {
-    id, role: 'assistant', content: '', model, provider: null, status: 'streaming', stopReason: null, errorCode: null,
-    inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: '0', timeToFirstTokenMs: null, durationMs: null,
-    createdAt: new Date().toISOString(), completedAt: null,
+    id,
+    role: 'assistant',
+    content: '',
+    model,
+    provider: null,
+    status: 'streaming',
+    stopReason: null,
+    errorCode: null,
+    inputTokens: 0,
+    outputTokens: 0,
+    cachedTokens: 0,
+    costUsd: '0',
+    timeToFirstTokenMs: null,
+    durationMs: null,
+    createdAt: new Date().toISOString(),
+    completedAt: null,
   };
 }
 
 function userMessage(content: string): Message {
-  return { ...placeholder(`pending-${crypto.randomUUID()}`, ''), role: 'user', content, model: null, status: 'complete' };
+  return {
+    ...placeholder(`pending-${crypto.randomUUID()}`, ''),
+    role: 'user',
+    content,
+    model: null,
+    status: 'complete',
+  };
 }
 
 /** A reply that failed at the vendor, in plain words. */
 function replyErrorWords(code: string): string {
-  if (code === 'upstream_timeout') return 'The model stopped responding, so the reply was cut short (what arrived is kept). Try Regenerate, or pick another model.';
-  if (code === 'context_length') return 'This conversation is too long for the model. Start a new conversation, or pick a model with a larger context window.';
-  if (code === 'rate_limited' || code === 'overloaded') return "The model's provider is busy right now. Wait a moment and press Regenerate, or pick another model.";
+  if (code === 'upstream_timeout')
+    return 'The model stopped responding, so the reply was cut short (what arrived is kept). Try Regenerate, or pick another model.';
+  if (code === 'context_length')
+    return 'This conversation is too long for the model. Start a new conversation, or pick a model with a larger context window.';
+  if (code === 'rate_limited' || code === 'overloaded')
+    return "The model's provider is busy right now. Wait a moment and press Regenerate, or pick another model.";
   return "The model's provider failed while replying (what arrived is kept). Try Regenerate, or pick another model.";
 }

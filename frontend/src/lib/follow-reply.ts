@@ -6,7 +6,6 @@ import { api, ApiError } from './api.ts';
 import { reconnectDelay } from './reconnect.ts';
 import { readEvents, type ReplyEvent } from './sse.ts';
 
-
 export type FollowResult = 'ended' | 'gone';
 
 /**
@@ -15,7 +14,12 @@ export type FollowResult = 'ended' | 'gone';
  * `done`/`error`, or 'gone' when the room has no reply running any more (it ended while we were
  * away: reload the conversation).
  */
-export async function followReply(conversationId: string, first: Response | null, onEvent: (event: ReplyEvent) => void, signal: AbortSignal): Promise<FollowResult> {
+export async function followReply(
+  conversationId: string,
+  first: Response | null,
+  onEvent: (event: ReplyEvent) => void,
+  signal: AbortSignal,
+): Promise<FollowResult> {
   let response = first;
   let lastId: string | undefined;
   for (let attempt = 0; !signal.aborted; attempt++) {

@@ -10,7 +10,12 @@ export const models = () => (resource.state === 'ready' || resource.state === 'r
 export const defaultModelId = () => models()?.find((m) => m.default)?.id ?? models()?.[0]?.id;
 export const modelById = (id: string | null | undefined) => (id ? models()?.find((m) => m.id === id) : undefined);
 
-const PROVIDERS: Record<string, string> = { anthropic: 'Anthropic', openai: 'OpenAI', google: 'Google', 'openai-compat': 'OpenAI-compatible' };
+const PROVIDERS: Record<string, string> = {
+  anthropic: 'Anthropic',
+  openai: 'OpenAI',
+  google: 'Google',
+  'openai-compat': 'OpenAI-compatible',
+};
 export const providerName = (provider: string) => PROVIDERS[provider] ?? provider;
 
 export function priceWords(model: Model) {

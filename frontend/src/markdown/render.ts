@@ -36,7 +36,24 @@ import xml from 'highlight.js/lib/languages/xml';
 import yaml from 'highlight.js/lib/languages/yaml';
 
 // Each grammar also brings its usual aliases (js, ts, py, sh, html, yml, c++, md, …).
-const languages = { bash, c, cpp, css, diff, go, java, javascript, json, markdown, python, rust, sql, typescript, xml, yaml };
+const languages = {
+  bash,
+  c,
+  cpp,
+  css,
+  diff,
+  go,
+  java,
+  javascript,
+  json,
+  markdown,
+  python,
+  rust,
+  sql,
+  typescript,
+  xml,
+  yaml,
+};
 for (const [name, language] of Object.entries(languages)) hljs.registerLanguage(name, language);
 // Models write ```shell for scripts; highlight.js's "shell" grammar is for `$ `-prompted sessions.
 hljs.registerLanguage('console', shellSession);
@@ -64,11 +81,14 @@ const namedReferences: Record<string, string> = { amp: '&', lt: '<', gt: '>', qu
 
 /** CommonMark decodes references in link destinations and titles; marked leaves that to us. */
 function decodeReferences(text: string): string {
-  return text.replace(/&(?:#(\d{1,7})|#x([\da-f]{1,6})|([a-z]+));/gi, (ref, dec?: string, hex?: string, name?: string) => {
-    if (name !== undefined) return namedReferences[name] ?? ref;
-    const code = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex!, 16);
-    return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : '\ufffd';
-  });
+  return text.replace(
+    /&(?:#(\d{1,7})|#x([\da-f]{1,6})|([a-z]+));/gi,
+    (ref, dec?: string, hex?: string, name?: string) => {
+      if (name !== undefined) return namedReferences[name] ?? ref;
+      const code = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex!, 16);
+      return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : '\ufffd';
+    },
+  );
 }
 
 /** The URL the browser would follow, or null unless it is absolute http(s) or mailto. */

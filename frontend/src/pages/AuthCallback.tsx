@@ -19,7 +19,14 @@ export function AuthCallback() {
   return (
     <main class="center">
       <Show when={error()} fallback={<p aria-live="polite">Signing you in…</p>}>
-        {(message) => <><p class="error" role="alert">{message()}</p><A href="/signin">Back to sign in</A></>}
+        {(message) => (
+          <>
+            <p class="error" role="alert">
+              {message()}
+            </p>
+            <A href="/signin">Back to sign in</A>
+          </>
+        )}
       </Show>
     </main>
   );

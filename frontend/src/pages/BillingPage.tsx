@@ -14,11 +14,19 @@ export default function BillingPage(props: { config: Config }) {
   return (
     <main class="settings-page billing-page">
       <h1>Billing</h1>
-      <Switch fallback={<p class="muted" role="status">Loading your plan…</p>}>
+      <Switch
+        fallback={
+          <p class="muted" role="status">
+            Loading your plan…
+          </p>
+        }
+      >
         <Match when={me.state === 'errored'}>
           <div class="card stack" role="alert">
             <p class="error">Your plan could not be loaded: {requestErrorWords(me.error)}</p>
-            <button type="button" class="ghost" onClick={() => void refetch()}>Try again</button>
+            <button type="button" class="ghost" onClick={() => void refetch()}>
+              Try again
+            </button>
           </div>
         </Match>
         <Match when={me.state !== 'errored' && me()}>
@@ -32,7 +40,11 @@ export default function BillingPage(props: { config: Config }) {
                 <h2 id="change-heading">{loaded().tier === 'free' ? 'Upgrade' : 'Manage your subscription'}</h2>
                 <Show
                   when={props.config.billing}
-                  fallback={<p class="notice">Billing is not configured on this server, so plans cannot be bought or changed here.</p>}
+                  fallback={
+                    <p class="notice">
+                      Billing is not configured on this server, so plans cannot be bought or changed here.
+                    </p>
+                  }
                 >
                   <StripeActions tier={loaded().tier} />
                 </Show>
@@ -49,8 +61,10 @@ export default function BillingPage(props: { config: Config }) {
 function PlanLimits(props: { plan: Plan }) {
   const priceCap = () => props.plan.maxOutputPricePerMillion;
   const offered = models;
-  const included = () => offered()?.filter((m) => priceCap() === null || m.price.outputPerMillionTokens <= priceCap()!) ?? [];
-  const excluded = () => offered()?.filter((m) => priceCap() !== null && m.price.outputPerMillionTokens > priceCap()!) ?? [];
+  const included = () =>
+    offered()?.filter((m) => priceCap() === null || m.price.outputPerMillionTokens <= priceCap()!) ?? [];
+  const excluded = () =>
+    offered()?.filter((m) => priceCap() !== null && m.price.outputPerMillionTokens > priceCap()!) ?? [];
   return (
     <dl class="plan-limits">
       <div>
@@ -62,16 +76,23 @@ function PlanLimits(props: { plan: Plan }) {
       </div>
       <div>
         <dt>Requests a minute</dt>
-        <dd>{count(props.plan.requestsPerMinute)} <span class="muted">(that many may also arrive at once)</span></dd>
+        <dd>
+          {count(props.plan.requestsPerMinute)} <span class="muted">(that many may also arrive at once)</span>
+        </dd>
       </div>
       <div>
         <dt>Replies at once</dt>
-        <dd>{count(props.plan.concurrentStreams)} <span class="muted">(replies being written at the same time, across conversations and API keys)</span></dd>
+        <dd>
+          {count(props.plan.concurrentStreams)}{' '}
+          <span class="muted">(replies being written at the same time, across conversations and API keys)</span>
+        </dd>
       </div>
       <div>
         <dt>Models</dt>
         <dd>
-          {priceCap() === null ? 'Every model on this server' : `Models costing up to $${priceCap()} per million output tokens`}
+          {priceCap() === null
+            ? 'Every model on this server'
+            : `Models costing up to $${priceCap()} per million output tokens`}
           <Show when={offered()}>
             <span class="model-group">
               <span class="muted">Included: </span>
@@ -93,7 +114,16 @@ function PlanLimits(props: { plan: Plan }) {
 }
 
 function ModelNames(props: { names: string[] }) {
-  return <For each={props.names}>{(name, i) => <>{i() > 0 ? ', ' : ''}<span class="model-name">{name}</span></>}</For>;
+  return (
+    <For each={props.names}>
+      {(name, i) => (
+        <>
+          {i() > 0 ? ', ' : ''}
+          <span class="model-name">{name}</span>
+        </>
+      )}
+    </For>
+  );
 }
 
 /** Upgrade on the free tier, manage otherwise; each asks the server for a Stripe page and goes there. */
@@ -129,12 +159,20 @@ function StripeActions(props: { tier: Me['tier'] }) {
           </>
         }
       >
-        <p>Pro raises these limits and opens every model. You pay through Stripe Checkout, and can cancel at any time.</p>
+        <p>
+          Pro raises these limits and opens every model. You pay through Stripe Checkout, and can cancel at any time.
+        </p>
         <button type="button" class="primary" aria-disabled={busy()} onClick={() => void open(api.checkout)}>
           {busy() ? 'Opening Stripe Checkout…' : 'Upgrade to Pro'}
         </button>
       </Show>
-      <Show when={error()}>{(message) => <p class="error" role="alert">{message()}</p>}</Show>
+      <Show when={error()}>
+        {(message) => (
+          <p class="error" role="alert">
+            {message()}
+          </p>
+        )}
+      </Show>
     </>
   );
 }

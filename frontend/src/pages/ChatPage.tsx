@@ -17,14 +17,24 @@ export function ChatPage() {
   const [drawer, setDrawer] = createSignal(false);
   return (
     <div class="chat" classList={{ 'drawer-open': drawer() }}>
-      <button type="button" class="ghost drawer-toggle" aria-expanded={drawer()} aria-controls="sidebar" onClick={() => setDrawer(!drawer())}>
+      <button
+        type="button"
+        class="ghost drawer-toggle"
+        aria-expanded={drawer()}
+        aria-controls="sidebar"
+        onClick={() => setDrawer(!drawer())}
+      >
         {drawer() ? 'Close conversations' : 'Conversations'}
       </button>
       <div id="sidebar" class="sidebar-wrap">
         <Sidebar onNavigate={() => setDrawer(false)} />
       </div>
       <main class="chat-main">
-        <Show when={params.id} keyed fallback={<NewConversation onCreated={(id, content) => firstMessages.set(id, { content })} />}>
+        <Show
+          when={params.id}
+          keyed
+          fallback={<NewConversation onCreated={(id, content) => firstMessages.set(id, { content })} />}
+        >
           {(id) => {
             // Taken once: a prop expression is re-read on every access.
             const first = take(id);
@@ -66,7 +76,13 @@ function NewConversation(props: { onCreated: (id: string, content: string) => vo
           <h1>New conversation</h1>
           <p>Claude, OpenAI and Gemini in one place. Pick a model and ask anything.</p>
         </div>
-        <Show when={error()}>{(message) => <p class="notice error" role="alert">{message()}</p>}</Show>
+        <Show when={error()}>
+          {(message) => (
+            <p class="notice error" role="alert">
+              {message()}
+            </p>
+          )}
+        </Show>
       </div>
       <div class="compose-bar">
         <ModelPicker value={model() ?? defaultModelId()} onChange={setModel} />

@@ -28,8 +28,8 @@ export default function KeysPage() {
     <main class="settings-page keys-page">
       <h1>API keys</h1>
       <p>
-        A key lets your own programs use Parley's models through its OpenAI-compatible API at <code>{location.origin}/v1</code>.
-        A key acts as you: its requests count against your plan's quota and limits.
+        A key lets your own programs use Parley's models through its OpenAI-compatible API at{' '}
+        <code>{location.origin}/v1</code>. A key acts as you: its requests count against your plan's quota and limits.
       </p>
 
       <CreateKeyForm
@@ -42,17 +42,37 @@ export default function KeysPage() {
       />
 
       <Show when={created()} keyed>
-        {(key) => <NewKeyPanel created={key} onDone={() => { setCreated(undefined); listHeading.focus(); }} />}
+        {(key) => (
+          <NewKeyPanel
+            created={key}
+            onDone={() => {
+              setCreated(undefined);
+              listHeading.focus();
+            }}
+          />
+        )}
       </Show>
 
       <section class="card stack" aria-labelledby="keys-heading">
-        <h2 id="keys-heading" ref={listHeading} tabindex="-1">Your keys</h2>
-        <p class="visually-hidden" role="status">{status()}</p>
-        <Switch fallback={<p class="muted" role="status">Loading your keys…</p>}>
+        <h2 id="keys-heading" ref={listHeading} tabindex="-1">
+          Your keys
+        </h2>
+        <p class="visually-hidden" role="status">
+          {status()}
+        </p>
+        <Switch
+          fallback={
+            <p class="muted" role="status">
+              Loading your keys…
+            </p>
+          }
+        >
           <Match when={keys.state === 'errored'}>
             <div class="stack" role="alert">
               <p class="error">Your keys could not be loaded: {requestErrorWords(keys.error)}</p>
-              <button type="button" class="ghost" onClick={() => void refetch()}>Try again</button>
+              <button type="button" class="ghost" onClick={() => void refetch()}>
+                Try again
+              </button>
             </div>
           </Match>
           <Match when={keys.state !== 'errored' && keys()?.length === 0}>
@@ -109,10 +129,20 @@ function CreateKeyForm(props: { onCreated: (key: CreatedKey) => void }) {
             value={name()}
             onInput={(e) => setName(e.currentTarget.value)}
           />
-          <button type="submit" class="primary" aria-disabled={busy()}>{busy() ? 'Creating…' : 'Create key'}</button>
+          <button type="submit" class="primary" aria-disabled={busy()}>
+            {busy() ? 'Creating…' : 'Create key'}
+          </button>
         </div>
-        <p id="key-name-hint" class="small muted">What the key is for. At most 100 characters.</p>
-        <Show when={error()}>{(message) => <p id="key-name-error" class="error" role="alert">{message()}</p>}</Show>
+        <p id="key-name-hint" class="small muted">
+          What the key is for. At most 100 characters.
+        </p>
+        <Show when={error()}>
+          {(message) => (
+            <p id="key-name-error" class="error" role="alert">
+              {message()}
+            </p>
+          )}
+        </Show>
       </form>
     </section>
   );
@@ -126,12 +156,13 @@ function NewKeyPanel(props: { created: CreatedKey; onDone: () => void }) {
   // The panel appears above the list: take the reader (and a screen reader) to it.
   onMount(() => heading.focus());
   const model = () => defaultModelId() ?? 'MODEL_ID';
-  const curl = () => [
-    `curl ${location.origin}/v1/chat/completions \\`,
-    `  -H "Authorization: Bearer ${props.created.key}" \\`,
-    `  -H 'content-type: application/json' \\`,
-    `  -d '${JSON.stringify({ model: model(), messages: [{ role: 'user', content: 'Hello' }] })}'`,
-  ].join('\n');
+  const curl = () =>
+    [
+      `curl ${location.origin}/v1/chat/completions \\`,
+      `  -H "Authorization: Bearer ${props.created.key}" \\`,
+      `  -H 'content-type: application/json' \\`,
+      `  -d '${JSON.stringify({ model: model(), messages: [{ role: 'user', content: 'Hello' }] })}'`,
+    ].join('\n');
 
   const copy = async (text: string, what: string) => {
     clearTimeout(clearCopied);
@@ -148,22 +179,46 @@ function NewKeyPanel(props: { created: CreatedKey; onDone: () => void }) {
 
   return (
     <section class="card stack new-key" aria-labelledby="new-key-heading">
-      <h2 id="new-key-heading" tabindex="-1" ref={heading}>Your new key “{props.created.name}”</h2>
+      <h2 id="new-key-heading" tabindex="-1" ref={heading}>
+        Your new key “{props.created.name}”
+      </h2>
       <div class="notice">
-        <p><strong>Copy it now: you will not see it again.</strong> Parley does not show a key's secret after this; if you lose it, revoke the key and create another.</p>
+        <p>
+          <strong>Copy it now: you will not see it again.</strong> Parley does not show a key's secret after this; if
+          you lose it, revoke the key and create another.
+        </p>
       </div>
       <label for="new-key-secret">Secret key</label>
       <div class="row">
-        <input id="new-key-secret" class="secret" readonly spellcheck={false} autocomplete="off" value={props.created.key} onFocus={(e) => e.currentTarget.select()} />
-        <button type="button" class="primary" onClick={() => void copy(props.created.key, 'key')}>Copy<span class="visually-hidden"> key</span></button>
+        <input
+          id="new-key-secret"
+          class="secret"
+          readonly
+          spellcheck={false}
+          autocomplete="off"
+          value={props.created.key}
+          onFocus={(e) => e.currentTarget.select()}
+        />
+        <button type="button" class="primary" onClick={() => void copy(props.created.key, 'key')}>
+          Copy<span class="visually-hidden"> key</span>
+        </button>
       </div>
       <h3 id="curl-heading">Try it with curl</h3>
-      <pre class="code" tabindex="0" aria-labelledby="curl-heading"><code>{curl()}</code></pre>
+      {/* biome-ignore lint/a11y/useAriaPropsSupportedByRole: a focusable scroll region needs a name (axe's scrollable-region-focusable) */}
+      <pre class="code" tabindex="0" aria-labelledby="curl-heading">
+        <code>{curl()}</code>
+      </pre>
       <div class="row">
-        <button type="button" class="ghost" onClick={() => void copy(curl(), 'curl command')}>Copy<span class="visually-hidden"> the curl</span> command</button>
-        <button type="button" class="ghost" onClick={() => props.onDone()}>Done, I have copied it</button>
+        <button type="button" class="ghost" onClick={() => void copy(curl(), 'curl command')}>
+          Copy<span class="visually-hidden"> the curl</span> command
+        </button>
+        <button type="button" class="ghost" onClick={() => props.onDone()}>
+          Done, I have copied it
+        </button>
       </div>
-      <p class="small" role="status" aria-live="polite">{copied()}</p>
+      <p class="small" role="status" aria-live="polite">
+        {copied()}
+      </p>
     </section>
   );
 }
@@ -207,23 +262,33 @@ function KeyTable(props: { keys: ApiKey[]; onRevoked: (key: ApiKey) => void }) {
               <th scope="col">Key</th>
               <th scope="col">Created</th>
               <th scope="col">Last used</th>
-              <th scope="col"><span class="visually-hidden">Actions</span></th>
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             <For each={props.keys}>
               {(key) => (
                 <tr>
-                  <th scope="row" class="key-name">{key.name}</th>
-                  <td><code>{key.prefix}…</code></td>
-                  <td><time datetime={key.createdAt}>{day(key.createdAt)}</time></td>
+                  <th scope="row" class="key-name">
+                    {key.name}
+                  </th>
+                  <td>
+                    <code>{key.prefix}…</code>
+                  </td>
+                  <td>
+                    <time datetime={key.createdAt}>{day(key.createdAt)}</time>
+                  </td>
                   <td>
                     <Show when={key.lastUsedAt} fallback={<span class="muted">never</span>}>
                       {(used) => <time datetime={used()}>{dateTime(used())}</time>}
                     </Show>
                   </td>
                   <td class="actions">
-                    <button type="button" class="danger" onClick={() => ask(key)}>Revoke<span class="visually-hidden"> key “{key.name}”</span></button>
+                    <button type="button" class="danger" onClick={() => ask(key)}>
+                      Revoke<span class="visually-hidden"> key “{key.name}”</span>
+                    </button>
                   </td>
                 </tr>
               )}
@@ -244,10 +309,26 @@ function KeyTable(props: { keys: ApiKey[]; onRevoked: (key: ApiKey) => void }) {
         <p id="revoke-description">
           Programs using this key (<code>{target()?.prefix}…</code>) will be refused from now on. This cannot be undone.
         </p>
-        <Show when={error()}>{(message) => <p class="error" role="alert">{message()}</p>}</Show>
+        <Show when={error()}>
+          {(message) => (
+            <p class="error" role="alert">
+              {message()}
+            </p>
+          )}
+        </Show>
         <div class="row dialog-actions">
-          <button type="button" class="ghost" ref={cancel} aria-disabled={busy()} onClick={() => busy() || dialog.close()}>Cancel</button>
-          <button type="button" class="danger" aria-disabled={busy()} onClick={() => void revoke()}>{busy() ? 'Revoking…' : 'Revoke key'}</button>
+          <button
+            type="button"
+            class="ghost"
+            ref={cancel}
+            aria-disabled={busy()}
+            onClick={() => busy() || dialog.close()}
+          >
+            Cancel
+          </button>
+          <button type="button" class="danger" aria-disabled={busy()} onClick={() => void revoke()}>
+            {busy() ? 'Revoking…' : 'Revoke key'}
+          </button>
         </div>
       </dialog>
     </>

@@ -29,19 +29,56 @@ export function SignIn(props: { config: Config }) {
         <Show
           when={props.config.authMode === 'supabase'}
           fallback={
-            <form class="card stack" onSubmit={(e) => { e.preventDefault(); void run(() => devSignIn(email(), api.devSignIn)); }}>
-              <label for="email">Email <span class="muted">(local development sign-in)</span></label>
-              <input id="email" type="email" required autocomplete="email" value={email()} onInput={(e) => setEmail(e.currentTarget.value)} />
-              <button type="submit" class="primary" disabled={busy()}>{busy() ? 'Signing in…' : 'Sign in'}</button>
+            <form
+              class="card stack"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void run(() => devSignIn(email(), api.devSignIn));
+              }}
+            >
+              <label for="email">
+                Email <span class="muted">(local development sign-in)</span>
+              </label>
+              <input
+                id="email"
+                type="email"
+                required
+                autocomplete="email"
+                value={email()}
+                onInput={(e) => setEmail(e.currentTarget.value)}
+              />
+              <button type="submit" class="primary" disabled={busy()}>
+                {busy() ? 'Signing in…' : 'Sign in'}
+              </button>
             </form>
           }
         >
           <div class="card stack">
-            <button type="button" class="primary" disabled={busy()} onClick={() => void run(() => startOAuth('google', next()))}>Continue with Google</button>
-            <button type="button" class="primary" disabled={busy()} onClick={() => void run(() => startOAuth('github', next()))}>Continue with GitHub</button>
+            <button
+              type="button"
+              class="primary"
+              disabled={busy()}
+              onClick={() => void run(() => startOAuth('google', next()))}
+            >
+              Continue with Google
+            </button>
+            <button
+              type="button"
+              class="primary"
+              disabled={busy()}
+              onClick={() => void run(() => startOAuth('github', next()))}
+            >
+              Continue with GitHub
+            </button>
           </div>
         </Show>
-        <Show when={error()}>{(message) => <p class="error" role="alert">{message()}</p>}</Show>
+        <Show when={error()}>
+          {(message) => (
+            <p class="error" role="alert">
+              {message()}
+            </p>
+          )}
+        </Show>
       </main>
     </Show>
   );
@@ -49,5 +86,5 @@ export function SignIn(props: { config: Config }) {
 
 /** Only paths on this site: a sign-in link must not send anyone elsewhere. */
 export function safeNext(next: string | undefined): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+  return next?.startsWith('/') && !next.startsWith('//') ? next : '/';
 }

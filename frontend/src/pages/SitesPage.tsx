@@ -8,7 +8,8 @@ import './pages.css';
 
 const DEFAULT_THEME: Site['theme'] = { color: '#3547d8', position: 'bottom-right', scheme: 'auto' };
 
-export const snippet = (site: Site) => `<script src="${location.origin}/widget.js" data-site="${site.publicKey}" async></script>`;
+export const snippet = (site: Site) =>
+  `<script src="${location.origin}/widget.js" data-site="${site.publicKey}" async></script>`;
 
 export default function SitesPage() {
   const [sites, { mutate, refetch }] = createResource(async () => (await api.sites()).items);
@@ -28,15 +29,38 @@ export default function SitesPage() {
         Put a Parley chat on your own website with one line. Visitors chat with the model you choose, with your prompt;
         their replies count against your plan's quota, and their conversations appear in your chat list, read-only.
       </p>
-      <p class="visually-hidden" role="status">{status()}</p>
-      <Show when={editing()} fallback={<button type="button" class="primary" onClick={() => setEditing('new')}>Add a site</button>}>
-        {(current) => <SiteForm site={current() === 'new' ? undefined : (current() as Site)} onSaved={saved} onCancel={() => setEditing(undefined)} />}
+      <p class="visually-hidden" role="status">
+        {status()}
+      </p>
+      <Show
+        when={editing()}
+        fallback={
+          <button type="button" class="primary" onClick={() => setEditing('new')}>
+            Add a site
+          </button>
+        }
+      >
+        {(current) => (
+          <SiteForm
+            site={current() === 'new' ? undefined : (current() as Site)}
+            onSaved={saved}
+            onCancel={() => setEditing(undefined)}
+          />
+        )}
       </Show>
-      <Switch fallback={<p class="muted" role="status">Loading your sites…</p>}>
+      <Switch
+        fallback={
+          <p class="muted" role="status">
+            Loading your sites…
+          </p>
+        }
+      >
         <Match when={sites.state === 'errored'}>
           <div class="stack" role="alert">
             <p class="error">Your sites could not be loaded: {requestErrorWords(sites.error)}</p>
-            <button type="button" class="ghost" onClick={() => void refetch()}>Try again</button>
+            <button type="button" class="ghost" onClick={() => void refetch()}>
+              Try again
+            </button>
           </div>
         </Match>
         <Match when={sites.state !== 'errored' && sites()?.length === 0}>
@@ -49,7 +73,10 @@ export default function SitesPage() {
                 <SiteCard
                   site={site}
                   onEdit={() => setEditing(site)}
-                  onDeleted={() => { mutate((all) => all?.filter((s) => s.id !== site.id)); setStatus(`Site “${site.name}” deleted.`); }}
+                  onDeleted={() => {
+                    mutate((all) => all?.filter((s) => s.id !== site.id));
+                    setStatus(`Site “${site.name}” deleted.`);
+                  }}
                 />
               )}
             </For>
@@ -87,29 +114,64 @@ function SiteCard(props: { site: Site; onEdit: () => void; onDeleted: () => void
   return (
     <section class="card stack site" aria-labelledby={headingId}>
       <h2 id={headingId}>{props.site.name}</h2>
-      <p class="muted small">Allowed on {props.site.allowedOrigins.join(', ')} · {props.site.model ?? 'the default model'} · {props.site.visitorRequestsPerMinute} messages a minute per visitor</p>
-      <label for={`snippet-${props.site.id}`}>Paste this into your pages, before <code>&lt;/body&gt;</code></label>
+      <p class="muted small">
+        Allowed on {props.site.allowedOrigins.join(', ')} · {props.site.model ?? 'the default model'} ·{' '}
+        {props.site.visitorRequestsPerMinute} messages a minute per visitor
+      </p>
+      <label for={`snippet-${props.site.id}`}>
+        Paste this into your pages, before <code>&lt;/body&gt;</code>
+      </label>
       <div class="row">
-        <input id={`snippet-${props.site.id}`} class="secret" readonly value={snippet(props.site)} onFocus={(e) => e.currentTarget.select()} />
-        <button type="button" class="primary" onClick={() => void copy()}>Copy<span class="visually-hidden"> the snippet for {props.site.name}</span></button>
+        <input
+          id={`snippet-${props.site.id}`}
+          class="secret"
+          readonly
+          value={snippet(props.site)}
+          onFocus={(e) => e.currentTarget.select()}
+        />
+        <button type="button" class="primary" onClick={() => void copy()}>
+          Copy<span class="visually-hidden"> the snippet for {props.site.name}</span>
+        </button>
       </div>
-      <p class="small" role="status">{copied()}</p>
-      <Show when={error()}>{(message) => <p class="error" role="alert">{message()}</p>}</Show>
+      <p class="small" role="status">
+        {copied()}
+      </p>
+      <Show when={error()}>
+        {(message) => (
+          <p class="error" role="alert">
+            {message()}
+          </p>
+        )}
+      </Show>
       <div class="row">
-        <button type="button" class="ghost" aria-expanded={preview()} onClick={() => setPreview(!preview())}>{preview() ? 'Hide preview' : 'Preview'}</button>
-        <button type="button" class="ghost" onClick={() => props.onEdit()}>Edit<span class="visually-hidden"> {props.site.name}</span></button>
-        <button type="button" class="danger" onClick={() => dialog.showModal()}>Delete<span class="visually-hidden"> {props.site.name}</span></button>
+        <button type="button" class="ghost" aria-expanded={preview()} onClick={() => setPreview(!preview())}>
+          {preview() ? 'Hide preview' : 'Preview'}
+        </button>
+        <button type="button" class="ghost" onClick={() => props.onEdit()}>
+          Edit<span class="visually-hidden"> {props.site.name}</span>
+        </button>
+        <button type="button" class="danger" onClick={() => dialog.showModal()}>
+          Delete<span class="visually-hidden"> {props.site.name}</span>
+        </button>
       </div>
       <Show when={preview()}>
-        <iframe class="site-preview" title={`Preview of the widget for ${props.site.name}`} srcdoc={previewPage(props.site)} />
+        <iframe
+          class="site-preview"
+          title={`Preview of the widget for ${props.site.name}`}
+          srcdoc={previewPage(props.site)}
+        />
       </Show>
       <dialog ref={dialog} aria-labelledby={`delete-${props.site.id}`}>
         <form method="dialog" class="stack">
           <h2 id={`delete-${props.site.id}`}>Delete “{props.site.name}”?</h2>
           <p>The widget stops working on your website at once. Its visitors' conversations stay in your list.</p>
           <div class="row">
-            <button type="submit" class="ghost" autofocus>Cancel</button>
-            <button type="button" class="danger" onClick={() => void remove()}>Delete site</button>
+            <button type="submit" class="ghost" autofocus>
+              Cancel
+            </button>
+            <button type="button" class="danger" onClick={() => void remove()}>
+              Delete site
+            </button>
           </div>
         </form>
       </dialog>
@@ -139,7 +201,10 @@ function SiteForm(props: { site?: Site; onSaved: (site: Site) => void; onCancel:
     if (busy()) return;
     const input: SiteInput = {
       name: name().trim(),
-      allowedOrigins: origins().split(/[\s,]+/).map((o) => o.trim()).filter(Boolean),
+      allowedOrigins: origins()
+        .split(/[\s,]+/)
+        .map((o) => o.trim())
+        .filter(Boolean),
       model: model() || null,
       systemPrompt: prompt().trim() || null,
       greeting: greeting().trim() || null,
@@ -163,38 +228,101 @@ function SiteForm(props: { site?: Site; onSaved: (site: Site) => void; onCancel:
       <form class="stack site-form" onSubmit={submit}>
         <label for="site-name">Name</label>
         <input id="site-name" required maxlength={100} value={name()} onInput={(e) => setName(e.currentTarget.value)} />
-        <label for="site-origins">Allowed origins <span class="muted small">(one per line: https://example.com, or https://*.example.com for its subdomains)</span></label>
-        <textarea id="site-origins" required rows={3} value={origins()} onInput={(e) => setOrigins(e.currentTarget.value)} />
+        <label for="site-origins">
+          Allowed origins{' '}
+          <span class="muted small">
+            (one per line: https://example.com, or https://*.example.com for its subdomains)
+          </span>
+        </label>
+        <textarea
+          id="site-origins"
+          required
+          rows={3}
+          value={origins()}
+          onInput={(e) => setOrigins(e.currentTarget.value)}
+        />
         <label for="site-model">Model</label>
         <select id="site-model" value={model()} onChange={(e) => setModel(e.currentTarget.value)}>
           <option value="">The default model</option>
-          <For each={models() ?? []}>{(m) => <option value={m.id}>{m.label}{m.offline ? ' (offline demo)' : ''}</option>}</For>
+          <For each={models() ?? []}>
+            {(m) => (
+              <option value={m.id}>
+                {m.label}
+                {m.offline ? ' (offline demo)' : ''}
+              </option>
+            )}
+          </For>
         </select>
-        <label for="site-prompt">System prompt <span class="muted small">(what the model should know and how it should answer)</span></label>
-        <textarea id="site-prompt" rows={3} maxlength={20000} value={prompt()} onInput={(e) => setPrompt(e.currentTarget.value)} />
-        <label for="site-greeting">Greeting <span class="muted small">(shown when a visitor opens the chat)</span></label>
-        <input id="site-greeting" maxlength={500} value={greeting()} onInput={(e) => setGreeting(e.currentTarget.value)} />
+        <label for="site-prompt">
+          System prompt <span class="muted small">(what the model should know and how it should answer)</span>
+        </label>
+        <textarea
+          id="site-prompt"
+          rows={3}
+          maxlength={20000}
+          value={prompt()}
+          onInput={(e) => setPrompt(e.currentTarget.value)}
+        />
+        <label for="site-greeting">
+          Greeting <span class="muted small">(shown when a visitor opens the chat)</span>
+        </label>
+        <input
+          id="site-greeting"
+          maxlength={500}
+          value={greeting()}
+          onInput={(e) => setGreeting(e.currentTarget.value)}
+        />
         <div class="row">
           <label for="site-color">Colour</label>
-          <input id="site-color" type="color" value={theme().color} onInput={(e) => setTheme({ ...theme(), color: e.currentTarget.value })} />
+          <input
+            id="site-color"
+            type="color"
+            value={theme().color}
+            onInput={(e) => setTheme({ ...theme(), color: e.currentTarget.value })}
+          />
           <label for="site-position">Position</label>
-          <select id="site-position" value={theme().position} onChange={(e) => setTheme({ ...theme(), position: e.currentTarget.value as Site['theme']['position'] })}>
+          <select
+            id="site-position"
+            value={theme().position}
+            onChange={(e) => setTheme({ ...theme(), position: e.currentTarget.value as Site['theme']['position'] })}
+          >
             <option value="bottom-right">Bottom right</option>
             <option value="bottom-left">Bottom left</option>
           </select>
           <label for="site-scheme">Theme</label>
-          <select id="site-scheme" value={theme().scheme} onChange={(e) => setTheme({ ...theme(), scheme: e.currentTarget.value as Site['theme']['scheme'] })}>
+          <select
+            id="site-scheme"
+            value={theme().scheme}
+            onChange={(e) => setTheme({ ...theme(), scheme: e.currentTarget.value as Site['theme']['scheme'] })}
+          >
             <option value="auto">Follow the visitor's system</option>
             <option value="light">Light</option>
             <option value="dark">Dark</option>
           </select>
         </div>
         <label for="site-rate">Messages a minute per visitor</label>
-        <input id="site-rate" type="number" min={1} max={600} value={rate()} onInput={(e) => setRate(Number(e.currentTarget.value))} />
-        <Show when={error()}>{(message) => <p class="error" role="alert">{message()}</p>}</Show>
+        <input
+          id="site-rate"
+          type="number"
+          min={1}
+          max={600}
+          value={rate()}
+          onInput={(e) => setRate(Number(e.currentTarget.value))}
+        />
+        <Show when={error()}>
+          {(message) => (
+            <p class="error" role="alert">
+              {message()}
+            </p>
+          )}
+        </Show>
         <div class="row">
-          <button type="submit" class="primary" aria-disabled={busy()}>{busy() ? 'Saving…' : 'Save site'}</button>
-          <button type="button" class="ghost" onClick={() => props.onCancel()}>Cancel</button>
+          <button type="submit" class="primary" aria-disabled={busy()}>
+            {busy() ? 'Saving…' : 'Save site'}
+          </button>
+          <button type="button" class="ghost" onClick={() => props.onCancel()}>
+            Cancel
+          </button>
         </div>
       </form>
     </section>

@@ -15,10 +15,12 @@ const DAY_MS = 86_400_000;
 const SERIES_COLOURS = 8;
 
 const isoDay = (time: number) => new Date(time).toISOString().slice(0, 10);
-const shortDay = (iso: string) => new Date(iso).toLocaleDateString('en', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+const shortDay = (iso: string) =>
+  new Date(iso).toLocaleDateString('en', { month: 'short', day: 'numeric', timeZone: 'UTC' });
 const percent = (part: number, whole: number) => (whole > 0 ? Math.min(100, (part / whole) * 100) : 0);
 /** A share in words: never "0%" for something, nor "100%" for less than all. */
-const percentWords = (value: number) => (value > 0 && value < 1 ? 'under 1%' : value > 99 && value < 100 ? 'over 99%' : `${Math.round(value)}%`);
+const percentWords = (value: number) =>
+  value > 0 && value < 1 ? 'under 1%' : value > 99 && value < 100 ? 'over 99%' : `${Math.round(value)}%`;
 /** A model's name as people know it; the id when this server no longer offers it. */
 const modelLabel = (id: string) => modelById(id)?.label ?? id;
 
@@ -34,17 +36,27 @@ export default function UsagePage() {
 
       <section class="card stack" aria-labelledby="quota-heading">
         <h2 id="quota-heading">This month</h2>
-        <Switch fallback={<p class="muted" role="status">Loading your quota…</p>}>
+        <Switch
+          fallback={
+            <p class="muted" role="status">
+              Loading your quota…
+            </p>
+          }
+        >
           <Match when={me.state === 'errored'}>
             <LoadError what="Your quota" error={me.error} retry={meActions.refetch} />
           </Match>
-          <Match when={me.state !== 'errored' && me()}>
-            {(loaded) => <Quota quota={loaded().quota} />}
-          </Match>
+          <Match when={me.state !== 'errored' && me()}>{(loaded) => <Quota quota={loaded().quota} />}</Match>
         </Switch>
       </section>
 
-      <Switch fallback={<p class="muted" role="status">Loading your usage…</p>}>
+      <Switch
+        fallback={
+          <p class="muted" role="status">
+            Loading your usage…
+          </p>
+        }
+      >
         <Match when={usage.state === 'errored'}>
           <LoadError what="Your usage" error={usage.error} retry={usageActions.refetch} />
         </Match>
@@ -52,12 +64,13 @@ export default function UsagePage() {
           <section class="card stack" aria-labelledby="empty-heading">
             <h2 id="empty-heading">No usage yet</h2>
             <p>Nothing has been used in the last {DAYS} days.</p>
-            <p class="muted">Usage is rolled up hourly, so replies from the last hour may not show here yet (the quota above counts them at once).</p>
+            <p class="muted">
+              Usage is rolled up hourly, so replies from the last hour may not show here yet (the quota above counts
+              them at once).
+            </p>
           </section>
         </Match>
-        <Match when={usage.state !== 'errored' && usage()}>
-          {(loaded) => <UsageReport usage={loaded()} />}
-        </Match>
+        <Match when={usage.state !== 'errored' && usage()}>{(loaded) => <UsageReport usage={loaded()} />}</Match>
       </Switch>
     </main>
   );
@@ -66,8 +79,12 @@ export default function UsagePage() {
 function LoadError(props: { what: string; error: unknown; retry: () => unknown }) {
   return (
     <div class="stack" role="alert">
-      <p class="error">{props.what} could not be loaded: {requestErrorWords(props.error)}</p>
-      <button type="button" class="ghost" onClick={() => props.retry()}>Try again</button>
+      <p class="error">
+        {props.what} could not be loaded: {requestErrorWords(props.error)}
+      </p>
+      <button type="button" class="ghost" onClick={() => props.retry()}>
+        Try again
+      </button>
     </div>
   );
 }
@@ -80,14 +97,21 @@ function Quota(props: { quota: Me['quota'] }) {
   const left = () => Math.max(0, limit() - used() - reserved());
   const usedPercent = () => percent(used(), limit());
   const reservedPercent = () => Math.min(100 - usedPercent(), percent(reserved(), limit()));
-  const words = () => `${count(used())} of ${count(limit())} tokens used (${percentWords(usedPercent())}), ${count(reserved())} reserved, ${count(left())} left`;
+  const words = () =>
+    `${count(used())} of ${count(limit())} tokens used (${percentWords(usedPercent())}), ${count(reserved())} reserved, ${count(left())} left`;
   return (
     <>
       <Show
         when={props.quota.limit !== null}
-        fallback={<p><strong>Unlimited:</strong> your plan has no monthly token limit. You have used {count(used())} tokens this month.</p>}
+        fallback={
+          <p>
+            <strong>Unlimited:</strong> your plan has no monthly token limit. You have used {count(used())} tokens this
+            month.
+          </p>
+        }
       >
         <div class="quota" classList={{ warn: usedPercent() >= 80 && left() > 0, full: left() === 0 }}>
+          {/* biome-ignore lint/a11y/useSemanticElements: <meter> cannot be styled alike across browsers; this is its ARIA twin */}
           <div
             class="quota-bar"
             role="meter"
@@ -101,16 +125,45 @@ function Quota(props: { quota: Me['quota'] }) {
             <span class="quota-reserved" style={{ width: `${reservedPercent()}%` }} />
           </div>
           <dl class="quota-figures">
-            <div><dt><span class="swatch quota-used" aria-hidden="true" />Used</dt><dd>{count(used())} ({percentWords(usedPercent())})</dd></div>
-            <div><dt><span class="swatch quota-reserved" aria-hidden="true" />Reserved</dt><dd>{count(reserved())}</dd></div>
-            <div><dt><span class="swatch quota-left" aria-hidden="true" />Left</dt><dd>{count(left())}</dd></div>
-            <div><dt>Monthly limit</dt><dd>{count(limit())}</dd></div>
+            <div>
+              <dt>
+                <span class="swatch quota-used" aria-hidden="true" />
+                Used
+              </dt>
+              <dd>
+                {count(used())} ({percentWords(usedPercent())})
+              </dd>
+            </div>
+            <div>
+              <dt>
+                <span class="swatch quota-reserved" aria-hidden="true" />
+                Reserved
+              </dt>
+              <dd>{count(reserved())}</dd>
+            </div>
+            <div>
+              <dt>
+                <span class="swatch quota-left" aria-hidden="true" />
+                Left
+              </dt>
+              <dd>{count(left())}</dd>
+            </div>
+            <div>
+              <dt>Monthly limit</dt>
+              <dd>{count(limit())}</dd>
+            </div>
           </dl>
         </div>
-        <p class="small muted">Tokens are input and output together. Reserved tokens are held for replies being written right now; what a reply does not use is given back.</p>
+        <p class="small muted">
+          Tokens are input and output together. Reserved tokens are held for replies being written right now; what a
+          reply does not use is given back.
+        </p>
         <Show when={used() >= limit()}>
           <div class="notice">
-            <p>You have used this month's tokens, so new replies are refused until {day(props.quota.resetsAt)}. <A href="/billing">See your plan on the Billing page</A>.</p>
+            <p>
+              You have used this month's tokens, so new replies are refused until {day(props.quota.resetsAt)}.{' '}
+              <A href="/billing">See your plan on the Billing page</A>.
+            </p>
           </div>
         </Show>
       </Show>
@@ -119,7 +172,15 @@ function Quota(props: { quota: Me['quota'] }) {
   );
 }
 
-type Series = { model: string; label: string; colour: number; requests: number; inputTokens: number; outputTokens: number; cost: number };
+type Series = {
+  model: string;
+  label: string;
+  colour: number;
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  cost: number;
+};
 type Column = { day: string; total: number; tokens: Map<string, number> };
 
 /** The usage grouped for the chart and the tables: one series per model (busiest first), one column per day. */
@@ -127,7 +188,13 @@ function summarise(usage: Usage) {
   const byModel = new Map<string, Omit<Series, 'colour' | 'label'>>();
   const byDay = new Map<string, Map<string, number>>();
   for (const row of usage.days) {
-    const series = byModel.get(row.model) ?? { model: row.model, requests: 0, inputTokens: 0, outputTokens: 0, cost: 0 };
+    const series = byModel.get(row.model) ?? {
+      model: row.model,
+      requests: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      cost: 0,
+    };
     series.requests += row.requests;
     series.inputTokens += row.inputTokens;
     series.outputTokens += row.outputTokens;
@@ -162,15 +229,24 @@ function UsageReport(props: { usage: Usage }) {
       <section class="card stack" aria-labelledby="models-heading">
         <h2 id="models-heading">By model</h2>
         <p class="muted small">{range()}.</p>
+        {/* biome-ignore lint/a11y/useSemanticElements: a named, focusable scroll region around the table, as axe asks; not a document section */}
         <div class="table-scroll" role="region" aria-label="Requests, tokens and cost by model" tabindex="0">
           <table class="figures">
             <thead>
               <tr>
                 <th scope="col">Model</th>
-                <th scope="col" class="num">Requests</th>
-                <th scope="col" class="num">Input tokens</th>
-                <th scope="col" class="num">Output tokens</th>
-                <th scope="col" class="num">Cost</th>
+                <th scope="col" class="num">
+                  Requests
+                </th>
+                <th scope="col" class="num">
+                  Input tokens
+                </th>
+                <th scope="col" class="num">
+                  Output tokens
+                </th>
+                <th scope="col" class="num">
+                  Cost
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -180,7 +256,9 @@ function UsageReport(props: { usage: Usage }) {
                     <th scope="row">
                       <span class={`swatch series-${s.colour}`} aria-hidden="true" />
                       {s.label}
-                      <Show when={s.label !== s.model}><span class="model-id small muted">{s.model}</span></Show>
+                      <Show when={s.label !== s.model}>
+                        <span class="model-id small muted">{s.model}</span>
+                      </Show>
                     </th>
                     <td class="num">{count(s.requests)}</td>
                     <td class="num">{count(s.inputTokens)}</td>
@@ -243,7 +321,9 @@ function DailyChart(props: { series: Series[]; columns: Column[] }) {
         >
           <title id="daily-chart-title">{title()}</title>
           <For each={[0.25, 0.5, 0.75]}>
-            {(f) => <line class="gridline" x1="0" x2={props.columns.length * SLOT} y1={y(top() * f)} y2={y(top() * f)} />}
+            {(f) => (
+              <line class="gridline" x1="0" x2={props.columns.length * SLOT} y1={y(top() * f)} y2={y(top() * f)} />
+            )}
           </For>
           <For each={props.columns}>
             {(column, i) => {
@@ -296,14 +376,23 @@ function DailyChart(props: { series: Series[]; columns: Column[] }) {
       </figcaption>
       <details class="chart-table">
         <summary>Show the chart's numbers as a table</summary>
+        {/* biome-ignore lint/a11y/useSemanticElements: a named, focusable scroll region around the table, as axe asks; not a document section */}
         <div class="table-scroll" role="region" aria-label="Tokens per day by model" tabindex="0">
           <table class="figures">
             <caption class="visually-hidden">Tokens per day by model; days without usage are left out</caption>
             <thead>
               <tr>
                 <th scope="col">Day</th>
-                <For each={props.series}>{(s) => <th scope="col" class="num">{s.label}</th>}</For>
-                <th scope="col" class="num">Total</th>
+                <For each={props.series}>
+                  {(s) => (
+                    <th scope="col" class="num">
+                      {s.label}
+                    </th>
+                  )}
+                </For>
+                <th scope="col" class="num">
+                  Total
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -311,7 +400,9 @@ function DailyChart(props: { series: Series[]; columns: Column[] }) {
                 {(column) => (
                   <tr>
                     <th scope="row">{day(column.day)}</th>
-                    <For each={props.series}>{(s) => <td class="num">{count(column.tokens.get(s.model) ?? 0)}</td>}</For>
+                    <For each={props.series}>
+                      {(s) => <td class="num">{count(column.tokens.get(s.model) ?? 0)}</td>}
+                    </For>
                     <td class="num">{count(column.total)}</td>
                   </tr>
                 )}

@@ -38,7 +38,15 @@ function start(src: string, siteKey: string) {
         return undefined;
       }),
     ]).then(
-      ([module, markdown]) => (mounted = module.mountPanel({ ...ui, store, session: { ...session, start: started }, markdown, icon, close: () => setOpen(false, true) })),
+      ([module, markdown]) =>
+        (mounted = module.mountPanel({
+          ...ui,
+          store,
+          session: { ...session, start: started },
+          markdown,
+          icon,
+          close: () => setOpen(false, true),
+        })),
       (error: unknown) => {
         panel = undefined; // the next click tries again
         throw error;

@@ -48,7 +48,8 @@ export function createSession(api: string, siteKey: string, store: Store): Sessi
 
   const schedule = () => {
     clearTimeout(timer);
-    if (chatting && token) timer = setTimeout(() => void renew().catch(() => undefined), Math.max(0, token.renewAt - Date.now()));
+    if (chatting && token)
+      timer = setTimeout(() => void renew().catch(() => undefined), Math.max(0, token.renewAt - Date.now()));
   };
 
   const currentToken = async (): Promise<string> => {

@@ -8,8 +8,14 @@ import type { PanelContext } from '../types.ts';
 import type { MessageView, View } from './view.ts';
 import { isWidgetError, unfinishedWords, words } from './words.ts';
 
-
-type StoredMessage = { id: string; role: 'user' | 'assistant'; content: string; status: string; stopReason: string | null; errorCode: string | null };
+type StoredMessage = {
+  id: string;
+  role: 'user' | 'assistant';
+  content: string;
+  status: string;
+  stopReason: string | null;
+  errorCode: string | null;
+};
 
 export function createChat(context: PanelContext, view: View) {
   const { session, store } = context;
@@ -27,7 +33,9 @@ export function createChat(context: PanelContext, view: View) {
     if (!conversationId) return;
     let stored: StoredMessage[];
     try {
-      stored = ((await (await session.request(`conversations/${conversationId}`)).json()) as { messages: StoredMessage[] }).messages;
+      stored = (
+        (await (await session.request(`conversations/${conversationId}`)).json()) as { messages: StoredMessage[] }
+      ).messages;
     } catch (error) {
       if (isWidgetError(error) && error.status === 404) return forget();
       return view.say(words(error));

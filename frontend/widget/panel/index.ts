@@ -13,7 +13,11 @@ export function mountPanel(context: PanelContext): Panel {
   const chat = createChat(context, view);
   const base = shadow.adoptedStyleSheets;
   const style = (scheme: 'auto' | 'light' | 'dark') => {
-    shadow.adoptedStyleSheets = [...base, schemedSheet(css, scheme), ...(markdown ? [schemedSheet(markdown.css, scheme)] : [])];
+    shadow.adoptedStyleSheets = [
+      ...base,
+      schemedSheet(css, scheme),
+      ...(markdown ? [schemedSheet(markdown.css, scheme)] : []),
+    ];
   };
   style(context.store.read().site?.theme.scheme ?? 'auto');
 

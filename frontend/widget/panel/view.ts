@@ -8,7 +8,11 @@ const SEND_ICON = 'M12 19V5M5 12l7-7 7 7';
 
 type Attributes = Record<string, string>;
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Attributes = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
   element.append(...children);
@@ -28,13 +32,30 @@ export type View = ReturnType<typeof createView>;
 export function createView(context: PanelContext, markdown: Markdown | undefined) {
   const heading = el('h2', { id: 'parley-title' }, 'Chat');
   const subtitle = el('p', { class: 'subtitle' });
-  const close = el('button', { type: 'button', class: 'icon-button', 'aria-label': 'Close chat' }, context.icon(CLOSE_ICON));
+  const close = el(
+    'button',
+    { type: 'button', class: 'icon-button', 'aria-label': 'Close chat' },
+    context.icon(CLOSE_ICON),
+  );
   const messages = el('div', { class: 'messages', role: 'region', 'aria-label': 'Conversation', tabindex: '0' });
   const notice = el('p', { class: 'notice', role: 'alert' });
-  const input = el('textarea', { id: 'parley-input', rows: '1', maxlength: '4000', placeholder: 'Write a message…', enterkeyhint: 'send' });
+  const input = el('textarea', {
+    id: 'parley-input',
+    rows: '1',
+    maxlength: '4000',
+    placeholder: 'Write a message…',
+    enterkeyhint: 'send',
+  });
   const send = el('button', { type: 'submit', class: 'send', 'aria-label': 'Send' }, context.icon(SEND_ICON));
   const stop = el('button', { type: 'button', class: 'stop', hidden: '' }, 'Stop');
-  const form = el('form', { class: 'composer' }, el('label', { for: 'parley-input', class: 'visually-hidden' }, 'Message'), input, send, stop);
+  const form = el(
+    'form',
+    { class: 'composer' },
+    el('label', { for: 'parley-input', class: 'visually-hidden' }, 'Message'),
+    input,
+    send,
+    stop,
+  );
   const dialog = el(
     'div',
     { class: 'panel', role: 'dialog', 'aria-labelledby': 'parley-title', id: 'parley-panel', hidden: '' },
@@ -57,7 +78,11 @@ export function createView(context: PanelContext, markdown: Markdown | undefined
   const addMessage = (role: 'user' | 'assistant', text: string, streaming = false): MessageView => {
     const body = el('div');
     const bubble = el('div', { class: role === 'user' ? 'bubble' : 'bubble markdown' }, body);
-    const element = el('article', { class: `message ${role}`, 'aria-label': role === 'user' ? 'You' : assistantName }, bubble);
+    const element = el(
+      'article',
+      { class: `message ${role}`, 'aria-label': role === 'user' ? 'You' : assistantName },
+      bubble,
+    );
     let current = text;
     let frame = 0;
     const paint = () => {
@@ -99,10 +124,12 @@ export function createView(context: PanelContext, markdown: Markdown | undefined
     const code = button?.closest('.code-block')?.querySelector('pre code')?.textContent;
     if (!button || code == null) return;
     // No clipboard on pages served over plain http: say so rather than throw.
-    Promise.resolve().then(() => navigator.clipboard.writeText(code)).then(
-      () => (button.textContent = 'Copied'),
-      () => (button.textContent = 'Copy failed'),
-    );
+    Promise.resolve()
+      .then(() => navigator.clipboard.writeText(code))
+      .then(
+        () => (button.textContent = 'Copied'),
+        () => (button.textContent = 'Copy failed'),
+      );
     setTimeout(() => (button.textContent = 'Copy'), 2000);
   });
 
@@ -128,7 +155,8 @@ export function createView(context: PanelContext, markdown: Markdown | undefined
     /** Back to just the greeting. */
     clear() {
       messages.replaceChildren();
-      if (greeting) messages.append(el('div', { class: 'message assistant greeting' }, el('div', { class: 'bubble' }, greeting)));
+      if (greeting)
+        messages.append(el('div', { class: 'message assistant greeting' }, el('div', { class: 'bubble' }, greeting)));
     },
     /** The site refused this page (or is gone): say so in place of the conversation and composer. */
     unavailable(words: string) {

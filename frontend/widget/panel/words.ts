@@ -5,7 +5,11 @@ export const UNAVAILABLE = "This chat isn't available on this website.";
 const BUSY = 'Sorry, this chat is unavailable right now. Please try again later.';
 
 export function isWidgetError(error: unknown): error is WidgetError {
-  return error instanceof Error && typeof (error as WidgetError).status === 'number' && typeof (error as WidgetError).code === 'string';
+  return (
+    error instanceof Error &&
+    typeof (error as WidgetError).status === 'number' &&
+    typeof (error as WidgetError).code === 'string'
+  );
 }
 
 /** For a refused request or a reply's `error` event. */
@@ -28,7 +32,9 @@ export function words(error: unknown): string {
     case 'reply_in_progress':
       return 'A reply is still being written. Please wait for it, or press Stop.';
     default:
-      return error.status >= 500 || error.status === 0 ? 'The chat ran into a problem. Please try again in a moment.' : error.message || 'Something went wrong. Please try again.';
+      return error.status >= 500 || error.status === 0
+        ? 'The chat ran into a problem. Please try again in a moment.'
+        : error.message || 'Something went wrong. Please try again.';
   }
 }
 
@@ -36,7 +42,8 @@ export function words(error: unknown): string {
 export function unfinishedWords(code: string | null | undefined, stopReason?: string | null): string | undefined {
   if (stopReason === 'stopped') return 'Stopped';
   if (stopReason === 'quota' || code === 'quota_exceeded') return `Cut short. ${BUSY}`;
-  if (code === 'rate_limited') return "Not finished: you're sending messages a little too quickly. Please wait a minute and try again.";
+  if (code === 'rate_limited')
+    return "Not finished: you're sending messages a little too quickly. Please wait a minute and try again.";
   if (code) return "Sorry, this reply couldn't be finished. Please try again.";
   return undefined;
 }
