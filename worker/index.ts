@@ -1,11 +1,19 @@
 import { app } from './app.ts';
 import { handleQueue } from './jobs/queue.ts';
 import { handleScheduled } from './jobs/scheduled.ts';
+import { reportedHandlers, reportedObject } from './sentry/index.ts';
+import * as objects from '../durable-objects/index.ts';
 
-export default {
-  fetch: app.fetch,
+// Errors are reported to Sentry when SENTRY_DSN is set (worker/sentry/); otherwise these are the plain handlers behind one check.
+export default reportedHandlers({
+  fetch: (request, env, ctx) => app.fetch(request, env, ctx),
   queue: handleQueue,
   scheduled: handleScheduled,
-} satisfies ExportedHandler<Env>;
+}) satisfies ExportedHandler<Env>;
 
-export { ConversationRoom, Limiter, Site } from '../durable-objects/index.ts';
+export const ConversationRoom = reportedObject('ConversationRoom', objects.ConversationRoom);
+export type ConversationRoom = objects.ConversationRoom;
+export const Limiter = reportedObject('Limiter', objects.Limiter);
+export type Limiter = objects.Limiter;
+export const Site = reportedObject('Site', objects.Site);
+export type Site = objects.Site;

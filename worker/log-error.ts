@@ -12,6 +12,11 @@ const DATABASE_ERRORS = new Set(['DrizzleQueryError', 'NeonDbError', 'DatabaseEr
 // An error that crossed a Durable Object's RPC boundary keeps its message but not its class.
 const QUERY_TEXT = /failed query|params:|\bsql\b|syntax for type|violates/i;
 
+/** Whether an error of this class with this message may quote query data (parameters, values): if so, say only its class. */
+export function mayQuoteQueryData(name: string, message: string): boolean {
+  return DATABASE_ERRORS.has(name) || QUERY_TEXT.test(message);
+}
+
 export function errorFields(error: unknown): ErrorFields {
   const classes: string[] = [];
   let code: string | undefined;
@@ -25,10 +30,9 @@ export function errorFields(error: unknown): ErrorFields {
     // Drizzle's DrizzleQueryError keeps the name "Error" (and the bundle is minified).
     const name = e instanceof DrizzleQueryError ? 'DrizzleQueryError' : e.name;
     classes.push(name);
-    if (DATABASE_ERRORS.has(name)) fromDatabase = true;
+    if (mayQuoteQueryData(name, e.message)) fromDatabase = true;
     const sqlstate = (e as { code?: unknown }).code;
     if (code === undefined && typeof sqlstate === 'string' && /^[0-9A-Z]{5}$/.test(sqlstate)) code = sqlstate;
-    if (QUERY_TEXT.test(e.message)) fromDatabase = true;
     message ??= e.message;
   }
   const fields: ErrorFields = { errorClass: classes.join('<') || 'unknown' };

@@ -15,7 +15,9 @@
  *   workerd reports as the response body's pipe being aborted;
  * - the room dropping a reader that stopped reading (test/worker/stalled-reader.test.ts): the
  *   stream is errored on purpose, and workerd's pump that carries it over RPC reports the error as
- *   uncaught (no handler in JavaScript can reach it).
+ *   uncaught (no handler in JavaScript can reach it);
+ * - the sentry suite's `Limiter.reserve(null)`, an error thrown inside a Durable Object method on
+ *   purpose: workerd logs an RPC method's rejection as uncaught though the caller handles it.
  */
 const DELIBERATE = [
   'disconnected: client error (SendRequest)',
@@ -26,6 +28,7 @@ const DELIBERATE = [
   'disconnected: read end of pipe was aborted',
   'Error: Reader dropped: it stopped reading.',
   'jsg.Error: ReadableStream received over RPC disconnected prematurely.',
+  "TypeError: Cannot read properties of null (reading 'userId')",
 ];
 
 /**

@@ -5,8 +5,9 @@ import { AppError, errorBody } from '../errors.ts';
 import { isDatabaseUnavailable } from '../db/errors.ts';
 import { openAiError } from '../openai/errors.ts';
 import { errorFields, stackFrames } from '../log-error.ts';
+import { reportRequestError } from '../sentry/index.ts';
 
-/** The one place errors become responses: domain errors keep their status and code; the rest are a logged 500. */
+/** The one place errors become responses: domain errors keep their status and code; the rest are a logged (and, with SENTRY_DSN, reported) 500. */
 export const onError: ErrorHandler<AppEnv> = (error, c) => {
   if (error instanceof AppError) return render(c, error);
   if (error instanceof HTTPException && error.status < 500) {
@@ -43,6 +44,7 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
       stack: stackFrames(error),
     }),
   );
+  reportRequestError(c, error);
   return render(
     c,
     new AppError(500, 'internal_error', `Something went wrong on our side (request ${c.var.requestId})`),

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
 import type { AppEnv } from '../env.ts';
-import { authConfig, mintDevSession } from '../auth/index.ts';
+import { authConfig, mintDevSession, requireUser } from '../auth/index.ts';
 import { validate } from '../validation.ts';
 import { probeLimiter } from '../usage/limiter-probe.ts';
 
@@ -21,4 +21,12 @@ export const dev = new Hono<AppEnv>()
   .post('/limiter-probe', validate('json', limiterProbeBody), async (c) => {
     const { subjects, rounds } = c.req.valid('json');
     return c.json(await probeLimiter(c.env, subjects, rounds));
+  })
+  // Sends a test error to Sentry: an unexpected error, answered as the generic 500 and reported
+  // when SENTRY_DSN is set. Signed in, so the event says what kind of caller it was.
+  // (The request id in the message keeps Sentry's dedupe from dropping a second test error.)
+  .post('/crash', requireUser, (c) => {
+    throw new Error(
+      `Test error from POST /api/dev/crash (request ${c.var.requestId}): Sentry receives it when SENTRY_DSN is set`,
+    );
   });

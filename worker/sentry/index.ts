@@ -1,0 +1,1 @@
+export { reportedHandlers, reportedObject, reportRequestError } from './report.ts';
