@@ -10,7 +10,8 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
 import worker from '../../worker/index.ts';
 import { VERSION } from '../../worker/version.ts';
-import { call, eventually, signIn } from '../worker/helpers.ts';
+import { call, createConversation, eventually, sendMessage, signIn } from '../worker/helpers.ts';
+import { collectEvents, readEvents, type ParsedEvent } from '../worker/sse.ts';
 
 type SentryEvent = {
   event_id: string;
@@ -128,5 +129,31 @@ describe('error reporting to Sentry', () => {
     expect(events.length).toBeGreaterThanOrEqual(1);
     const raw = (await envelopes()).map((e) => e.raw).join('\n');
     expect(raw).not.toMatch(/insert into|select .* from/i);
+  });
+
+  it('leaves the chat path as it was: a reply streams, resumes after the reader leaves, and sends no event', async () => {
+    const { token } = await signIn();
+    const id = await createConversation(token, { model: 'anthropic/claude-haiku-4-5' });
+    const content = `[[fake tokens=40 tps=400]] words for nobody else ${crypto.randomUUID()}`;
+    const res = await sendMessage(token, id, content);
+    expect(res.status).toBe(200);
+    const requestId = res.headers.get('x-request-id');
+    const firstPart: ParsedEvent[] = [];
+    for await (const event of readEvents(res.body!)) {
+      firstPart.push(event);
+      if (firstPart.filter((e) => e.event === 'delta').length === 5) break;
+    }
+    const resumed = await call(`/api/conversations/${id}/stream`, {
+      token,
+      headers: { 'last-event-id': firstPart.at(-1)!.id! },
+    });
+    const rest = await collectEvents(resumed.body!);
+    expect(rest.at(-1)?.event).toBe('done');
+    const seqs = [...firstPart, ...rest].map((e) => Number(e.id!.split(':')[1]));
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+
+    const all = await envelopes();
+    expect(eventsOf(all).map((e) => e.tags?.request_id)).not.toContain(requestId);
+    expect(all.map((e) => e.raw).join('\n')).not.toContain(content.slice(-36));
   });
 });
