@@ -28,7 +28,7 @@ const SECRET_KEY =
   /authorization|cookie|token|secret|password|passwd|api[-_]?key|apikey|credential|dsn|^content$|^body$/i;
 
 // The only request headers an event keeps: none of them names or authenticates anyone.
-const SAFE_HEADERS = new Set(['content-type', 'content-length', 'user-agent', 'accept', 'x-request-id']);
+const SAFE_HEADERS = new Set(['content-type', 'content-length', 'user-agent']);
 
 const MAX_STRING = 500;
 
