@@ -17,7 +17,7 @@ type SentryEvent = {
   event_id: string;
   release?: string;
   tags?: Record<string, string>;
-  exception?: { values?: Array<{ type?: string; value?: string; mechanism?: { type?: string } }> };
+  exception?: { values?: Array<{ type?: string; value?: string; mechanism?: { type?: string; handled?: boolean } }> };
 };
 type Envelope = {
   header: Record<string, unknown>;
@@ -61,6 +61,7 @@ describe('error reporting to Sentry', () => {
     expect(event!.tags).toMatchObject({ request_id: requestId, route: '/api/dev/crash', subject_type: 'user' });
     expect(event!.release).toBe(VERSION);
     expect(event!.exception?.values?.at(-1)?.value).toContain('Test error from POST /api/dev/crash');
+    expect(event!.exception?.values?.at(-1)?.mechanism).toMatchObject({ handled: false });
 
     // A second look after the SDK has flushed: still exactly one event for this request.
     await new Promise((r) => setTimeout(r, 300));

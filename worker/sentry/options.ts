@@ -33,7 +33,7 @@ export function sentryOptions(env: Env, tags: Record<string, string> = {}): Clou
     dataCollection: {
       userInfo: false,
       cookies: false,
-      httpHeaders: { request: { allow: ['content-type', 'user-agent'] }, response: false },
+      httpHeaders: { request: { allow: ['content-type', 'content-length', 'user-agent'] }, response: false },
       httpBodies: [],
       urlQueryParams: false,
       databaseQueryData: false,

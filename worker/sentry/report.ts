@@ -4,7 +4,7 @@
  * objects: capture, scope per invocation, flush through waitUntil); without a DSN each
  * invocation costs one check and runs the plain handler, and nothing is sent.
  */
-import { captureException, instrumentDurableObjectWithSentry, withSentry } from '@sentry/cloudflare';
+import { captureException, instrumentDurableObjectWithSentry, withScope, withSentry } from '@sentry/cloudflare';
 import type { DurableObject } from 'cloudflare:workers';
 import type { Context } from 'hono';
 import { matchedRoutes } from 'hono/route';
@@ -54,12 +54,14 @@ export function reportedObject<C extends new (ctx: DurableObjectState, env: Env)
 export function reportRequestError(c: Context, error: unknown) {
   if (!c.env.SENTRY_DSN) return;
   const subject = c.get('subject') as { type?: string } | undefined;
-  captureException(error, {
-    tags: {
+  withScope((scope) => {
+    scope.setTags({
       request_id: c.get('requestId') as string,
       route: routePattern(c),
       subject_type: subject?.type ?? 'none',
-    },
+    });
+    // Unhandled as far as the caller is concerned: they got the generic 500.
+    captureException(error, { mechanism: { type: 'auto.http.hono.on_error', handled: false } });
   });
 }
 
