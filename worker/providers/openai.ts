@@ -1,7 +1,6 @@
-// OpenAI Chat Completions through the `openai` SDK. One factory serves OpenAI itself and any
-// OpenAI-compatible server (openai-compat.ts); the few differences are the flavour table below.
-import OpenAI from 'openai';
-import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
+// OpenAI Chat Completions through the `openai` SDK's own pieces (openai-sdk.ts). One factory serves
+// OpenAI itself and any OpenAI-compatible server (openai-compat.ts); the few differences are the
+// flavour table below.
 import { codeForStatus, guardStream, providerError, retryAfterMs, type ProviderError } from './errors.ts';
 import type {
   ChatRequest,
@@ -13,6 +12,13 @@ import type {
 } from './types.ts';
 import { anyCounts, foldCounts } from './usage.ts';
 import { cachedClient, currentFetch } from './clients.ts';
+import {
+  APIConnectionError,
+  APIError,
+  type ChatCompletionChunk,
+  type ChatCompletionCreateParamsStreaming,
+  ChatCompletions,
+} from './openai-sdk.ts';
 
 type OpenAIFlavour = 'openai' | 'openai-compat';
 
@@ -45,32 +51,22 @@ const ERROR_KINDS: Record<string, ProviderErrorCode> = {
 };
 
 /**
- * The client for this configuration (cached: see clients.ts). Explicit nulls keep the SDK from reading OPENAI_* (organization,
- * project, base URL) from process.env, which workerd fills from the Worker's bindings and which
- * must never reach a third-party server. A keyless local server gets no Authorization header.
+ * The client for this configuration (cached: see clients.ts). It reads nothing from process.env
+ * (which workerd fills from the Worker's bindings: OPENAI_ORG_ID, OPENAI_PROJECT_ID or a base URL
+ * must never reach a third-party server), and a keyless local server gets no Authorization header.
  */
-function client(flavour: OpenAIFlavour, config: ProviderConfig): OpenAI {
+function client(flavour: OpenAIFlavour, config: ProviderConfig): ChatCompletions {
   const baseURL = config.baseURL || FLAVOURS[flavour].defaultBaseURL;
   if (!baseURL) throw new Error(`${FLAVOURS[flavour].label}: no base URL configured`);
   return cachedClient(
     `${flavour}\n${config.apiKey}\n${baseURL}`,
-    () =>
-      new OpenAI({
-        apiKey: config.apiKey || 'unused',
-        baseURL,
-        organization: null,
-        project: null,
-        webhookSecret: null,
-        maxRetries: 0,
-        fetch: currentFetch,
-        ...(config.apiKey ? {} : { defaultHeaders: { authorization: null } }),
-      }),
+    () => new ChatCompletions({ apiKey: config.apiKey || null, baseURL, fetch: currentFetch }),
   );
 }
 
 function classifier(label: string) {
   return (error: unknown): ProviderError | undefined => {
-    if (!(error instanceof OpenAI.APIError) || error instanceof OpenAI.APIConnectionError) return undefined;
+    if (!(error instanceof APIError) || error instanceof APIConnectionError) return undefined;
     const status = error.status;
     const kind = error.code ?? error.type;
     let code = status ? codeForStatus(status) : ((kind ? ERROR_KINDS[kind] : undefined) ?? 'upstream');
@@ -104,7 +100,7 @@ async function* events(
   request: ChatRequest,
   config: ProviderConfig,
 ): AsyncGenerator<ProviderEvent> {
-  const stream = await client(flavour, config).chat.completions.create(params(flavour, request), {
+  const stream = await client(flavour, config).create(params(flavour, request), {
     signal: request.signal,
   });
   let counts: Partial<Record<'prompt' | 'completion' | 'cached', number>> = {};
