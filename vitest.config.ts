@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import type { ProvidedContext } from 'vitest';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { quietDeliberateWorkerdLogs } from './test/support/quiet-workerd.ts';
 
@@ -12,7 +13,12 @@ function workerProject(
   name: string,
   include: string[],
   database: 'dbEndpoint' | 'dbFaultProxyUrl',
-  vars: Record<string, string> = {},
+  /** Extra bindings, or a function of what global-setup provides that returns them. */
+  vars:
+    | Record<string, string>
+    | ((provided: <K extends keyof ProvidedContext>(key: K) => ProvidedContext[K]) => Record<string, string>) = {},
+  /** Hyperdrive bindings in local mode, by name, from what global-setup provides: with HYPERDRIVE the Worker uses the TCP transport. */
+  hyperdrives?: (urls: Record<string, string>) => Record<string, string>,
 ) {
   return {
     extends: true,
@@ -44,8 +50,9 @@ function workerProject(
             STRIPE_METER_EVENT: 'parley_tokens',
             STRIPE_API_BASE: `${inject('fakeUpstreamUrl')}/stripe`,
             API_CORS_ORIGINS: 'https://admin.example',
-            ...vars,
+            ...(typeof vars === 'function' ? vars(inject) : vars),
           },
+          ...(hyperdrives ? { hyperdrives: hyperdrives(inject('hyperdriveUrls')) } : {}),
         },
       })),
     ],
@@ -74,9 +81,51 @@ export default defineConfig({
         ['worker/**/*.test.ts', 'durable-objects/**/*.test.ts', 'test/worker/**/*.test.ts'],
         'dbEndpoint',
       ),
+      // The database suites again, on the Hyperdrive transport (node-postgres over TCP through a
+      // Hyperdrive binding in local mode): to server Postgres when TEST_DATABASE_URL is set, else to
+      // PGlite over the wire protocol. rls.test.ts also runs on every backend through its own binding.
+      // The suites left out never reach the database, or reach it only through the HTTP gateway on
+      // purpose (the outage suite's switch sits in front of the gateway).
+      workerProject(
+        'hyperdrive',
+        [
+          'durable-objects/**/*.test.ts',
+          ...[
+            'api-keys',
+            'app',
+            'billing',
+            'chat',
+            'conversation-room',
+            'conversations',
+            'limiter',
+            'quota',
+            'quota-warnings',
+            'regenerate',
+            'rls',
+            'sites',
+            'usage-api',
+            'usage-jobs',
+            'v1-api',
+            'widget',
+          ].map((suite) => `test/worker/${suite}.test.ts`),
+        ],
+        'dbEndpoint',
+        {},
+        (urls) => ({
+          HYPERDRIVE: urls.postgres ?? urls.pglite ?? '',
+          ...Object.fromEntries(
+            Object.entries(urls).map(([backend, url]) => [`HYPERDRIVE_${backend.toUpperCase()}`, url]),
+          ),
+        }),
+      ),
       // Takes the database down and up: its own workerd, whose database sits behind a switch, so
       // no other suite sees the outage. A vendor silent for 1.5 s is given up on (60 s in production).
       workerProject('outage', ['test/outage/**/*.test.ts'], 'dbFaultProxyUrl', { UPSTREAM_IDLE_TIMEOUT_MS: '1500' }),
+      // Error reporting: its own workerd whose SENTRY_DSN points at the fake Sentry ingest
+      // (scripts/fake-sentry.ts), so no other suite's errors reach it.
+      workerProject('sentry', ['test/sentry/**/*.test.ts'], 'dbEndpoint', (provided) => ({
+        SENTRY_DSN: provided('fakeSentryDsn'),
+      })),
       {
         extends: true,
         test: {

@@ -5,7 +5,7 @@
 // serialises sends (and regenerates), owns the in-flight reply (which keeps generating when every
 // reader has left), lets readers resume with Last-Event-ID, and stops the vendor call on request.
 import { DurableObject } from 'cloudflare:workers';
-import { createDb } from '../worker/db/client.ts';
+import { withDatabase } from '../worker/db/client.ts';
 import type { ReplyOutcome } from '../worker/chat/outcome.ts';
 import {
   loadConversation,
@@ -481,7 +481,7 @@ export class ConversationRoom extends DurableObject<Env> {
 
   private async load(conversationId: string): Promise<RoomFailure | undefined> {
     try {
-      const loaded = await loadConversation(createDb(this.env), conversationId);
+      const loaded = await withDatabase(this.env, (db) => loadConversation(db, conversationId));
       if (loaded) this.store.adopt(loaded.conversation, loaded.messages, Date.now());
     } catch (error) {
       console.error(

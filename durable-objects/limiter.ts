@@ -7,7 +7,7 @@
 // key is refused from the moment its revocation reaches this object.
 import { DurableObject } from 'cloudflare:workers';
 import type { Tier } from '../drizzle/schema.ts';
-import { createDb } from '../worker/db/client.ts';
+import { withDatabase } from '../worker/db/client.ts';
 import { outputBudget, refill, secondsUntilToken } from '../worker/usage/limits.ts';
 import { quotaSeed } from '../worker/usage/quota.ts';
 import { publishUsage } from '../worker/usage/publish.ts';
@@ -257,7 +257,7 @@ export class Limiter extends DurableObject<Env> {
   private async seed(userId: string, periodStart: number) {
     const carried = this.store.account?.periodStart === periodStart ? this.store.account : undefined;
     try {
-      const seed = await quotaSeed(createDb(this.env), userId, new Date(periodStart));
+      const seed = await withDatabase(this.env, (db) => quotaSeed(db, userId, new Date(periodStart)));
       // Tokens settled here before the seed landed were recorded in Postgres too (or are on their way): the larger count wins.
       this.store.startPeriodKeeping(
         {

@@ -3,7 +3,7 @@
 // keyed by ids, so a flush repeated after a crash changes nothing; rows leave the outbox only once
 // their write has landed, so nothing is dropped. One flush at a time; after a failure, retries back
 // off from 1 s to a minute (the room's alarm runs them).
-import { createDb } from '../worker/db/client.ts';
+import { type Db, transaction, withDatabase } from '../worker/db/client.ts';
 import { deleteConversation, deleteMessage, upsertConversation, upsertMessage } from '../worker/db/conversations.ts';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { publishUsage } from '../worker/usage/publish.ts';
@@ -90,9 +90,13 @@ async function flushOutbox(store: RoomStore, env: FlushEnv): Promise<void> {
     const landed: OutboxRow[] = [];
     try {
       if (writes.length > 0) {
-        const db = createDb(env);
-        const [first, ...rest] = statements(store, db, writes);
-        if (first) await db.batch([first, ...rest]);
+        await withDatabase(env, (db) =>
+          transaction(db, (q) => {
+            const [first, ...rest] = statements(store, q, writes);
+            if (!first) throw new Error('outbox: writes without a statement');
+            return [first, ...rest];
+          }),
+        );
         landed.push(...writes);
       }
       // After the conversation's own writes: billing never runs ahead of the messages it bills.
@@ -114,7 +118,7 @@ async function flushOutbox(store: RoomStore, env: FlushEnv): Promise<void> {
  * The conversation as it is now always goes first (with its owner's profile), so every message
  * finds the rows its foreign keys need, whatever order earlier flushes landed in.
  */
-function statements(store: RoomStore, db: ReturnType<typeof createDb>, rows: OutboxRow[]): BatchItem<'pg'>[] {
+function statements(store: RoomStore, db: Db, rows: OutboxRow[]): BatchItem<'pg'>[] {
   const out: BatchItem<'pg'>[] = [];
   const current = store.conversation();
   if (current && !current.deleted) {

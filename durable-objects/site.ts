@@ -5,7 +5,7 @@
 // A site this object has never held (made before the object existed) is loaded from Postgres
 // once, and kept.
 import { DurableObject } from 'cloudflare:workers';
-import { createDb } from '../worker/db/client.ts';
+import { withDatabase } from '../worker/db/client.ts';
 import { loadSiteByKey } from '../worker/db/sites.ts';
 import { isDatabaseUnavailable } from '../worker/db/errors.ts';
 import { originMatcher } from '../worker/sites/origins.ts';
@@ -71,7 +71,7 @@ export class Site extends DurableObject<Env> {
 
   private async load(publicKey: string): Promise<SiteRefusal | undefined> {
     try {
-      const row = await loadSiteByKey(createDb(this.env), publicKey);
+      const row = await withDatabase(this.env, (db) => loadSiteByKey(db, publicKey));
       // A configure or remove that arrived meanwhile is newer than what was read.
       if (this.store.get()) return undefined;
       if (row) this.store.put({ kind: 'configured', config: siteConfig(row) });

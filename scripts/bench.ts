@@ -18,6 +18,7 @@ import { concurrentStreams } from './bench/concurrent-streams.ts';
 import type { BenchContext } from './bench/context.ts';
 import { sendsWhileDatabaseDown } from './bench/db-down.ts';
 import { dbFarDelta } from './bench/db-far.ts';
+import { dbTransports } from './bench/db-transports.ts';
 import { signIn } from './bench/parley.ts';
 import { limiterDecisions } from './bench/limiter.ts';
 import { listLag } from './bench/list-lag.ts';
@@ -43,6 +44,7 @@ const DB_DOWN = { conversations: 5, sendsPerConversation: 2, persistDeadlineMs: 
 const QUEUE_DRAIN_MS = 4000;
 const LIST_LAG_SAMPLES = 30;
 const LIMITER_PROBE = { subjects: 50, rounds: 20 };
+const DB_TRANSPORTS = { samples: 30, perSample: 10, ttftSends: 100 };
 
 const startedAt = new Date();
 const clock = performance.now();
@@ -168,6 +170,30 @@ try {
   const limiter = await limiterDecisions(ctx.parley, LIMITER_PROBE.subjects, LIMITER_PROBE.rounds);
   progress(`    p50 ${limiter.p50.toFixed(2)} ms, p99 ${limiter.p99.toFixed(2)} ms`);
 
+  progress(
+    `(j) database round trip timed inside the Worker, ${DB_TRANSPORTS.samples}×${DB_TRANSPORTS.perSample} each on Neon's HTTP driver and on Hyperdrive (a second Worker, local mode, the same PGlite over the wire protocol); then ${DB_TRANSPORTS.ttftSends} sequential sends on the Hyperdrive Worker…`,
+  );
+  await mkdir(join(tmp, 'wrangler-hyperdrive'));
+  const hyperdriveWorker = await stack.addWorker({
+    port: await freePort(),
+    persistTo: join(tmp, 'wrangler-hyperdrive'),
+    runtime: runtime.kind,
+    envFiles: [envFile],
+    stdio: ['ignore', log, log],
+    databaseTransport: 'hyperdrive',
+  });
+  if (!(await hyperdriveWorker.ready(90_000)))
+    throw new Error(`the Hyperdrive Worker did not become healthy; see ${stackLog}`);
+  const hyperdriveParley = await signIn(hyperdriveWorker.url, 'bench-hyperdrive@parley.example');
+  await liftLimits(stack.gateway.url, hyperdriveParley.userId);
+  const hyperdriveCtx: BenchContext = { ...ctx, parley: hyperdriveParley };
+  await warmUp(hyperdriveCtx);
+  const transports = await dbTransports(stack.url, hyperdriveCtx, DB_TRANSPORTS);
+  await hyperdriveWorker.stop();
+  progress(
+    `    select 1 on a fresh handle p50: neon-http ${transports.neonHttp.freshP50.toFixed(2)} ms, hyperdrive ${transports.hyperdrive.freshP50.toFixed(2)} ms (warm ${transports.neonHttp.warmP50.toFixed(2)} / ${transports.hyperdrive.warmP50.toFixed(2)} ms); TTFT on Hyperdrive p50 ${transports.hyperdriveTtft.parleyP50.toFixed(1)} ms`,
+  );
+
   progress(`(b) relay throughput: a 20,000-token reply, ${RELAY_RUNS} runs each way…`);
   const relay = await relayThroughput(ctx, RELAY_RUNS);
   progress(
@@ -209,6 +235,7 @@ try {
     dbFar,
     lists,
     limiter,
+    transports,
     relay,
     streams,
     dbDown,

@@ -1,7 +1,7 @@
 // Local database gateway (dev and test only, never deployed): speaks Neon's HTTP SQL protocol so
 // the Worker's real driver (`neonConfig.fetchEndpoint`) runs against PGlite or any Postgres.
 // Run: `npm run db:gateway` (env DATABASE_URL, PARLEY_DATA_DIR, GATEWAY_PORT, GATEWAY_LATENCY_MS,
-// GATEWAY_STATEMENT_TIMEOUT_MS).
+// GATEWAY_STATEMENT_TIMEOUT_MS, GATEWAY_WIRE_PORT).
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +13,7 @@ import { DEFAULT_STATEMENT_TIMEOUT_MS, parseStatementTimeoutMs } from './db-gate
 import { serveParent } from './db-gateway/parent-channel.ts';
 import { openPgliteBackend } from './db-gateway/pglite-backend.ts';
 import { openPostgresBackend } from './db-gateway/postgres-backend.ts';
+import { startWireServer, type WireServer } from './db-gateway/wire-server.ts';
 
 export type GatewayOptions = {
   /** A Postgres URL; without it the gateway runs embedded PGlite. */
@@ -33,11 +34,19 @@ export type GatewayOptions = {
    * refused statements (db-gateway/guard.ts) are what keeps the gateway answering.
    */
   statementTimeoutMs?: number;
+  /**
+   * Also serve the database over the Postgres wire protocol, for a Worker's Hyperdrive binding in
+   * local mode: on PGlite a wire server listens on this port (0 picks a free one); a server
+   * Postgres is reached at its own URL. Unset: PGlite is served over HTTP only.
+   */
+  wirePort?: number;
 };
 
 export type Gateway = {
   url: string;
   backend: Backend['kind'];
+  /** A Postgres URL for a Hyperdrive binding's local connection string (see `wirePort`). */
+  wireUrl?: string;
   /** The delay added to every request now. */
   readonly latencyMs: number;
   /** Changes the delay for requests arriving from now on (a benchmark switches it within a run). */
@@ -61,10 +70,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     : await openPgliteBackend(options.dataDir ?? DEFAULT_DATA_DIR, migrationsFolder);
 
   const server = createGatewayServer(backend.pool, host, () => latencyMs);
+  let wire: WireServer | undefined;
   try {
     server.listen(options.port ?? DEFAULT_PORT, host);
     await once(server, 'listening');
+    if (backend.pglite && options.wirePort !== undefined)
+      wire = await startWireServer(backend.pglite, host, options.wirePort);
   } catch (error) {
+    if (server.listening) await closeServer(server);
     await backend.close();
     throw error;
   }
@@ -73,6 +86,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   return {
     url: `http://${urlHost}:${port}/sql`,
     backend: backend.kind,
+    wireUrl: wire?.url ?? databaseUrl,
     get latencyMs() {
       return latencyMs;
     },
@@ -80,7 +94,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       latencyMs = checkLatencyMs(ms);
     },
     async close() {
-      await closeServer(server);
+      await Promise.all([closeServer(server), wire?.close()]);
       await backend.close();
     },
   };
@@ -115,10 +129,23 @@ async function main() {
   const statementTimeoutMs = parseStatementTimeoutMs(process.env.GATEWAY_STATEMENT_TIMEOUT_MS);
   const migrationsFolder = existsSync('drizzle/migrations') ? 'drizzle/migrations' : undefined;
 
-  const gateway = await startGateway({ databaseUrl, dataDir, port, migrationsFolder, latencyMs, statementTimeoutMs });
+  const wirePort = process.env.GATEWAY_WIRE_PORT ? Number(process.env.GATEWAY_WIRE_PORT) : undefined;
+  if (wirePort !== undefined && (!Number.isInteger(wirePort) || wirePort < 0 || wirePort > 65535)) {
+    throw new Error(`GATEWAY_WIRE_PORT must be a port number, got '${process.env.GATEWAY_WIRE_PORT}'`);
+  }
+  const gateway = await startGateway({
+    databaseUrl,
+    dataDir,
+    port,
+    migrationsFolder,
+    latencyMs,
+    statementTimeoutMs,
+    wirePort,
+  });
   const where = databaseUrl ? redactPassword(databaseUrl) : dataDir;
   const delay = latencyMs ? `, every request delayed ${latencyMs} ms` : '';
-  console.log(`db gateway: ${gateway.backend} (${where}) on ${gateway.url}${delay}`);
+  const wire = gateway.wireUrl && !databaseUrl ? `, wire protocol on ${gateway.wireUrl}` : '';
+  console.log(`db gateway: ${gateway.backend} (${where}) on ${gateway.url}${wire}${delay}`);
 
   let stopping = false;
   const stop = () => {

@@ -1,7 +1,8 @@
 // `npm start`: the whole stack locally and offline. Starts the database gateway (PGlite under
 // .data/ unless DATABASE_URL is set) with migrations applied, the fake vendor upstreams for any
 // provider without an API key, builds the front end, and runs `wrangler dev` on :8787 with
-// AUTH_MODE=dev. GATEWAY_LATENCY_MS=50 makes the database answer as if it were far away.
+// AUTH_MODE=dev. GATEWAY_LATENCY_MS=50 makes the database answer as if it were far away (HTTP
+// transport). DATABASE_TRANSPORT=hyperdrive gives the Worker a Hyperdrive binding in local mode instead.
 // Ctrl-C, or any part dying, stops everything.
 import { execFileSync } from 'node:child_process';
 import { parseLatencyMs } from './db-gateway/latency.ts';
@@ -12,6 +13,7 @@ const PORT = Number(process.env.PORT ?? 8787);
 const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 4444);
 const FAKE_UPSTREAM_PORT = Number(process.env.FAKE_UPSTREAM_PORT ?? 8790);
 const GATEWAY_LATENCY_MS = readLatency();
+const DATABASE_TRANSPORT = readTransport();
 const started = performance.now();
 
 const VENDOR_KEYS = ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'GEMINI_API_KEY'];
@@ -35,6 +37,7 @@ const stack = await startStack({
   persistTo: '.data/wrangler',
   databaseUrl: userVars.DATABASE_URL,
   gatewayLatencyMs: GATEWAY_LATENCY_MS,
+  databaseTransport: DATABASE_TRANSPORT,
   apiKeys: userVars,
   vars: { AUTH_MODE: userVars.AUTH_MODE ?? 'dev', ...shellKeys },
 });
@@ -61,7 +64,11 @@ console.log(
   [
     '',
     `parley: ready in ${((performance.now() - started) / 1000).toFixed(1)} s → ${stack.url}`,
-    `  database   ${stack.gateway.backend === 'pglite' ? 'PGlite in .data/pglite' : 'Postgres from DATABASE_URL'} via ${stack.gateway.url}${GATEWAY_LATENCY_MS ? `, every request delayed ${GATEWAY_LATENCY_MS} ms` : ''}`,
+    `  database   ${stack.gateway.backend === 'pglite' ? 'PGlite in .data/pglite' : 'Postgres from DATABASE_URL'} ${
+      DATABASE_TRANSPORT === 'hyperdrive'
+        ? `via Hyperdrive (local mode) to ${redact(stack.gateway.wireUrl ?? '')}; scripts reach it at ${stack.gateway.url}`
+        : `via Neon's HTTP driver and ${stack.gateway.url}${GATEWAY_LATENCY_MS ? `, every request delayed ${GATEWAY_LATENCY_MS} ms` : ''}`
+    }`,
     `  sign-in    AUTH_MODE=${stack.vars.AUTH_MODE}${stack.vars.AUTH_MODE === 'dev' ? ' (POST /api/dev/session {email})' : ''}`,
     `  models     ${stack.offline.length ? `offline demo replies for ${stack.offline.join(', ')} from ${stack.upstreams.url}` : 'all providers use real API keys'}`,
     '  Ctrl-C stops everything; data stays in .data/ across restarts.',
@@ -77,6 +84,17 @@ function readLatency(): number {
     console.error(`parley: ${(error as Error).message}`);
     process.exit(1);
   }
+}
+
+function readTransport(): 'neon-http' | 'hyperdrive' {
+  const transport = process.env.DATABASE_TRANSPORT || 'neon-http';
+  if (transport === 'neon-http' || transport === 'hyperdrive') return transport;
+  console.error(`parley: DATABASE_TRANSPORT must be neon-http (the default) or hyperdrive, got '${transport}'`);
+  process.exit(1);
+}
+
+function redact(url: string) {
+  return url.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@');
 }
 
 function pick(source: NodeJS.ProcessEnv, keys: string[]) {

@@ -7,13 +7,17 @@ import type { TestProject } from 'vitest/node';
 import { startGateway } from '../scripts/db-gateway.ts';
 import { startFakeUpstreams } from '../scripts/fake-upstreams.ts';
 import { startFakeSupabaseAuth } from '../scripts/fake-supabase-auth.ts';
+import { startFakeSentry } from '../scripts/fake-sentry.ts';
 import { startDbFaultProxy } from './support/db-fault-proxy.ts';
 
 export default async function setup(project: TestProject) {
   const dataDir = await mkdtemp(join(tmpdir(), 'parley-test-'));
   const migrationsFolder = 'drizzle/migrations';
-  const [pglite, postgres, upstreams, auth] = await Promise.all([
-    startGateway({ dataDir, port: 0, migrationsFolder }),
+  const [pglite, wirePglite, postgres, upstreams, auth] = await Promise.all([
+    startGateway({ dataDir: join(dataDir, 'http'), port: 0, migrationsFolder }),
+    // Its own PGlite for the Hyperdrive suites, over the wire protocol: PGlite has one session, and
+    // the HTTP gateway's transactions must not interleave with a wire connection's.
+    startGateway({ dataDir: join(dataDir, 'wire'), port: 0, wirePort: 0, migrationsFolder }),
     process.env.TEST_DATABASE_URL
       ? startGateway({ databaseUrl: process.env.TEST_DATABASE_URL, port: 0, migrationsFolder })
       : undefined,
@@ -28,14 +32,30 @@ export default async function setup(project: TestProject) {
   // Worker suites talk to the server Postgres when there is one: it is the production-like backend.
   project.provide('dbEndpoint', postgres?.url ?? pglite.url);
   project.provide('dbEndpoints', dbEndpoints);
+  project.provide('hyperdriveUrls', {
+    pglite: wirePglite.wireUrl ?? '',
+    ...(process.env.TEST_DATABASE_URL ? { postgres: process.env.TEST_DATABASE_URL } : {}),
+  });
   project.provide('dbFaultProxyUrl', faultProxy.url);
   project.provide('dbFaultControlUrl', faultProxy.controlUrl);
   project.provide('fakeUpstreamUrl', upstreams.url);
   project.provide('supabaseUrl', auth.url);
   project.provide('supabasePrivateJwk', auth.privateJwk);
+  // The sentry suite's Worker reports to this fake ingest (its SENTRY_DSN).
+  const sentry = await startFakeSentry();
+  project.provide('fakeSentryDsn', sentry.dsn);
+  project.provide('fakeSentryUrl', sentry.url);
 
   return async () => {
-    await Promise.all([faultProxy.close(), pglite.close(), postgres?.close(), upstreams.close(), auth.close()]);
+    await sentry.close();
+    await Promise.all([
+      faultProxy.close(),
+      pglite.close(),
+      wirePglite.close(),
+      postgres?.close(),
+      upstreams.close(),
+      auth.close(),
+    ]);
     await rm(dataDir, { recursive: true, force: true });
   };
 }

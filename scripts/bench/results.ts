@@ -5,6 +5,7 @@ import type { BundleSize } from './bundle.ts';
 import type { StreamsSummary } from './concurrent-streams.ts';
 import type { DbDownSummary } from './db-down.ts';
 import type { DbFarSummary } from './db-far.ts';
+import type { DbTransportsSummary } from './db-transports.ts';
 import type { ListLagSummary } from './list-lag.ts';
 import type { LimiterSummary } from './limiter.ts';
 import type { RelaySummary } from './relay.ts';
@@ -22,6 +23,7 @@ export type Measurements = {
   dbFar: DbFarSummary;
   lists: ListLagSummary;
   limiter: LimiterSummary;
+  transports: DbTransportsSummary;
   relay: RelaySummary;
   streams: StreamsSummary;
   dbDown: DbDownSummary & { persistDeadlineMs: number };
@@ -57,6 +59,7 @@ function measuredFigures({
   dbFar: far,
   lists,
   limiter,
+  transports: t,
   relay: r,
   streams,
   dbDown: down,
@@ -117,6 +120,16 @@ function measuredFigures({
     limiter_decision_ms_p99: round(limiter.p99, 3),
     limiter_decision_samples: limiter.samples,
     limiter_parallel_decisions_per_s: Math.round(limiter.parallelDecisionsPerSecond),
+    db_roundtrip_ms_p50_neon_http: round(t.neonHttp.freshP50, 2),
+    db_roundtrip_ms_p50_hyperdrive: round(t.hyperdrive.freshP50, 2),
+    db_roundtrip_ms_p99_neon_http: round(t.neonHttp.freshP99, 2),
+    db_roundtrip_ms_p99_hyperdrive: round(t.hyperdrive.freshP99, 2),
+    db_roundtrip_warm_ms_p50_neon_http: round(t.neonHttp.warmP50, 2),
+    db_roundtrip_warm_ms_p50_hyperdrive: round(t.hyperdrive.warmP50, 2),
+    db_roundtrip_samples: t.neonHttp.samples,
+    ttft_own_ms_p50_hyperdrive: round(t.hyperdriveTtft.overheadP50 - t.hyperdriveTtft.floor.p50),
+    ttft_overhead_ms_p99_hyperdrive: round(t.hyperdriveTtft.overheadP99),
+    ttft_samples_hyperdrive: t.hyperdriveTtft.samples,
     relay_throughput_ratio: round(r.ratio, 3),
     relay_tokens_requested: r.requestedTokens,
     relay_tokens: r.tokens,
@@ -143,7 +156,7 @@ function measuredFigures({
   };
 }
 
-function method({ runtime, v1, dbFar: far, relay: r, dbDown: down }: Measurements) {
+function method({ runtime, v1, dbFar: far, transports: t, relay: r, dbDown: down }: Measurements) {
   return {
     runtime: runtime.kind,
     runtime_how: runtime.how,
@@ -166,6 +179,9 @@ function method({ runtime, v1, dbFar: far, relay: r, dbDown: down }: Measurement
     db_down: `gateway stopped; ${down.total} sends (conversations made during the outage); ok = streamed to done; gateway restarted on the same port and data; persisted = reply in Postgres messages (status complete, content as streamed) with the user's message, polled for ${down.persistDeadlineMs / 1000} s`,
     limiter:
       "POST /api/dev/limiter-probe: per subject (its own Limiter, seeded first, untimed), the mean of 20 back-to-back reserve+settle pairs timed inside the Worker (workerd's clock moves in whole ms at each I/O); subjects one after another for the latency percentiles, then all at once for decisions per second",
+    db_roundtrip: `POST /api/dev/db-probe on each Worker: ${t.neonHttp.samples} samples, each the mean of ${t.neonHttp.perSample} back-to-back \`select 1\` on a fresh handle (what a request's first query pays; over Hyperdrive it opens the connection) timed inside the Worker; warm = a second query on each handle. neon-http reaches PGlite through the gateway (HTTP); hyperdrive is a second Worker of the same stack with a Hyperdrive binding in local mode to the same PGlite over the wire protocol (in production Hyperdrive's pool sits near the database, so this measures the driver, not the network)`,
+    ttft_hyperdrive:
+      'the ttft sequential phase (same directive, floor and baseline) against the Hyperdrive Worker: ttft_own_ms_p50_hyperdrive = its overhead p50 − its floor p50',
     list_lag:
       "from a create's 201 or a send's last event until GET /api/conversations?limit=1 shows that conversation first, polled back to back",
     relay: `[[fake tokens=${r.requestedTokens} tps=0 ttft=0]]; the direct request carries the same max_tokens as Parley (MAX_REPLY_TOKENS)`,

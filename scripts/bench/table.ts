@@ -130,6 +130,20 @@ export function table(r: Results): string {
       ...judged('limiter_decision_ms_p50', ' ms'),
     ],
     [
+      `database round trip from the Worker, fresh handle p50 (hyperdrive vs neon-http, ${r.db_roundtrip_samples} samples)`,
+      ms(r.db_roundtrip_ms_p50_hyperdrive),
+      ms(r.db_roundtrip_ms_p50_neon_http),
+      signed(r.db_roundtrip_ms_p50_hyperdrive - r.db_roundtrip_ms_p50_neon_http),
+      ...info,
+    ],
+    [
+      "Parley's own TTFT cost p50 / overhead p99 on the Hyperdrive Worker",
+      `${ms(r.ttft_own_ms_p50_hyperdrive)} / ${ms(r.ttft_overhead_ms_p99_hyperdrive)}`,
+      '—',
+      '—',
+      ...judged('ttft_own_ms_p50_hyperdrive', ' ms'),
+    ],
+    [
       'Limiter decisions a second, all subjects at once',
       perSecond(r.limiter_parallel_decisions_per_s),
       '—',

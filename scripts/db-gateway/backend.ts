@@ -1,8 +1,15 @@
 // What the HTTP server needs from a database backend: a pg Pool (PGlite is reached through its
 // node-postgres adapter, so both backends speak the real wire protocol) and a way to close it.
+import type { PGlite } from '@electric-sql/pglite';
 import type { CustomTypesConfig, Pool } from 'pg';
 
-export type Backend = { kind: 'pglite' | 'postgres'; pool: Pool; close(): Promise<void> };
+export type Backend = {
+  kind: 'pglite' | 'postgres';
+  pool: Pool;
+  /** The embedded database itself, which the wire server (wire-server.ts) also serves. */
+  pglite?: PGlite;
+  close(): Promise<void>;
+};
 
 /**
  * Every value stays the text Postgres printed: the gateway forwards text, and the Neon driver

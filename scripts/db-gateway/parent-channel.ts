@@ -7,7 +7,7 @@ import type { Gateway } from '../db-gateway.ts';
 export type ToGateway = { setLatencyMs: number };
 /** Gateway → parent: once when listening, then one answer per `setLatencyMs`. */
 export type FromGateway =
-  | { ready: { url: string; backend: Gateway['backend']; latencyMs: number } }
+  | { ready: { url: string; wireUrl?: string; backend: Gateway['backend']; latencyMs: number } }
   | { latencyMs: number }
   | { error: string };
 
@@ -23,5 +23,7 @@ export function serveParent(gateway: Gateway, stop: () => void): void {
     }
   });
   process.on('disconnect', stop);
-  send({ ready: { url: gateway.url, backend: gateway.backend, latencyMs: gateway.latencyMs } });
+  send({
+    ready: { url: gateway.url, wireUrl: gateway.wireUrl, backend: gateway.backend, latencyMs: gateway.latencyMs },
+  });
 }

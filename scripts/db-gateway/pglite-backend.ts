@@ -29,6 +29,7 @@ export async function openPgliteBackend(dataDir: string, migrationsFolder?: stri
   return {
     kind: 'pglite',
     pool,
+    pglite,
     async close() {
       await pool.end();
       await pglite.close(); // flushes the data directory

@@ -7,6 +7,8 @@
 import { unstable_DevEnv } from 'wrangler';
 
 export type DirectWorkerOptions = {
+  /** wrangler.toml, or its copy with a Hyperdrive binding (hyperdrive-config.ts). */
+  configPath: string;
   /** Port of wrangler's proxy, which still starts but is not used. */
   port: number;
   persistTo: string;
@@ -43,7 +45,7 @@ async function main() {
   failed.catch(() => {}); // raced below; an error during startWorker must not crash before that
 
   const worker = await devEnv.startWorker({
-    config: 'wrangler.toml',
+    config: options.configPath,
     envFiles: options.envFiles,
     ...(options.assetsDirectory ? { assets: options.assetsDirectory } : {}),
     bindings: Object.fromEntries(

@@ -14,11 +14,13 @@ export type GatewayProcessOptions = {
   /** 0 picks a free port. */
   port: number;
   latencyMs: number;
+  /** See GatewayOptions.wirePort. */
+  wirePort?: number;
   /** The child's stdout and stderr; inherited by default. */
   stdio?: StdioOptions;
 };
 
-export type GatewayProcess = Pick<Gateway, 'url' | 'backend'> & {
+export type GatewayProcess = Pick<Gateway, 'url' | 'backend' | 'wireUrl'> & {
   readonly latencyMs: number;
   /** Resolves once the gateway has applied it. */
   setLatency(ms: number): Promise<void>;
@@ -36,6 +38,7 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
       PARLEY_DATA_DIR: options.dataDir,
       GATEWAY_PORT: String(options.port),
       GATEWAY_LATENCY_MS: String(options.latencyMs),
+      GATEWAY_WIRE_PORT: options.wirePort === undefined ? '' : String(options.wirePort),
     },
     stdio: withIpc(options.stdio ?? 'inherit'),
   });
@@ -63,6 +66,7 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
   let latencyMs = ready.ready.latencyMs;
   return {
     url: ready.ready.url,
+    wireUrl: ready.ready.wireUrl,
     backend: ready.ready.backend,
     get latencyMs() {
       return latencyMs;

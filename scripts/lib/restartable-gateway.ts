@@ -14,11 +14,13 @@ export type RestartableGatewayOptions = {
   /** 0 picks a free port; restarts reuse the one picked. */
   port: number;
   latencyMs?: number;
+  /** Also serve the wire protocol (GatewayOptions.wirePort); 0 picks a free port, which restarts reuse. */
+  wirePort?: number;
   /** Run it as a child process; its output goes to `stdio`. */
   childProcess?: { stdio?: StdioOptions };
 };
 
-export type DatabaseGateway = Pick<Gateway, 'url' | 'backend'> & {
+export type DatabaseGateway = Pick<Gateway, 'url' | 'backend' | 'wireUrl'> & {
   readonly latencyMs: number;
   /** Resolves once requests arriving from then on get the new delay (while stopped: from the next start). */
   setLatency(ms: number): Promise<void>;
@@ -34,34 +36,53 @@ export type RestartableGateway = {
   start(): Promise<void>;
 };
 
-type Opened = Pick<Gateway, 'url' | 'backend' | 'latencyMs'> & {
+type Opened = Pick<Gateway, 'url' | 'backend' | 'wireUrl' | 'latencyMs'> & {
   setLatency(ms: number): void | Promise<void>;
   close(): Promise<void>;
 };
 
 export async function startRestartableGateway(options: RestartableGatewayOptions): Promise<RestartableGateway> {
   // Migrations are applied by the first start (the child applies drizzle/migrations itself).
-  const open = (port: number, latencyMs: number, migrationsFolder?: string): Promise<Opened> =>
+  const open = (
+    port: number,
+    wirePort: number | undefined,
+    latencyMs: number,
+    migrationsFolder?: string,
+  ): Promise<Opened> =>
     options.childProcess
       ? startGatewayProcess({
           databaseUrl: options.databaseUrl,
           dataDir: options.dataDir,
           port,
+          wirePort,
           latencyMs,
           stdio: options.childProcess.stdio,
         })
-      : startGateway({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, port, latencyMs, migrationsFolder });
+      : startGateway({
+          databaseUrl: options.databaseUrl,
+          dataDir: options.dataDir,
+          port,
+          wirePort,
+          latencyMs,
+          migrationsFolder,
+        });
 
-  let opened = await open(options.port, options.latencyMs ?? 0, 'drizzle/migrations');
+  let opened = await open(options.port, options.wirePort, options.latencyMs ?? 0, 'drizzle/migrations');
   let running = true;
   let latencyMs = opened.latencyMs;
   const port = Number(new URL(opened.url).port);
+  // A restart serves the wire protocol on the port first picked (a Worker's binding names it).
+  const wirePort =
+    options.wirePort === undefined || !opened.wireUrl ? options.wirePort : Number(new URL(opened.wireUrl).port);
   const current: DatabaseGateway = {
     get url() {
       return opened.url;
     },
     get backend() {
       return opened.backend;
+    },
+    get wireUrl() {
+      return opened.wireUrl;
     },
     get latencyMs() {
       return latencyMs;
@@ -83,7 +104,7 @@ export async function startRestartableGateway(options: RestartableGatewayOptions
     },
     async start() {
       if (running) return;
-      opened = await open(port, latencyMs);
+      opened = await open(port, wirePort, latencyMs);
       running = true;
     },
   };

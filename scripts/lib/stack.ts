@@ -47,6 +47,12 @@ export type StackOptions = {
   stdio?: StdioOptions;
   /** `wrangler-dev` (default) or `direct`: see worker-runtime.ts. */
   runtime?: WorkerRuntimeKind;
+  /**
+   * How the Worker reaches the database: `neon-http` (default: Neon's HTTP driver through the
+   * gateway) or `hyperdrive` (node-postgres through a Hyperdrive binding in local mode: to PGlite
+   * over the wire protocol, or to `databaseUrl`).
+   */
+  databaseTransport?: 'neon-http' | 'hyperdrive';
   /** Run the gateway as a child process writing to this stdio (see gateway-process.ts); default in this process. */
   gatewayChildProcess?: { stdio?: StdioOptions };
 };
@@ -55,7 +61,7 @@ export type StackOptions = {
 export type WorkerOptions = Pick<
   StackOptions,
   'port' | 'persistTo' | 'envFiles' | 'assetsDirectory' | 'stdio' | 'runtime'
-> & { vars?: Record<string, string> };
+> & { vars?: Record<string, string>; databaseTransport?: StackOptions['databaseTransport'] };
 
 export type StackWorker = {
   /** `http://127.0.0.1:PORT`. */
@@ -105,6 +111,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       dataDir: options.dataDir,
       port: options.gatewayPort,
       latencyMs: options.gatewayLatencyMs,
+      // PGlite is also served over the wire protocol, so any Worker of the stack can use Hyperdrive.
+      wirePort: 0,
       childProcess: options.gatewayChildProcess,
     }),
     startFakeUpstreams({ port: options.fakeUpstreamPort }),
@@ -153,7 +161,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     vars.EMAIL_FROM ??= 'Parley <noreply@parley.example>';
   }
 
+  const hyperdriveTo = (transport: StackOptions['databaseTransport']) =>
+    transport === 'hyperdrive' ? database.current.wireUrl : undefined;
   const runtime = await startWorkerRuntime({
+    hyperdrive: hyperdriveTo(options.databaseTransport),
     kind: options.runtime ?? 'wrangler-dev',
     port: options.port,
     persistTo: options.persistTo,
@@ -172,6 +183,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (stopped) throw new Error('the stack is stopped');
     const workerVars = { ...vars, ...worker.vars };
     const extra = await startWorkerRuntime({
+      hyperdrive: hyperdriveTo(worker.databaseTransport ?? options.databaseTransport),
       kind: worker.runtime ?? options.runtime ?? 'wrangler-dev',
       port: worker.port,
       persistTo: worker.persistTo,

@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { killGroup, spawnGroup, withIpc, wranglerEnv } from './processes.ts';
 import type { DirectWorkerOptions, DirectWorkerReport } from './direct-worker.ts';
+import { writeHyperdriveConfig } from './hyperdrive-config.ts';
 
 export type WorkerRuntimeKind = 'wrangler-dev' | 'direct';
 
@@ -24,6 +25,8 @@ export type WorkerRuntimeOptions = {
   assetsDirectory?: string;
   /** Inherited by default. */
   stdio?: StdioOptions;
+  /** A Postgres URL: the Worker gets a HYPERDRIVE binding in local mode to it (see hyperdrive-config.ts). */
+  hyperdrive?: string;
 };
 
 export type WorkerRuntime = {
@@ -82,12 +85,20 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   };
 }
 
+/** The configuration file and extra environment for this run: wrangler.toml, or its Hyperdrive copy. */
+function configFor(options: WorkerRuntimeOptions) {
+  return options.hyperdrive ? writeHyperdriveConfig(options.hyperdrive) : { config: 'wrangler.toml', env: {} };
+}
+
 function spawnWranglerDev(options: WorkerRuntimeOptions): ChildProcess {
+  const { config, env } = configFor(options);
   return spawnGroup(
     process.execPath,
     [
       'node_modules/wrangler/bin/wrangler.js',
       'dev',
+      '--config',
+      config,
       '--ip',
       '127.0.0.1',
       '--port',
@@ -100,12 +111,14 @@ function spawnWranglerDev(options: WorkerRuntimeOptions): ChildProcess {
       ...(options.assetsDirectory ? ['--assets', options.assetsDirectory] : []),
       ...Object.entries(options.vars).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
     ],
-    { env: wranglerEnv(), ...(options.stdio ? { stdio: options.stdio } : {}) },
+    { env: wranglerEnv(env), ...(options.stdio ? { stdio: options.stdio } : {}) },
   );
 }
 
 function spawnDirect(options: WorkerRuntimeOptions): ChildProcess {
+  const { config: configPath, env } = configFor(options);
   const config: DirectWorkerOptions = {
+    configPath,
     port: options.port,
     persistTo: options.persistTo,
     vars: options.vars,
@@ -113,7 +126,7 @@ function spawnDirect(options: WorkerRuntimeOptions): ChildProcess {
     assetsDirectory: options.assetsDirectory,
   };
   return spawnGroup(process.execPath, ['scripts/lib/direct-worker.ts', JSON.stringify(config)], {
-    env: wranglerEnv(),
+    env: wranglerEnv(env),
     stdio: withIpc(options.stdio ?? 'inherit'),
   });
 }

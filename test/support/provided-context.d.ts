@@ -7,6 +7,8 @@ declare module 'vitest' {
     dbEndpoint: string;
     /** Every backend under test, by name (`pglite`, and `postgres` when TEST_DATABASE_URL is set). */
     dbEndpoints: Record<string, string>;
+    /** Postgres URLs for Hyperdrive bindings in local mode, by backend: `pglite` (its own PGlite over the wire protocol), and `postgres` (TEST_DATABASE_URL) when set. */
+    hyperdriveUrls: Record<string, string>;
     /** `dbEndpoint` behind a switch (test/support/db-fault-proxy.ts): the outage suite's database. */
     dbFaultProxyUrl: string;
     /** POST {down, failNext} / GET the switch's state. */
@@ -14,6 +16,9 @@ declare module 'vitest' {
     fakeUpstreamUrl: string;
     supabaseUrl: string;
     supabasePrivateJwk: JWK;
+    /** The fake Sentry ingest (scripts/fake-sentry.ts): the sentry suite's SENTRY_DSN, and its base URL (GET /__control/envelopes). */
+    fakeSentryDsn: string;
+    fakeSentryUrl: string;
 
     /** e2e: the Worker with AUTH_MODE=dev (sign in through POST /api/dev/session), `http://127.0.0.1:PORT`. */
     e2eDevUrl: string;

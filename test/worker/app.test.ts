@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { createExecutionContext } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { app } from '../../worker/app.ts';
-import { BASE, call, signIn, type ErrorEnvelope } from './helpers.ts';
+import { BASE, call, type ErrorEnvelope, signIn, withUnreachableDatabase } from './helpers.ts';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -10,11 +10,17 @@ describe('GET /api/health', () => {
   it('reports the database up after a real query', async () => {
     const res = await call('/api/health');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true, db: 'up', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    expect(await res.json()).toEqual({
+      ok: true,
+      db: 'up',
+      // This project's Worker has a HYPERDRIVE binding or not (vitest.config.ts): health says which transport it uses.
+      transport: 'HYPERDRIVE' in env ? 'hyperdrive' : 'neon-http',
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+    });
   });
 
   it('answers 503 with db "down" when the database cannot be reached, and that endpoint stays with its own handle', async () => {
-    const unreachable = { ...env, DATABASE_HTTP_ENDPOINT: 'http://127.0.0.1:9/sql' };
+    const unreachable = withUnreachableDatabase(env);
     const res = await app.fetch(new Request(`${BASE}/api/health`), unreachable, createExecutionContext());
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ ok: false, db: 'down' });

@@ -15,6 +15,17 @@ export function call(path: string, init: RequestInit & { token?: string } = {}) 
   return exports.default.fetch(new Request(`${BASE}${path}`, { ...init, headers }));
 }
 
+/** The Worker's environment with its database, over whichever transport this project uses, at a port nothing listens on. */
+export function withUnreachableDatabase<T extends object>(bindings: T): T {
+  return {
+    ...bindings,
+    DATABASE_HTTP_ENDPOINT: 'http://127.0.0.1:9/sql',
+    ...('HYPERDRIVE' in bindings
+      ? { HYPERDRIVE: { connectionString: 'postgresql://postgres:postgres@127.0.0.1:9/postgres' } }
+      : {}),
+  };
+}
+
 /** Signs in through the dev route and returns the access token and user id. */
 export async function signIn(email = `user-${crypto.randomUUID()}@example.com`) {
   const res = await call('/api/dev/session', { method: 'POST', body: JSON.stringify({ email }) });

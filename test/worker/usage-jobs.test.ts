@@ -8,6 +8,7 @@ import { profiles, usageDaily, usageEvents } from '../../drizzle/schema.ts';
 import worker from '../../worker/index.ts';
 import { createDb } from '../../worker/db/client.ts';
 import { retryDelaySeconds, type DeadLetter } from '../../worker/jobs/queue.ts';
+import { withUnreachableDatabase } from './helpers.ts';
 import type { UsageEventMessage } from '../../worker/usage/usage-event.ts';
 
 const db = createDb(env);
@@ -115,7 +116,7 @@ describe('usage-events consumer', () => {
   it('retries the whole batch with a delay that grows with its attempts when Postgres is unreachable', async () => {
     const userId = crypto.randomUUID();
     const events = [usageEvent(userId), usageEvent(userId)];
-    const down = { ...env, DATABASE_HTTP_ENDPOINT: 'http://127.0.0.1:9/sql' };
+    const down = withUnreachableDatabase(env);
     const firstTry = await consume(delivery(events, 1), down);
     const fourthTry = await consume(delivery(events, 4), down);
 

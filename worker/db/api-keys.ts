@@ -20,8 +20,8 @@ export async function insertApiKey(
   claims: UserClaims,
   key: { name: string; prefix: string; hash: string },
 ): Promise<ApiKeyRow> {
-  const [rows] = await asUser(db, claims, [
-    db
+  const [rows] = await asUser(db, claims, (q) => [
+    q
       .insert(apiKeys)
       .values({ userId: claims.sub, name: key.name, prefix: key.prefix, keyHash: key.hash })
       .returning(listed),
@@ -31,8 +31,8 @@ export async function insertApiKey(
 
 /** The caller's live keys, newest first. */
 export async function listApiKeys(db: Db, claims: UserClaims): Promise<ApiKeyRow[]> {
-  const [rows] = await asUser(db, claims, [
-    db
+  const [rows] = await asUser(db, claims, (q) => [
+    q
       .select(listed)
       .from(apiKeys)
       .where(and(eq(apiKeys.userId, claims.sub), isNull(apiKeys.revokedAt)))
@@ -43,8 +43,8 @@ export async function listApiKeys(db: Db, claims: UserClaims): Promise<ApiKeyRow
 
 /** One of the caller's keys, revoked or not (a revocation repeated after a failure finds it again). */
 export async function findApiKey(db: Db, claims: UserClaims, id: string) {
-  const [rows] = await asUser(db, claims, [
-    db
+  const [rows] = await asUser(db, claims, (q) => [
+    q
       .select({ id: apiKeys.id, hash: apiKeys.keyHash, revokedAt: apiKeys.revokedAt })
       .from(apiKeys)
       .where(eq(apiKeys.id, id))
@@ -54,8 +54,8 @@ export async function findApiKey(db: Db, claims: UserClaims, id: string) {
 }
 
 export async function markApiKeyRevoked(db: Db, claims: UserClaims, id: string) {
-  await asUser(db, claims, [
-    db
+  await asUser(db, claims, (q) => [
+    q
       .update(apiKeys)
       .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
       .where(eq(apiKeys.id, id)),
@@ -64,7 +64,7 @@ export async function markApiKeyRevoked(db: Db, claims: UserClaims, id: string) 
 
 /** Takes back a key whose creation could not finish; its secret was never shown. */
 export async function deleteApiKey(db: Db, claims: UserClaims, id: string) {
-  await asUser(db, claims, [db.delete(apiKeys).where(eq(apiKeys.id, id))]);
+  await asUser(db, claims, (q) => [q.delete(apiKeys).where(eq(apiKeys.id, id))]);
 }
 
 /** Records a key's use; written at most once a minute per key (the where clause), as the system. */

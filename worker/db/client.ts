@@ -1,39 +1,91 @@
-import { neon, neonConfig } from '@neondatabase/serverless';
-import { drizzle } from 'drizzle-orm/neon-http';
+// The database handle everything above this folder uses, over one of two transports chosen by the
+// Worker's bindings: Hyperdrive (node-postgres over TCP) when a HYPERDRIVE binding exists, else
+// Neon's HTTP driver. Code above worker/db builds queries on `Db` and runs several together with
+// `transaction`; it never knows which transport carries them.
+import { DrizzleQueryError } from 'drizzle-orm';
+import type { BatchItem, BatchResponse } from 'drizzle-orm/batch';
+import { type HyperdriveBinding, type HyperdriveDb, hyperdriveDb, hyperdriveIdle } from './hyperdrive.ts';
+import { asDatabaseError } from './errors.ts';
+import { neonHttpDb, type NeonHttpDb } from './neon-http.ts';
 
-export type Db = ReturnType<typeof connect>;
+/** The query builder both transports share (Drizzle's Postgres dialect). */
+export type Db = NeonHttpDb;
+
+export type DatabaseTransport = 'hyperdrive' | 'neon-http';
+
+/** What the db module reads from the Worker's environment. HYPERDRIVE is optional: only a deploy for Supabase (or `DATABASE_TRANSPORT=hyperdrive`) binds it. */
+export type DatabaseEnv = Partial<Pick<Env, 'DATABASE_URL' | 'DATABASE_HTTP_ENDPOINT'>> & {
+  HYPERDRIVE?: HyperdriveBinding;
+};
+
+const overTcp = new WeakMap<Db, HyperdriveDb>();
+
+export function databaseTransport(env: DatabaseEnv): DatabaseTransport {
+  return env.HYPERDRIVE ? 'hyperdrive' : 'neon-http';
+}
 
 /**
- * The driver (1.2) takes its HTTP endpoint only from the global `neonConfig.fetchEndpoint`, but it
- * hands each client's `fetchOptions` to the fetch it makes. So the endpoint travels with the client
- * as this option, and one fetch function, set once and the same for every client, sends each query
- * where its client says (or to Neon's own endpoint when it says nothing).
+ * A handle that connects as the database owner, which RLS does not restrict: use it for jobs and
+ * webhooks, and `asUser` for anything done on a user's behalf. Over Hyperdrive it is a new handle
+ * each call (sockets belong to the request that opened them); over HTTP the isolate shares one.
+ * Locally DATABASE_HTTP_ENDPOINT points the HTTP driver at the project's gateway (scripts/db-gateway.ts).
  */
-const ENDPOINT_OPTION = 'parleyEndpoint';
-type EndpointInit = RequestInit & { [ENDPOINT_OPTION]?: string };
-neonConfig.fetchFunction = (url: string, { [ENDPOINT_OPTION]: endpoint, ...init }: EndpointInit) =>
-  fetch(endpoint ?? url, init);
-
-// No relational schema: Parley uses the SQL-like builder only, and building the relational config
-// walks the whole schema on every handle (CPU and bundle bytes for nothing).
-const connect = (databaseUrl: string, endpoint: string | undefined) =>
-  drizzle(neon(databaseUrl, endpoint ? { fetchOptions: { [ENDPOINT_OPTION]: endpoint } } : {}));
-
-// A handle holds no connection or other I/O (every query is its own HTTP request), so one per
-// connection string and endpoint serves every request in the isolate.
-const handles = new Map<string, Db>();
-
-/**
- * Drizzle over Neon's HTTP SQL protocol. Locally DATABASE_HTTP_ENDPOINT points the driver at the
- * project's gateway (scripts/db-gateway.ts); in production it is unset and the driver talks to Neon.
- * The handle connects as the database owner, which RLS does not restrict: use it for jobs and
- * webhooks, and `asUser` for anything done on a user's behalf.
- */
-export function createDb(env: Pick<Env, 'DATABASE_URL' | 'DATABASE_HTTP_ENDPOINT'>): Db {
+export function createDb(env: DatabaseEnv): Db {
+  if (env.HYPERDRIVE) {
+    const tcp = hyperdriveDb(env.HYPERDRIVE);
+    // Both are Drizzle's Postgres query builder; only how statements travel differs.
+    const db = tcp as unknown as Db;
+    overTcp.set(db, tcp);
+    return db;
+  }
   if (!env.DATABASE_URL) throw new Error('DATABASE_URL is not set: see README "Configuration"');
-  const endpoint = env.DATABASE_HTTP_ENDPOINT || undefined;
-  const key = `${env.DATABASE_URL}\n${endpoint ?? ''}`;
-  let db = handles.get(key);
-  if (!db) handles.set(key, (db = connect(env.DATABASE_URL, endpoint)));
-  return db;
+  return neonHttpDb(env.DATABASE_URL, env.DATABASE_HTTP_ENDPOINT || undefined);
+}
+
+/**
+ * Runs the statements `build` makes as one transaction and returns their results in order. Build
+ * them on the handle it is given (not the outer one): over TCP that is the transaction's own
+ * connection. Over HTTP the whole transaction is one request.
+ */
+export async function transaction<const T extends readonly [BatchItem<'pg'>, ...BatchItem<'pg'>[]]>(
+  db: Db,
+  build: (q: Db) => T,
+): Promise<BatchResponse<T>> {
+  const tcp = overTcp.get(db);
+  if (!tcp) return db.batch(build(db));
+  try {
+    return await tcp.transaction(async (tx) => {
+      const results: unknown[] = [];
+      for (const statement of build(tx as unknown as Db)) results.push(await statement);
+      return results as BatchResponse<T>;
+    });
+  } catch (error) {
+    // A statement failed as a batch over HTTP fails: with Postgres's own error, not Drizzle's
+    // wrapper around it. An error of `build` itself is left as it is.
+    throw error instanceof DrizzleQueryError ? asDatabaseError(error) : error;
+  }
+}
+
+/**
+ * Runs `work` with a handle of its own, closed once `work` settles (a job, a flush, a Durable
+ * Object's load: work whose end is known). Over HTTP there is nothing to close.
+ */
+export async function withDatabase<T>(env: DatabaseEnv, work: (db: Db) => Promise<T>): Promise<T> {
+  const db = createDb(env);
+  try {
+    return await work(db);
+  } finally {
+    await closeDatabase(db);
+  }
+}
+
+/** Closes the handle's connections now (nothing to close over HTTP); a query after this fails. */
+export async function closeDatabase(db: Db): Promise<void> {
+  await overTcp.get(db)?.$client.end();
+}
+
+/** Resolves once the handle holds no open connection (at once over HTTP): pass it to `waitUntil` where a handle was made. */
+export function databaseIdle(db: Db): Promise<void> {
+  const tcp = overTcp.get(db);
+  return tcp ? hyperdriveIdle(tcp) : Promise.resolve();
 }

@@ -4,7 +4,7 @@
 import { and, asc, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { conversations, messages, profiles, sites } from '../../drizzle/schema.ts';
-import type { Db } from './client.ts';
+import { type Db, transaction } from './client.ts';
 import { asUser, type UserClaims } from './as-user.ts';
 
 export type Conversation = typeof conversations.$inferSelect;
@@ -19,8 +19,8 @@ export async function listConversationsForUser(
   page: { limit: number; after?: PageCursor; titleContains?: string },
 ) {
   const { after, titleContains } = page;
-  const [rows] = await asUser(db, claims, [
-    db
+  const [rows] = await asUser(db, claims, (q) => [
+    q
       .select()
       .from(conversations)
       .where(
@@ -48,13 +48,9 @@ function escapeLike(text: string): string {
 
 /** A conversation and every message, oldest first: what a room loads once, when it has nothing of its own. */
 export async function loadConversation(db: Db, id: string) {
-  const [found, history] = await db.batch([
-    db.select().from(conversations).where(eq(conversations.id, id)).limit(1),
-    db
-      .select()
-      .from(messages)
-      .where(eq(messages.conversationId, id))
-      .orderBy(asc(messages.createdAt), asc(messages.id)),
+  const [found, history] = await transaction(db, (q) => [
+    q.select().from(conversations).where(eq(conversations.id, id)).limit(1),
+    q.select().from(messages).where(eq(messages.conversationId, id)).orderBy(asc(messages.createdAt), asc(messages.id)),
   ]);
   return found[0] ? { conversation: found[0], messages: history } : undefined;
 }

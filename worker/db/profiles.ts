@@ -21,6 +21,8 @@ export async function ensureProfile(db: Db, userId: string, email: string | unde
 
 /** The caller's own profile, read under RLS. */
 export async function getOwnProfile(db: Db, claims: UserClaims) {
-  const [rows] = await asUser(db, claims, [db.select().from(profiles).where(eq(profiles.id, claims.sub)).limit(1)]);
+  const [rows] = await asUser(db, claims, (q) => [
+    q.select().from(profiles).where(eq(profiles.id, claims.sub)).limit(1),
+  ]);
   return rows[0];
 }

@@ -16,8 +16,8 @@ export type SitePatch = Partial<
 > & { theme?: Partial<SiteTheme> };
 
 export async function insertSite(db: Db, claims: UserClaims, site: NewSite): Promise<SiteRow> {
-  const [rows] = await asUser(db, claims, [
-    db
+  const [rows] = await asUser(db, claims, (q) => [
+    q
       .insert(sites)
       .values({ ...site, userId: claims.sub })
       .returning(),
@@ -27,15 +27,15 @@ export async function insertSite(db: Db, claims: UserClaims, site: NewSite): Pro
 
 /** The caller's sites, newest first. */
 export async function listSites(db: Db, claims: UserClaims): Promise<SiteRow[]> {
-  const [rows] = await asUser(db, claims, [
-    db.select().from(sites).where(eq(sites.userId, claims.sub)).orderBy(desc(sites.createdAt), desc(sites.id)),
+  const [rows] = await asUser(db, claims, (q) => [
+    q.select().from(sites).where(eq(sites.userId, claims.sub)).orderBy(desc(sites.createdAt), desc(sites.id)),
   ]);
   return rows;
 }
 
 export async function findSite(db: Db, claims: UserClaims, id: string): Promise<SiteRow | undefined> {
-  const [rows] = await asUser(db, claims, [
-    db
+  const [rows] = await asUser(db, claims, (q) => [
+    q
       .select()
       .from(sites)
       .where(and(eq(sites.id, id), eq(sites.userId, claims.sub)))
@@ -56,8 +56,8 @@ export async function updateSite(
   patch: SitePatch,
 ): Promise<SiteRow | undefined> {
   const { theme, ...fields } = patch;
-  const [rows] = await asUser(db, claims, [
-    db
+  const [rows] = await asUser(db, claims, (q) => [
+    q
       .update(sites)
       .set({
         ...fields,
@@ -71,7 +71,7 @@ export async function updateSite(
 }
 
 export async function deleteSite(db: Db, claims: UserClaims, id: string): Promise<void> {
-  await asUser(db, claims, [db.delete(sites).where(and(eq(sites.id, id), eq(sites.userId, claims.sub)))]);
+  await asUser(db, claims, (q) => [q.delete(sites).where(and(eq(sites.id, id), eq(sites.userId, claims.sub)))]);
 }
 
 /** A site by its public key, as the system: what a Site object loads once when it has never held its site. */

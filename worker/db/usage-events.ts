@@ -1,6 +1,6 @@
 import { profiles, usageEvents } from '../../drizzle/schema.ts';
 import type { UsageEventMessage } from '../usage/usage-event.ts';
-import type { Db } from './client.ts';
+import { type Db, transaction } from './client.ts';
 
 /**
  * Writes a batch of usage events in one transaction. Delivery is at least once, so the event id is
@@ -11,12 +11,12 @@ import type { Db } from './client.ts';
 export async function ingestUsageEvents(db: Db, events: UsageEventMessage[]) {
   if (events.length === 0) return;
   const owners = [...new Set(events.map((event) => event.userId))];
-  await db.batch([
-    db
+  await transaction(db, (q) => [
+    q
       .insert(profiles)
       .values(owners.map((id) => ({ id })))
       .onConflictDoNothing({ target: profiles.id }),
-    db
+    q
       .insert(usageEvents)
       .values(events.map((event) => ({ ...event, occurredAt: new Date(event.occurredAt) })))
       .onConflictDoNothing({ target: usageEvents.id }),

@@ -5,8 +5,8 @@ import { asUser, type UserClaims } from './as-user.ts';
 
 /** The caller's daily usage by model between two UTC days (both included), under RLS. */
 export async function dailyUsageForUser(db: Db, claims: UserClaims, range: { from: string; to: string }) {
-  const [rows] = await asUser(db, claims, [
-    db
+  const [rows] = await asUser(db, claims, (q) => [
+    q
       .select()
       .from(usageDaily)
       .where(and(eq(usageDaily.userId, claims.sub), gte(usageDaily.day, range.from), lte(usageDaily.day, range.to)))

@@ -1,4 +1,4 @@
-import { createDb } from '../db/client.ts';
+import { withDatabase } from '../db/client.ts';
 import { ingestUsageEvents } from '../db/usage-events.ts';
 import { usageEventMessage, type UsageEventMessage } from '../usage/usage-event.ts';
 import { errorFields } from '../log-error.ts';
@@ -40,7 +40,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env) {
   await Promise.all(malformed.map(({ message, reason }) => deadLetter(env, batch.queue, message, reason)));
 
   try {
-    await ingestUsageEvents(createDb(env), valid);
+    await withDatabase(env, (db) => ingestUsageEvents(db, valid));
   } catch (error) {
     const attempts = Math.max(...batch.messages.map((message) => message.attempts));
     const delaySeconds = retryDelaySeconds(attempts);

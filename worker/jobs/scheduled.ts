@@ -1,4 +1,4 @@
-import { createDb } from '../db/client.ts';
+import { withDatabase } from '../db/client.ts';
 import { aggregateUsage } from './aggregate-usage.ts';
 import { meterUsage } from './meter-usage.ts';
 import { sendQuotaWarnings } from './quota-warnings.ts';
@@ -10,9 +10,9 @@ type Job = { name: string; run: (env: Env) => Promise<Record<string, unknown>> }
 // Keyed by the expressions in wrangler.toml's [triggers]. A cron with no job is only logged; a
 // job is one entry here.
 const JOBS: Record<string, Job[]> = {
-  '0 * * * *': [{ name: 'aggregate-usage', run: (env) => aggregateUsage(createDb(env)) }],
-  '30 0 1 * *': [{ name: 'meter-usage', run: (env) => meterUsage(createDb(env), env) }],
-  '0 8 * * *': [{ name: 'quota-warnings', run: (env) => sendQuotaWarnings(createDb(env), env) }],
+  '0 * * * *': [{ name: 'aggregate-usage', run: (env) => withDatabase(env, aggregateUsage) }],
+  '30 0 1 * *': [{ name: 'meter-usage', run: (env) => withDatabase(env, (db) => meterUsage(db, env)) }],
+  '0 8 * * *': [{ name: 'quota-warnings', run: (env) => withDatabase(env, (db) => sendQuotaWarnings(db, env)) }],
 };
 
 /** Cron entry: runs the cron's jobs one after another, one log line each; fails if any failed, after all have run. */

@@ -1,9 +1,17 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env.ts';
-import { createDb } from '../db/client.ts';
+import { createDb, databaseIdle } from '../db/client.ts';
 
-/** Gives every request its Drizzle handle (an HTTP client: nothing is opened until a query runs). */
+/**
+ * Gives every request its Drizzle handle. Nothing is opened until a query runs; over Hyperdrive the
+ * connection it then opens closes once idle, after the response (work written behind included).
+ */
 export const database = createMiddleware<AppEnv>(async (c, next) => {
-  c.set('db', createDb(c.env));
-  await next();
+  const db = createDb(c.env);
+  c.set('db', db);
+  try {
+    await next();
+  } finally {
+    c.executionCtx.waitUntil(databaseIdle(db));
+  }
 });

@@ -97,7 +97,7 @@ export const operations: Operation[] = [
   {
     method: 'get',
     path: '/api/health',
-    summary: 'Liveness, with a real database query',
+    summary: 'Liveness, with a real database query, and the transport reaching the database (hyperdrive or neon-http)',
     tag: 'meta',
     auth: false,
     responses: { 200: { description: 'Healthy' }, 503: { description: 'Database down' } },

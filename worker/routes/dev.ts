@@ -4,8 +4,13 @@ import type { AppEnv } from '../env.ts';
 import { authConfig, mintDevSession, requireUser } from '../auth/index.ts';
 import { validate } from '../validation.ts';
 import { probeLimiter } from '../usage/limiter-probe.ts';
+import { probeRoundTrips } from '../db/round-trip-probe.ts';
 
 const devSessionBody = z.strictObject({ email: z.email().max(320) });
+const dbProbeBody = z.strictObject({
+  samples: z.number().int().min(1).max(200),
+  perSample: z.number().int().min(1).max(20),
+});
 const limiterProbeBody = z.strictObject({
   subjects: z.number().int().min(1).max(200),
   rounds: z.number().int().min(1).max(100),
@@ -21,6 +26,11 @@ export const dev = new Hono<AppEnv>()
   .post('/limiter-probe', validate('json', limiterProbeBody), async (c) => {
     const { subjects, rounds } = c.req.valid('json');
     return c.json(await probeLimiter(c.env, subjects, rounds));
+  })
+  // The bench's window on the database: round trips timed inside the Worker, on its transport.
+  .post('/db-probe', validate('json', dbProbeBody), async (c) => {
+    const { samples, perSample } = c.req.valid('json');
+    return c.json(await probeRoundTrips(c.env, samples, perSample));
   })
   // Sends a test error to Sentry: an unexpected error, answered as the generic 500 and reported
   // when SENTRY_DSN is set. Signed in, so the event says what kind of caller it was.

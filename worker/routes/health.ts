@@ -3,10 +3,11 @@ import { sql } from 'drizzle-orm';
 import type { AppEnv } from '../env.ts';
 import { VERSION } from '../version.ts';
 import { errorFields } from '../log-error.ts';
+import { databaseTransport } from '../db/client.ts';
 
 const DB_TIMEOUT_MS = 3000;
 
-/** Liveness with a real database round trip: 200 when Postgres answers, 503 when it does not. */
+/** Liveness with a real database round trip: 200 when Postgres answers, 503 when it does not; and which transport reaches it. */
 export const health = new Hono<AppEnv>().get('/', async (c) => {
   const db = await pingDatabase(c.var.db).then(
     () => 'up' as const,
@@ -22,7 +23,8 @@ export const health = new Hono<AppEnv>().get('/', async (c) => {
       return 'down' as const;
     },
   );
-  return c.json({ ok: db === 'up', db, version: VERSION }, db === 'up' ? 200 : 503);
+  const transport = databaseTransport(c.env);
+  return c.json({ ok: db === 'up', db, transport, version: VERSION }, db === 'up' ? 200 : 503);
 });
 
 async function pingDatabase(db: AppEnv['Variables']['db']) {

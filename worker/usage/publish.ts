@@ -1,4 +1,4 @@
-import { createDb } from '../db/client.ts';
+import { withDatabase } from '../db/client.ts';
 import { ingestUsageEvents } from '../db/usage-events.ts';
 import type { UsageEventMessage } from './usage-event.ts';
 import { errorFields } from '../log-error.ts';
@@ -23,6 +23,6 @@ export async function publishUsage(
         ...errorFields(error),
       }),
     );
-    await ingestUsageEvents(createDb(env), events);
+    await withDatabase(env, (db) => ingestUsageEvents(db, events));
   }
 }

@@ -1,6 +1,6 @@
 import { and, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import { apiKeys, profiles, usageEvents, type Tier } from '../../drizzle/schema.ts';
-import type { Db } from '../db/client.ts';
+import { type Db, transaction } from '../db/client.ts';
 import { quotaPeriod, type TierLimits } from './tiers.ts';
 
 export type QuotaSeed = {
@@ -17,13 +17,13 @@ export type QuotaSeed = {
  */
 export async function quotaSeed(db: Db, userId: string, now: Date): Promise<QuotaSeed> {
   const { start, end } = quotaPeriod(now);
-  const [profile, used, keys] = await db.batch([
-    db.select({ tier: profiles.tier, limits: profiles.limits }).from(profiles).where(eq(profiles.id, userId)).limit(1),
-    db
+  const [profile, used, keys] = await transaction(db, (q) => [
+    q.select({ tier: profiles.tier, limits: profiles.limits }).from(profiles).where(eq(profiles.id, userId)).limit(1),
+    q
       .select({ used: sql<string>`coalesce(sum(${usageEvents.inputTokens} + ${usageEvents.outputTokens}), 0)` })
       .from(usageEvents)
       .where(and(eq(usageEvents.userId, userId), gte(usageEvents.occurredAt, start), lt(usageEvents.occurredAt, end))),
-    db
+    q
       .select({ id: apiKeys.id, hash: apiKeys.keyHash })
       .from(apiKeys)
       .where(and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt))),
