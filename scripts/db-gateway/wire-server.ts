@@ -56,7 +56,7 @@ export async function startWireServer(pglite: PGlite, host: string, port: number
     for (let i = queue.length - 1; i >= 0; i--) if (queue[i]?.connection === connection) queue.splice(i, 1);
     if (owner !== connection) return;
     owner = undefined;
-    await pglite.runExclusive(() => pglite.exec('rollback'));
+    await pglite.exec('rollback'); // exec takes PGlite's lock itself (inside runExclusive it would wait forever)
     await drain();
   }
 
