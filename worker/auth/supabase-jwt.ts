@@ -44,10 +44,12 @@ function buildAuthConfig(env: Pick<Env, 'AUTH_MODE' | 'SUPABASE_URL' | 'SUPABASE
 const hmacKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
 function hmacKey(secret: Uint8Array): Promise<CryptoKey> {
   let key = hmacKeys.get(secret);
+  // The front end typechecks this file too (through AppType), where the DOM's importKey wants a BufferSource.
+  const raw = secret as BufferSource;
   if (!key)
     hmacKeys.set(
       secret,
-      (key = crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])),
+      (key = crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])),
     );
   return key;
 }

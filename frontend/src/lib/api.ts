@@ -1,6 +1,11 @@
-// Every call the front end makes to the Worker. Errors arrive as the API's envelope and are thrown
-// as ApiError, so components can say what happened in words. The access token comes from auth.ts,
-// refreshed first when it is about to expire.
+// Every call the front end makes to the Worker, through Hono's client typed by the Worker's own
+// routes (AppType): paths, params, queries and bodies are checked against the routes' validators,
+// and what comes back is what the handlers return. Errors arrive as the API's envelope and are
+// thrown as ApiError, so components can say what happened in words. The access token comes from
+// auth.ts, refreshed first when it is about to expire.
+import { type ClientResponse, hc, type InferRequestType, type InferResponseType } from 'hono/client';
+// Types only: nothing of the Worker reaches the bundle.
+import type { AppType } from '../../../worker/app.ts';
 import { accessToken, sessionExpired } from './auth.ts';
 
 export class ApiError extends Error {
@@ -14,20 +19,11 @@ export class ApiError extends Error {
   }
 }
 
-/** A request with the session's bearer token; the raw Response, for streams. */
-export async function send(path: string, init: RequestInit = {}): Promise<Response> {
-  const headers = new Headers(init.headers);
-  const token = await accessToken();
-  if (token) headers.set('authorization', `Bearer ${token}`);
-  if (init.body) headers.set('content-type', 'application/json');
-  const res = await fetch(path, { ...init, headers });
+/** The client's fetch: an answer other than 2xx is thrown as ApiError (a 401 ends the session first). */
+async function send(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const res = await fetch(input, init);
   if (!res.ok) throw await errorOf(res);
   return res;
-}
-
-async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const res = await send(path, init);
-  return (res.status === 204 ? null : await res.json()) as T;
 }
 
 async function errorOf(res: Response): Promise<ApiError> {
@@ -42,145 +38,83 @@ async function errorOf(res: Response): Promise<ApiError> {
   );
 }
 
-const json = (method: string, body?: unknown): RequestInit => ({
-  method,
-  ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-});
+const client = hc<AppType>('/', {
+  fetch: send,
+  headers: async (): Promise<Record<string, string>> => {
+    const token = await accessToken();
+    return token ? { authorization: `Bearer ${token}` } : {};
+  },
+}).api;
 
-export type Config = {
-  authMode: 'dev' | 'supabase';
-  supabase: { url: string; publishableKey: string } | null;
-  billing: boolean;
-  version: string;
-};
-export type Plan = {
-  monthlyTokens: number | null;
-  requestsPerMinute: number;
-  concurrentStreams: number;
-  maxOutputPricePerMillion: number | null;
-};
-export type Me = {
-  id: string;
-  email: string | null;
-  tier: 'free' | 'pro' | 'enterprise';
-  plan: Plan;
-  quota: { limit: number | null; used: number; reserved: number; resetsAt: string };
-};
-export type Model = {
-  id: string;
-  provider: string;
-  label: string;
-  contextWindow: number;
-  maxOutputTokens: number;
-  price: { inputPerMillionTokens: number; outputPerMillionTokens: number };
-  default: boolean;
-  offline?: boolean;
-};
-export type Conversation = {
-  id: string;
-  title: string | null;
-  model: string | null;
-  systemPrompt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  /** Set on a widget visitor's conversation (read-only to the owner). */
-  siteId?: string | null;
-  visitorId?: string | null;
-};
-export type MessageStatus = 'streaming' | 'complete' | 'stopped' | 'error';
-export type Message = {
-  id: string;
-  role: 'user' | 'assistant';
-  content: string;
-  model: string | null;
-  provider: string | null;
-  status: MessageStatus;
-  stopReason: string | null;
-  errorCode: string | null;
-  inputTokens: number;
-  outputTokens: number;
-  cachedTokens: number;
-  costUsd: string;
-  timeToFirstTokenMs: number | null;
-  durationMs: number | null;
-  createdAt: string;
-  completedAt: string | null;
-};
-export type Page<T> = { items: T[]; nextCursor: string | null };
-export type UsageDay = {
-  day: string;
-  model: string;
-  requests: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: string;
-};
-export type Usage = { from: string; to: string; days: UsageDay[]; totals: Omit<UsageDay, 'day' | 'model'> };
-export type SiteTheme = { color: string; position: 'bottom-right' | 'bottom-left'; scheme: 'auto' | 'light' | 'dark' };
-export type Site = {
-  id: string;
-  name: string;
-  publicKey: string;
-  allowedOrigins: string[];
-  model: string | null;
-  systemPrompt: string | null;
-  greeting: string | null;
-  theme: SiteTheme;
-  visitorRequestsPerMinute: number;
-  createdAt: string;
-  updatedAt: string;
-};
-export type SiteInput = Partial<
-  Pick<Site, 'name' | 'allowedOrigins' | 'model' | 'systemPrompt' | 'greeting' | 'theme' | 'visitorRequestsPerMinute'>
->;
-export type ApiKey = { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null };
+/** A JSON answer's body, typed by its route. */
+async function read<T>(pending: Promise<ClientResponse<T, number, 'json'>>): Promise<T> {
+  return (await pending).json();
+}
 
-const conversationPath = (id: string) => `/api/conversations/${encodeURIComponent(id)}`;
+/** A 204 answer: nothing to read. */
+async function done(pending: Promise<unknown>): Promise<null> {
+  await pending;
+  return null;
+}
+
+type Item<List extends { items: unknown[] }> = List['items'][number];
+
+export type Config = InferResponseType<typeof client.config.$get>;
+export type Me = InferResponseType<typeof client.me.$get>;
+export type Plan = Me['plan'];
+export type Model = InferResponseType<typeof client.models.$get>['models'][number];
+export type Conversation = Item<InferResponseType<typeof client.conversations.$get>>;
+export type Message = InferResponseType<(typeof client.conversations)[':id']['$get']>['messages'][number];
+export type Usage = InferResponseType<typeof client.usage.$get>;
+export type Site = Item<InferResponseType<typeof client.sites.$get>>;
+export type SiteInput = InferRequestType<typeof client.sites.$post>['json'];
+export type SitePatch = InferRequestType<(typeof client.sites)[':id']['$patch']>['json'];
+export type ApiKey = Item<InferResponseType<typeof client.keys.$get>>;
+/**
+ * A reply's event stream as it arrives. The SSE routes answer a raw Response (no `c.json`), so the
+ * client knows no more of it than a response: its status, headers and body.
+ */
+export type EventStream = ClientResponse<unknown>;
+
+const conversation = client.conversations[':id'];
 
 export const api = {
-  config: () => request<Config>('/api/config'),
-  devSignIn: (email: string) =>
-    request<{ accessToken: string; expiresAt: number; user: { id: string; email: string } }>(
-      '/api/dev/session',
-      json('POST', { email }),
+  config: () => read(client.config.$get()),
+  devSignIn: (email: string) => read(client.dev.session.$post({ json: { email } })),
+  me: () => read(client.me.$get()),
+  models: () => read(client.models.$get()),
+
+  conversations: (query: { q?: string; cursor?: string | null; limit?: number } = {}) =>
+    read(
+      client.conversations.$get({
+        query: { q: query.q || undefined, cursor: query.cursor ?? undefined, limit: String(query.limit ?? 30) },
+      }),
     ),
-  me: () => request<Me>('/api/me'),
-  models: () => request<{ models: Model[] }>('/api/models'),
-
-  conversations: (query: { q?: string; cursor?: string | null; limit?: number } = {}) => {
-    const params = new URLSearchParams();
-    if (query.q) params.set('q', query.q);
-    if (query.cursor) params.set('cursor', query.cursor);
-    params.set('limit', String(query.limit ?? 30));
-    return request<Page<Conversation>>(`/api/conversations?${params}`);
-  },
-  createConversation: (body: { model?: string } = {}) =>
-    request<Conversation>('/api/conversations', json('POST', body)),
-  conversation: (id: string) => request<Conversation & { messages: Message[] }>(conversationPath(id)),
+  createConversation: (body: { model?: string } = {}) => read(client.conversations.$post({ json: body })),
+  conversation: (id: string) => read(conversation.$get({ param: { id } })),
   updateConversation: (id: string, patch: { title?: string; model?: string }) =>
-    request<Conversation>(conversationPath(id), json('PATCH', patch)),
-  deleteConversation: (id: string) => request<null>(conversationPath(id), { method: 'DELETE' }),
+    read(conversation.$patch({ param: { id }, json: patch })),
+  deleteConversation: (id: string) => done(conversation.$delete({ param: { id } })),
   /** The reply's event stream. */
-  sendMessage: (id: string, content: string, model?: string) =>
-    send(`${conversationPath(id)}/messages`, json('POST', { content, model })),
-  regenerate: (id: string, model?: string) =>
-    send(`${conversationPath(id)}/regenerate`, json('POST', model ? { model } : {})),
+  sendMessage: (id: string, content: string, model?: string): Promise<EventStream> =>
+    conversation.messages.$post({ param: { id }, json: { content, model } }),
+  regenerate: (id: string, model?: string): Promise<EventStream> =>
+    conversation.regenerate.$post({ param: { id }, json: model ? { model } : {} }),
   /** The in-flight reply after `lastEventId` (all of it without one); 204 when none is running. */
-  resume: (id: string, lastEventId?: string) =>
-    send(`${conversationPath(id)}/stream`, lastEventId ? { headers: { 'last-event-id': lastEventId } } : {}),
-  stop: (id: string) => request<{ stopped: boolean }>(`${conversationPath(id)}/stop`, { method: 'POST' }),
+  resume: (id: string, lastEventId?: string): Promise<EventStream> =>
+    conversation.stream.$get({ param: { id } }, lastEventId ? { headers: { 'last-event-id': lastEventId } } : {}),
+  stop: (id: string) => read(conversation.stop.$post({ param: { id } })),
 
-  usage: (from: string, to: string) => request<Usage>(`/api/usage?from=${from}&to=${to}`),
-  checkout: () => request<{ url: string }>('/api/billing/checkout', { method: 'POST' }),
-  portal: () => request<{ url: string }>('/api/billing/portal', { method: 'POST' }),
+  usage: (from: string, to: string) => read(client.usage.$get({ query: { from, to } })),
+  checkout: () => read(client.billing.checkout.$post()),
+  portal: () => read(client.billing.portal.$post()),
 
-  keys: () => request<{ items: ApiKey[] }>('/api/keys'),
-  createKey: (name: string) => request<ApiKey & { key: string }>('/api/keys', json('POST', { name })),
-  revokeKey: (id: string) => request<null>(`/api/keys/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+  keys: () => read(client.keys.$get()),
+  createKey: (name: string) => read(client.keys.$post({ json: { name } })),
+  revokeKey: (id: string) => done(client.keys[':id'].$delete({ param: { id } })),
 
-  sites: () => request<{ items: Site[] }>('/api/sites'),
-  createSite: (site: SiteInput) => request<Site>('/api/sites', json('POST', site)),
-  updateSite: (id: string, patch: SiteInput) =>
-    request<Site>(`/api/sites/${encodeURIComponent(id)}`, json('PATCH', patch)),
-  deleteSite: (id: string) => request<null>(`/api/sites/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+  sites: () => read(client.sites.$get()),
+  createSite: (site: SiteInput) => read(client.sites.$post({ json: site })),
+  updateSite: (id: string, patch: SitePatch) => read(client.sites[':id'].$patch({ param: { id }, json: patch })),
+  deleteSite: (id: string) => done(client.sites[':id'].$delete({ param: { id } })),
 };

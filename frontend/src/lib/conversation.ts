@@ -3,7 +3,7 @@
 // reply's events (follow-reply.ts), so a reload mid-reply shows it once, complete.
 import { batch, createSignal } from 'solid-js';
 import { createStore, produce, reconcile } from 'solid-js/store';
-import { api, type Conversation, type Message } from './api.ts';
+import { api, type Conversation, type EventStream, type Message } from './api.ts';
 import { requestErrorWords } from './errors.ts';
 import { followReply } from './follow-reply.ts';
 import type { ReplyEvent } from './sse.ts';
@@ -66,7 +66,7 @@ export function openConversation(id: string, onChanged: () => void) {
     if (event.event === 'error') setNotice({ kind: 'error', message: replyErrorWords(event.data.code) });
   }
 
-  async function follow(first: Response | null) {
+  async function follow(first: EventStream | null) {
     setStreaming(true);
     try {
       await followReply(id, first, apply, abort.signal);
@@ -80,11 +80,11 @@ export function openConversation(id: string, onChanged: () => void) {
     }
   }
 
-  async function start(request: () => Promise<Response>, optimistic?: Message) {
+  async function start(request: () => Promise<EventStream>, optimistic?: Message) {
     setNotice(null);
     if (optimistic) setState('messages', (m) => [...m, optimistic]);
     setStreaming(true);
-    let response: Response;
+    let response: EventStream;
     try {
       response = await request();
     } catch (error) {

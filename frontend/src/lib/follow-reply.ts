@@ -2,7 +2,7 @@
 // breaks before `done` or `error` (network loss, a proxy, a laptop lid), asks the resume route for
 // what came after the last event it saw, with backoff, until the reply ends. The room keeps
 // generating meanwhile, so nothing is lost and nothing is shown twice.
-import { api, ApiError } from './api.ts';
+import { api, ApiError, type EventStream } from './api.ts';
 import { reconnectDelay } from './reconnect.ts';
 import { readEvents, type ReplyEvent } from './sse.ts';
 
@@ -16,7 +16,7 @@ export type FollowResult = 'ended' | 'gone';
  */
 export async function followReply(
   conversationId: string,
-  first: Response | null,
+  first: EventStream | null,
   onEvent: (event: ReplyEvent) => void,
   signal: AbortSignal,
 ): Promise<FollowResult> {
