@@ -45,8 +45,9 @@ export function hyperdriveDb(binding: HyperdriveBinding): HyperdriveDb {
     max: MAX_CONNECTIONS,
     idleTimeoutMillis: IDLE_MS,
     // Workers' TCP socket, given explicitly: pg finds it by a CommonJS require of pg-cloudflare,
-    // which the test runner resolves without the `workerd` condition (to an empty module).
-    stream: () => new CloudflareSocket(false),
+    // which the test runner resolves without the `workerd` condition (to an empty module). TLS as
+    // the connection string asks (a local mode pointed at a remote database with sslmode=require).
+    stream: ((config: { ssl?: unknown }) => new CloudflareSocket(Boolean(config.ssl))) as never,
   });
   // A connection that fails while idle (the database restarted) is dropped; the next query opens another.
   pool.on('error', () => {});
