@@ -107,16 +107,15 @@ export function complete(key: string, body: Record<string, unknown>, headers: Re
   return call('/v1/chat/completions', { method: 'POST', token: key, headers, body: JSON.stringify(body) });
 }
 
-/** An API key whose owner's monthly quota is used up, recorded before their Limiter first sees them (creating the key seeds it). */
-export async function keyOutOfQuota() {
-  const user = await signIn();
+/** Records usage in Postgres that takes the user's whole free monthly quota; do it before their Limiter first sees them (it seeds from Postgres once). */
+export async function useUpFreeQuota(userId: string) {
   const db = createDb(env);
-  await db.insert(profiles).values({ id: user.userId }).onConflictDoNothing();
+  await db.insert(profiles).values({ id: userId }).onConflictDoNothing();
   await db.insert(usageEvents).values({
     id: crypto.randomUUID(),
-    userId: user.userId,
+    userId,
     subjectType: 'user',
-    subjectId: user.userId,
+    subjectId: userId,
     model: 'openai/gpt-4.1-mini',
     provider: 'openai',
     inputTokens: TIER_LIMITS.free.monthlyTokens!,
@@ -124,5 +123,11 @@ export async function keyOutOfQuota() {
     costUsd: '0',
     occurredAt: new Date(),
   });
+}
+
+/** An API key whose owner's monthly quota is used up, recorded before their Limiter first sees them (creating the key seeds it). */
+export async function keyOutOfQuota() {
+  const user = await signIn();
+  await useUpFreeQuota(user.userId);
   return (await createKey(user.token)).key;
 }

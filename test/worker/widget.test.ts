@@ -6,16 +6,15 @@ import { createExecutionContext, runInDurableObject } from 'cloudflare:test';
 import { and, eq } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
 import { describe, expect, inject, it } from 'vitest';
-import { conversations, profiles, usageEvents } from '../../drizzle/schema.ts';
+import { conversations, usageEvents } from '../../drizzle/schema.ts';
 import { app } from '../../worker/app.ts';
 import { createDb } from '../../worker/db/client.ts';
 import { signVisitorToken, widgetKey } from '../../worker/auth/visitor-token.ts';
 import { userLimiter } from '../../worker/usage/limiters.ts';
-import { TIER_LIMITS } from '../../worker/usage/tiers.ts';
 import type { Limiter } from '../../durable-objects/limiter.ts';
 import type { LimiterStore } from '../../durable-objects/limiter-store.ts';
 import { expectedReplyText } from '../../scripts/fake-upstreams/reply.ts';
-import { BASE, call, eventually, sendMessage, signIn, type ErrorEnvelope } from './helpers.ts';
+import { BASE, call, eventually, sendMessage, signIn, type ErrorEnvelope, useUpFreeQuota } from './helpers.ts';
 import { collectEvents, readEvents, textOf, type ParsedEvent } from './sse.ts';
 import {
   HOST,
@@ -488,20 +487,7 @@ describe('limits for visitors', () => {
 
   it("gives the visitor 402 quota_exceeded, in words for a visitor, when the owner's quota is used up", async () => {
     const owner = await signIn();
-    const db = createDb(env);
-    await db.insert(profiles).values({ id: owner.userId }).onConflictDoNothing();
-    await db.insert(usageEvents).values({
-      id: crypto.randomUUID(),
-      userId: owner.userId,
-      subjectType: 'user',
-      subjectId: owner.userId,
-      model: 'openai/gpt-4.1-mini',
-      provider: 'openai',
-      inputTokens: TIER_LIMITS.free.monthlyTokens!,
-      outputTokens: 0,
-      costUsd: '0',
-      occurredAt: new Date(),
-    });
+    await useUpFreeQuota(owner.userId);
     const site = await createSite(owner.token);
     const visitor = await visit(site.publicKey);
     const error = await errorOf(await visitorSend(visitor, await visitorConversation(visitor), 'hello?'));
