@@ -243,18 +243,7 @@ describe('visitor tokens', () => {
     const onA = await visit(a.publicKey);
     const onB = await visit(b.publicKey, HOST, onA.visitorId);
     const id = await visitorConversation(onA);
-    for (const [path, method] of [
-      [id, 'GET'],
-      [`${id}/messages`, 'POST'],
-      [`${id}/stream`, 'GET'],
-      [`${id}/stop`, 'POST'],
-    ] as const) {
-      const res = await widgetCall(onB, `conversations/${path}`, {
-        method,
-        ...(method === 'POST' ? { body: JSON.stringify({ content: 'hi' }) } : {}),
-      });
-      expect([path, await errorOf(res)]).toEqual([path, expect.objectContaining({ status: 404, code: 'not_found' })]);
-    }
+    await expectNotFoundOnEveryRoute(onB, id);
   });
 });
 
@@ -386,18 +375,7 @@ describe("a visitor's conversation", () => {
     const { site, visitor } = await ownerAndVisitor();
     const other = await visit(site.publicKey);
     const id = await visitorConversation(visitor);
-    for (const [path, method] of [
-      [id, 'GET'],
-      [`${id}/messages`, 'POST'],
-      [`${id}/stream`, 'GET'],
-      [`${id}/stop`, 'POST'],
-    ] as const) {
-      const res = await widgetCall(other, `conversations/${path}`, {
-        method,
-        ...(method === 'POST' ? { body: JSON.stringify({ content: 'hi' }) } : {}),
-      });
-      expect([path, await errorOf(res)]).toEqual([path, expect.objectContaining({ status: 404, code: 'not_found' })]);
-    }
+    await expectNotFoundOnEveryRoute(other, id);
     // Nor can a visitor reach the owner's own conversations.
     expect((await widgetCall(visitor, `conversations/${crypto.randomUUID()}`)).status).toBe(404);
   });
@@ -624,3 +602,19 @@ describe('the OpenAPI document', () => {
     ).toEqual(expect.arrayContaining(['siteId', 'visitorId']));
   });
 });
+
+/** Every visitor route of conversation `id` answers this visitor 404 not_found, as if it did not exist. */
+async function expectNotFoundOnEveryRoute(visitor: Parameters<typeof widgetCall>[0], id: string) {
+  for (const [path, method] of [
+    [id, 'GET'],
+    [`${id}/messages`, 'POST'],
+    [`${id}/stream`, 'GET'],
+    [`${id}/stop`, 'POST'],
+  ] as const) {
+    const res = await widgetCall(visitor, `conversations/${path}`, {
+      method,
+      ...(method === 'POST' ? { body: JSON.stringify({ content: 'hi' }) } : {}),
+    });
+    expect([path, await errorOf(res)]).toEqual([path, expect.objectContaining({ status: 404, code: 'not_found' })]);
+  }
+}
