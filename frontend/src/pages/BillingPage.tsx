@@ -1,6 +1,7 @@
 // The signed-in user's plan and its limits, and the way to Stripe: Checkout to upgrade from free,
 // the Customer Portal to manage a paid plan. Without billing on this server, only the plan shows.
 import { createResource, createSignal, For, Match, onCleanup, Show, Switch } from 'solid-js';
+import { LoadError } from '../components/LoadError.tsx';
 import { api, ApiError, type Config, type Me, type Plan } from '../lib/api.ts';
 import { requestErrorWords } from '../lib/errors.ts';
 import { count } from '../lib/format.ts';
@@ -22,12 +23,7 @@ export default function BillingPage(props: { config: Config }) {
         }
       >
         <Match when={me.state === 'errored'}>
-          <div class="card stack" role="alert">
-            <p class="error">Your plan could not be loaded: {requestErrorWords(me.error)}</p>
-            <button type="button" class="ghost" onClick={() => void refetch()}>
-              Try again
-            </button>
-          </div>
+          <LoadError what="Your plan" error={me.error} retry={refetch} card />
         </Match>
         <Match when={me.state !== 'errored' && me()}>
           {(loaded) => (

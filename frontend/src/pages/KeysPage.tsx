@@ -1,6 +1,7 @@
 // API keys for the OpenAI-compatible /v1 API: create one (its secret shown this once, with a curl
 // example), list them, revoke one after a confirmation.
 import { createResource, createSignal, For, Match, onMount, Show, Switch } from 'solid-js';
+import { LoadError } from '../components/LoadError.tsx';
 import { api, type ApiKey } from '../lib/api.ts';
 import { requestErrorWords } from '../lib/errors.ts';
 import { day } from '../lib/format.ts';
@@ -68,12 +69,7 @@ export default function KeysPage() {
           }
         >
           <Match when={keys.state === 'errored'}>
-            <div class="stack" role="alert">
-              <p class="error">Your keys could not be loaded: {requestErrorWords(keys.error)}</p>
-              <button type="button" class="ghost" onClick={() => void refetch()}>
-                Try again
-              </button>
-            </div>
+            <LoadError what="Your keys" error={keys.error} retry={refetch} />
           </Match>
           <Match when={keys.state !== 'errored' && keys()?.length === 0}>
             <p class="muted">You have no API keys yet. Create one above to call Parley from your own programs.</p>

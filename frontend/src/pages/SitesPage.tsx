@@ -1,6 +1,7 @@
 // Widget sites: the websites allowed to embed a Parley chat, each with its model, prompt, greeting
 // and look; the one-line snippet to paste, and a live preview of the widget as visitors see it.
 import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
+import { LoadError } from '../components/LoadError.tsx';
 import { api, type Site, type SiteInput } from '../lib/api.ts';
 import { requestErrorWords } from '../lib/errors.ts';
 import { models } from '../lib/models.ts';
@@ -56,12 +57,7 @@ export default function SitesPage() {
         }
       >
         <Match when={sites.state === 'errored'}>
-          <div class="stack" role="alert">
-            <p class="error">Your sites could not be loaded: {requestErrorWords(sites.error)}</p>
-            <button type="button" class="ghost" onClick={() => void refetch()}>
-              Try again
-            </button>
-          </div>
+          <LoadError what="Your sites" error={sites.error} retry={refetch} />
         </Match>
         <Match when={sites.state !== 'errored' && sites()?.length === 0}>
           <p class="muted">No sites yet.</p>

@@ -3,8 +3,8 @@
 // by model.
 import { createMemo, createResource, For, Match, Show, Switch } from 'solid-js';
 import { A } from '@solidjs/router';
+import { LoadError } from '../components/LoadError.tsx';
 import { api, type Me, type Usage } from '../lib/api.ts';
-import { requestErrorWords } from '../lib/errors.ts';
 import { count, day, usd } from '../lib/format.ts';
 import { modelById } from '../lib/models.ts';
 import './pages.css';
@@ -73,19 +73,6 @@ export default function UsagePage() {
         <Match when={usage.state !== 'errored' && usage()}>{(loaded) => <UsageReport usage={loaded()} />}</Match>
       </Switch>
     </main>
-  );
-}
-
-function LoadError(props: { what: string; error: unknown; retry: () => unknown }) {
-  return (
-    <div class="stack" role="alert">
-      <p class="error">
-        {props.what} could not be loaded: {requestErrorWords(props.error)}
-      </p>
-      <button type="button" class="ghost" onClick={() => props.retry()}>
-        Try again
-      </button>
-    </div>
   );
 }
 
