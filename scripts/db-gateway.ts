@@ -108,7 +108,7 @@ function closeServer(server: Server): Promise<void> {
 }
 
 /** A URL safe to print: the password replaced. */
-function redactPassword(databaseUrl: string): string {
+export function redactPassword(databaseUrl: string): string {
   try {
     const url = new URL(databaseUrl);
     if (url.password) url.password = '***';

@@ -5,6 +5,7 @@
 // transport). DATABASE_TRANSPORT=hyperdrive gives the Worker a Hyperdrive binding in local mode instead.
 // Ctrl-C, or any part dying, stops everything.
 import { execFileSync } from 'node:child_process';
+import { redactPassword } from './db-gateway.ts';
 import { parseLatencyMs } from './db-gateway/latency.ts';
 import { readDevVars } from './lib/dev-vars.ts';
 import { startStack } from './lib/stack.ts';
@@ -66,7 +67,7 @@ console.log(
     `parley: ready in ${((performance.now() - started) / 1000).toFixed(1)} s → ${stack.url}`,
     `  database   ${stack.gateway.backend === 'pglite' ? 'PGlite in .data/pglite' : 'Postgres from DATABASE_URL'} ${
       DATABASE_TRANSPORT === 'hyperdrive'
-        ? `via Hyperdrive (local mode) to ${redact(stack.gateway.wireUrl ?? '')}; scripts reach it at ${stack.gateway.url}`
+        ? `via Hyperdrive (local mode) to ${redactPassword(stack.gateway.wireUrl ?? '')}; scripts reach it at ${stack.gateway.url}`
         : `via Neon's HTTP driver and ${stack.gateway.url}${GATEWAY_LATENCY_MS ? `, every request delayed ${GATEWAY_LATENCY_MS} ms` : ''}`
     }`,
     `  sign-in    AUTH_MODE=${stack.vars.AUTH_MODE}${stack.vars.AUTH_MODE === 'dev' ? ' (POST /api/dev/session {email})' : ''}`,
@@ -91,10 +92,6 @@ function readTransport(): 'neon-http' | 'hyperdrive' {
   if (transport === 'neon-http' || transport === 'hyperdrive') return transport;
   console.error(`parley: DATABASE_TRANSPORT must be neon-http (the default) or hyperdrive, got '${transport}'`);
   process.exit(1);
-}
-
-function redact(url: string) {
-  return url.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@');
 }
 
 function pick(source: NodeJS.ProcessEnv, keys: string[]) {
