@@ -53,6 +53,8 @@ function workerProject(
             ...(typeof vars === 'function' ? vars(inject) : vars),
           },
           ...(hyperdrives ? { hyperdrives: hyperdrives(inject('hyperdriveUrls')) } : {}),
+          // A usage event lands as soon as it is sent, not after wrangler.toml's 3 s batch window.
+          queueConsumers: { 'usage-events': { maxBatchTimeout: 0 } },
         },
       })),
     ],
@@ -62,6 +64,9 @@ function workerProject(
       // runner (seconds, once); production bundles are loaded in milliseconds.
       testTimeout: 30_000,
       hookTimeout: 30_000,
+      // One workerd and one module graph for all the project's files: a fresh isolate per file
+      // cost about 140 s of re-spawning and re-importing the Worker and its SDKs per run.
+      isolate: false,
       include,
     },
   };
