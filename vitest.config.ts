@@ -87,7 +87,8 @@ export default defineConfig({
         'dbEndpoint',
       ),
       // The database suites again, on the Hyperdrive transport (node-postgres over TCP through a
-      // Hyperdrive binding in local mode): to server Postgres when TEST_DATABASE_URL is set, else to
+      // Hyperdrive binding in local mode), as production reaches Supabase: to the Supabase-shaped
+      // database when TEST_SUPABASE_ADMIN_URL is set, else server Postgres (TEST_DATABASE_URL), else
       // PGlite over the wire protocol. rls.test.ts also runs on every backend through its own binding.
       // The suites left out never reach the database, or reach it only through the HTTP gateway on
       // purpose (the outage suite's switch sits in front of the gateway).
@@ -117,7 +118,7 @@ export default defineConfig({
         'dbEndpoint',
         {},
         (urls) => ({
-          HYPERDRIVE: urls.postgres ?? urls.pglite ?? '',
+          HYPERDRIVE: urls.supabase ?? urls.postgres ?? urls.pglite ?? '',
           ...Object.fromEntries(
             Object.entries(urls).map(([backend, url]) => [`HYPERDRIVE_${backend.toUpperCase()}`, url]),
           ),

@@ -1,5 +1,7 @@
-// The whole data model. Every user table has Row Level Security: owners reach their own rows
-// through auth.uid(); jobs and webhooks connect as the owner role, which RLS does not restrict.
+// The whole data model. Every user table has Row Level Security: a signed-in user (role
+// `authenticated`) reads their own rows through auth.uid() and writes nothing, since Supabase's Data
+// API hands that same role to anyone holding the user's JWT (migration 0004 grants it SELECT only).
+// Every write is the Worker's, as the owner role, which RLS does not restrict (worker/db).
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -25,16 +27,9 @@ const updatedAt = () => timestamp('updated_at', { withTimezone: true, precision:
 const cost = (name: string) => numeric(name, { precision: 16, scale: 8 }).notNull().default('0');
 const ownedBy = (column: { name: string }) => sql`${sql.identifier(column.name)} = ${authUid}`;
 
-/** The policies of a table whose rows a user owns outright through `user_id`. */
-const ownerPolicies = (table: string, owner: { name: string }, ops: Array<'select' | 'insert' | 'update' | 'delete'>) =>
-  ops.map((op) =>
-    pgPolicy(`${table}_owner_${op}`, {
-      for: op,
-      to: authenticatedRole,
-      ...(op === 'insert' ? { withCheck: ownedBy(owner) } : { using: ownedBy(owner) }),
-      ...(op === 'update' ? { withCheck: ownedBy(owner) } : {}),
-    }),
-  );
+/** A table's one policy: its owner (through `user_id`) reads their own rows. */
+const ownerReads = (table: string, owner: { name: string }) =>
+  pgPolicy(`${table}_owner_select`, { for: 'select', to: authenticatedRole, using: ownedBy(owner) });
 
 export const TIERS = ['free', 'pro', 'enterprise'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -87,7 +82,7 @@ export const sites = pgTable(
     uniqueIndex('sites_public_key_idx').on(t.publicKey),
     index('sites_user_idx').on(t.userId, t.createdAt),
     check('sites_visitor_rate_check', sql`${t.visitorRequestsPerMinute} between 1 and 600`),
-    ...ownerPolicies('sites', t.userId, ['select', 'insert', 'update', 'delete']),
+    ownerReads('sites', t.userId),
   ],
 ).enableRLS();
 
@@ -112,7 +107,7 @@ export const conversations = pgTable(
   (t) => [
     index('conversations_user_updated_idx').on(t.userId, t.updatedAt.desc(), t.id),
     index('conversations_site_visitor_idx').on(t.siteId, t.visitorId),
-    ...ownerPolicies('conversations', t.userId, ['select', 'insert', 'update', 'delete']),
+    ownerReads('conversations', t.userId),
   ],
 ).enableRLS();
 
@@ -152,13 +147,7 @@ export const messages = pgTable(
     index('messages_user_idx').on(t.userId),
     check('messages_role_check', sql`${t.role} in ('user', 'assistant')`),
     check('messages_status_check', sql`${t.status} in ('streaming', 'complete', 'stopped', 'error')`),
-    ...ownerPolicies('messages', t.userId, ['select', 'update', 'delete']),
-    // A message may only be added to a conversation its author owns.
-    pgPolicy('messages_owner_insert', {
-      for: 'insert',
-      to: authenticatedRole,
-      withCheck: sql`${t.userId} = ${authUid} and exists (select 1 from conversations c where c.id = ${t.conversationId} and c.user_id = ${authUid})`,
-    }),
+    ownerReads('messages', t.userId),
   ],
 ).enableRLS();
 
@@ -184,7 +173,7 @@ export const apiKeys = pgTable(
   (t) => [
     uniqueIndex('api_keys_hash_idx').on(t.keyHash),
     index('api_keys_user_idx').on(t.userId, t.createdAt),
-    ...ownerPolicies('api_keys', t.userId, ['select', 'insert', 'update', 'delete']),
+    ownerReads('api_keys', t.userId),
   ],
 ).enableRLS();
 
@@ -213,7 +202,7 @@ export const usageEvents = pgTable(
     index('usage_events_user_occurred_idx').on(t.userId, t.occurredAt),
     index('usage_events_occurred_idx').on(t.occurredAt),
     check('usage_events_subject_check', sql`${t.subjectType} in ('user', 'api_key', 'visitor')`),
-    ...ownerPolicies('usage_events', t.userId, ['select']),
+    ownerReads('usage_events', t.userId),
   ],
 ).enableRLS();
 
@@ -231,7 +220,7 @@ export const usageDaily = pgTable(
     costUsd: cost('cost_usd'),
     updatedAt: updatedAt(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.day, t.model] }), ...ownerPolicies('usage_daily', t.userId, ['select'])],
+  (t) => [primaryKey({ columns: [t.userId, t.day, t.model] }), ownerReads('usage_daily', t.userId)],
 ).enableRLS();
 
 /** Stripe webhook events already handled; Stripe retries, so each is processed once. */
@@ -261,7 +250,7 @@ export const usageReports = pgTable(
   (t) => [
     uniqueIndex('usage_reports_user_period_idx').on(t.userId, t.periodStart),
     uniqueIndex('usage_reports_identifier_idx').on(t.identifier),
-    ...ownerPolicies('usage_reports', t.userId, ['select']),
+    ownerReads('usage_reports', t.userId),
   ],
 ).enableRLS();
 
@@ -279,6 +268,6 @@ export const notifications = pgTable(
   },
   (t) => [
     uniqueIndex('notifications_user_kind_period_idx').on(t.userId, t.kind, t.period),
-    ...ownerPolicies('notifications', t.userId, ['select']),
+    ownerReads('notifications', t.userId),
   ],
 ).enableRLS();

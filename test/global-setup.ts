@@ -1,5 +1,7 @@
-// Starts what the suites need, once per run: the database gateway (PGlite in a fresh folder, and a
-// second one on TEST_DATABASE_URL when set), the fake vendor upstreams and the fake Supabase Auth (its JWKS).
+// Starts what the suites need, once per run: the database gateway (PGlite in a fresh folder, a
+// second one on TEST_DATABASE_URL when set, and a third on a fresh Supabase-shaped database when
+// TEST_SUPABASE_ADMIN_URL names a cluster from scripts/supabase-shaped-cluster.sh, migrated as its
+// `postgres`, which is no superuser), the fake vendor upstreams and the fake Supabase Auth (its JWKS).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,11 +11,13 @@ import { startFakeUpstreams } from '../scripts/fake-upstreams.ts';
 import { startFakeSupabaseAuth } from '../scripts/fake-supabase-auth.ts';
 import { startFakeSentry } from '../scripts/fake-sentry.ts';
 import { startDbFaultProxy } from './support/db-fault-proxy.ts';
+import { createSupabaseShapedDb } from '../scripts/supabase-shaped-db.ts';
 
 export default async function setup(project: TestProject) {
   const dataDir = await mkdtemp(join(tmpdir(), 'parley-test-'));
   const migrationsFolder = 'drizzle/migrations';
-  const [pglite, wirePglite, postgres, upstreams, auth] = await Promise.all([
+  const supabaseAdminUrl = process.env.TEST_SUPABASE_ADMIN_URL;
+  const [pglite, wirePglite, postgres, supabase, upstreams, auth] = await Promise.all([
     startGateway({ dataDir: join(dataDir, 'http'), port: 0, migrationsFolder }),
     // Its own PGlite for the Hyperdrive suites, over the wire protocol: PGlite has one session, and
     // the HTTP gateway's transactions must not interleave with a wire connection's.
@@ -21,6 +25,7 @@ export default async function setup(project: TestProject) {
     process.env.TEST_DATABASE_URL
       ? startGateway({ databaseUrl: process.env.TEST_DATABASE_URL, port: 0, migrationsFolder })
       : undefined,
+    supabaseAdminUrl ? startSupabaseShapedGateway(supabaseAdminUrl, migrationsFolder) : undefined,
     startFakeUpstreams({ port: 0 }),
     startFakeSupabaseAuth(),
   ]);
@@ -28,6 +33,7 @@ export default async function setup(project: TestProject) {
   // The outage suite's database: the same gateway, behind a switch it can turn off.
   const faultProxy = await startDbFaultProxy(postgres?.url ?? pglite.url);
   if (postgres) dbEndpoints.postgres = postgres.url;
+  if (supabase) dbEndpoints.supabase = supabase.url;
 
   // Worker suites talk to the server Postgres when there is one: it is the production-like backend.
   project.provide('dbEndpoint', postgres?.url ?? pglite.url);
@@ -35,6 +41,7 @@ export default async function setup(project: TestProject) {
   project.provide('hyperdriveUrls', {
     pglite: wirePglite.wireUrl ?? '',
     ...(process.env.TEST_DATABASE_URL ? { postgres: process.env.TEST_DATABASE_URL } : {}),
+    ...(supabase?.wireUrl ? { supabase: supabase.wireUrl } : {}),
   });
   project.provide('dbFaultProxyUrl', faultProxy.url);
   project.provide('dbFaultControlUrl', faultProxy.controlUrl);
@@ -53,9 +60,16 @@ export default async function setup(project: TestProject) {
       pglite.close(),
       wirePglite.close(),
       postgres?.close(),
+      supabase?.close(),
       upstreams.close(),
       auth.close(),
     ]);
     await rm(dataDir, { recursive: true, force: true });
   };
+}
+
+/** A fresh Supabase-shaped database, migrated as `postgres` by the gateway that then serves it. */
+async function startSupabaseShapedGateway(adminUrl: string, migrationsFolder: string) {
+  const { postgresUrl } = await createSupabaseShapedDb({ adminUrl, database: 'parley_supabase_test' });
+  return startGateway({ databaseUrl: postgresUrl, port: 0, migrationsFolder });
 }

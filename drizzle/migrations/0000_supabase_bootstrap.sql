@@ -1,6 +1,10 @@
--- Gives a plain Postgres what Supabase already has: the roles anon, authenticated and
--- service_role, the auth schema with auth.uid(), auth.jwt() and auth.users, and the default
--- grants. Every step is skipped where the object exists, so on Supabase this changes nothing.
+-- Gives a plain Postgres (local, CI, Neon) what Supabase already has: the roles anon, authenticated
+-- and service_role, and the auth schema with auth.uid(), auth.role() and auth.jwt(). It runs as
+-- whatever role the platform gives (on Supabase `postgres`, no superuser, with no CREATE on schema
+-- `auth`, which belongs to Supabase), so it creates nothing in a schema it does not own: where the
+-- `auth` schema exists it is left as it is. Every step is skipped where its object exists.
+-- (Edited after release: a database that applied the first version has everything this creates,
+-- and Drizzle's migrator never runs an applied migration again.)
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'anon') THEN
@@ -24,43 +28,31 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
-CREATE SCHEMA IF NOT EXISTS auth;
---> statement-breakpoint
 DO $$
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-                 WHERE n.nspname = 'auth' AND p.proname = 'jwt') THEN
-    CREATE FUNCTION auth.jwt() RETURNS jsonb LANGUAGE sql STABLE AS $f$
-      SELECT coalesce(nullif(current_setting('request.jwt.claim', true), ''),
-                      nullif(current_setting('request.jwt.claims', true), ''))::jsonb
-    $f$;
+  -- Supabase's own `auth` (or one made earlier) is never touched: CREATE anything in it is refused
+  -- to `postgres` there, even CREATE ... IF NOT EXISTS of an object that exists.
+  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'auth') THEN
+    RETURN;
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-                 WHERE n.nspname = 'auth' AND p.proname = 'uid') THEN
-    CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS $f$
-      SELECT coalesce(nullif(current_setting('request.jwt.claim.sub', true), ''),
-                      (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub'))::uuid
-    $f$;
-  END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-                 WHERE n.nspname = 'auth' AND p.proname = 'role') THEN
-    CREATE FUNCTION auth.role() RETURNS text LANGUAGE sql STABLE AS $f$
-      SELECT coalesce(nullif(current_setting('request.jwt.claim.role', true), ''),
-                      (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role'))::text
-    $f$;
-  END IF;
+  CREATE SCHEMA auth;
+  -- As Supabase defines them: the claims of the request's JWT, set per transaction.
+  CREATE FUNCTION auth.jwt() RETURNS jsonb LANGUAGE sql STABLE AS $f$
+    SELECT coalesce(nullif(current_setting('request.jwt.claim', true), ''),
+                    nullif(current_setting('request.jwt.claims', true), ''))::jsonb
+  $f$;
+  CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS $f$
+    SELECT coalesce(nullif(current_setting('request.jwt.claim.sub', true), ''),
+                    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub'))::uuid
+  $f$;
+  CREATE FUNCTION auth.role() RETURNS text LANGUAGE sql STABLE AS $f$
+    SELECT coalesce(nullif(current_setting('request.jwt.claim.role', true), ''),
+                    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role'))::text
+  $f$;
+  GRANT USAGE ON SCHEMA auth TO anon, authenticated, service_role;
+  GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA auth TO anon, authenticated, service_role;
 END
 $$;
---> statement-breakpoint
-CREATE TABLE IF NOT EXISTS auth.users (
-  id uuid PRIMARY KEY,
-  email varchar(255),
-  created_at timestamptz NOT NULL DEFAULT now()
-);
---> statement-breakpoint
-GRANT USAGE ON SCHEMA auth TO anon, authenticated, service_role;
---> statement-breakpoint
-GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA auth TO anon, authenticated, service_role;
 --> statement-breakpoint
 GRANT USAGE ON SCHEMA public TO anon, authenticated, service_role;
 --> statement-breakpoint

@@ -5,9 +5,9 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** The gateway the Worker's bindings use: server Postgres when TEST_DATABASE_URL is set, else PGlite. */
     dbEndpoint: string;
-    /** Every backend under test, by name (`pglite`, and `postgres` when TEST_DATABASE_URL is set). */
+    /** Every backend under test, by name (`pglite`; `postgres` when TEST_DATABASE_URL is set; `supabase` when TEST_SUPABASE_ADMIN_URL is). */
     dbEndpoints: Record<string, string>;
-    /** Postgres URLs for Hyperdrive bindings in local mode, by backend: `pglite` (its own PGlite over the wire protocol), and `postgres` (TEST_DATABASE_URL) when set. */
+    /** Postgres URLs for Hyperdrive bindings in local mode, by backend: `pglite` (its own PGlite over the wire protocol), `postgres` (TEST_DATABASE_URL) and `supabase` (a Supabase-shaped database, as `postgres`) when set. */
     hyperdriveUrls: Record<string, string>;
     /** `dbEndpoint` behind a switch (test/support/db-fault-proxy.ts): the outage suite's database. */
     dbFaultProxyUrl: string;

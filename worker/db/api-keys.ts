@@ -1,5 +1,7 @@
 // API key rows. Postgres is the record (lists, last use); the owner's Limiter holds the live keys
-// that requests are verified against, so nothing here is on a request's path.
+// that requests are verified against, so nothing here is on a request's path. Lists are read under
+// RLS as the caller; writes and the hash are the Worker's alone (the signed-in role may not touch
+// them: see migration 0004), scoped to the caller by their user id.
 import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { apiKeys } from '../../drizzle/schema.ts';
 import type { Db } from './client.ts';
@@ -20,12 +22,10 @@ export async function insertApiKey(
   claims: UserClaims,
   key: { name: string; prefix: string; hash: string },
 ): Promise<ApiKeyRow> {
-  const [rows] = await asUser(db, claims, (q) => [
-    q
-      .insert(apiKeys)
-      .values({ userId: claims.sub, name: key.name, prefix: key.prefix, keyHash: key.hash })
-      .returning(listed),
-  ]);
+  const rows = await db
+    .insert(apiKeys)
+    .values({ userId: claims.sub, name: key.name, prefix: key.prefix, keyHash: key.hash })
+    .returning(listed);
   return rows[0]!;
 }
 
@@ -43,28 +43,24 @@ export async function listApiKeys(db: Db, claims: UserClaims): Promise<ApiKeyRow
 
 /** One of the caller's keys, revoked or not (a revocation repeated after a failure finds it again). */
 export async function findApiKey(db: Db, claims: UserClaims, id: string) {
-  const [rows] = await asUser(db, claims, (q) => [
-    q
-      .select({ id: apiKeys.id, hash: apiKeys.keyHash, revokedAt: apiKeys.revokedAt })
-      .from(apiKeys)
-      .where(eq(apiKeys.id, id))
-      .limit(1),
-  ]);
+  const rows = await db
+    .select({ id: apiKeys.id, hash: apiKeys.keyHash, revokedAt: apiKeys.revokedAt })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, claims.sub)))
+    .limit(1);
   return rows[0];
 }
 
 export async function markApiKeyRevoked(db: Db, claims: UserClaims, id: string) {
-  await asUser(db, claims, (q) => [
-    q
-      .update(apiKeys)
-      .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
-      .where(eq(apiKeys.id, id)),
-  ]);
+  await db
+    .update(apiKeys)
+    .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
+    .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, claims.sub)));
 }
 
 /** Takes back a key whose creation could not finish; its secret was never shown. */
 export async function deleteApiKey(db: Db, claims: UserClaims, id: string) {
-  await asUser(db, claims, (q) => [q.delete(apiKeys).where(eq(apiKeys.id, id))]);
+  await db.delete(apiKeys).where(and(eq(apiKeys.id, id), eq(apiKeys.userId, claims.sub)));
 }
 
 /** Records a key's use; written at most once a minute per key (the where clause), as the system. */

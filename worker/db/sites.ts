@@ -1,4 +1,5 @@
-// Site rows: the record. The owner's routes write here first, under RLS, then tell the site's
+// Site rows: the record. The owner's routes write here first (as the Worker, scoped to the owner's
+// user id: the signed-in role only reads, see migration 0004), then tell the site's
 // Durable Object (worker/sites/manage-sites.ts); visitors' requests never read this table, except
 // once per site the object has never held (loadSiteByKey).
 import { and, desc, eq, sql } from 'drizzle-orm';
@@ -16,12 +17,10 @@ export type SitePatch = Partial<
 > & { theme?: Partial<SiteTheme> };
 
 export async function insertSite(db: Db, claims: UserClaims, site: NewSite): Promise<SiteRow> {
-  const [rows] = await asUser(db, claims, (q) => [
-    q
-      .insert(sites)
-      .values({ ...site, userId: claims.sub })
-      .returning(),
-  ]);
+  const rows = await db
+    .insert(sites)
+    .values({ ...site, userId: claims.sub })
+    .returning();
   return rows[0]!;
 }
 
@@ -56,22 +55,20 @@ export async function updateSite(
   patch: SitePatch,
 ): Promise<SiteRow | undefined> {
   const { theme, ...fields } = patch;
-  const [rows] = await asUser(db, claims, (q) => [
-    q
-      .update(sites)
-      .set({
-        ...fields,
-        ...(theme ? { theme: sql`${sites.theme} || ${JSON.stringify(theme)}::jsonb` } : {}),
-        updatedAt: sql`greatest(now(), ${sites.updatedAt} + interval '1 millisecond')`,
-      })
-      .where(and(eq(sites.id, id), eq(sites.userId, claims.sub)))
-      .returning(),
-  ]);
+  const rows = await db
+    .update(sites)
+    .set({
+      ...fields,
+      ...(theme ? { theme: sql`${sites.theme} || ${JSON.stringify(theme)}::jsonb` } : {}),
+      updatedAt: sql`greatest(now(), ${sites.updatedAt} + interval '1 millisecond')`,
+    })
+    .where(and(eq(sites.id, id), eq(sites.userId, claims.sub)))
+    .returning();
   return rows[0];
 }
 
 export async function deleteSite(db: Db, claims: UserClaims, id: string): Promise<void> {
-  await asUser(db, claims, (q) => [q.delete(sites).where(and(eq(sites.id, id), eq(sites.userId, claims.sub)))]);
+  await db.delete(sites).where(and(eq(sites.id, id), eq(sites.userId, claims.sub)));
 }
 
 /** A site by its public key, as the system: what a Site object loads once when it has never held its site. */
