@@ -39,6 +39,7 @@ function workerProject(
             OFFLINE_PROVIDERS: 'gemini',
             RESEND_API_KEY: 'test-resend-key',
             RESEND_BASE_URL: `${inject('fakeUpstreamUrl')}/resend`,
+            EMAIL_FROM: 'Parley <noreply@parley.example>',
             AUTH_MODE: 'dev',
             DATABASE_URL: 'postgresql://parley@127.0.0.1/parley',
             DATABASE_HTTP_ENDPOINT: inject(database),
