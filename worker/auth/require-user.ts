@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { AppError, unauthorized } from '../errors.ts';
 import { userLimiter } from '../usage/limiters.ts';
-import { authConfig, verifyAccessToken } from './supabase-jwt.ts';
+import { type AuthConfig, authConfig, verifyAccessToken } from './supabase-jwt.ts';
 import { INVALID_KEY, looksLikeApiKey, parseApiKey, type ApiKeyCredential } from './api-keys.ts';
 import { noteKeyUsed } from './manage-keys.ts';
 import type { Subject } from './subject.ts';
@@ -19,7 +19,9 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   const token = bearerToken(c);
   c.set(
     'subject',
-    looksLikeApiKey(token) ? await keySubject(c, await apiKeyCredential(token)) : await userSubject(token, c.env),
+    looksLikeApiKey(token)
+      ? await keySubject(c, await apiKeyCredential(token))
+      : await userSubject(token, authConfig(c.env, c.req.url)),
   );
   await next();
 });
@@ -58,8 +60,8 @@ export async function apiKeyCredential(token: string): Promise<ApiKeyCredential>
   return credential;
 }
 
-async function userSubject(token: string, env: Env): Promise<Subject> {
-  const user = await verifyAccessToken(token, authConfig(env));
+async function userSubject(token: string, config: AuthConfig): Promise<Subject> {
+  const user = await verifyAccessToken(token, config);
   return { type: 'user', id: user.userId, userId: user.userId, email: user.email, claims: user.claims };
 }
 

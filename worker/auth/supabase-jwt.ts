@@ -3,10 +3,9 @@
 import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import { AppError, unauthorized } from '../errors.ts';
 import type { UserClaims } from '../db/as-user.ts';
+import { DEV_JWT_SECRET, isLoopbackRequest, signingSecret } from './dev-secrets.ts';
 
 export const AUDIENCE = 'authenticated';
-/** Signs and verifies dev-mode tokens when no SUPABASE_JWT_SECRET is set. Never used outside AUTH_MODE=dev. */
-const DEV_JWT_SECRET = 'parley-local-development-secret-not-for-production';
 const DEV_ISSUER = 'http://127.0.0.1:8787/auth/v1';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -16,21 +15,27 @@ export type VerifiedUser = { userId: string; email?: string; claims: UserClaims 
 // One config per set of values for the isolate's life, so its HS256 key is imported once (below).
 const configs = new Map<string, AuthConfig>();
 
-export function authConfig(env: Pick<Env, 'AUTH_MODE' | 'SUPABASE_URL' | 'SUPABASE_JWT_SECRET'>): AuthConfig {
-  const cacheKey = `${env.AUTH_MODE}\n${env.SUPABASE_URL}\n${env.SUPABASE_JWT_SECRET}`;
+type AuthEnv = Pick<Env, 'AUTH_MODE' | 'SUPABASE_URL' | 'SUPABASE_JWT_SECRET'>;
+
+/** How tokens sent to `requestUrl` are verified: the development secret only ever on a loopback host (dev-secrets.ts). */
+export function authConfig(env: AuthEnv, requestUrl: string): AuthConfig {
+  const loopback = isLoopbackRequest(requestUrl);
+  const cacheKey = `${env.AUTH_MODE}\n${loopback}\n${env.SUPABASE_URL}\n${env.SUPABASE_JWT_SECRET}`;
   let config = configs.get(cacheKey);
-  if (!config) configs.set(cacheKey, (config = buildAuthConfig(env)));
+  if (!config) configs.set(cacheKey, (config = buildAuthConfig(env, loopback)));
   return config;
 }
 
-function buildAuthConfig(env: Pick<Env, 'AUTH_MODE' | 'SUPABASE_URL' | 'SUPABASE_JWT_SECRET'>): AuthConfig {
+function buildAuthConfig(env: AuthEnv, loopback: boolean): AuthConfig {
   const supabaseUrl = env.SUPABASE_URL?.replace(/\/+$/, '');
-  const secret = env.SUPABASE_JWT_SECRET || (env.AUTH_MODE === 'dev' ? DEV_JWT_SECRET : undefined);
-  if (!supabaseUrl && env.AUTH_MODE !== 'dev') {
+  const secret = signingSecret(env.SUPABASE_JWT_SECRET, DEV_JWT_SECRET, { authMode: env.AUTH_MODE, loopback });
+  if (!supabaseUrl && !(env.AUTH_MODE === 'dev' && loopback)) {
     throw new AppError(
       503,
       'auth_not_configured',
-      'Sign-in is not configured: set SUPABASE_URL (and SUPABASE_JWT_SECRET for HS256 projects)',
+      env.AUTH_MODE === 'dev'
+        ? 'AUTH_MODE=dev signs in only on 127.0.0.1, localhost or [::1]: a deploy needs AUTH_MODE=supabase and SUPABASE_URL'
+        : 'Sign-in is not configured: set SUPABASE_URL (and SUPABASE_JWT_SECRET for HS256 projects)',
     );
   }
   return {

@@ -4,23 +4,27 @@
 import { SignJWT, errors, jwtVerify, type JWTPayload } from 'jose';
 import { AppError } from '../errors.ts';
 import { isSiteKey } from '../sites/public-key.ts';
+import { DEV_WIDGET_SECRET, isLoopbackRequest, signingSecret } from './dev-secrets.ts';
 
 const ISSUER = 'parley';
 const AUDIENCE = 'parley-widget';
 const VISITOR_TOKEN_SECONDS = 15 * 60;
-/** Signs visitor tokens when WIDGET_TOKEN_SECRET is unset. Never used outside AUTH_MODE=dev. */
-const DEV_WIDGET_SECRET = 'parley-local-widget-secret-not-for-production';
 const MIN_SECRET_CHARS = 32;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export type VisitorClaims = { visitorId: string; siteId: string; siteKey: string; ownerId: string; origin: string };
+/** What a visitor token says; a visitor can read it, so it names no person (the site's owner comes from the site). */
+export type VisitorClaims = { visitorId: string; siteId: string; siteKey: string; origin: string };
 
 // One key per secret for the isolate's life: importing it on every request costs CPU for nothing.
 const keys = new Map<string, Promise<CryptoKey>>();
 
-/** The key visitor tokens are signed and verified with; 503 widget_not_configured without a usable secret. */
-export function widgetKey(env: Pick<Env, 'WIDGET_TOKEN_SECRET' | 'AUTH_MODE'>): Promise<CryptoKey> {
-  const secret = env.WIDGET_TOKEN_SECRET || (env.AUTH_MODE === 'dev' ? DEV_WIDGET_SECRET : '');
+/** The key visitor tokens sent to `requestUrl` are signed and verified with; 503 widget_not_configured without a usable secret. */
+export function widgetKey(env: Pick<Env, 'WIDGET_TOKEN_SECRET' | 'AUTH_MODE'>, requestUrl: string): Promise<CryptoKey> {
+  const secret =
+    signingSecret(env.WIDGET_TOKEN_SECRET, DEV_WIDGET_SECRET, {
+      authMode: env.AUTH_MODE,
+      loopback: isLoopbackRequest(requestUrl),
+    }) ?? '';
   if (secret.length < MIN_SECRET_CHARS) {
     throw new AppError(
       503,
@@ -49,7 +53,6 @@ export async function signVisitorToken(key: CryptoKey, claims: VisitorClaims, no
   const token = await new SignJWT({
     site: claims.siteId,
     site_key: claims.siteKey,
-    owner: claims.ownerId,
     origin: claims.origin,
   })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -82,21 +85,19 @@ export async function verifyVisitorToken(key: CryptoKey, token: string): Promise
       );
     throw invalidToken(cause);
   }
-  const { sub, site, site_key: siteKey, owner, origin } = payload;
+  const { sub, site, site_key: siteKey, origin } = payload;
   if (
     typeof sub !== 'string' ||
     !UUID.test(sub) ||
     typeof site !== 'string' ||
     !UUID.test(site) ||
-    typeof owner !== 'string' ||
-    !UUID.test(owner) ||
     typeof siteKey !== 'string' ||
     !isSiteKey(siteKey) ||
     typeof origin !== 'string'
   ) {
     throw invalidToken();
   }
-  return { visitorId: sub, siteId: site, siteKey, ownerId: owner, origin };
+  return { visitorId: sub, siteId: site, siteKey, origin };
 }
 
 function invalidToken(cause?: unknown) {

@@ -1,9 +1,8 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env.ts';
 import { AppError } from '../errors.ts';
+import { isLoopbackRequest } from '../auth/dev-secrets.ts';
 import { onNotFound } from './errors.ts';
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
  * Guards /api/dev/*, which mints sessions with a secret that is in the source: outside
@@ -12,7 +11,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
  */
 export const devOnly = createMiddleware<AppEnv>(async (c, next) => {
   if (c.env.AUTH_MODE !== 'dev') return onNotFound(c);
-  if (!LOOPBACK.has(new URL(c.req.url).hostname)) {
+  if (!isLoopbackRequest(c.req.url)) {
     throw new AppError(
       403,
       'dev_sign_in_local_only',

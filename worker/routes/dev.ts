@@ -20,7 +20,7 @@ const limiterProbeBody = z.strictObject({
 export const dev = new Hono<AppEnv>()
   .post('/session', validate('json', devSessionBody), async (c) => {
     const { email } = c.req.valid('json');
-    return c.json(await mintDevSession(email.toLowerCase(), authConfig(c.env)));
+    return c.json(await mintDevSession(email.toLowerCase(), authConfig(c.env, c.req.url)));
   })
   // The bench's window on the Limiter: decision times measured inside the Worker (throwaway subjects).
   .post('/limiter-probe', validate('json', limiterProbeBody), async (c) => {

@@ -26,7 +26,7 @@ import {
 const MAX_BODY_BYTES = 64 * 1024;
 
 export const widgetSession = new Hono<AppEnv>().post('/', validate('json', widgetSessionBody), async (c) => {
-  const key = await widgetKey(c.env);
+  const key = await widgetKey(c.env, c.req.url);
   const { siteKey, visitorId } = c.req.valid('json');
   const origin = requestOrigin(c.req.header('origin'));
   if (!origin) {
@@ -43,7 +43,6 @@ export const widgetSession = new Hono<AppEnv>().post('/', validate('json', widge
     visitorId: visitor,
     siteId: site.id,
     siteKey,
-    ownerId: site.ownerId,
     origin,
   });
   return c.json({
