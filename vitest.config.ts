@@ -48,6 +48,7 @@ function workerProject(
             STRIPE_SECRET_KEY: 'sk_test_parley',
             STRIPE_WEBHOOK_SECRET: 'whsec_test_parley',
             STRIPE_PRICE_PRO: 'price_test_pro',
+            STRIPE_PRICE_USAGE: 'price_test_tokens',
             STRIPE_METER_EVENT: 'parley_tokens',
             STRIPE_API_BASE: `${inject('fakeUpstreamUrl')}/stripe`,
             API_CORS_ORIGINS: 'https://admin.example',

@@ -42,7 +42,7 @@ describe('fake Stripe through the official SDK', () => {
       mode: 'subscription',
       customer: customer.id,
       client_reference_id: 'u1',
-      line_items: [{ price: 'price_pro', quantity: 1 }],
+      line_items: [{ price: 'price_test_pro', quantity: 1 }, { price: 'price_test_tokens' }],
       success_url: 'http://localhost/ok',
       cancel_url: 'http://localhost/no',
     });
@@ -65,6 +65,52 @@ describe('fake Stripe through the official SDK', () => {
       customer: customer.id,
       return_url: 'http://localhost/',
     });
+  });
+
+  it('refuses line items as Stripe does: an unknown price, a quantity on a metered price, none on a licensed one', async () => {
+    const customer = await stripe.customers.create({ metadata: {} });
+    const attempt = (line_items: Array<{ price: string; quantity?: number }>) =>
+      stripe.checkout.sessions
+        .create({ mode: 'subscription', customer: customer.id, line_items, success_url: 'http://localhost/ok' })
+        .catch((e: unknown) => e);
+    expect(await attempt([{ price: 'price_nope', quantity: 1 }])).toMatchObject({
+      code: 'resource_missing',
+      param: 'line_items[0][price]',
+    });
+    expect(
+      await attempt([
+        { price: 'price_test_pro', quantity: 1 },
+        { price: 'price_test_tokens', quantity: 1 },
+      ]),
+    ).toMatchObject({
+      statusCode: 400,
+      param: 'line_items[1][quantity]',
+    });
+    expect(await attempt([{ price: 'price_test_pro' }])).toMatchObject({ code: 'parameter_missing' });
+  });
+
+  it('retrieves the subscription a paid Checkout Session created, with an item per line item', async () => {
+    const customer = await stripe.customers.create({ metadata: {} });
+    const session = await stripe.checkout.sessions.create({
+      mode: 'subscription',
+      customer: customer.id,
+      line_items: [{ price: 'price_test_pro', quantity: 1 }, { price: 'price_test_tokens' }],
+      subscription_data: { metadata: { userId: 'u2' } },
+      success_url: 'http://localhost/ok',
+    });
+    const paid = await fetch(`${fakes.url}/stripe/__control/checkout-sessions/${session.id}/complete`, {
+      method: 'POST',
+    });
+    const { subscription: id } = (await paid.json()) as { subscription: string };
+    const subscription = await stripe.subscriptions.retrieve(id);
+    expect(subscription).toMatchObject({ object: 'subscription', customer: customer.id, status: 'active' });
+    expect(subscription.metadata).toEqual({ userId: 'u2' });
+    expect(subscription.items.data.map((item) => [item.price.id, item.price.recurring?.usage_type])).toEqual([
+      ['price_test_pro', 'licensed'],
+      ['price_test_tokens', 'metered'],
+    ]);
+    const missing = await stripe.subscriptions.retrieve('sub_nope').catch((e: unknown) => e);
+    expect(missing).toMatchObject({ code: 'resource_missing', statusCode: 404 });
   });
 
   it("answers with Stripe's error envelope, which the SDK raises as its own error classes", async () => {

@@ -1,7 +1,8 @@
 // Stripe's object shapes for the endpoints Parley uses, as the API reference documents them
-// (customer, checkout.session, billing_portal.session, billing.meter_event). Only fields with a
-// meaning here are filled; the rest are null as Stripe sends them for these requests.
+// (customer, checkout.session, subscription, billing_portal.session, billing.meter_event). Only
+// fields with a meaning here are filled; the rest are null as Stripe sends them for these requests.
 import { randomBytes } from 'node:crypto';
+import type { Price } from './catalogue.ts';
 
 export const stripeId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x')}`;
 export const unixNow = () => Math.floor(Date.now() / 1000);
@@ -89,6 +90,62 @@ export function checkoutSession(params: {
     total_details: null,
     ui_mode: 'hosted',
     url: `https://checkout.stripe.com/c/pay/${id}`,
+  };
+}
+
+/**
+ * An active subscription to `items`, as a completed Checkout Session makes one. Since API version
+ * 2025-03-31 the billing period lives on each item, not on the subscription; a metered item has
+ * no quantity.
+ */
+export function subscription(params: {
+  customer: string;
+  items: { price: Price; quantity?: number }[];
+  metadata: Record<string, string>;
+}) {
+  const id = stripeId('sub');
+  const start = unixNow();
+  const end = start + 30 * 24 * 3600;
+  return {
+    id,
+    object: 'subscription',
+    application: null,
+    billing_cycle_anchor: start,
+    cancel_at: null,
+    cancel_at_period_end: false,
+    canceled_at: null,
+    collection_method: 'charge_automatically',
+    created: start,
+    currency: 'usd',
+    customer: params.customer,
+    default_payment_method: null,
+    description: null,
+    ended_at: null,
+    items: {
+      object: 'list',
+      data: params.items.map((item) => ({
+        id: stripeId('si'),
+        object: 'subscription_item',
+        created: start,
+        current_period_end: end,
+        current_period_start: start,
+        metadata: {},
+        price: item.price,
+        ...(item.quantity === undefined ? {} : { quantity: item.quantity }),
+        subscription: id,
+        tax_rates: [],
+      })),
+      has_more: false,
+      total_count: params.items.length,
+      url: `/v1/subscription_items?subscription=${id}`,
+    },
+    latest_invoice: null,
+    livemode: false,
+    metadata: params.metadata,
+    start_date: start,
+    status: 'active',
+    trial_end: null,
+    trial_start: null,
   };
 }
 

@@ -1,20 +1,30 @@
 // A fake Stripe for the endpoints Parley calls, on Stripe's wire protocol: form-encoded POSTs
 // under /v1 with `Authorization: Bearer sk_…`, JSON objects back, Stripe's error envelope, and
-// `Idempotency-Key` replays. Meter events are kept and shown on /__control/meter-events.
+// `Idempotency-Key` replays. Its catalogue (catalogue.ts) holds the prices Checkout may sell.
+// Meter events are kept and shown on /__control/meter-events; POST
+// /__control/checkout-sessions/:id/complete plays the customer paying: the session completes and
+// its subscription, with an item per line item, exists (GET /v1/subscriptions/:id).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from '../fake-upstreams/http.ts';
 import { dict, parseForm, str, type Form } from './form.ts';
-import { checkoutSession, customer, meterEvent, portalSession, stripeError, unixNow } from './objects.ts';
+import { meter, prices } from './catalogue.ts';
+import { checkoutSession, customer, meterEvent, portalSession, stripeError, subscription, unixNow } from './objects.ts';
 
 type Reply = { status: number; body: unknown };
 type Customer = ReturnType<typeof customer>;
 type MeterEvent = ReturnType<typeof meterEvent>;
+type Session = ReturnType<typeof checkoutSession>;
+type Subscription = ReturnType<typeof subscription>;
+type LineItem = { price: string; quantity?: number };
 
 const METER_EVENT_MAX_AGE_S = 35 * 24 * 3600;
 
 export class FakeStripe {
   readonly customers = new Map<string, Customer>();
-  readonly checkoutSessions: ReturnType<typeof checkoutSession>[] = [];
+  readonly checkoutSessions: Session[] = [];
+  readonly subscriptions = new Map<string, Subscription>();
+  /** What each session sells and puts on its subscription (Stripe returns line_items only when expanded). */
+  readonly #sessionOrders = new Map<string, { lineItems: LineItem[]; subscriptionMetadata: Record<string, string> }>();
   readonly meterEvents = new Map<string, MeterEvent>();
   /** Every meter event request that passed validation, duplicates included: how tests see a resend. */
   readonly meterEventRequests: { identifier: string; payload: Record<string, string>; duplicate: boolean }[] = [];
@@ -80,11 +90,16 @@ export class FakeStripe {
       return { status: 200, body: portalSession({ customer: id, returnUrl: str(form, 'return_url') ?? null }) };
     }
     if (route === 'POST /v1/billing/meter_events') return this.#createMeterEvent(form);
+    const subscriptionId = path.match(/^\/v1\/subscriptions\/([^/]+)$/)?.[1];
+    if (method === 'GET' && subscriptionId) {
+      const found = this.subscriptions.get(subscriptionId);
+      return found ? { status: 200, body: found } : { ...noSuch('subscription', subscriptionId, 'id'), status: 404 };
+    }
     return {
       status: 404,
       body: stripeError(
         'invalid_request_error',
-        `Unrecognized request URL (${method}: ${path}). The fake Stripe serves POST /v1/customers, /v1/checkout/sessions, /v1/billing_portal/sessions and /v1/billing/meter_events.`,
+        `Unrecognized request URL (${method}: ${path}). The fake Stripe serves POST /v1/customers, /v1/checkout/sessions, /v1/billing_portal/sessions, /v1/billing/meter_events and GET /v1/subscriptions/:id.`,
       ),
     };
   }
@@ -96,9 +111,12 @@ export class FakeStripe {
       return invalid('mode', `Invalid mode: must be one of payment, setup, or subscription`);
     const customerId = str(form, 'customer') ?? null;
     if (customerId && !this.customers.has(customerId)) return noSuch('customer', customerId, 'customer');
-    const lineItems = form.line_items;
-    const first = lineItems && typeof lineItems === 'object' && !Array.isArray(lineItems) ? lineItems['0'] : undefined;
-    if (mode !== 'setup' && !str(first, 'price')) return missing('line_items');
+    const lineItems = lineItemsOf(form);
+    if (mode !== 'setup' && lineItems.length === 0) return missing('line_items');
+    for (const [i, item] of lineItems.entries()) {
+      const refusal = refuseLineItem(item, i);
+      if (refusal) return refusal;
+    }
     if (!str(form, 'success_url') && str(form, 'ui_mode') !== 'embedded') return missing('success_url');
     const session = checkoutSession({
       mode,
@@ -110,6 +128,31 @@ export class FakeStripe {
       metadata: dict(form, 'metadata'),
     });
     this.checkoutSessions.push(session);
+    const subscriptionData = form.subscription_data;
+    this.#sessionOrders.set(session.id, {
+      lineItems: lineItems.map((item) => ({ price: str(item, 'price')!, quantity: quantityOf(item) })),
+      subscriptionMetadata:
+        subscriptionData && typeof subscriptionData === 'object' && !Array.isArray(subscriptionData)
+          ? dict(subscriptionData, 'metadata')
+          : {},
+    });
+    return { status: 200, body: session };
+  }
+
+  /** The customer pays: the session completes and its subscription is created with an item per line item. */
+  #completeCheckout(sessionId: string): Reply {
+    const session = this.checkoutSessions.find((s) => s.id === sessionId);
+    const order = this.#sessionOrders.get(sessionId);
+    if (!session || !order) return { ...noSuch('checkout.session', sessionId, 'id'), status: 404 };
+    if (session.status !== 'open' || !session.customer)
+      return invalid('id', `Checkout Session ${sessionId} is ${session.status}, or has no customer`);
+    const created = subscription({
+      customer: session.customer,
+      items: order.lineItems.map((item) => ({ price: prices.get(item.price)!, quantity: item.quantity })),
+      metadata: order.subscriptionMetadata,
+    });
+    this.subscriptions.set(created.id, created);
+    Object.assign(session, { status: 'complete', payment_status: 'paid', subscription: created.id });
     return { status: 200, body: session };
   }
 
@@ -158,10 +201,52 @@ export class FakeStripe {
       );
       return;
     }
+    const completing = route.match(/^POST \/__control\/checkout-sessions\/([^/]+)\/complete$/)?.[1];
+    if (completing) {
+      const reply = this.#completeCheckout(completing);
+      sendJson(res, reply.status, reply.body);
+      return;
+    }
     if (route === 'GET /__control/customers') sendJson(res, 200, [...this.customers.values()]);
-    else if (route === 'GET /__control/checkout-sessions') sendJson(res, 200, this.checkoutSessions);
+    else if (route === 'GET /__control/meters') sendJson(res, 200, [meter]);
+    else if (route === 'GET /__control/subscriptions') {
+      const customerId = query.get('customer');
+      sendJson(
+        res,
+        200,
+        [...this.subscriptions.values()].filter((s) => !customerId || s.customer === customerId),
+      );
+    } else if (route === 'GET /__control/checkout-sessions') sendJson(res, 200, this.checkoutSessions);
     else sendJson(res, 404, { error: `no fake Stripe control route ${route}` });
   }
+}
+
+/** `line_items[0]…`, `line_items[1]…` in order. */
+function lineItemsOf(form: Form): Form[] {
+  const items = form.line_items;
+  if (!items || typeof items !== 'object' || Array.isArray(items)) return [];
+  return Object.keys(items)
+    .sort((a, b) => Number(a) - Number(b))
+    .map((key) => items[key])
+    .filter((item): item is Form => Boolean(item) && typeof item === 'object' && !Array.isArray(item));
+}
+
+const quantityOf = (item: Form) => (str(item, 'quantity') === undefined ? undefined : Number(str(item, 'quantity')));
+
+/** Stripe's refusal of a subscription line item: an unknown price, or a quantity where the price needs none or one. */
+function refuseLineItem(item: Form, i: number): Reply | undefined {
+  const priceId = str(item, 'price');
+  if (!priceId) return missing(`line_items[${i}][price]`);
+  const price = prices.get(priceId);
+  if (!price) return noSuch('price', priceId, `line_items[${i}][price]`);
+  const quantity = quantityOf(item);
+  if (price.recurring.usage_type === 'metered' && quantity !== undefined)
+    return invalid(
+      `line_items[${i}][quantity]`,
+      `Quantity should not be specified where usage_type is \`metered\`. Remove quantity from \`line_items[${i}]\`.`,
+    );
+  if (price.recurring.usage_type === 'licensed' && quantity === undefined) return missing(`line_items[${i}][quantity]`);
+  return undefined;
 }
 
 const requestId = () => `req_${crypto.randomUUID().replace(/-/g, '').slice(0, 14)}`;

@@ -150,6 +150,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       STRIPE_SECRET_KEY: 'sk_test_offline',
       STRIPE_WEBHOOK_SECRET: 'whsec_offline',
       STRIPE_PRICE_PRO: 'price_offline_pro',
+      STRIPE_PRICE_USAGE: 'price_offline_tokens',
       STRIPE_METER_EVENT: 'parley_tokens',
       STRIPE_API_BASE: `${upstreams.url}/stripe`,
     });

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { profiles, stripeEvents, usageEvents, usageReports } from '../../drizzle/schema.ts';
 import worker from '../../worker/index.ts';
+import { app } from '../../worker/app.ts';
 import { createDb } from '../../worker/db/client.ts';
 import { meterUsage } from '../../worker/jobs/meter-usage.ts';
 import { TIER_LIMITS } from '../../worker/usage/tiers.ts';
@@ -280,6 +281,72 @@ describe('webhook', () => {
       stripeSubscriptionId: 'sub_inv',
     });
     expect((await userLimiter(env, user.userId).quota(user.userId)).tier).toBe('pro');
+  });
+});
+
+type Price = { id: string; recurring: { usage_type: string; meter: string | null } };
+type Subscription = {
+  id: string;
+  customer: string;
+  status: string;
+  items: { data: Array<{ price: Price; quantity?: number }> };
+};
+
+describe('usage billing (issue 17)', () => {
+  it("puts the metered price on every Pro subscription, and the monthly job meters that customer's tokens to its meter", async () => {
+    const user = await customerUser();
+    const [session] = (await control<Session[]>('/checkout-sessions')).filter(
+      (s) => s.client_reference_id === user.userId,
+    );
+    // The customer pays: Stripe creates the subscription from the session's line items.
+    const paid = await fetch(`${fakeStripe}/checkout-sessions/${session!.id}/complete`, { method: 'POST' });
+    expect(paid.status).toBe(200);
+    const completed = await paid.json<Record<string, unknown> & { subscription: string }>();
+    const [subscription] = await control<Subscription[]>(`/subscriptions?customer=${user.customerId}`);
+    expect(subscription).toMatchObject({ id: completed.subscription, customer: user.customerId, status: 'active' });
+    const items = subscription!.items.data;
+    expect(items.map((item) => [item.price.id, item.price.recurring.usage_type, item.quantity])).toEqual([
+      [env.STRIPE_PRICE_PRO, 'licensed', 1],
+      [env.STRIPE_PRICE_USAGE, 'metered', undefined],
+    ]);
+    const meterId = items[1]!.price.recurring.meter;
+    const meters = await control<Array<{ id: string; event_name: string }>>('/meters');
+    expect(meters.find((m) => m.id === meterId)?.event_name).toBe(env.STRIPE_METER_EVENT);
+
+    expect((await deliver({ type: 'checkout.session.completed', object: completed })).res.status).toBe(200);
+    expect((await profileOf(user.userId)).tier).toBe('pro');
+
+    const lastMonth = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 1, 10));
+    await db.insert(usageEvents).values({
+      id: crypto.randomUUID(),
+      userId: user.userId,
+      subjectType: 'user',
+      subjectId: user.userId,
+      model: 'anthropic/claude-haiku-4-5',
+      provider: 'anthropic',
+      inputTokens: 700,
+      outputTokens: 77,
+      occurredAt: lastMonth,
+    });
+    await meterUsage(db, env);
+    const sent = await control<MeterEvent[]>(`/meter-events?customer=${user.customerId}`);
+    expect(sent.map((e) => [e.event_name, e.payload])).toEqual([
+      [env.STRIPE_METER_EVENT, { stripe_customer_id: subscription!.customer, value: '777' }],
+    ]);
+  });
+
+  it('refuses to sell Pro without the metered price while usage is metered (503 billing_not_configured)', async () => {
+    const user = await signIn();
+    const res = await app.fetch(
+      new Request(`${BASE}/api/billing/checkout`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${user.token}` },
+      }),
+      { ...env, STRIPE_PRICE_USAGE: '' },
+      createExecutionContext(),
+    );
+    expect(res.status).toBe(503);
+    expect((await res.json<ErrorEnvelope>()).error.code).toBe('billing_not_configured');
   });
 });
 

@@ -24,6 +24,20 @@ async function customerFor(db: Db, stripe: StripeApi, user: BillingUser): Promis
   return claimCustomer(db, user.userId, customer.id);
 }
 
+/**
+ * What a Pro subscription is made of: the monthly Pro price, and the metered price on the Billing
+ * Meter the monthly job reports tokens to (metered prices take no quantity), so that usage is
+ * invoiced. Without the metered price, meter events would be recorded and never charged: refused.
+ */
+function proLineItems(env: BillingEnv) {
+  if (!env.STRIPE_PRICE_PRO) throw billingNotConfigured();
+  if (env.STRIPE_METER_EVENT && !env.STRIPE_PRICE_USAGE) throw billingNotConfigured();
+  return [
+    { price: env.STRIPE_PRICE_PRO, quantity: 1 },
+    ...(env.STRIPE_PRICE_USAGE ? [{ price: env.STRIPE_PRICE_USAGE }] : []),
+  ];
+}
+
 /** A Checkout Session subscribing the user to Pro; its URL is where to send them. */
 export async function startCheckout(
   db: Db,
@@ -32,7 +46,7 @@ export async function startCheckout(
   user: BillingUser,
   origin: string,
 ): Promise<string> {
-  if (!env.STRIPE_PRICE_PRO) throw billingNotConfigured();
+  const lineItems = proLineItems(env);
   const customer = await customerFor(db, stripe, user);
   const session = await viaStripe(
     'start checkout',
@@ -40,7 +54,7 @@ export async function startCheckout(
       mode: 'subscription',
       customer,
       client_reference_id: user.userId,
-      line_items: [{ price: env.STRIPE_PRICE_PRO, quantity: 1 }],
+      line_items: lineItems,
       subscription_data: { metadata: { userId: user.userId } },
       success_url: `${origin}/?billing=success&session_id={CHECKOUT_SESSION_ID}`,
       cancel_url: `${origin}/?billing=cancelled`,

@@ -5,7 +5,12 @@ import { StripeError, createSubtleCryptoProvider } from './stripe-sdk.ts';
 
 export type BillingEnv = Pick<
   Env,
-  'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET' | 'STRIPE_PRICE_PRO' | 'STRIPE_METER_EVENT' | 'STRIPE_API_BASE'
+  | 'STRIPE_SECRET_KEY'
+  | 'STRIPE_WEBHOOK_SECRET'
+  | 'STRIPE_PRICE_PRO'
+  | 'STRIPE_PRICE_USAGE'
+  | 'STRIPE_METER_EVENT'
+  | 'STRIPE_API_BASE'
 >;
 export type { StripeApi };
 
@@ -13,7 +18,7 @@ export const billingNotConfigured = () =>
   new AppError(
     503,
     'billing_not_configured',
-    'Billing is not configured on this server: set STRIPE_SECRET_KEY (and STRIPE_WEBHOOK_SECRET, STRIPE_PRICE_PRO, STRIPE_METER_EVENT)',
+    'Billing is not configured on this server: set STRIPE_SECRET_KEY (and STRIPE_WEBHOOK_SECRET, STRIPE_PRICE_PRO, STRIPE_PRICE_USAGE, STRIPE_METER_EVENT)',
   );
 
 /** Billing is on offer: a Stripe key and the Pro price to subscribe to are both set. */
