@@ -47,6 +47,9 @@ export const profiles = pgTable(
     stripeCustomerId: text('stripe_customer_id'),
     stripeSubscriptionId: text('stripe_subscription_id'),
     subscriptionStatus: text('subscription_status'),
+    // When the subscription fields were last read from Stripe: a webhook applies Stripe's state only
+    // if it read it later than what is stored, so two deliveries racing cannot put back an older one.
+    subscriptionCheckedAt: timestamp('subscription_checked_at', { withTimezone: true, precision: 3 }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -201,6 +204,8 @@ export const usageEvents = pgTable(
   (t) => [
     index('usage_events_user_occurred_idx').on(t.userId, t.occurredAt),
     index('usage_events_occurred_idx').on(t.occurredAt),
+    // The hourly roll-up finds what arrived since its last look by arrival time (jobs/aggregate-usage.ts).
+    index('usage_events_created_idx').on(t.createdAt),
     check('usage_events_subject_check', sql`${t.subjectType} in ('user', 'api_key', 'visitor')`),
     ownerReads('usage_events', t.userId),
   ],

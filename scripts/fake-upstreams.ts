@@ -44,6 +44,7 @@
 //   GET|POST /__control/defaults {ttft,tps,tokens}   process-wide pacing for requests without directives
 //   GET    /__control/health
 // Every vendor response carries `x-fake-request-id`, the id of its log entry.
+import { fakeStripe } from './fake-stripe/index.ts';
 import { createServer } from 'node:http';
 import { defaultsFromEnv } from './fake-upstreams/directives.ts';
 import { RequestLog } from './fake-upstreams/request-log.ts';
@@ -58,8 +59,15 @@ export interface FakeUpstreams {
   close(): Promise<void>;
 }
 
-export async function startFakeUpstreams(opts: { port?: number; host?: string } = {}): Promise<FakeUpstreams> {
+export async function startFakeUpstreams(
+  opts: {
+    port?: number;
+    host?: string /** Where the fake Stripe keeps its account across restarts. */;
+    stripeStateFile?: string;
+  } = {},
+): Promise<FakeUpstreams> {
   const host = opts.host ?? '127.0.0.1';
+  if (opts.stripeStateFile) fakeStripe.persistTo(opts.stripeStateFile);
   const server = createServer(createHandler({ log: new RequestLog(), defaults: defaultsFromEnv(process.env) }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

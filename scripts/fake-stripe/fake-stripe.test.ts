@@ -1,8 +1,14 @@
 // The fake Stripe is only useful if the official SDK cannot tell it from Stripe: every check here
 // goes through the full `stripe` client (its own request sender, encoding and error classes).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstreams, type FakeUpstreams } from '../fake-upstreams.ts';
+import { FakeStripe } from './server.ts';
 
 let fakes: FakeUpstreams;
 let stripe: Stripe;
@@ -167,5 +173,57 @@ describe('fake Stripe through the official SDK', () => {
       .create({ ...params, identifier: 'old', timestamp: timestamp - 40 * 86_400 })
       .catch((e: unknown) => e);
     expect(stale).toMatchObject({ type: 'StripeInvalidRequestError', param: 'timestamp' });
+  });
+});
+
+describe('fake Stripe state across restarts (issue 18)', () => {
+  it('keeps its customers, subscriptions and events in its state file, as Stripe keeps them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fake-stripe-'));
+    const file = join(dir, 'nested', 'fake-stripe.json');
+    const serve = async (fake: FakeStripe) => {
+      const server = createServer((req, res) => {
+        const url = new URL(req.url ?? '/', 'http://x');
+        void fake.handle(req, res, url.pathname, url.searchParams);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+    };
+    const post = (base: string, path: string, form: Record<string, string>) =>
+      fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer sk_test_x', 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(form),
+      }).then((r) => r.json() as Promise<{ id: string; subscription?: string }>);
+
+    const first = new FakeStripe();
+    first.persistTo(file);
+    const running = await serve(first);
+    const customer = await post(running.base, '/v1/customers', { email: 'a@example.com' });
+    const session = await post(running.base, '/v1/checkout/sessions', {
+      mode: 'subscription',
+      customer: customer.id,
+      'line_items[0][price]': 'price_test_pro',
+      'line_items[0][quantity]': '1',
+      success_url: 'http://localhost/ok',
+    });
+    const paid = await fetch(`${running.base}/__control/checkout-sessions/${session.id}/complete`, { method: 'POST' });
+    const { subscription } = (await paid.json()) as { subscription: string };
+    running.server.close();
+
+    const restarted = new FakeStripe();
+    restarted.persistTo(file);
+    expect(restarted.customers.get(customer.id)).toMatchObject({ email: 'a@example.com' });
+    expect(restarted.subscriptions.get(subscription)).toMatchObject({ customer: customer.id, status: 'active' });
+    expect(restarted.events.map((e) => e.type)).toEqual([
+      'customer.created',
+      'customer.subscription.created',
+      'invoice.paid',
+      'checkout.session.completed',
+    ]);
+    const again = await serve(restarted);
+    const portal = await post(again.base, '/v1/billing_portal/sessions', { customer: customer.id });
+    expect(portal.id).toMatch(/^bps_/);
+    again.server.close();
+    await rm(dir, { recursive: true, force: true });
   });
 });

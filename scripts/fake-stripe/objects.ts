@@ -191,3 +191,52 @@ export function stripeError(
 ) {
   return { error: { type, message, ...extra } };
 }
+
+/** An invoice for a subscription's period, as `invoice.paid` / `invoice.payment_failed` carry it (API 2025-03-31+: `parent`). */
+export function invoice(params: {
+  customer: string;
+  subscription: string;
+  paid: boolean;
+  metadata: Record<string, string>;
+}) {
+  return {
+    id: stripeId('in'),
+    object: 'invoice',
+    amount_due: 2000,
+    amount_paid: params.paid ? 2000 : 0,
+    amount_remaining: params.paid ? 0 : 2000,
+    attempt_count: 1,
+    billing_reason: 'subscription_cycle',
+    collection_method: 'charge_automatically',
+    created: unixNow(),
+    currency: 'usd',
+    customer: params.customer,
+    livemode: false,
+    parent: {
+      quote_details: null,
+      subscription_details: { metadata: params.metadata, subscription: params.subscription },
+      type: 'subscription_details',
+    },
+    status: params.paid ? 'paid' : 'open',
+  };
+}
+
+/** A deleted customer, as `customer.deleted` carries it and as retrieving one answers. */
+export function deletedCustomer(id: string) {
+  return { id, object: 'customer', deleted: true };
+}
+
+/** An Event as Stripe delivers it to a webhook endpoint: the object as it was when the event happened. */
+export function event(type: string, object: unknown, apiVersion: string) {
+  return {
+    id: stripeId('evt'),
+    object: 'event',
+    api_version: apiVersion,
+    created: unixNow(),
+    data: { object: structuredClone(object) },
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    type,
+  };
+}

@@ -1,14 +1,30 @@
 // A fake Stripe for the endpoints Parley calls, on Stripe's wire protocol: form-encoded POSTs
 // under /v1 with `Authorization: Bearer sk_…`, JSON objects back, Stripe's error envelope, and
 // `Idempotency-Key` replays. Its catalogue (catalogue.ts) holds the prices Checkout may sell.
-// Meter events are kept and shown on /__control/meter-events; POST
-// /__control/checkout-sessions/:id/complete plays the customer paying: the session completes and
-// its subscription, with an item per line item, exists (GET /v1/subscriptions/:id).
+// What happens on the account makes Events as Stripe makes them (the object as it was then), kept
+// for a test to deliver late, twice or out of order (GET /__control/events); GET
+// /v1/subscriptions/:id always answers the subscription as it is now. Control routes play what
+// Stripe's side does: a customer paying for a Checkout Session, a renewal paid or failed, a
+// subscription changed or cancelled, a customer deleted. With `persistTo(file)` the account
+// survives restarts, as the rest of the local stack's state does.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from '../fake-upstreams/http.ts';
 import { dict, parseForm, str, type Form } from './form.ts';
 import { meter, prices } from './catalogue.ts';
-import { checkoutSession, customer, meterEvent, portalSession, stripeError, subscription, unixNow } from './objects.ts';
+import {
+  checkoutSession,
+  customer,
+  deletedCustomer,
+  event,
+  invoice,
+  meterEvent,
+  portalSession,
+  stripeError,
+  subscription,
+  unixNow,
+} from './objects.ts';
 
 type Reply = { status: number; body: unknown };
 type Customer = ReturnType<typeof customer>;
@@ -16,6 +32,13 @@ type MeterEvent = ReturnType<typeof meterEvent>;
 type Session = ReturnType<typeof checkoutSession>;
 type Subscription = ReturnType<typeof subscription>;
 type LineItem = { price: string; quantity?: number };
+type StripeEvent = ReturnType<typeof event>;
+type Order = { lineItems: LineItem[]; subscriptionMetadata: Record<string, string> };
+
+/** The API version events are rendered in: the one the `stripe` package Parley pins speaks. */
+const API_VERSION = '2026-10-28.endive';
+/** A subscription change a test asks for: what Stripe's Dashboard, the portal or dunning would do. */
+type SubscriptionChange = { status?: string; cancel_at_period_end?: boolean; price?: string };
 
 const METER_EVENT_MAX_AGE_S = 35 * 24 * 3600;
 
@@ -24,16 +47,56 @@ export class FakeStripe {
   readonly checkoutSessions: Session[] = [];
   readonly subscriptions = new Map<string, Subscription>();
   /** What each session sells and puts on its subscription (Stripe returns line_items only when expanded). */
-  readonly #sessionOrders = new Map<string, { lineItems: LineItem[]; subscriptionMetadata: Record<string, string> }>();
+  readonly #sessionOrders = new Map<string, Order>();
+  /** Every event the account made, oldest first. */
+  readonly events: StripeEvent[] = [];
+  #stateFile: string | undefined;
   readonly meterEvents = new Map<string, MeterEvent>();
   /** Every meter event request that passed validation, duplicates included: how tests see a resend. */
   readonly meterEventRequests: { identifier: string; payload: Record<string, string>; duplicate: boolean }[] = [];
   readonly #idempotent = new Map<string, Reply>();
 
+  /** Keeps the account in `file`: loads it now if it exists, and writes it after every change. */
+  persistTo(file: string): void {
+    this.#stateFile = file;
+    mkdirSync(dirname(file), { recursive: true });
+    if (!existsSync(file)) return;
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    for (const c of saved.customers ?? []) this.customers.set(c.id, c);
+    for (const s of saved.subscriptions ?? []) this.subscriptions.set(s.id, s);
+    for (const e of saved.meterEvents ?? []) this.meterEvents.set(e.identifier, e);
+    for (const [id, order] of saved.sessionOrders ?? []) this.#sessionOrders.set(id, order);
+    this.checkoutSessions.push(...(saved.checkoutSessions ?? []));
+    this.events.push(...(saved.events ?? []));
+  }
+
+  #save(): void {
+    if (!this.#stateFile) return;
+    writeFileSync(
+      this.#stateFile,
+      JSON.stringify({
+        customers: [...this.customers.values()],
+        subscriptions: [...this.subscriptions.values()],
+        meterEvents: [...this.meterEvents.values()],
+        sessionOrders: [...this.#sessionOrders],
+        checkoutSessions: this.checkoutSessions,
+        events: this.events,
+      }),
+    );
+  }
+
+  #emit(type: string, object: unknown): void {
+    this.events.push(event(type, object, API_VERSION));
+  }
+
   /** Serves one request; `path` is what follows the mount prefix (`/v1/customers`, `/__control/meter-events`). */
   async handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
     const method = req.method ?? 'GET';
-    if (path.startsWith('/__control/')) return this.#control(method, path, query, res);
+    if (path.startsWith('/__control/')) {
+      const body = method === 'POST' ? await readBody(req) : '';
+      this.#control(method, path, query, body ? JSON.parse(body) : {}, res);
+      return this.#save();
+    }
 
     const auth = req.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
     if (!auth) {
@@ -68,6 +131,7 @@ export class FakeStripe {
     const reply = this.#route(method, path, form);
     // Stripe keeps the result of a request by its key, errors from validation excepted.
     if (replayKey && reply.status < 500) this.#idempotent.set(replayKey, reply);
+    if (method === 'POST') this.#save();
     sendJson(res, reply.status, reply.body, { 'request-id': requestId() });
   }
 
@@ -80,6 +144,7 @@ export class FakeStripe {
         metadata: dict(form, 'metadata'),
       });
       this.customers.set(created.id, created);
+      this.#emit('customer.created', created);
       return { status: 200, body: created };
     }
     if (route === 'POST /v1/checkout/sessions') return this.#createCheckout(form);
@@ -153,7 +218,60 @@ export class FakeStripe {
     });
     this.subscriptions.set(created.id, created);
     Object.assign(session, { status: 'complete', payment_status: 'paid', subscription: created.id });
+    // In the order Stripe makes them; it delivers them in any order.
+    this.#emit('customer.subscription.created', created);
+    this.#emit('invoice.paid', this.#invoiceFor(created, true));
+    this.#emit('checkout.session.completed', session);
     return { status: 200, body: session };
+  }
+
+  #invoiceFor(sub: Subscription, paid: boolean) {
+    return invoice({ customer: sub.customer, subscription: sub.id, paid, metadata: sub.metadata });
+  }
+
+  /** A renewal: paid keeps the subscription active; failed makes it past_due, as Stripe's dunning does first. */
+  #renew(id: string, paid: boolean): Reply {
+    const sub = this.subscriptions.get(id);
+    if (!sub) return { ...noSuch('subscription', id, 'id'), status: 404 };
+    this.#emit(paid ? 'invoice.paid' : 'invoice.payment_failed', this.#invoiceFor(sub, paid));
+    const status = paid ? 'active' : 'past_due';
+    if (sub.status !== status && sub.status !== 'canceled') this.#changeSubscription(sub, { status });
+    return { status: 200, body: sub };
+  }
+
+  /** A change made on Stripe's side; `status: 'canceled'` ends the subscription (customer.subscription.deleted). */
+  #changeSubscription(sub: Subscription, change: SubscriptionChange): Reply {
+    if (sub.status === 'canceled') return invalid('id', `Subscription ${sub.id} is canceled and cannot be changed`);
+    if (change.price) {
+      const price = prices.get(change.price);
+      if (!price) return noSuch('price', change.price, 'price');
+      sub.items.data[0]!.price = price;
+    }
+    if (change.cancel_at_period_end !== undefined) {
+      sub.cancel_at_period_end = change.cancel_at_period_end;
+      (sub as { cancel_at: number | null }).cancel_at = change.cancel_at_period_end
+        ? sub.items.data[0]!.current_period_end
+        : null;
+    }
+    if (change.status) (sub as { status: string }).status = change.status;
+    if (sub.status === 'canceled') {
+      const now = unixNow();
+      Object.assign(sub, { canceled_at: now, ended_at: now });
+      this.#emit('customer.subscription.deleted', sub);
+    } else this.#emit('customer.subscription.updated', sub);
+    return { status: 200, body: sub };
+  }
+
+  /** Deleting a customer cancels their subscriptions at once, then the customer is gone. */
+  #deleteCustomer(id: string): Reply {
+    const gone = this.customers.get(id);
+    if (!gone) return { ...noSuch('customer', id, 'id'), status: 404 };
+    for (const sub of this.subscriptions.values())
+      if (sub.customer === id && sub.status !== 'canceled') this.#changeSubscription(sub, { status: 'canceled' });
+    this.customers.delete(id);
+    // The event carries the customer as it was; retrieving it now answers the deleted stub.
+    this.#emit('customer.deleted', gone);
+    return { status: 200, body: deletedCustomer(id) };
   }
 
   #createMeterEvent(form: Form): Reply {
@@ -181,8 +299,30 @@ export class FakeStripe {
     return { status: 200, body: event };
   }
 
-  #control(method: string, path: string, query: URLSearchParams, res: ServerResponse): void {
+  #control(method: string, path: string, query: URLSearchParams, body: SubscriptionChange, res: ServerResponse): void {
     const route = `${method} ${path}`;
+    const send = (reply: Reply) => sendJson(res, reply.status, reply.body);
+    if (route === 'GET /__control/events') {
+      const customerId = query.get('customer');
+      sendJson(res, 200, customerId ? this.events.filter((e) => eventCustomer(e) === customerId) : this.events);
+      return;
+    }
+    const renewal = route.match(/^POST \/__control\/subscriptions\/([^/]+)\/renew$/)?.[1];
+    if (renewal) {
+      send(this.#renew(renewal, query.get('paid') !== 'false'));
+      return;
+    }
+    const changing = route.match(/^POST \/__control\/subscriptions\/([^/]+)$/)?.[1];
+    if (changing) {
+      const sub = this.subscriptions.get(changing);
+      send(sub ? this.#changeSubscription(sub, body) : { ...noSuch('subscription', changing, 'id'), status: 404 });
+      return;
+    }
+    const deleting = route.match(/^DELETE \/__control\/customers\/([^/]+)$/)?.[1];
+    if (deleting) {
+      send(this.#deleteCustomer(deleting));
+      return;
+    }
     if (route === 'GET /__control/meter-events') {
       const customerId = query.get('customer');
       sendJson(
@@ -203,8 +343,7 @@ export class FakeStripe {
     }
     const completing = route.match(/^POST \/__control\/checkout-sessions\/([^/]+)\/complete$/)?.[1];
     if (completing) {
-      const reply = this.#completeCheckout(completing);
-      sendJson(res, reply.status, reply.body);
+      send(this.#completeCheckout(completing));
       return;
     }
     if (route === 'GET /__control/customers') sendJson(res, 200, [...this.customers.values()]);
@@ -219,6 +358,12 @@ export class FakeStripe {
     } else if (route === 'GET /__control/checkout-sessions') sendJson(res, 200, this.checkoutSessions);
     else sendJson(res, 404, { error: `no fake Stripe control route ${route}` });
   }
+}
+
+/** The customer an event is about, whatever its object. */
+function eventCustomer(e: StripeEvent): string | undefined {
+  const object = e.data.object as { object?: string; id?: string; customer?: string | null };
+  return object.object === 'customer' ? object.id : (object.customer ?? undefined);
 }
 
 /** `line_items[0]…`, `line_items[1]…` in order. */

@@ -5,6 +5,7 @@
 // database and fakes (`addWorker`: the browser tests run one per sign-in mode). Signals and exit
 // codes are the caller's business; the stack only makes sure no Worker outlives this process.
 import type { StdioOptions } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
 import { startFakeUpstreams, type FakeUpstreams } from '../fake-upstreams.ts';
 import { waitForOk } from './processes.ts';
 import { startRestartableGateway, type DatabaseGateway } from './restartable-gateway.ts';
@@ -115,7 +116,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       wirePort: 0,
       childProcess: options.gatewayChildProcess,
     }),
-    startFakeUpstreams({ port: options.fakeUpstreamPort }),
+    // Beside the PGlite folder: the fake Stripe's customers outlive a restart as Postgres's ids of them do.
+    startFakeUpstreams({
+      port: options.fakeUpstreamPort,
+      stripeStateFile: join(dirname(resolve(options.dataDir)), 'fake-stripe.json'),
+    }),
   ]);
   if (gatewayResult.status === 'rejected' || upstreamsResult.status === 'rejected') {
     await Promise.allSettled([

@@ -3,25 +3,60 @@ import { conflict } from '../errors.ts';
 import type { Db } from '../db/client.ts';
 import { ensureProfile } from '../db/profiles.ts';
 import type { BillingEnv, StripeApi } from './client.ts';
-import { billingNotConfigured, viaStripe } from './client.ts';
-import { claimCustomer, profileById } from './store.ts';
+import { billingNotConfigured, isResourceMissing, viaStripe } from './client.ts';
+import { claimCustomer, forgetCustomer, profileById, type BillingProfile } from './store.ts';
 
 export type BillingUser = { userId: string; email: string | undefined };
 
-/** The user's Stripe customer, created (once, however many checkouts race) and stored on first use. */
-async function customerFor(db: Db, stripe: StripeApi, user: BillingUser): Promise<string> {
-  await ensureProfile(db, user.userId, user.email);
-  const profile = await profileById(db, user.userId);
+/** Subscription statuses that are a live plan: a user holding one manages it in the portal instead of buying another. */
+const LIVE = new Set(['active', 'trialing', 'past_due', 'unpaid', 'incomplete', 'paused']);
+
+/**
+ * The user's Stripe customer, created (once, however many checkouts race) and stored on first use.
+ * `replacing`: the customer Stripe no longer knows, which this one replaces.
+ */
+async function customerFor(
+  db: Db,
+  stripe: StripeApi,
+  user: BillingUser,
+  profile: BillingProfile | undefined,
+  replacing?: string,
+) {
   if (profile?.stripeCustomerId) return profile.stripeCustomerId;
-  // The idempotency key makes concurrent first checkouts get the same customer from Stripe.
+  // The idempotency key makes concurrent checkouts get the same customer from Stripe; a replacement
+  // needs a key of its own, or Stripe would replay the lost customer's creation.
+  const key = `parley-customer-${user.userId}${replacing ? `-after-${replacing}` : ''}`;
   const customer = await viaStripe(
     'create your customer',
     stripe.customers.create(
       { email: user.email ?? profile?.email ?? undefined, metadata: { userId: user.userId } },
-      { idempotencyKey: `parley-customer-${user.userId}` },
+      { idempotencyKey: key },
     ),
   );
   return claimCustomer(db, user.userId, customer.id);
+}
+
+/**
+ * Runs `call` for the user's customer. A customer Stripe answers `resource_missing` for (deleted in
+ * Stripe, or the account's keys changed) is forgotten and made again, once, instead of failing
+ * every time from then on.
+ */
+async function withCustomer<T>(
+  db: Db,
+  stripe: StripeApi,
+  user: BillingUser,
+  call: (customer: string) => Promise<T>,
+): Promise<T> {
+  await ensureProfile(db, user.userId, user.email);
+  const profile = await profileById(db, user.userId);
+  const customer = await customerFor(db, stripe, user, profile);
+  try {
+    return await call(customer);
+  } catch (error) {
+    if (!isResourceMissing(error)) throw error;
+    await forgetCustomer(db, customer);
+    return call(await customerFor(db, stripe, user, await profileById(db, user.userId), customer));
+  }
 }
 
 /**
@@ -38,30 +73,37 @@ function proLineItems(env: BillingEnv) {
   ];
 }
 
-/** A Checkout Session subscribing the user to Pro; its URL is where to send them. */
+/**
+ * Where to send a user who wants Pro: a Checkout Session subscribing them, or, when they already
+ * hold a live subscription, the Billing Portal (a second Checkout would bill them twice).
+ */
 export async function startCheckout(
   db: Db,
   stripe: StripeApi,
   env: BillingEnv,
   user: BillingUser,
   origin: string,
-): Promise<string> {
+): Promise<{ url: string; destination: 'checkout' | 'portal' }> {
   const lineItems = proLineItems(env);
-  const customer = await customerFor(db, stripe, user);
-  const session = await viaStripe(
-    'start checkout',
-    stripe.checkout.sessions.create({
-      mode: 'subscription',
-      customer,
-      client_reference_id: user.userId,
-      line_items: lineItems,
-      subscription_data: { metadata: { userId: user.userId } },
-      success_url: `${origin}/?billing=success&session_id={CHECKOUT_SESSION_ID}`,
-      cancel_url: `${origin}/?billing=cancelled`,
-    }),
+  const profile = await profileById(db, user.userId);
+  if (profile?.stripeSubscriptionId && LIVE.has(profile.subscriptionStatus ?? ''))
+    return { url: await openPortal(db, stripe, user, origin), destination: 'portal' };
+  const session = await withCustomer(db, stripe, user, (customer) =>
+    viaStripe(
+      'start checkout',
+      stripe.checkout.sessions.create({
+        mode: 'subscription',
+        customer,
+        client_reference_id: user.userId,
+        line_items: lineItems,
+        subscription_data: { metadata: { userId: user.userId } },
+        success_url: `${origin}/?billing=success&session_id={CHECKOUT_SESSION_ID}`,
+        cancel_url: `${origin}/?billing=cancelled`,
+      }),
+    ),
   );
   if (!session.url) throw new Error(`Stripe returned checkout session ${session.id} without a url`);
-  return session.url;
+  return { url: session.url, destination: 'checkout' };
 }
 
 /** A Billing Portal session for the user's customer; 409 when they have never checked out. */
@@ -73,9 +115,8 @@ export async function openPortal(db: Db, stripe: StripeApi, user: BillingUser, o
       'no_billing_account',
     );
   }
-  const session = await viaStripe(
-    'open the billing portal',
-    stripe.billingPortal.sessions.create({ customer: profile.stripeCustomerId, return_url: `${origin}/` }),
+  const session = await withCustomer(db, stripe, user, (customer) =>
+    viaStripe('open the billing portal', stripe.billingPortal.sessions.create({ customer, return_url: `${origin}/` })),
   );
   return session.url;
 }

@@ -43,6 +43,12 @@ export function stripeClient(env: BillingEnv): StripeApi {
 
 export const webhookCrypto = createSubtleCryptoProvider;
 
+/** Stripe answered that the object asked for does not exist (`resource_missing`), as a 502 from viaStripe or the SDK's own error. */
+export function isResourceMissing(error: unknown): boolean {
+  const cause = error instanceof AppError ? error.cause : error;
+  return cause instanceof StripeError && cause.code === 'resource_missing';
+}
+
 /** A Stripe call whose refusal or absence becomes a 502 saying what Stripe said (its request id included, for their support). */
 export async function viaStripe<T>(what: string, call: Promise<T>): Promise<T> {
   try {

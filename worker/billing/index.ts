@@ -1,3 +1,3 @@
 export { stripeClient, type BillingEnv } from './client.ts';
 export { startCheckout, openPortal } from './checkout.ts';
-export { handleWebhook, tierForStatus } from './webhook.ts';
+export { handleWebhook } from './webhook.ts';

@@ -1,5 +1,5 @@
 // Billing's reads and writes on Postgres, all as the service role (webhooks and jobs act for Stripe, not a user).
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { profiles, stripeEvents, type Tier } from '../../drizzle/schema.ts';
 import type { Db } from '../db/client.ts';
 
@@ -9,6 +9,7 @@ export type BillingProfile = {
   tier: Tier;
   stripeCustomerId: string | null;
   stripeSubscriptionId: string | null;
+  subscriptionStatus: string | null;
 };
 
 const billingColumns = {
@@ -17,6 +18,7 @@ const billingColumns = {
   tier: profiles.tier,
   stripeCustomerId: profiles.stripeCustomerId,
   stripeSubscriptionId: profiles.stripeSubscriptionId,
+  subscriptionStatus: profiles.subscriptionStatus,
 };
 
 export async function profileById(db: Db, userId: string): Promise<BillingProfile | undefined> {
@@ -46,25 +48,61 @@ export async function claimCustomer(db: Db, userId: string, customerId: string):
   return existing.stripeCustomerId;
 }
 
-export type SubscriptionChange = { tier: Tier; customerId?: string; subscriptionId: string | null; status: string };
+export type SubscriptionChange = {
+  tier: Tier;
+  customerId: string;
+  subscriptionId: string;
+  status: string;
+  /** When this state was read from Stripe. */
+  checkedAt: Date;
+};
 
 /**
- * Writes a subscription's state onto the profile. An enterprise tier (set by hand) is never
- * touched by Stripe events; the customer is set only where none is stored yet.
+ * Writes a subscription's state, as Stripe answered it at `checkedAt`, onto the profile, unless a
+ * state read later is already there (two deliveries racing). An enterprise tier (set by hand) is
+ * never touched by Stripe. Returns the tier now, or undefined when nothing was written.
  */
 export async function applySubscription(db: Db, userId: string, change: SubscriptionChange): Promise<Tier | undefined> {
+  const checkedAt = change.checkedAt.toISOString();
   const [row] = await db
     .update(profiles)
     .set({
       tier: sql`case when ${profiles.tier} = 'enterprise' then ${profiles.tier} else ${change.tier} end`,
       stripeSubscriptionId: change.subscriptionId,
       subscriptionStatus: change.status,
-      ...(change.customerId && { stripeCustomerId: sql`coalesce(${profiles.stripeCustomerId}, ${change.customerId})` }),
+      subscriptionCheckedAt: change.checkedAt,
+      stripeCustomerId: sql`coalesce(${profiles.stripeCustomerId}, ${change.customerId})`,
       updatedAt: sql`now()`,
     })
-    .where(eq(profiles.id, userId))
+    .where(
+      and(
+        eq(profiles.id, userId),
+        or(isNull(profiles.subscriptionCheckedAt), lt(profiles.subscriptionCheckedAt, sql`${checkedAt}::timestamptz`)),
+      ),
+    )
     .returning({ tier: profiles.tier });
   return row?.tier;
+}
+
+/**
+ * Forgets a Stripe customer that no longer exists (deleted in Stripe, or unknown to the account's
+ * keys): the profile drops to free with no subscription, and the next checkout makes a new customer.
+ * Returns the profile's id and tier now, or undefined when no profile held that customer.
+ */
+export async function forgetCustomer(db: Db, customerId: string): Promise<{ id: string; tier: Tier } | undefined> {
+  const [row] = await db
+    .update(profiles)
+    .set({
+      tier: sql`case when ${profiles.tier} = 'enterprise' then ${profiles.tier} else 'free' end`,
+      stripeCustomerId: null,
+      stripeSubscriptionId: null,
+      subscriptionStatus: null,
+      subscriptionCheckedAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(profiles.stripeCustomerId, customerId))
+    .returning({ id: profiles.id, tier: profiles.tier });
+  return row;
 }
 
 /** Notes the event as received; true when it was already processed (a replay: do nothing). */

@@ -1,6 +1,6 @@
-// A Stripe client for the four calls Parley makes, on the SDK's own pieces (see stripe-sdk.ts):
-// form-encoded POSTs with Bearer auth, the SDK's API version, an Idempotency-Key kept across
-// retries, retries as Stripe asks (Stripe-Should-Retry, 409, 429, 5xx, network errors), and
+// A Stripe client for the calls Parley makes, on the SDK's own pieces (see stripe-sdk.ts):
+// form-encoded POSTs and GETs with Bearer auth, the SDK's API version, an Idempotency-Key kept across
+// a POST's retries, retries as Stripe asks (Stripe-Should-Retry, 409, 429, 5xx, network errors), and
 // errors raised as the SDK's StripeError classes. Call sites read as they would with `new Stripe()`.
 import type Stripe from 'stripe';
 import {
@@ -34,6 +34,10 @@ export class StripeApi {
         this.#post<Stripe.Checkout.Session>('/v1/checkout/sessions', params, options),
     },
   };
+  readonly subscriptions = {
+    retrieve: (id: string) =>
+      this.#request<Stripe.Subscription>('GET', `/v1/subscriptions/${encodeURIComponent(id)}`, {}),
+  };
   readonly billingPortal = {
     sessions: {
       create: (params: Stripe.BillingPortal.SessionCreateParams, options?: RequestOptions) =>
@@ -56,15 +60,22 @@ export class StripeApi {
     this.#config = config;
   }
 
-  async #post<T>(path: string, params: object, options: RequestOptions = {}): Promise<T> {
+  #post<T>(path: string, params: object, options: RequestOptions = {}): Promise<T> {
+    return this.#request<T>('POST', path, params, options);
+  }
+
+  async #request<T>(method: 'GET' | 'POST', path: string, params: object, options: RequestOptions = {}): Promise<T> {
     const { host, port, protocol, basePath, maxNetworkRetries, timeoutMs } = this.#config;
-    const headers = {
+    const headers: Record<string, string> = {
       Authorization: `Bearer ${this.#key}`,
-      'Content-Type': 'application/x-www-form-urlencoded',
       'Stripe-Version': ApiVersion,
-      'Idempotency-Key': options.idempotencyKey ?? `parley-${crypto.randomUUID()}`,
+      ...(method === 'POST' && {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'Idempotency-Key': options.idempotencyKey ?? `parley-${crypto.randomUUID()}`,
+      }),
     };
-    const body = queryStringifyRequestData(params as Parameters<typeof queryStringifyRequestData>[0]);
+    const body =
+      method === 'POST' ? queryStringifyRequestData(params as Parameters<typeof queryStringifyRequestData>[0]) : '';
     for (let attempt = 0; ; attempt++) {
       let response: Awaited<ReturnType<ReturnType<typeof createFetchHttpClient>['makeRequest']>>;
       try {
@@ -72,7 +83,7 @@ export class StripeApi {
           host,
           String(port),
           `${basePath}${path}`,
-          'POST',
+          method,
           headers,
           body,
           protocol,

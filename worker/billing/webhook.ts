@@ -1,35 +1,55 @@
-// Stripe's webhook: verify, process each event once, keep profiles.tier and the user's Limiter in step.
+// Stripe's webhook: verify, then bring the user's plan to what Stripe holds now. Stripe delivers
+// events late, twice and in any order, so an event is only a cue: the subscription it names is
+// retrieved and its current state applied (newest read wins, store.ts), and any order of the same
+// events ends in the same place. An event Parley cannot use is answered 2xx (a retry would not
+// help) and left unprocessed with its reason; only a failure worth retrying answers 5xx.
 import type Stripe from 'stripe';
 import type { Tier } from '../../drizzle/schema.ts';
 import { AppError } from '../errors.ts';
 import type { Db } from '../db/client.ts';
 import { userLimiter } from '../usage/limiters.ts';
-import { billingNotConfigured, webhookCrypto, type BillingEnv, type StripeApi } from './client.ts';
+import {
+  billingNotConfigured,
+  isResourceMissing,
+  viaStripe,
+  webhookCrypto,
+  type BillingEnv,
+  type StripeApi,
+} from './client.ts';
 import {
   alreadyProcessed,
   applySubscription,
+  forgetCustomer,
   markProcessed,
   profileByCustomer,
-  type SubscriptionChange,
+  profileById,
 } from './store.ts';
 
-/** Statuses that keep Pro; anything else (past_due, unpaid, canceled, incomplete…) is the free tier. */
-const PAYING = new Set(['active', 'trialing']);
-export const tierForStatus = (status: string): Tier => (PAYING.has(status) ? 'pro' : 'free');
+/**
+ * Statuses that keep Pro: paying, on trial, or past due while Stripe retries the payment (its
+ * dunning ends in `unpaid` or `canceled`, which are free, as are incomplete and paused).
+ */
+const PAYING = new Set(['active', 'trialing', 'past_due']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type WebhookOutcome = {
   eventId: string;
   type: string;
+  /** processed: acted on (or found nothing to change) and marked; replayed: marked before; ignored: unusable, not marked. */
   outcome: 'processed' | 'replayed' | 'ignored';
+  reason?: string;
   userId?: string;
   tier?: Tier;
 };
+
+type Result = { userId: string; tier?: Tier } | { ignored: string } | { unchanged: string };
+type WebhookEnv = BillingEnv & Pick<Env, 'LIMITER'>;
 
 /** Verifies the signature (400 invalid_signature, nothing changes), then processes the event unless it already was. */
 export async function handleWebhook(
   db: Db,
   stripe: StripeApi,
-  env: BillingEnv & Pick<Env, 'LIMITER'>,
+  env: WebhookEnv,
   rawBody: string,
   signature: string | undefined,
 ): Promise<WebhookOutcome> {
@@ -52,87 +72,105 @@ export async function handleWebhook(
       { cause: error },
     );
   }
-
-  if (await alreadyProcessed(db, event.id, event.type))
-    return { eventId: event.id, type: event.type, outcome: 'replayed' };
-  const target = await changeFor(db, event);
-  let tier: Tier | undefined;
-  if (target) {
-    tier = await applySubscription(db, target.userId, target.change);
-    // The Limiter seeds its tier from Postgres once a month: tell it now. A failure here leaves
-    // the event unprocessed, so Stripe's retry applies it again (every step is idempotent).
-    if (tier) await userLimiter(env, target.userId).setTier(target.userId, tier);
-  }
+  const seen = { eventId: event.id, type: event.type };
+  if (await alreadyProcessed(db, event.id, event.type)) return { ...seen, outcome: 'replayed' };
+  const result = await processEvent(db, stripe, env, event);
+  if ('ignored' in result) return { ...seen, outcome: 'ignored', reason: result.ignored };
   await markProcessed(db, event.id);
-  return {
-    eventId: event.id,
-    type: event.type,
-    outcome: target ? 'processed' : 'ignored',
-    userId: target?.userId,
-    tier,
-  };
+  return 'unchanged' in result
+    ? { ...seen, outcome: 'processed', reason: result.unchanged }
+    : { ...seen, outcome: 'processed', ...result };
 }
 
-type Target = { userId: string; change: SubscriptionChange };
-
-/** Which user an event is about and the subscription state it implies; undefined for events that change nothing. */
-async function changeFor(db: Db, event: Stripe.Event): Promise<Target | undefined> {
+async function processEvent(db: Db, stripe: StripeApi, env: WebhookEnv, event: Stripe.Event): Promise<Result> {
+  // Signed but malformed (`data: null`, an object of another shape) is still Stripe's word: 2xx.
+  const object: unknown = event.data?.object;
+  if (!object || typeof object !== 'object') return { ignored: 'the event carries no object' };
   switch (event.type) {
     case 'checkout.session.completed': {
-      const session = event.data.object;
-      if (session.mode !== 'subscription' || !session.client_reference_id) return undefined;
-      const paid = session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
-      return {
-        userId: session.client_reference_id,
-        change: {
-          tier: paid ? 'pro' : 'free',
-          customerId: idOf(session.customer),
-          subscriptionId: idOf(session.subscription) ?? null,
-          status: paid ? 'active' : 'incomplete',
-        },
-      };
+      const session = object as Stripe.Checkout.Session;
+      if (session.mode !== 'subscription') return { ignored: `a ${session.mode ?? 'non-subscription'} checkout` };
+      const subscriptionId = idOf(session.subscription);
+      if (!subscriptionId) return { ignored: 'the checkout made no subscription' };
+      return syncSubscription(db, stripe, env, subscriptionId, session.client_reference_id);
     }
+    case 'customer.subscription.created':
     case 'customer.subscription.updated':
-    case 'customer.subscription.deleted': {
-      const subscription = event.data.object;
-      const customerId = idOf(subscription.customer);
-      const profile = customerId ? await profileByCustomer(db, customerId) : undefined;
-      const userId = profile?.id ?? subscription.metadata?.userId;
-      if (!userId) return undefined;
-      const status = event.type === 'customer.subscription.deleted' ? 'canceled' : subscription.status;
-      // A late event about a subscription the user has since replaced must not take Pro away.
-      if (profile?.stripeSubscriptionId && profile.stripeSubscriptionId !== subscription.id && !PAYING.has(status))
-        return undefined;
-      return { userId, change: { tier: tierForStatus(status), customerId, subscriptionId: subscription.id, status } };
+    case 'customer.subscription.deleted':
+    case 'customer.subscription.paused':
+    case 'customer.subscription.resumed': {
+      const subscription = object as Stripe.Subscription;
+      if (typeof subscription.id !== 'string') return { ignored: 'the subscription has no id' };
+      return syncSubscription(db, stripe, env, subscription.id, subscription.metadata?.userId);
     }
     case 'invoice.paid':
     case 'invoice.payment_failed': {
-      const invoice = event.data.object;
+      const invoice = object as Stripe.Invoice;
       const subscriptionId = idOf(invoice.parent?.subscription_details?.subscription);
-      if (!subscriptionId) return undefined; // a one-off invoice: no plan changes
-      const userId = await userFor(db, idOf(invoice.customer), invoice.parent?.subscription_details?.metadata?.userId);
-      if (!userId) return undefined;
-      const status = event.type === 'invoice.paid' ? 'active' : 'past_due';
-      return {
-        userId,
-        change: { tier: tierForStatus(status), customerId: idOf(invoice.customer), subscriptionId, status },
-      };
+      if (!subscriptionId) return { ignored: 'a one-off invoice: no plan changes' };
+      return syncSubscription(db, stripe, env, subscriptionId, invoice.parent?.subscription_details?.metadata?.userId);
+    }
+    case 'customer.deleted': {
+      const customer = object as Stripe.Customer;
+      if (typeof customer.id !== 'string') return { ignored: 'the customer has no id' };
+      const profile = await forgetCustomer(db, customer.id);
+      if (!profile) return { unchanged: `no Parley user holds customer ${customer.id}` };
+      await userLimiter(env, profile.id).setTier(profile.id, profile.tier);
+      return { userId: profile.id, tier: profile.tier };
     }
     default:
-      return undefined;
+      return { ignored: `${event.type} changes nothing in Parley` };
   }
 }
 
-async function userFor(
+/** Reads the subscription from Stripe and applies its current state to its user. */
+async function syncSubscription(
   db: Db,
-  customerId: string | undefined,
-  metadataUserId: string | undefined,
-): Promise<string | undefined> {
-  if (customerId) {
-    const profile = await profileByCustomer(db, customerId);
-    if (profile) return profile.id;
+  stripe: StripeApi,
+  env: WebhookEnv,
+  subscriptionId: string,
+  userHint: string | null | undefined,
+): Promise<Result> {
+  const checkedAt = new Date();
+  let subscription: Stripe.Subscription;
+  try {
+    subscription = await viaStripe('read the subscription', stripe.subscriptions.retrieve(subscriptionId));
+  } catch (error) {
+    // Not in this account (another mode's event, a deleted test object): a retry would not find it either.
+    if (isResourceMissing(error)) return { ignored: `Stripe does not know subscription ${subscriptionId}` };
+    throw error;
   }
-  return metadataUserId;
+  const customerId = idOf(subscription.customer);
+  if (!customerId) return { ignored: `subscription ${subscriptionId} has no customer` };
+  const profile =
+    (await profileByCustomer(db, customerId)) ??
+    (await knownUser(db, subscription.metadata?.userId)) ??
+    (await knownUser(db, userHint));
+  if (!profile) return { ignored: `no Parley user for customer ${customerId} (a Payment Link, or another app)` };
+
+  const paying =
+    PAYING.has(subscription.status) &&
+    (!env.STRIPE_PRICE_PRO || subscription.items?.data?.some((item) => item.price?.id === env.STRIPE_PRICE_PRO));
+  // A subscription the user has since replaced ending must not take away the one they pay for.
+  if (profile.stripeSubscriptionId && profile.stripeSubscriptionId !== subscription.id && !paying)
+    return { unchanged: `subscription ${subscription.id} was replaced by ${profile.stripeSubscriptionId}` };
+  const tier = await applySubscription(db, profile.id, {
+    tier: paying ? 'pro' : 'free',
+    customerId,
+    subscriptionId: subscription.id,
+    status: subscription.status,
+    checkedAt,
+  });
+  if (!tier) return { unchanged: 'a newer read of the subscription is already applied' };
+  // The Limiter seeds its tier from Postgres once a month: tell it now. A failure here leaves the
+  // event unprocessed, so Stripe's retry applies it again (every step is idempotent).
+  await userLimiter(env, profile.id).setTier(profile.id, tier);
+  return { userId: profile.id, tier };
+}
+
+/** The profile of a user id taken from Stripe's data, if it is one of Parley's users. */
+async function knownUser(db: Db, userId: string | null | undefined) {
+  return userId && UUID.test(userId) ? profileById(db, userId) : undefined;
 }
 
 /** Stripe fields that are an id or, when expanded, the object. */

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
 import type { AppEnv } from '../env.ts';
-import { authConfig, mintDevSession, requireUser } from '../auth/index.ts';
+import { authConfig, mintDevSession, requireSession, requireUser } from '../auth/index.ts';
 import { validate } from '../validation.ts';
 import { probeLimiter } from '../usage/limiter-probe.ts';
 import { probeRoundTrips } from '../db/round-trip-probe.ts';
@@ -35,7 +35,7 @@ export const dev = new Hono<AppEnv>()
   // Sends a test error to Sentry: an unexpected error, answered as the generic 500 and reported
   // when SENTRY_DSN is set. Signed in, so the event says what kind of caller it was.
   // (The request id in the message keeps Sentry's dedupe from dropping a second test error.)
-  .post('/crash', requireUser, (c) => {
+  .post('/crash', requireUser, requireSession('Test errors'), (c) => {
     throw new Error(
       `Test error from POST /api/dev/crash (request ${c.var.requestId}): Sentry receives it when SENTRY_DSN is set`,
     );
