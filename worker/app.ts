@@ -22,6 +22,7 @@ import { docs, openapi } from './routes/docs.ts';
 import { widgetScript } from './routes/widget-script.ts';
 import { appPages } from './routes/app-pages.ts';
 import { baseSecurityHeaders } from './middleware/security-headers.ts';
+import { noStoreWhenAuthorized } from './middleware/no-store.ts';
 
 const base = new Hono<AppEnv>()
   .use(requestIds)
@@ -30,6 +31,8 @@ const base = new Hono<AppEnv>()
   .use('/v1/*', openCors)
   .use('/api/widget/*', widgetCors)
   .use('/api/*', appCors)
+  .use('/api/*', noStoreWhenAuthorized)
+  .use('/v1/*', noStoreWhenAuthorized)
   .use(database)
   // Dev sign-in: a 404 outside AUTH_MODE=dev, and refused on any host but a loopback one.
   .use('/api/dev/*', devOnly);

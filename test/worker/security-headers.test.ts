@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { createExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { app } from '../../worker/app.ts';
-import { BASE, call, type ErrorEnvelope } from './helpers.ts';
+import { BASE, call, createConversation, sendMessage, signIn, type ErrorEnvelope } from './helpers.ts';
 
 const APP_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' %SUPABASE%; img-src 'self' data:; frame-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
@@ -63,5 +63,29 @@ describe('security headers', () => {
       expect(res.headers.get('x-frame-options')).toBeNull();
       expect(res.headers.get('cross-origin-resource-policy')).not.toBe('same-origin');
     }
+  });
+});
+
+describe('Cache-Control on authenticated responses (issue 18)', () => {
+  it('is no-store on everything answered to a caller with credentials: JSON, a key secret, a stream, an error, /v1', async () => {
+    const user = await signIn();
+    const conversation = await createConversation(user.token);
+    const created = await call('/api/keys', { method: 'POST', token: user.token, body: '{"name":"cache"}' });
+    const { key } = await created.clone().json<{ key: string }>();
+    const responses = {
+      'GET /api/me': await call('/api/me', { token: user.token }),
+      'POST /api/keys (the secret)': created,
+      'GET /api/conversations/:id': await call(`/api/conversations/${conversation}`, { token: user.token }),
+      'GET /api/usage': await call('/api/usage', { token: user.token }),
+      'GET /api/conversations/nope (404)': await call('/api/conversations/nope', { token: user.token }),
+      'GET /v1/models': await call('/v1/models', { token: key }),
+      'bad token (401)': await call('/api/me', { token: 'nope' }),
+    };
+    for (const [what, res] of Object.entries(responses))
+      expect([what, res.headers.get('cache-control')]).toEqual([what, 'no-store']);
+
+    const stream = await sendMessage(user.token, conversation, 'hi');
+    expect(stream.headers.get('cache-control')).toBe('no-store, no-transform');
+    await stream.text();
   });
 });

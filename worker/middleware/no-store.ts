@@ -1,0 +1,14 @@
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../env.ts';
+
+/**
+ * A response to a request that carried credentials is the caller's alone (an API key's secret, a
+ * conversation, a bill): no browser, proxy or CDN may keep a copy. A stream keeps `no-transform`,
+ * which stops proxies buffering it.
+ */
+export const noStoreWhenAuthorized = createMiddleware<AppEnv>(async (c, next) => {
+  await next();
+  if (!c.req.header('authorization')) return;
+  const transform = c.res.headers.get('cache-control')?.includes('no-transform') ? ', no-transform' : '';
+  c.res.headers.set('cache-control', `no-store${transform}`);
+});
