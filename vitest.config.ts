@@ -127,8 +127,12 @@ export default defineConfig({
         }),
       ),
       // Takes the database down and up: its own workerd, whose database sits behind a switch, so
-      // no other suite sees the outage. A vendor silent for 1.5 s is given up on (60 s in production).
-      workerProject('outage', ['test/outage/**/*.test.ts'], 'dbFaultProxyUrl', { UPSTREAM_IDLE_TIMEOUT_MS: '1500' }),
+      // no other suite sees the outage. A vendor silent for 1.5 s is given up on (60 s in production),
+      // a database query after 1 s (5 s in production).
+      workerProject('outage', ['test/outage/**/*.test.ts'], 'dbFaultProxyUrl', {
+        UPSTREAM_IDLE_TIMEOUT_MS: '1500',
+        DATABASE_TIMEOUT_MS: '1000',
+      }),
       // Error reporting: its own workerd whose SENTRY_DSN points at the fake Sentry ingest
       // (scripts/fake-sentry.ts), so no other suite's errors reach it.
       workerProject('sentry', ['test/sentry/**/*.test.ts'], 'dbEndpoint', (provided) => ({

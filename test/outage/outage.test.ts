@@ -28,13 +28,13 @@ import { createSite, visit, visitorConversation, visitorSend, widgetCall } from 
 
 const faults = inject('dbFaultControlUrl');
 
-async function database(change: { down?: boolean; failNext?: number }) {
+async function database(change: { down?: boolean; failNext?: number; hang?: boolean }) {
   const res = await fetch(faults, { method: 'POST', body: JSON.stringify(change) });
-  return res.json<{ down: boolean; failNext: number; passed: number; cut: number }>();
+  return res.json<{ down: boolean; failNext: number; passed: number; cut: number; hung: number }>();
 }
 
 afterEach(async () => {
-  await database({ down: false, failNext: 0 });
+  await database({ down: false, failNext: 0, hang: false });
 });
 
 /** One exchange as the client saw it. */
@@ -524,5 +524,25 @@ describe('the widget while Postgres is down (issue 10)', () => {
         outputTokens: 6,
       }),
     ]);
+  });
+});
+
+describe('a database that hangs instead of failing (issue 18)', () => {
+  it('answers lists and the profile 503 database_unavailable within the deadline, then works again', async () => {
+    const user = await signIn();
+    await createConversation(user.token);
+    await database({ hang: true });
+    for (const path of ['/api/conversations', '/api/me', '/api/usage']) {
+      const started = Date.now();
+      const res = await call(path, { token: user.token });
+      const waited = Date.now() - started;
+      const body = await res.json<ErrorEnvelope>();
+      expect([path, res.status, body.error.code]).toEqual([path, 503, 'database_unavailable']);
+      // DATABASE_TIMEOUT_MS is 1000 for this suite (vitest.config.ts): one deadline, not the 36 s a hung socket took.
+      expect(waited).toBeLessThan(3000);
+    }
+    expect((await database({})).hung).toBeGreaterThan(0);
+    await database({ hang: false });
+    expect((await call('/api/conversations', { token: user.token })).status).toBe(200);
   });
 });

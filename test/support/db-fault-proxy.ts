@@ -1,16 +1,29 @@
 // A switch in front of the database gateway, for the outage suite: requests pass through to the
 // gateway until a test takes the database "down" (every request's connection is cut, as when
-// Postgres or the network to it is gone) or asks for the next N requests to fail. Controlled over
-// HTTP from inside workerd: POST /__faults {down?: boolean, failNext?: number}; GET /__faults.
+// Postgres or the network to it is gone), asks for the next N requests to fail, or makes it hang
+// (requests are taken and never answered, as a database that accepts connections and does not
+// respond). Controlled over HTTP from inside workerd: POST /__faults {down?, failNext?, hang?}; GET /__faults.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type FaultState = { down: boolean; failNext: number; passed: number; cut: number };
+export type FaultState = { down: boolean; failNext: number; hang: boolean; passed: number; cut: number; hung: number };
 
 export async function startDbFaultProxy(gatewayUrl: string) {
-  const state: FaultState = { down: false, failNext: 0, passed: 0, cut: 0 };
+  const state: FaultState = { down: false, failNext: 0, hang: false, passed: 0, cut: 0, hung: 0 };
+  const hanging = new Set<ServerResponse>();
   const server = createServer((req, res) => {
-    if (req.url === '/__faults') return control(req, res, state);
+    if (req.url === '/__faults')
+      return control(req, res, state, () => {
+        if (state.hang) return;
+        for (const held of hanging) held.socket?.destroy();
+        hanging.clear();
+      });
+    if (state.hang) {
+      state.hung++;
+      req.resume();
+      hanging.add(res);
+      return;
+    }
     if (state.down || state.failNext > 0) {
       if (state.failNext > 0) state.failNext--;
       state.cut++;
@@ -57,7 +70,7 @@ async function forward(req: IncomingMessage, res: ServerResponse, gatewayUrl: st
   }
 }
 
-function control(req: IncomingMessage, res: ServerResponse, state: FaultState) {
+function control(req: IncomingMessage, res: ServerResponse, state: FaultState, changed: () => void) {
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
@@ -65,6 +78,8 @@ function control(req: IncomingMessage, res: ServerResponse, state: FaultState) {
       const patch = JSON.parse(Buffer.concat(chunks).toString() || '{}') as Partial<FaultState>;
       if (typeof patch.down === 'boolean') state.down = patch.down;
       if (typeof patch.failNext === 'number') state.failNext = patch.failNext;
+      if (typeof patch.hang === 'boolean') state.hang = patch.hang;
+      changed();
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(state));
   });

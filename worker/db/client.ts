@@ -14,9 +14,21 @@ export type Db = NeonHttpDb;
 export type DatabaseTransport = 'hyperdrive' | 'neon-http';
 
 /** What the db module reads from the Worker's environment. HYPERDRIVE is optional: only a deploy for Supabase (or `DATABASE_TRANSPORT=hyperdrive`) binds it. */
-export type DatabaseEnv = Partial<Pick<Env, 'DATABASE_URL' | 'DATABASE_HTTP_ENDPOINT'>> & {
+export type DatabaseEnv = Partial<Pick<Env, 'DATABASE_URL' | 'DATABASE_HTTP_ENDPOINT' | 'DATABASE_TIMEOUT_MS'>> & {
   HYPERDRIVE?: HyperdriveBinding;
 };
+
+/**
+ * How long one query (or one batch) may take before it counts as the database being away: a
+ * request then answers 503 database_unavailable instead of hanging, and a Durable Object's flush
+ * backs off and retries. Postgres's own statement timeout is longer; this is the Worker's patience.
+ */
+export const DEFAULT_DATABASE_TIMEOUT_MS = 5000;
+
+function databaseTimeoutMs(env: DatabaseEnv): number {
+  const ms = Number(env.DATABASE_TIMEOUT_MS);
+  return Number.isInteger(ms) && ms > 0 ? ms : DEFAULT_DATABASE_TIMEOUT_MS;
+}
 
 const overTcp = new WeakMap<Db, HyperdriveDb>();
 
@@ -32,14 +44,14 @@ export function databaseTransport(env: DatabaseEnv): DatabaseTransport {
  */
 export function createDb(env: DatabaseEnv): Db {
   if (env.HYPERDRIVE) {
-    const tcp = hyperdriveDb(env.HYPERDRIVE);
+    const tcp = hyperdriveDb(env.HYPERDRIVE, databaseTimeoutMs(env));
     // Both are Drizzle's Postgres query builder; only how statements travel differs.
     const db = tcp as unknown as Db;
     overTcp.set(db, tcp);
     return db;
   }
   if (!env.DATABASE_URL) throw new Error('DATABASE_URL is not set: see README "Configuration"');
-  return neonHttpDb(env.DATABASE_URL, env.DATABASE_HTTP_ENDPOINT || undefined);
+  return neonHttpDb(env.DATABASE_URL, env.DATABASE_HTTP_ENDPOINT || undefined, databaseTimeoutMs(env));
 }
 
 /**

@@ -39,11 +39,14 @@ function rethrowAsDatabaseError(error: unknown): never {
   throw asDatabaseError(error);
 }
 
-export function hyperdriveDb(binding: HyperdriveBinding): HyperdriveDb {
+/** `timeoutMs` bounds opening a connection and each query: a database that hangs fails (DatabaseUnavailableError, 503). */
+export function hyperdriveDb(binding: HyperdriveBinding, timeoutMs: number): HyperdriveDb {
   const pool = new HyperdrivePool({
     connectionString: binding.connectionString,
     max: MAX_CONNECTIONS,
     idleTimeoutMillis: IDLE_MS,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
     // Workers' TCP socket, given explicitly: pg finds it by a CommonJS require of pg-cloudflare,
     // which the test runner resolves without the `workerd` condition (to an empty module). TLS as
     // the connection string asks (a local mode pointed at a remote database with sslmode=require).

@@ -10,14 +10,26 @@ import { drizzle } from 'drizzle-orm/neon-http';
  * where its client says (or to Neon's own endpoint when it says nothing).
  */
 const ENDPOINT_OPTION = 'parleyEndpoint';
-type EndpointInit = RequestInit & { [ENDPOINT_OPTION]?: string };
-neonConfig.fetchFunction = (url: string, { [ENDPOINT_OPTION]: endpoint, ...init }: EndpointInit) =>
-  fetch(endpoint ?? url, init);
+/** The same way, the deadline: a database that accepts the request and never answers fails after it (DatabaseUnavailableError, 503). */
+const TIMEOUT_OPTION = 'parleyTimeoutMs';
+type EndpointInit = RequestInit & { [ENDPOINT_OPTION]?: string; [TIMEOUT_OPTION]?: number };
+neonConfig.fetchFunction = (
+  url: string,
+  { [ENDPOINT_OPTION]: endpoint, [TIMEOUT_OPTION]: timeoutMs, ...init }: EndpointInit,
+) => {
+  const deadline = timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined;
+  const signal = init.signal && deadline ? AbortSignal.any([init.signal, deadline]) : (deadline ?? init.signal);
+  return fetch(endpoint ?? url, { ...init, signal });
+};
 
 // No relational schema: Parley uses the SQL-like builder only, and building the relational config
 // walks the whole schema on every handle (CPU and bundle bytes for nothing).
-const connect = (databaseUrl: string, endpoint: string | undefined) =>
-  drizzle(neon(databaseUrl, endpoint ? { fetchOptions: { [ENDPOINT_OPTION]: endpoint } } : {}));
+const connect = (databaseUrl: string, endpoint: string | undefined, timeoutMs: number) =>
+  drizzle(
+    neon(databaseUrl, {
+      fetchOptions: { [TIMEOUT_OPTION]: timeoutMs, ...(endpoint && { [ENDPOINT_OPTION]: endpoint }) },
+    }),
+  );
 
 export type NeonHttpDb = ReturnType<typeof connect>;
 
@@ -25,10 +37,10 @@ export type NeonHttpDb = ReturnType<typeof connect>;
 // connection string and endpoint serves every request in the isolate.
 const handles = new Map<string, NeonHttpDb>();
 
-/** The isolate's handle for this connection string and endpoint (Neon's own when `endpoint` is unset). */
-export function neonHttpDb(databaseUrl: string, endpoint: string | undefined): NeonHttpDb {
-  const key = `${databaseUrl}\n${endpoint ?? ''}`;
+/** The isolate's handle for this connection string and endpoint (Neon's own when `endpoint` is unset), each query given `timeoutMs`. */
+export function neonHttpDb(databaseUrl: string, endpoint: string | undefined, timeoutMs: number): NeonHttpDb {
+  const key = `${databaseUrl}\n${endpoint ?? ''}\n${timeoutMs}`;
   let db = handles.get(key);
-  if (!db) handles.set(key, (db = connect(databaseUrl, endpoint)));
+  if (!db) handles.set(key, (db = connect(databaseUrl, endpoint, timeoutMs)));
   return db;
 }
