@@ -56,7 +56,10 @@ function workerProject(
           },
           ...(hyperdrives ? { hyperdrives: hyperdrives(inject('hyperdriveUrls')) } : {}),
           // A usage event lands as soon as it is sent, not after wrangler.toml's 3 s batch window.
-          queueConsumers: { 'usage-events': { maxBatchTimeout: 0 } },
+          queueConsumers: {
+            'usage-events': { maxBatchTimeout: 0 },
+            'usage-events-dlq': { maxBatchTimeout: 0 },
+          },
         },
       })),
     ],

@@ -276,3 +276,16 @@ export const notifications = pgTable(
     ownerReads('notifications', t.userId),
   ],
 ).enableRLS();
+
+/**
+ * Messages of the usage dead-letter queue that are no usage event Parley can read, even now (a
+ * producer's bug): kept here, keyed by queue message id, so nothing outlives the queue's retention
+ * unseen. Read by operators with the owner role; the API roles see nothing (migration 0006).
+ */
+export const deadLetters = pgTable('dead_letters', {
+  messageId: text('message_id').primaryKey(),
+  queue: text('queue').notNull(),
+  reason: text('reason').notNull(),
+  body: jsonb('body'),
+  receivedAt: timestamp('received_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+}).enableRLS();

@@ -73,6 +73,7 @@ describe.skipIf(!adminUrl)('on a Supabase-shaped database', () => {
     expect(rows.map((r) => r.tablename)).toEqual([
       'api_keys',
       'conversations',
+      'dead_letters',
       'messages',
       'notifications',
       'profiles',

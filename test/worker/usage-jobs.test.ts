@@ -4,11 +4,11 @@ import { createExecutionContext, createMessageBatch, createScheduledController, 
 import { env } from 'cloudflare:workers';
 import { eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { profiles, usageDaily, usageEvents } from '../../drizzle/schema.ts';
+import { deadLetters, profiles, usageDaily, usageEvents } from '../../drizzle/schema.ts';
 import worker from '../../worker/index.ts';
 import { createDb } from '../../worker/db/client.ts';
 import { retryDelaySeconds, type DeadLetter } from '../../worker/jobs/queue.ts';
-import { withUnreachableDatabase } from './helpers.ts';
+import { eventually, withUnreachableDatabase } from './helpers.ts';
 import type { UsageEventMessage } from '../../worker/usage/usage-event.ts';
 
 const db = createDb(env);
@@ -38,8 +38,8 @@ const delivery = (bodies: unknown[], attempts = 1) =>
   bodies.map((body, i) => ({ id: `msg-${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts, body }));
 
 /** Runs the Worker's queue handler on one batch; the ack/retry state it left, and the delay of any retryAll. */
-async function consume(messages: ReturnType<typeof delivery>, handlerEnv: Env = env) {
-  const batch = createMessageBatch('usage-events', messages);
+async function consume(messages: ReturnType<typeof delivery>, handlerEnv: Env = env, queue = 'usage-events') {
+  const batch = createMessageBatch(queue, messages);
   // The plugin's batch records that retryAll was called but drops its delay: note it on the way through.
   const retryAllDelays: Array<number | undefined> = [];
   const retryAll = batch.retryAll.bind(batch);
@@ -131,6 +131,61 @@ describe('usage-events consumer', () => {
     expect(fourthTry).toMatchObject({ ackAll: false, retryBatch: { retry: true }, retryAllDelays: [80] });
     expect(retryDelaySeconds(100)).toBe(15 * 60);
     expect(await storedEvents(events.map((e) => e.id))).toEqual([]);
+  });
+});
+
+describe('usage-events-dlq consumer: dead letters replayed (issue 18)', () => {
+  it('counts usage Cloudflare parked in the dead-letter queue, once however often it arrives', async () => {
+    const event = usageEvent(crypto.randomUUID());
+    // Through the real queue and its consumer from wrangler.toml, as after an hour of Postgres away.
+    await env.USAGE_EVENTS_DLQ.send(event, { contentType: 'json' });
+    await env.USAGE_EVENTS_DLQ.send(event, { contentType: 'json' });
+    const rows = await eventually(
+      () => storedEvents([event.id]),
+      (found) => found.length > 0,
+    );
+    expect(rows.map((r) => [r.id, r.inputTokens, r.outputTokens])).toEqual([[event.id, 100, 20]]);
+    const again = await consume(delivery([event]), env, 'usage-events-dlq');
+    expect(again).toMatchObject({ outcome: 'ok', ackAll: true });
+    expect(await storedEvents([event.id])).toHaveLength(1);
+  });
+
+  it('ingests a refused body that reads as usage now, and keeps one that does not in dead_letters', async () => {
+    const readable = usageEvent(crypto.randomUUID());
+    const broken = { ...usageEvent(crypto.randomUUID()), inputTokens: -5 };
+    const envelope = (body: unknown, reason: string): DeadLetter => ({
+      deadLetter: {
+        queue: 'usage-events',
+        messageId: `orig-${crypto.randomUUID()}`,
+        attempts: 1,
+        reason,
+        at: new Date().toISOString(),
+      },
+      body,
+    });
+    const letters = [envelope(readable, 'costUsd: a bug since fixed'), envelope(broken, 'inputTokens: too small')];
+    const result = await consume(delivery(letters), env, 'usage-events-dlq');
+    expect(result).toMatchObject({ outcome: 'ok', ackAll: true, retryAllDelays: [] });
+    expect((await storedEvents([readable.id, broken.id])).map((r) => r.id)).toEqual([readable.id]);
+    const kept = await db.select().from(deadLetters).where(eq(deadLetters.messageId, letters[1]!.deadLetter.messageId));
+    expect(kept).toEqual([
+      expect.objectContaining({ queue: 'usage-events', reason: 'inputTokens: too small', body: broken }),
+    ]);
+    // Delivered again: still one of each.
+    await consume(delivery(letters), env, 'usage-events-dlq');
+    expect(
+      await db.select().from(deadLetters).where(eq(deadLetters.messageId, letters[1]!.deadLetter.messageId)),
+    ).toHaveLength(1);
+  });
+
+  it('waits and retries the batch while Postgres is unreachable, acking nothing', async () => {
+    const result = await consume(
+      delivery([usageEvent(crypto.randomUUID())], 3),
+      withUnreachableDatabase(env),
+      'usage-events-dlq',
+    );
+    expect(result).toMatchObject({ ackAll: false, retryBatch: { retry: true } });
+    expect(result.retryAllDelays).toEqual([retryDelaySeconds(3)]);
   });
 });
 

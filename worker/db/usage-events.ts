@@ -1,4 +1,4 @@
-import { profiles, usageEvents } from '../../drizzle/schema.ts';
+import { deadLetters, profiles, usageEvents } from '../../drizzle/schema.ts';
 import type { UsageEventMessage } from '../usage/usage-event.ts';
 import { type Db, transaction } from './client.ts';
 
@@ -21,4 +21,20 @@ export async function ingestUsageEvents(db: Db, events: UsageEventMessage[]) {
       .values(events.map((event) => ({ ...event, occurredAt: new Date(event.occurredAt) })))
       .onConflictDoNothing({ target: usageEvents.id }),
   ]);
+}
+
+export type UnreadableLetter = { messageId: string; queue: string; reason: string; body: unknown };
+
+/**
+ * Replays dead letters in one transaction: the usage events among them (idempotent by event id, as
+ * above) and, for the rest, the letters themselves (idempotent by message id), so none is lost
+ * when the queue's retention ends.
+ */
+export async function ingestDeadLetters(db: Db, events: UsageEventMessage[], unreadable: UnreadableLetter[]) {
+  await ingestUsageEvents(db, events);
+  if (unreadable.length === 0) return;
+  await db
+    .insert(deadLetters)
+    .values(unreadable.map((letter) => ({ ...letter, body: letter.body ?? null })))
+    .onConflictDoNothing({ target: deadLetters.messageId });
 }
