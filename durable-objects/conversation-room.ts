@@ -19,18 +19,22 @@ import { runReply } from '../worker/chat/run-reply.ts';
 import { MAX_REPLY_TOKENS } from '../worker/chat/limits.ts';
 import { parseEventId } from '../worker/chat/events.ts';
 import { modelCandidates } from '../worker/chat/candidates.ts';
-import { defaultModel, findModel, modelNotAvailable, type ModelInfo } from '../worker/providers/registry.ts';
+import { defaultModel, findModel, modelNotAvailable, replyCost, type ModelInfo } from '../worker/providers/registry.ts';
 import { usageEvent } from '../worker/usage/usage-event.ts';
 import { reserveReply, settleReply } from '../worker/usage/limiters.ts';
 import type { ChatMessage } from '../worker/providers/types.ts';
 import type { SubjectType } from '../drizzle/schema.ts';
 import { ReplyLog } from './reply-log.ts';
 import { OutboxWriter } from './room-outbox.ts';
-import { RoomStore, type OwnedConversation } from './room-store.ts';
+import { RoomStore, type OwnedConversation, type ReplyCharge } from './room-store.ts';
 import { errorFields } from '../worker/log-error.ts';
 
-/** While a reply runs, an alarm this often keeps the object resident and detects lost replies. */
-const HEARTBEAT_MS = 30_000;
+/**
+ * While a reply runs, an alarm this often keeps the object resident and detects lost replies: after
+ * a restart mid-reply, the alarm wakes the room within this long to bill what streamed and free the
+ * reply's quota reservation and stream slot.
+ */
+const HEARTBEAT_MS = 10_000;
 /** The text of a reply in flight is checkpointed locally this often, for recovery after a restart. */
 const CHECKPOINT_MS = 2000;
 /** Pending changes are retried by the alarm after this even when no flush has failed yet (the object may be evicted). */
@@ -87,7 +91,7 @@ type ReplyPlan = {
    * once the Limiter has admitted the reply; `now` is a millisecond before the placeholder's time).
    * A failure when the conversation no longer allows it: nothing is stored then.
    */
-  store: (conversation: OwnedConversation, reply: Message, now: number) => RoomFailure | undefined;
+  store: (conversation: OwnedConversation, reply: Message, now: number, charge: ReplyCharge) => RoomFailure | undefined;
 };
 
 export class ConversationRoom extends DurableObject<Env> {
@@ -108,11 +112,43 @@ export class ConversationRoom extends DurableObject<Env> {
       () => this.env,
       () => this.armAlarm(),
     );
-    // A reply left `streaming` by a previous instance can never finish: keep its text, mark it interrupted.
-    if (this.store.markInterrupted(Date.now()) > 0) {
+    // A reply left `streaming` by a previous instance can never finish: keep its text, bill it, mark it interrupted.
+    if (this.recoverInterrupted() > 0) {
       this.alarmAt = Date.now();
       void ctx.storage.setAlarm(this.alarmAt);
     }
+  }
+
+  /**
+   * Ends every reply a previous instance left `streaming` (its runtime restarted mid-reply) as
+   * `error`/`interrupted` with the text checkpointed: what streamed becomes a usage event (billed,
+   * once: keyed by the reply's id), and the reply's reservation is settled with it, which frees its
+   * quota and its stream slot. A reply from before charges were recorded is only marked.
+   */
+  private recoverInterrupted(): number {
+    const orphans = this.store.orphanedReplies();
+    const now = Date.now();
+    for (const { message, charge } of orphans) {
+      if (!charge) continue;
+      const outcome = interruptedOutcome(this.env, message, charge, now);
+      const used = outcome.inputTokens + outcome.outputTokens;
+      const usage = used
+        ? usageEvent({
+            id: message.id,
+            messageId: message.id,
+            conversationId: message.conversationId,
+            userId: charge.userId,
+            subject: charge.subject,
+            outcome,
+            occurredAt: new Date(now),
+          })
+        : undefined;
+      this.store.finishReply(message.id, outcome, now, usage);
+      this.settleQuota(charge.userId, charge.reservationId, used);
+    }
+    this.store.markInterrupted(now);
+    if (orphans.length > 0) void this.outbox.flush();
+    return orphans.length;
   }
 
   /** A new conversation; its id was minted by the caller (lower-case UUID). */
@@ -147,7 +183,7 @@ export class ConversationRoom extends DurableObject<Env> {
     if (!owned.ok) return owned;
     return this.startReply(input, owned.conversation, {
       turns: [...this.store.history(), { role: 'user', content: input.content }],
-      store: (conversation, reply, now) => {
+      store: (conversation, reply, now, charge) => {
         const userMessage = newMessage(conversation, {
           role: 'user',
           content: input.content,
@@ -158,6 +194,7 @@ export class ConversationRoom extends DurableObject<Env> {
           userMessage,
           reply,
           title: conversation.title ? undefined : titleFrom(input.content),
+          charge,
         });
         return undefined;
       },
@@ -176,10 +213,10 @@ export class ConversationRoom extends DurableObject<Env> {
     if (replaced?.role !== 'assistant') return nothingToRegenerate();
     return this.startReply(input, owned.conversation, {
       turns: this.store.history({ except: replaced.id }),
-      store: (_conversation, reply) => {
+      store: (_conversation, reply, _now, charge) => {
         // Nothing else can write messages while the room is claimed; checked all the same, as it is cheap.
         if (this.store.lastMessage()?.id !== replaced.id) return nothingToRegenerate();
-        this.store.replaceReply(replaced.id, reply);
+        this.store.replaceReply(replaced.id, reply, charge);
         return undefined;
       },
     });
@@ -247,7 +284,7 @@ export class ConversationRoom extends DurableObject<Env> {
   /** Heartbeat while a reply runs, recovery after a restart, and flush retries while Postgres is away. */
   async alarm() {
     this.alarmAt = null;
-    if (!this.inFlight) this.store.markInterrupted(Date.now());
+    if (!this.inFlight) this.recoverInterrupted();
     if (this.store.hasPendingChanges()) await this.outbox.flush({ retry: true });
     this.store.prune();
     await this.armAlarm();
@@ -281,9 +318,8 @@ export class ConversationRoom extends DurableObject<Env> {
 
     // The owner's Limiter decides before anything is stored or sent; the room is claimed meanwhile.
     this.starting = true;
-    const admission = await this.admit(input, model, estimatePromptTokens(messages, system), replyCap).finally(
-      () => (this.starting = false),
-    );
+    const promptTokens = estimatePromptTokens(messages, system);
+    const admission = await this.admit(input, model, promptTokens, replyCap).finally(() => (this.starting = false));
     if (!admission.ok) return admission;
     const current = this.store.conversation();
     const now = Date.now();
@@ -296,10 +332,17 @@ export class ConversationRoom extends DurableObject<Env> {
       status: 'streaming',
       createdAt: new Date(now + 1),
     });
+    const charge: ReplyCharge = {
+      messageId: reply.id,
+      reservationId: admission.reservationId,
+      userId: input.userId,
+      subject: input.subject,
+      promptTokens,
+    };
     const refused =
       !current || current.deleted
         ? failure(404, 'not_found', 'Conversation not found')
-        : plan.store(current, reply, now);
+        : plan.store(current, reply, now, charge);
     if (refused) {
       this.settleQuota(input.userId, admission.reservationId, 0);
       return refused;
@@ -595,4 +638,27 @@ function publicConversation(conversation: OwnedConversation): Conversation {
 function errorMessage(code: string | null): string {
   if (code === 'upstream_timeout') return 'The model stopped sending and was given up on; the partial reply was saved';
   return 'The model failed while replying; the partial reply was saved';
+}
+
+/**
+ * What a reply cut by a restart used, as runReply estimates a stream cut short: the prompt as
+ * reserved and the checkpointed text, once there was text (no text, no vendor work to bill).
+ */
+function interruptedOutcome(env: Env, message: Message, charge: ReplyCharge, now: number): ReplyOutcome {
+  const usage = message.content
+    ? { inputTokens: charge.promptTokens, outputTokens: Math.ceil(message.content.length / 4), cachedTokens: 0 }
+    : { inputTokens: 0, outputTokens: 0, cachedTokens: 0 };
+  const model = message.model ? findModel(env, message.model) : undefined;
+  return {
+    content: message.content,
+    status: 'error',
+    model: message.model ?? 'unknown',
+    provider: message.provider ?? 'unknown',
+    stopReason: null,
+    errorCode: 'interrupted',
+    ...usage,
+    costUsd: model ? replyCost(model, usage) : '0',
+    timeToFirstTokenMs: null,
+    durationMs: now - message.createdAt.getTime(),
+  };
 }

@@ -6,6 +6,7 @@ import type { ReplyOutcome } from '../worker/chat/outcome.ts';
 import type { Conversation, ConversationPatch, Message } from '../worker/db/conversations.ts';
 import type { UsageEventMessage } from '../worker/usage/usage-event.ts';
 import type { ChatMessage } from '../worker/providers/types.ts';
+import type { SubjectType } from '../drizzle/schema.ts';
 
 /**
  * One pending change. Rows are keyed by what they change, so a newer state of the same message
@@ -35,7 +36,21 @@ const SCHEMA = [
     created_at integer not null, completed_at integer)`,
   `create table if not exists outbox (
     seq integer primary key autoincrement, key text not null unique, change text not null, version integer not null default 1)`,
+  // Who pays for the reply in flight: kept with its placeholder, dropped when it is finished, so a
+  // room restarted mid-reply can still bill what was streamed and free its quota reservation.
+  `create table if not exists reply_charges (
+    message_id text primary key, reservation_id text not null, user_id text not null,
+    subject_type text not null, subject_id text not null, prompt_tokens integer not null)`,
 ];
+
+/** Who pays for a reply, and what its Limiter reserved for it. */
+export type ReplyCharge = {
+  messageId: string;
+  reservationId: string;
+  userId: string;
+  subject: { type: SubjectType; id: string };
+  promptTokens: number;
+};
 
 type ConversationRow = {
   id: string;
@@ -175,10 +190,11 @@ export class RoomStore {
    * The user's message and the reply's placeholder (`streaming`), the conversation's new activity
    * time and title, and their outbox rows: one transaction, before the vendor is called.
    */
-  startExchange(input: { userMessage: Message; reply: Message; title?: string }) {
+  startExchange(input: { userMessage: Message; reply: Message; title?: string; charge: ReplyCharge }) {
     this.write(() => {
       this.insertMessage(input.userMessage);
       this.insertMessage(input.reply);
+      this.insertCharge(input.charge);
       this.sql.exec('update conversation set updated_at = ?', input.reply.createdAt.getTime());
       if (input.title) this.sql.exec('update conversation set title = ?', input.title);
       this.enqueue('conversation', { kind: 'conversation' });
@@ -192,10 +208,11 @@ export class RoomStore {
    * takes its place, with the conversation's new activity time. The replaced reply's outbox row
    * becomes its deletion (its usage row, if still pending, stays: those tokens were spent).
    */
-  replaceReply(replacedId: string, reply: Message) {
+  replaceReply(replacedId: string, reply: Message, charge: ReplyCharge) {
     this.write(() => {
       this.sql.exec('delete from messages where id = ?', replacedId);
       this.insertMessage(reply);
+      this.insertCharge(charge);
       this.sql.exec('update conversation set updated_at = ?', reply.createdAt.getTime());
       this.enqueue('conversation', { kind: 'conversation' });
       this.enqueue(`message:${replacedId}`, {
@@ -238,10 +255,51 @@ export class RoomStore {
       );
       this.enqueueMessage(messageId);
       if (usage) this.enqueue(`usage:${usage.id}`, { kind: 'usage', event: usage });
+      this.sql.exec('delete from reply_charges where message_id = ?', messageId);
     });
   }
 
   /** Replies still marked `streaming` when no reply runs here: the object restarted under them. Returns how many. */
+  /** Replies left `streaming` (by an instance that is gone, when none runs here), with who pays for each where known. */
+  orphanedReplies(): Array<{ message: Message; charge: ReplyCharge | undefined }> {
+    const conversation = this.conversation();
+    if (!conversation) return [];
+    const rows = this.sql.exec<MessageRow>(`select * from messages where status = 'streaming' order by seq`).toArray();
+    return rows.map((row) => {
+      const charge = this.sql
+        .exec<{
+          reservation_id: string;
+          user_id: string;
+          subject_type: SubjectType;
+          subject_id: string;
+          prompt_tokens: number;
+        }>('select * from reply_charges where message_id = ?', row.id)
+        .toArray()[0];
+      return {
+        message: toMessage(row, conversation),
+        charge: charge && {
+          messageId: row.id,
+          reservationId: charge.reservation_id,
+          userId: charge.user_id,
+          subject: { type: charge.subject_type, id: charge.subject_id },
+          promptTokens: charge.prompt_tokens,
+        },
+      };
+    });
+  }
+
+  private insertCharge(charge: ReplyCharge) {
+    this.sql.exec(
+      'insert into reply_charges (message_id, reservation_id, user_id, subject_type, subject_id, prompt_tokens) values (?, ?, ?, ?, ?, ?)',
+      charge.messageId,
+      charge.reservationId,
+      charge.userId,
+      charge.subject.type,
+      charge.subject.id,
+      charge.promptTokens,
+    );
+  }
+
   markInterrupted(now: number): number {
     const orphans = this.sql.exec<{ id: string }>(`select id from messages where status = 'streaming'`).toArray();
     if (orphans.length === 0) return 0;

@@ -76,6 +76,8 @@ export type StackWorker = {
   ready(timeoutMs: number): Promise<boolean>;
   /** Stops it (its whole process group). */
   stop(): Promise<void>;
+  /** Kills it (SIGKILL to its process group), mid-request if it is in one: its persisted state stays for a restart. */
+  kill(): Promise<void>;
 };
 
 export type Stack = {
@@ -205,6 +207,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       exited: extra.exited,
       ready: (timeoutMs) => waitForOk(`${extra.url}/api/health`, timeoutMs, () => extra.running && !stopped),
       stop: () => extra.stop(STOP_GRACE_MS),
+      kill: () => extra.kill(),
     };
     added.push(handle);
     return handle;

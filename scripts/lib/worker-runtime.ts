@@ -38,6 +38,8 @@ export type WorkerRuntime = {
   readonly running: boolean;
   /** SIGTERM to the process group, SIGKILL after `graceMs`. */
   stop(graceMs: number): Promise<void>;
+  /** SIGKILL to the process group at once, as a host that dies mid-request: resolves once it has exited. */
+  kill(): Promise<void>;
 };
 
 /** How long the direct starter may take to bundle and load the Worker. */
@@ -82,6 +84,10 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       return running;
     },
     stop,
+    async kill() {
+      killGroup(child, 'SIGKILL');
+      await exited;
+    },
   };
 }
 
