@@ -14,7 +14,7 @@ import {
   type Message,
 } from '../worker/db/conversations.ts';
 import { isDatabaseUnavailable } from '../worker/db/errors.ts';
-import { estimatePromptTokens, fitToContext, titleFrom } from '../worker/chat/prompt.ts';
+import { estimatePromptTokens, fitToContext, replyRoom, titleFrom } from '../worker/chat/prompt.ts';
 import { runReply } from '../worker/chat/run-reply.ts';
 import { MAX_REPLY_TOKENS } from '../worker/chat/limits.ts';
 import { parseEventId } from '../worker/chat/events.ts';
@@ -317,9 +317,12 @@ export class ConversationRoom extends DurableObject<Env> {
     });
 
     // The owner's Limiter decides before anything is stored or sent; the room is claimed meanwhile.
-    this.starting = true;
     const promptTokens = estimatePromptTokens(messages, system);
-    const admission = await this.admit(input, model, promptTokens, replyCap).finally(() => (this.starting = false));
+    const room = replyRoom(promptTokens, model.contextWindow, replyCap);
+    if (room === undefined) return contextTooLong(model, promptTokens);
+
+    this.starting = true;
+    const admission = await this.admit(input, model, promptTokens, room).finally(() => (this.starting = false));
     if (!admission.ok) return admission;
     const current = this.store.conversation();
     const now = Date.now();
@@ -578,6 +581,14 @@ function sameVisitor(conversation: Conversation, caller: Caller): boolean {
     conversation.visitorId === (caller.visitor?.visitorId ?? null)
   );
 }
+
+/** The newest message alone is more than the model can read: no quota is reserved, nothing is stored. */
+const contextTooLong = (model: ModelInfo, promptTokens: number) =>
+  failure(
+    400,
+    'context_length_exceeded',
+    `This message is too long for ${model.id}: about ${promptTokens.toLocaleString('en')} tokens, and it reads ${model.contextWindow.toLocaleString('en')} with room for a reply. Shorten it, or choose a model with a larger context window`,
+  );
 
 /** A model no provider configured here offers: the request's, the conversation's or the site's. */
 const unknownModel = (id: string) => failure(400, 'unknown_model', modelNotAvailable(id));

@@ -48,7 +48,7 @@ export type ReserveInput = {
 export type Refusal = {
   ok: false;
   status: 401 | 402 | 403 | 429;
-  code: 'invalid_api_key' | 'quota_exceeded' | 'rate_limited' | 'model_not_in_plan';
+  code: 'invalid_api_key' | 'quota_exceeded' | 'quota_in_use' | 'rate_limited' | 'model_not_in_plan';
   message: string;
   retryAfterSeconds?: number;
 };
@@ -127,18 +127,11 @@ export class Limiter extends DurableObject<Env> {
       }
       bucket = { subject: bucket.subject, bucket: { ...bucket.bucket, tokens: bucket.bucket.tokens - 1 } };
     }
-    const available = limits.monthlyTokens === null ? null : limits.monthlyTokens - account.used - this.reserved();
-    const budget = outputBudget(available, input.promptTokens, input.maxOutputTokens);
-    if (!budget) {
-      const resetsAt = quotaPeriod(new Date(now)).end.toISOString();
-      return refusal(
-        402,
-        'quota_exceeded',
-        visitor
-          ? 'This chat has reached its limit for this month and cannot answer right now: please try again later'
-          : `This month's ${limits.monthlyTokens?.toLocaleString('en')} tokens are used up: the quota resets at ${resetsAt}, or upgrade your plan`,
-      );
-    }
+    // What is left of the month, and of that what replies in progress do not hold.
+    const left = limits.monthlyTokens === null ? null : Math.max(0, limits.monthlyTokens - account.used);
+    const reserved = this.reserved();
+    const budget = outputBudget(left === null ? null : left - reserved, input.promptTokens, input.maxOutputTokens);
+    if (!budget) return quotaRefusal(left!, reserved, input, limits.monthlyTokens!, now);
     this.store.admit(
       { id: input.reservationId, tokens: input.promptTokens + budget.tokens, expiresAt: now + RESERVATION_TTL_MS },
       bucket,
@@ -290,6 +283,51 @@ export class Limiter extends DurableObject<Env> {
         );
     }
   }
+}
+
+/** How long a reply in progress usually takes to settle and give back what it did not use. */
+const RESERVATION_RETRY_SECONDS = 5;
+
+/**
+ * Why a reply does not fit, told truthfully: tokens held by replies in progress come back when they
+ * settle (429, retry shortly, with how much is left); otherwise what is left is too little for this
+ * prompt and a useful reply (402, with the number), and "used up" only when nothing is left.
+ */
+function quotaRefusal(left: number, reserved: number, input: ReserveInput, limit: number, now: number): Refusal {
+  const resetsAt = quotaPeriod(new Date(now)).end.toISOString();
+  const tokens = (n: number) => n.toLocaleString('en');
+  if (input.visitor) {
+    return outputBudget(left, input.promptTokens, input.maxOutputTokens)
+      ? refusal(
+          429,
+          'quota_in_use',
+          'This chat is busy answering others right now: try again in a moment',
+          RESERVATION_RETRY_SECONDS,
+        )
+      : refusal(
+          402,
+          'quota_exceeded',
+          'This chat has reached its limit for this month and cannot answer right now: please try again later',
+        );
+  }
+  if (outputBudget(left, input.promptTokens, input.maxOutputTokens))
+    return refusal(
+      429,
+      'quota_in_use',
+      `Replies in progress hold ${tokens(reserved)} of the ${tokens(left)} tokens left this month: try again in a few seconds, when they have finished`,
+      RESERVATION_RETRY_SECONDS,
+    );
+  if (left === 0)
+    return refusal(
+      402,
+      'quota_exceeded',
+      `This month's ${tokens(limit)} tokens are used up: the quota resets at ${resetsAt}, or upgrade your plan`,
+    );
+  return refusal(
+    402,
+    'quota_exceeded',
+    `Only ${tokens(left)} tokens are left this month, too few for this prompt (about ${tokens(input.promptTokens)}) and a reply: shorten it, wait until the quota resets at ${resetsAt}, or upgrade your plan`,
+  );
 }
 
 function refusal(

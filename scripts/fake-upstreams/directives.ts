@@ -16,6 +16,8 @@ export interface Directives {
   documented?: number;
   /** 1: reply with the last user message itself (its `[[fake …]]` blocks removed), a word per token: lets a test choose what a model "says". */
   echo?: number;
+  /** 1: count the prompt's tokens as real tokenizers count CJK text and emoji, a token a character (reply.ts estimateTokens). */
+  cjk?: number;
   key?: string;
 }
 
@@ -39,6 +41,7 @@ const NUMERIC = new Set([
   'retryafter',
   'documented',
   'echo',
+  'cjk',
 ]);
 const BLOCK = /\[\[fake\b([^\]]*)\]\]/gi;
 

@@ -76,7 +76,20 @@ function earliestStop(text: string, sequences: string[]): { index: number; seque
   return best;
 }
 
-/** A stand-in tokenizer: about four characters a token, as vendors' rough guides say. */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
+/**
+ * A stand-in tokenizer: about four characters a token, as vendors' rough guides say. With `cjk`
+ * (the `[[fake cjk=1]]` directive), as real tokenizers count scripts outside ASCII: a token for
+ * each such character (two for one beyond the Basic Multilingual Plane, an emoji), which is up to
+ * four times the rough guide for Chinese, Japanese or Korean text.
+ */
+export function estimateTokens(text: string, cjk = false): number {
+  if (!cjk) return Math.ceil(text.length / 4);
+  let ascii = 0;
+  let wide = 0;
+  for (const char of text) {
+    if (char.length > 1) wide += 2;
+    else if (char.charCodeAt(0) < 0x80) ascii++;
+    else wide++;
+  }
+  return Math.ceil(ascii / 4) + wide;
 }

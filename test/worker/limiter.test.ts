@@ -50,7 +50,7 @@ const reserve = (
   });
 
 describe('quota by reservation', () => {
-  it('100 concurrent reservations for a user with room for a few never reserve more than is left, and the rest get 402', async () => {
+  it('100 concurrent reservations for a user with room for a few never reserve more than is left; the rest are told to retry (429 quota_in_use)', async () => {
     const left = 9_000;
     const { userId, limiter } = await userWithUsage(FREE_QUOTA - left);
     const decisions = await Promise.all(
@@ -61,7 +61,10 @@ describe('quota by reservation', () => {
     // 9,000 left: four replies of 2,100, then one of the remaining 600 (500 output tokens, cut off at the quota), then nothing.
     expect(admitted.map((d) => d.ok && d.outputTokens)).toEqual([2000, 2000, 2000, 2000, 500]);
     expect(admitted.at(-1)).toMatchObject({ boundedByQuota: true });
-    expect(refused.every((d) => !d.ok && d.status === 402 && d.code === 'quota_exceeded')).toBe(true);
+    // What is left is held by replies in progress, not used: issue 18's refusal that tells the truth.
+    expect(
+      refused.every((d) => !d.ok && d.status === 429 && d.code === 'quota_in_use' && d.retryAfterSeconds! >= 1),
+    ).toBe(true);
     const quota = await limiter.quota(userId);
     expect(quota).toMatchObject({ limit: FREE_QUOTA, used: FREE_QUOTA - left, reserved: left });
   });
@@ -161,7 +164,8 @@ describe("the Limiter's state", () => {
     expect(await reserve(limiter, userId, { promptTokens: 100, maxOutputTokens: 1_900 })).toMatchObject({ ok: true });
     expect(await reserve(limiter, userId, { promptTokens: 100, maxOutputTokens: 1_900 })).toMatchObject({
       ok: false,
-      status: 402,
+      status: 429,
+      code: 'quota_in_use',
     });
     await runInDurableObject(limiter, (instance: Limiter) => {
       const store = (instance as unknown as { store: LimiterStore }).store;

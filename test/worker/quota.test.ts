@@ -7,7 +7,17 @@ import { profiles, usageEvents } from '../../drizzle/schema.ts';
 import { createDb } from '../../worker/db/client.ts';
 import { quotaPeriod, TIER_LIMITS } from '../../worker/usage/tiers.ts';
 import { expectedReplyText } from '../../scripts/fake-upstreams/reply.ts';
-import { call, createConversation, eventually, sendMessage, signIn, type ErrorEnvelope } from './helpers.ts';
+import {
+  call,
+  complete,
+  createConversation,
+  eventually,
+  type OpenAiErrorBody,
+  sendMessage,
+  signIn,
+  type ErrorEnvelope,
+  userWithKey,
+} from './helpers.ts';
 import { collectEvents } from './sse.ts';
 
 const FREE_QUOTA = TIER_LIMITS.free.monthlyTokens!;
@@ -59,7 +69,7 @@ describe('the send path under a quota', () => {
       expect(
         res.status === 402
           ? error.code === 'quota_exceeded'
-          : error.code === 'rate_limited' && Number(res.headers.get('retry-after')) >= 1,
+          : ['rate_limited', 'quota_in_use'].includes(error.code) && Number(res.headers.get('retry-after')) >= 1,
       ).toBe(true);
     }
     const replies = await Promise.all(responses.filter((r) => r.status === 200).map((r) => collectEvents(r.body!)));
@@ -132,5 +142,107 @@ describe('the send path under a quota', () => {
     expect(
       (await (await call(`/api/conversations/${id}`, { token })).json<{ messages: unknown[] }>()).messages,
     ).toEqual([]);
+  });
+});
+
+describe('refusals that tell the truth (issue 18)', () => {
+  it('100 parallel sends with 52,751 tokens left: those refused are told to retry shortly and how much is left, never "used up"', async () => {
+    const { token, userId } = await userWithUsage(FREE_QUOTA - 52_751);
+    // Rate limits out of the way (a contract's overrides), so every refusal is the quota's.
+    await createDb(env)
+      .update(profiles)
+      .set({ limits: { concurrentStreams: 200, requestsPerMinute: 600 } })
+      .where(eq(profiles.id, userId));
+    const ids = await Promise.all(Array.from({ length: 100 }, () => createConversation(token)));
+    const responses = await Promise.all(ids.map((id, i) => sendMessage(token, id, `[[fake tokens=50 tps=0]] hi ${i}`)));
+    const refused = responses.filter((r) => r.status !== 200);
+    expect(responses.length - refused.length).toBeGreaterThan(0);
+    const kinds = new Set<string>();
+    for (const res of refused) {
+      const { error } = await res.json<ErrorEnvelope>();
+      kinds.add(`${res.status} ${error.code}`);
+      expect(error.message).not.toMatch(/used up/);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      if (error.code === 'quota_in_use') expect(error.message).toMatch(/52,751 tokens left this month/);
+    }
+    expect([...kinds]).toEqual(['429 quota_in_use']);
+    await Promise.all(responses.filter((r) => r.status === 200).map((r) => r.text()));
+  });
+
+  it('says "used up" when nothing is left, and how little is left when it is too little for a reply (402)', async () => {
+    const spent = await userWithUsage(FREE_QUOTA);
+    const none = await sendMessage(spent.token, await createConversation(spent.token), 'hello');
+    expect(none.status).toBe(402);
+    expect((await none.json<ErrorEnvelope>()).error).toMatchObject({
+      code: 'quota_exceeded',
+      message: expect.stringMatching(/200,000 tokens are used up/),
+    });
+    const almost = await userWithUsage(FREE_QUOTA - 100);
+    const little = await sendMessage(almost.token, await createConversation(almost.token), 'hello');
+    expect(little.status).toBe(402);
+    expect((await little.json<ErrorEnvelope>()).error).toMatchObject({
+      code: 'quota_exceeded',
+      message: expect.stringMatching(/^Only 100 tokens are left this month/),
+    });
+  });
+
+  it('answers a message longer than the model can read 400 context_length_exceeded, reserving and storing nothing', async () => {
+    const { token } = await userWithUsage(0);
+    const id = await createConversation(token);
+    // 40,000 CJK characters: about 60,000 tokens, past llama-test's 32,768-token window.
+    const res = await sendMessage(token, id, '字'.repeat(40_000), 'openai-compat/llama-test');
+    expect(res.status).toBe(400);
+    expect((await res.json<ErrorEnvelope>()).error.code).toBe('context_length_exceeded');
+    const me = await (await call('/api/me', { token })).json<{ quota: { used: number; reserved: number } }>();
+    expect(me.quota).toMatchObject({ used: 0, reserved: 0 });
+    const { messages } = await (await call(`/api/conversations/${id}`, { token })).json<{ messages: unknown[] }>();
+    expect(messages).toEqual([]);
+  });
+
+  it("answers /v1 with a prompt over the model's context window 400 context_length_exceeded, as OpenAI does, not insufficient_quota", async () => {
+    const { key, token } = await userWithKey();
+    const res = await complete(key, {
+      model: 'openai-compat/llama-test',
+      messages: [{ role: 'user', content: 'word '.repeat(40_000) }],
+    });
+    expect(res.status).toBe(400);
+    const body = await res.json<OpenAiErrorBody>();
+    expect(body.error).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'context_length_exceeded',
+      param: 'messages',
+    });
+    expect(res.headers.get('x-should-retry')).toBeNull();
+    const me = await (await call('/api/me', { token })).json<{ quota: { used: number; reserved: number } }>();
+    expect(me.quota).toMatchObject({ used: 0, reserved: 0 });
+  });
+});
+
+describe('vendor-counted tokens never overshoot the quota (issue 18)', () => {
+  it('100 concurrent CJK sends near the quota, counted by the vendor a token a character, record no more than the quota', async () => {
+    const { token, userId } = await userWithUsage(FREE_QUOTA - 6_000);
+    await createDb(env)
+      .update(profiles)
+      .set({ limits: { concurrentStreams: 200, requestsPerMinute: 600 } })
+      .where(eq(profiles.id, userId));
+    const ids = await Promise.all(Array.from({ length: 100 }, () => createConversation(token)));
+    // ~600 characters each: 150 tokens by the rough guide, 600 as the vendor counts them; each
+    // reply would write far past what is left, so it runs to the cap its reservation gave it.
+    const prompt = (i: number) => `[[fake cjk=1 tokens=8000 tps=0]] ${'你好世界，'.repeat(120)} ${i}`;
+    const responses = await Promise.all(ids.map((id, i) => sendMessage(token, id, prompt(i))));
+    const admitted = responses.filter((r) => r.status === 200);
+    expect(admitted.length).toBeGreaterThan(0);
+    const replies = await Promise.all(admitted.map((r) => collectEvents(r.body!)));
+    const vendorInput = replies.map((events) => events.find((e) => e.event === 'usage')?.data.inputTokens ?? 0);
+    // The vendor did count more than four characters a token: the case the estimate must cover.
+    expect(Math.min(...vendorInput)).toBeGreaterThan(600);
+    await Promise.all(responses.filter((r) => r.status !== 200).map((r) => r.text()));
+    const recorded = await eventually(
+      () => tokensRecorded(userId),
+      (r) => r.events === 1 + replies.length,
+      10_000,
+    );
+    expect(recorded.events).toBe(1 + replies.length);
+    expect(recorded.used).toBeLessThanOrEqual(FREE_QUOTA);
   });
 });

@@ -11,7 +11,7 @@ import { reserveReply, settleReply } from '../usage/limiters.ts';
 import { usageEvent } from '../usage/usage-event.ts';
 import { modelCandidates } from './candidates.ts';
 import type { StreamEvent } from './events.ts';
-import { estimatePromptTokens } from './prompt.ts';
+import { estimatePromptTokens, replyRoom } from './prompt.ts';
 import { runReply } from './run-reply.ts';
 
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
@@ -44,12 +44,22 @@ export async function startCompletion(
   emit: (event: StreamEvent) => void,
 ): Promise<Completion> {
   const { credential, model } = input;
+  const promptTokens = estimatePromptTokens(input.messages, input.system);
+  const room = replyRoom(promptTokens, model.contextWindow, input.maxOutputTokens);
+  // Before anything is reserved: OpenAI's own answer to a prompt its model cannot read.
+  if (room === undefined)
+    throw new AppError(
+      400,
+      'context_length_exceeded',
+      `This model's maximum context length is ${model.contextWindow} tokens. However, your messages resulted in about ${promptTokens} tokens. Please reduce the length of the messages.`,
+      { param: 'messages' },
+    );
   const admission = await reserveReply(env, {
     userId: credential.userId,
     model,
     apiKeyHash: credential.hash,
-    promptTokens: estimatePromptTokens(input.messages, input.system),
-    maxOutputTokens: input.maxOutputTokens,
+    promptTokens,
+    maxOutputTokens: room,
   });
   if (!admission.ok) {
     const headers: Record<string, string> =

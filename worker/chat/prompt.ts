@@ -1,11 +1,42 @@
 import type { ChatMessage } from '../providers/types.ts';
+import { MIN_OUTPUT_TOKENS } from '../usage/limits.ts';
 
-/** A rough but safe token estimate for trimming: ~4 characters a token, plus per-message overhead. */
-export const estimateTokens = (text: string) => Math.ceil(text.length / 4) + 4;
+/**
+ * A token estimate that real tokenizers should not exceed, plus per-message overhead: it reserves
+ * quota and trims context before any vendor has counted. ASCII at four characters a token (English
+ * and code run at 3.5 to 5), everything else at two UTF-8 bytes a token: 1.5 a CJK character and 2
+ * an emoji, where vendors count about one CJK character a token (the rough guide of four characters
+ * a token would undercount such text up to four times, and a reply could then overrun the quota).
+ */
+export function estimateTokens(text: string): number {
+  let ascii = 0;
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) ascii++;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdfff)
+      bytes += 2; // half of a 4-byte character
+    else bytes += 3;
+  }
+  return Math.ceil(ascii / 4) + Math.ceil(bytes / 2) + 4;
+}
 
 /** The estimate for a whole prompt: its messages and the system prompt. */
 export function estimatePromptTokens(messages: ChatMessage[], system?: string): number {
   return messages.reduce((sum, m) => sum + estimateTokens(m.content), system ? estimateTokens(system) : 0);
+}
+
+/**
+ * How many tokens the reply may have in the model's context window after a prompt of
+ * `promptTokens`: `wanted`, or the room left when that is less; undefined when the prompt leaves
+ * not even MIN_OUTPUT_TOKENS (the request is then `400 context_length_exceeded`, before anything
+ * is reserved: no retry, no quota, can make it fit).
+ */
+export function replyRoom(promptTokens: number, contextWindow: number, wanted: number): number | undefined {
+  const room = contextWindow - promptTokens;
+  if (room < Math.min(MIN_OUTPUT_TOKENS, wanted)) return undefined;
+  return Math.min(room, wanted);
 }
 
 /**
