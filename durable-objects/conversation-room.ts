@@ -31,10 +31,10 @@ import { errorFields } from '../worker/log-error.ts';
 
 /**
  * While a reply runs, an alarm this often keeps the object resident and detects lost replies: after
- * a restart mid-reply, the alarm wakes the room within this long to bill what streamed and free the
- * reply's quota reservation and stream slot.
+ * a restart mid-reply, the alarm wakes the room within this long (a request to it, at once) to bill
+ * what streamed and free the reply's quota reservation and stream slot.
  */
-const HEARTBEAT_MS = 10_000;
+const HEARTBEAT_MS = 30_000;
 /** The text of a reply in flight is checkpointed locally this often, for recovery after a restart. */
 const CHECKPOINT_MS = 2000;
 /** Pending changes are retried by the alarm after this even when no flush has failed yet (the object may be evicted). */
