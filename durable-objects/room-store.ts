@@ -300,6 +300,7 @@ export class RoomStore {
     );
   }
 
+  /** Marks every reply still `streaming` as `error`/`interrupted`, text kept (and its charge dropped: nothing bills it). */
   markInterrupted(now: number): number {
     const orphans = this.sql.exec<{ id: string }>(`select id from messages where status = 'streaming'`).toArray();
     if (orphans.length === 0) return 0;
@@ -310,6 +311,7 @@ export class RoomStore {
           now,
           id,
         );
+        this.sql.exec('delete from reply_charges where message_id = ?', id);
         this.enqueueMessage(id);
       }
     });

@@ -93,8 +93,8 @@ describe('checkout and portal', () => {
     expect((await profileOf(user.userId)).stripeCustomerId).toBe(replacement);
   });
 
-  it("answers 502 with Stripe's own words when Stripe refuses (a price it does not know)", async () => {
-    const user = await signIn();
+  it("answers 502 with Stripe's own words when Stripe refuses (a price it does not know), keeping the customer", async () => {
+    const user = await customerUser();
     const res = await worker.fetch(
       new Request(`${BASE}/api/billing/checkout`, {
         method: 'POST',
@@ -107,6 +107,8 @@ describe('checkout and portal', () => {
     const body = await res.json<ErrorEnvelope>();
     expect(body.error.code).toBe('billing_upstream_error');
     expect(body.error.message).toMatch(/No such price: 'price_nope'/);
+    // The missing object was the price: the customer is still the one Stripe knows.
+    expect((await profileOf(user.userId)).stripeCustomerId).toBe(user.customerId);
   });
 
   it('answers 503 billing_not_configured without STRIPE_SECRET_KEY, and 401 without a user', async () => {

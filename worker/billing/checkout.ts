@@ -53,7 +53,7 @@ async function withCustomer<T>(
   try {
     return await call(customer);
   } catch (error) {
-    if (!isResourceMissing(error)) throw error;
+    if (!isResourceMissing(error, 'customer')) throw error;
     await forgetCustomer(db, customer);
     return call(await customerFor(db, stripe, user, await profileById(db, user.userId), customer));
   }

@@ -43,10 +43,16 @@ export function stripeClient(env: BillingEnv): StripeApi {
 
 export const webhookCrypto = createSubtleCryptoProvider;
 
-/** Stripe answered that the object asked for does not exist (`resource_missing`), as a 502 from viaStripe or the SDK's own error. */
-export function isResourceMissing(error: unknown): boolean {
+/**
+ * Stripe answered that the object asked for does not exist (`resource_missing`), as a 502 from
+ * viaStripe or the SDK's own error; with `param`, only when that request field named it (a missing
+ * customer, not a missing price).
+ */
+export function isResourceMissing(error: unknown, param?: string): boolean {
   const cause = error instanceof AppError ? error.cause : error;
-  return cause instanceof StripeError && cause.code === 'resource_missing';
+  return (
+    cause instanceof StripeError && cause.code === 'resource_missing' && (param === undefined || cause.param === param)
+  );
 }
 
 /** A Stripe call whose refusal or absence becomes a 502 saying what Stripe said (its request id included, for their support). */
