@@ -36,6 +36,7 @@ const stack = await startStack({
   fakeUpstreamPort: FAKE_UPSTREAM_PORT,
   dataDir: '.data/pglite',
   persistTo: '.data/wrangler',
+  stripeStateFile: '.data/fake-stripe.json',
   databaseUrl: userVars.DATABASE_URL,
   gatewayLatencyMs: GATEWAY_LATENCY_MS,
   databaseTransport: DATABASE_TRANSPORT,

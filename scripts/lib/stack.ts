@@ -5,7 +5,6 @@
 // database and fakes (`addWorker`: the browser tests run one per sign-in mode). Signals and exit
 // codes are the caller's business; the stack only makes sure no Worker outlives this process.
 import type { StdioOptions } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
 import { startFakeUpstreams, type FakeUpstreams } from '../fake-upstreams.ts';
 import { waitForOk } from './processes.ts';
 import { startRestartableGateway, type DatabaseGateway } from './restartable-gateway.ts';
@@ -32,6 +31,8 @@ export type StackOptions = {
   dataDir: string;
   /** wrangler's `--persist-to`: Durable Object, queue and cache state. */
   persistTo: string;
+  /** Where the fake Stripe keeps its account, so it outlives a restart as Postgres's ids of its customers do (`npm start`); unset: in memory. */
+  stripeStateFile?: string;
   /** A Postgres URL to serve instead of PGlite. */
   databaseUrl?: string;
   /** Every database request answered this many milliseconds late (GATEWAY_LATENCY_MS); default 0. */
@@ -118,11 +119,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       wirePort: 0,
       childProcess: options.gatewayChildProcess,
     }),
-    // Beside the PGlite folder: the fake Stripe's customers outlive a restart as Postgres's ids of them do.
-    startFakeUpstreams({
-      port: options.fakeUpstreamPort,
-      stripeStateFile: join(dirname(resolve(options.dataDir)), 'fake-stripe.json'),
-    }),
+    startFakeUpstreams({ port: options.fakeUpstreamPort, stripeStateFile: options.stripeStateFile }),
   ]);
   if (gatewayResult.status === 'rejected' || upstreamsResult.status === 'rejected') {
     await Promise.allSettled([
