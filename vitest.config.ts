@@ -83,6 +83,9 @@ quietDeliberateWorkerdLogs();
 export default defineConfig({
   test: {
     globalSetup: ['./test/global-setup.ts'],
+    // Two at once on two cores: the suites wait on workerd, sockets and a browser more than they
+    // compute (one worker left a core mostly idle: 227 s against 172 s for the same run).
+    maxWorkers: 2,
     // Request logs are noise when a test passes; a failing test still shows its output.
     silent: 'passed-only',
     projects: [

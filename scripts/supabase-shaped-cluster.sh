@@ -49,9 +49,23 @@ if [[ "$(cat "$hba")" != "$wanted_hba" ]]; then
   hba_changed=true
 fi
 
+# The test suites open many connections at once: Hyperdrive in local mode connects straight to the
+# database (no pool of its own in front), and a hundred concurrent sends each flush behind. A real
+# project sits behind Hyperdrive's pool; this one needs more than the default 100 slots instead.
+conf="$conf_dir/conf.d/parley-tests.conf"
+wanted_conf="# Written by scripts/supabase-shaped-cluster.sh.
+max_connections = 400"
+conf_changed=false
+if [[ "$(cat "$conf" 2>/dev/null)" != "$wanted_conf" ]]; then
+  printf '%s\n' "$wanted_conf" >"$conf"
+  conf_changed=true
+fi
+
 status=$(pg_lsclusters --no-header | awk -v v="$version" -v n="$name" '$1 == v && $2 == n { print $4 }')
 if [[ "$status" == online* ]]; then
-  if [[ "$hba_changed" == true ]]; then
+  if [[ "$conf_changed" == true ]]; then
+    quiet pg_ctlcluster "$version" "$name" restart
+  elif [[ "$hba_changed" == true ]]; then
     quiet pg_ctlcluster "$version" "$name" reload
   fi
 else
