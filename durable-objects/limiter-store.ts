@@ -9,6 +9,7 @@
 // storage. Keys and usage events are written at once: they are not on a decision's path.
 import type { Tier } from '../drizzle/schema.ts';
 import type { TierLimits } from '../worker/usage/tiers.ts';
+import { migrateSchema, type SchemaStep } from './sqlite-schema.ts';
 
 export type Account = {
   tier: Tier;
@@ -20,16 +21,23 @@ export type Account = {
 export type Bucket = { tokens: number; updatedAt: number };
 export type Reservation = { id: string; tokens: number; expiresAt: number };
 
-const SCHEMA = [
-  `create table if not exists account (id integer primary key check (id = 1), tier text not null, overrides text, period_start integer not null,
-    used integer not null, seeded integer not null)`,
-  // One bucket per subject: `user`, `api_key:<key id>` or `visitor:<site id>:<visitor id>`. (A single-bucket table preceded it.)
-  `drop table if exists bucket`,
-  `create table if not exists buckets (subject text primary key, tokens real not null, updated_at integer not null)`,
-  `create table if not exists api_keys (hash text primary key, key_id text not null)`,
-  `create table if not exists usage_outbox (id text primary key, body text not null)`,
-  // settled_tokens is null while a reservation is open; rows are kept for the period so a settle is counted once.
-  `create table if not exists reservations (id text primary key, tokens integer not null, expires_at integer not null, settled_tokens integer)`,
+/** The Limiter's schema, version by version (sqlite-schema.ts): never edit a released step, add one. */
+const SCHEMA: readonly SchemaStep[] = [
+  // 1: the account, a bucket per subject (`user`, `api_key:<key id>` or `visitor:<site id>:<visitor id>`;
+  // a single-bucket table preceded it), live keys, usage still to publish, and the period's
+  // reservations (settled_tokens null while open; rows kept for the period so a settle counts once).
+  (sql) => {
+    sql.exec(`create table if not exists account (id integer primary key check (id = 1), tier text not null,
+      overrides text, period_start integer not null, used integer not null, seeded integer not null)`);
+    sql.exec('drop table if exists bucket');
+    sql.exec(
+      'create table if not exists buckets (subject text primary key, tokens real not null, updated_at integer not null)',
+    );
+    sql.exec('create table if not exists api_keys (hash text primary key, key_id text not null)');
+    sql.exec('create table if not exists usage_outbox (id text primary key, body text not null)');
+    sql.exec(`create table if not exists reservations (id text primary key, tokens integer not null,
+      expires_at integer not null, settled_tokens integer)`);
+  },
 ];
 
 export class LimiterStore {
@@ -50,7 +58,7 @@ export class LimiterStore {
 
   constructor(storage: DurableObjectStorage) {
     this.storage = storage;
-    for (const statement of SCHEMA) this.sql.exec(statement);
+    migrateSchema(storage, SCHEMA);
     const account = this.sql
       .exec<{ tier: Tier; overrides: string | null; period_start: number; used: number; seeded: number }>(
         'select * from account',

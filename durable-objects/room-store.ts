@@ -7,6 +7,7 @@ import type { Conversation, ConversationPatch, Message } from '../worker/db/conv
 import type { UsageEventMessage } from '../worker/usage/usage-event.ts';
 import type { ChatMessage } from '../worker/providers/types.ts';
 import type { SubjectType } from '../drizzle/schema.ts';
+import { migrateSchema, type SchemaStep } from './sqlite-schema.ts';
 
 /**
  * One pending change. Rows are keyed by what they change, so a newer state of the same message
@@ -24,23 +25,29 @@ export type OutboxRow = { seq: number; version: number; change: OutboxChange };
 
 export type OwnedConversation = Conversation & { deleted: boolean; ownerEmail: string | null };
 
-const SCHEMA = [
-  `create table if not exists conversation (
-    id text primary key, user_id text not null, owner_email text, title text, model text, system_prompt text,
-    site_id text, visitor_id text, created_at integer not null, updated_at integer not null, deleted integer not null default 0)`,
-  `create table if not exists messages (
-    seq integer primary key autoincrement, id text not null unique, role text not null, content text not null,
-    model text, provider text, status text not null, stop_reason text, error_code text,
-    input_tokens integer not null default 0, output_tokens integer not null default 0, cached_tokens integer not null default 0,
-    cost_usd text not null default '0', time_to_first_token_ms integer, duration_ms integer,
-    created_at integer not null, completed_at integer)`,
-  `create table if not exists outbox (
-    seq integer primary key autoincrement, key text not null unique, change text not null, version integer not null default 1)`,
-  // Who pays for the reply in flight: kept with its placeholder, dropped when it is finished, so a
+/** The room's schema, version by version (sqlite-schema.ts): never edit a released step, add one. */
+const SCHEMA: readonly SchemaStep[] = [
+  // 1: the conversation, its messages, and the outbox to Postgres.
+  (sql) => {
+    sql.exec(`create table if not exists conversation (
+      id text primary key, user_id text not null, owner_email text, title text, model text, system_prompt text,
+      site_id text, visitor_id text, created_at integer not null, updated_at integer not null, deleted integer not null default 0)`);
+    sql.exec(`create table if not exists messages (
+      seq integer primary key autoincrement, id text not null unique, role text not null, content text not null,
+      model text, provider text, status text not null, stop_reason text, error_code text,
+      input_tokens integer not null default 0, output_tokens integer not null default 0, cached_tokens integer not null default 0,
+      cost_usd text not null default '0', time_to_first_token_ms integer, duration_ms integer,
+      created_at integer not null, completed_at integer)`);
+    sql.exec(`create table if not exists outbox (
+      seq integer primary key autoincrement, key text not null unique, change text not null, version integer not null default 1)`);
+  },
+  // 2: who pays for the reply in flight: kept with its placeholder, dropped when it is finished, so a
   // room restarted mid-reply can still bill what was streamed and free its quota reservation.
-  `create table if not exists reply_charges (
-    message_id text primary key, reservation_id text not null, user_id text not null,
-    subject_type text not null, subject_id text not null, prompt_tokens integer not null)`,
+  (sql) => {
+    sql.exec(`create table if not exists reply_charges (
+      message_id text primary key, reservation_id text not null, user_id text not null,
+      subject_type text not null, subject_id text not null, prompt_tokens integer not null)`);
+  },
 ];
 
 /** Who pays for a reply, and what its Limiter reserved for it. */
@@ -96,7 +103,7 @@ export class RoomStore {
 
   constructor(storage: DurableObjectStorage) {
     this.storage = storage;
-    for (const statement of SCHEMA) this.sql.exec(statement);
+    migrateSchema(storage, SCHEMA);
     this.loadOutbox();
   }
 

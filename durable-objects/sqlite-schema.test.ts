@@ -1,0 +1,133 @@
+// Versioned storage (issue 19, item 4): steps run once, in order, and a room created by the code
+// released before versions were kept is carried forward with everything it held.
+import { env } from 'cloudflare:workers';
+import { runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { RoomStore } from './room-store.ts';
+import { migrateSchema, type SchemaStep } from './sqlite-schema.ts';
+
+/** A fresh room's storage, emptied of what its constructor made, for `body` to shape. */
+async function inEmptyRoom<T>(body: (storage: DurableObjectStorage) => T): Promise<T> {
+  const room = env.CONVERSATION_ROOM.get(env.CONVERSATION_ROOM.newUniqueId());
+  return runInDurableObject(room, (_instance, state) => {
+    const tables = state.storage.sql
+      .exec<{ name: string }>(
+        `select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '_cf_%'`,
+      )
+      .toArray();
+    for (const { name } of tables) state.storage.sql.exec(`drop table if exists "${name}"`);
+    return body(state.storage);
+  });
+}
+
+const tableNames = (storage: DurableObjectStorage) =>
+  storage.sql
+    .exec<{ name: string }>(
+      `select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '_cf_%' order by name`,
+    )
+    .toArray()
+    .map((row) => row.name);
+
+describe('migrateSchema', () => {
+  it('applies each step once, in order, recording the version with it', async () => {
+    const ran: number[] = [];
+    const steps: SchemaStep[] = [
+      (sql) => {
+        ran.push(1);
+        sql.exec('create table a (x integer)');
+      },
+      (sql) => {
+        ran.push(2);
+        sql.exec('alter table a add column y text');
+      },
+    ];
+    await inEmptyRoom((storage) => {
+      expect(migrateSchema(storage, steps.slice(0, 1))).toBe(1);
+      expect(migrateSchema(storage, steps)).toBe(2);
+      expect(migrateSchema(storage, steps)).toBe(2);
+      expect(ran).toEqual([1, 2]);
+      expect(storage.sql.exec('select version from schema_version').one()).toEqual({ version: 2 });
+      expect(
+        storage.sql
+          .exec('pragma table_info(a)')
+          .toArray()
+          .map((c) => c.name),
+      ).toEqual(['x', 'y']);
+    });
+  });
+
+  it('leaves nothing of a step that fails, and tries it again next time', async () => {
+    let fail = true;
+    const steps: SchemaStep[] = [
+      (sql) => {
+        sql.exec('create table b (x integer)');
+        if (fail) throw new Error('step failed midway');
+      },
+    ];
+    await inEmptyRoom((storage) => {
+      expect(() => migrateSchema(storage, steps)).toThrow('step failed midway');
+      expect(tableNames(storage)).toEqual(['schema_version']);
+      fail = false;
+      expect(migrateSchema(storage, steps)).toBe(1);
+      expect(tableNames(storage)).toEqual(['b', 'schema_version']);
+    });
+  });
+
+  it('refuses storage newer than the code (a rollback after a new step ran)', async () => {
+    await inEmptyRoom((storage) => {
+      migrateSchema(storage, [() => {}, () => {}]);
+      expect(() => migrateSchema(storage, [() => {}])).toThrow(/schema version 2, newer than this code knows \(1\)/);
+    });
+  });
+});
+
+describe('a room created before versions were kept', () => {
+  it('takes the new steps and keeps its conversation, messages, outbox and an unfinished reply', async () => {
+    await inEmptyRoom((storage) => {
+      const { sql } = storage;
+      // The release before this one: three tables, no schema_version, no reply_charges.
+      sql.exec(`create table conversation (
+        id text primary key, user_id text not null, owner_email text, title text, model text, system_prompt text,
+        site_id text, visitor_id text, created_at integer not null, updated_at integer not null, deleted integer not null default 0)`);
+      sql.exec(`create table messages (
+        seq integer primary key autoincrement, id text not null unique, role text not null, content text not null,
+        model text, provider text, status text not null, stop_reason text, error_code text,
+        input_tokens integer not null default 0, output_tokens integer not null default 0, cached_tokens integer not null default 0,
+        cost_usd text not null default '0', time_to_first_token_ms integer, duration_ms integer,
+        created_at integer not null, completed_at integer)`);
+      sql.exec(`create table outbox (
+        seq integer primary key autoincrement, key text not null unique, change text not null, version integer not null default 1)`);
+      const conversationId = crypto.randomUUID();
+      const userId = crypto.randomUUID();
+      sql.exec(
+        'insert into conversation (id, user_id, title, created_at, updated_at) values (?, ?, ?, 1, 2)',
+        conversationId,
+        userId,
+        'Before versions',
+      );
+      sql.exec(
+        `insert into messages (id, role, content, status, created_at) values (?, 'user', 'hello', 'complete', 1), (?, 'assistant', 'half a rep', 'streaming', 2)`,
+        'm-user',
+        'm-reply',
+      );
+      sql.exec(`insert into outbox (key, change) values ('conversation', '{"kind":"conversation"}')`);
+
+      const store = new RoomStore(storage);
+
+      expect(sql.exec('select version from schema_version').one()).toEqual({ version: 2 });
+      expect(tableNames(storage)).toEqual(['conversation', 'messages', 'outbox', 'reply_charges', 'schema_version']);
+      expect(store.conversation()).toMatchObject({ id: conversationId, userId, title: 'Before versions' });
+      expect(store.messages().map((m) => [m.id, m.status, m.content])).toEqual([
+        ['m-user', 'complete', 'hello'],
+        ['m-reply', 'streaming', 'half a rep'],
+      ]);
+      expect(store.hasPendingChanges()).toBe(true);
+      // Its unfinished reply has no charge (none was recorded then): it is only marked, as before.
+      expect(store.orphanedReplies().map((o) => [o.message.id, o.charge])).toEqual([['m-reply', undefined]]);
+      expect(store.markInterrupted(3)).toBe(1);
+      // Started again: nothing more to apply.
+      new RoomStore(storage);
+      expect(sql.exec('select version from schema_version').one()).toEqual({ version: 2 });
+    });
+  });
+});
