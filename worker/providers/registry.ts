@@ -2,6 +2,7 @@
 // provider is configured (API key set). Prices are the vendors' list prices (USD per million
 // tokens) as of 2026-11; check them against the vendors' pricing pages when adding a model.
 import type { ProviderConfig, ProviderId } from './types.ts';
+import { unitsPerMillion, unitsToUsd } from '../usage/money.ts';
 
 export type ModelInfo = {
   /** Parley's id: `<provider>/<vendor model>`. */
@@ -141,12 +142,9 @@ export function defaultModel(env: ProviderEnv): ModelInfo | undefined {
 
 /** Cost in USD of one reply, as a decimal string with 8 places (the column's scale). */
 export function replyCost(info: ModelInfo, usage: { inputTokens: number; outputTokens: number }): string {
-  // Integer arithmetic in units of 1e-8 USD, so bills never carry float drift.
-  const scale = 100_000_000n;
-  const unitsPerMillion = (usdPerMillion: number) => BigInt(Math.round(usdPerMillion * Number(scale)));
-  const units =
+  return unitsToUsd(
     (BigInt(usage.inputTokens) * unitsPerMillion(info.price.input) +
       BigInt(usage.outputTokens) * unitsPerMillion(info.price.output)) /
-    1_000_000n;
-  return `${units / scale}.${(units % scale).toString().padStart(8, '0')}`;
+      1_000_000n,
+  );
 }

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
+import { limitBody } from '../middleware/body-limit.ts';
 import * as z from 'zod';
-import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../env.ts';
 import { requireUser } from '../auth/index.ts';
 import { AppError, badRequest } from '../errors.ts';
@@ -23,14 +23,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 export const conversations = new Hono<AppEnv>()
   .use(requireUser)
-  .use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
-      },
-    }),
-  )
+  .use(limitBody(MAX_BODY_BYTES))
 
   .get('/', validate('query', listConversationsQuery), async (c) => {
     const { limit, cursor, q } = c.req.valid('query');

@@ -5,6 +5,7 @@ import { badRequest } from '../errors.ts';
 import { validate } from '../validation.ts';
 import { dailyUsageForUser } from '../db/usage.ts';
 import { MAX_USAGE_DAYS, usageQuery } from '../schemas/usage.ts';
+import { sumUsd } from '../usage/money.ts';
 
 const DAY_MS = 86_400_000;
 const DEFAULT_DAYS = 30;
@@ -35,9 +36,8 @@ export const usage = new Hono<AppEnv>().use(requireUser).get('/', validate('quer
       requests: sum.requests + r.requests,
       inputTokens: sum.inputTokens + r.inputTokens,
       outputTokens: sum.outputTokens + r.outputTokens,
-      cost: sum.cost + BigInt(toMicroCents(r.costUsd)),
     }),
-    { requests: 0, inputTokens: 0, outputTokens: 0, cost: 0n },
+    { requests: 0, inputTokens: 0, outputTokens: 0 },
   );
   return c.json({
     from,
@@ -47,18 +47,7 @@ export const usage = new Hono<AppEnv>().use(requireUser).get('/', validate('quer
       requests: totals.requests,
       inputTokens: totals.inputTokens,
       outputTokens: totals.outputTokens,
-      costUsd: fromMicroCents(totals.cost),
+      costUsd: sumUsd(items.map((r) => r.costUsd)),
     },
   });
 });
-
-// Costs are numeric(16, 8): summed as integers of 1e-8 USD so the total is exact.
-function toMicroCents(usd: string): string {
-  const [whole = '0', fraction = ''] = usd.split('.');
-  return `${whole}${fraction.padEnd(8, '0').slice(0, 8)}`.replace(/^0+(?=\d)/, '');
-}
-
-function fromMicroCents(value: bigint): string {
-  const digits = value.toString().padStart(9, '0');
-  return `${digits.slice(0, -8)}.${digits.slice(-8)}`;
-}

@@ -2,7 +2,7 @@
 // API key, errors in OpenAI's shape (middleware/errors.ts). Stateless: a completion is admitted,
 // streamed and settled without a conversation and without a Postgres round trip.
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { limitBody } from '../middleware/body-limit.ts';
 import type { AppEnv } from '../env.ts';
 import { apiKeyCredential, bearerToken, noteKeyUsed, requireApiKey } from '../auth/index.ts';
 import { completionFailure, startCompletion } from '../chat/completion.ts';
@@ -39,12 +39,7 @@ export const v1 = new Hono<AppEnv>()
       c.set('credential', await apiKeyCredential(bearerToken(c)));
       await next();
     },
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
-      },
-    }),
+    limitBody(MAX_BODY_BYTES),
     validate('json', chatCompletionBody),
     async (c) => {
       const body = c.req.valid('json');

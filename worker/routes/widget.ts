@@ -4,7 +4,7 @@
 // ConversationRooms like any other, owned by the site's owner. Nothing here waits on Postgres:
 // the site's Durable Object, the room and the owner's Limiter answer from what they hold.
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { limitBody } from '../middleware/body-limit.ts';
 import type { AppEnv, WidgetEnv } from '../env.ts';
 import { requireVisitor, signVisitorToken, widgetKey } from '../auth/index.ts';
 import { AppError } from '../errors.ts';
@@ -55,14 +55,7 @@ export const widgetSession = new Hono<AppEnv>().post('/', validate('json', widge
 
 export const widgetConversations = new Hono<WidgetEnv>()
   .use(requireVisitor)
-  .use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
-      },
-    }),
-  )
+  .use(limitBody(MAX_BODY_BYTES))
 
   // Made at the edge, as in the app; owned by the site's owner, reachable by this visitor only.
   .post('/', async (c) => {
