@@ -23,11 +23,20 @@ import { defaultModel, findModel, modelNotAvailable, replyCost, type ModelInfo }
 import { usageEvent } from '../worker/usage/usage-event.ts';
 import { reserveReply, settleReply } from '../worker/usage/limiters.ts';
 import type { ChatMessage } from '../worker/providers/types.ts';
-import type { SubjectType } from '../drizzle/schema.ts';
 import { ReplyLog } from './reply-log.ts';
 import { OutboxWriter } from './room-outbox.ts';
 import { RoomStore, type OwnedConversation, type ReplyCharge } from './room-store.ts';
 import { errorFields } from '../worker/log-error.ts';
+import type {
+  Caller,
+  CreateInput,
+  ReplyRequest,
+  RoomFailure,
+  RoomResult,
+  SendInput,
+  SendResult,
+  SiteReplySettings,
+} from '../worker/chat/room-contract.ts';
 
 /**
  * While a reply runs, an alarm this often keeps the object resident and detects lost replies: after
@@ -41,37 +50,7 @@ const CHECKPOINT_MS = 2000;
 const FLUSH_BACKSTOP_MS = 5000;
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
-/**
- * Who is asking, about which conversation. Every method checks ownership here, before anything
- * else. `userId` owns the conversation (for a widget visitor: the site's owner); a visitor reaches
- * only their own conversations on that site, and their owner may read and delete them, no more.
- */
-export type Caller = {
-  conversationId: string;
-  userId: string;
-  email?: string;
-  visitor?: { siteId: string; visitorId: string };
-};
-/** A widget site's settings for its visitor's reply: they replace the conversation's, and the visitor has a rate of their own. */
-export type SiteReplySettings = { model: string | null; systemPrompt: string | null; visitorRequestsPerMinute: number };
-/** Who a reply is for (the subject it is billed and rate-limited as) and, optionally, the model to answer with. */
-export type ReplyRequest = Caller & {
-  subject: { type: SubjectType; id: string };
-  model?: string;
-  site?: SiteReplySettings;
-};
-export type SendInput = ReplyRequest & { content: string };
-export type CreateInput = Caller & ConversationPatch;
-
-export type RoomFailure = {
-  ok: false;
-  status: 400 | 401 | 402 | 403 | 404 | 409 | 429 | 503;
-  code: string;
-  message: string;
-  retryAfterSeconds?: number;
-};
-export type RoomResult<T> = ({ ok: true } & T) | RoomFailure;
-export type SendResult = RoomResult<{ messageId: string; model: string; stream: ReadableStream<Uint8Array> }>;
+export type { Caller, CreateInput, ReplyRequest, RoomFailure, RoomResult, SendInput, SendResult, SiteReplySettings };
 
 type InFlight = {
   log: ReplyLog;

@@ -16,6 +16,7 @@ import { planAllowsModel, planLimits, quotaPeriod, type TierLimits } from '../wo
 import { INVALID_KEY } from '../worker/auth/api-keys.ts';
 import { LimiterStore } from './limiter-store.ts';
 import { errorFields } from '../worker/log-error.ts';
+import type { Admission, Refusal } from '../worker/usage/admission.ts';
 
 /** A reservation never settled (its reply or room was lost) stops holding quota after this. */
 const RESERVATION_TTL_MS = 30 * 60_000;
@@ -45,15 +46,7 @@ export type ReserveInput = {
   visitor?: { id: string; requestsPerMinute: number };
 };
 
-export type Refusal = {
-  ok: false;
-  status: 401 | 402 | 403 | 429;
-  code: 'invalid_api_key' | 'quota_exceeded' | 'quota_in_use' | 'rate_limited' | 'model_not_in_plan';
-  message: string;
-  retryAfterSeconds?: number;
-};
-/** `keyId` is set when the request came with an API key. */
-export type Admission = { ok: true; outputTokens: number; boundedByQuota: boolean; keyId?: string };
+export type { Admission, Refusal };
 export type QuotaState = {
   tier: Tier;
   plan: TierLimits;

@@ -9,17 +9,15 @@ import { withDatabase } from '../worker/db/client.ts';
 import { loadSiteByKey } from '../worker/db/sites.ts';
 import { isDatabaseUnavailable } from '../worker/db/errors.ts';
 import { originMatcher } from '../worker/sites/origins.ts';
-import { SITE_NOT_FOUND, siteConfig, type SiteConfig } from '../worker/sites/site-config.ts';
+import {
+  SITE_NOT_FOUND,
+  siteConfig,
+  type SiteAdmission,
+  type SiteConfig,
+  type SiteRefusal,
+} from '../worker/sites/site-config.ts';
 import { SiteStore } from './site-store.ts';
 import { errorFields } from '../worker/log-error.ts';
-
-export type SiteRefusal = {
-  ok: false;
-  status: 403 | 404 | 503;
-  code: 'origin_not_allowed' | 'site_not_found' | 'database_unavailable';
-  message: string;
-};
-export type SiteAdmission = { ok: true; site: SiteConfig } | SiteRefusal;
 
 export class Site extends DurableObject<Env> {
   private readonly store: SiteStore;

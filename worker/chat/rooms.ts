@@ -1,4 +1,4 @@
-import type { ConversationRoom, Caller, RoomFailure } from '../../durable-objects/conversation-room.ts';
+import type { Caller, RoomFailure } from './room-contract.ts';
 import { AppError } from '../errors.ts';
 import { SSE_HEADERS } from './events.ts';
 import type { Subject, VisitorSubject } from '../auth/subject.ts';
@@ -8,10 +8,7 @@ import type { Subject, VisitorSubject } from '../auth/subject.ts';
  * are made canonical (lower case) first: the same UUID spelled in upper case must not reach a
  * second room, or two replies could run at once in one conversation.
  */
-export function conversationRoom(
-  env: Pick<Env, 'CONVERSATION_ROOM'>,
-  conversationId: string,
-): DurableObjectStub<ConversationRoom> {
+export function conversationRoom(env: Pick<Env, 'CONVERSATION_ROOM'>, conversationId: string) {
   return env.CONVERSATION_ROOM.get(env.CONVERSATION_ROOM.idFromName(conversationId.toLowerCase()));
 }
 

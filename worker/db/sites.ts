@@ -4,17 +4,19 @@
 // once per site the object has never held (loadSiteByKey).
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { sites } from '../../drizzle/schema.ts';
-import type { SiteRow, SiteTheme } from '../sites/site-config.ts';
 import type { Db } from './client.ts';
 import { asUser, type UserClaims } from './as-user.ts';
+
+/** A site as Postgres holds it. */
+export type SiteRow = typeof sites.$inferSelect;
 
 export type NewSite = Pick<
   SiteRow,
   'name' | 'publicKey' | 'allowedOrigins' | 'model' | 'systemPrompt' | 'greeting' | 'visitorRequestsPerMinute'
-> & { theme: SiteTheme };
+> & { theme: Record<string, string> };
 export type SitePatch = Partial<
   Pick<SiteRow, 'name' | 'allowedOrigins' | 'model' | 'systemPrompt' | 'greeting' | 'visitorRequestsPerMinute'>
-> & { theme?: Partial<SiteTheme> };
+> & { theme?: Record<string, string> };
 
 export async function insertSite(db: Db, claims: UserClaims, site: NewSite): Promise<SiteRow> {
   const rows = await db

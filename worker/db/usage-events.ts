@@ -1,6 +1,10 @@
 import { deadLetters, profiles, usageEvents } from '../../drizzle/schema.ts';
-import type { UsageEventMessage } from '../usage/usage-event.ts';
 import { type Db, transaction } from './client.ts';
+
+/** A usage event as it is written: the row, with the time it happened as an ISO string (as queued). */
+export type UsageEventRecord = Omit<typeof usageEvents.$inferInsert, 'occurredAt' | 'createdAt'> & {
+  occurredAt: string;
+};
 
 /**
  * Writes a batch of usage events in one transaction. Delivery is at least once, so the event id is
@@ -8,7 +12,7 @@ import { type Db, transaction } from './client.ts';
  * first request or a room's first flush), so an event may arrive first: its owner's profile is
  * created here, ahead of the events that reference it.
  */
-export async function ingestUsageEvents(db: Db, events: UsageEventMessage[]) {
+export async function ingestUsageEvents(db: Db, events: UsageEventRecord[]) {
   if (events.length === 0) return;
   const owners = [...new Set(events.map((event) => event.userId))];
   await transaction(db, (q) => [
@@ -30,7 +34,7 @@ export type UnreadableLetter = { messageId: string; queue: string; reason: strin
  * above) and, for the rest, the letters themselves (idempotent by message id), so none is lost
  * when the queue's retention ends.
  */
-export async function ingestDeadLetters(db: Db, events: UsageEventMessage[], unreadable: UnreadableLetter[]) {
+export async function ingestDeadLetters(db: Db, events: UsageEventRecord[], unreadable: UnreadableLetter[]) {
   await ingestUsageEvents(db, events);
   if (unreadable.length === 0) return;
   await db

@@ -1,6 +1,6 @@
 // What a site is to the widget's hot path: the settings its Site Durable Object holds in memory
 // and answers visitor requests from. Postgres keeps the record (worker/db/sites.ts).
-import type { sites } from '../../drizzle/schema.ts';
+import type { SiteRow } from '../db/sites.ts';
 
 export const THEME_POSITIONS = ['bottom-right', 'bottom-left'] as const;
 export const THEME_SCHEMES = ['auto', 'light', 'dark'] as const;
@@ -16,7 +16,7 @@ export const DEFAULT_VISITOR_REQUESTS_PER_MINUTE = 10;
 export const SITE_NOT_FOUND =
   "No site has this key: check the data-site attribute of the widget's script tag against the key shown for the site in Parley";
 
-export type SiteRow = typeof sites.$inferSelect;
+export type { SiteRow };
 
 export type SiteConfig = {
   id: string;
@@ -34,6 +34,16 @@ export type SiteConfig = {
   /** Milliseconds; strictly increases with every change (see db/sites.ts), so an older configure never replaces a newer one. */
   updatedAt: number;
 };
+
+/** A Site object's refusal of a visitor's request. */
+export type SiteRefusal = {
+  ok: false;
+  status: 403 | 404 | 503;
+  code: 'origin_not_allowed' | 'site_not_found' | 'database_unavailable';
+  message: string;
+};
+/** A Site object's answer to a visitor's request: the site's settings, or why not. */
+export type SiteAdmission = { ok: true; site: SiteConfig } | SiteRefusal;
 
 /** The stored theme with the defaults under it: every field is always there. */
 export function themeOf(stored: Record<string, string> | null | undefined): SiteTheme {

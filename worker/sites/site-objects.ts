@@ -1,9 +1,9 @@
-import type { Site, SiteAdmission } from '../../durable-objects/site.ts';
 import { AppError } from '../errors.ts';
 import { errorFields } from '../log-error.ts';
+import type { SiteAdmission } from './site-config.ts';
 
 /** The Site object of a public key: exactly one per site, anywhere. */
-export function siteObject(env: Pick<Env, 'SITE'>, publicKey: string): DurableObjectStub<Site> {
+export function siteObject(env: Pick<Env, 'SITE'>, publicKey: string) {
   return env.SITE.get(env.SITE.idFromName(publicKey));
 }
 

@@ -1,10 +1,10 @@
-import type { Admission, Limiter, Refusal } from '../../durable-objects/limiter.ts';
+import type { Admission, Refusal } from './admission.ts';
 import type { ModelInfo } from '../providers/registry.ts';
 import type { UsageEventMessage } from './usage-event.ts';
 import { errorFields } from '../log-error.ts';
 
 /** The Limiter of a user: their quota, and the rate limits of every subject they own. */
-export function userLimiter(env: Pick<Env, 'LIMITER'>, userId: string): DurableObjectStub<Limiter> {
+export function userLimiter(env: Pick<Env, 'LIMITER'>, userId: string) {
   return env.LIMITER.get(env.LIMITER.idFromName(`user:${userId}`));
 }
 

@@ -1,0 +1,36 @@
+// What a ConversationRoom is asked and answers (durable-objects/conversation-room.ts), shared with
+// the Worker code that calls it through its binding (rooms.ts), so neither reaches into the other.
+import type { SubjectType } from '../../drizzle/schema.ts';
+import type { ConversationPatch } from '../db/conversations.ts';
+
+/**
+ * Who is asking, about which conversation. Every method checks ownership here, before anything
+ * else. `userId` owns the conversation (for a widget visitor: the site's owner); a visitor reaches
+ * only their own conversations on that site, and their owner may read and delete them, no more.
+ */
+export type Caller = {
+  conversationId: string;
+  userId: string;
+  email?: string;
+  visitor?: { siteId: string; visitorId: string };
+};
+/** A widget site's settings for its visitor's reply: they replace the conversation's, and the visitor has a rate of their own. */
+export type SiteReplySettings = { model: string | null; systemPrompt: string | null; visitorRequestsPerMinute: number };
+/** Who a reply is for (the subject it is billed and rate-limited as) and, optionally, the model to answer with. */
+export type ReplyRequest = Caller & {
+  subject: { type: SubjectType; id: string };
+  model?: string;
+  site?: SiteReplySettings;
+};
+export type SendInput = ReplyRequest & { content: string };
+export type CreateInput = Caller & ConversationPatch;
+
+export type RoomFailure = {
+  ok: false;
+  status: 400 | 401 | 402 | 403 | 404 | 409 | 429 | 503;
+  code: string;
+  message: string;
+  retryAfterSeconds?: number;
+};
+export type RoomResult<T> = ({ ok: true } & T) | RoomFailure;
+export type SendResult = RoomResult<{ messageId: string; model: string; stream: ReadableStream<Uint8Array> }>;
