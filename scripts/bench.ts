@@ -99,6 +99,8 @@ try {
     dataDir: join(tmp, 'pglite'),
     persistTo: join(tmp, 'wrangler'),
     runtime: runtime.kind,
+    // The production Worker plus the probes that time the Limiter and the database from inside it.
+    main: 'worker/bench/entry.ts',
     apiKeys: {},
     vars: { AUTH_MODE: 'dev' },
     envFiles: [envFile],

@@ -1,5 +1,5 @@
 // (j) The database round trip from the Worker on each transport, timed inside each Worker
-// (POST /api/dev/db-probe, worker/db/round-trip-probe.ts): the stack's Worker on Neon's HTTP
+// (POST /api/dev/db-probe, worker/bench/db-probe.ts): the stack's Worker on Neon's HTTP
 // driver through the gateway, and a second Worker of the same stack on Hyperdrive in local mode to
 // the same PGlite over the wire protocol. Then the chat's time to first token on the Hyperdrive
 // Worker, so the chat figures are seen on either transport.

@@ -1,5 +1,5 @@
 // (h) The Limiter's decision: one reserve and its settle, timed inside the Worker (through the
-// AUTH_MODE=dev probe, worker/usage/limiter-probe.ts): the latency per subject, and the
+// AUTH_MODE=dev probe, worker/bench/limiter-probe.ts): the latency per subject, and the
 // throughput of many subjects at once.
 import type { Parley } from './parley.ts';
 import { percentile } from './stats.ts';

@@ -31,6 +31,8 @@ export type StackOptions = {
   dataDir: string;
   /** wrangler's `--persist-to`: Durable Object, queue and cache state. */
   persistTo: string;
+  /** Another entry module than wrangler.toml's, for every Worker of the stack (the bench's: worker/bench/entry.ts). */
+  main?: string;
   /** Where the fake Stripe keeps its account, so it outlives a restart as Postgres's ids of its customers do (`npm start`); unset: in memory. */
   stripeStateFile?: string;
   /** A Postgres URL to serve instead of PGlite. */
@@ -170,6 +172,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     transport === 'hyperdrive' ? database.current.wireUrl : undefined;
   const runtime = await startWorkerRuntime({
     hyperdrive: hyperdriveTo(options.databaseTransport),
+    main: options.main,
     kind: options.runtime ?? 'wrangler-dev',
     port: options.port,
     persistTo: options.persistTo,
@@ -189,6 +192,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const workerVars = { ...vars, ...worker.vars };
     const extra = await startWorkerRuntime({
       hyperdrive: hyperdriveTo(worker.databaseTransport ?? options.databaseTransport),
+      main: options.main,
       kind: worker.runtime ?? options.runtime ?? 'wrangler-dev',
       port: worker.port,
       persistTo: worker.persistTo,

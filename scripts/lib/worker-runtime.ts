@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { killGroup, spawnGroup, withIpc, wranglerEnv } from './processes.ts';
 import type { DirectWorkerOptions, DirectWorkerReport } from './direct-worker.ts';
-import { writeHyperdriveConfig } from './hyperdrive-config.ts';
+import { localWorkerConfig } from './hyperdrive-config.ts';
 
 export type WorkerRuntimeKind = 'wrangler-dev' | 'direct';
 
@@ -27,6 +27,8 @@ export type WorkerRuntimeOptions = {
   stdio?: StdioOptions;
   /** A Postgres URL: the Worker gets a HYPERDRIVE binding in local mode to it (see hyperdrive-config.ts). */
   hyperdrive?: string;
+  /** Another entry module than wrangler.toml's (the bench's, worker/bench/entry.ts). */
+  main?: string;
 };
 
 export type WorkerRuntime = {
@@ -91,9 +93,9 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   };
 }
 
-/** The configuration file and extra environment for this run: wrangler.toml, or its Hyperdrive copy. */
+/** The configuration file and extra environment for this run: wrangler.toml, or a copy with a Hyperdrive binding or another `main`. */
 function configFor(options: WorkerRuntimeOptions) {
-  return options.hyperdrive ? writeHyperdriveConfig(options.hyperdrive) : { config: 'wrangler.toml', env: {} };
+  return localWorkerConfig(options);
 }
 
 function spawnWranglerDev(options: WorkerRuntimeOptions): ChildProcess {

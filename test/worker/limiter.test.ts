@@ -8,6 +8,7 @@ import { profiles, usageEvents, type Tier } from '../../drizzle/schema.ts';
 import { createDb } from '../../worker/db/client.ts';
 import { TIER_LIMITS } from '../../worker/usage/tiers.ts';
 import type { Limiter } from '../../durable-objects/limiter.ts';
+import { probeLimiter } from '../../worker/bench/limiter-probe.ts';
 import { LimiterStore } from '../../durable-objects/limiter-store.ts';
 import { userLimiter } from '../../worker/usage/limiters.ts';
 import { call } from './helpers.ts';
@@ -182,20 +183,18 @@ describe("the Limiter's state", () => {
   });
 });
 
-describe('the bench probe (AUTH_MODE=dev)', () => {
-  it('times reserve-and-settle pairs inside the Worker, per subject and all at once', async () => {
-    const res = await call('/api/dev/limiter-probe', {
-      method: 'POST',
-      body: JSON.stringify({ subjects: 3, rounds: 4 }),
-    });
-    expect(res.status).toBe(200);
-    const probe = await res.json<{ latencyMs: number[]; parallelDecisionsPerSecond: number }>();
+describe('the bench probes (issue 19: not in the production Worker)', () => {
+  it('time reserve-and-settle pairs inside the Worker, per subject and all at once', async () => {
+    const probe = await probeLimiter(env, 3, 4);
     expect(probe.latencyMs).toHaveLength(3);
     expect(probe.latencyMs.every((ms) => ms >= 0)).toBe(true);
     expect(probe.parallelDecisionsPerSecond).toBeGreaterThan(0);
-    expect(
-      (await call('/api/dev/limiter-probe', { method: 'POST', body: JSON.stringify({ subjects: 0, rounds: 1 }) }))
-        .status,
-    ).toBe(400);
+  });
+
+  it('are not routes of the production Worker, even in dev mode on a loopback host (404)', async () => {
+    for (const path of ['/api/dev/limiter-probe', '/api/dev/db-probe']) {
+      const res = await call(path, { method: 'POST', body: JSON.stringify({ subjects: 1, rounds: 1 }) });
+      expect([path, res.status]).toEqual([path, 404]);
+    }
   });
 });

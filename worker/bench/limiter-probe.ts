@@ -1,9 +1,9 @@
-// AUTH_MODE=dev only: times the Limiter's decisions from inside the Worker, the way the send path
+// The bench Worker only (entry.ts): times the Limiter's decisions from inside the Worker, the way the send path
 // calls it (one reserve, then its settle). workerd's clock moves in whole milliseconds at each
 // I/O, so a decision's time is taken as the mean of `rounds` back to back, per subject. Subjects
 // are timed one after another for the latency (on Cloudflare each Limiter runs on its own, so
 // they never queue behind each other), then all at once for the throughput of this one runtime.
-import { userLimiter } from './limiters.ts';
+import { userLimiter } from '../usage/limiters.ts';
 
 export type ProbeResult = { subjects: number; rounds: number; latencyMs: number[]; parallelDecisionsPerSecond: number };
 

@@ -1,10 +1,10 @@
-// AUTH_MODE=dev only: the database round trip as the Worker sees it, on whichever transport it
+// The bench Worker only (entry.ts): the database round trip as the Worker sees it, on whichever transport it
 // uses, for the bench. `fresh` is a `select 1` on a new handle, what a request's first query pays
 // (over Hyperdrive that includes opening the connection); `warm` is a second one on the same
 // handle. workerd's clock moves in whole milliseconds at each I/O, so each sample is the mean of
 // `perSample` round trips back to back.
 import { sql } from 'drizzle-orm';
-import { closeDatabase, createDb, type DatabaseEnv, databaseTransport, type Db } from './client.ts';
+import { closeDatabase, createDb, type DatabaseEnv, databaseTransport, type Db } from '../db/client.ts';
 
 export type RoundTripProbe = { transport: string; perSample: number; freshMs: number[]; warmMs: number[] };
 
