@@ -163,9 +163,11 @@ export default defineConfig({
           // Its own stack on free ports and throwaway state: two Workers (AUTH_MODE dev and supabase),
           // the gateway, the fake upstreams and the fake Supabase Auth.
           globalSetup: ['./test/e2e/global-setup.ts'],
-          // One file at a time: the files share one stack. Where the other projects run files in
-          // parallel (more than two cores), vitest runs these after them, alone.
+          // One file at a time: the files share one stack. And after every other project, alone
+          // (groupOrder 1): a browser waiting on streams and rendering beside two busy test workers
+          // on two cores timed out now and then.
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // A browser waits on streams and rendering: expect.poll keeps trying this long (default 1 s).

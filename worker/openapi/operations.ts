@@ -201,9 +201,22 @@ export const operations: Operation[] = [
     summary: 'Send a message; the reply streams back as server-sent events (message.start, delta, usage, done, error)',
     responses: {
       200: { description: 'Event stream', eventStream: true, headers: { 'x-message-id': "The reply's message id" } },
+      400: {
+        description:
+          "The message is longer than the model's context window (context_length_exceeded), checked before anything is reserved; or a model not on offer (unknown_model)",
+      },
+      402: {
+        description:
+          "What is left of this month's quota is too little for this prompt and a reply, or nothing is left (quota_exceeded); says when it resets",
+      },
       403: readOnly,
       409: { description: 'A reply is already in progress' },
       413: { description: 'Message over 100,000 characters' },
+      429: {
+        description:
+          'Too many requests or replies at once for your plan (rate_limited), or what is left of the quota is held by replies in progress (quota_in_use: retry shortly)',
+        headers: { 'Retry-After': 'Seconds until a send can pass' },
+      },
     },
   },
   {
@@ -250,11 +263,14 @@ export const operations: Operation[] = [
   {
     method: 'post',
     path: '/api/billing/checkout',
-    summary: 'A Stripe Checkout URL to subscribe to Pro {url}',
+    summary:
+      'Where to send the user for Pro {url, destination}: a Stripe Checkout URL, or the Billing Portal (destination portal) for a user who already holds a live subscription',
     tag: 'billing',
     auth: true,
     responses: {
-      200: { description: '{url}' },
+      200: { description: '{url, destination: "checkout" | "portal"}' },
+      403: { description: 'An API key: billing is managed by signing in (forbidden)' },
+      502: { description: 'Stripe refused, in its own words (billing_upstream_error)' },
       503: { description: 'Billing not configured (billing_not_configured)' },
     },
   },
@@ -266,6 +282,7 @@ export const operations: Operation[] = [
     auth: true,
     responses: {
       200: { description: '{url}' },
+      403: { description: 'An API key: billing is managed by signing in (forbidden)' },
       409: { description: 'No billing account yet: check out first (no_billing_account)' },
       503: { description: 'Billing not configured (billing_not_configured)' },
     },
@@ -273,12 +290,18 @@ export const operations: Operation[] = [
   {
     method: 'post',
     path: '/api/billing/webhook',
-    summary: 'Stripe webhook (signed with Stripe-Signature; each event processed once)',
+    summary:
+      "Stripe webhook (signed with Stripe-Signature; each event processed once, by retrieving the subscription's current state from Stripe)",
     tag: 'billing',
     auth: false,
     responses: {
-      200: { description: '{received, outcome}' },
+      200: {
+        description:
+          '{received, outcome: processed | replayed | ignored, reason?}: an event Parley cannot use is ignored with its reason, never retried',
+      },
       400: { description: 'Missing or bad signature (invalid_signature)' },
+      502: { description: 'Stripe could not be asked for the subscription: Stripe retries the event' },
+      503: { description: 'The database cannot be reached: Stripe retries the event' },
     },
   },
   {
@@ -446,7 +469,7 @@ export const operations: Operation[] = [
       413: { description: 'Message over 4,000 characters (content_too_large)' },
       429: {
         description:
-          "This visitor sent more than the site's visitorRequestsPerMinute, or too many replies stream for the owner at once (rate_limited)",
+          "This visitor sent more than the site's visitorRequestsPerMinute, or too many replies stream for the owner at once (rate_limited), or what is left of the owner's quota is held by replies in progress (quota_in_use)",
         headers: { 'Retry-After': 'Seconds until a message can pass' },
       },
     },
@@ -514,7 +537,7 @@ export const operations: Operation[] = [
       404: openAiError('No such model: GET /v1/models lists them (model_not_found)'),
       413: openAiError('Request body over 10 MB (payload_too_large)'),
       429: openAiError(
-        "Too many requests or streams for your plan (type requests, code rate_limit_exceeded: retry after Retry-After), or this month's quota is used up (insufficient_quota: do not retry)",
+        "Too many requests or streams for your plan, or what is left of the quota is held by replies in progress (type requests, code rate_limit_exceeded: retry after Retry-After); or too little of this month's quota is left for the request (insufficient_quota: do not retry)",
         {
           'Retry-After': 'Seconds until a request can pass (rate_limit_exceeded)',
           'x-should-retry': '"false" when the quota is used up, so OpenAI\'s SDKs do not retry',
