@@ -42,6 +42,25 @@ async function userWithUsage(used: number) {
   return user;
 }
 
+/** Rate limits out of the way (a contract's overrides, before the Limiter first seeds), so every refusal is the quota's. */
+async function withoutRateLimits(userId: string) {
+  await createDb(env)
+    .update(profiles)
+    .set({ limits: { concurrentStreams: 200, requestsPerMinute: 600 } })
+    .where(eq(profiles.id, userId));
+}
+
+/** Once every admitted reply's usage event has landed (beside the one seeded), the tokens recorded are within the quota. */
+async function expectWithinQuota(userId: string, replies: number) {
+  const recorded = await eventually(
+    () => tokensRecorded(userId),
+    (r) => r.events === 1 + replies,
+    10_000,
+  );
+  expect(recorded.events).toBe(1 + replies);
+  expect(recorded.used).toBeLessThanOrEqual(FREE_QUOTA);
+}
+
 async function tokensRecorded(userId: string) {
   const [row] = await createDb(env)
     .select({
@@ -75,13 +94,7 @@ describe('the send path under a quota', () => {
     const replies = await Promise.all(responses.filter((r) => r.status === 200).map((r) => collectEvents(r.body!)));
     expect(replies.every((events) => events.at(-1)?.event === 'done')).toBe(true);
 
-    const recorded = await eventually(
-      () => tokensRecorded(userId),
-      (r) => r.events === 1 + replies.length,
-      10_000,
-    );
-    expect(recorded.events).toBe(1 + replies.length);
-    expect(recorded.used).toBeLessThanOrEqual(FREE_QUOTA);
+    await expectWithinQuota(userId, replies.length);
   });
 
   it('cuts a reply off when it reaches the quota: kept as stopped, stop reason quota', async () => {
@@ -148,11 +161,7 @@ describe('the send path under a quota', () => {
 describe('refusals that tell the truth (issue 18)', () => {
   it('100 parallel sends with 52,751 tokens left: those refused are told to retry shortly and how much is left, never "used up"', async () => {
     const { token, userId } = await userWithUsage(FREE_QUOTA - 52_751);
-    // Rate limits out of the way (a contract's overrides), so every refusal is the quota's.
-    await createDb(env)
-      .update(profiles)
-      .set({ limits: { concurrentStreams: 200, requestsPerMinute: 600 } })
-      .where(eq(profiles.id, userId));
+    await withoutRateLimits(userId);
     const ids = await Promise.all(Array.from({ length: 100 }, () => createConversation(token)));
     const responses = await Promise.all(ids.map((id, i) => sendMessage(token, id, `[[fake tokens=50 tps=0]] hi ${i}`)));
     const refused = responses.filter((r) => r.status !== 200);
@@ -221,10 +230,7 @@ describe('refusals that tell the truth (issue 18)', () => {
 describe('vendor-counted tokens never overshoot the quota (issue 18)', () => {
   it('100 concurrent CJK sends near the quota, counted by the vendor a token a character, record no more than the quota', async () => {
     const { token, userId } = await userWithUsage(FREE_QUOTA - 6_000);
-    await createDb(env)
-      .update(profiles)
-      .set({ limits: { concurrentStreams: 200, requestsPerMinute: 600 } })
-      .where(eq(profiles.id, userId));
+    await withoutRateLimits(userId);
     const ids = await Promise.all(Array.from({ length: 100 }, () => createConversation(token)));
     // ~600 characters each: 150 tokens by the rough guide, 600 as the vendor counts them; each
     // reply would write far past what is left, so it runs to the cap its reservation gave it.
@@ -237,12 +243,6 @@ describe('vendor-counted tokens never overshoot the quota (issue 18)', () => {
     // The vendor did count more than four characters a token: the case the estimate must cover.
     expect(Math.min(...vendorInput)).toBeGreaterThan(600);
     await Promise.all(responses.filter((r) => r.status !== 200).map((r) => r.text()));
-    const recorded = await eventually(
-      () => tokensRecorded(userId),
-      (r) => r.events === 1 + replies.length,
-      10_000,
-    );
-    expect(recorded.events).toBe(1 + replies.length);
-    expect(recorded.used).toBeLessThanOrEqual(FREE_QUOTA);
+    await expectWithinQuota(userId, replies.length);
   });
 });

@@ -6,11 +6,10 @@
 // `dead_letters` for an operator. Everything is idempotent: replaying a letter twice counts it once.
 import { withDatabase } from '../db/client.ts';
 import { ingestDeadLetters, type UnreadableLetter } from '../db/usage-events.ts';
-import { errorFields } from '../log-error.ts';
 import { usageEventMessage, type UsageEventMessage } from '../usage/usage-event.ts';
-import { retryDelaySeconds, type DeadLetter } from './queue.ts';
+import { retryBatchLater, type DeadLetter } from './queue.ts';
 
-/** Postgres away: the batch waits and comes back; max_retries (wrangler.toml) outlasts the queue's retention. */
+/** Postgres away: the batch comes back after a delay doubling from 10 s to an hour; max_retries 100 (wrangler.toml) spans about four days, the queue's default retention. */
 const MAX_DELAY_SECONDS = 60 * 60;
 
 export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env) {
@@ -31,19 +30,7 @@ export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env) 
   try {
     await withDatabase(env, (db) => ingestDeadLetters(db, events, unreadable));
   } catch (error) {
-    const attempts = Math.max(...batch.messages.map((message) => message.attempts));
-    const delaySeconds = Math.min(retryDelaySeconds(attempts), MAX_DELAY_SECONDS);
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        msg: 'dead letters not replayed, batch retried',
-        queue: batch.queue,
-        attempts,
-        delaySeconds,
-        ...errorFields(error),
-      }),
-    );
-    batch.retryAll({ delaySeconds });
+    retryBatchLater(batch, error, 'dead letters not replayed, batch retried', {}, MAX_DELAY_SECONDS);
     return;
   }
   batch.ackAll();

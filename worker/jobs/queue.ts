@@ -14,9 +14,9 @@ export type DeadLetter = {
 const RETRY_BASE_SECONDS = 10;
 const RETRY_MAX_SECONDS = 15 * 60;
 
-/** How long a batch waits before its next delivery, growing with how often it has been tried. */
-export function retryDelaySeconds(attempts: number) {
-  return Math.min(RETRY_BASE_SECONDS * 2 ** Math.max(0, attempts - 1), RETRY_MAX_SECONDS);
+/** How long a batch waits before its next delivery, growing with how often it has been tried, up to `maxSeconds`. */
+export function retryDelaySeconds(attempts: number, maxSeconds = RETRY_MAX_SECONDS) {
+  return Math.min(RETRY_BASE_SECONDS * 2 ** Math.max(0, attempts - 1), maxSeconds);
 }
 
 /**
@@ -42,24 +42,38 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env) {
   try {
     await withDatabase(env, (db) => ingestUsageEvents(db, valid));
   } catch (error) {
-    const attempts = Math.max(...batch.messages.map((message) => message.attempts));
-    const delaySeconds = retryDelaySeconds(attempts);
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        msg: 'usage events not written, batch retried',
-        queue: batch.queue,
-        events: valid.length,
-        attempts,
-        delaySeconds,
-        ...errorFields(error),
-      }),
-    );
     // Messages already acked (dead-lettered) keep their ack: a message's own call wins over the batch's.
-    batch.retryAll({ delaySeconds });
+    retryBatchLater(batch, error, 'usage events not written, batch retried', { events: valid.length });
     return;
   }
   batch.ackAll();
+}
+
+/**
+ * Postgres (or whatever the batch waits on) failed: the whole batch comes back after a delay that
+ * grows with its attempts (capped at `maxDelaySeconds`), logged once with why.
+ */
+export function retryBatchLater(
+  batch: MessageBatch<unknown>,
+  error: unknown,
+  msg: string,
+  details: Record<string, unknown> = {},
+  maxDelaySeconds = RETRY_MAX_SECONDS,
+) {
+  const attempts = Math.max(...batch.messages.map((message) => message.attempts));
+  const delaySeconds = retryDelaySeconds(attempts, maxDelaySeconds);
+  console.error(
+    JSON.stringify({
+      level: 'error',
+      msg,
+      queue: batch.queue,
+      ...details,
+      attempts,
+      delaySeconds,
+      ...errorFields(error),
+    }),
+  );
+  batch.retryAll({ delaySeconds });
 }
 
 /** Sends one message to the dead-letter queue with its reason and acks it; if the DLQ refuses, retries it, so Cloudflare moves it there after max_retries. */
