@@ -106,6 +106,7 @@ export class ConversationRoom extends DurableObject<Env> {
    */
   private recoverInterrupted(): number {
     const orphans = this.store.orphanedReplies();
+    if (orphans.length === 0) return 0;
     const now = Date.now();
     for (const { message, charge } of orphans) {
       if (!charge) continue;
@@ -125,8 +126,9 @@ export class ConversationRoom extends DurableObject<Env> {
       this.store.finishReply(message.id, outcome, now, usage);
       this.settleQuota(charge.userId, charge.reservationId, used);
     }
+    // Those from before charges were recorded: marked only.
     this.store.markInterrupted(now);
-    if (orphans.length > 0) void this.outbox.flush();
+    void this.outbox.flush();
     return orphans.length;
   }
 

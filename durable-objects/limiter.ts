@@ -287,39 +287,26 @@ const RESERVATION_RETRY_SECONDS = 5;
  * prompt and a useful reply (402, with the number), and "used up" only when nothing is left.
  */
 function quotaRefusal(left: number, reserved: number, input: ReserveInput, limit: number, now: number): Refusal {
-  const resetsAt = quotaPeriod(new Date(now)).end.toISOString();
   const tokens = (n: number) => n.toLocaleString('en');
-  if (input.visitor) {
-    return outputBudget(left, input.promptTokens, input.maxOutputTokens)
-      ? refusal(
-          429,
-          'quota_in_use',
-          'This chat is busy answering others right now: try again in a moment',
-          RESERVATION_RETRY_SECONDS,
-        )
-      : refusal(
-          402,
-          'quota_exceeded',
-          'This chat has reached its limit for this month and cannot answer right now: please try again later',
-        );
-  }
+  // A visitor is told what they can act on, never the owner's numbers.
   if (outputBudget(left, input.promptTokens, input.maxOutputTokens))
     return refusal(
       429,
       'quota_in_use',
-      `Replies in progress hold ${tokens(reserved)} of the ${tokens(left)} tokens left this month: try again in a few seconds, when they have finished`,
+      input.visitor
+        ? 'This chat is busy answering others right now: try again in a moment'
+        : `Replies in progress hold ${tokens(reserved)} of the ${tokens(left)} tokens left this month: try again in a few seconds, when they have finished`,
       RESERVATION_RETRY_SECONDS,
     );
-  if (left === 0)
-    return refusal(
-      402,
-      'quota_exceeded',
-      `This month's ${tokens(limit)} tokens are used up: the quota resets at ${resetsAt}, or upgrade your plan`,
-    );
+  const resetsAt = quotaPeriod(new Date(now)).end.toISOString();
   return refusal(
     402,
     'quota_exceeded',
-    `Only ${tokens(left)} tokens are left this month, too few for this prompt (about ${tokens(input.promptTokens)}) and a reply: shorten it, wait until the quota resets at ${resetsAt}, or upgrade your plan`,
+    input.visitor
+      ? 'This chat has reached its limit for this month and cannot answer right now: please try again later'
+      : left === 0
+        ? `This month's ${tokens(limit)} tokens are used up: the quota resets at ${resetsAt}, or upgrade your plan`
+        : `Only ${tokens(left)} tokens are left this month, too few for this prompt (about ${tokens(input.promptTokens)}) and a reply: shorten it, wait until the quota resets at ${resetsAt}, or upgrade your plan`,
   );
 }
 

@@ -269,9 +269,9 @@ export class RoomStore {
   /** Replies still marked `streaming` when no reply runs here: the object restarted under them. Returns how many. */
   /** Replies left `streaming` (by an instance that is gone, when none runs here), with who pays for each where known. */
   orphanedReplies(): Array<{ message: Message; charge: ReplyCharge | undefined }> {
-    const conversation = this.conversation();
-    if (!conversation) return [];
     const rows = this.sql.exec<MessageRow>(`select * from messages where status = 'streaming' order by seq`).toArray();
+    const conversation = rows.length > 0 ? this.conversation() : undefined;
+    if (!conversation) return [];
     return rows.map((row) => {
       const charge = this.sql
         .exec<{

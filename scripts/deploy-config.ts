@@ -5,7 +5,7 @@
 //   DEPLOY_ROUTES   optional, comma-separated custom domains (e.g. chat.example.com); unset: workers.dev
 // Refuses a malformed value rather than deploying a Worker that cannot reach its database.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { withHyperdriveBinding } from './lib/hyperdrive-config.ts';
+import { withHyperdriveBinding } from './lib/worker-config.ts';
 
 export const DEPLOY_CONFIG = 'wrangler.deploy.toml';
 const HYPERDRIVE_ID = /^[0-9a-f]{32}$/;

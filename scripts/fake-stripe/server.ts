@@ -95,7 +95,9 @@ export class FakeStripe {
     if (path.startsWith('/__control/')) {
       const body = method === 'POST' ? await readBody(req) : '';
       this.#control(method, path, query, body ? JSON.parse(body) : {}, res);
-      return this.#save();
+      // Only what changes the account is written; the control reads are not.
+      if (method !== 'GET') this.#save();
+      return;
     }
 
     const auth = req.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];

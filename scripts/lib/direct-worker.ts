@@ -7,7 +7,7 @@
 import { unstable_DevEnv } from 'wrangler';
 
 export type DirectWorkerOptions = {
-  /** wrangler.toml, or its copy with a Hyperdrive binding (hyperdrive-config.ts). */
+  /** wrangler.toml, or its copy with a Hyperdrive binding (worker-config.ts). */
   configPath: string;
   /** Port of wrangler's proxy, which still starts but is not used. */
   port: number;

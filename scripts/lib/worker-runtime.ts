@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { killGroup, spawnGroup, withIpc, wranglerEnv } from './processes.ts';
 import type { DirectWorkerOptions, DirectWorkerReport } from './direct-worker.ts';
-import { localWorkerConfig } from './hyperdrive-config.ts';
+import { localWorkerConfig } from './worker-config.ts';
 
 export type WorkerRuntimeKind = 'wrangler-dev' | 'direct';
 
@@ -25,7 +25,7 @@ export type WorkerRuntimeOptions = {
   assetsDirectory?: string;
   /** Inherited by default. */
   stdio?: StdioOptions;
-  /** A Postgres URL: the Worker gets a HYPERDRIVE binding in local mode to it (see hyperdrive-config.ts). */
+  /** A Postgres URL: the Worker gets a HYPERDRIVE binding in local mode to it (see worker-config.ts). */
   hyperdrive?: string;
   /** Another entry module than wrangler.toml's (the bench's, worker/bench/entry.ts). */
   main?: string;
@@ -93,13 +93,8 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   };
 }
 
-/** The configuration file and extra environment for this run: wrangler.toml, or a copy with a Hyperdrive binding or another `main`. */
-function configFor(options: WorkerRuntimeOptions) {
-  return localWorkerConfig(options);
-}
-
 function spawnWranglerDev(options: WorkerRuntimeOptions): ChildProcess {
-  const { config, env } = configFor(options);
+  const { config, env } = localWorkerConfig(options);
   return spawnGroup(
     process.execPath,
     [
@@ -124,7 +119,7 @@ function spawnWranglerDev(options: WorkerRuntimeOptions): ChildProcess {
 }
 
 function spawnDirect(options: WorkerRuntimeOptions): ChildProcess {
-  const { config: configPath, env } = configFor(options);
+  const { config: configPath, env } = localWorkerConfig(options);
   const config: DirectWorkerOptions = {
     configPath,
     port: options.port,

@@ -4,10 +4,10 @@ import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTP
 import { AppError, unauthorized } from '../errors.ts';
 import type { UserClaims } from '../db/as-user.ts';
 import { DEV_JWT_SECRET, isLoopbackRequest, signingSecret } from './dev-secrets.ts';
+import { isUuid } from '../uuid.ts';
 
 export const AUDIENCE = 'authenticated';
 const DEV_ISSUER = 'http://127.0.0.1:8787/auth/v1';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type AuthConfig = { issuer: string; hsSecret?: Uint8Array; jwksUrl?: URL };
 export type VerifiedUser = { userId: string; email?: string; claims: UserClaims };
@@ -91,8 +91,7 @@ export async function verifyAccessToken(token: string, config: AuthConfig): Prom
   } catch (cause) {
     throw toAuthError(cause);
   }
-  if (typeof payload.sub !== 'string' || !UUID.test(payload.sub))
-    throw unauthorized('The access token subject is not a user id');
+  if (!isUuid(payload.sub)) throw unauthorized('The access token subject is not a user id');
   const email = typeof payload.email === 'string' ? payload.email : undefined;
   return { userId: payload.sub, email, claims: { ...payload, sub: payload.sub } };
 }

@@ -1,6 +1,6 @@
 // The Worker as `npm run bench` runs it: the production Worker (worker/index.ts), plus two probes that
 // time the Limiter and the database from inside the Worker. Never deployed: wrangler.toml's `main` is
-// worker/index.ts, and the bench runs a copy of it whose `main` is this file (scripts/lib/hyperdrive-config.ts).
+// worker/index.ts, and the bench runs a copy of it whose `main` is this file (scripts/lib/worker-config.ts).
 // The probes answer only as dev sign-in does: AUTH_MODE=dev, on a loopback host.
 import { Hono } from 'hono';
 import * as z from 'zod';

@@ -37,18 +37,17 @@ async function customerFor(
 }
 
 /**
- * Runs `call` for the user's customer. A customer Stripe answers `resource_missing` for (deleted in
- * Stripe, or the account's keys changed) is forgotten and made again, once, instead of failing
- * every time from then on.
+ * Runs `call` for the user's customer (`profile`: the user's, as just read). A customer Stripe
+ * answers `resource_missing` for (deleted in Stripe, or the account's keys changed) is forgotten and
+ * made again, once, instead of failing every time from then on.
  */
 async function withCustomer<T>(
   db: Db,
   stripe: StripeApi,
   user: BillingUser,
+  profile: BillingProfile | undefined,
   call: (customer: string) => Promise<T>,
 ): Promise<T> {
-  await ensureProfile(db, user.userId, user.email);
-  const profile = await profileById(db, user.userId);
   const customer = await customerFor(db, stripe, user, profile);
   try {
     return await call(customer);
@@ -85,10 +84,11 @@ export async function startCheckout(
   origin: string,
 ): Promise<{ url: string; destination: 'checkout' | 'portal' }> {
   const lineItems = proLineItems(env);
+  await ensureProfile(db, user.userId, user.email);
   const profile = await profileById(db, user.userId);
   if (profile?.stripeSubscriptionId && LIVE.has(profile.subscriptionStatus ?? ''))
-    return { url: await openPortal(db, stripe, user, origin), destination: 'portal' };
-  const session = await withCustomer(db, stripe, user, (customer) =>
+    return { url: await portalFor(db, stripe, user, profile, origin), destination: 'portal' };
+  const session = await withCustomer(db, stripe, user, profile, (customer) =>
     viaStripe(
       'start checkout',
       stripe.checkout.sessions.create({
@@ -108,14 +108,23 @@ export async function startCheckout(
 
 /** A Billing Portal session for the user's customer; 409 when they have never checked out. */
 export async function openPortal(db: Db, stripe: StripeApi, user: BillingUser, origin: string): Promise<string> {
-  const profile = await profileById(db, user.userId);
+  return portalFor(db, stripe, user, await profileById(db, user.userId), origin);
+}
+
+async function portalFor(
+  db: Db,
+  stripe: StripeApi,
+  user: BillingUser,
+  profile: BillingProfile | undefined,
+  origin: string,
+): Promise<string> {
   if (!profile?.stripeCustomerId) {
     throw conflict(
       'You have no billing account yet: subscribe first (POST /api/billing/checkout)',
       'no_billing_account',
     );
   }
-  const session = await withCustomer(db, stripe, user, (customer) =>
+  const session = await withCustomer(db, stripe, user, profile, (customer) =>
     viaStripe('open the billing portal', stripe.billingPortal.sessions.create({ customer, return_url: `${origin}/` })),
   );
   return session.url;

@@ -8,6 +8,7 @@ import type { Tier } from '../../drizzle/schema.ts';
 import { AppError } from '../errors.ts';
 import type { Db } from '../db/client.ts';
 import { userLimiter } from '../usage/limiters.ts';
+import { isUuid } from '../uuid.ts';
 import {
   billingNotConfigured,
   isResourceMissing,
@@ -30,7 +31,6 @@ import {
  * dunning ends in `unpaid` or `canceled`, which are free, as are incomplete and paused).
  */
 const PAYING = new Set(['active', 'trialing', 'past_due']);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type WebhookOutcome = {
   eventId: string;
@@ -170,7 +170,7 @@ async function syncSubscription(
 
 /** The profile of a user id taken from Stripe's data, if it is one of Parley's users. */
 async function knownUser(db: Db, userId: string | null | undefined) {
-  return userId && UUID.test(userId) ? profileById(db, userId) : undefined;
+  return isUuid(userId) ? profileById(db, userId) : undefined;
 }
 
 /** Stripe fields that are an id or, when expanded, the object. */
