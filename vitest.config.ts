@@ -108,6 +108,7 @@ export default defineConfig({
             'api-keys',
             'app',
             'billing',
+            'billing-webhook',
             'chat',
             'conversation-room',
             'conversations',
