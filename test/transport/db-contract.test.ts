@@ -1,0 +1,369 @@
+// The transport contract: every database module gives the same answers over both transports —
+// Neon's HTTP driver (through the gateway in front of each backend) and node-postgres over a
+// Hyperdrive binding (TCP) — on every backend this machine has (PGlite, server Postgres, the
+// Supabase-shaped database). What differs between the drivers is how values come back (a
+// timestamp as a Date or a string, a bigint or numeric as a number or a string, a batch's results)
+// and how failures read; each case asserts on the values a caller uses, so a driver that answers
+// differently fails here instead of in a route. The integration suites run on one transport; this
+// one runs every module on all of them.
+import { env } from 'cloudflare:workers';
+import { eq, sql } from 'drizzle-orm';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { profiles, stripeEvents, usageDaily, usageEvents } from '../../drizzle/schema.ts';
+import {
+  deleteApiKey,
+  findApiKey,
+  insertApiKey,
+  listApiKeys,
+  markApiKeyRevoked,
+  touchApiKey,
+} from '../../worker/db/api-keys.ts';
+import { createDb, closeDatabase, type DatabaseEnv, type Db, transaction } from '../../worker/db/client.ts';
+import {
+  type Conversation,
+  deleteConversation,
+  deleteMessage,
+  listConversationsForUser,
+  loadConversation,
+  type Message,
+  upsertConversation,
+  upsertMessage,
+} from '../../worker/db/conversations.ts';
+import { isDatabaseUnavailable, postgresError } from '../../worker/db/errors.ts';
+import { ensureProfile, getOwnProfile } from '../../worker/db/profiles.ts';
+import { deleteSite, findSite, insertSite, listSites, loadSiteByKey, updateSite } from '../../worker/db/sites.ts';
+import { ingestDeadLetters, ingestUsageEvents, type UsageEventRecord } from '../../worker/db/usage-events.ts';
+import { dailyUsageForUser } from '../../worker/db/usage.ts';
+import { aggregateUsage } from '../../worker/jobs/aggregate-usage.ts';
+import { quotaSeed } from '../../worker/usage/quota.ts';
+import {
+  alreadyProcessed,
+  applySubscription,
+  claimCustomer,
+  forgetCustomer,
+  markProcessed,
+  profileByCustomer,
+} from '../../worker/billing/store.ts';
+
+const bindings = env as unknown as Record<string, { connectionString: string } | undefined>;
+const httpEndpoints = inject('dbEndpoints');
+const tcpUrls = inject('hyperdriveUrls');
+
+/** Every backend over HTTP, and over Hyperdrive where this project binds one (HYPERDRIVE_<BACKEND>). */
+const transports: [string, DatabaseEnv][] = [
+  ...Object.entries(httpEndpoints).map(([backend, endpoint]): [string, DatabaseEnv] => [
+    `${backend} over neon-http`,
+    { DATABASE_URL: env.DATABASE_URL, DATABASE_HTTP_ENDPOINT: endpoint },
+  ]),
+  ...Object.keys(tcpUrls)
+    .filter((backend) => bindings[`HYPERDRIVE_${backend.toUpperCase()}`])
+    .map((backend): [string, DatabaseEnv] => [
+      `${backend} over hyperdrive`,
+      { DATABASE_URL: env.DATABASE_URL, HYPERDRIVE: bindings[`HYPERDRIVE_${backend.toUpperCase()}`] },
+    ]),
+];
+
+it('runs on both transports', () => {
+  const labels = transports.map(([label]) => label);
+  expect(labels.some((label) => label.endsWith('neon-http'))).toBe(true);
+  expect(labels.some((label) => label.endsWith('hyperdrive'))).toBe(true);
+});
+
+describe.each(transports)('database modules (%s)', (_transport, databaseEnv) => {
+  let db: Db;
+  const claims = () => ({ sub: crypto.randomUUID(), email: 'owner@example.com' });
+
+  beforeAll(() => {
+    db = createDb(databaseEnv);
+    return () => closeDatabase(db);
+  });
+
+  it('profiles: created on first sight, read back under RLS with a Date and the free tier', async () => {
+    const user = claims();
+    await ensureProfile(db, user.sub, user.email);
+    const profile = await getOwnProfile(db, user);
+    expect(profile).toMatchObject({ id: user.sub, email: user.email, tier: 'free', limits: null });
+    expect(profile?.createdAt).toBeInstanceOf(Date);
+  });
+
+  it('api keys: newest first, touched at most once a minute, revoked and deleted', async () => {
+    const user = claims();
+    await ensureProfile(db, user.sub, user.email);
+    const first = await insertApiKey(db, user, { name: 'first', prefix: 'pk_1', hash: crypto.randomUUID() });
+    const second = await insertApiKey(db, user, { name: 'second', prefix: 'pk_2', hash: crypto.randomUUID() });
+    expect(first.createdAt).toBeInstanceOf(Date);
+    expect(first.lastUsedAt).toBeNull();
+    expect((await listApiKeys(db, user)).map((key) => key.name)).toEqual(['second', 'first']);
+
+    const now = new Date();
+    await touchApiKey(db, first.id, now);
+    await touchApiKey(db, first.id, new Date(now.getTime() + 30_000));
+    const [, touched] = await listApiKeys(db, user);
+    expect(touched?.lastUsedAt?.getTime()).toBe(now.getTime());
+
+    await markApiKeyRevoked(db, user, first.id);
+    expect((await findApiKey(db, user, first.id))?.revokedAt).toBeInstanceOf(Date);
+    expect((await listApiKeys(db, user)).map((key) => key.name)).toEqual(['second']);
+    await deleteApiKey(db, user, second.id);
+    expect(await findApiKey(db, user, second.id)).toBeUndefined();
+    expect(await findApiKey(db, claims(), first.id)).toBeUndefined();
+  });
+
+  it('conversations: upserts in one transaction land once, page by cursor, search titles and load in order', async () => {
+    const user = claims();
+    const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 12, minute));
+    const conversationsMade: Conversation[] = ['Plans for 100% of Q1', 'Plans_b', 'Lunch'].map((title, i) => ({
+      id: crypto.randomUUID(),
+      userId: user.sub,
+      title,
+      model: 'anthropic/claude-sonnet-4-5',
+      systemPrompt: null,
+      siteId: null,
+      visitorId: null,
+      createdAt: at(i),
+      updatedAt: at(i),
+    }));
+    const [conversation] = conversationsMade as [Conversation];
+    const message = (role: 'user' | 'assistant', minute: number, content: string): Message => ({
+      id: crypto.randomUUID(),
+      conversationId: conversation.id,
+      userId: user.sub,
+      role,
+      content,
+      model: role === 'assistant' ? conversation.model : null,
+      provider: role === 'assistant' ? 'anthropic' : null,
+      status: 'complete',
+      stopReason: null,
+      errorCode: null,
+      inputTokens: 0,
+      outputTokens: 0,
+      cachedTokens: 0,
+      costUsd: '0',
+      timeToFirstTokenMs: null,
+      durationMs: null,
+      createdAt: at(minute),
+      completedAt: null,
+    });
+    const question = message('user', 10, 'hello');
+    const answer = { ...message('assistant', 11, 'hi'), outputTokens: 7, costUsd: '0.00010500' };
+    const writeAll = () =>
+      transaction(db, (q) => [
+        ...upsertConversation(q, conversation, user.email),
+        ...conversationsMade.slice(1).flatMap((c) => upsertConversation(q, c, user.email)),
+        upsertMessage(q, question),
+        upsertMessage(q, answer),
+      ]);
+    await writeAll();
+    await writeAll(); // a flush repeated after a crash changes nothing
+
+    const firstPage = await listConversationsForUser(db, user, { limit: 2 });
+    expect(firstPage.hasMore).toBe(true);
+    expect(firstPage.items.map((c) => c.title)).toEqual(['Lunch', 'Plans_b']);
+    expect(firstPage.items[0]?.updatedAt).toBeInstanceOf(Date);
+    const last = firstPage.items[1]!;
+    const secondPage = await listConversationsForUser(db, user, {
+      limit: 2,
+      after: { updatedAt: last.updatedAt, id: last.id },
+    });
+    expect(secondPage).toMatchObject({ hasMore: false, items: [{ title: 'Plans for 100% of Q1' }] });
+    // LIKE's wildcards are literal in a search: `_` finds only the title with an underscore.
+    const underscored = await listConversationsForUser(db, user, { limit: 10, titleContains: 's_' });
+    expect(underscored.items.map((c) => c.title)).toEqual(['Plans_b']);
+    const percent = await listConversationsForUser(db, user, { limit: 10, titleContains: '100%' });
+    expect(percent.items.map((c) => c.title)).toEqual(['Plans for 100% of Q1']);
+
+    const loaded = await loadConversation(db, conversation.id);
+    expect(loaded?.conversation).toMatchObject({ id: conversation.id, title: conversation.title });
+    expect(loaded?.messages.map((m) => [m.role, m.content, m.outputTokens, m.costUsd])).toEqual([
+      ['user', 'hello', 0, '0.00000000'],
+      ['assistant', 'hi', 7, '0.00010500'],
+    ]);
+    expect(loaded?.messages[0]?.createdAt.getTime()).toBe(question.createdAt.getTime());
+
+    await transaction(db, (q) => [
+      deleteMessage(q, conversation.id, answer.id),
+      deleteMessage(q, conversation.id, answer.id),
+    ]);
+    expect((await loadConversation(db, conversation.id))?.messages.map((m) => m.id)).toEqual([question.id]);
+    await transaction(db, (q) => [deleteConversation(q, conversation.id)]);
+    expect(await loadConversation(db, conversation.id)).toBeUndefined();
+  });
+
+  it('sites: a theme change merges, updated_at moves forward, and the key finds the site', async () => {
+    const user = claims();
+    await ensureProfile(db, user.sub, user.email);
+    const publicKey = `site_${crypto.randomUUID()}`;
+    const site = await insertSite(db, user, {
+      name: 'Docs',
+      publicKey,
+      allowedOrigins: ['https://docs.example'],
+      model: 'anthropic/claude-sonnet-4-5',
+      systemPrompt: null,
+      greeting: 'Hi!',
+      visitorRequestsPerMinute: 10,
+      theme: { accent: '#0055ff' },
+    });
+    expect(site).toMatchObject({
+      name: 'Docs',
+      allowedOrigins: ['https://docs.example'],
+      theme: { accent: '#0055ff' },
+    });
+    const once = await updateSite(db, user, site.id, { theme: { radius: '8px' } });
+    const twice = await updateSite(db, user, site.id, { name: 'Docs 2' });
+    expect(once?.theme).toEqual({ accent: '#0055ff', radius: '8px' });
+    expect(twice!.updatedAt.getTime()).toBeGreaterThan(once!.updatedAt.getTime());
+    expect(await updateSite(db, claims(), site.id, { name: 'stolen' })).toBeUndefined();
+
+    expect((await listSites(db, user)).map((s) => s.name)).toEqual(['Docs 2']);
+    expect((await findSite(db, user, site.id))?.publicKey).toBe(publicKey);
+    expect((await loadSiteByKey(db, publicKey))?.id).toBe(site.id);
+    await deleteSite(db, user, site.id);
+    expect(await loadSiteByKey(db, publicKey)).toBeUndefined();
+  });
+
+  it('usage: events land once, the quota seed and the daily roll-up count them as numbers', async () => {
+    const user = claims();
+    const now = new Date();
+    const event = (inputTokens: number, outputTokens: number): UsageEventRecord => ({
+      id: crypto.randomUUID(),
+      userId: user.sub,
+      subjectType: 'user',
+      subjectId: user.sub,
+      model: 'anthropic/claude-sonnet-4-5',
+      provider: 'anthropic',
+      inputTokens,
+      outputTokens,
+      costUsd: '0.00150000',
+      occurredAt: now.toISOString(),
+    });
+    // Past 2^31 in total: Postgres sums integers as bigint, which drivers may hand back as strings.
+    const events = [event(1_000, 200), event(1_500_000_000, 5), event(1_500_000_000, 0)];
+    await ingestUsageEvents(db, events); // the owner has no profile yet: it is made first
+    await ingestUsageEvents(db, events); // redelivered
+    const landed = await db.select().from(usageEvents).where(eq(usageEvents.userId, user.sub));
+    expect(landed).toHaveLength(3);
+    expect(landed[0]?.occurredAt).toBeInstanceOf(Date);
+
+    const seed = await quotaSeed(db, user.sub, now);
+    expect(seed).toEqual({ tier: 'free', overrides: null, used: 3_000_001_205, keys: [] });
+
+    await aggregateUsage(db);
+    const day = now.toISOString().slice(0, 10);
+    const daily = await dailyUsageForUser(db, user, { from: day, to: day });
+    expect(daily).toEqual([
+      expect.objectContaining({
+        day,
+        requests: 3,
+        inputTokens: 3_000_001_000,
+        outputTokens: 205,
+        costUsd: '0.00450000',
+      }),
+    ]);
+    // A rerun finds the same totals and writes nothing.
+    const before = await db.select().from(usageDaily).where(eq(usageDaily.userId, user.sub));
+    await aggregateUsage(db);
+    const after = await db.select().from(usageDaily).where(eq(usageDaily.userId, user.sub));
+    expect(after[0]?.updatedAt.getTime()).toBe(before[0]?.updatedAt.getTime());
+  });
+
+  it('dead letters: usage events and unreadable letters are each kept once', async () => {
+    const user = claims();
+    const letter = { messageId: crypto.randomUUID(), queue: 'usage-events-dlq', reason: 'unreadable', body: { v: 9 } };
+    const record: UsageEventRecord = {
+      id: crypto.randomUUID(),
+      userId: user.sub,
+      subjectType: 'api_key',
+      subjectId: 'key-1',
+      model: 'openai/gpt-4o-mini',
+      provider: 'openai',
+      inputTokens: 1,
+      outputTokens: 2,
+      occurredAt: new Date().toISOString(),
+    };
+    await ingestDeadLetters(db, [record], [letter]);
+    await ingestDeadLetters(db, [record], [letter]);
+    const kept = await db.execute<{ body: unknown; n: number }>(
+      sql`select body, count(*) over ()::int as n from dead_letters where message_id = ${letter.messageId}`,
+    );
+    expect(kept.rows).toEqual([{ body: { v: 9 }, n: 1 }]);
+    expect(await db.select().from(usageEvents).where(eq(usageEvents.id, record.id))).toHaveLength(1);
+  });
+
+  it('billing: the first customer stays, a later Stripe state wins over an earlier one, events are processed once', async () => {
+    const user = claims();
+    await ensureProfile(db, user.sub, user.email);
+    const customer = `cus_${crypto.randomUUID()}`;
+    expect(await claimCustomer(db, user.sub, customer)).toBe(customer);
+    expect(await claimCustomer(db, user.sub, 'cus_other')).toBe(customer);
+
+    const change = { customerId: customer, subscriptionId: 'sub_1', status: 'active' };
+    const later = new Date();
+    const earlier = new Date(later.getTime() - 60_000);
+    expect(await applySubscription(db, user.sub, { ...change, tier: 'pro', checkedAt: later })).toBe('pro');
+    expect(await applySubscription(db, user.sub, { ...change, tier: 'free', checkedAt: earlier })).toBeUndefined();
+    expect(await profileByCustomer(db, customer)).toMatchObject({
+      id: user.sub,
+      tier: 'pro',
+      subscriptionStatus: 'active',
+    });
+    expect(await forgetCustomer(db, customer)).toEqual({ id: user.sub, tier: 'free' });
+    expect(await profileByCustomer(db, customer)).toBeUndefined();
+
+    const eventId = `evt_${crypto.randomUUID()}`;
+    expect(await alreadyProcessed(db, eventId, 'customer.subscription.updated')).toBe(false);
+    await markProcessed(db, eventId);
+    expect(await alreadyProcessed(db, eventId, 'customer.subscription.updated')).toBe(true);
+    const [stored] = await db.select().from(stripeEvents).where(eq(stripeEvents.id, eventId));
+    expect(stored?.processedAt).toBeInstanceOf(Date);
+  });
+
+  it("errors: a constraint Postgres refuses surfaces as Postgres's own error, with its SQLSTATE", async () => {
+    const user = claims();
+    await ensureProfile(db, user.sub, user.email);
+    const refused = await db
+      .insert(profiles)
+      .values({ id: user.sub })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(postgresError(refused)?.code).toBe('23505');
+    // The same inside a transaction: the whole transaction is refused and nothing of it stays.
+    const other = crypto.randomUUID();
+    const inTransaction = await transaction(db, (q) => [
+      q.insert(profiles).values({ id: other }),
+      q.insert(profiles).values({ id: user.sub }),
+    ]).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(postgresError(inTransaction)?.code).toBe('23505');
+    expect(await db.select().from(profiles).where(eq(profiles.id, other))).toEqual([]);
+  });
+});
+
+// A database that cannot be reached reads the same on both transports: as unavailable (503
+// database_unavailable to a request, a retry later to a flush), not as a query Postgres refused.
+describe.each([
+  [
+    'neon-http',
+    { DATABASE_URL: 'postgresql://parley@127.0.0.1/parley', DATABASE_HTTP_ENDPOINT: 'http://127.0.0.1:9/sql' },
+  ],
+  ['hyperdrive', { HYPERDRIVE: { connectionString: 'postgresql://parley:parley@127.0.0.1:9/parley' } }],
+] as [string, DatabaseEnv][])('an unreachable database (%s)', (_transport, databaseEnv) => {
+  it('fails as unavailable, with no SQLSTATE', async () => {
+    const db = createDb({ ...databaseEnv, DATABASE_TIMEOUT_MS: '2000' });
+    const failure = await db
+      .select()
+      .from(profiles)
+      .limit(1)
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(failure).toBeInstanceOf(Error);
+    expect(isDatabaseUnavailable(failure)).toBe(true);
+    expect(postgresError(failure)).toBeUndefined();
+    await closeDatabase(db);
+  });
+});
