@@ -116,7 +116,7 @@ export class LimiterStore {
   }
 
   /** Takes one request from a subject's bucket and opens a reservation. */
-  admit(reservation: Reservation | undefined, bucket: { subject: string; bucket: Bucket } | undefined) {
+  openReservation(reservation: Reservation | undefined, bucket: { subject: string; bucket: Bucket } | undefined) {
     if (bucket) {
       this.buckets.set(bucket.subject, bucket.bucket);
       this.bucketsUnwritten.add(bucket.subject);

@@ -125,7 +125,7 @@ export class Limiter extends DurableObject<Env> {
     const reserved = this.reserved();
     const budget = outputBudget(left === null ? null : left - reserved, input.promptTokens, input.maxOutputTokens);
     if (!budget) return quotaRefusal(left!, reserved, input, limits.monthlyTokens!, now);
-    this.store.admit(
+    this.store.openReservation(
       { id: input.reservationId, tokens: input.promptTokens + budget.tokens, expiresAt: now + RESERVATION_TTL_MS },
       bucket,
     );

@@ -26,17 +26,17 @@ export class OutboxWriter {
   retryAt: number | undefined;
   private readonly store: RoomStore;
   private readonly env: () => FlushEnv;
-  private readonly settled: () => Promise<void>;
+  private readonly afterFlush: () => Promise<void>;
   private flushing: Promise<void> | undefined;
   private again = false;
   private failures = 0;
   private retrying = false;
 
-  /** `env` is read at each flush (the room's bindings as they are then); `settled` runs after every flush, landed or not. */
-  constructor(store: RoomStore, env: () => FlushEnv, settled: () => Promise<void>) {
+  /** `env` is read at each flush (the room's bindings as they are then); `afterFlush` runs after every flush, landed or not. */
+  constructor(store: RoomStore, env: () => FlushEnv, afterFlush: () => Promise<void>) {
     this.store = store;
     this.env = env;
-    this.settled = settled;
+    this.afterFlush = afterFlush;
   }
 
   /** `retry`: this is the alarm's retry; only those escalate the backoff, so a send's flushes failing while Postgres is away never push the next retry out. */
@@ -74,7 +74,7 @@ export class OutboxWriter {
         this.flushing = undefined;
         this.retrying = false;
       }
-      await this.settled();
+      await this.afterFlush();
     })();
     return this.flushing;
   }
@@ -108,7 +108,7 @@ async function flushOutbox(store: RoomStore, env: FlushEnv): Promise<void> {
         landed.push(...usage);
       }
     } finally {
-      store.settle(landed);
+      store.markLanded(landed);
     }
     if (rows.length < ROWS_PER_BATCH) return;
   }

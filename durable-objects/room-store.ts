@@ -156,29 +156,21 @@ export class RoomStore {
 
   /**
    * What Postgres had for a conversation this room never held. A reply it shows as `streaming`
-   * can never finish now: it is kept as interrupted, with the text an earlier version of this
-   * room checkpointed in its `inflight` table, if any.
+   * can never finish now (the room that ran it is gone): it is kept as interrupted, with its text
+   * as last written behind.
    */
   adopt(conversation: Conversation, messages: Message[], now: number) {
     this.write(() => {
       if (this.conversation()) return;
-      const checkpoints = this.legacyCheckpoints();
       this.insertConversation(conversation, null);
       for (const message of messages) {
         const orphaned = message.status === 'streaming';
         const kept: Message = orphaned
-          ? {
-              ...message,
-              content: checkpoints.get(message.id) ?? message.content,
-              status: 'error',
-              errorCode: 'interrupted',
-              completedAt: new Date(now),
-            }
+          ? { ...message, status: 'error', errorCode: 'interrupted', completedAt: new Date(now) }
           : message;
         this.insertMessage(kept);
         if (orphaned) this.enqueue(`message:${kept.id}`, { kind: 'message', message: kept });
       }
-      this.sql.exec('drop table if exists inflight');
     });
   }
 
@@ -266,7 +258,6 @@ export class RoomStore {
     });
   }
 
-  /** Replies still marked `streaming` when no reply runs here: the object restarted under them. Returns how many. */
   /** Replies left `streaming` (by an instance that is gone, when none runs here), with who pays for each where known. */
   orphanedReplies(): Array<{ message: Message; charge: ReplyCharge | undefined }> {
     const rows = this.sql.exec<MessageRow>(`select * from messages where status = 'streaming' order by seq`).toArray();
@@ -367,11 +358,11 @@ export class RoomStore {
    * restart first, they are simply written again, and every write is idempotent. A row that
    * changed while it was being sent (a newer version) stays pending.
    */
-  settle(rows: OutboxRow[]) {
+  markLanded(rows: OutboxRow[]) {
     for (const row of rows) this.landed.set(row.seq, row.version);
   }
 
-  /** Deletes the rows that have landed (see `settle`) now. */
+  /** Deletes the rows that have landed (see `markLanded`) now. */
   prune() {
     if (this.landed.size > 0) this.write(() => {});
   }
@@ -420,14 +411,6 @@ export class RoomStore {
         { seq: row.seq, version: row.version, change: reviveChange(JSON.parse(row.change) as OutboxChange) },
       ]),
     );
-  }
-
-  private legacyCheckpoints(): Map<string, string> {
-    const exists =
-      this.sql.exec(`select 1 from sqlite_master where type = 'table' and name = 'inflight'`).toArray().length > 0;
-    if (!exists) return new Map();
-    const rows = this.sql.exec<{ message_id: string; text: string }>('select message_id, text from inflight').toArray();
-    return new Map(rows.map((row) => [row.message_id, row.text]));
   }
 
   private enqueue(key: string, change: OutboxChange) {

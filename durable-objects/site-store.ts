@@ -1,20 +1,33 @@
 // A Site object's own SQLite: its one site's configuration, or the tombstone of a site removed.
-// The table is made on the first write, so a key nobody ever created (a typo in a host page, a
-// guess) leaves nothing stored behind its lookup.
+// Its schema is versioned (sqlite-schema.ts) but applied on the first write, so a key nobody ever
+// created (a typo in a host page, a guess) leaves nothing stored behind its lookup.
 import type { SiteConfig } from '../worker/sites/site-config.ts';
+import { migrateSchema, type SchemaStep } from './sqlite-schema.ts';
 
 export type StoredSite = { kind: 'configured'; config: SiteConfig } | { kind: 'removed' };
+
+/** The Site's schema, version by version: never edit a released step, add one. */
+const SCHEMA: readonly SchemaStep[] = [
+  // 1: the site's state, one row (the table an object made lazily before versions were kept).
+  (sql) => {
+    sql.exec('create table if not exists site (id integer primary key check (id = 1), state text not null)');
+  },
+];
 
 export class SiteStore {
   private readonly storage: DurableObjectStorage;
   private state: StoredSite | undefined;
-  private hasTable: boolean;
+  /** The schema is applied: this object has stored something (or stores now). */
+  private migrated = false;
 
   constructor(storage: DurableObjectStorage) {
     this.storage = storage;
-    this.hasTable =
-      this.sql.exec(`select 1 from sqlite_master where type = 'table' and name = 'site'`).toArray().length > 0;
-    const row = this.hasTable ? this.sql.exec<{ state: string }>('select state from site').toArray()[0] : undefined;
+    const stored = this.sql
+      .exec(`select 1 from sqlite_master where type = 'table' and name in ('site', 'schema_version')`)
+      .toArray();
+    if (stored.length === 0) return;
+    this.migrate();
+    const row = this.sql.exec<{ state: string }>('select state from site').toArray()[0];
     this.state = row ? (JSON.parse(row.state) as StoredSite) : undefined;
   }
 
@@ -28,11 +41,14 @@ export class SiteStore {
   }
 
   put(state: StoredSite) {
-    if (!this.hasTable) {
-      this.sql.exec('create table if not exists site (id integer primary key check (id = 1), state text not null)');
-      this.hasTable = true;
-    }
+    this.migrate();
     this.sql.exec('insert or replace into site (id, state) values (1, ?)', JSON.stringify(state));
     this.state = state;
+  }
+
+  private migrate() {
+    if (this.migrated) return;
+    migrateSchema(this.storage, SCHEMA);
+    this.migrated = true;
   }
 }

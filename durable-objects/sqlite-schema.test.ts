@@ -4,6 +4,7 @@ import { env } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { RoomStore } from './room-store.ts';
+import { SiteStore } from './site-store.ts';
 import { migrateSchema, type SchemaStep } from './sqlite-schema.ts';
 
 /** A fresh room's storage, emptied of what its constructor made, for `body` to shape. */
@@ -128,6 +129,33 @@ describe('a room created before versions were kept', () => {
       // Started again: nothing more to apply.
       new RoomStore(storage);
       expect(sql.exec('select version from schema_version').one()).toEqual({ version: 2 });
+    });
+  });
+});
+
+describe("a Site object's storage", () => {
+  const inSite = <T>(body: (storage: DurableObjectStorage) => T) =>
+    runInDurableObject(env.SITE.get(env.SITE.newUniqueId()), (_instance, state) => body(state.storage));
+  const removed = { kind: 'removed' } as const;
+
+  it('stays empty for a key nobody stored, and is versioned from its first write', async () => {
+    await inSite((storage) => {
+      const store = new SiteStore(storage);
+      expect(store.get()).toBeUndefined();
+      expect(tableNames(storage)).toEqual([]);
+      store.put(removed);
+      expect(tableNames(storage)).toEqual(['schema_version', 'site']);
+      expect(storage.sql.exec('select version from schema_version').one()).toEqual({ version: 1 });
+      expect(new SiteStore(storage).get()).toEqual(removed);
+    });
+  });
+
+  it('carries a site stored before versions were kept forward', async () => {
+    await inSite((storage) => {
+      storage.sql.exec('create table site (id integer primary key check (id = 1), state text not null)');
+      storage.sql.exec('insert into site (id, state) values (1, ?)', JSON.stringify(removed));
+      expect(new SiteStore(storage).get()).toEqual(removed);
+      expect(storage.sql.exec('select version from schema_version').one()).toEqual({ version: 1 });
     });
   });
 });

@@ -1,20 +1,13 @@
-// One stateless reply for the /v1 API: admitted by the key owner's Limiter (which also verifies
-// the key), streamed from the vendor with the same retries, fallbacks and idle timeout as a chat
-// reply, then settled with the Limiter, which keeps its usage event until it is published. Nothing
-// is stored as a conversation and nothing waits on Postgres.
+// One stateless reply for the /v1 API, through the same reserve → run → settle pipeline as a chat
+// reply (reply-pipeline.ts): the key owner's Limiter also verifies the key, and keeps the reply's
+// usage event until it is published. Nothing is stored as a conversation and nothing waits on Postgres.
 import { AppError } from '../errors.ts';
 import type { ApiKeyCredential } from '../auth/api-keys.ts';
 import type { ReplyOutcome } from './outcome.ts';
 import type { ModelInfo } from '../providers/registry.ts';
 import type { ChatMessage, Sampling } from '../providers/types.ts';
-import { reserveReply, settleReply } from '../usage/limiters.ts';
-import { usageEvent } from '../usage/usage-event.ts';
-import { modelCandidates } from './candidates.ts';
 import type { StreamEvent } from './events.ts';
-import { estimatePromptTokens, replyRoom } from './prompt.ts';
-import { runReply } from './run-reply.ts';
-
-const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+import { replyUsage, reserveReply, runReservedReply, settleReply, tokensUsed } from './reply-pipeline.ts';
 
 export type CompletionInput = {
   /** Minted by the caller; also the usage event's id. */
@@ -33,78 +26,56 @@ export type Completion = {
   /** The API key the Limiter verified. */
   keyId: string;
   outcome: Promise<ReplyOutcome>;
-  /** Settles once the outcome is counted and its usage handed over: keep the isolate alive for it. */
-  settled: Promise<void>;
+  /** Settles once the reply is counted and its usage handed to the Limiter: keep the isolate alive for it. */
+  billed: Promise<void>;
 };
 
-/** Starts the reply, or throws the refusal (401 key, 402 quota, 403 plan, 429 rate, 503 limits unavailable). */
+/** Starts the reply, or throws the refusal (400 too long, 401 key, 402 quota, 403 plan, 429 rate, 503 limits unavailable). */
 export async function startCompletion(
   env: Env,
   input: CompletionInput,
   emit: (event: StreamEvent) => void,
 ): Promise<Completion> {
   const { credential, model } = input;
-  const promptTokens = estimatePromptTokens(input.messages, input.system);
-  const room = replyRoom(promptTokens, model.contextWindow, input.maxOutputTokens);
-  // Before anything is reserved: OpenAI's own answer to a prompt its model cannot read.
-  if (room === undefined)
-    throw new AppError(
-      400,
-      'context_length_exceeded',
-      `This model's maximum context length is ${model.contextWindow} tokens. However, your messages resulted in about ${promptTokens} tokens. Please reduce the length of the messages.`,
-      { param: 'messages' },
-    );
-  const admission = await reserveReply(env, {
+  const reserved = await reserveReply(env, {
     userId: credential.userId,
     model,
+    system: input.system,
+    messages: input.messages,
+    maxOutputTokens: input.maxOutputTokens,
+    sampling: input.sampling,
     apiKeyHash: credential.hash,
-    promptTokens,
-    maxOutputTokens: room,
   });
-  if (!admission.ok) {
+  if (!reserved.ok) {
+    if (reserved.code === 'context_length_exceeded')
+      // OpenAI's own answer to a prompt its model cannot read.
+      throw new AppError(
+        400,
+        'context_length_exceeded',
+        `This model's maximum context length is ${model.contextWindow} tokens. However, your messages resulted in about ${reserved.promptTokens} tokens. Please reduce the length of the messages.`,
+        { param: 'messages' },
+      );
     const headers: Record<string, string> =
-      admission.retryAfterSeconds === undefined ? {} : { 'retry-after': String(admission.retryAfterSeconds) };
-    throw new AppError(admission.status, admission.code, admission.message, { headers });
+      reserved.retryAfterSeconds === undefined ? {} : { 'retry-after': String(reserved.retryAfterSeconds) };
+    throw new AppError(reserved.status, reserved.code, reserved.message, { headers });
   }
-  const { id } = input;
-  const outcome = runReply(
-    {
-      candidates: modelCandidates(env, model),
-      system: input.system,
-      messages: input.messages,
-      sampling: input.sampling,
-      maxOutputTokens: admission.outputTokens,
-      signal: input.signal,
-      idleTimeoutMs: Number(env.UPSTREAM_IDLE_TIMEOUT_MS) || DEFAULT_IDLE_TIMEOUT_MS,
-    },
-    emit,
+  const outcome = runReservedReply(env, reserved, input.signal, emit);
+  const keyId = reserved.keyId!;
+  const billed = outcome.then((done) =>
+    settleReply(
+      env,
+      reserved,
+      tokensUsed(done),
+      replyUsage({
+        id: input.id,
+        userId: credential.userId,
+        subject: { type: 'api_key', id: keyId },
+        outcome: done,
+        occurredAt: new Date(),
+      }),
+    ),
   );
-  const settled = outcome.then((done) => {
-    const used = done.inputTokens + done.outputTokens;
-    const usage =
-      used > 0
-        ? usageEvent({
-            id,
-            userId: credential.userId,
-            subject: { type: 'api_key', id: admission.keyId! },
-            outcome: done,
-            occurredAt: new Date(),
-          })
-        : undefined;
-    return settleReply(env, credential.userId, admission.reservationId, used, usage);
-  });
-  return {
-    keyId: admission.keyId!,
-    outcome: outcome.then((done) => quotaBounded(done, admission.boundedByQuota)),
-    settled,
-  };
-}
-
-/** A reply the quota cut short ends as `max_tokens` at the vendor: said plainly as `quota`. */
-function quotaBounded(outcome: ReplyOutcome, bounded: boolean): ReplyOutcome {
-  return bounded && outcome.status === 'complete' && outcome.stopReason === 'max_tokens'
-    ? { ...outcome, stopReason: 'quota' }
-    : outcome;
+  return { keyId, outcome, billed };
 }
 
 /** A reply that failed before its first token, as the status the caller should see. */

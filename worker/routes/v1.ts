@@ -1,6 +1,6 @@
 // The OpenAI-compatible API: `GET /v1/models` and `POST /v1/chat/completions`, authenticated by
 // API key, errors in OpenAI's shape (middleware/errors.ts). Stateless: a completion is admitted,
-// streamed and settled without a conversation and without a Postgres round trip.
+// streamed and settled (reserve → run → settle) without a conversation and without a Postgres round trip.
 import { Hono } from 'hono';
 import { limitBody } from '../middleware/body-limit.ts';
 import type { AppEnv } from '../env.ts';
@@ -63,7 +63,7 @@ export const v1 = new Hono<AppEnv>()
         { id, credential: c.var.credential, model, ...request, signal: stream?.signal ?? new AbortController().signal },
         (event) => stream?.onEvent(event),
       );
-      c.executionCtx.waitUntil(completion.settled);
+      c.executionCtx.waitUntil(completion.billed);
       noteKeyUsed(c.var.db, completion.keyId, (p) => c.executionCtx.waitUntil(p));
 
       if (stream) return new Response(await stream.open(completion.outcome), { headers: SSE_HEADERS });

@@ -8,13 +8,13 @@ export function userLimiter(env: Pick<Env, 'LIMITER'>, userId: string) {
   return env.LIMITER.get(env.LIMITER.idFromName(`user:${userId}`));
 }
 
-export type ReplyAdmission =
+export type QuotaDecision =
   | (Admission & { reservationId: string })
   | Refusal
   | { ok: false; status: 503; code: 'limits_unavailable'; message: string; retryAfterSeconds?: undefined };
 
 /** Asks the owner's Limiter for the rate limits, a stream slot and room in the quota for one reply (and checks the API key it came with). */
-export async function reserveReply(
+export async function reserveQuota(
   env: Pick<Env, 'LIMITER'>,
   input: {
     userId: string;
@@ -25,7 +25,7 @@ export async function reserveReply(
     /** A widget visitor (`<siteId>:<visitorId>`) rate-limited at their site's rate instead of the user's bucket. */
     visitor?: { id: string; requestsPerMinute: number };
   },
-): Promise<ReplyAdmission> {
+): Promise<QuotaDecision> {
   const reservationId = crypto.randomUUID();
   try {
     const decision = await userLimiter(env, input.userId).reserve({
@@ -57,7 +57,7 @@ const SETTLE_RETRY_MS = 500;
  * Tells the user's Limiter what a reply used (and hands it the reply's usage event, if any).
  * Tried a few times; a settle that never lands expires with its reservation, logged.
  */
-export async function settleReply(
+export async function settleQuota(
   env: Pick<Env, 'LIMITER'>,
   userId: string,
   reservationId: string,

@@ -1,0 +1,57 @@
+// Every way a ConversationRoom says no, worded once: the status and code a route answers with,
+// and a message that says what happened and what to do.
+import type { RoomFailure } from '../worker/chat/room-contract.ts';
+import type { ReplyRefusal } from '../worker/chat/reply-pipeline.ts';
+import { modelNotAvailable } from '../worker/providers/registry.ts';
+
+export function failure(
+  status: RoomFailure['status'],
+  code: string,
+  message: string,
+  retryAfterSeconds?: number,
+): RoomFailure {
+  return { ok: false, status, code, message, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
+}
+
+/** Whatever the reason (no such conversation, someone else's, deleted): no hint that it exists. */
+export const notFound = () => failure(404, 'not_found', 'Conversation not found');
+
+export const readOnly = () =>
+  failure(
+    403,
+    'read_only',
+    'Visitor conversations are read-only: you can read or delete this conversation, not send to it or change it',
+  );
+
+export const replyInProgress = () =>
+  failure(
+    409,
+    'reply_in_progress',
+    'A reply is still being generated in this conversation: wait for it or stop it first',
+  );
+
+export const nothingToRegenerate = () =>
+  failure(409, 'nothing_to_regenerate', 'The last message in this conversation is not a reply: send a message instead');
+
+/** A model no provider configured here offers: the request's, the conversation's or the site's. */
+export const unknownModel = (id: string) => failure(400, 'unknown_model', modelNotAvailable(id));
+
+export const noModels = () =>
+  failure(503, 'no_models', 'No model provider is configured: set ANTHROPIC_API_KEY, OPENAI_API_KEY or GEMINI_API_KEY');
+
+export const conversationUnavailable = () =>
+  failure(
+    503,
+    'database_unavailable',
+    'This conversation is not available right now (the database cannot be reached): try again shortly',
+  );
+
+/** The reply pipeline's refusal (the prompt too long, or the Limiter's no), as the room answers it. */
+export const refused = (refusal: ReplyRefusal) =>
+  failure(refusal.status, refusal.code, refusal.message, refusal.retryAfterSeconds);
+
+/** What a reader is told when a reply ends in an error; its text so far is kept. */
+export function replyErrorMessage(code: string | null): string {
+  if (code === 'upstream_timeout') return 'The model stopped sending and was given up on; the partial reply was saved';
+  return 'The model failed while replying; the partial reply was saved';
+}

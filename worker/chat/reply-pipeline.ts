@@ -1,0 +1,152 @@
+// One reply's way through its owner's quota, the same for a conversation's room and for the /v1
+// API: reserve (the prompt must leave room for a reply, then the owner's Limiter decides: rate,
+// stream slot, quota), run (the vendor call with retries, fallbacks and the idle timeout) and
+// settle (what the reply used is counted, the rest of its reservation released). What each caller
+// keeps of the reply (a stored message, an API response) is its own.
+import type { ModelInfo } from '../providers/registry.ts';
+import type { ChatMessage, Sampling } from '../providers/types.ts';
+import { reserveQuota, settleQuota } from '../usage/limiters.ts';
+import { usageEvent, type UsageEventMessage } from '../usage/usage-event.ts';
+import { modelCandidates } from './candidates.ts';
+import type { StreamEvent } from './events.ts';
+import type { ReplyOutcome } from './outcome.ts';
+import { estimatePromptTokens, replyRoom } from './prompt.ts';
+import { runReply } from './run-reply.ts';
+
+/** A vendor that sends nothing for this long is given up on (UPSTREAM_IDLE_TIMEOUT_MS overrides it). */
+const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
+/** One reply to be made: for whom, with which model, on which turns. */
+export type ReplySpec = {
+  userId: string;
+  model: ModelInfo;
+  system?: string;
+  /** The turns the model answers, already fitted to its context window. */
+  messages: ChatMessage[];
+  /** The most the reply may write before the quota has its say. */
+  maxOutputTokens: number;
+  sampling?: Sampling;
+  /** The API key the request came with: the Limiter verifies it and rate-limits it on its own. */
+  apiKeyHash?: string;
+  /** A widget visitor, rate-limited at their site's rate instead of the owner's. */
+  visitor?: { siteId: string; visitorId: string; requestsPerMinute: number };
+};
+
+export type ReplyRefusal = {
+  ok: false;
+  status: 400 | 401 | 402 | 403 | 429 | 503;
+  code: string;
+  message: string;
+  retryAfterSeconds?: number;
+  /** The prompt's estimated size, when it is why (context_length_exceeded). */
+  promptTokens?: number;
+};
+
+/** A reply the Limiter let through: its reservation, and how much it may write. */
+export type ReservedReply = {
+  ok: true;
+  spec: ReplySpec;
+  promptTokens: number;
+  reservationId: string;
+  /** How many tokens the reply may write (the quota may allow fewer than asked). */
+  outputTokens: number;
+  /** The quota, not the model or the request, set `outputTokens`. */
+  boundedByQuota: boolean;
+  /** The verified API key's id, when the spec named one. */
+  keyId?: string;
+};
+
+/**
+ * Reserves the reply's tokens with the owner's Limiter. Refused before anything is reserved when
+ * the prompt alone leaves no room for a reply (400 context_length_exceeded, with the prompt's
+ * estimated size in the message).
+ */
+export async function reserveReply(env: Env, spec: ReplySpec): Promise<ReservedReply | ReplyRefusal> {
+  const { model } = spec;
+  const promptTokens = estimatePromptTokens(spec.messages, spec.system);
+  const room = replyRoom(promptTokens, model.contextWindow, spec.maxOutputTokens);
+  if (room === undefined) return contextTooLong(model, promptTokens);
+  const { visitor } = spec;
+  const decision = await reserveQuota(env, {
+    userId: spec.userId,
+    model,
+    promptTokens,
+    maxOutputTokens: room,
+    ...(spec.apiKeyHash === undefined ? {} : { apiKeyHash: spec.apiKeyHash }),
+    ...(visitor
+      ? { visitor: { id: `${visitor.siteId}:${visitor.visitorId}`, requestsPerMinute: visitor.requestsPerMinute } }
+      : {}),
+  });
+  if (!decision.ok) return decision;
+  return {
+    ok: true,
+    spec,
+    promptTokens,
+    reservationId: decision.reservationId,
+    outputTokens: decision.outputTokens,
+    boundedByQuota: decision.boundedByQuota,
+    ...(decision.keyId === undefined ? {} : { keyId: decision.keyId }),
+  };
+}
+
+/**
+ * Runs the reserved reply at its vendor (with fallbacks), within what the Limiter allowed. Never
+ * throws: a failure is an outcome. A reply the quota cut short ends as stopped, reason `quota`.
+ */
+export async function runReservedReply(
+  env: Env,
+  reserved: ReservedReply,
+  signal: AbortSignal,
+  emit: (event: StreamEvent) => void,
+): Promise<ReplyOutcome> {
+  const { spec } = reserved;
+  const outcome = await runReply(
+    {
+      candidates: modelCandidates(env, spec.model),
+      system: spec.system,
+      messages: spec.messages,
+      sampling: spec.sampling,
+      maxOutputTokens: reserved.outputTokens,
+      signal,
+      idleTimeoutMs: Number(env.UPSTREAM_IDLE_TIMEOUT_MS) || DEFAULT_IDLE_TIMEOUT_MS,
+    },
+    emit,
+  );
+  return reserved.boundedByQuota && outcome.status === 'complete' && outcome.stopReason === 'max_tokens'
+    ? { ...outcome, status: 'stopped', stopReason: 'quota' }
+    : outcome;
+}
+
+/**
+ * Tells the owner's Limiter what the reply used (nothing, for a reply refused after its
+ * reservation) and releases the rest. A caller without a store of its own hands over the reply's
+ * usage event too: the Limiter keeps it until it is published.
+ */
+export function settleReply(
+  env: Env,
+  reserved: Pick<ReservedReply, 'reservationId'> & { spec: Pick<ReplySpec, 'userId'> },
+  used: number,
+  usage?: UsageEventMessage,
+): Promise<void> {
+  return settleQuota(env, reserved.spec.userId, reserved.reservationId, used, usage);
+}
+
+/** Tokens a reply used: what it is billed and what its reservation is settled with. */
+export const tokensUsed = (outcome: Pick<ReplyOutcome, 'inputTokens' | 'outputTokens'>) =>
+  outcome.inputTokens + outcome.outputTokens;
+
+/** The usage event of a reply that used tokens (keyed by its `id`, so it is billed once), or undefined. */
+export function replyUsage(input: Parameters<typeof usageEvent>[0]): UsageEventMessage | undefined {
+  return tokensUsed(input.outcome) > 0 ? usageEvent(input) : undefined;
+}
+
+/** The newest message alone is more than the model can read: nothing is reserved. */
+function contextTooLong(model: ModelInfo, promptTokens: number): ReplyRefusal {
+  return {
+    ok: false,
+    status: 400,
+    code: 'context_length_exceeded',
+    promptTokens,
+    message: `This message is too long for ${model.id}: about ${promptTokens.toLocaleString('en')} tokens, and it reads ${model.contextWindow.toLocaleString('en')} with room for a reply. Shorten it, or choose a model with a larger context window`,
+  };
+}
