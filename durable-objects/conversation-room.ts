@@ -260,7 +260,7 @@ export class ConversationRoom extends DurableObject<Env> {
   async alarm() {
     this.alarmAt = null;
     if (!this.live) this.recoverInterrupted();
-    if (this.store.hasPendingChanges()) await this.outbox.flush({ retry: true });
+    if (this.store.outbox.hasPending()) await this.outbox.flush({ retry: true });
     this.store.prune();
     await this.armAlarm();
   }
@@ -434,7 +434,7 @@ export class ConversationRoom extends DurableObject<Env> {
       if (!isDatabaseUnavailable(error)) throw error;
       return conversationUnavailable();
     }
-    if (this.store.hasPendingChanges()) void this.outbox.flush();
+    if (this.store.outbox.hasPending()) void this.outbox.flush();
     return undefined;
   }
 
@@ -448,7 +448,7 @@ export class ConversationRoom extends DurableObject<Env> {
     const now = Date.now();
     const due: number[] = [];
     if (this.live) due.push(now + HEARTBEAT_MS);
-    if (this.store.hasPendingChanges()) due.push(this.outbox.retryAt ?? now + FLUSH_BACKSTOP_MS);
+    if (this.store.outbox.hasPending()) due.push(this.outbox.retryAt ?? now + FLUSH_BACKSTOP_MS);
     if (due.length === 0) return;
     const wanted = Math.min(...due);
     if (typeof this.alarmAt === 'number' && this.alarmAt > now && this.alarmAt <= wanted) return;

@@ -7,7 +7,8 @@ import { type Db, transaction, withDatabase } from '../worker/db/client.ts';
 import { deleteConversation, deleteMessage, upsertConversation, upsertMessage } from '../worker/db/conversations.ts';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { publishUsage } from '../worker/usage/publish.ts';
-import type { OutboxRow, RoomStore } from './room-store.ts';
+import type { OutboxRow } from './room-outbox-table.ts';
+import type { RoomStore } from './room-store.ts';
 import { errorFields } from '../worker/log-error.ts';
 
 /** Changes per round trip: a long outage can leave many; each flush sends them in slices this size. */
@@ -55,7 +56,7 @@ export class OutboxWriter {
         this.failures = 0;
         this.retryAt = undefined;
         // A deleted conversation leaves nothing behind once Postgres has the deletion.
-        if (this.store.conversation()?.deleted && !this.store.hasPendingChanges()) this.store.forget();
+        if (this.store.conversation()?.deleted && !this.store.outbox.hasPending()) this.store.forget();
       } catch (error) {
         if (this.retryAt === undefined || this.retrying) this.failures++;
         const delay = Math.min(1000 * 2 ** (this.failures - 1), MAX_RETRY_MS);
@@ -83,7 +84,7 @@ export class OutboxWriter {
 /** Sends everything pending. Throws when Postgres (or, for usage, both queue and Postgres) cannot be reached; what was not written stays. */
 async function flushOutbox(store: RoomStore, env: FlushEnv): Promise<void> {
   for (;;) {
-    const rows = store.pendingChanges(ROWS_PER_BATCH);
+    const rows = store.outbox.pending(ROWS_PER_BATCH);
     if (rows.length === 0) return;
     const usage = rows.filter((row) => row.change.kind === 'usage');
     const writes = rows.filter((row) => row.change.kind !== 'usage');
@@ -108,7 +109,7 @@ async function flushOutbox(store: RoomStore, env: FlushEnv): Promise<void> {
         landed.push(...usage);
       }
     } finally {
-      store.markLanded(landed);
+      store.outbox.markLanded(landed);
     }
     if (rows.length < ROWS_PER_BATCH) return;
   }

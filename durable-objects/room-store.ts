@@ -1,6 +1,6 @@
-// A ConversationRoom's own SQLite: the conversation it owns, every message with every stored
-// field, and the outbox of changes still to be written to Postgres. Every change and its outbox
-// row are written in one local transaction, so nothing accepted can be lost between the two.
+// A ConversationRoom's own SQLite: the conversation it owns and every message with every stored
+// field. Every change and its outbox row (room-outbox-table.ts) are written in one local
+// transaction, so nothing accepted can be lost between the two.
 // Synchronous throughout: local SQLite needs no await, which is what keeps a send off the network.
 import type { ReplyOutcome } from '../worker/chat/outcome.ts';
 import type { Conversation, ConversationPatch, Message } from '../worker/db/conversations.ts';
@@ -8,20 +8,7 @@ import type { UsageEventMessage } from '../worker/usage/usage-event.ts';
 import type { ChatMessage } from '../worker/providers/types.ts';
 import type { SubjectType } from '../drizzle/schema.ts';
 import { migrateSchema, type SchemaStep } from './sqlite-schema.ts';
-
-/**
- * One pending change. Rows are keyed by what they change, so a newer state of the same message
- * replaces the older one in place (keeping its position), its removal included (a reply replaced
- * by a regenerate: `message-delete` under the same key); `version` tells a flush whether the row
- * it sent is still the row to delete.
- */
-export type OutboxChange =
-  | { kind: 'conversation' }
-  | { kind: 'message'; message: Message }
-  | { kind: 'message-delete'; conversationId: string; messageId: string }
-  | { kind: 'usage'; event: UsageEventMessage }
-  | { kind: 'delete'; conversationId: string };
-export type OutboxRow = { seq: number; version: number; change: OutboxChange };
+import { type OutboxChange, OutboxTable } from './room-outbox-table.ts';
 
 export type OwnedConversation = Conversation & { deleted: boolean; ownerEmail: string | null };
 
@@ -96,15 +83,13 @@ export class RoomStore {
   private readonly storage: DurableObjectStorage;
   /** The conversation row as last read; nothing but this store writes it, so it is dropped on every write. */
   private cached: OwnedConversation | null | undefined;
-  /** The outbox table as it is, by key: flushes read it from memory (a read of the table would cost more than the write itself). */
-  private outbox = new Map<string, OutboxRow>();
-  /** Outbox rows written behind but not yet deleted: seq -> the version that landed. */
-  private readonly landed = new Map<number, number>();
+  /** Changes still to be written behind, each written in the same local transaction as the change itself. */
+  readonly outbox: OutboxTable;
 
   constructor(storage: DurableObjectStorage) {
     this.storage = storage;
     migrateSchema(storage, SCHEMA);
-    this.loadOutbox();
+    this.outbox = new OutboxTable(storage.sql);
   }
 
   private get sql() {
@@ -325,8 +310,7 @@ export class RoomStore {
     this.write(() => {
       this.sql.exec('delete from messages');
       this.sql.exec('update conversation set deleted = 1, title = null, system_prompt = null, owner_email = null');
-      this.sql.exec(`delete from outbox where key not like 'usage:%'`);
-      for (const key of this.outbox.keys()) if (!key.startsWith('usage:')) this.outbox.delete(key);
+      this.outbox.dropAllButUsage();
       this.enqueue('delete', { kind: 'delete', conversationId });
     });
   }
@@ -339,32 +323,9 @@ export class RoomStore {
     });
   }
 
-  /** Outbox rows not yet written behind, oldest first. */
-  pendingChanges(limit: number): OutboxRow[] {
-    return [...this.outbox.values()]
-      .filter((row) => this.landed.get(row.seq) !== row.version)
-      .sort((a, b) => a.seq - b.seq)
-      .slice(0, limit);
-  }
-
-  hasPendingChanges(): boolean {
-    for (const row of this.outbox.values()) if (this.landed.get(row.seq) !== row.version) return true;
-    return false;
-  }
-
-  /**
-   * Rows Postgres (or the queue) now has. They are deleted with the next local write rather than
-   * in a transaction of their own, which would cost every reply another commit: should the object
-   * restart first, they are simply written again, and every write is idempotent. A row that
-   * changed while it was being sent (a newer version) stays pending.
-   */
-  markLanded(rows: OutboxRow[]) {
-    for (const row of rows) this.landed.set(row.seq, row.version);
-  }
-
-  /** Deletes the rows that have landed (see `markLanded`) now. */
+  /** Deletes the outbox rows that have landed (see OutboxTable.markLanded) now. */
   prune() {
-    if (this.landed.size > 0) this.write(() => {});
+    if (this.outbox.hasLanded()) this.write(() => {});
   }
 
   private enqueueMessage(messageId: string) {
@@ -380,17 +341,15 @@ export class RoomStore {
    * is read again from its table.
    */
   private write(change: () => void) {
-    const landed = new Map(this.landed);
     try {
+      let forgetLanded = () => {};
       this.storage.transactionSync(() => {
-        for (const [seq, version] of landed)
-          this.sql.exec('delete from outbox where seq = ? and version = ?', seq, version);
+        forgetLanded = this.outbox.deleteLanded();
         change();
       });
-      for (const [key, row] of this.outbox) if (landed.get(row.seq) === row.version) this.outbox.delete(key);
-      for (const seq of landed.keys()) this.landed.delete(seq);
+      forgetLanded();
     } catch (error) {
-      this.loadOutbox();
+      this.outbox.load();
       throw error;
     } finally {
       // Read again now, in the turn that wrote it: a first read in a later turn costs far more.
@@ -399,29 +358,8 @@ export class RoomStore {
     }
   }
 
-  private loadOutbox() {
-    const rows = this.sql
-      .exec<{ seq: number; key: string; version: number; change: string }>(
-        'select seq, key, version, change from outbox',
-      )
-      .toArray();
-    this.outbox = new Map(
-      rows.map((row) => [
-        row.key,
-        { seq: row.seq, version: row.version, change: reviveChange(JSON.parse(row.change) as OutboxChange) },
-      ]),
-    );
-  }
-
   private enqueue(key: string, change: OutboxChange) {
-    const row = this.sql
-      .exec<{ seq: number; version: number }>(
-        'insert into outbox (key, change) values (?, ?) on conflict (key) do update set change = excluded.change, version = version + 1 returning seq, version',
-        key,
-        JSON.stringify(change),
-      )
-      .one();
-    this.outbox.set(key, { seq: row.seq, version: row.version, change });
+    this.outbox.enqueue(key, change);
   }
 
   private insertConversation(c: Conversation, ownerEmail: string | null) {
@@ -502,19 +440,5 @@ function toMessage(row: MessageRow, conversation: Conversation): Message {
     durationMs: row.duration_ms,
     createdAt: new Date(row.created_at),
     completedAt: row.completed_at === null ? null : new Date(row.completed_at),
-  };
-}
-
-/** JSON turned the message's dates into strings; Postgres writes want them back as dates. */
-function reviveChange(change: OutboxChange): OutboxChange {
-  if (change.kind !== 'message') return change;
-  const { createdAt, completedAt } = change.message as unknown as { createdAt: string; completedAt: string | null };
-  return {
-    ...change,
-    message: {
-      ...change.message,
-      createdAt: new Date(createdAt),
-      completedAt: completedAt === null ? null : new Date(completedAt),
-    },
   };
 }

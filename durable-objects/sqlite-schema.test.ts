@@ -122,7 +122,7 @@ describe('a room created before versions were kept', () => {
         ['m-user', 'complete', 'hello'],
         ['m-reply', 'streaming', 'half a rep'],
       ]);
-      expect(store.hasPendingChanges()).toBe(true);
+      expect(store.outbox.hasPending()).toBe(true);
       // Its unfinished reply has no charge (none was recorded then): it is only marked, as before.
       expect(store.orphanedReplies().map((o) => [o.message.id, o.charge])).toEqual([['m-reply', undefined]]);
       expect(store.markInterrupted(3)).toBe(1);
