@@ -37,7 +37,7 @@ import {
   replyInProgress,
   unknownModel,
 } from './room-failures.ts';
-import { errorFields } from '../worker/log-error.ts';
+import { log, withLogContext } from '../worker/log.ts';
 import type {
   Caller,
   CreateInput,
@@ -134,51 +134,55 @@ export class ConversationRoom extends DurableObject<Env> {
 
   /** A new conversation; its id was minted by the caller (lower-case UUID). */
   async create(input: CreateInput): Promise<RoomResult<{ conversation: Conversation }>> {
-    const existing = this.store.conversation();
-    if (existing) {
-      // The same create repeated (a retried request) gets the same answer; anything else is a collision.
-      return existing.userId === input.userId && !existing.deleted && sameVisitor(existing, input)
-        ? { ok: true, conversation: publicConversation(existing) }
-        : failure(409, 'conflict', 'A conversation with this id already exists');
-    }
-    const now = new Date();
-    const conversation: Conversation = {
-      id: input.conversationId,
-      userId: input.userId,
-      title: input.title ?? null,
-      model: input.model ?? null,
-      systemPrompt: input.systemPrompt ?? null,
-      siteId: input.visitor?.siteId ?? null,
-      visitorId: input.visitor?.visitorId ?? null,
-      createdAt: now,
-      updatedAt: now,
-    };
-    this.store.create(conversation, input.email ?? null);
-    void this.outbox.flush();
-    return { ok: true, conversation };
+    return this.serve(input, async () => {
+      const existing = this.store.conversation();
+      if (existing) {
+        // The same create repeated (a retried request) gets the same answer; anything else is a collision.
+        return existing.userId === input.userId && !existing.deleted && sameVisitor(existing, input)
+          ? { ok: true, conversation: publicConversation(existing) }
+          : failure(409, 'conflict', 'A conversation with this id already exists');
+      }
+      const now = new Date();
+      const conversation: Conversation = {
+        id: input.conversationId,
+        userId: input.userId,
+        title: input.title ?? null,
+        model: input.model ?? null,
+        systemPrompt: input.systemPrompt ?? null,
+        siteId: input.visitor?.siteId ?? null,
+        visitorId: input.visitor?.visitorId ?? null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      this.store.create(conversation, input.email ?? null);
+      void this.outbox.flush();
+      return { ok: true, conversation };
+    });
   }
 
   /** Stores the user's message and answers it: the reply streams from the vendor and is stored as it ends. */
   async send(input: SendInput): Promise<SendResult> {
-    const owned = await this.ownedAndIdle(input);
-    if (!owned.ok) return owned;
-    return this.startReply(input, owned.conversation, {
-      turns: [...this.store.history(), { role: 'user', content: input.content }],
-      store: (conversation, reply, now, charge) => {
-        const userMessage = newMessage(conversation, {
-          role: 'user',
-          content: input.content,
-          status: 'complete',
-          createdAt: new Date(now),
-        });
-        this.store.startExchange({
-          userMessage,
-          reply,
-          title: conversation.title ? undefined : titleFrom(input.content),
-          charge,
-        });
-        return undefined;
-      },
+    return this.serve(input, async () => {
+      const owned = await this.ownedAndIdle(input);
+      if (!owned.ok) return owned;
+      return this.startReply(input, owned.conversation, {
+        turns: [...this.store.history(), { role: 'user', content: input.content }],
+        store: (conversation, reply, now, charge) => {
+          const userMessage = newMessage(conversation, {
+            role: 'user',
+            content: input.content,
+            status: 'complete',
+            createdAt: new Date(now),
+          });
+          this.store.startExchange({
+            userMessage,
+            reply,
+            title: conversation.title ? undefined : titleFrom(input.content),
+            charge,
+          });
+          return undefined;
+        },
+      });
     });
   }
 
@@ -188,49 +192,57 @@ export class ConversationRoom extends DurableObject<Env> {
    * stays billed: its usage event is already recorded.
    */
   async regenerate(input: ReplyRequest): Promise<SendResult> {
-    const owned = await this.ownedAndIdle(input);
-    if (!owned.ok) return owned;
-    const replaced = this.store.lastMessage();
-    if (replaced?.role !== 'assistant') return nothingToRegenerate();
-    return this.startReply(input, owned.conversation, {
-      turns: this.store.history({ except: replaced.id }),
-      store: (_conversation, reply, _now, charge) => {
-        // Nothing else can write messages while the room is claimed; checked all the same, as it is cheap.
-        if (this.store.lastMessage()?.id !== replaced.id) return nothingToRegenerate();
-        this.store.replaceReply(replaced.id, reply, charge);
-        return undefined;
-      },
+    return this.serve(input, async () => {
+      const owned = await this.ownedAndIdle(input);
+      if (!owned.ok) return owned;
+      const replaced = this.store.lastMessage();
+      if (replaced?.role !== 'assistant') return nothingToRegenerate();
+      return this.startReply(input, owned.conversation, {
+        turns: this.store.history({ except: replaced.id }),
+        store: (_conversation, reply, _now, charge) => {
+          // Nothing else can write messages while the room is claimed; checked all the same, as it is cheap.
+          if (this.store.lastMessage()?.id !== replaced.id) return nothingToRegenerate();
+          this.store.replaceReply(replaced.id, reply, charge);
+          return undefined;
+        },
+      });
     });
   }
 
   /** The conversation with every message, a reply in flight included with its text so far. */
   async read(caller: Caller): Promise<RoomResult<{ conversation: Conversation; messages: Message[] }>> {
-    const owned = await this.owned(caller);
-    if (!owned.ok) return owned;
-    const live = this.live;
-    const messages = this.store
-      .messages()
-      .map((m) => (live && m.id === live.id && m.status === 'streaming' ? { ...m, content: live.text } : m));
-    return { ok: true, conversation: publicConversation(owned.conversation), messages };
+    return this.serve(caller, async () => {
+      const owned = await this.owned(caller);
+      if (!owned.ok) return owned;
+      const live = this.live;
+      const messages = this.store
+        .messages()
+        .map((m) => (live && m.id === live.id && m.status === 'streaming' ? { ...m, content: live.text } : m));
+      return { ok: true, conversation: publicConversation(owned.conversation), messages };
+    });
   }
 
   /** Rename, change the model or the system prompt; the next send uses them. */
   async update(caller: Caller, patch: ConversationPatch): Promise<RoomResult<{ conversation: Conversation }>> {
-    const owned = await this.owned(caller, { write: true });
-    if (!owned.ok) return owned;
-    this.store.update(patch, Date.now());
-    void this.outbox.flush();
-    return { ok: true, conversation: publicConversation(this.store.conversation()!) };
+    return this.serve(caller, async () => {
+      const owned = await this.owned(caller, { write: true });
+      if (!owned.ok) return owned;
+      this.store.update(patch, Date.now());
+      void this.outbox.flush();
+      return { ok: true, conversation: publicConversation(this.store.conversation()!) };
+    });
   }
 
   /** Stops a reply in flight (saved as `stopped`, and billed), then deletes the conversation here and, behind, in Postgres. */
   async delete(caller: Caller): Promise<RoomResult<object>> {
-    const owned = await this.owned(caller);
-    if (!owned.ok) return owned;
-    while (this.live) await this.live.stop();
-    this.store.delete(owned.conversation.id);
-    void this.outbox.flush();
-    return { ok: true };
+    return this.serve(caller, async () => {
+      const owned = await this.owned(caller);
+      if (!owned.ok) return owned;
+      while (this.live) await this.live.stop();
+      this.store.delete(owned.conversation.id);
+      void this.outbox.flush();
+      return { ok: true };
+    });
   }
 
   /** The in-flight reply's events after `lastEventId` (all of them without one), then live; `stream: null` when idle. */
@@ -238,22 +250,31 @@ export class ConversationRoom extends DurableObject<Env> {
     caller: Caller,
     lastEventId?: string | null,
   ): Promise<RoomResult<{ stream: ReadableStream<Uint8Array> | null }>> {
-    const owned = await this.owned(caller);
-    if (!owned.ok) return owned;
-    const live = this.live;
-    if (!live || live.log.finished) return { ok: true, stream: null };
-    const position = parseEventId(lastEventId);
-    return { ok: true, stream: live.log.attach(position?.replyId === live.id ? position.seq : 0) };
+    return this.serve(caller, async () => {
+      const owned = await this.owned(caller);
+      if (!owned.ok) return owned;
+      const live = this.live;
+      if (!live || live.log.finished) return { ok: true, stream: null };
+      const position = parseEventId(lastEventId);
+      return { ok: true, stream: live.log.attach(position?.replyId === live.id ? position.seq : 0) };
+    });
   }
 
   /** Aborts the vendor call; resolves once the partial reply is saved as `stopped`. */
   async stop(caller: Caller): Promise<RoomResult<{ stopped: boolean }>> {
-    const owned = await this.owned(caller, { write: true });
-    if (!owned.ok) return owned;
-    const live = this.live;
-    if (!live) return { ok: true, stopped: false };
-    await live.stop();
-    return { ok: true, stopped: true };
+    return this.serve(caller, async () => {
+      const owned = await this.owned(caller, { write: true });
+      if (!owned.ok) return owned;
+      const live = this.live;
+      if (!live) return { ok: true, stopped: false };
+      await live.stop();
+      return { ok: true, stopped: true };
+    });
+  }
+
+  /** Runs a caller's request with its request id and this conversation on every line logged, the reply's included. */
+  private serve<T>(caller: Caller, work: () => Promise<T>): Promise<T> {
+    return withLogContext({ requestId: caller.requestId, conversationId: caller.conversationId }, work);
   }
 
   /** Heartbeat while a reply runs, recovery after a restart, and flush retries while Postgres is away. */
@@ -333,15 +354,12 @@ export class ConversationRoom extends DurableObject<Env> {
     });
     void this.finishReply(live, outcome, input);
     // The heartbeat is set behind the reply: nothing the person waits for waits on it.
-    this.armAlarm().catch((error: unknown) =>
-      console.error(JSON.stringify({ level: 'error', msg: 'room: alarm not set', ...errorFields(error) })),
-    );
+    this.armAlarm().catch((error: unknown) => log.error('room: alarm not set', {}, error));
     return { ok: true, messageId: reply.id, model: model.id, stream };
   }
 
   /** Stores the reply as it ended (and its usage event), tells its readers, and settles its reservation. */
   private async finishReply(live: LiveReply, reply: Promise<ReplyOutcome>, input: ReplyRequest) {
-    const { log } = live;
     let used = 0;
     try {
       const outcome = await reply;
@@ -358,7 +376,7 @@ export class ConversationRoom extends DurableObject<Env> {
       });
       this.store.finishReply(live.id, outcome, completedAt.getTime(), usage);
       // The client hears how the reply ended now; Postgres hears it behind, from the outbox.
-      log.append(
+      live.log.append(
         outcome.status === 'error'
           ? {
               event: 'error',
@@ -368,18 +386,10 @@ export class ConversationRoom extends DurableObject<Env> {
       );
     } catch (error) {
       // Never expected (runReply does not throw); the text so far is kept all the same.
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          msg: 'reply failed unexpectedly',
-          conversationId: input.conversationId,
-          messageId: live.id,
-          ...errorFields(error),
-        }),
-      );
+      log.error('reply failed unexpectedly', { messageId: live.id }, error);
       this.store.checkpoint(live.id, live.text);
       this.store.markInterrupted(Date.now());
-      log.append({
+      live.log.append({
         event: 'error',
         data: { code: 'internal_error', message: 'The reply failed on our side; the partial reply was saved' },
       });
@@ -428,9 +438,7 @@ export class ConversationRoom extends DurableObject<Env> {
       const loaded = await withDatabase(this.env, (db) => loadConversation(db, conversationId));
       if (loaded) this.store.adopt(loaded.conversation, loaded.messages, Date.now());
     } catch (error) {
-      console.error(
-        JSON.stringify({ level: 'error', msg: 'room: conversation not loaded', conversationId, ...errorFields(error) }),
-      );
+      log.error('room: conversation not loaded', { conversationId }, error);
       if (!isDatabaseUnavailable(error)) throw error;
       return conversationUnavailable();
     }

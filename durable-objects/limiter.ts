@@ -15,7 +15,7 @@ import type { UsageEventMessage } from '../worker/usage/usage-event.ts';
 import { planAllowsModel, planLimits, quotaPeriod, type TierLimits } from '../worker/usage/tiers.ts';
 import { INVALID_KEY } from '../worker/auth/api-keys.ts';
 import { LimiterStore } from './limiter-store.ts';
-import { errorFields } from '../worker/log-error.ts';
+import { log, withLogContext } from '../worker/log.ts';
 import type { Admission, Refusal } from '../worker/usage/admission.ts';
 
 /** A reservation never settled (its reply or room was lost) stops holding quota after this. */
@@ -31,6 +31,8 @@ const VISITOR_SWEEP_EVERY_MS = 5 * 60_000;
 export type ReserveInput = {
   /** The user whose quota pays: seeds this Limiter on first use. */
   userId: string;
+  /** The request this reply serves: on the lines logged while deciding. */
+  requestId?: string;
   reservationId: string;
   /** The prompt as estimated before the call. */
   promptTokens: number;
@@ -72,69 +74,72 @@ export class Limiter extends DurableObject<Env> {
 
   /** Before a vendor call: one request from the bucket, a stream slot, and the reply's tokens reserved. */
   async reserve(input: ReserveInput): Promise<Admission | Refusal> {
-    await this.ready(input.userId);
-    // From here on nothing is awaited: the check and the reservation are one turn.
-    const now = Date.now();
-    this.store.expire(now);
-    if (now - this.sweptAt >= VISITOR_SWEEP_EVERY_MS) {
-      this.sweptAt = now;
-      // A turn later, like the store's own writes: this decision's answer never waits on the sweep's write.
-      setTimeout(() => this.store.dropIdleBuckets('visitor:', Date.now() - VISITOR_IDLE_MS), 0);
-    }
-    const account = this.store.account!;
-    const keyId = input.apiKeyHash === undefined ? undefined : this.store.keys.get(input.apiKeyHash);
-    if (input.apiKeyHash !== undefined && keyId === undefined) return refusal(401, 'invalid_api_key', INVALID_KEY);
-    const limits = planLimits(account.tier, account.overrides);
-    // A visitor is told what they can act on, never the owner's plan.
-    const { visitor } = input;
-    if (input.model && !planAllowsModel(limits, input.model.outputPricePerMillion)) {
-      return refusal(
-        403,
-        'model_not_in_plan',
-        visitor
-          ? "This chat is not available right now: the site's model is not included in its owner's plan"
-          : `${input.model.id} is not included in the ${account.tier} plan: choose another model or upgrade`,
-      );
-    }
-    let bucket: { subject: string; bucket: ReturnType<typeof refill> } | undefined;
-    if (input.rateLimit) {
-      const subject = visitor ? `visitor:${visitor.id}` : keyId === undefined ? 'user' : `api_key:${keyId}`;
-      const perMinute = visitor ? visitor.requestsPerMinute : limits.requestsPerMinute;
-      bucket = { subject, bucket: refill(this.store.buckets.get(subject), perMinute, now) };
-      if (bucket.bucket.tokens < 1) {
-        const retryAfter = secondsUntilToken(bucket.bucket, perMinute);
-        const message = visitor
-          ? `You are sending messages too quickly: this chat allows ${perMinute} a minute. Try again in ${retryAfter} s`
-          : `Too many requests: ${keyId === undefined ? 'your plan allows' : 'your plan allows each API key'} ${perMinute} a minute`;
-        return refusal(429, 'rate_limited', message, retryAfter);
+    // The log context never throws, whatever a caller sent: the method's own checks report bad input.
+    return withLogContext({ requestId: input?.requestId, userId: input?.userId }, async () => {
+      await this.ready(input.userId);
+      // From here on nothing is awaited: the check and the reservation are one turn.
+      const now = Date.now();
+      this.store.expire(now);
+      if (now - this.sweptAt >= VISITOR_SWEEP_EVERY_MS) {
+        this.sweptAt = now;
+        // A turn later, like the store's own writes: this decision's answer never waits on the sweep's write.
+        setTimeout(() => this.store.dropIdleBuckets('visitor:', Date.now() - VISITOR_IDLE_MS), 0);
       }
-      if (this.store.open.size >= limits.concurrentStreams) {
+      const account = this.store.account!;
+      const keyId = input.apiKeyHash === undefined ? undefined : this.store.keys.get(input.apiKeyHash);
+      if (input.apiKeyHash !== undefined && keyId === undefined) return refusal(401, 'invalid_api_key', INVALID_KEY);
+      const limits = planLimits(account.tier, account.overrides);
+      // A visitor is told what they can act on, never the owner's plan.
+      const { visitor } = input;
+      if (input.model && !planAllowsModel(limits, input.model.outputPricePerMillion)) {
         return refusal(
-          429,
-          'rate_limited',
+          403,
+          'model_not_in_plan',
           visitor
-            ? 'This chat is busy answering other visitors: try again in a moment'
-            : `${this.store.open.size} replies are already streaming: your plan allows ${limits.concurrentStreams} at once`,
-          1,
+            ? "This chat is not available right now: the site's model is not included in its owner's plan"
+            : `${input.model.id} is not included in the ${account.tier} plan: choose another model or upgrade`,
         );
       }
-      bucket = { subject: bucket.subject, bucket: { ...bucket.bucket, tokens: bucket.bucket.tokens - 1 } };
-    }
-    // What is left of the month, and of that what replies in progress do not hold.
-    const left = limits.monthlyTokens === null ? null : Math.max(0, limits.monthlyTokens - account.used);
-    const reserved = this.reserved();
-    const budget = outputBudget(left === null ? null : left - reserved, input.promptTokens, input.maxOutputTokens);
-    if (!budget) return quotaRefusal(left!, reserved, input, limits.monthlyTokens!, now);
-    this.store.openReservation(
-      { id: input.reservationId, tokens: input.promptTokens + budget.tokens, expiresAt: now + RESERVATION_TTL_MS },
-      bucket,
-    );
-    return {
-      ok: true,
-      outputTokens: budget.tokens,
-      boundedByQuota: budget.bounded,
-      ...(keyId === undefined ? {} : { keyId }),
-    };
+      let bucket: { subject: string; bucket: ReturnType<typeof refill> } | undefined;
+      if (input.rateLimit) {
+        const subject = visitor ? `visitor:${visitor.id}` : keyId === undefined ? 'user' : `api_key:${keyId}`;
+        const perMinute = visitor ? visitor.requestsPerMinute : limits.requestsPerMinute;
+        bucket = { subject, bucket: refill(this.store.buckets.get(subject), perMinute, now) };
+        if (bucket.bucket.tokens < 1) {
+          const retryAfter = secondsUntilToken(bucket.bucket, perMinute);
+          const message = visitor
+            ? `You are sending messages too quickly: this chat allows ${perMinute} a minute. Try again in ${retryAfter} s`
+            : `Too many requests: ${keyId === undefined ? 'your plan allows' : 'your plan allows each API key'} ${perMinute} a minute`;
+          return refusal(429, 'rate_limited', message, retryAfter);
+        }
+        if (this.store.open.size >= limits.concurrentStreams) {
+          return refusal(
+            429,
+            'rate_limited',
+            visitor
+              ? 'This chat is busy answering other visitors: try again in a moment'
+              : `${this.store.open.size} replies are already streaming: your plan allows ${limits.concurrentStreams} at once`,
+            1,
+          );
+        }
+        bucket = { subject: bucket.subject, bucket: { ...bucket.bucket, tokens: bucket.bucket.tokens - 1 } };
+      }
+      // What is left of the month, and of that what replies in progress do not hold.
+      const left = limits.monthlyTokens === null ? null : Math.max(0, limits.monthlyTokens - account.used);
+      const reserved = this.reserved();
+      const budget = outputBudget(left === null ? null : left - reserved, input.promptTokens, input.maxOutputTokens);
+      if (!budget) return quotaRefusal(left!, reserved, input, limits.monthlyTokens!, now);
+      this.store.openReservation(
+        { id: input.reservationId, tokens: input.promptTokens + budget.tokens, expiresAt: now + RESERVATION_TTL_MS },
+        bucket,
+      );
+      return {
+        ok: true,
+        outputTokens: budget.tokens,
+        boundedByQuota: budget.bounded,
+        ...(keyId === undefined ? {} : { keyId }),
+      };
+    });
   }
 
   /**
@@ -212,14 +217,7 @@ export class Limiter extends DurableObject<Env> {
         }
         this.publishDelayMs = PUBLISH_RETRY_MS[0];
       } catch (error) {
-        console.error(
-          JSON.stringify({
-            level: 'warn',
-            msg: 'limiter: usage not published, retrying',
-            retryInMs: this.publishDelayMs,
-            ...errorFields(error),
-          }),
-        );
+        log.warn('limiter: usage not published, retrying', { retryInMs: this.publishDelayMs }, error);
         await this.ctx.storage.setAlarm(Date.now() + this.publishDelayMs);
         this.publishDelayMs = Math.min(this.publishDelayMs * 2, PUBLISH_RETRY_MS[1]);
       }
@@ -259,9 +257,7 @@ export class Limiter extends DurableObject<Env> {
       this.store.addKeys(seed.keys);
     } catch (error) {
       // Postgres is away: decide on what is known (the tier last seen, or free) and seed on a later call.
-      console.error(
-        JSON.stringify({ level: 'warn', msg: 'limiter: not seeded, deciding on what is known', ...errorFields(error) }),
-      );
+      log.warn('limiter: not seeded, deciding on what is known', {}, error);
       this.seedRetryAt = Date.now() + SEED_RETRY_MS;
       if (!carried)
         this.store.startPeriodKeeping(

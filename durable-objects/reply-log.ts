@@ -2,6 +2,7 @@
 // every attached reader; a reader that joins late (or comes back with Last-Event-ID) gets what it
 // missed first, then follows live. Readers come and go; the reply does not depend on them.
 import { encodeEvent, KEEPALIVE, type LoggedEvent, type StreamEvent } from '../worker/chat/events.ts';
+import { log } from '../worker/log.ts';
 
 /** Silence longer than this gets a keepalive comment (proxies commonly cut idle streams at 30-100 s). */
 const KEEPALIVE_MS = 10_000;
@@ -166,14 +167,7 @@ class Reader {
    * them at once. The client sees its stream fail and can come back with Last-Event-ID.
    */
   private drop() {
-    console.warn(
-      JSON.stringify({
-        level: 'warn',
-        msg: 'reader dropped: not reading',
-        replyId: this.replyId,
-        queuedBytes: this.unreadBytes,
-      }),
-    );
+    log.warn('reader dropped: not reading', { replyId: this.replyId, queuedBytes: this.unreadBytes });
     this.end();
     this.controller.error(new Error('Reader dropped: it stopped reading. Reconnect with Last-Event-ID to resume'));
   }

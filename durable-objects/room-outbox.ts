@@ -9,7 +9,7 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import { publishUsage } from '../worker/usage/publish.ts';
 import type { OutboxRow } from './room-outbox-table.ts';
 import type { RoomStore } from './room-store.ts';
-import { errorFields } from '../worker/log-error.ts';
+import { log } from '../worker/log.ts';
 
 /** Changes per round trip: a long outage can leave many; each flush sends them in slices this size. */
 const ROWS_PER_BATCH = 200;
@@ -61,15 +61,10 @@ export class OutboxWriter {
         if (this.retryAt === undefined || this.retrying) this.failures++;
         const delay = Math.min(1000 * 2 ** (this.failures - 1), MAX_RETRY_MS);
         this.retryAt = Date.now() + delay;
-        console.error(
-          JSON.stringify({
-            level: 'warn',
-            msg: 'room: outbox not flushed, will retry',
-            conversationId: this.store.conversation()?.id,
-            retryInMs: delay,
-            failures: this.failures,
-            ...errorFields(error),
-          }),
+        log.warn(
+          'room: outbox not flushed, will retry',
+          { conversationId: this.store.conversation()?.id, retryInMs: delay, failures: this.failures },
+          error,
         );
       } finally {
         this.flushing = undefined;

@@ -17,7 +17,7 @@ import {
   type SiteRefusal,
 } from '../worker/sites/site-config.ts';
 import { SiteStore } from './site-store.ts';
-import { errorFields } from '../worker/log-error.ts';
+import { log, withLogContext } from '../worker/log.ts';
 
 export class Site extends DurableObject<Env> {
   private readonly store: SiteStore;
@@ -47,24 +47,26 @@ export class Site extends DurableObject<Env> {
   }
 
   /** The site's configuration for a visitor on `origin` (a normalised Origin), or why not. */
-  async admit(publicKey: string, origin: string, parleyOrigin?: string): Promise<SiteAdmission> {
-    if (!this.store.get() && !this.absent) {
-      const failed = await (this.loading ??= this.load(publicKey).finally(() => (this.loading = undefined)));
-      if (failed) return failed;
-    }
-    const held = this.store.get();
-    if (held?.kind !== 'configured') return siteNotFound();
-    if (this.matcher?.for !== held.config)
-      this.matcher = { for: held.config, allows: originMatcher(held.config.allowedOrigins) };
-    if (origin !== parleyOrigin && !this.matcher.allows(origin)) {
-      return {
-        ok: false,
-        status: 403,
-        code: 'origin_not_allowed',
-        message: `This site's widget is not allowed on ${origin}: its owner can add the origin to the site's allowed origins in Parley`,
-      };
-    }
-    return { ok: true, site: held.config };
+  async admit(publicKey: string, origin: string, parleyOrigin?: string, requestId?: string): Promise<SiteAdmission> {
+    return withLogContext({ requestId }, async () => {
+      if (!this.store.get() && !this.absent) {
+        const failed = await (this.loading ??= this.load(publicKey).finally(() => (this.loading = undefined)));
+        if (failed) return failed;
+      }
+      const held = this.store.get();
+      if (held?.kind !== 'configured') return siteNotFound();
+      if (this.matcher?.for !== held.config)
+        this.matcher = { for: held.config, allows: originMatcher(held.config.allowedOrigins) };
+      if (origin !== parleyOrigin && !this.matcher.allows(origin)) {
+        return {
+          ok: false,
+          status: 403,
+          code: 'origin_not_allowed',
+          message: `This site's widget is not allowed on ${origin}: its owner can add the origin to the site's allowed origins in Parley`,
+        };
+      }
+      return { ok: true, site: held.config };
+    });
   }
 
   private async load(publicKey: string): Promise<SiteRefusal | undefined> {
@@ -76,7 +78,7 @@ export class Site extends DurableObject<Env> {
       else this.absent = true;
       return undefined;
     } catch (error) {
-      console.error(JSON.stringify({ level: 'error', msg: 'site: not loaded', ...errorFields(error) }));
+      log.error('site: not loaded', {}, error);
       if (!isDatabaseUnavailable(error)) throw error;
       return {
         ok: false,

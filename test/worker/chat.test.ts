@@ -146,11 +146,13 @@ describe('sending', () => {
       return consume.call(worker, batch, ...rest);
     });
     const warnings: string[] = [];
-    const error = console.error;
-    vi.spyOn(console, 'error').mockImplementation((line: unknown, ...rest: unknown[]) => {
-      warnings.push(String(line));
-      error(line, ...rest);
-    });
+    for (const level of ['warn', 'error'] as const) {
+      const write = console[level];
+      vi.spyOn(console, level).mockImplementation((line: unknown, ...rest: unknown[]) => {
+        warnings.push(String(line));
+        write(line, ...rest);
+      });
+    }
 
     const events = await collectEvents((await sendMessage(token, id, '[[fake tokens=5]] count me')).body!);
     const messageId = events[0]!.data.messageId;

@@ -29,8 +29,14 @@ it('finishes and saves a 20,000-token reply whose sender never reads the stream,
   const drops = warn.mock.calls
     .map(([line]) => String(line))
     .filter((line) => line.includes('reader dropped: not reading'));
+  // Logged inside the room, behind the request: with that request's id and the conversation (issue 19).
   expect(drops.map((line) => JSON.parse(line))).toEqual([
-    expect.objectContaining({ level: 'warn', replyId: res.headers.get('x-message-id') }),
+    expect.objectContaining({
+      level: 'warn',
+      replyId: res.headers.get('x-message-id'),
+      requestId: res.headers.get('x-request-id'),
+      conversationId: id,
+    }),
   ]);
   await expect(res.text()).rejects.toThrow();
 });

@@ -15,7 +15,7 @@ import {
 import { ensureProfile } from '../db/profiles.ts';
 import { userLimiter } from '../usage/limiters.ts';
 import { generateApiKey } from './api-keys.ts';
-import { errorFields } from '../log-error.ts';
+import { log } from '../log.ts';
 
 type Owner = { userId: string; email?: string; claims: UserClaims };
 
@@ -63,14 +63,12 @@ export function noteKeyUsed(db: Db, keyId: string, waitUntil: (promise: Promise<
   waitUntil(
     touchApiKey(db, keyId, new Date(now)).catch((error: unknown) => {
       touched.delete(keyId);
-      console.error(
-        JSON.stringify({ level: 'warn', msg: 'api key last use not recorded', keyId, ...errorFields(error) }),
-      );
+      log.warn('api key last use not recorded', { keyId }, error);
     }),
   );
 }
 
 function limitsUnavailable(cause: unknown) {
-  console.error(JSON.stringify({ level: 'error', msg: 'limiter unavailable for api keys', ...errorFields(cause) }));
+  log.error('limiter unavailable for api keys', {}, cause);
   return new AppError(503, 'limits_unavailable', 'API keys cannot be changed right now: try again shortly', { cause });
 }

@@ -13,6 +13,8 @@ export type Caller = {
   userId: string;
   email?: string;
   visitor?: { siteId: string; visitorId: string };
+  /** The request this call serves: on every line the room logs for it. */
+  requestId?: string;
 };
 /** A widget site's settings for its visitor's reply: they replace the conversation's, and the visitor has a rate of their own. */
 export type SiteReplySettings = { model: string | null; systemPrompt: string | null; visitorRequestsPerMinute: number };

@@ -2,6 +2,7 @@ import type { Caller, RoomFailure } from './room-contract.ts';
 import { AppError } from '../errors.ts';
 import { SSE_HEADERS } from './events.ts';
 import type { Subject, VisitorSubject } from '../auth/subject.ts';
+import { contextRequestId } from '../log.ts';
 
 /**
  * The ConversationRoom that owns a conversation: exactly one per conversation id, anywhere. Ids
@@ -15,6 +16,8 @@ export function conversationRoom(env: Pick<Env, 'CONVERSATION_ROOM'>, conversati
 /** The caller as a room sees it: the canonical conversation id, the user asking (a visitor's: the site's owner), and the visitor, if one asks. */
 export function roomCaller(conversationId: string, subject: Subject | VisitorSubject): Caller {
   const caller: Caller = { conversationId: conversationId.toLowerCase(), userId: subject.userId };
+  const requestId = contextRequestId();
+  if (requestId) caller.requestId = requestId;
   if (subject.type === 'visitor') caller.visitor = { siteId: subject.siteId, visitorId: subject.visitorId };
   else if (subject.email) caller.email = subject.email;
   return caller;

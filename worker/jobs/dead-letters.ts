@@ -8,6 +8,7 @@ import { withDatabase } from '../db/client.ts';
 import { ingestDeadLetters, type UnreadableLetter } from '../db/usage-events.ts';
 import { usageEventMessage, type UsageEventMessage } from '../usage/usage-event.ts';
 import { retryBatchLater, type DeadLetter } from './queue.ts';
+import { log } from '../log.ts';
 
 /** Postgres away: the batch comes back after a delay doubling from 10 s to an hour; max_retries 100 (wrangler.toml) spans about four days, the queue's default retention. */
 const MAX_DELAY_SECONDS = 60 * 60;
@@ -34,15 +35,7 @@ export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env) 
     return;
   }
   batch.ackAll();
-  console.log(
-    JSON.stringify({
-      level: 'info',
-      msg: 'dead letters replayed',
-      queue: batch.queue,
-      events: events.length,
-      kept: unreadable.length,
-    }),
-  );
+  log.info('dead letters replayed', { queue: batch.queue, events: events.length, kept: unreadable.length });
 }
 
 function isDeadLetter(body: unknown): body is DeadLetter {

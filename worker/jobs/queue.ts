@@ -1,7 +1,7 @@
 import { withDatabase } from '../db/client.ts';
 import { ingestUsageEvents } from '../db/usage-events.ts';
 import { usageEventMessage, type UsageEventMessage } from '../usage/usage-event.ts';
-import { errorFields } from '../log-error.ts';
+import { log } from '../log.ts';
 
 /** What the consumer puts on `usage-events-dlq`: the original body, and why and whence it was refused. */
 export type DeadLetter = {
@@ -62,17 +62,7 @@ export function retryBatchLater(
 ) {
   const attempts = Math.max(...batch.messages.map((message) => message.attempts));
   const delaySeconds = retryDelaySeconds(attempts, maxDelaySeconds);
-  console.error(
-    JSON.stringify({
-      level: 'error',
-      msg,
-      queue: batch.queue,
-      ...details,
-      attempts,
-      delaySeconds,
-      ...errorFields(error),
-    }),
-  );
+  log.error(msg, { queue: batch.queue, ...details, attempts, delaySeconds }, error);
   batch.retryAll({ delaySeconds });
 }
 
@@ -85,27 +75,9 @@ async function deadLetter(env: Env, queue: string, message: Message<unknown>, re
   try {
     await env.USAGE_EVENTS_DLQ.send(letter, { contentType: 'json' });
     message.ack();
-    console.error(
-      JSON.stringify({
-        level: 'warn',
-        msg: 'usage event dead-lettered',
-        queue,
-        messageId: message.id,
-        attempts: message.attempts,
-        reason,
-      }),
-    );
+    log.warn('usage event dead-lettered', { queue, messageId: message.id, attempts: message.attempts, reason });
   } catch (error) {
     message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        msg: 'usage event malformed, dead-letter queue refused it',
-        queue,
-        messageId: message.id,
-        reason,
-        ...errorFields(error),
-      }),
-    );
+    log.error('usage event malformed, dead-letter queue refused it', { queue, messageId: message.id, reason }, error);
   }
 }

@@ -10,6 +10,7 @@ import { quotaWarningEmail } from '../email/quota-warning.ts';
 import { EmailSendError, emailConfigured, sendEmail, type ResendEnv } from '../email/resend.ts';
 import { limitOverrides } from '../usage/quota.ts';
 import { planLimits, quotaPeriod } from '../usage/tiers.ts';
+import { log } from '../log.ts';
 
 const QUOTA_THRESHOLDS = [80, 90, 100] as const;
 const quotaKind = (threshold: number) => `quota_${threshold}`;
@@ -59,12 +60,7 @@ export async function sendQuotaWarnings(
     skippedNoEmail: 0,
   };
   if (!result.emailConfigured) {
-    console.warn(
-      JSON.stringify({
-        level: 'warn',
-        msg: 'quota warnings: email is not configured (set RESEND_API_KEY); nothing sent',
-      }),
-    );
+    log.warn('quota warnings: email is not configured (set RESEND_API_KEY); nothing sent');
     return result;
   }
 

@@ -2,7 +2,7 @@ import { withDatabase } from '../db/client.ts';
 import { aggregateUsage } from './aggregate-usage.ts';
 import { meterUsage } from './meter-usage.ts';
 import { sendQuotaWarnings } from './quota-warnings.ts';
-import { errorFields } from '../log-error.ts';
+import { log } from '../log.ts';
 
 /** A cron job: does its work and says what it did (merged into its log line). */
 type Job = { name: string; run: (env: Env) => Promise<Record<string, unknown>> };
@@ -20,7 +20,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
   const scheduledTime = new Date(controller.scheduledTime).toISOString();
   const jobs = JOBS[controller.cron];
   if (!jobs) {
-    console.log(JSON.stringify({ level: 'info', msg: 'cron', cron: controller.cron, scheduledTime }));
+    log.info('cron', { cron: controller.cron, scheduledTime });
     return;
   }
   const failures: unknown[] = [];
@@ -28,29 +28,24 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
     const started = Date.now();
     try {
       const outcome = await job.run(env);
-      console.log(
-        JSON.stringify({
-          level: 'info',
-          msg: 'cron job done',
-          job: job.name,
-          cron: controller.cron,
-          scheduledTime,
-          ...outcome,
-          ms: Date.now() - started,
-        }),
-      );
+      log.info('cron job done', {
+        job: job.name,
+        cron: controller.cron,
+        scheduledTime,
+        ...outcome,
+        ms: Date.now() - started,
+      });
     } catch (error) {
       failures.push(error);
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          msg: 'cron job failed',
+      log.error(
+        'cron job failed',
+        {
           job: job.name,
           cron: controller.cron,
           scheduledTime,
           ms: Date.now() - started,
-          ...errorFields(error),
-        }),
+        },
+        error,
       );
     }
   }

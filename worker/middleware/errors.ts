@@ -4,7 +4,8 @@ import type { AppEnv } from '../env.ts';
 import { AppError, errorBody } from '../errors.ts';
 import { isDatabaseUnavailable } from '../db/errors.ts';
 import { openAiError } from '../openai/errors.ts';
-import { errorFields, stackFrames } from '../log-error.ts';
+import { stackFrames } from '../log-error.ts';
+import { log } from '../log.ts';
 import { reportRequestError } from '../sentry/index.ts';
 
 /** The one place errors become responses: domain errors keep their status and code; the rest are a logged (and, with SENTRY_DSN, reported) 500. */
@@ -14,15 +15,7 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
     return render(c, new AppError(error.status as 400, httpCode(error.status), error.message || 'Bad request'));
   }
   if (isDatabaseUnavailable(error)) {
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        msg: 'database unavailable',
-        requestId: c.var.requestId,
-        path: c.req.path,
-        ...errorFields(error),
-      }),
-    );
+    log.error('database unavailable', { requestId: c.var.requestId, path: c.req.path }, error);
     return render(
       c,
       new AppError(
@@ -32,17 +25,16 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
       ),
     );
   }
-  console.error(
-    JSON.stringify({
-      level: 'error',
-      msg: 'unhandled error',
+  log.error(
+    'unhandled error',
+    {
       requestId: c.var.requestId,
       clientRequestId: c.var.clientRequestId,
       method: c.req.method,
       path: c.req.path,
-      ...errorFields(error),
       stack: stackFrames(error),
-    }),
+    },
+    error,
   );
   reportRequestError(c, error);
   return render(

@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import { requestId } from 'hono/request-id';
 import type { AppEnv } from '../env.ts';
+import { withLogContext } from '../log.ts';
 
 // A caller's X-Request-Id is theirs to correlate with: logged beside ours, never used as ours
 // (a chosen id could collide with another request's or forge lines in the log).
@@ -15,6 +16,7 @@ export const requestIds = createMiddleware<AppEnv>(async (c, next) => {
   if (caller && CLIENT_ID.test(caller)) c.set('clientRequestId', caller);
   return serverId(c, async () => {
     c.header('X-Request-Id', c.var.requestId);
-    await next();
+    // Every line logged while this request is served carries its ids (worker/log.ts).
+    await withLogContext({ requestId: c.var.requestId, clientRequestId: c.var.clientRequestId }, next);
   });
 });

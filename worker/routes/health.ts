@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { sql } from 'drizzle-orm';
 import type { AppEnv } from '../env.ts';
 import { VERSION } from '../version.ts';
-import { errorFields } from '../log-error.ts';
+import { log } from '../log.ts';
 import { databaseTransport } from '../db/client.ts';
 
 const DB_TIMEOUT_MS = 3000;
@@ -12,14 +12,7 @@ export const health = new Hono<AppEnv>().get('/', async (c) => {
   const db = await pingDatabase(c.var.db).then(
     () => 'up' as const,
     (error: unknown) => {
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          msg: 'health: database unreachable',
-          requestId: c.var.requestId,
-          ...errorFields(error),
-        }),
-      );
+      log.error('health: database unreachable', {}, error);
       return 'down' as const;
     },
   );

@@ -25,7 +25,7 @@ import {
   type SiteRow,
   type SiteTheme,
 } from './site-config.ts';
-import { errorFields } from '../log-error.ts';
+import { log } from '../log.ts';
 
 type Owner = { userId: string; email?: string; claims: UserClaims };
 export type SiteInput = Omit<SitePatch, 'name' | 'allowedOrigins'> & { name: string; allowedOrigins: string[] };
@@ -92,7 +92,7 @@ function assertModel(env: Env, model: string | null | undefined) {
 const siteNotFound = () => notFound('Site not found');
 
 function sitesUnavailable(cause: unknown) {
-  console.error(JSON.stringify({ level: 'error', msg: 'site object unavailable', ...errorFields(cause) }));
+  log.error('site object unavailable', {}, cause);
   return new AppError(503, 'sites_unavailable', 'The site could not be changed right now: try again shortly', {
     cause,
   });

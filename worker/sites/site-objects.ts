@@ -1,5 +1,5 @@
 import { AppError } from '../errors.ts';
-import { errorFields } from '../log-error.ts';
+import { contextRequestId, log } from '../log.ts';
 import type { SiteAdmission } from './site-config.ts';
 
 /** The Site object of a public key: exactly one per site, anywhere. */
@@ -15,9 +15,9 @@ export function siteObject(env: Pick<Env, 'SITE'>, publicKey: string) {
 export async function admitVisitor(env: Pick<Env, 'SITE'>, publicKey: string, origin: string, parleyOrigin: string) {
   let admission: SiteAdmission;
   try {
-    admission = await siteObject(env, publicKey).admit(publicKey, origin, parleyOrigin);
+    admission = await siteObject(env, publicKey).admit(publicKey, origin, parleyOrigin, contextRequestId());
   } catch (cause) {
-    console.error(JSON.stringify({ level: 'error', msg: 'site object unavailable', ...errorFields(cause) }));
+    log.error('site object unavailable', {}, cause);
     throw new AppError(503, 'widget_unavailable', 'This chat is not available right now: try again shortly', { cause });
   }
   if (!admission.ok) throw new AppError(admission.status, admission.code, admission.message);

@@ -1,7 +1,7 @@
 import type { Admission, Refusal } from './admission.ts';
 import type { ModelInfo } from '../providers/registry.ts';
 import type { UsageEventMessage } from './usage-event.ts';
-import { errorFields } from '../log-error.ts';
+import { contextRequestId, log } from '../log.ts';
 
 /** The Limiter of a user: their quota, and the rate limits of every subject they own. */
 export function userLimiter(env: Pick<Env, 'LIMITER'>, userId: string) {
@@ -30,6 +30,7 @@ export async function reserveQuota(
   try {
     const decision = await userLimiter(env, input.userId).reserve({
       userId: input.userId,
+      requestId: contextRequestId(),
       reservationId,
       promptTokens: input.promptTokens,
       maxOutputTokens: input.maxOutputTokens,
@@ -40,7 +41,7 @@ export async function reserveQuota(
     });
     return decision.ok ? { ...decision, reservationId } : decision;
   } catch (error) {
-    console.error(JSON.stringify({ level: 'error', msg: 'limiter unavailable', ...errorFields(error) }));
+    log.error('limiter unavailable', {}, error);
     return {
       ok: false,
       status: 503,
@@ -70,16 +71,7 @@ export async function settleQuota(
       return;
     } catch (error) {
       if (attempt === SETTLE_ATTEMPTS) {
-        console.error(
-          JSON.stringify({
-            level: 'error',
-            msg: 'quota not settled',
-            reservationId,
-            used,
-            usageEvent: usage?.id,
-            ...errorFields(error),
-          }),
-        );
+        log.error('quota not settled', { reservationId, used, usageEvent: usage?.id }, error);
         return;
       }
       await new Promise((r) => setTimeout(r, SETTLE_RETRY_MS));

@@ -1,7 +1,7 @@
 import { withDatabase } from '../db/client.ts';
 import { ingestUsageEvents } from '../db/usage-events.ts';
 import type { UsageEventMessage } from './usage-event.ts';
-import { errorFields } from '../log-error.ts';
+import { log } from '../log.ts';
 
 /**
  * Puts usage events on the `usage-events` queue; if the queue refuses them, writes them straight
@@ -15,14 +15,7 @@ export async function publishUsage(
   try {
     await env.USAGE_EVENTS.sendBatch(events.map((body) => ({ body, contentType: 'json' as const })));
   } catch (error) {
-    console.error(
-      JSON.stringify({
-        level: 'warn',
-        msg: 'usage queue unavailable, writing directly',
-        events: events.length,
-        ...errorFields(error),
-      }),
-    );
+    log.warn('usage queue unavailable, writing directly', { events: events.length }, error);
     await withDatabase(env, (db) => ingestUsageEvents(db, events));
   }
 }
