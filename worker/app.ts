@@ -18,7 +18,7 @@ import { keys } from './routes/keys.ts';
 import { sites } from './routes/sites.ts';
 import { widgetConversations, widgetSession } from './routes/widget.ts';
 import { v1 } from './routes/v1.ts';
-import { docs, openapi } from './routes/docs.ts';
+import { apiDocs } from './routes/docs.ts';
 import { widgetScript } from './routes/widget-script.ts';
 import { appPages } from './routes/app-pages.ts';
 import { baseSecurityHeaders } from './middleware/security-headers.ts';
@@ -50,8 +50,12 @@ const routes = base
   .route('/api/widget/session', widgetSession)
   .route('/api/widget/conversations', widgetConversations)
   .route('/v1', v1)
-  .route('/api/openapi.json', openapi)
-  .route('/api/docs', docs)
+  // /api/openapi.json and /api/docs describe this app's routes, asked for at the first request
+  // (the return type is written out: the app's type is still being inferred here).
+  .route(
+    '/api',
+    apiDocs((): Hono<AppEnv> => app),
+  )
   .route('/api/dev', dev)
   // widget.js and its chunks (wrangler.toml runs the Worker first for them).
   .route('/', widgetScript)

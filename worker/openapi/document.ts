@@ -1,13 +1,28 @@
+// The OpenAPI 3.1 document served at /api/openapi.json, generated from the mounted app: each route's
+// description and the schemas its validators check (describe.ts), read back from app.routes.
 import * as z from 'zod';
-import type { ZodObject, ZodType } from 'zod';
+import type { ValidationTargets } from 'hono';
+import type { RouterRoute } from 'hono/types';
+import { findTargetHandler } from 'hono/utils/handler';
+import type { ZodType } from 'zod';
 import { errorSchema } from '../schemas/errors.ts';
 import { VERSION } from '../version.ts';
-import { operations, type Operation } from './operations.ts';
+import { partOf, type RouteDescription, type RoutePart } from './describe.ts';
 
 const jsonSchema = (schema: ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { io, unrepresentable: 'any' });
 
-function parameters(where: 'path' | 'query', schema: ZodObject | undefined) {
-  if (!schema) return [];
+const parameterIn: Partial<Record<keyof ValidationTargets, string>> = {
+  param: 'path',
+  query: 'query',
+  header: 'header',
+  cookie: 'cookie',
+};
+const bodyType: Partial<Record<keyof ValidationTargets, string>> = {
+  json: 'application/json',
+  form: 'multipart/form-data',
+};
+
+function parameters(where: string, schema: ZodType) {
   const object = jsonSchema(schema, 'input') as { properties?: Record<string, object>; required?: string[] };
   return Object.entries(object.properties ?? {}).map(([name, property]) => ({
     name,
@@ -32,9 +47,9 @@ function eventStream(events: true | ZodType) {
   };
 }
 
-function responses(op: Operation) {
+function responses({ responses, errorSchema: errors }: RouteDescription) {
   const described: Record<string, object> = {};
-  for (const [status, response] of Object.entries(op.responses)) {
+  for (const [status, response] of Object.entries(responses)) {
     const content = {
       ...(response.schema ? { 'application/json': { schema: jsonSchema(response.schema, 'output') } } : {}),
       ...(response.eventStream ? { 'text/event-stream': eventStream(response.eventStream) } : {}),
@@ -51,43 +66,79 @@ function responses(op: Operation) {
   }
   described.default = {
     description: 'Error',
-    content: { 'application/json': { schema: jsonSchema(op.errorSchema ?? errorSchema, 'output') } },
+    content: { 'application/json': { schema: jsonSchema(errors ?? errorSchema, 'output') } },
   };
   return described;
 }
 
-/** Who may call: a signed-in session, an API key, or either (OpenAPI reads a list of alternatives). */
-function security(op: Operation) {
-  if (!op.auth) return {};
-  const schemes =
-    op.credentials === undefined
-      ? ['bearer', 'apiKey']
-      : [{ session: 'bearer', apiKey: 'apiKey', visitor: 'visitor' }[op.credentials]];
-  return { security: schemes.map((scheme) => ({ [scheme]: [] })) };
+const schemeOf = { session: 'bearer', apiKey: 'apiKey', visitor: 'visitor' } as const;
+
+/** Who may call: OpenAPI reads the list as alternatives. */
+function security({ security: credentials }: RouteDescription) {
+  return credentials ? { security: credentials.map((credential) => ({ [schemeOf[credential]]: [] })) } : {};
 }
 
-function operation(op: Operation) {
+/** One operation, from what the handlers of its method and path tell: its description, and what it validates. */
+function operation(path: string, description: RouteDescription, parts: RoutePart[]) {
+  const request = parts.flatMap((part) => (part.kind === 'request' ? [part] : []));
+  const validated = (targets: Partial<Record<keyof ValidationTargets, string>>) =>
+    Object.entries(targets).flatMap(([target, where]) =>
+      request.filter((part) => part.target === target).map((part) => ({ where, schema: part.schema })),
+    );
+  const checked = validated(parameterIn).flatMap(({ where, schema }) => parameters(where, schema));
+  // A path parameter no validator checks is still a parameter: a string.
+  const unchecked = [...path.matchAll(/\{(\w+)\}/g)]
+    .map(([, name]) => name!)
+    .filter((name) => !checked.some((p) => p.in === 'path' && p.name === name))
+    .map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+  const bodies = validated(bodyType);
   return {
-    summary: op.summary,
-    tags: [op.tag],
-    ...security(op),
-    parameters: [...parameters('path', op.params), ...parameters('query', op.query)],
-    ...(op.body
+    summary: description.summary,
+    tags: [description.tag],
+    ...security(description),
+    parameters: [...unchecked, ...checked],
+    ...(bodies.length > 0
       ? {
           requestBody: {
-            required: !op.bodyOptional,
-            content: { 'application/json': { schema: jsonSchema(op.body, 'input') } },
+            required: !parts.some((part) => part.kind === 'optionalBody'),
+            content: Object.fromEntries(
+              bodies.map(({ where, schema }) => [where, { schema: jsonSchema(schema, 'input') }]),
+            ),
           },
         }
       : {}),
-    responses: responses(op),
+    responses: responses(description),
   };
 }
 
-/** The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
-export function openApiDocument() {
+/** `/api/keys/:id` as OpenAPI writes it, `/api/keys/{id}`. */
+const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
+
+/**
+ * The operations of a mounted app, by path and method. Hono lists each handler of a route (its
+ * middleware included) as one entry for its method and path; each adds what it tells the document.
+ * A route is an operation when one of its handlers describes it; middleware mounted with `use`
+ * (method ALL) describes nothing.
+ */
+function operationsOf(routes: readonly RouterRoute[]) {
+  const partsOf = new Map<string, RoutePart[]>();
+  for (const route of routes) {
+    const part = partOf(findTargetHandler(route.handler));
+    if (!part || route.method === 'ALL') continue;
+    const key = `${route.method.toLowerCase()} ${openApiPath(route.path)}`;
+    (partsOf.get(key) ?? partsOf.set(key, []).get(key)!).push(part);
+  }
   const paths: Record<string, Record<string, object>> = {};
-  for (const op of operations) (paths[op.path] ??= {})[op.method] = operation(op);
+  for (const [key, parts] of partsOf) {
+    const [method, path] = key.split(' ') as [string, string];
+    const described = parts.find((part) => part.kind === 'description');
+    if (described) (paths[path] ??= {})[method] = operation(path, described.description, parts);
+  }
+  return paths;
+}
+
+/** The OpenAPI 3.1 document of the routes of an app, from their descriptions and the zod schemas they validate with. */
+export function openApiDocument(routes: readonly RouterRoute[]) {
   return {
     openapi: '3.1.0',
     info: {
@@ -112,6 +163,6 @@ export function openApiDocument() {
         },
       },
     },
-    paths,
+    paths: operationsOf(routes),
   };
 }

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { requireSession, requireUser } from '../auth/index.ts';
 import { handleWebhook, openPortal, startCheckout, stripeClient } from '../billing/index.ts';
+import { describe } from '../openapi/describe.ts';
 
 /**
  * Stripe: Checkout (or the Billing Portal for a user already subscribed) and the Billing Portal for
@@ -10,8 +11,51 @@ import { handleWebhook, openPortal, startCheckout, stripeClient } from '../billi
  */
 const signedIn = [requireUser, requireSession('Billing and the subscription')] as const;
 
+const forbidden = { description: 'An API key: billing is managed by signing in (forbidden)' };
+const notConfigured = { description: 'Billing not configured (billing_not_configured)' };
+
+const checkoutDescription = describe({
+  summary:
+    'Where to send the user for Pro {url, destination}: a Stripe Checkout URL, or the Billing Portal (destination portal) for a user who already holds a live subscription',
+  tag: 'billing',
+  security: ['session', 'apiKey'],
+  responses: {
+    200: { description: '{url, destination: "checkout" | "portal"}' },
+    403: forbidden,
+    502: { description: 'Stripe refused, in its own words (billing_upstream_error)' },
+    503: notConfigured,
+  },
+});
+
+const portalDescription = describe({
+  summary: 'A Stripe Billing Portal URL to manage your subscription {url}',
+  tag: 'billing',
+  security: ['session', 'apiKey'],
+  responses: {
+    200: { description: '{url}' },
+    403: forbidden,
+    409: { description: 'No billing account yet: check out first (no_billing_account)' },
+    503: notConfigured,
+  },
+});
+
+const webhookDescription = describe({
+  summary:
+    "Stripe webhook (signed with Stripe-Signature; each event processed once, by retrieving the subscription's current state from Stripe)",
+  tag: 'billing',
+  responses: {
+    200: {
+      description:
+        '{received, outcome: processed | replayed | ignored, reason?}: an event Parley cannot use is ignored with its reason, never retried',
+    },
+    400: { description: 'Missing or bad signature (invalid_signature)' },
+    502: { description: 'Stripe could not be asked for the subscription: Stripe retries the event' },
+    503: { description: 'The database cannot be reached: Stripe retries the event' },
+  },
+});
+
 export const billing = new Hono<AppEnv>()
-  .post('/checkout', ...signedIn, async (c) => {
+  .post('/checkout', checkoutDescription, ...signedIn, async (c) => {
     const { userId, email } = c.var.subject;
     const target = await startCheckout(
       c.var.db,
@@ -22,12 +66,12 @@ export const billing = new Hono<AppEnv>()
     );
     return c.json(target);
   })
-  .post('/portal', ...signedIn, async (c) => {
+  .post('/portal', portalDescription, ...signedIn, async (c) => {
     const { userId, email } = c.var.subject;
     const url = await openPortal(c.var.db, stripeClient(c.env), { userId, email }, new URL(c.req.url).origin);
     return c.json({ url });
   })
-  .post('/webhook', async (c) => {
+  .post('/webhook', webhookDescription, async (c) => {
     const outcome = await handleWebhook(
       c.var.db,
       stripeClient(c.env),

@@ -6,36 +6,102 @@ import { notFound } from '../errors.ts';
 import { validate } from '../validation.ts';
 import { createSite, deleteSite, updateSite } from '../sites/manage-sites.ts';
 import { themeOf, type SiteRow } from '../sites/site-config.ts';
-import { createSiteBody, siteIdParam, updateSiteBody } from '../schemas/sites.ts';
+import { createSiteBody, siteIdParam, siteListSchema, siteSchema, updateSiteBody } from '../schemas/sites.ts';
+import { describe } from '../openapi/describe.ts';
+
+const sitesApi = { tag: 'sites', security: ['session'] } as const;
+const siteForbidden = { description: 'Called with an API key: sites are managed by signing in (forbidden)' };
+const siteNotFound = { description: 'No such site, or not yours' };
+const sitesUnavailable = {
+  description:
+    "The site's Durable Object could not be reached: nothing is left half done, try again (sites_unavailable)",
+};
 
 /** The signed-in user's widget sites. An API key cannot manage them, as it cannot manage keys. */
 export const sites = new Hono<AppEnv>()
   .use(requireUser)
   .use(requireSession('Sites'))
 
-  .get('/', async (c) => c.json({ items: (await listSites(c.var.db, c.var.subject.claims)).map(toSite) }))
+  .get(
+    '/',
+    describe({
+      ...sitesApi,
+      summary: 'Your widget sites, newest first',
+      responses: { 200: { description: 'Sites', schema: siteListSchema }, 403: siteForbidden },
+    }),
+    async (c) => c.json({ items: (await listSites(c.var.db, c.var.subject.claims)).map(toSite) }),
+  )
 
-  .post('/', validate('json', createSiteBody), async (c) => {
-    const row = await createSite(c.env, c.var.db, c.var.subject, c.req.valid('json'));
-    return c.json(toSite(row), 201);
-  })
+  .post(
+    '/',
+    describe({
+      ...sitesApi,
+      summary: 'Create a widget site: its public key goes in the script tag of the pages on its allowed origins',
+      responses: {
+        201: { description: 'Created', schema: siteSchema },
+        400: { description: 'A bad field, named (an allowed origin that is not one is quoted), or unknown_model' },
+        403: siteForbidden,
+        503: sitesUnavailable,
+      },
+    }),
+    validate('json', createSiteBody),
+    async (c) => {
+      const row = await createSite(c.env, c.var.db, c.var.subject, c.req.valid('json'));
+      return c.json(toSite(row), 201);
+    },
+  )
 
-  .get('/:id', validate('param', siteIdParam), async (c) => {
-    const row = await findSite(c.var.db, c.var.subject.claims, c.req.valid('param').id);
-    if (!row) throw notFound('Site not found');
-    return c.json(toSite(row));
-  })
+  .get(
+    '/:id',
+    describe({
+      ...sitesApi,
+      summary: 'One of your sites',
+      responses: { 200: { description: 'Site', schema: siteSchema }, 403: siteForbidden, 404: siteNotFound },
+    }),
+    validate('param', siteIdParam),
+    async (c) => {
+      const row = await findSite(c.var.db, c.var.subject.claims, c.req.valid('param').id);
+      if (!row) throw notFound('Site not found');
+      return c.json(toSite(row));
+    },
+  )
 
-  .patch('/:id', validate('param', siteIdParam), validate('json', updateSiteBody), async (c) => {
-    const row = await updateSite(c.env, c.var.db, c.var.subject, c.req.valid('param').id, c.req.valid('json'));
-    return c.json(toSite(row));
-  })
+  .patch(
+    '/:id',
+    describe({
+      ...sitesApi,
+      summary: "Change a site (any of its fields; theme fields merge): visitors' next requests use the change",
+      responses: {
+        200: { description: 'Updated', schema: siteSchema },
+        400: { description: 'A bad field, named, or unknown_model' },
+        403: siteForbidden,
+        404: siteNotFound,
+        503: sitesUnavailable,
+      },
+    }),
+    validate('param', siteIdParam),
+    validate('json', updateSiteBody),
+    async (c) => {
+      const row = await updateSite(c.env, c.var.db, c.var.subject, c.req.valid('param').id, c.req.valid('json'));
+      return c.json(toSite(row));
+    },
+  )
 
   // The widget stops working when this returns; its visitors' conversations stay the owner's.
-  .delete('/:id', validate('param', siteIdParam), async (c) => {
-    await deleteSite(c.env, c.var.db, c.var.subject, c.req.valid('param').id);
-    return c.body(null, 204);
-  });
+  .delete(
+    '/:id',
+    describe({
+      ...sitesApi,
+      summary:
+        "Delete a site: its widget stops working when this returns (its visitors' conversations stay yours, read-only)",
+      responses: { 204: { description: 'Deleted' }, 403: siteForbidden, 404: siteNotFound, 503: sitesUnavailable },
+    }),
+    validate('param', siteIdParam),
+    async (c) => {
+      await deleteSite(c.env, c.var.db, c.var.subject, c.req.valid('param').id);
+      return c.body(null, 204);
+    },
+  );
 
 const toSite = (row: SiteRow) => ({
   id: row.id,

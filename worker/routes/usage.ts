@@ -4,8 +4,9 @@ import { requireUser } from '../auth/index.ts';
 import { badRequest } from '../errors.ts';
 import { validate } from '../validation.ts';
 import { dailyUsageForUser } from '../db/usage.ts';
-import { MAX_USAGE_DAYS, usageQuery } from '../schemas/usage.ts';
+import { MAX_USAGE_DAYS, usageQuery, usageSchema } from '../schemas/usage.ts';
 import { sumUsd } from '../usage/money.ts';
+import { describe } from '../openapi/describe.ts';
 
 const DAY_MS = 86_400_000;
 const DEFAULT_DAYS = 30;
@@ -14,40 +15,50 @@ const DEFAULT_DAYS = 30;
  * Tokens, requests and cost by UTC day and model, from `usage_daily` (rolled up hourly from the
  * usage events), for the caller only.
  */
-export const usage = new Hono<AppEnv>().use(requireUser).get('/', validate('query', usageQuery), async (c) => {
-  const query = c.req.valid('query');
-  const to = query.to ?? new Date().toISOString().slice(0, 10);
-  const from = query.from ?? new Date(Date.parse(to) - (DEFAULT_DAYS - 1) * DAY_MS).toISOString().slice(0, 10);
-  const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
-  if (days < 1) throw badRequest(`from (${from}) is after to (${to})`);
-  if (days > MAX_USAGE_DAYS) throw badRequest(`A range is at most ${MAX_USAGE_DAYS} days; this one has ${days}`);
+export const usage = new Hono<AppEnv>().use(requireUser).get(
+  '/',
+  describe({
+    summary: 'Your tokens, requests and cost by UTC day and model (rolled up hourly)',
+    tag: 'account',
+    security: ['session', 'apiKey'],
+    responses: { 200: { description: 'Usage', schema: usageSchema }, 400: { description: 'A bad or too long range' } },
+  }),
+  validate('query', usageQuery),
+  async (c) => {
+    const query = c.req.valid('query');
+    const to = query.to ?? new Date().toISOString().slice(0, 10);
+    const from = query.from ?? new Date(Date.parse(to) - (DEFAULT_DAYS - 1) * DAY_MS).toISOString().slice(0, 10);
+    const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
+    if (days < 1) throw badRequest(`from (${from}) is after to (${to})`);
+    if (days > MAX_USAGE_DAYS) throw badRequest(`A range is at most ${MAX_USAGE_DAYS} days; this one has ${days}`);
 
-  const rows = await dailyUsageForUser(c.var.db, c.var.subject.claims, { from, to });
-  const items = rows.map((r) => ({
-    day: r.day,
-    model: r.model,
-    requests: r.requests,
-    inputTokens: r.inputTokens,
-    outputTokens: r.outputTokens,
-    costUsd: r.costUsd,
-  }));
-  const totals = items.reduce(
-    (sum, r) => ({
-      requests: sum.requests + r.requests,
-      inputTokens: sum.inputTokens + r.inputTokens,
-      outputTokens: sum.outputTokens + r.outputTokens,
-    }),
-    { requests: 0, inputTokens: 0, outputTokens: 0 },
-  );
-  return c.json({
-    from,
-    to,
-    days: items,
-    totals: {
-      requests: totals.requests,
-      inputTokens: totals.inputTokens,
-      outputTokens: totals.outputTokens,
-      costUsd: sumUsd(items.map((r) => r.costUsd)),
-    },
-  });
-});
+    const rows = await dailyUsageForUser(c.var.db, c.var.subject.claims, { from, to });
+    const items = rows.map((r) => ({
+      day: r.day,
+      model: r.model,
+      requests: r.requests,
+      inputTokens: r.inputTokens,
+      outputTokens: r.outputTokens,
+      costUsd: r.costUsd,
+    }));
+    const totals = items.reduce(
+      (sum, r) => ({
+        requests: sum.requests + r.requests,
+        inputTokens: sum.inputTokens + r.inputTokens,
+        outputTokens: sum.outputTokens + r.outputTokens,
+      }),
+      { requests: 0, inputTokens: 0, outputTokens: 0 },
+    );
+    return c.json({
+      from,
+      to,
+      days: items,
+      totals: {
+        requests: totals.requests,
+        inputTokens: totals.inputTokens,
+        outputTokens: totals.outputTokens,
+        costUsd: sumUsd(items.map((r) => r.costUsd)),
+      },
+    });
+  },
+);

@@ -19,90 +19,189 @@ import { SITE_NOT_FOUND } from '../sites/site-config.ts';
 import {
   MAX_VISITOR_CONTENT_CHARS,
   widgetConversationIdParam,
+  widgetConversationSchema,
+  widgetConversationWithMessagesSchema,
   widgetSendBody,
   widgetSessionBody,
+  widgetSessionSchema,
 } from '../schemas/widget.ts';
+import { describe } from '../openapi/describe.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-export const widgetSession = new Hono<AppEnv>().post('/', validate('json', widgetSessionBody), async (c) => {
-  const key = await widgetKey(c.env, c.req.url);
-  const { siteKey, visitorId } = c.req.valid('json');
-  const origin = requestOrigin(c.req.header('origin'));
-  if (!origin) {
-    throw new AppError(
-      403,
-      'origin_not_allowed',
-      "The request has no Origin: the widget works only on a web page served from one of the site's allowed origins",
-    );
-  }
-  if (!isSiteKey(siteKey)) throw new AppError(404, 'site_not_found', SITE_NOT_FOUND);
-  const site = await admitVisitor(c.env, siteKey, origin, new URL(c.req.url).origin);
-  const visitor = visitorId?.toLowerCase() ?? crypto.randomUUID();
-  const { token, expiresAt } = await signVisitorToken(key, {
-    visitorId: visitor,
-    siteId: site.id,
-    siteKey,
-    origin,
-  });
-  return c.json({
-    token,
-    expiresAt,
-    visitorId: visitor,
-    site: { name: site.name, greeting: site.greeting, theme: site.theme, model: siteModel(c.env, site.model) },
-  });
-});
+const visitorApi = { tag: 'widget', security: ['visitor'] } as const;
+/** What requireVisitor and a room answer a visitor on every conversation route. */
+const visitorErrors = {
+  401: {
+    description:
+      'No, an invalid or an expired visitor token (visitor_token_invalid, visitor_token_expired): ask POST /api/widget/session for a new one',
+  },
+  403: {
+    description:
+      "The request's Origin is not the token's (origin_mismatch), or the site no longer allows it (origin_not_allowed)",
+  },
+  404: {
+    description:
+      'No such conversation for this visitor (not_found, never a hint it exists), or the site was deleted (site_not_found)',
+  },
+};
+
+export const widgetSession = new Hono<AppEnv>().post(
+  '/',
+  describe({
+    summary:
+      "A visitor session for a site, from a page on one of its allowed origins (the browser's Origin header): a 15-minute visitor token bound to the site, the visitor and that origin, and what the widget shows",
+    tag: 'widget',
+    responses: {
+      200: { description: 'Session', schema: widgetSessionSchema },
+      403: { description: 'No Origin, or an origin the site does not allow (origin_not_allowed)' },
+      404: { description: 'No site has this key (site_not_found)' },
+      503: {
+        description:
+          'WIDGET_TOKEN_SECRET is not set (widget_not_configured), or the site cannot be reached (widget_unavailable, database_unavailable)',
+      },
+    },
+  }),
+  validate('json', widgetSessionBody),
+  async (c) => {
+    const key = await widgetKey(c.env, c.req.url);
+    const { siteKey, visitorId } = c.req.valid('json');
+    const origin = requestOrigin(c.req.header('origin'));
+    if (!origin) {
+      throw new AppError(
+        403,
+        'origin_not_allowed',
+        "The request has no Origin: the widget works only on a web page served from one of the site's allowed origins",
+      );
+    }
+    if (!isSiteKey(siteKey)) throw new AppError(404, 'site_not_found', SITE_NOT_FOUND);
+    const site = await admitVisitor(c.env, siteKey, origin, new URL(c.req.url).origin);
+    const visitor = visitorId?.toLowerCase() ?? crypto.randomUUID();
+    const { token, expiresAt } = await signVisitorToken(key, {
+      visitorId: visitor,
+      siteId: site.id,
+      siteKey,
+      origin,
+    });
+    return c.json({
+      token,
+      expiresAt,
+      visitorId: visitor,
+      site: { name: site.name, greeting: site.greeting, theme: site.theme, model: siteModel(c.env, site.model) },
+    });
+  },
+);
 
 export const widgetConversations = new Hono<WidgetEnv>()
   .use(requireVisitor)
   .use(limitBody(MAX_BODY_BYTES))
 
   // Made at the edge, as in the app; owned by the site's owner, reachable by this visitor only.
-  .post('/', async (c) => {
-    const caller = roomCaller(crypto.randomUUID(), c.var.subject);
-    const { conversation } = roomAnswer(await conversationRoom(c.env, caller.conversationId).create(caller));
-    return c.json({ id: conversation.id, createdAt: conversation.createdAt.toISOString() }, 201);
-  })
-
-  .get('/:id', validate('param', widgetConversationIdParam), async (c) => {
-    const caller = roomCaller(c.req.valid('param').id, c.var.subject);
-    const found = roomAnswer(await conversationRoom(c.env, caller.conversationId).read(caller));
-    return c.json({ id: found.conversation.id, messages: found.messages.map(toMessage) });
-  })
-
-  // The site's model and system prompt, as the site is now: a visitor cannot choose them.
-  .post('/:id/messages', validate('param', widgetConversationIdParam), validate('json', widgetSendBody), async (c) => {
-    const { content } = c.req.valid('json');
-    if (content.length > MAX_VISITOR_CONTENT_CHARS) {
-      throw new AppError(
-        413,
-        'content_too_large',
-        `A message is limited to ${MAX_VISITOR_CONTENT_CHARS.toLocaleString('en')} characters; this one has ${content.length.toLocaleString('en')}`,
-      );
-    }
-    const { subject, site } = c.var;
-    const caller = roomCaller(c.req.valid('param').id, subject);
-    const reply = roomAnswer(
-      await conversationRoom(c.env, caller.conversationId).send({
-        ...caller,
-        subject: { type: subject.type, id: subject.id },
-        content,
-        site: {
-          model: site.model,
-          systemPrompt: site.systemPrompt,
-          visitorRequestsPerMinute: site.visitorRequestsPerMinute,
-        },
-      }),
-    );
-    return replyResponse(reply);
-  })
-
-  .get('/:id/stream', validate('param', widgetConversationIdParam), (c) =>
-    resumeResponse(c.env, roomCaller(c.req.valid('param').id, c.var.subject), c.req.header('last-event-id')),
+  .post(
+    '/',
+    describe({
+      ...visitorApi,
+      summary: "Start a visitor conversation (the site's owner owns it and may read it)",
+      responses: { 201: { description: 'Created', schema: widgetConversationSchema }, ...visitorErrors },
+    }),
+    async (c) => {
+      const caller = roomCaller(crypto.randomUUID(), c.var.subject);
+      const { conversation } = roomAnswer(await conversationRoom(c.env, caller.conversationId).create(caller));
+      return c.json({ id: conversation.id, createdAt: conversation.createdAt.toISOString() }, 201);
+    },
   )
 
-  .post('/:id/stop', validate('param', widgetConversationIdParam), async (c) =>
-    c.json(await stopReply(c.env, roomCaller(c.req.valid('param').id, c.var.subject))),
+  .get(
+    '/:id',
+    describe({
+      ...visitorApi,
+      summary: "The visitor's conversation with its messages, a reply in flight included",
+      responses: {
+        200: { description: 'Conversation', schema: widgetConversationWithMessagesSchema },
+        ...visitorErrors,
+      },
+    }),
+    validate('param', widgetConversationIdParam),
+    async (c) => {
+      const caller = roomCaller(c.req.valid('param').id, c.var.subject);
+      const found = roomAnswer(await conversationRoom(c.env, caller.conversationId).read(caller));
+      return c.json({ id: found.conversation.id, messages: found.messages.map(toMessage) });
+    },
+  )
+
+  // The site's model and system prompt, as the site is now: a visitor cannot choose them.
+  .post(
+    '/:id/messages',
+    describe({
+      ...visitorApi,
+      summary:
+        "Send a message with the site's model and system prompt; the reply streams as in the app (message.start, delta, usage, done, error)",
+      responses: {
+        200: { description: 'Event stream', eventStream: true, headers: { 'x-message-id': "The reply's message id" } },
+        ...visitorErrors,
+        402: { description: "The site owner's monthly quota is used up (quota_exceeded)" },
+        409: { description: 'A reply is already in progress (reply_in_progress)' },
+        413: { description: 'Message over 4,000 characters (content_too_large)' },
+        429: {
+          description:
+            "This visitor sent more than the site's visitorRequestsPerMinute, or too many replies stream for the owner at once (rate_limited), or what is left of the owner's quota is held by replies in progress (quota_in_use)",
+          headers: { 'Retry-After': 'Seconds until a message can pass' },
+        },
+      },
+    }),
+    validate('param', widgetConversationIdParam),
+    validate('json', widgetSendBody),
+    async (c) => {
+      const { content } = c.req.valid('json');
+      if (content.length > MAX_VISITOR_CONTENT_CHARS) {
+        throw new AppError(
+          413,
+          'content_too_large',
+          `A message is limited to ${MAX_VISITOR_CONTENT_CHARS.toLocaleString('en')} characters; this one has ${content.length.toLocaleString('en')}`,
+        );
+      }
+      const { subject, site } = c.var;
+      const caller = roomCaller(c.req.valid('param').id, subject);
+      const reply = roomAnswer(
+        await conversationRoom(c.env, caller.conversationId).send({
+          ...caller,
+          subject: { type: subject.type, id: subject.id },
+          content,
+          site: {
+            model: site.model,
+            systemPrompt: site.systemPrompt,
+            visitorRequestsPerMinute: site.visitorRequestsPerMinute,
+          },
+        }),
+      );
+      return replyResponse(reply);
+    },
+  )
+
+  .get(
+    '/:id/stream',
+    describe({
+      ...visitorApi,
+      summary: 'Resume the in-flight reply after Last-Event-ID',
+      responses: {
+        200: { description: 'Event stream', eventStream: true },
+        204: { description: 'Nothing in flight' },
+        ...visitorErrors,
+      },
+    }),
+    validate('param', widgetConversationIdParam),
+    (c) => resumeResponse(c.env, roomCaller(c.req.valid('param').id, c.var.subject), c.req.header('last-event-id')),
+  )
+
+  .post(
+    '/:id/stop',
+    describe({
+      ...visitorApi,
+      summary: 'Stop the in-flight reply',
+      responses: { 200: { description: '{stopped}' }, ...visitorErrors },
+    }),
+    validate('param', widgetConversationIdParam),
+    async (c) => c.json(await stopReply(c.env, roomCaller(c.req.valid('param').id, c.var.subject))),
   );
 
 /** The model the widget names: the site's, or the server's default; 503 when no provider is configured at all. */
