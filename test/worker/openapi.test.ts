@@ -3,7 +3,7 @@
 // undescribed fails here, and so would a document naming an operation nothing serves.
 import { describe, expect, it } from 'vitest';
 import { app } from '../../worker/app.ts';
-import { call } from './helpers.ts';
+import { call, userWithKey } from './helpers.ts';
 
 /** Mounted routes that are not the API, each with the reason. */
 const NOT_API: Record<string, string> = {
@@ -18,6 +18,7 @@ const NOT_API: Record<string, string> = {
 
 type Operation = {
   summary?: string;
+  security?: Record<string, string[]>[];
   tags?: string[];
   parameters: { in: string; name: string }[];
   responses: Record<string, unknown>;
@@ -91,5 +92,34 @@ describe('the OpenAPI document and the mounted routes', () => {
         schema: expect.objectContaining({ format: 'uuid' }),
       }),
     ]);
+  });
+
+  it("names the credentials each route's guard takes: a session or an API key is refused exactly where it is not named", async () => {
+    const { token, key } = await userWithKey();
+    const doc = await openApiDocument();
+    const refusals = [];
+    const documented = [];
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(methods)) {
+        if (!op.security) continue;
+        const schemes = op.security.flatMap((alternative) => Object.keys(alternative));
+        for (const [scheme, credential] of [
+          ['bearer', token],
+          ['apiKey', key],
+        ] as const) {
+          const res = await call(path.replace(/\{\w+\}/g, crypto.randomUUID()), {
+            method: method.toUpperCase(),
+            token: credential,
+            ...(method === 'get' || method === 'delete' ? {} : { body: '{}' }),
+          });
+          const body = await res.text();
+          // A guard's refusal: 401, or 403 forbidden (an API key where only a session may go).
+          const refused = res.status === 401 || (res.status === 403 && body.includes('"forbidden"'));
+          refusals.push({ operation: `${method} ${path}`, scheme, refused });
+          documented.push({ operation: `${method} ${path}`, scheme, refused: !schemes.includes(scheme) });
+        }
+      }
+    }
+    expect(refusals).toEqual(documented);
   });
 });

@@ -18,7 +18,7 @@ const checkoutDescription = describe({
   summary:
     'Where to send the user for Pro {url, destination}: a Stripe Checkout URL, or the Billing Portal (destination portal) for a user who already holds a live subscription',
   tag: 'billing',
-  security: ['session', 'apiKey'],
+  security: ['session'],
   responses: {
     200: { description: '{url, destination: "checkout" | "portal"}' },
     403: forbidden,
@@ -30,7 +30,7 @@ const checkoutDescription = describe({
 const portalDescription = describe({
   summary: 'A Stripe Billing Portal URL to manage your subscription {url}',
   tag: 'billing',
-  security: ['session', 'apiKey'],
+  security: ['session'],
   responses: {
     200: { description: '{url}' },
     403: forbidden,
