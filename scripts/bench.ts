@@ -5,7 +5,8 @@
 // concurrent, (i) the same through the OpenAI-compatible /v1 API with an API key, streamed and
 // not, (e) the same with the database far away, (b) relay throughput of a long reply, (c) many
 // concurrent streams, (f) sends while the database is down and their write-behind, and (d) the
-// Worker's gzip bundle size. Prints a table and writes bench/results.json. Misses are
+// Worker's gzip bundle size. Prints a table, writes bench/results.json, and rewrites the table in
+// docs/benchmarks.md from it (scripts/bench/markdown.ts). Misses are
 // reported, not fatal; the exit code is non-zero only when the stack cannot start or a phase breaks.
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { dbFarDelta } from './bench/db-far.ts';
 import { dbTransports } from './bench/db-transports.ts';
 import { signIn } from './bench/parley.ts';
 import { limiterDecisions } from './bench/limiter.ts';
+import { writeBenchTable } from './bench/markdown.ts';
 import { listLag } from './bench/list-lag.ts';
 import { connectV1, sequentialV1 } from './bench/v1.ts';
 import { liftLimits } from './bench/postgres.ts';
@@ -247,6 +249,8 @@ try {
   await writeFile(RESULTS_FILE, `${JSON.stringify(record, null, 2)}\n`);
   console.log(`\n${table(record)}\n`);
   console.log(`bench: ${RESULTS_FILE} written (runtime: ${runtime.kind}).`);
+  await writeBenchTable();
+  console.log('bench: docs/benchmarks.md shows this run (its table is written from bench/results.json).');
 } catch (error) {
   process.exitCode = 1;
   keepTmp = true;

@@ -1,20 +1,22 @@
-// The run as a table for people, printed from the same figures as bench/results.json.
+// The run as a table for people, from the same figures as bench/results.json: printed as text at
+// the end of a run, and written as Markdown into docs/benchmarks.md (scripts/bench/markdown.ts).
 import { describeTarget } from './targets.ts';
 import type { Results } from './results.ts';
 
-type Row = [metric: string, parley: string, baseline: string, delta: string, target: string, verdict: string];
+export type Row = [metric: string, parley: string, baseline: string, delta: string, target: string, verdict: string];
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const signed = (value: number) => `${value >= 0 ? '+' : '−'}${ms(Math.abs(value))}`;
 const perSecond = (value: number) => `${value.toLocaleString('en')}/s`;
 
-export function table(r: Results): string {
+/** The header row, then one row a figure; `verdict` is `pass`, `MISS` (a target missed) or `info`. */
+export function rows(r: Results): Row[] {
   const judged = (key: keyof Results['pass'] & string, unit = ''): [string, string] => [
     describeTarget(key, r, unit),
     r.pass[key] ? 'pass' : 'MISS',
   ];
   const info: [string, string] = ['—', 'info'];
-  const rows: Row[] = [
+  return [
     ['metric', 'Parley', 'direct / baseline', 'overhead / delta', 'target', 'result'],
     [
       'floor p50 / p99 (404: no DO, database or vendor)',
@@ -137,11 +139,25 @@ export function table(r: Results): string {
       ...info,
     ],
     [
-      "Parley's own TTFT cost p50 / overhead p99 on the Hyperdrive Worker",
-      `${ms(r.ttft_own_ms_p50_hyperdrive)} / ${ms(r.ttft_overhead_ms_p99_hyperdrive)}`,
+      '… a second query on the same handle, p50',
+      ms(r.db_roundtrip_warm_ms_p50_hyperdrive),
+      ms(r.db_roundtrip_warm_ms_p50_neon_http),
+      signed(r.db_roundtrip_warm_ms_p50_hyperdrive - r.db_roundtrip_warm_ms_p50_neon_http),
+      ...info,
+    ],
+    [
+      `Hyperdrive Worker: Parley's own cost p50 (${r.ttft_samples_hyperdrive} sequential)`,
+      ms(r.ttft_own_ms_p50_hyperdrive),
       '—',
       '—',
       ...judged('ttft_own_ms_p50_hyperdrive', ' ms'),
+    ],
+    [
+      'Hyperdrive Worker: TTFT overhead p99',
+      '—',
+      '—',
+      signed(r.ttft_overhead_ms_p99_hyperdrive),
+      ...judged('ttft_overhead_ms_p99_hyperdrive', ' ms'),
     ],
     [
       'Limiter decisions a second, all subjects at once',
@@ -193,8 +209,13 @@ export function table(r: Results): string {
       ...judged('worker_bundle_gzip_kb', ' KiB'),
     ],
   ];
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
+}
+
+/** The rows as aligned text, for the terminal. */
+export function table(r: Results): string {
+  const all = rows(r);
+  const widths = all[0]!.map((_, col) => Math.max(...all.map((row) => row[col]!.length)));
   const line = (row: Row) =>
     row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  ');
-  return [line(rows[0]!), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+  return [line(all[0]!), widths.map((w) => '─'.repeat(w)).join('  '), ...all.slice(1).map(line)].join('\n');
 }

@@ -1,7 +1,7 @@
 // The signed-in user's plan and its limits, and the way to Stripe: Checkout to upgrade from free,
 // the Customer Portal to manage a paid plan. Without billing on this server, only the plan shows.
-import { createResource, createSignal, For, Match, onCleanup, Show, Switch } from 'solid-js';
-import { LoadError } from '../components/LoadError.tsx';
+import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
+import { PageState } from '../components/PageState.tsx';
 import { api, ApiError, type Config, type Me, type Plan } from '../lib/api.ts';
 import { requestErrorWords } from '../lib/errors.ts';
 import { count } from '../lib/format.ts';
@@ -15,40 +15,29 @@ export default function BillingPage(props: { config: Config }) {
   return (
     <main class="settings-page billing-page">
       <h1>Billing</h1>
-      <Switch
-        fallback={
-          <p class="muted" role="status">
-            Loading your plan…
-          </p>
-        }
-      >
-        <Match when={me.state === 'errored'}>
-          <LoadError what="Your plan" error={me.error} retry={refetch} card />
-        </Match>
-        <Match when={me.state !== 'errored' && me()}>
-          {(loaded) => (
-            <>
-              <section class="card stack" aria-labelledby="plan-heading">
-                <h2 id="plan-heading">Your plan: {TIER_NAMES[loaded().tier]}</h2>
-                <PlanLimits plan={loaded().plan} />
-              </section>
-              <section class="card stack" aria-labelledby="change-heading">
-                <h2 id="change-heading">{loaded().tier === 'free' ? 'Upgrade' : 'Manage your subscription'}</h2>
-                <Show
-                  when={props.config.billing}
-                  fallback={
-                    <p class="notice">
-                      Billing is not configured on this server, so plans cannot be bought or changed here.
-                    </p>
-                  }
-                >
-                  <StripeActions tier={loaded().tier} />
-                </Show>
-              </section>
-            </>
-          )}
-        </Match>
-      </Switch>
+      <PageState resource={me} what="Your plan" loading="Loading your plan…" retry={refetch} card>
+        {(loaded) => (
+          <>
+            <section class="card stack" aria-labelledby="plan-heading">
+              <h2 id="plan-heading">Your plan: {TIER_NAMES[loaded().tier]}</h2>
+              <PlanLimits plan={loaded().plan} />
+            </section>
+            <section class="card stack" aria-labelledby="change-heading">
+              <h2 id="change-heading">{loaded().tier === 'free' ? 'Upgrade' : 'Manage your subscription'}</h2>
+              <Show
+                when={props.config.billing}
+                fallback={
+                  <p class="notice">
+                    Billing is not configured on this server, so plans cannot be bought or changed here.
+                  </p>
+                }
+              >
+                <StripeActions tier={loaded().tier} />
+              </Show>
+            </section>
+          </>
+        )}
+      </PageState>
     </main>
   );
 }

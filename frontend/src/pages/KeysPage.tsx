@@ -1,7 +1,7 @@
 // API keys for the OpenAI-compatible /v1 API: create one (its secret shown this once, with a curl
 // example), list them, revoke one after a confirmation.
-import { createResource, createSignal, For, Match, onMount, Show, Switch } from 'solid-js';
-import { LoadError } from '../components/LoadError.tsx';
+import { createResource, createSignal, For, onMount, Show } from 'solid-js';
+import { PageState } from '../components/PageState.tsx';
 import { api, type ApiKey } from '../lib/api.ts';
 import { requestErrorWords } from '../lib/errors.ts';
 import { day } from '../lib/format.ts';
@@ -61,23 +61,16 @@ export default function KeysPage() {
         <p class="visually-hidden" role="status">
           {status()}
         </p>
-        <Switch
-          fallback={
-            <p class="muted" role="status">
-              Loading your keys…
-            </p>
-          }
+        <PageState
+          resource={keys}
+          what="Your keys"
+          loading="Loading your keys…"
+          retry={refetch}
+          isEmpty={(list) => list.length === 0}
+          empty={<p class="muted">You have no API keys yet. Create one above to call Parley from your own programs.</p>}
         >
-          <Match when={keys.state === 'errored'}>
-            <LoadError what="Your keys" error={keys.error} retry={refetch} />
-          </Match>
-          <Match when={keys.state !== 'errored' && keys()?.length === 0}>
-            <p class="muted">You have no API keys yet. Create one above to call Parley from your own programs.</p>
-          </Match>
-          <Match when={keys.state !== 'errored' && keys()}>
-            {(loaded) => <KeyTable keys={loaded()} onRevoked={revoked} />}
-          </Match>
-        </Switch>
+          {(loaded) => <KeyTable keys={loaded()} onRevoked={revoked} />}
+        </PageState>
       </section>
     </main>
   );

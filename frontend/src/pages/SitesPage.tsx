@@ -1,7 +1,7 @@
 // Widget sites: the websites allowed to embed a Parley chat, each with its model, prompt, greeting
 // and look; the one-line snippet to paste, and a live preview of the widget as visitors see it.
-import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
-import { LoadError } from '../components/LoadError.tsx';
+import { createResource, createSignal, For, Show } from 'solid-js';
+import { PageState } from '../components/PageState.tsx';
 import { api, type Site, type SiteInput } from '../lib/api.ts';
 import { requestErrorWords } from '../lib/errors.ts';
 import { models } from '../lib/models.ts';
@@ -49,36 +49,30 @@ export default function SitesPage() {
           />
         )}
       </Show>
-      <Switch
-        fallback={
-          <p class="muted" role="status">
-            Loading your sites…
-          </p>
-        }
+      <PageState
+        resource={sites}
+        what="Your sites"
+        loading="Loading your sites…"
+        retry={refetch}
+        card
+        isEmpty={(list) => list.length === 0}
+        empty={<p class="muted">No sites yet.</p>}
       >
-        <Match when={sites.state === 'errored'}>
-          <LoadError what="Your sites" error={sites.error} retry={refetch} />
-        </Match>
-        <Match when={sites.state !== 'errored' && sites()?.length === 0}>
-          <p class="muted">No sites yet.</p>
-        </Match>
-        <Match when={sites.state !== 'errored' && sites()}>
-          {(list) => (
-            <For each={list()}>
-              {(site) => (
-                <SiteCard
-                  site={site}
-                  onEdit={() => setEditing(site)}
-                  onDeleted={() => {
-                    mutate((all) => all?.filter((s) => s.id !== site.id));
-                    setStatus(`Site “${site.name}” deleted.`);
-                  }}
-                />
-              )}
-            </For>
-          )}
-        </Match>
-      </Switch>
+        {(list) => (
+          <For each={list()}>
+            {(site) => (
+              <SiteCard
+                site={site}
+                onEdit={() => setEditing(site)}
+                onDeleted={() => {
+                  mutate((all) => all?.filter((s) => s.id !== site.id));
+                  setStatus(`Site “${site.name}” deleted.`);
+                }}
+              />
+            )}
+          </For>
+        )}
+      </PageState>
     </main>
   );
 }

@@ -1,9 +1,9 @@
 // This month's quota as the Limiter counts it (live), and the last 30 days of usage by day and
 // model from the hourly roll-up: a stacked bar chart (with the same numbers as a table) and totals
 // by model.
-import { createMemo, createResource, For, Match, Show, Switch } from 'solid-js';
+import { createMemo, createResource, For, Show } from 'solid-js';
 import { A } from '@solidjs/router';
-import { LoadError } from '../components/LoadError.tsx';
+import { PageState } from '../components/PageState.tsx';
 import { api, type Me, type Usage } from '../lib/api.ts';
 import { count, day, usd } from '../lib/format.ts';
 import { modelById } from '../lib/models.ts';
@@ -36,31 +36,19 @@ export default function UsagePage() {
 
       <section class="card stack" aria-labelledby="quota-heading">
         <h2 id="quota-heading">This month</h2>
-        <Switch
-          fallback={
-            <p class="muted" role="status">
-              Loading your quota…
-            </p>
-          }
-        >
-          <Match when={me.state === 'errored'}>
-            <LoadError what="Your quota" error={me.error} retry={meActions.refetch} />
-          </Match>
-          <Match when={me.state !== 'errored' && me()}>{(loaded) => <Quota quota={loaded().quota} />}</Match>
-        </Switch>
+        <PageState resource={me} what="Your quota" loading="Loading your quota…" retry={meActions.refetch}>
+          {(loaded) => <Quota quota={loaded().quota} />}
+        </PageState>
       </section>
 
-      <Switch
-        fallback={
-          <p class="muted" role="status">
-            Loading your usage…
-          </p>
-        }
-      >
-        <Match when={usage.state === 'errored'}>
-          <LoadError what="Your usage" error={usage.error} retry={usageActions.refetch} />
-        </Match>
-        <Match when={usage.state !== 'errored' && usage()?.days.length === 0}>
+      <PageState
+        resource={usage}
+        what="Your usage"
+        loading="Loading your usage…"
+        retry={usageActions.refetch}
+        card
+        isEmpty={(loaded) => loaded.days.length === 0}
+        empty={
           <section class="card stack" aria-labelledby="empty-heading">
             <h2 id="empty-heading">No usage yet</h2>
             <p>Nothing has been used in the last {DAYS} days.</p>
@@ -69,9 +57,10 @@ export default function UsagePage() {
               them at once).
             </p>
           </section>
-        </Match>
-        <Match when={usage.state !== 'errored' && usage()}>{(loaded) => <UsageReport usage={loaded()} />}</Match>
-      </Switch>
+        }
+      >
+        {(loaded) => <UsageReport usage={loaded()} />}
+      </PageState>
     </main>
   );
 }
