@@ -89,6 +89,9 @@ describe('the settings pages while loading, failing and empty', () => {
     it(`${state.name}: says it is loading, says why it failed with a Try again that works, then shows the empty page`, async () => {
       const page = await openPage(browser());
       await signInByEmail(page, state.path);
+      // The first load done first: a request of it still in flight would be the one held, and the
+      // reloaded page's own would pass (on a loaded machine, that is what happened).
+      await page.getByText(state.loaded).first().waitFor();
       const release = await holdThenRefuse(page, state.api);
       await page.reload();
 
