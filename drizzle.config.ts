@@ -1,7 +1,7 @@
 import { defineConfig } from 'drizzle-kit';
 
 // Migrations are generated here and applied by scripts/db-gateway.ts locally, or by
-// `drizzle-kit migrate` against Neon/Supabase (see README "Deploy").
+// `drizzle-kit migrate` against Neon/Supabase (see docs/deploy.md).
 export default defineConfig({
   dialect: 'postgresql',
   schema: './drizzle/schema.ts',

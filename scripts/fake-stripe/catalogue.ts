@@ -1,4 +1,4 @@
-// The fake Stripe account's product catalogue, made as README "Deploy" has a new user make theirs:
+// The fake Stripe account's product catalogue, made as docs/deploy.md has a new user make theirs:
 // a Billing Meter on the event `parley_tokens` (sum of `value`, mapped by `stripe_customer_id`), a
 // Pro product with a licensed monthly price and a metered monthly price attached to that meter.
 // The prices exist twice, under the ids the test suites (`price_test_…`) and `npm start`

@@ -50,7 +50,7 @@ export function createDb(env: DatabaseEnv): Db {
     overTcp.set(db, tcp);
     return db;
   }
-  if (!env.DATABASE_URL) throw new Error('DATABASE_URL is not set: see README "Configuration"');
+  if (!env.DATABASE_URL) throw new Error('DATABASE_URL is not set: see docs/configuration.md');
   return neonHttpDb(env.DATABASE_URL, env.DATABASE_HTTP_ENDPOINT || undefined, databaseTimeoutMs(env));
 }
 
