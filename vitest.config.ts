@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 import type { ProvidedContext } from 'vitest';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { quietDeliberateWorkerdLogs } from './test/support/quiet-workerd.ts';
+import { billingWorkerOptions } from './test/support/billing-worker.ts';
 
 // Four projects: `worker` and `outage` run inside workerd, `node` runs the Node-side scripts
 // (gateway, fakes), `e2e` drives Chromium against the whole stack. test/global-setup.ts starts the
@@ -23,45 +24,56 @@ function workerProject(
   return {
     extends: true,
     plugins: [
-      cloudflareTest(({ inject }) => ({
-        wrangler: { configPath: './wrangler.toml' },
-        miniflare: {
-          bindings: {
-            ANTHROPIC_API_KEY: 'test-anthropic-key',
-            ANTHROPIC_BASE_URL: `${inject('fakeUpstreamUrl')}/anthropic`,
-            OPENAI_API_KEY: 'test-openai-key',
-            OPENAI_BASE_URL: `${inject('fakeUpstreamUrl')}/openai/v1`,
-            GEMINI_API_KEY: 'test-gemini-key',
-            GEMINI_BASE_URL: `${inject('fakeUpstreamUrl')}/gemini`,
-            OPENAI_COMPAT_BASE_URL: `${inject('fakeUpstreamUrl')}/compat/v1`,
-            OPENAI_COMPAT_MODELS: 'llama-test',
-            // As `npm start` says it of a vendor without a key: its models are marked as offline demos.
-            OFFLINE_PROVIDERS: 'gemini',
-            RESEND_API_KEY: 'test-resend-key',
-            RESEND_BASE_URL: `${inject('fakeUpstreamUrl')}/resend`,
-            EMAIL_FROM: 'Parley <noreply@parley.example>',
-            AUTH_MODE: 'dev',
-            DATABASE_URL: 'postgresql://parley@127.0.0.1/parley',
-            DATABASE_HTTP_ENDPOINT: inject(database),
-            SUPABASE_URL: inject('supabaseUrl'),
-            SUPABASE_JWT_SECRET: 'test-jwt-secret-at-least-32-characters-long',
-            STRIPE_SECRET_KEY: 'sk_test_parley',
-            STRIPE_WEBHOOK_SECRET: 'whsec_test_parley',
-            STRIPE_PRICE_PRO: 'price_test_pro',
-            STRIPE_PRICE_USAGE: 'price_test_tokens',
-            STRIPE_METER_EVENT: 'parley_tokens',
-            STRIPE_API_BASE: `${inject('fakeUpstreamUrl')}/stripe`,
-            API_CORS_ORIGINS: 'https://admin.example',
-            ...(typeof vars === 'function' ? vars(inject) : vars),
+      cloudflareTest(({ inject }) => {
+        const extra = typeof vars === 'function' ? vars(inject) : vars;
+        const hyperdriveBindings = hyperdrives ? hyperdrives(inject('hyperdriveUrls')) : undefined;
+        const databaseBindings = {
+          DATABASE_URL: 'postgresql://parley@127.0.0.1/parley',
+          DATABASE_HTTP_ENDPOINT: inject(database),
+          ...(extra.DATABASE_TIMEOUT_MS ? { DATABASE_TIMEOUT_MS: extra.DATABASE_TIMEOUT_MS } : {}),
+        };
+        return {
+          wrangler: { configPath: './wrangler.toml' },
+          miniflare: {
+            bindings: {
+              ANTHROPIC_API_KEY: 'test-anthropic-key',
+              ANTHROPIC_BASE_URL: `${inject('fakeUpstreamUrl')}/anthropic`,
+              OPENAI_API_KEY: 'test-openai-key',
+              OPENAI_BASE_URL: `${inject('fakeUpstreamUrl')}/openai/v1`,
+              GEMINI_API_KEY: 'test-gemini-key',
+              GEMINI_BASE_URL: `${inject('fakeUpstreamUrl')}/gemini`,
+              OPENAI_COMPAT_BASE_URL: `${inject('fakeUpstreamUrl')}/compat/v1`,
+              OPENAI_COMPAT_MODELS: 'llama-test',
+              // As `npm start` says it of a vendor without a key: its models are marked as offline demos.
+              OFFLINE_PROVIDERS: 'gemini',
+              RESEND_API_KEY: 'test-resend-key',
+              RESEND_BASE_URL: `${inject('fakeUpstreamUrl')}/resend`,
+              EMAIL_FROM: 'Parley <noreply@parley.example>',
+              AUTH_MODE: 'dev',
+              ...databaseBindings,
+              SUPABASE_URL: inject('supabaseUrl'),
+              SUPABASE_JWT_SECRET: 'test-jwt-secret-at-least-32-characters-long',
+              API_CORS_ORIGINS: 'https://admin.example',
+              ...extra,
+            },
+            ...(hyperdriveBindings ? { hyperdrives: hyperdriveBindings } : {}),
+            // The billing Worker behind the BILLING service binding (built by test/global-setup.ts).
+            workers: [
+              billingWorkerOptions({
+                bundle: inject('billingBundle'),
+                fakeUpstreamUrl: inject('fakeUpstreamUrl'),
+                database: databaseBindings,
+                hyperdrive: hyperdriveBindings?.HYPERDRIVE,
+              }),
+            ],
+            // A usage event lands as soon as it is sent, not after wrangler.toml's 3 s batch window.
+            queueConsumers: {
+              'usage-events': { maxBatchTimeout: 0 },
+              'usage-events-dlq': { maxBatchTimeout: 0 },
+            },
           },
-          ...(hyperdrives ? { hyperdrives: hyperdrives(inject('hyperdriveUrls')) } : {}),
-          // A usage event lands as soon as it is sent, not after wrangler.toml's 3 s batch window.
-          queueConsumers: {
-            'usage-events': { maxBatchTimeout: 0 },
-            'usage-events-dlq': { maxBatchTimeout: 0 },
-          },
-        },
-      })),
+        };
+      }),
     ],
     test: {
       name,

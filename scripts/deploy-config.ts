@@ -1,13 +1,17 @@
-// Writes wrangler.deploy.toml, the configuration `npm run deploy` hands wrangler: wrangler.toml (which
-// tests and `npm start` use as it is) plus what only a deploy has, from the environment:
+// Writes wrangler.deploy.toml and billing/wrangler.deploy.toml, the configurations `npm run deploy`
+// hands wrangler for the chat Worker and the billing Worker: their wrangler.toml (which tests and
+// `npm start` use as they are) plus what only a deploy has, from the environment:
 //   HYPERDRIVE_ID   the id `wrangler hyperdrive create` printed (Supabase, or any Postgres over TCP);
 //                   unset: no binding, and the Worker reaches the database over Neon's HTTP driver
+//                   (both Workers: they share the database)
 //   DEPLOY_ROUTES   optional, comma-separated custom domains (e.g. chat.example.com); unset: workers.dev
+//                   (the chat Worker only: the billing Worker has no public URL)
 // Refuses a malformed value rather than deploying a Worker that cannot reach its database.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { withHyperdriveBinding } from './lib/worker-config.ts';
 
 export const DEPLOY_CONFIG = 'wrangler.deploy.toml';
+export const BILLING_DEPLOY_CONFIG = 'billing/wrangler.deploy.toml';
 const HYPERDRIVE_ID = /^[0-9a-f]{32}$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
@@ -35,8 +39,12 @@ export function deployConfig(base: string, env: { HYPERDRIVE_ID?: string; DEPLOY
 if (import.meta.main) {
   try {
     writeFileSync(DEPLOY_CONFIG, deployConfig(readFileSync('wrangler.toml', 'utf8'), process.env));
+    const billing = deployConfig(readFileSync('billing/wrangler.toml', 'utf8'), {
+      HYPERDRIVE_ID: process.env.HYPERDRIVE_ID,
+    });
+    writeFileSync(BILLING_DEPLOY_CONFIG, billing);
     const binding = process.env.HYPERDRIVE_ID ? 'Hyperdrive binding' : 'no Hyperdrive binding (Neon over HTTP)';
-    console.log(`deploy config: ${DEPLOY_CONFIG} with ${binding}`);
+    console.log(`deploy config: ${DEPLOY_CONFIG} and ${BILLING_DEPLOY_CONFIG} with ${binding}`);
   } catch (error) {
     console.error(`deploy config: ${(error as Error).message}`);
     process.exit(1);

@@ -41,6 +41,7 @@ const stack = await startStack({
   gatewayLatencyMs: GATEWAY_LATENCY_MS,
   databaseTransport: DATABASE_TRANSPORT,
   apiKeys: userVars,
+  stripe: Object.fromEntries(Object.entries(userVars).filter(([name]) => name.startsWith('STRIPE_'))),
   vars: { AUTH_MODE: userVars.AUTH_MODE ?? 'dev', ...shellKeys },
 });
 

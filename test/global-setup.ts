@@ -12,11 +12,13 @@ import { startFakeSupabaseAuth } from '../scripts/fake-supabase-auth.ts';
 import { startFakeSentry } from '../scripts/fake-sentry.ts';
 import { startDbFaultProxy } from './support/db-fault-proxy.ts';
 import { createSupabaseShapedDb } from '../scripts/supabase-shaped-db.ts';
+import { workerBundleSize } from '../scripts/bench/bundle.ts';
 
 export default async function setup(project: TestProject) {
   const dataDir = await mkdtemp(join(tmpdir(), 'parley-test-'));
   const migrationsFolder = 'drizzle/migrations';
   const supabaseAdminUrl = process.env.TEST_SUPABASE_ADMIN_URL;
+  const billingOutdir = join(dataDir, 'billing-worker');
   const [pglite, wirePglite, postgres, supabase, upstreams, auth] = await Promise.all([
     startGateway({ dataDir: join(dataDir, 'http'), port: 0, migrationsFolder }),
     // Its own PGlite for the Hyperdrive suites, over the wire protocol: PGlite has one session, and
@@ -28,6 +30,8 @@ export default async function setup(project: TestProject) {
     supabaseAdminUrl ? startSupabaseShapedGateway(supabaseAdminUrl, migrationsFolder) : undefined,
     startFakeUpstreams({ port: 0 }),
     startFakeSupabaseAuth(),
+    // The billing Worker, built as a deploy builds it: the workerd suites run it beside the chat Worker.
+    workerBundleSize(billingOutdir, 'billing/wrangler.toml'),
   ]);
   const dbEndpoints: Record<string, string> = { pglite: pglite.url };
   // The outage suite's database: the same gateway, behind a switch it can turn off.
@@ -46,6 +50,7 @@ export default async function setup(project: TestProject) {
   project.provide('dbFaultProxyUrl', faultProxy.url);
   project.provide('dbFaultControlUrl', faultProxy.controlUrl);
   project.provide('fakeUpstreamUrl', upstreams.url);
+  project.provide('billingBundle', join(billingOutdir, 'index.js'));
   project.provide('supabaseUrl', auth.url);
   project.provide('supabasePrivateJwk', auth.privateJwk);
   // The sentry suite's Worker reports to this fake ingest (its SENTRY_DSN).

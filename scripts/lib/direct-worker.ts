@@ -3,7 +3,11 @@
 // same bundling, wrangler.toml, Durable Objects, queue consumer, assets and local persistence),
 // with the inspector off and file watching off, and reports the Worker's own workerd address.
 // Requests sent there skip wrangler's dev proxy, a second workerd that relays every request and
-// response. Reports `{ url }` or `{ error }` over IPC, then runs until SIGTERM.
+// response. Reports `{ url }` or `{ error }` over IPC, then runs until SIGTERM. The billing Worker
+// runs beside it in a dev environment of its own, found through a dev registry private to this
+// run (wrangler connects service bindings, RPC included, through it; `wrangler dev -c -c` runs
+// both in one workerd instead, with machinery wrangler does not export).
+import { join } from 'node:path';
 import { unstable_DevEnv } from 'wrangler';
 
 export type DirectWorkerOptions = {
@@ -17,6 +21,8 @@ export type DirectWorkerOptions = {
   envFiles?: string[];
   /** Serve the static assets from here instead of wrangler.toml's directory. */
   assetsDirectory?: string;
+  /** The billing Worker's local configuration (worker-config.ts's localBillingConfig), started first. */
+  billingConfigPath?: string;
 };
 
 export type DirectWorkerReport = { url: string } | { error: string };
@@ -27,6 +33,10 @@ type DevEnvError = { source: string; reason: string; cause?: { message?: string;
 
 async function main() {
   const options = JSON.parse(process.argv[2] ?? '') as DirectWorkerOptions;
+  const registry = join(options.persistTo, 'dev-registry');
+  const billing = options.billingConfigPath
+    ? await startBilling(options.billingConfigPath, options, registry)
+    : undefined;
   const devEnv = new unstable_DevEnv();
   let loaded = false;
   // The Worker's own socket is known only from this event (proxyData is what the proxy forwards to).
@@ -55,6 +65,7 @@ async function main() {
       server: { hostname: '127.0.0.1', port: options.port },
       inspector: false,
       persist: options.persistTo,
+      registry,
       testScheduled: true,
       // Edits to the working tree during a run must not reload the Worker under the measurement.
       watch: false,
@@ -65,7 +76,7 @@ async function main() {
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    worker.dispose().finally(() => process.exit(0));
+    Promise.allSettled([worker.dispose(), billing?.dispose()]).finally(() => process.exit(0));
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
@@ -73,6 +84,29 @@ async function main() {
   const url = await Promise.race([workerUrl, failed]);
   loaded = true;
   await report({ url });
+}
+
+/** The billing Worker, on a port of its own that nothing but the chat Worker's binding uses. */
+async function startBilling(config: string, options: DirectWorkerOptions, registry: string) {
+  const devEnv = new unstable_DevEnv();
+  const failed = new Promise<never>((_, reject) => {
+    devEnv.on('error', (event: DevEnvError) => reject(new Error(`billing Worker: ${event.source}: ${event.reason}`)));
+  });
+  failed.catch(() => {});
+  const loaded = new Promise<void>((resolve) => devEnv.on('reloadComplete', () => resolve()));
+  const worker = await devEnv.startWorker({
+    config,
+    dev: {
+      server: { hostname: '127.0.0.1', port: 0 },
+      inspector: false,
+      persist: options.persistTo,
+      registry,
+      watch: false,
+      liveReload: false,
+    },
+  });
+  await Promise.race([loaded, failed]);
+  return worker;
 }
 
 /** Resolves once the message is handed over, so an exit right after cannot lose it. */

@@ -40,7 +40,9 @@ export type StackOptions = {
   /** Every database request answered this many milliseconds late (GATEWAY_LATENCY_MS); default 0. */
   gatewayLatencyMs?: number;
   /** Vendor keys the Worker already has (from .dev.vars); each vendor without one is pointed at the fakes, and so is email without RESEND_API_KEY. */
-  apiKeys?: Partial<Record<VendorKey | 'RESEND_API_KEY' | 'STRIPE_SECRET_KEY', string>>;
+  apiKeys?: Partial<Record<VendorKey | 'RESEND_API_KEY', string>>;
+  /** Stripe's settings for the billing Worker (STRIPE_* from .dev.vars); without STRIPE_SECRET_KEY it uses the fake Stripe. */
+  stripe?: Record<string, string>;
   /** More `--var` bindings; AUTH_MODE defaults to `dev`. */
   vars?: Record<string, string>;
   /** `--env-file`s for wrangler; without them it reads .dev.vars. */
@@ -150,17 +152,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
   // Said explicitly, so GET /api/models can mark those models as offline demos (empty when every vendor has a key).
   vars.OFFLINE_PROVIDERS = offline.join(',');
-  // Billing answers through the fake Stripe unless .dev.vars has a key (the Worker then reads Stripe's own settings from there).
-  if (!options.apiKeys?.STRIPE_SECRET_KEY && !options.vars?.STRIPE_SECRET_KEY) {
-    Object.assign(vars, {
-      STRIPE_SECRET_KEY: 'sk_test_offline',
-      STRIPE_WEBHOOK_SECRET: 'whsec_offline',
-      STRIPE_PRICE_PRO: 'price_offline_pro',
-      STRIPE_PRICE_USAGE: 'price_offline_tokens',
-      STRIPE_METER_EVENT: 'parley_tokens',
-      STRIPE_API_BASE: `${upstreams.url}/stripe`,
-    });
-  }
+  // The billing Worker (billing/, beside the chat Worker under wrangler dev) shares the database, and
+  // answers through the fake Stripe unless .dev.vars has a Stripe key.
+  const billingVars: Record<string, string> = {
+    DATABASE_URL: vars.DATABASE_URL!,
+    DATABASE_HTTP_ENDPOINT: vars.DATABASE_HTTP_ENDPOINT!,
+    ...(options.stripe?.STRIPE_SECRET_KEY
+      ? options.stripe
+      : {
+          STRIPE_SECRET_KEY: 'sk_test_offline',
+          STRIPE_WEBHOOK_SECRET: 'whsec_offline',
+          STRIPE_PRICE_PRO: 'price_offline_pro',
+          STRIPE_PRICE_USAGE: 'price_offline_tokens',
+          STRIPE_METER_EVENT: 'parley_tokens',
+          STRIPE_API_BASE: `${upstreams.url}/stripe`,
+        }),
+  };
   // Quota warning emails go to the fake Resend (scripts/fake-resend.ts), which records them.
   if (!options.apiKeys?.RESEND_API_KEY && !options.vars?.RESEND_API_KEY) {
     vars.RESEND_API_KEY = 'offline-demo';
@@ -177,6 +184,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     port: options.port,
     persistTo: options.persistTo,
     vars,
+    billingVars,
     envFiles: options.envFiles,
     assetsDirectory: options.assetsDirectory,
     stdio: options.stdio,
@@ -197,6 +205,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       port: worker.port,
       persistTo: worker.persistTo,
       vars: workerVars,
+      billingVars,
       envFiles: worker.envFiles ?? options.envFiles,
       assetsDirectory: worker.assetsDirectory ?? options.assetsDirectory,
       stdio: worker.stdio ?? options.stdio,

@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { killGroup, spawnGroup, withIpc, wranglerEnv } from './processes.ts';
 import type { DirectWorkerOptions, DirectWorkerReport } from './direct-worker.ts';
-import { localWorkerConfig } from './worker-config.ts';
+import { localBillingConfig, localWorkerConfig } from './worker-config.ts';
 
 export type WorkerRuntimeKind = 'wrangler-dev' | 'direct';
 
@@ -29,6 +29,12 @@ export type WorkerRuntimeOptions = {
   hyperdrive?: string;
   /** Another entry module than wrangler.toml's (the bench's, worker/bench/entry.ts). */
   main?: string;
+  /**
+   * The billing Worker's settings (its database and Stripe's): it runs beside the chat Worker, which
+   * reaches it through its BILLING service binding (in the same `wrangler dev`, or for `direct` in a
+   * dev environment of its own: see direct-worker.ts).
+   */
+  billingVars?: Record<string, string>;
 };
 
 export type WorkerRuntime = {
@@ -95,6 +101,12 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
 
 function spawnWranglerDev(options: WorkerRuntimeOptions): ChildProcess {
   const { config, env } = localWorkerConfig(options);
+  const billing = options.billingVars
+    ? [
+        '--config',
+        localBillingConfig({ port: options.port, vars: options.billingVars, hyperdrive: options.hyperdrive }),
+      ]
+    : [];
   return spawnGroup(
     process.execPath,
     [
@@ -102,6 +114,7 @@ function spawnWranglerDev(options: WorkerRuntimeOptions): ChildProcess {
       'dev',
       '--config',
       config,
+      ...billing,
       '--ip',
       '127.0.0.1',
       '--port',
@@ -127,6 +140,15 @@ function spawnDirect(options: WorkerRuntimeOptions): ChildProcess {
     vars: options.vars,
     envFiles: options.envFiles,
     assetsDirectory: options.assetsDirectory,
+    ...(options.billingVars
+      ? {
+          billingConfigPath: localBillingConfig({
+            port: options.port,
+            vars: options.billingVars,
+            hyperdrive: options.hyperdrive,
+          }),
+        }
+      : {}),
   };
   return spawnGroup(process.execPath, ['scripts/lib/direct-worker.ts', JSON.stringify(config)], {
     env: wranglerEnv(env),

@@ -27,6 +27,15 @@ describe('the deploy configuration', () => {
     expect(routes).toBeLessThan(config.search(/^\[/m));
   });
 
+  it('gives the billing Worker the same database binding and never a route: it has no public URL', () => {
+    const billing = readFileSync('billing/wrangler.toml', 'utf8');
+    const config = deployConfig(billing, { HYPERDRIVE_ID });
+    expect(config).toContain(billing);
+    expect(config).toContain(`[[hyperdrive]]\nbinding = "HYPERDRIVE"\nid = "${HYPERDRIVE_ID}"`);
+    expect(config).not.toMatch(/^routes/m);
+    expect(billing).toMatch(/^workers_dev = false$/m);
+  });
+
   it.each([
     [{ HYPERDRIVE_ID: 'not-an-id' }, /HYPERDRIVE_ID must be the 32 hex characters/],
     [{ HYPERDRIVE_ID: `${HYPERDRIVE_ID}"\n[vars]` }, /HYPERDRIVE_ID must be/],

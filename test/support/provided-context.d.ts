@@ -19,6 +19,8 @@ declare module 'vitest' {
     /** The fake Sentry ingest (scripts/fake-sentry.ts): the sentry suite's SENTRY_DSN, and its base URL (GET /__control/envelopes). */
     fakeSentryDsn: string;
     fakeSentryUrl: string;
+    /** The billing Worker (billing/) as a deploy builds it: the bundle the workerd suites run beside the chat Worker. */
+    billingBundle: string;
 
     /** e2e: the Worker with AUTH_MODE=dev (sign in through POST /api/dev/session), `http://127.0.0.1:PORT`. */
     e2eDevUrl: string;

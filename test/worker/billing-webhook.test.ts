@@ -19,6 +19,7 @@ import {
   eventsOf,
   profileOf,
   type StripeEvent,
+  stripeEnv,
   subscribedUser,
 } from './stripe-support.ts';
 
@@ -245,10 +246,10 @@ describe('signed events Parley cannot use (issue 18)', () => {
   /** A subscription Stripe holds for a customer Parley never made: a Payment Link's, say. */
   async function strangersSubscription() {
     const stripeApi = (path: string, form: Record<string, string>) =>
-      fetch(`${env.STRIPE_API_BASE}/v1/${path}`, {
+      fetch(`${stripeEnv.STRIPE_API_BASE}/v1/${path}`, {
         method: 'POST',
         headers: {
-          authorization: `Bearer ${env.STRIPE_SECRET_KEY}`,
+          authorization: `Bearer ${stripeEnv.STRIPE_SECRET_KEY}`,
           'content-type': 'application/x-www-form-urlencoded',
         },
         body: new URLSearchParams(form),
@@ -258,7 +259,7 @@ describe('signed events Parley cannot use (issue 18)', () => {
       mode: 'subscription',
       customer: customer.id,
       client_reference_id: 'payment-link-42',
-      'line_items[0][price]': env.STRIPE_PRICE_PRO,
+      'line_items[0][price]': stripeEnv.STRIPE_PRICE_PRO,
       'line_items[0][quantity]': '1',
       success_url: 'https://example.com/ok',
     });

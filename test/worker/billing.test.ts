@@ -8,9 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { profiles, usageEvents, usageReports } from '../../drizzle/schema.ts';
 import worker from '../../worker/index.ts';
 import { app } from '../../worker/app.ts';
-import { meterUsage } from '../../worker/jobs/meter-usage.ts';
+import billingWorker, { Billing } from '../../billing/index.ts';
+import { meterUsage } from '../../billing/meter-usage.ts';
 import { BASE, call, signIn, type ErrorEnvelope } from './helpers.ts';
 import {
+  billingEnv,
+  billingWith,
   control,
   customerUser,
   db,
@@ -18,6 +21,7 @@ import {
   eventsOf,
   fakeStripe,
   profileOf,
+  stripeEnv,
   type Subscription,
 } from './stripe-support.ts';
 
@@ -100,7 +104,7 @@ describe('checkout and portal', () => {
         method: 'POST',
         headers: { authorization: `Bearer ${user.token}` },
       }),
-      { ...env, STRIPE_PRICE_PRO: 'price_nope' },
+      { ...env, BILLING: billingWith({ STRIPE_PRICE_PRO: 'price_nope' }) },
       createExecutionContext(),
     );
     expect(res.status).toBe(502);
@@ -118,12 +122,29 @@ describe('checkout and portal', () => {
         method: 'POST',
         headers: { authorization: `Bearer ${user.token}` },
       }),
-      { ...env, STRIPE_SECRET_KEY: '' },
+      { ...env, BILLING: billingWith({ STRIPE_SECRET_KEY: '' }) },
       createExecutionContext(),
     );
     expect(res.status).toBe(503);
     expect((await res.json<ErrorEnvelope>()).error.code).toBe('billing_not_configured');
     expect((await call('/api/billing/checkout', { method: 'POST' })).status).toBe(401);
+  });
+
+  it('answers 503 database_unavailable, not a 500, when the billing Worker cannot reach Postgres', async () => {
+    const user = await signIn();
+    // The billing Worker on a database that refuses connections (port 9), over HTTP whatever the project's transport.
+    const { HYPERDRIVE: _, ...rest } = billingEnv() as BillingEnv & { HYPERDRIVE?: unknown };
+    const away = new Billing(createExecutionContext(), { ...rest, DATABASE_HTTP_ENDPOINT: 'http://127.0.0.1:9/sql' });
+    const res = await worker.fetch(
+      new Request(`${BASE}/api/billing/checkout`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${user.token}` },
+      }),
+      { ...env, BILLING: away as unknown as Env['BILLING'] },
+      createExecutionContext(),
+    );
+    expect(res.status).toBe(503);
+    expect((await res.json<ErrorEnvelope>()).error.code).toBe('database_unavailable');
   });
 });
 
@@ -141,12 +162,12 @@ describe('usage billing (issue 17)', () => {
     expect(subscription).toMatchObject({ id: completed.subscription, customer: user.customerId, status: 'active' });
     const items = subscription!.items.data;
     expect(items.map((item) => [item.price.id, item.price.recurring.usage_type, item.quantity])).toEqual([
-      [env.STRIPE_PRICE_PRO, 'licensed', 1],
-      [env.STRIPE_PRICE_USAGE, 'metered', undefined],
+      [stripeEnv.STRIPE_PRICE_PRO, 'licensed', 1],
+      [stripeEnv.STRIPE_PRICE_USAGE, 'metered', undefined],
     ]);
     const meterId = items[1]!.price.recurring.meter;
     const meters = await control<Array<{ id: string; event_name: string }>>('/meters');
-    expect(meters.find((m) => m.id === meterId)?.event_name).toBe(env.STRIPE_METER_EVENT);
+    expect(meters.find((m) => m.id === meterId)?.event_name).toBe(stripeEnv.STRIPE_METER_EVENT);
 
     const [checkoutCompleted] = (await eventsOf(user.customerId)).filter(
       (e) => e.type === 'checkout.session.completed',
@@ -166,10 +187,10 @@ describe('usage billing (issue 17)', () => {
       outputTokens: 77,
       occurredAt: lastMonth,
     });
-    await meterUsage(db, env);
+    await meterUsage(db, billingEnv());
     const sent = await control<MeterEvent[]>(`/meter-events?customer=${user.customerId}`);
     expect(sent.map((e) => [e.event_name, e.payload])).toEqual([
-      [env.STRIPE_METER_EVENT, { stripe_customer_id: subscription!.customer, value: '777' }],
+      [stripeEnv.STRIPE_METER_EVENT, { stripe_customer_id: subscription!.customer, value: '777' }],
     ]);
   });
 
@@ -180,7 +201,7 @@ describe('usage billing (issue 17)', () => {
         method: 'POST',
         headers: { authorization: `Bearer ${user.token}` },
       }),
-      { ...env, STRIPE_PRICE_USAGE: '' },
+      { ...env, BILLING: billingWith({ STRIPE_PRICE_USAGE: '' }) },
       createExecutionContext(),
     );
     expect(res.status).toBe(503);
@@ -211,18 +232,21 @@ describe('monthly meter report', () => {
       event(now, 99_999, 1), // this month: next month's report
     ]);
 
-    const first = await meterUsage(db, env);
+    const first = await meterUsage(db, billingEnv());
     expect(first).toMatchObject({ period, failed: 0 });
     expect(first.recorded).toBeGreaterThanOrEqual(1);
     expect(first.sent).toBeGreaterThanOrEqual(1);
-    // The second run is the cron itself, through the Worker's scheduled handler.
-    await worker.scheduled(createScheduledController({ cron: '30 0 1 * *', scheduledTime: Date.now() }), env);
+    // The second run is the cron itself, through the billing Worker's scheduled handler.
+    await billingWorker.scheduled(
+      createScheduledController({ cron: '30 0 1 * *', scheduledTime: Date.now() }),
+      billingEnv(),
+    );
 
     const sent = await control<MeterEvent[]>(`/meter-events?customer=${user.customerId}`);
     expect(sent).toEqual([
       expect.objectContaining({
         object: 'billing.meter_event',
-        event_name: env.STRIPE_METER_EVENT,
+        event_name: stripeEnv.STRIPE_METER_EVENT,
         identifier: `parley:${user.userId}:${period}`,
         payload: { stripe_customer_id: user.customerId, value: '1300' },
       }),

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { app } from '../../worker/app.ts';
 import { publicConfigSchema } from '../../worker/schemas/config.ts';
 import { BASE, call } from './helpers.ts';
+import { billingWith, stripeEnv } from './stripe-support.ts';
 
 async function configWith(overrides: Partial<Env>) {
   const res = await app.fetch(new Request(`${BASE}/api/config`), { ...env, ...overrides }, createExecutionContext());
@@ -39,8 +40,8 @@ describe('GET /api/config', () => {
     const text = JSON.stringify(body);
     for (const secret of [
       env.SUPABASE_JWT_SECRET,
-      env.STRIPE_SECRET_KEY,
-      env.STRIPE_WEBHOOK_SECRET,
+      stripeEnv.STRIPE_SECRET_KEY,
+      stripeEnv.STRIPE_WEBHOOK_SECRET,
       env.ANTHROPIC_API_KEY,
       env.RESEND_API_KEY,
     ]) {
@@ -54,9 +55,17 @@ describe('GET /api/config', () => {
     ).toMatchObject({ authMode: 'supabase', supabase: null });
   });
 
-  it('offers billing only when both the Stripe key and the Pro price are set', async () => {
-    expect(await configWith({ STRIPE_PRICE_PRO: '' })).toMatchObject({ billing: false });
-    expect(await configWith({ STRIPE_SECRET_KEY: '' })).toMatchObject({ billing: false });
+  it('offers billing only when the billing Worker has both the Stripe key and the Pro price', async () => {
+    expect(await configWith({ BILLING: billingWith({ STRIPE_PRICE_PRO: '' }) })).toMatchObject({ billing: false });
+    expect(await configWith({ BILLING: billingWith({ STRIPE_SECRET_KEY: '' }) })).toMatchObject({ billing: false });
+    expect(await configWith({ BILLING: billingWith({}) })).toMatchObject({ billing: true });
+  });
+
+  it('offers no billing, and still answers, when the billing Worker cannot be reached', async () => {
+    const unreachable = {
+      configured: () => Promise.reject(new Error('Service binding "BILLING" is not connected')),
+    } as unknown as Env['BILLING'];
+    expect(await configWith({ BILLING: unreachable })).toMatchObject({ billing: false, authMode: 'dev' });
   });
 
   it('is described in the OpenAPI document as public', async () => {

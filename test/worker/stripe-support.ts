@@ -1,15 +1,41 @@
 // The fake Stripe from inside workerd: its account (control routes), and webhook deliveries of its
-// own events, signed by the SDK's test helper as Stripe signs them.
+// own events, signed by the SDK's test helper as Stripe signs them. And the billing Worker of the
+// suite: its settings, and one with other settings for the chat Worker's BILLING binding.
+import { createExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import Stripe from 'stripe';
 import { expect, inject } from 'vitest';
 import { profiles } from '../../drizzle/schema.ts';
+import { Billing } from '../../billing/index.ts';
 import { createDb } from '../../worker/db/client.ts';
+import { stripeBindings } from '../support/billing-worker.ts';
 import { call, signIn } from './helpers.ts';
 
 export const db = createDb(env);
 export const fakeStripe = `${inject('fakeUpstreamUrl')}/stripe/__control`;
+
+/** The billing Worker's Stripe settings in this suite (the chat Worker has none). */
+export const stripeEnv = stripeBindings(inject('fakeUpstreamUrl'));
+
+/** The billing Worker's environment in this suite: its Stripe settings, and the chat Worker's database. */
+export function billingEnv(overrides: Partial<BillingEnv> = {}): BillingEnv {
+  const { DATABASE_URL, DATABASE_HTTP_ENDPOINT, DATABASE_TIMEOUT_MS } = env;
+  const hyperdrive = (env as { HYPERDRIVE?: Hyperdrive }).HYPERDRIVE;
+  return {
+    DATABASE_URL,
+    DATABASE_HTTP_ENDPOINT,
+    DATABASE_TIMEOUT_MS,
+    ...(hyperdrive ? { HYPERDRIVE: hyperdrive } : {}),
+    ...stripeEnv,
+    ...overrides,
+  };
+}
+
+/** A billing Worker with other settings, as the chat Worker's BILLING binding: `{ ...env, BILLING: billingWith({…}) }`. */
+export function billingWith(overrides: Partial<BillingEnv>): Env['BILLING'] {
+  return new Billing(createExecutionContext(), billingEnv(overrides)) as unknown as Env['BILLING'];
+}
 
 export type StripeEvent = { id: string; type: string; created: number; data: { object: Record<string, unknown> } };
 export type Subscription = {
@@ -56,7 +82,7 @@ export const changeSubscription = (id: string, change: Record<string, unknown>) 
   control<Subscription>(`/subscriptions/${id}`, { method: 'POST', body: JSON.stringify(change) });
 
 /** A webhook delivery of `payload` as Stripe sends it, signed by the SDK's own test helper. */
-export async function deliverPayload(payload: string, secret = env.STRIPE_WEBHOOK_SECRET) {
+export async function deliverPayload(payload: string, secret = stripeEnv.STRIPE_WEBHOOK_SECRET) {
   const signature = await Stripe.webhooks.generateTestHeaderStringAsync({
     payload,
     secret,

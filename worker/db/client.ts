@@ -13,8 +13,15 @@ export type Db = NeonHttpDb;
 
 export type DatabaseTransport = 'hyperdrive' | 'neon-http';
 
-/** What the db module reads from the Worker's environment. HYPERDRIVE is optional: only a deploy for Supabase (or `DATABASE_TRANSPORT=hyperdrive`) binds it. */
-export type DatabaseEnv = Partial<Pick<Env, 'DATABASE_URL' | 'DATABASE_HTTP_ENDPOINT' | 'DATABASE_TIMEOUT_MS'>> & {
+/**
+ * What the db module reads from a Worker's environment (the chat Worker's or the billing Worker's:
+ * both bind the same database). HYPERDRIVE is optional: only a deploy for Supabase (or
+ * `DATABASE_TRANSPORT=hyperdrive`) binds it.
+ */
+export type DatabaseEnv = {
+  DATABASE_URL?: string;
+  DATABASE_HTTP_ENDPOINT?: string;
+  DATABASE_TIMEOUT_MS?: string;
   HYPERDRIVE?: HyperdriveBinding;
 };
 

@@ -1,6 +1,7 @@
-// OpenAI Chat Completions through the `openai` SDK's own pieces (openai-sdk.ts). One factory serves
-// OpenAI itself and any OpenAI-compatible server (openai-compat.ts); the few differences are the
-// flavour table below.
+// OpenAI Chat Completions through the `openai` SDK's client (`chat.completions.create`). One factory
+// serves OpenAI itself and any OpenAI-compatible server (openai-compat.ts); the few differences are
+// the flavour table below.
+import OpenAI, { APIConnectionError, APIError } from 'openai';
 import { codeForStatus, guardStream, providerError, retryAfterMs, type ProviderError } from './errors.ts';
 import type {
   ChatRequest,
@@ -12,13 +13,8 @@ import type {
 } from './types.ts';
 import { anyCounts, foldCounts } from './usage.ts';
 import { cachedClient, currentFetch } from './clients.ts';
-import {
-  APIConnectionError,
-  APIError,
-  type ChatCompletionChunk,
-  type ChatCompletionCreateParamsStreaming,
-  ChatCompletions,
-} from './openai-sdk.ts';
+
+type ChatCompletionCreateParamsStreaming = OpenAI.ChatCompletionCreateParamsStreaming;
 
 type OpenAIFlavour = 'openai' | 'openai-compat';
 
@@ -32,7 +28,7 @@ const FLAVOURS: Record<
   'openai-compat': { label: 'OpenAI-compatible server', limitParam: 'max_tokens' },
 };
 
-const STOP_REASONS: Record<ChatCompletionChunk.Choice['finish_reason'] & string, StopReason> = {
+const STOP_REASONS: Record<OpenAI.ChatCompletionChunk.Choice['finish_reason'] & string, StopReason> = {
   stop: 'end_turn',
   length: 'max_tokens',
   content_filter: 'content_filter',
@@ -51,16 +47,29 @@ const ERROR_KINDS: Record<string, ProviderErrorCode> = {
 };
 
 /**
- * The client for this configuration (cached: see clients.ts). It reads nothing from process.env
- * (which workerd fills from the Worker's bindings: OPENAI_ORG_ID, OPENAI_PROJECT_ID or a base URL
- * must never reach a third-party server), and a keyless local server gets no Authorization header.
+ * The client for this configuration (cached: see clients.ts). Every option the SDK would otherwise
+ * read from process.env is given (workerd fills it from the Worker's bindings: OPENAI_ORG_ID,
+ * OPENAI_PROJECT_ID or OpenAI's key must never reach a third-party server). A keyless local server
+ * gets no Authorization header: the SDK wants a key, and drops the header it names as null. Parley
+ * retries itself, only before the first token.
  */
-function client(flavour: OpenAIFlavour, config: ProviderConfig): ChatCompletions {
+function client(flavour: OpenAIFlavour, config: ProviderConfig): OpenAI {
   const baseURL = config.baseURL || FLAVOURS[flavour].defaultBaseURL;
   if (!baseURL) throw new Error(`${FLAVOURS[flavour].label}: no base URL configured`);
   return cachedClient(
     `${flavour}\n${config.apiKey}\n${baseURL}`,
-    () => new ChatCompletions({ apiKey: config.apiKey || null, baseURL, fetch: currentFetch }),
+    () =>
+      new OpenAI({
+        apiKey: config.apiKey || 'keyless',
+        adminAPIKey: null,
+        organization: null,
+        project: null,
+        webhookSecret: null,
+        baseURL,
+        fetch: currentFetch,
+        maxRetries: 0,
+        ...(config.apiKey ? {} : { defaultHeaders: { Authorization: null } }),
+      }),
   );
 }
 
@@ -100,7 +109,7 @@ async function* events(
   request: ChatRequest,
   config: ProviderConfig,
 ): AsyncGenerator<ProviderEvent> {
-  const stream = await client(flavour, config).create(params(flavour, request), {
+  const stream = await client(flavour, config).chat.completions.create(params(flavour, request), {
     signal: request.signal,
   });
   let counts: Partial<Record<'prompt' | 'completion' | 'cached', number>> = {};

@@ -1,13 +1,16 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { requireSession, requireUser } from '../auth/index.ts';
-import { handleWebhook, openPortal, startCheckout, stripeClient } from '../billing/index.ts';
+import { unwrap } from '../billing/contract.ts';
+import { log } from '../log.ts';
 import { describe } from '../openapi/describe.ts';
+import { userLimiter } from '../usage/limiters.ts';
 
 /**
  * Stripe: Checkout (or the Billing Portal for a user already subscribed) and the Billing Portal for
  * a signed-in session, never an API key (a portal can cancel the plan or change the card), and the
- * webhook Stripe calls (no user: its signature is the authentication).
+ * webhook Stripe calls (no user: its signature is the authentication). Stripe itself is the billing
+ * Worker's (billing/), reached through the BILLING service binding; who may ask is decided here.
  */
 const signedIn = [requireUser, requireSession('Billing and the subscription')] as const;
 
@@ -57,30 +60,21 @@ const webhookDescription = describe({
 export const billing = new Hono<AppEnv>()
   .post('/checkout', checkoutDescription, ...signedIn, async (c) => {
     const { userId, email } = c.var.subject;
-    const target = await startCheckout(
-      c.var.db,
-      stripeClient(c.env),
-      c.env,
-      { userId, email },
-      new URL(c.req.url).origin,
-    );
-    return c.json(target);
+    return c.json(unwrap(await c.env.BILLING.checkout({ userId, email }, new URL(c.req.url).origin)));
   })
   .post('/portal', portalDescription, ...signedIn, async (c) => {
     const { userId, email } = c.var.subject;
-    const url = await openPortal(c.var.db, stripeClient(c.env), { userId, email }, new URL(c.req.url).origin);
-    return c.json({ url });
+    return c.json(unwrap(await c.env.BILLING.portal({ userId, email }, new URL(c.req.url).origin)));
   })
   .post('/webhook', webhookDescription, async (c) => {
-    const outcome = await handleWebhook(
-      c.var.db,
-      stripeClient(c.env),
-      c.env,
-      await c.req.text(),
-      c.req.header('stripe-signature'),
+    // The body exactly as received: Stripe's signature is over these bytes. A new tier reaches the
+    // user's Limiter through the callback, before the billing Worker marks the event processed.
+    const outcome = unwrap(
+      await c.env.BILLING.webhook(await c.req.text(), c.req.header('stripe-signature'), (userId, tier) =>
+        userLimiter(c.env, userId).setTier(userId, tier),
+      ),
     );
     // An event Parley could not use is a warning: a payment may be left unlinked (its id says which).
-    const level = outcome.outcome === 'ignored' ? 'warn' : 'info';
-    console.log(JSON.stringify({ level, msg: 'stripe webhook', requestId: c.var.requestId, ...outcome }));
+    (outcome.outcome === 'ignored' ? log.warn : log.info)('stripe webhook', { ...outcome });
     return c.json({ received: true, outcome: outcome.outcome, ...(outcome.reason && { reason: outcome.reason }) });
   });

@@ -13,5 +13,5 @@ export const config = new Hono<AppEnv>().get(
     tag: 'meta',
     responses: { 200: { description: 'Public configuration', schema: publicConfigSchema } },
   }),
-  (c) => c.json(publicConfig(c.env)),
+  async (c) => c.json(await publicConfig(c.env)),
 );

@@ -3,20 +3,19 @@
 // retrieved and its current state applied (newest read wins, store.ts), and any order of the same
 // events ends in the same place. An event Parley cannot use is answered 2xx (a retry would not
 // help) and left unprocessed with its reason; only a failure worth retrying answers 5xx.
-import type Stripe from 'stripe';
-import type { Tier } from '../../drizzle/schema.ts';
-import { AppError } from '../errors.ts';
-import type { Db } from '../db/client.ts';
-import { userLimiter } from '../usage/limiters.ts';
-import { isUuid } from '../uuid.ts';
+import type { Tier } from '../drizzle/schema.ts';
+import { AppError } from '../worker/errors.ts';
+import type { Db } from '../worker/db/client.ts';
+import type { SetTier, WebhookOutcome } from '../worker/billing/contract.ts';
+import { isUuid } from '../worker/uuid.ts';
 import {
   billingNotConfigured,
   isResourceMissing,
   viaStripe,
   webhookCrypto,
-  type BillingEnv,
-  type StripeApi,
-} from './client.ts';
+  type Stripe,
+  type StripeEnv,
+} from './stripe.ts';
 import {
   alreadyProcessed,
   applySubscription,
@@ -32,24 +31,17 @@ import {
  */
 const PAYING = new Set(['active', 'trialing', 'past_due']);
 
-export type WebhookOutcome = {
-  eventId: string;
-  type: string;
-  /** processed: acted on (or found nothing to change) and marked; replayed: marked before; ignored: unusable, not marked. */
-  outcome: 'processed' | 'replayed' | 'ignored';
-  reason?: string;
-  userId?: string;
-  tier?: Tier;
-};
-
 type Result = { userId: string; tier?: Tier } | { ignored: string } | { unchanged: string };
-type WebhookEnv = BillingEnv & Pick<Env, 'LIMITER'>;
 
-/** Verifies the signature (400 invalid_signature, nothing changes), then processes the event unless it already was. */
+/**
+ * Verifies the signature (400 invalid_signature, nothing changes), then processes the event unless
+ * it already was. `setTier` tells the user's Limiter a new tier before the event is marked processed.
+ */
 export async function handleWebhook(
   db: Db,
-  stripe: StripeApi,
-  env: WebhookEnv,
+  stripe: Stripe,
+  env: StripeEnv,
+  setTier: SetTier,
   rawBody: string,
   signature: string | undefined,
 ): Promise<WebhookOutcome> {
@@ -74,7 +66,7 @@ export async function handleWebhook(
   }
   const seen = { eventId: event.id, type: event.type };
   if (await alreadyProcessed(db, event.id, event.type)) return { ...seen, outcome: 'replayed' };
-  const result = await processEvent(db, stripe, env, event);
+  const result = await processEvent(db, stripe, env, setTier, event);
   if ('ignored' in result) return { ...seen, outcome: 'ignored', reason: result.ignored };
   await markProcessed(db, event.id);
   return 'unchanged' in result
@@ -82,7 +74,13 @@ export async function handleWebhook(
     : { ...seen, outcome: 'processed', ...result };
 }
 
-async function processEvent(db: Db, stripe: StripeApi, env: WebhookEnv, event: Stripe.Event): Promise<Result> {
+async function processEvent(
+  db: Db,
+  stripe: Stripe,
+  env: StripeEnv,
+  setTier: SetTier,
+  event: Stripe.Event,
+): Promise<Result> {
   // Signed but malformed (`data: null`, an object of another shape) is still Stripe's word: 2xx.
   const object: unknown = event.data?.object;
   if (!object || typeof object !== 'object') return { ignored: 'the event carries no object' };
@@ -92,7 +90,7 @@ async function processEvent(db: Db, stripe: StripeApi, env: WebhookEnv, event: S
       if (session.mode !== 'subscription') return { ignored: `a ${session.mode ?? 'non-subscription'} checkout` };
       const subscriptionId = idOf(session.subscription);
       if (!subscriptionId) return { ignored: 'the checkout made no subscription' };
-      return syncSubscription(db, stripe, env, subscriptionId, session.client_reference_id);
+      return syncSubscription(db, stripe, env, setTier, subscriptionId, session.client_reference_id);
     }
     case 'customer.subscription.created':
     case 'customer.subscription.updated':
@@ -101,21 +99,28 @@ async function processEvent(db: Db, stripe: StripeApi, env: WebhookEnv, event: S
     case 'customer.subscription.resumed': {
       const subscription = object as Stripe.Subscription;
       if (typeof subscription.id !== 'string') return { ignored: 'the subscription has no id' };
-      return syncSubscription(db, stripe, env, subscription.id, subscription.metadata?.userId);
+      return syncSubscription(db, stripe, env, setTier, subscription.id, subscription.metadata?.userId);
     }
     case 'invoice.paid':
     case 'invoice.payment_failed': {
       const invoice = object as Stripe.Invoice;
       const subscriptionId = idOf(invoice.parent?.subscription_details?.subscription);
       if (!subscriptionId) return { ignored: 'a one-off invoice: no plan changes' };
-      return syncSubscription(db, stripe, env, subscriptionId, invoice.parent?.subscription_details?.metadata?.userId);
+      return syncSubscription(
+        db,
+        stripe,
+        env,
+        setTier,
+        subscriptionId,
+        invoice.parent?.subscription_details?.metadata?.userId,
+      );
     }
     case 'customer.deleted': {
       const customer = object as Stripe.Customer;
       if (typeof customer.id !== 'string') return { ignored: 'the customer has no id' };
       const profile = await forgetCustomer(db, customer.id);
       if (!profile) return { unchanged: `no Parley user holds customer ${customer.id}` };
-      await userLimiter(env, profile.id).setTier(profile.id, profile.tier);
+      await setTier(profile.id, profile.tier);
       return { userId: profile.id, tier: profile.tier };
     }
     default:
@@ -126,8 +131,9 @@ async function processEvent(db: Db, stripe: StripeApi, env: WebhookEnv, event: S
 /** Reads the subscription from Stripe and applies its current state to its user. */
 async function syncSubscription(
   db: Db,
-  stripe: StripeApi,
-  env: WebhookEnv,
+  stripe: Stripe,
+  env: StripeEnv,
+  setTier: SetTier,
   subscriptionId: string,
   userHint: string | null | undefined,
 ): Promise<Result> {
@@ -164,7 +170,7 @@ async function syncSubscription(
   if (!tier) return { unchanged: 'a newer read of the subscription is already applied' };
   // The Limiter seeds its tier from Postgres once a month: tell it now. A failure here leaves the
   // event unprocessed, so Stripe's retry applies it again (every step is idempotent).
-  await userLimiter(env, profile.id).setTier(profile.id, tier);
+  await setTier(profile.id, tier);
   return { userId: profile.id, tier };
 }
 

@@ -1,9 +1,9 @@
 // Monthly (1st, 00:30 UTC): each paying user's tokens of the month just ended go to Stripe's meter.
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { profiles, usageReports } from '../../drizzle/schema.ts';
-import type { Db } from '../db/client.ts';
-import { stripeClient, type BillingEnv } from '../billing/index.ts';
-import { errorFields } from '../log-error.ts';
+import { profiles, usageReports } from '../drizzle/schema.ts';
+import type { Db } from '../worker/db/client.ts';
+import { errorFields } from '../worker/log-error.ts';
+import { stripeClient, type StripeEnv } from './stripe.ts';
 
 export type MeterUsageResult = { period: string; recorded: number; sent: number; failed: number; skipped?: string };
 
@@ -14,7 +14,7 @@ export type MeterUsageResult = { period: string; recorded: number; sent: number;
  * and the mark makes the next run send it again with the same `identifier`, which Stripe dedupes
  * (it enforces uniqueness of identifiers over a rolling window of at least 24 hours).
  */
-export async function meterUsage(db: Db, env: BillingEnv, now = new Date()): Promise<MeterUsageResult> {
+export async function meterUsage(db: Db, env: StripeEnv, now = new Date()): Promise<MeterUsageResult> {
   const periodEnd = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   const periodStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
   const period = periodStart.toISOString().slice(0, 7);

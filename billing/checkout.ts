@@ -1,12 +1,10 @@
 // Sending a signed-in user to Stripe: Checkout to subscribe, the Billing Portal to manage it.
-import { conflict } from '../errors.ts';
-import type { Db } from '../db/client.ts';
-import { ensureProfile } from '../db/profiles.ts';
-import type { BillingEnv, StripeApi } from './client.ts';
-import { billingNotConfigured, isResourceMissing, viaStripe } from './client.ts';
+import { conflict } from '../worker/errors.ts';
+import type { Db } from '../worker/db/client.ts';
+import { ensureProfile } from '../worker/db/profiles.ts';
+import type { BillingUser, CheckoutTarget } from '../worker/billing/contract.ts';
+import { billingNotConfigured, isResourceMissing, viaStripe, type Stripe, type StripeEnv } from './stripe.ts';
 import { claimCustomer, forgetCustomer, profileById, type BillingProfile } from './store.ts';
-
-export type BillingUser = { userId: string; email: string | undefined };
 
 /** Subscription statuses that are a live plan: a user holding one manages it in the portal instead of buying another. */
 const LIVE = new Set(['active', 'trialing', 'past_due', 'unpaid', 'incomplete', 'paused']);
@@ -17,7 +15,7 @@ const LIVE = new Set(['active', 'trialing', 'past_due', 'unpaid', 'incomplete', 
  */
 async function customerFor(
   db: Db,
-  stripe: StripeApi,
+  stripe: Stripe,
   user: BillingUser,
   profile: BillingProfile | undefined,
   replacing?: string,
@@ -43,7 +41,7 @@ async function customerFor(
  */
 async function withCustomer<T>(
   db: Db,
-  stripe: StripeApi,
+  stripe: Stripe,
   user: BillingUser,
   profile: BillingProfile | undefined,
   call: (customer: string) => Promise<T>,
@@ -63,7 +61,7 @@ async function withCustomer<T>(
  * Meter the monthly job reports tokens to (metered prices take no quantity), so that usage is
  * invoiced. Without the metered price, meter events would be recorded and never charged: refused.
  */
-function proLineItems(env: BillingEnv) {
+function proLineItems(env: StripeEnv) {
   if (!env.STRIPE_PRICE_PRO) throw billingNotConfigured();
   if (env.STRIPE_METER_EVENT && !env.STRIPE_PRICE_USAGE) throw billingNotConfigured();
   return [
@@ -78,11 +76,11 @@ function proLineItems(env: BillingEnv) {
  */
 export async function startCheckout(
   db: Db,
-  stripe: StripeApi,
-  env: BillingEnv,
+  stripe: Stripe,
+  env: StripeEnv,
   user: BillingUser,
   origin: string,
-): Promise<{ url: string; destination: 'checkout' | 'portal' }> {
+): Promise<CheckoutTarget> {
   const lineItems = proLineItems(env);
   await ensureProfile(db, user.userId, user.email);
   const profile = await profileById(db, user.userId);
@@ -107,13 +105,13 @@ export async function startCheckout(
 }
 
 /** A Billing Portal session for the user's customer; 409 when they have never checked out. */
-export async function openPortal(db: Db, stripe: StripeApi, user: BillingUser, origin: string): Promise<string> {
+export async function openPortal(db: Db, stripe: Stripe, user: BillingUser, origin: string): Promise<string> {
   return portalFor(db, stripe, user, await profileById(db, user.userId), origin);
 }
 
 async function portalFor(
   db: Db,
-  stripe: StripeApi,
+  stripe: Stripe,
   user: BillingUser,
   profile: BillingProfile | undefined,
   origin: string,

@@ -1,7 +1,7 @@
 // Billing's reads and writes on Postgres, all as the service role (webhooks and jobs act for Stripe, not a user).
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import { profiles, stripeEvents, type Tier } from '../../drizzle/schema.ts';
-import type { Db } from '../db/client.ts';
+import { profiles, stripeEvents, type Tier } from '../drizzle/schema.ts';
+import type { Db } from '../worker/db/client.ts';
 
 export type BillingProfile = {
   id: string;

@@ -1,3 +1,0 @@
-export { stripeClient, type BillingEnv } from './client.ts';
-export { startCheckout, openPortal } from './checkout.ts';
-export { handleWebhook } from './webhook.ts';
