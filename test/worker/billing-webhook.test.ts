@@ -290,9 +290,10 @@ describe('signed events Parley cannot use (issue 18)', () => {
     const payload = make();
     const id = JSON.parse(payload).id as string;
     const lines: string[] = [];
-    const log = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)));
+    // A warning: written to console.warn (worker/log.ts).
+    const warn = vi.spyOn(console, 'warn').mockImplementation((line: unknown) => void lines.push(String(line)));
     const res = await deliverPayload(payload);
-    log.mockRestore();
+    warn.mockRestore();
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ outcome: 'ignored', reason: expect.stringMatching(reason) });
     const logged = lines.map((l) => JSON.parse(l)).find((l) => l.eventId === id);
