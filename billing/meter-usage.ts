@@ -2,7 +2,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { profiles, usageReports } from '../drizzle/schema.ts';
 import type { Db } from '../worker/db/client.ts';
-import { errorFields } from '../worker/log-error.ts';
+import { log } from '../worker/log.ts';
 import { stripeClient, type StripeEnv } from './stripe.ts';
 
 export type MeterUsageResult = { period: string; recorded: number; sent: number; failed: number; skipped?: string };
@@ -64,14 +64,7 @@ export async function meterUsage(db: Db, env: StripeEnv, now = new Date()): Prom
     } catch (error) {
       // Left unmarked: the next run (or a manual one) sends it again under the same identifier.
       failed++;
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          msg: 'meter event not sent',
-          identifier: report.identifier,
-          ...errorFields(error),
-        }),
-      );
+      log.error('meter event not sent', { identifier: report.identifier }, error);
     }
   }
   if (failed > 0)

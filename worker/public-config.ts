@@ -1,7 +1,7 @@
 // What the front end needs before anyone signs in: how to sign in, whether billing is on offer,
 // and the server's version. Only values meant for browsers (the Supabase URL and its publishable
 // key); never a secret.
-import { errorFields } from './log-error.ts';
+import { log } from './log.ts';
 import type { PublicConfig } from './schemas/config.ts';
 import { VERSION } from './version.ts';
 
@@ -24,7 +24,7 @@ async function billingOffered(env: Pick<Env, 'BILLING'>): Promise<boolean> {
   try {
     return await env.BILLING.configured();
   } catch (error) {
-    console.error(JSON.stringify({ level: 'error', msg: 'billing worker unreachable', ...errorFields(error) }));
+    log.error('billing worker unreachable', {}, error);
     return false;
   }
 }

@@ -14,10 +14,10 @@ const root = resolve(import.meta.dirname, '../..');
  */
 const LAYERS: [RegExp, number, string][] = [
   [/^worker\/db\/|^drizzle\//, 1, 'db'],
-  [/^worker\/(index|bench\/entry)\.ts$/, 5, 'entry'],
+  [/^worker\/(index|bench\/entry)\.ts$|^billing\/index\.ts$/, 5, 'entry'],
   [/^worker\/(app|validation)\.ts$|^worker\/(routes|middleware|openapi|jobs|bench)\//, 4, 'routes'],
   [/^durable-objects\//, 3, 'durable objects'],
-  [/^worker\//, 2, 'domain'],
+  [/^worker\/|^billing\//, 2, 'domain'],
 ];
 
 function layerOf(path: string): [number, string] {
@@ -41,7 +41,7 @@ function importsOf(path: string): string[] {
 }
 
 describe('layers', () => {
-  const files = [...sources('worker'), ...sources('durable-objects'), ...sources('drizzle')];
+  const files = [...sources('worker'), ...sources('durable-objects'), ...sources('drizzle'), ...sources('billing')];
 
   it('finds the files it checks', () => {
     expect(files.length).toBeGreaterThan(100);
@@ -54,10 +54,21 @@ describe('layers', () => {
     const upward = files.flatMap((file) => {
       const [rank, layer] = layerOf(file);
       return importsOf(file)
-        .filter((target) => /^(worker|durable-objects|drizzle)\//.test(target))
+        .filter((target) => /^(worker|durable-objects|drizzle|billing)\//.test(target))
         .filter((target) => layerOf(target)[0] > rank)
         .map((target) => `${file} (${layer}) imports ${target} (${layerOf(target)[1]})`);
     });
     expect(upward).toEqual([]);
+  });
+
+  it('the chat Worker bundles nothing of the billing Worker (its Env names the entrypoint as a type only)', () => {
+    const reaching = files
+      .filter((file) => !file.startsWith('billing/'))
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((target) => target.startsWith('billing/'))
+          .map((t) => `${file} -> ${t}`),
+      );
+    expect(reaching).toEqual([]);
   });
 });

@@ -43,7 +43,7 @@ import {
   forgetCustomer,
   markProcessed,
   profileByCustomer,
-} from '../../worker/billing/store.ts';
+} from '../../billing/store.ts';
 
 const bindings = env as unknown as Record<string, { connectionString: string } | undefined>;
 const httpEndpoints = inject('dbEndpoints');

@@ -1,4 +1,4 @@
-import { errorFields } from '../log-error.ts';
+import { log } from '../log.ts';
 
 /** A cron job: does its work and says what it did (merged into its log line). */
 export type CronJob<E> = { name: string; run: (env: E) => Promise<Record<string, unknown>> };
@@ -12,7 +12,7 @@ export async function runCron<E>(jobs: Record<string, CronJob<E>[]>, controller:
   const scheduledTime = new Date(controller.scheduledTime).toISOString();
   const cronJobs = jobs[controller.cron];
   if (!cronJobs) {
-    console.log(JSON.stringify({ level: 'info', msg: 'cron', cron: controller.cron, scheduledTime }));
+    log.info('cron', { cron: controller.cron, scheduledTime });
     return;
   }
   const failures: unknown[] = [];
@@ -20,29 +20,19 @@ export async function runCron<E>(jobs: Record<string, CronJob<E>[]>, controller:
     const started = Date.now();
     try {
       const outcome = await job.run(env);
-      console.log(
-        JSON.stringify({
-          level: 'info',
-          msg: 'cron job done',
-          job: job.name,
-          cron: controller.cron,
-          scheduledTime,
-          ...outcome,
-          ms: Date.now() - started,
-        }),
-      );
+      log.info('cron job done', {
+        job: job.name,
+        cron: controller.cron,
+        scheduledTime,
+        ...outcome,
+        ms: Date.now() - started,
+      });
     } catch (error) {
       failures.push(error);
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          msg: 'cron job failed',
-          job: job.name,
-          cron: controller.cron,
-          scheduledTime,
-          ms: Date.now() - started,
-          ...errorFields(error),
-        }),
+      log.error(
+        'cron job failed',
+        { job: job.name, cron: controller.cron, scheduledTime, ms: Date.now() - started },
+        error,
       );
     }
   }
