@@ -95,9 +95,10 @@ quietDeliberateWorkerdLogs();
 export default defineConfig({
   test: {
     globalSetup: ['./test/global-setup.ts'],
-    // Two at once on two cores: the suites wait on workerd, sockets and a browser more than they
-    // compute (one worker left a core mostly idle: 227 s against 172 s for the same run).
-    maxWorkers: 2,
+    // Three at once on two cores: the suites wait on workerd, wrangler, sockets and a browser more
+    // than they compute (one worker left a core mostly idle: 227 s against 172 s for the same run;
+    // the suites before the browser tests took 135 s with two and 113 s with three).
+    maxWorkers: 3,
     // Request logs are noise when a test passes; a failing test still shows its output.
     silent: 'passed-only',
     projects: [
@@ -161,7 +162,7 @@ export default defineConfig({
           // the gateway, the fake upstreams and the fake Supabase Auth.
           globalSetup: ['./test/e2e/global-setup.ts'],
           // One file at a time: the files share one stack. And after every other project, alone
-          // (groupOrder 1): a browser waiting on streams and rendering beside two busy test workers
+          // (groupOrder 1): a browser waiting on streams and rendering beside the busy test workers
           // on two cores timed out now and then.
           fileParallelism: false,
           sequence: { groupOrder: 1 },

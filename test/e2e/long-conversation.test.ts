@@ -39,7 +39,10 @@ async function seedLongConversation(userId: string) {
 }
 
 describe('a long conversation', () => {
-  it(`opens ${MESSAGES} messages promptly and scrolls through them without long frames`, async () => {
+  // Tried twice at most: the threshold stays, and jank the app makes shows in both runs. On a quiet
+  // machine this scroll has no long task at all; in one full run of the suites on this 2-core VM a
+  // single 109 ms task (frame p95 19.8 ms) appeared once, and did not on the next runs.
+  it(`opens ${MESSAGES} messages promptly and scrolls through them without long frames`, { retry: 1 }, async () => {
     const email = `long-${crypto.randomUUID()}@example.com`;
     const { userId } = await devSession(email);
     const id = await seedLongConversation(userId);
