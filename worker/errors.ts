@@ -23,6 +23,19 @@ export class AppError extends Error {
   }
 }
 
+/** A refusal carried as data (a Durable Object's answer, the reply pipeline's), as the error a route throws, with its Retry-After. */
+export function refusalError(refusal: {
+  status: ContentfulStatusCode;
+  code: string;
+  message: string;
+  retryAfterSeconds?: number;
+}): AppError {
+  const { retryAfterSeconds } = refusal;
+  const headers: Record<string, string> =
+    retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) };
+  return new AppError(refusal.status, refusal.code, refusal.message, { headers });
+}
+
 export const badRequest = (message: string, code = 'invalid_request') => new AppError(400, code, message);
 export const unauthorized = (message: string, cause?: unknown) => new AppError(401, 'unauthorized', message, { cause });
 export const notFound = (message: string) => new AppError(404, 'not_found', message);

@@ -1,7 +1,7 @@
 // One stateless reply for the /v1 API, through the same reserve → run → settle pipeline as a chat
 // reply (reply-pipeline.ts): the key owner's Limiter also verifies the key, and keeps the reply's
 // usage event until it is published. Nothing is stored as a conversation and nothing waits on Postgres.
-import { AppError } from '../errors.ts';
+import { AppError, refusalError } from '../errors.ts';
 import type { ApiKeyCredential } from '../auth/api-keys.ts';
 import type { ReplyOutcome } from './outcome.ts';
 import type { ModelInfo } from '../providers/registry.ts';
@@ -55,9 +55,7 @@ export async function startCompletion(
         `This model's maximum context length is ${model.contextWindow} tokens. However, your messages resulted in about ${reserved.promptTokens} tokens. Please reduce the length of the messages.`,
         { param: 'messages' },
       );
-    const headers: Record<string, string> =
-      reserved.retryAfterSeconds === undefined ? {} : { 'retry-after': String(reserved.retryAfterSeconds) };
-    throw new AppError(reserved.status, reserved.code, reserved.message, { headers });
+    throw refusalError(reserved);
   }
   const outcome = runReservedReply(env, reserved, input.signal, emit);
   const keyId = reserved.keyId!;

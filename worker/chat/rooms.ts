@@ -1,5 +1,5 @@
 import type { Caller, RoomFailure } from './room-contract.ts';
-import { AppError } from '../errors.ts';
+import { refusalError } from '../errors.ts';
 import { SSE_HEADERS } from './events.ts';
 import type { Subject, VisitorSubject } from '../auth/subject.ts';
 import { contextRequestId } from '../log.ts';
@@ -25,11 +25,7 @@ export function roomCaller(conversationId: string, subject: Subject | VisitorSub
 
 /** A room's answer, or its failure as the error envelope with the room's status and code. */
 export function roomAnswer<R extends { ok: boolean }>(result: R): Exclude<R, RoomFailure & { ok: false }> {
-  if (isFailure(result)) {
-    const headers: Record<string, string> =
-      result.retryAfterSeconds === undefined ? {} : { 'retry-after': String(result.retryAfterSeconds) };
-    throw new AppError(result.status, result.code, result.message, { headers });
-  }
+  if (isFailure(result)) throw refusalError(result);
   return result as Exclude<R, RoomFailure & { ok: false }>;
 }
 
