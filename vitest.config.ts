@@ -54,6 +54,7 @@ function workerProject(
               SUPABASE_URL: inject('supabaseUrl'),
               SUPABASE_JWT_SECRET: 'test-jwt-secret-at-least-32-characters-long',
               API_CORS_ORIGINS: 'https://admin.example',
+              OPERATOR_EMAILS: 'ops@parley.example, someone-else@parley.example',
               ...extra,
             },
             ...(hyperdriveBindings ? { hyperdrives: hyperdriveBindings } : {}),

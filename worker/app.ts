@@ -18,6 +18,7 @@ import { keys } from './routes/keys.ts';
 import { sites } from './routes/sites.ts';
 import { widgetConversations, widgetSession } from './routes/widget.ts';
 import { v1 } from './routes/v1.ts';
+import { ops } from './routes/ops.ts';
 import { apiDocs } from './routes/docs.ts';
 import { widgetScript } from './routes/widget-script.ts';
 import { appPages } from './routes/app-pages.ts';
@@ -47,6 +48,7 @@ const routes = base
   .route('/api/billing', billing)
   .route('/api/keys', keys)
   .route('/api/sites', sites)
+  .route('/api/ops', ops)
   .route('/api/widget/session', widgetSession)
   .route('/api/widget/conversations', widgetConversations)
   .route('/v1', v1)

@@ -7,7 +7,7 @@
 // differently fails here instead of in a route. The integration suites run on one transport; this
 // one runs every module on all of them.
 import { env } from 'cloudflare:workers';
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { profiles, stripeEvents, usageDaily, usageEvents } from '../../drizzle/schema.ts';
 import {
@@ -34,6 +34,8 @@ import { ensureProfile, getOwnProfile } from '../../worker/db/profiles.ts';
 import { deleteSite, findSite, insertSite, listSites, loadSiteByKey, updateSite } from '../../worker/db/sites.ts';
 import { ingestDeadLetters, ingestUsageEvents, type UsageEventRecord } from '../../worker/db/usage-events.ts';
 import { dailyUsageForUser } from '../../worker/db/usage.ts';
+import { asOperator } from '../../worker/db/as-operator.ts';
+import { opsMetrics } from '../../worker/ops/metrics.ts';
 import { aggregateUsage } from '../../worker/jobs/aggregate-usage.ts';
 import { quotaSeed } from '../../worker/usage/quota.ts';
 import {
@@ -315,6 +317,66 @@ describe.each(transports)('database modules (%s)', (_transport, databaseEnv) => 
     expect(await alreadyProcessed(db, eventId, 'customer.subscription.updated')).toBe(true);
     const [stored] = await db.select().from(stripeEvents).where(eq(stripeEvents.id, eventId));
     expect(stored?.processedAt).toBeInstanceOf(Date);
+  });
+
+  it('operators: reads across users in a read-only transaction, figures as numbers and exact decimals', async () => {
+    const refused = await asOperator(db, (q) => [q.insert(profiles).values({ id: crypto.randomUUID() })]).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(postgresError(refused)?.code).toBe('25006'); // read_only_sql_transaction
+
+    // A month of its own, far ahead, so no other writer (nor an earlier run) shares it.
+    const year = 2200 + Math.floor(Math.random() * 7000);
+    const [a, b] = [crypto.randomUUID(), crypto.randomUUID()];
+    await db.insert(profiles).values([
+      { id: a, email: 'a@example.com', tier: 'pro', createdAt: new Date(`${year}-05-02T12:00:00Z`) },
+      { id: b, createdAt: new Date(`${year}-05-03T00:00:00Z`) },
+    ]);
+    await db.insert(usageDaily).values([
+      {
+        userId: a,
+        day: `${year}-05-03`,
+        model: 'anthropic/x',
+        requests: 2,
+        inputTokens: 3_000_000_000,
+        outputTokens: 5,
+        costUsd: '12.50000000',
+      },
+      {
+        userId: b,
+        day: `${year}-05-03`,
+        model: 'openai/y',
+        requests: 1,
+        inputTokens: 10,
+        outputTokens: 20,
+        costUsd: '0.00000100',
+      },
+    ]);
+    const metrics = await opsMetrics(db, { from: `${year}-05-01`, to: `${year}-05-31` });
+    expect(metrics.signups).toEqual({
+      total: 2,
+      byDay: [
+        { day: `${year}-05-02`, signups: 1 },
+        { day: `${year}-05-03`, signups: 1 },
+      ],
+      tiersNow: { free: 1, pro: 1, enterprise: 0 },
+    });
+    expect(metrics.users.active).toEqual({
+      byDay: [{ day: `${year}-05-03`, users: 2 }],
+      daily: 0,
+      weekly: 0,
+      monthly: 2,
+    });
+    expect(metrics.usage.byProvider).toEqual([
+      { provider: 'anthropic', requests: 2, inputTokens: 3_000_000_000, outputTokens: 5, costUsd: '12.50000000' },
+      { provider: 'openai', requests: 1, inputTokens: 10, outputTokens: 20, costUsd: '0.00000100' },
+    ]);
+    expect(metrics.topSpenders.map((s) => [s.userId, s.tokens, s.costUsd])).toEqual([
+      [a, 3_000_000_005, '12.50000000'],
+      [b, 30, '0.00000100'],
+    ]);
+    await db.delete(profiles).where(inArray(profiles.id, [a, b]));
   });
 
   it("errors: a constraint Postgres refuses surfaces as Postgres's own error, with its SQLSTATE", async () => {

@@ -1,14 +1,13 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { requireUser } from '../auth/index.ts';
-import { badRequest } from '../errors.ts';
 import { validate } from '../validation.ts';
 import { dailyUsageForUser } from '../db/usage.ts';
 import { MAX_USAGE_DAYS, usageQuery, usageSchema } from '../schemas/usage.ts';
 import { sumUsd } from '../usage/money.ts';
+import { dayRange } from '../usage/day-range.ts';
 import { describe } from '../openapi/describe.ts';
 
-const DAY_MS = 86_400_000;
 const DEFAULT_DAYS = 30;
 
 /**
@@ -25,12 +24,7 @@ export const usage = new Hono<AppEnv>().use(requireUser).get(
   }),
   validate('query', usageQuery),
   async (c) => {
-    const query = c.req.valid('query');
-    const to = query.to ?? new Date().toISOString().slice(0, 10);
-    const from = query.from ?? new Date(Date.parse(to) - (DEFAULT_DAYS - 1) * DAY_MS).toISOString().slice(0, 10);
-    const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
-    if (days < 1) throw badRequest(`from (${from}) is after to (${to})`);
-    if (days > MAX_USAGE_DAYS) throw badRequest(`A range is at most ${MAX_USAGE_DAYS} days; this one has ${days}`);
+    const { from, to } = dayRange(c.req.valid('query'), { defaultDays: DEFAULT_DAYS, maxDays: MAX_USAGE_DAYS });
 
     const rows = await dailyUsageForUser(c.var.db, c.var.subject.claims, { from, to });
     const items = rows.map((r) => ({

@@ -1,0 +1,38 @@
+import { Hono } from 'hono';
+import type { AppEnv } from '../env.ts';
+import { requireUser } from '../auth/index.ts';
+import { requireOperator } from '../auth/require-operator.ts';
+import { validate } from '../validation.ts';
+import { describe } from '../openapi/describe.ts';
+import { MAX_OPS_DAYS, opsMetricsSchema, opsRangeQuery } from '../schemas/ops.ts';
+import { dayRange } from '../usage/day-range.ts';
+import { opsMetrics } from '../ops/metrics.ts';
+
+const DEFAULT_DAYS = 30;
+
+/** The operators' view of Parley as a whole (OPERATOR_EMAILS): signed-in operators only, every read logged. */
+export const ops = new Hono<AppEnv>()
+  .use(requireUser)
+  .use(requireOperator)
+  .get(
+    '/metrics',
+    describe({
+      summary:
+        'Signups, active users, tiers, tokens and cost per provider and model, and top spenders, by UTC day (operators only)',
+      tag: 'operators',
+      security: ['session'],
+      responses: {
+        200: { description: 'Business metrics for the range', schema: opsMetricsSchema },
+        400: { description: 'A bad or too long range' },
+        403: { description: 'Not an operator, or an API key (not_operator, forbidden)' },
+      },
+    }),
+    validate('query', opsRangeQuery),
+    async (c) =>
+      c.json(
+        await opsMetrics(
+          c.var.db,
+          dayRange(c.req.valid('query'), { defaultDays: DEFAULT_DAYS, maxDays: MAX_OPS_DAYS }),
+        ),
+      ),
+  );

@@ -1,0 +1,54 @@
+// Request and response schemas of the operators' API (/api/ops): the route validates with them and
+// the OpenAPI document is generated from them.
+import * as z from 'zod';
+import { TIERS } from '../../drizzle/schema.ts';
+
+/** Longest range one report may cover. */
+export const MAX_OPS_DAYS = 366;
+
+export const opsRangeQuery = z.object({
+  from: z.iso.date().optional().describe('First UTC day, YYYY-MM-DD (default: 30 days before `to`)'),
+  to: z.iso.date().optional().describe('Last UTC day, YYYY-MM-DD, included (default: today)'),
+});
+
+const figures = {
+  requests: z.number().int(),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  costUsd: z.string().describe('USD, exact decimal'),
+};
+const tierCounts = z.object(
+  Object.fromEntries(TIERS.map((tier) => [tier, z.number().int()])) as Record<(typeof TIERS)[number], z.ZodNumber>,
+);
+
+export const opsMetricsSchema = z.object({
+  from: z.iso.date(),
+  to: z.iso.date(),
+  signups: z.object({
+    total: z.number().int(),
+    byDay: z.array(z.object({ day: z.iso.date(), signups: z.number().int() })),
+    tiersNow: tierCounts.describe('Those who signed up in the range, by the tier they are on now'),
+  }),
+  users: z.object({
+    tiers: tierCounts.describe('Every user, by tier'),
+    active: z.object({
+      byDay: z.array(z.object({ day: z.iso.date(), users: z.number().int() })),
+      daily: z.number().int().describe('Users with usage on `to`'),
+      weekly: z.number().int().describe('… in the 7 days ending on `to`'),
+      monthly: z.number().int().describe('… in the 30 days ending on `to`'),
+    }),
+  }),
+  usage: z.object({
+    byDay: z.array(z.object({ day: z.iso.date(), provider: z.string(), model: z.string(), ...figures })),
+    byProvider: z.array(z.object({ provider: z.string(), ...figures })),
+  }),
+  topSpenders: z.array(
+    z.object({
+      userId: z.uuid(),
+      email: z.string().nullable(),
+      tier: z.enum(TIERS),
+      tokens: z.number().int(),
+      ...figures,
+    }),
+  ),
+});
