@@ -12,6 +12,7 @@ const UsagePage = lazy(() => import('./pages/UsagePage.tsx'));
 const BillingPage = lazy(() => import('./pages/BillingPage.tsx'));
 const KeysPage = lazy(() => import('./pages/KeysPage.tsx'));
 const SitesPage = lazy(() => import('./pages/SitesPage.tsx'));
+const OpsPage = lazy(() => import('./pages/OpsPage.tsx'));
 
 export function App(props: { config: Config }) {
   const Protected = (inner: ParentProps) => (
@@ -30,6 +31,7 @@ export function App(props: { config: Config }) {
         <Route path="/billing" component={() => <BillingPage config={props.config} />} />
         <Route path="/keys" component={KeysPage} />
         <Route path="/sites" component={SitesPage} />
+        <Route path="/ops" component={OpsPage} />
       </Route>
       <Route path="*" component={() => <Navigate href="/" />} />
     </Router>

@@ -49,7 +49,8 @@ export default async function setup(project: TestProject) {
       persistTo: join(tmp, 'wrangler-dev'),
       assetsDirectory,
       apiKeys: {},
-      vars: { AUTH_MODE: 'dev' },
+      // OPS_EMAIL is an operator (test/e2e/ops.test.ts).
+      vars: { AUTH_MODE: 'dev', OPERATOR_EMAILS: 'ops@e2e.example' },
       envFiles: [envFile],
       stdio: ['ignore', devLog, devLog],
       gatewayChildProcess: { stdio: ['ignore', devLog, devLog] },

@@ -1,6 +1,6 @@
-import { Show, type ParentProps } from 'solid-js';
+import { createResource, Show, type ParentProps } from 'solid-js';
 import { A, useLocation, useNavigate } from '@solidjs/router';
-import type { Config } from '../lib/api.ts';
+import { api, type Config } from '../lib/api.ts';
 import { session, signOut } from '../lib/auth.ts';
 
 /** The frame of every signed-in page: a skip link, the top bar and its navigation, then the page. */
@@ -8,6 +8,8 @@ export function Shell(props: ParentProps<{ config: Config }>) {
   const navigate = useNavigate();
   const location = useLocation();
   const inChat = () => location.pathname === '/' || location.pathname.startsWith('/c/');
+  // Only the operators' link depends on it; the page itself never waits for it (nor on Postgres).
+  const [me] = createResource(() => api.me().catch(() => undefined));
   return (
     <div class="app">
       <a class="skip" href="#main">
@@ -41,6 +43,11 @@ export function Shell(props: ParentProps<{ config: Config }>) {
           <A href="/sites" activeClass="active">
             Sites
           </A>
+          <Show when={me()?.operator}>
+            <A href="/ops" activeClass="active">
+              Operators
+            </A>
+          </Show>
         </nav>
         <div class="account">
           <Show when={session()?.email}>

@@ -70,6 +70,7 @@ export type Site = Item<InferResponseType<typeof client.sites.$get>>;
 export type SiteInput = InferRequestType<typeof client.sites.$post>['json'];
 export type SitePatch = InferRequestType<(typeof client.sites)[':id']['$patch']>['json'];
 export type ApiKey = Item<InferResponseType<typeof client.keys.$get>>;
+export type OpsMetrics = InferResponseType<typeof client.ops.metrics.$get>;
 /**
  * A reply's event stream as it arrives. The SSE routes answer a raw Response (no `c.json`), so the
  * client knows no more of it than a response: its status, headers and body.
@@ -117,4 +118,6 @@ export const api = {
   createSite: (site: SiteInput) => read(client.sites.$post({ json: site })),
   updateSite: (id: string, patch: SitePatch) => read(client.sites[':id'].$patch({ param: { id }, json: patch })),
   deleteSite: (id: string) => done(client.sites[':id'].$delete({ param: { id } })),
+
+  opsMetrics: (from: string, to: string) => read(client.ops.metrics.$get({ query: { from, to } })),
 };
