@@ -78,11 +78,13 @@ export type OpsMetrics = InferResponseType<typeof client.ops.metrics.$get>;
 export type EventStream = ClientResponse<unknown>;
 
 const conversation = client.conversations[':id'];
+let pendingMe: Promise<Me> | undefined;
 
 export const api = {
   config: () => read(client.config.$get()),
   devSignIn: (email: string) => read(client.dev.session.$post({ json: { email } })),
-  me: () => read(client.me.$get()),
+  /** The signed-in user: callers at the same moment (the shell, a page) share one request. */
+  me: () => (pendingMe ??= read(client.me.$get()).finally(() => (pendingMe = undefined))),
   models: () => read(client.models.$get()),
 
   conversations: (query: { q?: string; cursor?: string | null; limit?: number } = {}) =>
