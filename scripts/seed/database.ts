@@ -9,6 +9,7 @@ import { drizzle } from 'drizzle-orm/neon-http';
 import { conversations, messages, profiles, usageEvents } from '../../drizzle/schema.ts';
 import { aggregateUsage } from '../../worker/jobs/aggregate-usage.ts';
 import type { SeedRows } from './rows.ts';
+import type { CommunityRows } from './community.ts';
 
 // The driver checks the connection string's shape; the gateway ignores what it says (scripts/lib/stack.ts uses the same).
 const CONNECTION_STRING = 'postgresql://parley@127.0.0.1/parley';
@@ -29,11 +30,12 @@ export type DatabaseResult = {
   usageDailyRowsWritten: number;
 };
 
-/** The demo user's profile, the conversations Postgres lacks (with their messages), every usage event it lacks, then the daily roll-up. */
+/** The demo user's profile and the community's, the conversations Postgres lacks (with their messages), every usage event it lacks, then the daily roll-up. */
 export async function writeSeedRows(
   db: SeedDb,
   user: { id: string; email: string },
   rows: SeedRows,
+  community: CommunityRows,
   now: Date,
 ): Promise<DatabaseResult> {
   const ids = rows.conversations.map((c) => c.id!);
@@ -52,17 +54,20 @@ export async function writeSeedRows(
       .insert(profiles)
       .values({ id: user.id, email: user.email })
       .onConflictDoUpdate({ target: profiles.id, set: { email: user.email }, setWhere: isNull(profiles.email) }),
+    // The community's profiles before their events: written once, never changed by a rerun.
+    db.insert(profiles).values(community.profiles).onConflictDoNothing(),
   ];
   if (missing.length) writes.push(db.insert(conversations).values(missing).onConflictDoNothing());
   if (newMessages.length) writes.push(db.insert(messages).values(newMessages).onConflictDoNothing());
   // Usage stays even when its conversation was deleted (as after a real delete), so events are checked on their own.
-  writes.push(db.insert(usageEvents).values(rows.usageEvents).onConflictDoNothing().returning({ id: usageEvents.id }));
+  const events = [...rows.usageEvents, ...community.usageEvents];
+  writes.push(db.insert(usageEvents).values(events).onConflictDoNothing().returning({ id: usageEvents.id }));
   const results = await db.batch(writes);
   const addedEvents = results.at(-1) as Array<{ id: string }>;
 
   // The hourly job's own aggregation, looking back far enough to reach the oldest seeded event
   // (they landed when they happened): it writes totals, so a rerun writes nothing.
-  const oldest = Math.min(...rows.usageEvents.map((e) => (e.createdAt as Date).getTime()));
+  const oldest = Math.min(...events.map((e) => (e.createdAt as Date).getTime()));
   const lookbackHours = Math.ceil((now.getTime() - oldest) / 3_600_000) + 2;
   const rollUp = await aggregateUsage(db, lookbackHours);
 

@@ -12,9 +12,11 @@ import { startStack, type Stack } from '../../scripts/lib/stack.ts';
 import { SEED_CONVERSATIONS } from '../../scripts/seed/content.ts';
 import { connectSeedDb, seedCounts } from '../../scripts/seed/database.ts';
 import { DEMO_EMAIL, seed } from '../../scripts/seed/run.ts';
+import { communityRows } from '../../scripts/seed/community.ts';
 import { ParleyApi } from '../../scripts/seed/worker-api.ts';
 
 const READY_TIMEOUT_MS = 120_000;
+const OPERATOR = 'ops@seed.example';
 
 describe('npm run seed', () => {
   let tmp: string;
@@ -35,6 +37,7 @@ describe('npm run seed', () => {
       dataDir: join(tmp, 'pglite'),
       persistTo: join(tmp, 'wrangler'),
       apiKeys: {},
+      vars: { AUTH_MODE: 'dev', OPERATOR_EMAILS: OPERATOR },
       envFiles: [join(tmp, 'empty.env')],
       stdio: ['ignore', log, log],
     });
@@ -66,14 +69,20 @@ describe('npm run seed', () => {
     // 13 replies in the nine conversations, and 71 replies in conversations deleted since, over 25 of the last 30 days.
     expect(afterFirst).toMatchObject({ conversations: 9, messages: 26, usage_events: 84, api_keys: 2, sites: 1 });
     expect(afterFirst.usage_daily).toBeGreaterThanOrEqual(25);
+    // And the community of other users (scripts/seed/community.ts): their events and daily rows too.
+    const community = communityRows(new Date());
+    const communityDaily = new Set(
+      community.usageEvents.map((e) => `${e.userId}|${(e.occurredAt as Date).toISOString().slice(0, 10)}|${e.model}`),
+    ).size;
+    expect(community.profiles).toHaveLength(12);
     expect(first).toMatchObject({
       conversationsAdded: 9,
       messagesAdded: 26,
-      usageEventsAdded: 84,
+      usageEventsAdded: 84 + community.usageEvents.length,
       keysCreated: 2,
       sitesCreated: 1,
     });
-    expect(first.usageDailyRowsWritten).toBe(afterFirst.usage_daily);
+    expect(first.usageDailyRowsWritten).toBe(afterFirst.usage_daily + communityDaily);
 
     const second = await seed(options);
     expect(await seedCounts(db, first.userId)).toEqual(afterFirst);
@@ -113,5 +122,18 @@ describe('npm run seed', () => {
     );
     expect(one.messages.length).toBeGreaterThanOrEqual(2);
     expect(one.messages.find((m) => m.role === 'assistant')?.outputTokens).toBeGreaterThan(0);
+
+    // The operators' page has a month to show: the community's signups, tiers and spending.
+    const ops = new ParleyApi(stack!.url);
+    await ops.signIn(OPERATOR);
+    const metrics = await ops.call<{
+      signups: { total: number; tiersNow: Record<string, number> };
+      usage: { byProvider: Array<{ provider: string }> };
+      topSpenders: unknown[];
+    }>('GET', '/api/ops/metrics');
+    expect(metrics.signups.total).toBeGreaterThanOrEqual(13);
+    expect(metrics.signups.tiersNow).toMatchObject({ pro: 3, enterprise: 1 });
+    expect(metrics.usage.byProvider.map((p) => p.provider)).toEqual(['anthropic', 'google', 'openai']);
+    expect(metrics.topSpenders).toHaveLength(10);
   }, 60_000);
 });
