@@ -71,7 +71,12 @@ export async function applySubscription(db: Db, userId: string, change: Subscrip
       stripeSubscriptionId: change.subscriptionId,
       subscriptionStatus: change.status,
       subscriptionCheckedAt: change.checkedAt,
-      stripeCustomerId: sql`coalesce(${profiles.stripeCustomerId}, ${change.customerId})`,
+      // Only a live subscription links its customer to a profile that has none: a late event about
+      // one that is over must not bring back a customer forgotten since (deleted in Stripe).
+      stripeCustomerId:
+        change.tier === 'pro'
+          ? sql`coalesce(${profiles.stripeCustomerId}, ${change.customerId})`
+          : profiles.stripeCustomerId,
       updatedAt: sql`now()`,
     })
     .where(

@@ -212,6 +212,25 @@ describe('subscription state follows Stripe, not arrival order (issue 18)', () =
   });
 });
 
+describe('a customer deleted in Stripe stays forgotten', () => {
+  it('does not link the deleted customer again when an older subscription event arrives late', async () => {
+    const user = await subscribedUser();
+    const before = await eventsOf(user.customerId);
+    await deliverAll(before);
+    await control(`/customers/${user.customerId}`, { method: 'DELETE' });
+    await deliverAll((await eventsOf(user.customerId)).slice(before.length));
+    expect(await profileOf(user.userId)).toMatchObject({ tier: 'free', stripeCustomerId: null });
+
+    // Stripe retries an event from before the deletion (a new id): the subscription it names is over.
+    const late = before.find(
+      (e) => e.type === 'customer.subscription.updated' || e.type === 'customer.subscription.created',
+    )!;
+    expect(await deliverEvent({ ...late, id: `${late.id}_late` })).toMatchObject({ status: 200 });
+    expect(await profileOf(user.userId)).toMatchObject({ tier: 'free', stripeCustomerId: null });
+    expect(await tierOf(user.userId)).toEqual({ postgres: 'free', limiter: 'free' });
+  });
+});
+
 describe('checkout for a user already subscribed (issue 18)', () => {
   it('sends them to the Billing Portal, not to a second Checkout', async () => {
     const user = await subscribedUser();
