@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   check,
   date,
   index,
@@ -288,4 +289,15 @@ export const deadLetters = pgTable('dead_letters', {
   reason: text('reason').notNull(),
   body: jsonb('body'),
   receivedAt: timestamp('received_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+}).enableRLS();
+
+/** Each cron job's last run, one row per job (worker/jobs/cron.ts writes it): the operators' health view reads it. */
+export const cronRuns = pgTable('cron_runs', {
+  job: text('job').primaryKey(),
+  cron: text('cron').notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true, precision: 3 }).notNull(),
+  durationMs: integer('duration_ms').notNull(),
+  ok: boolean('ok').notNull(),
+  /** What the job said it did, or the error's class and code. */
+  outcome: jsonb('outcome').$type<Record<string, unknown>>(),
 }).enableRLS();

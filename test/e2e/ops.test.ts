@@ -21,6 +21,8 @@ describe("the operators' page", () => {
     const todayRow = signups.getByRole('row', { name: new RegExp(today) });
     expect(Number((await todayRow.getByRole('cell').innerText()).replace(/,/g, ''))).toBeGreaterThanOrEqual(1);
     expect(await page.getByText('Every user by tier').count()).toBe(1);
+    const health = page.getByRole('region', { name: 'Health' });
+    await health.getByText('Up', { exact: true }).waitFor();
     await screenshot(page, 'ops');
     await expectAccessible(page);
     await page.close();

@@ -9,7 +9,7 @@
 import { env } from 'cloudflare:workers';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { profiles, stripeEvents, usageDaily, usageEvents } from '../../drizzle/schema.ts';
+import { cronRuns, profiles, stripeEvents, usageDaily, usageEvents } from '../../drizzle/schema.ts';
 import {
   deleteApiKey,
   findApiKey,
@@ -36,6 +36,8 @@ import { ingestDeadLetters, ingestUsageEvents, type UsageEventRecord } from '../
 import { dailyUsageForUser } from '../../worker/db/usage.ts';
 import { asOperator } from '../../worker/db/as-operator.ts';
 import { opsMetrics } from '../../worker/ops/metrics.ts';
+import { opsHealth } from '../../worker/ops/health.ts';
+import { recordCronRun } from '../../worker/db/cron-runs.ts';
 import { aggregateUsage } from '../../worker/jobs/aggregate-usage.ts';
 import { quotaSeed } from '../../worker/usage/quota.ts';
 import {
@@ -377,6 +379,26 @@ describe.each(transports)('database modules (%s)', (_transport, databaseEnv) => 
       [b, 30, '0.00000100'],
     ]);
     await db.delete(profiles).where(inArray(profiles.id, [a, b]));
+  });
+
+  it("operators' health: a cron run recorded (a later one wins), the dead letters counted with a Date", async () => {
+    const job = `contract-${crypto.randomUUID()}`;
+    const later = new Date();
+    const run = { job, cron: '0 * * * *', durationMs: 12, ok: true, outcome: { rows: 3 } };
+    await recordCronRun(db, { ...run, startedAt: later });
+    await recordCronRun(db, {
+      ...run,
+      startedAt: new Date(later.getTime() - 60_000),
+      ok: false,
+      outcome: { error: 'x' },
+    });
+    await ingestDeadLetters(db, [], [{ messageId: crypto.randomUUID(), queue: 'q', reason: 'r', body: null }]);
+    const health = await opsHealth(db);
+    expect(health.database).toBe('up');
+    expect(health.crons.find((c) => c.job === job)).toEqual({ ...run, startedAt: later.toISOString() });
+    expect(health.deadLetters!.count).toBeGreaterThanOrEqual(1);
+    expect(health.deadLetters!.oldest).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    await db.delete(cronRuns).where(eq(cronRuns.job, job));
   });
 
   it("errors: a constraint Postgres refuses surfaces as Postgres's own error, with its SQLSTATE", async () => {

@@ -2,10 +2,13 @@
 // /api/ops/*; every read is logged; the metrics equal what the seeded data implies, computed here
 // on its own from the rows the test wrote (in a month of 2031 no other suite writes to).
 import { env } from 'cloudflare:workers';
+import { createScheduledController } from 'cloudflare:test';
 import { inArray } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { profiles, usageDaily, type Tier } from '../../drizzle/schema.ts';
 import { app } from '../../worker/app.ts';
+import worker from '../../worker/index.ts';
+import { deadLetters } from '../../drizzle/schema.ts';
 import { createDb } from '../../worker/db/client.ts';
 import { call, createKey, signIn } from './helpers.ts';
 import { createSite, HOST, visit } from './widget-support.ts';
@@ -217,5 +220,32 @@ describe('the metrics', () => {
     const everyone = metrics.users.tiers;
     for (const tier of ['free', 'pro', 'enterprise'] as const)
       expect(everyone[tier]).toBeGreaterThanOrEqual(tiersNow[tier]);
+  });
+});
+
+describe('health at a glance', () => {
+  type Health = {
+    version: string;
+    database: string;
+    deadLetters: { count: number; oldest: string | null };
+    crons: Array<{ job: string; cron: string; startedAt: string; ok: boolean; outcome: Record<string, unknown> }>;
+  };
+
+  it("shows the version, the database up, the dead letters and each cron job's last run", async () => {
+    const before = Date.now();
+    await worker.scheduled(createScheduledController({ cron: '0 * * * *', scheduledTime: new Date() }), env);
+    const letter = { messageId: crypto.randomUUID(), queue: 'usage-events-dlq', reason: 'a test letter', body: null };
+    await createDb(env).insert(deadLetters).values(letter);
+
+    const { token } = await signIn(OPERATOR);
+    const res = await call('/api/ops/health', { token });
+    expect(res.status).toBe(200);
+    const health = await res.json<Health>();
+    expect(health).toMatchObject({ version: expect.any(String), database: 'up' });
+    expect(health.deadLetters.count).toBeGreaterThanOrEqual(1);
+    expect(Date.parse(health.deadLetters.oldest!)).toBeLessThanOrEqual(Date.now());
+    const hourly = health.crons.find((run) => run.job === 'aggregate-usage');
+    expect(hourly).toMatchObject({ cron: '0 * * * *', ok: true, outcome: { rowsUpserted: expect.any(Number) } });
+    expect(Date.parse(hourly!.startedAt)).toBeGreaterThanOrEqual(before - 1000);
   });
 });

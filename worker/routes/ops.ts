@@ -4,9 +4,10 @@ import { requireUser } from '../auth/index.ts';
 import { requireOperator } from '../auth/require-operator.ts';
 import { validate } from '../validation.ts';
 import { describe } from '../openapi/describe.ts';
-import { MAX_OPS_DAYS, opsMetricsSchema, opsRangeQuery } from '../schemas/ops.ts';
+import { MAX_OPS_DAYS, opsHealthSchema, opsMetricsSchema, opsRangeQuery } from '../schemas/ops.ts';
 import { dayRange } from '../usage/day-range.ts';
 import { opsMetrics } from '../ops/metrics.ts';
+import { opsHealth } from '../ops/health.ts';
 
 const DEFAULT_DAYS = 30;
 
@@ -35,4 +36,18 @@ export const ops = new Hono<AppEnv>()
           dayRange(c.req.valid('query'), { defaultDays: DEFAULT_DAYS, maxDays: MAX_OPS_DAYS }),
         ),
       ),
+  )
+  .get(
+    '/health',
+    describe({
+      summary:
+        "Health at a glance: the version deployed, whether Postgres answers, the dead letters, each cron job's last run (operators only)",
+      tag: 'operators',
+      security: ['session'],
+      responses: {
+        200: { description: 'Health (database down is an answer, not an error)', schema: opsHealthSchema },
+        403: { description: 'Not an operator, or an API key (not_operator, forbidden)' },
+      },
+    }),
+    async (c) => c.json(await opsHealth(c.var.db)),
   );

@@ -52,3 +52,22 @@ export const opsMetricsSchema = z.object({
     }),
   ),
 });
+
+export const opsHealthSchema = z.object({
+  version: z.string().describe('The deployed VERSION: a deploy marker'),
+  database: z.enum(['up', 'down']),
+  deadLetters: z
+    .object({ count: z.number().int(), oldest: z.iso.datetime().nullable() })
+    .nullable()
+    .describe('Letters no code could count (dead_letters); null when the database is down'),
+  crons: z.array(
+    z.object({
+      job: z.string(),
+      cron: z.string(),
+      startedAt: z.iso.datetime(),
+      durationMs: z.number().int(),
+      ok: z.boolean(),
+      outcome: z.record(z.string(), z.unknown()).nullable().describe('What the job did, or its error'),
+    }),
+  ),
+});

@@ -71,6 +71,7 @@ export type SiteInput = InferRequestType<typeof client.sites.$post>['json'];
 export type SitePatch = InferRequestType<(typeof client.sites)[':id']['$patch']>['json'];
 export type ApiKey = Item<InferResponseType<typeof client.keys.$get>>;
 export type OpsMetrics = InferResponseType<typeof client.ops.metrics.$get>;
+export type OpsHealth = InferResponseType<typeof client.ops.health.$get>;
 /**
  * A reply's event stream as it arrives. The SSE routes answer a raw Response (no `c.json`), so the
  * client knows no more of it than a response: its status, headers and body.
@@ -122,4 +123,5 @@ export const api = {
   deleteSite: (id: string) => done(client.sites[':id'].$delete({ param: { id } })),
 
   opsMetrics: (from: string, to: string) => read(client.ops.metrics.$get({ query: { from, to } })),
+  opsHealth: () => read(client.ops.health.$get()),
 };

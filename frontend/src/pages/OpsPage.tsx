@@ -4,7 +4,7 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { PageState } from '../components/PageState.tsx';
 import { TableScroll } from '../components/TableScroll.tsx';
-import { api, type OpsMetrics } from '../lib/api.ts';
+import { api, type OpsHealth, type OpsMetrics } from '../lib/api.ts';
 import { count, usd } from '../lib/format.ts';
 import './pages.css';
 
@@ -16,11 +16,15 @@ export default function OpsPage() {
   const today = Date.now();
   const [range, setRange] = createSignal({ from: isoDay(today - (DEFAULT_DAYS - 1) * DAY_MS), to: isoDay(today) });
   const [metrics, { refetch }] = createResource(range, (r) => api.opsMetrics(r.from, r.to));
+  const [health, healthActions] = createResource(() => api.opsHealth());
   let from!: HTMLInputElement;
   let to!: HTMLInputElement;
   return (
     <main class="settings-page ops-page">
       <h1>Operators</h1>
+      <PageState resource={health} what="Health" loading="Loading health…" retry={healthActions.refetch} card>
+        {(loaded) => <Health health={loaded()} />}
+      </PageState>
       <form
         class="card ops-range"
         aria-label="Date range"
@@ -129,6 +133,65 @@ function Report(props: { metrics: OpsMetrics }) {
         </Show>
       </section>
     </>
+  );
+}
+
+/** The version deployed, whether Postgres answers, the dead letters, and each cron job's last run. */
+function Health(props: { health: OpsHealth }) {
+  const h = () => props.health;
+  return (
+    <section class="card stack" aria-labelledby="health-heading">
+      <h2 id="health-heading">Health</h2>
+      <dl class="plan-limits">
+        <div>
+          <dt>Version</dt>
+          <dd>{h().version}</dd>
+        </div>
+        <div>
+          <dt>Database</dt>
+          <dd>{h().database === 'up' ? 'Up' : 'Down: it does not answer'}</dd>
+        </div>
+        <div>
+          <dt>Dead letters</dt>
+          <dd>
+            <Show when={h().deadLetters} fallback="Unknown while the database is down">
+              {(letters) => (
+                <>
+                  {count(letters().count)}
+                  <Show when={letters().oldest}>{(oldest) => <span class="muted"> (oldest {oldest()})</span>}</Show>
+                </>
+              )}
+            </Show>
+          </dd>
+        </div>
+      </dl>
+      <Show when={h().crons.length > 0} fallback={<p class="muted">No cron job has run yet.</p>}>
+        <TableScroll label="Cron jobs, last run">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Job</th>
+                <th scope="col">Last run</th>
+                <th scope="col">Took</th>
+                <th scope="col">Outcome</th>
+              </tr>
+            </thead>
+            <tbody>
+              <For each={h().crons}>
+                {(run) => (
+                  <tr>
+                    <th scope="row">{run.job}</th>
+                    <td>{run.startedAt}</td>
+                    <td class="num">{count(run.durationMs)} ms</td>
+                    <td>{run.ok ? 'Done' : `Failed: ${String(run.outcome?.errorClass ?? 'see the logs')}`}</td>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+        </TableScroll>
+      </Show>
+    </section>
   );
 }
 
