@@ -73,6 +73,7 @@ describe.skipIf(!adminUrl)('on a Supabase-shaped database', () => {
     expect(rows.map((r) => r.tablename)).toEqual([
       'api_keys',
       'conversations',
+      'cron_runs',
       'dead_letters',
       'messages',
       'notifications',
