@@ -301,3 +301,23 @@ export const cronRuns = pgTable('cron_runs', {
   /** What the job said it did, or the error's class and code. */
   outcome: jsonb('outcome').$type<Record<string, unknown>>(),
 }).enableRLS();
+
+/**
+ * Widget traffic per site and UTC day, rolled up hourly from visitors' usage events with the
+ * per-user roll-up (worker/jobs/aggregate-usage.ts): the operators' view reads it. No foreign key:
+ * a deleted site's traffic stays counted.
+ */
+export const siteUsageDaily = pgTable(
+  'site_usage_daily',
+  {
+    siteId: uuid('site_id').notNull(),
+    day: date('day').notNull(),
+    requests: integer('requests').notNull().default(0),
+    visitors: integer('visitors').notNull().default(0),
+    inputTokens: bigint('input_tokens', { mode: 'number' }).notNull().default(0),
+    outputTokens: bigint('output_tokens', { mode: 'number' }).notNull().default(0),
+    costUsd: cost('cost_usd'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.day] })],
+).enableRLS();

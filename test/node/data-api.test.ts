@@ -78,6 +78,7 @@ describe.skipIf(!adminUrl)('on a Supabase-shaped database', () => {
       'messages',
       'notifications',
       'profiles',
+      'site_usage_daily',
       'sites',
       'stripe_events',
       'usage_daily',

@@ -9,7 +9,7 @@
 import { env } from 'cloudflare:workers';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { cronRuns, profiles, stripeEvents, usageDaily, usageEvents } from '../../drizzle/schema.ts';
+import { cronRuns, profiles, siteUsageDaily, stripeEvents, usageDaily, usageEvents } from '../../drizzle/schema.ts';
 import {
   deleteApiKey,
   findApiKey,
@@ -38,7 +38,7 @@ import { asOperator } from '../../worker/db/as-operator.ts';
 import { opsMetrics } from '../../worker/ops/metrics.ts';
 import { opsHealth } from '../../worker/ops/health.ts';
 import { recordCronRun } from '../../worker/db/cron-runs.ts';
-import { aggregateUsage } from '../../worker/jobs/aggregate-usage.ts';
+import { aggregateSiteUsage, aggregateUsage } from '../../worker/jobs/aggregate-usage.ts';
 import { quotaSeed } from '../../worker/usage/quota.ts';
 import {
   alreadyProcessed,
@@ -379,6 +379,53 @@ describe.each(transports)('database modules (%s)', (_transport, databaseEnv) => 
       [b, 30, '0.00000100'],
     ]);
     await db.delete(profiles).where(inArray(profiles.id, [a, b]));
+  });
+
+  it("widget traffic: visitors' events rolled up per site and day, once, and listed for operators", async () => {
+    const owner = claims();
+    await ensureProfile(db, owner.sub, owner.email);
+    const site = await insertSite(db, owner, {
+      name: 'Traffic',
+      publicKey: `site_${crypto.randomUUID()}`,
+      allowedOrigins: ['https://shop.example'],
+      model: null,
+      systemPrompt: null,
+      greeting: null,
+      visitorRequestsPerMinute: 10,
+      theme: {},
+    });
+    const now = new Date();
+    const visit = (visitor: string, inputTokens: number): UsageEventRecord => ({
+      id: crypto.randomUUID(),
+      userId: owner.sub,
+      subjectType: 'visitor',
+      subjectId: `${site.id}:${visitor}`,
+      model: 'anthropic/claude-haiku-4-5',
+      provider: 'anthropic',
+      inputTokens,
+      outputTokens: 10,
+      costUsd: '0.00100000',
+      occurredAt: now.toISOString(),
+    });
+    await ingestUsageEvents(db, [visit('v1', 100), visit('v1', 200), visit('v2', 300)]);
+    expect((await aggregateSiteUsage(db)).rowsUpserted).toBeGreaterThanOrEqual(1);
+    const day = now.toISOString().slice(0, 10);
+    const metrics = await opsMetrics(db, { from: day, to: day });
+    expect(metrics.sites.find((s) => s.siteId === site.id)).toEqual({
+      siteId: site.id,
+      name: 'Traffic',
+      owner: owner.email,
+      visitors: 2,
+      requests: 3,
+      inputTokens: 600,
+      outputTokens: 30,
+      costUsd: '0.00300000',
+    });
+    // A rerun finds the same totals and writes nothing for this site.
+    const [before] = await db.select().from(siteUsageDaily).where(eq(siteUsageDaily.siteId, site.id));
+    await aggregateSiteUsage(db);
+    const [after] = await db.select().from(siteUsageDaily).where(eq(siteUsageDaily.siteId, site.id));
+    expect(after?.updatedAt.getTime()).toBe(before?.updatedAt.getTime());
   });
 
   it("operators' health: a cron run recorded (a later one wins), the dead letters counted with a Date", async () => {

@@ -5,7 +5,7 @@ import { env } from 'cloudflare:workers';
 import { createScheduledController } from 'cloudflare:test';
 import { inArray } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { profiles, usageDaily, type Tier } from '../../drizzle/schema.ts';
+import { profiles, siteUsageDaily, sites, usageDaily, type Tier } from '../../drizzle/schema.ts';
 import { app } from '../../worker/app.ts';
 import worker from '../../worker/index.ts';
 import { deadLetters } from '../../drizzle/schema.ts';
@@ -128,6 +128,38 @@ describe('the metrics', () => {
       }) as DailyRow,
   );
 
+  // Widget traffic: a site of the first user's on two days, and a site deleted since on one.
+  const [shopId, goneId] = [crypto.randomUUID(), crypto.randomUUID()];
+  const siteDaily = [
+    {
+      siteId: shopId,
+      day: '2031-03-03',
+      requests: 5,
+      visitors: 2,
+      inputTokens: 500,
+      outputTokens: 50,
+      costUsd: '0.01000000',
+    },
+    {
+      siteId: shopId,
+      day: '2031-03-04',
+      requests: 7,
+      visitors: 3,
+      inputTokens: 700,
+      outputTokens: 70,
+      costUsd: '0.02000000',
+    },
+    {
+      siteId: goneId,
+      day: '2031-03-04',
+      requests: 1,
+      visitors: 1,
+      inputTokens: 9,
+      outputTokens: 9,
+      costUsd: '0.00000900',
+    },
+  ];
+
   beforeAll(async () => {
     const db = createDb(env);
     await db
@@ -136,7 +168,17 @@ describe('the metrics', () => {
         users.map((user) => ({ id: user.id, email: user.email, tier: user.tier, createdAt: new Date(user.signedUp) })),
       );
     await db.insert(usageDaily).values(daily);
+    await db.insert(sites).values({
+      id: shopId,
+      userId: u(0),
+      name: 'Shop',
+      publicKey: `site_${crypto.randomUUID()}`,
+      allowedOrigins: ['https://shop.example'],
+      visitorRequestsPerMinute: 10,
+    });
+    await db.insert(siteUsageDaily).values(siteDaily);
     return async () => {
+      await db.delete(siteUsageDaily).where(inArray(siteUsageDaily.siteId, [shopId, goneId]));
       await db.delete(profiles).where(
         inArray(
           profiles.id,
@@ -150,7 +192,11 @@ describe('the metrics', () => {
     const { token } = await signIn(OPERATOR);
     const res = await call('/api/ops/metrics?from=2031-03-01&to=2031-03-31', { token });
     expect(res.status).toBe(200);
-    const metrics = await res.json<{ topSpenders: unknown[]; users: { tiers: Record<Tier, number> } }>();
+    const metrics = await res.json<{
+      topSpenders: unknown[];
+      sites: unknown[];
+      users: { tiers: Record<Tier, number> };
+    }>();
 
     // Computed here, from the rows above, independently of the SQL.
     const inRange = daily.filter((row) => row.day >= '2031-03-01' && row.day <= '2031-03-31');
@@ -216,6 +262,29 @@ describe('the metrics', () => {
     });
     // Top spenders run across every user: ours are the range's only spenders.
     expect(metrics.topSpenders).toEqual(spenders);
+    // Sites, busiest first; the deleted one keeps its traffic without a name or owner.
+    expect(metrics.sites).toEqual([
+      {
+        siteId: shopId,
+        name: 'Shop',
+        owner: users[0]!.email,
+        visitors: 5,
+        requests: 12,
+        inputTokens: 1_200,
+        outputTokens: 120,
+        costUsd: '0.03000000',
+      },
+      {
+        siteId: goneId,
+        name: null,
+        owner: null,
+        visitors: 1,
+        requests: 1,
+        inputTokens: 9,
+        outputTokens: 9,
+        costUsd: '0.00000900',
+      },
+    ]);
     // Every user, whatever the range: at least ours.
     const everyone = metrics.users.tiers;
     for (const tier of ['free', 'pro', 'enterprise'] as const)

@@ -73,3 +73,54 @@ export async function aggregateUsage(db: Db, lookbackHours = AGGREGATE_LOOKBACK_
     lastDay: summary?.last_day ?? null,
   };
 }
+
+const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+
+/**
+ * Widget traffic, as the roll-up above but per site: recomputes from visitors' usage events
+ * (subject `<site id>:<visitor id>`) every (site, day) touched within the lookback, writing
+ * totals (requests, distinct visitors, tokens, cost), so a rerun writes nothing. One statement.
+ */
+export async function aggregateSiteUsage(
+  db: Db,
+  lookbackHours = AGGREGATE_LOOKBACK_HOURS,
+): Promise<{ rowsUpserted: number }> {
+  const { rows } = await db.execute<{ rows_upserted: number }>(sql`
+    with touched as (
+      select distinct split_part(subject_id, ':', 1) as site_id, (occurred_at at time zone 'UTC')::date as day
+      from usage_events
+      where created_at >= now() - make_interval(hours => ${lookbackHours}::int)
+        and subject_type = 'visitor' and split_part(subject_id, ':', 1) ~ ${UUID_PATTERN}
+    ),
+    totals as (
+      select t.site_id::uuid as site_id, t.day,
+             count(*)::int as requests,
+             count(distinct e.subject_id)::int as visitors,
+             sum(e.input_tokens)::bigint as input_tokens,
+             sum(e.output_tokens)::bigint as output_tokens,
+             sum(e.cost_usd) as cost_usd
+      from touched t
+      join usage_events e on e.subject_type = 'visitor' and split_part(e.subject_id, ':', 1) = t.site_id
+        and e.occurred_at >= t.day::timestamp at time zone 'UTC'
+        and e.occurred_at < (t.day + 1)::timestamp at time zone 'UTC'
+      group by t.site_id, t.day
+    ),
+    upserted as (
+      insert into site_usage_daily (site_id, day, requests, visitors, input_tokens, output_tokens, cost_usd, updated_at)
+      select site_id, day, requests, visitors, input_tokens, output_tokens, cost_usd, now() from totals
+      on conflict (site_id, day) do update set
+        requests = excluded.requests,
+        visitors = excluded.visitors,
+        input_tokens = excluded.input_tokens,
+        output_tokens = excluded.output_tokens,
+        cost_usd = excluded.cost_usd,
+        updated_at = excluded.updated_at
+      where (site_usage_daily.requests, site_usage_daily.visitors, site_usage_daily.input_tokens,
+             site_usage_daily.output_tokens, site_usage_daily.cost_usd)
+        is distinct from (excluded.requests, excluded.visitors, excluded.input_tokens, excluded.output_tokens, excluded.cost_usd)
+      returning 1
+    )
+    select (select count(*) from upserted)::int as rows_upserted
+  `);
+  return { rowsUpserted: Number(rows[0]?.rows_upserted ?? 0) };
+}

@@ -1,12 +1,15 @@
 import { withDatabase } from '../db/client.ts';
-import { aggregateUsage } from './aggregate-usage.ts';
+import { aggregateSiteUsage, aggregateUsage } from './aggregate-usage.ts';
 import { sendQuotaWarnings } from './quota-warnings.ts';
 import { runCron, type CronJob } from './cron.ts';
 
 // Keyed by the expressions in wrangler.toml's [triggers]; a job is one entry here. The monthly
 // meter report to Stripe is the billing Worker's own cron (billing/index.ts).
 const JOBS: Record<string, CronJob<Env>[]> = {
-  '0 * * * *': [{ name: 'aggregate-usage', run: (env) => withDatabase(env, aggregateUsage) }],
+  '0 * * * *': [
+    { name: 'aggregate-usage', run: (env) => withDatabase(env, aggregateUsage) },
+    { name: 'aggregate-site-usage', run: (env) => withDatabase(env, aggregateSiteUsage) },
+  ],
   '0 8 * * *': [{ name: 'quota-warnings', run: (env) => withDatabase(env, (db) => sendQuotaWarnings(db, env)) }],
 };
 

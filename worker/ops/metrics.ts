@@ -10,6 +10,8 @@ import { TIERS, type Tier } from '../../drizzle/schema.ts';
 
 /** How many spenders the report names. */
 const TOP_SPENDERS = 10;
+/** How many widget sites it lists. */
+const TOP_SITES = 20;
 
 type Figures = { requests: number; inputTokens: number; outputTokens: number; costUsd: string };
 type TierRow = { tier: Tier; n: number };
@@ -28,6 +30,8 @@ export type OpsMetrics = {
     byProvider: Array<{ provider: string } & Figures>;
   };
   topSpenders: Array<{ userId: string; email: string | null; tier: Tier; tokens: number } & Figures>;
+  /** Widget sites with traffic in the range, busiest first (a deleted site has no name or owner). */
+  sites: Array<{ siteId: string; name: string | null; owner: string | null; visitors: number } & Figures>;
 };
 
 /** Midnight UTC of a day, as Postgres compares it with a timestamptz. */
@@ -38,40 +42,49 @@ export async function opsMetrics(db: Db, { from, to }: DayRange): Promise<OpsMet
   const inRange = sql`day between ${from}::date and ${to}::date`;
   const figures = sql`sum(requests)::int as requests, sum(input_tokens)::bigint as input_tokens,
     sum(output_tokens)::bigint as output_tokens, sum(cost_usd)::numeric(16, 8)::text as cost_usd`;
-  const [signups, cohort, tiers, activeByDay, active, usageByDay, byProvider, spenders] = await asOperator(db, (q) => [
-    q.execute<{
-      day: string;
-      signups: number;
-    }>(sql`select to_char((created_at at time zone 'UTC')::date, 'YYYY-MM-DD') as day, count(*)::int as signups
+  const [signups, cohort, tiers, activeByDay, active, usageByDay, byProvider, spenders, sites] = await asOperator(
+    db,
+    (q) => [
+      q.execute<{
+        day: string;
+        signups: number;
+      }>(sql`select to_char((created_at at time zone 'UTC')::date, 'YYYY-MM-DD') as day, count(*)::int as signups
         from profiles where ${signedUpInRange} group by 1 order by 1`),
-    q.execute<TierRow>(sql`select tier, count(*)::int as n from profiles where ${signedUpInRange} group by tier`),
-    q.execute<TierRow>(sql`select tier, count(*)::int as n from profiles group by tier`),
-    q.execute<{
-      day: string;
-      users: number;
-    }>(sql`select to_char(day, 'YYYY-MM-DD') as day, count(distinct user_id)::int as users
+      q.execute<TierRow>(sql`select tier, count(*)::int as n from profiles where ${signedUpInRange} group by tier`),
+      q.execute<TierRow>(sql`select tier, count(*)::int as n from profiles group by tier`),
+      q.execute<{
+        day: string;
+        users: number;
+      }>(sql`select to_char(day, 'YYYY-MM-DD') as day, count(distinct user_id)::int as users
         from usage_daily where ${inRange} group by day order by day`),
-    q.execute<{
-      daily: number;
-      weekly: number;
-      monthly: number;
-    }>(sql`select count(distinct user_id) filter (where day = ${to}::date)::int as daily,
+      q.execute<{
+        daily: number;
+        weekly: number;
+        monthly: number;
+      }>(sql`select count(distinct user_id) filter (where day = ${to}::date)::int as daily,
           count(distinct user_id) filter (where day > ${to}::date - 7)::int as weekly,
           count(distinct user_id)::int as monthly
         from usage_daily where day > ${to}::date - 30 and day <= ${to}::date`),
-    q.execute<
-      FigureRow & { day: string; provider: string; model: string }
-    >(sql`select to_char(day, 'YYYY-MM-DD') as day, split_part(model, '/', 1) as provider, model, ${figures}
+      q.execute<
+        FigureRow & { day: string; provider: string; model: string }
+      >(sql`select to_char(day, 'YYYY-MM-DD') as day, split_part(model, '/', 1) as provider, model, ${figures}
         from usage_daily where ${inRange} group by day, model order by day, model`),
-    q.execute<FigureRow & { provider: string }>(sql`select split_part(model, '/', 1) as provider, ${figures}
+      q.execute<FigureRow & { provider: string }>(sql`select split_part(model, '/', 1) as provider, ${figures}
         from usage_daily where ${inRange} group by 1 order by 1`),
-    q.execute<
-      FigureRow & { user_id: string; email: string | null; tier: Tier; tokens: string | number }
-    >(sql`select u.user_id, p.email, p.tier, ${figures}, sum(u.input_tokens + u.output_tokens)::bigint as tokens
+      q.execute<
+        FigureRow & { user_id: string; email: string | null; tier: Tier; tokens: string | number }
+      >(sql`select u.user_id, p.email, p.tier, ${figures}, sum(u.input_tokens + u.output_tokens)::bigint as tokens
         from usage_daily u join profiles p on p.id = u.user_id where ${inRange}
         group by u.user_id, p.email, p.tier order by sum(u.cost_usd) desc, sum(u.input_tokens + u.output_tokens) desc, u.user_id
         limit ${TOP_SPENDERS}`),
-  ]);
+      // Visitors are summed over the days: a visitor back on another day counts again.
+      q.execute<FigureRow & { site_id: string; name: string | null; owner: string | null; visitors: number }>(sql`
+        select d.site_id, s.name, p.email as owner, ${figures}, sum(d.visitors)::int as visitors
+        from site_usage_daily d left join sites s on s.id = d.site_id left join profiles p on p.id = s.user_id
+        where ${inRange} group by d.site_id, s.name, p.email
+        order by sum(d.requests) desc, d.site_id limit ${TOP_SITES}`),
+    ],
+  );
   const signupRows = signups.rows;
   const activeRow = active.rows[0];
   return {
@@ -108,6 +121,13 @@ export async function opsMetrics(db: Db, { from, to }: DayRange): Promise<OpsMet
       email: row.email,
       tier: row.tier,
       tokens: Number(row.tokens),
+      ...toFigures(row),
+    })),
+    sites: sites.rows.map((row) => ({
+      siteId: row.site_id,
+      name: row.name,
+      owner: row.owner,
+      visitors: row.visitors,
       ...toFigures(row),
     })),
   };

@@ -51,6 +51,17 @@ export const opsMetricsSchema = z.object({
       ...figures,
     }),
   ),
+  sites: z
+    .array(
+      z.object({
+        siteId: z.uuid(),
+        name: z.string().nullable(),
+        owner: z.string().nullable().describe("The site owner's email"),
+        visitors: z.number().int().describe('Visitors, counted once a day'),
+        ...figures,
+      }),
+    )
+    .describe('Widget sites with traffic in the range, busiest first (20 at most)'),
 });
 
 export const opsHealthSchema = z.object({

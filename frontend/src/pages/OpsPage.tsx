@@ -101,6 +101,40 @@ function Report(props: { metrics: OpsMetrics }) {
         />
       </section>
 
+      <section class="card stack" aria-labelledby="sites-heading">
+        <h2 id="sites-heading">Widget sites</h2>
+        <Show when={m().sites.length > 0} fallback={<p class="muted">No widget traffic in this range.</p>}>
+          <TableScroll label="Widget sites by traffic">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Site</th>
+                  <th scope="col">Owner</th>
+                  <th scope="col">Visitors</th>
+                  <th scope="col">Requests</th>
+                  <th scope="col">Tokens</th>
+                  <th scope="col">Cost</th>
+                </tr>
+              </thead>
+              <tbody>
+                <For each={m().sites}>
+                  {(site) => (
+                    <tr>
+                      <th scope="row">{site.name ?? `${site.siteId} (deleted)`}</th>
+                      <td>{site.owner ?? '—'}</td>
+                      <td class="num">{count(site.visitors)}</td>
+                      <td class="num">{count(site.requests)}</td>
+                      <td class="num">{count(site.inputTokens + site.outputTokens)}</td>
+                      <td class="num">{usd(site.costUsd)}</td>
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </TableScroll>
+        </Show>
+      </section>
+
       <section class="card stack" aria-labelledby="spenders-heading">
         <h2 id="spenders-heading">Top spenders</h2>
         <Show when={m().topSpenders.length > 0} fallback={<p class="muted">No usage in this range.</p>}>
