@@ -394,7 +394,9 @@ describe.each(transports)('database modules (%s)', (_transport, databaseEnv) => 
       visitorRequestsPerMinute: 10,
       theme: {},
     });
-    const now = new Date();
+    // On a day of its own, far ahead, so no other site's traffic (nor an earlier run's) shares it;
+    // the roll-up finds the events by when they landed, which is now.
+    const now = new Date(`${2300 + Math.floor(Math.random() * 7000)}-06-15T12:00:00.000Z`);
     const visit = (visitor: string, inputTokens: number): UsageEventRecord => ({
       id: crypto.randomUUID(),
       userId: owner.sub,
@@ -426,6 +428,7 @@ describe.each(transports)('database modules (%s)', (_transport, databaseEnv) => 
     await aggregateSiteUsage(db);
     const [after] = await db.select().from(siteUsageDaily).where(eq(siteUsageDaily.siteId, site.id));
     expect(after?.updatedAt.getTime()).toBe(before?.updatedAt.getTime());
+    await db.delete(siteUsageDaily).where(eq(siteUsageDaily.siteId, site.id));
   });
 
   it("operators' health: a cron run recorded (a later one wins), the dead letters counted with a Date", async () => {
