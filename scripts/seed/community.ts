@@ -2,9 +2,9 @@
 // over the last 30 days, a mix of tiers, and their replies across the providers on most days since
 // they joined. Fixed by name like the rest of the seed (ids.ts): a rerun finds what it wrote.
 import type { profiles } from '../../drizzle/schema.ts';
-import { MODELS, replyCost } from '../../worker/providers/registry.ts';
+import { MODELS } from '../../worker/providers/registry.ts';
 import { seedFraction, seedId } from './ids.ts';
-import { EARLIER_REPLY_MODELS, type SeedRows } from './rows.ts';
+import { EARLIER_REPLY_MODELS, type SeedRows, seedUsageEvent } from './rows.ts';
 
 const DAY_MS = 86_400_000;
 const NAMES = [
@@ -59,23 +59,17 @@ export function communityRows(now: Date): CommunityRows {
             Math.min(today - daysAgo * DAY_MS + seedFraction(`${key}:at`) * DAY_MS, now.getTime() - 60_000),
           ),
         );
-        const eventId = seedId(key);
-        rows.usageEvents.push({
-          id: eventId,
-          userId: id,
-          subjectType: 'user',
-          subjectId: id,
-          conversationId: seedId(`community-conversation:${name}:${daysAgo}`),
-          messageId: eventId,
-          model: info.id,
-          provider: info.provider,
-          inputTokens,
-          outputTokens,
-          cachedTokens: 0,
-          costUsd: replyCost(info, { inputTokens, outputTokens }),
-          occurredAt,
-          createdAt: occurredAt,
-        });
+        rows.usageEvents.push(
+          seedUsageEvent({
+            id: seedId(key),
+            userId: id,
+            conversationId: seedId(`community-conversation:${name}:${daysAgo}`),
+            model: info,
+            inputTokens,
+            outputTokens,
+            occurredAt,
+          }),
+        );
       }
     }
   });

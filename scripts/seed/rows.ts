@@ -59,26 +59,49 @@ function earlierUsage(userId: string, now: Date, today: number): SeedRows['usage
       const outputTokens = 100 + Math.round(seedFraction(`${name}:out`) * 600);
       const minute = 8 * 60 + Math.floor(seedFraction(`${name}:at`) * 14 * 60);
       const occurredAt = new Date(Math.min(today - daysAgo * DAY_MS + minute * 60_000, now.getTime() - 60_000));
-      const id = seedId(`usage:${name}`);
-      events.push({
-        id,
-        userId,
-        subjectType: 'user',
-        subjectId: userId,
-        conversationId: seedId(`deleted-conversation:${daysAgo}`),
-        messageId: id,
-        model: info.id,
-        provider: info.provider,
-        inputTokens,
-        outputTokens,
-        cachedTokens: 0,
-        costUsd: replyCost(info, { inputTokens, outputTokens }),
-        occurredAt,
-        createdAt: occurredAt,
-      });
+      events.push(
+        seedUsageEvent({
+          id: seedId(`usage:${name}`),
+          userId,
+          conversationId: seedId(`deleted-conversation:${daysAgo}`),
+          model: info,
+          inputTokens,
+          outputTokens,
+          occurredAt,
+        }),
+      );
     }
   }
   return events;
+}
+
+/** A reply's usage event as a room records it (the event's id is the reply's), landed when it happened. */
+export function seedUsageEvent(reply: {
+  id: string;
+  userId: string;
+  conversationId: string;
+  model: ModelInfo;
+  inputTokens: number;
+  outputTokens: number;
+  occurredAt: Date;
+}): SeedRows['usageEvents'][number] {
+  const { id, userId, model, inputTokens, outputTokens, occurredAt } = reply;
+  return {
+    id,
+    userId,
+    subjectType: 'user',
+    subjectId: userId,
+    conversationId: reply.conversationId,
+    messageId: id,
+    model: model.id,
+    provider: model.provider,
+    inputTokens,
+    outputTokens,
+    cachedTokens: 0,
+    costUsd: replyCost(model, { inputTokens, outputTokens }),
+    occurredAt,
+    createdAt: occurredAt,
+  };
 }
 
 /** Every row for `userId`, with times counted back from `now` (a rerun writes nothing, so later runs never move them). */
@@ -140,23 +163,17 @@ export function seedRows(userId: string, content: SeedConversation[], now: Date)
           completedAt,
         },
       );
-      // As a room records a reply: the event's id is the reply's, the subject the user, landed when it happened.
-      rows.usageEvents.push({
-        id: replyId,
-        userId,
-        subjectType: 'user',
-        subjectId: userId,
-        conversationId,
-        messageId: replyId,
-        model: info.id,
-        provider: info.provider,
-        inputTokens,
-        outputTokens,
-        cachedTokens: 0,
-        costUsd,
-        occurredAt: completedAt,
-        createdAt: completedAt,
-      });
+      rows.usageEvents.push(
+        seedUsageEvent({
+          id: replyId,
+          userId,
+          conversationId,
+          model: info,
+          inputTokens,
+          outputTokens,
+          occurredAt: completedAt,
+        }),
+      );
       history.push(turn.answer);
       first ??= asked;
       last = answered;

@@ -2,21 +2,14 @@
 // the OpenAPI document is generated from them.
 import * as z from 'zod';
 import { TIERS } from '../../drizzle/schema.ts';
+import { usageFigures, usageQuery } from './usage.ts';
 
 /** Longest range one report may cover. */
 export const MAX_OPS_DAYS = 366;
 
-export const opsRangeQuery = z.object({
-  from: z.iso.date().optional().describe('First UTC day, YYYY-MM-DD (default: 30 days before `to`)'),
-  to: z.iso.date().optional().describe('Last UTC day, YYYY-MM-DD, included (default: today)'),
-});
-
-const figures = {
-  requests: z.number().int(),
-  inputTokens: z.number().int(),
-  outputTokens: z.number().int(),
-  costUsd: z.string().describe('USD, exact decimal'),
-};
+/** The same range as the usage report's: `from` and `to`, UTC days, both included. */
+export const opsRangeQuery = usageQuery;
+const figures = usageFigures;
 const tierCounts = z.object(
   Object.fromEntries(TIERS.map((tier) => [tier, z.number().int()])) as Record<(typeof TIERS)[number], z.ZodNumber>,
 );

@@ -9,7 +9,8 @@ export const usageQuery = z.object({
   to: z.iso.date().optional().describe('Last UTC day, YYYY-MM-DD, included (default: today)'),
 });
 
-const figures = {
+/** Requests, tokens and cost: the figures every usage report gives. */
+export const usageFigures = {
   requests: z.number().int(),
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
@@ -19,6 +20,6 @@ const figures = {
 export const usageSchema = z.object({
   from: z.iso.date(),
   to: z.iso.date(),
-  days: z.array(z.object({ day: z.iso.date(), model: z.string(), ...figures })),
-  totals: z.object(figures),
+  days: z.array(z.object({ day: z.iso.date(), model: z.string(), ...usageFigures })),
+  totals: z.object(usageFigures),
 });
