@@ -20,12 +20,14 @@ const OPERATOR = 'Ops@Parley.example';
 
 /** Every route mounted under /api/ops, as the app has them. */
 const opsRoutes = app.routes
-  .filter((route) => route.path.startsWith('/api/ops/') && route.method !== 'ALL')
+  .filter((route) => (route.path === '/api/ops' || route.path.startsWith('/api/ops/')) && route.method !== 'ALL')
   .map((route) => ({ method: route.method, path: route.path }));
 
 describe('who may read /api/ops', () => {
   it('has routes to check', () => {
-    expect(opsRoutes.map((r) => `${r.method} ${r.path}`)).toContain('GET /api/ops/metrics');
+    expect(opsRoutes.map((r) => `${r.method} ${r.path}`)).toEqual(
+      expect.arrayContaining(['GET /api/ops', 'GET /api/ops/metrics', 'GET /api/ops/health']),
+    );
   });
 
   it('refuses no token, a user who is no operator, an operator’s API key and a widget visitor, on every route', async () => {
@@ -60,6 +62,7 @@ describe('who may read /api/ops', () => {
     vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)));
     const res = await call('/api/ops/metrics?from=2031-01-01&to=2031-01-02', { token: operator.token });
     expect(res.status).toBe(200);
+    expect(await (await call('/api/ops', { token: operator.token })).json()).toEqual({ operator: true });
     const logged = lines.map((line) => JSON.parse(line)).find((entry) => entry.msg === 'operator read');
     expect(logged).toMatchObject({
       operator: operator.userId,

@@ -5,13 +5,12 @@ import { ensureProfile, getOwnProfile } from '../db/profiles.ts';
 import { notFound } from '../errors.ts';
 import { userLimiter } from '../usage/limiters.ts';
 import { describe } from '../openapi/describe.ts';
-import { isOperator } from '../auth/require-operator.ts';
 
 /** The signed-in user's profile, plan and this month's quota, as their Limiter counts it (settled replies at once, reservations apart). */
 export const me = new Hono<AppEnv>().use(requireUser).get(
   '/',
   describe({
-    summary: 'Your profile, plan, monthly quota {limit, used, reserved, resetsAt}, and whether you are an operator',
+    summary: 'Your profile, plan and monthly quota {limit, used, reserved, resetsAt}',
     tag: 'account',
     security: ['session', 'apiKey'],
     responses: {
@@ -33,8 +32,6 @@ export const me = new Hono<AppEnv>().use(requireUser).get(
       createdAt: profile.createdAt.toISOString(),
       plan,
       quota: { limit, used, reserved, resetsAt },
-      /** One of the people who run Parley: the app shows them the operators' page. */
-      operator: isOperator(c.env, c.var.subject),
     });
   },
 );

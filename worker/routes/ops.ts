@@ -10,22 +10,33 @@ import { opsMetrics } from '../ops/metrics.ts';
 import { opsHealth } from '../ops/health.ts';
 
 const DEFAULT_DAYS = 30;
+const opsApi = { tag: 'operators', security: ['session'] } as const;
+const notOperator = { description: 'Not an operator, or an API key (not_operator, forbidden)' };
 
 /** The operators' view of Parley as a whole (OPERATOR_EMAILS): signed-in operators only, every read logged. */
 export const ops = new Hono<AppEnv>()
   .use(requireUser)
   .use(requireOperator)
+  // What the app asks to decide whether to offer the operators' page: no database involved.
+  .get(
+    '/',
+    describe({
+      ...opsApi,
+      summary: 'Whether you are an operator: 200 {operator: true}, else 403 (operators only)',
+      responses: { 200: { description: '{operator: true}' }, 403: notOperator },
+    }),
+    (c) => c.json({ operator: true as const }),
+  )
   .get(
     '/metrics',
     describe({
+      ...opsApi,
       summary:
         'Signups, active users, tiers, tokens and cost per provider and model, and top spenders, by UTC day (operators only)',
-      tag: 'operators',
-      security: ['session'],
       responses: {
         200: { description: 'Business metrics for the range', schema: opsMetricsSchema },
         400: { description: 'A bad or too long range' },
-        403: { description: 'Not an operator, or an API key (not_operator, forbidden)' },
+        403: notOperator,
       },
     }),
     validate('query', opsRangeQuery),
@@ -40,13 +51,12 @@ export const ops = new Hono<AppEnv>()
   .get(
     '/health',
     describe({
+      ...opsApi,
       summary:
         "Health at a glance: the version deployed, whether Postgres answers, the dead letters, each cron job's last run (operators only)",
-      tag: 'operators',
-      security: ['session'],
       responses: {
         200: { description: 'Health (database down is an answer, not an error)', schema: opsHealthSchema },
-        403: { description: 'Not an operator, or an API key (not_operator, forbidden)' },
+        403: notOperator,
       },
     }),
     async (c) => c.json(await opsHealth(c.var.db)),

@@ -8,8 +8,8 @@ export function Shell(props: ParentProps<{ config: Config }>) {
   const navigate = useNavigate();
   const location = useLocation();
   const inChat = () => location.pathname === '/' || location.pathname.startsWith('/c/');
-  // Only the operators' link depends on it; the page itself never waits for it (nor on Postgres).
-  const [me] = createResource(() => api.me().catch(() => undefined));
+  // Only the operators' link depends on it; the page never waits for it, and it asks no database.
+  const [operator] = createResource(() => api.isOperator());
   return (
     <div class="app">
       <a class="skip" href="#main">
@@ -43,7 +43,7 @@ export function Shell(props: ParentProps<{ config: Config }>) {
           <A href="/sites" activeClass="active">
             Sites
           </A>
-          <Show when={me()?.operator}>
+          <Show when={operator()}>
             <A href="/ops" activeClass="active">
               Operators
             </A>

@@ -79,13 +79,11 @@ export type OpsHealth = InferResponseType<typeof client.ops.health.$get>;
 export type EventStream = ClientResponse<unknown>;
 
 const conversation = client.conversations[':id'];
-let pendingMe: Promise<Me> | undefined;
 
 export const api = {
   config: () => read(client.config.$get()),
   devSignIn: (email: string) => read(client.dev.session.$post({ json: { email } })),
-  /** The signed-in user: callers at the same moment (the shell, a page) share one request. */
-  me: () => (pendingMe ??= read(client.me.$get()).finally(() => (pendingMe = undefined))),
+  me: () => read(client.me.$get()),
   models: () => read(client.models.$get()),
 
   conversations: (query: { q?: string; cursor?: string | null; limit?: number } = {}) =>
@@ -122,6 +120,12 @@ export const api = {
   updateSite: (id: string, patch: SitePatch) => read(client.sites[':id'].$patch({ param: { id }, json: patch })),
   deleteSite: (id: string) => done(client.sites[':id'].$delete({ param: { id } })),
 
+  /** True for an operator; false for anyone else (the route answers them 403). */
+  isOperator: () =>
+    read(client.ops.$get()).then(
+      () => true,
+      () => false,
+    ),
   opsMetrics: (from: string, to: string) => read(client.ops.metrics.$get({ query: { from, to } })),
   opsHealth: () => read(client.ops.health.$get()),
 };
