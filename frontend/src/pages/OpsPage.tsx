@@ -1,7 +1,7 @@
 // The operators' view of Parley as a whole (GET /api/ops/metrics): signups, active users, tiers,
 // tokens and cost per provider and model, and the top spenders, for a range of UTC days. Every
 // figure is in a table; signups and active users also as bars with the same numbers beside them.
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { createResource, createSignal, For, type JSX, Show } from 'solid-js';
 import { PageState } from '../components/PageState.tsx';
 import { TableScroll } from '../components/TableScroll.tsx';
 import { api, type OpsHealth, type OpsMetrics } from '../lib/api.ts';
@@ -103,68 +103,35 @@ function Report(props: { metrics: OpsMetrics }) {
 
       <section class="card stack" aria-labelledby="sites-heading">
         <h2 id="sites-heading">Widget sites</h2>
-        <Show when={m().sites.length > 0} fallback={<p class="muted">No widget traffic in this range.</p>}>
-          <TableScroll label="Widget sites by traffic">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Site</th>
-                  <th scope="col">Owner</th>
-                  <th scope="col">Visitors</th>
-                  <th scope="col">Requests</th>
-                  <th scope="col">Tokens</th>
-                  <th scope="col">Cost</th>
-                </tr>
-              </thead>
-              <tbody>
-                <For each={m().sites}>
-                  {(site) => (
-                    <tr>
-                      <th scope="row">{site.name ?? `${site.siteId} (deleted)`}</th>
-                      <td>{site.owner ?? '—'}</td>
-                      <td class="num">{count(site.visitors)}</td>
-                      <td class="num">{count(site.requests)}</td>
-                      <td class="num">{count(site.inputTokens + site.outputTokens)}</td>
-                      <td class="num">{usd(site.costUsd)}</td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
-          </TableScroll>
-        </Show>
+        <Table
+          label="Widget sites by traffic"
+          rows={m().sites}
+          empty="No widget traffic in this range."
+          rowHead={{ head: 'Site', cell: (site) => site.name ?? `${site.siteId} (deleted)` }}
+          columns={[
+            { head: 'Owner', cell: (site) => site.owner ?? '—' },
+            { head: 'Visitors', cell: (site) => count(site.visitors), numeric: true },
+            { head: 'Requests', cell: (site) => count(site.requests), numeric: true },
+            { head: 'Tokens', cell: (site) => count(site.inputTokens + site.outputTokens), numeric: true },
+            { head: 'Cost', cell: (site) => usd(site.costUsd), numeric: true },
+          ]}
+        />
       </section>
 
       <section class="card stack" aria-labelledby="spenders-heading">
         <h2 id="spenders-heading">Top spenders</h2>
-        <Show when={m().topSpenders.length > 0} fallback={<p class="muted">No usage in this range.</p>}>
-          <TableScroll label="Top spenders by cost">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">User</th>
-                  <th scope="col">Tier</th>
-                  <th scope="col">Requests</th>
-                  <th scope="col">Tokens</th>
-                  <th scope="col">Cost</th>
-                </tr>
-              </thead>
-              <tbody>
-                <For each={m().topSpenders}>
-                  {(s) => (
-                    <tr>
-                      <th scope="row">{s.email ?? s.userId}</th>
-                      <td>{s.tier}</td>
-                      <td class="num">{count(s.requests)}</td>
-                      <td class="num">{count(s.tokens)}</td>
-                      <td class="num">{usd(s.costUsd)}</td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
-          </TableScroll>
-        </Show>
+        <Table
+          label="Top spenders by cost"
+          rows={m().topSpenders}
+          empty="No usage in this range."
+          rowHead={{ head: 'User', cell: (spender) => spender.email ?? spender.userId }}
+          columns={[
+            { head: 'Tier', cell: (spender) => spender.tier },
+            { head: 'Requests', cell: (spender) => count(spender.requests), numeric: true },
+            { head: 'Tokens', cell: (spender) => count(spender.tokens), numeric: true },
+            { head: 'Cost', cell: (spender) => usd(spender.costUsd), numeric: true },
+          ]}
+        />
       </section>
     </>
   );
@@ -199,32 +166,20 @@ function Health(props: { health: OpsHealth }) {
           </dd>
         </div>
       </dl>
-      <Show when={h().crons.length > 0} fallback={<p class="muted">No cron job has run yet.</p>}>
-        <TableScroll label="Cron jobs, last run">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Job</th>
-                <th scope="col">Last run</th>
-                <th scope="col">Took</th>
-                <th scope="col">Outcome</th>
-              </tr>
-            </thead>
-            <tbody>
-              <For each={h().crons}>
-                {(run) => (
-                  <tr>
-                    <th scope="row">{run.job}</th>
-                    <td>{run.startedAt}</td>
-                    <td class="num">{count(run.durationMs)} ms</td>
-                    <td>{run.ok ? 'Done' : `Failed: ${String(run.outcome?.errorClass ?? 'see the logs')}`}</td>
-                  </tr>
-                )}
-              </For>
-            </tbody>
-          </table>
-        </TableScroll>
-      </Show>
+      <Table
+        label="Cron jobs, last run"
+        rows={h().crons}
+        empty="No cron job has run yet."
+        rowHead={{ head: 'Job', cell: (run) => run.job }}
+        columns={[
+          { head: 'Last run', cell: (run) => run.startedAt },
+          { head: 'Took', cell: (run) => `${count(run.durationMs)} ms`, numeric: true },
+          {
+            head: 'Outcome',
+            cell: (run) => (run.ok ? 'Done' : `Failed: ${String(run.outcome?.errorClass ?? 'see the logs')}`),
+          },
+        ]}
+      />
     </section>
   );
 }
@@ -235,60 +190,76 @@ function DayBars(props: { caption: string; rows: Array<{ day: string; value: num
   return (
     <figure class="ops-bars">
       <figcaption>{props.caption}</figcaption>
-      <Show when={props.rows.length > 0} fallback={<p class="muted">None in this range.</p>}>
-        <TableScroll label={props.caption}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Day</th>
-                <th scope="col">Count</th>
-              </tr>
-            </thead>
-            <tbody>
-              <For each={props.rows}>
-                {(r) => (
-                  <tr>
-                    <th scope="row">{r.day}</th>
-                    <td class="num">
-                      <span class="ops-bar" style={{ width: `${(r.value / most()) * 100}%` }} aria-hidden="true" />
-                      {count(r.value)}
-                    </td>
-                  </tr>
-                )}
-              </For>
-            </tbody>
-          </table>
-        </TableScroll>
-      </Show>
+      <Table
+        label={props.caption}
+        rows={props.rows}
+        empty="None in this range."
+        rowHead={{ head: 'Day', cell: (r) => r.day }}
+        columns={[
+          {
+            head: 'Count',
+            numeric: true,
+            cell: (r) => (
+              <>
+                <span class="ops-bar" style={{ width: `${(r.value / most()) * 100}%` }} aria-hidden="true" />
+                {count(r.value)}
+              </>
+            ),
+          },
+        ]}
+      />
     </figure>
   );
 }
 
 type FigureRow = { name: string; requests: number; inputTokens: number; outputTokens: number; costUsd: string };
 
+/** Requests, tokens and cost, a row per provider (or day and model). */
 function FiguresTable(props: { caption: string; first: string; rows: FigureRow[] }) {
   return (
-    <Show when={props.rows.length > 0} fallback={<p class="muted">{props.caption}: no usage in this range.</p>}>
-      <TableScroll label={props.caption}>
+    <Table
+      label={props.caption}
+      rows={props.rows}
+      empty={`${props.caption}: no usage in this range.`}
+      rowHead={{ head: props.first, cell: (r) => r.name }}
+      columns={[
+        { head: 'Requests', cell: (r) => count(r.requests), numeric: true },
+        { head: 'Input tokens', cell: (r) => count(r.inputTokens), numeric: true },
+        { head: 'Output tokens', cell: (r) => count(r.outputTokens), numeric: true },
+        { head: 'Cost', cell: (r) => usd(r.costUsd), numeric: true },
+      ]}
+    />
+  );
+}
+
+type Column<Row> = { head: string; cell: (row: Row) => JSX.Element; numeric?: boolean };
+
+/** Every table of the page: a header cell per row, then its columns, in a named scroll region; `empty` when there are no rows. */
+function Table<Row>(props: {
+  label: string;
+  rows: Row[];
+  empty: string;
+  rowHead: Column<Row>;
+  columns: Column<Row>[];
+}) {
+  return (
+    <Show when={props.rows.length > 0} fallback={<p class="muted">{props.empty}</p>}>
+      <TableScroll label={props.label}>
         <table>
           <thead>
             <tr>
-              <th scope="col">{props.first}</th>
-              <th scope="col">Requests</th>
-              <th scope="col">Input tokens</th>
-              <th scope="col">Output tokens</th>
-              <th scope="col">Cost</th>
+              <th scope="col">{props.rowHead.head}</th>
+              <For each={props.columns}>{(column) => <th scope="col">{column.head}</th>}</For>
             </tr>
           </thead>
           <tbody>
             <For each={props.rows}>
-              {(r) => (
+              {(row) => (
                 <tr>
-                  <th scope="row">{r.name}</th>
-                  <td class="num">{count(r.requests)}</td>
-                  <td class="num">{count(r.inputTokens)}</td>
-                  <td class="num">{count(r.outputTokens)}</td>
-                  <td class="num">{usd(r.costUsd)}</td>
+                  <th scope="row">{props.rowHead.cell(row)}</th>
+                  <For each={props.columns}>
+                    {(column) => <td class={column.numeric ? 'num' : undefined}>{column.cell(row)}</td>}
+                  </For>
                 </tr>
               )}
             </For>
