@@ -26,7 +26,7 @@ const opsRoutes = app.routes
 describe('who may read /api/ops', () => {
   it('has routes to check', () => {
     expect(opsRoutes.map((r) => `${r.method} ${r.path}`)).toEqual(
-      expect.arrayContaining(['GET /api/ops', 'GET /api/ops/metrics', 'GET /api/ops/health']),
+      expect.arrayContaining(['GET /api/ops/metrics', 'GET /api/ops/health']),
     );
   });
 
@@ -36,6 +36,13 @@ describe('who may read /api/ops', () => {
     const { key } = await createKey(operator.token);
     const site = await createSite(user.token);
     const visitor = await visit(site.publicKey, HOST);
+    // The app's question is answered to anyone signed in, and true only for an operator.
+    for (const [token, operatorAnswer] of [
+      [user.token, false],
+      [operator.token, true],
+      [key, false],
+    ] as const)
+      expect(await (await call('/api/me/operator', { token })).json()).toEqual({ operator: operatorAnswer });
     for (const { method, path } of opsRoutes) {
       const answers = await Promise.all(
         [undefined, user.token, key, visitor.token].map(async (token) => {
@@ -62,7 +69,7 @@ describe('who may read /api/ops', () => {
     vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)));
     const res = await call('/api/ops/metrics?from=2031-01-01&to=2031-01-02', { token: operator.token });
     expect(res.status).toBe(200);
-    expect(await (await call('/api/ops', { token: operator.token })).json()).toEqual({ operator: true });
+    expect(await (await call('/api/me/operator', { token: operator.token })).json()).toEqual({ operator: true });
     const logged = lines.map((line) => JSON.parse(line)).find((entry) => entry.msg === 'operator read');
     expect(logged).toMatchObject({
       operator: operator.userId,

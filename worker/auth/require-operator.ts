@@ -18,7 +18,7 @@ export function operatorEmails(env: Pick<Env, 'OPERATOR_EMAILS'>): Set<string> {
 }
 
 /** Whether this caller is a signed-in operator (a session, never an API key, whose email is listed). */
-function isOperator(env: Pick<Env, 'OPERATOR_EMAILS'>, subject: Subject): boolean {
+export function isOperator(env: Pick<Env, 'OPERATOR_EMAILS'>, subject: Subject): boolean {
   const email = subject.email?.toLowerCase();
   return subject.type === 'user' && email !== undefined && operatorEmails(env).has(email);
 }

@@ -17,16 +17,6 @@ const notOperator = { description: 'Not an operator, or an API key (not_operator
 export const ops = new Hono<AppEnv>()
   .use(requireUser)
   .use(requireOperator)
-  // What the app asks to decide whether to offer the operators' page: no database involved.
-  .get(
-    '/',
-    describe({
-      ...opsApi,
-      summary: 'Whether you are an operator: 200 {operator: true}, else 403 (operators only)',
-      responses: { 200: { description: '{operator: true}' }, 403: notOperator },
-    }),
-    (c) => c.json({ operator: true as const }),
-  )
   .get(
     '/metrics',
     describe({

@@ -9,7 +9,7 @@ export function Shell(props: ParentProps<{ config: Config }>) {
   const location = useLocation();
   const inChat = () => location.pathname === '/' || location.pathname.startsWith('/c/');
   // Only the operators' link depends on it; the page never waits for it, and it asks no database.
-  const [operator] = createResource(() => api.isOperator());
+  const [operator] = createResource(() => api.isOperator().catch(() => false));
   return (
     <div class="app">
       <a class="skip" href="#main">

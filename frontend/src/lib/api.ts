@@ -120,12 +120,8 @@ export const api = {
   updateSite: (id: string, patch: SitePatch) => read(client.sites[':id'].$patch({ param: { id }, json: patch })),
   deleteSite: (id: string) => done(client.sites[':id'].$delete({ param: { id } })),
 
-  /** True for an operator; false for anyone else (the route answers them 403). */
-  isOperator: () =>
-    read(client.ops.$get()).then(
-      () => true,
-      () => false,
-    ),
+  /** Whether the signed-in user is an operator (from the token alone: no database). */
+  isOperator: () => read(client.me.operator.$get()).then((answer) => answer.operator),
   opsMetrics: (from: string, to: string) => read(client.ops.metrics.$get({ query: { from, to } })),
   opsHealth: () => read(client.ops.health.$get()),
 };
