@@ -1,6 +1,6 @@
 // Billing's reads and writes on Postgres, all as the service role (webhooks and jobs act for Stripe, not a user).
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import { profiles, stripeEvents, type Tier } from '../drizzle/schema.ts';
+import { invoices, profiles, stripeEvents, type Tier } from '../drizzle/schema.ts';
 import type { Db } from '../worker/db/client.ts';
 
 export type BillingProfile = {
@@ -126,4 +126,19 @@ export async function markProcessed(db: Db, eventId: string): Promise<void> {
     .update(stripeEvents)
     .set({ processedAt: sql`now()` })
     .where(and(eq(stripeEvents.id, eventId), isNull(stripeEvents.processedAt)));
+}
+
+export type PaidInvoice = {
+  id: string;
+  userId: string | null;
+  customerId: string | null;
+  /** In the currency's minor unit, as Stripe counts it. */
+  amountPaid: number;
+  currency: string;
+  paidAt: Date;
+};
+
+/** Keeps a paid invoice for the operators' revenue, once (Stripe delivers events twice). */
+export async function recordInvoice(db: Db, invoice: PaidInvoice): Promise<void> {
+  await db.insert(invoices).values(invoice).onConflictDoNothing({ target: invoices.id });
 }

@@ -23,6 +23,7 @@ import {
   markProcessed,
   profileByCustomer,
   profileById,
+  recordInvoice,
 } from './store.ts';
 
 /**
@@ -104,6 +105,7 @@ async function processEvent(
     case 'invoice.paid':
     case 'invoice.payment_failed': {
       const invoice = object as Stripe.Invoice;
+      if (event.type === 'invoice.paid') await keepPaidInvoice(db, invoice, event.created);
       const subscriptionId = idOf(invoice.parent?.subscription_details?.subscription);
       if (!subscriptionId) return { ignored: 'a one-off invoice: no plan changes' };
       return syncSubscription(
@@ -172,6 +174,28 @@ async function syncSubscription(
   // event unprocessed, so Stripe's retry applies it again (every step is idempotent).
   await setTier(profile.id, tier);
   return { userId: profile.id, tier };
+}
+
+/**
+ * A paid invoice, kept for the operators' revenue: what was paid, in which currency and when
+ * (`status_transitions.paid_at`, or the event's time when Stripe leaves it out), and whose it is
+ * (the customer's profile, else the subscription's userId). An invoice with no id is not kept.
+ */
+async function keepPaidInvoice(db: Db, invoice: Stripe.Invoice, eventCreated: number) {
+  if (typeof invoice.id !== 'string' || typeof invoice.amount_paid !== 'number' || !invoice.currency) return;
+  const customerId = idOf(invoice.customer) ?? null;
+  const profile =
+    (customerId ? await profileByCustomer(db, customerId) : undefined) ??
+    (await knownUser(db, invoice.parent?.subscription_details?.metadata?.userId));
+  const paidAt = invoice.status_transitions?.paid_at ?? eventCreated;
+  await recordInvoice(db, {
+    id: invoice.id,
+    userId: profile?.id ?? null,
+    customerId,
+    amountPaid: invoice.amount_paid,
+    currency: invoice.currency,
+    paidAt: new Date(paidAt * 1000),
+  });
 }
 
 /** The profile of a user id taken from Stripe's data, if it is one of Parley's users. */

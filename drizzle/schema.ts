@@ -321,3 +321,95 @@ export const siteUsageDaily = pgTable(
   },
   (t) => [primaryKey({ columns: [t.siteId, t.day] })],
 ).enableRLS();
+
+export const REPLY_SURFACES = ['chat', 'widget', 'v1'] as const;
+export type ReplySurface = (typeof REPLY_SURFACES)[number];
+
+/**
+ * One row per reply (any status) from every surface: how long it took, how it ended, and where.
+ * Written behind through the usage queue (worker/usage/reply-timing.ts) and rolled up hourly into
+ * reply_timing_daily, which the operators' view reads. No user: speed is about Parley, not a person.
+ */
+export const replyTimings = pgTable(
+  'reply_timings',
+  {
+    id: uuid('id').primaryKey(),
+    surface: text('surface', { enum: REPLY_SURFACES }).notNull(),
+    /** The model asked for; `answeredBy` differs when a fallback answered. */
+    model: text('model').notNull(),
+    answeredBy: text('answered_by').notNull(),
+    status: text('status').notNull(),
+    errorCode: text('error_code'),
+    /** From the reply's admission to its first token; null when none came. */
+    ttftMs: integer('ttft_ms'),
+    durationMs: integer('duration_ms').notNull(),
+    colo: text('colo'),
+    version: text('version').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true, precision: 3 }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('reply_timings_created_idx').on(t.createdAt), index('reply_timings_occurred_idx').on(t.occurredAt)],
+).enableRLS();
+
+/** Replies per UTC day, model and deployed version: counts, and exact percentiles of their timings. */
+export const replyTimingDaily = pgTable(
+  'reply_timing_daily',
+  {
+    day: date('day').notNull(),
+    model: text('model').notNull(),
+    version: text('version').notNull(),
+    replies: integer('replies').notNull(),
+    errors: integer('errors').notNull(),
+    stopped: integer('stopped').notNull(),
+    fallbacks: integer('fallbacks').notNull(),
+    ttftP50: integer('ttft_p50'),
+    ttftP95: integer('ttft_p95'),
+    ttftP99: integer('ttft_p99'),
+    durationP50: integer('duration_p50').notNull(),
+    durationP95: integer('duration_p95').notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.model, t.version] })],
+).enableRLS();
+
+/**
+ * Requests the Limiter refused, per user, UTC day, reason and subject type: running totals the
+ * Limiter publishes (a later total replaces an earlier one, never adds to it). No foreign key: a
+ * refusal may be counted before its user's profile exists.
+ */
+export const refusalsDaily = pgTable(
+  'refusals_daily',
+  {
+    userId: uuid('user_id').notNull(),
+    day: date('day').notNull(),
+    reason: text('reason').notNull(),
+    subjectType: text('subject_type', { enum: SUBJECT_TYPES }).notNull(),
+    count: integer('count').notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.day, t.reason, t.subjectType] })],
+).enableRLS();
+
+/** Invoices Stripe says were paid (invoice.paid), once each: the operators' revenue. Amounts in the currency's minor unit. */
+export const invoices = pgTable('invoices', {
+  id: text('id').primaryKey(),
+  userId: uuid('user_id'),
+  customerId: text('customer_id'),
+  amountPaid: bigint('amount_paid', { mode: 'number' }).notNull(),
+  currency: text('currency').notNull(),
+  paidAt: timestamp('paid_at', { withTimezone: true, precision: 3 }).notNull(),
+  createdAt: createdAt(),
+}).enableRLS();
+
+/** Every change of a profile's tier, recorded by a trigger on profiles (migration 0009): conversions. */
+export const tierChanges = pgTable(
+  'tier_changes',
+  {
+    id: id(),
+    userId: uuid('user_id').notNull(),
+    fromTier: text('from_tier', { enum: TIERS }).notNull(),
+    toTier: text('to_tier', { enum: TIERS }).notNull(),
+    changedAt: timestamp('changed_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [index('tier_changes_changed_idx').on(t.changedAt)],
+).enableRLS();

@@ -17,7 +17,15 @@ import {
 } from '../worker/db/conversations.ts';
 import { isDatabaseUnavailable } from '../worker/db/errors.ts';
 import { fitToContext, titleFrom } from '../worker/chat/prompt.ts';
-import { replyUsage, reserveReply, runReservedReply, settleReply, tokensUsed } from '../worker/chat/reply-pipeline.ts';
+import {
+  replyUsage,
+  reserveReply,
+  reservedReplyTiming,
+  runReservedReply,
+  settleReply,
+  tokensUsed,
+} from '../worker/chat/reply-pipeline.ts';
+import { replyTiming, type ReplyTimingMessage } from '../worker/usage/reply-timing.ts';
 import { MAX_REPLY_TOKENS } from '../worker/chat/limits.ts';
 import { parseEventId } from '../worker/chat/events.ts';
 import { defaultModel, findModel } from '../worker/providers/registry.ts';
@@ -124,6 +132,17 @@ export class ConversationRoom extends DurableObject<Env> {
         this.env,
         { reservationId: charge.reservationId, spec: { userId: charge.userId } },
         tokensUsed(outcome),
+        {
+          // Counted as the failure it was; where its request came in is not kept.
+          timing: replyTiming({
+            id: message.id,
+            surface: charge.subject.type === 'visitor' ? 'widget' : 'chat',
+            model: outcome.model,
+            admissionMs: 0,
+            outcome,
+            occurredAt: new Date(now),
+          }),
+        },
       );
     }
     // Those from before charges were recorded: marked only.
@@ -311,6 +330,8 @@ export class ConversationRoom extends DurableObject<Env> {
       ...(input.visitor && input.site
         ? { visitor: { ...input.visitor, requestsPerMinute: input.site.visitorRequestsPerMinute } }
         : {}),
+      surface: input.visitor ? 'widget' : 'chat',
+      colo: input.colo,
     }).finally(() => (this.starting = false));
     if (!reserved.ok) return refused(reserved);
     const current = this.store.conversation();
@@ -361,9 +382,11 @@ export class ConversationRoom extends DurableObject<Env> {
   /** Stores the reply as it ended (and its usage event), tells its readers, and settles its reservation. */
   private async finishReply(live: LiveReply, reply: Promise<ReplyOutcome>, input: ReplyRequest) {
     let used = 0;
+    let timing: ReplyTimingMessage | undefined;
     try {
       const outcome = await reply;
       used = tokensUsed(outcome);
+      timing = reservedReplyTiming(live.id, live.reserved, outcome);
       const completedAt = new Date();
       const usage = replyUsage({
         id: live.id,
@@ -396,7 +419,7 @@ export class ConversationRoom extends DurableObject<Env> {
     } finally {
       if (this.live === live) this.live = undefined;
       void this.outbox.flush();
-      void settleReply(this.env, live.reserved, used);
+      void settleReply(this.env, live.reserved, used, { timing });
       live.end();
     }
   }

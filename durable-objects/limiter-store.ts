@@ -7,7 +7,8 @@
 // them are confirmed). The state survives restarts; a crash in the moment between a decision and
 // its write can lose that decision's reservation, never a settled count that already reached
 // storage. Keys and usage events are written at once: they are not on a decision's path.
-import type { Tier } from '../drizzle/schema.ts';
+import type { SubjectType, Tier } from '../drizzle/schema.ts';
+import type { RefusalReason } from '../worker/usage/refusal-count.ts';
 import type { TierLimits } from '../worker/usage/tiers.ts';
 import { migrateSchema, type SchemaStep } from './sqlite-schema.ts';
 
@@ -38,7 +39,25 @@ const SCHEMA: readonly SchemaStep[] = [
     sql.exec(`create table if not exists reservations (id text primary key, tokens integer not null,
       expires_at integer not null, settled_tokens integer)`);
   },
+  // 2: refusals counted per user, UTC day, reason and subject type, and how much of each total was published.
+  (sql) => {
+    sql.exec(`create table refusal_counts (user_id text not null, day text not null, reason text not null,
+      subject_type text not null, count integer not null, published integer not null,
+      primary key (user_id, day, reason, subject_type))`);
+  },
 ];
+
+/** One refusal total: a user's refusals for one day, reason and subject type. */
+export type RefusalTotal = {
+  userId: string;
+  day: string;
+  reason: RefusalReason;
+  subjectType: SubjectType;
+  count: number;
+  published: number;
+};
+/** Days of refusal totals kept once published: enough for a late day's last total to go out. */
+const REFUSAL_DAYS_KEPT = 2;
 
 export class LimiterStore {
   private readonly storage: DurableObjectStorage;
@@ -54,6 +73,9 @@ export class LimiterStore {
   private readonly unwritten = new Map<string, { tokens: number; expiresAt: number; settledTokens: number | null }>();
   private accountUnwritten = false;
   private readonly bucketsUnwritten = new Set<string>();
+  /** Refusal totals by `user/day/reason/subject`. */
+  private readonly refusals = new Map<string, RefusalTotal>();
+  private readonly refusalsUnwritten = new Set<string>();
   private writeScheduled = false;
 
   constructor(storage: DurableObjectStorage) {
@@ -78,6 +100,17 @@ export class LimiterStore {
     }
     for (const row of this.sql.exec<{ hash: string; key_id: string }>('select * from api_keys'))
       this.keys.set(row.hash, row.key_id);
+    for (const row of this.sql.exec<{
+      user_id: string;
+      day: string;
+      reason: RefusalReason;
+      subject_type: SubjectType;
+      count: number;
+      published: number;
+    }>('select * from refusal_counts')) {
+      const total = { userId: row.user_id, day: row.day, reason: row.reason, subjectType: row.subject_type };
+      this.refusals.set(refusalKey(total), { ...total, count: row.count, published: row.published });
+    }
     for (const row of this.sql.exec<{ id: string; tokens: number; expires_at: number; settled_tokens: number | null }>(
       'select * from reservations',
     )) {
@@ -187,6 +220,38 @@ export class LimiterStore {
     });
   }
 
+  /** Counts one refusal (written a turn later, like a decision's other changes). */
+  countRefusal(refusal: Pick<RefusalTotal, 'userId' | 'day' | 'reason' | 'subjectType'>) {
+    const key = refusalKey(refusal);
+    const total = this.refusals.get(key);
+    this.refusals.set(key, total ? { ...total, count: total.count + 1 } : { ...refusal, count: 1, published: 0 });
+    this.refusalsUnwritten.add(key);
+    this.scheduleWrite();
+  }
+
+  /** Totals that grew since they were last published. */
+  unpublishedRefusals(): RefusalTotal[] {
+    return [...this.refusals.values()].filter((total) => total.count > total.published);
+  }
+
+  /** These totals reached the queue; published days older than a couple are forgotten. */
+  refusalsPublished(totals: RefusalTotal[]) {
+    for (const sent of totals) {
+      const key = refusalKey(sent);
+      const total = this.refusals.get(key);
+      if (!total || total.published >= sent.count) continue;
+      this.refusals.set(key, { ...total, published: sent.count });
+      this.refusalsUnwritten.add(key);
+    }
+    const oldest = new Date(Date.now() - REFUSAL_DAYS_KEPT * 86_400_000).toISOString().slice(0, 10);
+    for (const [key, total] of this.refusals)
+      if (total.day < oldest && total.published >= total.count) {
+        this.refusals.delete(key);
+        this.refusalsUnwritten.add(key);
+      }
+    this.scheduleWrite();
+  }
+
   /** Drops the buckets of subjects under `prefix` untouched since `before` (they would be full again by now). */
   dropIdleBuckets(prefix: string, before: number) {
     const idle = [...this.buckets]
@@ -217,13 +282,21 @@ export class LimiterStore {
   /** Everything not yet written, in one transaction. */
   write() {
     this.writeScheduled = false;
-    if (!this.accountUnwritten && this.bucketsUnwritten.size === 0 && this.unwritten.size === 0) return;
+    if (
+      !this.accountUnwritten &&
+      this.bucketsUnwritten.size === 0 &&
+      this.unwritten.size === 0 &&
+      this.refusalsUnwritten.size === 0
+    )
+      return;
     const account = this.accountUnwritten ? this.account : undefined;
     const buckets = [...this.bucketsUnwritten].flatMap((subject) => {
       const bucket = this.buckets.get(subject);
       return bucket ? [{ subject, ...bucket }] : [];
     });
     const reservations = [...this.unwritten];
+    const refusals = [...this.refusalsUnwritten].map((key) => ({ key, total: this.refusals.get(key) }));
+    this.refusalsUnwritten.clear();
     this.accountUnwritten = false;
     this.bucketsUnwritten.clear();
     this.unwritten.clear();
@@ -245,6 +318,28 @@ export class LimiterStore {
           r.settledTokens,
         );
       }
+      for (const { key, total } of refusals) {
+        if (total)
+          this.sql.exec(
+            'insert or replace into refusal_counts (user_id, day, reason, subject_type, count, published) values (?, ?, ?, ?, ?, ?)',
+            total.userId,
+            total.day,
+            total.reason,
+            total.subjectType,
+            total.count,
+            total.published,
+          );
+        else {
+          const [userId, day, reason, subjectType] = key.split('/');
+          this.sql.exec(
+            'delete from refusal_counts where user_id = ? and day = ? and reason = ? and subject_type = ?',
+            userId,
+            day,
+            reason,
+            subjectType,
+          );
+        }
+      }
     });
   }
 
@@ -259,3 +354,6 @@ export class LimiterStore {
     );
   }
 }
+
+const refusalKey = (t: Pick<RefusalTotal, 'userId' | 'day' | 'reason' | 'subjectType'>) =>
+  `${t.userId}/${t.day}/${t.reason}/${t.subjectType}`;

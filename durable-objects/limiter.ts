@@ -11,10 +11,12 @@ import { withDatabase } from '../worker/db/client.ts';
 import { outputBudget, refill, secondsUntilToken } from '../worker/usage/limits.ts';
 import { quotaSeed } from '../worker/usage/quota.ts';
 import { publishUsage } from '../worker/usage/publish.ts';
-import type { UsageEventMessage } from '../worker/usage/usage-event.ts';
+import type { SettleRecords } from '../worker/usage/limiters.ts';
+import type { QueueMessage } from '../worker/usage/queue-message.ts';
+import type { RefusalCountMessage, RefusalReason } from '../worker/usage/refusal-count.ts';
 import { planAllowsModel, planLimits, quotaPeriod, type TierLimits } from '../worker/usage/tiers.ts';
 import { INVALID_KEY } from '../worker/auth/api-keys.ts';
-import { LimiterStore } from './limiter-store.ts';
+import { LimiterStore, type RefusalTotal } from './limiter-store.ts';
 import { log, withLogContext } from '../worker/log.ts';
 import type { Admission, Refusal } from '../worker/usage/admission.ts';
 
@@ -27,6 +29,8 @@ const PUBLISH_BATCH = 100;
 /** A visitor's bucket unused this long is dropped (it would be full again long before), so visitors never pile up in memory. */
 const VISITOR_IDLE_MS = 60 * 60_000;
 const VISITOR_SWEEP_EVERY_MS = 5 * 60_000;
+/** Refusal totals are published at most this often: a flood of refusals is a few messages a minute, not one each. */
+const REFUSALS_PUBLISH_DELAY_MS = 1000;
 
 export type ReserveInput = {
   /** The user whose quota pays: seeds this Limiter on first use. */
@@ -66,94 +70,128 @@ export class Limiter extends DurableObject<Env> {
   private publishing: Promise<void> | undefined;
   private publishDelayMs: number = PUBLISH_RETRY_MS[0];
   private sweptAt = 0;
+  private refusalsPublishScheduled = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new LimiterStore(ctx.storage);
   }
 
-  /** Before a vendor call: one request from the bucket, a stream slot, and the reply's tokens reserved. */
+  /**
+   * Before a vendor call: one request from the bucket, a stream slot, and the reply's tokens
+   * reserved. A refusal is counted (per day, reason and subject) for the operators' view.
+   */
   async reserve(input: ReserveInput): Promise<Admission | Refusal> {
     // The log context never throws, whatever a caller sent: the method's own checks report bad input.
     return withLogContext({ requestId: input?.requestId, userId: input?.userId }, async () => {
       await this.ready(input.userId);
-      // From here on nothing is awaited: the check and the reservation are one turn.
-      const now = Date.now();
-      this.store.expire(now);
-      if (now - this.sweptAt >= VISITOR_SWEEP_EVERY_MS) {
-        this.sweptAt = now;
-        // A turn later, like the store's own writes: this decision's answer never waits on the sweep's write.
-        setTimeout(() => this.store.dropIdleBuckets('visitor:', Date.now() - VISITOR_IDLE_MS), 0);
+      const decision = this.decide(input);
+      if (decision.ok) return decision;
+      const { reason, ...refused } = decision;
+      this.countRefusal(input, reason);
+      return refused;
+    });
+  }
+
+  /** The decision itself: one synchronous turn, nothing awaited, so the check and the reservation are one. */
+  private decide(input: ReserveInput): Admission | ReasonedRefusal {
+    // From here on nothing is awaited: the check and the reservation are one turn.
+    const now = Date.now();
+    this.store.expire(now);
+    if (now - this.sweptAt >= VISITOR_SWEEP_EVERY_MS) {
+      this.sweptAt = now;
+      // A turn later, like the store's own writes: this decision's answer never waits on the sweep's write.
+      setTimeout(() => this.store.dropIdleBuckets('visitor:', Date.now() - VISITOR_IDLE_MS), 0);
+    }
+    const account = this.store.account!;
+    const keyId = input.apiKeyHash === undefined ? undefined : this.store.keys.get(input.apiKeyHash);
+    if (input.apiKeyHash !== undefined && keyId === undefined)
+      return refusal('invalid_api_key', 401, 'invalid_api_key', INVALID_KEY);
+    const limits = planLimits(account.tier, account.overrides);
+    // A visitor is told what they can act on, never the owner's plan.
+    const { visitor } = input;
+    if (input.model && !planAllowsModel(limits, input.model.outputPricePerMillion)) {
+      return refusal(
+        'model_not_in_plan',
+        403,
+        'model_not_in_plan',
+        visitor
+          ? "This chat is not available right now: the site's model is not included in its owner's plan"
+          : `${input.model.id} is not included in the ${account.tier} plan: choose another model or upgrade`,
+      );
+    }
+    let bucket: { subject: string; bucket: ReturnType<typeof refill> } | undefined;
+    if (input.rateLimit) {
+      const subject = visitor ? `visitor:${visitor.id}` : keyId === undefined ? 'user' : `api_key:${keyId}`;
+      const perMinute = visitor ? visitor.requestsPerMinute : limits.requestsPerMinute;
+      bucket = { subject, bucket: refill(this.store.buckets.get(subject), perMinute, now) };
+      if (bucket.bucket.tokens < 1) {
+        const retryAfter = secondsUntilToken(bucket.bucket, perMinute);
+        const message = visitor
+          ? `You are sending messages too quickly: this chat allows ${perMinute} a minute. Try again in ${retryAfter} s`
+          : `Too many requests: ${keyId === undefined ? 'your plan allows' : 'your plan allows each API key'} ${perMinute} a minute`;
+        return refusal('requests_per_minute', 429, 'rate_limited', message, retryAfter);
       }
-      const account = this.store.account!;
-      const keyId = input.apiKeyHash === undefined ? undefined : this.store.keys.get(input.apiKeyHash);
-      if (input.apiKeyHash !== undefined && keyId === undefined) return refusal(401, 'invalid_api_key', INVALID_KEY);
-      const limits = planLimits(account.tier, account.overrides);
-      // A visitor is told what they can act on, never the owner's plan.
-      const { visitor } = input;
-      if (input.model && !planAllowsModel(limits, input.model.outputPricePerMillion)) {
+      if (this.store.open.size >= limits.concurrentStreams) {
         return refusal(
-          403,
-          'model_not_in_plan',
+          'concurrent_streams',
+          429,
+          'rate_limited',
           visitor
-            ? "This chat is not available right now: the site's model is not included in its owner's plan"
-            : `${input.model.id} is not included in the ${account.tier} plan: choose another model or upgrade`,
+            ? 'This chat is busy answering other visitors: try again in a moment'
+            : `${this.store.open.size} replies are already streaming: your plan allows ${limits.concurrentStreams} at once`,
+          1,
         );
       }
-      let bucket: { subject: string; bucket: ReturnType<typeof refill> } | undefined;
-      if (input.rateLimit) {
-        const subject = visitor ? `visitor:${visitor.id}` : keyId === undefined ? 'user' : `api_key:${keyId}`;
-        const perMinute = visitor ? visitor.requestsPerMinute : limits.requestsPerMinute;
-        bucket = { subject, bucket: refill(this.store.buckets.get(subject), perMinute, now) };
-        if (bucket.bucket.tokens < 1) {
-          const retryAfter = secondsUntilToken(bucket.bucket, perMinute);
-          const message = visitor
-            ? `You are sending messages too quickly: this chat allows ${perMinute} a minute. Try again in ${retryAfter} s`
-            : `Too many requests: ${keyId === undefined ? 'your plan allows' : 'your plan allows each API key'} ${perMinute} a minute`;
-          return refusal(429, 'rate_limited', message, retryAfter);
-        }
-        if (this.store.open.size >= limits.concurrentStreams) {
-          return refusal(
-            429,
-            'rate_limited',
-            visitor
-              ? 'This chat is busy answering other visitors: try again in a moment'
-              : `${this.store.open.size} replies are already streaming: your plan allows ${limits.concurrentStreams} at once`,
-            1,
-          );
-        }
-        bucket = { subject: bucket.subject, bucket: { ...bucket.bucket, tokens: bucket.bucket.tokens - 1 } };
-      }
-      // What is left of the month, and of that what replies in progress do not hold.
-      const left = limits.monthlyTokens === null ? null : Math.max(0, limits.monthlyTokens - account.used);
-      const reserved = this.reserved();
-      const budget = outputBudget(left === null ? null : left - reserved, input.promptTokens, input.maxOutputTokens);
-      if (!budget) return quotaRefusal(left!, reserved, input, limits.monthlyTokens!, now);
-      this.store.openReservation(
-        { id: input.reservationId, tokens: input.promptTokens + budget.tokens, expiresAt: now + RESERVATION_TTL_MS },
-        bucket,
-      );
-      return {
-        ok: true,
-        outputTokens: budget.tokens,
-        boundedByQuota: budget.bounded,
-        ...(keyId === undefined ? {} : { keyId }),
-      };
+      bucket = { subject: bucket.subject, bucket: { ...bucket.bucket, tokens: bucket.bucket.tokens - 1 } };
+    }
+    // What is left of the month, and of that what replies in progress do not hold.
+    const left = limits.monthlyTokens === null ? null : Math.max(0, limits.monthlyTokens - account.used);
+    const reserved = this.reserved();
+    const budget = outputBudget(left === null ? null : left - reserved, input.promptTokens, input.maxOutputTokens);
+    if (!budget) return quotaRefusal(left!, reserved, input, limits.monthlyTokens!, now);
+    this.store.openReservation(
+      { id: input.reservationId, tokens: input.promptTokens + budget.tokens, expiresAt: now + RESERVATION_TTL_MS },
+      bucket,
+    );
+    return {
+      ok: true,
+      outputTokens: budget.tokens,
+      boundedByQuota: budget.bounded,
+      ...(keyId === undefined ? {} : { keyId }),
+    };
+  }
+
+  /** Counts a refusal; its total is published a moment later with any others. */
+  private countRefusal(input: ReserveInput, reason: RefusalReason) {
+    this.store.countRefusal({
+      userId: input.userId,
+      day: new Date().toISOString().slice(0, 10),
+      reason,
+      subjectType: input.visitor ? 'visitor' : input.apiKeyHash === undefined ? 'user' : 'api_key',
     });
+    if (this.refusalsPublishScheduled) return;
+    this.refusalsPublishScheduled = true;
+    setTimeout(() => {
+      this.refusalsPublishScheduled = false;
+      void this.publishUsage();
+    }, REFUSALS_PUBLISH_DELAY_MS);
   }
 
   /**
    * After the reply: what it really used is counted, and the rest of its reservation released.
    * Repeating it changes nothing. A caller without a store of its own (the stateless
-   * /v1 API) hands over the reply's usage event too: it is kept here until it is published.
+   * /v1 API) hands over the reply's usage event too, and every reply its timings: they are kept
+   * here until they are published.
    */
-  async settle(userId: string, reservationId: string, usedTokens: number, usage?: UsageEventMessage): Promise<void> {
+  async settle(userId: string, reservationId: string, usedTokens: number, records: SettleRecords = {}): Promise<void> {
     await this.ready(userId);
     this.store.settle(reservationId, Math.max(0, Math.round(usedTokens)));
-    if (usage) {
-      this.store.keepUsage(usage.id, JSON.stringify(usage));
-      void this.publishUsage();
-    }
+    const { usage, timing } = records ?? {};
+    if (usage) this.store.keepUsage(usage.id, JSON.stringify(usage));
+    // Its own key: a conversation's reply has the same id as its usage event.
+    if (timing) this.store.keepUsage(`timing:${timing.id}`, JSON.stringify(timing));
+    if (usage || timing) void this.publishUsage();
   }
 
   /** The key id of one of the owner's live keys, or null: for requests that reserve nothing (lists, reads). */
@@ -200,20 +238,24 @@ export class Limiter extends DurableObject<Env> {
     };
   }
 
-  /** Sends kept usage events to the queue (or straight to Postgres); on failure the alarm tries again, backing off. */
+  /**
+   * Sends kept usage events and timings, and refusal totals that grew, to the queue (or straight to
+   * Postgres); on failure the alarm tries again, backing off.
+   */
   private publishUsage(): Promise<void> {
     return (this.publishing ??= (async () => {
       try {
-        for (
-          let rows = this.store.pendingUsage(PUBLISH_BATCH);
-          rows.length > 0;
-          rows = this.store.pendingUsage(PUBLISH_BATCH)
-        ) {
-          await publishUsage(
-            this.env,
-            rows.map((row) => JSON.parse(row.body) as UsageEventMessage),
-          );
+        // Refusal totals go with the first batch only: totals that grow meanwhile wait for their own timer.
+        let refusals = this.store.unpublishedRefusals();
+        for (let rows = this.store.pendingUsage(PUBLISH_BATCH); rows.length > 0 || refusals.length > 0; ) {
+          await publishUsage(this.env, [
+            ...rows.map((row) => JSON.parse(row.body) as QueueMessage),
+            ...refusals.map(refusalMessage),
+          ]);
           this.store.dropUsage(rows.map((row) => row.id));
+          this.store.refusalsPublished(refusals);
+          refusals = [];
+          rows = this.store.pendingUsage(PUBLISH_BATCH);
         }
         this.publishDelayMs = PUBLISH_RETRY_MS[0];
       } catch (error) {
@@ -282,11 +324,18 @@ const RESERVATION_RETRY_SECONDS = 5;
  * settle (429, retry shortly, with how much is left); otherwise what is left is too little for this
  * prompt and a useful reply (402, with the number), and "used up" only when nothing is left.
  */
-function quotaRefusal(left: number, reserved: number, input: ReserveInput, limit: number, now: number): Refusal {
+function quotaRefusal(
+  left: number,
+  reserved: number,
+  input: ReserveInput,
+  limit: number,
+  now: number,
+): ReasonedRefusal {
   const tokens = (n: number) => n.toLocaleString('en');
   // A visitor is told what they can act on, never the owner's numbers.
   if (outputBudget(left, input.promptTokens, input.maxOutputTokens))
     return refusal(
+      'quota_in_use',
       429,
       'quota_in_use',
       input.visitor
@@ -296,6 +345,7 @@ function quotaRefusal(left: number, reserved: number, input: ReserveInput, limit
     );
   const resetsAt = quotaPeriod(new Date(now)).end.toISOString();
   return refusal(
+    'quota_exceeded',
     402,
     'quota_exceeded',
     input.visitor
@@ -306,11 +356,26 @@ function quotaRefusal(left: number, reserved: number, input: ReserveInput, limit
   );
 }
 
+/** A refusal, with the reason the operators' view counts it under (finer than its code). */
+type ReasonedRefusal = Refusal & { reason: RefusalReason };
+
 function refusal(
+  reason: RefusalReason,
   status: Refusal['status'],
   code: Refusal['code'],
   message: string,
   retryAfterSeconds?: number,
-): Refusal {
-  return { ok: false, status, code, message, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
+): ReasonedRefusal {
+  return {
+    ok: false,
+    reason,
+    status,
+    code,
+    message,
+    ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+  };
+}
+
+function refusalMessage({ published: _, ...total }: RefusalTotal): RefusalCountMessage {
+  return { kind: 'refusals', ...total };
 }

@@ -22,6 +22,12 @@ export function contextRequestId(): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
+/** The Cloudflare data centre (colo) the request came in at, if known: recorded with each reply's timings. */
+export function contextColo(): string | undefined {
+  const colo = context.getStore()?.colo;
+  return typeof colo === 'string' ? colo : undefined;
+}
+
 function write(level: Level, msg: string, fields: LogFields | undefined, error?: unknown) {
   const line = JSON.stringify({
     level,

@@ -466,7 +466,7 @@ describe('the /v1 API while Postgres is down (issue 8)', () => {
       holder.env = { ...healthy, USAGE_EVENTS: refusing as unknown as Queue };
       try {
         await database({ down: true });
-        await instance.settle(userId, crypto.randomUUID(), 33, event);
+        await instance.settle(userId, crypto.randomUUID(), 33, { usage: event });
         await new Promise((r) => setTimeout(r, 200));
         expect(count(state)).toBe(1);
         await database({ down: false });

@@ -32,7 +32,15 @@ import {
 import { isDatabaseUnavailable, postgresError } from '../../worker/db/errors.ts';
 import { ensureProfile, getOwnProfile } from '../../worker/db/profiles.ts';
 import { deleteSite, findSite, insertSite, listSites, loadSiteByKey, updateSite } from '../../worker/db/sites.ts';
-import { ingestDeadLetters, ingestUsageEvents, type UsageEventRecord } from '../../worker/db/usage-events.ts';
+import {
+  ingestDeadLetters,
+  ingestQueueBatch,
+  ingestUsageEvents,
+  type UsageEventRecord,
+} from '../../worker/db/usage-events.ts';
+import { aggregateTimings } from '../../worker/jobs/aggregate-timings.ts';
+import { opsPerformance } from '../../worker/ops/performance.ts';
+import { opsRevenue } from '../../worker/ops/revenue.ts';
 import { dailyUsageForUser } from '../../worker/db/usage.ts';
 import { asOperator } from '../../worker/db/as-operator.ts';
 import { opsMetrics } from '../../worker/ops/metrics.ts';
@@ -284,8 +292,9 @@ describe.each(transports)('database modules (%s)', (_transport, databaseEnv) => 
       outputTokens: 2,
       occurredAt: new Date().toISOString(),
     };
-    await ingestDeadLetters(db, [record], [letter]);
-    await ingestDeadLetters(db, [record], [letter]);
+    const batch = { usage: [record], timings: [], refusals: [] };
+    await ingestDeadLetters(db, batch, [letter]);
+    await ingestDeadLetters(db, batch, [letter]);
     const kept = await db.execute<{ body: unknown; n: number }>(
       sql`select body, count(*) over ()::int as n from dead_letters where message_id = ${letter.messageId}`,
     );
@@ -431,6 +440,66 @@ describe.each(transports)('database modules (%s)', (_transport, databaseEnv) => 
     await db.delete(siteUsageDaily).where(eq(siteUsageDaily.siteId, site.id));
   });
 
+  it("operators' speed, refusals, conversions and revenue: written once, rolled up, read with numbers and decimals", async () => {
+    const owner = claims();
+    await ensureProfile(db, owner.sub, owner.email);
+    // A day of its own, far ahead (see above); a model of its own.
+    const day = `${2300 + Math.floor(Math.random() * 7000)}-07-01`;
+    const model = `contract/${crypto.randomUUID()}`;
+    const timing = (ttftMs: number | null, status = 'complete') => ({
+      id: crypto.randomUUID(),
+      surface: 'chat' as const,
+      model,
+      answeredBy: model,
+      status,
+      errorCode: null,
+      ttftMs,
+      durationMs: 900,
+      colo: null,
+      version: 'contract',
+      occurredAt: `${day}T10:00:00.000Z`,
+    });
+    const timings = [timing(100), timing(300), timing(200), timing(null, 'error')];
+    const count = (n: number) => ({
+      userId: owner.sub,
+      day,
+      reason: 'quota_exceeded',
+      subjectType: 'user' as const,
+      count: n,
+    });
+    // Redelivered, and a smaller (older) total after a larger one: each written once, the larger kept.
+    await ingestQueueBatch(db, { usage: [], timings, refusals: [count(3), count(5)] });
+    await ingestQueueBatch(db, { usage: [], timings, refusals: [count(4)] });
+    await aggregateTimings(db);
+    const performance = await opsPerformance(db, { from: day, to: day });
+    expect(performance.byDay.filter((row) => row.model === model)).toEqual([
+      {
+        day,
+        model,
+        version: 'contract',
+        replies: 4,
+        errors: 1,
+        stopped: 0,
+        fallbacks: 0,
+        errorRate: 0.25,
+        fallbackRate: 0,
+        ttftMs: { p50: 200, p95: 300, p99: 300 },
+        durationMs: { p50: 900, p95: 900 },
+      },
+    ]);
+    const metrics = await opsMetrics(db, { from: day, to: day });
+    expect(metrics.refusals.byDay).toEqual([{ day, reason: 'quota_exceeded', count: 5 }]);
+    // The trigger records a tier change whichever transport made it.
+    await db.update(profiles).set({ tier: 'pro' }).where(eq(profiles.id, owner.sub));
+    const today = new Date().toISOString().slice(0, 10);
+    const changes = await opsMetrics(db, { from: today, to: today });
+    expect(changes.tierChanges.conversions).toBeGreaterThanOrEqual(1);
+    // Revenue in a decimal string, whatever the driver makes of numeric.
+    const revenue = await opsRevenue(db, { from: day, to: day });
+    expect(revenue.byTier.map((row) => row.tier)).toEqual(['free', 'pro', 'enterprise']);
+    expect(revenue.unallocatedUsd).toEqual({ noUser: '0.00000000', noUsage: '0.00000000' });
+  });
+
   it("operators' health: a cron run recorded (a later one wins), the dead letters counted with a Date", async () => {
     const job = `contract-${crypto.randomUUID()}`;
     const later = new Date();
@@ -442,7 +511,9 @@ describe.each(transports)('database modules (%s)', (_transport, databaseEnv) => 
       ok: false,
       outcome: { error: 'x' },
     });
-    await ingestDeadLetters(db, [], [{ messageId: crypto.randomUUID(), queue: 'q', reason: 'r', body: null }]);
+    await ingestDeadLetters(db, { usage: [], timings: [], refusals: [] }, [
+      { messageId: crypto.randomUUID(), queue: 'q', reason: 'r', body: null },
+    ]);
     const health = await opsHealth(db);
     expect(health.database).toBe('up');
     expect(health.crons.find((c) => c.job === job)).toEqual({ ...run, startedAt: later.toISOString() });

@@ -7,7 +7,15 @@ import type { ReplyOutcome } from './outcome.ts';
 import type { ModelInfo } from '../providers/registry.ts';
 import type { ChatMessage, Sampling } from '../providers/types.ts';
 import type { StreamEvent } from './events.ts';
-import { replyUsage, reserveReply, runReservedReply, settleReply, tokensUsed } from './reply-pipeline.ts';
+import {
+  replyUsage,
+  reserveReply,
+  reservedReplyTiming,
+  runReservedReply,
+  settleReply,
+  tokensUsed,
+} from './reply-pipeline.ts';
+import { contextColo } from '../log.ts';
 
 export type CompletionInput = {
   /** Minted by the caller; also the usage event's id. */
@@ -45,6 +53,8 @@ export async function startCompletion(
     maxOutputTokens: input.maxOutputTokens,
     sampling: input.sampling,
     apiKeyHash: credential.hash,
+    surface: 'v1',
+    colo: contextColo(),
   });
   if (!reserved.ok) {
     if (reserved.code === 'context_length_exceeded')
@@ -60,18 +70,16 @@ export async function startCompletion(
   const outcome = runReservedReply(env, reserved, input.signal, emit);
   const keyId = reserved.keyId!;
   const billed = outcome.then((done) =>
-    settleReply(
-      env,
-      reserved,
-      tokensUsed(done),
-      replyUsage({
+    settleReply(env, reserved, tokensUsed(done), {
+      usage: replyUsage({
         id: input.id,
         userId: credential.userId,
         subject: { type: 'api_key', id: keyId },
         outcome: done,
         occurredAt: new Date(),
       }),
-    ),
+      timing: reservedReplyTiming(input.id, reserved, done),
+    }),
   );
   return { keyId, outcome, billed };
 }

@@ -7,6 +7,8 @@ import type { ModelInfo } from '../providers/registry.ts';
 import type { ChatMessage, Sampling } from '../providers/types.ts';
 import { reserveQuota, settleQuota } from '../usage/limiters.ts';
 import { usageEvent, type UsageEventMessage } from '../usage/usage-event.ts';
+import { replyTiming, type ReplyTimingMessage } from '../usage/reply-timing.ts';
+import type { ReplySurface } from '../../drizzle/schema.ts';
 import { modelCandidates } from './candidates.ts';
 import type { StreamEvent } from './events.ts';
 import type { ReplyOutcome } from './outcome.ts';
@@ -30,6 +32,9 @@ export type ReplySpec = {
   apiKeyHash?: string;
   /** A widget visitor, rate-limited at their site's rate instead of the owner's. */
   visitor?: { siteId: string; visitorId: string; requestsPerMinute: number };
+  /** Where the reply is made (chat, widget or /v1) and the colo its request came in at: recorded with its timings. */
+  surface: ReplySurface;
+  colo?: string | undefined;
 };
 
 export type ReplyRefusal = {
@@ -54,6 +59,8 @@ export type ReservedReply = {
   boundedByQuota: boolean;
   /** The verified API key's id, when the spec named one. */
   keyId?: string;
+  /** When the Limiter was asked (epoch ms) and how long it took to say yes: part of the reply's time to first token. */
+  admission: { startedAt: number; ms: number };
 };
 
 /**
@@ -63,6 +70,7 @@ export type ReservedReply = {
  */
 export async function reserveReply(env: Env, spec: ReplySpec): Promise<ReservedReply | ReplyRefusal> {
   const { model } = spec;
+  const startedAt = Date.now();
   const promptTokens = estimatePromptTokens(spec.messages, spec.system);
   const room = replyRoom(promptTokens, model.contextWindow, spec.maxOutputTokens);
   if (room === undefined) return contextTooLong(model, promptTokens);
@@ -86,6 +94,7 @@ export async function reserveReply(env: Env, spec: ReplySpec): Promise<ReservedR
     outputTokens: decision.outputTokens,
     boundedByQuota: decision.boundedByQuota,
     ...(decision.keyId === undefined ? {} : { keyId: decision.keyId }),
+    admission: { startedAt, ms: Date.now() - startedAt },
   };
 }
 
@@ -120,15 +129,28 @@ export async function runReservedReply(
 /**
  * Tells the owner's Limiter what the reply used (nothing, for a reply refused after its
  * reservation) and releases the rest. A caller without a store of its own hands over the reply's
- * usage event too: the Limiter keeps it until it is published.
+ * usage event too, and every reply its timings: the Limiter keeps them until they are published.
  */
 export function settleReply(
   env: Env,
   reserved: Pick<ReservedReply, 'reservationId'> & { spec: Pick<ReplySpec, 'userId'> },
   used: number,
-  usage?: UsageEventMessage,
+  records: { usage?: UsageEventMessage | undefined; timing?: ReplyTimingMessage | undefined } = {},
 ): Promise<void> {
-  return settleQuota(env, reserved.spec.userId, reserved.reservationId, used, usage);
+  return settleQuota(env, reserved.spec.userId, reserved.reservationId, used, records);
+}
+
+/** The timings of a reply that ran (`id`: its message's or completion's id). */
+export function reservedReplyTiming(id: string, reserved: ReservedReply, outcome: ReplyOutcome): ReplyTimingMessage {
+  return replyTiming({
+    id,
+    surface: reserved.spec.surface,
+    model: reserved.spec.model.id,
+    colo: reserved.spec.colo,
+    admissionMs: reserved.admission.ms,
+    outcome,
+    occurredAt: new Date(),
+  });
 }
 
 /** Tokens a reply used: what it is billed and what its reservation is settled with. */

@@ -15,6 +15,8 @@ export type Caller = {
   visitor?: { siteId: string; visitorId: string };
   /** The request this call serves: on every line the room logs for it. */
   requestId?: string;
+  /** The Cloudflare colo the request came in at: recorded with a reply's timings. */
+  colo?: string;
 };
 /** A widget site's settings for its visitor's reply: they replace the conversation's, and the visitor has a rate of their own. */
 export type SiteReplySettings = { model: string | null; systemPrompt: string | null; visitorRequestsPerMinute: number };

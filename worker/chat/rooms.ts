@@ -2,7 +2,7 @@ import type { Caller, RoomFailure } from './room-contract.ts';
 import { refusalError } from '../errors.ts';
 import { SSE_HEADERS } from './events.ts';
 import type { Subject, VisitorSubject } from '../auth/subject.ts';
-import { contextRequestId } from '../log.ts';
+import { contextColo, contextRequestId } from '../log.ts';
 
 /**
  * The ConversationRoom that owns a conversation: exactly one per conversation id, anywhere. Ids
@@ -18,6 +18,8 @@ export function roomCaller(conversationId: string, subject: Subject | VisitorSub
   const caller: Caller = { conversationId: conversationId.toLowerCase(), userId: subject.userId };
   const requestId = contextRequestId();
   if (requestId) caller.requestId = requestId;
+  const colo = contextColo();
+  if (colo) caller.colo = colo;
   if (subject.type === 'visitor') caller.visitor = { siteId: subject.siteId, visitorId: subject.visitorId };
   else if (subject.email) caller.email = subject.email;
   return caller;

@@ -6,7 +6,7 @@
 // `dead_letters` for an operator. Everything is idempotent: replaying a letter twice counts it once.
 import { withDatabase } from '../db/client.ts';
 import { ingestDeadLetters, type UnreadableLetter } from '../db/usage-events.ts';
-import { usageEventMessage, type UsageEventMessage } from '../usage/usage-event.ts';
+import { parseQueueMessage, sortQueueMessages, type QueueMessage } from '../usage/queue-message.ts';
 import { retryBatchLater, type DeadLetter } from './queue.ts';
 import { log } from '../log.ts';
 
@@ -14,11 +14,11 @@ import { log } from '../log.ts';
 const MAX_DELAY_SECONDS = 60 * 60;
 
 export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env) {
-  const events: UsageEventMessage[] = [];
+  const events: QueueMessage[] = [];
   const unreadable: UnreadableLetter[] = [];
   for (const message of batch.messages) {
     const envelope = isDeadLetter(message.body) ? message.body : undefined;
-    const parsed = usageEventMessage.safeParse(envelope ? envelope.body : message.body);
+    const parsed = parseQueueMessage(envelope ? envelope.body : message.body);
     if (parsed.success) events.push(parsed.data);
     else
       unreadable.push({
@@ -29,13 +29,13 @@ export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env) 
       });
   }
   try {
-    await withDatabase(env, (db) => ingestDeadLetters(db, events, unreadable));
+    await withDatabase(env, (db) => ingestDeadLetters(db, sortQueueMessages(events), unreadable));
   } catch (error) {
     retryBatchLater(batch, error, 'dead letters not replayed, batch retried', {}, MAX_DELAY_SECONDS);
     return;
   }
   batch.ackAll();
-  log.info('dead letters replayed', { queue: batch.queue, events: events.length, kept: unreadable.length });
+  log.info('dead letters replayed', { queue: batch.queue, messages: events.length, kept: unreadable.length });
 }
 
 function isDeadLetter(body: unknown): body is DeadLetter {

@@ -1,6 +1,6 @@
 import { withDatabase } from '../db/client.ts';
-import { ingestUsageEvents } from '../db/usage-events.ts';
-import { usageEventMessage, type UsageEventMessage } from '../usage/usage-event.ts';
+import { ingestQueueBatch } from '../db/usage-events.ts';
+import { parseQueueMessage, sortQueueMessages, type QueueMessage } from '../usage/queue-message.ts';
 import { log } from '../log.ts';
 
 /** What the consumer puts on `usage-events-dlq`: the original body, and why and whence it was refused. */
@@ -20,16 +20,16 @@ export function retryDelaySeconds(attempts: number, maxSeconds = RETRY_MAX_SECON
 }
 
 /**
- * The `usage-events` consumer, robust per message. A malformed message goes to the dead-letter
+ * The `usage-events` consumer (usage events, reply timings, refusal counts), robust per message. A malformed message goes to the dead-letter
  * queue at once, with its reason, and is acked: no retry can fix it, and it must not hold back the
  * valid ones. The valid ones are written in one transaction; if that fails (Postgres away), the
  * batch is retried with a growing delay. Redelivered events are skipped by their id.
  */
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env) {
-  const valid: UsageEventMessage[] = [];
+  const valid: QueueMessage[] = [];
   const malformed: Array<{ message: Message<unknown>; reason: string }> = [];
   for (const message of batch.messages) {
-    const parsed = usageEventMessage.safeParse(message.body);
+    const parsed = parseQueueMessage(message.body);
     if (parsed.success) valid.push(parsed.data);
     else
       malformed.push({
@@ -40,7 +40,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env) {
   await Promise.all(malformed.map(({ message, reason }) => deadLetter(env, batch.queue, message, reason)));
 
   try {
-    await withDatabase(env, (db) => ingestUsageEvents(db, valid));
+    await withDatabase(env, (db) => ingestQueueBatch(db, sortQueueMessages(valid)));
   } catch (error) {
     // Messages already acked (dead-lettered) keep their ack: a message's own call wins over the batch's.
     retryBatchLater(batch, error, 'usage events not written, batch retried', { events: valid.length });

@@ -1,5 +1,6 @@
 import { withDatabase } from '../db/client.ts';
 import { aggregateSiteUsage, aggregateUsage } from './aggregate-usage.ts';
+import { aggregateTimings } from './aggregate-timings.ts';
 import { sendQuotaWarnings } from './quota-warnings.ts';
 import { runCron, type CronJob } from './cron.ts';
 
@@ -9,6 +10,7 @@ const JOBS: Record<string, CronJob<Env>[]> = {
   '0 * * * *': [
     { name: 'aggregate-usage', run: (env) => withDatabase(env, aggregateUsage) },
     { name: 'aggregate-site-usage', run: (env) => withDatabase(env, aggregateSiteUsage) },
+    { name: 'aggregate-timings', run: (env) => withDatabase(env, aggregateTimings) },
   ],
   '0 8 * * *': [{ name: 'quota-warnings', run: (env) => withDatabase(env, (db) => sendQuotaWarnings(db, env)) }],
 };

@@ -17,6 +17,15 @@ export const requestIds = createMiddleware<AppEnv>(async (c, next) => {
   return serverId(c, async () => {
     c.header('X-Request-Id', c.var.requestId);
     // Every line logged while this request is served carries its ids (worker/log.ts).
-    await withLogContext({ requestId: c.var.requestId, clientRequestId: c.var.clientRequestId }, next);
+    // `cf` is absent in some local runs and tests: no colo then.
+    const colo = (c.req.raw.cf as { colo?: unknown } | undefined)?.colo;
+    await withLogContext(
+      {
+        requestId: c.var.requestId,
+        clientRequestId: c.var.clientRequestId,
+        ...(typeof colo === 'string' ? { colo } : {}),
+      },
+      next,
+    );
   });
 });

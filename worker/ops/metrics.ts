@@ -1,6 +1,7 @@
 // The operators' business metrics, across every user, read from what the crons already keep:
-// profiles (signups, tiers) and usage_daily (the hourly roll-up of usage events: active users,
-// tokens and cost per provider and model, top spenders). Raw events are never scanned here, so a
+// profiles (signups, tiers), tier_changes (conversions), usage_daily (the hourly roll-up of usage
+// events: active users, tokens and cost per provider and model, top spenders), site_usage_daily
+// (widget traffic) and refusals_daily (the Limiters' refusal totals). Raw events are never scanned here, so a
 // page view costs a few indexed reads whatever the traffic. Every figure is for a range of UTC days.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
@@ -32,6 +33,10 @@ export type OpsMetrics = {
   topSpenders: Array<{ userId: string; email: string | null; tier: Tier; tokens: number } & Figures>;
   /** Widget sites with traffic in the range, busiest first (a deleted site has no name or owner). */
   sites: Array<{ siteId: string; name: string | null; owner: string | null; visitors: number } & Figures>;
+  /** Tier changes in the range, by day; `conversions` counts those from free to pro. */
+  tierChanges: { conversions: number; byDay: Array<{ day: string; from: Tier; to: Tier; users: number }> };
+  /** Requests the Limiters refused, by day and reason. */
+  refusals: { total: number; byDay: Array<{ day: string; reason: string; count: number }> };
 };
 
 /** Midnight UTC of a day, as Postgres compares it with a timestamptz. */
@@ -42,9 +47,8 @@ export async function opsMetrics(db: Db, { from, to }: DayRange): Promise<OpsMet
   const inRange = sql`day between ${from}::date and ${to}::date`;
   const figures = sql`sum(requests)::int as requests, sum(input_tokens)::bigint as input_tokens,
     sum(output_tokens)::bigint as output_tokens, sum(cost_usd)::numeric(16, 8)::text as cost_usd`;
-  const [signups, cohort, tiers, activeByDay, active, usageByDay, byProvider, spenders, sites] = await asOperator(
-    db,
-    (q) => [
+  const [signups, cohort, tiers, activeByDay, active, usageByDay, byProvider, spenders, sites, changes, refusals] =
+    await asOperator(db, (q) => [
       q.execute<{
         day: string;
         signups: number;
@@ -83,8 +87,15 @@ export async function opsMetrics(db: Db, { from, to }: DayRange): Promise<OpsMet
         from site_usage_daily d left join sites s on s.id = d.site_id left join profiles p on p.id = s.user_id
         where ${inRange} group by d.site_id, s.name, p.email
         order by sum(d.requests) desc, d.site_id limit ${TOP_SITES}`),
-    ],
-  );
+      q.execute<{ day: string; from_tier: Tier; to_tier: Tier; users: number }>(sql`
+        select to_char((changed_at at time zone 'UTC')::date, 'YYYY-MM-DD') as day, from_tier, to_tier,
+          count(distinct user_id)::int as users
+        from tier_changes where changed_at >= ${startOf(from)} and changed_at < ${startOf(to)} + interval '1 day'
+        group by 1, from_tier, to_tier order by 1, from_tier, to_tier`),
+      q.execute<{ day: string; reason: string; count: number }>(sql`
+        select to_char(day, 'YYYY-MM-DD') as day, reason, sum(count)::int as count
+        from refusals_daily where ${inRange} group by day, reason order by day, reason`),
+    ]);
   const signupRows = signups.rows;
   const activeRow = active.rows[0];
   return {
@@ -130,6 +141,16 @@ export async function opsMetrics(db: Db, { from, to }: DayRange): Promise<OpsMet
       visitors: row.visitors,
       ...toFigures(row),
     })),
+    tierChanges: {
+      conversions: changes.rows
+        .filter((row) => row.from_tier === 'free' && row.to_tier === 'pro')
+        .reduce((sum, row) => sum + row.users, 0),
+      byDay: changes.rows.map((row) => ({ day: row.day, from: row.from_tier, to: row.to_tier, users: row.users })),
+    },
+    refusals: {
+      total: refusals.rows.reduce((sum, row) => sum + row.count, 0),
+      byDay: refusals.rows,
+    },
   };
 }
 

@@ -4,10 +4,19 @@ import { requireUser } from '../auth/index.ts';
 import { requireOperator } from '../auth/require-operator.ts';
 import { validate } from '../validation.ts';
 import { describe } from '../openapi/describe.ts';
-import { MAX_OPS_DAYS, opsHealthSchema, opsMetricsSchema, opsRangeQuery } from '../schemas/ops.ts';
+import {
+  MAX_OPS_DAYS,
+  opsHealthSchema,
+  opsMetricsSchema,
+  opsPerformanceSchema,
+  opsRangeQuery,
+  opsRevenueSchema,
+} from '../schemas/ops.ts';
 import { dayRange } from '../usage/day-range.ts';
 import { opsMetrics } from '../ops/metrics.ts';
 import { opsHealth } from '../ops/health.ts';
+import { opsPerformance } from '../ops/performance.ts';
+import { opsRevenue } from '../ops/revenue.ts';
 
 const DEFAULT_DAYS = 30;
 const opsApi = { tag: 'operators', security: ['session'] } as const;
@@ -33,6 +42,47 @@ export const ops = new Hono<AppEnv>()
     async (c) =>
       c.json(
         await opsMetrics(
+          c.var.db,
+          dayRange(c.req.valid('query'), { defaultDays: DEFAULT_DAYS, maxDays: MAX_OPS_DAYS }),
+        ),
+      ),
+  )
+  .get(
+    '/revenue',
+    describe({
+      ...opsApi,
+      summary: 'Revenue from Stripe beside vendor cost: margin per tier and per model (operators only)',
+      responses: {
+        200: { description: 'Revenue, cost and margin for the range', schema: opsRevenueSchema },
+        400: { description: 'A bad or too long range' },
+        403: notOperator,
+      },
+    }),
+    validate('query', opsRangeQuery),
+    async (c) =>
+      c.json(
+        await opsRevenue(
+          c.var.db,
+          dayRange(c.req.valid('query'), { defaultDays: DEFAULT_DAYS, maxDays: MAX_OPS_DAYS }),
+        ),
+      ),
+  )
+  .get(
+    '/performance',
+    describe({
+      ...opsApi,
+      summary:
+        'Time to first token (p50/p95/p99), total time, error and fallback rates per UTC day, model and deployed version (operators only)',
+      responses: {
+        200: { description: 'Speed for the range', schema: opsPerformanceSchema },
+        400: { description: 'A bad or too long range' },
+        403: notOperator,
+      },
+    }),
+    validate('query', opsRangeQuery),
+    async (c) =>
+      c.json(
+        await opsPerformance(
           c.var.db,
           dayRange(c.req.valid('query'), { defaultDays: DEFAULT_DAYS, maxDays: MAX_OPS_DAYS }),
         ),

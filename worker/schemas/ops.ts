@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import { TIERS } from '../../drizzle/schema.ts';
 import { usageFigures, usageQuery } from './usage.ts';
+import { REFUSAL_REASONS } from '../usage/refusal-count.ts';
 
 /** Longest range one report may cover. */
 export const MAX_OPS_DAYS = 366;
@@ -55,6 +56,22 @@ export const opsMetricsSchema = z.object({
       }),
     )
     .describe('Widget sites with traffic in the range, busiest first (20 at most)'),
+  tierChanges: z.object({
+    conversions: z.number().int().describe('Changes from free to pro in the range'),
+    byDay: z.array(z.object({ day: z.iso.date(), from: z.enum(TIERS), to: z.enum(TIERS), users: z.number().int() })),
+  }),
+  refusals: z
+    .object({
+      total: z.number().int(),
+      byDay: z.array(
+        z.object({
+          day: z.iso.date(),
+          reason: z.enum(REFUSAL_REASONS),
+          count: z.number().int(),
+        }),
+      ),
+    })
+    .describe('Requests the Limiters refused (quota, rate, stream slots, plan, key), by day and reason'),
 });
 
 export const opsHealthSchema = z.object({
@@ -74,4 +91,55 @@ export const opsHealthSchema = z.object({
       outcome: z.record(z.string(), z.unknown()).nullable().describe('What the job did, or its error'),
     }),
   ),
+});
+
+export const opsPerformanceSchema = z.object({
+  from: z.iso.date(),
+  to: z.iso.date(),
+  byDay: z
+    .array(
+      z.object({
+        day: z.iso.date(),
+        model: z.string().describe('The model asked for (a fallback answering counts here, as a fallback)'),
+        version: z.string().describe('The VERSION deployed when the replies were made'),
+        replies: z.number().int().describe('Replies of any status: chat, widget and /v1'),
+        errors: z.number().int(),
+        stopped: z.number().int(),
+        fallbacks: z.number().int().describe('Replies another model answered'),
+        errorRate: z.number(),
+        fallbackRate: z.number(),
+        ttftMs: z
+          .object({
+            p50: z.number().int().nullable(),
+            p95: z.number().int().nullable(),
+            p99: z.number().int().nullable(),
+          })
+          .describe("Time to first token, from the reply's admission (null: no reply had a first token)"),
+        durationMs: z.object({ p50: z.number().int(), p95: z.number().int() }),
+      }),
+    )
+    .describe('Per UTC day, model and version, from the hourly roll-up of every reply'),
+  versions: z
+    .array(z.object({ version: z.string(), firstDay: z.iso.date() }))
+    .describe('Each version in the range and the first day it answered: the deploy markers'),
+});
+
+const usdAmount = z.string().describe('US dollars, a decimal string');
+const usdFigures = { revenueUsd: usdAmount, costUsd: usdAmount, marginUsd: usdAmount };
+export const opsRevenueSchema = z.object({
+  from: z.iso.date(),
+  to: z.iso.date(),
+  paid: z
+    .array(z.object({ currency: z.string(), amount: z.string(), invoices: z.number().int() }))
+    .describe('Invoices paid in the range (Stripe invoice.paid), per currency'),
+  byTier: z
+    .array(z.object({ tier: z.enum(TIERS), ...usdFigures }))
+    .describe('Revenue and vendor cost of the users on each tier now; margin = revenue - cost'),
+  byModel: z
+    .array(z.object({ model: z.string(), ...usdFigures }))
+    .describe("Vendor cost per model, and revenue allocated to it: each paying user's split by their cost per model"),
+  unallocatedUsd: z.object({
+    noUser: usdAmount.describe('Paid by invoices of no known Parley user'),
+    noUsage: usdAmount.describe('Paid by users with no usage in the range'),
+  }),
 });

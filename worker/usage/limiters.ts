@@ -1,6 +1,7 @@
 import type { Admission, Refusal } from './admission.ts';
 import type { ModelInfo } from '../providers/registry.ts';
 import type { UsageEventMessage } from './usage-event.ts';
+import type { ReplyTimingMessage } from './reply-timing.ts';
 import { contextRequestId, log } from '../log.ts';
 
 /** The Limiter of a user: their quota, and the rate limits of every subject they own. */
@@ -54,8 +55,11 @@ export async function reserveQuota(
 const SETTLE_ATTEMPTS = 3;
 const SETTLE_RETRY_MS = 500;
 
+/** What a settle hands the Limiter to publish: the reply's usage event (when the caller keeps none) and its timings. */
+export type SettleRecords = { usage?: UsageEventMessage | undefined; timing?: ReplyTimingMessage | undefined };
+
 /**
- * Tells the user's Limiter what a reply used (and hands it the reply's usage event, if any).
+ * Tells the user's Limiter what a reply used (and hands it the reply's usage event and timings, if any).
  * Tried a few times; a settle that never lands expires with its reservation, logged.
  */
 export async function settleQuota(
@@ -63,15 +67,15 @@ export async function settleQuota(
   userId: string,
   reservationId: string,
   used: number,
-  usage?: UsageEventMessage,
+  records: SettleRecords = {},
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await userLimiter(env, userId).settle(userId, reservationId, used, usage);
+      await userLimiter(env, userId).settle(userId, reservationId, used, records);
       return;
     } catch (error) {
       if (attempt === SETTLE_ATTEMPTS) {
-        log.error('quota not settled', { reservationId, used, usageEvent: usage?.id }, error);
+        log.error('quota not settled', { reservationId, used, usageEvent: records.usage?.id }, error);
         return;
       }
       await new Promise((r) => setTimeout(r, SETTLE_RETRY_MS));
