@@ -4,7 +4,7 @@
 import { env } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
-import { profiles, stripeEvents } from '../../drizzle/schema.ts';
+import { invoices, profiles, stripeEvents, tierChanges } from '../../drizzle/schema.ts';
 import { TIER_LIMITS } from '../../worker/usage/tiers.ts';
 import { userLimiter } from '../../worker/usage/limiters.ts';
 import { call, signIn, type ErrorEnvelope } from './helpers.ts';
@@ -123,6 +123,30 @@ describe('subscription state follows Stripe, not arrival order (issue 18)', () =
       expect(await deliverEvent(redelivered)).toMatchObject({ status: 200, body: { outcome: 'processed' } });
     }
     expect(await tierOf(user.userId)).toEqual({ postgres: 'free', limiter: 'free' });
+    // The operators' view: the invoice paid, kept once though delivered twice, and the two tier changes.
+    const [paid] = before.filter((e) => e.type === 'invoice.paid');
+    const invoice = paid!.data.object as { id: string; amount_paid: number; currency: string };
+    expect(await db.select().from(invoices).where(eq(invoices.customerId, user.customerId))).toEqual([
+      {
+        id: invoice.id,
+        userId: user.userId,
+        customerId: user.customerId,
+        amountPaid: invoice.amount_paid,
+        currency: invoice.currency,
+        // The fake leaves out status_transitions, as Stripe may: the event's time stands in.
+        paidAt: new Date(paid!.created * 1000),
+        createdAt: expect.any(Date),
+      },
+    ]);
+    const changes = await db
+      .select({ from: tierChanges.fromTier, to: tierChanges.toTier })
+      .from(tierChanges)
+      .where(eq(tierChanges.userId, user.userId))
+      .orderBy(tierChanges.changedAt);
+    expect(changes).toEqual([
+      { from: 'free', to: 'pro' },
+      { from: 'pro', to: 'free' },
+    ]);
   });
 
   it('leaves the user free when the cancellation arrives before the checkout it follows', async () => {
