@@ -1,11 +1,12 @@
 // `npm run seed`'s work, callable from a test: sample data for the demo user on a running stack.
 // Postgres first (conversations, messages, usage and its daily roll-up, and a community of other
-// users for the operators' page), then the Worker (keys,
+// users with a widget site, refusals, timings and invoices for the operators' page), then the Worker (keys,
 // site), so the owner's Limiter, first woken by a key, counts the seeded month's tokens.
 import { SEED_CONVERSATIONS } from './content.ts';
 import { connectSeedDb, writeSeedRows, type DatabaseResult } from './database.ts';
 import { seedRows } from './rows.ts';
 import { communityRows } from './community.ts';
+import { operationsRows } from './operations.ts';
 import { ParleyApi, SeedError } from './worker-api.ts';
 
 export const DEMO_EMAIL = 'demo@parley.local';
@@ -28,11 +29,13 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
     );
   }
   const userId = await api.signIn(DEMO_EMAIL);
+  const community = communityRows(now);
   const written = await writeSeedRows(
     db,
     { id: userId, email: DEMO_EMAIL },
     seedRows(userId, SEED_CONVERSATIONS, now),
-    communityRows(now),
+    community,
+    operationsRows(community, now),
     now,
   );
   const keysCreated = await api.ensureKeys();

@@ -13,7 +13,9 @@ import { SEED_CONVERSATIONS } from '../../scripts/seed/content.ts';
 import { connectSeedDb, seedCounts } from '../../scripts/seed/database.ts';
 import { DEMO_EMAIL, seed } from '../../scripts/seed/run.ts';
 import { communityRows } from '../../scripts/seed/community.ts';
+import { operationsRows } from '../../scripts/seed/operations.ts';
 import { ParleyApi } from '../../scripts/seed/worker-api.ts';
+import { VERSION } from '../../worker/version.ts';
 
 const READY_TIMEOUT_MS = 120_000;
 const OPERATOR = 'ops@seed.example';
@@ -71,14 +73,21 @@ describe('npm run seed', () => {
     expect(afterFirst.usage_daily).toBeGreaterThanOrEqual(25);
     // And the community of other users (scripts/seed/community.ts): their events and daily rows too.
     const community = communityRows(new Date());
+    const operations = operationsRows(community, new Date());
+    const othersEvents = [...community.usageEvents, ...operations.visitorEvents];
     const communityDaily = new Set(
-      community.usageEvents.map((e) => `${e.userId}|${(e.occurredAt as Date).toISOString().slice(0, 10)}|${e.model}`),
+      othersEvents.map((e) => `${e.userId}|${(e.occurredAt as Date).toISOString().slice(0, 10)}|${e.model}`),
     ).size;
     expect(community.profiles).toHaveLength(12);
     expect(first).toMatchObject({
       conversationsAdded: 9,
       messagesAdded: 26,
-      usageEventsAdded: 84 + community.usageEvents.length,
+      usageEventsAdded: 84 + othersEvents.length,
+      operatorRowsAdded:
+        operations.timings.length +
+        operations.refusals.length +
+        operations.tierChanges.length +
+        operations.invoices.length,
       keysCreated: 2,
       sitesCreated: 1,
     });
@@ -92,6 +101,7 @@ describe('npm run seed', () => {
       messagesAdded: 0,
       usageEventsAdded: 0,
       usageDailyRowsWritten: 0,
+      operatorRowsAdded: 0,
       keysCreated: 0,
       sitesCreated: 0,
     });
@@ -130,10 +140,28 @@ describe('npm run seed', () => {
       signups: { total: number; tiersNow: Record<string, number> };
       usage: { byProvider: Array<{ provider: string }> };
       topSpenders: unknown[];
+      sites: Array<{ name: string | null; requests: number }>;
+      refusals: { total: number };
+      tierChanges: { conversions: number };
     }>('GET', '/api/ops/metrics');
     expect(metrics.signups.total).toBeGreaterThanOrEqual(13);
     expect(metrics.signups.tiersNow).toMatchObject({ pro: 3, enterprise: 1 });
     expect(metrics.usage.byProvider.map((p) => p.provider)).toEqual(['anthropic', 'google', 'openai']);
     expect(metrics.topSpenders).toHaveLength(10);
+    // Its widget traffic, refusals and conversions, as the seed wrote them.
+    expect(metrics.sites).toEqual([
+      expect.objectContaining({ name: operations.site.name, requests: operations.visitorEvents.length }),
+    ]);
+    expect(metrics.refusals.total).toBe(operations.refusals.reduce((n, r) => n + r.count, 0));
+    expect(metrics.tierChanges.conversions).toBe(3);
+    // Speed across the deploy: both versions, and every seeded reply counted once.
+    const performance = await ops.call<{ byDay: Array<{ replies: number }>; versions: Array<{ version: string }> }>(
+      'GET',
+      '/api/ops/performance',
+    );
+    expect(performance.versions.map((v) => v.version)).toEqual(['0.0.9', VERSION]);
+    expect(performance.byDay.reduce((n, row) => n + row.replies, 0)).toBe(operations.timings.length);
+    const revenue = await ops.call<{ paid: Array<{ currency: string; amount: string }> }>('GET', '/api/ops/revenue');
+    expect(revenue.paid).toEqual([{ currency: 'usd', amount: '1560.00', invoices: 4 }]);
   }, 60_000);
 });
