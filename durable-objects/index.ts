@@ -1,3 +1,4 @@
 export { ConversationRoom } from './conversation-room.ts';
 export { Limiter } from './limiter.ts';
 export { Site } from './site.ts';
+export { Backlog } from './backlog.ts';

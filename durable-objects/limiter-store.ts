@@ -214,6 +214,10 @@ export class LimiterStore {
     return this.sql.exec<{ id: string; body: string }>('select id, body from usage_outbox limit ?', limit).toArray();
   }
 
+  pendingUsageCount(): number {
+    return this.sql.exec<{ n: number }>('select count(*) as n from usage_outbox').one().n;
+  }
+
   dropUsage(ids: string[]) {
     this.storage.transactionSync(() => {
       for (const id of ids) this.sql.exec('delete from usage_outbox where id = ?', id);

@@ -18,6 +18,7 @@ import { planAllowsModel, planLimits, quotaPeriod, type TierLimits } from '../wo
 import { INVALID_KEY } from '../worker/auth/api-keys.ts';
 import { LimiterStore, type RefusalTotal } from './limiter-store.ts';
 import { log, withLogContext } from '../worker/log.ts';
+import { BacklogReporter } from '../worker/ops/backlog.ts';
 import type { Admission, Refusal } from '../worker/usage/admission.ts';
 
 /** A reservation never settled (its reply or room was lost) stops holding quota after this. */
@@ -71,10 +72,16 @@ export class Limiter extends DurableObject<Env> {
   private publishDelayMs: number = PUBLISH_RETRY_MS[0];
   private sweptAt = 0;
   private refusalsPublishScheduled = false;
+  /** Failing publishes, told to the operators' backlog. */
+  private readonly backlog: BacklogReporter;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new LimiterStore(ctx.storage);
+    this.backlog = new BacklogReporter(
+      () => this.env,
+      () => ({ source: `limiter:${ctx.id.toString()}`, kind: 'limiter' }),
+    );
   }
 
   /**
@@ -258,8 +265,10 @@ export class Limiter extends DurableObject<Env> {
           rows = this.store.pendingUsage(PUBLISH_BATCH);
         }
         this.publishDelayMs = PUBLISH_RETRY_MS[0];
+        this.backlog.landed();
       } catch (error) {
         log.warn('limiter: usage not published, retrying', { retryInMs: this.publishDelayMs }, error);
+        this.backlog.failing(this.store.pendingUsageCount());
         await this.ctx.storage.setAlarm(Date.now() + this.publishDelayMs);
         this.publishDelayMs = Math.min(this.publishDelayMs * 2, PUBLISH_RETRY_MS[1]);
       }

@@ -71,6 +71,13 @@ export class OutboxTable {
       .slice(0, limit);
   }
 
+  /** How many rows are not yet written behind. */
+  pendingCount(): number {
+    let n = 0;
+    for (const row of this.rows.values()) if (this.landed.get(row.seq) !== row.version) n++;
+    return n;
+  }
+
   hasPending(): boolean {
     for (const row of this.rows.values()) if (this.landed.get(row.seq) !== row.version) return true;
     return false;

@@ -10,13 +10,14 @@ import { publishUsage } from '../worker/usage/publish.ts';
 import type { OutboxRow } from './room-outbox-table.ts';
 import type { RoomStore } from './room-store.ts';
 import { log } from '../worker/log.ts';
+import { BacklogReporter } from '../worker/ops/backlog.ts';
 
 /** Changes per round trip: a long outage can leave many; each flush sends them in slices this size. */
 const ROWS_PER_BATCH = 200;
 /** Retries back off from 1 s to this, for as long as Postgres does not answer. */
 const MAX_RETRY_MS = 60_000;
 
-type FlushEnv = Pick<Env, 'USAGE_EVENTS' | 'DATABASE_URL' | 'DATABASE_HTTP_ENDPOINT'>;
+type FlushEnv = Pick<Env, 'USAGE_EVENTS' | 'DATABASE_URL' | 'DATABASE_HTTP_ENDPOINT' | 'BACKLOG'>;
 
 /**
  * Flushes a room's outbox one flush at a time, so an older state can never land after a newer
@@ -32,12 +33,18 @@ export class OutboxWriter {
   private again = false;
   private failures = 0;
   private retrying = false;
+  /** Failing flushes, told to the operators' backlog. */
+  private readonly backlog: BacklogReporter;
 
   /** `env` is read at each flush (the room's bindings as they are then); `afterFlush` runs after every flush, landed or not. */
   constructor(store: RoomStore, env: () => FlushEnv, afterFlush: () => Promise<void>) {
     this.store = store;
     this.env = env;
     this.afterFlush = afterFlush;
+    this.backlog = new BacklogReporter(env, () => {
+      const id = store.conversation()?.id;
+      return id ? { source: `room:${id}`, kind: 'room' } : undefined;
+    });
   }
 
   /** `retry`: this is the alarm's retry; only those escalate the backoff, so a send's flushes failing while Postgres is away never push the next retry out. */
@@ -55,6 +62,7 @@ export class OutboxWriter {
         } while (this.again);
         this.failures = 0;
         this.retryAt = undefined;
+        this.backlog.landed();
         // A deleted conversation leaves nothing behind once Postgres has the deletion.
         if (this.store.conversation()?.deleted && !this.store.outbox.hasPending()) this.store.forget();
       } catch (error) {
@@ -66,6 +74,7 @@ export class OutboxWriter {
           { conversationId: this.store.conversation()?.id, retryInMs: delay, failures: this.failures },
           error,
         );
+        this.backlog.failing(this.store.outbox.pendingCount());
       } finally {
         this.flushing = undefined;
         this.retrying = false;

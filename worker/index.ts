@@ -19,3 +19,5 @@ export const Limiter = reportedObject('Limiter', objects.Limiter);
 export type Limiter = objects.Limiter;
 export const Site = reportedObject('Site', objects.Site);
 export type Site = objects.Site;
+export const Backlog = reportedObject('Backlog', objects.Backlog);
+export type Backlog = objects.Backlog;

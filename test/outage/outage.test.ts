@@ -305,6 +305,7 @@ describe('no accepted word is lost, whatever fails at the end', () => {
 
   it('a Postgres that stays away is retried with growing backoff until it answers; the room keeps the reply meanwhile', async () => {
     const { token } = await signIn();
+    const operator = (await signIn('ops@parley.example')).token;
     const id = await createConversation(token);
     await database({ down: true });
     const seen = await exchange(token, id, '[[fake tokens=9]] a long outage');
@@ -324,10 +325,28 @@ describe('no accepted word is lost, whatever fails at the end', () => {
       messages: { id: string; content: string; status: string }[];
     }>();
     expect(read.messages.at(-1)).toMatchObject({ id: seen.messageId, content: seen.text, status: 'complete' });
+    // Operators see the backlog: Postgres down, and this room among those holding writes since the outage began.
+    const backlogOf = () =>
+      runInDurableObject(env.BACKLOG.get(env.BACKLOG.idFromName('outboxes')), (_b, state) =>
+        state.storage.sql
+          .exec<{ pending: number }>('select pending from sources where source = ?', `room:${id}`)
+          .toArray(),
+      );
+    expect((await eventually(backlogOf, (rows) => rows.length === 1))[0]!.pending).toBeGreaterThanOrEqual(2);
+    const health = await (await call('/api/ops/health', { token: operator })).json<{
+      database: string;
+      outboxes: { rooms: { sources: number; pending: number }; since: string };
+    }>();
+    expect(health.database).toBe('down');
+    expect(health.outboxes.rooms.sources).toBeGreaterThanOrEqual(1);
+    expect(health.outboxes.rooms.pending).toBeGreaterThanOrEqual(2);
+    expect(Date.parse(health.outboxes.since)).toBeLessThanOrEqual(Date.now());
 
     await database({ down: false });
     await retryFlush(id);
     expect(await inPostgres(id)).toEqual(expectedRows([seen]));
+    // Once it landed, the room is no longer in the backlog.
+    expect(await eventually(backlogOf, (rows) => rows.length === 0)).toEqual([]);
     const pending = await runInDurableObject(
       room,
       (_r, state) => state.storage.sql.exec('select count(*) as n from outbox').one().n,

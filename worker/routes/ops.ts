@@ -15,6 +15,7 @@ import {
 import { dayRange } from '../usage/day-range.ts';
 import { opsMetrics } from '../ops/metrics.ts';
 import { opsHealth } from '../ops/health.ts';
+import { outboxBacklog } from '../ops/backlog.ts';
 import { opsPerformance } from '../ops/performance.ts';
 import { opsRevenue } from '../ops/revenue.ts';
 
@@ -93,11 +94,14 @@ export const ops = new Hono<AppEnv>()
     describe({
       ...opsApi,
       summary:
-        "Health at a glance: the version deployed, whether Postgres answers, the dead letters, each cron job's last run (operators only)",
+        "Health at a glance: the version deployed, whether Postgres answers, the outbox backlog across rooms and Limiters, the dead letters, each cron job's last run (operators only)",
       responses: {
         200: { description: 'Health (database down is an answer, not an error)', schema: opsHealthSchema },
         403: notOperator,
       },
     }),
-    async (c) => c.json(await opsHealth(c.var.db)),
+    async (c) => {
+      const [health, outboxes] = await Promise.all([opsHealth(c.var.db), outboxBacklog(c.env)]);
+      return c.json({ ...health, outboxes });
+    },
   );

@@ -74,9 +74,16 @@ export const opsMetricsSchema = z.object({
     .describe('Requests the Limiters refused (quota, rate, stream slots, plan, key), by day and reason'),
 });
 
+const backlogPart = z.object({ sources: z.number().int(), pending: z.number().int() });
 export const opsHealthSchema = z.object({
   version: z.string().describe('The deployed VERSION: a deploy marker'),
   database: z.enum(['up', 'down']),
+  outboxes: z
+    .object({ rooms: backlogPart, limiters: backlogPart, since: z.iso.datetime().nullable() })
+    .nullable()
+    .describe(
+      'Writes rooms and Limiters hold because Postgres or the usage queue refused them, and since when; null when it could not be read',
+    ),
   deadLetters: z
     .object({ count: z.number().int(), oldest: z.iso.datetime().nullable() })
     .nullable()
