@@ -72,6 +72,8 @@ export type SitePatch = InferRequestType<(typeof client.sites)[':id']['$patch']>
 export type ApiKey = Item<InferResponseType<typeof client.keys.$get>>;
 export type OpsMetrics = InferResponseType<typeof client.ops.metrics.$get>;
 export type OpsHealth = InferResponseType<typeof client.ops.health.$get>;
+export type OpsPerformance = InferResponseType<typeof client.ops.performance.$get>;
+export type OpsRevenue = InferResponseType<typeof client.ops.revenue.$get>;
 /**
  * A reply's event stream as it arrives. The SSE routes answer a raw Response (no `c.json`), so the
  * client knows no more of it than a response: its status, headers and body.
@@ -124,4 +126,6 @@ export const api = {
   isOperator: () => read(client.me.operator.$get()).then((answer) => answer.operator),
   opsMetrics: (from: string, to: string) => read(client.ops.metrics.$get({ query: { from, to } })),
   opsHealth: () => read(client.ops.health.$get()),
+  opsPerformance: (from: string, to: string) => read(client.ops.performance.$get({ query: { from, to } })),
+  opsRevenue: (from: string, to: string) => read(client.ops.revenue.$get({ query: { from, to } })),
 };

@@ -3,12 +3,18 @@ const integer = new Intl.NumberFormat('en');
 
 export const count = (n: number) => integer.format(n);
 
-/** USD with enough digits that a cent-fraction reply still shows what it cost. */
-export function usd(amount: string | number) {
+/** USD with enough digits that a cent-fraction reply still shows what it cost; a loss as −$1.50. */
+export function usd(amount: string | number): string {
   const n = Number(amount);
   if (n === 0) return '$0';
+  if (n < 0) return `−${usd(-n)}`;
   return n < 0.01 ? `$${n.toFixed(6).replace(/0+$/, '')}` : `$${n.toFixed(n < 1 ? 4 : 2)}`;
 }
+
+const share = new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 2 });
+
+/** A share of 1 as a percentage: 0.0125 is 1.25%. */
+export const percent = (fraction: number) => share.format(fraction);
 
 export const ms = (value: number | null) =>
   value === null ? '—' : value < 1000 ? `${value} ms` : `${(value / 1000).toFixed(1)} s`;

@@ -1,11 +1,18 @@
-// The operators' view of Parley as a whole (GET /api/ops/metrics): signups, active users, tiers,
-// tokens and cost per provider and model, and the top spenders, for a range of UTC days. Every
-// figure is in a table; signups and active users also as bars with the same numbers beside them.
-import { createResource, createSignal, For, type JSX, Show } from 'solid-js';
+// The operators' view of Parley as a whole, for a range of UTC days: signups, active users, tiers,
+// conversions, tokens and cost per provider and model, widget sites, top spenders and refusals
+// (GET /api/ops/metrics); speed per day, model and deployed version (GET /api/ops/performance);
+// revenue and margin (GET /api/ops/revenue). Every figure is in a table (ops/Table.tsx); counts
+// per day and times to first token also as bars with the same numbers beside them.
+import { createResource, createSignal, Show } from 'solid-js';
 import { PageState } from '../components/PageState.tsx';
-import { TableScroll } from '../components/TableScroll.tsx';
 import { api, type OpsHealth, type OpsMetrics } from '../lib/api.ts';
 import { count, usd } from '../lib/format.ts';
+import { DayBars } from './ops/Bars.tsx';
+import { ConversionsSection } from './ops/ConversionsSection.tsx';
+import { RefusalsSection } from './ops/RefusalsSection.tsx';
+import { RevenueSection } from './ops/RevenueSection.tsx';
+import { SpeedSection } from './ops/SpeedSection.tsx';
+import { Table } from './ops/Table.tsx';
 import './pages.css';
 
 const DAY_MS = 86_400_000;
@@ -16,6 +23,8 @@ export default function OpsPage() {
   const today = Date.now();
   const [range, setRange] = createSignal({ from: isoDay(today - (DEFAULT_DAYS - 1) * DAY_MS), to: isoDay(today) });
   const [metrics, { refetch }] = createResource(range, (r) => api.opsMetrics(r.from, r.to));
+  const [performance, performanceActions] = createResource(range, (r) => api.opsPerformance(r.from, r.to));
+  const [revenue, revenueActions] = createResource(range, (r) => api.opsRevenue(r.from, r.to));
   const [health, healthActions] = createResource(() => api.opsHealth());
   let from!: HTMLInputElement;
   let to!: HTMLInputElement;
@@ -31,6 +40,8 @@ export default function OpsPage() {
         onSubmit={(e) => {
           e.preventDefault();
           setRange({ from: from.value, to: to.value });
+          // Health is not for a range, but Show is how an operator asks for the page as it is now.
+          healthActions.refetch();
         }}
       >
         <label>
@@ -43,6 +54,12 @@ export default function OpsPage() {
       </form>
       <PageState resource={metrics} what="The metrics" loading="Loading the metrics…" retry={refetch} card>
         {(loaded) => <Report metrics={loaded()} />}
+      </PageState>
+      <PageState resource={performance} what="Speed" loading="Loading speed…" retry={performanceActions.refetch} card>
+        {(loaded) => <SpeedSection performance={loaded()} />}
+      </PageState>
+      <PageState resource={revenue} what="Revenue" loading="Loading revenue…" retry={revenueActions.refetch} card>
+        {(loaded) => <RevenueSection revenue={loaded()} />}
       </PageState>
     </main>
   );
@@ -86,6 +103,8 @@ function Report(props: { metrics: OpsMetrics }) {
           rows={m().users.active.byDay.map((r) => ({ day: r.day, value: r.users }))}
         />
       </section>
+
+      <ConversionsSection tierChanges={m().tierChanges} />
 
       <section class="card stack" aria-labelledby="providers-heading">
         <h2 id="providers-heading">Tokens and cost by provider</h2>
@@ -133,6 +152,8 @@ function Report(props: { metrics: OpsMetrics }) {
           ]}
         />
       </section>
+
+      <RefusalsSection refusals={m().refusals} />
     </>
   );
 }
@@ -184,34 +205,6 @@ function Health(props: { health: OpsHealth }) {
   );
 }
 
-/** A count per day as bars, with a table of the same numbers for anyone who cannot read the bars. */
-function DayBars(props: { caption: string; rows: Array<{ day: string; value: number }> }) {
-  const most = () => Math.max(1, ...props.rows.map((r) => r.value));
-  return (
-    <figure class="ops-bars">
-      <figcaption>{props.caption}</figcaption>
-      <Table
-        label={props.caption}
-        rows={props.rows}
-        empty="None in this range."
-        rowHead={{ head: 'Day', cell: (r) => r.day }}
-        columns={[
-          {
-            head: 'Count',
-            numeric: true,
-            cell: (r) => (
-              <>
-                <span class="ops-bar" style={{ width: `${(r.value / most()) * 100}%` }} aria-hidden="true" />
-                {count(r.value)}
-              </>
-            ),
-          },
-        ]}
-      />
-    </figure>
-  );
-}
-
 type FigureRow = { name: string; requests: number; inputTokens: number; outputTokens: number; costUsd: string };
 
 /** Requests, tokens and cost, a row per provider (or day and model). */
@@ -229,43 +222,5 @@ function FiguresTable(props: { caption: string; first: string; rows: FigureRow[]
         { head: 'Cost', cell: (r) => usd(r.costUsd), numeric: true },
       ]}
     />
-  );
-}
-
-type Column<Row> = { head: string; cell: (row: Row) => JSX.Element; numeric?: boolean };
-
-/** Every table of the page: a header cell per row, then its columns, in a named scroll region; `empty` when there are no rows. */
-function Table<Row>(props: {
-  label: string;
-  rows: Row[];
-  empty: string;
-  rowHead: Column<Row>;
-  columns: Column<Row>[];
-}) {
-  return (
-    <Show when={props.rows.length > 0} fallback={<p class="muted">{props.empty}</p>}>
-      <TableScroll label={props.label}>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{props.rowHead.head}</th>
-              <For each={props.columns}>{(column) => <th scope="col">{column.head}</th>}</For>
-            </tr>
-          </thead>
-          <tbody>
-            <For each={props.rows}>
-              {(row) => (
-                <tr>
-                  <th scope="row">{props.rowHead.cell(row)}</th>
-                  <For each={props.columns}>
-                    {(column) => <td class={column.numeric ? 'num' : undefined}>{column.cell(row)}</td>}
-                  </For>
-                </tr>
-              )}
-            </For>
-          </tbody>
-        </table>
-      </TableScroll>
-    </Show>
   );
 }
