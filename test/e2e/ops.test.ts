@@ -59,6 +59,7 @@ describe("the operators' page", () => {
     expect(await page.getByText('Every user by tier').count()).toBe(1);
     const health = page.getByRole('region', { name: 'Health' });
     await health.getByText('Up', { exact: true }).waitFor();
+    await health.getByText('None: every write has landed').waitFor();
 
     const speedRow = await rollUpUntilSpeedShows(page, model);
     const cells = await speedRow.getByRole('cell').allInnerTexts();

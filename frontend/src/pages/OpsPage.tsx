@@ -158,7 +158,7 @@ function Report(props: { metrics: OpsMetrics }) {
   );
 }
 
-/** The version deployed, whether Postgres answers, the dead letters, and each cron job's last run. */
+/** The version deployed, whether Postgres answers, the writes objects hold for it, the dead letters, and each cron job's last run. */
 function Health(props: { health: OpsHealth }) {
   const h = () => props.health;
   return (
@@ -172,6 +172,24 @@ function Health(props: { health: OpsHealth }) {
         <div>
           <dt>Database</dt>
           <dd>{h().database === 'up' ? 'Up' : 'Down: it does not answer'}</dd>
+        </div>
+        <div>
+          <dt>Writes waiting</dt>
+          <dd>
+            <Show when={h().outboxes} fallback="Unknown: the backlog could not be read">
+              {(outboxes) => (
+                <Show when={outboxes().since} fallback="None: every write has landed">
+                  {(since) => (
+                    <>
+                      {count(outboxes().rooms.pending)} in {count(outboxes().rooms.sources)} conversations,{' '}
+                      {count(outboxes().limiters.pending)} in {count(outboxes().limiters.sources)} limiters
+                      <span class="muted"> (since {since()})</span>
+                    </>
+                  )}
+                </Show>
+              )}
+            </Show>
+          </dd>
         </div>
         <div>
           <dt>Dead letters</dt>
