@@ -33,7 +33,7 @@ async function rollUpUntilSpeedShows(page: Page, model: string) {
         await page.getByRole('heading', { name: 'Speed', level: 2 }).waitFor();
         return row.count();
       },
-      { timeout: 20_000, intervals: [750] },
+      { timeout: 20_000, interval: 750 },
     )
     .toBe(1);
   return row;
