@@ -179,10 +179,11 @@ export class Limiter extends DurableObject<Env> {
     });
     if (this.refusalsPublishScheduled) return;
     this.refusalsPublishScheduled = true;
-    setTimeout(() => {
-      this.refusalsPublishScheduled = false;
-      void this.publishUsage();
-    }, REFUSALS_PUBLISH_DELAY_MS);
+    // The alarm publishes (a timer would outlive the call that set it, outside any request).
+    const at = Date.now() + REFUSALS_PUBLISH_DELAY_MS;
+    void this.ctx.storage.getAlarm().then((set) => {
+      if (set === null || set > at) return this.ctx.storage.setAlarm(at);
+    });
   }
 
   /**
@@ -219,8 +220,9 @@ export class Limiter extends DurableObject<Env> {
     this.store.removeKey(hash);
   }
 
-  /** Retries publishing usage events that could not be published yet. */
+  /** Publishes refusal totals, and retries publishing usage events that could not be published yet. */
   async alarm() {
+    this.refusalsPublishScheduled = false;
     await this.publishUsage();
   }
 
