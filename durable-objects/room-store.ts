@@ -123,7 +123,7 @@ export class RoomStore {
   /** The turns a prompt is built from, oldest first: every message with text (but `except`, the reply a regenerate replaces). */
   history(options: { except?: string } = {}): ChatMessage[] {
     return this.sql
-      .exec<{ role: ChatMessage['role']; content: string }>(
+      .exec<{ role: 'user' | 'assistant'; content: string }>(
         `select role, content from messages where content != '' and id != ? order by seq`,
         options.except ?? '',
       )

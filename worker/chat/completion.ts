@@ -5,7 +5,7 @@ import { AppError, refusalError } from '../errors.ts';
 import type { ApiKeyCredential } from '../auth/api-keys.ts';
 import type { ReplyOutcome } from './outcome.ts';
 import type { ModelInfo } from '../providers/registry.ts';
-import type { ChatMessage, Sampling } from '../providers/types.ts';
+import type { ChatMessage, Sampling, Tools } from '../providers/types.ts';
 import type { StreamEvent } from './events.ts';
 import {
   replyUsage,
@@ -25,6 +25,7 @@ export type CompletionInput = {
   system?: string;
   messages: ChatMessage[];
   sampling: Sampling;
+  tools?: Tools | undefined;
   maxOutputTokens: number;
   /** Aborts the vendor call (the client left). */
   signal: AbortSignal;
@@ -52,6 +53,7 @@ export async function startCompletion(
     messages: input.messages,
     maxOutputTokens: input.maxOutputTokens,
     sampling: input.sampling,
+    ...(input.tools ? { tools: input.tools } : {}),
     apiKeyHash: credential.hash,
     surface: 'v1',
     colo: contextColo(),

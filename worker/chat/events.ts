@@ -3,6 +3,8 @@
 export type StreamEvent =
   | { event: 'message.start'; data: { conversationId: string; messageId: string; model: string } }
   | { event: 'delta'; data: { text: string } }
+  /** Part of a tool call (only /v1 offers tools): the first part of an index has its id and name. */
+  | { event: 'tool_call'; data: { index: number; id?: string; name?: string; arguments: string } }
   | { event: 'usage'; data: { inputTokens: number; outputTokens: number; cachedTokens: number } }
   | { event: 'done'; data: { stopReason: string; model: string } }
   | { event: 'error'; data: { code: string; message: string } };

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../providers/types.ts';
+import type { ChatMessage, Tools } from '../providers/types.ts';
 import { MIN_OUTPUT_TOKENS } from '../usage/limits.ts';
 
 /**
@@ -22,9 +22,19 @@ export function estimateTokens(text: string): number {
   return Math.ceil(ascii / 4) + Math.ceil(bytes / 2) + 4;
 }
 
-/** The estimate for a whole prompt: its messages and the system prompt. */
-export function estimatePromptTokens(messages: ChatMessage[], system?: string): number {
-  return messages.reduce((sum, m) => sum + estimateTokens(m.content), system ? estimateTokens(system) : 0);
+/** The estimate for a whole prompt: its messages (tool calls and results included), the system prompt and the tools offered. */
+export function estimatePromptTokens(messages: ChatMessage[], system?: string, tools?: Tools): number {
+  const offered = tools ? estimateTokens(JSON.stringify(tools.definitions)) : 0;
+  return messages.reduce(
+    (sum, m) => sum + estimateTokens(messageText(m)),
+    offered + (system ? estimateTokens(system) : 0),
+  );
+}
+
+/** Everything a turn sends: its text, and a reply's tool calls (names and arguments). */
+function messageText(m: ChatMessage): string {
+  if (m.role !== 'assistant' || !m.toolCalls?.length) return m.content;
+  return m.content + m.toolCalls.map((call) => call.name + call.arguments).join('');
 }
 
 /**

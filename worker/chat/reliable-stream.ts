@@ -1,7 +1,7 @@
 // The vendor call with retries and fallbacks. Before the first token, a retryable failure
 // (429, 5xx, 529, network) is retried up to twice with exponential backoff and jitter, honouring
-// retry-after; a model that keeps failing hands over to its fallbacks in order. Once text has
-// been sent nothing is retried: the reader would see the reply restart.
+// retry-after; a model that keeps failing hands over to its fallbacks in order. Once text (or a
+// tool call) has been sent nothing is retried: the reader would see the reply restart.
 import type { ModelInfo } from '../providers/registry.ts';
 import type { ChatRequest, ProviderAdapter, ProviderConfig, ProviderEvent } from '../providers/types.ts';
 
@@ -34,7 +34,7 @@ export async function* streamWithFallbacks(
           failure = event;
           break;
         }
-        if (event.type === 'text') sentText = true;
+        if (event.type === 'text' || event.type === 'tool_call') sentText = true;
         yield event;
       }
       if (!failure || request.signal.aborted) return;

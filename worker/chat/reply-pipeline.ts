@@ -4,7 +4,7 @@
 // settle (what the reply used is counted, the rest of its reservation released). What each caller
 // keeps of the reply (a stored message, an API response) is its own.
 import type { ModelInfo } from '../providers/registry.ts';
-import type { ChatMessage, Sampling } from '../providers/types.ts';
+import type { ChatMessage, Sampling, Tools } from '../providers/types.ts';
 import { reserveQuota, settleQuota } from '../usage/limiters.ts';
 import { usageEvent, type UsageEventMessage } from '../usage/usage-event.ts';
 import { replyTiming, type ReplyTimingMessage } from '../usage/reply-timing.ts';
@@ -28,6 +28,8 @@ export type ReplySpec = {
   /** The most the reply may write before the quota has its say. */
   maxOutputTokens: number;
   sampling?: Sampling;
+  /** Functions the model may call (/v1 only). */
+  tools?: Tools;
   /** The API key the request came with: the Limiter verifies it and rate-limits it on its own. */
   apiKeyHash?: string;
   /** A widget visitor, rate-limited at their site's rate instead of the owner's. */
@@ -71,7 +73,7 @@ export type ReservedReply = {
 export async function reserveReply(env: Env, spec: ReplySpec): Promise<ReservedReply | ReplyRefusal> {
   const { model } = spec;
   const startedAt = Date.now();
-  const promptTokens = estimatePromptTokens(spec.messages, spec.system);
+  const promptTokens = estimatePromptTokens(spec.messages, spec.system, spec.tools);
   const room = replyRoom(promptTokens, model.contextWindow, spec.maxOutputTokens);
   if (room === undefined) return contextTooLong(model, promptTokens);
   const { visitor } = spec;
@@ -115,6 +117,7 @@ export async function runReservedReply(
       system: spec.system,
       messages: spec.messages,
       sampling: spec.sampling,
+      ...(spec.tools ? { tools: spec.tools } : {}),
       maxOutputTokens: reserved.outputTokens,
       signal,
       idleTimeoutMs: Number(env.UPSTREAM_IDLE_TIMEOUT_MS) || DEFAULT_IDLE_TIMEOUT_MS,

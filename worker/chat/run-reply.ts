@@ -2,7 +2,7 @@
 // returns what must be stored (text, status, tokens, cost, timings). Pure of storage and readers.
 import type { ReplyOutcome } from './outcome.ts';
 import { replyCost } from '../providers/registry.ts';
-import type { ChatMessage, Sampling } from '../providers/types.ts';
+import type { ChatMessage, Sampling, ToolCall, Tools } from '../providers/types.ts';
 import type { StreamEvent } from './events.ts';
 import { estimatePromptTokens } from './prompt.ts';
 import { streamWithFallbacks, type Candidate, type RetryPolicy } from './reliable-stream.ts';
@@ -13,6 +13,7 @@ export type ReplyInput = {
   messages: ChatMessage[];
   maxOutputTokens: number;
   sampling?: Sampling;
+  tools?: Tools;
   signal: AbortSignal;
   /** A vendor that sends nothing for this long is given up on; the reply keeps its text so far. */
   idleTimeoutMs: number;
@@ -26,6 +27,8 @@ export async function runReply(input: ReplyInput, emit: (event: StreamEvent) => 
   const started = Date.now();
   let model = input.candidates[0].model;
   let text = '';
+  /** Tool calls by the vendor's index, as their parts arrive. */
+  const calls = new Map<number, ToolCall>();
   let timeToFirstTokenMs: number | null = null;
   let usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0 };
   let stopReason: string | null = null;
@@ -50,6 +53,7 @@ export async function runReply(input: ReplyInput, emit: (event: StreamEvent) => 
       messages: input.messages,
       maxOutputTokens: input.maxOutputTokens,
       sampling: input.sampling,
+      ...(input.tools ? { tools: input.tools } : {}),
       signal: cut.signal,
     },
     input.retryPolicy,
@@ -65,6 +69,18 @@ export async function runReply(input: ReplyInput, emit: (event: StreamEvent) => 
         text += event.text;
         emit({ event: 'delta', data: { text: event.text } });
         break;
+      case 'tool_call': {
+        timeToFirstTokenMs ??= Date.now() - started;
+        const call = calls.get(event.index) ?? { id: '', name: '', arguments: '' };
+        calls.set(event.index, {
+          id: event.id ?? call.id,
+          name: event.name ?? call.name,
+          arguments: call.arguments + event.arguments,
+        });
+        const { type: _, ...part } = event;
+        emit({ event: 'tool_call', data: part });
+        break;
+      }
       case 'usage':
         usage = { inputTokens: event.inputTokens, outputTokens: event.outputTokens, cachedTokens: event.cachedTokens };
         break;
@@ -97,13 +113,16 @@ export async function runReply(input: ReplyInput, emit: (event: StreamEvent) => 
     cachedTokens: count(usage.cachedTokens),
   };
   // A cut-short stream reports no usage: estimate it, so real work is never billed as zero.
-  if (text && usage.inputTokens === 0)
-    usage = { ...usage, inputTokens: estimatePromptTokens(input.messages, input.system) };
-  if (text && usage.outputTokens === 0) usage = { ...usage, outputTokens: Math.ceil(text.length / 4) };
+  const toolCalls = [...calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);
+  const written = text + toolCalls.map((call) => call.name + call.arguments).join('');
+  if (written && usage.inputTokens === 0)
+    usage = { ...usage, inputTokens: estimatePromptTokens(input.messages, input.system, input.tools) };
+  if (written && usage.outputTokens === 0) usage = { ...usage, outputTokens: Math.ceil(written.length / 4) };
 
   if (usage.inputTokens || usage.outputTokens) emit({ event: 'usage', data: usage });
   return {
     content: text,
+    ...(toolCalls.length > 0 ? { toolCalls } : {}),
     status,
     model: model.id,
     provider: model.provider,

@@ -3,7 +3,35 @@
 
 export type ProviderId = 'anthropic' | 'openai' | 'google' | 'openai-compat';
 
-export type ChatMessage = { role: 'user' | 'assistant'; content: string };
+/** A function call the model asked for: `arguments` is the JSON text it wrote (parse it yourself). */
+export type ToolCall = { id: string; name: string; arguments: string };
+
+/**
+ * One turn. A reply may carry tool calls beside (or instead of) its text; a `tool` turn answers
+ * one call by its id. Conversations in the app have only the first two shapes with text.
+ */
+export type ChatMessage =
+  | { role: 'user'; content: string }
+  | { role: 'assistant'; content: string; toolCalls?: ToolCall[] }
+  | { role: 'tool'; toolCallId: string; content: string };
+
+/** A function the model may call: `parameters` is a JSON Schema object. */
+export type ToolDefinition = { name: string; description?: string; parameters: Record<string, unknown> };
+
+/** Whether the model may call tools (auto), must call one (required, or the one named), or must not (none). */
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+/** Structured output: any JSON object, or JSON matching a schema (`strict`: exactly, where the vendor can promise it). */
+export type ResponseFormat =
+  | { type: 'json_object' }
+  | { type: 'json_schema'; name: string; description?: string; schema: Record<string, unknown>; strict?: boolean };
+
+export type Tools = {
+  definitions: ToolDefinition[];
+  choice?: ToolChoice;
+  /** false: at most one call per reply. Absent: the vendor's default (several allowed). */
+  parallel?: boolean;
+};
 
 export type StopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'content_filter' | 'tool_use' | 'other';
 
@@ -12,6 +40,12 @@ export type ProviderErrorCode = 'auth' | 'rate_limited' | 'overloaded' | 'contex
 
 export type ProviderEvent =
   | { type: 'text'; text: string }
+  /**
+   * Part of a tool call, in the order written: the first event of an `index` carries the call's id
+   * and name, later ones more of its arguments' JSON text (a vendor that sends a call whole sends
+   * one event with all of it).
+   */
+  | { type: 'tool_call'; index: number; id?: string; name?: string; arguments: string }
   /**
    * Totals for the whole reply so far; a later usage event replaces an earlier one. `inputTokens`
    * counts every prompt token, cached ones included (Anthropic reports cache reads and writes
@@ -41,6 +75,10 @@ export type ChatRequest = {
   messages: ChatMessage[];
   maxOutputTokens: number;
   sampling?: Sampling;
+  /** Functions the model may call; absent, it may call none. */
+  tools?: Tools;
+  /** The reply must be JSON (of this schema); absent, free text. */
+  responseFormat?: ResponseFormat;
   /** Aborting it must abort the vendor HTTP request. */
   signal: AbortSignal;
 };
