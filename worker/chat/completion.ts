@@ -5,7 +5,7 @@ import { AppError, refusalError } from '../errors.ts';
 import type { ApiKeyCredential } from '../auth/api-keys.ts';
 import type { ReplyOutcome } from './outcome.ts';
 import type { ModelInfo } from '../providers/registry.ts';
-import type { ChatMessage, Sampling, Tools } from '../providers/types.ts';
+import type { ChatMessage, ResponseFormat, Sampling, Tools } from '../providers/types.ts';
 import type { StreamEvent } from './events.ts';
 import {
   replyUsage,
@@ -26,6 +26,7 @@ export type CompletionInput = {
   messages: ChatMessage[];
   sampling: Sampling;
   tools?: Tools | undefined;
+  responseFormat?: ResponseFormat | undefined;
   maxOutputTokens: number;
   /** Aborts the vendor call (the client left). */
   signal: AbortSignal;
@@ -54,6 +55,7 @@ export async function startCompletion(
     maxOutputTokens: input.maxOutputTokens,
     sampling: input.sampling,
     ...(input.tools ? { tools: input.tools } : {}),
+    ...(input.responseFormat ? { responseFormat: input.responseFormat } : {}),
     apiKeyHash: credential.hash,
     surface: 'v1',
     colo: contextColo(),

@@ -4,7 +4,7 @@
 // settle (what the reply used is counted, the rest of its reservation released). What each caller
 // keeps of the reply (a stored message, an API response) is its own.
 import type { ModelInfo } from '../providers/registry.ts';
-import type { ChatMessage, Sampling, Tools } from '../providers/types.ts';
+import type { ChatMessage, ResponseFormat, Sampling, Tools } from '../providers/types.ts';
 import { reserveQuota, settleQuota } from '../usage/limiters.ts';
 import { usageEvent, type UsageEventMessage } from '../usage/usage-event.ts';
 import { replyTiming, type ReplyTimingMessage } from '../usage/reply-timing.ts';
@@ -30,6 +30,8 @@ export type ReplySpec = {
   sampling?: Sampling;
   /** Functions the model may call (/v1 only). */
   tools?: Tools;
+  /** The reply must be JSON (/v1 only). */
+  responseFormat?: ResponseFormat;
   /** The API key the request came with: the Limiter verifies it and rate-limits it on its own. */
   apiKeyHash?: string;
   /** A widget visitor, rate-limited at their site's rate instead of the owner's. */
@@ -118,6 +120,7 @@ export async function runReservedReply(
       messages: spec.messages,
       sampling: spec.sampling,
       ...(spec.tools ? { tools: spec.tools } : {}),
+      ...(spec.responseFormat ? { responseFormat: spec.responseFormat } : {}),
       maxOutputTokens: reserved.outputTokens,
       signal,
       idleTimeoutMs: Number(env.UPSTREAM_IDLE_TIMEOUT_MS) || DEFAULT_IDLE_TIMEOUT_MS,

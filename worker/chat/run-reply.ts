@@ -2,7 +2,7 @@
 // returns what must be stored (text, status, tokens, cost, timings). Pure of storage and readers.
 import type { ReplyOutcome } from './outcome.ts';
 import { replyCost } from '../providers/registry.ts';
-import type { ChatMessage, Sampling, ToolCall, Tools } from '../providers/types.ts';
+import type { ChatMessage, ResponseFormat, Sampling, ToolCall, Tools } from '../providers/types.ts';
 import type { StreamEvent } from './events.ts';
 import { estimatePromptTokens } from './prompt.ts';
 import { streamWithFallbacks, type Candidate, type RetryPolicy } from './reliable-stream.ts';
@@ -14,6 +14,7 @@ export type ReplyInput = {
   maxOutputTokens: number;
   sampling?: Sampling;
   tools?: Tools;
+  responseFormat?: ResponseFormat;
   signal: AbortSignal;
   /** A vendor that sends nothing for this long is given up on; the reply keeps its text so far. */
   idleTimeoutMs: number;
@@ -54,6 +55,7 @@ export async function runReply(input: ReplyInput, emit: (event: StreamEvent) => 
       maxOutputTokens: input.maxOutputTokens,
       sampling: input.sampling,
       ...(input.tools ? { tools: input.tools } : {}),
+      ...(input.responseFormat ? { responseFormat: input.responseFormat } : {}),
       signal: cut.signal,
     },
     input.retryPolicy,

@@ -1,25 +1,64 @@
 // OpenAI's Chat Completions request, as Parley accepts it. Supported: model, messages (system,
-// developer, user, assistant; string or text-part content), stream, stream_options.include_usage,
-// max_tokens / max_completion_tokens, temperature, top_p, stop, user. Fields that would change
-// the answer in a way Parley cannot honour on every vendor (tools, n > 1, images, logprobs, JSON
-// mode, penalties…) are refused by name unless they hold their default; a field OpenAI does not
-// know either is refused as OpenAI refuses it. Nothing is silently ignored that would change the reply.
+// developer, user, assistant with tool_calls, tool; string or text-part content), tools (functions),
+// tool_choice, parallel_tool_calls, response_format (text, json_object, json_schema), stream,
+// stream_options.include_usage, max_tokens / max_completion_tokens, temperature, top_p, stop, user.
+// Fields that would change the answer in a way Parley cannot honour on every vendor (n > 1,
+// images, logprobs, penalties…) are refused by name unless they hold their default; a field OpenAI
+// does not know either is refused as OpenAI refuses it. Nothing is silently ignored that would
+// change the reply.
 import * as z from 'zod';
 import { AppError } from '../errors.ts';
 import { MAX_REPLY_TOKENS } from '../chat/limits.ts';
 import type { ModelInfo } from '../providers/registry.ts';
-import type { ChatMessage, Sampling } from '../providers/types.ts';
+import type { ChatMessage, ResponseFormat, Sampling, ToolCall, Tools } from '../providers/types.ts';
 
 const unsupported = (what: string) => z.unknown().refine(() => false, `${what} is not supported by Parley's API`);
 const onlyDefault = <T extends z.ZodType>(schema: T, isDefault: (value: z.infer<T>) => boolean, why: string) =>
   schema.refine(isDefault, why);
 
 const part = z.looseObject({ type: z.string(), text: z.string().optional() });
+/** Function names as every vendor accepts them (OpenAI's own rule). */
+const functionName = z
+  .string()
+  .regex(/^[a-zA-Z0-9_-]{1,64}$/, 'a function name is 1 to 64 letters, digits, underscores or dashes');
+const toolCall = z.looseObject({
+  id: z.string().min(1),
+  type: z.literal('function'),
+  function: z.looseObject({ name: functionName, arguments: z.string() }),
+});
 const message = z.looseObject({
   role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
   content: z.union([z.string(), z.array(part)]).nullish(),
   name: z.string().optional(),
+  tool_calls: z.array(toolCall).nullish(),
+  tool_call_id: z.string().min(1).optional(),
 });
+const tool = z.looseObject({
+  type: z.literal('function', "only function tools are supported (type: 'function')"),
+  function: z.looseObject({
+    name: functionName,
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    strict: z.boolean().nullish(),
+  }),
+});
+const toolChoice = z.union([
+  z.enum(['none', 'auto', 'required']),
+  z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: functionName }) }),
+]);
+const responseFormat = z.discriminatedUnion('type', [
+  z.looseObject({ type: z.literal('text') }),
+  z.looseObject({ type: z.literal('json_object') }),
+  z.looseObject({
+    type: z.literal('json_schema'),
+    json_schema: z.looseObject({
+      name: functionName,
+      description: z.string().optional(),
+      schema: z.record(z.string(), z.unknown()).optional(),
+      strict: z.boolean().nullish(),
+    }),
+  }),
+]);
 
 export const chatCompletionBody = z.strictObject({
   model: z.string().min(1).describe('A Parley model id from GET /v1/models, e.g. anthropic/claude-sonnet-5-5'),
@@ -38,26 +77,14 @@ export const chatCompletionBody = z.strictObject({
   store: z.boolean().nullish(),
   metadata: z.record(z.string(), z.string()).nullish(),
   service_tier: z.string().nullish(),
+  tools: z.array(tool).max(128).nullish(),
+  tool_choice: toolChoice.nullish(),
   parallel_tool_calls: z.boolean().nullish(),
+  response_format: responseFormat.nullish(),
   // Refused unless they hold their default.
   n: onlyDefault(z.number().int(), (n) => n === 1, 'Parley returns one choice per request: n must be 1').nullish(),
-  tools: onlyDefault(
-    z.array(z.unknown()),
-    (tools) => tools.length === 0,
-    "tools (function calling) is not supported by Parley's API",
-  ).nullish(),
-  tool_choice: onlyDefault(
-    z.unknown(),
-    (choice) => choice === 'none',
-    "tool_choice is not supported: Parley's API has no tools",
-  ).nullish(),
   logprobs: onlyDefault(z.boolean(), (on) => !on, "logprobs is not supported by Parley's API").nullish(),
   top_logprobs: unsupported('top_logprobs').nullish(),
-  response_format: onlyDefault(
-    z.looseObject({ type: z.string() }),
-    (format) => format.type === 'text',
-    'response_format other than "text" (JSON mode, JSON schema) is not supported by Parley\'s API',
-  ).nullish(),
   modalities: onlyDefault(
     z.array(z.string()),
     (m) => m.every((x) => x === 'text'),
@@ -94,6 +121,8 @@ export type CompletionRequest = {
   system?: string;
   messages: ChatMessage[];
   sampling: Sampling;
+  tools?: Tools;
+  responseFormat?: ResponseFormat;
   maxOutputTokens: number;
   stream: boolean;
   includeUsage: boolean;
@@ -104,18 +133,10 @@ const invalidParam = (param: string, message: string, code: string | null = null
 
 export function toCompletionRequest(body: ChatCompletionBody, model: ModelInfo): CompletionRequest {
   const system: string[] = [];
-  const messages: ChatMessage[] = [];
-  body.messages.forEach((m, i) => {
-    const at = `messages[${i}]`;
-    if (m.role === 'tool' || m.role === 'function')
-      throw invalidParam(`${at}.role`, `${at}: ${m.role} messages are not supported: Parley's API has no tools`);
-    if (Array.isArray(m.tool_calls) && m.tool_calls.length > 0)
-      throw invalidParam(`${at}.tool_calls`, `${at}.tool_calls: tool calls are not supported by Parley's API`);
-    const text = contentText(m.content, at);
-    if (m.role === 'system' || m.role === 'developer') system.push(text);
-    else messages.push({ role: m.role, content: text });
-  });
-  if (messages.length === 0) throw invalidParam('messages', 'messages: at least one user message is required');
+  const messages = toMessages(body.messages, system);
+  if (!messages.some((m) => m.role === 'user'))
+    throw invalidParam('messages', 'messages: at least one user message is required');
+  const tools = toTools(body);
 
   const [limitParam, asked] =
     body.max_completion_tokens != null
@@ -140,14 +161,135 @@ export function toCompletionRequest(body: ChatCompletionBody, model: ModelInfo):
       ...(body.top_p != null ? { topP: body.top_p } : {}),
       ...(stop?.length ? { stop } : {}),
     },
+    ...(tools ? { tools } : {}),
+    ...(body.response_format && body.response_format.type !== 'text'
+      ? { responseFormat: toResponseFormat(body.response_format) }
+      : {}),
     maxOutputTokens: asked ?? Math.min(MAX_REPLY_TOKENS, model.maxOutputTokens),
     stream: body.stream === true,
     includeUsage: body.stream_options?.include_usage === true,
   };
 }
 
-function contentText(content: z.infer<typeof message>['content'], at: string): string {
-  if (content == null) throw invalidParam(`${at}.content`, `${at}.content: required`);
+/**
+ * The turns, with system and developer text moved to `system`. Every assistant tool call must be
+ * answered by a `tool` message before the next turn, and every `tool` message must answer a call
+ * of the assistant turn before it, as OpenAI (and Anthropic and Gemini after it) require.
+ */
+function toMessages(input: ChatCompletionBody['messages'], system: string[]): ChatMessage[] {
+  const messages: ChatMessage[] = [];
+  let awaiting = new Map<string, number>();
+  const unanswered = (at: string) => {
+    if (awaiting.size === 0) return;
+    const [id, index] = [...awaiting][0]!;
+    throw invalidParam(
+      `messages[${index}].tool_calls`,
+      `An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: ${id} (before ${at})`,
+    );
+  };
+  input.forEach((m, i) => {
+    const at = `messages[${i}]`;
+    if (m.role === 'function')
+      throw invalidParam(
+        `${at}.role`,
+        `${at}: function messages are the deprecated form: send role "tool" with a tool_call_id`,
+      );
+    if (m.role === 'tool') {
+      const id = m.tool_call_id;
+      if (!id) throw invalidParam(`${at}.tool_call_id`, `${at}.tool_call_id: required for a tool message`);
+      if (!awaiting.delete(id))
+        throw invalidParam(
+          `${at}.tool_call_id`,
+          `${at}: a tool message must answer a tool call of the assistant message before it; '${id}' is none of them`,
+        );
+      messages.push({ role: 'tool', toolCallId: id, content: contentText(m.content, at, { empty: true }) });
+      return;
+    }
+    unanswered(at);
+    if (m.role === 'assistant' && m.tool_calls?.length) {
+      const toolCalls: ToolCall[] = m.tool_calls.map((call) => ({
+        id: call.id,
+        name: call.function.name,
+        arguments: call.function.arguments,
+      }));
+      awaiting = new Map(toolCalls.map((call) => [call.id, i]));
+      messages.push({ role: 'assistant', content: contentText(m.content, at, { empty: true }), toolCalls });
+      return;
+    }
+    const text = contentText(m.content, at);
+    if (m.role === 'system' || m.role === 'developer') system.push(text);
+    else messages.push({ role: m.role, content: text });
+  });
+  unanswered('the end of messages');
+  return messages;
+}
+
+/** The tools offered, checked: unique names, object parameters, and a tool_choice that names one of them. */
+function toTools(body: ChatCompletionBody): Tools | undefined {
+  const offered = body.tools ?? [];
+  const choice = body.tool_choice;
+  if (offered.length === 0) {
+    if (choice != null && choice !== 'none')
+      throw invalidParam('tool_choice', "tool_choice is only allowed when 'tools' are specified");
+    return undefined;
+  }
+  const names = new Set<string>();
+  const definitions = offered.map((t, i) => {
+    const { name, description, parameters } = t.function;
+    if (names.has(name))
+      throw invalidParam(`tools[${i}].function.name`, `tools: the function name '${name}' is used twice`);
+    names.add(name);
+    if (parameters && parameters.type !== undefined && parameters.type !== 'object')
+      throw invalidParam(
+        `tools[${i}].function.parameters`,
+        `tools[${i}].function.parameters: a function's parameters are a JSON Schema of type "object"`,
+      );
+    return {
+      name,
+      ...(description ? { description } : {}),
+      parameters: { type: 'object', properties: {}, ...parameters },
+    };
+  });
+  if (typeof choice === 'object' && choice !== null && !names.has(choice.function.name))
+    throw invalidParam(
+      'tool_choice',
+      `tool_choice names the function '${choice.function.name}', which is not among the tools`,
+    );
+  return {
+    definitions,
+    ...(choice == null ? {} : { choice: typeof choice === 'string' ? choice : { name: choice.function.name } }),
+    ...(body.parallel_tool_calls != null ? { parallel: body.parallel_tool_calls } : {}),
+  };
+}
+
+function toResponseFormat(
+  format: Exclude<NonNullable<ChatCompletionBody['response_format']>, { type: 'text' }>,
+): ResponseFormat {
+  if (format.type === 'json_object') return { type: 'json_object' };
+  const { name, description, schema, strict } = format.json_schema;
+  if (!schema)
+    throw invalidParam(
+      'response_format.json_schema.schema',
+      'response_format.json_schema.schema: a JSON Schema is required',
+    );
+  return {
+    type: 'json_schema',
+    name,
+    ...(description ? { description } : {}),
+    schema,
+    ...(strict != null ? { strict } : {}),
+  };
+}
+
+function contentText(
+  content: z.infer<typeof message>['content'],
+  at: string,
+  options: { empty?: boolean } = {},
+): string {
+  if (content == null) {
+    if (options.empty) return '';
+    throw invalidParam(`${at}.content`, `${at}.content: required`);
+  }
   if (typeof content === 'string') return content;
   return content
     .map((p, j) => {

@@ -2,14 +2,23 @@
 // events (`data: {…}` lines ending with `data: [DONE]`), with usage and finish_reason mapped.
 import type { ReplyOutcome } from '../chat/outcome.ts';
 
-type FinishReason = 'stop' | 'length' | 'content_filter';
+type FinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls';
 
-/** OpenAI's finish reasons: the reply ended by itself or at a stop sequence, at a token limit (max_tokens or the quota), or by the vendor's filter. */
+/** OpenAI's finish reasons: the reply ended by itself or at a stop sequence, at a token limit (max_tokens or the quota), by the vendor's filter, or to call tools. */
 export function finishReason(stopReason: string | null): FinishReason {
   if (stopReason === 'max_tokens' || stopReason === 'quota') return 'length';
   if (stopReason === 'content_filter') return 'content_filter';
+  if (stopReason === 'tool_use') return 'tool_calls';
   return 'stop';
 }
+
+/** A reply's tool calls as OpenAI writes them in a message. */
+const toolCallsOf = (outcome: ReplyOutcome) =>
+  outcome.toolCalls?.map((call) => ({
+    id: call.id,
+    type: 'function' as const,
+    function: { name: call.name, arguments: call.arguments },
+  }));
 
 export function usageOf(outcome: ReplyOutcome) {
   return {
@@ -31,7 +40,13 @@ export function completionBody(id: string, created: number, outcome: ReplyOutcom
     choices: [
       {
         index: 0,
-        message: { role: 'assistant' as const, content: outcome.content, refusal: null },
+        message: {
+          role: 'assistant' as const,
+          // OpenAI's content is null when a reply is only tool calls.
+          content: outcome.content === '' && outcome.toolCalls?.length ? null : outcome.content,
+          ...(outcome.toolCalls?.length ? { tool_calls: toolCallsOf(outcome) } : {}),
+          refusal: null,
+        },
         logprobs: null,
         finish_reason: finishReason(outcome.stopReason),
       },
@@ -61,11 +76,24 @@ export function chunkWriter(id: string, created: number, model: string, includeU
       ...(includeUsage ? { usage: null } : {}),
     });
   let first = true;
+  /** The first chunk carries the role. */
+  const opening = (delta: object) => {
+    const withRole = first ? { role: 'assistant', ...delta } : delta;
+    first = false;
+    return withRole;
+  };
   return {
     text(text: string) {
-      const delta = first ? { role: 'assistant', content: text } : { content: text };
-      first = false;
-      return chunk(delta, null);
+      return chunk(opening({ content: text }), null);
+    },
+    /** Part of a tool call, as OpenAI streams it: its first part with id, type and name, later ones more arguments. */
+    toolCall(part: { index: number; id?: string; name?: string; arguments: string }) {
+      const call = {
+        index: part.index,
+        ...(part.id !== undefined ? { id: part.id, type: 'function' } : {}),
+        function: { ...(part.name !== undefined ? { name: part.name } : {}), arguments: part.arguments },
+      };
+      return chunk(opening(first ? { content: null, tool_calls: [call] } : { tool_calls: [call] }), null);
     },
     /** The closing events: the finish reason, then (if asked for) usage. */
     end(outcome: ReplyOutcome): Uint8Array[] {

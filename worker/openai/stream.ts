@@ -29,8 +29,9 @@ export function completionStream(writer: ReturnType<typeof chunkWriter>) {
 
     /** Takes the reply's events as they come (the `emit` of startCompletion). */
     onEvent(event: StreamEvent) {
-      if (event.event !== 'delta') return;
-      send(writer.text(event.data.text));
+      if (event.event === 'delta') send(writer.text(event.data.text));
+      else if (event.event === 'tool_call') send(writer.toolCall(event.data));
+      else return;
       sentText = true;
       firstText();
     },

@@ -30,10 +30,16 @@ export const openAiModelListSchema = z.object({
 });
 
 const finishReason = z
-  .enum(['stop', 'length', 'content_filter'])
+  .enum(['stop', 'length', 'content_filter', 'tool_calls'])
   .describe(
-    'stop: the reply ended or met a stop sequence; length: max_tokens or the monthly quota cut it; content_filter: the provider withheld it',
+    'stop: the reply ended or met a stop sequence; length: max_tokens or the monthly quota cut it; content_filter: the provider withheld it; tool_calls: the model asks for the tool calls it wrote',
   );
+
+const toolCall = z.object({
+  id: z.string(),
+  type: z.literal('function'),
+  function: z.object({ name: z.string(), arguments: z.string().describe('JSON text, as the model wrote it') }),
+});
 
 const usage = z.object({
   prompt_tokens: z.number().int(),
@@ -56,7 +62,12 @@ export const chatCompletionSchema = z.object({
     .array(
       z.object({
         index: z.number().int(),
-        message: z.object({ role: z.literal('assistant'), content: z.string(), refusal: z.null() }),
+        message: z.object({
+          role: z.literal('assistant'),
+          content: z.string().nullable().describe('null when the reply is only tool calls'),
+          tool_calls: z.array(toolCall).optional(),
+          refusal: z.null(),
+        }),
         logprobs: z.null(),
         finish_reason: finishReason,
       }),
@@ -73,7 +84,21 @@ export const chatCompletionChunkSchema = z.object({
       z.object({
         index: z.number().int(),
         delta: z
-          .object({ role: z.literal('assistant').optional(), content: z.string().optional() })
+          .object({
+            role: z.literal('assistant').optional(),
+            content: z.string().nullable().optional(),
+            tool_calls: z
+              .array(
+                z.object({
+                  index: z.number().int(),
+                  id: z.string().optional(),
+                  type: z.literal('function').optional(),
+                  function: z.object({ name: z.string().optional(), arguments: z.string() }),
+                }),
+              )
+              .optional()
+              .describe("A tool call's first part carries its id, type and name; later parts more arguments"),
+          })
           .describe('The first chunk carries the role'),
         logprobs: z.null(),
         finish_reason: finishReason.nullable().describe('Set on the last chunk with a choice'),
