@@ -20,14 +20,19 @@ const toolCallsOf = (outcome: ReplyOutcome) =>
     function: { name: call.name, arguments: call.arguments },
   }));
 
+/** OpenAI's usage object, plus `cost`: what Parley bills for the call, in US dollars (as OpenRouter reports it). */
 export function usageOf(outcome: ReplyOutcome) {
   return {
     prompt_tokens: outcome.inputTokens,
     completion_tokens: outcome.outputTokens,
     total_tokens: outcome.inputTokens + outcome.outputTokens,
     prompt_tokens_details: { cached_tokens: outcome.cachedTokens },
+    cost: Number(outcome.costUsd),
   };
 }
+
+/** The header a non-streamed completion carries its cost in (US dollars, as billed). */
+export const COST_HEADER = 'x-parley-cost-usd';
 
 const completionId = (id: string) => `chatcmpl-${id.replaceAll('-', '')}`;
 

@@ -10,7 +10,7 @@ import { SSE_HEADERS } from '../chat/events.ts';
 import { AppError } from '../errors.ts';
 import { availableModels, findModel } from '../providers/registry.ts';
 import { chatCompletionBody, toCompletionRequest } from '../openai/request.ts';
-import { chunkWriter, completionBody } from '../openai/response.ts';
+import { chunkWriter, COST_HEADER, completionBody } from '../openai/response.ts';
 import { completionStream } from '../openai/stream.ts';
 import { validate } from '../validation.ts';
 import { describe, type ResponseDescription } from '../openapi/describe.ts';
@@ -71,6 +71,10 @@ export const v1 = new Hono<AppEnv>()
             'A chat.completion; with `stream: true`, server-sent chat.completion.chunk events ending with `data: [DONE]` (a failure after the first token arrives as one `data: {"error": …}` event)',
           schema: chatCompletionSchema,
           eventStream: chatCompletionChunkSchema,
+          headers: {
+            'x-parley-cost-usd':
+              "A completion not streamed: Parley's charge for it in US dollars (a stream has it in its usage chunk, `usage.cost`)",
+          },
         },
         400: openAiError(
           'A bad or unsupported parameter, named in `param`; code context_length_exceeded when the messages do not fit the model',
@@ -128,6 +132,7 @@ export const v1 = new Hono<AppEnv>()
       if (stream) return new Response(await stream.open(completion.outcome), { headers: SSE_HEADERS });
       const outcome = await completion.outcome;
       if (outcome.status === 'error') throw completionFailure(outcome);
+      c.header(COST_HEADER, outcome.costUsd);
       return c.json(completionBody(id, created, outcome));
     },
   );

@@ -46,6 +46,7 @@ const usage = z.object({
   completion_tokens: z.number().int(),
   total_tokens: z.number().int(),
   prompt_tokens_details: z.object({ cached_tokens: z.number().int() }),
+  cost: z.number().describe("Parley's charge for the call in US dollars, at the model's prices"),
 });
 
 const completion = {
