@@ -177,9 +177,14 @@ describe('POST /v1/chat/completions', () => {
 
   it.each<[string, Record<string, unknown>, string, RegExp]>([
     ['n > 1', { n: 2 }, 'n', /one choice/],
-    ['tools', { tools: [{ type: 'function', function: { name: 'f', parameters: {} } }] }, 'tools', /function calling/],
+    ['a tool that is not a function', { tools: [{ type: 'web_search' }] }, 'tools[0].type', /function/],
     ['logprobs', { logprobs: true }, 'logprobs', /logprobs/],
-    ['JSON mode', { response_format: { type: 'json_object' } }, 'response_format', /JSON/],
+    [
+      'a JSON schema without its schema',
+      { response_format: { type: 'json_schema', json_schema: { name: 'x' } } },
+      'response_format.json_schema.schema',
+      /JSON Schema is required/,
+    ],
     ['a penalty', { presence_penalty: 0.5 }, 'presence_penalty', /refused rather than ignored/],
     ['an unknown argument', { frobnicate: true }, 'frobnicate', /unrecognized request argument/],
     [
@@ -199,11 +204,17 @@ describe('POST /v1/chat/completions', () => {
       /images are not supported/,
     ],
     [
-      'a tool message',
-      { messages: [{ role: 'tool', content: '42', tool_call_id: 'c1' }] },
-      'messages[0].role',
-      /tool messages/,
+      'a tool message answering no call',
+      {
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'tool', content: '42', tool_call_id: 'c1' },
+        ],
+      },
+      'messages[1].tool_call_id',
+      /answer a tool call/,
     ],
+    ['tool_choice without tools', { tool_choice: 'required' }, 'tool_choice', /only allowed when 'tools'/],
     ['only a system message', { messages: [{ role: 'system', content: 'hi' }] }, 'messages', /user message/],
     ['max_tokens beyond the model', { max_tokens: 1_000_000 }, 'max_tokens', /at most 64000/],
     ['temperature 1.5 for Claude', { temperature: 1.5 }, 'temperature', /0 to 1/],
