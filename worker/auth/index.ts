@@ -1,6 +1,7 @@
 export {
   apiKeyCredential,
   apiKeySubject,
+  apiKeyToken,
   bearerToken,
   requireApiKey,
   requireSession,

@@ -43,9 +43,14 @@ export const requireSession = (what: string) =>
 
 /** Only an API key: the /v1 API. */
 export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
-  c.set('subject', await keySubject(c, await apiKeyCredential(bearerToken(c))));
+  c.set('subject', await keySubject(c, await apiKeyCredential(apiKeyToken(c))));
   await next();
 });
+
+/** An API key from `x-api-key` (as Anthropic's clients send it) or `Authorization: Bearer`. */
+export function apiKeyToken(c: Context<AppEnv>): string {
+  return c.req.header('x-api-key') || bearerToken(c);
+}
 
 export function bearerToken(c: Context<AppEnv>): string {
   const match = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i);

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../env.ts';
 import { AppError, errorBody } from '../errors.ts';
 import { isDatabaseUnavailable } from '../db/errors.ts';
+import { anthropicError } from '../anthropic-api/errors.ts';
 import { openAiError } from '../openai/errors.ts';
 import { stackFrames } from '../log-error.ts';
 import { log } from '../log.ts';
@@ -46,8 +47,12 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
 export const onNotFound: NotFoundHandler<AppEnv> = (c) =>
   render(c, new AppError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
 
-/** Parley's envelope, or OpenAI's under /v1, where clients written for OpenAI read it. */
+/** Parley's envelope; Anthropic's under /v1/messages and OpenAI's under the rest of /v1, where their clients read them. */
 function render(c: Context<AppEnv>, error: AppError) {
+  if (c.req.path === '/v1/messages' || c.req.path.startsWith('/v1/messages/')) {
+    const shaped = anthropicError(error);
+    return c.json(shaped.body, shaped.status, shaped.headers);
+  }
   if (c.req.path.startsWith('/v1/')) {
     const shaped = openAiError(error);
     return c.json(shaped.body, shaped.status, shaped.headers);

@@ -1,6 +1,8 @@
 // Parley's reply in OpenAI's response shapes: `chat.completion`, and `chat.completion.chunk`
 // events (`data: {…}` lines ending with `data: [DONE]`), with usage and finish_reason mapped.
 import type { ReplyOutcome } from '../chat/outcome.ts';
+import type { CompletionWriter } from '../chat/completion-stream.ts';
+import { openAiError } from './errors.ts';
 
 type FinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls';
 
@@ -66,7 +68,7 @@ const sse = (data: unknown) => encoder.encode(`data: ${JSON.stringify(data)}\n\n
 export const DONE = encoder.encode('data: [DONE]\n\n');
 
 /** The events of one streamed completion. With include_usage every chunk carries `usage: null` and one last chunk the totals, as OpenAI sends them. */
-export function chunkWriter(id: string, created: number, model: string, includeUsage: boolean) {
+export function chunkWriter(id: string, created: number, model: string, includeUsage: boolean): CompletionWriter {
   const base = {
     id: completionId(id),
     object: 'chat.completion.chunk' as const,
@@ -100,12 +102,13 @@ export function chunkWriter(id: string, created: number, model: string, includeU
       };
       return chunk(opening(first ? { content: null, tool_calls: [call] } : { tool_calls: [call] }), null);
     },
-    /** The closing events: the finish reason, then (if asked for) usage. */
+    /** The closing events: the finish reason, then (if asked for) usage, then [DONE]. */
     end(outcome: ReplyOutcome): Uint8Array[] {
       const last = [chunk(first ? { role: 'assistant', content: '' } : {}, finishReason(outcome.stopReason))];
       if (includeUsage) last.push(sse({ ...base, choices: [], usage: usageOf(outcome) }));
-      return last;
+      return [...last, DONE];
     },
-    error: (error: { error: object }) => sse(error),
+    /** OpenAI's in-stream error event, which the SDKs raise. */
+    fail: (error) => sse(openAiError(error).body),
   };
 }

@@ -11,7 +11,7 @@ import { AppError } from '../errors.ts';
 import { availableModels, findModel } from '../providers/registry.ts';
 import { chatCompletionBody, toCompletionRequest } from '../openai/request.ts';
 import { chunkWriter, COST_HEADER, completionBody } from '../openai/response.ts';
-import { completionStream } from '../openai/stream.ts';
+import { completionStream } from '../chat/completion-stream.ts';
 import { validate } from '../validation.ts';
 import { describe, type ResponseDescription } from '../openapi/describe.ts';
 import {

@@ -1,15 +1,25 @@
-// The event stream of one streamed completion: text chunks as they come, a keepalive while the
-// vendor is quiet, and OpenAI's closing events (or its in-stream error). The response waits for the
+// The event stream of one streamed completion, for any API's wire format (OpenAI's chunks,
+// Anthropic's events): text and tool-call parts as they come, a keepalive while the vendor is
+// quiet, then the format's closing events (or its in-stream error). The response waits for the
 // first token, so a failure before it still gets its own HTTP status.
-import { KEEPALIVE, type StreamEvent } from '../chat/events.ts';
-import { completionFailure } from '../chat/completion.ts';
-import type { ReplyOutcome } from '../chat/outcome.ts';
-import { openAiError } from './errors.ts';
-import { DONE, type chunkWriter } from './response.ts';
+import { KEEPALIVE, type StreamEvent } from './events.ts';
+import { completionFailure } from './completion.ts';
+import type { ReplyOutcome } from './outcome.ts';
+import type { AppError } from '../errors.ts';
 
 const KEEPALIVE_MS = 15_000;
 
-export function completionStream(writer: ReturnType<typeof chunkWriter>) {
+/** What an API's format writes for each part of a reply. */
+export type CompletionWriter = {
+  text(text: string): Uint8Array;
+  toolCall(part: { index: number; id?: string; name?: string; arguments: string }): Uint8Array;
+  /** The closing events of a reply that ended (complete, stopped or cut). */
+  end(outcome: ReplyOutcome): Uint8Array[];
+  /** A failure after the first token: the format's in-stream error. */
+  fail(error: AppError): Uint8Array;
+};
+
+export function completionStream(writer: CompletionWriter) {
   // A client that leaves cancels the stream, and the vendor call with it (nobody else would read it).
   const abort = new AbortController();
   let stream!: ReadableStreamDefaultController<Uint8Array>;
@@ -47,9 +57,8 @@ export function completionStream(writer: ReturnType<typeof chunkWriter>) {
       void outcome.then((ended) => {
         clearInterval(keepalive);
         if (abort.signal.aborted) return;
-        // A failure after text was sent: OpenAI's in-stream error event, which the SDKs raise.
-        if (ended.status === 'error') send(writer.error(openAiError(completionFailure(ended)).body));
-        else [...writer.end(ended), DONE].forEach(send);
+        if (ended.status === 'error') send(writer.fail(completionFailure(ended)));
+        else writer.end(ended).forEach(send);
         stream.close();
       });
       return body;
