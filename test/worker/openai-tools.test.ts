@@ -1,11 +1,13 @@
 // Issue 21 (items 1, 2 and 8): an agent's loop through /v1/chat/completions with the unmodified
-// `openai` SDK, for a Claude, an OpenAI and a Gemini model: the model asks for a tool, the client
-// runs it, the model answers with what the tool said; streamed and not; structured output parsed
-// by the SDK's own zod helper. The fakes answer as the vendors' tool-use documentation shows
+// `openai` SDK and Vercel's AI SDK, for a Claude, an OpenAI and a Gemini model: the model asks for a
+// tool, the client runs it, the model answers with what the tool said; streamed and not;
+// structured output parsed by each SDK's own schema helpers. The fakes answer as the vendors' tool-use documentation shows
 // (scripts/fake-upstreams/tool-reply.ts decides what a fake model asks and says).
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import { generateObject, generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import * as z from 'zod';
 import { argumentsFor, toolResultText } from '../../scripts/fake-upstreams/tool-reply.ts';
@@ -160,5 +162,70 @@ describe('tools through /v1 with the openai SDK', () => {
     });
     expect(unknown.status).toBe(400);
     expect((await unknown.json<OpenAiErrorBody>()).error).toMatchObject({ param: 'tool_choice' });
+  });
+});
+
+describe('tools through /v1 with the AI SDK', () => {
+  const provider = (apiKey: string) =>
+    createOpenAICompatible({
+      name: 'parley',
+      baseURL: `${BASE}/v1`,
+      apiKey,
+      includeUsage: true,
+      supportsStructuredOutputs: true,
+      fetch: ((input: RequestInfo | URL, init?: RequestInit) =>
+        exports.default.fetch(new Request(input, init))) as typeof fetch,
+    });
+  const weatherTool = (seen: unknown[]) =>
+    tool({
+      description: 'The weather now in a city',
+      inputSchema: jsonSchema<Record<string, unknown>>(parameters),
+      execute: async (input) => {
+        seen.push(input);
+        return 'windy, 9 degrees';
+      },
+    });
+
+  it.each(MODELS)('%s: generateText runs the tool and answers in a second step', async (model) => {
+    const { key } = await userWithKey();
+    const seen: unknown[] = [];
+    const result = await generateText({
+      model: provider(key)(model),
+      tools: { get_weather: weatherTool(seen) },
+      stopWhen: stepCountIs(3),
+      prompt: 'What is the weather in Paris?',
+      maxRetries: 0,
+    });
+    expect(seen).toEqual([asked]);
+    expect(result.steps).toHaveLength(2);
+    expect(result.text).toBe(toolResultText([JSON.stringify('windy, 9 degrees')]));
+  });
+
+  it.each(MODELS)('%s: streamText streams the tool call, then the answer', async (model) => {
+    const { key } = await userWithKey();
+    const seen: unknown[] = [];
+    const result = streamText({
+      model: provider(key)(model),
+      tools: { get_weather: weatherTool(seen) },
+      stopWhen: stepCountIs(3),
+      prompt: 'What is the weather in Paris?',
+      maxRetries: 0,
+    });
+    let text = '';
+    for await (const part of result.textStream) text += part;
+    expect(seen).toEqual([asked]);
+    expect(text).toBe(toolResultText([JSON.stringify('windy, 9 degrees')]));
+  });
+
+  it.each(MODELS)('%s: generateObject returns an object of the schema', async (model) => {
+    const { key } = await userWithKey();
+    const schema = z.object({ city: z.string(), celsius: z.number(), sunny: z.boolean() });
+    const { object } = await generateObject({
+      model: provider(key)(model),
+      schema,
+      prompt: 'The weather in Paris',
+      maxRetries: 0,
+    });
+    expect(schema.parse(object)).toEqual(object);
   });
 });
