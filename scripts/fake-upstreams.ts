@@ -28,18 +28,27 @@
 //   documented=1    answer a streaming request with the vendor's documented example stream, byte for
 //                   byte (fake-upstreams/documented/, sources in its README); an upfront fail still
 //                   applies, pacing, length, drop and hang do not
+//   tools=N         OpenAI and compat: a reply that calls functions makes N calls (1 with parallel_tool_calls false)
 // The reply is the labelled demo sentence then ` token-N` words, one token per text delta, cut at the
 // output-token limit or just before the first stop sequence (Anthropic stop_reason `stop_sequence`
 // with the sequence named, OpenAI finish_reason `stop`, Gemini finishReason `STOP`);
 // `expectedReplyText()` in fake-upstreams/reply.ts computes it. Input tokens = ceil(prompt chars / 4).
 // Streams are shaped like the vendors' documented examples: fields the docs leave out are left out
 // (Anthropic's message_delta reports only output_tokens, Gemini's interim chunks only the prompt count).
+// Functions, OpenAI and compat (fake-upstreams/openai-tools.ts): a request offering `tools` is answered
+// with a call to the function tool_choice names, else the first (with tools=N, each in turn), its
+// arguments made from its schema (fake-upstreams/tool-reply.ts); unless tool_choice is `none`, or the
+// conversation ends with tool results under `auto`: those are answered "The tool said: …".
+// `response_format` gets JSON (json_schema: argumentsFor(schema); json_object: {"reply": …}). With
+// tools, documented=1 replays the documented streamed call. Tool turns answering no call, a
+// tool_choice naming an undefined function and the like get the API's 400.
 //
 // Control:
 //   GET    /__control/requests[?key=&vendor=]  [{id, vendor, model, stream, status, httpStatus, tokensSent,
-//          inputTokens, startedAt, endedAt, key?, messages, system, sampling?}]; status is in_progress, completed,
+//          inputTokens, startedAt, endedAt, key?, messages, system, sampling?, tools?}]; status is in_progress, completed,
 //          client_closed (the client left before the end), failed (an error was sent) or dropped;
-//          sampling is {temperature?, topP?, stop?, maxTokens?} as the request carried them
+//          sampling is {temperature?, topP?, stop?, maxTokens?} as the request carried them; tools? is
+//          {names, choice?, parallel?}: the functions offered, tool choice and parallel flag as sent
 //   DELETE /__control/requests                 clears the log and the failcount counters
 //   GET|POST /__control/defaults {ttft,tps,tokens}   process-wide pacing for requests without directives
 //   GET    /__control/health

@@ -12,12 +12,19 @@ const FILES: Record<VendorName, string> = {
   gemini: 'gemini.sse',
 };
 
+/** A vendor's documented streamed function call, replayed instead when the request offers functions. */
+const TOOL_FILES: Partial<Record<VendorName, string>> = {
+  openai: 'openai-tools.sse',
+  compat: 'openai-tools.sse',
+};
+
 /** Where a vendor's documented stream is kept, for the fake and for tests that compare bytes. */
-export function documentedStreamUrl(vendor: VendorName): URL {
-  return new URL(`./documented/${FILES[vendor]}`, import.meta.url);
+export function documentedStreamUrl(vendor: VendorName, tools = false): URL {
+  const file = (tools ? TOOL_FILES[vendor] : undefined) ?? FILES[vendor];
+  return new URL(`./documented/${file}`, import.meta.url);
 }
 
 /** The documented stream's bytes, exactly as kept: never re-encoded, so CRLFs and spacing survive. */
-export function documentedStream(vendor: VendorName): Promise<Buffer> {
-  return readFile(documentedStreamUrl(vendor));
+export function documentedStream(vendor: VendorName, tools = false): Promise<Buffer> {
+  return readFile(documentedStreamUrl(vendor, tools));
 }

@@ -52,6 +52,7 @@ export async function handleChat(ctx: ChatContext): Promise<void> {
     messages: known?.messageCount ?? 0,
     system: known?.hasSystem ?? false,
     ...(known && Object.keys(known.sampling).length > 0 ? { sampling: known.sampling } : {}),
+    ...(known?.tools ? { tools: known.tools } : {}),
   });
 
   const reject = (reply: ErrorReply) => {
@@ -152,13 +153,14 @@ async function streamReply(run: Run): Promise<RequestStatus> {
 }
 
 /**
- * `documented=1`: the vendor's documented example stream, byte for byte, in one write. Its text is
+ * `documented=1`: the vendor's documented example stream (of a function call, where the request
+ * offers functions and the vendor documents one), byte for byte, in one write. Its text is
  * the vendor's, not the demo reply, so pacing, length, drops and hangs do not apply (an upfront
  * `fail` still does) and `tokensSent` stays 0: the fake does not read what it replays.
  */
 async function replayDocumented(run: Run): Promise<RequestStatus> {
   const { ctx, conn, entry } = run;
-  const body = await documentedStream(ctx.vendor.name);
+  const body = await documentedStream(ctx.vendor.name, run.chat.tools !== undefined);
   // The docs name the type without parameters; the vendors' own servers add `charset=utf-8`.
   ctx.res.writeHead(200, { ...run.baseHeaders, 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   entry.httpStatus = 200;

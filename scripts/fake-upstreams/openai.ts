@@ -2,7 +2,9 @@
 // `data:` chunks ending with `data: [DONE]`, usage in a final `choices: []` chunk only when
 // `stream_options.include_usage` is set, `x-request-id`, and `{"error":{message,type,param,code}}`.
 // The same protocol serves any OpenAI-compatible server (`compat`), which accepts any model.
+// Function calls and structured outputs are decided in openai-tools.ts; this file frames them.
 import type { IncomingHttpHeaders } from 'node:http';
+import { readTools, type Scripted } from './openai-tools.ts';
 import { sampling } from './sampling.ts';
 import type {
   ChatRequest,
@@ -60,7 +62,10 @@ const MODELS: Record<'openai' | 'compat', string[]> = {
 };
 
 type Part = { type?: string; text?: unknown };
-type Message = { role?: string; content?: string | Part[] | null };
+type Message = { role?: string; content?: string | Part[] | null; tool_calls?: unknown; tool_call_id?: unknown };
+
+/** The reply the fake writes itself for a request (a function call, JSON, an answer to results), by request. */
+const SCRIPTS = new WeakMap<ChatRequest, Scripted>();
 
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
@@ -103,6 +108,49 @@ function data(payload: unknown): string {
   return `data: ${JSON.stringify(payload)}\n\n`;
 }
 
+const textMessage = (text: string | null) => ({ role: 'assistant', content: text, refusal: null, annotations: [] });
+
+/**
+ * The deltas of a reply the fake wrote itself. A call's first chunk has its id, type and name and
+ * empty arguments (the first call's also the role, and content null); later chunks only the index
+ * and an argument fragment, as OpenAI streams them.
+ */
+function scriptedDeltas(scripted: Scripted): unknown[] {
+  if (scripted.kind === 'text')
+    return [{ role: 'assistant', content: '' }, ...scripted.tokens.map((token) => ({ content: token }))];
+  return scripted.calls.flatMap((call, index) => [
+    {
+      ...(index === 0 ? { role: 'assistant', content: null } : {}),
+      tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }],
+      ...(index === 0 ? { refusal: null } : {}),
+    },
+    ...call.fragments.map((fragment) => ({ tool_calls: [{ index, function: { arguments: fragment } }] })),
+  ]);
+}
+
+function scriptedMessage(scripted: Scripted) {
+  if (scripted.kind === 'text') return textMessage(scripted.tokens.join(''));
+  const tool_calls = scripted.calls.map((call) => ({
+    id: call.id,
+    type: 'function',
+    function: { name: call.name, arguments: call.arguments },
+  }));
+  return { role: 'assistant', content: null, tool_calls, refusal: null, annotations: [] };
+}
+
+function scriptedFinish(scripted: Scripted): string {
+  return scripted.kind === 'calls' ? 'tool_calls' : FINISH_REASONS[scripted.stop];
+}
+
+/** The prompt as counted for the demo reply; the output as this reply's own pieces. */
+function scriptedUsage(scripted: Scripted, usage: Usage): Usage {
+  const pieces =
+    scripted.kind === 'text'
+      ? scripted.tokens.length
+      : scripted.calls.reduce((sum, call) => sum + 1 + call.fragments.length, 0);
+  return { inputTokens: usage.inputTokens, outputTokens: pieces };
+}
+
 function openaiProtocol(name: 'openai' | 'compat'): Vendor {
   return {
     name: name satisfies VendorName,
@@ -128,6 +176,10 @@ function openaiProtocol(name: 'openai' | 'compat'): Vendor {
         temperature?: unknown;
         top_p?: unknown;
         stop?: unknown;
+        tools?: unknown;
+        tool_choice?: unknown;
+        parallel_tool_calls?: unknown;
+        response_format?: unknown;
       };
       if (typeof b?.model !== 'string' || !b.model) return 'you must provide a model parameter';
       if (!Array.isArray(b.messages) || b.messages.length === 0) return "'messages' must contain at least one message.";
@@ -135,7 +187,7 @@ function openaiProtocol(name: 'openai' | 'compat'): Vendor {
       const isSystem = (m: Message) => m.role === 'system' || m.role === 'developer';
       // max_completion_tokens replaced max_tokens; when both are sent, the newer one is read.
       const limit = typeof b.max_completion_tokens === 'number' ? b.max_completion_tokens : b.max_tokens;
-      return {
+      const request: ChatRequest = {
         model: b.model,
         stream: b.stream === true,
         sampling: sampling({
@@ -150,6 +202,21 @@ function openaiProtocol(name: 'openai' | 'compat'): Vendor {
         hasSystem: messages.some(isSystem),
         includeUsage: b.stream_options?.include_usage === true,
       };
+      const firstResult = messages.findLastIndex((m) => m.role !== 'tool') + 1;
+      const tools = readTools(
+        { ...b, messages },
+        {
+          vendor: name,
+          sampling: request.sampling,
+          lastUserText: request.lastUserText,
+          promptText: request.promptText,
+          toolResults: messages.slice(firstResult).map((m) => textOf(m.content)),
+        },
+      );
+      if (typeof tools === 'string') return tools;
+      if (tools.offered) request.tools = tools.offered;
+      if (tools.scripted) SCRIPTS.set(request, tools.scripted);
+      return request;
     },
 
     error(status, message, retryAfterSeconds): ErrorReply {
@@ -195,18 +262,33 @@ function openaiProtocol(name: 'openai' | 'compat'): Vendor {
         logprobs: null,
         finish_reason: finish,
       });
+      const closing = (finishReason: string, usage: Usage) =>
+        chunk([choice({}, finishReason)]) +
+        (request.includeUsage ? chunk([], { usage: requiredUsageJson(usage) }) : '') +
+        'data: [DONE]\n\n';
+      const scripted = SCRIPTS.get(request);
+      if (scripted) {
+        // The shared flow paces the demo reply's tokens: each of its deltas sends the next chunk
+        // of this reply instead, and the close sends whatever is left.
+        const queue = scriptedDeltas(scripted).map((delta) => chunk([choice(delta)]));
+        return {
+          open: () => queue.shift() ?? '',
+          delta: () => queue.shift() ?? '',
+          close: (finish: Finish) =>
+            queue.splice(0).join('') + closing(scriptedFinish(scripted), scriptedUsage(scripted, finish.usage)),
+          error: (status, message) => data(errorBody(status, message)),
+        };
+      }
       return {
         open: () => chunk([choice({ role: 'assistant', content: '' })]),
         delta: (text) => chunk([choice({ content: text })]),
-        close: (finish: Finish) =>
-          chunk([choice({}, FINISH_REASONS[finish.stop])]) +
-          (request.includeUsage ? chunk([], { usage: requiredUsageJson(finish.usage) }) : '') +
-          'data: [DONE]\n\n',
+        close: (finish: Finish) => closing(FINISH_REASONS[finish.stop], finish.usage),
         error: (status, message) => data(errorBody(status, message)),
       };
     },
 
     completion(request, finish, ids) {
+      const scripted = SCRIPTS.get(request);
       return {
         id: `chatcmpl-${ids.messageId}`,
         object: 'chat.completion',
@@ -215,12 +297,12 @@ function openaiProtocol(name: 'openai' | 'compat'): Vendor {
         choices: [
           {
             index: 0,
-            message: { role: 'assistant', content: finish.text, refusal: null, annotations: [] },
+            message: scripted ? scriptedMessage(scripted) : textMessage(finish.text),
             logprobs: null,
-            finish_reason: FINISH_REASONS[finish.stop],
+            finish_reason: scripted ? scriptedFinish(scripted) : FINISH_REASONS[finish.stop],
           },
         ],
-        usage: usageJson(finish.usage),
+        usage: usageJson(scripted ? scriptedUsage(scripted, finish.usage) : finish.usage),
         service_tier: 'default',
         system_fingerprint: 'fp_fake',
       };

@@ -20,6 +20,15 @@ export interface ChatRequest {
   hasSystem: boolean;
   /** OpenAI streams report usage only when asked (`stream_options.include_usage`). */
   includeUsage: boolean;
+  /** The functions the request offers, for the request log (and `documented=1`); absent when none. */
+  tools?: OfferedTools;
+}
+
+/** What a request offered the model to call; the choice and parallel flag as the vendor spelled them. */
+export interface OfferedTools {
+  names: string[];
+  choice?: unknown;
+  parallel?: boolean;
 }
 
 export type StopKind = 'end' | 'max_tokens' | 'stop_sequence';

@@ -4,17 +4,21 @@
 import OpenAI, { APIConnectionError, APIError } from 'openai';
 import { codeForStatus, guardStream, providerError, retryAfterMs, type ProviderError } from './errors.ts';
 import type {
+  ChatMessage,
   ChatRequest,
   ProviderAdapter,
   ProviderConfig,
   ProviderErrorCode,
   ProviderEvent,
+  ResponseFormat,
   StopReason,
+  Tools,
 } from './types.ts';
 import { anyCounts, foldCounts } from './usage.ts';
 import { cachedClient, currentFetch } from './clients.ts';
 
 type ChatCompletionCreateParamsStreaming = OpenAI.ChatCompletionCreateParamsStreaming;
+type ToolParams = Pick<ChatCompletionCreateParamsStreaming, 'tools' | 'tool_choice' | 'parallel_tool_calls'>;
 
 type OpenAIFlavour = 'openai' | 'openai-compat';
 
@@ -89,18 +93,105 @@ function classifier(label: string) {
   };
 }
 
+/** One turn as Chat Completions spells it: tool calls ride on the assistant turn, results are `tool` turns. */
+function message(m: ChatMessage): OpenAI.ChatCompletionMessageParam {
+  switch (m.role) {
+    case 'user':
+      return { role: 'user', content: m.content };
+    case 'tool':
+      return { role: 'tool', tool_call_id: m.toolCallId, content: m.content };
+    case 'assistant':
+      if (!m.toolCalls?.length) return { role: 'assistant', content: m.content };
+      return {
+        role: 'assistant',
+        // A turn that only called functions has no text; the API's own replies say so with null.
+        content: m.content || null,
+        tool_calls: m.toolCalls.map(
+          (call): OpenAI.ChatCompletionMessageFunctionToolCall => ({
+            id: call.id,
+            type: 'function',
+            function: { name: call.name, arguments: call.arguments },
+          }),
+        ),
+      };
+  }
+}
+
+/**
+ * Functions the model may call. Nothing is sent without a definition: the API refuses an empty
+ * `tools`, and a `tool_choice` or `parallel_tool_calls` without `tools`.
+ */
+function toolParams(tools: Tools | undefined): ToolParams {
+  if (!tools?.definitions.length) return {};
+  const { choice, parallel } = tools;
+  return {
+    tools: tools.definitions.map(
+      (definition): OpenAI.ChatCompletionFunctionTool => ({
+        type: 'function',
+        function: {
+          name: definition.name,
+          ...(definition.description !== undefined ? { description: definition.description } : {}),
+          parameters: definition.parameters,
+        },
+      }),
+    ),
+    ...(choice === undefined
+      ? {}
+      : { tool_choice: typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } } }),
+    ...(parallel === undefined ? {} : { parallel_tool_calls: parallel }),
+  };
+}
+
+function responseFormat(
+  format: ResponseFormat | undefined,
+): Pick<ChatCompletionCreateParamsStreaming, 'response_format'> {
+  if (!format) return {};
+  if (format.type === 'json_object') return { response_format: { type: 'json_object' } };
+  const { name, description, schema, strict } = format;
+  return {
+    response_format: {
+      type: 'json_schema',
+      json_schema: {
+        name,
+        ...(description !== undefined ? { description } : {}),
+        schema,
+        ...(strict !== undefined ? { strict } : {}),
+      },
+    },
+  };
+}
+
 function params(flavour: OpenAIFlavour, request: ChatRequest): ChatCompletionCreateParamsStreaming {
   const system = request.system ? [{ role: 'system' as const, content: request.system }] : [];
   return {
     model: request.model,
-    messages: [...system, ...request.messages.map((m) => ({ role: m.role, content: m.content }))],
+    messages: [...system, ...request.messages.map(message)],
     [FLAVOURS[flavour].limitParam]: request.maxOutputTokens,
     ...(request.sampling?.temperature !== undefined ? { temperature: request.sampling.temperature } : {}),
     ...(request.sampling?.topP !== undefined ? { top_p: request.sampling.topP } : {}),
     ...(request.sampling?.stop?.length ? { stop: request.sampling.stop } : {}),
+    ...toolParams(request.tools),
+    ...responseFormat(request.responseFormat),
     stream: true,
     // Without it a stream reports no usage at all; with it, usage arrives in one last chunk.
     stream_options: { include_usage: true },
+  };
+}
+
+/**
+ * One `delta.tool_calls` entry as a Parley event. Only `index` is always there: the id, type and
+ * name come on a call's first fragment only, and compatible servers (and OpenAI's own guide) send
+ * the missing ones as null, or leave out `arguments` too.
+ */
+function toolCallEvent(entry: OpenAI.ChatCompletionChunk.Choice.Delta.ToolCall): ProviderEvent {
+  const name = entry.function?.name;
+  return {
+    type: 'tool_call',
+    // Required by the protocol; a server that leaves it out is sending its only call.
+    index: entry.index ?? 0,
+    ...(entry.id ? { id: entry.id } : {}),
+    ...(name ? { name } : {}),
+    arguments: entry.function?.arguments ?? '',
   };
 }
 
@@ -118,6 +209,7 @@ async function* events(
     // The usage chunk has `choices: []`; some compatible servers send null or leave it out instead.
     const choice = chunk.choices?.[0];
     if (choice?.delta?.content) yield { type: 'text', text: choice.delta.content };
+    for (const entry of choice?.delta?.tool_calls ?? []) yield toolCallEvent(entry);
     if (choice?.finish_reason) stopReason = STOP_REASONS[choice.finish_reason] ?? 'other';
     // `usage` is null on every other chunk. Compatible servers may omit counts the SDK types call
     // required (some send only completion_tokens), so each count is read as possibly missing.
