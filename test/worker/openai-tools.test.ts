@@ -198,7 +198,7 @@ describe('tools through /v1 with the AI SDK', () => {
     });
     expect(seen).toEqual([asked]);
     expect(result.steps).toHaveLength(2);
-    expect(result.text).toBe(toolResultText([JSON.stringify('windy, 9 degrees')]));
+    expect(result.text).toBe(toolResultText(['windy, 9 degrees']));
   });
 
   it.each(MODELS)('%s: streamText streams the tool call, then the answer', async (model) => {
@@ -214,7 +214,7 @@ describe('tools through /v1 with the AI SDK', () => {
     let text = '';
     for await (const part of result.textStream) text += part;
     expect(seen).toEqual([asked]);
-    expect(text).toBe(toolResultText([JSON.stringify('windy, 9 degrees')]));
+    expect(text).toBe(toolResultText(['windy, 9 degrees']));
   });
 
   it.each(MODELS)('%s: generateObject returns an object of the schema', async (model) => {
