@@ -12,12 +12,18 @@ const FILES: Record<VendorName, string> = {
   gemini: 'gemini.sse',
 };
 
-/** Where a vendor's documented stream is kept, for the fake and for tests that compare bytes. */
-export function documentedStreamUrl(vendor: VendorName): URL {
-  return new URL(`./documented/${FILES[vendor]}`, import.meta.url);
+// Documented replies that call a tool, served when the request offers tools.
+const TOOL_FILES: Partial<Record<VendorName, string>> = {
+  gemini: 'gemini-tools.sse',
+};
+
+/** Where a vendor's documented stream is kept (its tool-calling one with `tools`, where there is one), for the fake and for tests that compare bytes. */
+export function documentedStreamUrl(vendor: VendorName, tools = false): URL {
+  const file = (tools ? TOOL_FILES[vendor] : undefined) ?? FILES[vendor];
+  return new URL(`./documented/${file}`, import.meta.url);
 }
 
 /** The documented stream's bytes, exactly as kept: never re-encoded, so CRLFs and spacing survive. */
-export function documentedStream(vendor: VendorName): Promise<Buffer> {
-  return readFile(documentedStreamUrl(vendor));
+export function documentedStream(vendor: VendorName, tools = false): Promise<Buffer> {
+  return readFile(documentedStreamUrl(vendor, tools));
 }

@@ -20,6 +20,28 @@ export interface ChatRequest {
   hasSystem: boolean;
   /** OpenAI streams report usage only when asked (`stream_options.include_usage`). */
   includeUsage: boolean;
+  /** The tools offered, the tool choice and the structured output asked for, as the vendor's wire carried them (for the log). */
+  tools?: unknown;
+  toolChoice?: unknown;
+  responseFormat?: unknown;
+  /** The tool results the request's last turn carried, in order. */
+  toolResults?: ToolResult[];
+  /** The calls the fake model makes instead of writing text; the vendor's stream close carries them. */
+  toolCalls?: ToolCallPlan[];
+  /** The text the vendor chose to answer (a tool result acknowledged, structured JSON) instead of the demo reply. */
+  replyText?: string;
+}
+
+/** One tool result as received: the call's id and function name where the wire carries them, the result as JSON text. */
+export interface ToolResult {
+  id?: string;
+  name?: string;
+  content: string;
+}
+
+export interface ToolCallPlan {
+  name: string;
+  arguments: Record<string, unknown>;
 }
 
 export type StopKind = 'end' | 'max_tokens' | 'stop_sequence';
