@@ -152,7 +152,7 @@ describe('tool-reply', () => {
           tags: { type: 'array', items: { type: 'string' } },
           where: {
             type: 'object',
-            properties: { city: { type: 'STRING' }, zip: { type: 'string' } },
+            properties: { city: { type: 'string' }, zip: { type: 'string' } },
             required: ['city'],
           },
           note: { type: 'string' },
