@@ -27,8 +27,15 @@
 //   key=ABC         tags the request in the log (filter with /__control/requests?key=ABC) and keys failcount
 //   documented=1    answer a streaming request with the vendor's documented example stream, byte for
 //                   byte (fake-upstreams/documented/, sources in its README); an upfront fail still
-//                   applies, pacing, length, drop and hang do not
-//   tools=N         OpenAI and compat: a reply that calls functions makes N calls (1 with parallel_tool_calls false)
+//                   applies, pacing, length, drop and hang do not. A request that offers tools gets the
+//                   documented tool call where the vendor has one
+//   tools=N         a reply that calls functions makes N calls (OpenAI and compat: 1 with parallel_tool_calls false)
+// Tools (Gemini): the request is checked as Gemini checks it (declarations need names; a functionResponse
+// must follow the model turn of calls, one a call, named after a declared function that turn called),
+// else 400 INVALID_ARGUMENT. With tools offered and mode not NONE, the model calls allowedFunctionNames[0]
+// (or the first declaration) with arguments built from its schema (fake-upstreams/tool-reply.ts), in one
+// chunk, finishReason STOP; a last turn of functionResponses is answered `The tool said: <responses>`;
+// responseMimeType application/json answers JSON of the schema (or {"reply": <demo label>}).
 // The reply is the labelled demo sentence then ` token-N` words, one token per text delta, cut at the
 // output-token limit or just before the first stop sequence (Anthropic stop_reason `stop_sequence`
 // with the sequence named, OpenAI finish_reason `stop`, Gemini finishReason `STOP`);
@@ -45,10 +52,13 @@
 //
 // Control:
 //   GET    /__control/requests[?key=&vendor=]  [{id, vendor, model, stream, status, httpStatus, tokensSent,
-//          inputTokens, startedAt, endedAt, key?, messages, system, sampling?, tools?}]; status is in_progress, completed,
-//          client_closed (the client left before the end), failed (an error was sent) or dropped;
-//          sampling is {temperature?, topP?, stop?, maxTokens?} as the request carried them; tools? is
-//          {names, choice?, parallel?}: the functions offered, tool choice and parallel flag as sent
+//          inputTokens, startedAt, endedAt, key?, messages, system, sampling?, offered?, tools?, toolChoice?,
+//          responseFormat?, toolResults?}]; status is in_progress, completed, client_closed (the client left
+//          before the end), failed (an error was sent) or dropped; sampling is {temperature?, topP?, stop?,
+//          maxTokens?} as the request carried them; offered (OpenAI, compat) is {names, choice?, parallel?}:
+//          the functions offered, tool choice and parallel flag as sent; tools, toolChoice (Gemini: toolConfig)
+//          and responseFormat (Gemini: {responseMimeType, responseJsonSchema?, responseSchema?}) as the wire
+//          carried them; toolResults [{id?, name?, content}] the last turn's results, content as JSON text
 //   DELETE /__control/requests                 clears the log and the failcount counters
 //   GET|POST /__control/defaults {ttft,tps,tokens}   process-wide pacing for requests without directives
 //   GET    /__control/health

@@ -12,13 +12,14 @@ const FILES: Record<VendorName, string> = {
   gemini: 'gemini.sse',
 };
 
-/** A vendor's documented streamed function call, replayed instead when the request offers functions. */
+// Documented replies that call a tool, served when the request offers tools.
 const TOOL_FILES: Partial<Record<VendorName, string>> = {
   openai: 'openai-tools.sse',
   compat: 'openai-tools.sse',
+  gemini: 'gemini-tools.sse',
 };
 
-/** Where a vendor's documented stream is kept, for the fake and for tests that compare bytes. */
+/** Where a vendor's documented stream is kept (its tool-calling one with `tools`, where there is one), for the fake and for tests that compare bytes. */
 export function documentedStreamUrl(vendor: VendorName, tools = false): URL {
   const file = (tools ? TOOL_FILES[vendor] : undefined) ?? FILES[vendor];
   return new URL(`./documented/${file}`, import.meta.url);

@@ -2,8 +2,10 @@
 // `POST /{v1beta|v1}/models/{model}:streamGenerateContent?alt=sse` (unnamed `data:` events, each a
 // whole GenerateContentResponse with interim usage) and `:generateContent`; key in
 // `x-goog-api-key` (or `?key=`); errors `{"error":{code,message,status}}` as application/json,
-// which the SDK turns into `ApiError` with `.status`.
+// which the SDK turns into `ApiError` with `.status`. Function calling and JSON mode: gemini-tools.ts.
 import type { IncomingHttpHeaders } from 'node:http';
+import { type Content, type GeminiToolsBody, readTools } from './gemini-tools.ts';
+import { estimateTokens } from './reply.ts';
 import { sampling } from './sampling.ts';
 import type { ChatRequest, ErrorReply, Finish, ReplyIds, Route, StreamWriter, Usage, Vendor } from './types.ts';
 
@@ -34,10 +36,26 @@ const FINISH_REASONS = { end: 'STOP', max_tokens: 'MAX_TOKENS', stop_sequence: '
 // The model and method are one path segment: `models/gemini-2.5-flash:streamGenerateContent`.
 const CHAT_PATH = /^\/(v1beta|v1|v1alpha)\/models\/([^/:]+):(streamGenerateContent|generateContent)$/;
 
-type Content = { role?: string; parts?: { text?: unknown }[] };
-
 function textOf(content: Content | undefined): string {
   return (content?.parts ?? []).map((part) => (typeof part?.text === 'string' ? part.text : '')).join('');
+}
+
+/** What a content says, function calls and responses included (as their JSON), for the token estimate. */
+function promptOf(content: Content): string {
+  const calls = (content.parts ?? []).flatMap((part) => part?.functionCall ?? part?.functionResponse ?? []);
+  return [textOf(content), ...calls.map((call) => JSON.stringify(call))].filter(Boolean).join('\n');
+}
+
+/** A reply's parts: its text, or the calls the fake model makes instead. */
+function partsOf(request: ChatRequest, text: string) {
+  return request.toolCalls?.length
+    ? request.toolCalls.map((call) => ({ functionCall: { name: call.name, args: call.arguments } }))
+    : [{ text }];
+}
+
+/** Calls are output too: counted as their JSON, since no text token stands for them. */
+function outputTokens(request: ChatRequest, usage: Usage): number {
+  return request.toolCalls?.length ? estimateTokens(JSON.stringify(partsOf(request, ''))) : usage.outputTokens;
 }
 
 function usageJson(usage: Usage) {
@@ -58,11 +76,9 @@ function errorBody(status: number, message?: string, retryAfterSeconds?: number)
   return { error: { code: status, message: message ?? known.message, status: known.status, ...details } };
 }
 
-function response(request: ChatRequest, ids: ReplyIds, text: string, usageMetadata: object, finishReason?: string) {
+function response(request: ChatRequest, ids: ReplyIds, parts: object[], usageMetadata: object, finishReason?: string) {
   return {
-    candidates: [
-      { content: { parts: [{ text }], role: 'model' }, ...(finishReason ? { finishReason } : {}), index: 0 },
-    ],
+    candidates: [{ content: { parts, role: 'model' }, ...(finishReason ? { finishReason } : {}), index: 0 }],
     usageMetadata,
     modelVersion: request.model,
     responseId: ids.messageId,
@@ -85,7 +101,7 @@ export const gemini: Vendor = {
   },
 
   parseChat(body, route): ChatRequest | string {
-    const b = body as {
+    const b = body as GeminiToolsBody & {
       contents?: unknown;
       systemInstruction?: Content;
       generationConfig?: { temperature?: unknown; topP?: unknown; stopSequences?: unknown; maxOutputTokens?: unknown };
@@ -95,6 +111,10 @@ export const gemini: Vendor = {
     const contents = b.contents as Content[];
     const config = b.generationConfig ?? {};
     const system = textOf(b.systemInstruction);
+    // Directives live in the last user text: a turn of function responses has none, the prompt before it does.
+    const lastUserText = textOf(contents.findLast((c) => (c.role === 'user' || c.role === undefined) && textOf(c)));
+    const tools = readTools(b, contents, lastUserText);
+    if (typeof tools === 'string') return tools;
     return {
       model: route.model ?? '',
       stream: route.stream ?? false,
@@ -104,11 +124,14 @@ export const gemini: Vendor = {
         stop: config.stopSequences,
         maxTokens: config.maxOutputTokens,
       }),
-      lastUserText: textOf(contents.findLast((c) => c.role === 'user' || c.role === undefined)),
-      promptText: [system, ...contents.map(textOf)].filter(Boolean).join('\n'),
+      lastUserText,
+      promptText: [system, ...(b.tools ? [JSON.stringify(b.tools)] : []), ...contents.map(promptOf)]
+        .filter(Boolean)
+        .join('\n'),
       messageCount: contents.length,
       hasSystem: system !== '',
       includeUsage: true,
+      ...tools,
     };
   },
 
@@ -135,21 +158,24 @@ export const gemini: Vendor = {
     const data = (payload: unknown) => `data: ${JSON.stringify(payload)}\r\n\r\n`;
     return {
       open: () => '',
-      delta: (text, usage) => data(response(request, ids, text, { promptTokenCount: usage.inputTokens })),
+      delta: (text, usage) => data(response(request, ids, [{ text }], { promptTokenCount: usage.inputTokens })),
+      // A reply of calls is this one chunk: Gemini sends each call whole, with finishReason STOP.
       close: (finish: Finish) => {
-        const { inputTokens, outputTokens } = finish.usage;
+        const { inputTokens } = finish.usage;
+        const output = outputTokens(request, finish.usage);
         const counts = {
           promptTokenCount: inputTokens,
-          candidatesTokenCount: outputTokens,
-          totalTokenCount: inputTokens + outputTokens,
+          candidatesTokenCount: output,
+          totalTokenCount: inputTokens + output,
         };
-        return data(response(request, ids, '', counts, FINISH_REASONS[finish.stop]));
+        return data(response(request, ids, partsOf(request, ''), counts, FINISH_REASONS[finish.stop]));
       },
       error: (status, message) => data(errorBody(status, message)),
     };
   },
 
   completion(request, finish, ids) {
-    return response(request, ids, finish.text, usageJson(finish.usage), FINISH_REASONS[finish.stop]);
+    const usage = { ...finish.usage, outputTokens: outputTokens(request, finish.usage) };
+    return response(request, ids, partsOf(request, finish.text), usageJson(usage), FINISH_REASONS[finish.stop]);
   },
 };

@@ -52,7 +52,8 @@ export async function handleChat(ctx: ChatContext): Promise<void> {
     messages: known?.messageCount ?? 0,
     system: known?.hasSystem ?? false,
     ...(known && Object.keys(known.sampling).length > 0 ? { sampling: known.sampling } : {}),
-    ...(known?.tools ? { tools: known.tools } : {}),
+    ...(known?.offered ? { offered: known.offered } : {}),
+    ...(known ? toolFields(known) : {}),
   });
 
   const reject = (reply: ErrorReply) => {
@@ -91,6 +92,14 @@ interface Run {
   conn: Connection;
 }
 
+/** The tool and structured-output fields a request carried, for its log entry. */
+function toolFields(chat: ChatRequest): Partial<LoggedRequest> {
+  const { tools, toolChoice, responseFormat, toolResults } = chat;
+  return Object.fromEntries(
+    Object.entries({ tools, toolChoice, responseFormat, toolResults }).filter(([, value]) => value !== undefined),
+  );
+}
+
 function settle(entry: LoggedRequest, status: RequestStatus): void {
   entry.status = status;
   entry.endedAt = Date.now();
@@ -101,7 +110,14 @@ function pacing(run: Run) {
   const ttft = directives.ttft ?? ctx.defaults.ttft;
   const tps = directives.tps ?? ctx.defaults.tps;
   const count = Math.floor(directives.tokens ?? ctx.defaults.tokens);
-  const tokens = directives.echo ? echoTokens(chat.lastUserText) : replyTokens(ctx.vendor.name, count);
+  // A reply of tool calls has no text: the vendor's stream close carries the calls.
+  const tokens = chat.toolCalls?.length
+    ? []
+    : chat.replyText !== undefined
+      ? echoTokens(chat.replyText)
+      : directives.echo
+        ? echoTokens(chat.lastUserText)
+        : replyTokens(ctx.vendor.name, count);
   const plan = planReply(tokens, chat.sampling.maxTokens, chat.sampling.stop ?? []);
   // A drop or hang past the end of the reply never happens: the reply completes first.
   const within = (n: number | undefined) => (n !== undefined && n <= plan.tokens.length ? n : undefined);
@@ -160,7 +176,7 @@ async function streamReply(run: Run): Promise<RequestStatus> {
  */
 async function replayDocumented(run: Run): Promise<RequestStatus> {
   const { ctx, conn, entry } = run;
-  const body = await documentedStream(ctx.vendor.name, run.chat.tools !== undefined);
+  const body = await documentedStream(ctx.vendor.name, run.chat.tools !== undefined || run.chat.offered !== undefined);
   // The docs name the type without parameters; the vendors' own servers add `charset=utf-8`.
   ctx.res.writeHead(200, { ...run.baseHeaders, 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   entry.httpStatus = 200;

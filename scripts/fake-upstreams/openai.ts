@@ -214,7 +214,7 @@ function openaiProtocol(name: 'openai' | 'compat'): Vendor {
         },
       );
       if (typeof tools === 'string') return tools;
-      if (tools.offered) request.tools = tools.offered;
+      if (tools.offered) request.offered = tools.offered;
       if (tools.scripted) SCRIPTS.set(request, tools.scripted);
       return request;
     },

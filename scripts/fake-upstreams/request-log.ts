@@ -2,7 +2,7 @@
 // e.g. that a stopped chat aborted the vendor call (`client_closed`) rather than letting it finish.
 import { createHash } from 'node:crypto';
 import type { Sampling } from './sampling.ts';
-import type { OfferedTools, VendorName } from './types.ts';
+import type { OfferedTools, ToolResult, VendorName } from './types.ts';
 
 export type RequestStatus = 'in_progress' | 'completed' | 'client_closed' | 'failed' | 'dropped';
 
@@ -23,8 +23,14 @@ export interface LoggedRequest {
   system: boolean;
   /** The sampling the request carried, absent when it carried none (fields it left out are absent too). */
   sampling?: Sampling;
-  /** The functions the request offered and its tool choice, absent when it offered none. */
-  tools?: OfferedTools;
+  /** The functions the request offered and its tool choice, absent when it offered none (OpenAI's fake). */
+  offered?: OfferedTools;
+  /** Tools offered, tool choice and structured output as the request's wire carried them; each absent when it carried none. */
+  tools?: unknown;
+  toolChoice?: unknown;
+  responseFormat?: unknown;
+  /** The tool results the last turn carried (the function name as Gemini's wire names it, ids as the others do). */
+  toolResults?: ToolResult[];
 }
 
 // Enough for any test or benchmark run, bounded so a long `npm start` does not grow without end.

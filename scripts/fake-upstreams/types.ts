@@ -20,8 +20,18 @@ export interface ChatRequest {
   hasSystem: boolean;
   /** OpenAI streams report usage only when asked (`stream_options.include_usage`). */
   includeUsage: boolean;
-  /** The functions the request offers, for the request log (and `documented=1`); absent when none. */
-  tools?: OfferedTools;
+  /** The functions the request offers, for the request log (and `documented=1`); absent when none (OpenAI's fake). */
+  offered?: OfferedTools;
+  /** The tools offered, the tool choice and the structured output asked for, as the vendor's wire carried them (for the log). */
+  tools?: unknown;
+  toolChoice?: unknown;
+  responseFormat?: unknown;
+  /** The tool results the request's last turn carried, in order. */
+  toolResults?: ToolResult[];
+  /** The calls the fake model makes instead of writing text; the vendor's stream close carries them. */
+  toolCalls?: ToolCallPlan[];
+  /** The text the vendor chose to answer (a tool result acknowledged, structured JSON) instead of the demo reply. */
+  replyText?: string;
 }
 
 /** What a request offered the model to call; the choice and parallel flag as the vendor spelled them. */
@@ -29,6 +39,18 @@ export interface OfferedTools {
   names: string[];
   choice?: unknown;
   parallel?: boolean;
+}
+
+/** One tool result as received: the call's id and function name where the wire carries them, the result as JSON text. */
+export interface ToolResult {
+  id?: string;
+  name?: string;
+  content: string;
+}
+
+export interface ToolCallPlan {
+  name: string;
+  arguments: Record<string, unknown>;
 }
 
 export type StopKind = 'end' | 'max_tokens' | 'stop_sequence';

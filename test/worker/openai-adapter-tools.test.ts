@@ -122,9 +122,9 @@ describe.each([
     expect(events.at(-1)).toEqual({ type: 'done', stopReason: 'tool_use' });
 
     const [entry] = await logged(key);
-    expect(entry).toMatchObject({ status: 'completed', tools: { names: ['get_weather'] } });
-    expect(entry!.tools).not.toHaveProperty('choice');
-    expect(entry!.tools).not.toHaveProperty('parallel');
+    expect(entry).toMatchObject({ status: 'completed', offered: { names: ['get_weather'] } });
+    expect(entry!.offered).not.toHaveProperty('choice');
+    expect(entry!.offered).not.toHaveProperty('parallel');
   });
 
   it('makes two parallel calls at index 0 and 1, each with its own id', async () => {
@@ -145,7 +145,7 @@ describe.each([
       { id: expect.stringMatching(CALL_ID), name: 'get_weather', arguments: WEATHER_ARGUMENTS },
     ]);
     const [entry] = await logged(key);
-    expect(entry!.tools).toEqual({ names: ['get_weather', 'get_time'], parallel: false });
+    expect(entry!.offered).toEqual({ names: ['get_weather', 'get_time'], parallel: false });
   });
 
   it.each([
@@ -157,7 +157,7 @@ describe.each([
     const expected = typeof choice === 'object' ? 'get_time' : 'get_weather';
     expect(callsOf(events).map((call) => call.name)).toEqual([expected]);
     const [entry] = await logged(key);
-    expect(entry!.tools).toEqual({ names: ['get_weather', 'get_time'], choice: sent, parallel: true });
+    expect(entry!.offered).toEqual({ names: ['get_weather', 'get_time'], choice: sent, parallel: true });
   });
 
   it('sends choice none as tool_choice none, and gets text without calls', async () => {

@@ -1,7 +1,9 @@
-// Gemini (Google AI API, not Vertex) through @google/genai's generateContentStream.
-import { ApiError, GoogleGenAI, type Content, type GenerateContentResponseUsageMetadata } from '@google/genai';
+// Gemini (Google AI API, not Vertex) through @google/genai's generateContentStream. The request's
+// contents, tools and JSON mode are built in google-request.ts.
+import { ApiError, type FunctionCall, GoogleGenAI, type GenerateContentResponseUsageMetadata } from '@google/genai';
 import { cachedClient } from './clients.ts';
 import { codeForStatus, guardStream, providerError, type ProviderError } from './errors.ts';
+import { contents, toolAndFormatConfig, UnmappableRequest } from './google-request.ts';
 import type {
   ChatRequest,
   ProviderAdapter,
@@ -71,6 +73,7 @@ function retryDelayMs(body: GoogleErrorBody): number | undefined {
 }
 
 function classify(error: unknown): ProviderError | undefined {
+  if (error instanceof UnmappableRequest) return providerError('bad_request', error.message);
   if (!(error instanceof ApiError)) return undefined;
   const body = parseBody(error.message);
   const rpcStatus = body.error?.status ?? '';
@@ -87,13 +90,6 @@ function classify(error: unknown): ProviderError | undefined {
     status: error.status,
     retryAfterMs: retryDelayMs(body),
   });
-}
-
-function contents(request: ChatRequest): Content[] {
-  return request.messages.map((m) => ({
-    role: m.role === 'assistant' ? 'model' : 'user',
-    parts: [{ text: m.content }],
-  }));
 }
 
 type Counts = Partial<Record<keyof ReturnType<typeof reported>, number>>;
@@ -118,11 +114,26 @@ function usageEvent(counts: Counts): ProviderEvent {
   };
 }
 
+/**
+ * Gemini sends each call whole, in one part. Its id is optional (Google's documented example has
+ * none); Parley pairs each result with its call by id, so it makes one up when the call has none.
+ */
+function toolCallEvent(call: FunctionCall, index: number): ProviderEvent {
+  return {
+    type: 'tool_call',
+    index,
+    id: call.id || `call_${crypto.randomUUID().replaceAll('-', '')}`,
+    name: call.name ?? '',
+    arguments: JSON.stringify(call.args ?? {}),
+  };
+}
+
 async function* events(request: ChatRequest, config: ProviderConfig): AsyncGenerator<ProviderEvent> {
   const stream = await client(config).models.generateContentStream({
     model: request.model,
-    contents: contents(request),
+    contents: contents(request.messages),
     config: {
+      ...toolAndFormatConfig(request),
       maxOutputTokens: request.maxOutputTokens,
       abortSignal: request.signal,
       ...(request.system ? { systemInstruction: request.system } : {}),
@@ -135,10 +146,12 @@ async function* events(request: ChatRequest, config: ProviderConfig): AsyncGener
   // reply's. Never sum them, and never let a count a chunk leaves out fall back to 0.
   let counts: Counts = {};
   let stopReason: StopReason | undefined;
+  let calls = 0;
   for await (const chunk of stream) {
     const candidate = chunk.candidates?.[0];
     for (const part of candidate?.content?.parts ?? []) {
-      if (part.text && !part.thought) yield { type: 'text', text: part.text };
+      if (part.functionCall) yield toolCallEvent(part.functionCall, calls++);
+      else if (part.text && !part.thought) yield { type: 'text', text: part.text };
     }
     if (chunk.usageMetadata) {
       const first = !anyCounts(counts);
@@ -151,6 +164,8 @@ async function* events(request: ChatRequest, config: ProviderConfig): AsyncGener
     if (chunk.promptFeedback?.blockReason) stopReason = 'content_filter';
   }
   if (!stopReason) return;
+  // Gemini finishes a reply of calls with STOP, as any other: the calls make it a tool_use stop.
+  if (calls > 0 && stopReason === 'end_turn') stopReason = 'tool_use';
   if (anyCounts(counts)) yield usageEvent(counts);
   yield { type: 'done', stopReason };
 }
