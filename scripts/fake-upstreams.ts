@@ -27,13 +27,21 @@
 //   key=ABC         tags the request in the log (filter with /__control/requests?key=ABC) and keys failcount
 //   documented=1    answer a streaming request with the vendor's documented example stream, byte for
 //                   byte (fake-upstreams/documented/, sources in its README); an upfront fail still
-//                   applies, pacing, length, drop and hang do not
+//                   applies, pacing, length, drop and hang do not; Anthropic sends its tool-use example
+//                   when the request offers tools
+//   tools=N         Anthropic: a reply that calls tools makes N calls (one when parallel use is disabled)
 // The reply is the labelled demo sentence then ` token-N` words, one token per text delta, cut at the
 // output-token limit or just before the first stop sequence (Anthropic stop_reason `stop_sequence`
 // with the sequence named, OpenAI finish_reason `stop`, Gemini finishReason `STOP`);
 // `expectedReplyText()` in fake-upstreams/reply.ts computes it. Input tokens = ceil(prompt chars / 4).
 // Streams are shaped like the vendors' documented examples: fields the docs leave out are left out
 // (Anthropic's message_delta reports only output_tokens, Gemini's interim chunks only the prompt count).
+// Anthropic tools and structured outputs (fake-upstreams/anthropic-tools.ts): tool turns are checked as
+// the API checks them (each tool_use answered in the next message, names, tool_choice), with its 400
+// wording. A request offering tools, with tool_choice not `none` and no tool_result in the last user
+// turn, is answered with calls to the named tool or the first ones, arguments from the tool's schema
+// (argumentsFor, fake-upstreams/tool-reply.ts), stop_reason `tool_use`; a turn of tool results with
+// "The tool said: …" (toolResultText); an `output_config.format` schema with JSON of it.
 //
 // Control:
 //   GET    /__control/requests[?key=&vendor=]  [{id, vendor, model, stream, status, httpStatus, tokensSent,

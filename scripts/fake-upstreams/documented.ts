@@ -12,12 +12,18 @@ const FILES: Record<VendorName, string> = {
   gemini: 'gemini.sse',
 };
 
+// A documented reply that calls a tool, for requests that offer tools; other vendors fall back to FILES.
+const TOOL_FILES: Partial<Record<VendorName, string>> = {
+  anthropic: 'anthropic-tools.sse',
+};
+
 /** Where a vendor's documented stream is kept, for the fake and for tests that compare bytes. */
-export function documentedStreamUrl(vendor: VendorName): URL {
-  return new URL(`./documented/${FILES[vendor]}`, import.meta.url);
+export function documentedStreamUrl(vendor: VendorName, offersTools = false): URL {
+  const file = (offersTools && TOOL_FILES[vendor]) || FILES[vendor];
+  return new URL(`./documented/${file}`, import.meta.url);
 }
 
 /** The documented stream's bytes, exactly as kept: never re-encoded, so CRLFs and spacing survive. */
-export function documentedStream(vendor: VendorName): Promise<Buffer> {
-  return readFile(documentedStreamUrl(vendor));
+export function documentedStream(vendor: VendorName, offersTools = false): Promise<Buffer> {
+  return readFile(documentedStreamUrl(vendor, offersTools));
 }

@@ -158,7 +158,7 @@ async function streamReply(run: Run): Promise<RequestStatus> {
  */
 async function replayDocumented(run: Run): Promise<RequestStatus> {
   const { ctx, conn, entry } = run;
-  const body = await documentedStream(ctx.vendor.name);
+  const body = await documentedStream(ctx.vendor.name, run.chat.offersTools);
   // The docs name the type without parameters; the vendors' own servers add `charset=utf-8`.
   ctx.res.writeHead(200, { ...run.baseHeaders, 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   entry.httpStatus = 200;

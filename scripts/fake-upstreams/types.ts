@@ -20,6 +20,8 @@ export interface ChatRequest {
   hasSystem: boolean;
   /** OpenAI streams report usage only when asked (`stream_options.include_usage`). */
   includeUsage: boolean;
+  /** The request offers the model tools: `documented=1` then replays the vendor's documented tool-use stream, where kept. */
+  offersTools?: boolean;
 }
 
 export type StopKind = 'end' | 'max_tokens' | 'stop_sequence';
