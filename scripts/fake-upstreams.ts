@@ -29,7 +29,7 @@
 //                   byte (fake-upstreams/documented/, sources in its README); an upfront fail still
 //                   applies, pacing, length, drop and hang do not. A request that offers tools gets the
 //                   documented tool call where the vendor has one
-//   tools=N         a reply that calls functions makes N calls (OpenAI and compat: 1 with parallel_tool_calls false)
+//   tools=N         a reply that calls functions makes N calls (one with parallel use disabled, but on Gemini)
 // Tools (Gemini): the request is checked as Gemini checks it (declarations need names; a functionResponse
 // must follow the model turn of calls, one a call, named after a declared function that turn called),
 // else 400 INVALID_ARGUMENT. With tools offered and mode not NONE, the model calls allowedFunctionNames[0]

@@ -1,7 +1,20 @@
 // Anthropic Messages API as @anthropic-ai/sdk 1.x reads it: `POST /v1/messages`, named SSE
 // events (the SDK skips events without an `event:` line), `request-id` header, and
-// `{"type":"error","error":{type,message}}` bodies.
+// `{"type":"error","error":{type,message}}` bodies. Tools and structured outputs: anthropic-tools.ts.
 import type { IncomingHttpHeaders } from 'node:http';
+import {
+  contentBlocks,
+  contentEvents,
+  offersTools,
+  outputConfigProblem,
+  type Scripted,
+  scriptedReply,
+  scriptedText,
+  textOf,
+  type ToolFields,
+  toolProblem,
+} from './anthropic-tools.ts';
+import { estimateTokens } from './reply.ts';
 import { sampling } from './sampling.ts';
 import type { ChatRequest, ErrorReply, Finish, ReplyIds, Route, StreamWriter, Usage, Vendor } from './types.ts';
 
@@ -29,16 +42,10 @@ const MESSAGES: Record<string, string> = {
 
 const STOP_REASONS = { end: 'end_turn', max_tokens: 'max_tokens', stop_sequence: 'stop_sequence' } as const;
 
-type Block = { type?: string; text?: unknown };
-type Message = { role?: string; content?: string | Block[] };
+type Message = { role?: string; content?: unknown };
 
-function textOf(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  return content
-    .map((block: Block) => (block?.type === 'text' && typeof block.text === 'string' ? block.text : ''))
-    .join('\n');
-}
+/** Requests whose reply is not the demo text (tool calls, tool answers, JSON), with what it is instead. */
+const scripted = new WeakMap<ChatRequest, Scripted>();
 
 function usageJson(usage: Usage) {
   return {
@@ -85,17 +92,23 @@ export const anthropic: Vendor = {
       temperature?: unknown;
       top_p?: unknown;
       stop_sequences?: unknown;
+      tools?: unknown;
+      tool_choice?: unknown;
+      output_config?: unknown;
     };
     if (typeof b?.model !== 'string' || !b.model) return 'model: Field required';
     if (typeof b.max_tokens !== 'number') return 'max_tokens: Field required';
     if (!Array.isArray(b.messages) || b.messages.length === 0) return 'messages: at least one message is required';
     const messages = b.messages as Message[];
+    const fields: ToolFields = { messages, tools: b.tools, tool_choice: b.tool_choice, output_config: b.output_config };
+    const problem = toolProblem(fields) ?? outputConfigProblem(b.output_config);
+    if (problem) return problem;
     const system = [
       textOf(b.system),
       ...messages.filter((m) => m.role === 'system').map((m) => textOf(m.content)),
     ].filter(Boolean);
     const lastUser = messages.findLast((m) => m.role === 'user');
-    return {
+    const request: ChatRequest = {
       model: b.model,
       stream: b.stream === true,
       sampling: sampling({
@@ -109,7 +122,11 @@ export const anthropic: Vendor = {
       messageCount: messages.length,
       hasSystem: system.length > 0,
       includeUsage: true,
+      offersTools: offersTools(fields),
     };
+    const reply = scriptedReply(fields, request.lastUserText);
+    if (reply) scripted.set(request, reply);
+    return request;
   },
 
   error(status, message, retryAfterSeconds): ErrorReply {
@@ -130,23 +147,11 @@ export const anthropic: Vendor = {
   // Shaped like the documented stream (documented/anthropic.sse): whatever the docs leave out is
   // absent here too, so Parley is tested against the sparse events Anthropic says it sends.
   streamWriter(request, ids): StreamWriter {
+    const script = scripted.get(request);
+    if (script) return scriptedWriter(request, ids, script);
     return {
-      // The prompt count is reported only here. Anthropic counts the first output token in
-      // message_start; message_delta later replaces it.
       open: (usage) =>
-        event('message_start', {
-          type: 'message_start',
-          message: {
-            id: `msg_${ids.messageId}`,
-            type: 'message',
-            role: 'assistant',
-            content: [],
-            model: request.model,
-            stop_reason: null,
-            stop_sequence: null,
-            usage: { input_tokens: usage.inputTokens, output_tokens: 1 },
-          },
-        }) +
+        messageStart(request, ids, usage) +
         event('content_block_start', {
           type: 'content_block_start',
           index: 0,
@@ -169,6 +174,16 @@ export const anthropic: Vendor = {
   },
 
   completion(request, finish, ids) {
+    const script = scripted.get(request);
+    if (script) {
+      return {
+        ...messageShell(request, ids),
+        content: contentBlocks(script),
+        stop_reason: 'calls' in script ? 'tool_use' : 'end_turn',
+        stop_sequence: null,
+        usage: usageJson({ ...finish.usage, outputTokens: scriptedTokens(script) }),
+      };
+    }
     return {
       ...messageShell(request, ids),
       content: [{ type: 'text', text: finish.text }],
@@ -187,5 +202,49 @@ function messageShell(request: ChatRequest, ids: ReplyIds) {
     model: request.model,
     stop_details: null,
     container: null,
+  };
+}
+
+// The prompt count is reported only here. Anthropic counts the first output token in message_start;
+// message_delta later replaces it.
+function messageStart(request: ChatRequest, ids: ReplyIds, usage: Usage): string {
+  return event('message_start', {
+    type: 'message_start',
+    message: {
+      id: `msg_${ids.messageId}`,
+      type: 'message',
+      role: 'assistant',
+      content: [],
+      model: request.model,
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: usage.inputTokens, output_tokens: 1 },
+    },
+  });
+}
+
+function scriptedTokens(script: Scripted): number {
+  return Math.max(1, estimateTokens(scriptedText(script)));
+}
+
+/**
+ * A reply whose content is scripted (anthropic-tools.ts). The shared flow still paces it a token
+ * at a time, so drops, hangs and mid-stream failures land inside it: each token sends the next
+ * event of the content, and whatever is left goes out at the end.
+ */
+function scriptedWriter(request: ChatRequest, ids: ReplyIds, script: Scripted): StreamWriter {
+  const pending = contentEvents(script).map((data) => event(data.type, data));
+  return {
+    open: (usage) => messageStart(request, ids, usage) + event('ping', { type: 'ping' }),
+    delta: () => pending.shift() ?? '',
+    close: () =>
+      pending.splice(0).join('') +
+      event('message_delta', {
+        type: 'message_delta',
+        delta: { stop_reason: 'calls' in script ? 'tool_use' : 'end_turn', stop_sequence: null },
+        usage: { output_tokens: scriptedTokens(script) },
+      }) +
+      event('message_stop', { type: 'message_stop' }),
+    error: (status, message) => event('error', errorBody(status, message)),
   };
 }

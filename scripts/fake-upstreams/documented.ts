@@ -17,6 +17,7 @@ const TOOL_FILES: Partial<Record<VendorName, string>> = {
   openai: 'openai-tools.sse',
   compat: 'openai-tools.sse',
   gemini: 'gemini-tools.sse',
+  anthropic: 'anthropic-tools.sse',
 };
 
 /** Where a vendor's documented stream is kept (its tool-calling one with `tools`, where there is one), for the fake and for tests that compare bytes. */

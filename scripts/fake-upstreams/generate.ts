@@ -176,7 +176,10 @@ async function streamReply(run: Run): Promise<RequestStatus> {
  */
 async function replayDocumented(run: Run): Promise<RequestStatus> {
   const { ctx, conn, entry } = run;
-  const body = await documentedStream(ctx.vendor.name, run.chat.tools !== undefined || run.chat.offered !== undefined);
+  const body = await documentedStream(
+    ctx.vendor.name,
+    run.chat.offersTools === true || run.chat.tools !== undefined || run.chat.offered !== undefined,
+  );
   // The docs name the type without parameters; the vendors' own servers add `charset=utf-8`.
   ctx.res.writeHead(200, { ...run.baseHeaders, 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   entry.httpStatus = 200;

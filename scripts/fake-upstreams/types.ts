@@ -20,7 +20,9 @@ export interface ChatRequest {
   hasSystem: boolean;
   /** OpenAI streams report usage only when asked (`stream_options.include_usage`). */
   includeUsage: boolean;
-  /** The functions the request offers, for the request log (and `documented=1`); absent when none (OpenAI's fake). */
+  /** The request offers tools: `documented=1` replays the vendor's documented tool call where there is one. */
+  offersTools?: boolean;
+  /** The functions the request offers, for the request log; absent when none (OpenAI's fake). */
   offered?: OfferedTools;
   /** The tools offered, the tool choice and the structured output asked for, as the vendor's wire carried them (for the log). */
   tools?: unknown;

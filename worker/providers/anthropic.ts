@@ -1,11 +1,13 @@
 // Anthropic Messages API through @anthropic-ai/sdk, streamed as raw events (`create({stream: true})`
-// rather than the MessageStream helper: fewer bytes, and Parley needs only text, usage and stop).
+// rather than the MessageStream helper: fewer bytes, and Parley needs only text, tool calls, usage
+// and stop). The request's params are built in anthropic-request.ts.
 // The resource-less base client plus the one resource Parley calls: the full client wires up
 // every API (files, models, batches, beta…) and costs the Worker bundle for nothing.
 import { BaseAnthropic } from '@anthropic-ai/sdk/client';
 import { APIConnectionError, APIError } from '@anthropic-ai/sdk/error';
 import { Messages } from '@anthropic-ai/sdk/resources/messages';
 import type { MessageDeltaUsage, StopReason as AnthropicStopReason, Usage } from '@anthropic-ai/sdk/resources/messages';
+import { messageParams, UnsendableRequest } from './anthropic-request.ts';
 import { codeForStatus, guardStream, providerError, retryAfterMs, type ProviderError } from './errors.ts';
 import type {
   ChatRequest,
@@ -92,6 +94,7 @@ function usageEvent(counts: Counts): ProviderEvent {
 }
 
 function classify(error: unknown): ProviderError | undefined {
+  if (error instanceof UnsendableRequest) return providerError('bad_request', error.message);
   if (!(error instanceof APIError) || error instanceof APIConnectionError) return undefined;
   const status = error.status;
   const detail = error.apiMessage ?? error.message;
@@ -105,21 +108,11 @@ function classify(error: unknown): ProviderError | undefined {
 }
 
 async function* events(request: ChatRequest, config: ProviderConfig): AsyncGenerator<ProviderEvent> {
-  const stream = await messagesApi(config).create(
-    {
-      model: request.model,
-      max_tokens: request.maxOutputTokens,
-      messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
-      ...(request.system ? { system: request.system } : {}),
-      ...(request.sampling?.temperature !== undefined ? { temperature: request.sampling.temperature } : {}),
-      ...(request.sampling?.topP !== undefined ? { top_p: request.sampling.topP } : {}),
-      ...(request.sampling?.stop?.length ? { stop_sequences: request.sampling.stop } : {}),
-      stream: true,
-    },
-    { signal: request.signal },
-  );
+  const stream = await messagesApi(config).create(messageParams(request), { signal: request.signal });
   let counts: Counts = {};
   let stopReason: StopReason | undefined;
+  /** Parley's index of each tool call by Anthropic's content-block index (text blocks take indexes too). */
+  const calls = new Map<number, number>();
   for await (const event of stream) {
     switch (event.type) {
       case 'message_start':
@@ -127,9 +120,23 @@ async function* events(request: ChatRequest, config: ProviderConfig): AsyncGener
         counts = foldCounts(counts, reported(event.message.usage));
         if (anyCounts(counts)) yield usageEvent(counts);
         break;
-      case 'content_block_delta':
-        if (event.delta.type === 'text_delta' && event.delta.text) yield { type: 'text', text: event.delta.text };
+      case 'content_block_start':
+        if (event.content_block.type === 'tool_use') {
+          const { id, name } = event.content_block;
+          const index = calls.size;
+          calls.set(event.index, index);
+          yield { type: 'tool_call', index, id, name, arguments: '' };
+        }
         break;
+      case 'content_block_delta': {
+        const { delta } = event;
+        if (delta.type === 'text_delta' && delta.text) yield { type: 'text', text: delta.text };
+        // The input's JSON text in pieces; a server tool's blocks (not Parley's calls) have no index here.
+        const index = calls.get(event.index);
+        if (delta.type === 'input_json_delta' && delta.partial_json && index !== undefined)
+          yield { type: 'tool_call', index, arguments: delta.partial_json };
+        break;
+      }
       case 'message_delta':
         // Cumulative counts: what it carries replaces message_start's, never adds to it (issue 6).
         counts = foldCounts(counts, reported(event.usage));

@@ -1,0 +1,130 @@
+// Parley's chat request in the Anthropic Messages API's terms: tool calls and tool results as content
+// blocks, tool definitions and choice, structured outputs. anthropic.ts sends it and reads the stream.
+import type {
+  ContentBlockParam,
+  JSONOutputFormat,
+  MessageCreateParamsStreaming,
+  MessageParam,
+  Tool,
+  ToolChoice,
+  ToolUseBlockParam,
+} from '@anthropic-ai/sdk/resources/messages';
+import type { ChatMessage, ChatRequest, ResponseFormat, ToolCall, ToolDefinition, Tools } from './types.ts';
+
+/** A request that cannot be put in Anthropic's terms: refused before the vendor is called. */
+export class UnsendableRequest extends Error {}
+
+/** The streaming Messages API params for `request`; throws UnsendableRequest for what Anthropic cannot take. */
+export function messageParams(request: ChatRequest): MessageCreateParamsStreaming {
+  const { sampling, tools, responseFormat } = request;
+  return {
+    model: request.model,
+    max_tokens: request.maxOutputTokens,
+    messages: anthropicMessages(request.messages),
+    ...(request.system ? { system: request.system } : {}),
+    ...(sampling?.temperature !== undefined ? { temperature: sampling.temperature } : {}),
+    ...(sampling?.topP !== undefined ? { top_p: sampling.topP } : {}),
+    ...(sampling?.stop?.length ? { stop_sequences: sampling.stop } : {}),
+    ...(tools?.definitions.length ? toolParams(tools) : {}),
+    ...(responseFormat ? { output_config: { format: outputFormat(responseFormat) } } : {}),
+    stream: true,
+  };
+}
+
+/**
+ * Turns as Anthropic takes them. A reply's tool calls become `tool_use` blocks after its text; the
+ * `tool` turns answering them become ONE user message of `tool_result` blocks (Anthropic wants every
+ * result of a reply in the next message), and a user turn straight after joins that message as text
+ * after the results, the order Anthropic requires.
+ */
+function anthropicMessages(messages: ChatMessage[]): MessageParam[] {
+  const params: MessageParam[] = [];
+  for (const message of messages) {
+    const results = resultsMessage(params.at(-1));
+    if (message.role === 'tool') {
+      const block: ContentBlockParam = {
+        type: 'tool_result',
+        tool_use_id: message.toolCallId,
+        content: message.content,
+      };
+      if (results) results.push(block);
+      else params.push({ role: 'user', content: [block] });
+    } else if (message.role === 'user') {
+      if (results && message.content) results.push({ type: 'text', text: message.content });
+      else params.push({ role: 'user', content: message.content });
+    } else if (message.toolCalls?.length) {
+      // Anthropic refuses empty text blocks: a reply that only called tools has none.
+      const text: ContentBlockParam[] = message.content ? [{ type: 'text', text: message.content }] : [];
+      params.push({ role: 'assistant', content: [...text, ...message.toolCalls.map(toolUse)] });
+    } else {
+      params.push({ role: 'assistant', content: message.content });
+    }
+  }
+  return params;
+}
+
+/** The blocks of `param` when it is a user message of tool results only (more results may join it). */
+function resultsMessage(param: MessageParam | undefined): ContentBlockParam[] | undefined {
+  if (param?.role !== 'user' || !Array.isArray(param.content)) return undefined;
+  return param.content.every((block) => block.type === 'tool_result') ? param.content : undefined;
+}
+
+function toolUse(call: ToolCall): ToolUseBlockParam {
+  return { type: 'tool_use', id: call.id, name: call.name, input: callInput(call) };
+}
+
+/** Anthropic takes a call's input as an object, where Parley keeps the JSON text the model wrote. */
+function callInput(call: ToolCall): Record<string, unknown> {
+  // Anthropic streams a call without arguments as no JSON at all, so Parley's record of it is ''.
+  if (call.arguments.trim() === '') return {};
+  let input: unknown;
+  try {
+    input = JSON.parse(call.arguments);
+  } catch {
+    input = undefined;
+  }
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new UnsendableRequest(
+      `Tool call ${call.id} (${call.name}) cannot be sent to Anthropic: its arguments are not a JSON object, ` +
+        'and Anthropic takes a call only with an object as its input. Send the arguments as JSON object text.',
+    );
+  }
+  return input as Record<string, unknown>;
+}
+
+function toolParams(tools: Tools): Pick<MessageCreateParamsStreaming, 'tools' | 'tool_choice'> {
+  const choice = toolChoice(tools);
+  return { tools: tools.definitions.map(anthropicTool), ...(choice ? { tool_choice: choice } : {}) };
+}
+
+function anthropicTool(definition: ToolDefinition): Tool {
+  return {
+    name: definition.name,
+    ...(definition.description ? { description: definition.description } : {}),
+    // Anthropic's input schema is always an object schema; Parley's `parameters` is one without saying so.
+    input_schema: { type: 'object', ...definition.parameters },
+  };
+}
+
+/** auto, none, required and a named tool are Anthropic's auto, none, any and tool; `parallel: false` disables parallel use. */
+function toolChoice({ choice, parallel }: Tools): ToolChoice | undefined {
+  const single = parallel === false ? { disable_parallel_tool_use: true } : {};
+  if (choice === 'none') return { type: 'none' };
+  if (choice === 'required') return { type: 'any', ...single };
+  if (typeof choice === 'object') return { type: 'tool', name: choice.name, ...single };
+  // Absent, Anthropic's default is auto; it is said only to carry disable_parallel_tool_use.
+  return choice === 'auto' || parallel === false ? { type: 'auto', ...single } : undefined;
+}
+
+/**
+ * Anthropic's structured outputs hold the reply to a JSON Schema. It has no schema-less JSON mode:
+ * every object in such a schema must set `additionalProperties: false`, so a bare object schema would
+ * allow only `{}`. A JSON-object request is therefore refused rather than sent as something else.
+ */
+function outputFormat(format: ResponseFormat): JSONOutputFormat {
+  if (format.type === 'json_schema') return { type: 'json_schema', schema: format.schema };
+  throw new UnsendableRequest(
+    'Anthropic has no JSON mode without a schema: its structured outputs follow a JSON Schema whose objects ' +
+      "must all set additionalProperties to false. Ask for responseFormat 'json_schema' with the reply's schema.",
+  );
+}
