@@ -165,7 +165,7 @@ describe.each([
     expect(toolEvents(events)).toEqual([]);
     expect(textOf(events)).toBe(expectedReplyText(vendor, 3));
     expect(events.at(-1)).toEqual({ type: 'done', stopReason: 'end_turn' });
-    expect((await logged(key))[0]!.tools).toEqual({ names: ['get_weather'], choice: 'none' });
+    expect((await logged(key))[0]!.offered).toEqual({ names: ['get_weather'], choice: 'none' });
   });
 
   it('answers the tool results turn with "The tool said: …" and end_turn', async () => {
