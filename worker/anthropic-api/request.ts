@@ -1,15 +1,17 @@
 // Anthropic's Messages API request (`POST /v1/messages`), as Parley accepts it, so that
 // @anthropic-ai/sdk and the tools built on it (Claude Code among them) work unmodified with a Parley
 // key, for Claude models and, translated, for the others. Supported: model, max_tokens, messages
-// (text, tool_use and tool_result blocks), system (text or text blocks), stop_sequences,
+// (text, image, tool_use and tool_result blocks), system (text or text blocks), stop_sequences,
 // temperature, top_p, stream, tools (custom tools), tool_choice, metadata, output_config.format.
 // What would change the answer and cannot be honoured on every model (extended thinking, top_k,
-// server tools, images and documents for now) is refused by name; an unknown field is refused as
+// server tools, documents) is refused by name; an unknown field is refused as
 // Anthropic refuses it.
 import * as z from 'zod';
 import { AppError } from '../errors.ts';
 import type { ModelInfo } from '../providers/registry.ts';
-import type { ChatMessage, ResponseFormat, Tools } from '../providers/types.ts';
+import type { ChatMessage, ImageSource, ResponseFormat, Tools, UserPart } from '../providers/types.ts';
+import { checkImageCount, imageFromBase64, imageFromUrl } from '../chat/images.ts';
+import { imageCount } from '../chat/prompt.ts';
 import type { CompletionRequest } from '../openai/request.ts';
 
 const textBlock = z.looseObject({ type: z.literal('text'), text: z.string() });
@@ -84,6 +86,10 @@ export function toMessagesRequest(body: MessagesBody, model: ModelInfo): Complet
     );
   const messages = toMessages(body.messages);
   if (messages[0]?.role !== 'user') throw invalid('messages: the first message must use the "user" role');
+  const images = messages.reduce((n, m) => n + imageCount(m), 0);
+  checkImageCount(images);
+  if (images > 0 && !model.vision)
+    throw invalid(`messages: ${model.id} does not read images: choose a model that does`);
   const system = typeof body.system === 'string' ? body.system : body.system?.map((b) => b.text).join('\n\n');
   const tools = toTools(body);
   const format = body.output_config?.format;
@@ -132,8 +138,12 @@ function toMessages(input: MessagesBody['messages']): ChatMessage[] {
       out.push({ role: 'assistant', content: texts.join(''), ...(toolCalls.length ? { toolCalls } : {}) });
       return;
     }
+    const parts: UserPart[] = [];
     blocks.forEach((b, j) => {
-      if (b.type === 'text') texts.push(String(b.text ?? ''));
+      if (b.type === 'text') {
+        texts.push(String(b.text ?? ''));
+        parts.push({ type: 'text', text: String(b.text ?? '') });
+      } else if (b.type === 'image') parts.push({ type: 'image', source: imageBlock(b, `messages.${i}.content.${j}`) });
       else if (b.type === 'tool_result') {
         const {
           tool_use_id: id,
@@ -156,9 +166,19 @@ function toMessages(input: MessagesBody['messages']): ChatMessage[] {
       throw invalid(
         `messages.${i}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${[...open].join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`,
       );
-    if (texts.length > 0) out.push({ role: 'user', content: texts.join('\n') });
+    const images = parts.some((p) => p.type === 'image');
+    if (texts.length > 0 || images) out.push({ role: 'user', content: texts.join('\n'), ...(images ? { parts } : {}) });
   });
   return out;
+}
+
+/** An image block's source: base64 bytes with their media type, or a URL. */
+function imageBlock(block: { type: string }, at: string): ImageSource {
+  const source = (block as { source?: { type?: unknown; media_type?: unknown; data?: unknown; url?: unknown } }).source;
+  if (source?.type === 'base64' && typeof source.media_type === 'string' && typeof source.data === 'string')
+    return imageFromBase64(source.media_type, source.data, `${at}.source`);
+  if (source?.type === 'url' && typeof source.url === 'string') return imageFromUrl(source.url, `${at}.source.url`);
+  throw invalid(`${at}.source: an image source is {type: "base64", media_type, data} or {type: "url", url}`);
 }
 
 function resultText(result: unknown, i: number, j: number): string {

@@ -1,5 +1,6 @@
 import type { ChatMessage, Tools } from '../providers/types.ts';
 import { MIN_OUTPUT_TOKENS } from '../usage/limits.ts';
+import { IMAGE_TOKEN_ESTIMATE } from './images.ts';
 
 /**
  * A token estimate that real tokenizers should not exceed, plus per-message overhead: it reserves
@@ -26,9 +27,14 @@ export function estimateTokens(text: string): number {
 export function estimatePromptTokens(messages: ChatMessage[], system?: string, tools?: Tools): number {
   const offered = tools ? estimateTokens(JSON.stringify(tools.definitions)) : 0;
   return messages.reduce(
-    (sum, m) => sum + estimateTokens(messageText(m)),
+    (sum, m) => sum + estimateTokens(messageText(m)) + imageCount(m) * IMAGE_TOKEN_ESTIMATE,
     offered + (system ? estimateTokens(system) : 0),
   );
+}
+
+/** How many images a turn carries. */
+export function imageCount(m: ChatMessage): number {
+  return m.role === 'user' && m.parts ? m.parts.filter((part) => part.type === 'image').length : 0;
 }
 
 /** Everything a turn sends: its text, and a reply's tool calls (names and arguments). */

@@ -10,7 +10,9 @@ import * as z from 'zod';
 import { AppError } from '../errors.ts';
 import { MAX_REPLY_TOKENS } from '../chat/limits.ts';
 import type { ModelInfo } from '../providers/registry.ts';
-import type { ChatMessage, ResponseFormat, Sampling, ToolCall, Tools } from '../providers/types.ts';
+import type { ChatMessage, ResponseFormat, Sampling, ToolCall, Tools, UserPart } from '../providers/types.ts';
+import { checkImageCount, imageFromUrl } from '../chat/images.ts';
+import { imageCount } from '../chat/prompt.ts';
 
 const unsupported = (what: string) => z.unknown().refine(() => false, `${what} is not supported by Parley's API`);
 const onlyDefault = <T extends z.ZodType>(schema: T, isDefault: (value: z.infer<T>) => boolean, why: string) =>
@@ -137,6 +139,10 @@ export function toCompletionRequest(body: ChatCompletionBody, model: ModelInfo):
   if (!messages.some((m) => m.role === 'user'))
     throw invalidParam('messages', 'messages: at least one user message is required');
   const tools = toTools(body);
+  const images = messages.reduce((n, m) => n + imageCount(m), 0);
+  checkImageCount(images);
+  if (images > 0 && !model.vision)
+    throw invalidParam('messages', `messages: ${model.id} does not read images: choose a model that does`);
 
   const [limitParam, asked] =
     body.max_completion_tokens != null
@@ -216,6 +222,10 @@ function toMessages(input: ChatCompletionBody['messages'], system: string[]): Ch
       messages.push({ role: 'assistant', content: contentText(m.content, at, { empty: true }), toolCalls });
       return;
     }
+    if (m.role === 'user') {
+      messages.push(userTurn(m.content, at));
+      return;
+    }
     const text = contentText(m.content, at);
     if (m.role === 'system' || m.role === 'developer') system.push(text);
     else messages.push({ role: m.role, content: text });
@@ -281,6 +291,27 @@ function toResponseFormat(
   };
 }
 
+/** A user turn: its text, and its parts in order when it has images (`image_url`: https or data: URLs). */
+function userTurn(content: z.infer<typeof message>['content'], at: string): ChatMessage {
+  if (!Array.isArray(content) || !content.some((p) => p.type === 'image_url'))
+    return { role: 'user', content: contentText(content, at) };
+  const parts = content.map((p, j): UserPart => {
+    const where = `${at}.content[${j}]`;
+    if (p.type === 'text' && typeof p.text === 'string') return { type: 'text', text: p.text };
+    if (p.type === 'image_url') {
+      const url = (p as { image_url?: { url?: unknown } }).image_url?.url;
+      if (typeof url !== 'string') throw invalidParam(`${where}.image_url.url`, `${where}.image_url.url: required`);
+      return { type: 'image', source: imageFromUrl(url, `${where}.image_url.url`) };
+    }
+    return { type: 'text', text: contentText([p], at) };
+  });
+  return {
+    role: 'user',
+    content: parts.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n'),
+    parts,
+  };
+}
+
 function contentText(
   content: z.infer<typeof message>['content'],
   at: string,
@@ -296,7 +327,7 @@ function contentText(
       if (p.type === 'text' && typeof p.text === 'string') return p.text;
       const what =
         p.type === 'image_url'
-          ? 'images are'
+          ? 'images are only taken in user messages, and'
           : p.type === 'input_audio'
             ? 'audio is'
             : p.type === 'file'

@@ -17,6 +17,8 @@ export type ModelInfo = {
   price: { input: number; output: number };
   /** Tried in order when this model keeps failing before its first token. */
   fallbacks?: string[];
+  /** Reads images in user turns (every listed vendor model does; an OpenAI-compatible server's is not known). */
+  vision: boolean;
 };
 
 const model = (
@@ -38,6 +40,7 @@ const model = (
     maxOutputTokens,
     price: { input, output },
     fallbacks,
+    vision: true,
   };
 };
 
@@ -101,7 +104,10 @@ function compatModels(env: ProviderEnv): ModelInfo[] {
     .split(',')
     .map((name) => name.trim())
     .filter(Boolean)
-    .map((name) => model(`openai-compat/${name}`, name, COMPAT_CONTEXT_WINDOW, COMPAT_MAX_OUTPUT, 0, 0));
+    .map((name) => ({
+      ...model(`openai-compat/${name}`, name, COMPAT_CONTEXT_WINDOW, COMPAT_MAX_OUTPUT, 0, 0),
+      vision: false,
+    }));
 }
 
 /** Models whose provider is configured, in display order. */

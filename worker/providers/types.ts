@@ -7,11 +7,23 @@ export type ProviderId = 'anthropic' | 'openai' | 'google' | 'openai-compat';
 export type ToolCall = { id: string; name: string; arguments: string };
 
 /**
- * One turn. A reply may carry tool calls beside (or instead of) its text; a `tool` turn answers
- * one call by its id. Conversations in the app have only the first two shapes with text.
+ * An image in a user turn: fetched by the vendor from an https URL, or its bytes (base64) with their
+ * media type. Adapters for vendors that cannot fetch a URL get it fetched first (`fetchImage`).
+ */
+export type ImageSource = { kind: 'url'; url: string } | { kind: 'base64'; mediaType: ImageMediaType; data: string };
+export const IMAGE_MEDIA_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'] as const;
+export type ImageMediaType = (typeof IMAGE_MEDIA_TYPES)[number];
+
+/** A user turn's parts in order, when it has images: its text pieces and its images. */
+export type UserPart = { type: 'text'; text: string } | { type: 'image'; source: ImageSource };
+
+/**
+ * One turn. A user turn may carry images (`parts`, in order; `content` is then its text alone); a
+ * reply may carry tool calls beside (or instead of) its text; a `tool` turn answers one call by its
+ * id. Conversations in the app have only text.
  */
 export type ChatMessage =
-  | { role: 'user'; content: string }
+  | { role: 'user'; content: string; parts?: UserPart[] }
   | { role: 'assistant'; content: string; toolCalls?: ToolCall[] }
   | { role: 'tool'; toolCallId: string; content: string };
 

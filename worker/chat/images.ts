@@ -1,0 +1,61 @@
+// Images in a request's user turns, as the APIs accept them: an https URL (the vendor fetches it,
+// or Parley does for a vendor that cannot) or a `data:` URL / base64 bytes with a media type. The
+// limits hold for every vendor: a request whose images one vendor would refuse is refused here,
+// with the reason, before anything is reserved.
+import { AppError } from '../errors.ts';
+import { IMAGE_MEDIA_TYPES, type ImageMediaType, type ImageSource } from '../providers/types.ts';
+
+/** The largest image, decoded (Anthropic's limit, the smallest of the three vendors'). */
+export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+/** The most images one request may carry. */
+export const MAX_IMAGES = 20;
+/** What an image is counted as before the vendor has counted it (Claude's most for one image): the quota reserves this. */
+export const IMAGE_TOKEN_ESTIMATE = 1_600;
+const MAX_URL_LENGTH = 2_048;
+
+const invalid = (param: string, message: string) => new AppError(400, 'invalid_request', message, { param });
+
+/** An image given as a URL: `data:<media type>;base64,<data>`, or `https://…`. */
+export function imageFromUrl(url: string, at: string): ImageSource {
+  if (url.startsWith('data:')) {
+    const match = /^data:([\w/+.-]+);base64,(.*)$/s.exec(url);
+    if (!match) throw invalid(at, `${at}: a data URL must be data:<media type>;base64,<data>`);
+    return imageFromBase64(match[1]!, match[2]!, at);
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw invalid(at, `${at}: not a URL, nor a data URL`);
+  }
+  if (parsed.protocol !== 'https:') throw invalid(at, `${at}: an image URL must be https (or a data: URL)`);
+  if (url.length > MAX_URL_LENGTH) throw invalid(at, `${at}: an image URL is at most ${MAX_URL_LENGTH} characters`);
+  return { kind: 'url', url };
+}
+
+/** An image given as its bytes in base64, with its media type. */
+export function imageFromBase64(mediaType: string, data: string, at: string): ImageSource {
+  const type = mediaType.toLowerCase();
+  if (!(IMAGE_MEDIA_TYPES as readonly string[]).includes(type))
+    throw invalid(at, `${at}: images are ${IMAGE_MEDIA_TYPES.join(', ')}; not ${mediaType}`);
+  const clean = data.replace(/\s/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0 || clean.length === 0)
+    throw invalid(at, `${at}: the image data is not base64`);
+  if (decodedBytes(clean) > MAX_IMAGE_BYTES)
+    throw invalid(
+      at,
+      `${at}: an image is at most ${MAX_IMAGE_BYTES / 1024 / 1024} MB; this one is ${(decodedBytes(clean) / 1024 / 1024).toFixed(1)} MB`,
+    );
+  return { kind: 'base64', mediaType: type as ImageMediaType, data: clean };
+}
+
+/** Refuses more than MAX_IMAGES in one request. */
+export function checkImageCount(count: number) {
+  if (count > MAX_IMAGES)
+    throw invalid('messages', `messages: at most ${MAX_IMAGES} images in one request; this one has ${count}`);
+}
+
+export function decodedBytes(base64: string): number {
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  return (base64.length / 4) * 3 - padding;
+}
