@@ -19,6 +19,7 @@ import { sites } from './routes/sites.ts';
 import { widgetConversations, widgetSession } from './routes/widget.ts';
 import { v1 } from './routes/v1.ts';
 import { messages } from './routes/messages.ts';
+import { responses } from './routes/responses.ts';
 import { ops } from './routes/ops.ts';
 import { apiDocs } from './routes/docs.ts';
 import { widgetScript } from './routes/widget-script.ts';
@@ -53,6 +54,7 @@ const routes = base
   .route('/api/widget/session', widgetSession)
   .route('/api/widget/conversations', widgetConversations)
   .route('/v1/messages', messages)
+  .route('/v1/responses', responses)
   .route('/v1', v1)
   // /api/openapi.json and /api/docs describe this app's routes, asked for at the first request
   // (the return type is written out: the app's type is still being inferred here).

@@ -113,3 +113,45 @@ export const chatCompletionChunkSchema = z.object({
       'With stream_options.include_usage: null on every chunk, then one last chunk without choices holds the totals',
     ),
 });
+
+export const responseObjectSchema = z
+  .looseObject({
+    id: z.string().describe('resp_…'),
+    object: z.literal('response'),
+    created_at: z.number().int(),
+    model: z.string(),
+    status: z.enum(['completed', 'incomplete']),
+    incomplete_details: z.object({ reason: z.literal('max_output_tokens') }).nullable(),
+    output: z.array(
+      z.union([
+        z.object({
+          type: z.literal('message'),
+          id: z.string(),
+          status: z.literal('completed'),
+          role: z.literal('assistant'),
+          content: z.array(
+            z.object({ type: z.literal('output_text'), text: z.string(), annotations: z.array(z.never()) }),
+          ),
+        }),
+        z.object({
+          type: z.literal('function_call'),
+          id: z.string(),
+          call_id: z.string(),
+          name: z.string(),
+          arguments: z.string(),
+          status: z.literal('completed'),
+        }),
+      ]),
+    ),
+    usage: z.object({
+      input_tokens: z.number().int(),
+      input_tokens_details: z.object({ cached_tokens: z.number().int() }),
+      output_tokens: z.number().int(),
+      output_tokens_details: z.object({ reasoning_tokens: z.number().int() }),
+      total_tokens: z.number().int(),
+      cost: z.number().describe("Parley's charge for the call in US dollars"),
+    }),
+  })
+  .describe(
+    "A Responses API response object; the request's settings are echoed beside these fields, as OpenAI echoes them",
+  );

@@ -1,0 +1,84 @@
+// OpenAI's Responses API at /v1/responses, stateless: the `openai` SDK's `responses.create`,
+// `responses.stream` and `responses.parse` work unmodified with a Parley API key, on every model.
+// The same reserve → run → settle as /v1/chat/completions; errors in OpenAI's shape.
+import { Hono } from 'hono';
+import type { AppEnv } from '../env.ts';
+import { apiKeyCredential, apiKeyToken, noteKeyUsed } from '../auth/index.ts';
+import { completionFailure, startCompletion } from '../chat/completion.ts';
+import { completionStream } from '../chat/completion-stream.ts';
+import { SSE_HEADERS } from '../chat/events.ts';
+import { AppError } from '../errors.ts';
+import { limitBody } from '../middleware/body-limit.ts';
+import { findModel } from '../providers/registry.ts';
+import { COST_HEADER } from '../openai/response.ts';
+import { responsesBody, toResponsesRequest } from '../openai/responses-request.ts';
+import { requestEcho, responseBody, responseEventWriter } from '../openai/responses-response.ts';
+import { validate } from '../validation.ts';
+import { describe } from '../openapi/describe.ts';
+import { openAiErrorSchema, responseObjectSchema } from '../schemas/openai.ts';
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const error = (description: string) => ({ description, schema: openAiErrorSchema });
+
+export const responses = new Hono<AppEnv>().post(
+  '/',
+  describe({
+    tag: 'openai',
+    security: ['apiKey'],
+    errorSchema: openAiErrorSchema,
+    summary:
+      'OpenAI Responses, stateless (store: false): text, function tools, images and structured output on every model; previous_response_id is refused (Parley keeps no response)',
+    responses: {
+      200: {
+        description:
+          'A response; with `stream: true`, server-sent events response.created … response.completed (a failure after the first token arrives as an `error` event)',
+        schema: responseObjectSchema,
+        eventStream: true,
+        headers: { 'x-parley-cost-usd': "A response not streamed: Parley's charge for it in US dollars" },
+      },
+      400: error('A bad or unsupported parameter, named in `param`'),
+      401: error('Missing or unknown API key (invalid_api_key)'),
+      403: error('The model is not in your plan (model_not_in_plan)'),
+      404: error('No such model (model_not_found)'),
+      429: error('Too many requests, or the quota is used up (insufficient_quota)'),
+      502: error("The model's provider failed (upstream_error)"),
+    },
+  }),
+  async (c, next) => {
+    c.set('credential', await apiKeyCredential(apiKeyToken(c)));
+    await next();
+  },
+  limitBody(MAX_BODY_BYTES),
+  validate('json', responsesBody),
+  async (c) => {
+    const body = c.req.valid('json');
+    const model = findModel(c.env, body.model);
+    if (!model)
+      throw new AppError(
+        404,
+        'model_not_found',
+        `The model '${body.model}' does not exist or is not offered here: GET /v1/models lists them`,
+        {
+          param: 'model',
+        },
+      );
+    const request = toResponsesRequest(body, model);
+    const id = crypto.randomUUID();
+    const created = Math.floor(Date.now() / 1000);
+    const echo = requestEcho(body);
+    const stream = request.stream ? completionStream(responseEventWriter(id, created, model.id, echo)) : undefined;
+    const completion = await startCompletion(
+      c.env,
+      { id, credential: c.var.credential, model, ...request, signal: stream?.signal ?? new AbortController().signal },
+      (event) => stream?.onEvent(event),
+    );
+    c.executionCtx.waitUntil(completion.billed);
+    noteKeyUsed(c.var.db, completion.keyId, (p) => c.executionCtx.waitUntil(p));
+
+    if (stream) return new Response(await stream.open(completion.outcome), { headers: SSE_HEADERS });
+    const outcome = await completion.outcome;
+    if (outcome.status === 'error') throw completionFailure(outcome);
+    c.header(COST_HEADER, outcome.costUsd);
+    return c.json(responseBody(id, created, model.id, echo, outcome));
+  },
+);
