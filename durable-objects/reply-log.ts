@@ -1,6 +1,8 @@
 // One in-flight reply's event log and its readers. Every event gets the next id and goes to
 // every attached reader; a reader that joins late (or comes back with Last-Event-ID) gets what it
-// missed first, then follows live. Readers come and go; the reply does not depend on them.
+// missed first, then follows live. Readers come and go; the reply does not depend on them. The log
+// keeps events as the bytes readers get: Parley's chat events (`append`), or any API's own frames
+// (`appendFrame`: a resumable /v1 stream).
 import { encodeEvent, KEEPALIVE, type LoggedEvent, type StreamEvent } from '../worker/chat/events.ts';
 import { log } from '../worker/log.ts';
 
@@ -29,7 +31,8 @@ export const MAX_UNREAD_BYTES = 256 * 1024;
 
 export class ReplyLog {
   readonly replyId: string;
-  private readonly events: LoggedEvent[] = [];
+  /** Every event as sent, in order: event n is frames[n - 1]. */
+  private readonly frames: Uint8Array[] = [];
   private readonly readers = new Set<Reader>();
   private lastWriteAt = Date.now();
   private readonly keepalive: ReturnType<typeof setInterval>;
@@ -47,17 +50,25 @@ export class ReplyLog {
   }
 
   append(event: StreamEvent) {
-    const logged = { ...event, id: `${this.replyId}:${this.events.length + 1}` } as LoggedEvent;
-    this.events.push(logged);
+    this.appendFrame(encodeEvent({ ...event, id: `${this.replyId}:${this.frames.length + 1}` } as LoggedEvent));
+  }
+
+  /** The next event, already encoded by its API (its `id:` line included, if it has one). */
+  appendFrame(bytes: Uint8Array) {
+    this.frames.push(bytes);
     this.lastWriteAt = Date.now();
-    const bytes = encodeEvent(logged);
     for (const reader of this.readers) reader.send(bytes);
+  }
+
+  /** How many events the log holds: the next one's position is this plus one. */
+  get length(): number {
+    return this.frames.length;
   }
 
   /** A stream of this reply's events after position `afterSeq` (0 = from the start), then live ones. */
   attach(afterSeq = 0): ReadableStream<Uint8Array> {
     const reader = new Reader(this.replyId, () => this.readers.delete(reader));
-    reader.replay(this.events.slice(afterSeq).map(encodeEvent));
+    reader.replay(this.frames.slice(afterSeq));
     if (this.finished) reader.close();
     else this.readers.add(reader);
     return reader.readable;

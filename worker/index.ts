@@ -21,3 +21,5 @@ export const Site = reportedObject('Site', objects.Site);
 export type Site = objects.Site;
 export const Backlog = reportedObject('Backlog', objects.Backlog);
 export type Backlog = objects.Backlog;
+export const ResumableReply = reportedObject('ResumableReply', objects.ResumableReply);
+export type ResumableReply = objects.ResumableReply;

@@ -13,7 +13,7 @@ import { validate } from '../validation.ts';
 import { probeRoundTrips } from './db-probe.ts';
 import { probeLimiter } from './limiter-probe.ts';
 
-export { Backlog, ConversationRoom, Limiter, Site } from '../index.ts';
+export { Backlog, ConversationRoom, Limiter, ResumableReply, Site } from '../index.ts';
 
 const dbProbeBody = z.strictObject({
   samples: z.number().int().min(1).max(200),

@@ -12,6 +12,7 @@ import { availableModels, findModel } from '../providers/registry.ts';
 import { chatCompletionBody, toCompletionRequest } from '../openai/request.ts';
 import { chunkWriter, COST_HEADER, completionBody } from '../openai/response.ts';
 import { completionStream } from '../chat/completion-stream.ts';
+import { resumableCompletion } from '../chat/resumable.ts';
 import { validate } from '../validation.ts';
 import { describe, type ResponseDescription } from '../openapi/describe.ts';
 import {
@@ -117,6 +118,17 @@ export const v1 = new Hono<AppEnv>()
       const request = toCompletionRequest(body, model);
       const id = crypto.randomUUID();
       const created = Math.floor(Date.now() / 1000);
+      const idempotencyKey = c.req.header('idempotency-key');
+      if (request.stream && idempotencyKey !== undefined) {
+        const resumed = await resumableCompletion(c.env, {
+          idempotencyKey,
+          lastEventId: c.req.header('last-event-id'),
+          body,
+          completion: { id, credential: c.var.credential, model, ...request },
+          chunks: { created, includeUsage: request.includeUsage },
+        });
+        return new Response(resumed, { headers: { ...SSE_HEADERS, 'idempotency-key': idempotencyKey } });
+      }
       const stream = request.stream
         ? completionStream(chunkWriter(id, created, model.id, request.includeUsage))
         : undefined;
