@@ -188,20 +188,20 @@ describe('POST /v1/chat/completions', () => {
     ['a penalty', { presence_penalty: 0.5 }, 'presence_penalty', /refused rather than ignored/],
     ['an unknown argument', { frobnicate: true }, 'frobnicate', /unrecognized request argument/],
     [
-      'an image',
+      'an image at a plain http URL',
       {
         messages: [
           {
             role: 'user',
             content: [
               { type: 'text', text: 'what is this' },
-              { type: 'image_url', image_url: { url: 'https://x/y.png' } },
+              { type: 'image_url', image_url: { url: 'http://x/y.png' } },
             ],
           },
         ],
       },
-      'messages[0].content[1]',
-      /images are not supported/,
+      'messages[0].content[1].image_url.url',
+      /must be https/,
     ],
     [
       'a tool message answering no call',
