@@ -45,7 +45,7 @@ export async function handleChat(ctx: ChatContext): Promise<void> {
     status: 'in_progress',
     httpStatus: null,
     tokensSent: 0,
-    inputTokens: known ? estimateTokens(known.promptText, directives.cjk === 1) : 0,
+    inputTokens: known ? estimateTokens(known.promptText, directives.cjk === 1) + (known.imageTokens ?? 0) : 0,
     startedAt,
     endedAt: null,
     ...(directives.key ? { key: directives.key } : {}),

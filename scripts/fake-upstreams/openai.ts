@@ -2,8 +2,11 @@
 // `data:` chunks ending with `data: [DONE]`, usage in a final `choices: []` chunk only when
 // `stream_options.include_usage` is set, `x-request-id`, and `{"error":{message,type,param,code}}`.
 // The same protocol serves any OpenAI-compatible server (`compat`), which accepts any model.
-// Function calls and structured outputs are decided in openai-tools.ts; this file frames them.
+// Function calls and structured outputs are decided in openai-tools.ts, images read in
+// openai-images.ts; this file frames them.
 import type { IncomingHttpHeaders } from 'node:http';
+import { IMAGE_TOKENS, imagesText } from './image-reply.ts';
+import { readImages } from './openai-images.ts';
 import { readTools, type Scripted } from './openai-tools.ts';
 import { sampling } from './sampling.ts';
 import type {
@@ -70,8 +73,9 @@ const SCRIPTS = new WeakMap<ChatRequest, Scripted>();
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
+  // Only the text parts: an image between two of them adds no line of its own.
   return content
-    .map((part: Part) => (part?.type === 'text' && typeof part.text === 'string' ? part.text : ''))
+    .flatMap((part: Part) => (part?.type === 'text' && typeof part.text === 'string' ? [part.text] : []))
     .join('\n');
 }
 
@@ -202,6 +206,10 @@ function openaiProtocol(name: 'openai' | 'compat'): Vendor {
         hasSystem: messages.some(isSystem),
         includeUsage: b.stream_options?.include_usage === true,
       };
+      const images = readImages(messages);
+      if (typeof images === 'string') return images;
+      if (images.lastUser.length > 0) request.replyText = imagesText(images.lastUser);
+      if (images.count > 0) request.imageTokens = images.count * IMAGE_TOKENS[name];
       const firstResult = messages.findLastIndex((m) => m.role !== 'tool') + 1;
       const tools = readTools(
         { ...b, messages },

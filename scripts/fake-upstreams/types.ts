@@ -34,6 +34,8 @@ export interface ChatRequest {
   toolCalls?: ToolCallPlan[];
   /** The text the vendor chose to answer (a tool result acknowledged, structured JSON) instead of the demo reply. */
   replyText?: string;
+  /** Prompt tokens the request's images cost (IMAGE_TOKENS each), counted on top of the text's estimate. */
+  imageTokens?: number;
 }
 
 /** What a request offered the model to call; the choice and parallel flag as the vendor spelled them. */

@@ -13,6 +13,7 @@ import type {
   ResponseFormat,
   StopReason,
   Tools,
+  UserPart,
 } from './types.ts';
 import { anyCounts, foldCounts } from './usage.ts';
 import { cachedClient, currentFetch } from './clients.ts';
@@ -97,7 +98,7 @@ function classifier(label: string) {
 function message(m: ChatMessage): OpenAI.ChatCompletionMessageParam {
   switch (m.role) {
     case 'user':
-      return { role: 'user', content: m.content };
+      return { role: 'user', content: m.parts?.length ? m.parts.map(contentPart) : m.content };
     case 'tool':
       return { role: 'tool', tool_call_id: m.toolCallId, content: m.content };
     case 'assistant':
@@ -115,6 +116,17 @@ function message(m: ChatMessage): OpenAI.ChatCompletionMessageParam {
         ),
       };
   }
+}
+
+/**
+ * A user turn's part, in its place among the others: an image goes as `image_url`, by its https URL
+ * (the vendor fetches it) or as a data URL of its bytes. `detail` is left to the API's default.
+ */
+function contentPart(part: UserPart): OpenAI.ChatCompletionContentPart {
+  if (part.type === 'text') return { type: 'text', text: part.text };
+  const { source } = part;
+  const url = source.kind === 'url' ? source.url : `data:${source.mediaType};base64,${source.data}`;
+  return { type: 'image_url', image_url: { url } };
 }
 
 /**
