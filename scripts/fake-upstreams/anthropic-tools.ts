@@ -40,8 +40,9 @@ const toolUseIds = (message: Message | undefined): unknown[] =>
 export function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
+  // Only the text blocks: an image or a tool result between two texts adds nothing to either.
   return content
-    .map((block: Block) => (block?.type === 'text' && typeof block.text === 'string' ? block.text : ''))
+    .flatMap((block: Block) => (block?.type === 'text' && typeof block.text === 'string' ? [block.text] : []))
     .join('\n');
 }
 

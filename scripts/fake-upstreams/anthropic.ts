@@ -1,7 +1,9 @@
 // Anthropic Messages API as @anthropic-ai/sdk 1.x reads it: `POST /v1/messages`, named SSE
 // events (the SDK skips events without an `event:` line), `request-id` header, and
-// `{"type":"error","error":{type,message}}` bodies. Tools and structured outputs: anthropic-tools.ts.
+// `{"type":"error","error":{type,message}}` bodies. Tools and structured outputs: anthropic-tools.ts;
+// images: anthropic-images.ts.
 import type { IncomingHttpHeaders } from 'node:http';
+import { imageProblem, imageStandIn, seenImages } from './anthropic-images.ts';
 import {
   contentBlocks,
   contentEvents,
@@ -14,6 +16,7 @@ import {
   type ToolFields,
   toolProblem,
 } from './anthropic-tools.ts';
+import { imagesText } from './image-reply.ts';
 import { estimateTokens } from './reply.ts';
 import { sampling } from './sampling.ts';
 import type { ChatRequest, ErrorReply, Finish, ReplyIds, Route, StreamWriter, Usage, Vendor } from './types.ts';
@@ -101,13 +104,14 @@ export const anthropic: Vendor = {
     if (!Array.isArray(b.messages) || b.messages.length === 0) return 'messages: at least one message is required';
     const messages = b.messages as Message[];
     const fields: ToolFields = { messages, tools: b.tools, tool_choice: b.tool_choice, output_config: b.output_config };
-    const problem = toolProblem(fields) ?? outputConfigProblem(b.output_config);
+    const problem = toolProblem(fields) ?? outputConfigProblem(b.output_config) ?? imageProblem(messages);
     if (problem) return problem;
     const system = [
       textOf(b.system),
       ...messages.filter((m) => m.role === 'system').map((m) => textOf(m.content)),
     ].filter(Boolean);
     const lastUser = messages.findLast((m) => m.role === 'user');
+    const images = seenImages(messages);
     const request: ChatRequest = {
       model: b.model,
       stream: b.stream === true,
@@ -118,11 +122,16 @@ export const anthropic: Vendor = {
         maxTokens: b.max_tokens,
       }),
       lastUserText: textOf(lastUser?.content),
-      promptText: [...system, ...messages.filter((m) => m.role !== 'system').map((m) => textOf(m.content))].join('\n'),
+      // Each image counts IMAGE_TOKENS.anthropic input tokens on top of the text.
+      promptText:
+        [...system, ...messages.filter((m) => m.role !== 'system').map((m) => textOf(m.content))].join('\n') +
+        imageStandIn(messages),
       messageCount: messages.length,
       hasSystem: system.length > 0,
       includeUsage: true,
       offersTools: offersTools(fields),
+      // A model shown images says what it sees (unless the scripted reply below takes its place).
+      ...(images.length > 0 ? { replyText: imagesText(images) } : {}),
     };
     const reply = scriptedReply(fields, request.lastUserText);
     if (reply) scripted.set(request, reply);

@@ -1,7 +1,8 @@
-// Parley's chat request in the Anthropic Messages API's terms: tool calls and tool results as content
-// blocks, tool definitions and choice, structured outputs. anthropic.ts sends it and reads the stream.
+// Parley's chat request in the Anthropic Messages API's terms: images, tool calls and tool results as
+// content blocks, tool definitions and choice, structured outputs. anthropic.ts sends it and reads the stream.
 import type {
   ContentBlockParam,
+  ImageBlockParam,
   JSONOutputFormat,
   MessageCreateParamsStreaming,
   MessageParam,
@@ -9,7 +10,17 @@ import type {
   ToolChoice,
   ToolUseBlockParam,
 } from '@anthropic-ai/sdk/resources/messages';
-import type { ChatMessage, ChatRequest, ResponseFormat, ToolCall, ToolDefinition, Tools } from './types.ts';
+import type {
+  ChatMessage,
+  ChatRequest,
+  ImageSource,
+  ResponseFormat,
+  ToolCall,
+  ToolDefinition,
+  Tools,
+} from './types.ts';
+
+type UserMessage = Extract<ChatMessage, { role: 'user' }>;
 
 /** A request that cannot be put in Anthropic's terms: refused before the vendor is called. */
 export class UnsendableRequest extends Error {}
@@ -35,7 +46,8 @@ export function messageParams(request: ChatRequest): MessageCreateParamsStreamin
  * Turns as Anthropic takes them. A reply's tool calls become `tool_use` blocks after its text; the
  * `tool` turns answering them become ONE user message of `tool_result` blocks (Anthropic wants every
  * result of a reply in the next message), and a user turn straight after joins that message as text
- * after the results, the order Anthropic requires.
+ * after the results, the order Anthropic requires. A user turn with images is its parts as text and
+ * image blocks, in order.
  */
 function anthropicMessages(messages: ChatMessage[]): MessageParam[] {
   const params: MessageParam[] = [];
@@ -50,8 +62,8 @@ function anthropicMessages(messages: ChatMessage[]): MessageParam[] {
       if (results) results.push(block);
       else params.push({ role: 'user', content: [block] });
     } else if (message.role === 'user') {
-      if (results && message.content) results.push({ type: 'text', text: message.content });
-      else params.push({ role: 'user', content: message.content });
+      if (results) results.push(...userBlocks(message));
+      else params.push({ role: 'user', content: message.parts ? userBlocks(message) : message.content });
     } else if (message.toolCalls?.length) {
       // Anthropic refuses empty text blocks: a reply that only called tools has none.
       const text: ContentBlockParam[] = message.content ? [{ type: 'text', text: message.content }] : [];
@@ -61,6 +73,23 @@ function anthropicMessages(messages: ChatMessage[]): MessageParam[] {
     }
   }
   return params;
+}
+
+/**
+ * A user turn as content blocks: its parts in order, or its text. Anthropic refuses empty text
+ * blocks, so an empty piece of text (an image sent alone) is left out.
+ */
+function userBlocks({ content, parts }: UserMessage): ContentBlockParam[] {
+  return (parts ?? [{ type: 'text', text: content }]).flatMap((part): ContentBlockParam[] => {
+    if (part.type === 'image') return [imageBlock(part.source)];
+    return part.text ? [{ type: 'text', text: part.text }] : [];
+  });
+}
+
+/** Anthropic fetches an image's URL itself, so a URL goes as it came; bytes go as base64 with their media type. */
+function imageBlock(source: ImageSource): ImageBlockParam {
+  if (source.kind === 'url') return { type: 'image', source: { type: 'url', url: source.url } };
+  return { type: 'image', source: { type: 'base64', media_type: source.mediaType, data: source.data } };
 }
 
 /** The blocks of `param` when it is a user message of tool results only (more results may join it). */
