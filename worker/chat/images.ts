@@ -5,8 +5,13 @@
 import { AppError } from '../errors.ts';
 import { IMAGE_MEDIA_TYPES, type ImageMediaType, type ImageSource } from '../providers/types.ts';
 
-/** The largest image, decoded (Anthropic's limit, the smallest of the three vendors'). */
-export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+/**
+ * The largest image as base64 text (Anthropic's limit, the smallest of the three vendors': it
+ * applies to the encoded data, so an image of about 3.75 MB).
+ */
+export const MAX_IMAGE_BASE64 = 5 * 1024 * 1024;
+/** The same limit in bytes, for an image Parley fetches itself. */
+export const MAX_IMAGE_BYTES = (MAX_IMAGE_BASE64 / 4) * 3;
 /** The most images one request may carry. */
 export const MAX_IMAGES = 20;
 /** What an image is counted as before the vendor has counted it (Claude's most for one image): the quota reserves this. */
@@ -41,10 +46,10 @@ export function imageFromBase64(mediaType: string, data: string, at: string): Im
   const clean = data.replace(/\s/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0 || clean.length === 0)
     throw invalid(at, `${at}: the image data is not base64`);
-  if (decodedBytes(clean) > MAX_IMAGE_BYTES)
+  if (clean.length > MAX_IMAGE_BASE64)
     throw invalid(
       at,
-      `${at}: an image is at most ${MAX_IMAGE_BYTES / 1024 / 1024} MB; this one is ${(decodedBytes(clean) / 1024 / 1024).toFixed(1)} MB`,
+      `${at}: an image is at most ${MAX_IMAGE_BASE64 / 1024 / 1024} MB as base64 (about ${((MAX_IMAGE_BASE64 * 3) / 4 / 1024 / 1024).toFixed(2)} MB of image); this one is ${(clean.length / 1024 / 1024).toFixed(1)} MB`,
     );
   return { kind: 'base64', mediaType: type as ImageMediaType, data: clean };
 }
@@ -53,9 +58,4 @@ export function imageFromBase64(mediaType: string, data: string, at: string): Im
 export function checkImageCount(count: number) {
   if (count > MAX_IMAGES)
     throw invalid('messages', `messages: at most ${MAX_IMAGES} images in one request; this one has ${count}`);
-}
-
-export function decodedBytes(base64: string): number {
-  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
-  return (base64.length / 4) * 3 - padding;
 }
