@@ -2,9 +2,12 @@
 // `POST /{v1beta|v1}/models/{model}:streamGenerateContent?alt=sse` (unnamed `data:` events, each a
 // whole GenerateContentResponse with interim usage) and `:generateContent`; key in
 // `x-goog-api-key` (or `?key=`); errors `{"error":{code,message,status}}` as application/json,
-// which the SDK turns into `ApiError` with `.status`. Function calling and JSON mode: gemini-tools.ts.
+// which the SDK turns into `ApiError` with `.status`. Function calling and JSON mode: gemini-tools.ts;
+// images: gemini-images.ts.
 import type { IncomingHttpHeaders } from 'node:http';
+import { imageStandIn, readImages } from './gemini-images.ts';
 import { type Content, type GeminiToolsBody, readTools } from './gemini-tools.ts';
+import { imagesText } from './image-reply.ts';
 import { estimateTokens } from './reply.ts';
 import { sampling } from './sampling.ts';
 import type { ChatRequest, ErrorReply, Finish, ReplyIds, Route, StreamWriter, Usage, Vendor } from './types.ts';
@@ -113,8 +116,12 @@ export const gemini: Vendor = {
     const system = textOf(b.systemInstruction);
     // Directives live in the last user text: a turn of function responses has none, the prompt before it does.
     const lastUserText = textOf(contents.findLast((c) => (c.role === 'user' || c.role === undefined) && textOf(c)));
+    const images = readImages(contents);
+    if (typeof images === 'string') return images;
     const tools = readTools(b, contents, lastUserText);
     if (typeof tools === 'string') return tools;
+    // The model says what images it sees, unless it calls a tool or answers results or JSON instead.
+    const seesImages = images.seen.length > 0 && !tools.toolCalls && tools.replyText === undefined;
     return {
       model: route.model ?? '',
       stream: route.stream ?? false,
@@ -125,13 +132,14 @@ export const gemini: Vendor = {
         maxTokens: config.maxOutputTokens,
       }),
       lastUserText,
-      promptText: [system, ...(b.tools ? [JSON.stringify(b.tools)] : []), ...contents.map(promptOf)]
-        .filter(Boolean)
-        .join('\n'),
+      promptText:
+        [system, ...(b.tools ? [JSON.stringify(b.tools)] : []), ...contents.map(promptOf)].filter(Boolean).join('\n') +
+        imageStandIn(images),
       messageCount: contents.length,
       hasSystem: system !== '',
       includeUsage: true,
       ...tools,
+      ...(seesImages ? { replyText: imagesText(images.seen) } : {}),
     };
   },
 

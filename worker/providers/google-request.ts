@@ -1,6 +1,6 @@
-// Parley's request in Gemini's terms (google.ts sends it): turns as `contents` with function calls
-// and responses, tools as function declarations, the tool choice as a function-calling mode, and a
-// response format as JSON mode.
+// Parley's request in Gemini's terms (google.ts sends it): turns as `contents` with images inline,
+// function calls and responses, tools as function declarations, the tool choice as a
+// function-calling mode, and a response format as JSON mode.
 import {
   type Content,
   FunctionCallingConfigMode,
@@ -8,7 +8,8 @@ import {
   type Part,
   type ToolConfig,
 } from '@google/genai';
-import type { ChatMessage, ChatRequest, ResponseFormat, ToolCall, Tools } from './types.ts';
+import { type FetchedImage, fetchImage } from './fetch-image.ts';
+import type { ChatMessage, ChatRequest, ResponseFormat, ToolCall, Tools, UserPart } from './types.ts';
 
 /** A request Parley cannot put into Gemini's terms; it would fail the same way on every attempt. */
 export class UnmappableRequest extends Error {}
@@ -54,19 +55,60 @@ function modelTurn(message: Extract<ChatMessage, { role: 'assistant' }>): Conten
   return { role: 'model', parts };
 }
 
+type UserMessage = Extract<ChatMessage, { role: 'user' }>;
+
+const imageUrls = (messages: ChatMessage[]) =>
+  new Set(
+    messages.flatMap((m) =>
+      m.role === 'user'
+        ? (m.parts ?? []).flatMap((p) => (p.type === 'image' && p.source.kind === 'url' ? [p.source.url] : []))
+        : [],
+    ),
+  );
+
 /**
- * Turns into contents. Gemini answers a call by its function's name (the id is optional), so each
- * tool result takes the name of the call it answers; consecutive results are one user turn, the
- * way Gemini expects the responses to a turn of parallel calls.
+ * The images given by URL, each fetched once, all at once: Gemini is sent an image's bytes, never
+ * its URL, so an image by URL meets the same types and size limit as one given inline. The first
+ * refusal stops the other fetches.
  */
-export function contents(messages: ChatMessage[]): Content[] {
+async function fetchImages(messages: ChatMessage[], signal: AbortSignal): Promise<Map<string, FetchedImage>> {
+  const urls = imageUrls(messages);
+  if (urls.size === 0) return new Map();
+  const stop = new AbortController();
+  const either = AbortSignal.any([signal, stop.signal]);
+  try {
+    return new Map(await Promise.all([...urls].map(async (url) => [url, await fetchImage(url, either)] as const)));
+  } finally {
+    stop.abort();
+  }
+}
+
+/** A user turn's parts in order: its text alone, or its text pieces and images (inline data). */
+function userTurn(message: UserMessage, fetched: Map<string, FetchedImage>): Content {
+  if (!message.parts) return { role: 'user', parts: [{ text: message.content }] };
+  const part = (p: UserPart): Part => {
+    if (p.type === 'text') return { text: p.text };
+    const image = p.source.kind === 'url' ? fetched.get(p.source.url)! : p.source;
+    return { inlineData: { mimeType: image.mediaType, data: image.data } };
+  };
+  return { role: 'user', parts: message.parts.map(part) };
+}
+
+/**
+ * Turns into contents, images fetched first where given by URL (see fetchImages). Gemini answers a
+ * call by its function's name (the id is optional), so each tool result takes the name of the call
+ * it answers; consecutive results are one user turn, the way Gemini expects the responses to a turn
+ * of parallel calls.
+ */
+export async function contents(messages: ChatMessage[], signal: AbortSignal): Promise<Content[]> {
+  const fetched = await fetchImages(messages, signal);
   const names = new Map<string, string>();
   const out: Content[] = [];
   let results: Part[] | undefined;
   for (const message of messages) {
     if (message.role !== 'tool') {
       results = undefined;
-      if (message.role === 'user') out.push({ role: 'user', parts: [{ text: message.content }] });
+      if (message.role === 'user') out.push(userTurn(message, fetched));
       else {
         for (const call of message.toolCalls ?? []) names.set(call.id, call.name);
         out.push(modelTurn(message));

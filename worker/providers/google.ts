@@ -1,8 +1,10 @@
 // Gemini (Google AI API, not Vertex) through @google/genai's generateContentStream. The request's
-// contents, tools and JSON mode are built in google-request.ts.
+// contents (images fetched first where given by URL), tools and JSON mode are built in
+// google-request.ts.
 import { ApiError, type FunctionCall, GoogleGenAI, type GenerateContentResponseUsageMetadata } from '@google/genai';
 import { cachedClient } from './clients.ts';
 import { codeForStatus, guardStream, providerError, type ProviderError } from './errors.ts';
+import { ImageFetchFailed } from './fetch-image.ts';
 import { contents, toolAndFormatConfig, UnmappableRequest } from './google-request.ts';
 import type {
   ChatRequest,
@@ -73,7 +75,8 @@ function retryDelayMs(body: GoogleErrorBody): number | undefined {
 }
 
 function classify(error: unknown): ProviderError | undefined {
-  if (error instanceof UnmappableRequest) return providerError('bad_request', error.message);
+  if (error instanceof UnmappableRequest || error instanceof ImageFetchFailed)
+    return providerError('bad_request', error.message);
   if (!(error instanceof ApiError)) return undefined;
   const body = parseBody(error.message);
   const rpcStatus = body.error?.status ?? '';
@@ -131,7 +134,7 @@ function toolCallEvent(call: FunctionCall, index: number): ProviderEvent {
 async function* events(request: ChatRequest, config: ProviderConfig): AsyncGenerator<ProviderEvent> {
   const stream = await client(config).models.generateContentStream({
     model: request.model,
-    contents: contents(request.messages),
+    contents: await contents(request.messages, request.signal),
     config: {
       ...toolAndFormatConfig(request),
       maxOutputTokens: request.maxOutputTokens,
