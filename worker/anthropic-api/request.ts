@@ -10,8 +10,7 @@ import * as z from 'zod';
 import { AppError } from '../errors.ts';
 import type { ModelInfo } from '../providers/registry.ts';
 import type { ChatMessage, ImageSource, ResponseFormat, Tools, UserPart } from '../providers/types.ts';
-import { checkImageCount, imageFromBase64, imageFromUrl } from '../chat/images.ts';
-import { imageCount } from '../chat/prompt.ts';
+import { checkImages, imageFromBase64, imageFromUrl } from '../chat/images.ts';
 import type { CompletionRequest } from '../openai/request.ts';
 
 const textBlock = z.looseObject({ type: z.literal('text'), text: z.string() });
@@ -86,10 +85,7 @@ export function toMessagesRequest(body: MessagesBody, model: ModelInfo): Complet
     );
   const messages = toMessages(body.messages);
   if (messages[0]?.role !== 'user') throw invalid('messages: the first message must use the "user" role');
-  const images = messages.reduce((n, m) => n + imageCount(m), 0);
-  checkImageCount(images);
-  if (images > 0 && !model.vision)
-    throw invalid(`messages: ${model.id} does not read images: choose a model that does`);
+  checkImages(model, messages, 'messages');
   const system = typeof body.system === 'string' ? body.system : body.system?.map((b) => b.text).join('\n\n');
   const tools = toTools(body);
   const format = body.output_config?.format;

@@ -3,7 +3,8 @@
 // limits hold for every vendor: a request whose images one vendor would refuse is refused here,
 // with the reason, before anything is reserved.
 import { AppError } from '../errors.ts';
-import { IMAGE_MEDIA_TYPES, type ImageMediaType, type ImageSource } from '../providers/types.ts';
+import type { ModelInfo } from '../providers/registry.ts';
+import { IMAGE_MEDIA_TYPES, type ChatMessage, type ImageMediaType, type ImageSource } from '../providers/types.ts';
 
 /**
  * The largest image as base64 text (Anthropic's limit, the smallest of the three vendors': it
@@ -54,8 +55,18 @@ export function imageFromBase64(mediaType: string, data: string, at: string): Im
   return { kind: 'base64', mediaType: type as ImageMediaType, data: clean };
 }
 
-/** Refuses more than MAX_IMAGES in one request. */
-export function checkImageCount(count: number) {
-  if (count > MAX_IMAGES)
-    throw invalid('messages', `messages: at most ${MAX_IMAGES} images in one request; this one has ${count}`);
+/**
+ * Refuses images `model` cannot take: any, for a model that reads none; more than MAX_IMAGES; a GIF
+ * for a Gemini model (Google lists PNG, JPEG, WebP, HEIC and HEIF only). `param` names the field.
+ */
+export function checkImages(model: ModelInfo, messages: ChatMessage[], param: string) {
+  const images = messages.flatMap((m) =>
+    m.role === 'user' && m.parts ? m.parts.flatMap((part) => (part.type === 'image' ? [part.source] : [])) : [],
+  );
+  if (images.length === 0) return;
+  if (!model.vision) throw invalid(param, `${param}: ${model.id} does not read images: choose a model that does`);
+  if (images.length > MAX_IMAGES)
+    throw invalid(param, `${param}: at most ${MAX_IMAGES} images in one request; this one has ${images.length}`);
+  if (model.provider === 'google' && images.some((image) => image.kind === 'base64' && image.mediaType === 'image/gif'))
+    throw invalid(param, `${param}: ${model.id} does not read GIF images: send PNG, JPEG or WebP`);
 }

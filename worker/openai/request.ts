@@ -11,8 +11,7 @@ import { AppError } from '../errors.ts';
 import { MAX_REPLY_TOKENS } from '../chat/limits.ts';
 import type { ModelInfo } from '../providers/registry.ts';
 import type { ChatMessage, ResponseFormat, Sampling, ToolCall, Tools, UserPart } from '../providers/types.ts';
-import { checkImageCount, imageFromUrl } from '../chat/images.ts';
-import { imageCount } from '../chat/prompt.ts';
+import { checkImages, imageFromUrl } from '../chat/images.ts';
 
 const unsupported = (what: string) => z.unknown().refine(() => false, `${what} is not supported by Parley's API`);
 const onlyDefault = <T extends z.ZodType>(schema: T, isDefault: (value: z.infer<T>) => boolean, why: string) =>
@@ -139,10 +138,7 @@ export function toCompletionRequest(body: ChatCompletionBody, model: ModelInfo):
   if (!messages.some((m) => m.role === 'user'))
     throw invalidParam('messages', 'messages: at least one user message is required');
   const tools = toTools(body);
-  const images = messages.reduce((n, m) => n + imageCount(m), 0);
-  checkImageCount(images);
-  if (images > 0 && !model.vision)
-    throw invalidParam('messages', `messages: ${model.id} does not read images: choose a model that does`);
+  checkImages(model, messages, 'messages');
 
   const [limitParam, asked] =
     body.max_completion_tokens != null

@@ -8,8 +8,7 @@
 import * as z from 'zod';
 import { AppError } from '../errors.ts';
 import { MAX_REPLY_TOKENS } from '../chat/limits.ts';
-import { checkImageCount, imageFromUrl } from '../chat/images.ts';
-import { imageCount } from '../chat/prompt.ts';
+import { checkImages, imageFromUrl } from '../chat/images.ts';
 import type { ModelInfo } from '../providers/registry.ts';
 import type { ChatMessage, ResponseFormat, ToolCall, Tools, UserPart } from '../providers/types.ts';
 import type { CompletionRequest } from './request.ts';
@@ -89,10 +88,7 @@ export function toResponsesRequest(body: ResponsesBody, model: ModelInfo): Compl
   const system: string[] = body.instructions ? [body.instructions] : [];
   const messages = toMessages(body.input, system);
   if (!messages.some((m) => m.role === 'user')) throw invalid('input', 'input: at least one user message is required');
-  const images = messages.reduce((n, m) => n + imageCount(m), 0);
-  checkImageCount(images);
-  if (images > 0 && !model.vision)
-    throw invalid('input', `input: ${model.id} does not read images: choose a model that does`);
+  checkImages(model, messages, 'input');
   if (body.max_output_tokens != null && body.max_output_tokens > model.maxOutputTokens)
     throw invalid(
       'max_output_tokens',
