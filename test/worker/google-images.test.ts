@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { adapters, type ChatRequest, type ProviderEvent, type UserPart } from '../../worker/providers/index.ts';
 import type { LoggedRequest } from '../../scripts/fake-upstreams/request-log.ts';
+import { MAX_IMAGE_BYTES } from '../../worker/chat/images.ts';
 
 const upstream = inject('fakeUpstreamUrl');
 const config = { apiKey: 'gm-test-0123456789abcdef', baseURL: `${upstream}/gemini` };
@@ -132,7 +133,6 @@ describe('google adapter images', () => {
 
 describe('google adapter image URLs it refuses', () => {
   const url = 'https://images.example/not-an-image';
-  const FIVE_MB = 5 * 1024 * 1024;
 
   it.each<[string, () => Answer, string]>([
     [
@@ -147,11 +147,11 @@ describe('google adapter image URLs it refuses', () => {
       'is of type text/html, not an image Parley takes',
     ],
     [
-      'says it is larger than 5 MB',
-      () => image(PNG_BYTES, 'image/png', { 'content-length': String(FIVE_MB + 1) }),
-      'is larger than 5 MB',
+      'says it is larger than the limit',
+      () => image(PNG_BYTES, 'image/png', { 'content-length': String(MAX_IMAGE_BYTES + 1) }),
+      'is larger than 3.75 MB',
     ],
-    ['is larger than 5 MB', () => image(new Uint8Array(FIVE_MB + 1)), 'is larger than 5 MB'],
+    ['is larger than the limit', () => image(new Uint8Array(MAX_IMAGE_BYTES + 1)), 'is larger than 3.75 MB'],
   ])('refuses an image URL that %s with bad_request naming it, without asking Gemini', async (_, answer, why) => {
     serveImages({ [url]: answer });
     const { events, key } = await run([{ type: 'text', text: 'Look' }, byUrl(url)]);
@@ -174,7 +174,7 @@ describe('google adapter image URLs it refuses', () => {
     ]);
   });
 
-  it('stops reading an endless image past 5 MB', async () => {
+  it('stops reading an endless image past the limit', async () => {
     let pulled = 0;
     const endless = new ReadableStream<Uint8Array>({
       pull(controller) {

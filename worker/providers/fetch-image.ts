@@ -10,7 +10,7 @@ export class ImageFetchFailed extends Error {}
 
 export type FetchedImage = { mediaType: ImageMediaType; data: string };
 
-const MAX_MB = MAX_IMAGE_BYTES / 1024 / 1024;
+const MAX_MB = (MAX_IMAGE_BYTES / 1024 / 1024).toFixed(2);
 
 /**
  * The image at an https URL, as its media type and base64 bytes. Refuses an answer that is not a
