@@ -5,6 +5,7 @@
 // (`appendFrame`: a resumable /v1 stream).
 import { encodeEvent, KEEPALIVE, type LoggedEvent, type StreamEvent } from '../worker/chat/events.ts';
 import { log } from '../worker/log.ts';
+import { concatBytes } from '../worker/bytes.ts';
 
 /** Silence longer than this gets a keepalive comment (proxies commonly cut idle streams at 30-100 s). */
 const KEEPALIVE_MS = 10_000;
@@ -129,7 +130,7 @@ class Reader {
   replay(events: Uint8Array[]) {
     if (events.length === 0) return;
     this.lastFlushAt = Date.now();
-    this.write(concat(events), false);
+    this.write(concatBytes(events), false);
   }
 
   send(bytes: Uint8Array) {
@@ -154,7 +155,7 @@ class Reader {
     this.timer = undefined;
     if (this.ended || this.pending.length === 0) return;
     if (this.unreadBytes > MAX_UNREAD_BYTES) return this.drop();
-    const chunk = this.pending.length === 1 ? this.pending[0]! : concat(this.pending);
+    const chunk = this.pending.length === 1 ? this.pending[0]! : concatBytes(this.pending);
     this.pending = [];
     this.lastFlushAt = Date.now();
     this.write(chunk, true);
@@ -191,14 +192,4 @@ class Reader {
     this.timer = undefined;
     this.onGone();
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
 }

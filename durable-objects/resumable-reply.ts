@@ -11,6 +11,7 @@ import { AppError } from '../worker/errors.ts';
 import { chunkWriter } from '../worker/openai/response.ts';
 import { log } from '../worker/log.ts';
 import { ReplyLog } from './reply-log.ts';
+import { concatBytes } from '../worker/bytes.ts';
 
 /** How long a finished stream can still be resumed. */
 const KEPT_AFTER_END_MS = 10 * 60_000;
@@ -75,8 +76,7 @@ export class ResumableReply extends DurableObject<Env> {
     const { completion: spec } = input;
     const writer = chunkWriter(spec.id, input.chunks.created, spec.model.id, input.chunks.includeUsage);
     const replyLog = new ReplyLog(spec.id);
-    const frame = (bytes: Uint8Array) =>
-      replyLog.appendFrame(concat(encoder.encode(`id: ${replyLog.length + 1}\n`), bytes));
+    const frame = (bytes: Uint8Array) => appendNumbered(replyLog, bytes);
     let firstFrame!: () => void;
     const first = new Promise<void>((resolve) => (firstFrame = resolve));
     let completion: Awaited<ReturnType<typeof startCompletion>>;
@@ -105,7 +105,7 @@ export class ResumableReply extends DurableObject<Env> {
 
   private async finish(replyLog: ReplyLog, writer: ReturnType<typeof chunkWriter>, ended: ReplyOutcome) {
     const frames = ended.status === 'error' ? [writer.fail(completionFailure(ended))] : writer.end(ended);
-    for (const bytes of frames) replyLog.appendFrame(concat(encoder.encode(`id: ${replyLog.length + 1}\n`), bytes));
+    for (const bytes of frames) appendNumbered(replyLog, bytes);
     replyLog.finish();
     await this.ctx.storage.setAlarm(Date.now() + KEPT_AFTER_END_MS).catch((error: unknown) => {
       log.warn('resumable reply: expiry not set', {}, error);
@@ -124,9 +124,7 @@ function refusal(error: AppError): ResumableResult {
   };
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.byteLength + b.byteLength);
-  out.set(a, 0);
-  out.set(b, a.byteLength);
-  return out;
+/** A frame with its SSE id (its position in the log), which a client sends back as Last-Event-ID. */
+function appendNumbered(replyLog: ReplyLog, bytes: Uint8Array) {
+  replyLog.appendFrame(concatBytes([encoder.encode(`id: ${replyLog.length + 1}\n`), bytes]));
 }

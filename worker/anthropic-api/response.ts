@@ -4,6 +4,7 @@
 import type { CompletionWriter } from '../chat/completion-stream.ts';
 import type { ReplyOutcome } from '../chat/outcome.ts';
 import { anthropicError } from './errors.ts';
+import { concatBytes } from '../bytes.ts';
 
 type StopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'refusal';
 
@@ -103,7 +104,7 @@ export function eventWriter(id: string, model: string, promptTokens: number): Co
     open = undefined;
   };
   const flush = () => {
-    const bytes = concat(out);
+    const bytes = concatBytes(out);
     out.length = 0;
     return bytes;
   };
@@ -170,14 +171,4 @@ export function eventWriter(id: string, model: string, promptTokens: number): Co
       return event('error', anthropicError(error).body);
     },
   };
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    bytes.set(part, at);
-    at += part.length;
-  }
-  return bytes;
 }

@@ -33,9 +33,6 @@ export function usageOf(outcome: ReplyOutcome) {
   };
 }
 
-/** The header a non-streamed completion carries its cost in (US dollars, as billed). */
-export const COST_HEADER = 'x-parley-cost-usd';
-
 const completionId = (id: string) => `chatcmpl-${id.replaceAll('-', '')}`;
 
 export function completionBody(id: string, created: number, outcome: ReplyOutcome) {

@@ -6,6 +6,7 @@
 import type { CompletionWriter } from '../chat/completion-stream.ts';
 import type { ReplyOutcome } from '../chat/outcome.ts';
 import { openAiError } from './errors.ts';
+import { concatBytes } from '../bytes.ts';
 import type { ResponsesBody } from './responses-request.ts';
 
 const compact = (id: string) => id.replaceAll('-', '');
@@ -155,12 +156,7 @@ export function responseEventWriter(id: string, created: number, model: string, 
     open = undefined;
   };
   const flush = () => {
-    const bytes = new Uint8Array(out.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of out) {
-      bytes.set(p, at);
-      at += p.length;
-    }
+    const bytes = concatBytes(out);
     out.length = 0;
     return bytes;
   };

@@ -4,15 +4,12 @@
 // reserve → run → settle as /v1/chat/completions; errors in Anthropic's shape (middleware/errors.ts).
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env.ts';
-import { apiKeyCredential, apiKeyToken, noteKeyUsed, requireApiKey } from '../auth/index.ts';
-import { completionFailure, startCompletion } from '../chat/completion.ts';
-import { completionStream } from '../chat/completion-stream.ts';
-import { SSE_HEADERS } from '../chat/events.ts';
+import { apiKeyCredential, apiKeyToken, requireApiKey } from '../auth/index.ts';
+import { answerCompletion } from '../chat/answer-completion.ts';
 import { estimatePromptTokens } from '../chat/prompt.ts';
 import { AppError } from '../errors.ts';
 import { limitBody } from '../middleware/body-limit.ts';
 import { findModel, type ModelInfo } from '../providers/registry.ts';
-import { COST_HEADER } from '../openai/response.ts';
 import { messagesBody, toMessagesRequest } from '../anthropic-api/request.ts';
 import { eventWriter, messageBody } from '../anthropic-api/response.ts';
 import { validate } from '../validation.ts';
@@ -76,24 +73,15 @@ export const messages = new Hono<AppEnv>()
       const model = modelFor(c, body.model);
       const request = toMessagesRequest(body, model);
       const id = crypto.randomUUID();
-      const stream = request.stream
-        ? completionStream(
+      return answerCompletion(
+        c,
+        { id, credential: c.var.credential, model, ...request },
+        {
+          writer: () =>
             eventWriter(id, body.model, estimatePromptTokens(request.messages, request.system, request.tools)),
-          )
-        : undefined;
-      const completion = await startCompletion(
-        c.env,
-        { id, credential: c.var.credential, model, ...request, signal: stream?.signal ?? new AbortController().signal },
-        (event) => stream?.onEvent(event),
+          body: (outcome) => messageBody(id, body.model, outcome),
+        },
       );
-      c.executionCtx.waitUntil(completion.billed);
-      noteKeyUsed(c.var.db, completion.keyId, (p) => c.executionCtx.waitUntil(p));
-
-      if (stream) return new Response(await stream.open(completion.outcome), { headers: SSE_HEADERS });
-      const outcome = await completion.outcome;
-      if (outcome.status === 'error') throw completionFailure(outcome);
-      c.header(COST_HEADER, outcome.costUsd);
-      return c.json(messageBody(id, body.model, outcome));
     },
   )
   .post(

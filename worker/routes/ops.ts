@@ -20,6 +20,9 @@ import { opsPerformance } from '../ops/performance.ts';
 import { opsRevenue } from '../ops/revenue.ts';
 
 const DEFAULT_DAYS = 30;
+/** A report's range: the 30 days ending today unless the query names one, a year at most. */
+const opsRange = (query: Parameters<typeof dayRange>[0]) =>
+  dayRange(query, { defaultDays: DEFAULT_DAYS, maxDays: MAX_OPS_DAYS });
 const opsApi = { tag: 'operators', security: ['session'] } as const;
 const notOperator = { description: 'Not an operator, or an API key (not_operator, forbidden)' };
 
@@ -40,13 +43,7 @@ export const ops = new Hono<AppEnv>()
       },
     }),
     validate('query', opsRangeQuery),
-    async (c) =>
-      c.json(
-        await opsMetrics(
-          c.var.db,
-          dayRange(c.req.valid('query'), { defaultDays: DEFAULT_DAYS, maxDays: MAX_OPS_DAYS }),
-        ),
-      ),
+    async (c) => c.json(await opsMetrics(c.var.db, opsRange(c.req.valid('query')))),
   )
   .get(
     '/revenue',
@@ -60,13 +57,7 @@ export const ops = new Hono<AppEnv>()
       },
     }),
     validate('query', opsRangeQuery),
-    async (c) =>
-      c.json(
-        await opsRevenue(
-          c.var.db,
-          dayRange(c.req.valid('query'), { defaultDays: DEFAULT_DAYS, maxDays: MAX_OPS_DAYS }),
-        ),
-      ),
+    async (c) => c.json(await opsRevenue(c.var.db, opsRange(c.req.valid('query')))),
   )
   .get(
     '/performance',
@@ -81,13 +72,7 @@ export const ops = new Hono<AppEnv>()
       },
     }),
     validate('query', opsRangeQuery),
-    async (c) =>
-      c.json(
-        await opsPerformance(
-          c.var.db,
-          dayRange(c.req.valid('query'), { defaultDays: DEFAULT_DAYS, maxDays: MAX_OPS_DAYS }),
-        ),
-      ),
+    async (c) => c.json(await opsPerformance(c.var.db, opsRange(c.req.valid('query')))),
   )
   .get(
     '/health',

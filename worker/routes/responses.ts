@@ -3,14 +3,11 @@
 // The same reserve → run → settle as /v1/chat/completions; errors in OpenAI's shape.
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
-import { apiKeyCredential, apiKeyToken, noteKeyUsed } from '../auth/index.ts';
-import { completionFailure, startCompletion } from '../chat/completion.ts';
-import { completionStream } from '../chat/completion-stream.ts';
-import { SSE_HEADERS } from '../chat/events.ts';
+import { apiKeyCredential, apiKeyToken } from '../auth/index.ts';
+import { answerCompletion } from '../chat/answer-completion.ts';
 import { AppError } from '../errors.ts';
 import { limitBody } from '../middleware/body-limit.ts';
 import { findModel } from '../providers/registry.ts';
-import { COST_HEADER } from '../openai/response.ts';
 import { responsesBody, toResponsesRequest } from '../openai/responses-request.ts';
 import { requestEcho, responseBody, responseEventWriter } from '../openai/responses-response.ts';
 import { validate } from '../validation.ts';
@@ -66,19 +63,13 @@ export const responses = new Hono<AppEnv>().post(
     const id = crypto.randomUUID();
     const created = Math.floor(Date.now() / 1000);
     const echo = requestEcho(body);
-    const stream = request.stream ? completionStream(responseEventWriter(id, created, model.id, echo)) : undefined;
-    const completion = await startCompletion(
-      c.env,
-      { id, credential: c.var.credential, model, ...request, signal: stream?.signal ?? new AbortController().signal },
-      (event) => stream?.onEvent(event),
+    return answerCompletion(
+      c,
+      { id, credential: c.var.credential, model, ...request },
+      {
+        writer: () => responseEventWriter(id, created, model.id, echo),
+        body: (outcome) => responseBody(id, created, model.id, echo, outcome),
+      },
     );
-    c.executionCtx.waitUntil(completion.billed);
-    noteKeyUsed(c.var.db, completion.keyId, (p) => c.executionCtx.waitUntil(p));
-
-    if (stream) return new Response(await stream.open(completion.outcome), { headers: SSE_HEADERS });
-    const outcome = await completion.outcome;
-    if (outcome.status === 'error') throw completionFailure(outcome);
-    c.header(COST_HEADER, outcome.costUsd);
-    return c.json(responseBody(id, created, model.id, echo, outcome));
   },
 );

@@ -4,14 +4,13 @@
 import { Hono } from 'hono';
 import { limitBody } from '../middleware/body-limit.ts';
 import type { AppEnv } from '../env.ts';
-import { apiKeyCredential, bearerToken, noteKeyUsed, requireApiKey } from '../auth/index.ts';
-import { completionFailure, startCompletion } from '../chat/completion.ts';
+import { apiKeyCredential, bearerToken, requireApiKey } from '../auth/index.ts';
 import { SSE_HEADERS } from '../chat/events.ts';
 import { AppError } from '../errors.ts';
 import { availableModels, findModel } from '../providers/registry.ts';
 import { chatCompletionBody, toCompletionRequest } from '../openai/request.ts';
-import { chunkWriter, COST_HEADER, completionBody } from '../openai/response.ts';
-import { completionStream } from '../chat/completion-stream.ts';
+import { chunkWriter, completionBody } from '../openai/response.ts';
+import { answerCompletion } from '../chat/answer-completion.ts';
 import { resumableCompletion } from '../chat/resumable.ts';
 import { validate } from '../validation.ts';
 import { describe, type ResponseDescription } from '../openapi/describe.ts';
@@ -129,22 +128,13 @@ export const v1 = new Hono<AppEnv>()
         });
         return new Response(resumed, { headers: { ...SSE_HEADERS, 'idempotency-key': idempotencyKey } });
       }
-      const stream = request.stream
-        ? completionStream(chunkWriter(id, created, model.id, request.includeUsage))
-        : undefined;
-
-      const completion = await startCompletion(
-        c.env,
-        { id, credential: c.var.credential, model, ...request, signal: stream?.signal ?? new AbortController().signal },
-        (event) => stream?.onEvent(event),
+      return answerCompletion(
+        c,
+        { id, credential: c.var.credential, model, ...request },
+        {
+          writer: () => chunkWriter(id, created, model.id, request.includeUsage),
+          body: (outcome) => completionBody(id, created, outcome),
+        },
       );
-      c.executionCtx.waitUntil(completion.billed);
-      noteKeyUsed(c.var.db, completion.keyId, (p) => c.executionCtx.waitUntil(p));
-
-      if (stream) return new Response(await stream.open(completion.outcome), { headers: SSE_HEADERS });
-      const outcome = await completion.outcome;
-      if (outcome.status === 'error') throw completionFailure(outcome);
-      c.header(COST_HEADER, outcome.costUsd);
-      return c.json(completionBody(id, created, outcome));
     },
   );
