@@ -30,8 +30,11 @@ const PUBLISH_BATCH = 100;
 /** A visitor's bucket unused this long is dropped (it would be full again long before), so visitors never pile up in memory. */
 const VISITOR_IDLE_MS = 60 * 60_000;
 const VISITOR_SWEEP_EVERY_MS = 5 * 60_000;
-/** Refusal totals are published at most this often: a flood of refusals is a few messages a minute, not one each. */
-const REFUSALS_PUBLISH_DELAY_MS = 1000;
+/**
+ * Refusal totals and reply timings (the operators' figures, not the bill) are published at most
+ * this often: many replies' timings, or a flood of refusals, go out as one batch.
+ */
+const OPERATOR_FIGURES_DELAY_MS = 1000;
 
 export type ReserveInput = {
   /** The user whose quota pays: seeds this Limiter on first use. */
@@ -71,7 +74,7 @@ export class Limiter extends DurableObject<Env> {
   private publishing: Promise<void> | undefined;
   private publishDelayMs: number = PUBLISH_RETRY_MS[0];
   private sweptAt = 0;
-  private refusalsPublishScheduled = false;
+  private publishScheduled = false;
   /** Failing publishes, told to the operators' backlog. */
   private readonly backlog: BacklogReporter;
 
@@ -177,10 +180,14 @@ export class Limiter extends DurableObject<Env> {
       reason,
       subjectType: input.visitor ? 'visitor' : input.apiKeyHash === undefined ? 'user' : 'api_key',
     });
-    if (this.refusalsPublishScheduled) return;
-    this.refusalsPublishScheduled = true;
-    // The alarm publishes (a timer would outlive the call that set it, outside any request).
-    const at = Date.now() + REFUSALS_PUBLISH_DELAY_MS;
+    this.publishSoon();
+  }
+
+  /** Publishes what is kept from the alarm, a moment from now (a timer would outlive the call that set it, outside any request). */
+  private publishSoon() {
+    if (this.publishScheduled) return;
+    this.publishScheduled = true;
+    const at = Date.now() + OPERATOR_FIGURES_DELAY_MS;
     void this.ctx.storage.getAlarm().then((set) => {
       if (set === null || set > at) return this.ctx.storage.setAlarm(at);
     });
@@ -199,7 +206,9 @@ export class Limiter extends DurableObject<Env> {
     if (usage) this.store.keepUsage(usage.id, JSON.stringify(usage));
     // Its own key: a conversation's reply has the same id as its usage event.
     if (timing) this.store.keepUsage(`timing:${timing.id}`, JSON.stringify(timing));
-    if (usage || timing) void this.publishUsage();
+    // A usage event (the bill) goes out at once; timings wait to go out with others.
+    if (usage) void this.publishUsage();
+    else if (timing) this.publishSoon();
   }
 
   /** The key id of one of the owner's live keys, or null: for requests that reserve nothing (lists, reads). */
@@ -222,7 +231,7 @@ export class Limiter extends DurableObject<Env> {
 
   /** Publishes refusal totals, and retries publishing usage events that could not be published yet. */
   async alarm() {
-    this.refusalsPublishScheduled = false;
+    this.publishScheduled = false;
     await this.publishUsage();
   }
 
