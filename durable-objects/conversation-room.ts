@@ -25,7 +25,7 @@ import {
   settleReply,
   tokensUsed,
 } from '../worker/chat/reply-pipeline.ts';
-import { replyTiming, type ReplyTimingMessage } from '../worker/usage/reply-timing.ts';
+import { replyTiming } from '../worker/usage/reply-timing.ts';
 import { MAX_REPLY_TOKENS } from '../worker/chat/limits.ts';
 import { parseEventId } from '../worker/chat/events.ts';
 import { defaultModel, findModel } from '../worker/providers/registry.ts';
@@ -127,22 +127,20 @@ export class ConversationRoom extends DurableObject<Env> {
         outcome,
         occurredAt: new Date(now),
       });
-      this.store.finishReply(message.id, outcome, now, usage);
+      // Counted as the failure it was; where its request came in is not kept.
+      const timing = replyTiming({
+        id: message.id,
+        surface: charge.subject.type === 'visitor' ? 'widget' : 'chat',
+        model: outcome.model,
+        admissionMs: 0,
+        outcome,
+        occurredAt: new Date(now),
+      });
+      this.store.finishReply(message.id, outcome, now, { usage, timing });
       void settleReply(
         this.env,
         { reservationId: charge.reservationId, spec: { userId: charge.userId } },
         tokensUsed(outcome),
-        {
-          // Counted as the failure it was; where its request came in is not kept.
-          timing: replyTiming({
-            id: message.id,
-            surface: charge.subject.type === 'visitor' ? 'widget' : 'chat',
-            model: outcome.model,
-            admissionMs: 0,
-            outcome,
-            occurredAt: new Date(now),
-          }),
-        },
       );
     }
     // Those from before charges were recorded: marked only.
@@ -382,11 +380,9 @@ export class ConversationRoom extends DurableObject<Env> {
   /** Stores the reply as it ended (and its usage event), tells its readers, and settles its reservation. */
   private async finishReply(live: LiveReply, reply: Promise<ReplyOutcome>, input: ReplyRequest) {
     let used = 0;
-    let timing: ReplyTimingMessage | undefined;
     try {
       const outcome = await reply;
       used = tokensUsed(outcome);
-      timing = reservedReplyTiming(live.id, live.reserved, outcome);
       const completedAt = new Date();
       const usage = replyUsage({
         id: live.id,
@@ -397,7 +393,9 @@ export class ConversationRoom extends DurableObject<Env> {
         outcome,
         occurredAt: completedAt,
       });
-      this.store.finishReply(live.id, outcome, completedAt.getTime(), usage);
+      // The reply's timings go out with its usage, from the outbox, in the same local write.
+      const timing = reservedReplyTiming(live.id, live.reserved, outcome);
+      this.store.finishReply(live.id, outcome, completedAt.getTime(), { usage, timing });
       // The client hears how the reply ended now; Postgres hears it behind, from the outbox.
       live.log.append(
         outcome.status === 'error'
@@ -419,7 +417,7 @@ export class ConversationRoom extends DurableObject<Env> {
     } finally {
       if (this.live === live) this.live = undefined;
       void this.outbox.flush();
-      void settleReply(this.env, live.reserved, used, { timing });
+      void settleReply(this.env, live.reserved, used);
       live.end();
     }
   }

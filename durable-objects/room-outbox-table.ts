@@ -3,6 +3,7 @@
 // memory by the flush (room-outbox.ts): reading the table would cost more than the write itself.
 import type { Message } from '../worker/db/conversations.ts';
 import type { UsageEventMessage } from '../worker/usage/usage-event.ts';
+import type { ReplyTimingMessage } from '../worker/usage/reply-timing.ts';
 
 /**
  * One pending change. Rows are keyed by what they change, so a newer state of the same message
@@ -14,7 +15,8 @@ export type OutboxChange =
   | { kind: 'conversation' }
   | { kind: 'message'; message: Message }
   | { kind: 'message-delete'; conversationId: string; messageId: string }
-  | { kind: 'usage'; event: UsageEventMessage }
+  /** What goes to the usage queue: a reply's usage event (the bill) or its timings (the operators'). */
+  | { kind: 'usage'; event: UsageEventMessage | ReplyTimingMessage }
   | { kind: 'delete'; conversationId: string };
 export type OutboxRow = { seq: number; version: number; change: OutboxChange };
 

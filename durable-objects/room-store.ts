@@ -4,6 +4,7 @@
 // Synchronous throughout: local SQLite needs no await, which is what keeps a send off the network.
 import type { ReplyOutcome } from '../worker/chat/outcome.ts';
 import type { Conversation, ConversationPatch, Message } from '../worker/db/conversations.ts';
+import type { ReplyTimingMessage } from '../worker/usage/reply-timing.ts';
 import type { UsageEventMessage } from '../worker/usage/usage-event.ts';
 import type { ChatMessage } from '../worker/providers/types.ts';
 import type { SubjectType } from '../drizzle/schema.ts';
@@ -217,7 +218,13 @@ export class RoomStore {
   }
 
   /** The reply as it ended, and its usage event when it used tokens. */
-  finishReply(messageId: string, outcome: ReplyOutcome, completedAt: number, usage?: UsageEventMessage) {
+  finishReply(
+    messageId: string,
+    outcome: ReplyOutcome,
+    completedAt: number,
+    records: { usage?: UsageEventMessage | undefined; timing?: ReplyTimingMessage | undefined } = {},
+  ) {
+    const { usage, timing } = records;
     this.write(() => {
       this.sql.exec(
         `update messages set content = ?, status = ?, model = ?, provider = ?, stop_reason = ?, error_code = ?, input_tokens = ?,
@@ -239,6 +246,8 @@ export class RoomStore {
       );
       this.enqueueMessage(messageId);
       if (usage) this.enqueue(`usage:${usage.id}`, { kind: 'usage', event: usage });
+      // Kept with usage (`usage:` rows outlive a delete), published with it.
+      if (timing) this.enqueue(`usage:timing:${timing.id}`, { kind: 'usage', event: timing });
       this.sql.exec('delete from reply_charges where message_id = ?', messageId);
     });
   }

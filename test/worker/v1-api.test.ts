@@ -215,6 +215,12 @@ describe('POST /v1/chat/completions', () => {
       /answer a tool call/,
     ],
     ['tool_choice without tools', { tool_choice: 'required' }, 'tool_choice', /only allowed when 'tools'/],
+    [
+      'JSON mode without a schema for Claude',
+      { response_format: { type: 'json_object' } },
+      'response_format',
+      /json_schema/,
+    ],
     ['only a system message', { messages: [{ role: 'system', content: 'hi' }] }, 'messages', /user message/],
     ['max_tokens beyond the model', { max_tokens: 1_000_000 }, 'max_tokens', /at most 64000/],
     ['temperature 1.5 for Claude', { temperature: 1.5 }, 'temperature', /0 to 1/],

@@ -165,7 +165,7 @@ export function toCompletionRequest(body: ChatCompletionBody, model: ModelInfo):
     },
     ...(tools ? { tools } : {}),
     ...(body.response_format && body.response_format.type !== 'text'
-      ? { responseFormat: toResponseFormat(body.response_format) }
+      ? { responseFormat: checkFormat(model, toResponseFormat(body.response_format), 'response_format') }
       : {}),
     maxOutputTokens: asked ?? Math.min(MAX_REPLY_TOKENS, model.maxOutputTokens),
     stream: body.stream === true,
@@ -266,6 +266,19 @@ function toTools(body: ChatCompletionBody): Tools | undefined {
     ...(choice == null ? {} : { choice: typeof choice === 'string' ? choice : { name: choice.function.name } }),
     ...(body.parallel_tool_calls != null ? { parallel: body.parallel_tool_calls } : {}),
   };
+}
+
+/**
+ * Refuses a format the model cannot honour: Claude has no JSON mode without a schema (its
+ * structured outputs take a JSON Schema, every object closed), so json_object is a 400 there.
+ */
+export function checkFormat(model: ModelInfo, format: ResponseFormat, param: string): ResponseFormat {
+  if (format.type === 'json_object' && model.provider === 'anthropic')
+    throw invalidParam(
+      param,
+      `${param}: ${model.id} has no JSON mode without a schema: send json_schema with the schema the JSON must follow`,
+    );
+  return format;
 }
 
 function toResponseFormat(

@@ -11,7 +11,7 @@ import { MAX_REPLY_TOKENS } from '../chat/limits.ts';
 import { checkImages, imageFromUrl } from '../chat/images.ts';
 import type { ModelInfo } from '../providers/registry.ts';
 import type { ChatMessage, ResponseFormat, ToolCall, Tools, UserPart } from '../providers/types.ts';
-import type { CompletionRequest } from './request.ts';
+import { checkFormat, type CompletionRequest } from './request.ts';
 
 const refused = (what: string) => z.unknown().refine(() => false, what);
 const functionName = z
@@ -118,7 +118,7 @@ export function toResponsesRequest(body: ResponsesBody, model: ModelInfo): Compl
       ...(body.top_p != null ? { topP: body.top_p } : {}),
     },
     ...(tools ? { tools } : {}),
-    ...(responseFormat ? { responseFormat } : {}),
+    ...(responseFormat ? { responseFormat: checkFormat(model, responseFormat, 'text.format') } : {}),
     maxOutputTokens: body.max_output_tokens ?? Math.min(MAX_REPLY_TOKENS, model.maxOutputTokens),
     stream: body.stream === true,
     includeUsage: true,
