@@ -238,22 +238,29 @@ export class LimiterStore {
     return [...this.refusals.values()].filter((total) => total.count > total.published);
   }
 
-  /** These totals reached the queue; published days older than a couple are forgotten. */
+  /**
+   * These totals reached the queue; published days older than a couple are forgotten. Written at
+   * once, not a turn later: this runs behind a publish (often from the alarm), on no decision's
+   * path, and a timer set here would outlive the call that set it.
+   */
   refusalsPublished(totals: RefusalTotal[]) {
+    let changed = false;
     for (const sent of totals) {
       const key = refusalKey(sent);
       const total = this.refusals.get(key);
       if (!total || total.published >= sent.count) continue;
       this.refusals.set(key, { ...total, published: sent.count });
       this.refusalsUnwritten.add(key);
+      changed = true;
     }
     const oldest = new Date(Date.now() - REFUSAL_DAYS_KEPT * 86_400_000).toISOString().slice(0, 10);
     for (const [key, total] of this.refusals)
       if (total.day < oldest && total.published >= total.count) {
         this.refusals.delete(key);
         this.refusalsUnwritten.add(key);
+        changed = true;
       }
-    this.scheduleWrite();
+    if (changed) this.write();
   }
 
   /** Drops the buckets of subjects under `prefix` untouched since `before` (they would be full again by now). */

@@ -23,7 +23,18 @@ const anthropicProtocol: StreamProtocol = {
   error: (event: SseEvent) => (event.event === 'error' ? event.data : undefined),
 };
 
-const messagesRequest = (content: string, stream: boolean): RequestInit => ({
+/** The function the /v1 bench's tools round offers (never called: tool_choice none), in each API's shape. */
+export const BENCH_TOOL = {
+  name: 'get_weather',
+  description: 'The weather now in a city',
+  parameters: {
+    type: 'object',
+    properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } },
+    required: ['city'],
+  },
+};
+
+const messagesRequest = (content: string, stream: boolean, tools = false): RequestInit => ({
   method: 'POST',
   headers: { 'content-type': 'application/json', 'x-api-key': 'bench', 'anthropic-version': '2023-06-01' },
   body: JSON.stringify({
@@ -31,12 +42,18 @@ const messagesRequest = (content: string, stream: boolean): RequestInit => ({
     max_tokens: PARLEY_MAX_REPLY_TOKENS,
     messages: [{ role: 'user', content }],
     stream,
+    ...(tools
+      ? {
+          tools: [{ name: BENCH_TOOL.name, description: BENCH_TOOL.description, input_schema: BENCH_TOOL.parameters }],
+          tool_choice: { type: 'none' },
+        }
+      : {}),
   }),
 });
 
-/** POST {fake}/anthropic/v1/messages with `stream: true`, read to the end. */
-export function sendDirect(fakeUrl: string, content: string): Promise<StreamResult> {
-  return timedStream(`${fakeUrl}/anthropic/v1/messages`, messagesRequest(content, true), anthropicProtocol);
+/** POST {fake}/anthropic/v1/messages with `stream: true` (and, with `tools`, the bench's tool offered), read to the end. */
+export function sendDirect(fakeUrl: string, content: string, tools = false): Promise<StreamResult> {
+  return timedStream(`${fakeUrl}/anthropic/v1/messages`, messagesRequest(content, true, tools), anthropicProtocol);
 }
 
 /** The same request with `stream: false`: one Messages JSON. */

@@ -88,6 +88,10 @@ function measuredFigures({
     ttft_concurrent_direct_ms_p99: round(c.directP99),
     v1_ttft_own_ms_p50: round(v1.ttft.overheadP50 - v1.floor.p50),
     v1_ttft_overhead_ms_p50: round(v1.ttft.overheadP50),
+    v1_tools_ttft_own_ms_p50: round(v1.tools.overheadP50 - v1.floor.p50),
+    v1_tools_ttft_overhead_ms_p50: round(v1.tools.overheadP50),
+    v1_tools_ttft_parley_ms_p50: round(v1.tools.parleyP50),
+    v1_tools_ttft_direct_ms_p50: round(v1.tools.directP50),
     v1_ttft_overhead_ms_p99: round(v1.ttft.overheadP99),
     v1_samples: v1.ttft.samples,
     v1_ttft_parley_ms_p50: round(v1.ttft.parleyP50),
@@ -173,6 +177,8 @@ function method({ runtime, v1, dbFar: far, transports: t, relay: r, dbDown: down
     v1_ttft:
       'streamed (stream: true, stream_options.include_usage) read to [DONE]: time to the first data: chunk whose delta carries content, against the baseline request (stream: true) to its first content_block_delta',
     v1_own: 'v1_ttft_own_ms_p50 = v1_ttft_overhead_ms_p50 − v1_floor_ms_p50 (the floor measured in the same loop)',
+    v1_tools:
+      "each round also a streamed pair offering one function (get_weather, JSON Schema parameters) with tool_choice none, in each API's shape, so the reply is the same text: v1_tools_ttft_own_ms_p50 = its overhead p50 − v1_floor_ms_p50",
     v1_total:
       'not streamed: request issued to the end of the chat.completion body, against the same Anthropic request with stream: false (the fake answers one Messages JSON) to the end of its body; Parley itself streams from the vendor either way, so its figure includes collecting the stream',
     db_far: `sequential sends with the gateway delaying every database request ${far.latencyMs} ms, interleaved with the same sends at 0 ms; warm conversations (one untimed send each, then several timed); delta = far p50 − near p50; 409 reply_in_progress refusals retried untimed`,

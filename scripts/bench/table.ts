@@ -76,6 +76,20 @@ export function rows(r: Results): Row[] {
       ...judged('v1_ttft_own_ms_p50', ' ms'),
     ],
     [
+      '/v1 TTFT p50 with a tool offered (tool_choice none)',
+      ms(r.v1_tools_ttft_parley_ms_p50),
+      ms(r.v1_tools_ttft_direct_ms_p50),
+      signed(r.v1_tools_ttft_overhead_ms_p50),
+      ...info,
+    ],
+    [
+      "/v1 with a tool offered: Parley's own cost p50",
+      ms(r.v1_tools_ttft_own_ms_p50),
+      '—',
+      '—',
+      ...judged('v1_tools_ttft_own_ms_p50', ' ms'),
+    ],
+    [
       `/v1 TTFT p99, ${r.v1_samples} sequential`,
       ms(r.v1_ttft_parley_ms_p99),
       ms(r.v1_ttft_direct_ms_p99),

@@ -13,6 +13,7 @@ export const TARGETS: Record<string, Target> = {
   ttft_db_far_delta_ms_p50: { at: 'most', value: 2 },
   ttft_concurrent_overhead_ms_p50: { at: 'most', value: 100 },
   v1_ttft_own_ms_p50: { at: 'most', value: 2 },
+  v1_tools_ttft_own_ms_p50: { at: 'most', value: 2 },
   v1_ttft_overhead_ms_p99: { at: 'most', value: 10 },
   limiter_decision_ms_p50: { at: 'most', value: 0.5 },
   relay_parley_tokens_per_s: { at: 'least', value: 10_000 },

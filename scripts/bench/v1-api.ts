@@ -1,6 +1,6 @@
 // Parley's OpenAI-compatible API as the bench uses it: an API key made through POST /api/keys,
 // and POST /v1/chat/completions streamed (`chat.completion.chunk` events) or not (`chat.completion`).
-import { DIRECT_MODEL } from './direct.ts';
+import { BENCH_TOOL, DIRECT_MODEL } from './direct.ts';
 import type { Parley } from './parley.ts';
 import type { SseEvent } from './sse.ts';
 import { timedJson, type JsonResult } from './timed-json.ts';
@@ -51,19 +51,20 @@ export async function keyPlan(
   ).plan;
 }
 
-const completionRequest = (v1: V1, content: string, stream: boolean): RequestInit => ({
+const completionRequest = (v1: V1, content: string, stream: boolean, tools = false): RequestInit => ({
   method: 'POST',
   headers: { 'content-type': 'application/json', authorization: `Bearer ${v1.key}` },
   body: JSON.stringify({
     model: V1_MODEL,
     messages: [{ role: 'user', content }],
     ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+    ...(tools ? { tools: [{ type: 'function', function: BENCH_TOOL }], tool_choice: 'none' } : {}),
   }),
 });
 
-/** POST /v1/chat/completions with `stream: true` (and usage), read to `[DONE]`. */
-export function streamCompletion(v1: V1, content: string): Promise<StreamResult> {
-  return timedStream(`${v1.url}/v1/chat/completions`, completionRequest(v1, content, true), openAiProtocol);
+/** POST /v1/chat/completions with `stream: true` (and usage; with `tools`, the bench's tool offered), read to `[DONE]`. */
+export function streamCompletion(v1: V1, content: string, tools = false): Promise<StreamResult> {
+  return timedStream(`${v1.url}/v1/chat/completions`, completionRequest(v1, content, true, tools), openAiProtocol);
 }
 
 /** POST /v1/chat/completions without `stream`: one `chat.completion`. */

@@ -14,7 +14,7 @@ import type { StreamResult } from './timed-stream.ts';
 import { DIRECTIVE, summarise, type FloorSummary } from './ttft.ts';
 import { complete, createApiKey, keyPlan, streamCompletion, type V1 } from './v1-api.ts';
 
-export type V1Summary = { ttft: Comparison; total: Comparison; floor: FloorSummary };
+export type V1Summary = { ttft: Comparison; tools: Comparison; total: Comparison; floor: FloorSummary };
 
 /** The bench user's API key, made through POST /api/keys; refuses to go on unless the key's limits are the lifted ones. */
 export async function connectV1(ctx: Pick<BenchContext, 'parley'>): Promise<V1> {
@@ -31,9 +31,10 @@ export async function connectV1(ctx: Pick<BenchContext, 'parley'>): Promise<V1> 
   return v1;
 }
 
-/** `count` rounds: a streamed pair, a non-streamed pair, then a floor request. */
+/** `count` rounds: a streamed pair, the same with a tool offered, a non-streamed pair, then a floor request. */
 export async function sequentialV1(ctx: BenchContext, count: number): Promise<V1Summary> {
   const streamed: { parley: StreamResult; direct: StreamResult }[] = [];
+  const withTools: { parley: StreamResult; direct: StreamResult }[] = [];
   const whole: { parley: JsonResult; direct: JsonResult }[] = [];
   const floor: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -43,6 +44,13 @@ export async function sequentialV1(ctx: BenchContext, count: number): Promise<V1
         i,
         () => streamCompletion(ctx.v1, content),
         () => sendDirect(ctx.fakeUrl, content),
+      ),
+    );
+    withTools.push(
+      await inTurn(
+        i,
+        () => streamCompletion(ctx.v1, content, true),
+        () => sendDirect(ctx.fakeUrl, content, true),
       ),
     );
     whole.push(
@@ -59,10 +67,16 @@ export async function sequentialV1(ctx: BenchContext, count: number): Promise<V1
     streamed.map((p) => p.parley),
     streamed.map((p) => p.direct),
   );
+  const tools = summarise(
+    '/v1 streamed with a tool offered',
+    withTools.map((p) => p.parley),
+    withTools.map((p) => p.direct),
+  );
   const failed = whole.flatMap((p) => [p.parley, p.direct]).find((r) => r.error);
   if (failed) throw new Error(`/v1 not streamed: a request failed (HTTP ${failed.status}): ${failed.error}`);
   for (const [kind, pairs] of [
     ['streamed', streamed],
+    ['streamed with a tool offered', withTools],
     ['not streamed', whole],
   ] as const) {
     const differs = pairs.find((p) => p.parley.text !== p.direct.text);
@@ -73,6 +87,7 @@ export async function sequentialV1(ctx: BenchContext, count: number): Promise<V1
   }
   return {
     ttft,
+    tools,
     total: compare(
       whole.map((p) => p.parley.totalMs),
       whole.map((p) => p.direct.totalMs),
