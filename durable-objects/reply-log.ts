@@ -61,6 +61,11 @@ export class ReplyLog {
     for (const reader of this.readers) reader.send(bytes);
   }
 
+  /** Every event as sent, in order (a copy): what a finished reply keeps. */
+  all(): Uint8Array[] {
+    return [...this.frames];
+  }
+
   /** How many events the log holds: the next one's position is this plus one. */
   get length(): number {
     return this.frames.length;

@@ -3,7 +3,9 @@
 // frame it sent, numbered with SSE `id:` lines, so a client whose connection dropped sends the
 // same request again with the same Idempotency-Key and `Last-Event-ID`, and gets the rest: no
 // token lost or repeated, and no second vendor call. A client leaving does not stop the reply
-// (it may come back); the frames are kept for ten minutes after the reply ends.
+// (it may come back). While the reply runs its frames are in memory (the object is busy with the
+// vendor call); once it ends they are written to the object's SQLite in one transaction, so a
+// resume within ten minutes finds them even if the object was evicted meanwhile.
 import { DurableObject } from 'cloudflare:workers';
 import { completionFailure, startCompletion, type CompletionInput } from '../worker/chat/completion.ts';
 import type { ReplyOutcome } from '../worker/chat/outcome.ts';
@@ -11,6 +13,7 @@ import { AppError } from '../worker/errors.ts';
 import { chunkWriter } from '../worker/openai/response.ts';
 import { log } from '../worker/log.ts';
 import { ReplyLog } from './reply-log.ts';
+import { migrateSchema, type SchemaStep } from './sqlite-schema.ts';
 import { concatBytes } from '../worker/bytes.ts';
 
 /** How long a finished stream can still be resumed. */
@@ -39,14 +42,28 @@ export type ResumableResult =
 
 type Live = { fingerprint: string; keyHash: string; log: ReplyLog };
 
+const SCHEMA: readonly SchemaStep[] = [
+  // 1: a finished reply: who asked what (request hash, key hash) and when it ended; its frames in order.
+  (sql) => {
+    sql.exec(`create table finished (id integer primary key check (id = 1), fingerprint text not null,
+      key_hash text not null, ended_at integer not null)`);
+    sql.exec('create table frames (seq integer primary key, bytes blob not null)');
+  },
+];
+
 const encoder = new TextEncoder();
 
 export class ResumableReply extends DurableObject<Env> {
   private live: Live | undefined;
 
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    migrateSchema(ctx.storage, SCHEMA);
+  }
+
   /** Starts the reply, or resumes it after `afterSeq` when it is this same request again. */
   async start(input: ResumableStart): Promise<ResumableResult> {
-    const live = this.live;
+    const live = this.live ?? this.kept();
     if (live) {
       if (live.keyHash !== input.completion.credential.hash || live.fingerprint !== input.fingerprint)
         return {
@@ -69,7 +86,27 @@ export class ResumableReply extends DurableObject<Env> {
 
   /** Forgets a finished stream once its time to be resumed is over. */
   async alarm() {
-    if (this.live?.log.finished) this.live = undefined;
+    if (this.live && !this.live.log.finished) return;
+    this.live = undefined;
+    this.ctx.storage.transactionSync(() => {
+      this.ctx.storage.sql.exec('delete from frames');
+      this.ctx.storage.sql.exec('delete from finished');
+    });
+  }
+
+  /** A finished reply this object wrote before it was evicted, as a finished log; undefined if none (or too old). */
+  private kept(): Live | undefined {
+    const { sql } = this.ctx.storage;
+    const row = sql
+      .exec<{ fingerprint: string; key_hash: string; ended_at: number }>('select * from finished')
+      .toArray()[0];
+    if (!row || Date.now() - row.ended_at > KEPT_AFTER_END_MS) return undefined;
+    const replyLog = new ReplyLog(crypto.randomUUID());
+    for (const frame of sql.exec<{ bytes: ArrayBuffer }>('select bytes from frames order by seq'))
+      replyLog.appendFrame(new Uint8Array(frame.bytes));
+    replyLog.finish();
+    this.live = { fingerprint: row.fingerprint, keyHash: row.key_hash, log: replyLog };
+    return this.live;
   }
 
   private async run(input: ResumableStart): Promise<ResumableResult> {
@@ -98,15 +135,31 @@ export class ResumableReply extends DurableObject<Env> {
       const ended = await completion.outcome;
       if (ended.status === 'error') return refusal(completionFailure(ended));
     }
-    this.live = { fingerprint: input.fingerprint, keyHash: spec.credential.hash, log: replyLog };
-    void completion.outcome.then((ended) => this.finish(replyLog, writer, ended));
+    const live = { fingerprint: input.fingerprint, keyHash: spec.credential.hash, log: replyLog };
+    this.live = live;
+    void completion.outcome.then((ended) => this.finish(live, writer, ended));
     return { ok: true, stream: replyLog.attach(0), resumed: false };
   }
 
-  private async finish(replyLog: ReplyLog, writer: ReturnType<typeof chunkWriter>, ended: ReplyOutcome) {
+  private async finish(live: Live, writer: ReturnType<typeof chunkWriter>, ended: ReplyOutcome) {
+    const replyLog = live.log;
     const frames = ended.status === 'error' ? [writer.fail(completionFailure(ended))] : writer.end(ended);
     for (const bytes of frames) appendNumbered(replyLog, bytes);
     replyLog.finish();
+    // Kept for a resume after this object is evicted: one transaction, behind the reply.
+    const { sql } = this.ctx.storage;
+    this.ctx.storage.transactionSync(() => {
+      sql.exec('delete from frames');
+      replyLog
+        .all()
+        .forEach((bytes, i) => sql.exec('insert into frames (seq, bytes) values (?, ?)', i + 1, bytes.slice().buffer));
+      sql.exec(
+        'insert or replace into finished (id, fingerprint, key_hash, ended_at) values (1, ?, ?, ?)',
+        live.fingerprint,
+        live.keyHash,
+        Date.now(),
+      );
+    });
     await this.ctx.storage.setAlarm(Date.now() + KEPT_AFTER_END_MS).catch((error: unknown) => {
       log.warn('resumable reply: expiry not set', {}, error);
     });

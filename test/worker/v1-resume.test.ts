@@ -3,6 +3,7 @@
 // with the same key and Last-Event-ID gets the rest: every token once, in order, from one vendor
 // call, billed once.
 import { env } from 'cloudflare:workers';
+import { runInDurableObject } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { describe, expect, inject, it } from 'vitest';
 import { usageEvents } from '../../drizzle/schema.ts';
@@ -96,6 +97,31 @@ describe('a /v1 stream that survives the connection', () => {
     const replay = await readFrames((await complete(key, body, headers)).body!);
     expect(replay).toEqual(whole);
     expect(textOf(whole)).toBe(expectedReplyText('anthropic', 6));
+    expect(await (await fetch(`${fake}/__control/requests?key=${tag}`)).json<unknown[]>()).toHaveLength(1);
+  });
+
+  it('resumes a finished stream from what the object wrote, after it was evicted', async () => {
+    const { key, userId } = await userWithKey();
+    const tag = `evicted-${crypto.randomUUID()}`;
+    const idempotencyKey = crypto.randomUUID();
+    const body = {
+      model: 'google/gemini-2.5-flash',
+      stream: true,
+      messages: [{ role: 'user', content: `[[fake tokens=8 key=${tag}]] hi` }],
+    };
+    const whole = await readFrames((await complete(key, body, { 'idempotency-key': idempotencyKey })).body!);
+    // Eviction forgets what the object held in memory; what it wrote stays.
+    const stub = env.RESUMABLE_REPLY.get(env.RESUMABLE_REPLY.idFromName(`${userId}:${idempotencyKey}`));
+    await eventually(
+      () => runInDurableObject(stub, (_o, state) => state.storage.sql.exec('select count(*) as n from frames').one().n),
+      (n) => n === whole.length,
+    );
+    await runInDurableObject(stub, (object) => void ((object as unknown as { live: unknown }).live = undefined));
+    const rest = await readFrames(
+      (await complete(key, body, { 'idempotency-key': idempotencyKey, 'last-event-id': '3' })).body!,
+    );
+    expect(rest).toEqual(whole.slice(3));
+    expect(textOf([...whole.slice(0, 3), ...rest])).toBe(expectedReplyText('gemini', 8));
     expect(await (await fetch(`${fake}/__control/requests?key=${tag}`)).json<unknown[]>()).toHaveLength(1);
   });
 
