@@ -150,9 +150,8 @@ export class ResumableReply extends DurableObject<Env> {
     const { sql } = this.ctx.storage;
     this.ctx.storage.transactionSync(() => {
       sql.exec('delete from frames');
-      replyLog
-        .all()
-        .forEach((bytes, i) => sql.exec('insert into frames (seq, bytes) values (?, ?)', i + 1, bytes.slice().buffer));
+      for (const [i, bytes] of replyLog.all().entries())
+        sql.exec('insert into frames (seq, bytes) values (?, ?)', i + 1, bytes.slice().buffer);
       sql.exec(
         'insert or replace into finished (id, fingerprint, key_hash, ended_at) values (1, ?, ?, ?)',
         live.fingerprint,
