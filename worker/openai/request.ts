@@ -9,7 +9,7 @@
 import * as z from 'zod';
 import { AppError } from '../errors.ts';
 import { MAX_REPLY_TOKENS } from '../chat/limits.ts';
-import type { ModelInfo } from '../providers/registry.ts';
+import { findModel, type ModelInfo } from '../providers/registry.ts';
 import type { ChatMessage, ResponseFormat, Sampling, ToolCall, Tools, UserPart } from '../providers/types.ts';
 import { checkImages, imageFromUrl } from '../chat/images.ts';
 
@@ -128,6 +128,19 @@ export type CompletionRequest = {
   stream: boolean;
   includeUsage: boolean;
 };
+
+/** The model a /v1 OpenAI request names, or OpenAI's 404 naming `model`. */
+export function offeredModel(env: Parameters<typeof findModel>[0], id: string): ModelInfo {
+  const model = findModel(env, id);
+  if (!model)
+    throw new AppError(
+      404,
+      'model_not_found',
+      `The model '${id}' does not exist or is not offered here: GET /v1/models lists them`,
+      { param: 'model' },
+    );
+  return model;
+}
 
 const invalidParam = (param: string, message: string, code: string | null = null) =>
   new AppError(400, code ?? 'invalid_request', message, { param });

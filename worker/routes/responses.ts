@@ -5,9 +5,8 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { apiKeyCredential, apiKeyToken } from '../auth/index.ts';
 import { answerCompletion } from '../chat/answer-completion.ts';
-import { AppError } from '../errors.ts';
 import { limitBody } from '../middleware/body-limit.ts';
-import { findModel } from '../providers/registry.ts';
+import { offeredModel } from '../openai/request.ts';
 import { responsesBody, toResponsesRequest } from '../openai/responses-request.ts';
 import { requestEcho, responseBody, responseEventWriter } from '../openai/responses-response.ts';
 import { validate } from '../validation.ts';
@@ -49,16 +48,7 @@ export const responses = new Hono<AppEnv>().post(
   validate('json', responsesBody),
   async (c) => {
     const body = c.req.valid('json');
-    const model = findModel(c.env, body.model);
-    if (!model)
-      throw new AppError(
-        404,
-        'model_not_found',
-        `The model '${body.model}' does not exist or is not offered here: GET /v1/models lists them`,
-        {
-          param: 'model',
-        },
-      );
+    const model = offeredModel(c.env, body.model);
     const request = toResponsesRequest(body, model);
     const id = crypto.randomUUID();
     const created = Math.floor(Date.now() / 1000);

@@ -6,9 +6,8 @@ import { limitBody } from '../middleware/body-limit.ts';
 import type { AppEnv } from '../env.ts';
 import { apiKeyCredential, bearerToken, requireApiKey } from '../auth/index.ts';
 import { SSE_HEADERS } from '../chat/events.ts';
-import { AppError } from '../errors.ts';
-import { availableModels, findModel } from '../providers/registry.ts';
-import { chatCompletionBody, toCompletionRequest } from '../openai/request.ts';
+import { availableModels } from '../providers/registry.ts';
+import { chatCompletionBody, offeredModel, toCompletionRequest } from '../openai/request.ts';
 import { chunkWriter, completionBody } from '../openai/response.ts';
 import { answerCompletion } from '../chat/answer-completion.ts';
 import { resumableCompletion } from '../chat/resumable.ts';
@@ -106,14 +105,7 @@ export const v1 = new Hono<AppEnv>()
     validate('json', chatCompletionBody),
     async (c) => {
       const body = c.req.valid('json');
-      const model = findModel(c.env, body.model);
-      if (!model)
-        throw new AppError(
-          404,
-          'model_not_found',
-          `The model '${body.model}' does not exist or is not offered here: GET /v1/models lists them`,
-          { param: 'model' },
-        );
+      const model = offeredModel(c.env, body.model);
       const request = toCompletionRequest(body, model);
       const id = crypto.randomUUID();
       const created = Math.floor(Date.now() / 1000);
