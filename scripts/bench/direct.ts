@@ -1,6 +1,6 @@
 // The baseline: the same request Parley's Anthropic adapter makes, sent straight to the fake
-// upstream, read with the same client and parser; and its `stream: false` twin, the baseline of a
-// non-streamed /v1 completion (Parley itself streams from the vendor either way).
+// upstream, read with the same client and parser; and its `stream: false` twin (with WHOLE_MAX_TOKENS),
+// the baseline of a non-streamed /v1 completion, which Parley asks of the vendor unstreamed too.
 import type { SseEvent } from './sse.ts';
 import { timedJson, type JsonResult } from './timed-json.ts';
 import { timedStream, type StreamProtocol, type StreamResult } from './timed-stream.ts';
@@ -9,6 +9,12 @@ import { MAX_REPLY_TOKENS } from '../../worker/chat/limits.ts';
 /** What Parley sends for its default model: `anthropic/claude-sonnet-5-5` with MAX_REPLY_TOKENS (worker/chat/limits.ts). */
 export const DIRECT_MODEL = 'claude-sonnet-5-5';
 export const PARLEY_MAX_REPLY_TOKENS = MAX_REPLY_TOKENS;
+/**
+ * The max_tokens of the not-streamed pair, on both sides: Anthropic's SDK sends a request
+ * unstreamed only when its max_tokens could be written within ten minutes (up to 21,333), so a
+ * client that does not stream asks for less than MAX_REPLY_TOKENS (Anthropic's examples ask 1,024).
+ */
+export const WHOLE_MAX_TOKENS = 1024;
 
 const anthropicProtocol: StreamProtocol = {
   text: (event) => {
@@ -39,7 +45,7 @@ const messagesRequest = (content: string, stream: boolean, tools = false): Reque
   headers: { 'content-type': 'application/json', 'x-api-key': 'bench', 'anthropic-version': '2023-06-01' },
   body: JSON.stringify({
     model: DIRECT_MODEL,
-    max_tokens: PARLEY_MAX_REPLY_TOKENS,
+    max_tokens: stream ? PARLEY_MAX_REPLY_TOKENS : WHOLE_MAX_TOKENS,
     messages: [{ role: 'user', content }],
     stream,
     ...(tools
@@ -56,7 +62,7 @@ export function sendDirect(fakeUrl: string, content: string, tools = false): Pro
   return timedStream(`${fakeUrl}/anthropic/v1/messages`, messagesRequest(content, true, tools), anthropicProtocol);
 }
 
-/** The same request with `stream: false`: one Messages JSON. */
+/** The same request with `stream: false` (and WHOLE_MAX_TOKENS): one Messages JSON. */
 export function completeDirect(fakeUrl: string, content: string): Promise<JsonResult> {
   return timedJson(`${fakeUrl}/anthropic/v1/messages`, messagesRequest(content, false), (body) => {
     const blocks = (body as { content?: { type?: string; text?: string }[] }).content;

@@ -14,6 +14,7 @@ import { meets, TARGETS, targetValue } from './targets.ts';
 import type { FloorSummary, TtftSummary } from './ttft.ts';
 import type { V1Summary } from './v1.ts';
 import { V1_MODEL } from './v1-api.ts';
+import { WHOLE_MAX_TOKENS } from './direct.ts';
 
 export type Measurements = {
   runtime: { kind: string; how: string };
@@ -98,6 +99,7 @@ function measuredFigures({
     v1_ttft_parley_ms_p99: round(v1.ttft.parleyP99),
     v1_ttft_direct_ms_p50: round(v1.ttft.directP50),
     v1_ttft_direct_ms_p99: round(v1.ttft.directP99),
+    v1_total_own_ms_p50: round(v1.total.overheadP50 - v1.floor.p50),
     v1_total_overhead_ms_p50: round(v1.total.overheadP50),
     v1_total_overhead_ms_p99: round(v1.total.overheadP99),
     v1_total_parley_ms_p50: round(v1.total.parleyP50),
@@ -173,14 +175,14 @@ function method({ runtime, v1, dbFar: far, transports: t, relay: r, dbDown: down
     floor:
       'GET of an unknown /api path (404) after each sequential pair, on the same server in the same run: touches no Durable Object, database or vendor',
     own: 'ttft_own_ms_p50 = ttft_overhead_ms_p50 − floor_ms_p50: what Parley adds beyond the cheapest response the runtime gives',
-    v1: `POST /v1/chat/completions with the bench user's API key (made once through POST /api/keys; verified and its quota reserved in one Limiter call, limits checked, with the plan lifted as for every phase, the key's own rate-limit bucket included), model ${V1_MODEL} and no max_tokens (so Parley asks the vendor for MAX_REPLY_TOKENS, as the baseline does), the ttft_directive in the one user message; ${v1.ttft.samples} rounds one after another, each: a streamed pair, a non-streamed pair (each pair alternating which side goes first, as in ttft), then the floor request`,
+    v1: `POST /v1/chat/completions with the bench user's API key (made once through POST /api/keys; verified and its quota reserved in one Limiter call, limits checked, with the plan lifted as for every phase, the key's own rate-limit bucket included), model ${V1_MODEL} and, streamed, no max_tokens (so Parley asks the vendor for MAX_REPLY_TOKENS, as the baseline does; not streamed, max_tokens ${WHOLE_MAX_TOKENS} on both sides), the ttft_directive in the one user message; ${v1.ttft.samples} rounds one after another, each: a streamed pair, a non-streamed pair (each pair alternating which side goes first, as in ttft), then the floor request`,
     v1_ttft:
       'streamed (stream: true, stream_options.include_usage) read to [DONE]: time to the first data: chunk whose delta carries content, against the baseline request (stream: true) to its first content_block_delta',
     v1_own: 'v1_ttft_own_ms_p50 = v1_ttft_overhead_ms_p50 − v1_floor_ms_p50 (the floor measured in the same loop)',
     v1_tools:
       "each round also a streamed pair offering one function (get_weather, JSON Schema parameters) with tool_choice none, in each API's shape, so the reply is the same text: v1_tools_ttft_own_ms_p50 = its overhead p50 − v1_floor_ms_p50",
     v1_total:
-      'not streamed: request issued to the end of the chat.completion body, against the same Anthropic request with stream: false (the fake answers one Messages JSON) to the end of its body; Parley itself streams from the vendor either way, so its figure includes collecting the stream',
+      'not streamed: request issued to the end of the chat.completion body, against the same Anthropic request with stream: false (the fake answers one Messages JSON) to the end of its body; Parley asks the vendor for the reply unstreamed too. v1_total_own_ms_p50 = v1_total_overhead_ms_p50 − v1_floor_ms_p50',
     db_far: `sequential sends with the gateway delaying every database request ${far.latencyMs} ms, interleaved with the same sends at 0 ms; warm conversations (one untimed send each, then several timed); delta = far p50 − near p50; 409 reply_in_progress refusals retried untimed`,
     db_down: `gateway stopped; ${down.total} sends (conversations made during the outage); ok = streamed to done; gateway restarted on the same port and data; persisted = reply in Postgres messages (status complete, content as streamed) with the user's message, polled for ${down.persistDeadlineMs / 1000} s`,
     limiter:

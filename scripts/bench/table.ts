@@ -104,6 +104,13 @@ export function rows(r: Results): Row[] {
       ...info,
     ],
     [
+      "/v1 not streamed: Parley's own cost p50 (overhead − floor)",
+      ms(r.v1_total_own_ms_p50),
+      '—',
+      '—',
+      ...judged('v1_total_own_ms_p50', ' ms'),
+    ],
+    [
       '/v1 completion p99, not streamed (to the end)',
       ms(r.v1_total_parley_ms_p99),
       ms(r.v1_total_direct_ms_p99),

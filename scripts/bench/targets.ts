@@ -15,6 +15,8 @@ export const TARGETS: Record<string, Target> = {
   v1_ttft_own_ms_p50: { at: 'most', value: 2 },
   v1_tools_ttft_own_ms_p50: { at: 'most', value: 2 },
   v1_ttft_overhead_ms_p99: { at: 'most', value: 10 },
+  // Issue 21: below Portkey's cost for a completion not streamed, measured on this machine (about 3 ms over its floor).
+  v1_total_own_ms_p50: { at: 'most', value: 3 },
   limiter_decision_ms_p50: { at: 'most', value: 0.5 },
   relay_parley_tokens_per_s: { at: 'least', value: 10_000 },
   concurrent_streams_ok: { at: 'all', of: 'concurrent_streams_total' },

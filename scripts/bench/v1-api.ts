@@ -1,6 +1,6 @@
 // Parley's OpenAI-compatible API as the bench uses it: an API key made through POST /api/keys,
 // and POST /v1/chat/completions streamed (`chat.completion.chunk` events) or not (`chat.completion`).
-import { BENCH_TOOL, DIRECT_MODEL } from './direct.ts';
+import { BENCH_TOOL, DIRECT_MODEL, WHOLE_MAX_TOKENS } from './direct.ts';
 import type { Parley } from './parley.ts';
 import type { SseEvent } from './sse.ts';
 import { timedJson, type JsonResult } from './timed-json.ts';
@@ -57,7 +57,7 @@ const completionRequest = (v1: V1, content: string, stream: boolean, tools = fal
   body: JSON.stringify({
     model: V1_MODEL,
     messages: [{ role: 'user', content }],
-    ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+    ...(stream ? { stream: true, stream_options: { include_usage: true } } : { max_tokens: WHOLE_MAX_TOKENS }),
     ...(tools ? { tools: [{ type: 'function', function: BENCH_TOOL }], tool_choice: 'none' } : {}),
   }),
 });
@@ -67,7 +67,7 @@ export function streamCompletion(v1: V1, content: string, tools = false): Promis
   return timedStream(`${v1.url}/v1/chat/completions`, completionRequest(v1, content, true, tools), openAiProtocol);
 }
 
-/** POST /v1/chat/completions without `stream`: one `chat.completion`. */
+/** POST /v1/chat/completions without `stream` (max_tokens WHOLE_MAX_TOKENS): one `chat.completion`. */
 export function complete(v1: V1, content: string): Promise<JsonResult> {
   return timedJson(`${v1.url}/v1/chat/completions`, completionRequest(v1, content, false), (body) => {
     const content = (body as { choices?: { message?: { content?: string | null } }[] }).choices?.[0]?.message?.content;

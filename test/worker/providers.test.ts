@@ -90,7 +90,7 @@ describe.each(cases)('$adapter.id adapter', ({ adapter, vendor, path, model, ove
   /** One reply with `directives` in the last user message; returns its events and the log key. */
   async function run(
     directives: string,
-    options: { maxOutputTokens?: number; signal?: AbortSignal; history?: ChatMessage[] } = {},
+    options: { maxOutputTokens?: number; signal?: AbortSignal; history?: ChatMessage[]; whole?: boolean } = {},
   ) {
     const key = `${adapter.id}-${crypto.randomUUID()}`;
     const messages: ChatMessage[] = [
@@ -104,6 +104,7 @@ describe.each(cases)('$adapter.id adapter', ({ adapter, vendor, path, model, ove
         system: 'You are terse.',
         messages,
         maxOutputTokens: options.maxOutputTokens ?? 256,
+        ...(options.whole ? { whole: true } : {}),
         signal: options.signal ?? new AbortController().signal,
       },
       config,
@@ -234,6 +235,56 @@ describe.each(cases)('$adapter.id adapter', ({ adapter, vendor, path, model, ove
     const entry = await settled(key);
     expect(entry.status).toBe('client_closed');
     expect(entry.tokensSent).toBeLessThan(200);
+  });
+
+  it('asks the vendor for the reply unstreamed when it is wanted whole: its text at once, usage, done end_turn', async () => {
+    const { events, key } = await run('tokens=12', { whole: true });
+    expect(events.filter((e) => e.type === 'text')).toEqual([{ type: 'text', text: expectedReplyText(vendor, 12) }]);
+    const [entry] = await logged(key);
+    expect(entry).toMatchObject({ status: 'completed', stream: false, system: true, tokensSent: 12 });
+    expect(lastUsage(events)).toEqual({
+      type: 'usage',
+      inputTokens: entry!.inputTokens,
+      outputTokens: 12,
+      cachedTokens: 0,
+    });
+    expect(events.at(-1)).toEqual({ type: 'done', stopReason: 'end_turn' });
+    expect(events.filter((e) => e.type === 'done' || e.type === 'error')).toHaveLength(1);
+  });
+
+  it('reads a whole reply cut by maxOutputTokens as stopped at max_tokens', async () => {
+    const { events, key } = await run('tokens=12', { whole: true, maxOutputTokens: 5 });
+    expect(textOf(events)).toBe(expectedReplyText(vendor, 12, 5));
+    expect(lastUsage(events)).toMatchObject({ outputTokens: 5 });
+    expect(events.at(-1)).toEqual({ type: 'done', stopReason: 'max_tokens' });
+    expect((await logged(key))[0]).toMatchObject({ stream: false });
+  });
+
+  it('maps a failed whole reply as it maps a failed stream (429 with the vendor retry delay)', async () => {
+    const { events, key } = await run('fail=429 retryafter=2', { whole: true });
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'error',
+        code: 'rate_limited',
+        retryable: true,
+        retryAfterMs: 2000,
+        status: 429,
+      }),
+    ]);
+    expect(await logged(key)).toEqual([expect.objectContaining({ stream: false })]);
+  });
+
+  it('turns a whole reply whose connection drops mid-body into one upstream error and no text', async () => {
+    const { events } = await run('tokens=10 drop=3', { whole: true });
+    expect(events).toEqual([expect.objectContaining({ type: 'error', code: 'upstream', retryable: true })]);
+  });
+
+  it('ends quietly when aborted while the vendor writes a whole reply, and the vendor request is closed', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const { events, key } = await run('hang=1', { whole: true, signal: controller.signal });
+    expect(events).toEqual([]);
+    expect((await settled(key)).status).toBe('client_closed');
   });
 
   it('ends quietly when aborted before the first token', async () => {

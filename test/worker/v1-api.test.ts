@@ -36,7 +36,9 @@ async function dataLines(res: Response): Promise<unknown[]> {
 
 async function fakeRequests(key: string) {
   const res = await fetch(`${fake}/__control/requests?key=${key}`);
-  return res.json<Array<{ status: string; model: string; tokensSent: number; sampling?: Record<string, unknown> }>>();
+  return res.json<
+    Array<{ status: string; model: string; stream: boolean; tokensSent: number; sampling?: Record<string, unknown> }>
+  >();
 }
 
 async function usageOf(userId: string) {
@@ -76,9 +78,11 @@ describe('POST /v1/chat/completions', () => {
     ['google/gemini-2.5-flash', 'gemini'],
   ] as const)('answers %s as a chat.completion, and records its usage against the key', async (model, vendor) => {
     const { key, keyId, userId } = await userWithKey();
+    const marker = `whole-${crypto.randomUUID()}`;
     const res = await complete(key, {
       model,
-      messages: [{ role: 'system', content: 'Be brief.' }, ...user('hi [[fake tokens=6]]')],
+      max_tokens: 1000,
+      messages: [{ role: 'system', content: 'Be brief.' }, ...user(`hi [[fake tokens=6 key=${marker}]]`)],
     });
     expect(res.status).toBe(200);
     const body = await res.json<any>();
@@ -92,6 +96,8 @@ describe('POST /v1/chat/completions', () => {
     });
     expect(body.id).toMatch(/^chatcmpl-/);
     expect(body.usage.total_tokens).toBe(body.usage.prompt_tokens + body.usage.completion_tokens);
+    // Not streamed to the client, so not streamed from the vendor: one whole reply, once.
+    expect(await fakeRequests(marker)).toEqual([expect.objectContaining({ status: 'completed', stream: false })]);
 
     const events = await eventually(
       () => usageOf(userId),
@@ -109,16 +115,32 @@ describe('POST /v1/chat/completions', () => {
     });
   });
 
+  it('streams from Anthropic a reply not streamed whose max_tokens could take over ten minutes, as its SDK requires', async () => {
+    const { key } = await userWithKey();
+    const marker = `long-${crypto.randomUUID()}`;
+    // No max_tokens: Parley asks for up to 32,000, which the SDK refuses to send unstreamed (above 21,333).
+    const res = await complete(key, {
+      model: 'anthropic/claude-haiku-4-5',
+      messages: user(`hi [[fake tokens=3 key=${marker}]]`),
+    });
+    expect(await res.json<any>()).toMatchObject({
+      choices: [{ message: { content: expectedReplyText('anthropic', 3) }, finish_reason: 'stop' }],
+    });
+    expect(await fakeRequests(marker)).toEqual([expect.objectContaining({ status: 'completed', stream: true })]);
+  });
+
   it('streams chat.completion.chunk events: role first, usage null on each, totals last with include_usage, then [DONE]', async () => {
     const { key } = await userWithKey();
+    const marker = `streamed-${crypto.randomUUID()}`;
     const res = await complete(key, {
       model: 'openai/gpt-4.1-mini',
       stream: true,
       stream_options: { include_usage: true },
-      messages: user('hi [[fake tokens=4]]'),
+      messages: user(`hi [[fake tokens=4 key=${marker}]]`),
     });
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const data = (await dataLines(res)) as any[];
+    expect(await fakeRequests(marker)).toEqual([expect.objectContaining({ stream: true })]);
     expect(data.at(-1)).toBe('[DONE]');
     const chunks = data.slice(0, -1);
     expect(chunks.every((c) => c.object === 'chat.completion.chunk' && c.id === chunks[0].id)).toBe(true);

@@ -21,7 +21,7 @@ export async function answerCompletion(
   const stream = input.stream ? completionStream(format.writer()) : undefined;
   const completion = await startCompletion(
     c.env,
-    { ...input, signal: stream?.signal ?? new AbortController().signal },
+    { ...input, whole: !input.stream, signal: stream?.signal ?? new AbortController().signal },
     (event) => stream?.onEvent(event),
   );
   c.executionCtx.waitUntil(completion.billed);

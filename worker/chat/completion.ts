@@ -28,6 +28,8 @@ export type CompletionInput = {
   tools?: Tools | undefined;
   responseFormat?: ResponseFormat | undefined;
   maxOutputTokens: number;
+  /** The client wants the reply whole (not streamed), and so the vendor is asked for it. */
+  whole?: boolean;
   /** Aborts the vendor call (the client left). */
   signal: AbortSignal;
 };
@@ -71,7 +73,7 @@ export async function startCompletion(
       );
     throw refusalError(reserved);
   }
-  const outcome = runReservedReply(env, reserved, input.signal, emit);
+  const outcome = runReservedReply(env, reserved, input.signal, emit, { whole: input.whole === true });
   const keyId = reserved.keyId!;
   const billed = outcome.then((done) =>
     settleReply(env, reserved, tokensUsed(done), {

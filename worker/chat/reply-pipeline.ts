@@ -105,12 +105,14 @@ export async function reserveReply(env: Env, spec: ReplySpec): Promise<ReservedR
 /**
  * Runs the reserved reply at its vendor (with fallbacks), within what the Limiter allowed. Never
  * throws: a failure is an outcome. A reply the quota cut short ends as stopped, reason `quota`.
+ * `whole`: the reply is wanted in one piece, and the vendor is asked for it so.
  */
 export async function runReservedReply(
   env: Env,
   reserved: ReservedReply,
   signal: AbortSignal,
   emit: (event: StreamEvent) => void,
+  { whole = false } = {},
 ): Promise<ReplyOutcome> {
   const { spec } = reserved;
   const outcome = await runReply(
@@ -122,6 +124,7 @@ export async function runReservedReply(
       ...(spec.tools ? { tools: spec.tools } : {}),
       ...(spec.responseFormat ? { responseFormat: spec.responseFormat } : {}),
       maxOutputTokens: reserved.outputTokens,
+      whole,
       signal,
       idleTimeoutMs: Number(env.UPSTREAM_IDLE_TIMEOUT_MS) || DEFAULT_IDLE_TIMEOUT_MS,
     },

@@ -15,11 +15,22 @@ export type ReplyInput = {
   sampling?: Sampling;
   tools?: Tools;
   responseFormat?: ResponseFormat;
+  /** Ask the vendor for the reply in one piece (the caller does not stream it). */
+  whole?: boolean;
   signal: AbortSignal;
-  /** A vendor that sends nothing for this long is given up on; the reply keeps its text so far. */
+  /**
+   * A vendor that sends nothing for this long is given up on; the reply keeps its text so far. A
+   * reply asked for whole, which arrives all at once, is given WHOLE_REPLY_IDLE_TIMEOUTS times as long.
+   */
   idleTimeoutMs: number;
   retryPolicy?: RetryPolicy;
 };
+
+/**
+ * A whole reply is sent only once it is written: it is given ten idle timeouts (ten minutes by
+ * default, the vendor SDKs' own limit for a request not streamed).
+ */
+const WHOLE_REPLY_IDLE_TIMEOUTS = 10;
 
 /** Why a reply was cut when its vendor went silent. */
 class VendorSilent extends Error {}
@@ -40,10 +51,11 @@ export async function runReply(input: ReplyInput, emit: (event: StreamEvent) => 
   const stop = () => cut.abort(input.signal.reason);
   input.signal.addEventListener('abort', stop, { once: true });
   if (input.signal.aborted) stop();
+  const silenceMs = input.whole ? input.idleTimeoutMs * WHOLE_REPLY_IDLE_TIMEOUTS : input.idleTimeoutMs;
   let idle: ReturnType<typeof setTimeout> | undefined;
   const heard = () => {
     clearTimeout(idle);
-    idle = setTimeout(() => cut.abort(new VendorSilent()), input.idleTimeoutMs);
+    idle = setTimeout(() => cut.abort(new VendorSilent()), silenceMs);
   };
   heard();
 
@@ -56,6 +68,7 @@ export async function runReply(input: ReplyInput, emit: (event: StreamEvent) => 
       sampling: input.sampling,
       ...(input.tools ? { tools: input.tools } : {}),
       ...(input.responseFormat ? { responseFormat: input.responseFormat } : {}),
+      ...(input.whole ? { whole: true } : {}),
       signal: cut.signal,
     },
     input.retryPolicy,
@@ -102,7 +115,7 @@ export async function runReply(input: ReplyInput, emit: (event: StreamEvent) => 
   if (cut.signal.reason instanceof VendorSilent) {
     failure = {
       code: 'upstream_timeout',
-      message: `The model sent nothing for ${Math.round(input.idleTimeoutMs / 1000)} s`,
+      message: `The model sent nothing for ${Math.round(silenceMs / 1000)} s`,
     };
   }
   if (stopped) stopReason = 'stopped';

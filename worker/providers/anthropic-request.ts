@@ -1,10 +1,10 @@
 // Parley's chat request in the Anthropic Messages API's terms: images, tool calls and tool results as
-// content blocks, tool definitions and choice, structured outputs. anthropic.ts sends it and reads the stream.
+// content blocks, tool definitions and choice, structured outputs. anthropic.ts sends it and reads the reply.
 import type {
   ContentBlockParam,
   ImageBlockParam,
   JSONOutputFormat,
-  MessageCreateParamsStreaming,
+  MessageCreateParamsBase,
   MessageParam,
   Tool,
   ToolChoice,
@@ -25,8 +25,8 @@ type UserMessage = Extract<ChatMessage, { role: 'user' }>;
 /** A request that cannot be put in Anthropic's terms: refused before the vendor is called. */
 export class UnsendableRequest extends Error {}
 
-/** The streaming Messages API params for `request`; throws UnsendableRequest for what Anthropic cannot take. */
-export function messageParams(request: ChatRequest): MessageCreateParamsStreaming {
+/** The Messages API params for `request` (streamed or not); throws UnsendableRequest for what Anthropic cannot take. */
+export function messageParams(request: ChatRequest): MessageCreateParamsBase {
   const { sampling, tools, responseFormat } = request;
   return {
     model: request.model,
@@ -38,7 +38,6 @@ export function messageParams(request: ChatRequest): MessageCreateParamsStreamin
     ...(sampling?.stop?.length ? { stop_sequences: sampling.stop } : {}),
     ...(tools?.definitions.length ? toolParams(tools) : {}),
     ...(responseFormat ? { output_config: { format: outputFormat(responseFormat) } } : {}),
-    stream: true,
   };
 }
 
@@ -121,7 +120,7 @@ function callInput(call: ToolCall): Record<string, unknown> {
   return input as Record<string, unknown>;
 }
 
-function toolParams(tools: Tools): Pick<MessageCreateParamsStreaming, 'tools' | 'tool_choice'> {
+function toolParams(tools: Tools): Pick<MessageCreateParamsBase, 'tools' | 'tool_choice'> {
   const choice = toolChoice(tools);
   return { tools: tools.definitions.map(anthropicTool), ...(choice ? { tool_choice: choice } : {}) };
 }

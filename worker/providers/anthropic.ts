@@ -1,12 +1,18 @@
 // Anthropic Messages API through @anthropic-ai/sdk, streamed as raw events (`create({stream: true})`
 // rather than the MessageStream helper: fewer bytes, and Parley needs only text, tool calls, usage
-// and stop). The request's params are built in anthropic-request.ts.
+// and stop), or one whole message when the caller wants it whole. The request's params are built
+// in anthropic-request.ts.
 // The resource-less base client plus the one resource Parley calls: the full client wires up
 // every API (files, models, batches, beta…) and costs the Worker bundle for nothing.
 import { BaseAnthropic } from '@anthropic-ai/sdk/client';
 import { APIConnectionError, APIError } from '@anthropic-ai/sdk/error';
 import { Messages } from '@anthropic-ai/sdk/resources/messages';
-import type { MessageDeltaUsage, StopReason as AnthropicStopReason, Usage } from '@anthropic-ai/sdk/resources/messages';
+import type {
+  Message,
+  MessageDeltaUsage,
+  StopReason as AnthropicStopReason,
+  Usage,
+} from '@anthropic-ai/sdk/resources/messages';
 import { messageParams, UnsendableRequest } from './anthropic-request.ts';
 import { codeForStatus, guardStream, providerError, retryAfterMs, type ProviderError } from './errors.ts';
 import type {
@@ -49,21 +55,32 @@ const ERROR_TYPES: Record<string, ProviderErrorCode> = {
  * Explicit values everywhere keep the SDK from reading ANTHROPIC_* from process.env, which
  * workerd fills from the Worker's bindings. Parley retries itself, only before the first token.
  */
-function messagesApi(config: ProviderConfig): Messages {
-  return cachedClient(
-    `anthropic\n${config.apiKey}\n${config.baseURL ?? ''}`,
-    () =>
-      new Messages(
-        new BaseAnthropic({
-          apiKey: config.apiKey,
-          baseURL: config.baseURL || DEFAULT_BASE_URL,
-          webhookKey: null,
-          maxRetries: 0,
-          fetch: currentFetch,
-          defaultHeaders: { 'x-api-key': config.apiKey, authorization: null },
-        }),
-      ),
-  );
+function anthropicApi(config: ProviderConfig): { client: BaseAnthropic; messages: Messages } {
+  return cachedClient(`anthropic\n${config.apiKey}\n${config.baseURL ?? ''}`, () => {
+    const client = new BaseAnthropic({
+      apiKey: config.apiKey,
+      baseURL: config.baseURL || DEFAULT_BASE_URL,
+      webhookKey: null,
+      maxRetries: 0,
+      fetch: currentFetch,
+      defaultHeaders: { 'x-api-key': config.apiKey, authorization: null },
+    });
+    return { client, messages: new Messages(client) };
+  });
+}
+
+/**
+ * Whether a reply of up to `maxTokens` may be asked for unstreamed. Anthropic advises streaming any
+ * request that may take longer than ten minutes, and the SDK refuses such a request unstreamed (it
+ * reckons 128,000 tokens an hour, so anything above 21,333 tokens): its own rule decides.
+ */
+function mayAskWhole(client: BaseAnthropic, maxTokens: number): boolean {
+  try {
+    client.calculateNonstreamingTimeout(maxTokens);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 type Counts = Partial<Record<keyof ReturnType<typeof reported>, number>>;
@@ -107,8 +124,34 @@ function classify(error: unknown): ProviderError | undefined {
   });
 }
 
+/** A whole message's events: its text, its tool calls in order, its usage and its stop. */
+function* messageEvents(message: Message): Generator<ProviderEvent> {
+  let calls = 0;
+  for (const block of message.content ?? []) {
+    if (block.type === 'text' && block.text) yield { type: 'text', text: block.text };
+    if (block.type === 'tool_use')
+      yield {
+        type: 'tool_call',
+        index: calls++,
+        id: block.id,
+        name: block.name,
+        arguments: JSON.stringify(block.input ?? {}),
+      };
+  }
+  const counts: Counts = foldCounts({}, reported(message.usage));
+  if (anyCounts(counts)) yield usageEvent(counts);
+  if (message.stop_reason) yield { type: 'done', stopReason: STOP_REASONS[message.stop_reason] ?? 'other' };
+}
+
 async function* events(request: ChatRequest, config: ProviderConfig): AsyncGenerator<ProviderEvent> {
-  const stream = await messagesApi(config).create(messageParams(request), { signal: request.signal });
+  const { client, messages } = anthropicApi(config);
+  const params = messageParams(request);
+  const options = { signal: request.signal };
+  if (request.whole && mayAskWhole(client, params.max_tokens)) {
+    yield* messageEvents(await messages.create({ ...params, stream: false }, options));
+    return;
+  }
+  const stream = await messages.create({ ...params, stream: true }, options);
   let counts: Counts = {};
   let stopReason: StopReason | undefined;
   /** Parley's index of each tool call by Anthropic's content-block index (text blocks take indexes too). */

@@ -1,7 +1,14 @@
-// Gemini (Google AI API, not Vertex) through @google/genai's generateContentStream. The request's
-// contents (images fetched first where given by URL), tools and JSON mode are built in
-// google-request.ts.
-import { ApiError, type FunctionCall, GoogleGenAI, type GenerateContentResponseUsageMetadata } from '@google/genai';
+// Gemini (Google AI API, not Vertex) through @google/genai's generateContentStream, or
+// generateContent when the caller wants the reply whole. The request's contents (images fetched
+// first where given by URL), tools and JSON mode are built in google-request.ts.
+import {
+  ApiError,
+  type FunctionCall,
+  type GenerateContentParameters,
+  type GenerateContentResponse,
+  type GenerateContentResponseUsageMetadata,
+  GoogleGenAI,
+} from '@google/genai';
 import { cachedClient } from './clients.ts';
 import { codeForStatus, guardStream, providerError, type ProviderError } from './errors.ts';
 import { ImageFetchFailed } from './fetch-image.ts';
@@ -131,8 +138,13 @@ function toolCallEvent(call: FunctionCall, index: number): ProviderEvent {
   };
 }
 
-async function* events(request: ChatRequest, config: ProviderConfig): AsyncGenerator<ProviderEvent> {
-  const stream = await client(config).models.generateContentStream({
+/** The vendor's reply as chunks: streamed, or the one whole response when the caller wants it whole (same shape). */
+async function chunks(
+  request: ChatRequest,
+  config: ProviderConfig,
+): Promise<AsyncIterable<GenerateContentResponse> | GenerateContentResponse[]> {
+  const { models } = client(config);
+  const params: GenerateContentParameters = {
     model: request.model,
     contents: await contents(request.messages, request.signal),
     config: {
@@ -144,7 +156,12 @@ async function* events(request: ChatRequest, config: ProviderConfig): AsyncGener
       ...(request.sampling?.topP !== undefined ? { topP: request.sampling.topP } : {}),
       ...(request.sampling?.stop?.length ? { stopSequences: request.sampling.stop } : {}),
     },
-  });
+  };
+  return request.whole ? [await models.generateContent(params)] : models.generateContentStream(params);
+}
+
+async function* events(request: ChatRequest, config: ProviderConfig): AsyncGenerator<ProviderEvent> {
+  const stream = await chunks(request, config);
   // Chunks carry running counts, each only some of them: the latest value of each count is the
   // reply's. Never sum them, and never let a count a chunk leaves out fall back to 0.
   let counts: Counts = {};

@@ -1,4 +1,5 @@
-// OpenAI Chat Completions through the `openai` SDK's client (`chat.completions.create`). One factory
+// OpenAI Chat Completions through the `openai` SDK's client (`chat.completions.create`), streamed, or
+// whole when the caller wants it whole. One factory
 // serves OpenAI itself and any OpenAI-compatible server (openai-compat.ts); the few differences are
 // the flavour table below.
 import OpenAI, { APIConnectionError, APIError } from 'openai';
@@ -18,8 +19,11 @@ import type {
 import { anyCounts, foldCounts } from './usage.ts';
 import { cachedClient, currentFetch } from './clients.ts';
 
-type ChatCompletionCreateParamsStreaming = OpenAI.ChatCompletionCreateParamsStreaming;
-type ToolParams = Pick<ChatCompletionCreateParamsStreaming, 'tools' | 'tool_choice' | 'parallel_tool_calls'>;
+/** A request's params before it says whether it streams. */
+type ChatCompletionParams = Omit<OpenAI.ChatCompletionCreateParamsNonStreaming, 'stream'>;
+type ToolParams = Pick<ChatCompletionParams, 'tools' | 'tool_choice' | 'parallel_tool_calls'>;
+/** What Parley reads of a streamed chunk, and of a whole completion put the same way (`asChunk`). */
+type ChunkReading = Pick<OpenAI.ChatCompletionChunk, 'choices' | 'usage'>;
 
 type OpenAIFlavour = 'openai' | 'openai-compat';
 
@@ -154,9 +158,7 @@ function toolParams(tools: Tools | undefined): ToolParams {
   };
 }
 
-function responseFormat(
-  format: ResponseFormat | undefined,
-): Pick<ChatCompletionCreateParamsStreaming, 'response_format'> {
+function responseFormat(format: ResponseFormat | undefined): Pick<ChatCompletionParams, 'response_format'> {
   if (!format) return {};
   if (format.type === 'json_object') return { response_format: { type: 'json_object' } };
   const { name, description, schema, strict } = format;
@@ -173,7 +175,8 @@ function responseFormat(
   };
 }
 
-function params(flavour: OpenAIFlavour, request: ChatRequest): ChatCompletionCreateParamsStreaming {
+/** The request's params, streamed or not. */
+function params(flavour: OpenAIFlavour, request: ChatRequest): ChatCompletionParams {
   const system = request.system ? [{ role: 'system' as const, content: request.system }] : [];
   return {
     model: request.model,
@@ -184,10 +187,52 @@ function params(flavour: OpenAIFlavour, request: ChatRequest): ChatCompletionCre
     ...(request.sampling?.stop?.length ? { stop: request.sampling.stop } : {}),
     ...toolParams(request.tools),
     ...responseFormat(request.responseFormat),
-    stream: true,
-    // Without it a stream reports no usage at all; with it, usage arrives in one last chunk.
-    stream_options: { include_usage: true },
   };
+}
+
+/**
+ * A whole completion as the one chunk that would carry all of it, so one reading serves both: its
+ * text, its function calls indexed in order, its finish reason and its usage.
+ */
+function asChunk(completion: OpenAI.ChatCompletion): ChunkReading {
+  const choice = completion.choices?.[0];
+  const calls = (choice?.message?.tool_calls ?? []).filter((call) => call.type === 'function');
+  return {
+    choices: choice
+      ? [
+          {
+            index: 0,
+            finish_reason: choice.finish_reason,
+            delta: {
+              content: choice.message?.content ?? null,
+              tool_calls: calls.map((call, index) => ({
+                index,
+                id: call.id,
+                function: { name: call.function.name, arguments: call.function.arguments },
+              })),
+            },
+          },
+        ]
+      : [],
+    usage: completion.usage ?? null,
+  };
+}
+
+/** The vendor's reply as chunks: streamed, or one whole completion when the caller wants it whole. */
+async function chunks(
+  flavour: OpenAIFlavour,
+  request: ChatRequest,
+  config: ProviderConfig,
+): Promise<AsyncIterable<ChunkReading> | ChunkReading[]> {
+  const completions = client(flavour, config).chat.completions;
+  const options = { signal: request.signal };
+  if (request.whole)
+    return [asChunk(await completions.create({ ...params(flavour, request), stream: false }, options))];
+  return completions.create(
+    // Without stream_options a stream reports no usage at all; with it, usage arrives in one last chunk.
+    { ...params(flavour, request), stream: true, stream_options: { include_usage: true } },
+    options,
+  );
 }
 
 /**
@@ -212,9 +257,7 @@ async function* events(
   request: ChatRequest,
   config: ProviderConfig,
 ): AsyncGenerator<ProviderEvent> {
-  const stream = await client(flavour, config).chat.completions.create(params(flavour, request), {
-    signal: request.signal,
-  });
+  const stream = await chunks(flavour, request, config);
   let counts: Partial<Record<'prompt' | 'completion' | 'cached', number>> = {};
   let stopReason: StopReason | undefined;
   for await (const chunk of stream) {

@@ -91,6 +91,11 @@ export type ChatRequest = {
   tools?: Tools;
   /** The reply must be JSON (of this schema); absent, free text. */
   responseFormat?: ResponseFormat;
+  /**
+   * The caller wants the reply whole, not as it is written (a /v1 client that did not stream): the
+   * adapter asks its vendor for an unstreamed reply where it can, and yields its events at once.
+   */
+  whole?: boolean;
   /** Aborting it must abort the vendor HTTP request. */
   signal: AbortSignal;
 };
@@ -98,8 +103,8 @@ export type ChatRequest = {
 export interface ProviderAdapter {
   readonly id: ProviderId;
   /**
-   * Streams one reply. Yields text deltas, usage, and finally `done`, or an `error` event and
-   * nothing after it. Never throws for vendor or network failures. When `signal` aborts, the
+   * Streams one reply (or yields it all at once, when asked for it `whole`). Yields text deltas,
+   * tool calls, usage, and finally `done`, or an `error` event and nothing after it. Never throws for vendor or network failures. When `signal` aborts, the
    * vendor request is aborted and the stream ends without `done`.
    */
   stream(request: ChatRequest, config: ProviderConfig): AsyncIterable<ProviderEvent>;
