@@ -25,10 +25,11 @@
 //                   and then nothing until the client closes
 //   hangafter=N     the same, after N tokens
 //   key=ABC         tags the request in the log (filter with /__control/requests?key=ABC) and keys failcount
-//   documented=1    answer a streaming request with the vendor's documented example stream, byte for
-//                   byte (fake-upstreams/documented/, sources in its README); an upfront fail still
+//   documented=1    answer with the vendor's documented example reply, byte for byte: its example
+//                   stream to a streaming request, its example JSON body to one that is not
+//                   (fake-upstreams/documented/, sources in its README); an upfront fail still
 //                   applies, pacing, length, drop and hang do not. A request that offers tools gets the
-//                   documented tool call where the vendor has one
+//                   documented tool call
 //   tools=N         a reply that calls functions makes N calls (one with parallel use disabled, but on Gemini)
 // Tools (Gemini): the request is checked as Gemini checks it (declarations need names; a functionResponse
 // must follow the model turn of calls, one a call, named after a declared function that turn called),
@@ -47,7 +48,7 @@
 // arguments made from its schema (fake-upstreams/tool-reply.ts); unless tool_choice is `none`, or the
 // conversation ends with tool results under `auto`: those are answered "The tool said: …".
 // `response_format` gets JSON (json_schema: argumentsFor(schema); json_object: {"reply": …}). With
-// tools, documented=1 replays the documented streamed call. Tool turns answering no call, a
+// tools, documented=1 replays the documented call (streamed or not). Tool turns answering no call, a
 // tool_choice naming an undefined function and the like get the API's 400.
 //
 // Control:

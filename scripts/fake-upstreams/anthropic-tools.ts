@@ -99,7 +99,7 @@ function pairingProblem(messages: Message[]): string | undefined {
   return undefined;
 }
 
-/** Whether the request offers the model any tool (then `documented=1` replays the documented tool-use stream). */
+/** Whether the request offers the model any tool (then `documented=1` replays the documented tool-use reply). */
 export function offersTools(body: ToolFields): boolean {
   return Array.isArray(body.tools) && body.tools.length > 0;
 }

@@ -12,7 +12,7 @@ export interface Directives {
   hang?: number;
   hangafter?: number;
   retryafter?: number;
-  /** 1: answer a streaming request with the vendor's documented example stream (documented/). */
+  /** 1: answer with the vendor's documented example reply (documented/): its stream, or its JSON body when not streamed. */
   documented?: number;
   /** 1: reply with the last user message itself (its `[[fake …]]` blocks removed), a word per token: lets a test choose what a model "says". */
   echo?: number;

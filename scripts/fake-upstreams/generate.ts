@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseDirectives } from './directives.ts';
 import type { Defaults, Directives } from './directives.ts';
-import { documentedStream } from './documented.ts';
+import { documentedBody } from './documented.ts';
 import { Connection, readBody, sendJson } from './http.ts';
 import { echoTokens, estimateTokens, planReply, replyTokens } from './reply.ts';
 import type { LoggedRequest, RequestLog, RequestStatus } from './request-log.ts';
@@ -75,8 +75,8 @@ export async function handleChat(ctx: ChatContext): Promise<void> {
   }
 
   const run: Run = { ctx, chat: known, directives, entry, ids, baseHeaders, startedAt, failStatus, conn };
-  if (!known.stream) return settle(entry, await completeReply(run));
-  settle(entry, await (directives.documented ? replayDocumented(run) : streamReply(run)));
+  const reply = directives.documented ? replayDocumented : known.stream ? streamReply : completeReply;
+  settle(entry, await reply(run));
 }
 
 interface Run {
@@ -169,19 +169,24 @@ async function streamReply(run: Run): Promise<RequestStatus> {
 }
 
 /**
- * `documented=1`: the vendor's documented example stream (of a function call, where the request
- * offers functions and the vendor documents one), byte for byte, in one write. Its text is
- * the vendor's, not the demo reply, so pacing, length, drops and hangs do not apply (an upfront
- * `fail` still does) and `tokensSent` stays 0: the fake does not read what it replays.
+ * `documented=1`: the vendor's documented example reply (of a function call, where the request
+ * offers functions), byte for byte, in one write: its stream to a streamed request, its JSON body
+ * to one that is not. Its text is the vendor's, not the demo reply, so pacing, length, drops and
+ * hangs do not apply (an upfront `fail` still does) and `tokensSent` stays 0: the fake does not
+ * read what it replays.
  */
 async function replayDocumented(run: Run): Promise<RequestStatus> {
-  const { ctx, conn, entry } = run;
-  const body = await documentedStream(
+  const { ctx, conn, entry, chat } = run;
+  const body = await documentedBody(
     ctx.vendor.name,
-    run.chat.offersTools === true || run.chat.tools !== undefined || run.chat.offered !== undefined,
+    chat.offersTools === true || chat.tools !== undefined || chat.offered !== undefined,
+    chat.stream,
   );
-  // The docs name the type without parameters; the vendors' own servers add `charset=utf-8`.
-  ctx.res.writeHead(200, { ...run.baseHeaders, 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  // The docs name both types without parameters; some vendors' own servers add `charset=utf-8`.
+  const head = chat.stream
+    ? { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' }
+    : { 'content-type': 'application/json', 'content-length': String(body.length) };
+  ctx.res.writeHead(200, { ...run.baseHeaders, ...head });
   entry.httpStatus = 200;
   if (!(await conn.write(body))) return 'client_closed';
   ctx.res.end();

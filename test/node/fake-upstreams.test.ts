@@ -481,45 +481,61 @@ describe('fake upstreams beyond one SDK call', () => {
   });
 });
 
-/** A streaming request as each vendor's wire protocol carries it, with `text` as the last user message. */
-const streamingRequests: Record<
+interface RawOptions {
+  /** Streamed (the default) or not. */
+  stream?: boolean;
+  /** Offer one function, `get_weather`, as the vendor spells a tool. */
+  tools?: boolean;
+}
+
+const weatherSchema = { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] };
+
+/** An OpenAI Chat Completions request, for OpenAI itself and the compatible server. */
+const openaiRequest =
+  (prefix: string, model: string) =>
+  (text: string, { stream = true, tools = false }: RawOptions) => ({
+    path: `${prefix}/v1/chat/completions`,
+    headers: { authorization: 'Bearer test-key' },
+    body: {
+      model,
+      ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+      messages: [{ role: 'user', content: text }],
+      ...(tools ? { tools: [{ type: 'function', function: { name: 'get_weather', parameters: weatherSchema } }] } : {}),
+    },
+  });
+
+/** A request as each vendor's wire protocol carries it, with `text` as the last user message. */
+const rawRequests: Record<
   Driver['vendor'],
-  (text: string) => { path: string; headers: Record<string, string>; body: unknown }
+  (text: string, options: RawOptions) => { path: string; headers: Record<string, string>; body: unknown }
 > = {
-  anthropic: (text) => ({
+  anthropic: (text, { stream = true, tools = false }) => ({
     path: '/anthropic/v1/messages',
     headers: { 'x-api-key': 'test-key', 'anthropic-version': '2023-06-01' },
-    body: { model: 'claude-test', max_tokens: 256, stream: true, messages: [{ role: 'user', content: text }] },
-  }),
-  openai: (text) => ({
-    path: '/openai/v1/chat/completions',
-    headers: { authorization: 'Bearer test-key' },
     body: {
-      model: 'gpt-test',
-      stream: true,
-      stream_options: { include_usage: true },
+      model: 'claude-test',
+      max_tokens: 256,
+      ...(stream ? { stream: true } : {}),
       messages: [{ role: 'user', content: text }],
+      ...(tools ? { tools: [{ name: 'get_weather', input_schema: weatherSchema }] } : {}),
     },
   }),
-  compat: (text) => ({
-    path: '/compat/v1/chat/completions',
-    headers: { authorization: 'Bearer test-key' },
-    body: {
-      model: 'any/model',
-      stream: true,
-      stream_options: { include_usage: true },
-      messages: [{ role: 'user', content: text }],
-    },
-  }),
-  gemini: (text) => ({
-    path: '/gemini/v1beta/models/gemini-test:streamGenerateContent?alt=sse',
+  openai: openaiRequest('/openai', 'gpt-test'),
+  compat: openaiRequest('/compat', 'any/model'),
+  gemini: (text, { stream = true, tools = false }) => ({
+    path: `/gemini/v1beta/models/gemini-test:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`,
     headers: { 'x-goog-api-key': 'test-key' },
-    body: { contents: [{ role: 'user', parts: [{ text }] }] },
+    body: {
+      contents: [{ role: 'user', parts: [{ text }] }],
+      ...(tools
+        ? { tools: [{ functionDeclarations: [{ name: 'get_weather', parametersJsonSchema: weatherSchema }] }] }
+        : {}),
+    },
   }),
 };
 
-async function streamRaw(vendor: Driver['vendor'], text: string): Promise<Response> {
-  const { path, headers, body } = streamingRequests[vendor](text);
+async function sendRaw(vendor: Driver['vendor'], text: string, options: RawOptions = {}): Promise<Response> {
+  const { path, headers, body } = rawRequests[vendor](text, options);
   return fetch(`${fakes.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -550,7 +566,7 @@ describe('documented vendor streams', () => {
       const fixture = await readFile(
         new URL(`../../scripts/fake-upstreams/documented/${fixtures[vendor]}`, import.meta.url),
       );
-      const response = await streamRaw(vendor, `Hi [[fake documented=1 key=${vendor}-documented]]`);
+      const response = await sendRaw(vendor, `Hi [[fake documented=1 key=${vendor}-documented]]`);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('text/event-stream');
       expect(Buffer.from(await response.arrayBuffer()).equals(fixture)).toBe(true);
@@ -564,9 +580,51 @@ describe('documented vendor streams', () => {
   );
 });
 
+describe('documented vendor replies without streaming', () => {
+  /** Each vendor's documented JSON bodies (the compatible server's are OpenAI's), and the header its replies carry its request id in. */
+  const documented: Record<Driver['vendor'], { text: string; tools: string; requestId: string }> = {
+    anthropic: { text: 'anthropic.json', tools: 'anthropic-tools.json', requestId: 'request-id' },
+    openai: { text: 'openai.json', tools: 'openai-tools.json', requestId: 'x-request-id' },
+    compat: { text: 'openai.json', tools: 'openai-tools.json', requestId: 'x-request-id' },
+    gemini: { text: 'gemini.json', tools: 'gemini-tools.json', requestId: 'x-goog-request-id' },
+  };
+  const cases = (Object.keys(documented) as Driver['vendor'][]).flatMap((vendor) =>
+    [false, true].map((tools) => ({ vendor, tools, file: documented[vendor][tools ? 'tools' : 'text'] })),
+  );
+
+  it.each(cases)(
+    'sends $file byte for byte for documented=1 to a $vendor request not streamed (tools: $tools)',
+    async ({ vendor, tools, file }) => {
+      const fixture = await readFile(new URL(`../../scripts/fake-upstreams/documented/${file}`, import.meta.url));
+      const key = `${vendor}-documented-json-${tools ? 'tools' : 'text'}`;
+      const response = await sendRaw(vendor, `Hi [[fake documented=1 key=${key}]]`, { stream: false, tools });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/json');
+      expect(response.headers.get(documented[vendor].requestId)).toMatch(/^req_/);
+      expect(Buffer.from(await response.arrayBuffer()).equals(fixture)).toBe(true);
+      expect(await settled(key)).toMatchObject({
+        vendor,
+        stream: false,
+        status: 'completed',
+        httpStatus: 200,
+        tokensSent: 0,
+      });
+    },
+  );
+
+  it('still fails such a request upfront for fail=N', async () => {
+    const response = await sendRaw('anthropic', '[[fake documented=1 fail=529 key=documented-json-fail]]', {
+      stream: false,
+    });
+    expect(response.status).toBe(529);
+    expect(await response.json()).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
+    expect(await settled('documented-json-fail')).toMatchObject({ status: 'failed', httpStatus: 529 });
+  });
+});
+
 describe('default streams leave out what the vendors document as left out', () => {
   it("gives Anthropic's message_delta only output_tokens and message_start only the documented counts", async () => {
-    const events = sseEvents(await (await streamRaw('anthropic', '[[fake tokens=3]]')).text());
+    const events = sseEvents(await (await sendRaw('anthropic', '[[fake tokens=3]]')).text());
     const start = events.find((e) => e.event === 'message_start')?.data as { message: { usage: unknown } };
     expect(start.message.usage).toEqual({ input_tokens: expect.any(Number), output_tokens: 1 });
     const delta = events.find((e) => e.event === 'message_delta')?.data;
@@ -578,7 +636,7 @@ describe('default streams leave out what the vendors document as left out', () =
   });
 
   it("gives Gemini's interim chunks only promptTokenCount and the last one the candidates' count", async () => {
-    const chunks = sseEvents(await (await streamRaw('gemini', '[[fake tokens=3]]')).text()).map(
+    const chunks = sseEvents(await (await sendRaw('gemini', '[[fake tokens=3]]')).text()).map(
       (e) => e.data.usageMetadata,
     );
     const prompt = Math.ceil('[[fake tokens=3]]'.length / 4);
@@ -591,7 +649,7 @@ describe('default streams leave out what the vendors document as left out', () =
   });
 
   it('gives OpenAI chunks usage null and one last choices-less chunk with the required counts', async () => {
-    const chunks = sseEvents(await (await streamRaw('openai', '[[fake tokens=3]]')).text()).map((e) => e.data);
+    const chunks = sseEvents(await (await sendRaw('openai', '[[fake tokens=3]]')).text()).map((e) => e.data);
     expect(
       chunks.slice(0, -1).every((c) => c.usage === null && Array.isArray(c.choices) && c.choices.length === 1),
     ).toBe(true);
