@@ -106,6 +106,36 @@ describe('anthropic tool calls', () => {
     expect(events.at(-1)).toEqual({ type: 'done', stopReason: 'tool_use' });
   });
 
+  it('reads two calls of a reply asked for whole, each in one event with its id, name and whole arguments', async () => {
+    const { events, sent } = await run({
+      messages: ask('Weather and time? [[fake tools=2]]'),
+      tools: { definitions: [weather, clock] },
+      whole: true,
+    });
+    expect(sent[0]).toMatchObject({ stream: false });
+    expect(toolEvents(events)).toEqual([
+      {
+        type: 'tool_call',
+        index: 0,
+        id: expect.stringMatching(/^toolu_\w+$/),
+        name: 'get_weather',
+        arguments: expect.any(String),
+      },
+      {
+        type: 'tool_call',
+        index: 1,
+        id: expect.stringMatching(/^toolu_\w+$/),
+        name: 'get_time',
+        arguments: expect.any(String),
+      },
+    ]);
+    expect(callsOf(events).map((call) => JSON.parse(call.arguments))).toEqual([
+      argumentsFor(weather.parameters),
+      argumentsFor(clock.parameters),
+    ]);
+    expect(events.at(-1)).toEqual({ type: 'done', stopReason: 'tool_use' });
+  });
+
   it('asks for one call at most when parallel is false, and gets one though two were wanted', async () => {
     const { events, sent } = await run({
       messages: ask('Weather and time? [[fake tools=2]]'),

@@ -25,7 +25,7 @@ const weather = {
 };
 const time = { name: 'get_time', parameters: { type: 'object', properties: { zone: { type: 'string' } } } };
 
-type Options = Partial<Pick<ChatRequest, 'tools' | 'responseFormat'>> & {
+type Options = Partial<Pick<ChatRequest, 'tools' | 'responseFormat' | 'whole'>> & {
   history?: ChatMessage[];
   after?: ChatMessage[];
 };
@@ -46,6 +46,7 @@ async function run(directives: string, options: Options = {}) {
     signal: new AbortController().signal,
     ...(options.tools ? { tools: options.tools } : {}),
     ...(options.responseFormat ? { responseFormat: options.responseFormat } : {}),
+    ...(options.whole ? { whole: true } : {}),
   };
   for await (const event of adapters.google.stream(request, config)) events.push(event);
   return { events, key };
@@ -96,6 +97,22 @@ describe('google adapter tools', () => {
     ]);
     expect(new Set(calls.map((call) => call.id)).size).toBe(2);
     expect(events.at(-1)).toEqual({ type: 'done', stopReason: 'tool_use' });
+  });
+
+  it('reads the calls of a reply asked for whole (generateContent) as it reads them streamed', async () => {
+    const { events, key } = await run('tools=2', { tools: { definitions: [weather, time] }, whole: true });
+    expect(callsOf(events)).toEqual([
+      {
+        type: 'tool_call',
+        index: 0,
+        id: expect.stringMatching(GENERATED_ID),
+        name: 'get_weather',
+        arguments: '{"city":"fake-city","unit":"celsius"}',
+      },
+      { type: 'tool_call', index: 1, id: expect.stringMatching(GENERATED_ID), name: 'get_time', arguments: '{}' },
+    ]);
+    expect(events.at(-1)).toEqual({ type: 'done', stopReason: 'tool_use' });
+    expect((await logged(key))[0]).toMatchObject({ stream: false });
   });
 
   it('answers a turn of tool results, each sent as a functionResponse named after the call it answers', async () => {

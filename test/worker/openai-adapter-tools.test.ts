@@ -75,7 +75,7 @@ describe.each([
   /** One streamed reply; `directives` go in the last user message, which also tags the log entry. */
   async function run(
     directives: string,
-    request: Partial<Pick<ChatRequest, 'tools' | 'responseFormat'>> & {
+    request: Partial<Pick<ChatRequest, 'tools' | 'responseFormat' | 'whole'>> & {
       history?: ChatMessage[];
       after?: ChatMessage[];
     },
@@ -95,6 +95,7 @@ describe.each([
         maxOutputTokens: 256,
         ...(request.tools ? { tools: request.tools } : {}),
         ...(request.responseFormat ? { responseFormat: request.responseFormat } : {}),
+        ...(request.whole ? { whole: true } : {}),
         signal: new AbortController().signal,
       },
       { apiKey: API_KEY, baseURL: `${upstream}${path}` },
@@ -137,6 +138,22 @@ describe.each([
     expect(calls[0]!.id).not.toBe(calls[1]!.id);
     expect(new Set(toolEvents(events).map((e) => e.index))).toEqual(new Set([0, 1]));
     expect(events.at(-1)).toEqual({ type: 'done', stopReason: 'tool_use' });
+  });
+
+  it('reads two calls of a reply asked for whole, each in one event with its id, name and arguments', async () => {
+    const { events, key } = await run('tools=2', { tools: { definitions: [weather, clock] }, whole: true });
+    expect(events.filter((e) => e.type === 'tool_call')).toEqual([
+      {
+        type: 'tool_call',
+        index: 0,
+        id: expect.stringMatching(CALL_ID),
+        name: 'get_weather',
+        arguments: WEATHER_ARGUMENTS,
+      },
+      { type: 'tool_call', index: 1, id: expect.stringMatching(CALL_ID), name: 'get_time', arguments: CLOCK_ARGUMENTS },
+    ]);
+    expect(events.at(-1)).toEqual({ type: 'done', stopReason: 'tool_use' });
+    expect((await logged(key))[0]).toMatchObject({ stream: false });
   });
 
   it('sends parallel: false as parallel_tool_calls false, and gets one call', async () => {

@@ -486,6 +486,112 @@ describe('documented vendor streams', () => {
   });
 });
 
+// The vendors' documented replies to a request not streamed (scripts/fake-upstreams/documented/*.json),
+// read through each adapter asked for the reply whole; with a tool offered, the documented call.
+describe('documented vendor replies, not streamed', () => {
+  const offered = { definitions: [{ name: 'get_weather', parameters: { type: 'object' } }] };
+  async function replayWhole(adapter: ProviderAdapter, path: string, model: string, tools = false) {
+    const events: ProviderEvent[] = [];
+    const request = {
+      model,
+      messages: [{ role: 'user' as const, content: 'Hello [[fake documented=1]]' }],
+      maxOutputTokens: 256,
+      whole: true,
+      ...(tools ? { tools: offered } : {}),
+      signal: new AbortController().signal,
+    };
+    for await (const event of adapter.stream(request, { apiKey: API_KEY, baseURL: `${upstream}${path}` }))
+      events.push(event);
+    return events;
+  }
+
+  it('Anthropic: "Hello!", 12 input and 6 output tokens, end_turn', async () => {
+    const events = await replayWhole(adapters.anthropic, '/anthropic', 'claude-sonnet-5-5');
+    expect(events).toEqual([
+      { type: 'text', text: 'Hello!' },
+      { type: 'usage', inputTokens: 12, outputTokens: 6, cachedTokens: 0 },
+      { type: 'done', stopReason: 'end_turn' },
+    ]);
+  });
+
+  it('Anthropic: the text, then the tool_use block as one whole call, tool_use, and no usage since the example has none', async () => {
+    const events = await replayWhole(adapters.anthropic, '/anthropic', 'claude-sonnet-5-5', true);
+    expect(events).toEqual([
+      { type: 'text', text: "I'll check the current weather in San Francisco for you." },
+      {
+        type: 'tool_call',
+        index: 0,
+        id: 'toolu_01A09q90qw90lq917835lq9',
+        name: 'get_weather',
+        arguments: '{"location":"San Francisco, CA","unit":"celsius"}',
+      },
+      { type: 'done', stopReason: 'tool_use' },
+    ]);
+  });
+
+  it.each([
+    ['OpenAI', adapters.openai, '/openai/v1'],
+    ['OpenAI-compatible', adapters['openai-compat'], '/compat/v1'],
+  ] as const)(
+    '%s: the message content, 1117 and 46 tokens, end_turn; the documented call as written',
+    async (_name, adapter, path) => {
+      const raw = await fetch(`${upstream}${path}/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: '[[fake documented=1]]' }] }),
+      });
+      const documented = await raw.json<{ choices: { message: { content: string } }[] }>();
+      expect(await replayWhole(adapter, path, 'gpt-4o-mini')).toEqual([
+        { type: 'text', text: documented.choices[0]!.message.content },
+        { type: 'usage', inputTokens: 1117, outputTokens: 46, cachedTokens: 0 },
+        { type: 'done', stopReason: 'end_turn' },
+      ]);
+
+      const withTools = await replayWhole(adapter, path, 'gpt-4o-mini', true);
+      expect(withTools).toEqual([
+        {
+          type: 'tool_call',
+          index: 0,
+          id: 'call_abc123',
+          name: 'get_current_weather',
+          arguments: '{\n"location": "Boston, MA"\n}',
+        },
+        { type: 'usage', inputTokens: 82, outputTokens: 17, cachedTokens: 0 },
+        { type: 'done', stopReason: 'tool_use' },
+      ]);
+    },
+  );
+
+  it('Gemini: the recorded text, 9 and 87 tokens, end_turn; the recorded call with an id of its own, tool_use', async () => {
+    const raw = await fetch(`${upstream}/gemini/v1beta/models/gemini-pro:generateContent`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': API_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: '[[fake documented=1]]' }] }] }),
+    });
+    const documented = await raw.json<{ candidates: { content: { parts: { text: string }[] } }[] }>();
+    const text = documented.candidates[0]!.content.parts.map((part) => part.text).join('');
+    expect(text).toMatch(/^```python\n# Example list to be sorted/);
+    const events = await replayWhole(adapters.google, '/gemini', 'gemini-pro');
+    expect(events.filter((e) => e.type !== 'usage')).toEqual([
+      { type: 'text', text },
+      { type: 'done', stopReason: 'end_turn' },
+    ]);
+    expect(usageOf(events).at(-1)).toEqual({ type: 'usage', inputTokens: 9, outputTokens: 87, cachedTokens: 0 });
+
+    const withTools = await replayWhole(adapters.google, '/gemini', 'gemini-pro', true);
+    expect(withTools).toEqual([
+      {
+        type: 'tool_call',
+        index: 0,
+        id: expect.stringMatching(/^call_[0-9a-f]{32}$/),
+        name: 'find_theaters',
+        arguments: '{"movie":"Barbie","location":"Mountain View, CA"}',
+      },
+      { type: 'done', stopReason: 'tool_use' },
+    ]);
+  });
+});
+
 // Streams shaped as vendors send them but the fake does not, answered straight to the SDK's fetch.
 describe('usage fields vendors leave out', () => {
   const sse = (body: string) => () =>
