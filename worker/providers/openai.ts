@@ -1,7 +1,6 @@
-// OpenAI Chat Completions through the `openai` SDK's client (`chat.completions.create`), streamed, or
-// whole when the caller wants it whole. One factory
-// serves OpenAI itself and any OpenAI-compatible server (openai-compat.ts); the few differences are
-// the flavour table below.
+// OpenAI Chat Completions through the `openai` SDK's client (`chat.completions.create`), streamed,
+// or whole when the caller wants it whole. One factory serves OpenAI itself and any
+// OpenAI-compatible server (openai-compat.ts); the few differences are the flavour table below.
 import OpenAI, { APIConnectionError, APIError } from 'openai';
 import { codeForStatus, guardStream, providerError, retryAfterMs, type ProviderError } from './errors.ts';
 import type {
