@@ -12,7 +12,12 @@ export function accountDownload(
   live: { plan: unknown; quota: unknown; origin: string },
   at = new Date(),
 ): Download {
-  const byConversation = Map.groupBy(data.messages, (m) => m.conversationId);
+  const byConversation = new Map<string, AccountData['messages']>();
+  for (const message of data.messages) {
+    const list = byConversation.get(message.conversationId);
+    if (list) list.push(message);
+    else byConversation.set(message.conversationId, [message]);
+  }
   const document = {
     format: 'parley.account',
     version: ACCOUNT_EXPORT_VERSION,
