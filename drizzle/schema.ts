@@ -413,3 +413,44 @@ export const tierChanges = pgTable(
   },
   (t) => [index('tier_changes_changed_idx').on(t.changedAt)],
 ).enableRLS();
+
+/** A message as a share link shows it: what a reader sees, nothing of tokens, cost or ids. */
+export type SharedMessage = {
+  role: (typeof MESSAGE_ROLES)[number];
+  content: string;
+  model: string | null;
+  createdAt: string;
+};
+
+/**
+ * Share links: a read-only public page of a conversation as it was when shared (a snapshot, not a
+ * live view), at /s/<token>. The owner reads their own rows (and so their links); the public page
+ * reads by token as the Worker. Revoking keeps the row (its page then says so) but drops the
+ * snapshot; deleting the conversation deletes its links.
+ */
+export const shares = pgTable(
+  'shares',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => profiles.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    // 128 random bits, base64url: the link's only secret.
+    token: text('token').notNull(),
+    title: text('title'),
+    // Null once revoked: nothing of the conversation outlives its link.
+    messages: jsonb('messages').$type<SharedMessage[]>(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, precision: 3 }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, precision: 3 }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('shares_token_idx').on(t.token),
+    index('shares_user_created_idx').on(t.userId, t.createdAt),
+    index('shares_conversation_idx').on(t.conversationId),
+    ownerReads('shares', t.userId),
+  ],
+).enableRLS();

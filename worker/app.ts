@@ -24,6 +24,8 @@ import { ops } from './routes/ops.ts';
 import { apiDocs } from './routes/docs.ts';
 import { widgetScript } from './routes/widget-script.ts';
 import { appPages } from './routes/app-pages.ts';
+import { shares } from './routes/shares.ts';
+import { sharePages } from './routes/share-page.ts';
 import { baseSecurityHeaders } from './middleware/security-headers.ts';
 import { noStoreWhenAuthorized } from './middleware/no-store.ts';
 
@@ -50,6 +52,7 @@ const routes = base
   .route('/api/billing', billing)
   .route('/api/keys', keys)
   .route('/api/sites', sites)
+  .route('/api/shares', shares)
   .route('/api/ops', ops)
   .route('/api/widget/session', widgetSession)
   .route('/api/widget/conversations', widgetConversations)
@@ -65,6 +68,8 @@ const routes = base
   .route('/api/dev', dev)
   // widget.js and its chunks (wrangler.toml runs the Worker first for them).
   .route('/', widgetScript)
+  // Share links' public pages: server HTML, no sign-in.
+  .route('/s', sharePages)
   // Last: the app's pages, for every path no route above answered.
   .route('/', appPages);
 

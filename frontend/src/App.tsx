@@ -13,6 +13,7 @@ const BillingPage = lazy(() => import('./pages/BillingPage.tsx'));
 const KeysPage = lazy(() => import('./pages/KeysPage.tsx'));
 const SitesPage = lazy(() => import('./pages/SitesPage.tsx'));
 const OpsPage = lazy(() => import('./pages/OpsPage.tsx'));
+const AccountPage = lazy(() => import('./pages/AccountPage.tsx'));
 
 export function App(props: { config: Config }) {
   const Protected = (inner: ParentProps) => (
@@ -32,6 +33,7 @@ export function App(props: { config: Config }) {
         <Route path="/keys" component={KeysPage} />
         <Route path="/sites" component={SitesPage} />
         <Route path="/ops" component={OpsPage} />
+        <Route path="/account" component={AccountPage} />
       </Route>
       <Route path="*" component={() => <Navigate href="/" />} />
     </Router>

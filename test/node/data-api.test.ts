@@ -82,6 +82,7 @@ describe.skipIf(!adminUrl)('on a Supabase-shaped database', () => {
       'refusals_daily',
       'reply_timing_daily',
       'reply_timings',
+      'shares',
       'site_usage_daily',
       'sites',
       'stripe_events',
@@ -184,6 +185,12 @@ describe.skipIf(!adminUrl)('on a Supabase-shaped database', () => {
         [alice],
       ],
       ['deletes its usage', 'delete from usage_events where user_id = $1', [alice]],
+      [
+        'publishes a share link with a snapshot of its choosing',
+        "insert into shares (user_id, conversation_id, token, messages) values ($1, $2, 'chosen', '[]')",
+        [alice, ids.aliceConversation],
+      ],
+      ['un-revokes a share link', 'update shares set revoked_at = null where user_id = $1', [alice]],
       ['marks a Stripe event processed', "insert into stripe_events (id, type) values ('evt_forged', 'x')", []],
     ])('refuses a signed-in user who %s (42501)', async (_what, statement, params) => {
       await expect(asDataApi('authenticated', statement, params)).rejects.toMatchObject({ code: '42501' });

@@ -11,6 +11,7 @@ const NOT_API: Record<string, string> = {
   'GET /widget.js': 'The embeddable widget script, loaded by a <script> tag on host pages',
   'GET /widget/{file}': "The widget script's content-hashed chunks, loaded by widget.js",
   'GET /api/docs': 'The HTML reference page that renders this document',
+  'GET /s/{token}': "A share link's public page: server HTML for people to read, not an API",
   'POST /api/dev/session':
     'Dev sign-in: a 404 unless AUTH_MODE=dev and refused off loopback (middleware/dev-only.ts); the document describes the deployed API',
   'POST /api/dev/crash': 'A test error for Sentry, behind the same dev-only guard',

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { limitBody } from '../middleware/body-limit.ts';
 import * as z from 'zod';
 import type { AppEnv } from '../env.ts';
-import { requireUser } from '../auth/index.ts';
+import { requireSession, requireUser } from '../auth/index.ts';
 import { AppError, badRequest } from '../errors.ts';
 import { optionalJsonBody, validate } from '../validation.ts';
 import { listConversationsForUser, type Conversation, type Message, type PageCursor } from '../db/conversations.ts';
@@ -21,6 +21,9 @@ import {
   sendMessageBody,
   updateConversationBody,
 } from '../schemas/conversations.ts';
+import { createShareBody, exportQuery, MAX_SHARE_DAYS, shareSchema } from '../schemas/shares.ts';
+import { createShare, shareUrl } from '../sharing/shares.ts';
+import { attachment, conversationDownload } from '../sharing/export.ts';
 
 /** Bodies beyond this are refused before parsing (a message is at most 100,000 characters). */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -247,7 +250,88 @@ export const conversations = new Hono<AppEnv>()
     }),
     validate('param', conversationIdParam),
     async (c) => c.json(await stopReply(c.env, roomCaller(c.req.valid('param').id, c.var.subject))),
+  )
+
+  // The snapshot is what the room answers now (as GET /:id does), stored in Postgres with the link.
+  .post(
+    '/:id/shares',
+    describe({
+      summary:
+        'Share the conversation: a read-only public page of its messages as they are now (later ones do not appear), at an unguessable URL, until revoked or expired',
+      tag: 'sharing',
+      security: ['session'],
+      responses: {
+        201: { description: 'The link', schema: shareSchema },
+        400: { description: 'expiresAt in the past or too far ahead (invalid_request)' },
+        403: {
+          description:
+            "Called with an API key (forbidden), or a widget visitor's conversation, which is not yours to publish (read_only)",
+        },
+        404: { description: 'Not found, or not yours' },
+        409: { description: 'No messages yet (nothing_to_share)' },
+        503: { description: 'The database cannot be reached (database_unavailable)' },
+      },
+    }),
+    requireSession('Share links'),
+    validate('param', conversationIdParam),
+    optionalJsonBody,
+    validate('json', createShareBody),
+    async (c) => {
+      const expiresAt = shareExpiry(c.req.valid('json').expiresAt);
+      const caller = roomCaller(c.req.valid('param').id, c.var.subject);
+      const found = roomAnswer(await conversationRoom(c.env, caller.conversationId).read(caller));
+      const share = await createShare(c.var.db, c.var.subject.claims, found, expiresAt);
+      return c.json(
+        {
+          id: share.id,
+          url: shareUrl(new URL(c.req.url).origin, share.token),
+          createdAt: share.createdAt.toISOString(),
+          expiresAt: share.expiresAt?.toISOString() ?? null,
+        },
+        201,
+      );
+    },
+  )
+
+  .get(
+    '/:id/export',
+    describe({
+      ...conversationsApi,
+      summary:
+        "Download the conversation as Markdown (format=md) or as JSON in this API's shapes (format=json), as an attachment",
+      responses: {
+        200: {
+          description: 'The file (text/markdown or application/json)',
+          headers: { 'Content-Disposition': 'attachment; filename="parley-<title>-<day>.md" (or .json)' },
+        },
+        404: { description: 'Not found, or not yours' },
+      },
+    }),
+    validate('param', conversationIdParam),
+    validate('query', exportQuery),
+    async (c) => {
+      const caller = roomCaller(c.req.valid('param').id, c.var.subject);
+      const found = roomAnswer(await conversationRoom(c.env, caller.conversationId).read(caller));
+      const file = conversationDownload(c.req.valid('query').format, {
+        conversation: toConversation(found.conversation),
+        messages: found.messages.map(toMessage),
+      });
+      return c.body(file.body, 200, {
+        'content-type': file.contentType,
+        'content-disposition': attachment(file.filename),
+      });
+    },
   );
+
+/** A link's expiry: in the future and within MAX_SHARE_DAYS; none when left out. */
+function shareExpiry(expiresAt: string | null | undefined): Date | null {
+  if (!expiresAt) return null;
+  const at = new Date(expiresAt);
+  const ms = at.getTime() - Date.now();
+  if (ms <= 0) throw badRequest('expiresAt: must be in the future');
+  if (ms > MAX_SHARE_DAYS * 86_400_000) throw badRequest(`expiresAt: at most ${MAX_SHARE_DAYS} days ahead`);
+  return at;
+}
 
 function assertModel(env: Env, model: string) {
   if (!findModel(env, model)) throw badRequest(modelNotAvailable(model), 'unknown_model');

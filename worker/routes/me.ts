@@ -1,6 +1,9 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
-import { requireUser } from '../auth/index.ts';
+import { requireSession, requireUser } from '../auth/index.ts';
+import { readAccount } from '../db/account-export.ts';
+import { accountDownload } from '../sharing/account-export.ts';
+import { attachment } from '../sharing/export.ts';
 import { ensureProfile, getOwnProfile } from '../db/profiles.ts';
 import { notFound } from '../errors.ts';
 import { userLimiter } from '../usage/limiters.ts';
@@ -48,4 +51,40 @@ export const me = new Hono<AppEnv>()
       responses: { 200: { description: '{operator: boolean}' } },
     }),
     (c) => c.json({ operator: isOperator(c.env, c.var.subject) }),
+  )
+  // Everything Parley holds of you, as one JSON file: what a GDPR access or portability request asks for.
+  .get(
+    '/export',
+    describe({
+      summary:
+        'Download all your data as one JSON file: profile, plan and quota, conversations with their messages, API keys (never their secrets), sites, share links, usage by day, emails sent',
+      tag: 'account',
+      security: ['session'],
+      responses: {
+        200: {
+          description: 'The file (application/json)',
+          headers: { 'Content-Disposition': 'attachment; filename="parley-account-<day>.json"' },
+        },
+        403: { description: 'Called with an API key: your whole account is exported by signing in (forbidden)' },
+        503: { description: 'The database cannot be reached (database_unavailable)' },
+      },
+    }),
+    requireSession('Account exports'),
+    async (c) => {
+      const { claims, userId, email } = c.var.subject;
+      await ensureProfile(c.var.db, userId, email);
+      const [data, { plan, limit, used, reserved, resetsAt }] = await Promise.all([
+        readAccount(c.var.db, claims),
+        userLimiter(c.env, userId).quota(userId),
+      ]);
+      const file = accountDownload(data, {
+        plan,
+        quota: { limit, used, reserved, resetsAt },
+        origin: new URL(c.req.url).origin,
+      });
+      return c.body(file.body, 200, {
+        'content-type': file.contentType,
+        'content-disposition': attachment(file.filename),
+      });
+    },
   );

@@ -7,6 +7,7 @@ import { defaultModelId } from '../lib/models.ts';
 import { Composer } from './Composer.tsx';
 import { MessageItem } from './MessageItem.tsx';
 import { ModelPicker } from './ModelPicker.tsx';
+import { ConversationActions } from './ConversationActions.tsx';
 
 /** Within this many pixels of the bottom, new text keeps the view at the bottom; further up, the reader is left alone. */
 const STICK_PX = 80;
@@ -48,6 +49,15 @@ export function ConversationView(props: { id: string; first?: { content: string 
 
   return (
     <section class="conversation" aria-label={chat.state.conversation?.title ?? 'Conversation'}>
+      <Show when={chat.state.conversation}>
+        {(conversation) => (
+          <ConversationActions
+            id={props.id}
+            title={conversation().title ?? 'New conversation'}
+            canShare={conversation().visitorId === null}
+          />
+        )}
+      </Show>
       <div
         class="messages"
         ref={scroller}

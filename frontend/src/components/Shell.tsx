@@ -43,6 +43,9 @@ export function Shell(props: ParentProps<{ config: Config }>) {
           <A href="/sites" activeClass="active">
             Sites
           </A>
+          <A href="/account" activeClass="active">
+            Account
+          </A>
           <Show when={operator()}>
             <A href="/ops" activeClass="active">
               Operators

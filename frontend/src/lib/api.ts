@@ -57,6 +57,15 @@ async function done(pending: Promise<unknown>): Promise<null> {
   return null;
 }
 
+/** An attachment answer: its bytes and the filename its Content-Disposition gives. */
+async function download(res: {
+  headers: Headers;
+  blob: () => Promise<Blob>;
+}): Promise<{ blob: Blob; filename: string }> {
+  const filename = res.headers.get('content-disposition')?.match(/filename="([^"]+)"/)?.[1] ?? 'parley-export';
+  return { blob: await res.blob(), filename };
+}
+
 type Item<List extends { items: unknown[] }> = List['items'][number];
 
 export type Config = InferResponseType<typeof client.config.$get>;
@@ -70,6 +79,7 @@ export type Site = Item<InferResponseType<typeof client.sites.$get>>;
 export type SiteInput = InferRequestType<typeof client.sites.$post>['json'];
 export type SitePatch = InferRequestType<(typeof client.sites)[':id']['$patch']>['json'];
 export type ApiKey = Item<InferResponseType<typeof client.keys.$get>>;
+export type ShareLink = Item<InferResponseType<typeof client.shares.$get>>;
 export type OpsMetrics = InferResponseType<typeof client.ops.metrics.$get>;
 export type OpsHealth = InferResponseType<typeof client.ops.health.$get>;
 export type OpsPerformance = InferResponseType<typeof client.ops.performance.$get>;
@@ -108,6 +118,15 @@ export const api = {
   resume: (id: string, lastEventId?: string): Promise<EventStream> =>
     conversation.stream.$get({ param: { id } }, lastEventId ? { headers: { 'last-event-id': lastEventId } } : {}),
   stop: (id: string) => read(conversation.stop.$post({ param: { id } })),
+  /** A read-only public link to the conversation as it is now; `expiresAt` null: it never expires. */
+  shareConversation: (id: string, expiresAt: string | null) =>
+    read(conversation.shares.$post({ param: { id }, json: { expiresAt } })),
+  exportConversation: async (id: string, format: 'md' | 'json') =>
+    download(await conversation.export.$get({ param: { id }, query: { format } })),
+
+  shares: () => read(client.shares.$get()),
+  revokeShare: (id: string) => done(client.shares[':id'].$delete({ param: { id } })),
+  exportAccount: async () => download(await client.me.export.$get()),
 
   usage: (from: string, to: string) => read(client.usage.$get({ query: { from, to } })),
   checkout: () => read(client.billing.checkout.$post()),

@@ -1,0 +1,138 @@
+// The account's data: the share links you have made (open, copy, revoke) and a download of
+// everything Parley holds of you.
+import { createResource, createSignal, For, Show } from 'solid-js';
+import { A } from '@solidjs/router';
+import { PageState } from '../components/PageState.tsx';
+import { expiryWords } from '../components/ConversationActions.tsx';
+import { api, type ShareLink } from '../lib/api.ts';
+import { copyText, saveFile } from '../lib/download.ts';
+import { requestErrorWords } from '../lib/errors.ts';
+import { day } from '../lib/format.ts';
+import './pages.css';
+import './account.css';
+
+export default function AccountPage() {
+  const [links, { mutate, refetch }] = createResource(async () => (await api.shares()).items);
+  const [status, setStatus] = createSignal('');
+  const [error, setError] = createSignal<string>();
+  let listHeading!: HTMLHeadingElement;
+
+  const revoke = async (link: ShareLink) => {
+    setError(undefined);
+    try {
+      await api.revokeShare(link.id);
+      mutate((list) => list?.filter((l) => l.id !== link.id));
+      setStatus(`Link to “${link.title ?? 'New conversation'}” revoked.`);
+      listHeading.focus();
+    } catch (e) {
+      setError(`The link was not revoked: ${requestErrorWords(e)}`);
+    }
+  };
+
+  return (
+    <main class="settings-page account-page">
+      <h1>Account</h1>
+
+      <section class="card stack" aria-labelledby="links-heading">
+        <h2 id="links-heading" ref={listHeading} tabindex="-1">
+          Shared links
+        </h2>
+        <p class="small muted">
+          Each link shows a conversation as it was when you shared it, to anyone who has the link. Revoke a link to stop
+          sharing; share from a conversation with its Share button.
+        </p>
+        <p class="visually-hidden" role="status">
+          {status()}
+        </p>
+        <Show when={error()}>
+          {(message) => (
+            <p class="error" role="alert">
+              {message()}
+            </p>
+          )}
+        </Show>
+        <PageState
+          resource={links}
+          what="Your shared links"
+          loading="Loading your shared links…"
+          retry={refetch}
+          isEmpty={(list) => list.length === 0}
+          empty={<p class="muted">You have not shared any conversation.</p>}
+        >
+          {(loaded) => (
+            <ul class="share-list">
+              <For each={loaded()}>
+                {(link) => (
+                  <li class="share-item">
+                    <A href={`/c/${link.conversationId}`} class="share-title">
+                      {link.title ?? 'New conversation'}
+                    </A>
+                    <span class="small muted">
+                      Shared <time datetime={link.createdAt}>{day(link.createdAt)}</time> · {expiryWords(link)}
+                    </span>
+                    <a class="small share-url-text" href={link.url} target="_blank" rel="noopener noreferrer">
+                      {link.url}
+                    </a>
+                    <div class="row">
+                      <button
+                        type="button"
+                        class="ghost"
+                        onClick={async () => setStatus(await copyText(link.url, 'link'))}
+                      >
+                        Copy link<span class="visually-hidden"> to “{link.title ?? 'New conversation'}”</span>
+                      </button>
+                      <button type="button" class="danger" onClick={() => void revoke(link)}>
+                        Revoke<span class="visually-hidden"> link to “{link.title ?? 'New conversation'}”</span>
+                      </button>
+                    </div>
+                  </li>
+                )}
+              </For>
+            </ul>
+          )}
+        </PageState>
+      </section>
+
+      <ExportAccount />
+    </main>
+  );
+}
+
+function ExportAccount() {
+  const [busy, setBusy] = createSignal(false);
+  const [message, setMessage] = createSignal('');
+  const [failed, setFailed] = createSignal(false);
+  const exportAll = async () => {
+    if (busy()) return;
+    setBusy(true);
+    setFailed(false);
+    setMessage('Preparing your data…');
+    try {
+      saveFile(await api.exportAccount());
+      setMessage('Your data was downloaded as a JSON file.');
+    } catch (e) {
+      setFailed(true);
+      setMessage(`The export failed: ${requestErrorWords(e)}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section class="card stack" aria-labelledby="data-heading">
+      <h2 id="data-heading">Your data</h2>
+      <p class="small">
+        Download everything Parley holds of you as one JSON file: your profile and plan, every conversation with its
+        messages, your API keys (names and prefixes, never the secrets), sites, shared links, usage by day and the
+        emails we sent you.
+      </p>
+      <div class="row">
+        <button type="button" class="primary" aria-disabled={busy()} onClick={() => void exportAll()}>
+          {busy() ? 'Exporting…' : 'Export all data'}
+        </button>
+      </div>
+      <p class={failed() ? 'error' : 'small muted'} role="status" aria-live="polite">
+        {message()}
+      </p>
+    </section>
+  );
+}
