@@ -75,6 +75,15 @@ export function ConversationView(props: { id: string; first?: { content: string 
                 message.role === 'assistant'
               }
               onRegenerate={() => void chat.regenerate(currentModel())}
+              canEdit={
+                !chat.streaming() &&
+                !chat.state.conversation?.siteId &&
+                message.role === 'user' &&
+                !message.id.startsWith('pending-')
+              }
+              onEdit={(text) => void chat.edit(message.id, text, currentModel())}
+              versionsDisabled={chat.streaming()}
+              onShowVersion={(id) => void chat.showVersion(id)}
             />
           )}
         </For>
