@@ -151,19 +151,25 @@ export class RoomStore {
   /**
    * What Postgres had for a conversation this room never held. A reply it shows as `streaming`
    * can never finish now (the room that ran it is gone): it is kept as interrupted, with its text
-   * as last written behind.
+   * as last written behind. A conversation no room has written a branch for (`branchLeafId`
+   * null: from before versions, or written straight to Postgres) is one line, oldest first: a
+   * message without a parent follows the one before it, and Postgres hears of that parent behind.
    */
   adopt(conversation: Conversation, messages: Message[], now: number) {
     this.write(() => {
       if (this.conversation()) return;
       this.insertConversation(conversation, null);
+      let previous: Message | undefined;
       for (const message of messages) {
         const orphaned = message.status === 'streaming';
-        const kept: Message = orphaned
+        const unlinked = conversation.branchLeafId === null && previous !== undefined && message.parentId === null;
+        let kept: Message = orphaned
           ? { ...message, status: 'error', errorCode: 'interrupted', completedAt: new Date(now) }
           : message;
+        if (unlinked) kept = { ...kept, parentId: previous!.id };
         this.insertMessage(kept);
-        if (orphaned) this.enqueue(`message:${kept.id}`, { kind: 'message', message: kept });
+        if (orphaned || unlinked) this.enqueue(`message:${kept.id}`, { kind: 'message', message: kept });
+        previous = kept;
       }
     });
   }
