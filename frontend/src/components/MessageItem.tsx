@@ -17,6 +17,9 @@ export function MessageItem(props: {
   live: boolean;
   canRegenerate: boolean;
   onRegenerate: () => void;
+  /** The user's messages in this conversation can be edited (not a visitor's conversation). */
+  editable: boolean;
+  /** …and this one now (no reply running, and the server has it). */
   canEdit: boolean;
   onEdit: (text: string) => void;
   /** While a reply runs, versions cannot be switched (it stays in view until it ends). */
@@ -55,11 +58,18 @@ export function MessageItem(props: {
                 }}
               />
             </Show>
-            <Show when={!editing() && (props.canEdit || m().siblings.count > 1)}>
+            <Show when={!editing() && (props.editable || m().siblings.count > 1)}>
               <div class="message-actions">
                 {versions()}
-                <Show when={props.canEdit}>
-                  <button type="button" class="link" ref={editButton} onClick={() => setEditing(true)}>
+                {/* Kept in the layout while it cannot be used, so the messages below never move when it can again. */}
+                <Show when={props.editable}>
+                  <button
+                    type="button"
+                    class="link"
+                    classList={{ unavailable: !props.canEdit }}
+                    ref={editButton}
+                    onClick={() => props.canEdit && setEditing(true)}
+                  >
                     Edit
                   </button>
                 </Show>
