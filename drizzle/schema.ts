@@ -105,6 +105,10 @@ export const conversations = pgTable(
     // them and write them behind, which a cascade would fight and a foreign key would refuse.
     siteId: uuid('site_id').references(() => sites.id, { onDelete: 'set null' }),
     visitorId: text('visitor_id'),
+    // The last message of the branch in view (messages form a tree: see messages.parent_id); null
+    // reads as the newest message's branch. No foreign key: the room writes the conversation before
+    // its messages in each flush, and the message it names may land in the same batch.
+    branchLeafId: uuid('branch_leaf_id'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -130,6 +134,10 @@ export const messages = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => profiles.id, { onDelete: 'cascade' }),
+    // The message this one follows (null for a first message): a regenerate adds a reply beside
+    // another with the same parent, an edit a user message beside the one edited. No foreign key,
+    // so the write-behind never stalls on the order rows land in; the room keeps the tree whole.
+    parentId: uuid('parent_id'),
     role: text('role', { enum: MESSAGE_ROLES }).notNull(),
     content: text('content').notNull(),
     model: text('model'),

@@ -1,8 +1,10 @@
 // One per conversation, and the conversation's owner: its settings and messages live in this
 // object's SQLite (room-store.ts) while it is used, and Postgres is written behind through an
 // outbox (room-outbox.ts). A send writes locally and calls the vendor without waiting on anything
-// remote; reads, ownership checks (room-access.ts), renames and deletes are answered here. The room
-// also serialises sends (and regenerates), owns the reply running (room-reply.ts), which keeps
+// remote; reads, ownership checks (room-access.ts), renames and deletes are answered here. Messages
+// form a tree (message-tree.ts): a regenerate or an edit adds a version beside another, nothing is
+// replaced, and the room remembers the branch in view. The room also serialises sends (edits and
+// regenerates), owns the reply running (room-reply.ts), which keeps
 // generating when every reader has left, lets readers resume with Last-Event-ID, and stops the
 // vendor call on request. A reply goes through the same reserve → run → settle pipeline as a /v1
 // completion (worker/chat/reply-pipeline.ts); every refusal is worded in room-failures.ts.
@@ -33,11 +35,15 @@ import type { ChatMessage } from '../worker/providers/types.ts';
 import { OutboxWriter } from './room-outbox.ts';
 import { RoomStore, type OwnedConversation, type ReplyCharge } from './room-store.ts';
 import { checkAccess, publicConversation, sameVisitor } from './room-access.ts';
-import { interruptedOutcome, LiveReply, newMessage } from './room-reply.ts';
+import { interruptedOutcome, LiveReply, newMessage, turnsOf } from './room-reply.ts';
+import type { MessageTree } from './message-tree.ts';
 import {
   conversationUnavailable,
   failure,
+  messageNotFound,
   noModels,
+  notAReply,
+  notEditable,
   notFound,
   nothingToRegenerate,
   refused,
@@ -47,8 +53,12 @@ import {
 } from './room-failures.ts';
 import { log, withLogContext } from '../worker/log.ts';
 import type {
+  BranchMessage,
   Caller,
+  ConversationRead,
   CreateInput,
+  EditInput,
+  RegenerateInput,
   ReplyRequest,
   RoomFailure,
   RoomResult,
@@ -66,11 +76,25 @@ const HEARTBEAT_MS = 30_000;
 /** Pending changes are retried by the alarm after this even when no flush has failed yet (the object may be evicted). */
 const FLUSH_BACKSTOP_MS = 5000;
 
-export type { Caller, CreateInput, ReplyRequest, RoomFailure, RoomResult, SendInput, SendResult, SiteReplySettings };
+export type {
+  Caller,
+  ConversationRead,
+  CreateInput,
+  EditInput,
+  RegenerateInput,
+  ReplyRequest,
+  RoomFailure,
+  RoomResult,
+  SendInput,
+  SendResult,
+  SiteReplySettings,
+};
 
-/** What differs between a send and a regenerate: the turns the model answers, and what is stored with the reply. */
+/** What differs between a send, an edit and a regenerate: the turns the model answers, the reply's parent, and what is stored with the reply. */
 type ReplyPlan = {
   turns: ChatMessage[];
+  /** The user message the reply answers. */
+  parentId: string;
   /**
    * Stores the reply's placeholder, with whatever goes with it, in one local transaction (called
    * once the Limiter has reserved the reply; `now` is a millisecond before the placeholder's time).
@@ -168,6 +192,7 @@ export class ConversationRoom extends DurableObject<Env> {
         systemPrompt: input.systemPrompt ?? null,
         siteId: input.visitor?.siteId ?? null,
         visitorId: input.visitor?.visitorId ?? null,
+        branchLeafId: null,
         createdAt: now,
         updatedAt: now,
       };
@@ -177,66 +202,124 @@ export class ConversationRoom extends DurableObject<Env> {
     });
   }
 
-  /** Stores the user's message and answers it: the reply streams from the vendor and is stored as it ends. */
+  /** Stores the user's message after the branch in view and answers it: the reply streams from the vendor and is stored as it ends. */
   async send(input: SendInput): Promise<SendResult> {
     return this.serve(input, async () => {
       const owned = await this.ownedAndIdle(input);
       if (!owned.ok) return owned;
-      return this.startReply(input, owned.conversation, {
-        turns: [...this.store.history(), { role: 'user', content: input.content }],
-        store: (conversation, reply, now, charge) => {
-          const userMessage = newMessage(conversation, {
-            role: 'user',
-            content: input.content,
-            status: 'complete',
-            createdAt: new Date(now),
-          });
-          this.store.startExchange({
-            userMessage,
-            reply,
-            title: conversation.title ? undefined : titleFrom(input.content),
-            charge,
-          });
-          return undefined;
-        },
-      });
+      return this.startReply(input, owned.conversation, this.userTurn(input.content, this.store.branch()));
     });
   }
 
   /**
-   * Answers the last user message again: the last reply is removed (here, and in Postgres behind)
-   * and a new one runs for the same history, exactly as after a send. The replaced reply's usage
-   * stays billed: its usage event is already recorded.
+   * A new version of one of the user's messages: stored beside it (same parent), then answered
+   * exactly as a send is, for the history up to it. The message edited, and whatever followed it,
+   * stays as it was, one version away.
    */
-  async regenerate(input: ReplyRequest): Promise<SendResult> {
+  async edit(input: EditInput): Promise<SendResult> {
     return this.serve(input, async () => {
       const owned = await this.ownedAndIdle(input);
       if (!owned.ok) return owned;
-      const replaced = this.store.lastMessage();
-      if (replaced?.role !== 'assistant') return nothingToRegenerate();
+      const tree = this.store.tree();
+      const edited = tree.get(input.messageId);
+      if (!edited) return messageNotFound();
+      if (edited.role !== 'user') return notEditable();
+      return this.startReply(input, owned.conversation, this.userTurn(input.content, tree.pathTo(edited.parentId)));
+    });
+  }
+
+  /**
+   * A new version of a reply (`messageId`, else the last reply in view) for the same history,
+   * stored beside it and streamed exactly as after a send. The earlier version stays, one version
+   * away, and stays billed.
+   */
+  async regenerate(input: RegenerateInput): Promise<SendResult> {
+    return this.serve(input, async () => {
+      const owned = await this.ownedAndIdle(input);
+      if (!owned.ok) return owned;
+      const tree = this.store.tree();
+      const target = input.messageId ? tree.get(input.messageId) : this.store.branch(tree).at(-1);
+      if (input.messageId && !target) return messageNotFound();
+      if (target?.role !== 'assistant') return input.messageId ? notAReply() : nothingToRegenerate();
+      const before = tree.pathTo(target.parentId);
+      const question = before.at(-1);
+      if (!question) return nothingToRegenerate();
       return this.startReply(input, owned.conversation, {
-        turns: this.store.history({ except: replaced.id }),
+        turns: turnsOf(before),
+        parentId: question.id,
         store: (_conversation, reply, _now, charge) => {
-          // Nothing else can write messages while the room is claimed; checked all the same, as it is cheap.
-          if (this.store.lastMessage()?.id !== replaced.id) return nothingToRegenerate();
-          this.store.replaceReply(replaced.id, reply, charge);
+          this.store.startExchange({ reply, charge });
           return undefined;
         },
       });
     });
   }
 
-  /** The conversation with every message, a reply in flight included with its text so far. */
-  async read(caller: Caller): Promise<RoomResult<{ conversation: Conversation; messages: Message[] }>> {
+  /** The conversation with the messages of the branch in view, a reply in flight included with its text so far. */
+  async read(caller: Caller): Promise<RoomResult<ConversationRead>> {
     return this.serve(caller, async () => {
       const owned = await this.owned(caller);
       if (!owned.ok) return owned;
-      const live = this.live;
-      const messages = this.store
-        .messages()
-        .map((m) => (live && m.id === live.id && m.status === 'streaming' ? { ...m, content: live.text } : m));
-      return { ok: true, conversation: publicConversation(owned.conversation), messages };
+      return { ok: true, ...this.conversationRead(owned.conversation) };
     });
+  }
+
+  /**
+   * Puts the branch through `messageId` in view, down to its newest message (a version picked with
+   * ‹ ›, and whatever was last said after it), and answers as a read does. Refused while a reply
+   * runs: the reply in flight is always in view.
+   */
+  async selectBranch(caller: Caller, messageId: string): Promise<RoomResult<ConversationRead>> {
+    return this.serve(caller, async () => {
+      const owned = await this.owned(caller, { write: true });
+      if (!owned.ok) return owned;
+      if (this.live || this.starting) return replyInProgress();
+      const tree = this.store.tree();
+      const leaf = tree.latestUnder(messageId);
+      if (!leaf) return messageNotFound();
+      if (leaf.id !== this.store.branch(tree).at(-1)?.id) {
+        this.store.selectBranch(leaf.id);
+        void this.outbox.flush();
+      }
+      return { ok: true, ...this.conversationRead(this.store.conversation()!) };
+    });
+  }
+
+  /** The branch in view with each message's versions; a reply in flight with its text so far. */
+  private conversationRead(conversation: OwnedConversation): ConversationRead {
+    const live = this.live;
+    const tree: MessageTree<Message> = this.store.tree();
+    const messages: BranchMessage[] = this.store.branch(tree).map((m) => ({
+      ...(live && m.id === live.id && m.status === 'streaming' ? { ...m, content: live.text } : m),
+      siblings: tree.siblings(m.id),
+    }));
+    return { conversation: publicConversation(conversation), messages };
+  }
+
+  /** A new user message after `before` (the branch it continues, first to last) and the reply to it. */
+  private userTurn(content: string, before: Message[]): ReplyPlan {
+    const userMessageId = crypto.randomUUID();
+    return {
+      turns: [...turnsOf(before), { role: 'user', content }],
+      parentId: userMessageId,
+      store: (conversation, reply, now, charge) => {
+        const userMessage = newMessage(conversation, {
+          id: userMessageId,
+          parentId: before.at(-1)?.id ?? null,
+          role: 'user',
+          content,
+          status: 'complete',
+          createdAt: new Date(now),
+        });
+        this.store.startExchange({
+          userMessage,
+          reply,
+          title: conversation.title ? undefined : titleFrom(content),
+          charge,
+        });
+        return undefined;
+      },
+    };
   }
 
   /** Rename, change the model or the system prompt; the next send uses them. */
@@ -304,7 +387,7 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   /**
-   * What a send and a regenerate share once they know what to answer: the model, the reply
+   * What a send, an edit and a regenerate share once they know what to answer: the model, the reply
    * reserved with the owner's Limiter, the reply's placeholder stored locally (with what
    * `plan.store` adds), then the vendor call, whose events every reader follows from the reply's log.
    */
@@ -336,6 +419,7 @@ export class ConversationRoom extends DurableObject<Env> {
     const now = Date.now();
     // A millisecond after what is stored with it, so history order never depends on the id.
     const reply = newMessage(conversation, {
+      parentId: plan.parentId,
       role: 'assistant',
       content: '',
       model: model.id,

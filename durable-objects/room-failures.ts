@@ -31,7 +31,15 @@ export const replyInProgress = () =>
   );
 
 export const nothingToRegenerate = () =>
-  failure(409, 'nothing_to_regenerate', 'The last message in this conversation is not a reply: send a message instead');
+  failure(409, 'nothing_to_regenerate', 'The last message in view is not a reply: send a message instead');
+
+export const messageNotFound = () => failure(404, 'message_not_found', 'No message with this id in this conversation');
+
+export const notEditable = () =>
+  failure(400, 'not_editable', 'Only your own messages can be edited: to get another reply, regenerate it');
+
+export const notAReply = () =>
+  failure(400, 'not_a_reply', 'Only a reply can be regenerated: to change your message, edit it');
 
 /** A model no provider configured here offers: the request's, the conversation's or the site's. */
 export const unknownModel = (id: string) => failure(400, 'unknown_model', modelNotAvailable(id));

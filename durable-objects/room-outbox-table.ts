@@ -7,9 +7,10 @@ import type { ReplyTimingMessage } from '../worker/usage/reply-timing.ts';
 
 /**
  * One pending change. Rows are keyed by what they change, so a newer state of the same message
- * replaces the older one in place (keeping its position), its removal included (a reply replaced
- * by a regenerate: `message-delete` under the same key); `version` tells a flush whether the row
- * it sent is still the row to delete.
+ * replaces the older one in place (keeping its position), its removal included (`message-delete`
+ * under the same key: written by rooms from before regenerate kept every version, and still
+ * flushed should one be pending); `version` tells a flush whether the row it sent is still the row
+ * to delete.
  */
 export type OutboxChange =
   | { kind: 'conversation' }

@@ -4,6 +4,7 @@
 import type { ReplyOutcome } from '../worker/chat/outcome.ts';
 import type { ReservedReply } from '../worker/chat/reply-pipeline.ts';
 import type { Conversation, Message } from '../worker/db/conversations.ts';
+import type { ChatMessage } from '../worker/providers/types.ts';
 import { findModel, replyCost } from '../worker/providers/registry.ts';
 import { ReplyLog } from './reply-log.ts';
 import type { ReplyCharge } from './room-store.ts';
@@ -58,7 +59,8 @@ export class LiveReply {
 /** A new message of this conversation: a user's message as sent, or a reply's placeholder (`streaming`) before the vendor is called. */
 export function newMessage(
   conversation: Conversation,
-  fields: Pick<Message, 'role' | 'content' | 'status' | 'createdAt'> & Partial<Pick<Message, 'model' | 'provider'>>,
+  fields: Pick<Message, 'role' | 'content' | 'status' | 'createdAt' | 'parentId'> &
+    Partial<Pick<Message, 'id' | 'model' | 'provider'>>,
 ): Message {
   return {
     id: crypto.randomUUID(),
@@ -100,4 +102,9 @@ export function interruptedOutcome(env: Env, message: Message, charge: ReplyChar
     timeToFirstTokenMs: null,
     durationMs: now - message.createdAt.getTime(),
   };
+}
+
+/** The turns a prompt is built from, a branch's messages with text, first to last. */
+export function turnsOf(branch: readonly Message[]): ChatMessage[] {
+  return branch.filter((m) => m.content !== '').map((m) => ({ role: m.role, content: m.content }));
 }

@@ -6,10 +6,10 @@ import type { ReplyOutcome } from '../worker/chat/outcome.ts';
 import type { Conversation, ConversationPatch, Message } from '../worker/db/conversations.ts';
 import type { ReplyTimingMessage } from '../worker/usage/reply-timing.ts';
 import type { UsageEventMessage } from '../worker/usage/usage-event.ts';
-import type { ChatMessage } from '../worker/providers/types.ts';
 import type { SubjectType } from '../drizzle/schema.ts';
 import { migrateSchema, type SchemaStep } from './sqlite-schema.ts';
 import { type OutboxChange, OutboxTable } from './room-outbox-table.ts';
+import { MessageTree } from './message-tree.ts';
 
 export type OwnedConversation = Conversation & { deleted: boolean; ownerEmail: string | null };
 
@@ -36,6 +36,20 @@ const SCHEMA: readonly SchemaStep[] = [
       message_id text primary key, reservation_id text not null, user_id text not null,
       subject_type text not null, subject_id text not null, prompt_tokens integer not null)`);
   },
+  // 3: messages form a tree (a regenerate or an edit adds a sibling), and the conversation
+  // remembers the branch in view by its last message. Messages stored before were one line: each
+  // follows the one stored before it (Postgres's migration 0010 reads them the same way), and the
+  // writes still pending carry their parent behind.
+  (sql) => {
+    sql.exec('alter table messages add column parent_id text');
+    sql.exec('alter table conversation add column leaf_id text');
+    sql.exec(
+      'update messages set parent_id = (select p.id from messages p where p.seq < messages.seq order by p.seq desc limit 1)',
+    );
+    sql.exec(`update outbox set change = json_set(change, '$.message.parentId',
+      (select m.parent_id from messages m where m.id = json_extract(outbox.change, '$.message.id')))
+      where json_extract(change, '$.kind') = 'message'`);
+  },
 ];
 
 /** Who pays for a reply, and what its Limiter reserved for it. */
@@ -56,6 +70,7 @@ type ConversationRow = {
   system_prompt: string | null;
   site_id: string | null;
   visitor_id: string | null;
+  leaf_id: string | null;
   created_at: number;
   updated_at: number;
   deleted: number;
@@ -63,6 +78,7 @@ type ConversationRow = {
 type MessageRow = {
   seq: number;
   id: string;
+  parent_id: string | null;
   role: Message['role'];
   content: string;
   model: string | null;
@@ -114,22 +130,14 @@ export class RoomStore {
       .map((row) => toMessage(row, conversation));
   }
 
-  /** The newest message, if any. */
-  lastMessage(): Message | undefined {
-    const conversation = this.conversation();
-    const row = this.sql.exec<MessageRow>('select * from messages order by seq desc limit 1').toArray()[0];
-    return conversation && row ? toMessage(row, conversation) : undefined;
+  /** Every message (every version of every turn) as a tree. */
+  tree(): MessageTree<Message> {
+    return new MessageTree(this.messages());
   }
 
-  /** The turns a prompt is built from, oldest first: every message with text (but `except`, the reply a regenerate replaces). */
-  history(options: { except?: string } = {}): ChatMessage[] {
-    return this.sql
-      .exec<{ role: 'user' | 'assistant'; content: string }>(
-        `select role, content from messages where content != '' and id != ? order by seq`,
-        options.except ?? '',
-      )
-      .toArray()
-      .map((row) => ({ role: row.role, content: row.content }));
+  /** The messages of the branch in view, first to last. */
+  branch(tree = this.tree()): Message[] {
+    return tree.branch(this.conversation()?.branchLeafId ?? null);
   }
 
   /** A new conversation, made here: its id was minted at the edge. */
@@ -143,19 +151,25 @@ export class RoomStore {
   /**
    * What Postgres had for a conversation this room never held. A reply it shows as `streaming`
    * can never finish now (the room that ran it is gone): it is kept as interrupted, with its text
-   * as last written behind.
+   * as last written behind. A conversation no room has written a branch for (`branchLeafId`
+   * null: from before versions, or written straight to Postgres) is one line, oldest first: a
+   * message without a parent follows the one before it, and Postgres hears of that parent behind.
    */
   adopt(conversation: Conversation, messages: Message[], now: number) {
     this.write(() => {
       if (this.conversation()) return;
       this.insertConversation(conversation, null);
+      let previous: Message | undefined;
       for (const message of messages) {
         const orphaned = message.status === 'streaming';
-        const kept: Message = orphaned
+        const unlinked = conversation.branchLeafId === null && previous !== undefined && message.parentId === null;
+        let kept: Message = orphaned
           ? { ...message, status: 'error', errorCode: 'interrupted', completedAt: new Date(now) }
           : message;
+        if (unlinked) kept = { ...kept, parentId: previous!.id };
         this.insertMessage(kept);
-        if (orphaned) this.enqueue(`message:${kept.id}`, { kind: 'message', message: kept });
+        if (orphaned || unlinked) this.enqueue(`message:${kept.id}`, { kind: 'message', message: kept });
+        previous = kept;
       }
     });
   }
@@ -172,40 +186,33 @@ export class RoomStore {
   }
 
   /**
-   * The user's message and the reply's placeholder (`streaming`), the conversation's new activity
-   * time and title, and their outbox rows: one transaction, before the vendor is called.
+   * The user's message (a send's or an edit's; none for a regenerate) and the reply's placeholder
+   * (`streaming`), the reply's branch now in view, the conversation's new activity time and title,
+   * and their outbox rows: one transaction, before the vendor is called. Nothing is replaced.
    */
-  startExchange(input: { userMessage: Message; reply: Message; title?: string; charge: ReplyCharge }) {
+  startExchange(input: { userMessage?: Message; reply: Message; title?: string; charge: ReplyCharge }) {
     this.write(() => {
-      this.insertMessage(input.userMessage);
+      if (input.userMessage) this.insertMessage(input.userMessage);
       this.insertMessage(input.reply);
       this.insertCharge(input.charge);
-      this.sql.exec('update conversation set updated_at = ?', input.reply.createdAt.getTime());
+      this.sql.exec(
+        'update conversation set updated_at = ?, leaf_id = ?',
+        input.reply.createdAt.getTime(),
+        input.reply.id,
+      );
       if (input.title) this.sql.exec('update conversation set title = ?', input.title);
       this.enqueue('conversation', { kind: 'conversation' });
-      this.enqueue(`message:${input.userMessage.id}`, { kind: 'message', message: input.userMessage });
+      if (input.userMessage)
+        this.enqueue(`message:${input.userMessage.id}`, { kind: 'message', message: input.userMessage });
       this.enqueue(`message:${input.reply.id}`, { kind: 'message', message: input.reply });
     });
   }
 
-  /**
-   * A regenerate: the reply it replaces is deleted and the new reply's placeholder (`streaming`)
-   * takes its place, with the conversation's new activity time. The replaced reply's outbox row
-   * becomes its deletion (its usage row, if still pending, stays: those tokens were spent).
-   */
-  replaceReply(replacedId: string, reply: Message, charge: ReplyCharge) {
+  /** Another branch in view, by its last message; not an activity, so the conversation keeps its place in lists. */
+  selectBranch(leafId: string) {
     this.write(() => {
-      this.sql.exec('delete from messages where id = ?', replacedId);
-      this.insertMessage(reply);
-      this.insertCharge(charge);
-      this.sql.exec('update conversation set updated_at = ?', reply.createdAt.getTime());
+      this.sql.exec('update conversation set leaf_id = ?', leafId);
       this.enqueue('conversation', { kind: 'conversation' });
-      this.enqueue(`message:${replacedId}`, {
-        kind: 'message-delete',
-        conversationId: reply.conversationId,
-        messageId: replacedId,
-      });
-      this.enqueue(`message:${reply.id}`, { kind: 'message', message: reply });
     });
   }
 
@@ -373,8 +380,8 @@ export class RoomStore {
 
   private insertConversation(c: Conversation, ownerEmail: string | null) {
     this.sql.exec(
-      `insert into conversation (id, user_id, owner_email, title, model, system_prompt, site_id, visitor_id, created_at, updated_at)
-        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `insert into conversation (id, user_id, owner_email, title, model, system_prompt, site_id, visitor_id, leaf_id, created_at, updated_at)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       c.id,
       c.userId,
       ownerEmail,
@@ -383,6 +390,7 @@ export class RoomStore {
       c.systemPrompt,
       c.siteId,
       c.visitorId,
+      c.branchLeafId,
       c.createdAt.getTime(),
       c.updatedAt.getTime(),
     );
@@ -390,10 +398,11 @@ export class RoomStore {
 
   private insertMessage(m: Message) {
     this.sql.exec(
-      `insert into messages (id, role, content, model, provider, status, stop_reason, error_code, input_tokens, output_tokens,
+      `insert into messages (id, parent_id, role, content, model, provider, status, stop_reason, error_code, input_tokens, output_tokens,
         cached_tokens, cost_usd, time_to_first_token_ms, duration_ms, created_at, completed_at)
-        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       m.id,
+      m.parentId,
       m.role,
       m.content,
       m.model,
@@ -422,6 +431,7 @@ function toConversation(row: ConversationRow): OwnedConversation {
     systemPrompt: row.system_prompt,
     siteId: row.site_id,
     visitorId: row.visitor_id,
+    branchLeafId: row.leaf_id,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
     deleted: row.deleted === 1,
@@ -434,6 +444,7 @@ function toMessage(row: MessageRow, conversation: Conversation): Message {
     id: row.id,
     conversationId: conversation.id,
     userId: conversation.userId,
+    parentId: row.parent_id,
     role: row.role,
     content: row.content,
     model: row.model,

@@ -112,10 +112,19 @@ describe('a room created before versions were kept', () => {
         'm-reply',
       );
       sql.exec(`insert into outbox (key, change) values ('conversation', '{"kind":"conversation"}')`);
+      // A reply's write still pending, as that release wrote it: no parent.
+      sql.exec(
+        'insert into outbox (key, change) values (?, ?)',
+        'message:m-reply',
+        JSON.stringify({
+          kind: 'message',
+          message: { id: 'm-reply', role: 'assistant', content: 'half a rep', createdAt: 2, completedAt: null },
+        }),
+      );
 
       const store = new RoomStore(storage);
 
-      expect(sql.exec('select version from schema_version').one()).toEqual({ version: 2 });
+      expect(sql.exec('select version from schema_version').one()).toEqual({ version: 3 });
       expect(tableNames(storage)).toEqual(['conversation', 'messages', 'outbox', 'reply_charges', 'schema_version']);
       expect(store.conversation()).toMatchObject({ id: conversationId, userId, title: 'Before versions' });
       expect(store.messages().map((m) => [m.id, m.status, m.content])).toEqual([
@@ -123,12 +132,22 @@ describe('a room created before versions were kept', () => {
         ['m-reply', 'streaming', 'half a rep'],
       ]);
       expect(store.outbox.hasPending()).toBe(true);
+      // Messages from before the tree read as one branch, each following the one before, and the
+      // write still pending carries its parent to Postgres.
+      expect(store.messages().map((m) => [m.id, m.parentId])).toEqual([
+        ['m-user', null],
+        ['m-reply', 'm-user'],
+      ]);
+      expect(store.branch().map((m) => m.id)).toEqual(['m-user', 'm-reply']);
+      expect(store.conversation()?.branchLeafId).toBeNull();
+      const pendingReply = store.outbox.pending(10).find((row) => row.change.kind === 'message')?.change;
+      expect(pendingReply).toMatchObject({ kind: 'message', message: { id: 'm-reply', parentId: 'm-user' } });
       // Its unfinished reply has no charge (none was recorded then): it is only marked, as before.
       expect(store.orphanedReplies().map((o) => [o.message.id, o.charge])).toEqual([['m-reply', undefined]]);
       expect(store.markInterrupted(3)).toBe(1);
       // Started again: nothing more to apply.
       new RoomStore(storage);
-      expect(sql.exec('select version from schema_version').one()).toEqual({ version: 2 });
+      expect(sql.exec('select version from schema_version').one()).toEqual({ version: 3 });
     });
   });
 });

@@ -25,6 +25,7 @@
 //                   and then nothing until the client closes
 //   hangafter=N     the same, after N tokens
 //   key=ABC         tags the request in the log (filter with /__control/requests?key=ABC) and keys failcount
+//   prompt=1        keeps the prompt's text (every message's, in order) in the log entry as `prompt`
 //   documented=1    answer with the vendor's documented example reply, byte for byte: its example
 //                   stream to a streaming request, its example JSON body to one that is not
 //                   (fake-upstreams/documented/, sources in its README); an upfront fail still

@@ -16,6 +16,8 @@ export interface Directives {
   documented?: number;
   /** 1: reply with the last user message itself (its `[[fake …]]` blocks removed), a word per token: lets a test choose what a model "says". */
   echo?: number;
+  /** 1: keep the prompt's text (every message's, in order) in the request log as `prompt`: lets a test see which turns the model was sent. */
+  prompt?: number;
   /** 1: count the prompt's tokens as real tokenizers count CJK text and emoji, a token a character (reply.ts estimateTokens). */
   cjk?: number;
   key?: string;
@@ -41,6 +43,7 @@ const NUMERIC = new Set([
   'retryafter',
   'documented',
   'echo',
+  'prompt',
   'cjk',
 ]);
 const BLOCK = /\[\[fake\b([^\]]*)\]\]/gi;

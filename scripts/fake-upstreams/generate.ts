@@ -50,6 +50,7 @@ export async function handleChat(ctx: ChatContext): Promise<void> {
     endedAt: null,
     ...(directives.key ? { key: directives.key } : {}),
     messages: known?.messageCount ?? 0,
+    ...(known && directives.prompt ? { prompt: known.promptText } : {}),
     system: known?.hasSystem ?? false,
     ...(known && Object.keys(known.sampling).length > 0 ? { sampling: known.sampling } : {}),
     ...(known?.offered ? { offered: known.offered } : {}),

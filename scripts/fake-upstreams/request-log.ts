@@ -20,6 +20,8 @@ export interface LoggedRequest {
   endedAt: number | null;
   key?: string;
   messages: number;
+  /** The prompt's text, every message's in order (as the vendor's parser joins it): only when the request asked with `prompt=1`. */
+  prompt?: string;
   system: boolean;
   /** The sampling the request carried, absent when it carried none (fields it left out are absent too). */
   sampling?: Sampling;

@@ -114,6 +114,8 @@ export function seedRows(userId: string, content: SeedConversation[], now: Date)
     const history: string[] = conversation.systemPrompt ? [conversation.systemPrompt] : [];
     let first: Date | undefined;
     let last: Date | undefined;
+    // Each message follows the one before: one branch, as a room writes it.
+    let previousId: string | null = null;
     conversation.turns.forEach((turn, index) => {
       const name = `${conversation.key}:${index}`;
       // Never in the future: a turn "today" at an hour not yet reached moves to a minute ago.
@@ -136,6 +138,7 @@ export function seedRows(userId: string, content: SeedConversation[], now: Date)
       rows.messages.push(
         {
           id: userMessageId,
+          parentId: previousId,
           conversationId,
           userId,
           role: 'user',
@@ -145,6 +148,7 @@ export function seedRows(userId: string, content: SeedConversation[], now: Date)
         },
         {
           id: replyId,
+          parentId: userMessageId,
           conversationId,
           userId,
           role: 'assistant',
@@ -175,6 +179,7 @@ export function seedRows(userId: string, content: SeedConversation[], now: Date)
         }),
       );
       history.push(turn.answer);
+      previousId = replyId;
       first ??= asked;
       last = answered;
     });

@@ -113,7 +113,7 @@ describe('the chat', () => {
     await waitForReplyEnd(page);
     expect(await lastReply(page).locator('.model').innerText()).toBe('GPT-4.1 mini');
     expect(await replyText(page)).toBe(shownText(expectedReplyText('openai', 7)));
-    // Regenerate replaces the last reply, with the model now picked.
+    // Regenerate shows a new version of the last reply, with the model now picked (branches.test.ts has the versions).
     await page.getByLabel('Model').selectOption('google/gemini-2.5-flash');
     await lastReply(page).getByRole('button', { name: 'Regenerate' }).click();
     await page

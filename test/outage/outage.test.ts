@@ -193,8 +193,8 @@ describe('while Postgres is down', () => {
   });
 });
 
-describe('a regenerate while Postgres is down', () => {
-  it('Postgres ends with only the newest reply, whether the replies it replaced had landed or not, and every reply stays billed', async () => {
+describe('versions and branches while Postgres is down', () => {
+  it('Postgres ends with every version (regenerated, edited), each under its parent, and the branch chosen; every reply stays billed', async () => {
     const { token, userId } = await signIn();
     const id = await createConversation(token);
     const content = '[[fake tokens=5]] again, please';
@@ -210,16 +210,49 @@ describe('a regenerate while Postgres is down', () => {
       expect(res.status).toBe(200);
       return seenFrom(content, await collectEvents(res.body!));
     };
-    const neverLanded = await regenerate(); // replaces the reply Postgres has
-    const newest = await regenerate(); // replaces one Postgres never saw
-    const read = await (await call(`/api/conversations/${id}`, { token })).json<{ messages: { id: string }[] }>();
+    const neverLanded = await regenerate(); // beside the reply Postgres has
+    const newest = await regenerate(); // beside one Postgres never saw
+    type Read = { messages: { id: string; siblings: { count: number } }[] };
+    const read = await (await call(`/api/conversations/${id}`, { token })).json<Read>();
     expect(read.messages.map((m) => m.id)).toEqual([expect.any(String), newest.messageId]);
+    expect(read.messages[1]!.siblings.count).toBe(3);
+    const question = read.messages[0]!.id;
+    // An edit and a switch back, still without Postgres: the room answers both.
+    const editedContent = '[[fake tokens=5]] once more, differently';
+    const edit = await call(`/api/conversations/${id}/messages/${question}/edit`, {
+      method: 'POST',
+      token,
+      body: JSON.stringify({ content: editedContent }),
+    });
+    expect(edit.status).toBe(200);
+    const edited = seenFrom(editedContent, await collectEvents(edit.body!));
+    const switched = await call(`/api/conversations/${id}/branch`, {
+      method: 'POST',
+      token,
+      body: JSON.stringify({ messageId: neverLanded.messageId }),
+    });
+    expect(switched.status).toBe(200);
+    expect((await switched.json<Read>()).messages.map((m) => m.id)).toEqual([question, neverLanded.messageId]);
 
     await database({ down: false });
     await retryFlush(id);
-    expect(await inPostgres(id)).toEqual(expectedRows([newest]));
+    const [landedQuestion, ...rest] = expectedRows([landed, edited]);
+    expect(await inPostgres(id)).toEqual([
+      landedQuestion,
+      rest[0],
+      ...expectedRows([neverLanded, newest]).filter((row) => row.role === 'assistant'),
+      ...rest.slice(1),
+    ]);
+    const rows = await createDb(env).select().from(messages).where(eq(messages.conversationId, id));
+    const parentOf = new Map(rows.map((m) => [m.id, m.parentId]));
+    for (const reply of [landed, neverLanded, newest]) expect(parentOf.get(reply.messageId)).toBe(question);
+    const editedQuestion = rows.find((m) => m.content === editedContent)!;
+    expect(editedQuestion.parentId).toBeNull();
+    expect(parentOf.get(edited.messageId)).toBe(editedQuestion.id);
+    const [conversation] = await createDb(env).select().from(conversations).where(eq(conversations.id, id));
+    expect(conversation!.branchLeafId).toBe(neverLanded.messageId);
     const db = createDb(env);
-    for (const seen of [landed, neverLanded, newest]) {
+    for (const seen of [landed, neverLanded, newest, edited]) {
       const usage = await eventually(
         () => db.select().from(usageEvents).where(eq(usageEvents.id, seen.messageId)),
         (rows) => rows.length > 0,
@@ -281,6 +314,13 @@ describe('a room loads from Postgres once', () => {
       ['[[fake tokens=3]] and a new one', 'complete'],
       [seen.text, 'complete'],
     ]);
+    // Written with no parents, it reads as one line, and Postgres now has the line too.
+    const rows = await createDb(env)
+      .select()
+      .from(messages)
+      .where(eq(messages.conversationId, id))
+      .orderBy(asc(messages.createdAt), asc(messages.id));
+    expect(rows.map((m) => m.parentId)).toEqual([null, rows[0]!.id, rows[1]!.id, rows[2]!.id]);
   });
 });
 

@@ -132,14 +132,21 @@ describe.each(transports)('database modules (%s)', (_transport, databaseEnv) => 
       systemPrompt: null,
       siteId: null,
       visitorId: null,
+      branchLeafId: null,
       createdAt: at(i),
       updatedAt: at(i),
     }));
     const [conversation] = conversationsMade as [Conversation];
-    const message = (role: 'user' | 'assistant', minute: number, content: string): Message => ({
+    const message = (
+      role: 'user' | 'assistant',
+      minute: number,
+      content: string,
+      parentId: string | null = null,
+    ): Message => ({
       id: crypto.randomUUID(),
       conversationId: conversation.id,
       userId: user.sub,
+      parentId,
       role,
       content,
       model: role === 'assistant' ? conversation.model : null,
@@ -157,10 +164,10 @@ describe.each(transports)('database modules (%s)', (_transport, databaseEnv) => 
       completedAt: null,
     });
     const question = message('user', 10, 'hello');
-    const answer = { ...message('assistant', 11, 'hi'), outputTokens: 7, costUsd: '0.00010500' };
+    const answer = { ...message('assistant', 11, 'hi', question.id), outputTokens: 7, costUsd: '0.00010500' };
     const writeAll = () =>
       transaction(db, (q) => [
-        ...upsertConversation(q, conversation, user.email),
+        ...upsertConversation(q, { ...conversation, branchLeafId: answer.id }, user.email),
         ...conversationsMade.slice(1).flatMap((c) => upsertConversation(q, c, user.email)),
         upsertMessage(q, question),
         upsertMessage(q, answer),
@@ -185,10 +192,14 @@ describe.each(transports)('database modules (%s)', (_transport, databaseEnv) => 
     expect(percent.items.map((c) => c.title)).toEqual(['Plans for 100% of Q1']);
 
     const loaded = await loadConversation(db, conversation.id);
-    expect(loaded?.conversation).toMatchObject({ id: conversation.id, title: conversation.title });
-    expect(loaded?.messages.map((m) => [m.role, m.content, m.outputTokens, m.costUsd])).toEqual([
-      ['user', 'hello', 0, '0.00000000'],
-      ['assistant', 'hi', 7, '0.00010500'],
+    expect(loaded?.conversation).toMatchObject({
+      id: conversation.id,
+      title: conversation.title,
+      branchLeafId: answer.id,
+    });
+    expect(loaded?.messages.map((m) => [m.role, m.content, m.outputTokens, m.costUsd, m.parentId])).toEqual([
+      ['user', 'hello', 0, '0.00000000', null],
+      ['assistant', 'hi', 7, '0.00010500', question.id],
     ]);
     expect(loaded?.messages[0]?.createdAt.getTime()).toBe(question.createdAt.getTime());
 

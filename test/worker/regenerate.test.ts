@@ -1,9 +1,10 @@
-// POST /api/conversations/:id/regenerate: the last reply replaced by a new one for the same
-// history, through the same room, Limiter, vendor stream and outbox as a send.
+// POST /api/conversations/:id/regenerate (issue 22: versions and branches): a new version of the
+// last reply for the same history, stored beside the earlier one (which stays, and stays billed),
+// through the same room, Limiter, vendor stream and outbox as a send.
 import { env } from 'cloudflare:workers';
 import { asc, eq, inArray } from 'drizzle-orm';
 import { describe, expect, inject, it } from 'vitest';
-import { messages, usageEvents } from '../../drizzle/schema.ts';
+import { conversations, messages, usageEvents } from '../../drizzle/schema.ts';
 import { createDb } from '../../worker/db/client.ts';
 import { expectedReplyText } from '../../scripts/fake-upstreams/reply.ts';
 import { call, createConversation, eventually, sendMessage, signIn, type ErrorEnvelope } from './helpers.ts';
@@ -11,6 +12,8 @@ import { collectEvents, readEvents, textOf, type ParsedEvent } from './sse.ts';
 
 type StoredMessage = {
   id: string;
+  parentId: string | null;
+  siblings: { index: number; count: number; ids: string[] };
   role: string;
   content: string;
   status: string;
@@ -51,7 +54,7 @@ async function errorOf(res: Response) {
 }
 
 describe('regenerate', () => {
-  it('replaces the last reply with a new one for the same history: a new message id, one reply after the last user message, here and in Postgres', async () => {
+  it('adds a new version of the last reply for the same history: the earlier one stays beside it (2 of 2), here and in Postgres', async () => {
     const { token } = await signIn();
     const id = await createConversation(token, { model: 'openai/gpt-4.1-mini' });
     const key = `regen-${crypto.randomUUID()}`;
@@ -74,7 +77,7 @@ describe('regenerate', () => {
     expect(textOf(events)).toBe(expectedReplyText('openai', 6));
     expect(events.every((e) => e.id!.startsWith(`${newId}:`))).toBe(true);
 
-    // The model was asked the same history again: user, assistant, user (not the replaced reply).
+    // The model was asked the same history again: user, assistant, user (not the earlier version).
     expect((await fakeRequests(key)).map((r) => r.messages)).toEqual([3, 3]);
 
     const room = await roomMessages(token, id);
@@ -84,14 +87,33 @@ describe('regenerate', () => {
       ['user', expect.any(String)],
       ['assistant', newId],
     ]);
-    expect(room.at(-1)).toMatchObject({ status: 'complete', content: expectedReplyText('openai', 6), outputTokens: 6 });
+    expect(room.at(-1)).toMatchObject({
+      status: 'complete',
+      content: expectedReplyText('openai', 6),
+      outputTokens: 6,
+      parentId: room[2]!.id,
+      siblings: { index: 1, count: 2, ids: [replacedId, newId] },
+    });
+    expect(room.slice(0, 3).map((m) => m.siblings.count)).toEqual([1, 1, 1]);
 
+    // Postgres has both versions, each under the same question, and the branch in view.
     const saved = await eventually(
       () => postgresMessages(id),
       (rows) => rows.at(-1)?.id === newId && rows.at(-1)?.status === 'complete',
     );
-    expect(saved.map((m) => m.id)).toEqual(room.map((m) => m.id));
-    expect(saved.some((m) => m.id === replacedId)).toBe(false);
+    expect(saved.map((m) => [m.id, m.parentId])).toEqual([
+      [room[0]!.id, null],
+      [room[1]!.id, room[0]!.id],
+      [room[2]!.id, room[1]!.id],
+      [replacedId, room[2]!.id],
+      [newId, room[2]!.id],
+    ]);
+    expect(saved[3]).toMatchObject({ status: 'complete', content: expectedReplyText('openai', 6) });
+    const [conversation] = await eventually(
+      () => createDb(env).select().from(conversations).where(eq(conversations.id, id)),
+      (rows) => rows[0]?.branchLeafId === newId,
+    );
+    expect(conversation?.branchLeafId).toBe(newId);
 
     // The replaced reply's tokens stay billed; the new reply is billed too.
     const usage = await eventually(
@@ -106,7 +128,7 @@ describe('regenerate', () => {
     expect(usage.map((u) => u.outputTokens)).toEqual([6, 6]);
   });
 
-  it('regenerates again and again, and with the model asked for; the body may be left out or empty', async () => {
+  it('regenerates again and again, and with the model asked for, each a version more; the body may be left out or empty', async () => {
     const { token } = await signIn();
     const id = await createConversation(token, { model: 'anthropic/claude-haiku-4-5' });
     await collectEvents((await sendMessage(token, id, '[[fake tokens=4]] once more')).body!);
@@ -125,11 +147,47 @@ describe('regenerate', () => {
       id: again[0]!.data.messageId,
       model: 'anthropic/claude-haiku-4-5',
       status: 'complete',
+      siblings: { index: 2, count: 3 },
     });
-    await eventually(
+    expect(room[1]!.siblings.ids.slice(1)).toEqual([other[0]!.data.messageId, again[0]!.data.messageId]);
+    const saved = await eventually(
       () => postgresMessages(id),
-      (rows) => rows.length === 2 && rows[1]!.id === again[0]!.data.messageId,
+      (rows) => rows.length === 4 && rows[3]!.id === again[0]!.data.messageId && rows[3]!.status === 'complete',
     );
+    expect(saved.map((m) => m.model)).toEqual([
+      null,
+      'anthropic/claude-haiku-4-5',
+      'google/gemini-2.5-flash',
+      'anthropic/claude-haiku-4-5',
+    ]);
+  });
+
+  it('regenerates a reply further up with messageId: the new version starts a branch of its own, and what followed the earlier one stays one version away', async () => {
+    const { token } = await signIn();
+    const id = await createConversation(token, { model: 'openai/gpt-4.1-mini' });
+    const key = `regen-up-${crypto.randomUUID()}`;
+    const first = await collectEvents((await sendMessage(token, id, `[[fake tokens=3 key=${key}]] first`)).body!);
+    await collectEvents((await sendMessage(token, id, '[[fake tokens=3]] second')).body!);
+    const before = await roomMessages(token, id);
+
+    const events = await collectEvents((await regenerate(token, id, { messageId: first[0]!.data.messageId })).body!);
+    const newId = events[0]!.data.messageId;
+    expect(events.at(-1)).toMatchObject({ event: 'done' });
+    // Asked with the first question only.
+    expect((await fakeRequests(key)).map((r) => r.messages)).toEqual([1, 1]);
+    const room = await roomMessages(token, id);
+    expect(room.map((m) => m.id)).toEqual([before[0]!.id, newId]);
+    expect(room[1]!.siblings).toEqual({ index: 1, count: 2, ids: [first[0]!.data.messageId, newId] });
+
+    // A user message is edited, not regenerated; an id from elsewhere is not here.
+    expect(await errorOf(await regenerate(token, id, { messageId: before[0]!.id }))).toMatchObject({
+      status: 400,
+      code: 'not_a_reply',
+    });
+    expect(await errorOf(await regenerate(token, id, { messageId: crypto.randomUUID() }))).toMatchObject({
+      status: 404,
+      code: 'message_not_found',
+    });
   });
 
   it('refuses an unknown model or field with 400, and a regenerate while a reply streams with 409 reply_in_progress', async () => {
@@ -177,7 +235,7 @@ describe('regenerate', () => {
     expect((await regenerate(owner.token, crypto.randomUUID())).status).toBe(404);
   });
 
-  it('a regenerated reply stopped midway keeps its partial text as stopped, in place of the reply it replaced', async () => {
+  it('a regenerated reply stopped midway keeps its partial text as stopped, beside the version before it', async () => {
     const { token } = await signIn();
     const id = await createConversation(token, { model: 'google/gemini-2.5-flash' });
     const key = `regen-stop-${crypto.randomUUID()}`;
@@ -212,6 +270,7 @@ describe('regenerate', () => {
       status: 'stopped',
       stopReason: 'stopped',
       content: textOf(seen),
+      siblings: { index: 1, count: 2, ids: [firstEvents[0]!.data.messageId, seen[0]!.data.messageId] },
     });
     expect(room[1]!.content.length).toBeGreaterThan(0);
     expect(room[1]!.content.length).toBeLessThan(expectedReplyText('gemini', 2000).length);
@@ -222,10 +281,13 @@ describe('regenerate', () => {
     expect(requests.map((r) => r.status)).toEqual(['client_closed', 'client_closed']);
     const saved = await eventually(
       () => postgresMessages(id),
-      (rows) => rows.length === 2 && rows[1]!.status === 'stopped',
+      (rows) => rows.length === 3 && rows.every((m) => m.status === 'stopped' || m.role === 'user'),
     );
-    expect(saved.map((m) => m.id)).toEqual([room[0]!.id, seen[0]!.data.messageId]);
-    expect(saved.some((m) => m.id === firstEvents[0]!.data.messageId)).toBe(false);
+    expect(saved.map((m) => [m.id, m.status])).toEqual([
+      [room[0]!.id, 'complete'],
+      [firstEvents[0]!.data.messageId, 'stopped'],
+      [seen[0]!.data.messageId, 'stopped'],
+    ]);
   });
 
   it('is described in the OpenAPI document: an optional body, an event stream, its two conflicts', async () => {
@@ -234,9 +296,15 @@ describe('regenerate', () => {
     expect(op.requestBody).toMatchObject({
       required: false,
       content: {
-        'application/json': { schema: { properties: { model: expect.any(Object) }, additionalProperties: false } },
+        'application/json': {
+          schema: {
+            properties: { model: expect.any(Object), messageId: expect.any(Object) },
+            additionalProperties: false,
+          },
+        },
       },
     });
+    expect(op.summary).toMatch(/earlier one stays/);
     expect(op.responses['200'].content).toHaveProperty('text/event-stream');
     expect(op.responses['409'].description).toMatch(/reply_in_progress.*nothing_to_regenerate/);
     expect(doc.paths['/api/conversations/{id}/messages'].post.requestBody.required).toBe(true);

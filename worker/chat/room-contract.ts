@@ -1,7 +1,7 @@
 // What a ConversationRoom is asked and answers (durable-objects/conversation-room.ts), shared with
 // the Worker code that calls it through its binding (rooms.ts), so neither reaches into the other.
 import type { SubjectType } from '../../drizzle/schema.ts';
-import type { ConversationPatch } from '../db/conversations.ts';
+import type { Conversation, ConversationPatch, Message } from '../db/conversations.ts';
 
 /**
  * Who is asking, about which conversation. Every method checks ownership here, before anything
@@ -27,6 +27,10 @@ export type ReplyRequest = Caller & {
   site?: SiteReplySettings;
 };
 export type SendInput = ReplyRequest & { content: string };
+/** An edit: a new version of the user message `messageId` (a sibling of it), answered as a send is. */
+export type EditInput = SendInput & { messageId: string };
+/** A regenerate: a new version of the reply `messageId` (a sibling of it); without one, of the last reply in view. */
+export type RegenerateInput = ReplyRequest & { messageId?: string };
 export type CreateInput = Caller & ConversationPatch;
 
 export type RoomFailure = {
@@ -36,5 +40,12 @@ export type RoomFailure = {
   message: string;
   retryAfterSeconds?: number;
 };
+/** A message among the versions of it (the messages with the same parent), oldest first; `index` counts from 0. */
+export type Siblings = { index: number; count: number; ids: string[] };
+/** A message of the branch in view, with its versions. */
+export type BranchMessage = Message & { siblings: Siblings };
+/** A conversation as read: the messages of the branch in view, first to last, a reply in flight included. */
+export type ConversationRead = { conversation: Conversation; messages: BranchMessage[] };
+
 export type RoomResult<T> = ({ ok: true } & T) | RoomFailure;
 export type SendResult = RoomResult<{ messageId: string; model: string; stream: ReadableStream<Uint8Array> }>;

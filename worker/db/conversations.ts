@@ -89,6 +89,7 @@ export function upsertConversation(
           title: conversation.title,
           model: conversation.model,
           systemPrompt: conversation.systemPrompt,
+          branchLeafId: conversation.branchLeafId,
           updatedAt: conversation.updatedAt,
         },
       }),
@@ -101,7 +102,7 @@ export function upsertMessage(db: Db, message: Message): BatchItem<'pg'> {
   return db.insert(messages).values(message).onConflictDoUpdate({ target: messages.id, set: changing });
 }
 
-/** A message the room no longer has (a reply replaced by a regenerate); deleting it again changes nothing. */
+/** A message the room no longer has (a reply replaced by a regenerate, before regenerate kept every version); deleting it again changes nothing. */
 export function deleteMessage(db: Db, conversationId: string, id: string): BatchItem<'pg'> {
   return db.delete(messages).where(and(eq(messages.conversationId, conversationId), eq(messages.id, id)));
 }

@@ -5,7 +5,8 @@ import type { AppEnv } from '../env.ts';
 import { requireSession, requireUser } from '../auth/index.ts';
 import { AppError, badRequest } from '../errors.ts';
 import { optionalJsonBody, validate } from '../validation.ts';
-import { listConversationsForUser, type Conversation, type Message, type PageCursor } from '../db/conversations.ts';
+import { listConversationsForUser, type Conversation, type PageCursor } from '../db/conversations.ts';
+import type { BranchMessage, ConversationRead } from '../chat/room-contract.ts';
 import { conversationRoom, replyResponse, resumeResponse, roomAnswer, roomCaller, stopReply } from '../chat/rooms.ts';
 import { findModel, modelNotAvailable } from '../providers/registry.ts';
 import { describe } from '../openapi/describe.ts';
@@ -16,8 +17,11 @@ import {
   conversationSchema,
   conversationWithMessagesSchema,
   createConversationBody,
+  editMessageBody,
   listConversationsQuery,
+  messageIdParam,
   regenerateBody,
+  selectBranchBody,
   sendMessageBody,
   updateConversationBody,
 } from '../schemas/conversations.ts';
@@ -90,7 +94,8 @@ export const conversations = new Hono<AppEnv>()
     '/:id',
     describe({
       ...conversationsApi,
-      summary: 'One conversation with its messages, a reply in flight included (answered by its room)',
+      summary:
+        'One conversation with the messages of the branch in view, each with its versions (siblings), a reply in flight included (answered by its room)',
       responses: {
         200: { description: 'Conversation', schema: conversationWithMessagesSchema },
         404: { description: 'Not found, or not yours' },
@@ -99,8 +104,7 @@ export const conversations = new Hono<AppEnv>()
     validate('param', conversationIdParam),
     async (c) => {
       const caller = roomCaller(c.req.valid('param').id, c.var.subject);
-      const found = roomAnswer(await conversationRoom(c.env, caller.conversationId).read(caller));
-      return c.json({ ...toConversation(found.conversation), messages: found.messages.map(toMessage) });
+      return c.json(toConversationRead(roomAnswer(await conversationRoom(c.env, caller.conversationId).read(caller))));
     },
   )
 
@@ -145,7 +149,7 @@ export const conversations = new Hono<AppEnv>()
     describe({
       ...chatApi,
       summary:
-        'Send a message; the reply streams back as server-sent events (message.start, delta, usage, done, error)',
+        'Send a message after the last message in view; the reply streams back as server-sent events (message.start, delta, usage, done, error)',
       responses: {
         200: { description: 'Event stream', eventStream: true, headers: { 'x-message-id': "The reply's message id" } },
         400: {
@@ -170,13 +174,7 @@ export const conversations = new Hono<AppEnv>()
     validate('json', sendMessageBody),
     async (c) => {
       const { content, model } = c.req.valid('json');
-      if (content.length > MAX_CONTENT_CHARS) {
-        throw new AppError(
-          413,
-          'content_too_large',
-          `A message is limited to ${MAX_CONTENT_CHARS.toLocaleString('en')} characters; this one has ${content.length.toLocaleString('en')}`,
-        );
-      }
+      assertLength(content);
       // The room checks the model (the request's, or else the conversation's) before anything is stored.
       const { subject } = c.var;
       const caller = roomCaller(c.req.valid('param').id, subject);
@@ -192,23 +190,74 @@ export const conversations = new Hono<AppEnv>()
     },
   )
 
-  // The last reply again, for the same history: the room replaces it and answers as a send does.
+  // A new version of a user's message: the room stores it beside the one edited and answers as a send does.
   .post(
-    '/:id/regenerate',
+    '/:id/messages/:messageId/edit',
     describe({
       ...chatApi,
       summary:
-        "Regenerate the last reply: it is replaced (its usage stays billed) by a new one for the same history, streamed back as a send's reply is",
+        "Edit one of your messages: the new text is stored as another version of it (the same parent; the message edited and what followed it stay, one version away), its branch is put in view, and the reply to it streams back exactly as a send's does (message.start, delta, usage, done, error), for the history up to it",
       responses: {
         200: {
           description: 'Event stream',
           eventStream: true,
           headers: { 'x-message-id': "The new reply's message id" },
         },
+        400: {
+          description:
+            "The message is a reply, not yours (not_editable: regenerate it instead); the history up to it and the new text exceed the model's context window (context_length_exceeded); or a model not on offer (unknown_model)",
+        },
+        402: { description: "What is left of this month's quota is too little (quota_exceeded)" },
         403: readOnly,
+        404: { description: 'No such conversation, or no such message in it (message_not_found)' },
+        409: { description: 'A reply is in progress (reply_in_progress)' },
+        413: { description: 'Message over 100,000 characters' },
+        429: {
+          description: 'As for a send (rate_limited, quota_in_use)',
+          headers: { 'Retry-After': 'Seconds until an edit can pass' },
+        },
+      },
+    }),
+    validate('param', messageIdParam),
+    validate('json', editMessageBody),
+    async (c) => {
+      const { content, model } = c.req.valid('json');
+      assertLength(content);
+      const { subject } = c.var;
+      const { id, messageId } = c.req.valid('param');
+      const caller = roomCaller(id, subject);
+      const reply = roomAnswer(
+        await conversationRoom(c.env, caller.conversationId).edit({
+          ...caller,
+          subject: { type: subject.type, id: subject.id },
+          content,
+          model,
+          messageId: messageId.toLowerCase(),
+        }),
+      );
+      return replyResponse(reply);
+    },
+  )
+
+  // A reply again, for the same history: the room adds it beside the earlier one and answers as a send does.
+  .post(
+    '/:id/regenerate',
+    describe({
+      ...chatApi,
+      summary:
+        "Regenerate a reply (the last in view, or messageId): a new version is stored beside it for the same history (the earlier one stays, one version away, and stays billed), its branch is put in view, and it streams back as a send's reply does",
+      responses: {
+        200: {
+          description: 'Event stream',
+          eventStream: true,
+          headers: { 'x-message-id': "The new reply's message id" },
+        },
+        400: { description: 'messageId is not a reply (not_a_reply), or a model not on offer (unknown_model)' },
+        403: readOnly,
+        404: { description: 'No such conversation, or no such message in it (message_not_found)' },
         409: {
           description:
-            'A reply is in progress (reply_in_progress), or the last message is not a reply (nothing_to_regenerate)',
+            'A reply is in progress (reply_in_progress), or the last message in view is not a reply (nothing_to_regenerate)',
         },
       },
     }),
@@ -216,7 +265,7 @@ export const conversations = new Hono<AppEnv>()
     optionalJsonBody,
     validate('json', regenerateBody),
     async (c) => {
-      const { model } = c.req.valid('json');
+      const { model, messageId } = c.req.valid('json');
       const { subject } = c.var;
       const caller = roomCaller(c.req.valid('param').id, subject);
       const reply = roomAnswer(
@@ -224,9 +273,39 @@ export const conversations = new Hono<AppEnv>()
           ...caller,
           subject: { type: subject.type, id: subject.id },
           model,
+          ...(messageId ? { messageId: messageId.toLowerCase() } : {}),
         }),
       );
       return replyResponse(reply);
+    },
+  )
+
+  // Which version is in view is the room's to remember (and Postgres's, behind), so a reload shows it.
+  .post(
+    '/:id/branch',
+    describe({
+      ...conversationsApi,
+      summary:
+        'Switch versions: put the branch through messageId in view, down to its newest message (for ‹ 2/3 ›, a version from siblings.ids); answers the conversation as GET does. Nothing is deleted, and the conversation keeps its place in the list',
+      responses: {
+        200: { description: 'The conversation with the branch now in view', schema: conversationWithMessagesSchema },
+        403: readOnly,
+        404: { description: 'No such conversation, or no such message in it (message_not_found)' },
+        409: { description: 'A reply is in progress (reply_in_progress): it stays in view until it ends' },
+      },
+    }),
+    validate('param', conversationIdParam),
+    validate('json', selectBranchBody),
+    async (c) => {
+      const caller = roomCaller(c.req.valid('param').id, c.var.subject);
+      const { messageId } = c.req.valid('json');
+      return c.json(
+        toConversationRead(
+          roomAnswer(
+            await conversationRoom(c.env, caller.conversationId).selectBranch(caller, messageId.toLowerCase()),
+          ),
+        ),
+      );
     },
   )
 
@@ -333,6 +412,16 @@ function shareExpiry(expiresAt: string | null | undefined): Date | null {
   return at;
 }
 
+function assertLength(content: string) {
+  if (content.length > MAX_CONTENT_CHARS) {
+    throw new AppError(
+      413,
+      'content_too_large',
+      `A message is limited to ${MAX_CONTENT_CHARS.toLocaleString('en')} characters; this one has ${content.length.toLocaleString('en')}`,
+    );
+  }
+}
+
 function assertModel(env: Env, model: string) {
   if (!findModel(env, model)) throw badRequest(modelNotAvailable(model), 'unknown_model');
 }
@@ -372,8 +461,14 @@ const toConversation = (row: Conversation) => ({
   updatedAt: row.updatedAt.toISOString(),
 });
 
-const toMessage = (row: Message) => ({
+const toConversationRead = (read: ConversationRead) => ({
+  ...toConversation(read.conversation),
+  messages: read.messages.map(toMessage),
+});
+
+const toMessage = (row: BranchMessage) => ({
   id: row.id,
+  parentId: row.parentId,
   role: row.role,
   content: row.content,
   model: row.model,
@@ -389,4 +484,5 @@ const toMessage = (row: Message) => ({
   durationMs: row.durationMs,
   createdAt: row.createdAt.toISOString(),
   completedAt: row.completedAt?.toISOString() ?? null,
+  siblings: { index: row.siblings.index, count: row.siblings.count, ids: row.siblings.ids },
 });

@@ -6,6 +6,7 @@ import { text } from './text.ts';
 export const MAX_CONTENT_CHARS = 100_000;
 
 export const conversationIdParam = z.object({ id: z.uuid() });
+export const messageIdParam = z.object({ id: z.uuid(), messageId: z.uuid() });
 
 export const listConversationsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -41,9 +42,25 @@ export const sendMessageBody = z.strictObject({
   model: modelId.optional(),
 });
 
-/** The body of a regenerate, which may be left out: the model to answer with this time (else the conversation's). */
+/** The body of an edit: the user message's new text, and the model to answer it with (else the conversation's). */
+export const editMessageBody = sendMessageBody;
+
+/** The body of a regenerate, which may be left out: the reply to answer again (else the last in view) and the model to answer with this time (else the conversation's). */
 export const regenerateBody = z.strictObject({
+  messageId: z
+    .uuid()
+    .optional()
+    .describe('The reply to regenerate; the last reply of the branch in view when left out'),
   model: modelId.optional(),
+});
+
+/** The body of a branch switch. */
+export const selectBranchBody = z.strictObject({
+  messageId: z
+    .uuid()
+    .describe(
+      'Any message: the branch through it, down to its newest message, is put in view (a version from `siblings.ids`)',
+    ),
 });
 
 export const conversationSchema = z.object({
@@ -62,8 +79,17 @@ export const conversationSchema = z.object({
   updatedAt: z.iso.datetime(),
 });
 
+const siblingsSchema = z
+  .object({
+    index: z.number().int().describe("This message's place among its versions, from 0 (shown as index + 1 of count)"),
+    count: z.number().int().describe('How many versions there are: 1 for a message never regenerated or edited'),
+    ids: z.array(z.uuid()).describe('Every version, oldest first: POST …/branch with one of them to see it'),
+  })
+  .describe('The versions of this message: the messages with the same parent');
+
 const messageSchema = z.object({
   id: z.uuid(),
+  parentId: z.uuid().nullable().describe('The message this one follows; null for a first message'),
   role: z.enum(['user', 'assistant']),
   content: z.string(),
   model: z.string().nullable(),
@@ -79,10 +105,13 @@ const messageSchema = z.object({
   durationMs: z.number().int().nullable(),
   createdAt: z.iso.datetime(),
   completedAt: z.iso.datetime().nullable(),
+  siblings: siblingsSchema,
 });
 
 export const conversationListSchema = z.object({
   items: z.array(conversationSchema),
   nextCursor: z.string().nullable(),
 });
-export const conversationWithMessagesSchema = conversationSchema.extend({ messages: z.array(messageSchema) });
+export const conversationWithMessagesSchema = conversationSchema.extend({
+  messages: z.array(messageSchema).describe('The branch in view, first message first'),
+});

@@ -85,6 +85,11 @@ export function ConversationView(props: { id: string; first?: { content: string 
                 message.role === 'assistant'
               }
               onRegenerate={() => void chat.regenerate(currentModel())}
+              editable={!chat.state.conversation?.siteId}
+              canEdit={!chat.streaming() && !chat.state.conversation?.siteId && !message.id.startsWith('pending-')}
+              onEdit={(text) => void chat.edit(message.id, text, currentModel())}
+              versionsDisabled={chat.streaming()}
+              onShowVersion={(id) => void chat.showVersion(id)}
             />
           )}
         </For>

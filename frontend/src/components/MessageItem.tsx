@@ -3,24 +3,81 @@ import type { Message } from '../lib/api.ts';
 import { count, ms, usd } from '../lib/format.ts';
 import { modelById } from '../lib/models.ts';
 import { Markdown } from './Markdown.tsx';
+import { MessageEditor } from './MessageEditor.tsx';
+import { Versions } from './Versions.tsx';
 
 const STATUS_WORDS: Record<string, string> = { stopped: 'Stopped', error: 'Failed' };
 
-/** One message. A reply shows its model, and on demand its tokens, cost and time to first token. */
+/**
+ * One message. A reply shows its model, and on demand its tokens, cost and time to first token; a
+ * message with versions (regenerated, edited) shows ‹ n of m ›; the user's own can be edited inline.
+ */
 export function MessageItem(props: {
   message: Message;
   live: boolean;
   canRegenerate: boolean;
   onRegenerate: () => void;
+  /** The user's messages in this conversation can be edited (not a visitor's conversation). */
+  editable: boolean;
+  /** …and this one now (no reply running, and the server has it). */
+  canEdit: boolean;
+  onEdit: (text: string) => void;
+  /** While a reply runs, versions cannot be switched (it stays in view until it ends). */
+  versionsDisabled: boolean;
+  onShowVersion: (messageId: string) => void;
 }) {
   const [details, setDetails] = createSignal(false);
+  const [editing, setEditing] = createSignal(false);
+  let editButton: HTMLButtonElement | undefined;
+  const versions = () => (
+    <Show when={m().siblings.count > 1}>
+      <Versions message={m()} disabled={props.versionsDisabled} onShow={(id) => props.onShowVersion(id)} />
+    </Show>
+  );
+  const stopEditing = () => {
+    setEditing(false);
+    editButton?.focus();
+  };
   const m = () => props.message;
   const modelLabel = () => modelById(m().model)?.label ?? m().model ?? 'Assistant';
   const stopWords = () =>
     m().stopReason === 'quota' ? "Stopped: this month's tokens ran out" : STATUS_WORDS[m().status];
   return (
     <article class={`message ${m().role}`} aria-label={m().role === 'user' ? 'You' : modelLabel()}>
-      <Show when={m().role === 'assistant'} fallback={<div class="bubble user-text">{m().content}</div>}>
+      <Show
+        when={m().role === 'assistant'}
+        fallback={
+          <>
+            <Show when={editing()} fallback={<div class="bubble user-text">{m().content}</div>}>
+              <MessageEditor
+                content={m().content}
+                onCancel={stopEditing}
+                onSave={(text) => {
+                  setEditing(false);
+                  props.onEdit(text);
+                }}
+              />
+            </Show>
+            <Show when={!editing() && (props.editable || m().siblings.count > 1)}>
+              <div class="message-actions">
+                {versions()}
+                {/* Kept in the layout while it cannot be used, so the messages below never move when it can again. */}
+                <Show when={props.editable}>
+                  <button
+                    type="button"
+                    class="link"
+                    classList={{ unavailable: !props.canEdit }}
+                    ref={editButton}
+                    onClick={() => props.canEdit && setEditing(true)}
+                  >
+                    Edit
+                  </button>
+                </Show>
+              </div>
+            </Show>
+          </>
+        }
+      >
         <header class="message-head">
           <span class="model">{modelLabel()}</span>
           <Show when={stopWords()}>{(words) => <span class={`badge ${m().status}`}>{words()}</span>}</Show>
@@ -40,6 +97,7 @@ export function MessageItem(props: {
         </div>
         <Show when={!props.live}>
           <div class="message-actions">
+            {versions()}
             <button type="button" class="link" aria-expanded={details()} onClick={() => setDetails(!details())}>
               {details() ? 'Hide details' : 'Details'}
             </button>

@@ -114,6 +114,12 @@ export const api = {
     conversation.messages.$post({ param: { id }, json: { content, model } }),
   regenerate: (id: string, model?: string): Promise<EventStream> =>
     conversation.regenerate.$post({ param: { id }, json: model ? { model } : {} }),
+  /** Another version of the user's message `messageId`: the reply's event stream, as for a send. */
+  editMessage: (id: string, messageId: string, content: string, model?: string): Promise<EventStream> =>
+    conversation.messages[':messageId'].edit.$post({ param: { id, messageId }, json: { content, model } }),
+  /** Puts the branch through `messageId` in view; the conversation as it reads now. */
+  selectBranch: (id: string, messageId: string) =>
+    read(conversation.branch.$post({ param: { id }, json: { messageId } })),
   /** The in-flight reply after `lastEventId` (all of it without one); 204 when none is running. */
   resume: (id: string, lastEventId?: string): Promise<EventStream> =>
     conversation.stream.$get({ param: { id } }, lastEventId ? { headers: { 'last-event-id': lastEventId } } : {}),

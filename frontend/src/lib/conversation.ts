@@ -1,6 +1,7 @@
-// One open conversation: its messages, the reply in flight, and what went wrong in words. Sending,
-// regenerating and reopening a conversation with a reply still running all end up following the
-// reply's events (follow-reply.ts), so a reload mid-reply shows it once, complete.
+// One open conversation: the messages of the branch in view, the reply in flight, and what went
+// wrong in words. Sending, editing, regenerating and reopening a conversation with a reply still
+// running all end up following the reply's events (follow-reply.ts), so a reload mid-reply shows
+// it once, complete. Regenerating and editing add versions; the server keeps every one.
 import { batch, createSignal } from 'solid-js';
 import { createStore, produce, reconcile } from 'solid-js/store';
 import { api, type Conversation, type EventStream, type Message } from './api.ts';
@@ -21,7 +22,12 @@ export function openConversation(id: string, onChanged: () => void) {
   const abort = new AbortController();
 
   async function load() {
-    const found = await api.conversation(id);
+    show(await api.conversation(id));
+    if (state.messages.at(-1)?.status === 'streaming') void follow(null);
+  }
+
+  /** The conversation as the server read it: the branch in view. */
+  function show(found: Conversation & { messages: Message[] }) {
     const { messages, ...conversation } = found;
     // Reconciled by id, so messages already on screen keep their elements (and their rendering);
     // a message shown before the server named it takes the server's id first, so it is kept too
@@ -36,7 +42,6 @@ export function openConversation(id: string, onChanged: () => void) {
       setState('messages', reconcile(messages, { key: 'id' }));
       setState('loaded', true);
     });
-    if (messages.at(-1)?.status === 'streaming') void follow(null);
   }
 
   function apply(event: ReplyEvent) {
@@ -80,15 +85,18 @@ export function openConversation(id: string, onChanged: () => void) {
     }
   }
 
-  async function start(request: () => Promise<EventStream>, optimistic?: Message) {
+  /** `keep`: how many messages of the branch on screen the new reply follows (a regenerate or an edit shows fewer); all of them for a send. */
+  async function start(request: () => Promise<EventStream>, optimistic?: Message, keep = state.messages.length) {
     setNotice(null);
-    if (optimistic) setState('messages', (m) => [...m, optimistic]);
+    const before = state.messages.slice();
+    setState('messages', (m) => [...m.slice(0, keep), ...(optimistic ? [optimistic] : [])]);
     setStreaming(true);
     let response: EventStream;
     try {
       response = await request();
     } catch (error) {
-      if (optimistic) setState('messages', (m) => m.filter((x) => x !== optimistic && x.id !== optimistic.id));
+      // Refused: the branch shows again as it was.
+      setState('messages', reconcile(before, { key: 'id' }));
       setStreaming(false);
       setNotice({ kind: 'error', message: requestErrorWords(error) });
       return false;
@@ -104,10 +112,30 @@ export function openConversation(id: string, onChanged: () => void) {
     load,
     dismissNotice: () => setNotice(null),
     send: (content: string, model?: string) => start(() => api.sendMessage(id, content, model), userMessage(content)),
+    /** Another version of the last reply; the one on screen stays one version away. */
     regenerate: (model?: string) => {
       const last = state.messages.at(-1);
-      if (last?.role === 'assistant') setState('messages', (m) => m.slice(0, -1));
-      return start(() => api.regenerate(id, model));
+      return start(
+        () => api.regenerate(id, model),
+        undefined,
+        last?.role === 'assistant' ? state.messages.length - 1 : state.messages.length,
+      );
+    },
+    /** Another version of the user's message `messageId`, answered as a send is; the branch after it gives way to the new one. */
+    edit: (messageId: string, content: string, model?: string) => {
+      const at = state.messages.findIndex((m) => m.id === messageId);
+      if (at < 0) return Promise.resolve(false);
+      return start(() => api.editMessage(id, messageId, content, model), userMessage(content), at);
+    },
+    /** Shows the branch through another version of a message. */
+    showVersion: async (messageId: string) => {
+      if (streaming()) return;
+      setNotice(null);
+      try {
+        show(await api.selectBranch(id, messageId));
+      } catch (error) {
+        setNotice({ kind: 'error', message: requestErrorWords(error) });
+      }
     },
     stop: () => api.stop(id).catch((error: unknown) => setNotice({ kind: 'error', message: requestErrorWords(error) })),
     close: () => abort.abort(),
@@ -117,6 +145,8 @@ export function openConversation(id: string, onChanged: () => void) {
 function placeholder(id: string, model: string): Message {
   return {
     id,
+    parentId: null,
+    siblings: { index: 0, count: 1, ids: [id] },
     role: 'assistant',
     content: '',
     model,

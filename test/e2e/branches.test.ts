@@ -1,0 +1,117 @@
+// Issue 22, item 1: versions and branches in the browser. Regenerate keeps the earlier reply one
+// version away (‹ 1 of 2 ›), a user message is edited inline and answered anew, and the version
+// in view is what a reload shows; at desktop and phone sizes, by mouse and by keyboard.
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectedReplyText } from '../../scripts/fake-upstreams/reply.ts';
+import { consoleErrors, expectAccessible, openPage, screenshot, useBrowser, type Device } from './browser.ts';
+import {
+  expectNoHorizontalScroll,
+  lastReply,
+  replyText,
+  sendFromComposer,
+  shownText,
+  signInByEmail,
+  waitForReplyEnd,
+} from './app.ts';
+
+const browser = useBrowser();
+
+const userMessage = (page: Page) => page.getByRole('article', { name: 'You' }).first();
+const versionsOf = (message: ReturnType<Page['locator']>) => message.getByRole('group', { name: 'Versions' });
+
+/** Presses a version button and waits for the count it leads to. */
+async function showVersion(
+  message: ReturnType<Page['locator']>,
+  which: 'Previous version' | 'Next version',
+  shown: string,
+) {
+  await versionsOf(message).getByRole('button', { name: which }).click();
+  await versionsOf(message).getByText(shown).waitFor();
+}
+
+for (const device of ['desktop', 'phone'] as Device[]) {
+  describe(`versions and branches (${device})`, () => {
+    it('regenerate keeps the first reply a version away; an edit answers anew; the branch chosen survives a reload', async () => {
+      const page = await openPage(browser(), device);
+      await signInByEmail(page);
+      await page.getByLabel('Model').selectOption('openai/gpt-4.1-mini');
+      await sendFromComposer(page, '[[fake tokens=9]] Where should I go in spring?');
+      await page.waitForURL(/\/c\/[0-9a-f-]{36}$/);
+      await waitForReplyEnd(page);
+      const first = shownText(expectedReplyText('openai', 9));
+      expect(await replyText(page)).toBe(first);
+      // One version only: no ‹ › yet.
+      expect(await versionsOf(lastReply(page)).count()).toBe(0);
+
+      // Regenerate with another model: a second version, shown as 2 of 2.
+      await page.getByLabel('Model').selectOption('google/gemini-2.5-flash');
+      await lastReply(page).getByRole('button', { name: 'Regenerate' }).click();
+      await waitForReplyEnd(page);
+      await versionsOf(lastReply(page)).getByText('2 of 2').waitFor();
+      const second = shownText(expectedReplyText('gemini', 9));
+      expect(await replyText(page)).toBe(second);
+      expect(await page.locator('article.message.assistant').count()).toBe(1);
+      await expectNoHorizontalScroll(page);
+      await screenshot(page, `versions-reply-${device}`);
+
+      // ‹ shows the first reply again, › the second.
+      await showVersion(lastReply(page), 'Previous version', '1 of 2');
+      expect(await replyText(page)).toBe(first);
+      expect(await versionsOf(lastReply(page)).getByRole('button', { name: 'Previous version' }).isDisabled()).toBe(
+        true,
+      );
+      await showVersion(lastReply(page), 'Next version', '2 of 2');
+      expect(await replyText(page)).toBe(second);
+
+      // Edit the question: Esc leaves it as it was, Save & send answers the new text.
+      await userMessage(page).getByRole('button', { name: 'Edit' }).click();
+      const editor = page.getByRole('textbox', { name: 'Edit your message' });
+      await editor.fill('never sent');
+      await editor.press('Escape');
+      await editor.waitFor({ state: 'detached' });
+      expect(await userMessage(page).innerText()).toContain('Where should I go in spring?');
+      expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Edit');
+
+      await userMessage(page).getByRole('button', { name: 'Edit' }).click();
+      await expectAccessible(page);
+      await screenshot(page, `versions-editing-${device}`);
+      await editor.fill('[[fake tokens=12]] Where should I go in autumn?');
+      await page.getByRole('button', { name: 'Save & send' }).click();
+      await waitForReplyEnd(page);
+      expect(await userMessage(page).locator('.bubble').innerText()).toBe(
+        '[[fake tokens=12]] Where should I go in autumn?',
+      );
+      await versionsOf(userMessage(page)).getByText('2 of 2').waitFor();
+      const edited = shownText(expectedReplyText('gemini', 12));
+      expect(await replyText(page)).toBe(edited);
+      expect(await versionsOf(lastReply(page)).count()).toBe(0);
+
+      // Back to the first question: its branch as last seen (the regenerated reply, 2 of 2).
+      await showVersion(userMessage(page), 'Previous version', '1 of 2');
+      expect(await userMessage(page).locator('.bubble').innerText()).toBe(
+        '[[fake tokens=9]] Where should I go in spring?',
+      );
+      await versionsOf(lastReply(page)).getByText('2 of 2').waitFor();
+      expect(await replyText(page)).toBe(second);
+      // And the first reply under it, chosen by keyboard.
+      await versionsOf(lastReply(page)).getByRole('button', { name: 'Previous version' }).focus();
+      await page.keyboard.press('Enter');
+      await versionsOf(lastReply(page)).getByText('1 of 2').waitFor();
+      expect(await replyText(page)).toBe(first);
+
+      // A reload shows the branch chosen.
+      await page.reload();
+      await versionsOf(lastReply(page)).getByText('1 of 2').waitFor();
+      expect(await replyText(page)).toBe(first);
+      expect(await userMessage(page).locator('.bubble').innerText()).toBe(
+        '[[fake tokens=9]] Where should I go in spring?',
+      );
+      await versionsOf(userMessage(page)).getByText('1 of 2').waitFor();
+      await expectAccessible(page);
+      await screenshot(page, `versions-reloaded-${device}`);
+      expect(consoleErrors(page)).toEqual([]);
+      await page.close();
+    });
+  });
+}
