@@ -18,7 +18,29 @@ export function ConversationView(props: { id: string; first?: { content: string 
   const [loadError, setLoadError] = createSignal<string>();
   const currentModel = () => model() ?? chat.state.conversation?.model ?? defaultModelId();
   let scroller!: HTMLDivElement;
-  let stick = true;
+  let list!: HTMLDivElement;
+  // Whether the view follows the end: until the reader scrolls up, and again once back near the end.
+  const [stick, setStick] = createSignal(true);
+  let lastTop = 0;
+  const toEnd = () => {
+    scroller.scrollTop = scroller.scrollHeight;
+    lastTop = scroller.scrollTop;
+  };
+  const onScroll = () => {
+    const top = scroller.scrollTop;
+    // Only a move up lets go of the end: text growing below (or a message laid out at its real
+    // size after content-visibility's estimate) moves the end away without the reader scrolling.
+    if (scroller.scrollHeight - top - scroller.clientHeight < STICK_PX) setStick(true);
+    else if (top < lastTop) setStick(false);
+    lastTop = top;
+  };
+  // Messages change height after they are added (Markdown rendered, off-screen messages measured
+  // for real as they come into view): while following the end, stay at it.
+  onMount(() => {
+    const resized = new ResizeObserver(() => stick() && toEnd());
+    resized.observe(list);
+    onCleanup(() => resized.disconnect());
+  });
 
   onMount(async () => {
     try {
@@ -35,7 +57,7 @@ export function ConversationView(props: { id: string; first?: { content: string 
     on(
       () => [chat.state.messages.length, chat.state.messages.at(-1)?.content.length],
       () => {
-        if (stick) scroller.scrollTop = scroller.scrollHeight;
+        if (stick()) toEnd();
       },
     ),
   );
@@ -48,11 +70,7 @@ export function ConversationView(props: { id: string; first?: { content: string 
 
   return (
     <section class="conversation" aria-label={chat.state.conversation?.title ?? 'Conversation'}>
-      <div
-        class="messages"
-        ref={scroller}
-        onScroll={() => (stick = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < STICK_PX)}
-      >
+      <div class="messages" ref={scroller} onScroll={onScroll}>
         <Show when={loadError()}>
           {(message) => (
             <p class="notice error" role="alert">
@@ -63,21 +81,23 @@ export function ConversationView(props: { id: string; first?: { content: string 
         <Show when={chat.state.loaded && chat.state.messages.length === 0 && !props.first}>
           <p class="empty">Ask anything. Pick a model below; you can switch at any time.</p>
         </Show>
-        <For each={chat.state.messages}>
-          {(message) => (
-            <MessageItem
-              message={message}
-              live={chat.streaming() && message === last() && message.status === 'streaming'}
-              canRegenerate={
-                !chat.streaming() &&
-                !chat.state.conversation?.siteId &&
-                message === last() &&
-                message.role === 'assistant'
-              }
-              onRegenerate={() => void chat.regenerate(currentModel())}
-            />
-          )}
-        </For>
+        <div class="message-list" ref={list}>
+          <For each={chat.state.messages}>
+            {(message) => (
+              <MessageItem
+                message={message}
+                live={chat.streaming() && message === last() && message.status === 'streaming'}
+                canRegenerate={
+                  !chat.streaming() &&
+                  !chat.state.conversation?.siteId &&
+                  message === last() &&
+                  message.role === 'assistant'
+                }
+                onRegenerate={() => void chat.regenerate(currentModel())}
+              />
+            )}
+          </For>
+        </div>
         <Show when={chat.notice()}>
           {(notice) => (
             <div class={`notice ${notice().kind}`} role="alert">
@@ -89,6 +109,19 @@ export function ConversationView(props: { id: string; first?: { content: string 
           )}
         </Show>
       </div>
+      <Show when={!stick()}>
+        <button
+          type="button"
+          class="jump-to-latest"
+          onClick={() => {
+            setStick(true);
+            toEnd();
+            document.getElementById('composer-input')?.focus();
+          }}
+        >
+          Jump to latest <span aria-hidden="true">↓</span>
+        </button>
+      </Show>
       <Show
         when={!chat.state.conversation?.siteId}
         fallback={
