@@ -1,4 +1,4 @@
-import { createSignal, Show } from 'solid-js';
+import { createSignal, onMount, Show } from 'solid-js';
 
 /** Enter sends, Shift+Enter starts a new line; while a reply streams, Stop replaces Send. */
 export function Composer(props: {
@@ -9,6 +9,11 @@ export function Composer(props: {
 }) {
   const [text, setText] = createSignal('');
   let field!: HTMLTextAreaElement;
+  // The autofocus attribute works on a page load only; opening a conversation in the app is not one.
+  // A touch screen is left alone: focusing there would pop up its keyboard unasked.
+  onMount(() => {
+    if (props.autofocus && matchMedia('(pointer: fine)').matches) field.focus();
+  });
 
   const submit = async () => {
     const content = text().trim();

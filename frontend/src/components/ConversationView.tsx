@@ -17,6 +17,7 @@ export function ConversationView(props: { id: string; first?: { content: string 
   const [model, setModel] = createSignal<string>();
   const [loadError, setLoadError] = createSignal<string>();
   const currentModel = () => model() ?? chat.state.conversation?.model ?? defaultModelId();
+  let section!: HTMLElement;
   let scroller!: HTMLDivElement;
   let list!: HTMLDivElement;
   // Whether the view follows the end: until the reader scrolls up, and again once back near the end.
@@ -43,6 +44,9 @@ export function ConversationView(props: { id: string; first?: { content: string 
   });
 
   onMount(async () => {
+    // Focus lands in the conversation: the composer (Composer) where there is a keyboard, else the
+    // conversation itself, so a screen reader starts there and no on-screen keyboard pops up.
+    if (!section.contains(document.activeElement)) section.focus({ preventScroll: true });
     try {
       await chat.load();
       if (props.first) await chat.send(props.first.content, currentModel());
@@ -51,6 +55,16 @@ export function ConversationView(props: { id: string; first?: { content: string 
     }
   });
   onCleanup(chat.close);
+
+  // Esc stops the reply being written (not while a dialog or the sidebar has the key).
+  const escToStop = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape' || event.defaultPrevented || !chat.streaming()) return;
+    if (event.target instanceof Element && event.target.closest('dialog, aside')) return;
+    event.preventDefault();
+    void chat.stop();
+  };
+  document.addEventListener('keydown', escToStop);
+  onCleanup(() => document.removeEventListener('keydown', escToStop));
 
   // Follow the text as it streams, unless the reader has scrolled up.
   createEffect(
@@ -69,7 +83,12 @@ export function ConversationView(props: { id: string; first?: { content: string 
   const last = () => chat.state.messages.at(-1);
 
   return (
-    <section class="conversation" aria-label={chat.state.conversation?.title ?? 'Conversation'}>
+    <section
+      ref={section}
+      tabindex="-1"
+      class="conversation"
+      aria-label={chat.state.conversation?.title ?? 'Conversation'}
+    >
       <div class="messages" ref={scroller} onScroll={onScroll}>
         <Show when={loadError()}>
           {(message) => (
