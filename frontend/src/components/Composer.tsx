@@ -6,8 +6,10 @@ export function Composer(props: {
   onSend: (text: string) => Promise<boolean> | boolean;
   onStop: () => void;
   autofocus?: boolean;
+  /** Text to start with (a message that was not sent). */
+  initial?: string;
 }) {
-  const [text, setText] = createSignal('');
+  const [text, setText] = createSignal(props.initial ?? '');
   let field!: HTMLTextAreaElement;
   // The autofocus attribute works on a page load only; opening a conversation in the app is not one.
   // A touch screen is left alone: focusing there would pop up its keyboard unasked.

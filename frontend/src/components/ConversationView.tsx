@@ -1,8 +1,9 @@
+import { useNavigate } from '@solidjs/router';
 import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
 import { api } from '../lib/api.ts';
 import { openConversation } from '../lib/conversation.ts';
 import { requestErrorWords } from '../lib/errors.ts';
-import { refreshList } from '../lib/conversation-list.ts';
+import { forget, refreshList } from '../lib/conversation-list.ts';
 import { defaultModelId } from '../lib/models.ts';
 import { Composer } from './Composer.tsx';
 import { MessageItem } from './MessageItem.tsx';
@@ -13,6 +14,7 @@ const STICK_PX = 80;
 
 /** One conversation: its messages, the reply streaming in, the model and the composer. `first` is a message to send at once (a new conversation). */
 export function ConversationView(props: { id: string; first?: { content: string } }) {
+  const navigate = useNavigate();
   const chat = openConversation(props.id, () => void refreshList());
   const [model, setModel] = createSignal<string>();
   const [loadError, setLoadError] = createSignal<string>();
@@ -49,7 +51,14 @@ export function ConversationView(props: { id: string; first?: { content: string 
     if (!section.contains(document.activeElement)) section.focus({ preventScroll: true });
     try {
       await chat.load();
-      if (props.first) await chat.send(props.first.content, currentModel());
+      if (props.first && !(await chat.send(props.first.content, currentModel()))) {
+        // Refused (the quota, the plan): no message was taken, so no empty conversation is left
+        // behind; the new-conversation screen gets the text back with the reason.
+        const draft = { content: props.first.content, error: chat.notice()?.message };
+        await api.deleteConversation(props.id).catch(() => undefined);
+        forget(props.id);
+        navigate('/', { replace: true, state: { draft } });
+      }
     } catch (error) {
       setLoadError(requestErrorWords(error));
     }
