@@ -17,3 +17,20 @@ export function requestErrorWords(error: unknown): string {
       return error.message;
   }
 }
+
+/**
+ * A 400's problems by the field at fault, as the API words them ("allowedOrigins[0]: 'x' is not an
+ * origin; name: …") with the field's path taken off, so a form can show each next to its field.
+ * Undefined when the error is not a validation error naming fields.
+ */
+export function fieldProblems(error: unknown): Record<string, string[]> | undefined {
+  if (!(error instanceof ApiError) || error.code !== 'invalid_request') return undefined;
+  const problems: Record<string, string[]> = {};
+  for (const part of error.message.split('; ')) {
+    const match = /^([A-Za-z]\w*)(?:\[\d+\]|\.\w+)*: (.+)$/s.exec(part);
+    if (!match) return undefined;
+    const [, field, words] = match as unknown as [string, string, string];
+    (problems[field] ??= []).push(words.charAt(0).toUpperCase() + words.slice(1));
+  }
+  return problems;
+}
