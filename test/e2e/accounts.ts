@@ -4,7 +4,7 @@ import { neon, neonConfig } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-http';
 import type { Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { profiles } from '../../drizzle/schema.ts';
+import { conversations, messages, profiles } from '../../drizzle/schema.ts';
 import { signInByEmail } from './app.ts';
 import { devSession } from './sign-in.ts';
 
@@ -12,12 +12,37 @@ import { devSession } from './sign-in.ts';
 export async function signInWithLimits(page: Page, limits: Record<string, number | null>, path = '/') {
   const email = `limits-${crypto.randomUUID()}@example.com`;
   const { userId } = await devSession(email);
-  neonConfig.fetchEndpoint = inject('e2eGatewayUrl');
-  const db = drizzle(neon('postgresql://parley@127.0.0.1/parley'));
-  await db.insert(profiles).values({ id: userId, email, limits }).onConflictDoUpdate({
+  await database().insert(profiles).values({ id: userId, email, limits }).onConflictDoUpdate({
     target: profiles.id,
     set: { limits },
   });
   await signInByEmail(page, path, email);
   return { email, userId };
+}
+
+function database() {
+  neonConfig.fetchEndpoint = inject('e2eGatewayUrl');
+  return drizzle(neon('postgresql://parley@127.0.0.1/parley'));
+}
+
+/** A conversation of `count` messages (questions and plain replies, long enough to fill a screen) made long ago, straight in Postgres; its id. */
+export async function seedConversation(userId: string, count: number, model = 'anthropic/claude-sonnet-5-5') {
+  const db = database();
+  const id = crypto.randomUUID();
+  const start = Date.now() - count * 60_000;
+  await db.insert(conversations).values({ id, userId, title: 'Seeded', model });
+  await db.insert(messages).values(
+    Array.from({ length: count }, (_, i) => ({
+      conversationId: id,
+      userId,
+      role: i % 2 === 0 ? ('user' as const) : ('assistant' as const),
+      content:
+        i % 2 === 0 ? `Question ${i}` : `Answer ${i}: a paragraph long enough to take a few lines.\n\n`.repeat(3),
+      model: i % 2 === 0 ? null : model,
+      provider: i % 2 === 0 ? null : model.split('/')[0]!,
+      status: 'complete' as const,
+      createdAt: new Date(start + i * 60_000),
+    })),
+  );
+  return id;
 }

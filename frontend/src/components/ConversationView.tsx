@@ -4,7 +4,7 @@ import { api } from '../lib/api.ts';
 import { openConversation } from '../lib/conversation.ts';
 import { requestErrorWords } from '../lib/errors.ts';
 import { forget, refreshList } from '../lib/conversation-list.ts';
-import { defaultModelId } from '../lib/models.ts';
+import { defaultModelId, isFallbackOf } from '../lib/models.ts';
 import { Composer } from './Composer.tsx';
 import { MessageItem } from './MessageItem.tsx';
 import { ModelPicker } from './ModelPicker.tsx';
@@ -122,13 +122,23 @@ export function ConversationView(props: { id: string; first?: { content: string 
                   message.role === 'assistant'
                 }
                 onRegenerate={() => void chat.regenerate(currentModel())}
+                fallbackFor={
+                  isFallbackOf(message.model, chat.state.conversation?.model)
+                    ? (chat.state.conversation?.model ?? undefined)
+                    : undefined
+                }
+                last={message === last()}
               />
             )}
           </For>
         </div>
         <Show when={chat.notice()}>
           {(notice) => (
-            <div class={`notice ${notice().kind}`} role="alert">
+            <div
+              class={`notice ${notice().kind}`}
+              role="alert"
+              ref={(el) => requestAnimationFrame(() => el.scrollIntoView({ block: 'nearest' }))}
+            >
               <p>{notice().message}</p>
               <button type="button" class="link" onClick={chat.dismissNotice}>
                 Dismiss

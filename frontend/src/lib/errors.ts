@@ -1,8 +1,14 @@
 // What went wrong, in words a person can act on.
 import { ApiError } from './api.ts';
+import { localTimes } from './format.ts';
+import { modelNames } from './models.ts';
 
-/** Why a request was refused, and what to do about it. */
+/** Why a request was refused, and what to do about it, with times in the reader's locale and models by name. */
 export function requestErrorWords(error: unknown): string {
+  return modelNames(localTimes(refusalWords(error)));
+}
+
+function refusalWords(error: unknown): string {
   if (!(error instanceof ApiError)) return 'The connection to Parley failed: check your network and try again.';
   switch (error.code) {
     case 'quota_exceeded':
@@ -33,4 +39,15 @@ export function fieldProblems(error: unknown): Record<string, string[]> | undefi
     (problems[field] ??= []).push(words.charAt(0).toUpperCase() + words.slice(1));
   }
   return problems;
+}
+
+/** A reply that failed at the vendor, in plain words. */
+export function replyErrorWords(code: string | null): string {
+  if (code === 'upstream_timeout')
+    return 'The model stopped responding, so the reply was cut short (what arrived is kept). Try Regenerate, or pick another model.';
+  if (code === 'context_length')
+    return 'This conversation is too long for the model. Start a new conversation, or pick a model with a larger context window.';
+  if (code === 'rate_limited' || code === 'overloaded')
+    return "The model's provider is busy right now. Wait a moment and press Regenerate, or pick another model.";
+  return "The model's provider failed while replying (what arrived is kept). Try Regenerate, or pick another model.";
 }
