@@ -337,6 +337,11 @@ describe('GET /api/models', () => {
       price: { inputPerMillionTokens: expect.any(Number) },
     });
     expect(all.models.filter((m: any) => m.default)).toHaveLength(1);
+    // What stands in for a model when it fails (the app explains a fallback reply with it).
+    expect(all.models.find((m: any) => m.id === 'anthropic/claude-sonnet-5-5').fallbacks).toEqual([
+      'anthropic/claude-haiku-4-5',
+    ]);
+    expect(all.models.find((m: any) => m.id === 'anthropic/claude-haiku-4-5').fallbacks).toEqual([]);
 
     const anthropicOnly = { ...env, OPENAI_API_KEY: '', GEMINI_API_KEY: '', OPENAI_COMPAT_BASE_URL: '' };
     const res = await app.fetch(new Request(`${BASE}/api/models`), anthropicOnly, createExecutionContext());

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
-import { availableModels, defaultModel, offlineProviders } from '../providers/registry.ts';
+import { availableModels, defaultModel, findModel, offlineProviders } from '../providers/registry.ts';
 import { describe } from '../openapi/describe.ts';
 import { modelListSchema } from '../schemas/models.ts';
 
@@ -24,6 +24,7 @@ export const models = new Hono<AppEnv>().get(
         maxOutputTokens: m.maxOutputTokens,
         price: { inputPerMillionTokens: m.price.input, outputPerMillionTokens: m.price.output },
         default: m.id === fallback,
+        fallbacks: (m.fallbacks ?? []).filter((id) => findModel(c.env, id)),
         offline: offline.has(m.provider),
       })),
     });

@@ -9,6 +9,11 @@ const modelSchema = z.object({
   maxOutputTokens: z.number().int(),
   price: z.object({ inputPerMillionTokens: z.number(), outputPerMillionTokens: z.number() }),
   default: z.boolean(),
+  fallbacks: z
+    .array(z.string())
+    .describe(
+      'The models that answer instead, in order, when this one fails before its first token (those on offer here)',
+    ),
   offline: z
     .boolean()
     .describe(

@@ -1,4 +1,4 @@
-import { createSignal, Show } from 'solid-js';
+import { createSignal, onMount, Show } from 'solid-js';
 
 /** Enter sends, Shift+Enter starts a new line; while a reply streams, Stop replaces Send. */
 export function Composer(props: {
@@ -6,9 +6,16 @@ export function Composer(props: {
   onSend: (text: string) => Promise<boolean> | boolean;
   onStop: () => void;
   autofocus?: boolean;
+  /** Text to start with (a message that was not sent). */
+  initial?: string;
 }) {
-  const [text, setText] = createSignal('');
+  const [text, setText] = createSignal(props.initial ?? '');
   let field!: HTMLTextAreaElement;
+  // The autofocus attribute works on a page load only; opening a conversation in the app is not one.
+  // A touch screen is left alone: focusing there would pop up its keyboard unasked.
+  onMount(() => {
+    if (props.autofocus && matchMedia('(pointer: fine)').matches) field.focus();
+  });
 
   const submit = async () => {
     const content = text().trim();

@@ -1,9 +1,10 @@
+import { useNavigate } from '@solidjs/router';
 import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
 import { api } from '../lib/api.ts';
 import { openConversation } from '../lib/conversation.ts';
 import { requestErrorWords } from '../lib/errors.ts';
-import { refreshList } from '../lib/conversation-list.ts';
-import { defaultModelId } from '../lib/models.ts';
+import { forget, refreshList } from '../lib/conversation-list.ts';
+import { defaultModelId, isFallbackOf } from '../lib/models.ts';
 import { Composer } from './Composer.tsx';
 import { MessageItem } from './MessageItem.tsx';
 import { ModelPicker } from './ModelPicker.tsx';
@@ -14,29 +15,73 @@ const STICK_PX = 80;
 
 /** One conversation: its messages, the reply streaming in, the model and the composer. `first` is a message to send at once (a new conversation). */
 export function ConversationView(props: { id: string; first?: { content: string } }) {
+  const navigate = useNavigate();
   const chat = openConversation(props.id, () => void refreshList());
   const [model, setModel] = createSignal<string>();
   const [loadError, setLoadError] = createSignal<string>();
   const currentModel = () => model() ?? chat.state.conversation?.model ?? defaultModelId();
+  let section!: HTMLElement;
   let scroller!: HTMLDivElement;
-  let stick = true;
+  let list!: HTMLDivElement;
+  // Whether the view follows the end: until the reader scrolls up, and again once back near the end.
+  const [stick, setStick] = createSignal(true);
+  let lastTop = 0;
+  const toEnd = () => {
+    scroller.scrollTop = scroller.scrollHeight;
+    lastTop = scroller.scrollTop;
+  };
+  const onScroll = () => {
+    const top = scroller.scrollTop;
+    // Only a move up lets go of the end: text growing below (or a message laid out at its real
+    // size after content-visibility's estimate) moves the end away without the reader scrolling.
+    if (scroller.scrollHeight - top - scroller.clientHeight < STICK_PX) setStick(true);
+    else if (top < lastTop) setStick(false);
+    lastTop = top;
+  };
+  // Messages change height after they are added (Markdown rendered, off-screen messages measured
+  // for real as they come into view): while following the end, stay at it.
+  onMount(() => {
+    const resized = new ResizeObserver(() => stick() && toEnd());
+    resized.observe(list);
+    onCleanup(() => resized.disconnect());
+  });
 
   onMount(async () => {
+    // Focus lands in the conversation: the composer (Composer) where there is a keyboard, else the
+    // conversation itself, so a screen reader starts there and no on-screen keyboard pops up.
+    if (!section.contains(document.activeElement)) section.focus({ preventScroll: true });
     try {
       await chat.load();
-      if (props.first) await chat.send(props.first.content, currentModel());
+      if (props.first && !(await chat.send(props.first.content, currentModel()))) {
+        // Refused (the quota, the plan): no message was taken, so no empty conversation is left
+        // behind; the new-conversation screen gets the text back with the reason.
+        const draft = { content: props.first.content, error: chat.notice()?.message };
+        await api.deleteConversation(props.id).catch(() => undefined);
+        forget(props.id);
+        navigate('/', { replace: true, state: { draft } });
+      }
     } catch (error) {
       setLoadError(requestErrorWords(error));
     }
   });
   onCleanup(chat.close);
 
+  // Esc stops the reply being written (not while a dialog or the sidebar has the key).
+  const escToStop = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape' || event.defaultPrevented || !chat.streaming()) return;
+    if (event.target instanceof Element && event.target.closest('dialog, aside')) return;
+    event.preventDefault();
+    void chat.stop();
+  };
+  document.addEventListener('keydown', escToStop);
+  onCleanup(() => document.removeEventListener('keydown', escToStop));
+
   // Follow the text as it streams, unless the reader has scrolled up.
   createEffect(
     on(
       () => [chat.state.messages.length, chat.state.messages.at(-1)?.content.length],
       () => {
-        if (stick) scroller.scrollTop = scroller.scrollHeight;
+        if (stick()) toEnd();
       },
     ),
   );
@@ -48,7 +93,12 @@ export function ConversationView(props: { id: string; first?: { content: string 
   const last = () => chat.state.messages.at(-1);
 
   return (
-    <section class="conversation" aria-label={chat.state.conversation?.title ?? 'Conversation'}>
+    <section
+      ref={section}
+      tabindex="-1"
+      class="conversation"
+      aria-label={chat.state.conversation?.title ?? 'Conversation'}
+    >
       <Show when={chat.state.conversation}>
         {(conversation) => (
           <ConversationActions
@@ -58,11 +108,7 @@ export function ConversationView(props: { id: string; first?: { content: string 
           />
         )}
       </Show>
-      <div
-        class="messages"
-        ref={scroller}
-        onScroll={() => (stick = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < STICK_PX)}
-      >
+      <div class="messages" ref={scroller} onScroll={onScroll}>
         <Show when={loadError()}>
           {(message) => (
             <p class="notice error" role="alert">
@@ -73,29 +119,41 @@ export function ConversationView(props: { id: string; first?: { content: string 
         <Show when={chat.state.loaded && chat.state.messages.length === 0 && !props.first}>
           <p class="empty">Ask anything. Pick a model below; you can switch at any time.</p>
         </Show>
-        <For each={chat.state.messages}>
-          {(message) => (
-            <MessageItem
-              message={message}
-              live={chat.streaming() && message === last() && message.status === 'streaming'}
-              canRegenerate={
-                !chat.streaming() &&
-                !chat.state.conversation?.siteId &&
-                message === last() &&
-                message.role === 'assistant'
-              }
-              onRegenerate={() => void chat.regenerate(currentModel())}
-              editable={!chat.state.conversation?.siteId}
-              canEdit={!chat.streaming() && !chat.state.conversation?.siteId && !message.id.startsWith('pending-')}
-              onEdit={(text) => void chat.edit(message.id, text, currentModel())}
-              versionsDisabled={chat.streaming()}
-              onShowVersion={(id) => void chat.showVersion(id)}
-            />
-          )}
-        </For>
+        <div class="message-list" ref={list}>
+          <For each={chat.state.messages}>
+            {(message) => (
+              <MessageItem
+                message={message}
+                live={chat.streaming() && message === last() && message.status === 'streaming'}
+                canRegenerate={
+                  !chat.streaming() &&
+                  !chat.state.conversation?.siteId &&
+                  message === last() &&
+                  message.role === 'assistant'
+                }
+                onRegenerate={() => void chat.regenerate(currentModel())}
+                editable={!chat.state.conversation?.siteId}
+                canEdit={!chat.streaming() && !chat.state.conversation?.siteId && !message.id.startsWith('pending-')}
+                onEdit={(text) => void chat.edit(message.id, text, currentModel())}
+                versionsDisabled={chat.streaming()}
+                onShowVersion={(id) => void chat.showVersion(id)}
+                fallbackFor={
+                  isFallbackOf(message.model, chat.state.conversation?.model)
+                    ? (chat.state.conversation?.model ?? undefined)
+                    : undefined
+                }
+                last={message === last()}
+              />
+            )}
+          </For>
+        </div>
         <Show when={chat.notice()}>
           {(notice) => (
-            <div class={`notice ${notice().kind}`} role="alert">
+            <div
+              class={`notice ${notice().kind}`}
+              role="alert"
+              ref={(el) => requestAnimationFrame(() => el.scrollIntoView({ block: 'nearest' }))}
+            >
               <p>{notice().message}</p>
               <button type="button" class="link" onClick={chat.dismissNotice}>
                 Dismiss
@@ -104,6 +162,19 @@ export function ConversationView(props: { id: string; first?: { content: string 
           )}
         </Show>
       </div>
+      <Show when={!stick()}>
+        <button
+          type="button"
+          class="jump-to-latest"
+          onClick={() => {
+            setStick(true);
+            toEnd();
+            document.getElementById('composer-input')?.focus();
+          }}
+        >
+          Jump to latest <span aria-hidden="true">↓</span>
+        </button>
+      </Show>
       <Show
         when={!chat.state.conversation?.siteId}
         fallback={

@@ -1,7 +1,8 @@
 import { createSignal, Show } from 'solid-js';
 import type { Message } from '../lib/api.ts';
 import { count, ms, usd } from '../lib/format.ts';
-import { modelById } from '../lib/models.ts';
+import { replyErrorWords } from '../lib/errors.ts';
+import { modelLabel as nameOf } from '../lib/models.ts';
 import { Markdown } from './Markdown.tsx';
 import { MessageEditor } from './MessageEditor.tsx';
 import { Versions } from './Versions.tsx';
@@ -25,6 +26,10 @@ export function MessageItem(props: {
   /** While a reply runs, versions cannot be switched (it stays in view until it ends). */
   versionsDisabled: boolean;
   onShowVersion: (messageId: string) => void;
+  /** The model asked for, when another (its fallback) answered instead. */
+  fallbackFor?: string;
+  /** The latest message: a problem it ends with is brought into view. */
+  last?: boolean;
 }) {
   const [details, setDetails] = createSignal(false);
   const [editing, setEditing] = createSignal(false);
@@ -39,7 +44,9 @@ export function MessageItem(props: {
     editButton?.focus();
   };
   const m = () => props.message;
-  const modelLabel = () => modelById(m().model)?.label ?? m().model ?? 'Assistant';
+  const modelLabel = () => (m().model ? nameOf(m().model!) : 'Assistant');
+  const bringIntoView = (el: HTMLElement) =>
+    props.last && requestAnimationFrame(() => el.scrollIntoView({ block: 'nearest' }));
   const stopWords = () =>
     m().stopReason === 'quota' ? "Stopped: this month's tokens ran out" : STATUS_WORDS[m().status];
   return (
@@ -95,6 +102,21 @@ export function MessageItem(props: {
             <Markdown text={m().content} />
           </Show>
         </div>
+        <Show when={props.fallbackFor}>
+          {(asked) => (
+            <p class="fallback-note muted small">
+              {nameOf(asked())} could not answer (its provider failed or was busy),{' '}
+              {m().status === 'error'
+                ? `so ${modelLabel()}, its fallback, was asked and failed too.`
+                : `so ${modelLabel()} answered instead.`}
+            </p>
+          )}
+        </Show>
+        <Show when={m().status === 'error' && !props.live}>
+          <p class="reply-problem error" role="status" ref={bringIntoView}>
+            {replyErrorWords(m().errorCode)}
+          </p>
+        </Show>
         <Show when={!props.live}>
           <div class="message-actions">
             {versions()}

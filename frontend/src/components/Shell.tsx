@@ -2,6 +2,7 @@ import { createResource, Show, type ParentProps } from 'solid-js';
 import { A, useLocation, useNavigate } from '@solidjs/router';
 import { api, type Config } from '../lib/api.ts';
 import { session, signOut } from '../lib/auth.ts';
+import { Shortcuts } from './Shortcuts.tsx';
 
 /** The frame of every signed-in page: a skip link, the top bar and its navigation, then the page. */
 export function Shell(props: ParentProps<{ config: Config }>) {
@@ -12,9 +13,11 @@ export function Shell(props: ParentProps<{ config: Config }>) {
   const [operator] = createResource(() => api.isOperator().catch(() => false));
   return (
     <div class="app">
-      <a class="skip" href="#main">
+      {/* biome-ignore lint/a11y/useValidAnchor: an in-page link (#main works without script) that also finds the page's own <main> */}
+      <a class="skip" href="#main" onClick={skipToContent}>
         Skip to content
       </a>
+      <Shortcuts />
       <header class="topbar">
         <A href="/" class="brand" end>
           Parley
@@ -77,4 +80,13 @@ export function Shell(props: ParentProps<{ config: Config }>) {
       </div>
     </div>
   );
+}
+
+/** The skip link lands on the page's own <main> (in the chat: the conversation, not the sidebar). */
+function skipToContent(event: MouseEvent) {
+  const target = document.querySelector<HTMLElement>('#main main');
+  if (!target) return;
+  event.preventDefault();
+  target.tabIndex = -1;
+  target.focus();
 }

@@ -16,6 +16,8 @@ export function Sidebar(props: { onNavigate?: () => void }) {
   onMount(() => void refreshList());
 
   const rename = async (conversation: Conversation, title: string) => {
+    // Enter saves and removes the field, whose blur then asks again: only the first is taken.
+    if (renaming() !== conversation.id) return;
     setRenaming(undefined);
     const trimmed = title.trim();
     if (!trimmed || trimmed === conversation.title) return;

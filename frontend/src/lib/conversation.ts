@@ -68,7 +68,6 @@ export function openConversation(id: string, onChanged: () => void) {
         else if (event.event === 'error') Object.assign(reply, { status: 'error', errorCode: event.data.code });
       }),
     );
-    if (event.event === 'error') setNotice({ kind: 'error', message: replyErrorWords(event.data.code) });
   }
 
   async function follow(first: EventStream | null) {
@@ -173,15 +172,4 @@ function userMessage(content: string): Message {
     model: null,
     status: 'complete',
   };
-}
-
-/** A reply that failed at the vendor, in plain words. */
-function replyErrorWords(code: string): string {
-  if (code === 'upstream_timeout')
-    return 'The model stopped responding, so the reply was cut short (what arrived is kept). Try Regenerate, or pick another model.';
-  if (code === 'context_length')
-    return 'This conversation is too long for the model. Start a new conversation, or pick a model with a larger context window.';
-  if (code === 'rate_limited' || code === 'overloaded')
-    return "The model's provider is busy right now. Wait a moment and press Regenerate, or pick another model.";
-  return "The model's provider failed while replying (what arrived is kept). Try Regenerate, or pick another model.";
 }

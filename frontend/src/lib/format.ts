@@ -21,3 +21,13 @@ export const ms = (value: number | null) =>
 
 export const day = (iso: string) =>
   new Date(iso).toLocaleDateString('en', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+
+/** A moment in the reader's own language and time zone. */
+export const dateTime = (iso: string) =>
+  new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeStyle: 'short' }).format(new Date(iso));
+
+/** Text from the server with its ISO 8601 timestamps ("resets at 2027-01-01T00:00:00.000Z") written in the reader's locale. */
+export const localTimes = (text: string) =>
+  text.replace(/\b\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)/g, (iso) =>
+    Number.isNaN(Date.parse(iso)) ? iso : dateTime(iso),
+  );

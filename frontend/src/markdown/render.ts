@@ -154,7 +154,8 @@ const marked = new Marked({
       return (
         `<div class="code-block"><div class="code-head"><span class="code-lang">${label}</span>` +
         `<button type="button" class="copy" data-copy aria-label="Copy ${label} code">Copy</button></div>` +
-        `<pre><code class="${codeClass}">${highlight(text, language)}</code></pre></div>\n`
+        // Focusable, so a code block wider than the reply can be scrolled from the keyboard.
+        `<pre tabindex="0"><code class="${codeClass}">${highlight(text, language)}</code></pre></div>\n`
       );
     },
   },

@@ -1,5 +1,5 @@
 import { createSignal, Show } from 'solid-js';
-import { useNavigate, useParams } from '@solidjs/router';
+import { useLocation, useNavigate, useParams } from '@solidjs/router';
 import { api } from '../lib/api.ts';
 import { requestErrorWords } from '../lib/errors.ts';
 import { showFirst } from '../lib/conversation-list.ts';
@@ -55,8 +55,10 @@ function take(id: string) {
 /** The empty screen: pick a model, type, and the conversation is made with the first message. */
 function NewConversation(props: { onCreated: (id: string, content: string) => void }) {
   const navigate = useNavigate();
+  // A first message the server refused comes back here with why (ConversationView).
+  const refused = (useLocation().state as { draft?: { content: string; error?: string } } | null)?.draft;
   const [model, setModel] = createSignal<string>();
-  const [error, setError] = createSignal<string>();
+  const [error, setError] = createSignal<string | undefined>(refused?.error);
   const send = async (content: string) => {
     try {
       const conversation = await api.createConversation({ model: model() ?? defaultModelId() });
@@ -86,7 +88,7 @@ function NewConversation(props: { onCreated: (id: string, content: string) => vo
       </div>
       <div class="compose-bar">
         <ModelPicker value={model() ?? defaultModelId()} onChange={setModel} />
-        <Composer streaming={false} onSend={send} onStop={() => undefined} autofocus />
+        <Composer streaming={false} onSend={send} onStop={() => undefined} autofocus initial={refused?.content} />
       </div>
     </section>
   );

@@ -3,7 +3,7 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { PageState } from '../components/PageState.tsx';
 import { api, type Site, type SiteInput } from '../lib/api.ts';
-import { requestErrorWords } from '../lib/errors.ts';
+import { fieldProblems, requestErrorWords } from '../lib/errors.ts';
 import { models } from '../lib/models.ts';
 import './pages.css';
 
@@ -174,6 +174,21 @@ function previewPage(site: Site) {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Preview</title><link rel="stylesheet" href="/preview.css"></head><body>Your page${snippet(site)}</body></html>`;
 }
 
+/** The site form's fields that can show a problem of their own; any other problem shows below the form. */
+const FORM_FIELDS = new Set(['name', 'allowedOrigins', 'systemPrompt', 'greeting', 'visitorRequestsPerMinute']);
+
+function FieldProblems(props: { field: string; problems: Record<string, string[]> }) {
+  return (
+    <Show when={props.problems[props.field]}>
+      {(list) => (
+        <p id={`${props.field}-problem`} class="error small field-problem">
+          <For each={list()}>{(words) => <span class="problem-line">{words}</span>}</For>
+        </p>
+      )}
+    </Show>
+  );
+}
+
 function SiteForm(props: { site?: Site; onSaved: (site: Site) => void; onCancel: () => void }) {
   const initial = props.site;
   const [name, setName] = createSignal(initial?.name ?? '');
@@ -185,6 +200,11 @@ function SiteForm(props: { site?: Site; onSaved: (site: Site) => void; onCancel:
   const [rate, setRate] = createSignal(initial?.visitorRequestsPerMinute ?? 10);
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string>();
+  // Problems the server found, by field, shown next to the field they belong to.
+  const [problems, setProblems] = createSignal<Record<string, string[]>>({});
+  /** What a field needs to point at its problems (the message is rendered by <FieldProblems>). */
+  const invalid = (field: string) =>
+    problems()[field] ? { 'aria-invalid': true, 'aria-describedby': `${field}-problem` } : {};
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -203,10 +223,15 @@ function SiteForm(props: { site?: Site; onSaved: (site: Site) => void; onCancel:
     };
     setBusy(true);
     setError(undefined);
+    setProblems({});
     try {
       props.onSaved(initial ? await api.updateSite(initial.id, input) : await api.createSite(input));
     } catch (e) {
-      setError(requestErrorWords(e));
+      const byField = fieldProblems(e);
+      if (byField && Object.keys(byField).every((field) => FORM_FIELDS.has(field))) {
+        setProblems(byField);
+        document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+      } else setError(requestErrorWords(e));
     } finally {
       setBusy(false);
     }
@@ -217,7 +242,15 @@ function SiteForm(props: { site?: Site; onSaved: (site: Site) => void; onCancel:
       <h2 id="site-form-heading">{initial ? `Edit “${initial.name}”` : 'Add a site'}</h2>
       <form class="stack site-form" onSubmit={submit}>
         <label for="site-name">Name</label>
-        <input id="site-name" required maxlength={100} value={name()} onInput={(e) => setName(e.currentTarget.value)} />
+        <input
+          id="site-name"
+          required
+          maxlength={100}
+          value={name()}
+          onInput={(e) => setName(e.currentTarget.value)}
+          {...invalid('name')}
+        />
+        <FieldProblems field="name" problems={problems()} />
         <label for="site-origins">
           Allowed origins{' '}
           <span class="muted small">
@@ -230,7 +263,9 @@ function SiteForm(props: { site?: Site; onSaved: (site: Site) => void; onCancel:
           rows={3}
           value={origins()}
           onInput={(e) => setOrigins(e.currentTarget.value)}
+          {...invalid('allowedOrigins')}
         />
+        <FieldProblems field="allowedOrigins" problems={problems()} />
         <label for="site-model">Model</label>
         <select id="site-model" value={model()} onChange={(e) => setModel(e.currentTarget.value)}>
           <option value="">The default model</option>
@@ -252,7 +287,9 @@ function SiteForm(props: { site?: Site; onSaved: (site: Site) => void; onCancel:
           maxlength={20000}
           value={prompt()}
           onInput={(e) => setPrompt(e.currentTarget.value)}
+          {...invalid('systemPrompt')}
         />
+        <FieldProblems field="systemPrompt" problems={problems()} />
         <label for="site-greeting">
           Greeting <span class="muted small">(shown when a visitor opens the chat)</span>
         </label>
@@ -261,7 +298,9 @@ function SiteForm(props: { site?: Site; onSaved: (site: Site) => void; onCancel:
           maxlength={500}
           value={greeting()}
           onInput={(e) => setGreeting(e.currentTarget.value)}
+          {...invalid('greeting')}
         />
+        <FieldProblems field="greeting" problems={problems()} />
         <div class="row">
           <label for="site-color">Colour</label>
           <input
@@ -298,7 +337,9 @@ function SiteForm(props: { site?: Site; onSaved: (site: Site) => void; onCancel:
           max={600}
           value={rate()}
           onInput={(e) => setRate(Number(e.currentTarget.value))}
+          {...invalid('visitorRequestsPerMinute')}
         />
+        <FieldProblems field="visitorRequestsPerMinute" problems={problems()} />
         <Show when={error()}>
           {(message) => (
             <p class="error" role="alert">
