@@ -62,6 +62,8 @@ const ALLOWED_ATTRIBUTES = new Set([
   'start',
   'checked',
   'disabled',
+  // The renderer's own: a code block's <pre> takes focus so it can be scrolled from the keyboard.
+  'tabindex',
 ]);
 
 /** What the brief asks of hostile input: no active element, no handler, no script URL. */
