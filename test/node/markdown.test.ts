@@ -75,6 +75,7 @@ function expectInert(html: string) {
       expect(ALLOWED_ATTRIBUTES.has(name), `${name}= in ${html}`).toBe(true);
       if (name === 'href')
         expect(['http:', 'https:', 'mailto:'], `${value} in ${html}`).toContain(new URL(value).protocol);
+      if (name === 'tabindex') expect(`<${element.tagName} tabindex=${value}>`).toBe('<pre tabindex=0>');
     }
     if (element.tagName === 'a') {
       expect(attr(element, 'rel')).toBe('noopener noreferrer nofollow');
