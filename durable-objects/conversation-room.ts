@@ -9,12 +9,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { withDatabase } from '../worker/db/client.ts';
 import type { ReplyOutcome } from '../worker/chat/outcome.ts';
-import {
-  loadConversation,
-  type Conversation,
-  type ConversationPatch,
-  type Message,
-} from '../worker/db/conversations.ts';
+import { loadConversation, type Conversation, type Message } from '../worker/db/conversations.ts';
 import { isDatabaseUnavailable } from '../worker/db/errors.ts';
 import { fitToContext, titleFrom } from '../worker/chat/prompt.ts';
 import {
@@ -55,6 +50,7 @@ import type {
   SendInput,
   SendResult,
   SiteReplySettings,
+  UpdateInput,
 } from '../worker/chat/room-contract.ts';
 
 /**
@@ -66,7 +62,17 @@ const HEARTBEAT_MS = 30_000;
 /** Pending changes are retried by the alarm after this even when no flush has failed yet (the object may be evicted). */
 const FLUSH_BACKSTOP_MS = 5000;
 
-export type { Caller, CreateInput, ReplyRequest, RoomFailure, RoomResult, SendInput, SendResult, SiteReplySettings };
+export type {
+  Caller,
+  CreateInput,
+  ReplyRequest,
+  RoomFailure,
+  RoomResult,
+  SendInput,
+  SendResult,
+  SiteReplySettings,
+  UpdateInput,
+};
 
 /** What differs between a send and a regenerate: the turns the model answers, and what is stored with the reply. */
 type ReplyPlan = {
@@ -168,6 +174,8 @@ export class ConversationRoom extends DurableObject<Env> {
         systemPrompt: input.systemPrompt ?? null,
         siteId: input.visitor?.siteId ?? null,
         visitorId: input.visitor?.visitorId ?? null,
+        pinnedAt: null,
+        activeAt: now,
         createdAt: now,
         updatedAt: now,
       };
@@ -239,12 +247,17 @@ export class ConversationRoom extends DurableObject<Env> {
     });
   }
 
-  /** Rename, change the model or the system prompt; the next send uses them. */
-  async update(caller: Caller, patch: ConversationPatch): Promise<RoomResult<{ conversation: Conversation }>> {
+  /** Rename, change the model or the system prompt (the next send uses them), pin or unpin. */
+  async update(caller: Caller, change: UpdateInput): Promise<RoomResult<{ conversation: Conversation }>> {
     return this.serve(caller, async () => {
       const owned = await this.owned(caller, { write: true });
       if (!owned.ok) return owned;
-      this.store.update(patch, Date.now());
+      const now = Date.now();
+      const { pinned, ...patch } = change;
+      // Pinning again keeps the first pin's time (pins are ordered by it).
+      const pinnedAt =
+        pinned === undefined ? undefined : pinned ? (owned.conversation.pinnedAt ?? new Date(now)) : null;
+      this.store.update({ ...patch, ...(pinnedAt === undefined ? {} : { pinnedAt }) }, now);
       void this.outbox.flush();
       return { ok: true, conversation: publicConversation(this.store.conversation()!) };
     });

@@ -36,6 +36,12 @@ const SCHEMA: readonly SchemaStep[] = [
       message_id text primary key, reservation_id text not null, user_id text not null,
       subject_type text not null, subject_id text not null, prompt_tokens integer not null)`);
   },
+  // 3: pins, and when the conversation was last active (its last message), which lists are sorted by.
+  (sql) => {
+    sql.exec('alter table conversation add column pinned_at integer');
+    sql.exec('alter table conversation add column active_at integer');
+    sql.exec('update conversation set active_at = coalesce((select max(created_at) from messages), created_at)');
+  },
 ];
 
 /** Who pays for a reply, and what its Limiter reserved for it. */
@@ -58,6 +64,8 @@ type ConversationRow = {
   visitor_id: string | null;
   created_at: number;
   updated_at: number;
+  pinned_at: number | null;
+  active_at: number;
   deleted: number;
 };
 type MessageRow = {
@@ -160,11 +168,15 @@ export class RoomStore {
     });
   }
 
+  /** A rename, a new model or prompt, a pin: `updated_at` moves, the activity time (the list's order) does not. */
   update(patch: ConversationPatch, now: number) {
     this.write(() => {
-      const sets = Object.entries({ title: patch.title, model: patch.model, system_prompt: patch.systemPrompt }).filter(
-        ([, value]) => value !== undefined,
-      );
+      const sets = Object.entries({
+        title: patch.title,
+        model: patch.model,
+        system_prompt: patch.systemPrompt,
+        pinned_at: patch.pinnedAt === undefined ? undefined : (patch.pinnedAt?.getTime() ?? null),
+      }).filter(([, value]) => value !== undefined);
       for (const [column, value] of sets) this.sql.exec(`update conversation set ${column} = ?`, value);
       this.sql.exec('update conversation set updated_at = ?', now);
       this.enqueue('conversation', { kind: 'conversation' });
@@ -180,7 +192,7 @@ export class RoomStore {
       this.insertMessage(input.userMessage);
       this.insertMessage(input.reply);
       this.insertCharge(input.charge);
-      this.sql.exec('update conversation set updated_at = ?', input.reply.createdAt.getTime());
+      this.markActive(input.reply.createdAt.getTime());
       if (input.title) this.sql.exec('update conversation set title = ?', input.title);
       this.enqueue('conversation', { kind: 'conversation' });
       this.enqueue(`message:${input.userMessage.id}`, { kind: 'message', message: input.userMessage });
@@ -198,7 +210,7 @@ export class RoomStore {
       this.sql.exec('delete from messages where id = ?', replacedId);
       this.insertMessage(reply);
       this.insertCharge(charge);
-      this.sql.exec('update conversation set updated_at = ?', reply.createdAt.getTime());
+      this.markActive(reply.createdAt.getTime());
       this.enqueue('conversation', { kind: 'conversation' });
       this.enqueue(`message:${replacedId}`, {
         kind: 'message-delete',
@@ -337,6 +349,11 @@ export class RoomStore {
     if (this.outbox.hasLanded()) this.write(() => {});
   }
 
+  /** A message was just sent: the conversation is updated and active as of `at`. */
+  private markActive(at: number) {
+    this.sql.exec('update conversation set updated_at = ?, active_at = ?', at, at);
+  }
+
   private enqueueMessage(messageId: string) {
     const conversation = this.conversation();
     const row = this.sql.exec<MessageRow>('select * from messages where id = ?', messageId).toArray()[0];
@@ -373,8 +390,9 @@ export class RoomStore {
 
   private insertConversation(c: Conversation, ownerEmail: string | null) {
     this.sql.exec(
-      `insert into conversation (id, user_id, owner_email, title, model, system_prompt, site_id, visitor_id, created_at, updated_at)
-        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `insert into conversation (id, user_id, owner_email, title, model, system_prompt, site_id, visitor_id, created_at,
+        updated_at, pinned_at, active_at)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       c.id,
       c.userId,
       ownerEmail,
@@ -385,6 +403,8 @@ export class RoomStore {
       c.visitorId,
       c.createdAt.getTime(),
       c.updatedAt.getTime(),
+      c.pinnedAt?.getTime() ?? null,
+      c.activeAt.getTime(),
     );
   }
 
@@ -424,6 +444,8 @@ function toConversation(row: ConversationRow): OwnedConversation {
     visitorId: row.visitor_id,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
+    pinnedAt: row.pinned_at === null ? null : new Date(row.pinned_at),
+    activeAt: new Date(row.active_at),
     deleted: row.deleted === 1,
     ownerEmail: row.owner_email,
   };

@@ -27,7 +27,9 @@ export type ReplyRequest = Caller & {
   site?: SiteReplySettings;
 };
 export type SendInput = ReplyRequest & { content: string };
-export type CreateInput = Caller & ConversationPatch;
+export type CreateInput = Caller & Omit<ConversationPatch, 'pinnedAt'>;
+/** A change to a conversation's settings; `pinned` pins it (kept as when it was first pinned) or unpins it. */
+export type UpdateInput = Omit<ConversationPatch, 'pinnedAt'> & { pinned?: boolean };
 
 export type RoomFailure = {
   ok: false;
