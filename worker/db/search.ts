@@ -4,10 +4,14 @@
 // belong to the site's owner but are not the owner's own chats.
 import { sql } from 'drizzle-orm';
 import { SEARCH_CONFIG } from '../../drizzle/schema.ts';
-import { MATCH_END, MATCH_START } from '../search/highlight.ts';
 import type { Db } from './client.ts';
 import { escapeLike } from './conversations.ts';
 import { asUser, type UserClaims } from './as-user.ts';
+
+/** Opens a match in ts_headline's output (Unicode private use; taken out of the text first, so only ours remain). */
+export const MATCH_START = '\uE000';
+/** Closes a match in ts_headline's output. */
+export const MATCH_END = '\uE001';
 
 /** A conversation found, with the text ts_headline marked (see search/highlight.ts) and its newest matching message. */
 export type SearchRow = {

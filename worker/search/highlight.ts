@@ -3,10 +3,9 @@
 // this turns its output into the text without them and where each match starts and ends. A client
 // renders the text as text and marks those ranges, so nothing in a message can become HTML.
 
-/** Opens a match in ts_headline's output (Unicode private use: no text of ours keeps one). */
-export const MATCH_START = '\uE000';
-/** Closes a match in ts_headline's output. */
-export const MATCH_END = '\uE001';
+import { MATCH_END, MATCH_START } from '../db/search.ts';
+
+export { MATCH_END, MATCH_START };
 
 /** Text to show, and the ranges of it that matched (UTF-16 offsets, `end` exclusive), in order. */
 export type Highlighted = { text: string; highlights: Array<{ start: number; end: number }> };
@@ -18,31 +17,29 @@ export type Highlighted = { text: string; highlights: Array<{ start: number; end
 export function readHeadline(marked: string): Highlighted {
   let text = '';
   const highlights: Highlighted['highlights'] = [];
-  let openedAt: number | undefined;
+  let inMatch = false;
+  let matchStart: number | undefined;
   let space = false;
-  for (const char of marked.trim()) {
+  for (const char of marked) {
     if (char === MATCH_START) {
+      inMatch = true;
+      matchStart = undefined;
+    } else if (char === MATCH_END) {
+      if (inMatch && matchStart !== undefined) {
+        const last = highlights.at(-1);
+        if (last && last.end === matchStart) last.end = text.length;
+        else highlights.push({ start: matchStart, end: text.length });
+      }
+      inMatch = false;
+    } else if (/\s/.test(char)) {
+      space = true;
+    } else {
+      // White space before a character is written only now, so a snippet never starts or ends with it.
       if (space && text) text += ' ';
       space = false;
-      openedAt ??= text.length;
-      continue;
+      if (inMatch && matchStart === undefined) matchStart = text.length;
+      text += char;
     }
-    if (char === MATCH_END) {
-      if (openedAt !== undefined && text.length > openedAt) {
-        const last = highlights.at(-1);
-        if (last && last.end === openedAt) last.end = text.length;
-        else highlights.push({ start: openedAt, end: text.length });
-      }
-      openedAt = undefined;
-      continue;
-    }
-    if (/\s/.test(char)) {
-      space = true;
-      continue;
-    }
-    if (space && text) text += ' ';
-    space = false;
-    text += char;
   }
   return { text, highlights };
 }
