@@ -167,7 +167,8 @@ export const messages = pgTable(
   },
   (t) => [
     index('messages_conversation_created_idx').on(t.conversationId, t.createdAt, t.id),
-    index('messages_user_idx').on(t.userId),
+    // A user's messages newest first: what a search for a common word reads until it has enough (migration 0011).
+    index('messages_user_created_idx').on(t.userId, t.createdAt.desc()),
     index('messages_search_idx').using('gin', t.search),
     check('messages_role_check', sql`${t.role} in ('user', 'assistant')`),
     check('messages_status_check', sql`${t.status} in ('streaming', 'complete', 'stopped', 'error')`),

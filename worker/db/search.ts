@@ -1,6 +1,7 @@
 // Full-text search over the caller's own conversations: titles and message text, through the
-// generated `search` columns and their GIN indexes (migration 0011), run under RLS as the caller,
-// so nobody's text but theirs can be found. Widget visitors' conversations are left out: they
+// generated `search` columns and their GIN indexes (migration 0011), run as the caller under RLS,
+// so nobody's text but theirs can be found (the matching itself is done by two functions of that
+// migration, restricted to auth.uid(), since RLS keeps a query from using those indexes). Widget visitors' conversations are left out: they
 // belong to the site's owner but are not the owner's own chats.
 import { sql } from 'drizzle-orm';
 import { SEARCH_CONFIG } from '../../drizzle/schema.ts';
@@ -46,55 +47,48 @@ const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
  * part of a word (`depl` finds "Deployment"), as the list's filter did.
  */
 export async function searchConversations(db: Db, claims: UserClaims, query: string, limit: number) {
+  // Written out at each use (never a CTE): the planner then knows the query's words when it plans.
+  const tsq = sql`websearch_to_tsquery(${sql.raw(`'${SEARCH_CONFIG}'::regconfig`)}, ${query})`;
   const config = sql.raw(`'${SEARCH_CONFIG}'::regconfig`);
   const markers = `${MATCH_START}${MATCH_END}`;
+  const iso = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', ${ISO})`);
+  // The two functions (migration 0011) find the caller's own matches through the indexes, which RLS
+  // would keep this query from using; every row is then read here, under RLS, as the caller.
   const [result] = await asUser(db, claims, (q) => [
     q.execute<SearchRow>(sql`
-      with query as (select websearch_to_tsquery(${config}, ${query}) as tsq),
-      hits as (
-        select m.conversation_id, m.id as message_id, m.created_at
-          from messages m
-          join conversations c on c.id = m.conversation_id and c.visitor_id is null
-          cross join query
-         where m.user_id = ${claims.sub} and m.search @@ query.tsq
-         order by m.created_at desc
-         limit ${MESSAGE_HITS}
-      ),
-      newest_hit as (
+      with newest_hit as (
         select distinct on (conversation_id) conversation_id, message_id, created_at
-          from hits order by conversation_id, created_at desc
+          from public.search_own_messages(${tsq}, ${MESSAGE_HITS})
+         order by conversation_id, created_at desc
       ),
       titled as (
-        select c.id as conversation_id
-          from conversations c cross join query
-         where c.user_id = ${claims.sub} and c.visitor_id is null
-           and (c.search @@ query.tsq or c.title ilike ${`%${escapeLike(query)}%`} escape '\\')
+        select conversation_id from public.search_own_titles(${tsq}, ${`%${escapeLike(query)}%`})
       ),
       found as (
         select coalesce(h.conversation_id, t.conversation_id) as conversation_id, h.message_id, h.created_at as hit_at
           from newest_hit h full join titled t on t.conversation_id = h.conversation_id
       ),
       page as (
-        select c.id, c.title, c.pinned_at, c.active_at, c.search @@ query.tsq as title_words, found.message_id
-          from found join conversations c on c.id = found.conversation_id cross join query
+        select c.id, c.title, c.pinned_at, c.active_at, c.search @@ ${tsq} as title_words, found.message_id
+          from found join conversations c on c.id = found.conversation_id
+         where c.user_id = ${claims.sub} and c.visitor_id is null
          order by coalesce(found.hit_at, c.active_at) desc, c.id desc
          limit ${limit}
       )
       select page.id as conversation_id,
              page.title,
              case when page.title_words
-               then ts_headline(${config}, translate(page.title, ${markers}, ''), query.tsq, ${TITLE_HEADLINE_OPTIONS})
+               then ts_headline(${config}, translate(page.title, ${markers}, ''), ${tsq}, ${TITLE_HEADLINE_OPTIONS})
              end as title_headline,
-             to_char(page.pinned_at at time zone 'UTC', ${sql.raw(ISO)}) as pinned_at,
-             to_char(page.active_at at time zone 'UTC', ${sql.raw(ISO)}) as active_at,
+             ${iso('page.pinned_at')} as pinned_at,
+             ${iso('page.active_at')} as active_at,
              m.id as message_id,
              m.role as message_role,
-             to_char(m.created_at at time zone 'UTC', ${sql.raw(ISO)}) as message_created_at,
+             ${iso('m.created_at')} as message_created_at,
              case when m.id is not null
-               then ts_headline(${config}, translate(m.content, ${markers}, ''), query.tsq, ${HEADLINE_OPTIONS})
+               then ts_headline(${config}, translate(m.content, ${markers}, ''), ${tsq}, ${HEADLINE_OPTIONS})
              end as message_headline
         from page
-        cross join query
         left join messages m on m.id = page.message_id
        order by coalesce(m.created_at, page.active_at) desc, page.id desc
     `),
