@@ -7,6 +7,7 @@ import {
   bigint,
   boolean,
   check,
+  customType,
   date,
   index,
   integer,
@@ -26,6 +27,13 @@ const id = () => uuid('id').primaryKey().defaultRandom();
 const createdAt = () => timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow();
 const cost = (name: string) => numeric(name, { precision: 16, scale: 8 }).notNull().default('0');
+/**
+ * Postgres's text search document. Only the search columns below have this type: each is generated
+ * by Postgres from the row's text (never written), and read only inside search queries (worker/db/search.ts).
+ */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+/** The text search configuration of every search column and query: English stemming ("replies" finds "reply"). */
+export const SEARCH_CONFIG = 'english';
 const ownedBy = (column: { name: string }) => sql`${sql.identifier(column.name)} = ${authUid}`;
 
 /** A table's one policy: its owner (through `user_id`) reads their own rows. */
@@ -109,12 +117,21 @@ export const conversations = pgTable(
     // reads as the newest message's branch. No foreign key: the room writes the conversation before
     // its messages in each flush, and the message it names may land in the same batch.
     branchLeafId: uuid('branch_leaf_id'),
+    // Pinned by its owner (shown above the rest); null when not pinned.
+    pinnedAt: timestamp('pinned_at', { withTimezone: true, precision: 3 }),
+    // When its last message was sent (its creation until then): lists are in this order, so a
+    // rename or a pin, which change updated_at, never move a conversation.
+    activeAt: timestamp('active_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    // The title as a text search document (migration 0011).
+    search: tsvector('search').generatedAlwaysAs(sql`to_tsvector('english'::regconfig, coalesce(title, ''))`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    index('conversations_user_updated_idx').on(t.userId, t.updatedAt.desc(), t.id),
+    // The owner's own list, newest activity first (visitors' conversations are listed per site).
+    index('conversations_user_active_idx').on(t.userId, t.activeAt.desc(), t.id.desc()).where(sql`visitor_id is null`),
     index('conversations_site_visitor_idx').on(t.siteId, t.visitorId),
+    index('conversations_search_idx').using('gin', t.search),
     ownerReads('conversations', t.userId),
   ],
 ).enableRLS();
@@ -153,10 +170,14 @@ export const messages = pgTable(
     durationMs: integer('duration_ms'),
     createdAt: createdAt(),
     completedAt: timestamp('completed_at', { withTimezone: true }),
+    // The text as a text search document (migration 0011).
+    search: tsvector('search').generatedAlwaysAs(sql`to_tsvector('english'::regconfig, content)`),
   },
   (t) => [
     index('messages_conversation_created_idx').on(t.conversationId, t.createdAt, t.id),
-    index('messages_user_idx').on(t.userId),
+    // A user's messages newest first: what a search for a common word reads until it has enough (migration 0011).
+    index('messages_user_created_idx').on(t.userId, t.createdAt.desc()),
+    index('messages_search_idx').using('gin', t.search),
     check('messages_role_check', sql`${t.role} in ('user', 'assistant')`),
     check('messages_status_check', sql`${t.status} in ('streaming', 'complete', 'stopped', 'error')`),
     ownerReads('messages', t.userId),

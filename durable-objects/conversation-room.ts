@@ -11,12 +11,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { withDatabase } from '../worker/db/client.ts';
 import type { ReplyOutcome } from '../worker/chat/outcome.ts';
-import {
-  loadConversation,
-  type Conversation,
-  type ConversationPatch,
-  type Message,
-} from '../worker/db/conversations.ts';
+import { loadConversation, type Conversation, type Message } from '../worker/db/conversations.ts';
 import { isDatabaseUnavailable } from '../worker/db/errors.ts';
 import { fitToContext, titleFrom } from '../worker/chat/prompt.ts';
 import {
@@ -65,6 +60,7 @@ import type {
   SendInput,
   SendResult,
   SiteReplySettings,
+  UpdateInput,
 } from '../worker/chat/room-contract.ts';
 
 /**
@@ -88,6 +84,7 @@ export type {
   SendInput,
   SendResult,
   SiteReplySettings,
+  UpdateInput,
 };
 
 /** What differs between a send, an edit and a regenerate: the turns the model answers, the reply's parent, and what is stored with the reply. */
@@ -193,6 +190,8 @@ export class ConversationRoom extends DurableObject<Env> {
         siteId: input.visitor?.siteId ?? null,
         visitorId: input.visitor?.visitorId ?? null,
         branchLeafId: null,
+        pinnedAt: null,
+        activeAt: now,
         createdAt: now,
         updatedAt: now,
       };
@@ -322,12 +321,17 @@ export class ConversationRoom extends DurableObject<Env> {
     };
   }
 
-  /** Rename, change the model or the system prompt; the next send uses them. */
-  async update(caller: Caller, patch: ConversationPatch): Promise<RoomResult<{ conversation: Conversation }>> {
+  /** Rename, change the model or the system prompt (the next send uses them), pin or unpin. */
+  async update(caller: Caller, change: UpdateInput): Promise<RoomResult<{ conversation: Conversation }>> {
     return this.serve(caller, async () => {
       const owned = await this.owned(caller, { write: true });
       if (!owned.ok) return owned;
-      this.store.update(patch, Date.now());
+      const now = Date.now();
+      const { pinned, ...patch } = change;
+      // Pinning again keeps the first pin's time (pins are ordered by it).
+      const pinnedAt =
+        pinned === undefined ? undefined : pinned ? (owned.conversation.pinnedAt ?? new Date(now)) : null;
+      this.store.update({ ...patch, ...(pinnedAt === undefined ? {} : { pinnedAt }) }, now);
       void this.outbox.flush();
       return { ok: true, conversation: publicConversation(this.store.conversation()!) };
     });

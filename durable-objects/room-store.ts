@@ -50,6 +50,12 @@ const SCHEMA: readonly SchemaStep[] = [
       (select m.parent_id from messages m where m.id = json_extract(outbox.change, '$.message.id')))
       where json_extract(change, '$.kind') = 'message'`);
   },
+  // 4: pins, and when the conversation was last active (its last message), which lists are sorted by.
+  (sql) => {
+    sql.exec('alter table conversation add column pinned_at integer');
+    sql.exec('alter table conversation add column active_at integer');
+    sql.exec('update conversation set active_at = coalesce((select max(created_at) from messages), created_at)');
+  },
 ];
 
 /** Who pays for a reply, and what its Limiter reserved for it. */
@@ -73,6 +79,8 @@ type ConversationRow = {
   leaf_id: string | null;
   created_at: number;
   updated_at: number;
+  pinned_at: number | null;
+  active_at: number;
   deleted: number;
 };
 type MessageRow = {
@@ -174,11 +182,15 @@ export class RoomStore {
     });
   }
 
+  /** A rename, a new model or prompt, a pin: `updated_at` moves, the activity time (the list's order) does not. */
   update(patch: ConversationPatch, now: number) {
     this.write(() => {
-      const sets = Object.entries({ title: patch.title, model: patch.model, system_prompt: patch.systemPrompt }).filter(
-        ([, value]) => value !== undefined,
-      );
+      const sets = Object.entries({
+        title: patch.title,
+        model: patch.model,
+        system_prompt: patch.systemPrompt,
+        pinned_at: patch.pinnedAt === undefined ? undefined : (patch.pinnedAt?.getTime() ?? null),
+      }).filter(([, value]) => value !== undefined);
       for (const [column, value] of sets) this.sql.exec(`update conversation set ${column} = ?`, value);
       this.sql.exec('update conversation set updated_at = ?', now);
       this.enqueue('conversation', { kind: 'conversation' });
@@ -195,11 +207,8 @@ export class RoomStore {
       if (input.userMessage) this.insertMessage(input.userMessage);
       this.insertMessage(input.reply);
       this.insertCharge(input.charge);
-      this.sql.exec(
-        'update conversation set updated_at = ?, leaf_id = ?',
-        input.reply.createdAt.getTime(),
-        input.reply.id,
-      );
+      this.markActive(input.reply.createdAt.getTime());
+      this.sql.exec('update conversation set leaf_id = ?', input.reply.id);
       if (input.title) this.sql.exec('update conversation set title = ?', input.title);
       this.enqueue('conversation', { kind: 'conversation' });
       if (input.userMessage)
@@ -344,6 +353,11 @@ export class RoomStore {
     if (this.outbox.hasLanded()) this.write(() => {});
   }
 
+  /** A message was just sent: the conversation is updated and active as of `at`. */
+  private markActive(at: number) {
+    this.sql.exec('update conversation set updated_at = ?, active_at = ?', at, at);
+  }
+
   private enqueueMessage(messageId: string) {
     const conversation = this.conversation();
     const row = this.sql.exec<MessageRow>('select * from messages where id = ?', messageId).toArray()[0];
@@ -380,8 +394,9 @@ export class RoomStore {
 
   private insertConversation(c: Conversation, ownerEmail: string | null) {
     this.sql.exec(
-      `insert into conversation (id, user_id, owner_email, title, model, system_prompt, site_id, visitor_id, leaf_id, created_at, updated_at)
-        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `insert into conversation (id, user_id, owner_email, title, model, system_prompt, site_id, visitor_id, leaf_id,
+        created_at, updated_at, pinned_at, active_at)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       c.id,
       c.userId,
       ownerEmail,
@@ -393,6 +408,8 @@ export class RoomStore {
       c.branchLeafId,
       c.createdAt.getTime(),
       c.updatedAt.getTime(),
+      c.pinnedAt?.getTime() ?? null,
+      c.activeAt.getTime(),
     );
   }
 
@@ -434,6 +451,8 @@ function toConversation(row: ConversationRow): OwnedConversation {
     branchLeafId: row.leaf_id,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
+    pinnedAt: row.pinned_at === null ? null : new Date(row.pinned_at),
+    activeAt: new Date(row.active_at),
     deleted: row.deleted === 1,
     ownerEmail: row.owner_email,
   };

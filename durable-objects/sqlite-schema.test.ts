@@ -124,9 +124,16 @@ describe('a room created before versions were kept', () => {
 
       const store = new RoomStore(storage);
 
-      expect(sql.exec('select version from schema_version').one()).toEqual({ version: 3 });
+      expect(sql.exec('select version from schema_version').one()).toEqual({ version: 4 });
       expect(tableNames(storage)).toEqual(['conversation', 'messages', 'outbox', 'reply_charges', 'schema_version']);
-      expect(store.conversation()).toMatchObject({ id: conversationId, userId, title: 'Before versions' });
+      // Step 4: not pinned, and last active when its newest message was sent.
+      expect(store.conversation()).toMatchObject({
+        id: conversationId,
+        userId,
+        title: 'Before versions',
+        pinnedAt: null,
+        activeAt: new Date(2),
+      });
       expect(store.messages().map((m) => [m.id, m.status, m.content])).toEqual([
         ['m-user', 'complete', 'hello'],
         ['m-reply', 'streaming', 'half a rep'],
@@ -147,7 +154,7 @@ describe('a room created before versions were kept', () => {
       expect(store.markInterrupted(3)).toBe(1);
       // Started again: nothing more to apply.
       new RoomStore(storage);
-      expect(sql.exec('select version from schema_version').one()).toEqual({ version: 3 });
+      expect(sql.exec('select version from schema_version').one()).toEqual({ version: 4 });
     });
   });
 });

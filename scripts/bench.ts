@@ -4,7 +4,8 @@
 // warms it up, then measures (a) time to first token, sequential (with the runtime's floor) and
 // concurrent, (i) the same through the OpenAI-compatible /v1 API with an API key, streamed and
 // not, (e) the same with the database far away, (b) relay throughput of a long reply, (c) many
-// concurrent streams, (f) sends while the database is down and their write-behind, and (d) the
+// concurrent streams, (f) sends while the database is down and their write-behind, (k) search over
+// 10,000 conversations (scripts/bench/search.ts; `npm run bench:search` runs it alone), and (d) the
 // Worker's gzip bundle size. Prints a table, writes bench/results.json, and rewrites the table in
 // docs/benchmarks.md from it (scripts/bench/markdown.ts). Misses are
 // reported, not fatal; the exit code is non-zero only when the stack cannot start or a phase breaks.
@@ -27,6 +28,8 @@ import { listLag } from './bench/list-lag.ts';
 import { connectV1, sequentialV1 } from './bench/v1.ts';
 import { liftLimits } from './bench/postgres.ts';
 import { relayThroughput } from './bench/relay.ts';
+import { SEARCH } from './bench/search-settings.ts';
+import { searchLatency } from './bench/search.ts';
 import { results, type Measurements } from './bench/results.ts';
 import { benchRuntime } from './bench/runtime.ts';
 import { table } from './bench/table.ts';
@@ -221,6 +224,14 @@ try {
     `    ${dbDown.streamed}/${dbDown.total} streamed to done, ${dbDown.persisted}/${dbDown.total} in Postgres${dbDown.failures.length ? `; ${dbDown.failures.join(' | ').slice(0, 400)}` : ''}`,
   );
 
+  progress(
+    `(k) search: ${SEARCH.conversations.toLocaleString('en')} conversations written into Postgres for the bench user, then ${SEARCH.samples} searches through GET /api/search…`,
+  );
+  const search = await searchLatency(ctx.parley, stack.gateway.url, SEARCH);
+  progress(
+    `    p50 ${search.p50.toFixed(1)} ms, p95 ${search.p95.toFixed(1)} ms, p99 ${search.p99.toFixed(1)} ms (seeded in ${(search.seedMs / 1000).toFixed(1)} s)`,
+  );
+
   // The usage queue delivers in batches (max_batch_timeout 3 s); stopping mid-batch cuts a database request.
   progress('letting the usage queue drain, then stopping the stack…');
   await delay(QUEUE_DRAIN_MS);
@@ -243,6 +254,7 @@ try {
     relay,
     streams,
     dbDown,
+    search,
     bundle,
   };
   const record = results(measurements, startedAt, performance.now() - clock);

@@ -9,6 +9,7 @@ import type { DbTransportsSummary } from './db-transports.ts';
 import type { ListLagSummary } from './list-lag.ts';
 import type { LimiterSummary } from './limiter.ts';
 import type { RelaySummary } from './relay.ts';
+import type { SearchSummary } from './search.ts';
 import { round } from './stats.ts';
 import { meets, TARGETS, targetValue } from './targets.ts';
 import type { FloorSummary, TtftSummary } from './ttft.ts';
@@ -28,6 +29,7 @@ export type Measurements = {
   relay: RelaySummary;
   streams: StreamsSummary;
   dbDown: DbDownSummary & { persistDeadlineMs: number };
+  search: SearchSummary;
   bundle: BundleSize;
 };
 
@@ -64,6 +66,7 @@ function measuredFigures({
   relay: r,
   streams,
   dbDown: down,
+  search,
   bundle,
 }: Measurements) {
   return {
@@ -157,6 +160,15 @@ function measuredFigures({
     db_down_persisted_after_ms: down.persistedAfterMs === undefined ? null : round(down.persistedAfterMs, 0),
     db_down_for_ms: round(down.downForMs, 0),
     db_down_failures: down.failures,
+    search_conversations: search.conversations,
+    search_messages: search.messages,
+    search_samples: search.samples,
+    search_ms_p50: round(search.p50),
+    search_ms_p95: round(search.p95),
+    search_ms_p99: round(search.p99),
+    search_mean_results: round(search.meanResults, 1),
+    search_slowest_queries: search.slowest.map((q) => ({ query: q.query, p50_ms: round(q.p50) })),
+    search_seed_s: round(search.seedMs / 1000, 1),
     worker_bundle_gzip_kb: bundle.gzipKib,
     worker_bundle_kb: bundle.totalKib,
   };
@@ -194,5 +206,7 @@ function method({ runtime, v1, dbFar: far, transports: t, relay: r, dbDown: down
       "from a create's 201 or a send's last event until GET /api/conversations?limit=1 shows that conversation first, polled back to back",
     relay: `[[fake tokens=${r.requestedTokens} tps=0 ttft=0]]; the direct request carries the same max_tokens as Parley (MAX_REPLY_TOKENS)`,
     streams: '[[fake tokens=200 tps=100]] in each conversation, all sent at once',
+    search:
+      "the bench user's conversations written straight into Postgres through the gateway (4 messages each, text from a fixed vocabulary with Zipf-distributed word frequencies, so a query word is in nearly every message or in a handful), then GET /api/search one after another over a mix of queries (words of each frequency, two words, a quoted phrase, part of a title's word), after 10 untimed; time from issuing the request to the end of the JSON body",
   };
 }

@@ -223,6 +223,14 @@ export function rows(r: Results): Row[] {
       ...judged('db_down_sends_persisted'),
     ],
     [
+      `search p95, ${r.search_conversations.toLocaleString('en')} conversations (${r.search_samples} searches)`,
+      ms(r.search_ms_p95),
+      '—',
+      '—',
+      ...judged('search_ms_p95', ' ms'),
+    ],
+    ['search p50 / p99', `${ms(r.search_ms_p50)} / ${ms(r.search_ms_p99)}`, '—', '—', ...info],
+    [
       'Worker bundle (gzip)',
       `${r.worker_bundle_gzip_kb.toFixed(1)} KiB`,
       `${r.worker_bundle_kb.toFixed(1)} KiB raw`,

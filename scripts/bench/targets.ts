@@ -22,6 +22,8 @@ export const TARGETS: Record<string, Target> = {
   concurrent_streams_ok: { at: 'all', of: 'concurrent_streams_total' },
   db_down_sends_ok: { at: 'all', of: 'db_down_sends_total' },
   db_down_sends_persisted: { at: 'all', of: 'db_down_sends_total' },
+  // Issue 22: search over 10,000 conversations (titles and message text), through the API.
+  search_ms_p95: { at: 'most', value: 150 },
   // The chat Worker's budget, which `npm test` enforces (scripts/check-bundle.ts).
   worker_bundle_gzip_kb: { at: 'most', value: BUDGETS.find((budget) => budget.name === 'chat')!.gzipKib },
 };

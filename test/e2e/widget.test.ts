@@ -187,17 +187,13 @@ describe('the widget on a host page', () => {
     await visitor.close();
 
     const page = await openPage(browser());
-    await signInByEmail(page, '/', ownerEmail);
-    const sidebar = page.getByRole('complementary', { name: 'Conversations' });
-    await sidebar
-      .getByRole('link', { name: /Visitor/ })
-      .first()
-      .waitFor();
-    await sidebar
-      .getByRole('link', { name: /Visitor/ })
-      .first()
-      .click();
+    await signInByEmail(page, '/sites', ownerEmail);
+    // Issue 22: a visitor's conversation is listed with its site, not among the owner's own chats.
+    const site = page.getByRole('region', { name: SITE });
+    await site.locator('summary', { hasText: "Visitors' conversations" }).click();
+    await site.getByRole('link', { name: /A question for the owner/ }).click();
     await page.getByText("A visitor's conversation from one of your sites").waitFor();
+    await page.getByRole('complementary', { name: 'Conversations' }).getByText('No conversations yet.').waitFor();
     expect(await page.getByRole('textbox', { name: 'Message' }).count()).toBe(0);
     await expect.poll(() => page.locator('article.message.assistant').count()).toBeGreaterThan(0);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Usage' }).click();

@@ -19,6 +19,8 @@ import {
   touchApiKey,
 } from '../../worker/db/api-keys.ts';
 import { createDb, closeDatabase, type DatabaseEnv, type Db, transaction } from '../../worker/db/client.ts';
+import { searchConversations } from '../../worker/db/search.ts';
+import { MATCH_END, MATCH_START } from '../../worker/search/highlight.ts';
 import {
   type Conversation,
   deleteConversation,
@@ -133,8 +135,11 @@ describe.each(transports)('database modules (%s)', (_transport, databaseEnv) => 
       siteId: null,
       visitorId: null,
       branchLeafId: null,
+      pinnedAt: null,
+      activeAt: at(i),
       createdAt: at(i),
-      updatedAt: at(i),
+      // Renamed later than the others were active: the list is in order of activity all the same.
+      updatedAt: at(30 - i),
     }));
     const [conversation] = conversationsMade as [Conversation];
     const message = (
@@ -179,10 +184,11 @@ describe.each(transports)('database modules (%s)', (_transport, databaseEnv) => 
     expect(firstPage.hasMore).toBe(true);
     expect(firstPage.items.map((c) => c.title)).toEqual(['Lunch', 'Plans_b']);
     expect(firstPage.items[0]?.updatedAt).toBeInstanceOf(Date);
+    expect(firstPage.items[0]?.activeAt).toBeInstanceOf(Date);
     const last = firstPage.items[1]!;
     const secondPage = await listConversationsForUser(db, user, {
       limit: 2,
-      after: { updatedAt: last.updatedAt, id: last.id },
+      after: { activeAt: last.activeAt, id: last.id },
     });
     expect(secondPage).toMatchObject({ hasMore: false, items: [{ title: 'Plans for 100% of Q1' }] });
     // LIKE's wildcards are literal in a search: `_` finds only the title with an underscore.
@@ -210,6 +216,95 @@ describe.each(transports)('database modules (%s)', (_transport, databaseEnv) => 
     expect((await loadConversation(db, conversation.id))?.messages.map((m) => m.id)).toEqual([question.id]);
     await transaction(db, (q) => [deleteConversation(q, conversation.id)]);
     expect(await loadConversation(db, conversation.id)).toBeUndefined();
+  });
+
+  it('search: titles and message text under RLS, with marked snippets, times as ISO strings, pins and visitors apart', async () => {
+    const user = claims();
+    const stranger = claims();
+    const at = (minute: number) => new Date(Date.UTC(2026, 0, 2, 12, minute));
+    const conversation = (owner: typeof user, title: string, minute: number, extra: Partial<Conversation> = {}) => ({
+      id: crypto.randomUUID(),
+      userId: owner.sub,
+      title,
+      model: null,
+      systemPrompt: null,
+      siteId: null,
+      visitorId: null,
+      branchLeafId: null,
+      pinnedAt: null,
+      activeAt: at(minute),
+      createdAt: at(minute),
+      updatedAt: at(minute),
+      ...extra,
+    });
+    const message = (c: Conversation, minute: number, content: string): Message => ({
+      id: crypto.randomUUID(),
+      parentId: null,
+      conversationId: c.id,
+      userId: c.userId,
+      role: 'assistant',
+      content,
+      model: null,
+      provider: null,
+      status: 'complete',
+      stopReason: null,
+      errorCode: null,
+      inputTokens: 0,
+      outputTokens: 0,
+      cachedTokens: 0,
+      costUsd: '0',
+      timeToFirstTokenMs: null,
+      durationMs: null,
+      createdAt: at(minute),
+      completedAt: null,
+    });
+    const trip = conversation(user, 'Trip to Lisbon', 1, { pinnedAt: at(40) });
+    const garden = conversation(user, 'Garden', 2);
+    const visitors = conversation(user, 'Lisbon questions', 3, { visitorId: 'v1' });
+    const theirs = conversation(stranger, 'Lisbon too', 4);
+    const tripReply = message(trip, 5, 'Pack light: the trams in Lisbon are small.');
+    const gardenReply = message(garden, 6, 'Tomatoes want sun; <b>trams</b> do not.');
+    const visitorReply = message(visitors, 7, 'Trams run until midnight.');
+    const strangerReply = message(theirs, 8, 'Trams, trams, trams.');
+    await transaction(db, (q) => [
+      ...upsertConversation(q, trip, user.email),
+      ...[garden, visitors].flatMap((c) => upsertConversation(q, c, user.email)),
+      ...upsertConversation(q, theirs, stranger.email),
+      ...[tripReply, gardenReply, visitorReply, strangerReply].map((m) => upsertMessage(q, m)),
+    ]);
+
+    const trams = await searchConversations(db, user, 'tram', 10);
+    expect(trams.map((row) => [row.conversation_id, row.message_id])).toEqual([
+      [garden.id, gardenReply.id],
+      [trip.id, tripReply.id],
+    ]);
+    expect(trams[1]).toMatchObject({
+      title: 'Trip to Lisbon',
+      title_headline: null,
+      pinned_at: '2026-01-02T12:40:00.000Z',
+      active_at: '2026-01-02T12:01:00.000Z',
+      message_role: 'assistant',
+      message_created_at: '2026-01-02T12:05:00.000Z',
+    });
+    expect(trams[1]?.message_headline).toContain(`${MATCH_START}trams${MATCH_END}`);
+
+    const lisbon = await searchConversations(db, user, 'lisbon', 10);
+    expect(lisbon.map((row) => row.conversation_id)).toEqual([trip.id]);
+    expect(lisbon[0]?.title_headline).toBe(`Trip to ${MATCH_START}Lisbon${MATCH_END}`);
+    // A part of a word finds a title, not message text.
+    expect((await searchConversations(db, user, 'gard', 10)).map((row) => row.message_id)).toEqual([null]);
+    expect(await searchConversations(db, user, 'midnight', 10)).toEqual([]);
+    expect(await searchConversations(db, claims(), 'trams', 10)).toEqual([]);
+
+    expect((await listConversationsForUser(db, user, { limit: 10 })).items.map((c) => c.id)).toEqual([
+      garden.id,
+      trip.id,
+    ]);
+    expect((await listConversationsForUser(db, user, { limit: 10, pinned: true })).items.map((c) => c.id)).toEqual([
+      trip.id,
+    ]);
+    const listedVisitors = await listConversationsForUser(db, user, { limit: 10, visitors: true });
+    expect(listedVisitors.items.map((c) => c.id)).toEqual([visitors.id]);
   });
 
   it('sites: a theme change merges, updated_at moves forward, and the key finds the site', async () => {

@@ -311,16 +311,22 @@ describe("a visitor's conversation", () => {
       (rows) => rows.length === 1,
     );
     expect(row).toMatchObject({ userId: owner.userId, siteId: site.id, visitorId: visitor.visitorId });
+    type Listed = { items: Array<{ id: string; siteId: string | null; visitorId: string | null }> };
     const listed = await eventually(
       async () =>
-        (
-          await (
-            await call('/api/conversations', { token: owner.token })
-          ).json<{ items: Array<{ id: string; siteId: string | null; visitorId: string | null }> }>()
-        ).items,
+        (await (await call(`/api/conversations?siteId=${site.id}`, { token: owner.token })).json<Listed>()).items,
       (items) => items.some((c) => c.id === id),
     );
     expect(listed.find((c) => c.id === id)).toMatchObject({ siteId: site.id, visitorId: visitor.visitorId });
+    expect(
+      (await (await call('/api/conversations?visitors=true', { token: owner.token })).json<Listed>()).items.map(
+        (c) => c.id,
+      ),
+    ).toEqual([id]);
+    // Issue 22: a visitor's conversation is not in the owner's own list, nor found by the owner's search.
+    expect((await (await call('/api/conversations', { token: owner.token })).json<Listed>()).items).toEqual([]);
+    const found = await call('/api/search?q=token', { token: owner.token });
+    expect((await found.json<{ items: unknown[] }>()).items).toEqual([]);
   });
 
   it("follows the site's settings as they are now: a changed model and prompt apply to the next message", async () => {

@@ -31,7 +31,9 @@ export type SendInput = ReplyRequest & { content: string };
 export type EditInput = SendInput & { messageId: string };
 /** A regenerate: a new version of the reply `messageId` (a sibling of it); without one, of the last reply in view. */
 export type RegenerateInput = ReplyRequest & { messageId?: string };
-export type CreateInput = Caller & ConversationPatch;
+export type CreateInput = Caller & Omit<ConversationPatch, 'pinnedAt'>;
+/** A change to a conversation's settings; `pinned` pins it (kept as when it was first pinned) or unpins it. */
+export type UpdateInput = Omit<ConversationPatch, 'pinnedAt'> & { pinned?: boolean };
 
 export type RoomFailure = {
   ok: false;

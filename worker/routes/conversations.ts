@@ -47,7 +47,8 @@ export const conversations = new Hono<AppEnv>()
     '/',
     describe({
       ...conversationsApi,
-      summary: 'Your conversations, newest first (from Postgres: may lag a change by one flush)',
+      summary:
+        "Your conversations, most recently active first (from Postgres: may lag a change by one flush); widget visitors' conversations only when asked for",
       responses: {
         200: { description: 'One page', schema: conversationListSchema },
         503: { description: 'The database cannot be reached (database_unavailable)' },
@@ -55,11 +56,14 @@ export const conversations = new Hono<AppEnv>()
     }),
     validate('query', listConversationsQuery),
     async (c) => {
-      const { limit, cursor, q } = c.req.valid('query');
+      const { limit, cursor, q, pinned, visitors, siteId } = c.req.valid('query');
       const page = await listConversationsForUser(c.var.db, c.var.subject.claims, {
         limit,
         after: cursor ? decodeCursor(cursor) : undefined,
         titleContains: q,
+        pinned,
+        visitors,
+        siteId,
       });
       const last = page.items.at(-1);
       return c.json({
@@ -112,7 +116,7 @@ export const conversations = new Hono<AppEnv>()
     '/:id',
     describe({
       ...conversationsApi,
-      summary: 'Rename, change model or system prompt',
+      summary: 'Rename, change model or system prompt, pin or unpin (none of which moves it in the list)',
       responses: { 200: { description: 'Updated', schema: conversationSchema }, 403: readOnly },
     }),
     validate('param', conversationIdParam),
@@ -427,24 +431,24 @@ function assertModel(env: Env, model: string) {
 }
 
 function encodeCursor(row: Conversation) {
-  return btoa(`${row.updatedAt.toISOString()}|${row.id}`).replace(/=+$/, '');
+  return btoa(`${row.activeAt.toISOString()}|${row.id}`).replace(/=+$/, '');
 }
 
 function decodeCursor(cursor: string): PageCursor {
   try {
-    const [updatedAt, id] = atob(cursor).split('|');
-    const date = new Date(updatedAt!);
+    const [activeAt, id] = atob(cursor).split('|');
+    const date = new Date(activeAt!);
     // Exactly what encodeCursor wrote: a real UUID and a timestamp Postgres can compare (a year
     // out of its range, or 36 dashes as the id, once reached the query and answered 500).
     if (
       Number.isNaN(date.getTime()) ||
-      date.toISOString() !== updatedAt ||
+      date.toISOString() !== activeAt ||
       date.getUTCFullYear() < 1970 ||
       date.getUTCFullYear() > 9999
     )
       throw new Error('bad cursor');
     if (!z.uuid().safeParse(id).success) throw new Error('bad cursor');
-    return { updatedAt: date, id: id! };
+    return { activeAt: date, id: id! };
   } catch {
     throw badRequest('cursor: not a cursor from this API (use nextCursor from the previous page)');
   }
@@ -457,6 +461,8 @@ const toConversation = (row: Conversation) => ({
   systemPrompt: row.systemPrompt,
   siteId: row.siteId,
   visitorId: row.visitorId,
+  pinnedAt: row.pinnedAt?.toISOString() ?? null,
+  activeAt: row.activeAt.toISOString(),
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });

@@ -8,8 +8,15 @@ export const MAX_CONTENT_CHARS = 100_000;
 export const conversationIdParam = z.object({ id: z.uuid() });
 export const messageIdParam = z.object({ id: z.uuid(), messageId: z.uuid() });
 
+const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+
 export const listConversationsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
+  pinned: flag.optional().describe('true: only pinned conversations; false: only those not pinned'),
+  visitors: flag
+    .optional()
+    .describe("true: your widget sites' visitors' conversations instead of your own (which never include them)"),
+  siteId: z.uuid().optional().describe("Only this widget site's visitors' conversations (implies visitors=true)"),
   cursor: z.string().max(200).optional().describe('nextCursor from the previous page'),
   q: text()
     .trim()
@@ -33,8 +40,9 @@ export const updateConversationBody = z
     title: text().trim().min(1).max(200).optional(),
     model: modelId.optional(),
     systemPrompt: systemPrompt.nullable().optional(),
+    pinned: z.boolean().optional().describe('Pin it above the others in your list, or unpin it'),
   })
-  .refine((body) => Object.keys(body).length > 0, 'nothing to change: send title, model or systemPrompt');
+  .refine((body) => Object.keys(body).length > 0, 'nothing to change: send title, model, systemPrompt or pinned');
 
 export const sendMessageBody = z.strictObject({
   // Length is checked by the route so an oversized message gets 413, not 400.
@@ -75,8 +83,12 @@ export const conversationSchema = z.object({
       'Set when a visitor of one of your widget sites started it (read-only to you; null again if the site was deleted)',
     ),
   visitorId: z.string().nullable().describe('The widget visitor who started it'),
+  pinnedAt: z.iso.datetime().nullable().describe('When you pinned it; null when not pinned'),
+  activeAt: z.iso
+    .datetime()
+    .describe('When its last message was sent (when it was made, until then): lists are in this order'),
   createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime().describe('When anything about it last changed (a rename or a pin too)'),
 });
 
 const siblingsSchema = z

@@ -1,5 +1,5 @@
-import { useNavigate } from '@solidjs/router';
 import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
+import { useNavigate, useSearchParams } from '@solidjs/router';
 import { api } from '../lib/api.ts';
 import { openConversation } from '../lib/conversation.ts';
 import { requestErrorWords } from '../lib/errors.ts';
@@ -12,6 +12,8 @@ import { ConversationActions } from './ConversationActions.tsx';
 
 /** Within this many pixels of the bottom, new text keeps the view at the bottom; further up, the reader is left alone. */
 const STICK_PX = 80;
+/** How long a message opened from a search result stays marked. */
+const FOUND_MS = 2500;
 
 /** One conversation: its messages, the reply streaming in, the model and the composer. `first` is a message to send at once (a new conversation). */
 export function ConversationView(props: { id: string; first?: { content: string } }) {
@@ -45,6 +47,9 @@ export function ConversationView(props: { id: string; first?: { content: string 
     resized.observe(list);
     onCleanup(() => resized.disconnect());
   });
+  // Opened from a search result (?message=<id>): that message is scrolled to, focused and marked for a moment.
+  const [searchParams] = useSearchParams<{ message?: string }>();
+  const [found, setFound] = createSignal<string>();
 
   onMount(async () => {
     // Focus lands in the conversation: the composer (Composer) where there is a keyboard, else the
@@ -86,6 +91,20 @@ export function ConversationView(props: { id: string; first?: { content: string 
     ),
   );
 
+  createEffect(
+    on([() => searchParams.message, () => chat.state.loaded], ([messageId, loaded]) => {
+      if (!messageId || !loaded) return;
+      const element = scroller.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(messageId)}"]`);
+      if (!element) return;
+      setStick(false);
+      element.scrollIntoView({ block: 'center' });
+      element.focus({ preventScroll: true });
+      setFound(messageId);
+      const timer = setTimeout(() => setFound((id) => (id === messageId ? undefined : id)), FOUND_MS);
+      onCleanup(() => clearTimeout(timer));
+    }),
+  );
+
   const changeModel = async (id: string) => {
     setModel(id);
     await api.updateConversation(props.id, { model: id }).catch(() => undefined);
@@ -124,6 +143,7 @@ export function ConversationView(props: { id: string; first?: { content: string 
             {(message) => (
               <MessageItem
                 message={message}
+                found={found() === message.id}
                 live={chat.streaming() && message === last() && message.status === 'streaming'}
                 canRegenerate={
                   !chat.streaming() &&

@@ -15,6 +15,8 @@ const STATUS_WORDS: Record<string, string> = { stopped: 'Stopped', error: 'Faile
  */
 export function MessageItem(props: {
   message: Message;
+  /** Opened from a search result: marked for a moment. */
+  found?: boolean;
   live: boolean;
   canRegenerate: boolean;
   onRegenerate: () => void;
@@ -50,7 +52,13 @@ export function MessageItem(props: {
   const stopWords = () =>
     m().stopReason === 'quota' ? "Stopped: this month's tokens ran out" : STATUS_WORDS[m().status];
   return (
-    <article class={`message ${m().role}`} aria-label={m().role === 'user' ? 'You' : modelLabel()}>
+    <article
+      class={`message ${m().role}`}
+      classList={{ found: props.found }}
+      data-message-id={m().id}
+      tabindex="-1"
+      aria-label={m().role === 'user' ? 'You' : modelLabel()}
+    >
       <Show
         when={m().role === 'assistant'}
         fallback={

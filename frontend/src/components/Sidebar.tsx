@@ -1,10 +1,15 @@
-import { createSignal, For, onMount, Show } from 'solid-js';
-import { A, useNavigate, useParams } from '@solidjs/router';
+import { createMemo, createSignal, For, onMount, Show } from 'solid-js';
+import { useNavigate, useParams } from '@solidjs/router';
 import { api, type Conversation } from '../lib/api.ts';
-import { PencilIcon, TrashIcon } from './icons.tsx';
-import { forget, list, loadMore, query, refreshList, setQuery, showFirst } from '../lib/conversation-list.ts';
+import { groupByDate } from '../lib/date-groups.ts';
+import { forget, list, loadMore, movePin, query, refreshList, replace, setQuery } from '../lib/conversation-list.ts';
+import { ConversationRow } from './ConversationRow.tsx';
+import { SearchResults } from './SearchResults.tsx';
 
-/** Conversations, newest first: new, filter by title, rename, delete (after a confirmation), more on demand. */
+/**
+ * Conversations: new, search (titles and message text), pinned ones first, the rest by last
+ * activity in date groups; pin, rename, delete (after a confirmation), more on demand.
+ */
 export function Sidebar(props: { onNavigate?: () => void }) {
   const params = useParams<{ id?: string }>();
   const navigate = useNavigate();
@@ -15,16 +20,32 @@ export function Sidebar(props: { onNavigate?: () => void }) {
 
   onMount(() => void refreshList());
 
-  const rename = async (conversation: Conversation, title: string) => {
+  const groups = createMemo(() => [
+    ...(list.pinned.length > 0 ? [{ label: 'Pinned', items: list.pinned }] : []),
+    ...groupByDate(list.items, (c) => c.activeAt),
+  ]);
+
+  const fail = (e: unknown) => setError(e instanceof Error ? e.message : String(e));
+
+  const rename = async (conversation: Conversation, title: string | undefined) => {
     // Enter saves and removes the field, whose blur then asks again: only the first is taken.
     if (renaming() !== conversation.id) return;
     setRenaming(undefined);
-    const trimmed = title.trim();
+    const trimmed = title?.trim();
     if (!trimmed || trimmed === conversation.title) return;
     try {
-      showFirst(await api.updateConversation(conversation.id, { title: trimmed }));
+      // Renamed in place: a rename never moves a conversation.
+      replace(await api.updateConversation(conversation.id, { title: trimmed }));
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      fail(e);
+    }
+  };
+
+  const togglePin = async (conversation: Conversation) => {
+    try {
+      movePin(await api.updateConversation(conversation.id, { pinned: conversation.pinnedAt === null }));
+    } catch (e) {
+      fail(e);
     }
   };
 
@@ -42,7 +63,7 @@ export function Sidebar(props: { onNavigate?: () => void }) {
       forget(conversation.id);
       if (params.id === conversation.id) navigate('/');
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      fail(e);
     }
   };
 
@@ -59,10 +80,11 @@ export function Sidebar(props: { onNavigate?: () => void }) {
         New conversation
       </button>
       <label class="filter">
-        <span class="visually-hidden">Filter conversations by title</span>
+        <span class="visually-hidden">Search conversations</span>
         <input
           type="search"
-          placeholder="Filter by title"
+          placeholder="Search conversations"
+          maxLength={200}
           value={query()}
           onInput={(e) => setQuery(e.currentTarget.value)}
         />
@@ -74,83 +96,41 @@ export function Sidebar(props: { onNavigate?: () => void }) {
           </p>
         )}
       </Show>
-      <ul class="conversation-list">
-        <For
-          each={list.items}
-          fallback={
-            <li class="muted small">
-              {list.loading ? 'Loading…' : query() ? 'No conversation matches.' : 'No conversations yet.'}
-            </li>
-          }
-        >
-          {(conversation) => (
-            <li classList={{ current: params.id === conversation.id }}>
-              <Show
-                when={renaming() === conversation.id}
-                fallback={
-                  <>
-                    <A
-                      href={`/c/${conversation.id}`}
-                      aria-current={params.id === conversation.id ? 'page' : undefined}
-                      onClick={() => props.onNavigate?.()}
-                    >
-                      <Show when={conversation.siteId}>
-                        <span class="visitor-tag">Visitor</span>{' '}
-                      </Show>
-                      {conversation.title ?? 'New conversation'}
-                    </A>
-                    <span class="item-actions">
-                      <button
-                        type="button"
-                        class="icon"
-                        aria-label={`Rename "${conversation.title ?? 'New conversation'}"`}
-                        onClick={() => setRenaming(conversation.id)}
-                      >
-                        <PencilIcon />
-                      </button>
-                      <button
-                        type="button"
-                        class="icon"
-                        aria-label={`Delete "${conversation.title ?? 'New conversation'}"`}
-                        onClick={() => askDelete(conversation)}
-                      >
-                        <TrashIcon />
-                      </button>
-                    </span>
-                  </>
-                }
-              >
-                <form
-                  class="rename"
-                  onSubmit={(e) => {
-                    e.preventDefault();
-                    void rename(conversation, (e.currentTarget.elements.namedItem('title') as HTMLInputElement).value);
-                  }}
-                >
-                  <label class="visually-hidden" for={`rename-${conversation.id}`}>
-                    New title
-                  </label>
-                  <input
-                    id={`rename-${conversation.id}`}
-                    name="title"
-                    value={conversation.title ?? ''}
-                    maxLength={200}
-                    ref={(el) => queueMicrotask(() => el.select())}
-                    onKeyDown={(e) => {
-                      if (e.key === 'Escape') setRenaming(undefined);
-                    }}
-                    onBlur={(e) => void rename(conversation, e.currentTarget.value)}
-                  />
-                </form>
-              </Show>
-            </li>
+      <Show
+        when={!query().trim()}
+        fallback={<SearchResults currentId={params.id} onOpen={() => props.onNavigate?.()} />}
+      >
+        <Show when={groups().length === 0}>
+          <p class="muted small">{list.loading ? 'Loading…' : 'No conversations yet.'}</p>
+        </Show>
+        <For each={groups()}>
+          {(group) => (
+            <section class="conversation-group" aria-label={group.label}>
+              <h2 class="group-label">{group.label}</h2>
+              <ul class="conversation-list">
+                <For each={group.items}>
+                  {(conversation) => (
+                    <ConversationRow
+                      conversation={conversation}
+                      current={params.id === conversation.id}
+                      renaming={renaming() === conversation.id}
+                      onOpen={() => props.onNavigate?.()}
+                      onStartRename={() => setRenaming(conversation.id)}
+                      onRename={(title) => void rename(conversation, title)}
+                      onPin={() => void togglePin(conversation)}
+                      onDelete={() => askDelete(conversation)}
+                    />
+                  )}
+                </For>
+              </ul>
+            </section>
           )}
         </For>
-      </ul>
-      <Show when={list.nextCursor}>
-        <button type="button" class="ghost" disabled={list.loading} onClick={() => void loadMore()}>
-          {list.loading ? 'Loading…' : 'Show more'}
-        </button>
+        <Show when={list.nextCursor}>
+          <button type="button" class="ghost" disabled={list.loading} onClick={() => void loadMore()}>
+            {list.loading ? 'Loading…' : 'Show more'}
+          </button>
+        </Show>
       </Show>
       <dialog ref={dialog} aria-labelledby="delete-title" onClose={() => setDeleting(undefined)}>
         <form method="dialog" class="stack">

@@ -28,3 +28,11 @@ export const TrashIcon = () => (
     <path d="M19 6l-1 14H6L5 6" />
   </svg>
 );
+
+export const PinIcon = (props: { filled?: boolean }) => (
+  // biome-ignore lint/a11y/noSvgWithoutTitle: aria-hidden comes in the spread; the button carrying the icon has the label
+  <svg {...svg} fill={props.filled ? 'currentColor' : 'none'}>
+    <path d="M9 4h6l-1 6 4 4H6l4-4Z" />
+    <path d="M12 14v7" />
+  </svg>
+);

@@ -74,6 +74,9 @@ export type Plan = Me['plan'];
 export type Model = InferResponseType<typeof client.models.$get>['models'][number];
 export type Conversation = Item<InferResponseType<typeof client.conversations.$get>>;
 export type Message = InferResponseType<(typeof client.conversations)[':id']['$get']>['messages'][number];
+export type SearchResult = Item<InferResponseType<typeof client.search.$get>>;
+/** Plain text and the ranges of it that matched a search. */
+export type Highlighted = NonNullable<SearchResult['title']>;
 export type Usage = InferResponseType<typeof client.usage.$get>;
 export type Site = Item<InferResponseType<typeof client.sites.$get>>;
 export type SiteInput = InferRequestType<typeof client.sites.$post>['json'];
@@ -98,15 +101,25 @@ export const api = {
   me: () => read(client.me.$get()),
   models: () => read(client.models.$get()),
 
-  conversations: (query: { q?: string; cursor?: string | null; limit?: number } = {}) =>
+  conversations: (
+    query: { q?: string; cursor?: string | null; limit?: number; pinned?: boolean; siteId?: string } = {},
+  ) =>
     read(
       client.conversations.$get({
-        query: { q: query.q || undefined, cursor: query.cursor ?? undefined, limit: String(query.limit ?? 30) },
+        query: {
+          q: query.q || undefined,
+          cursor: query.cursor ?? undefined,
+          limit: String(query.limit ?? 30),
+          pinned: query.pinned === undefined ? undefined : query.pinned ? 'true' : 'false',
+          siteId: query.siteId,
+        },
       }),
     ),
+  /** Titles and message text, newest match first. */
+  search: (q: string, limit = 20) => read(client.search.$get({ query: { q, limit: String(limit) } })),
   createConversation: (body: { model?: string } = {}) => read(client.conversations.$post({ json: body })),
   conversation: (id: string) => read(conversation.$get({ param: { id } })),
-  updateConversation: (id: string, patch: { title?: string; model?: string }) =>
+  updateConversation: (id: string, patch: { title?: string; model?: string; pinned?: boolean }) =>
     read(conversation.$patch({ param: { id }, json: patch })),
   deleteConversation: (id: string) => done(conversation.$delete({ param: { id } })),
   /** The reply's event stream. */

@@ -1,5 +1,6 @@
 // Widget sites: the websites allowed to embed a Parley chat, each with its model, prompt, greeting
 // and look; the one-line snippet to paste, and a live preview of the widget as visitors see it.
+import { SiteConversations } from '../components/SiteConversations.tsx';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { PageState } from '../components/PageState.tsx';
 import { api, type Site, type SiteInput } from '../lib/api.ts';
@@ -144,6 +145,7 @@ function SiteCard(props: { site: Site; onEdit: () => void; onDeleted: () => void
           Delete<span class="visually-hidden"> {props.site.name}</span>
         </button>
       </div>
+      <SiteConversations siteId={props.site.id} siteName={props.site.name} />
       <Show when={preview()}>
         <iframe
           class="site-preview"
@@ -154,7 +156,7 @@ function SiteCard(props: { site: Site; onEdit: () => void; onDeleted: () => void
       <dialog ref={dialog} aria-labelledby={`delete-${props.site.id}`}>
         <form method="dialog" class="stack">
           <h2 id={`delete-${props.site.id}`}>Delete “{props.site.name}”?</h2>
-          <p>The widget stops working on your website at once. Its visitors' conversations stay in your list.</p>
+          <p>The widget stops working on your website at once. Its visitors' conversations are kept.</p>
           <div class="row">
             <button type="submit" class="ghost" autofocus>
               Cancel
