@@ -118,15 +118,12 @@ export function ConversationView(props: { id: string; first?: { content: string 
       class="conversation"
       aria-label={chat.state.conversation?.title ?? 'Conversation'}
     >
-      <Show when={chat.state.conversation}>
-        {(conversation) => (
-          <ConversationActions
-            id={props.id}
-            title={conversation().title ?? 'New conversation'}
-            canShare={conversation().visitorId === null}
-          />
-        )}
-      </Show>
+      {/* There from the start, so the messages below never move when the conversation has loaded. */}
+      <ConversationActions
+        id={props.id}
+        title={chat.state.conversation?.title ?? 'New conversation'}
+        canShare={chat.state.conversation?.visitorId == null}
+      />
       <div class="messages" ref={scroller} onScroll={onScroll}>
         <Show when={loadError()}>
           {(message) => (
