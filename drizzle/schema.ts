@@ -16,6 +16,7 @@ import {
   pgPolicy,
   pgTable,
   primaryKey,
+  real,
   text,
   timestamp,
   uniqueIndex,
@@ -53,6 +54,10 @@ export const profiles = pgTable(
     // Per-user limits that replace the tier's (an enterprise contract): any of monthlyTokens,
     // requestsPerMinute, concurrentStreams, maxOutputPricePerMillion. Written by the service role only.
     limits: jsonb('limits').$type<Record<string, number | null>>(),
+    // The user's custom instructions, put before every reply of their own chats (never a widget
+    // visitor's or the API's). Their Limiter keeps a copy, so a reply never reads them here.
+    customInstructions: text('custom_instructions'),
+    customInstructionsUpdatedAt: timestamp('custom_instructions_updated_at', { withTimezone: true, precision: 3 }),
     stripeCustomerId: text('stripe_customer_id'),
     stripeSubscriptionId: text('stripe_subscription_id'),
     subscriptionStatus: text('subscription_status'),
@@ -108,6 +113,10 @@ export const conversations = pgTable(
     title: text('title'),
     model: text('model'),
     systemPrompt: text('system_prompt'),
+    // Sampling for every reply of the conversation; null: the model's default (temperature) or the
+    // most the model and Parley allow (max_reply_tokens).
+    temperature: real('temperature'),
+    maxReplyTokens: integer('max_reply_tokens'),
     // Set for conversations started by a widget visitor on one of the owner's sites. A deleted site
     // leaves its conversations to the owner (site_id null, visitor_id kept): their rooms still hold
     // them and write them behind, which a cascade would fight and a foreign key would refuse.

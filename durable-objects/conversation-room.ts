@@ -23,7 +23,7 @@ import {
   tokensUsed,
 } from '../worker/chat/reply-pipeline.ts';
 import { replyTiming } from '../worker/usage/reply-timing.ts';
-import { MAX_REPLY_TOKENS } from '../worker/chat/limits.ts';
+import { replyLimit } from '../worker/chat/limits.ts';
 import { parseEventId } from '../worker/chat/events.ts';
 import { defaultModel, findModel } from '../worker/providers/registry.ts';
 import type { ChatMessage } from '../worker/providers/types.ts';
@@ -44,6 +44,7 @@ import {
   refused,
   replyErrorMessage,
   replyInProgress,
+  replyLimitRefusal,
   unknownModel,
 } from './room-failures.ts';
 import { log, withLogContext } from '../worker/log.ts';
@@ -108,6 +109,8 @@ export class ConversationRoom extends DurableObject<Env> {
   private readonly outbox: OutboxWriter;
   /** Set while a send waits for its Limiter's decision: the room is claimed, but nothing is stored yet. */
   private starting = false;
+  /** The owner's custom instructions' size at the last reply: room kept for them when the next reply's history is fitted. */
+  private instructionTokens = 0;
   /** When the alarm is set for, as far as this instance knows (undefined: not known since it started). */
   private alarmAt: number | null | undefined;
 
@@ -186,6 +189,8 @@ export class ConversationRoom extends DurableObject<Env> {
         userId: input.userId,
         title: input.title ?? null,
         model: input.model ?? null,
+        temperature: input.temperature ?? null,
+        maxReplyTokens: input.maxReplyTokens ?? null,
         systemPrompt: input.systemPrompt ?? null,
         siteId: input.visitor?.siteId ?? null,
         visitorId: input.visitor?.visitorId ?? null,
@@ -321,11 +326,13 @@ export class ConversationRoom extends DurableObject<Env> {
     };
   }
 
-  /** Rename, change the model or the system prompt (the next send uses them), pin or unpin. */
+  /** Rename, change the model, the system prompt, the temperature or the longest reply (the next reply uses them), pin or unpin. */
   async update(caller: Caller, change: UpdateInput): Promise<RoomResult<{ conversation: Conversation }>> {
     return this.serve(caller, async () => {
       const owned = await this.owned(caller, { write: true });
       if (!owned.ok) return owned;
+      const tooLong = replyLimitRefusal(this.env, change, owned.conversation);
+      if (tooLong) return tooLong;
       const now = Date.now();
       const { pinned, ...patch } = change;
       // Pinning again keeps the first pin's time (pins are ordered by it).
@@ -401,8 +408,14 @@ export class ConversationRoom extends DurableObject<Env> {
     const model = modelId ? findModel(this.env, modelId) : undefined;
     if (!model) return modelId ? unknownModel(modelId) : noModels();
     const system = (input.site ? input.site.systemPrompt : conversation.systemPrompt) ?? undefined;
-    const maxOutputTokens = Math.min(MAX_REPLY_TOKENS, model.maxOutputTokens);
-    const messages = fitToContext(plan.turns, { system, contextWindow: model.contextWindow, maxOutputTokens });
+    const maxOutputTokens = replyLimit(model, input.site ? null : conversation.maxReplyTokens);
+    // The owner's custom instructions are added by their Limiter: room is kept for them at the size last seen.
+    const messages = fitToContext(plan.turns, {
+      system,
+      contextWindow: model.contextWindow - (input.site ? 0 : this.instructionTokens),
+      maxOutputTokens,
+    });
+    const temperature = input.site ? null : conversation.temperature;
 
     // The owner's Limiter decides before anything is stored or sent; the room is claimed meanwhile.
     this.starting = true;
@@ -412,6 +425,8 @@ export class ConversationRoom extends DurableObject<Env> {
       system,
       messages,
       maxOutputTokens,
+      ...(temperature === null ? {} : { sampling: { temperature } }),
+      customInstructions: !input.site,
       ...(input.visitor && input.site
         ? { visitor: { ...input.visitor, requestsPerMinute: input.site.visitorRequestsPerMinute } }
         : {}),
@@ -419,6 +434,7 @@ export class ConversationRoom extends DurableObject<Env> {
       colo: input.colo,
     }).finally(() => (this.starting = false));
     if (!reserved.ok) return refused(reserved);
+    if (!input.site) this.instructionTokens = reserved.instructionTokens;
     const current = this.store.conversation();
     const now = Date.now();
     // A millisecond after what is stored with it, so history order never depends on the id.

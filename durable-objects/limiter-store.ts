@@ -19,6 +19,8 @@ export type Account = {
   used: number;
   seeded: boolean;
 };
+/** The owner's custom instructions as last saved (`updatedAt`: when, epoch ms; 0 when never set). */
+export type Instructions = { text: string | null; updatedAt: number };
 export type Bucket = { tokens: number; updatedAt: number };
 export type Reservation = { id: string; tokens: number; expiresAt: number };
 
@@ -45,6 +47,11 @@ const SCHEMA: readonly SchemaStep[] = [
       subject_type text not null, count integer not null, published integer not null,
       primary key (user_id, day, reason, subject_type))`);
   },
+  // 3: the owner's custom instructions (a copy of profiles.custom_instructions), so a reply never reads Postgres for them.
+  (sql) => {
+    sql.exec(`create table instructions (id integer primary key check (id = 1), text text,
+      updated_at integer not null)`);
+  },
 ];
 
 /** One refusal total: a user's refusals for one day, reason and subject type. */
@@ -62,6 +69,8 @@ const REFUSAL_DAYS_KEPT = 2;
 export class LimiterStore {
   private readonly storage: DurableObjectStorage;
   account: Account | undefined;
+  /** The owner's custom instructions; undefined until first loaded (from Postgres, or as saved). */
+  instructions: Instructions | undefined;
   /** Rate-limit buckets by subject. */
   readonly buckets = new Map<string, Bucket>();
   /** The owner's live API keys: SHA-256 of the secret -> key id. */
@@ -95,6 +104,10 @@ export class LimiterStore {
         seeded: account.seeded === 1,
       };
     }
+    const instructions = this.sql
+      .exec<{ text: string | null; updated_at: number }>('select text, updated_at from instructions')
+      .toArray()[0];
+    if (instructions) this.instructions = { text: instructions.text, updatedAt: instructions.updated_at };
     for (const row of this.sql.exec<{ subject: string; tokens: number; updated_at: number }>('select * from buckets')) {
       this.buckets.set(row.subject, { tokens: row.tokens, updatedAt: row.updated_at });
     }
@@ -146,6 +159,20 @@ export class LimiterStore {
     this.account = { ...this.account, tier };
     this.accountUnwritten = true;
     this.scheduleWrite();
+  }
+
+  /**
+   * Keeps the newer of the instructions held and `instructions` (a save and a seed may arrive in
+   * either order, or twice): written at once, since the next reply must use what was saved.
+   */
+  setInstructions(instructions: Instructions) {
+    if (this.instructions && this.instructions.updatedAt > instructions.updatedAt) return;
+    this.instructions = instructions;
+    this.sql.exec(
+      'insert or replace into instructions (id, text, updated_at) values (1, ?, ?)',
+      instructions.text,
+      instructions.updatedAt,
+    );
   }
 
   /** Takes one request from a subject's bucket and opens a reservation. */

@@ -9,6 +9,7 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Tier } from '../drizzle/schema.ts';
 import { withDatabase } from '../worker/db/client.ts';
 import { outputBudget, refill, secondsUntilToken } from '../worker/usage/limits.ts';
+import { estimateTokens, replyRoom } from '../worker/chat/prompt.ts';
 import { quotaSeed } from '../worker/usage/quota.ts';
 import { publishUsage } from '../worker/usage/publish.ts';
 import type { SettleRecords } from '../worker/usage/limiters.ts';
@@ -54,6 +55,11 @@ export type ReserveInput = {
   apiKeyHash?: string;
   /** A visitor of one of the owner's widget sites (`<siteId>:<visitorId>`): their own bucket applies, at the site's rate, instead of the user's. */
   visitor?: { id: string; requestsPerMinute: number };
+  /**
+   * The reply is the owner's own chat reply: their custom instructions go with it. They count in
+   * the prompt, and the reply's room shrinks to what the model's context window leaves.
+   */
+  instructions?: { contextWindow: number };
 };
 
 export type { Admission, Refusal };
@@ -95,12 +101,54 @@ export class Limiter extends DurableObject<Env> {
     // The log context never throws, whatever a caller sent: the method's own checks report bad input.
     return withLogContext({ requestId: input?.requestId, userId: input?.userId }, async () => {
       await this.ready(input.userId);
-      const decision = this.decide(input);
-      if (decision.ok) return decision;
+      const added = this.withInstructions(input);
+      if (!added.ok) return added;
+      const decision = this.decide(added.input);
+      if (decision.ok) return added.text === undefined ? decision : { ...decision, ...added.text };
       const { reason, ...refused } = decision;
       this.countRefusal(input, reason);
       return refused;
     });
+  }
+
+  /**
+   * The owner's custom instructions added to a reply that asks for them: their tokens join the
+   * prompt, and the reply's room is what the context window leaves (400 when not even the minimum).
+   */
+  private withInstructions(
+    input: ReserveInput,
+  ):
+    | { ok: true; input: ReserveInput; text?: { instructions: string; instructionTokens: number } }
+    | (Refusal & { ok: false }) {
+    const text = input.instructions ? this.store.instructions?.text : undefined;
+    if (!text) return { ok: true, input };
+    const instructionTokens = estimateTokens(text);
+    const promptTokens = input.promptTokens + instructionTokens;
+    const room = replyRoom(promptTokens, input.instructions!.contextWindow, input.maxOutputTokens);
+    if (room === undefined)
+      return {
+        ok: false,
+        status: 400,
+        code: 'context_length_exceeded',
+        message: `This message and your custom instructions are too long for the model: about ${promptTokens.toLocaleString('en')} tokens. Shorten them, or choose a model with a larger context window`,
+      };
+    return {
+      ok: true,
+      input: { ...input, promptTokens, maxOutputTokens: room },
+      text: { instructions: text, instructionTokens },
+    };
+  }
+
+  /** The owner saved their custom instructions (null: cleared): the next reply uses them. Repeating it, or an older save arriving late, changes nothing. */
+  async setInstructions(userId: string, text: string | null, updatedAt: number): Promise<void> {
+    await this.ready(userId);
+    this.store.setInstructions({ text, updatedAt });
+  }
+
+  /** The instructions this Limiter holds (for tests and the operators: what replies use now). */
+  async instructions(userId: string): Promise<{ text: string | null; updatedAt: number }> {
+    await this.ready(userId);
+    return this.store.instructions ?? { text: null, updatedAt: 0 };
   }
 
   /** The decision itself: one synchronous turn, nothing awaited, so the check and the reservation are one. */
@@ -296,7 +344,10 @@ export class Limiter extends DurableObject<Env> {
   private async ready(userId: string) {
     const periodStart = quotaPeriod(new Date()).start.getTime();
     const account = this.store.account;
-    if (account?.periodStart === periodStart && (account.seeded || Date.now() < this.seedRetryAt)) return;
+    // A Limiter from before instructions were kept (or never seeded) is seeded again, once: its
+    // first reply waits on that one read, so it never answers without the owner's instructions.
+    const known = account?.seeded === true && this.store.instructions !== undefined;
+    if (account?.periodStart === periodStart && (known || Date.now() < this.seedRetryAt)) return;
     await (this.seeding ??= this.seed(userId, periodStart).finally(() => (this.seeding = undefined)));
   }
 
@@ -317,6 +368,7 @@ export class Limiter extends DurableObject<Env> {
       );
       // Added, never removed: a revocation reaches this object before Postgres (see keys.ts).
       this.store.addKeys(seed.keys);
+      this.store.setInstructions(seed.instructions);
     } catch (error) {
       // Postgres is away: decide on what is known (the tier last seen, or free) and seed on a later call.
       log.warn('limiter: not seeded, deciding on what is known', {}, error);

@@ -2,7 +2,8 @@
 // and a message that says what happened and what to do.
 import type { RoomFailure } from '../worker/chat/room-contract.ts';
 import type { ReplyRefusal } from '../worker/chat/reply-pipeline.ts';
-import { modelNotAvailable } from '../worker/providers/registry.ts';
+import { defaultModel, findModel, modelNotAvailable } from '../worker/providers/registry.ts';
+import { replyLimit } from '../worker/chat/limits.ts';
 
 export function failure(
   status: RoomFailure['status'],
@@ -62,4 +63,26 @@ export const refused = (refusal: ReplyRefusal) =>
 export function replyErrorMessage(code: string | null): string {
   if (code === 'upstream_timeout') return 'The model stopped sending and was given up on; the partial reply was saved';
   return 'The model failed while replying; the partial reply was saved';
+}
+
+/**
+ * A longest reply the conversation's model cannot write (the model the change names, else the
+ * conversation's, else the default): 400, naming the model's limit. Undefined when it fits or is not changed.
+ */
+export function replyLimitRefusal(
+  env: Env,
+  change: { model?: string | null | undefined; maxReplyTokens?: number | null | undefined },
+  conversation: { model: string | null },
+): RoomFailure | undefined {
+  if (change.maxReplyTokens == null) return undefined;
+  const modelId = change.model ?? conversation.model ?? defaultModel(env)?.id;
+  const model = modelId ? findModel(env, modelId) : undefined;
+  if (!model) return undefined;
+  const most = replyLimit(model, null);
+  if (change.maxReplyTokens <= most) return undefined;
+  return failure(
+    400,
+    'invalid_request',
+    `maxReplyTokens: ${model.id} writes at most ${most.toLocaleString('en')} tokens a reply: ask for that or fewer, or null for as long as it allows`,
+  );
 }

@@ -56,6 +56,11 @@ const SCHEMA: readonly SchemaStep[] = [
     sql.exec('alter table conversation add column active_at integer');
     sql.exec('update conversation set active_at = coalesce((select max(created_at) from messages), created_at)');
   },
+  // 5: sampling for every reply: the temperature and the longest reply (null: the model's default, the most allowed).
+  (sql) => {
+    sql.exec('alter table conversation add column temperature real');
+    sql.exec('alter table conversation add column max_reply_tokens integer');
+  },
 ];
 
 /** Who pays for a reply, and what its Limiter reserved for it. */
@@ -74,6 +79,8 @@ type ConversationRow = {
   title: string | null;
   model: string | null;
   system_prompt: string | null;
+  temperature: number | null;
+  max_reply_tokens: number | null;
   site_id: string | null;
   visitor_id: string | null;
   leaf_id: string | null;
@@ -189,6 +196,8 @@ export class RoomStore {
         title: patch.title,
         model: patch.model,
         system_prompt: patch.systemPrompt,
+        temperature: patch.temperature,
+        max_reply_tokens: patch.maxReplyTokens,
         pinned_at: patch.pinnedAt === undefined ? undefined : (patch.pinnedAt?.getTime() ?? null),
       }).filter(([, value]) => value !== undefined);
       for (const [column, value] of sets) this.sql.exec(`update conversation set ${column} = ?`, value);
@@ -394,15 +403,17 @@ export class RoomStore {
 
   private insertConversation(c: Conversation, ownerEmail: string | null) {
     this.sql.exec(
-      `insert into conversation (id, user_id, owner_email, title, model, system_prompt, site_id, visitor_id, leaf_id,
-        created_at, updated_at, pinned_at, active_at)
-        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `insert into conversation (id, user_id, owner_email, title, model, system_prompt, temperature, max_reply_tokens,
+        site_id, visitor_id, leaf_id, created_at, updated_at, pinned_at, active_at)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       c.id,
       c.userId,
       ownerEmail,
       c.title,
       c.model,
       c.systemPrompt,
+      c.temperature,
+      c.maxReplyTokens,
       c.siteId,
       c.visitorId,
       c.branchLeafId,
@@ -446,6 +457,8 @@ function toConversation(row: ConversationRow): OwnedConversation {
     title: row.title,
     model: row.model,
     systemPrompt: row.system_prompt,
+    temperature: row.temperature,
+    maxReplyTokens: row.max_reply_tokens,
     siteId: row.site_id,
     visitorId: row.visitor_id,
     branchLeafId: row.leaf_id,

@@ -23,6 +23,11 @@ export type ReplySpec = {
   userId: string;
   model: ModelInfo;
   system?: string;
+  /**
+   * The owner's own chat reply: their custom instructions (held by their Limiter) go before `system`.
+   * Never for a widget visitor (the site's prompt applies) or /v1 (the program sends its own).
+   */
+  customInstructions?: boolean;
   /** The turns the model answers, already fitted to its context window. */
   messages: ChatMessage[];
   /** The most the reply may write before the quota has its say. */
@@ -63,6 +68,8 @@ export type ReservedReply = {
   boundedByQuota: boolean;
   /** The verified API key's id, when the spec named one. */
   keyId?: string;
+  /** The estimate of the custom instructions the Limiter added to `spec.system` (0: none), counted in `promptTokens`. */
+  instructionTokens: number;
   /** When the Limiter was asked (epoch ms) and how long it took to say yes: part of the reply's time to first token. */
   admission: { startedAt: number; ms: number };
 };
@@ -88,12 +95,14 @@ export async function reserveReply(env: Env, spec: ReplySpec): Promise<ReservedR
     ...(visitor
       ? { visitor: { id: `${visitor.siteId}:${visitor.visitorId}`, requestsPerMinute: visitor.requestsPerMinute } }
       : {}),
+    ...(spec.customInstructions ? { instructions: { contextWindow: model.contextWindow } } : {}),
   });
   if (!decision.ok) return decision;
   return {
     ok: true,
-    spec,
-    promptTokens,
+    spec: decision.instructions ? { ...spec, system: composeSystem(decision.instructions, spec.system) } : spec,
+    promptTokens: promptTokens + (decision.instructionTokens ?? 0),
+    instructionTokens: decision.instructionTokens ?? 0,
     reservationId: decision.reservationId,
     outputTokens: decision.outputTokens,
     boundedByQuota: decision.boundedByQuota,
@@ -169,6 +178,14 @@ export const tokensUsed = (outcome: Pick<ReplyOutcome, 'inputTokens' | 'outputTo
 /** The usage event of a reply that used tokens (keyed by its `id`, so it is billed once), or undefined. */
 export function replyUsage(input: Parameters<typeof usageEvent>[0]): UsageEventMessage | undefined {
   return tokensUsed(input.outcome) > 0 ? usageEvent(input) : undefined;
+}
+
+/**
+ * The system prompt a user's own reply is sent with: their custom instructions first, then the
+ * conversation's system prompt, a blank line between (docs/api.md).
+ */
+export function composeSystem(instructions: string, system: string | undefined): string {
+  return system ? `${instructions}\n\n${system}` : instructions;
 }
 
 /** The newest message alone is more than the model can read: nothing is reserved. */

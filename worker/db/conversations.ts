@@ -13,7 +13,9 @@ const { search: _messageSearch, ...messageColumns } = getTableColumns(messages);
 
 export type Conversation = Omit<typeof conversations.$inferSelect, 'search'>;
 export type Message = Omit<typeof messages.$inferSelect, 'search'>;
-export type ConversationPatch = Partial<Pick<Conversation, 'title' | 'model' | 'systemPrompt' | 'pinnedAt'>>;
+export type ConversationPatch = Partial<
+  Pick<Conversation, 'title' | 'model' | 'systemPrompt' | 'temperature' | 'maxReplyTokens' | 'pinnedAt'>
+>;
 export type PageCursor = { activeAt: Date; id: string };
 
 /**
@@ -121,6 +123,8 @@ export function upsertConversation(
           title: conversation.title,
           model: conversation.model,
           systemPrompt: conversation.systemPrompt,
+          temperature: conversation.temperature,
+          maxReplyTokens: conversation.maxReplyTokens,
           branchLeafId: conversation.branchLeafId,
           pinnedAt: conversation.pinnedAt,
           activeAt: conversation.activeAt,

@@ -26,3 +26,19 @@ export async function getOwnProfile(db: Db, claims: UserClaims) {
   ]);
   return rows[0];
 }
+
+/** Saves the user's custom instructions (null clears them) with when; repeating it changes nothing but that time. */
+export async function saveCustomInstructions(
+  db: Db,
+  userId: string,
+  text: string | null,
+  updatedAt: Date,
+): Promise<void> {
+  await db
+    .insert(profiles)
+    .values({ id: userId, customInstructions: text, customInstructionsUpdatedAt: updatedAt })
+    .onConflictDoUpdate({
+      target: profiles.id,
+      set: { customInstructions: text, customInstructionsUpdatedAt: updatedAt },
+    });
+}

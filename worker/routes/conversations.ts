@@ -116,7 +116,8 @@ export const conversations = new Hono<AppEnv>()
     '/:id',
     describe({
       ...conversationsApi,
-      summary: 'Rename, change model or system prompt, pin or unpin (none of which moves it in the list)',
+      summary:
+        'Rename, change model, system prompt, temperature or longest reply (used by every later reply: send, edit, regenerate), pin or unpin (none of which moves it in the list)',
       responses: { 200: { description: 'Updated', schema: conversationSchema }, 403: readOnly },
     }),
     validate('param', conversationIdParam),
@@ -459,6 +460,8 @@ const toConversation = (row: Conversation) => ({
   title: row.title,
   model: row.model,
   systemPrompt: row.systemPrompt,
+  temperature: row.temperature,
+  maxReplyTokens: row.maxReplyTokens,
   siteId: row.siteId,
   visitorId: row.visitorId,
   pinnedAt: row.pinnedAt?.toISOString() ?? null,

@@ -9,6 +9,9 @@ import { notFound } from '../errors.ts';
 import { userLimiter } from '../usage/limiters.ts';
 import { describe } from '../openapi/describe.ts';
 import { isOperator } from '../auth/require-operator.ts';
+import { validate } from '../validation.ts';
+import { updateMeBody } from '../schemas/me.ts';
+import { setCustomInstructions } from '../account/instructions.ts';
 
 /** The signed-in user's profile, plan and this month's quota, as their Limiter counts it (settled replies at once, reservations apart). */
 export const me = new Hono<AppEnv>()
@@ -16,7 +19,7 @@ export const me = new Hono<AppEnv>()
   .get(
     '/',
     describe({
-      summary: 'Your profile, plan and monthly quota {limit, used, reserved, resetsAt}',
+      summary: 'Your profile, custom instructions, plan and monthly quota {limit, used, reserved, resetsAt}',
       tag: 'account',
       security: ['session', 'apiKey'],
       responses: {
@@ -36,9 +39,37 @@ export const me = new Hono<AppEnv>()
         displayName: profile.displayName,
         tier: profile.tier,
         createdAt: profile.createdAt.toISOString(),
+        customInstructions: profile.customInstructions,
         plan,
         quota: { limit, used, reserved, resetsAt },
       });
+    },
+  )
+  // Only what a person sets about themselves: the tier and Stripe fields are the service's.
+  .patch(
+    '/',
+    describe({
+      summary:
+        "Set your custom instructions {customInstructions}: put before every reply of your own conversations, ahead of the conversation's system prompt (not widget visitors' replies, not /v1)",
+      tag: 'account',
+      security: ['session', 'apiKey'],
+      responses: {
+        200: { description: '{customInstructions}: as saved (null when cleared)' },
+        400: { description: 'Longer than 4,000 characters, or not a string or null (invalid_request)' },
+        503: { description: 'The database or your Limiter cannot be reached: save again' },
+      },
+    }),
+    validate('json', updateMeBody),
+    async (c) => {
+      const { userId, email } = c.var.subject;
+      await ensureProfile(c.var.db, userId, email);
+      const customInstructions = await setCustomInstructions(
+        c.env,
+        c.var.db,
+        userId,
+        c.req.valid('json').customInstructions,
+      );
+      return c.json({ customInstructions });
     },
   )
   // Whether to offer the operators' page: read from the token alone, so an app load asks no database.

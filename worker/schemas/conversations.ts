@@ -2,6 +2,7 @@
 // OpenAPI document is generated from them.
 import * as z from 'zod';
 import { text } from './text.ts';
+import { MAX_REPLY_TOKENS } from '../chat/limits.ts';
 
 export const MAX_CONTENT_CHARS = 100_000;
 
@@ -28,6 +29,21 @@ export const listConversationsQuery = z.object({
 
 const modelId = text().min(3).max(200).describe('A model id from GET /api/models, e.g. anthropic/claude-sonnet-5-5');
 const systemPrompt = text().max(20_000);
+const temperature = z
+  .number()
+  .min(0)
+  .max(2)
+  .nullable()
+  .describe("Sampling temperature for every reply, 0 to 2; null: the model's default");
+const maxReplyTokens = z
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_REPLY_TOKENS)
+  .nullable()
+  .describe(
+    `The longest reply, in tokens: at most ${MAX_REPLY_TOKENS.toLocaleString('en')} and the model's own limit; null: as long as they allow`,
+  );
 
 export const createConversationBody = z.strictObject({
   title: text().trim().min(1).max(200).optional(),
@@ -40,9 +56,14 @@ export const updateConversationBody = z
     title: text().trim().min(1).max(200).optional(),
     model: modelId.optional(),
     systemPrompt: systemPrompt.nullable().optional(),
+    temperature: temperature.optional(),
+    maxReplyTokens: maxReplyTokens.optional(),
     pinned: z.boolean().optional().describe('Pin it above the others in your list, or unpin it'),
   })
-  .refine((body) => Object.keys(body).length > 0, 'nothing to change: send title, model, systemPrompt or pinned');
+  .refine(
+    (body) => Object.keys(body).length > 0,
+    'nothing to change: send title, model, systemPrompt, temperature, maxReplyTokens or pinned',
+  );
 
 export const sendMessageBody = z.strictObject({
   // Length is checked by the route so an oversized message gets 413, not 400.
@@ -76,6 +97,12 @@ export const conversationSchema = z.object({
   title: z.string().nullable(),
   model: z.string().nullable(),
   systemPrompt: z.string().nullable(),
+  temperature: z.number().nullable().describe("Sampling temperature of every reply; null: the model's default"),
+  maxReplyTokens: z
+    .number()
+    .int()
+    .nullable()
+    .describe('The longest reply, in tokens; null: as long as the model and Parley allow'),
   siteId: z
     .uuid()
     .nullable()

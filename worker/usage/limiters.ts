@@ -25,6 +25,8 @@ export async function reserveQuota(
     apiKeyHash?: string;
     /** A widget visitor (`<siteId>:<visitorId>`) rate-limited at their site's rate instead of the user's bucket. */
     visitor?: { id: string; requestsPerMinute: number };
+    /** The user's own chat reply: the Limiter adds their custom instructions, within this context window. */
+    instructions?: { contextWindow: number };
   },
 ): Promise<QuotaDecision> {
   const reservationId = crypto.randomUUID();
@@ -39,6 +41,7 @@ export async function reserveQuota(
       model: { id: input.model.id, outputPricePerMillion: input.model.price.output },
       ...(input.apiKeyHash === undefined ? {} : { apiKeyHash: input.apiKeyHash }),
       ...(input.visitor === undefined ? {} : { visitor: input.visitor }),
+      ...(input.instructions === undefined ? {} : { instructions: input.instructions }),
     });
     return decision.ok ? { ...decision, reservationId } : decision;
   } catch (error) {
@@ -81,4 +84,16 @@ export async function settleQuota(
       await new Promise((r) => setTimeout(r, SETTLE_RETRY_MS));
     }
   }
+}
+
+/**
+ * Hands the user's newly saved custom instructions to their Limiter, which replies read them from.
+ * Postgres has them already; a Limiter that misses this loads them from there on its next seed.
+ */
+export async function shareInstructions(
+  env: Pick<Env, 'LIMITER'>,
+  userId: string,
+  instructions: { text: string | null; updatedAt: Date },
+): Promise<void> {
+  await userLimiter(env, userId).setInstructions(userId, instructions.text, instructions.updatedAt.getTime());
 }

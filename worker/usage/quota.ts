@@ -8,17 +8,28 @@ export type QuotaSeed = {
   overrides: Partial<TierLimits> | null;
   used: number;
   keys: Array<{ id: string; hash: string }>;
+  /** The user's custom instructions and when they were saved (epoch ms; 0 when never). */
+  instructions: { text: string | null; updatedAt: number };
 };
 
 /**
  * What a Limiter starts a period from: the user's tier, the tokens already recorded this
- * period, and the user's live API keys. Service role: the Limiter acts for the system, not the user. A user without a profile
+ * period, the user's live API keys and custom instructions. Service role: the Limiter acts for the system, not the user. A user without a profile
  * yet is on the free tier with nothing used.
  */
 export async function quotaSeed(db: Db, userId: string, now: Date): Promise<QuotaSeed> {
   const { start, end } = quotaPeriod(now);
   const [profile, used, keys] = await transaction(db, (q) => [
-    q.select({ tier: profiles.tier, limits: profiles.limits }).from(profiles).where(eq(profiles.id, userId)).limit(1),
+    q
+      .select({
+        tier: profiles.tier,
+        limits: profiles.limits,
+        instructions: profiles.customInstructions,
+        instructionsAt: profiles.customInstructionsUpdatedAt,
+      })
+      .from(profiles)
+      .where(eq(profiles.id, userId))
+      .limit(1),
     q
       .select({ used: sql<string>`coalesce(sum(${usageEvents.inputTokens} + ${usageEvents.outputTokens}), 0)` })
       .from(usageEvents)
@@ -33,6 +44,10 @@ export async function quotaSeed(db: Db, userId: string, now: Date): Promise<Quot
     overrides: limitOverrides(profile[0]?.limits),
     used: Number(used[0]?.used ?? 0),
     keys,
+    instructions: {
+      text: profile[0]?.instructions ?? null,
+      updatedAt: profile[0]?.instructionsAt?.getTime() ?? 0,
+    },
   };
 }
 
