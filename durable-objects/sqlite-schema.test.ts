@@ -124,7 +124,7 @@ describe('a room created before versions were kept', () => {
 
       const store = new RoomStore(storage);
 
-      expect(sql.exec('select version from schema_version').one()).toEqual({ version: 4 });
+      expect(sql.exec('select version from schema_version').one()).toEqual({ version: 5 });
       expect(tableNames(storage)).toEqual(['conversation', 'messages', 'outbox', 'reply_charges', 'schema_version']);
       // Step 4: not pinned, and last active when its newest message was sent.
       expect(store.conversation()).toMatchObject({
@@ -133,6 +133,9 @@ describe('a room created before versions were kept', () => {
         title: 'Before versions',
         pinnedAt: null,
         activeAt: new Date(2),
+        // Step 5: the model's default temperature and longest reply.
+        temperature: null,
+        maxReplyTokens: null,
       });
       expect(store.messages().map((m) => [m.id, m.status, m.content])).toEqual([
         ['m-user', 'complete', 'hello'],
@@ -154,7 +157,7 @@ describe('a room created before versions were kept', () => {
       expect(store.markInterrupted(3)).toBe(1);
       // Started again: nothing more to apply.
       new RoomStore(storage);
-      expect(sql.exec('select version from schema_version').one()).toEqual({ version: 4 });
+      expect(sql.exec('select version from schema_version').one()).toEqual({ version: 5 });
     });
   });
 });

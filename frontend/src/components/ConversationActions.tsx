@@ -1,4 +1,4 @@
-// The conversation's own actions, above its messages: Share (a dialog to make, copy and revoke
+// The conversation's own actions, above its messages: Settings (ConversationSettings.tsx), Share (a dialog to make, copy and revoke
 // read-only public links) and Export (Markdown or JSON, downloaded).
 import { createSignal, For, Show } from 'solid-js';
 import { api, type ShareLink } from '../lib/api.ts';
@@ -18,7 +18,13 @@ export const expiryWords = (link: Pick<ShareLink, 'expiresAt'> & { expired?: boo
     ? 'Never expires'
     : `${link.expired ? 'Expired' : 'Expires'} ${new Date(link.expiresAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}`;
 
-export function ConversationActions(props: { id: string; title: string; canShare: boolean }) {
+export function ConversationActions(props: {
+  id: string;
+  title: string;
+  canShare: boolean;
+  /** Opens the conversation's settings (absent for a visitor's conversation, which the owner cannot change). */
+  onSettings?: () => void;
+}) {
   const [status, setStatus] = createSignal('');
   const [error, setError] = createSignal<string>();
   let menu!: HTMLDetailsElement;
@@ -36,6 +42,13 @@ export function ConversationActions(props: { id: string; title: string; canShare
 
   return (
     <div class="conversation-actions">
+      <Show when={props.onSettings}>
+        {(open) => (
+          <button type="button" class="ghost small-button" aria-haspopup="dialog" onClick={() => open()()}>
+            Settings
+          </button>
+        )}
+      </Show>
       <Show when={props.canShare}>
         <ShareDialog id={props.id} title={props.title} />
       </Show>

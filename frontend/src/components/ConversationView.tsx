@@ -9,6 +9,7 @@ import { Composer } from './Composer.tsx';
 import { MessageItem } from './MessageItem.tsx';
 import { ModelPicker } from './ModelPicker.tsx';
 import { ConversationActions } from './ConversationActions.tsx';
+import { ConversationSettings, SettingsSummary } from './ConversationSettings.tsx';
 
 /** Within this many pixels of the bottom, new text keeps the view at the bottom; further up, the reader is left alone. */
 const STICK_PX = 80;
@@ -21,6 +22,8 @@ export function ConversationView(props: { id: string; first?: { content: string 
   const chat = openConversation(props.id, () => void refreshList());
   const [model, setModel] = createSignal<string>();
   const [loadError, setLoadError] = createSignal<string>();
+  const [settingsOpen, setSettingsOpen] = createSignal(false);
+  const ownConversation = () => chat.state.conversation?.visitorId == null;
   const currentModel = () => model() ?? chat.state.conversation?.model ?? defaultModelId();
   let section!: HTMLElement;
   let scroller!: HTMLDivElement;
@@ -122,7 +125,16 @@ export function ConversationView(props: { id: string; first?: { content: string 
       <ConversationActions
         id={props.id}
         title={chat.state.conversation?.title ?? 'New conversation'}
-        canShare={chat.state.conversation?.visitorId == null}
+        canShare={ownConversation()}
+        {...(ownConversation() ? { onSettings: () => setSettingsOpen(true) } : {})}
+      />
+      <ConversationSettings
+        id={props.id}
+        conversation={chat.state.conversation}
+        model={currentModel()}
+        open={settingsOpen()}
+        onClose={() => setSettingsOpen(false)}
+        onSaved={(saved) => chat.updated(saved)}
       />
       <div class="messages" ref={scroller} onScroll={onScroll}>
         <Show when={loadError()}>
@@ -201,6 +213,7 @@ export function ConversationView(props: { id: string; first?: { content: string 
         }
       >
         <div class="compose-bar">
+          <SettingsSummary conversation={chat.state.conversation} onOpen={() => setSettingsOpen(true)} />
           <ModelPicker value={currentModel()} onChange={(id) => void changeModel(id)} disabled={chat.streaming()} />
           <Composer
             streaming={chat.streaming()}

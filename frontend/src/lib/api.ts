@@ -99,6 +99,9 @@ export const api = {
   config: () => read(client.config.$get()),
   devSignIn: (email: string) => read(client.dev.session.$post({ json: { email } })),
   me: () => read(client.me.$get()),
+  /** Saves the account's custom instructions (null or blank clears them); what was saved. */
+  setCustomInstructions: (customInstructions: string | null) =>
+    read(client.me.$patch({ json: { customInstructions } })),
   models: () => read(client.models.$get()),
 
   conversations: (
@@ -119,8 +122,17 @@ export const api = {
   search: (q: string, limit = 20) => read(client.search.$get({ query: { q, limit: String(limit) } })),
   createConversation: (body: { model?: string } = {}) => read(client.conversations.$post({ json: body })),
   conversation: (id: string) => read(conversation.$get({ param: { id } })),
-  updateConversation: (id: string, patch: { title?: string; model?: string; pinned?: boolean }) =>
-    read(conversation.$patch({ param: { id }, json: patch })),
+  updateConversation: (
+    id: string,
+    patch: {
+      title?: string;
+      model?: string;
+      pinned?: boolean;
+      systemPrompt?: string | null;
+      temperature?: number | null;
+      maxReplyTokens?: number | null;
+    },
+  ) => read(conversation.$patch({ param: { id }, json: patch })),
   deleteConversation: (id: string) => done(conversation.$delete({ param: { id } })),
   /** The reply's event stream. */
   sendMessage: (id: string, content: string, model?: string): Promise<EventStream> =>

@@ -110,6 +110,8 @@ export function openConversation(id: string, onChanged: () => void) {
     notice,
     load,
     dismissNotice: () => setNotice(null),
+    /** The conversation as a change (its settings, a rename) left it. */
+    updated: (changed: Partial<Conversation>) => setState('conversation', (c) => (c ? { ...c, ...changed } : c)),
     send: (content: string, model?: string) => start(() => api.sendMessage(id, content, model), userMessage(content)),
     /** Another version of the last reply; the one on screen stays one version away. */
     regenerate: (model?: string) => {

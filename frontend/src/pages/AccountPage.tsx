@@ -8,6 +8,7 @@ import { api, type ShareLink } from '../lib/api.ts';
 import { copyText, saveFile } from '../lib/download.ts';
 import { requestErrorWords } from '../lib/errors.ts';
 import { day } from '../lib/format.ts';
+import { customInstructions, saveCustomInstructions } from '../lib/instructions.ts';
 import './pages.css';
 import './account.css';
 
@@ -32,6 +33,8 @@ export default function AccountPage() {
   return (
     <main class="settings-page account-page">
       <h1>Account</h1>
+
+      <CustomInstructions />
 
       <section class="card stack" aria-labelledby="links-heading">
         <h2 id="links-heading" ref={listHeading} tabindex="-1">
@@ -95,6 +98,67 @@ export default function AccountPage() {
 
       <ExportAccount />
     </main>
+  );
+}
+
+/** Most characters the server keeps (worker/schemas/me.ts). */
+const MAX_INSTRUCTIONS = 4_000;
+
+/** The account-wide custom instructions: put before every reply of the person's own conversations. */
+function CustomInstructions() {
+  const [draft, setDraft] = createSignal<string>();
+  const [busy, setBusy] = createSignal(false);
+  const [message, setMessage] = createSignal('');
+  const [failed, setFailed] = createSignal(false);
+  const loading = () => customInstructions() === undefined;
+  const text = () => draft() ?? customInstructions() ?? '';
+  const save = async (event: SubmitEvent) => {
+    event.preventDefault();
+    if (busy()) return;
+    setBusy(true);
+    setFailed(false);
+    try {
+      const saved = await saveCustomInstructions(text());
+      setDraft(saved ?? '');
+      setMessage(saved ? 'Custom instructions saved.' : 'Custom instructions cleared.');
+    } catch (e) {
+      setFailed(true);
+      setMessage(`Not saved: ${requestErrorWords(e)}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section class="card stack" aria-labelledby="instructions-heading">
+      <h2 id="instructions-heading">Custom instructions</h2>
+      <form class="stack" onSubmit={(e) => void save(e)}>
+        <label for="custom-instructions">What should Parley know about you, and how should it answer?</label>
+        <p id="instructions-help" class="small muted">
+          Sent before every reply in your own conversations, ahead of a conversation's system prompt. Not used for your
+          widget visitors or the API.
+        </p>
+        <textarea
+          id="custom-instructions"
+          rows={6}
+          maxLength={MAX_INSTRUCTIONS}
+          aria-describedby="instructions-help instructions-count"
+          disabled={loading()}
+          value={text()}
+          onInput={(e) => setDraft(e.currentTarget.value)}
+        />
+        <div class="row instructions-actions">
+          <span id="instructions-count" class="small muted">
+            {text().length.toLocaleString()} / {MAX_INSTRUCTIONS.toLocaleString()} characters
+          </span>
+          <button type="submit" disabled={busy() || loading()}>
+            {busy() ? 'Saving…' : 'Save instructions'}
+          </button>
+        </div>
+        <p class={failed() ? 'error' : 'small muted'} role={failed() ? 'alert' : 'status'}>
+          {message()}
+        </p>
+      </form>
+    </section>
   );
 }
 
