@@ -1,11 +1,11 @@
 // A conversation's instructions and parameters: its system prompt, temperature and longest reply,
 // in a dialog opened from the conversation's bar or from the line above the composer that says
 // which of them (and the account's custom instructions) the next reply is sent with.
-import { createEffect, createSignal, Show } from 'solid-js';
+import { createEffect, createSignal, onMount, Show } from 'solid-js';
 import { A } from '@solidjs/router';
 import { api, type Conversation } from '../lib/api.ts';
 import { requestErrorWords } from '../lib/errors.ts';
-import { customInstructions } from '../lib/instructions.ts';
+import { customInstructions, loadCustomInstructions } from '../lib/instructions.ts';
 import { modelById } from '../lib/models.ts';
 
 /** The most a reply may be anywhere (the server's MAX_REPLY_TOKENS). */
@@ -25,6 +25,7 @@ export function settingsWords(settings: Settings | null | undefined, instruction
 
 /** The line above the composer, shown when anything is set; it opens the settings. */
 export function SettingsSummary(props: { conversation: Settings | null; onOpen: () => void }) {
+  onMount(() => void loadCustomInstructions());
   const words = () => settingsWords(props.conversation, customInstructions());
   return (
     <Show when={words()}>

@@ -1,6 +1,6 @@
 // The account's data: the share links you have made (open, copy, revoke) and a download of
 // everything Parley holds of you.
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { createResource, createSignal, For, onMount, Show } from 'solid-js';
 import { A } from '@solidjs/router';
 import { PageState } from '../components/PageState.tsx';
 import { expiryWords } from '../components/ConversationActions.tsx';
@@ -8,7 +8,12 @@ import { api, type ShareLink } from '../lib/api.ts';
 import { copyText, saveFile } from '../lib/download.ts';
 import { requestErrorWords } from '../lib/errors.ts';
 import { day } from '../lib/format.ts';
-import { customInstructions, saveCustomInstructions } from '../lib/instructions.ts';
+import {
+  customInstructions,
+  customInstructionsError,
+  loadCustomInstructions,
+  saveCustomInstructions,
+} from '../lib/instructions.ts';
 import './pages.css';
 import './account.css';
 
@@ -111,6 +116,7 @@ function CustomInstructions() {
   const [message, setMessage] = createSignal('');
   const [failed, setFailed] = createSignal(false);
   const loading = () => customInstructions() === undefined;
+  onMount(() => void loadCustomInstructions());
   const text = () => draft() ?? customInstructions() ?? '';
   const save = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -157,6 +163,16 @@ function CustomInstructions() {
         <p class={failed() ? 'error' : 'small muted'} role={failed() ? 'alert' : 'status'}>
           {message()}
         </p>
+        <Show when={customInstructionsError()}>
+          {(words) => (
+            <p class="error" role="alert">
+              Your custom instructions could not be loaded: {words()}{' '}
+              <button type="button" class="link" onClick={() => void loadCustomInstructions()}>
+                Try again
+              </button>
+            </p>
+          )}
+        </Show>
       </form>
     </section>
   );
