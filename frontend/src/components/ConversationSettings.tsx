@@ -96,89 +96,92 @@ export function ConversationSettings(props: {
 
   return (
     <dialog ref={dialog} class="settings-dialog" aria-labelledby="settings-heading" onClose={() => props.onClose()}>
-      <form class="stack" onSubmit={(e) => void save(e)}>
-        <h2 id="settings-heading">Conversation settings</h2>
-        <p class="small muted">
-          Used for every reply in this conversation.{' '}
-          <Show
-            when={customInstructions()}
-            fallback={
-              <>
-                Instructions for all your conversations go in <A href="/account">custom instructions</A>.
-              </>
-            }
-          >
-            Your <A href="/account">custom instructions</A> are sent first.
-          </Show>
-        </p>
-        <label for="settings-system-prompt">System prompt</label>
-        <textarea
-          id="settings-system-prompt"
-          rows={5}
-          maxLength={20_000}
-          placeholder="e.g. You are a patient tutor. Answer in short paragraphs."
-          value={systemPrompt()}
-          onInput={(e) => setSystemPrompt(e.currentTarget.value)}
-        />
-        <fieldset class="stack settings-temperature">
-          <legend>Temperature</legend>
-          <label class="row">
-            <input type="checkbox" checked={useDefault()} onChange={(e) => setUseDefault(e.currentTarget.checked)} />
-            Model default
-          </label>
-          <div class="row">
-            <label for="settings-temperature" class="visually-hidden">
-              Temperature, 0 to 2
-            </label>
-            <input
-              id="settings-temperature"
-              type="range"
-              min="0"
-              max="2"
-              step="0.1"
-              disabled={useDefault()}
-              value={temperature()}
-              aria-describedby="settings-temperature-help"
-              onInput={(e) => setTemperature(Number(e.currentTarget.value))}
-            />
-            <output for="settings-temperature">{useDefault() ? 'Default' : temperature().toFixed(1)}</output>
-          </div>
-          <p id="settings-temperature-help" class="small muted">
-            Lower is more focused and repeatable, higher more varied (0 to 2).
+      {/* Only while open: closed, none of its fields is on the page (a "Model default" box would answer to "Model"). */}
+      <Show when={props.open}>
+        <form class="stack" onSubmit={(e) => void save(e)}>
+          <h2 id="settings-heading">Conversation settings</h2>
+          <p class="small muted">
+            Used for every reply in this conversation.{' '}
+            <Show
+              when={customInstructions()}
+              fallback={
+                <>
+                  Instructions for all your conversations go in <A href="/account">custom instructions</A>.
+                </>
+              }
+            >
+              Your <A href="/account">custom instructions</A> are sent first.
+            </Show>
           </p>
-        </fieldset>
-        <label for="settings-max-tokens">Max reply length (tokens)</label>
-        <input
-          id="settings-max-tokens"
-          type="number"
-          inputmode="numeric"
-          min="1"
-          max={modelMost()}
-          step="1"
-          placeholder={`Up to ${modelMost().toLocaleString()}`}
-          aria-describedby="settings-max-tokens-help"
-          value={maxTokens()}
-          onInput={(e) => setMaxTokens(e.currentTarget.value)}
-        />
-        <p id="settings-max-tokens-help" class="small muted">
-          Empty: as long as the model allows ({modelMost().toLocaleString()} tokens).
-        </p>
-        <Show when={error()}>
-          {(message) => (
-            <p class="error" role="alert">
-              {message()}
+          <label for="settings-system-prompt">System prompt</label>
+          <textarea
+            id="settings-system-prompt"
+            rows={5}
+            maxLength={20_000}
+            placeholder="e.g. You are a patient tutor. Answer in short paragraphs."
+            value={systemPrompt()}
+            onInput={(e) => setSystemPrompt(e.currentTarget.value)}
+          />
+          <fieldset class="stack settings-temperature">
+            <legend>Temperature</legend>
+            <label class="row">
+              <input type="checkbox" checked={useDefault()} onChange={(e) => setUseDefault(e.currentTarget.checked)} />
+              Model default
+            </label>
+            <div class="row">
+              <label for="settings-temperature" class="visually-hidden">
+                Temperature, 0 to 2
+              </label>
+              <input
+                id="settings-temperature"
+                type="range"
+                min="0"
+                max="2"
+                step="0.1"
+                disabled={useDefault()}
+                value={temperature()}
+                aria-describedby="settings-temperature-help"
+                onInput={(e) => setTemperature(Number(e.currentTarget.value))}
+              />
+              <output for="settings-temperature">{useDefault() ? 'Default' : temperature().toFixed(1)}</output>
+            </div>
+            <p id="settings-temperature-help" class="small muted">
+              Lower is more focused and repeatable, higher more varied (0 to 2).
             </p>
-          )}
-        </Show>
-        <div class="row dialog-actions">
-          <button type="button" class="ghost" onClick={() => dialog.close()}>
-            Cancel
-          </button>
-          <button type="submit" class="primary" disabled={busy()}>
-            {busy() ? 'Saving…' : 'Save'}
-          </button>
-        </div>
-      </form>
+          </fieldset>
+          <label for="settings-max-tokens">Max reply length (tokens)</label>
+          <input
+            id="settings-max-tokens"
+            type="number"
+            inputmode="numeric"
+            min="1"
+            max={modelMost()}
+            step="1"
+            placeholder={`Up to ${modelMost().toLocaleString()}`}
+            aria-describedby="settings-max-tokens-help"
+            value={maxTokens()}
+            onInput={(e) => setMaxTokens(e.currentTarget.value)}
+          />
+          <p id="settings-max-tokens-help" class="small muted">
+            Empty: as long as the model allows ({modelMost().toLocaleString()} tokens).
+          </p>
+          <Show when={error()}>
+            {(message) => (
+              <p class="error" role="alert">
+                {message()}
+              </p>
+            )}
+          </Show>
+          <div class="row dialog-actions">
+            <button type="button" class="ghost" onClick={() => dialog.close()}>
+              Cancel
+            </button>
+            <button type="submit" class="primary" disabled={busy()}>
+              {busy() ? 'Saving…' : 'Save'}
+            </button>
+          </div>
+        </form>
+      </Show>
     </dialog>
   );
 }
