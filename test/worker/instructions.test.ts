@@ -132,7 +132,7 @@ describe("a conversation's temperature and longest reply", () => {
 });
 
 describe('what the vendor is sent', () => {
-  it('the custom instructions, a blank line and the system prompt, with the temperature and the longest reply, on send and regenerate', async () => {
+  it('the custom instructions, a blank line and the system prompt, with the temperature and the longest reply, on send, regenerate and edit', async () => {
     const { token } = await signIn();
     const key = crypto.randomUUID();
     await setInstructions(token, 'Call me Ada.');
@@ -147,9 +147,20 @@ describe('what the vendor is sent', () => {
     const regen = await call(`/api/conversations/${id}/regenerate`, { method: 'POST', token });
     expect(regen.status).toBe(200);
     await collectEvents(regen.body!);
+    const { messages } = await (await call(`/api/conversations/${id}`, { token })).json<{
+      messages: Array<{ id: string; role: string }>;
+    }>();
+    const asked = messages.find((m) => m.role === 'user')!;
+    const edited = await call(`/api/conversations/${id}/messages/${asked.id}/edit`, {
+      method: 'POST',
+      token,
+      body: JSON.stringify({ content: `[[fake tokens=3 prompt=1 key=${key}]] hello again` }),
+    });
+    expect(edited.status).toBe(200);
+    await collectEvents(edited.body!);
 
     const seen = await fakeRequests(key);
-    expect(seen).toHaveLength(2);
+    expect(seen).toHaveLength(3);
     for (const request of seen) {
       expect(request.system).toBe(true);
       expect(request.prompt!.startsWith('Call me Ada.\n\nYou are a ship pilot.\n')).toBe(true);
