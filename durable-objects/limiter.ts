@@ -145,12 +145,6 @@ export class Limiter extends DurableObject<Env> {
     this.store.setInstructions({ text, updatedAt });
   }
 
-  /** The instructions this Limiter holds (for tests and the operators: what replies use now). */
-  async instructions(userId: string): Promise<{ text: string | null; updatedAt: number }> {
-    await this.ready(userId);
-    return this.store.instructions ?? { text: null, updatedAt: 0 };
-  }
-
   /** The decision itself: one synchronous turn, nothing awaited, so the check and the reservation are one. */
   private decide(input: ReserveInput): Admission | ReasonedRefusal {
     // From here on nothing is awaited: the check and the reservation are one turn.

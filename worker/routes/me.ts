@@ -10,7 +10,7 @@ import { userLimiter } from '../usage/limiters.ts';
 import { describe } from '../openapi/describe.ts';
 import { isOperator } from '../auth/require-operator.ts';
 import { validate } from '../validation.ts';
-import { updateMeBody } from '../schemas/me.ts';
+import { customInstructionsSchema, updateMeBody } from '../schemas/me.ts';
 import { setCustomInstructions } from '../account/instructions.ts';
 
 /** The signed-in user's profile, plan and this month's quota, as their Limiter counts it (settled replies at once, reservations apart). */
@@ -54,7 +54,7 @@ export const me = new Hono<AppEnv>()
       tag: 'account',
       security: ['session', 'apiKey'],
       responses: {
-        200: { description: '{customInstructions}: as saved (null when cleared)' },
+        200: { description: 'As saved (null when cleared)', schema: customInstructionsSchema },
         400: { description: 'Longer than 4,000 characters, or not a string or null (invalid_request)' },
         503: { description: 'The database or your Limiter cannot be reached: save again' },
       },

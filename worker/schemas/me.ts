@@ -13,3 +13,7 @@ export const updateMeBody = z.strictObject({
       `Put before every reply of your own conversations (not your widget visitors', not /v1), up to ${MAX_CUSTOM_INSTRUCTIONS_CHARS.toLocaleString('en')} characters; null or blank clears them`,
     ),
 });
+
+export const customInstructionsSchema = z.object({
+  customInstructions: z.string().nullable().describe('As saved; null when there are none'),
+});
