@@ -96,6 +96,8 @@ export const api = {
   config: () => read(client.config.$get()),
   devSignIn: (email: string) => read(client.dev.session.$post({ json: { email } })),
   me: () => read(client.me.$get()),
+  /** The plan and the models it includes, from the Limiter (no database). */
+  myPlan: () => read(client.me.plan.$get()),
   models: () => read(client.models.$get()),
 
   conversations: (query: { q?: string; cursor?: string | null; limit?: number } = {}) =>
