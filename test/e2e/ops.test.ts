@@ -45,7 +45,8 @@ describe("the operators' page", () => {
     await signInByEmail(page, '/', OPERATOR);
     const picker = page.getByLabel('Model');
     await expect.poll(() => picker.inputValue()).not.toBe('');
-    const model = await picker.inputValue();
+    // The operators' tables name models as people read them (the picker's option, before its price).
+    const model = (await picker.locator('option:checked').innerText()).split(/ \(| ·/)[0]!;
     await sendFromComposer(page, '[[fake tokens=3 tps=200 ttft=20]] Time this reply');
     await waitForReplyEnd(page);
 

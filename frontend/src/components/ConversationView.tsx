@@ -192,6 +192,15 @@ export function ConversationView(props: { id: string; first?: { content: string 
           Jump to latest <span aria-hidden="true">↓</span>
         </button>
       </Show>
+      {/* Always in the page, so the words are announced when they appear (a polite status). */}
+      <div class="reconnecting" role="status">
+        <Show when={chat.reconnecting()}>
+          <p>
+            <span class="spinner" aria-hidden="true" />
+            Connection lost: reconnecting… The reply goes on meanwhile and will show in full.
+          </p>
+        </Show>
+      </div>
       <Show
         when={!chat.state.conversation?.siteId}
         fallback={

@@ -71,6 +71,7 @@ type Item<List extends { items: unknown[] }> = List['items'][number];
 export type Config = InferResponseType<typeof client.config.$get>;
 export type Me = InferResponseType<typeof client.me.$get>;
 export type Plan = Me['plan'];
+export type Plans = InferResponseType<typeof client.billing.plans.$get>;
 export type Model = InferResponseType<typeof client.models.$get>['models'][number];
 export type Conversation = Item<InferResponseType<typeof client.conversations.$get>>;
 export type Message = InferResponseType<(typeof client.conversations)[':id']['$get']>['messages'][number];
@@ -99,6 +100,8 @@ export const api = {
   config: () => read(client.config.$get()),
   devSignIn: (email: string) => read(client.dev.session.$post({ json: { email } })),
   me: () => read(client.me.$get()),
+  /** The plan and the models it includes, from the Limiter (no database). */
+  myPlan: () => read(client.me.plan.$get()),
   models: () => read(client.models.$get()),
 
   conversations: (
@@ -148,6 +151,7 @@ export const api = {
   exportAccount: async () => download(await client.me.export.$get()),
 
   usage: (from: string, to: string) => read(client.usage.$get({ query: { from, to } })),
+  plans: () => read(client.billing.plans.$get()),
   checkout: () => read(client.billing.checkout.$post()),
   portal: () => read(client.billing.portal.$post()),
 
