@@ -67,7 +67,10 @@ describe("the operators' page", () => {
     // Model, version, replies, TTFT p50 (a time, not "—"), p95, p99, errors, fallbacks.
     expect(Number(cells[2])).toBeGreaterThanOrEqual(1);
     expect(cells[3]).toMatch(/^\d+(\.\d)? m?s$/);
-    expect(cells.slice(-2)).toEqual(['0%', '0%']);
+    // Errors and fallbacks, as rates. Not 0% here: the browser suites share one stack, and others make
+    // replies fail or fall back on the same model today (test/worker/ops.test.ts checks the rates
+    // themselves against its own count over known rows).
+    for (const rate of cells.slice(-2)) expect(rate).toMatch(/^\d+(\.\d)?%$/);
     // A fresh stack: its one version first answered today, and says so beside the day.
     const speed = page.getByRole('region', { name: 'Speed by day and model' });
     expect(await speed.getByText(/^v?.+ deployed$/).count()).toBe(1);
