@@ -9,6 +9,7 @@ import {
   type BillingReply,
   type BillingUser,
   type CheckoutTarget,
+  type ProPrice,
   type SetTier,
   type WebhookOutcome,
 } from '../worker/billing/contract.ts';
@@ -16,6 +17,7 @@ import { withDatabase } from '../worker/db/client.ts';
 import { runCron, type CronJob } from '../worker/jobs/cron.ts';
 import { openPortal, startCheckout } from './checkout.ts';
 import { meterUsage } from './meter-usage.ts';
+import { proPrice } from './prices.ts';
 import { billingConfigured, stripeClient } from './stripe.ts';
 import { handleWebhook } from './webhook.ts';
 
@@ -24,6 +26,11 @@ export class Billing extends WorkerEntrypoint<BillingEnv> {
   /** Billing is on offer: a Stripe key and the Pro price are set. */
   configured(): boolean {
     return billingConfigured(this.env);
+  }
+
+  /** What Pro costs, from the configured Stripe prices; null when billing is off or Stripe cannot say. */
+  proPrice(): Promise<ProPrice | null> {
+    return proPrice(this.env);
   }
 
   /** Where to send a user who wants Pro: Checkout, or the portal when they already pay (`origin`: the app's, for the return URLs). */

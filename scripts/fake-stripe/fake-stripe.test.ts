@@ -34,6 +34,20 @@ beforeAll(async () => {
 afterAll(() => fakes?.close());
 
 describe('fake Stripe through the official SDK', () => {
+  it('retrieves a price of its catalogue, and refuses one it does not have as Stripe does', async () => {
+    const price = await stripe.prices.retrieve('price_test_pro');
+    expect(price).toMatchObject({
+      object: 'price',
+      id: 'price_test_pro',
+      currency: 'usd',
+      unit_amount: 2000,
+      recurring: { interval: 'month', usage_type: 'licensed' },
+    });
+    const refused = await stripe.prices.retrieve('price_nope').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(refused).toMatchObject({ code: 'resource_missing', statusCode: 404 });
+  });
+
   it("creates a customer, a subscription Checkout Session and a Billing Portal session in Stripe's shapes", async () => {
     const customer = await stripe.customers.create({ email: 'a@example.com', metadata: { userId: 'u1' } });
     expect(customer).toMatchObject({

@@ -162,11 +162,17 @@ export class FakeStripe {
       const found = this.subscriptions.get(subscriptionId);
       return found ? { status: 200, body: found } : { ...noSuch('subscription', subscriptionId, 'id'), status: 404 };
     }
+    // Retrieve a price: what the Billing page reads Pro's price from.
+    const priceId = path.match(/^\/v1\/prices\/([^/]+)$/)?.[1];
+    if (method === 'GET' && priceId) {
+      const found = prices.get(priceId);
+      return found ? { status: 200, body: found } : { ...noSuch('price', priceId, 'id'), status: 404 };
+    }
     return {
       status: 404,
       body: stripeError(
         'invalid_request_error',
-        `Unrecognized request URL (${method}: ${path}). The fake Stripe serves POST /v1/customers, /v1/checkout/sessions, /v1/billing_portal/sessions, /v1/billing/meter_events and GET /v1/subscriptions/:id.`,
+        `Unrecognized request URL (${method}: ${path}). The fake Stripe serves POST /v1/customers, /v1/checkout/sessions, /v1/billing_portal/sessions, /v1/billing/meter_events and GET /v1/subscriptions/:id, /v1/prices/:id.`,
       ),
     };
   }

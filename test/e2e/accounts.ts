@@ -4,7 +4,7 @@ import { neon, neonConfig } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-http';
 import type { Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { conversations, messages, profiles } from '../../drizzle/schema.ts';
+import { conversations, messages, profiles, usageDaily } from '../../drizzle/schema.ts';
 import { signInByEmail } from './app.ts';
 import { devSession } from './sign-in.ts';
 
@@ -45,4 +45,15 @@ export async function seedConversation(userId: string, count: number, model = 'a
     })),
   );
   return id;
+}
+
+/** Rows of the hourly usage roll-up for `userId` today (what the Usage page reads), straight in Postgres. */
+export async function seedUsage(
+  userId: string,
+  rows: Array<{ model: string; requests: number; inputTokens: number; outputTokens: number; costUsd: string }>,
+) {
+  const day = new Date().toISOString().slice(0, 10);
+  await database()
+    .insert(usageDaily)
+    .values(rows.map((row) => ({ userId, day, ...row })));
 }

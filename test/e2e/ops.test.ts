@@ -45,7 +45,8 @@ describe("the operators' page", () => {
     await signInByEmail(page, '/', OPERATOR);
     const picker = page.getByLabel('Model');
     await expect.poll(() => picker.inputValue()).not.toBe('');
-    const model = await picker.inputValue();
+    // The operators' tables name models as people read them (the picker's option, before its price).
+    const model = (await picker.locator('option:checked').innerText()).split(/ \(| ·/)[0]!;
     await sendFromComposer(page, '[[fake tokens=3 tps=200 ttft=20]] Time this reply');
     await waitForReplyEnd(page);
 
@@ -66,7 +67,10 @@ describe("the operators' page", () => {
     // Model, version, replies, TTFT p50 (a time, not "—"), p95, p99, errors, fallbacks.
     expect(Number(cells[2])).toBeGreaterThanOrEqual(1);
     expect(cells[3]).toMatch(/^\d+(\.\d)? m?s$/);
-    expect(cells.slice(-2)).toEqual(['0%', '0%']);
+    // Errors and fallbacks, as rates. Not 0% here: the browser suites share one stack, and others make
+    // replies fail or fall back on the same model today (test/worker/ops.test.ts checks the rates
+    // themselves against its own count over known rows).
+    for (const rate of cells.slice(-2)) expect(rate).toMatch(/^\d+(\.\d)?%$/);
     // A fresh stack: its one version first answered today, and says so beside the day.
     const speed = page.getByRole('region', { name: 'Speed by day and model' });
     expect(await speed.getByText(/^v?.+ deployed$/).count()).toBe(1);

@@ -123,13 +123,13 @@ describe('finding conversations', () => {
     // Pinned: its own group at the top, still there after a reload (written behind through its room).
     await sidebar.getByRole('button', { name: 'Pin "Sourdough starter"' }).click();
     await expect.poll(() => groupLabels(page).then((labels) => labels[0])).toBe('Pinned');
-    const pinnedGroup = sidebar.getByRole('region', { name: 'Pinned' });
+    const pinnedGroup = sidebar.getByRole('rowgroup', { name: 'Pinned' });
     expect(await pinnedGroup.getByRole('link').allInnerTexts()).toEqual(['Sourdough starter']);
     await expect
       .poll(async () => {
         await page.reload();
         await sidebar.getByRole('heading', { name: 'Today' }).waitFor();
-        return sidebar.getByRole('region', { name: 'Pinned' }).getByRole('link').allInnerTexts();
+        return sidebar.getByRole('rowgroup', { name: 'Pinned' }).getByRole('link').allInnerTexts();
       })
       .toEqual(['Sourdough starter']);
     await screenshot(page, 'sidebar-groups');
@@ -139,26 +139,26 @@ describe('finding conversations', () => {
     await sidebar.getByRole('button', { name: `Rename "${LONG_TITLE}"` }).click();
     await sidebar.getByLabel('New title').fill('Heat pumps');
     await sidebar.getByLabel('New title').press('Enter');
-    const previousSeven = sidebar.getByRole('region', { name: 'Previous 7 days' });
+    const previousSeven = sidebar.getByRole('rowgroup', { name: 'Previous 7 days' });
     await previousSeven.getByRole('link', { name: 'Heat pumps' }).waitFor();
     await expect
       .poll(async () => {
         await page.reload();
         await sidebar.getByRole('heading', { name: 'Today' }).waitFor();
-        return sidebar.getByRole('region', { name: 'Previous 7 days' }).getByRole('link').allInnerTexts();
+        return sidebar.getByRole('rowgroup', { name: 'Previous 7 days' }).getByRole('link').allInnerTexts();
       })
       .toEqual(['Heat pumps']);
-    expect(await sidebar.getByRole('region', { name: 'Today' }).getByRole('link').allInnerTexts()).toEqual([
+    expect(await sidebar.getByRole('rowgroup', { name: 'Today' }).getByRole('link').allInnerTexts()).toEqual([
       '[[fake tokens=3]] Fresh question',
     ]);
 
     // Unpinned: back among the rest, by its activity.
     await sidebar.getByRole('button', { name: 'Unpin "Sourdough starter"' }).click();
     await sidebar
-      .getByRole('region', { name: 'Previous 30 days' })
+      .getByRole('rowgroup', { name: 'Previous 30 days' })
       .getByRole('link', { name: 'Sourdough starter' })
       .waitFor();
-    expect(await sidebar.getByRole('region', { name: 'Pinned' }).count()).toBe(0);
+    expect(await sidebar.getByRole('rowgroup', { name: 'Pinned' }).count()).toBe(0);
     expect(consoleErrors(page)).toEqual([]);
     await page.close();
   });

@@ -20,6 +20,18 @@ export type WebhookOutcome = {
   tier?: Tier;
 };
 
+/**
+ * Pro's price as Stripe holds it, amounts in the currency's minor unit (cents): `unitAmount` a
+ * month (`interval`), and `perMillionTokens` for the metered tokens on top (null: none, or not a
+ * flat per-unit price).
+ */
+export type ProPrice = {
+  currency: string;
+  unitAmount: number;
+  interval: string | null;
+  perMillionTokens: number | null;
+};
+
 /** Tells the user's Limiter their new tier: the chat Worker's, handed to the webhook (an RPC stub there). */
 export type SetTier = (userId: string, tier: Tier) => Promise<void>;
 

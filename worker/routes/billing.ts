@@ -5,6 +5,7 @@ import { unwrap } from '../billing/contract.ts';
 import { log } from '../log.ts';
 import { describe } from '../openapi/describe.ts';
 import { userLimiter } from '../usage/limiters.ts';
+import { plansOnOffer } from '../billing/plans.ts';
 
 /**
  * Stripe: Checkout (or the Billing Portal for a user already subscribed) and the Billing Portal for
@@ -57,7 +58,15 @@ const webhookDescription = describe({
   },
 });
 
+const plansDescription = describe({
+  summary:
+    "The plans side by side {free: {limits}, pro: {limits, price}}: each tier's limits, and Pro's price from the configured Stripe price (amounts in the currency's minor unit; price null when billing is off or Stripe cannot say). Public",
+  tag: 'billing',
+  responses: { 200: { description: 'Plans' } },
+});
+
 export const billing = new Hono<AppEnv>()
+  .get('/plans', plansDescription, async (c) => c.json(await plansOnOffer(c.env)))
   .post('/checkout', checkoutDescription, ...signedIn, async (c) => {
     const { userId, email } = c.var.subject;
     return c.json(unwrap(await c.env.BILLING.checkout({ userId, email }, new URL(c.req.url).origin)));

@@ -5,13 +5,14 @@ import { readAccount } from '../db/account-export.ts';
 import { accountDownload } from '../sharing/account-export.ts';
 import { attachment } from '../sharing/export.ts';
 import { ensureProfile, getOwnProfile } from '../db/profiles.ts';
-import { notFound } from '../errors.ts';
+import { AppError, notFound } from '../errors.ts';
 import { userLimiter } from '../usage/limiters.ts';
 import { describe } from '../openapi/describe.ts';
 import { isOperator } from '../auth/require-operator.ts';
 import { validate } from '../validation.ts';
 import { customInstructionsSchema, updateMeBody } from '../schemas/me.ts';
 import { setCustomInstructions } from '../account/instructions.ts';
+import { modelsInPlan } from '../usage/plan-models.ts';
 
 /** The signed-in user's profile, plan and this month's quota, as their Limiter counts it (settled replies at once, reservations apart). */
 export const me = new Hono<AppEnv>()
@@ -41,6 +42,7 @@ export const me = new Hono<AppEnv>()
         createdAt: profile.createdAt.toISOString(),
         customInstructions: profile.customInstructions,
         plan,
+        allowedModels: modelsInPlan(c.env, plan),
         quota: { limit, used, reserved, resetsAt },
       });
     },
@@ -70,6 +72,32 @@ export const me = new Hono<AppEnv>()
         c.req.valid('json').customInstructions,
       );
       return c.json({ customInstructions });
+    },
+  )
+  // The plan and the models it includes, from the Limiter alone (no database): the model picker
+  // locks the others, so the chat screen never waits on Postgres for it.
+  .get(
+    '/plan',
+    describe({
+      summary:
+        'Your plan {tier, plan, allowedModels}: its limits and the ids of the models on offer it includes (a send with another is refused, model_not_in_plan)',
+      tag: 'account',
+      security: ['session', 'apiKey'],
+      responses: {
+        200: { description: 'The plan' },
+        503: { description: 'Your limits could not be read (limits_unavailable)' },
+      },
+    }),
+    async (c) => {
+      const { userId } = c.var.subject;
+      const { tier, plan } = await userLimiter(c.env, userId)
+        .quota(userId)
+        .catch((cause: unknown) => {
+          throw new AppError(503, 'limits_unavailable', 'Your plan could not be read right now: try again shortly', {
+            cause,
+          });
+        });
+      return c.json({ tier, plan, allowedModels: modelsInPlan(c.env, plan) });
     },
   )
   // Whether to offer the operators' page: read from the token alone, so an app load asks no database.

@@ -3,6 +3,7 @@ import type { AppEnv } from '../env.ts';
 import { availableModels, defaultModel, findModel, offlineProviders } from '../providers/registry.ts';
 import { describe } from '../openapi/describe.ts';
 import { modelListSchema } from '../schemas/models.ts';
+import { tiersIncluding } from '../usage/tiers.ts';
 
 /** Models on offer here: only those whose provider has an API key; `offline` when it answers through the local fakes. Public: no sign-in needed. */
 export const models = new Hono<AppEnv>().get(
@@ -25,6 +26,7 @@ export const models = new Hono<AppEnv>().get(
         price: { inputPerMillionTokens: m.price.input, outputPerMillionTokens: m.price.output },
         default: m.id === fallback,
         fallbacks: (m.fallbacks ?? []).filter((id) => findModel(c.env, id)),
+        plans: tiersIncluding(m.price.output),
         offline: offline.has(m.provider),
       })),
     });

@@ -1,5 +1,6 @@
 // The response schema of GET /api/models (the route answers it; OpenAPI is generated from it).
 import * as z from 'zod';
+import { TIERS } from '../../drizzle/schema.ts';
 
 const modelSchema = z.object({
   id: z.string(),
@@ -14,6 +15,9 @@ const modelSchema = z.object({
     .describe(
       'The models that answer instead, in order, when this one fails before its first token (those on offer here)',
     ),
+  plans: z
+    .array(z.enum(TIERS))
+    .describe('The standard plans that include this model (an account with limits of its own: GET /api/me/plan)'),
   offline: z
     .boolean()
     .describe(

@@ -29,6 +29,13 @@ export function planAllowsModel(limits: TierLimits, outputPricePerMillion: numbe
   return limits.maxOutputPricePerMillion === null || outputPricePerMillion <= limits.maxOutputPricePerMillion;
 }
 
+/** The standard plans (no overrides) that include a model, by its output price: what the model picker's lock says to upgrade to. */
+export function tiersIncluding(outputPricePerMillion: number): Tier[] {
+  return (Object.keys(TIER_LIMITS) as Tier[]).filter((tier) =>
+    planAllowsModel(TIER_LIMITS[tier], outputPricePerMillion),
+  );
+}
+
 /** Quotas reset at the start of each calendar month, UTC. */
 export function quotaPeriod(now: Date) {
   const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));

@@ -1,6 +1,16 @@
-import { createSignal, onMount, Show } from 'solid-js';
+import { createSignal, onCleanup, onMount, Show } from 'solid-js';
 
-/** Enter sends, Shift+Enter starts a new line; while a reply streams, Stop replaces Send. */
+/** Whether the main pointer is a finger: a touch keyboard has no Shift+Enter to speak of. */
+function useCoarsePointer() {
+  const query = matchMedia('(pointer: coarse)');
+  const [coarse, setCoarse] = createSignal(query.matches);
+  const changed = () => setCoarse(query.matches);
+  query.addEventListener('change', changed);
+  onCleanup(() => query.removeEventListener('change', changed));
+  return coarse;
+}
+
+/** Enter sends, Shift+Enter starts a new line (said where there is a keyboard); while a reply streams, Stop replaces Send. */
 export function Composer(props: {
   streaming: boolean;
   onSend: (text: string) => Promise<boolean> | boolean;
@@ -10,6 +20,7 @@ export function Composer(props: {
   initial?: string;
 }) {
   const [text, setText] = createSignal(props.initial ?? '');
+  const touch = useCoarsePointer();
   let field!: HTMLTextAreaElement;
   // The autofocus attribute works on a page load only; opening a conversation in the app is not one.
   // A touch screen is left alone: focusing there would pop up its keyboard unasked.
@@ -43,7 +54,9 @@ export function Composer(props: {
         placeholder={
           props.streaming
             ? 'Wait for the reply, or press Stop…'
-            : 'Message Parley (Enter to send, Shift+Enter for a new line)'
+            : touch()
+              ? 'Message Parley'
+              : 'Message Parley (Enter to send, Shift+Enter for a new line)'
         }
         value={text()}
         autofocus={props.autofocus}

@@ -53,6 +53,7 @@ export function ConversationView(props: { id: string; first?: { content: string 
   // Opened from a search result (?message=<id>): that message is scrolled to, focused and marked for a moment.
   const [searchParams] = useSearchParams<{ message?: string }>();
   const [found, setFound] = createSignal<string>();
+  const [branchShown, setBranchShown] = createSignal<string>();
 
   onMount(async () => {
     // Focus lands in the conversation: the composer (Composer) where there is a keyboard, else the
@@ -95,10 +96,15 @@ export function ConversationView(props: { id: string; first?: { content: string 
   );
 
   createEffect(
-    on([() => searchParams.message, () => chat.state.loaded], ([messageId, loaded]) => {
+    on([() => searchParams.message, () => chat.state.loaded, branchShown], ([messageId, loaded, shown]) => {
       if (!messageId || !loaded) return;
       const element = scroller.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(messageId)}"]`);
-      if (!element) return;
+      if (!element) {
+        // A version on another branch (search finds the versions regenerate and edit kept): the
+        // room puts that branch in view, once, and this runs again to scroll to the message.
+        if (shown !== messageId) void chat.showVersion(messageId).then(() => setBranchShown(messageId));
+        return;
+      }
       setStick(false);
       element.scrollIntoView({ block: 'center' });
       element.focus({ preventScroll: true });
@@ -204,6 +210,15 @@ export function ConversationView(props: { id: string; first?: { content: string 
           Jump to latest <span aria-hidden="true">↓</span>
         </button>
       </Show>
+      {/* Always in the page, so the words are announced when they appear (a polite status). */}
+      <div class="reconnecting" role="status">
+        <Show when={chat.reconnecting()}>
+          <p>
+            <span class="spinner" aria-hidden="true" />
+            Connection lost: reconnecting… The reply goes on meanwhile and will show in full.
+          </p>
+        </Show>
+      </div>
       <Show
         when={!chat.state.conversation?.siteId}
         fallback={

@@ -1,8 +1,12 @@
 import { For } from 'solid-js';
-import { models, priceWords, providerName } from '../lib/models.ts';
+import { inPlan, lockReason, models, priceWords, providerName } from '../lib/models.ts';
 import type { Model } from '../lib/api.ts';
 
-/** Every configured model, by provider, with its price; a model answering through the offline fakes says so. */
+/**
+ * Every configured model, by provider, with its price; a model answering through the offline fakes
+ * says so. Models the user's plan leaves out are shown locked, with the plan that has them, and
+ * cannot be chosen (the server would refuse a send with them).
+ */
 export function ModelPicker(props: { value: string | undefined; onChange: (id: string) => void; disabled?: boolean }) {
   const groups = () => {
     const byProvider = new Map<string, Model[]>();
@@ -22,9 +26,9 @@ export function ModelPicker(props: { value: string | undefined; onChange: (id: s
             <optgroup label={providerName(provider)}>
               <For each={list}>
                 {(m) => (
-                  <option value={m.id}>
+                  <option value={m.id} disabled={!inPlan(m.id)}>
                     {m.label}
-                    {m.offline ? ' (offline demo)' : ''} · {priceWords(m)}
+                    {m.offline ? ' (offline demo)' : ''} · {inPlan(m.id) ? priceWords(m) : lockReason(m)}
                   </option>
                 )}
               </For>

@@ -1,9 +1,9 @@
-import { createMemo, createSignal, For, onMount, Show } from 'solid-js';
+import { createMemo, createSignal, onMount, Show } from 'solid-js';
 import { useNavigate, useParams } from '@solidjs/router';
 import { api, type Conversation } from '../lib/api.ts';
 import { groupByDate } from '../lib/date-groups.ts';
 import { forget, list, loadMore, movePin, query, refreshList, replace, setQuery } from '../lib/conversation-list.ts';
-import { ConversationRow } from './ConversationRow.tsx';
+import { ConversationGrid, refocusGrid } from './ConversationGrid.tsx';
 import { SearchResults } from './SearchResults.tsx';
 
 /**
@@ -36,6 +36,7 @@ export function Sidebar(props: { onNavigate?: () => void }) {
     try {
       // Renamed in place: a rename never moves a conversation.
       replace(await api.updateConversation(conversation.id, { title: trimmed }));
+      refocusGrid();
     } catch (e) {
       fail(e);
     }
@@ -44,6 +45,8 @@ export function Sidebar(props: { onNavigate?: () => void }) {
   const togglePin = async (conversation: Conversation) => {
     try {
       movePin(await api.updateConversation(conversation.id, { pinned: conversation.pinnedAt === null }));
+      // The row moved to or from Pinned: focus stays on its button there.
+      refocusGrid();
     } catch (e) {
       fail(e);
     }
@@ -62,6 +65,7 @@ export function Sidebar(props: { onNavigate?: () => void }) {
       await api.deleteConversation(conversation.id);
       forget(conversation.id);
       if (params.id === conversation.id) navigate('/');
+      else refocusGrid();
     } catch (e) {
       fail(e);
     }
@@ -103,36 +107,32 @@ export function Sidebar(props: { onNavigate?: () => void }) {
         <Show when={groups().length === 0}>
           <p class="muted small">{list.loading ? 'Loading…' : 'No conversations yet.'}</p>
         </Show>
-        <For each={groups()}>
-          {(group) => (
-            <section class="conversation-group" aria-label={group.label}>
-              <h2 class="group-label">{group.label}</h2>
-              <ul class="conversation-list">
-                <For each={group.items}>
-                  {(conversation) => (
-                    <ConversationRow
-                      conversation={conversation}
-                      current={params.id === conversation.id}
-                      renaming={renaming() === conversation.id}
-                      onOpen={() => props.onNavigate?.()}
-                      onStartRename={() => setRenaming(conversation.id)}
-                      onRename={(title) => void rename(conversation, title)}
-                      onPin={() => void togglePin(conversation)}
-                      onDelete={() => askDelete(conversation)}
-                    />
-                  )}
-                </For>
-              </ul>
-            </section>
-          )}
-        </For>
+        <Show when={groups().length > 0}>
+          <ConversationGrid
+            groups={groups()}
+            currentId={params.id}
+            renamingId={renaming()}
+            onOpen={() => props.onNavigate?.()}
+            onStartRename={(conversation) => setRenaming(conversation.id)}
+            onRename={(conversation, title) => void rename(conversation, title)}
+            onPin={(conversation) => void togglePin(conversation)}
+            onDelete={askDelete}
+          />
+        </Show>
         <Show when={list.nextCursor}>
           <button type="button" class="ghost" disabled={list.loading} onClick={() => void loadMore()}>
             {list.loading ? 'Loading…' : 'Show more'}
           </button>
         </Show>
       </Show>
-      <dialog ref={dialog} aria-labelledby="delete-title" onClose={() => setDeleting(undefined)}>
+      <dialog
+        ref={dialog}
+        aria-labelledby="delete-title"
+        onClose={() => {
+          // The close event comes a task later: a quick Esc then Delete may have opened it again since.
+          if (!dialog.open) setDeleting(undefined);
+        }}
+      >
         <form method="dialog" class="stack">
           <h2 id="delete-title">Delete this conversation?</h2>
           <p>

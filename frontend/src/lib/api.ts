@@ -71,6 +71,7 @@ type Item<List extends { items: unknown[] }> = List['items'][number];
 export type Config = InferResponseType<typeof client.config.$get>;
 export type Me = InferResponseType<typeof client.me.$get>;
 export type Plan = Me['plan'];
+export type Plans = InferResponseType<typeof client.billing.plans.$get>;
 export type Model = InferResponseType<typeof client.models.$get>['models'][number];
 export type Conversation = Item<InferResponseType<typeof client.conversations.$get>>;
 export type Message = InferResponseType<(typeof client.conversations)[':id']['$get']>['messages'][number];
@@ -102,6 +103,8 @@ export const api = {
   /** Saves the account's custom instructions (null or blank clears them); what was saved. */
   setCustomInstructions: (customInstructions: string | null) =>
     read(client.me.$patch({ json: { customInstructions } })),
+  /** The plan and the models it includes, from the Limiter (no database). */
+  myPlan: () => read(client.me.plan.$get()),
   models: () => read(client.models.$get()),
 
   conversations: (
@@ -160,6 +163,7 @@ export const api = {
   exportAccount: async () => download(await client.me.export.$get()),
 
   usage: (from: string, to: string) => read(client.usage.$get({ query: { from, to } })),
+  plans: () => read(client.billing.plans.$get()),
   checkout: () => read(client.billing.checkout.$post()),
   portal: () => read(client.billing.portal.$post()),
 

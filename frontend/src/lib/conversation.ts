@@ -19,6 +19,8 @@ export function openConversation(id: string, onChanged: () => void) {
   });
   const [streaming, setStreaming] = createSignal(false);
   const [notice, setNotice] = createSignal<Notice | null>(null);
+  // The reply's connection dropped and it is being resumed: shown until its events flow again.
+  const [reconnecting, setReconnecting] = createSignal(false);
   const abort = new AbortController();
 
   async function load() {
@@ -73,12 +75,13 @@ export function openConversation(id: string, onChanged: () => void) {
   async function follow(first: EventStream | null) {
     setStreaming(true);
     try {
-      await followReply(id, first, apply, abort.signal);
+      await followReply(id, first, apply, abort.signal, setReconnecting);
       // The stored reply has what the events do not carry (cost, timings): read it back.
       if (!abort.signal.aborted) await load();
     } catch (error) {
       setNotice({ kind: 'error', message: requestErrorWords(error) });
     } finally {
+      setReconnecting(false);
       setStreaming(false);
       onChanged();
     }
@@ -107,6 +110,7 @@ export function openConversation(id: string, onChanged: () => void) {
   return {
     state,
     streaming,
+    reconnecting,
     notice,
     load,
     dismissNotice: () => setNotice(null),

@@ -1,7 +1,8 @@
 // Follows one reply to its end through dropped connections: reads its events, and when the stream
 // breaks before `done` or `error` (network loss, a proxy, a laptop lid), asks the resume route for
 // what came after the last event it saw, with backoff, until the reply ends. The room keeps
-// generating meanwhile, so nothing is lost and nothing is shown twice.
+// generating meanwhile, so nothing is lost and nothing is shown twice. While it is trying again, it
+// says so (`onReconnecting`), until the reply's events flow again.
 import { api, ApiError, type EventStream } from './api.ts';
 import { reconnectDelay } from './reconnect.ts';
 import { readEvents, type ReplyEvent } from './sse.ts';
@@ -19,6 +20,7 @@ export async function followReply(
   first: EventStream | null,
   onEvent: (event: ReplyEvent) => void,
   signal: AbortSignal,
+  onReconnecting: (reconnecting: boolean) => void = () => undefined,
 ): Promise<FollowResult> {
   let response = first;
   let lastId: string | undefined;
@@ -30,6 +32,7 @@ export async function followReply(
         if (signal.aborted) return 'ended';
         lastId = event.id ?? lastId;
         attempt = 0;
+        onReconnecting(false);
         onEvent(event);
         if (event.event === 'done' || event.event === 'error') return 'ended';
       }
@@ -38,6 +41,8 @@ export async function followReply(
       if (error instanceof ApiError && error.status < 500) throw error;
     }
     response = null;
+    // The stream broke before the reply ended: say so while asking for the rest.
+    if (!signal.aborted) onReconnecting(true);
     await reconnectDelay(attempt, signal);
   }
   return 'ended';

@@ -11,6 +11,12 @@ export function usd(amount: string | number): string {
   return n < 0.01 ? `$${n.toFixed(6).replace(/0+$/, '')}` : `$${n.toFixed(n < 1 ? 4 : 2)}`;
 }
 
+/** An amount in a currency's minor unit (Stripe's cents; yen have none) as money: 2000 usd is $20.00. */
+export function money(minorUnits: number, currency: string): string {
+  const format = new Intl.NumberFormat('en', { style: 'currency', currency: currency.toUpperCase() });
+  return format.format(minorUnits / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
+}
+
 const share = new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 2 });
 
 /** A share of 1 as a percentage: 0.0125 is 1.25%. */

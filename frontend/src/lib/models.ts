@@ -1,13 +1,45 @@
 // The models on offer, loaded once per visit (the list changes only when the server is reconfigured).
 import { createResource } from 'solid-js';
 import { api, type Model } from './api.ts';
+import { session } from './auth.ts';
 
 const [resource] = createResource(async () => (await api.models()).models);
+
+// The signed-in user's plan: which models it includes. Asked again when the session changes.
+const [plan] = createResource(() => signedInAs(session()?.accessToken), api.myPlan);
+
+/** The token's subject: the same user through token refreshes, another after a new sign-in. */
+function signedInAs(token: string | undefined) {
+  if (!token) return undefined;
+  try {
+    const claims = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: string };
+    return claims.sub ?? token;
+  } catch {
+    return token;
+  }
+}
 
 /** The models, or undefined while loading or after a failure (reading a failed resource would throw). */
 export const models = () => (resource.state === 'ready' || resource.state === 'refreshing' ? resource() : undefined);
 
-export const defaultModelId = () => models()?.find((m) => m.default)?.id ?? models()?.[0]?.id;
+/** Whether the user's plan includes the model; true until the plan is known (a send the plan refuses still says why). */
+export const inPlan = (id: string) => {
+  const allowed = plan.state === 'ready' || plan.state === 'refreshing' ? plan()?.allowedModels : undefined;
+  return !allowed || allowed.includes(id);
+};
+
+/** Why a model cannot be chosen: the plan that includes it, or that the user's does not. */
+export const lockReason = (model: Model) =>
+  plan.state === 'ready' && plan().tier === 'free' && model.plans.includes('pro')
+    ? 'needs the Pro plan'
+    : 'not in your plan';
+
+/** The server's default model, or the first the user's plan includes when it leaves the default out. */
+export const defaultModelId = () => {
+  const offered = models();
+  const preferred = offered?.find((m) => m.default) ?? offered?.[0];
+  return preferred && inPlan(preferred.id) ? preferred.id : (offered?.find((m) => inPlan(m.id))?.id ?? preferred?.id);
+};
 export const modelById = (id: string | null | undefined) => (id ? models()?.find((m) => m.id === id) : undefined);
 
 /** A model's name for people ("Claude Haiku 4.5"), or its id when this server does not offer it. */

@@ -2,9 +2,9 @@
 // the Customer Portal to manage a paid plan. Without billing on this server, only the plan shows.
 import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
 import { PageState } from '../components/PageState.tsx';
-import { api, ApiError, type Config, type Me, type Plan } from '../lib/api.ts';
+import { api, ApiError, type Config, type Me, type Plan, type Plans } from '../lib/api.ts';
 import { requestErrorWords } from '../lib/errors.ts';
-import { count } from '../lib/format.ts';
+import { count, money } from '../lib/format.ts';
 import { models } from '../lib/models.ts';
 import './pages.css';
 
@@ -20,8 +20,9 @@ export default function BillingPage(props: { config: Config }) {
           <>
             <section class="card stack" aria-labelledby="plan-heading">
               <h2 id="plan-heading">Your plan: {TIER_NAMES[loaded().tier]}</h2>
-              <PlanLimits plan={loaded().plan} />
+              <PlanLimits plan={loaded().plan} allowed={loaded().allowedModels} />
             </section>
+            <PlanComparison tier={loaded().tier} />
             <section class="card stack" aria-labelledby="change-heading">
               <h2 id="change-heading">{loaded().tier === 'free' ? 'Upgrade' : 'Manage your subscription'}</h2>
               <Show
@@ -42,14 +43,12 @@ export default function BillingPage(props: { config: Config }) {
   );
 }
 
-/** What the plan allows, in words; the models part names which of this server's models it covers. */
-function PlanLimits(props: { plan: Plan }) {
+/** What the plan allows, in words; the models part names which of this server's models it covers (as the server decides). */
+function PlanLimits(props: { plan: Plan; allowed: string[] }) {
   const priceCap = () => props.plan.maxOutputPricePerMillion;
   const offered = models;
-  const included = () =>
-    offered()?.filter((m) => priceCap() === null || m.price.outputPerMillionTokens <= priceCap()!) ?? [];
-  const excluded = () =>
-    offered()?.filter((m) => priceCap() !== null && m.price.outputPerMillionTokens > priceCap()!) ?? [];
+  const included = () => offered()?.filter((m) => props.allowed.includes(m.id)) ?? [];
+  const excluded = () => offered()?.filter((m) => !props.allowed.includes(m.id)) ?? [];
   return (
     <dl class="plan-limits">
       <div>
@@ -95,6 +94,89 @@ function PlanLimits(props: { plan: Plan }) {
         </dd>
       </div>
     </dl>
+  );
+}
+
+const INTERVALS: Record<string, string> = { day: 'a day', week: 'a week', month: 'a month', year: 'a year' };
+
+/** Pro's price in words, as Stripe holds it: "$20.00 a month, plus $0.40 per million tokens". */
+function priceWords(price: NonNullable<Plans['pro']['price']>) {
+  const flat = `${money(price.unitAmount, price.currency)} ${INTERVALS[price.interval ?? ''] ?? ''}`.trim();
+  return price.perMillionTokens === null
+    ? flat
+    : `${flat}, plus ${money(price.perMillionTokens, price.currency)} per million tokens`;
+}
+
+/** Free and Pro side by side: price, limits and models, from the server (tiers, Stripe's price, the models' plans). */
+function PlanComparison(props: { tier: Me['tier'] }) {
+  const [plans, { refetch }] = createResource(() => api.plans());
+  const modelsOf = (tier: 'free' | 'pro') => models()?.filter((m) => m.plans.includes(tier)) ?? [];
+  const every = (tier: 'free' | 'pro') => (models()?.length ?? 0) > 0 && modelsOf(tier).length === models()!.length;
+  const heading = (tier: 'free' | 'pro', name: string) => (
+    <th scope="col">
+      {name}
+      <Show when={props.tier === tier}>
+        <span class="muted small"> (your plan)</span>
+      </Show>
+    </th>
+  );
+  const limit = (n: number | null) => (n === null ? 'Unlimited' : count(n));
+  return (
+    <section class="card stack" aria-labelledby="plans-heading">
+      <h2 id="plans-heading">Plans</h2>
+      <PageState resource={plans} what="The plans" loading="Loading the plans…" retry={refetch}>
+        {(loaded) => (
+          <table class="plans">
+            <caption class="visually-hidden">Plans compared: Free and Pro</caption>
+            <thead>
+              <tr>
+                <td />
+                {heading('free', 'Free')}
+                {heading('pro', 'Pro')}
+              </tr>
+            </thead>
+            <tbody>
+              <tr>
+                <th scope="row">Price</th>
+                <td>Free</td>
+                <td>
+                  <Show when={loaded().pro.price} fallback="Shown at checkout">
+                    {(price) => priceWords(price())}
+                  </Show>
+                </td>
+              </tr>
+              <tr>
+                <th scope="row">Tokens a month</th>
+                <td>{limit(loaded().free.limits.monthlyTokens)}</td>
+                <td>{limit(loaded().pro.limits.monthlyTokens)}</td>
+              </tr>
+              <tr>
+                <th scope="row">Requests a minute</th>
+                <td>{count(loaded().free.limits.requestsPerMinute)}</td>
+                <td>{count(loaded().pro.limits.requestsPerMinute)}</td>
+              </tr>
+              <tr>
+                <th scope="row">Replies at once</th>
+                <td>{count(loaded().free.limits.concurrentStreams)}</td>
+                <td>{count(loaded().pro.limits.concurrentStreams)}</td>
+              </tr>
+              <tr>
+                <th scope="row">Models</th>
+                <For each={['free', 'pro'] as const}>
+                  {(tier) => (
+                    <td>
+                      <Show when={!every(tier)} fallback="Every model on this server">
+                        <ModelNames names={modelsOf(tier).map((m) => m.label)} />
+                      </Show>
+                    </td>
+                  )}
+                </For>
+              </tr>
+            </tbody>
+          </table>
+        )}
+      </PageState>
+    </section>
   );
 }
 
@@ -144,9 +226,7 @@ function StripeActions(props: { tier: Me['tier'] }) {
           </>
         }
       >
-        <p>
-          Pro raises these limits and opens every model. You pay through Stripe Checkout, and can cancel at any time.
-        </p>
+        <p>Pro's price and limits are in Plans above. You pay through Stripe Checkout, and can cancel at any time.</p>
         <button type="button" class="primary" aria-disabled={busy()} onClick={() => void open(api.checkout)}>
           {busy() ? 'Opening Stripe Checkout…' : 'Upgrade to Pro'}
         </button>

@@ -1,6 +1,7 @@
 // API keys for the OpenAI-compatible /v1 API: create one (its secret shown this once, with a curl
 // example), list them, revoke one after a confirmation.
 import { createResource, createSignal, For, onMount, Show } from 'solid-js';
+import { CellLabel } from '../components/CellLabel.tsx';
 import { PageState } from '../components/PageState.tsx';
 import { api, type ApiKey } from '../lib/api.ts';
 import { requestErrorWords } from '../lib/errors.ts';
@@ -243,7 +244,7 @@ function KeyTable(props: { keys: ApiKey[]; onRevoked: (key: ApiKey) => void }) {
 
   return (
     <>
-      <div class="table-scroll">
+      <div class="table-scroll cards">
         <table class="keys">
           <thead>
             <tr>
@@ -264,12 +265,15 @@ function KeyTable(props: { keys: ApiKey[]; onRevoked: (key: ApiKey) => void }) {
                     {key.name}
                   </th>
                   <td>
+                    <CellLabel>Key</CellLabel>
                     <code>{key.prefix}…</code>
                   </td>
                   <td>
+                    <CellLabel>Created</CellLabel>
                     <time datetime={key.createdAt}>{day(key.createdAt)}</time>
                   </td>
                   <td>
+                    <CellLabel>Last used</CellLabel>
                     <Show when={key.lastUsedAt} fallback={<span class="muted">never</span>}>
                       {(used) => <time datetime={used()}>{dateTime(used())}</time>}
                     </Show>

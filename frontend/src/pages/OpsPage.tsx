@@ -7,6 +7,7 @@ import { createResource, createSignal, Show } from 'solid-js';
 import { PageState } from '../components/PageState.tsx';
 import { api, type OpsHealth, type OpsMetrics } from '../lib/api.ts';
 import { count, usd } from '../lib/format.ts';
+import { modelLabel } from '../lib/models.ts';
 import { DayBars } from './ops/Bars.tsx';
 import { ConversionsSection } from './ops/ConversionsSection.tsx';
 import { RefusalsSection } from './ops/RefusalsSection.tsx';
@@ -116,7 +117,7 @@ function Report(props: { metrics: OpsMetrics }) {
         <FiguresTable
           caption="By day and model"
           first="Day · model"
-          rows={m().usage.byDay.map((r) => ({ name: `${r.day} · ${r.model}`, ...r }))}
+          rows={m().usage.byDay.map((r) => ({ name: `${r.day} · ${modelLabel(r.model)}`, ...r }))}
         />
       </section>
 

@@ -5,7 +5,7 @@ import { createResource, createSignal, For, Show } from 'solid-js';
 import { PageState } from '../components/PageState.tsx';
 import { api, type Site, type SiteInput } from '../lib/api.ts';
 import { fieldProblems, requestErrorWords } from '../lib/errors.ts';
-import { models } from '../lib/models.ts';
+import { inPlan, lockReason, modelLabel, models } from '../lib/models.ts';
 import './pages.css';
 
 const DEFAULT_THEME: Site['theme'] = { color: '#3547d8', position: 'bottom-right', scheme: 'auto' };
@@ -106,8 +106,9 @@ function SiteCard(props: { site: Site; onEdit: () => void; onDeleted: () => void
     <section class="card stack site" aria-labelledby={headingId}>
       <h2 id={headingId}>{props.site.name}</h2>
       <p class="muted small">
-        Allowed on {props.site.allowedOrigins.join(', ')} · {props.site.model ?? 'the default model'} ·{' '}
-        {props.site.visitorRequestsPerMinute} messages a minute per visitor
+        Allowed on {props.site.allowedOrigins.join(', ')} ·{' '}
+        {props.site.model ? modelLabel(props.site.model) : 'the default model'} · {props.site.visitorRequestsPerMinute}{' '}
+        messages a minute per visitor
       </p>
       <label for={`snippet-${props.site.id}`}>
         Paste this into your pages, before <code>&lt;/body&gt;</code>
@@ -273,9 +274,10 @@ function SiteForm(props: { site?: Site; onSaved: (site: Site) => void; onCancel:
           <option value="">The default model</option>
           <For each={models() ?? []}>
             {(m) => (
-              <option value={m.id}>
+              <option value={m.id} disabled={!inPlan(m.id) && m.id !== initial?.model}>
                 {m.label}
                 {m.offline ? ' (offline demo)' : ''}
+                {inPlan(m.id) ? '' : ` · ${lockReason(m)}`}
               </option>
             )}
           </For>

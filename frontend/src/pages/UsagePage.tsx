@@ -3,6 +3,7 @@
 // by model.
 import { createMemo, createResource, For, Show } from 'solid-js';
 import { A } from '@solidjs/router';
+import { CellLabel } from '../components/CellLabel.tsx';
 import { PageState } from '../components/PageState.tsx';
 import { api, type Me, type Usage } from '../lib/api.ts';
 import { count, day, usd } from '../lib/format.ts';
@@ -206,7 +207,7 @@ function UsageReport(props: { usage: Usage }) {
         <h2 id="models-heading">By model</h2>
         <p class="muted small">{range()}.</p>
         {/* biome-ignore lint/a11y/useSemanticElements: a named, focusable scroll region around the table, as axe asks; not a document section */}
-        <div class="table-scroll" role="region" aria-label="Requests, tokens and cost by model" tabindex="0">
+        <div class="table-scroll cards" role="region" aria-label="Requests, tokens and cost by model" tabindex="0">
           <table class="figures">
             <thead>
               <tr>
@@ -236,10 +237,22 @@ function UsageReport(props: { usage: Usage }) {
                         <span class="model-id small muted">{s.model}</span>
                       </Show>
                     </th>
-                    <td class="num">{count(s.requests)}</td>
-                    <td class="num">{count(s.inputTokens)}</td>
-                    <td class="num">{count(s.outputTokens)}</td>
-                    <td class="num">{usd(s.cost)}</td>
+                    <td class="num">
+                      <CellLabel>Requests</CellLabel>
+                      {count(s.requests)}
+                    </td>
+                    <td class="num">
+                      <CellLabel>Input tokens</CellLabel>
+                      {count(s.inputTokens)}
+                    </td>
+                    <td class="num">
+                      <CellLabel>Output tokens</CellLabel>
+                      {count(s.outputTokens)}
+                    </td>
+                    <td class="num">
+                      <CellLabel>Cost</CellLabel>
+                      {usd(s.cost)}
+                    </td>
                   </tr>
                 )}
               </For>
@@ -247,10 +260,22 @@ function UsageReport(props: { usage: Usage }) {
             <tfoot>
               <tr>
                 <th scope="row">Total</th>
-                <td class="num">{count(props.usage.totals.requests)}</td>
-                <td class="num">{count(props.usage.totals.inputTokens)}</td>
-                <td class="num">{count(props.usage.totals.outputTokens)}</td>
-                <td class="num">{usd(props.usage.totals.costUsd)}</td>
+                <td class="num">
+                  <CellLabel>Requests</CellLabel>
+                  {count(props.usage.totals.requests)}
+                </td>
+                <td class="num">
+                  <CellLabel>Input tokens</CellLabel>
+                  {count(props.usage.totals.inputTokens)}
+                </td>
+                <td class="num">
+                  <CellLabel>Output tokens</CellLabel>
+                  {count(props.usage.totals.outputTokens)}
+                </td>
+                <td class="num">
+                  <CellLabel>Cost</CellLabel>
+                  {usd(props.usage.totals.costUsd)}
+                </td>
               </tr>
             </tfoot>
           </table>

@@ -87,6 +87,7 @@ export function createChat(context: PanelContext, view: View) {
               lastId = event.id;
             }
             attempt = 0;
+            view.reconnecting(false);
             if (event.event === 'message.start') text = '';
             else if (event.event === 'delta') text += event.data.text;
             else if (event.event === 'done') ended = unfinishedWords(null, event.data.stopReason);
@@ -105,11 +106,16 @@ export function createChat(context: PanelContext, view: View) {
           }
         }
         response = null;
-        if (ended === false) await reconnectDelay(attempt, control.signal);
+        if (ended === false) {
+          // The stream broke before the reply ended: say so while asking for the rest.
+          view.reconnecting(true);
+          await reconnectDelay(attempt, control.signal);
+        }
       }
       bubble.finish(ended || undefined);
       store.update({ reply: undefined });
     } finally {
+      view.reconnecting(false);
       if (following === control) {
         following = undefined;
         view.streaming(false);

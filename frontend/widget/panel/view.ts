@@ -39,6 +39,8 @@ export function createView(context: PanelContext, markdown: Markdown | undefined
   );
   const messages = el('div', { class: 'messages', role: 'region', 'aria-label': 'Conversation', tabindex: '0' });
   const notice = el('p', { class: 'notice', role: 'alert' });
+  // A reply's connection dropped and it is being resumed: said politely, cleared once text flows.
+  const status = el('p', { class: 'status', role: 'status' });
   const input = el('textarea', {
     id: 'parley-input',
     rows: '1',
@@ -61,6 +63,7 @@ export function createView(context: PanelContext, markdown: Markdown | undefined
     { class: 'panel', role: 'dialog', 'aria-labelledby': 'parley-title', id: 'parley-panel', hidden: '' },
     el('header', {}, el('div', { class: 'titles' }, heading, subtitle), close),
     messages,
+    status,
     notice,
     form,
   );
@@ -167,6 +170,9 @@ export function createView(context: PanelContext, markdown: Markdown | undefined
     },
     say(words: string) {
       notice.textContent = words;
+    },
+    reconnecting(on: boolean) {
+      status.textContent = on ? 'Connection lost: reconnecting…' : '';
     },
     streaming(on: boolean) {
       const focused = context.shadow.activeElement;

@@ -2,6 +2,7 @@
 // what the vendors cost, per tier and per model. A loss is said in words, not only by its colour.
 import type { OpsRevenue } from '../../lib/api.ts';
 import { count, usd } from '../../lib/format.ts';
+import { modelLabel } from '../../lib/models.ts';
 import { Table } from './Table.tsx';
 
 type MarginRow = { name: string; revenueUsd: string; costUsd: string; marginUsd: string };
@@ -29,7 +30,7 @@ export function RevenueSection(props: { revenue: OpsRevenue }) {
       <MarginTable
         label="Margin by model"
         first="Model"
-        rows={r().byModel.map((row) => ({ name: row.model, ...row }))}
+        rows={r().byModel.map((row) => ({ name: modelLabel(row.model), ...row }))}
       />
       <h3>Paid in US dollars but in no margin above</h3>
       <dl class="plan-limits">

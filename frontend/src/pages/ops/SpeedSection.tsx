@@ -5,6 +5,7 @@
 import { createMemo, Show } from 'solid-js';
 import type { OpsPerformance } from '../../lib/api.ts';
 import { count, ms, percent } from '../../lib/format.ts';
+import { modelLabel } from '../../lib/models.ts';
 import { Bar } from './Bars.tsx';
 import { Table } from './Table.tsx';
 
@@ -57,7 +58,7 @@ export function SpeedSection(props: { performance: OpsPerformance }) {
             ),
           }}
           columns={[
-            { head: 'Model', cell: (row) => row.model },
+            { head: 'Model', cell: (row) => modelLabel(row.model) },
             { head: 'Version', cell: (row) => versionName(row.version) },
             { head: 'Replies', cell: (row) => count(row.replies), numeric: true },
             {
