@@ -28,6 +28,27 @@ describe('small breakages', () => {
     await page.close();
   });
 
+  it('a title being renamed keeps its field and its text when the list refreshes (a reply ending)', async () => {
+    const page = await openPage(browser());
+    await signInByEmail(page);
+    await sendFromComposer(page, '[[fake tokens=3]] First');
+    await waitForReplyEnd(page);
+    // A slow second reply: its end refreshes the list while the title is being renamed.
+    await sendFromComposer(page, '[[fake tokens=20 tps=10]] Second');
+    await page.getByRole('button', { name: 'Stop' }).waitFor();
+    const sidebar = page.getByRole('complementary', { name: 'Conversations' });
+    await sidebar.getByRole('button', { name: /^Rename/ }).click();
+    const field = sidebar.getByLabel('New title');
+    await field.fill('Half typed');
+    await waitForReplyEnd(page);
+    await page.waitForTimeout(500);
+    expect(await field.inputValue()).toBe('Half typed');
+    expect(await field.evaluate((input) => input === document.activeElement)).toBe(true);
+    await field.press('Enter');
+    await sidebar.getByRole('link', { name: 'Half typed' }).waitFor();
+    await page.close();
+  });
+
   it('a first message refused (the month used up) leaves no empty conversation, and keeps the text', async () => {
     const page = await openPage(browser());
     await signInWithLimits(page, { monthlyTokens: 0 });

@@ -32,8 +32,12 @@ export function Composer(props: {
     const content = text().trim();
     if (!content || props.streaming) return;
     setText('');
-    if (!(await props.onSend(content))) setText(content);
+    // Focus stays where the text is typed; once the send is over (the whole reply, or its refusal),
+    // focus is taken back only if nothing else has it: a title being renamed meanwhile keeps it.
     field.focus();
+    const sent = await props.onSend(content);
+    if (!sent) setText(content);
+    if (document.activeElement === document.body) field.focus();
   };
 
   return (

@@ -4,7 +4,7 @@
 // conversations, Home/End to the first and last, Right/Left through a row's link, Pin, Rename and
 // Delete; Enter opens (the link's own), F2 renames, Delete asks to delete. Date groups are row groups
 // named by their headings. The mouse sees the same rows as before.
-import { createMemo, createSignal, For } from 'solid-js';
+import { createMemo, createSignal, For, Index } from 'solid-js';
 import type { Conversation } from '../lib/api.ts';
 import type { DateGroup } from '../lib/date-groups.ts';
 import { ConversationRow, LAST_COLUMN } from './ConversationRow.tsx';
@@ -103,17 +103,19 @@ export function ConversationGrid(props: {
       <caption id="conversation-grid-keys" class="visually-hidden">
         Arrow keys move between conversations and their actions; F2 renames, Delete deletes.
       </caption>
-      <For each={props.groups}>
+      {/* By position, not by group object: a refreshed list makes new groups, and re-creating their
+          rows would take a title being renamed from under the reader (its input, and its focus). */}
+      <Index each={props.groups}>
         {(group, index) => (
-          <tbody class="conversation-group" aria-labelledby={`conversation-group-${index()}`}>
+          <tbody class="conversation-group" aria-labelledby={`conversation-group-${index}`}>
             <tr class="group-row">
               <td colSpan={LAST_COLUMN + 1}>
-                <h2 class="group-label" id={`conversation-group-${index()}`}>
-                  {group.label}
+                <h2 class="group-label" id={`conversation-group-${index}`}>
+                  {group().label}
                 </h2>
               </td>
             </tr>
-            <For each={group.items}>
+            <For each={group().items}>
               {(conversation) => (
                 <ConversationRow
                   conversation={conversation}
@@ -133,7 +135,7 @@ export function ConversationGrid(props: {
             </For>
           </tbody>
         )}
-      </For>
+      </Index>
     </table>
   );
 }
