@@ -4,7 +4,8 @@ import { api } from '../lib/api.ts';
 import { openConversation } from '../lib/conversation.ts';
 import { requestErrorWords } from '../lib/errors.ts';
 import { forget, refreshList } from '../lib/conversation-list.ts';
-import { defaultModelId, isFallbackOf } from '../lib/models.ts';
+import { contextHint } from '../lib/context-hint.ts';
+import { defaultModelId, isFallbackOf, modelById, modelLabel, monthlyTokens } from '../lib/models.ts';
 import { Composer } from './Composer.tsx';
 import { MessageItem } from './MessageItem.tsx';
 import { ModelPicker } from './ModelPicker.tsx';
@@ -119,6 +120,17 @@ export function ConversationView(props: { id: string; first?: { content: string 
     await api.updateConversation(props.id, { model: id }).catch(() => undefined);
   };
   const last = () => chat.state.messages.at(-1);
+  // How much history each message now resends, measured by the newest reply's prompt.
+  const historyHint = () => {
+    const reply = [...chat.state.messages].reverse().find((m) => m.role === 'assistant' && m.inputTokens > 0);
+    if (!reply?.model) return undefined;
+    return contextHint({
+      promptTokens: reply.inputTokens,
+      modelName: modelLabel(reply.model),
+      contextWindow: modelById(reply.model)?.contextWindow,
+      monthlyTokens: monthlyTokens(),
+    });
+  };
 
   return (
     <section
@@ -228,6 +240,13 @@ export function ConversationView(props: { id: string; first?: { content: string 
         }
       >
         <div class="compose-bar">
+          <Show when={historyHint()}>
+            {(words) => (
+              <p class="context-hint muted small" role="status">
+                {words()}
+              </p>
+            )}
+          </Show>
           <SettingsSummary conversation={chat.state.conversation} onOpen={() => setSettingsOpen(true)} />
           <ModelPicker value={currentModel()} onChange={(id) => void changeModel(id)} disabled={chat.streaming()} />
           <Composer

@@ -22,6 +22,10 @@ function signedInAs(token: string | undefined) {
 /** The models, or undefined while loading or after a failure (reading a failed resource would throw). */
 export const models = () => (resource.state === 'ready' || resource.state === 'refreshing' ? resource() : undefined);
 
+/** The plan's tokens a month: null when unlimited, undefined until the plan is known. */
+export const monthlyTokens = () =>
+  plan.state === 'ready' || plan.state === 'refreshing' ? plan()?.plan.monthlyTokens : undefined;
+
 /** Whether the user's plan includes the model; true until the plan is known (a send the plan refuses still says why). */
 export const inPlan = (id: string) => {
   const allowed = plan.state === 'ready' || plan.state === 'refreshing' ? plan()?.allowedModels : undefined;
