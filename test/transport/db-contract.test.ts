@@ -367,7 +367,14 @@ describe.each(transports)('database modules (%s)', (_transport, databaseEnv) => 
     expect(landed[0]?.occurredAt).toBeInstanceOf(Date);
 
     const seed = await quotaSeed(db, user.sub, now);
-    expect(seed).toEqual({ tier: 'free', overrides: null, used: 3_000_001_205, keys: [] });
+    // No custom instructions saved: none, and never saved (time 0), so any save is newer.
+    expect(seed).toEqual({
+      tier: 'free',
+      overrides: null,
+      used: 3_000_001_205,
+      keys: [],
+      instructions: { text: null, updatedAt: 0 },
+    });
 
     await aggregateUsage(db);
     const day = now.toISOString().slice(0, 10);
