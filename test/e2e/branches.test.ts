@@ -40,7 +40,7 @@ for (const device of ['desktop', 'phone'] as Device[]) {
       await page.waitForURL(/\/c\/[0-9a-f-]{36}$/);
       await waitForReplyEnd(page);
       const first = shownText(expectedReplyText('openai', 9));
-      expect(await replyText(page)).toBe(first);
+      await expect.poll(() => replyText(page)).toBe(first);
       // One version only: no ‹ › yet.
       expect(await versionsOf(lastReply(page)).count()).toBe(0);
 
@@ -50,19 +50,19 @@ for (const device of ['desktop', 'phone'] as Device[]) {
       await waitForReplyEnd(page);
       await versionsOf(lastReply(page)).getByText('2 of 2').waitFor();
       const second = shownText(expectedReplyText('gemini', 9));
-      expect(await replyText(page)).toBe(second);
+      await expect.poll(() => replyText(page)).toBe(second);
       expect(await page.locator('article.message.assistant').count()).toBe(1);
       await expectNoHorizontalScroll(page);
       await screenshot(page, `versions-reply-${device}`);
 
       // ‹ shows the first reply again, › the second.
       await showVersion(lastReply(page), 'Previous version', '1 of 2');
-      expect(await replyText(page)).toBe(first);
+      await expect.poll(() => replyText(page)).toBe(first);
       expect(await versionsOf(lastReply(page)).getByRole('button', { name: 'Previous version' }).isDisabled()).toBe(
         true,
       );
       await showVersion(lastReply(page), 'Next version', '2 of 2');
-      expect(await replyText(page)).toBe(second);
+      await expect.poll(() => replyText(page)).toBe(second);
 
       // Edit the question: Esc leaves it as it was, Save & send answers the new text.
       await userMessage(page).getByRole('button', { name: 'Edit' }).click();
@@ -84,7 +84,7 @@ for (const device of ['desktop', 'phone'] as Device[]) {
       );
       await versionsOf(userMessage(page)).getByText('2 of 2').waitFor();
       const edited = shownText(expectedReplyText('gemini', 12));
-      expect(await replyText(page)).toBe(edited);
+      await expect.poll(() => replyText(page)).toBe(edited);
       expect(await versionsOf(lastReply(page)).count()).toBe(0);
 
       // Back to the first question: its branch as last seen (the regenerated reply, 2 of 2).
@@ -93,17 +93,17 @@ for (const device of ['desktop', 'phone'] as Device[]) {
         '[[fake tokens=9]] Where should I go in spring?',
       );
       await versionsOf(lastReply(page)).getByText('2 of 2').waitFor();
-      expect(await replyText(page)).toBe(second);
+      await expect.poll(() => replyText(page)).toBe(second);
       // And the first reply under it, chosen by keyboard.
       await versionsOf(lastReply(page)).getByRole('button', { name: 'Previous version' }).focus();
       await page.keyboard.press('Enter');
       await versionsOf(lastReply(page)).getByText('1 of 2').waitFor();
-      expect(await replyText(page)).toBe(first);
+      await expect.poll(() => replyText(page)).toBe(first);
 
       // A reload shows the branch chosen.
       await page.reload();
       await versionsOf(lastReply(page)).getByText('1 of 2').waitFor();
-      expect(await replyText(page)).toBe(first);
+      await expect.poll(() => replyText(page)).toBe(first);
       expect(await userMessage(page).locator('.bubble').innerText()).toBe(
         '[[fake tokens=9]] Where should I go in spring?',
       );
