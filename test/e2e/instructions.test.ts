@@ -90,3 +90,25 @@ for (const device of ['desktop', 'phone'] as Device[]) {
     });
   });
 }
+
+describe('custom instructions and who is signed in', () => {
+  it('another person signing in on the same page never sees the first one’s instructions', async () => {
+    const page = await openPage(browser());
+    await signInByEmail(page, '/account');
+    const instructions = page.getByRole('textbox', { name: /What should Parley know about you/ });
+    await instructions.fill('Call me Ada.');
+    await page.getByRole('button', { name: 'Save instructions' }).click();
+    await page.getByRole('status').getByText('Custom instructions saved.').waitFor();
+
+    // Signed out and in as someone else, without the page loading again.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/signin/);
+    await page.getByLabel('Email').fill(`e2e-${crypto.randomUUID()}@example.com`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
+    await expect.poll(() => instructions.isEnabled()).toBe(true);
+    expect(await instructions.inputValue()).toBe('');
+    await page.close();
+  });
+});

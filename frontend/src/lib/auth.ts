@@ -14,6 +14,18 @@ const REFRESH_EARLY_S = 60;
 const [session, setSession] = createSignal<Session | null>(load());
 export { session };
 
+/** Who is signed in: the token's subject (the same user through token refreshes, another after a new sign-in). */
+export function signedInUser(): string | undefined {
+  const token = session()?.accessToken;
+  if (!token) return undefined;
+  try {
+    const claims = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: string };
+    return claims.sub ?? token;
+  } catch {
+    return token;
+  }
+}
+
 let config: Config | undefined;
 let refreshing: Promise<void> | undefined;
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;

@@ -1,23 +1,12 @@
 // The models on offer, loaded once per visit (the list changes only when the server is reconfigured).
 import { createResource } from 'solid-js';
 import { api, type Model } from './api.ts';
-import { session } from './auth.ts';
+import { signedInUser } from './auth.ts';
 
 const [resource] = createResource(async () => (await api.models()).models);
 
-// The signed-in user's plan: which models it includes. Asked again when the session changes.
-const [plan] = createResource(() => signedInAs(session()?.accessToken), api.myPlan);
-
-/** The token's subject: the same user through token refreshes, another after a new sign-in. */
-function signedInAs(token: string | undefined) {
-  if (!token) return undefined;
-  try {
-    const claims = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: string };
-    return claims.sub ?? token;
-  } catch {
-    return token;
-  }
-}
+// The signed-in user's plan: which models it includes. Asked again when another user signs in.
+const [plan] = createResource(signedInUser, api.myPlan);
 
 /** The models, or undefined while loading or after a failure (reading a failed resource would throw). */
 export const models = () => (resource.state === 'ready' || resource.state === 'refreshing' ? resource() : undefined);
