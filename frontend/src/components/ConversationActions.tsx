@@ -4,6 +4,7 @@ import { createSignal, For, Show } from 'solid-js';
 import { api, type ShareLink } from '../lib/api.ts';
 import { copyText, saveFile } from '../lib/download.ts';
 import { requestErrorWords } from '../lib/errors.ts';
+import { shortDateTime } from '../lib/format.ts';
 import './conversation-actions.css';
 
 const EXPIRIES = [
@@ -16,7 +17,7 @@ const EXPIRIES = [
 export const expiryWords = (link: Pick<ShareLink, 'expiresAt'> & { expired?: boolean }) =>
   link.expiresAt === null
     ? 'Never expires'
-    : `${link.expired ? 'Expired' : 'Expires'} ${new Date(link.expiresAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}`;
+    : `${link.expired ? 'Expired' : 'Expires'} ${shortDateTime(link.expiresAt)}`;
 
 export function ConversationActions(props: {
   id: string;

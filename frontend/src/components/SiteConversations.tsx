@@ -2,6 +2,7 @@ import { createResource, For, Show } from 'solid-js';
 import { A } from '@solidjs/router';
 import { api } from '../lib/api.ts';
 import { requestErrorWords } from '../lib/errors.ts';
+import { shortDateTime } from '../lib/format.ts';
 
 /** A site's visitors' conversations, newest activity first: they are the owner's to read, not their own chats. */
 export function SiteConversations(props: { siteId: string; siteName: string }) {
@@ -26,12 +27,7 @@ export function SiteConversations(props: { siteId: string; siteName: string }) {
             {(conversation) => (
               <li>
                 <A href={`/c/${conversation.id}`}>{conversation.title ?? 'Untitled'}</A>{' '}
-                <span class="muted small">
-                  {new Date(conversation.activeAt).toLocaleString(undefined, {
-                    dateStyle: 'medium',
-                    timeStyle: 'short',
-                  })}
-                </span>
+                <span class="muted small">{shortDateTime(conversation.activeAt)}</span>
               </li>
             )}
           </For>

@@ -1,7 +1,7 @@
 // The hint a long conversation earns: each message resends the whole branch as history, so once
 // that history is a real part of the month's tokens or of the model's context, the reader is told
 // (a 37-turn conversation once used a free month unawares).
-import { count } from './format.ts';
+import { count, percent } from './format.ts';
 
 /** From this share of the month's tokens per message (1 in 50), the history is worth a word. */
 const OF_MONTH = 0.02;
@@ -26,5 +26,3 @@ export function contextHint(input: {
   ];
   return `A long conversation: each message now sends about ${count(promptTokens)} tokens of history (${shares.join(', ')}). A new conversation costs less.`;
 }
-
-const percent = (share: number) => `${share >= 0.1 ? Math.round(share * 100) : Math.round(share * 1000) / 10}%`;

@@ -32,6 +32,10 @@ export const day = (iso: string) =>
 export const dateTime = (iso: string) =>
   new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeStyle: 'short' }).format(new Date(iso));
 
+/** A moment in the reader's own language and time zone, short (a date in a list, an expiry). */
+export const shortDateTime = (iso: string) =>
+  new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
 /** Text from the server with its ISO 8601 timestamps ("resets at 2027-01-01T00:00:00.000Z") written in the reader's locale. */
 export const localTimes = (text: string) =>
   text.replace(/\b\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)/g, (iso) =>
