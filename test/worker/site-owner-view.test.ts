@@ -80,7 +80,9 @@ describe("a site's owner view", () => {
     await visitorChat(await visit(site.publicKey), 'Do you ship to Canada?');
     await visitorChat(await visit(other.publicKey), 'Where is my order?');
     // The owner's own chat is no visitor's question.
-    await collectEvents((await sendMessage(owner.token, await createConversation(owner.token), 'Where is my order?')).body!);
+    await collectEvents(
+      (await sendMessage(owner.token, await createConversation(owner.token), 'Where is my order?')).body!,
+    );
 
     const seen = await insights(owner.token, site.id);
     expect(seen.topQuestions).toEqual([
@@ -89,9 +91,7 @@ describe("a site's owner view", () => {
     ]);
     expect(seen.to).toBe(today());
     expect(seen.from).toBe(daysAgo(29).toISOString().slice(0, 10));
-    expect((await insights(owner.token, other.id)).topQuestions).toEqual([
-      { question: 'where is my order', count: 1 },
-    ]);
+    expect((await insights(owner.token, other.id)).topQuestions).toEqual([{ question: 'where is my order', count: 1 }]);
   });
 
   it("gives tokens, requests and cost per day as the site's usage events record them, over the last 30 days only", async () => {
