@@ -127,6 +127,8 @@ describe("a site's owner view", () => {
     await page.reload();
     await page.getByRole('heading', { name: `Visitors of ${SITE}` }).waitFor();
     expect(await page.getByLabel("Visitors' conversations").inputValue()).toBe('90');
+    await page.getByRole('heading', { name: 'Questions asked most' }).waitFor();
+    await expect.poll(() => conversationList(page).count()).toBe(3);
 
     await screenshot(page, 'site-owner-view-desktop');
     await expectAccessible(page);

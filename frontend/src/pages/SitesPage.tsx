@@ -29,7 +29,8 @@ export default function SitesPage() {
       <h1>Sites</h1>
       <p>
         Put a Parley chat on your own website with one line. Visitors chat with the model you choose, with your prompt;
-        their replies count against your plan's quota, and their conversations appear in your chat list, read-only.
+        their replies count against your plan's quota. Each site's own view shows its visitors' conversations
+        (read-only), what they ask most, what they cost, and their privacy settings.
       </p>
       <p class="visually-hidden" role="status">
         {status()}
