@@ -356,6 +356,33 @@ export class ConversationRoom extends DurableObject<Env> {
     });
   }
 
+  /**
+   * Erases a widget visitor's conversation for the site's owner (`caller`): a deletion the owner
+   * asked for, or the site's retention. A reply in flight is stopped (and billed); the
+   * conversation is deleted here and in Postgres, waited for this time, and then this room's whole
+   * storage. Only a visitor's conversation (404 for the owner's own). Repeating it changes nothing;
+   * when Postgres cannot be reached (503) the deletion stands and lands behind, and a repeat
+   * finishes it.
+   */
+  async erase(caller: Caller): Promise<RoomResult<{ erased: boolean }>> {
+    return this.serve(caller, async () => {
+      const owned = await this.owned(caller);
+      if (!owned.ok && owned.status !== 404) return owned;
+      const held = this.store.conversation();
+      if (held && (held.userId !== caller.userId || held.visitorId === null)) return notFound();
+      if (held && !held.deleted) {
+        while (this.live) await this.live.stop();
+        this.store.delete(held.id);
+      }
+      await this.outbox.flush();
+      if (this.store.outbox.hasPending()) return conversationUnavailable();
+      await this.store.wipe();
+      await this.ctx.storage.deleteAlarm();
+      this.alarmAt = null;
+      return { ok: true, erased: held !== undefined };
+    });
+  }
+
   /** The in-flight reply's events after `lastEventId` (all of them without one), then live; `stream: null` when idle. */
   async resume(
     caller: Caller,

@@ -13,9 +13,13 @@ export type SiteRow = typeof sites.$inferSelect;
 export type NewSite = Pick<
   SiteRow,
   'name' | 'publicKey' | 'allowedOrigins' | 'model' | 'systemPrompt' | 'greeting' | 'visitorRequestsPerMinute'
-> & { theme: Record<string, string> };
+> &
+  Partial<Pick<SiteRow, 'retentionDays'>> & { theme: Record<string, string> };
 export type SitePatch = Partial<
-  Pick<SiteRow, 'name' | 'allowedOrigins' | 'model' | 'systemPrompt' | 'greeting' | 'visitorRequestsPerMinute'>
+  Pick<
+    SiteRow,
+    'name' | 'allowedOrigins' | 'model' | 'systemPrompt' | 'greeting' | 'visitorRequestsPerMinute' | 'retentionDays'
+  >
 > & { theme?: Record<string, string> };
 
 export async function insertSite(db: Db, claims: UserClaims, site: NewSite): Promise<SiteRow> {
