@@ -118,9 +118,13 @@ async function openReady(page: Page, path: string) {
   await page.locator('parley-widget[data-status="ready"]').waitFor({ state: 'attached' });
 }
 
-/** Everything a visitor does on a page: find the launcher, open, chat, close with Escape. */
+/** Everything a visitor does on a page: find the launcher (by eye and by Tab), open, chat, close with Escape. */
 async function useWidget(page: Page, name: string) {
   await expectLauncherInCorner(page);
+  // The launcher comes after the page in the Tab order, as it did inside <body>.
+  await page.getByRole('link', { name: 'Page two' }).focus();
+  await page.keyboard.press('Tab');
+  expect(await focusedInWidget(page)).toBe('button.launcher');
   await launcher(page).click();
   await panel(page).waitFor();
   await expectPanelInView(page);
