@@ -183,6 +183,8 @@ export class ConversationRoom extends DurableObject<Env> {
           ? { ok: true, conversation: publicConversation(existing) }
           : failure(409, 'conflict', 'A conversation with this id already exists');
       }
+      const tooLong = replyLimitRefusal(this.env, input, { model: null });
+      if (tooLong) return tooLong;
       const now = new Date();
       const conversation: Conversation = {
         id: input.conversationId,

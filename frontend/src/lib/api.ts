@@ -125,7 +125,10 @@ export const api = {
     ),
   /** Titles and message text, newest match first. */
   search: (q: string, limit = 20) => read(client.search.$get({ query: { q, limit: String(limit) } })),
-  createConversation: (body: { model?: string } = {}) => read(client.conversations.$post({ json: body })),
+  /** A new conversation; its settings (system prompt, temperature, longest reply) may come with it. */
+  createConversation: (
+    body: { model?: string; systemPrompt?: string; temperature?: number | null; maxReplyTokens?: number | null } = {},
+  ) => read(client.conversations.$post({ json: body })),
   conversation: (id: string) => read(conversation.$get({ param: { id } })),
   updateConversation: (
     id: string,
