@@ -481,6 +481,7 @@ const toMessage = (row: BranchMessage) => ({
   role: row.role,
   content: row.content,
   model: row.model,
+  requestedModel: row.requestedModel,
   provider: row.provider,
   status: row.status,
   stopReason: row.stopReason,
