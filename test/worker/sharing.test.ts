@@ -41,6 +41,10 @@ async function page(url: string) {
   return { res, html: await res.text() };
 }
 
+/** The page's reply (its one assistant message) and the person's message, as HTML. */
+const assistantPart = (html: string) => html.split('<article class="message assistant"')[1]!.split('</article>')[0]!;
+const userPart = (html: string) => html.split('<article class="message user"')[1]!.split('</article>')[0]!;
+
 async function list(token: string) {
   const res = await call('/api/shares', { token });
   expect(res.status).toBe(200);
@@ -116,6 +120,71 @@ describe('share links', () => {
       '&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt; &quot;quoted&quot;',
     );
     expect(html).toContain('<title>&lt;/title&gt;&lt;script&gt;alert(3)&lt;/script&gt; · Parley</title>');
+  });
+
+  it("renders a reply's Markdown: headings, lists, a code block, a link, emphasis", async () => {
+    const { token } = await signIn();
+    const markdown = [
+      '# Tides',
+      '',
+      '- spring tide',
+      '- neap tide',
+      '',
+      '1. first',
+      '2. second',
+      '',
+      '```python',
+      'print("<hi>")',
+      '```',
+      '',
+      'See [NOAA](https://oceanservice.noaa.gov/facts/tides.html) and **the moon**.',
+    ].join('\n');
+    const link = await created(token, await conversationWith(token, `[[fake echo=1]]\n${markdown}`, 'Markdown'));
+    const { res, html } = await page(link.url);
+    const reply = assistantPart(html);
+    expect(reply).toContain('<h1>Tides</h1>');
+    expect(reply).toContain('<ul>\n<li>spring tide</li>\n<li>neap tide</li>\n</ul>');
+    expect(reply).toContain('<ol>\n<li>first</li>\n<li>second</li>\n</ol>');
+    // No highlighting on this page: the code as text, in a block the keyboard can scroll.
+    expect(reply).toContain('<pre tabindex="0"><code>print(&quot;&lt;hi&gt;&quot;)</code></pre>');
+    expect(reply).toContain(
+      '<a href="https://oceanservice.noaa.gov/facts/tides.html" rel="noopener noreferrer nofollow" target="_blank">NOAA</a>',
+    );
+    expect(reply).toContain('<strong>the moon</strong>');
+    // The person's own message shows as written, as in the app.
+    expect(userPart(html)).toContain('# Tides\n\n- spring tide');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+  });
+
+  it('renders hostile Markdown in a reply inert: raw HTML as text, no javascript: or data: link, images never loaded', async () => {
+    const { token } = await signIn();
+    const hostile = [
+      '<script>alert(1)</script>',
+      '',
+      '<img src=x onerror=alert(2)>',
+      '',
+      'Inline <b onmouseover=alert(3)>bold</b> and [click](javascript:alert(4)) and [data](data:text/html;base64,PHNjcmlwdD4=)',
+      '',
+      '![a chart](https://example.com/chart.png) ![bad](javascript:alert(5)) [x](JaVaScRiPt&#58;alert(6))',
+    ].join('\n');
+    const link = await created(token, await conversationWith(token, `[[fake echo=1]]\n${hostile}`, 'Hostile'));
+    const { html } = await page(link.url);
+    const reply = assistantPart(html);
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<img/i);
+    expect(html).not.toMatch(/<b[\s>]/i);
+    // No element anywhere carries an event handler (read tag by tag, attribute by attribute) or a script URL.
+    expect(html).not.toMatch(/<[a-z][a-z0-9]*(\s+[a-z-]+(=("[^"]*"|[^\s">]*))?)*\s+on[a-z]+=/i);
+    expect(html).not.toMatch(/href="\s*(javascript|data):/i);
+    expect(reply).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(reply).toContain('&lt;img src=x onerror=alert(2)&gt;');
+    expect(reply).toContain('&lt;b onmouseover=alert(3)&gt;bold&lt;/b&gt;');
+    // A refused link keeps its words, without the link.
+    expect(reply).toMatch(/and click and data/);
+    // An image is a link to open, never an <img>.
+    expect(reply).toContain(
+      '<a class="image-link" href="https://example.com/chart.png" title="Image, not loaded: open in a new tab" rel="noopener noreferrer nofollow" target="_blank">Image: a chart</a>',
+    );
   });
 
   it('is a snapshot: a message sent after sharing does not appear', async () => {
