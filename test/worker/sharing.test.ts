@@ -4,7 +4,7 @@
 import { env } from 'cloudflare:workers';
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { shares } from '../../drizzle/schema.ts';
+import { conversations, messages, profiles, shares } from '../../drizzle/schema.ts';
 import { asUser } from '../../worker/db/as-user.ts';
 import { createDb } from '../../worker/db/client.ts';
 import { call, createConversation, createKey, sendMessage, signIn, type ErrorEnvelope } from './helpers.ts';
@@ -322,6 +322,82 @@ describe('share links', () => {
     }
     expect(status).toBe(404);
     expect(await list(token)).toEqual([]);
+  });
+
+  it('caps live links at 100 a person: the next is refused (409 share_limit_reached, naming the cap) until one is revoked or expires', async () => {
+    const { token, userId } = await signIn();
+    const id = await conversationWith(token, 'share me often [[fake tokens=2]]');
+    const first = await created(token, id);
+    // 98 more live links, and revoked and expired ones, which do not count.
+    const db = createDb(env);
+    const row = (extra: Partial<typeof shares.$inferInsert> = {}) => ({
+      userId,
+      conversationId: id,
+      token: crypto.randomUUID().replace(/-/g, '').slice(0, 22),
+      messages: [],
+      ...extra,
+    });
+    await db
+      .insert(shares)
+      .values([
+        ...Array.from({ length: 98 }, () => row()),
+        ...Array.from({ length: 3 }, () => row({ revokedAt: new Date(), messages: null })),
+        ...Array.from({ length: 2 }, () => row({ expiresAt: new Date(Date.now() - 1000) })),
+      ]);
+    const hundredth = await created(token, id, { expiresAt: new Date(Date.now() + 2000).toISOString() });
+
+    const refused = await share(token, id);
+    expect(refused.status).toBe(409);
+    const { error } = await refused.json<ErrorEnvelope>();
+    expect(error.code).toBe('share_limit_reached');
+    expect(error.message).toMatch(/100 live share links.*revoke one/);
+    expect(await list(token)).toHaveLength(100 + 2); // the expired ones are still listed
+
+    // Revoking one makes room for one.
+    expect((await call(`/api/shares/${first.id}`, { method: 'DELETE', token })).status).toBe(204);
+    await created(token, id);
+    expect((await share(token, id)).status).toBe(409);
+    // So does one expiring.
+    await new Promise((r) => setTimeout(r, Date.parse(hundredth.expiresAt!) - Date.now() + 50));
+    await created(token, id);
+    expect((await share(token, id)).status).toBe(409);
+  });
+
+  it('refuses a snapshot over 1 MB of message text (413 content_too_large, saying what to do), and stores nothing', async () => {
+    const { token, userId, email } = await signIn();
+    /** A conversation written straight into Postgres (its room adopts it on first use) with these messages. */
+    const seeded = async (contents: string[]) => {
+      const db = createDb(env);
+      const id = crypto.randomUUID();
+      const start = Date.now() - contents.length * 1000;
+      await db.insert(profiles).values({ id: userId, email }).onConflictDoNothing();
+      await db.insert(conversations).values({ id, userId, title: 'Long' });
+      await db.insert(messages).values(
+        contents.map((content, i) => ({
+          conversationId: id,
+          userId,
+          role: i % 2 === 0 ? ('user' as const) : ('assistant' as const),
+          content,
+          status: 'complete' as const,
+          createdAt: new Date(start + i * 1000),
+        })),
+      );
+      return id;
+    };
+    // Ten messages of 50,000 'é' are 100,000 bytes each (two bytes in UTF-8): exactly 1 MB.
+    const tenth = 'é'.repeat(50_000);
+    const atCap = await seeded(Array.from({ length: 10 }, () => tenth));
+    expect((await share(token, atCap)).status).toBe(201);
+
+    const over = await seeded([...Array.from({ length: 10 }, () => tenth), 'and one more question']);
+    const res = await share(token, over);
+    expect(res.status).toBe(413);
+    const { error } = await res.json<ErrorEnvelope>();
+    expect(error.code).toBe('content_too_large');
+    expect(error.message).toBe(
+      'A share link holds at most 1 MB of message text, and this conversation has 1.1 MB: export it (Markdown or JSON) to pass it on instead',
+    );
+    expect((await list(token)).map((l) => l.conversationId)).toEqual([atCap]);
   });
 
   it('a link made right after the conversation was created (before its room wrote Postgres) works', async () => {
