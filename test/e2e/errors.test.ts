@@ -76,6 +76,7 @@ describe('errors in view, in words', () => {
     await page.reload();
     await note.waitFor();
     expect(await note.innerText()).toBe(words);
+    await screenshot(page, 'fallback-note');
     await expectAccessible(page);
     await page.close();
   });
