@@ -175,7 +175,10 @@ export const messages = pgTable(
     parentId: uuid('parent_id'),
     role: text('role', { enum: MESSAGE_ROLES }).notNull(),
     content: text('content').notNull(),
+    // The model that answered, and the model the reply was asked of (another when the first failed
+    // and a fallback answered; null for a user's message and for replies stored before migration 0014).
     model: text('model'),
+    requestedModel: text('requested_model'),
     provider: text('provider'),
     status: text('status', { enum: MESSAGE_STATUSES }).notNull().default('complete'),
     stopReason: text('stop_reason'),

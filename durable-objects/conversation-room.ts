@@ -471,7 +471,9 @@ export class ConversationRoom extends DurableObject<Env> {
       parentId: plan.parentId,
       role: 'assistant',
       content: '',
+      // The model that answers may change (a fallback, as the reply ends); the one asked stays.
       model: model.id,
+      requestedModel: model.id,
       provider: model.provider,
       status: 'streaming',
       createdAt: new Date(now + 1),

@@ -60,13 +60,14 @@ export class LiveReply {
 export function newMessage(
   conversation: Conversation,
   fields: Pick<Message, 'role' | 'content' | 'status' | 'createdAt' | 'parentId'> &
-    Partial<Pick<Message, 'id' | 'model' | 'provider'>>,
+    Partial<Pick<Message, 'id' | 'model' | 'requestedModel' | 'provider'>>,
 ): Message {
   return {
     id: crypto.randomUUID(),
     conversationId: conversation.id,
     userId: conversation.userId,
     model: null,
+    requestedModel: null,
     provider: null,
     stopReason: null,
     errorCode: null,

@@ -61,6 +61,12 @@ const SCHEMA: readonly SchemaStep[] = [
     sql.exec('alter table conversation add column temperature real');
     sql.exec('alter table conversation add column max_reply_tokens integer');
   },
+  // 6: the model a reply was asked of, beside the model that answered it (another, when it fell back).
+  // Unknown for replies stored before; a reply in flight was asked of the model its placeholder names.
+  (sql) => {
+    sql.exec('alter table messages add column requested_model text');
+    sql.exec(`update messages set requested_model = model where status = 'streaming'`);
+  },
 ];
 
 /** Who pays for a reply, and what its Limiter reserved for it. */
@@ -97,6 +103,7 @@ type MessageRow = {
   role: Message['role'];
   content: string;
   model: string | null;
+  requested_model: string | null;
   provider: string | null;
   status: Message['status'];
   stop_reason: string | null;
@@ -438,14 +445,15 @@ export class RoomStore {
 
   private insertMessage(m: Message) {
     this.sql.exec(
-      `insert into messages (id, parent_id, role, content, model, provider, status, stop_reason, error_code, input_tokens, output_tokens,
-        cached_tokens, cost_usd, time_to_first_token_ms, duration_ms, created_at, completed_at)
-        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `insert into messages (id, parent_id, role, content, model, requested_model, provider, status, stop_reason, error_code,
+        input_tokens, output_tokens, cached_tokens, cost_usd, time_to_first_token_ms, duration_ms, created_at, completed_at)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       m.id,
       m.parentId,
       m.role,
       m.content,
       m.model,
+      m.requestedModel,
       m.provider,
       m.status,
       m.stopReason,
@@ -492,6 +500,7 @@ function toMessage(row: MessageRow, conversation: Conversation): Message {
     role: row.role,
     content: row.content,
     model: row.model,
+    requestedModel: row.requested_model,
     provider: row.provider,
     status: row.status,
     stopReason: row.stop_reason,

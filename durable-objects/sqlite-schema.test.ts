@@ -107,7 +107,7 @@ describe('a room created before versions were kept', () => {
         'Before versions',
       );
       sql.exec(
-        `insert into messages (id, role, content, status, created_at) values (?, 'user', 'hello', 'complete', 1), (?, 'assistant', 'half a rep', 'streaming', 2)`,
+        `insert into messages (id, role, content, model, status, created_at) values (?, 'user', 'hello', null, 'complete', 1), (?, 'assistant', 'half a rep', 'anthropic/claude-sonnet-5-5', 'streaming', 2)`,
         'm-user',
         'm-reply',
       );
@@ -124,7 +124,7 @@ describe('a room created before versions were kept', () => {
 
       const store = new RoomStore(storage);
 
-      expect(sql.exec('select version from schema_version').one()).toEqual({ version: 5 });
+      expect(sql.exec('select version from schema_version').one()).toEqual({ version: 6 });
       expect(tableNames(storage)).toEqual(['conversation', 'messages', 'outbox', 'reply_charges', 'schema_version']);
       // Step 4: not pinned, and last active when its newest message was sent.
       expect(store.conversation()).toMatchObject({
@@ -140,6 +140,12 @@ describe('a room created before versions were kept', () => {
       expect(store.messages().map((m) => [m.id, m.status, m.content])).toEqual([
         ['m-user', 'complete', 'hello'],
         ['m-reply', 'streaming', 'half a rep'],
+      ]);
+      // Step 6: the model a reply was asked of is unknown for what was stored, but the reply in
+      // flight was asked of the model its placeholder names.
+      expect(store.messages().map((m) => [m.id, m.requestedModel])).toEqual([
+        ['m-user', null],
+        ['m-reply', 'anthropic/claude-sonnet-5-5'],
       ]);
       expect(store.outbox.hasPending()).toBe(true);
       // Messages from before the tree read as one branch, each following the one before, and the
@@ -157,7 +163,7 @@ describe('a room created before versions were kept', () => {
       expect(store.markInterrupted(3)).toBe(1);
       // Started again: nothing more to apply.
       new RoomStore(storage);
-      expect(sql.exec('select version from schema_version').one()).toEqual({ version: 5 });
+      expect(sql.exec('select version from schema_version').one()).toEqual({ version: 6 });
     });
   });
 });

@@ -70,10 +70,40 @@ describe('errors in view, in words', () => {
     await waitForReplyEnd(page, 30_000);
     expect(await lastReply(page).locator('.model').innerText()).toBe('Claude Haiku 4.5');
     const note = lastReply(page).locator('.fallback-note');
-    expect(await note.innerText()).toMatch(/Claude Sonnet 5\.5 could not answer.*Claude Haiku 4\.5 answered instead/);
+    const words = 'Answered by Claude Haiku 4.5: Claude Sonnet 5.5 was unavailable (its provider failed or was busy).';
+    expect(await note.innerText()).toBe(words);
+    // The server recorded the model asked: the note is the same read back.
     await page.reload();
     await note.waitFor();
+    expect(await note.innerText()).toBe(words);
+    await screenshot(page, 'fallback-note');
     await expectAccessible(page);
+    await page.close();
+  });
+
+  it('a reply asked of a fallback model directly says nothing of a fallback', async () => {
+    const page = await openPage(browser());
+    await signInByEmail(page);
+    await sendFromComposer(page, '[[fake tokens=3]] First, on Claude Sonnet 5.5');
+    await waitForReplyEnd(page);
+    // Claude Haiku 4.5 stands in for Sonnet when it fails; here it is chosen, then Sonnet again.
+    const picked = (model: string) =>
+      Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'PATCH' && r.ok()),
+        page.getByLabel('Model').selectOption(model),
+      ]);
+    await picked('anthropic/claude-haiku-4-5');
+    await sendFromComposer(page, '[[fake tokens=3]] Then on Claude Haiku 4.5');
+    await waitForReplyEnd(page);
+    await picked('anthropic/claude-sonnet-5-5');
+    await page.reload();
+    await page
+      .locator('article.message.assistant')
+      .nth(1)
+      .getByRole('button', { name: /Details/ })
+      .waitFor();
+    expect(await lastReply(page).locator('.model').innerText()).toBe('Claude Haiku 4.5');
+    expect(await page.locator('.fallback-note').count()).toBe(0);
     await page.close();
   });
 

@@ -81,6 +81,42 @@ describe('share links', () => {
     await Promise.all([owner.close(), reader.close(), phone.close()]);
   });
 
+  it("renders a reply's Markdown on the page: a list and a code block, with nothing overflowing on a phone", async () => {
+    const owner = await openPage(browser());
+    await signInByEmail(owner, '/');
+    const code = `const tides = ['spring', 'neap']; // ${'a long line that must scroll, not widen the page '.repeat(3)}`;
+    await sendFromComposer(
+      owner,
+      `[[fake echo=1]]\nTwo kinds:\n\n- spring tide\n- neap tide\n\n\`\`\`js\n${code}\n\`\`\``,
+    );
+    await owner.waitForURL(/\/c\//);
+    await waitForReplyEnd(owner);
+    await owner.getByRole('button', { name: 'Share' }).click();
+    const dialog = owner.getByRole('dialog', { name: 'Share this conversation' });
+    await dialog.getByRole('button', { name: 'Create link' }).click();
+    const url = await dialog.getByLabel('Share link 1').inputValue();
+
+    for (const device of ['desktop', 'phone'] as const) {
+      const reader = await openPage(browser(), device);
+      await reader.goto(url);
+      const reply = reader.getByRole('article', { name: 'Claude Sonnet 5.5' });
+      expect(await reply.getByRole('listitem').allInnerTexts()).toEqual(['spring tide', 'neap tide']);
+      expect(await reply.locator('pre code').innerText()).toBe(code);
+      // The person's own message shows as they wrote it, Markdown and all.
+      expect(await reader.getByRole('article', { name: 'User' }).innerText()).toContain('- spring tide');
+      // A code block wider than the page scrolls on its own, and can be scrolled from the keyboard.
+      await expectNoHorizontalScroll(reader);
+      await reader.keyboard.press('Tab'); // Parley
+      await reader.keyboard.press('Tab');
+      expect(await reader.evaluate(() => document.activeElement?.tagName)).toBe('PRE');
+      await screenshot(reader, `share-page-markdown-${device}`);
+      await expectAccessible(reader);
+      expect(consoleErrors(reader)).toEqual([]);
+      await reader.close();
+    }
+    await owner.close();
+  });
+
   it('lists the owner’s links on the Account page, where one can be revoked', async () => {
     const owner = await openPage(browser(), 'phone');
     await conversationWithReply(owner);

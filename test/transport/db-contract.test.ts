@@ -20,6 +20,7 @@ import {
 } from '../../worker/db/api-keys.ts';
 import { createDb, closeDatabase, type DatabaseEnv, type Db, transaction } from '../../worker/db/client.ts';
 import { searchConversations } from '../../worker/db/search.ts';
+import { findShareByToken, insertShare, listShares, revokeShare } from '../../worker/db/shares.ts';
 import { MATCH_END, MATCH_START } from '../../worker/search/highlight.ts';
 import {
   type Conversation,
@@ -157,6 +158,7 @@ describe.each(transports)('database modules (%s)', (_transport, databaseEnv) => 
       role,
       content,
       model: role === 'assistant' ? conversation.model : null,
+      requestedModel: role === 'assistant' ? conversation.model : null,
       provider: role === 'assistant' ? 'anthropic' : null,
       status: 'complete',
       stopReason: null,
@@ -205,9 +207,11 @@ describe.each(transports)('database modules (%s)', (_transport, databaseEnv) => 
       title: conversation.title,
       branchLeafId: answer.id,
     });
-    expect(loaded?.messages.map((m) => [m.role, m.content, m.outputTokens, m.costUsd, m.parentId])).toEqual([
-      ['user', 'hello', 0, '0.00000000', null],
-      ['assistant', 'hi', 7, '0.00010500', question.id],
+    expect(
+      loaded?.messages.map((m) => [m.role, m.content, m.outputTokens, m.costUsd, m.parentId, m.requestedModel]),
+    ).toEqual([
+      ['user', 'hello', 0, '0.00000000', null, null],
+      ['assistant', 'hi', 7, '0.00010500', question.id, 'anthropic/claude-sonnet-4-5'],
     ]);
     expect(loaded?.messages[0]?.createdAt.getTime()).toBe(question.createdAt.getTime());
 
@@ -218,6 +222,42 @@ describe.each(transports)('database modules (%s)', (_transport, databaseEnv) => 
     expect((await loadConversation(db, conversation.id))?.messages.map((m) => m.id)).toEqual([question.id]);
     await transaction(db, (q) => [deleteConversation(q, conversation.id)]);
     expect(await loadConversation(db, conversation.id)).toBeUndefined();
+  });
+
+  it('shares: a link stored with its snapshot while under the cap (times as Dates), none past it; found by its token', async () => {
+    const user = claims();
+    const now = new Date();
+    const conversation: Conversation = {
+      id: crypto.randomUUID(),
+      userId: user.sub,
+      title: 'Shared',
+      model: null,
+      systemPrompt: null,
+      temperature: null,
+      maxReplyTokens: null,
+      siteId: null,
+      visitorId: null,
+      branchLeafId: null,
+      pinnedAt: null,
+      activeAt: now,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const snapshot = [{ role: 'user' as const, content: 'hello "there"', model: null, createdAt: now.toISOString() }];
+    const expiresAt = new Date(Date.now() + 86_400_000);
+    // Tokens are unique across every run and transport on the same database.
+    const [a, b, c] = Array.from({ length: 3 }, () => crypto.randomUUID().replace(/-/g, '').slice(0, 22));
+    const link = (token: string) => ({ conversation, token, messages: snapshot, expiresAt });
+    const first = await insertShare(db, user, link(a!), 2);
+    expect(first).toMatchObject({ conversationId: conversation.id, title: 'Shared', token: a });
+    expect(first?.expiresAt?.getTime()).toBe(expiresAt.getTime());
+    expect(first?.createdAt).toBeInstanceOf(Date);
+    expect(await insertShare(db, user, { ...link(b!), expiresAt: null }, 2)).toBeDefined();
+    expect(await insertShare(db, user, link(c!), 2)).toBeUndefined();
+    expect((await listShares(db, user)).map((s) => s.token).sort()).toEqual([a, b].sort());
+    expect(await findShareByToken(db, a!)).toMatchObject({ title: 'Shared', messages: snapshot });
+    expect(await revokeShare(db, user, first!.id)).toBe(true);
+    expect(await insertShare(db, user, link(c!), 2)).toBeDefined();
   });
 
   it('search: titles and message text under RLS, with marked snippets, times as ISO strings, pins and visitors apart', async () => {
@@ -249,6 +289,7 @@ describe.each(transports)('database modules (%s)', (_transport, databaseEnv) => 
       role: 'assistant',
       content,
       model: null,
+      requestedModel: null,
       provider: null,
       status: 'complete',
       stopReason: null,

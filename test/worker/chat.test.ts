@@ -4,7 +4,7 @@ import { env } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { inject } from 'vitest';
-import { usageEvents } from '../../drizzle/schema.ts';
+import { messages, usageEvents } from '../../drizzle/schema.ts';
 import { createDb } from '../../worker/db/client.ts';
 import worker from '../../worker/index.ts';
 import { expectedReplyText } from '../../scripts/fake-upstreams/reply.ts';
@@ -18,6 +18,7 @@ type StoredMessage = {
   content: string;
   status: string;
   model: string;
+  requestedModel: string | null;
   provider: string;
   stopReason: string | null;
   errorCode: string | null;
@@ -294,6 +295,37 @@ describe('retries and fallbacks', () => {
       model: 'anthropic/claude-haiku-4-5',
       provider: 'anthropic',
     });
+  });
+
+  it('keeps the model a reply was asked of beside the one that answered: read back, and in Postgres behind', async () => {
+    const { token } = await signIn();
+    const id = await createConversation(token, { model: 'anthropic/claude-sonnet-5-5' });
+    const key = `asked-${crypto.randomUUID()}`;
+    await collectEvents(
+      (await sendMessage(token, id, `[[fake fail=529 failcount=3 retryafter=0 tokens=4 key=${key}]] hi`)).body!,
+    );
+    // A reply asked of Haiku directly (Haiku stands in for Sonnet, but nothing failed here).
+    await collectEvents((await sendMessage(token, id, '[[fake tokens=4]] again', 'anthropic/claude-haiku-4-5')).body!);
+    const read = await conversation(token, id);
+    const asked = read.messages.map((m) => [m.role, m.requestedModel, m.model]);
+    expect(asked).toEqual([
+      ['user', null, null],
+      ['assistant', 'anthropic/claude-sonnet-5-5', 'anthropic/claude-haiku-4-5'],
+      ['user', null, null],
+      ['assistant', 'anthropic/claude-haiku-4-5', 'anthropic/claude-haiku-4-5'],
+    ]);
+    const db = createDb(env);
+    const stored = await eventually(
+      () =>
+        db
+          .select({ role: messages.role, requestedModel: messages.requestedModel, model: messages.model })
+          .from(messages)
+          .where(eq(messages.conversationId, id))
+          .orderBy(messages.createdAt),
+      (rows) => JSON.stringify(rows.map((m) => [m.role, m.requestedModel, m.model])) === JSON.stringify(asked),
+      10_000,
+    );
+    expect(stored.map((m) => [m.role, m.requestedModel, m.model])).toEqual(asked);
   });
 
   it('does not retry a request the vendor rejects as bad', async () => {

@@ -337,7 +337,7 @@ describe('GET /api/models', () => {
       price: { inputPerMillionTokens: expect.any(Number) },
     });
     expect(all.models.filter((m: any) => m.default)).toHaveLength(1);
-    // What stands in for a model when it fails (the app explains a fallback reply with it).
+    // What stands in for a model when it fails, in order.
     expect(all.models.find((m: any) => m.id === 'anthropic/claude-sonnet-5-5').fallbacks).toEqual([
       'anthropic/claude-haiku-4-5',
     ]);

@@ -4,7 +4,7 @@
 import { env } from 'cloudflare:workers';
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { shares } from '../../drizzle/schema.ts';
+import { conversations, messages, profiles, shares } from '../../drizzle/schema.ts';
 import { asUser } from '../../worker/db/as-user.ts';
 import { createDb } from '../../worker/db/client.ts';
 import { call, createConversation, createKey, sendMessage, signIn, type ErrorEnvelope } from './helpers.ts';
@@ -40,6 +40,10 @@ async function page(url: string) {
   const res = await call(new URL(url).pathname);
   return { res, html: await res.text() };
 }
+
+/** The page's reply (its one assistant message) and the person's message, as HTML. */
+const assistantPart = (html: string) => html.split('<article class="message assistant"')[1]!.split('</article>')[0]!;
+const userPart = (html: string) => html.split('<article class="message user"')[1]!.split('</article>')[0]!;
 
 async function list(token: string) {
   const res = await call('/api/shares', { token });
@@ -116,6 +120,71 @@ describe('share links', () => {
       '&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt; &quot;quoted&quot;',
     );
     expect(html).toContain('<title>&lt;/title&gt;&lt;script&gt;alert(3)&lt;/script&gt; · Parley</title>');
+  });
+
+  it("renders a reply's Markdown: headings, lists, a code block, a link, emphasis", async () => {
+    const { token } = await signIn();
+    const markdown = [
+      '# Tides',
+      '',
+      '- spring tide',
+      '- neap tide',
+      '',
+      '1. first',
+      '2. second',
+      '',
+      '```python',
+      'print("<hi>")',
+      '```',
+      '',
+      'See [NOAA](https://oceanservice.noaa.gov/facts/tides.html) and **the moon**.',
+    ].join('\n');
+    const link = await created(token, await conversationWith(token, `[[fake echo=1]]\n${markdown}`, 'Markdown'));
+    const { res, html } = await page(link.url);
+    const reply = assistantPart(html);
+    expect(reply).toContain('<h1>Tides</h1>');
+    expect(reply).toContain('<ul>\n<li>spring tide</li>\n<li>neap tide</li>\n</ul>');
+    expect(reply).toContain('<ol>\n<li>first</li>\n<li>second</li>\n</ol>');
+    // No highlighting on this page: the code as text, in a block the keyboard can scroll.
+    expect(reply).toContain('<pre tabindex="0"><code>print(&quot;&lt;hi&gt;&quot;)</code></pre>');
+    expect(reply).toContain(
+      '<a href="https://oceanservice.noaa.gov/facts/tides.html" rel="noopener noreferrer nofollow" target="_blank">NOAA</a>',
+    );
+    expect(reply).toContain('<strong>the moon</strong>');
+    // The person's own message shows as written, as in the app.
+    expect(userPart(html)).toContain('# Tides\n\n- spring tide');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+  });
+
+  it('renders hostile Markdown in a reply inert: raw HTML as text, no javascript: or data: link, images never loaded', async () => {
+    const { token } = await signIn();
+    const hostile = [
+      '<script>alert(1)</script>',
+      '',
+      '<img src=x onerror=alert(2)>',
+      '',
+      'Inline <b onmouseover=alert(3)>bold</b> and [click](javascript:alert(4)) and [data](data:text/html;base64,PHNjcmlwdD4=)',
+      '',
+      '![a chart](https://example.com/chart.png) ![bad](javascript:alert(5)) [x](JaVaScRiPt&#58;alert(6))',
+    ].join('\n');
+    const link = await created(token, await conversationWith(token, `[[fake echo=1]]\n${hostile}`, 'Hostile'));
+    const { html } = await page(link.url);
+    const reply = assistantPart(html);
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<img/i);
+    expect(html).not.toMatch(/<b[\s>]/i);
+    // No element anywhere carries an event handler (read tag by tag, attribute by attribute) or a script URL.
+    expect(html).not.toMatch(/<[a-z][a-z0-9]*(\s+[a-z-]+(=("[^"]*"|[^\s">]*))?)*\s+on[a-z]+=/i);
+    expect(html).not.toMatch(/href="\s*(javascript|data):/i);
+    expect(reply).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(reply).toContain('&lt;img src=x onerror=alert(2)&gt;');
+    expect(reply).toContain('&lt;b onmouseover=alert(3)&gt;bold&lt;/b&gt;');
+    // A refused link keeps its words, without the link.
+    expect(reply).toMatch(/and click and data/);
+    // An image is a link to open, never an <img>.
+    expect(reply).toContain(
+      '<a class="image-link" href="https://example.com/chart.png" title="Image, not loaded: open in a new tab" rel="noopener noreferrer nofollow" target="_blank">Image: a chart</a>',
+    );
   });
 
   it('is a snapshot: a message sent after sharing does not appear', async () => {
@@ -253,6 +322,82 @@ describe('share links', () => {
     }
     expect(status).toBe(404);
     expect(await list(token)).toEqual([]);
+  });
+
+  it('caps live links at 100 a person: the next is refused (409 share_limit_reached, naming the cap) until one is revoked or expires', async () => {
+    const { token, userId } = await signIn();
+    const id = await conversationWith(token, 'share me often [[fake tokens=2]]');
+    const first = await created(token, id);
+    // 98 more live links, and revoked and expired ones, which do not count.
+    const db = createDb(env);
+    const row = (extra: Partial<typeof shares.$inferInsert> = {}) => ({
+      userId,
+      conversationId: id,
+      token: crypto.randomUUID().replace(/-/g, '').slice(0, 22),
+      messages: [],
+      ...extra,
+    });
+    await db
+      .insert(shares)
+      .values([
+        ...Array.from({ length: 98 }, () => row()),
+        ...Array.from({ length: 3 }, () => row({ revokedAt: new Date(), messages: null })),
+        ...Array.from({ length: 2 }, () => row({ expiresAt: new Date(Date.now() - 1000) })),
+      ]);
+    const hundredth = await created(token, id, { expiresAt: new Date(Date.now() + 2000).toISOString() });
+
+    const refused = await share(token, id);
+    expect(refused.status).toBe(409);
+    const { error } = await refused.json<ErrorEnvelope>();
+    expect(error.code).toBe('share_limit_reached');
+    expect(error.message).toMatch(/100 live share links.*revoke one/);
+    expect(await list(token)).toHaveLength(100 + 2); // the expired ones are still listed
+
+    // Revoking one makes room for one.
+    expect((await call(`/api/shares/${first.id}`, { method: 'DELETE', token })).status).toBe(204);
+    await created(token, id);
+    expect((await share(token, id)).status).toBe(409);
+    // So does one expiring.
+    await new Promise((r) => setTimeout(r, Date.parse(hundredth.expiresAt!) - Date.now() + 50));
+    await created(token, id);
+    expect((await share(token, id)).status).toBe(409);
+  });
+
+  it('refuses a snapshot over 1 MB of message text (413 content_too_large, saying what to do), and stores nothing', async () => {
+    const { token, userId, email } = await signIn();
+    /** A conversation written straight into Postgres (its room adopts it on first use) with these messages. */
+    const seeded = async (contents: string[]) => {
+      const db = createDb(env);
+      const id = crypto.randomUUID();
+      const start = Date.now() - contents.length * 1000;
+      await db.insert(profiles).values({ id: userId, email }).onConflictDoNothing();
+      await db.insert(conversations).values({ id, userId, title: 'Long' });
+      await db.insert(messages).values(
+        contents.map((content, i) => ({
+          conversationId: id,
+          userId,
+          role: i % 2 === 0 ? ('user' as const) : ('assistant' as const),
+          content,
+          status: 'complete' as const,
+          createdAt: new Date(start + i * 1000),
+        })),
+      );
+      return id;
+    };
+    // Ten messages of 50,000 'é' are 100,000 bytes each (two bytes in UTF-8): exactly 1 MB.
+    const tenth = 'é'.repeat(50_000);
+    const atCap = await seeded(Array.from({ length: 10 }, () => tenth));
+    expect((await share(token, atCap)).status).toBe(201);
+
+    const over = await seeded([...Array.from({ length: 10 }, () => tenth), 'and one more question']);
+    const res = await share(token, over);
+    expect(res.status).toBe(413);
+    const { error } = await res.json<ErrorEnvelope>();
+    expect(error.code).toBe('content_too_large');
+    expect(error.message).toBe(
+      'A share link holds at most 1 MB of message text, and this conversation has 1.1 MB: export it (Markdown or JSON) to pass it on instead',
+    );
+    expect((await list(token)).map((l) => l.conversationId)).toEqual([atCap]);
   });
 
   it('a link made right after the conversation was created (before its room wrote Postgres) works', async () => {

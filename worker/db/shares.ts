@@ -26,32 +26,37 @@ const listed = {
 };
 
 /**
- * Stores a link and its snapshot. The conversation's row may not have reached Postgres yet (its
- * room writes it behind): it is written here as the room has it, unless already there (never
- * over a newer one), so the link has its foreign key and goes when the conversation is deleted.
+ * Stores a link and its snapshot, unless the caller already has `maxLive` live links (not revoked,
+ * not expired): then nothing is stored and the answer is undefined. The count and the insert are
+ * one statement, after a lock on the caller's links for the transaction, so links made at once
+ * cannot pass the cap together. The conversation's row may not have reached Postgres yet (its room
+ * writes it behind): it is written here as the room has it, unless already there (never over a
+ * newer one), so the link has its foreign key and goes when the conversation is deleted.
  */
 export async function insertShare(
   db: Db,
   claims: UserClaims,
   share: { conversation: Conversation; token: string; messages: SharedMessage[]; expiresAt: Date | null },
-): Promise<ShareRow> {
+  maxLive: number,
+): Promise<ShareRow | undefined> {
   const { conversation } = share;
-  const [, , rows] = await transaction(db, (q) => [
+  const live = sql`(select count(*) from ${shares} where ${shares.userId} = ${claims.sub}
+    and ${shares.revokedAt} is null and (${shares.expiresAt} is null or ${shares.expiresAt} > now()))`;
+  const [, , , rows] = await transaction(db, (q) => [
     q.insert(profiles).values({ id: claims.sub, email: claims.email }).onConflictDoNothing(),
     q.insert(conversations).values(conversation).onConflictDoNothing(),
+    q.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`shares:${claims.sub}`}, 0))`),
+    // Every column in the table's order (what insert … select takes), the row only while under the cap.
     q
       .insert(shares)
-      .values({
-        userId: claims.sub,
-        conversationId: conversation.id,
-        token: share.token,
-        title: conversation.title,
-        messages: share.messages,
-        expiresAt: share.expiresAt,
-      })
+      .select(
+        sql`select gen_random_uuid(), ${claims.sub}::uuid, ${conversation.id}::uuid, ${share.token}, ${conversation.title},
+          ${JSON.stringify(share.messages)}::jsonb, ${share.expiresAt?.toISOString() ?? null}::timestamptz, null::timestamptz, now()
+          where ${live} < ${maxLive}`,
+      )
       .returning(listed),
   ]);
-  return rows[0]!;
+  return rows[0];
 }
 
 /** The caller's live links (not revoked; expired ones included), newest first, with each conversation's current title. */

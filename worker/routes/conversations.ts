@@ -26,7 +26,7 @@ import {
   updateConversationBody,
 } from '../schemas/conversations.ts';
 import { createShareBody, exportQuery, MAX_SHARE_DAYS, shareSchema } from '../schemas/shares.ts';
-import { createShare, shareUrl } from '../sharing/shares.ts';
+import { createShare, MAX_LIVE_SHARES, MAX_SHARE_BYTES, shareUrl } from '../sharing/shares.ts';
 import { attachment, conversationDownload } from '../sharing/export.ts';
 
 /** Bodies beyond this are refused before parsing (a message is at most 100,000 characters). */
@@ -352,7 +352,12 @@ export const conversations = new Hono<AppEnv>()
             "Called with an API key (forbidden), or a widget visitor's conversation, which is not yours to publish (read_only)",
         },
         404: { description: 'Not found, or not yours' },
-        409: { description: 'No messages yet (nothing_to_share)' },
+        409: {
+          description: `No messages yet (nothing_to_share), or you already have ${MAX_LIVE_SHARES} live links (share_limit_reached: revoke one)`,
+        },
+        413: {
+          description: `The messages hold more than ${MAX_SHARE_BYTES / 1_000_000} MB of text (content_too_large): export the conversation instead`,
+        },
         503: { description: 'The database cannot be reached (database_unavailable)' },
       },
     }),
@@ -481,6 +486,7 @@ const toMessage = (row: BranchMessage) => ({
   role: row.role,
   content: row.content,
   model: row.model,
+  requestedModel: row.requestedModel,
   provider: row.provider,
   status: row.status,
   stopReason: row.stopReason,

@@ -133,7 +133,13 @@ const messageSchema = z.object({
   parentId: z.uuid().nullable().describe('The message this one follows; null for a first message'),
   role: z.enum(['user', 'assistant']),
   content: z.string(),
-  model: z.string().nullable(),
+  model: z.string().nullable().describe('The model that wrote the reply; null for your own messages'),
+  requestedModel: z
+    .string()
+    .nullable()
+    .describe(
+      'The model the reply was asked of. When it differs from model, it failed (its provider errored or was busy) and its fallback answered instead. Null for your own messages and for replies stored before it was recorded',
+    ),
   provider: z.string().nullable(),
   status: z.enum(['streaming', 'complete', 'stopped', 'error']),
   stopReason: z.string().nullable(),

@@ -1,16 +1,15 @@
 // The public page of a share link, as server HTML: readable with no script at all, in the app's
 // colours and type (light and dark), with a preview card for chat apps and social sites. Every
-// piece of text from the conversation is escaped; messages show as their text with its line
-// breaks (Markdown stays as written, which is how it was meant to read as plain text).
+// piece of text from the conversation is escaped. Replies are rendered from their Markdown by the
+// app's own safe renderer (raw HTML shown as text, only http(s) and mailto links, images as links
+// never loaded), with plain code blocks; the person's messages show as written, as in the app.
 import type { SharedMessage } from '../../drizzle/schema.ts';
+import { escapeHtml, safeMarkdown } from '../markdown/safe-markdown.ts';
 import { MODELS } from '../providers/registry.ts';
 
-const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Text as HTML text or attribute value: nothing in it can become markup. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => escapes[ch]!);
-}
+let renderMarkdown: ((text: string) => string) | undefined;
+/** A reply's Markdown as safe HTML (the renderer is made on the first page, not at startup). */
+const markdown = (text: string) => (renderMarkdown ??= safeMarkdown())(text);
 
 /** The preview card's description: the first message, on one line, cut at a word near 160 characters. */
 export function describeConversation(messages: SharedMessage[]): string {
@@ -42,8 +41,19 @@ h1{font-size:1.5rem;line-height:1.25;margin:0 0 .25rem}
 .message{margin:0 0 1.25rem}
 .message.user{display:flex;flex-direction:column;align-items:flex-end}
 .message-head{font-size:.85rem;color:var(--muted);margin-bottom:.2rem;font-weight:600}
-.text{white-space:pre-wrap;overflow-wrap:anywhere;margin:0}
-.message.user .text{background:var(--user);border-radius:var(--radius);padding:.55rem .85rem;max-width:85%}
+.text{overflow-wrap:anywhere;margin:0;max-width:100%}
+.message.user .text{white-space:pre-wrap;background:var(--user);border-radius:var(--radius);padding:.55rem .85rem;max-width:85%}
+.markdown>:first-child{margin-top:0}
+.markdown>:last-child{margin-bottom:0}
+.markdown p,.markdown ul,.markdown ol,.markdown pre,.markdown blockquote,.markdown table{margin:0 0 .75rem}
+.markdown h1,.markdown h2,.markdown h3,.markdown h4,.markdown h5,.markdown h6{font-size:1.1rem;line-height:1.3;margin:1.1rem 0 .5rem}
+.markdown code{font:.9em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:var(--surface);border-radius:4px;padding:.1em .3em}
+.markdown pre{background:var(--surface);border:1px solid var(--border);border-radius:var(--radius);padding:.75rem 1rem;overflow-x:auto}
+.markdown pre code{background:none;padding:0;font-size:.875rem}
+.markdown blockquote{border-left:3px solid var(--border);padding-left:1rem;color:var(--muted)}
+.markdown table{border-collapse:collapse}
+.markdown th,.markdown td{border:1px solid var(--border);padding:.3rem .6rem;text-align:left}
+.markdown .raw-html{white-space:pre-wrap}
 .gone{text-align:center;margin-top:15vh}
 .gone p{color:var(--muted)}
 footer{color:var(--muted);font-size:.85rem;border-top:1px solid var(--border);padding-top:1rem;margin-top:2rem}
@@ -97,7 +107,7 @@ export function sharePage(share: { title: string | null; messages: SharedMessage
       const who = m.role === 'user' ? 'User' : modelLabel(m.model);
       return `<article class="message ${m.role}" aria-label="${escapeHtml(who)}">
 <div class="message-head">${escapeHtml(who)}</div>
-<p class="text">${escapeHtml(m.content)}</p>
+${m.role === 'user' ? `<p class="text">${escapeHtml(m.content)}</p>` : `<div class="text markdown">${markdown(m.content)}</div>`}
 </article>`;
     })
     .join('\n');

@@ -7,6 +7,11 @@ import { findShareByToken, insertShare, type PublicShare } from '../db/shares.ts
 import type { Db } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 
+/** Live links (not revoked, not expired) a person may have at once. */
+export const MAX_LIVE_SHARES = 100;
+/** The most message text a link's snapshot holds, in bytes of UTF-8 (1 MB). */
+export const MAX_SHARE_BYTES = 1_000_000;
+
 /** A token is 16 random bytes (128 bits) in base64url: 22 characters, no padding. */
 export const SHARE_TOKEN = /^[A-Za-z0-9_-]{22}$/;
 
@@ -46,8 +51,31 @@ export async function createShare(
   const messages = snapshotOf(found.messages);
   if (messages.length === 0)
     throw new AppError(409, 'nothing_to_share', 'This conversation has no messages yet: send one, then share it');
-  return insertShare(db, claims, { conversation: found.conversation, token: newShareToken(), messages, expiresAt });
+  const encoder = new TextEncoder();
+  const bytes = messages.reduce((sum, m) => sum + encoder.encode(m.content).byteLength, 0);
+  if (bytes > MAX_SHARE_BYTES)
+    throw new AppError(
+      413,
+      'content_too_large',
+      `A share link holds at most ${megabytes(MAX_SHARE_BYTES)} of message text, and this conversation has ${megabytes(bytes)}: export it (Markdown or JSON) to pass it on instead`,
+    );
+  const share = await insertShare(
+    db,
+    claims,
+    { conversation: found.conversation, token: newShareToken(), messages, expiresAt },
+    MAX_LIVE_SHARES,
+  );
+  if (!share)
+    throw new AppError(
+      409,
+      'share_limit_reached',
+      `You have ${MAX_LIVE_SHARES} live share links, the most allowed: revoke one you no longer need (Account, Shared links), then share this conversation`,
+    );
+  return share;
 }
+
+/** Bytes as megabytes in words, rounded up to a tenth (so a size over the cap never reads as the cap): 1 MB, 1.3 MB. */
+const megabytes = (bytes: number) => `${Math.ceil(bytes / 100_000) / 10} MB`;
 
 export type ShareView =
   | { state: 'live'; title: string | null; messages: SharedMessage[]; createdAt: Date }

@@ -5,7 +5,7 @@ import { openConversation } from '../lib/conversation.ts';
 import { requestErrorWords } from '../lib/errors.ts';
 import { forget, refreshList } from '../lib/conversation-list.ts';
 import { contextHint } from '../lib/context-hint.ts';
-import { defaultModelId, isFallbackOf, modelById, modelLabel, monthlyTokens } from '../lib/models.ts';
+import { defaultModelId, modelById, modelLabel, monthlyTokens } from '../lib/models.ts';
 import { Composer } from './Composer.tsx';
 import { MessageItem } from './MessageItem.tsx';
 import { ModelPicker } from './ModelPicker.tsx';
@@ -198,11 +198,6 @@ export function ConversationView(props: { id: string; first?: { content: string 
                   onEdit={(text) => void chat.edit(message.id, text, currentModel())}
                   versionsDisabled={chat.streaming()}
                   onShowVersion={(id) => void chat.showVersion(id)}
-                  fallbackFor={
-                    isFallbackOf(message.model, chat.state.conversation?.model)
-                      ? (chat.state.conversation?.model ?? undefined)
-                      : undefined
-                  }
                   last={message === last()}
                 />
               );

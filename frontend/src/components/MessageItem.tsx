@@ -30,8 +30,6 @@ export function MessageItem(props: {
   /** While a reply runs, versions cannot be switched (it stays in view until it ends). */
   versionsDisabled: boolean;
   onShowVersion: (messageId: string) => void;
-  /** The model asked for, when another (its fallback) answered instead. */
-  fallbackFor?: string;
   /** The latest message: a problem it ends with is brought into view. */
   last?: boolean;
 }) {
@@ -49,6 +47,11 @@ export function MessageItem(props: {
   };
   const m = () => props.message;
   const modelLabel = () => (m().model ? nameOf(m().model!) : 'Assistant');
+  /** The model the reply was asked of, when another (its fallback) answered: the server records both. */
+  const fellBackFrom = () => {
+    const { model, requestedModel } = m();
+    return model && requestedModel && requestedModel !== model ? requestedModel : undefined;
+  };
   const bringIntoView = (el: HTMLElement) =>
     props.last && requestAnimationFrame(() => el.scrollIntoView({ block: 'nearest' }));
   const stopWords = () =>
@@ -112,13 +115,12 @@ export function MessageItem(props: {
             <Markdown text={m().content} />
           </Show>
         </div>
-        <Show when={props.fallbackFor}>
+        <Show when={fellBackFrom()}>
           {(asked) => (
             <p class="fallback-note muted small">
-              {nameOf(asked())} could not answer (its provider failed or was busy),{' '}
               {m().status === 'error'
-                ? `so ${modelLabel()}, its fallback, was asked and failed too.`
-                : `so ${modelLabel()} answered instead.`}
+                ? `${nameOf(asked())} was unavailable (its provider failed or was busy), and ${modelLabel()}, its fallback, failed too.`
+                : `Answered by ${modelLabel()}: ${nameOf(asked())} was unavailable (its provider failed or was busy).`}
             </p>
           )}
         </Show>

@@ -155,6 +155,7 @@ function placeholder(id: string, model: string): Message {
     role: 'assistant',
     content: '',
     model,
+    requestedModel: model,
     provider: null,
     status: 'streaming',
     stopReason: null,
@@ -176,6 +177,7 @@ function userMessage(content: string): Message {
     role: 'user',
     content,
     model: null,
+    requestedModel: null,
     status: 'complete',
   };
 }

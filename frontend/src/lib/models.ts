@@ -45,10 +45,6 @@ export const modelNames = (text: string) =>
     .sort((a, b) => b.id.length - a.id.length)
     .reduce((words, m) => words.split(m.id).join(m.label), text);
 
-/** Whether `answered` is one of the models that stand in for `asked` when it fails. */
-export const isFallbackOf = (answered: string | null, asked: string | null | undefined) =>
-  !!answered && !!asked && answered !== asked && !!modelById(asked)?.fallbacks.includes(answered);
-
 const PROVIDERS: Record<string, string> = {
   anthropic: 'Anthropic',
   openai: 'OpenAI',
