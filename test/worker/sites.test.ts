@@ -35,6 +35,8 @@ describe('sites: create, read, list', () => {
       greeting: null,
       theme: { color: '#3547d8', position: 'bottom-right', scheme: 'auto' },
       visitorRequestsPerMinute: 10,
+      modelNotice: null,
+      publicSuffixOrigins: [],
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

@@ -91,6 +91,17 @@ export const siteSchema = z.object({
   greeting: z.string().nullable(),
   theme: themeSchema,
   visitorRequestsPerMinute: z.number().int(),
+  modelNotice: z
+    .object({ from: z.string(), to: z.string(), tier: z.string(), at: z.iso.datetime() })
+    .nullable()
+    .describe(
+      "Set when a plan change switched the site's model to one the plan includes (from, to, the tier, when); null again once you set the model",
+    ),
+  publicSuffixOrigins: z
+    .array(z.string())
+    .describe(
+      'Allowed origins saved before public suffixes were refused (a wildcard like https://*.github.io): still served, but anyone with a page there can use the widget. Remove them',
+    ),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
