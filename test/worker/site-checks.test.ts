@@ -1,12 +1,15 @@
 // Issue 23, items 3 and 4: a site's allowed origins against the Public Suffix List (anyone can host
 // a page under github.io, so *.github.io admits everyone), and a site's model against its owner's
 // plan, when the site is saved and again when the plan changes through Stripe's webhook.
+import { createExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
+import Stripe from 'stripe';
 import { describe, expect, inject, it } from 'vitest';
-import { profiles, sites } from '../../drizzle/schema.ts';
+import { profiles, sites, stripeEvents } from '../../drizzle/schema.ts';
+import { app } from '../../worker/app.ts';
 import type { RecordedEmail } from '../../scripts/fake-resend.ts';
-import { call, signIn, type ErrorEnvelope } from './helpers.ts';
+import { BASE, call, signIn, type ErrorEnvelope } from './helpers.ts';
 import { collectEvents } from './sse.ts';
 import {
   changeSubscription,
@@ -15,6 +18,7 @@ import {
   eventsOf,
   profileOf,
   type StripeEvent,
+  stripeEnv,
   subscribedUser,
 } from './stripe-support.ts';
 import { createSite, visit, visitorConversation, visitorSend, type SiteJson } from './widget-support.ts';
@@ -276,5 +280,39 @@ describe("a downgrade through Stripe's webhook", () => {
     const listed = (await listSites(user.token)).find((s) => s.id === opus.id)!;
     expect(listed).toMatchObject({ model: OPUS, modelNotice: null });
     expect(await emailsTo(user.email)).toEqual([]);
+  });
+
+  it('fails the event while the email cannot be sent, so Stripe delivers it again, and then sends it once', async () => {
+    const { user, opus } = await proOwnerWithSites();
+    await changeSubscription(user.subscriptionId, { status: 'canceled' });
+    const [deleted] = (await eventsOf(user.customerId)).filter((e) => e.type === 'customer.subscription.deleted');
+    const payload = JSON.stringify(deleted);
+    const signature = await Stripe.webhooks.generateTestHeaderStringAsync({
+      payload,
+      secret: stripeEnv.STRIPE_WEBHOOK_SECRET,
+      cryptoProvider: Stripe.createSubtleCryptoProvider(),
+    });
+    // Resend away (nothing listens on port 9): the webhook answers 5xx and the event stays unprocessed.
+    const failed = await app.fetch(
+      new Request(`${BASE}/api/billing/webhook`, {
+        method: 'POST',
+        body: payload,
+        headers: { 'stripe-signature': signature, 'content-type': 'application/json' },
+      }),
+      { ...env, RESEND_BASE_URL: 'http://127.0.0.1:9' },
+      createExecutionContext(),
+    );
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    const [recorded] = await db.select().from(stripeEvents).where(eq(stripeEvents.id, deleted!.id));
+    expect(recorded?.processedAt ?? null).toBeNull();
+    expect(await emailsTo(user.email)).toEqual([]);
+    // What was done is kept: visitors already get the allowed model.
+    expect((await listSites(user.token)).find((s) => s.id === opus.id)).toMatchObject({ model: SONNET });
+
+    // Stripe's retry, with Resend back: processed, and the email goes out once.
+    expect(await deliverEvent(deleted!)).toMatchObject({ status: 200, body: { outcome: 'processed' } });
+    expect(await deliverEvent(deleted!)).toMatchObject({ status: 200, body: { outcome: 'replayed' } });
+    const sent = await emailsTo(user.email);
+    expect(sent.map((e) => e.subject)).toEqual(['The chat on your site “Opus shop” now uses Claude Sonnet 5.5']);
   });
 });
