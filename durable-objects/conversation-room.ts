@@ -183,6 +183,8 @@ export class ConversationRoom extends DurableObject<Env> {
           ? { ok: true, conversation: publicConversation(existing) }
           : failure(409, 'conflict', 'A conversation with this id already exists');
       }
+      const tooLong = replyLimitRefusal(this.env, input, { model: null });
+      if (tooLong) return tooLong;
       const now = new Date();
       const conversation: Conversation = {
         id: input.conversationId,
@@ -353,6 +355,33 @@ export class ConversationRoom extends DurableObject<Env> {
       this.store.delete(owned.conversation.id);
       void this.outbox.flush();
       return { ok: true };
+    });
+  }
+
+  /**
+   * Erases a widget visitor's conversation for the site's owner (`caller`): a deletion the owner
+   * asked for, or the site's retention. A reply in flight is stopped (and billed); the
+   * conversation is deleted here and in Postgres, waited for this time, and then this room's whole
+   * storage. Only a visitor's conversation (404 for the owner's own). Repeating it changes nothing;
+   * when Postgres cannot be reached (503) the deletion stands and lands behind, and a repeat
+   * finishes it.
+   */
+  async erase(caller: Caller): Promise<RoomResult<{ erased: boolean }>> {
+    return this.serve(caller, async () => {
+      const owned = await this.owned(caller);
+      if (!owned.ok && owned.status !== 404) return owned;
+      const held = this.store.conversation();
+      if (held && (held.userId !== caller.userId || held.visitorId === null)) return notFound();
+      if (held && !held.deleted) {
+        while (this.live) await this.live.stop();
+        this.store.delete(held.id);
+      }
+      await this.outbox.flush();
+      if (this.store.outbox.hasPending()) return conversationUnavailable();
+      await this.store.wipe();
+      await this.ctx.storage.deleteAlarm();
+      this.alarmAt = null;
+      return { ok: true, erased: held !== undefined };
     });
   }
 

@@ -9,6 +9,7 @@
 // storage. Keys and usage events are written at once: they are not on a decision's path.
 import type { SubjectType, Tier } from '../drizzle/schema.ts';
 import type { RefusalReason } from '../worker/usage/refusal-count.ts';
+import type { SiteRefusalTotal } from '../worker/usage/site-refusal-count.ts';
 import type { TierLimits } from '../worker/usage/tiers.ts';
 import { migrateSchema, type SchemaStep } from './sqlite-schema.ts';
 
@@ -52,6 +53,12 @@ const SCHEMA: readonly SchemaStep[] = [
     sql.exec(`create table instructions (id integer primary key check (id = 1), text text,
       updated_at integer not null)`);
   },
+  // 4 (site-owner-view's step 5 once widget-limits' step 4 is merged before it): refusals of each
+  // widget site's visitors, per site, UTC day and reason, for the site's owner; published like the others.
+  (sql) => {
+    sql.exec(`create table site_refusal_counts (site_id text not null, day text not null, reason text not null,
+      user_id text not null, count integer not null, published integer not null, primary key (site_id, day, reason))`);
+  },
 ];
 
 /** One refusal total: a user's refusals for one day, reason and subject type. */
@@ -85,6 +92,9 @@ export class LimiterStore {
   /** Refusal totals by `user/day/reason/subject`. */
   private readonly refusals = new Map<string, RefusalTotal>();
   private readonly refusalsUnwritten = new Set<string>();
+  /** Site refusal totals by `site/day/reason`. */
+  private readonly siteRefusals = new Map<string, SiteRefusalTotal & { published: number }>();
+  private readonly siteRefusalsUnwritten = new Set<string>();
   private writeScheduled = false;
 
   constructor(storage: DurableObjectStorage) {
@@ -123,6 +133,17 @@ export class LimiterStore {
     }>('select * from refusal_counts')) {
       const total = { userId: row.user_id, day: row.day, reason: row.reason, subjectType: row.subject_type };
       this.refusals.set(refusalKey(total), { ...total, count: row.count, published: row.published });
+    }
+    for (const row of this.sql.exec<{
+      site_id: string;
+      day: string;
+      reason: string;
+      user_id: string;
+      count: number;
+      published: number;
+    }>('select * from site_refusal_counts')) {
+      const total = { siteId: row.site_id, day: row.day, reason: row.reason, userId: row.user_id };
+      this.siteRefusals.set(siteRefusalKey(total), { ...total, count: row.count, published: row.published });
     }
     for (const row of this.sql.exec<{ id: string; tokens: number; expires_at: number; settled_tokens: number | null }>(
       'select * from reservations',
@@ -290,6 +311,40 @@ export class LimiterStore {
     if (changed) this.write();
   }
 
+  /** Counts one refusal of a site's visitor (written a turn later, like a refusal's other count). */
+  countSiteRefusal(refusal: Omit<SiteRefusalTotal, 'count'>) {
+    const key = siteRefusalKey(refusal);
+    const total = this.siteRefusals.get(key);
+    this.siteRefusals.set(key, total ? { ...total, count: total.count + 1 } : { ...refusal, count: 1, published: 0 });
+    this.siteRefusalsUnwritten.add(key);
+    this.scheduleWrite();
+  }
+
+  /** Site refusal totals that grew since they were last published. */
+  unpublishedSiteRefusals(): SiteRefusalTotal[] {
+    return [...this.siteRefusals.values()]
+      .filter((total) => total.count > total.published)
+      .map(({ published: _, ...total }) => total);
+  }
+
+  /** These site totals reached the queue; published days older than a couple are forgotten (as refusalsPublished). */
+  siteRefusalsPublished(totals: SiteRefusalTotal[]) {
+    for (const sent of totals) {
+      const key = siteRefusalKey(sent);
+      const total = this.siteRefusals.get(key);
+      if (!total || total.published >= sent.count) continue;
+      this.siteRefusals.set(key, { ...total, published: sent.count });
+      this.siteRefusalsUnwritten.add(key);
+    }
+    const oldest = new Date(Date.now() - REFUSAL_DAYS_KEPT * 86_400_000).toISOString().slice(0, 10);
+    for (const [key, total] of this.siteRefusals)
+      if (total.day < oldest && total.published >= total.count) {
+        this.siteRefusals.delete(key);
+        this.siteRefusalsUnwritten.add(key);
+      }
+    if (this.siteRefusalsUnwritten.size > 0) this.write();
+  }
+
   /** Drops the buckets of subjects under `prefix` untouched since `before` (they would be full again by now). */
   dropIdleBuckets(prefix: string, before: number) {
     const idle = [...this.buckets]
@@ -324,7 +379,8 @@ export class LimiterStore {
       !this.accountUnwritten &&
       this.bucketsUnwritten.size === 0 &&
       this.unwritten.size === 0 &&
-      this.refusalsUnwritten.size === 0
+      this.refusalsUnwritten.size === 0 &&
+      this.siteRefusalsUnwritten.size === 0
     )
       return;
     const account = this.accountUnwritten ? this.account : undefined;
@@ -335,6 +391,8 @@ export class LimiterStore {
     const reservations = [...this.unwritten];
     const refusals = [...this.refusalsUnwritten].map((key) => ({ key, total: this.refusals.get(key) }));
     this.refusalsUnwritten.clear();
+    const siteRefusals = [...this.siteRefusalsUnwritten].map((key) => ({ key, total: this.siteRefusals.get(key) }));
+    this.siteRefusalsUnwritten.clear();
     this.accountUnwritten = false;
     this.bucketsUnwritten.clear();
     this.unwritten.clear();
@@ -378,6 +436,27 @@ export class LimiterStore {
           );
         }
       }
+      for (const { key, total } of siteRefusals) {
+        if (total)
+          this.sql.exec(
+            'insert or replace into site_refusal_counts (site_id, day, reason, user_id, count, published) values (?, ?, ?, ?, ?, ?)',
+            total.siteId,
+            total.day,
+            total.reason,
+            total.userId,
+            total.count,
+            total.published,
+          );
+        else {
+          const [siteId, day, reason] = key.split('/');
+          this.sql.exec(
+            'delete from site_refusal_counts where site_id = ? and day = ? and reason = ?',
+            siteId,
+            day,
+            reason,
+          );
+        }
+      }
     });
   }
 
@@ -392,6 +471,8 @@ export class LimiterStore {
     );
   }
 }
+
+const siteRefusalKey = (t: Pick<SiteRefusalTotal, 'siteId' | 'day' | 'reason'>) => `${t.siteId}/${t.day}/${t.reason}`;
 
 const refusalKey = (t: Pick<RefusalTotal, 'userId' | 'day' | 'reason' | 'subjectType'>) =>
   `${t.userId}/${t.day}/${t.reason}/${t.subjectType}`;

@@ -15,6 +15,7 @@ import { publishUsage } from '../worker/usage/publish.ts';
 import type { SettleRecords } from '../worker/usage/limiters.ts';
 import type { QueueMessage } from '../worker/usage/queue-message.ts';
 import type { RefusalCountMessage, RefusalReason } from '../worker/usage/refusal-count.ts';
+import type { SiteRefusalTotal } from '../worker/usage/site-refusal-count.ts';
 import { planAllowsModel, planLimits, quotaPeriod, type TierLimits } from '../worker/usage/tiers.ts';
 import { INVALID_KEY } from '../worker/auth/api-keys.ts';
 import { LimiterStore, type RefusalTotal } from './limiter-store.ts';
@@ -214,14 +215,28 @@ export class Limiter extends DurableObject<Env> {
     };
   }
 
-  /** Counts a refusal; its total is published a moment later with any others. */
+  /** Counts a refusal (a visitor's for their site too); its total is published a moment later with any others. */
   private countRefusal(input: ReserveInput, reason: RefusalReason) {
+    const day = new Date().toISOString().slice(0, 10);
     this.store.countRefusal({
       userId: input.userId,
-      day: new Date().toISOString().slice(0, 10),
+      day,
       reason,
       subjectType: input.visitor ? 'visitor' : input.apiKeyHash === undefined ? 'user' : 'api_key',
     });
+    // A visitor's subject is `<site id>:<visitor id>`.
+    const siteId = input.visitor?.id.split(':')[0];
+    if (siteId) this.store.countSiteRefusal({ userId: input.userId, siteId, day, reason });
+    this.publishSoon();
+  }
+
+  /**
+   * Counts a refusal of one of this user's sites' visitors that was decided elsewhere (the site's
+   * object refusing an origin, or any other path: worker/sites/site-refusals.ts), for the site's
+   * owner. Reads nothing remote: published a moment later with the other totals.
+   */
+  async countSiteRefusal(userId: string, siteId: string, reason: string): Promise<void> {
+    this.store.countSiteRefusal({ userId, siteId, day: new Date().toISOString().slice(0, 10), reason });
     this.publishSoon();
   }
 
@@ -307,14 +322,21 @@ export class Limiter extends DurableObject<Env> {
       try {
         // Refusal totals go with the first batch only: totals that grow meanwhile wait for their own timer.
         let refusals = this.store.unpublishedRefusals();
-        for (let rows = this.store.pendingUsage(PUBLISH_BATCH); rows.length > 0 || refusals.length > 0; ) {
+        let siteRefusals = this.store.unpublishedSiteRefusals();
+        for (
+          let rows = this.store.pendingUsage(PUBLISH_BATCH);
+          rows.length > 0 || refusals.length > 0 || siteRefusals.length > 0;
+        ) {
           await publishUsage(this.env, [
             ...rows.map((row) => JSON.parse(row.body) as QueueMessage),
             ...refusals.map(refusalMessage),
+            ...siteRefusals.map(siteRefusalMessage),
           ]);
           this.store.dropUsage(rows.map((row) => row.id));
           this.store.refusalsPublished(refusals);
+          this.store.siteRefusalsPublished(siteRefusals);
           refusals = [];
+          siteRefusals = [];
           rows = this.store.pendingUsage(PUBLISH_BATCH);
         }
         this.publishDelayMs = PUBLISH_RETRY_MS[0];
@@ -445,3 +467,5 @@ function refusal(
 function refusalMessage({ published: _, ...total }: RefusalTotal): RefusalCountMessage {
   return { kind: 'refusals', ...total };
 }
+
+const siteRefusalMessage = (total: SiteRefusalTotal): QueueMessage => ({ kind: 'site-refusals', ...total });

@@ -357,6 +357,18 @@ export class RoomStore {
     });
   }
 
+  /**
+   * Nothing of this room stays in its storage (every table dropped), then its empty schema again,
+   * so this instance goes on answering as a room that never held anything (404). Only once the
+   * deletion has landed in Postgres and nothing else is pending (see ConversationRoom.erase).
+   */
+  async wipe() {
+    await this.storage.deleteAll();
+    migrateSchema(this.storage, SCHEMA);
+    this.outbox.load();
+    this.cached = undefined;
+  }
+
   /** Deletes the outbox rows that have landed (see OutboxTable.markLanded) now. */
   prune() {
     if (this.outbox.hasLanded()) this.write(() => {});

@@ -17,6 +17,7 @@ import {
   type SiteRefusal,
 } from '../worker/sites/site-config.ts';
 import { SiteStore } from './site-store.ts';
+import { countSiteRefusal } from '../worker/sites/site-refusals.ts';
 import { log, withLogContext } from '../worker/log.ts';
 
 export class Site extends DurableObject<Env> {
@@ -58,6 +59,8 @@ export class Site extends DurableObject<Env> {
       if (this.matcher?.for !== held.config)
         this.matcher = { for: held.config, allows: originMatcher(held.config.allowedOrigins) };
       if (origin !== parleyOrigin && !this.matcher.allows(origin)) {
+        // Counted for the owner after the answer: the refusal never waits on the count.
+        this.ctx.waitUntil(countSiteRefusal(this.env, held.config, 'origin_not_allowed'));
         return {
           ok: false,
           status: 403,

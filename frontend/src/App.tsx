@@ -12,6 +12,7 @@ const UsagePage = lazy(() => import('./pages/UsagePage.tsx'));
 const BillingPage = lazy(() => import('./pages/BillingPage.tsx'));
 const KeysPage = lazy(() => import('./pages/KeysPage.tsx'));
 const SitesPage = lazy(() => import('./pages/SitesPage.tsx'));
+const SiteViewPage = lazy(() => import('./pages/SiteViewPage.tsx'));
 const OpsPage = lazy(() => import('./pages/OpsPage.tsx'));
 const AccountPage = lazy(() => import('./pages/AccountPage.tsx'));
 
@@ -32,6 +33,7 @@ export function App(props: { config: Config }) {
         <Route path="/billing" component={() => <BillingPage config={props.config} />} />
         <Route path="/keys" component={KeysPage} />
         <Route path="/sites" component={SitesPage} />
+        <Route path="/sites/:id" component={SiteViewPage} />
         <Route path="/ops" component={OpsPage} />
         <Route path="/account" component={AccountPage} />
       </Route>

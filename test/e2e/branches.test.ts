@@ -115,3 +115,51 @@ for (const device of ['desktop', 'phone'] as Device[]) {
     });
   });
 }
+
+describe('switching versions', () => {
+  it('never shows the reply empty, not even for a moment (a MutationObserver and every frame watch it)', async () => {
+    const page = await openPage(browser());
+    await signInByEmail(page);
+    await sendFromComposer(page, '[[fake tokens=40]] Where should I go in spring?');
+    await page.waitForURL(/\/c\/[0-9a-f-]{36}$/);
+    await waitForReplyEnd(page);
+    await lastReply(page).getByRole('button', { name: 'Regenerate' }).click();
+    await waitForReplyEnd(page);
+    await versionsOf(lastReply(page)).getByText('2 of 2').waitFor();
+
+    // From here on, the last reply's text is read after every change to the list and on every frame.
+    await page.evaluate(() => {
+      const seen = { checks: 0, empty: [] as string[] };
+      (window as unknown as { replySeen: typeof seen }).replySeen = seen;
+      const check = (when: string) => {
+        const replies = document.querySelectorAll<HTMLElement>('article.message.assistant');
+        const bubble = replies[replies.length - 1]?.querySelector<HTMLElement>('.bubble');
+        seen.checks++;
+        if (!bubble?.textContent?.trim()) seen.empty.push(`${when}: no text in the DOM`);
+        else if (when === 'frame' && !bubble.innerText.trim()) seen.empty.push('frame: no text rendered');
+      };
+      new MutationObserver(() => check('mutation')).observe(document.querySelector('.message-list')!, {
+        childList: true,
+        subtree: true,
+        characterData: true,
+      });
+      const frame = () => {
+        check('frame');
+        requestAnimationFrame(frame);
+      };
+      requestAnimationFrame(frame);
+    });
+    for (let round = 0; round < 3; round++) {
+      await showVersion(lastReply(page), 'Previous version', '1 of 2');
+      await showVersion(lastReply(page), 'Next version', '2 of 2');
+    }
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    const seen = await page.evaluate(
+      () => (window as unknown as { replySeen: { checks: number; empty: string[] } }).replySeen,
+    );
+    expect(seen.checks).toBeGreaterThan(6);
+    expect(seen.empty).toEqual([]);
+    expect(consoleErrors(page)).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,13 +1,16 @@
 // A website on another origin that embeds the Parley widget, as a customer's would: plain pages
 // with the one-line snippet, one with aggressive global CSS, one under a strict
-// Content-Security-Policy that allows only Parley's origin for scripts and connections.
+// Content-Security-Policy that allows only Parley's origin for scripts and connections, and the
+// pages of hostile-pages.ts (styles that would move the widget; top-layer elements of the page's own).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { HOSTILE_BODY, HOSTILE_STYLES, TOP_LAYER_PAGE } from './hostile-pages.ts';
 
 export type HostSite = { url: string; close: () => Promise<void> };
 
 /**
- * Serves `/one.html`, `/two.html`, `/hostile-css.html` and `/strict-csp.html`, each embedding the
+ * Serves `/one.html`, `/two.html`, `/hostile-css.html`, `/strict-csp.html`, `/hostile/<style>.html`
+ * and `/top-layer.html`, each embedding the
  * widget from `parleyUrl` for the site key set with `useSiteKey` (the site is made after the
  * server, since its allowed origin is this server's).
  */
@@ -26,6 +29,13 @@ export async function startHostSite(parleyUrl: string): Promise<HostSite & { use
     '/one.html': { html: page('Page one', '<p>Welcome to our shop.</p>') },
     '/two.html': { html: page('Page two', '<p>Our opening hours.</p>') },
     '/hostile-css.html': { html: page('Hostile CSS', '<p>This page styles everything.</p>', hostileCss) },
+    ...Object.fromEntries(
+      Object.entries(HOSTILE_STYLES).map(([name, css]) => [
+        `/hostile/${name}.html`,
+        { html: page(`Hostile ${name}`, HOSTILE_BODY, `<style>${css}</style>`) },
+      ]),
+    ),
+    '/top-layer.html': { html: page('Top layer', TOP_LAYER_PAGE.body, TOP_LAYER_PAGE.head) },
     '/strict-csp.html': {
       html: page('Strict CSP', '<p>Only Parley may run scripts here.</p>'),
       headers: {

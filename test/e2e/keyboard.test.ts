@@ -64,10 +64,19 @@ describe('the keyboard', () => {
       };
     });
     expect(target).toEqual({ holdsSidebar: false, holdsComposer: true });
-    // The model picker, then the composer.
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Tab');
-    expect(await focused(page)).toBe('composer-input');
+    // The new conversation's Settings, the line saying what applies, the model picker, then the composer.
+    const stops: Array<{ name: string; inSidebar: boolean }> = [];
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('Tab');
+      stops.push(
+        await page.evaluate(() => {
+          const el = document.activeElement as HTMLElement;
+          return { name: el.id || el.tagName.toLowerCase(), inSidebar: !!el.closest('aside') };
+        }),
+      );
+    }
+    expect(stops.map((stop) => stop.inSidebar)).toEqual([false, false, false, false]);
+    expect(stops.map((stop) => stop.name)).toEqual(['button', 'button', 'select', 'composer-input']);
     await page.close();
   });
 

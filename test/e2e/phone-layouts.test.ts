@@ -1,10 +1,11 @@
 // Issue 22, phone layouts (375 px, touch): the API keys table overflowed (Revoke out of sight), the
 // Usage page's by-model table hid columns off its right edge, and the composer's placeholder spoke
-// of Shift+Enter, which a touch keyboard does not have.
+// of Shift+Enter, which a touch keyboard does not have. And the conversation's bar (Settings, Share,
+// Export) took a row of its own under the Conversations button.
 import { describe, expect, inject, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { expectAccessible, openPage, screenshot, useBrowser } from './browser.ts';
-import { composer, expectNoHorizontalScroll, signInByEmail } from './app.ts';
+import { composer, expectNoHorizontalScroll, sendFromComposer, signInByEmail, waitForReplyEnd } from './app.ts';
 import { seedUsage, signInWithLimits } from './accounts.ts';
 import { devSession } from './sign-in.ts';
 
@@ -100,5 +101,59 @@ describe('phone layouts', () => {
     await signInByEmail(desktop);
     expect(await placeholder(desktop)).toMatch(/Shift\+Enter/);
     await desktop.close();
+  });
+
+  it("the conversation's bar shares one row with the Conversations button, and each action works by keyboard", async () => {
+    const page = await openPage(browser(), 'phone', { viewport: { width: 390, height: 844 } });
+    await signInByEmail(page);
+    await sendFromComposer(page, '[[fake tokens=3]] Plan a weekend in Porto');
+    await page.waitForURL(/\/c\/[0-9a-f-]{36}$/);
+    await waitForReplyEnd(page);
+    const toggle = page.getByRole('button', { name: 'Conversations', exact: true });
+    const settings = page.getByRole('button', { name: 'Settings', exact: true });
+    const share = page.getByRole('button', { name: 'Share', exact: true });
+    const exportMenu = page.locator('summary', { hasText: 'Export' });
+    const middle = async (locator: Locator) => {
+      const box = (await locator.boundingBox())!;
+      return { y: box.y + box.height / 2, right: box.x + box.width };
+    };
+    const row = (await middle(toggle)).y;
+    for (const action of [settings, share, exportMenu]) {
+      const place = await middle(action);
+      expect(Math.abs(place.y - row)).toBeLessThan(6);
+      expect(place.right).toBeLessThanOrEqual(390);
+    }
+    // The first message starts one row below the app's top bar.
+    const chatTop = (await page.locator('header.topbar').boundingBox())!;
+    const first = (await page.getByRole('article', { name: 'You' }).first().boundingBox())!;
+    const gap = first.y - (chatTop.y + chatTop.height);
+    console.log(`phone 390×844: first message at ${first.y} px, ${gap} px below the top bar`);
+    await screenshot(page, 'conversation-bar-phone');
+    // One row of buttons and the list's own padding: under 80 px (two rows took 107).
+    expect(gap).toBeLessThan(80);
+    await expectNoHorizontalScroll(page);
+    await expectAccessible(page);
+
+    // By keyboard: Settings, Share and Export each in turn after the Conversations button.
+    await toggle.focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    const settingsDialog = page.getByRole('dialog', { name: 'Conversation settings' });
+    await settingsDialog.waitFor();
+    await page.keyboard.press('Escape');
+    await settingsDialog.waitFor({ state: 'hidden' });
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    const shareDialog = page.getByRole('dialog', { name: 'Share this conversation' });
+    await shareDialog.waitFor();
+    await page.keyboard.press('Escape');
+    await shareDialog.waitFor({ state: 'hidden' });
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Export as Markdown' }).waitFor();
+    await page.keyboard.press('Tab');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+    expect(download.suggestedFilename()).toMatch(/\.md$/);
+    await page.close();
   });
 });

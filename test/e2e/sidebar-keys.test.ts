@@ -1,6 +1,7 @@
 // Issue 22: the sidebar's conversations are one Tab stop (a grid with a roving tabindex) instead of
 // four per row; arrow keys move between conversations and their Pin, Rename and Delete; Enter opens,
-// F2 renames, Delete asks to delete. And a search result on another branch opens with that branch in view.
+// F2 renames, Delete (or Backspace, a Mac's delete key) asks to delete. The search results are one
+// Tab stop the same way. And a search result on another branch opens with that branch in view.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { expectedReplyText } from '../../scripts/fake-upstreams/reply.ts';
@@ -180,6 +181,91 @@ describe('the sidebar from the keyboard', () => {
     expect((await focused(page)).inGrid).toBe(false);
     await screenshot(page, 'sidebar-keys-phone');
     await expectAccessible(page);
+    await page.close();
+  });
+});
+
+describe('search results from the keyboard', () => {
+  it('are one Tab stop; Up, Down, Home and End move between results; Enter opens one', async () => {
+    const page = await openPage(browser());
+    await signInByEmail(page);
+    await threeConversations(page);
+    const sidebar = sidebarOf(page);
+    const search = sidebar.getByRole('searchbox', { name: 'Search conversations' });
+    const results = sidebar.getByRole('region', { name: 'Search results' });
+    // Every title says "topic"; messages reach Postgres behind their rooms, so within seconds.
+    await expect
+      .poll(
+        async () => {
+          await search.fill('');
+          await search.fill('topic');
+          await results
+            .getByRole('link')
+            .nth(2)
+            .waitFor({ timeout: 3000 })
+            .catch(() => undefined);
+          return results.getByRole('link').count();
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(3);
+    const titles = (await results.getByRole('link').allInnerTexts()).map((text) => text.split('\n')[0]!.trim());
+    expect([...titles].sort()).toEqual(
+      ['[[fake tokens=3]] First topic', '[[fake tokens=3]] Second topic', '[[fake tokens=3]] Third topic'].sort(),
+    );
+    const nameAt = (i: number) => titles[i]!;
+    const focusedTitle = async () => (await focusedName(page)).split('\n')[0]!.trim();
+
+    // From the search box: one stop among the results (the open conversation's), then out of them.
+    await search.focus();
+    const stops = await tabStops(page, 'composer-input');
+    const inResults = stops.filter((s) => s.inGrid);
+    expect(inResults).toHaveLength(1);
+    expect(inResults[0]!.name.split('\n')[0]!.trim()).toBe('[[fake tokens=3]] Third topic');
+
+    // Arrows, Home and End move focus between results; Tab leaves; Shift+Tab comes back to the last reached.
+    await results.getByRole('link').first().focus();
+    await page.keyboard.press('ArrowDown');
+    expect(await focusedTitle()).toBe(nameAt(1));
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    expect(await focusedTitle()).toBe(nameAt(2));
+    await page.keyboard.press('Home');
+    expect(await focusedTitle()).toBe(nameAt(0));
+    await page.keyboard.press('End');
+    expect(await focusedTitle()).toBe(nameAt(2));
+    await page.keyboard.press('ArrowUp');
+    expect(await focusedTitle()).toBe(nameAt(1));
+    await page.keyboard.press('Tab');
+    expect((await focused(page)).inGrid).toBe(false);
+    await page.keyboard.press('Shift+Tab');
+    expect(await focusedTitle()).toBe(nameAt(1));
+    await screenshot(page, 'search-results-keys');
+    await expectAccessible(page);
+
+    // Enter opens the result's conversation.
+    await page.keyboard.press('Enter');
+    await page.getByRole('article', { name: 'You' }).getByText(nameAt(1).replace('[[fake tokens=3]] ', '')).waitFor();
+    expect(consoleErrors(page)).toEqual([]);
+    await page.close();
+  });
+
+  it("Backspace (a Mac's delete key) asks to delete the conversation in the list, as Delete does", async () => {
+    const page = await openPage(browser());
+    await signInByEmail(page);
+    await threeConversations(page);
+    const sidebar = sidebarOf(page);
+    const second = '[[fake tokens=3]] Second topic';
+    await sidebar.getByRole('grid').getByRole('link', { name: second }).focus();
+    await page.keyboard.press('Backspace');
+    const dialog = page.getByRole('dialog', { name: 'Delete this conversation?' });
+    await dialog.waitFor();
+    expect(await dialog.innerText()).toContain(second);
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await expect
+      .poll(() => sidebar.getByRole('grid').getByRole('link').allInnerTexts())
+      .toEqual(['[[fake tokens=3]] Third topic', '[[fake tokens=3]] First topic']);
+    expect(consoleErrors(page)).toEqual([]);
     await page.close();
   });
 });

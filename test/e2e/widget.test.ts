@@ -190,12 +190,16 @@ describe('the widget on a host page', () => {
     await signInByEmail(page, '/sites', ownerEmail);
     // Issue 22: a visitor's conversation is listed with its site, not among the owner's own chats.
     const site = page.getByRole('region', { name: SITE });
-    await site.locator('summary', { hasText: "Visitors' conversations" }).click();
-    await site.getByRole('link', { name: /A question for the owner/ }).click();
-    await page.getByText("A visitor's conversation from one of your sites").waitFor();
-    await page.getByRole('complementary', { name: 'Conversations' }).getByText('No conversations yet.').waitFor();
+    await site.getByRole('link', { name: `Visitors, questions, costs and privacy of ${SITE}` }).click();
+    await page.getByRole('heading', { name: `Visitors of ${SITE}` }).waitFor();
+    await page.getByRole('button', { name: /A question for the owner/ }).click();
+    // Issue 23: read in the site's own view, read-only (the question and its reply; nothing to send with).
+    const transcript = page.getByRole('region', { name: /A question for the owner/ });
+    await expect.poll(() => transcript.getByRole('listitem').count()).toBe(2);
+    expect(await transcript.getByRole('listitem').first().innerText()).toContain('A question for the owner');
     expect(await page.getByRole('textbox', { name: 'Message' }).count()).toBe(0);
-    await expect.poll(() => page.locator('article.message.assistant').count()).toBeGreaterThan(0);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chat' }).click();
+    await page.getByRole('complementary', { name: 'Conversations' }).getByText('No conversations yet.').waitFor();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Usage' }).click();
     await expect
       .poll(async () =>

@@ -106,6 +106,44 @@ describe("a conversation's temperature and longest reply", () => {
     expect(await cleared.json()).toMatchObject({ temperature: null, maxReplyTokens: null, systemPrompt: 'Be brief.' });
   });
 
+  it('are taken when the conversation is made (POST), so its first reply is sent with them', async () => {
+    const { token } = await signIn();
+    const key = crypto.randomUUID();
+    const id = await createConversation(token, {
+      model: 'anthropic/claude-haiku-4-5',
+      systemPrompt: 'You are a ship pilot.',
+      temperature: 0.4,
+      maxReplyTokens: 700,
+    });
+    expect(await (await call(`/api/conversations/${id}`, { token })).json()).toMatchObject({
+      systemPrompt: 'You are a ship pilot.',
+      temperature: 0.4,
+      maxReplyTokens: 700,
+    });
+    await exchange(token, id, `[[fake tokens=3 prompt=1 key=${key}]] hello`);
+    const [request] = await fakeRequests(key);
+    expect(request?.prompt?.startsWith('You are a ship pilot.')).toBe(true);
+    expect(request?.sampling).toMatchObject({ temperature: 0.4, maxTokens: 700 });
+    const landed = await eventually(
+      async () => (await createDb(env).select().from(conversations).where(eq(conversations.id, id)))[0],
+      (row) => row?.maxReplyTokens === 700,
+    );
+    expect(landed).toMatchObject({ temperature: 0.4, maxReplyTokens: 700 });
+  });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ['a temperature above 2', { temperature: 2.5 }, /temperature/],
+    ["a longest reply above the model's limit", { model: 'openai/gpt-4o-mini', maxReplyTokens: 20_000 }, /16,384/],
+  ])('a POST with %s is refused with a clear 400, making nothing', async (_, body, message) => {
+    const { token } = await signIn();
+    const res = await call('/api/conversations', { method: 'POST', token, body: JSON.stringify(body) });
+    const error = await errorOf(res);
+    expect(error).toMatchObject({ status: 400, code: 'invalid_request' });
+    expect(error.message).toMatch(message);
+    const list = await (await call('/api/conversations', { token })).json<{ items: unknown[] }>();
+    expect(list.items).toEqual([]);
+  });
+
   it.each<[string, Record<string, unknown>, RegExp]>([
     ['a temperature above 2', { temperature: 2.5 }, /temperature/],
     ['a negative temperature', { temperature: -0.1 }, /temperature/],

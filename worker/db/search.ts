@@ -22,6 +22,8 @@ export type SearchRow = {
   title_headline: string | null;
   pinned_at: string | null;
   active_at: string;
+  /** The visitor, in a site's search; null in the owner's own. */
+  visitor_id: string | null;
   message_id: string | null;
   message_role: 'user' | 'assistant' | null;
   message_created_at: string | null;
@@ -46,32 +48,51 @@ const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
  * message's time, one found by its title alone by its last activity. A title also matches on any
  * part of a word (`depl` finds "Deployment"), as the list's filter did.
  */
-export async function searchConversations(db: Db, claims: UserClaims, query: string, limit: number) {
+export async function searchConversations(
+  db: Db,
+  claims: UserClaims,
+  query: string,
+  limit: number,
+  scope: { siteId?: string } = {},
+) {
   // Written out at each use (never a CTE): the planner then knows the query's words when it plans.
   const tsq = sql`websearch_to_tsquery(${sql.raw(`'${SEARCH_CONFIG}'::regconfig`)}, ${query})`;
   const config = sql.raw(`'${SEARCH_CONFIG}'::regconfig`);
   const markers = `${MATCH_START}${MATCH_END}`;
   const iso = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', ${ISO})`);
+  const fragment = `%${escapeLike(query)}%`;
+  // The caller's own chats, or one site's visitors' conversations (migration 0017's functions).
+  const { siteId } = scope;
+  const hits =
+    siteId === undefined
+      ? sql`public.search_own_messages(${tsq}, ${MESSAGE_HITS})`
+      : sql`public.search_site_messages(${siteId}::uuid, ${tsq}, ${MESSAGE_HITS})`;
+  const titles =
+    siteId === undefined
+      ? sql`public.search_own_titles(${tsq}, ${fragment})`
+      : sql`public.search_site_titles(${siteId}::uuid, ${tsq}, ${fragment})`;
+  const inScope =
+    siteId === undefined ? sql`c.visitor_id is null` : sql`c.site_id = ${siteId}::uuid and c.visitor_id is not null`;
   // The two functions (migration 0011) find the caller's own matches through the indexes, which RLS
   // would keep this query from using; every row is then read here, under RLS, as the caller.
   const [result] = await asUser(db, claims, (q) => [
     q.execute<SearchRow>(sql`
       with newest_hit as (
         select distinct on (conversation_id) conversation_id, message_id, created_at
-          from public.search_own_messages(${tsq}, ${MESSAGE_HITS})
+          from ${hits}
          order by conversation_id, created_at desc
       ),
       titled as (
-        select conversation_id from public.search_own_titles(${tsq}, ${`%${escapeLike(query)}%`})
+        select conversation_id from ${titles}
       ),
       found as (
         select coalesce(h.conversation_id, t.conversation_id) as conversation_id, h.message_id, h.created_at as hit_at
           from newest_hit h full join titled t on t.conversation_id = h.conversation_id
       ),
       page as (
-        select c.id, c.title, c.pinned_at, c.active_at, c.search @@ ${tsq} as title_words, found.message_id
+        select c.id, c.title, c.pinned_at, c.active_at, c.visitor_id, c.search @@ ${tsq} as title_words, found.message_id
           from found join conversations c on c.id = found.conversation_id
-         where c.user_id = ${claims.sub} and c.visitor_id is null
+         where c.user_id = ${claims.sub} and ${inScope}
          order by coalesce(found.hit_at, c.active_at) desc, c.id desc
          limit ${limit}
       )
@@ -82,6 +103,7 @@ export async function searchConversations(db: Db, claims: UserClaims, query: str
              end as title_headline,
              ${iso('page.pinned_at')} as pinned_at,
              ${iso('page.active_at')} as active_at,
+             page.visitor_id,
              m.id as message_id,
              m.role as message_role,
              ${iso('m.created_at')} as message_created_at,

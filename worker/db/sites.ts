@@ -13,11 +13,19 @@ export type SiteRow = typeof sites.$inferSelect;
 export type NewSite = Pick<
   SiteRow,
   'name' | 'publicKey' | 'allowedOrigins' | 'model' | 'systemPrompt' | 'greeting' | 'visitorRequestsPerMinute'
-> & { theme: Record<string, string> };
+> &
+  Partial<Pick<SiteRow, 'retentionDays'>> & { theme: Record<string, string> };
 export type SitePatch = Partial<
   Pick<
     SiteRow,
-    'name' | 'allowedOrigins' | 'model' | 'systemPrompt' | 'greeting' | 'visitorRequestsPerMinute' | 'modelNotice'
+    | 'name'
+    | 'allowedOrigins'
+    | 'model'
+    | 'systemPrompt'
+    | 'greeting'
+    | 'visitorRequestsPerMinute'
+    | 'retentionDays'
+    | 'modelNotice'
   >
 > & { theme?: Record<string, string> };
 

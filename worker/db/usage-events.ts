@@ -1,6 +1,13 @@
 import { sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { deadLetters, profiles, refusalsDaily, replyTimings, usageEvents } from '../../drizzle/schema.ts';
+import {
+  deadLetters,
+  profiles,
+  refusalsDaily,
+  replyTimings,
+  siteRefusalsDaily,
+  usageEvents,
+} from '../../drizzle/schema.ts';
 import { type Db, transaction } from './client.ts';
 
 /** A usage event as it is written: the row, with the time it happened as an ISO string (as queued). */
@@ -15,7 +22,15 @@ export type ReplyTimingRecord = Omit<typeof replyTimings.$inferInsert, 'occurred
 /** A refusal total as written: a user's refusals for one day, reason and subject type so far. */
 export type RefusalCountRecord = Omit<typeof refusalsDaily.$inferInsert, 'updatedAt'>;
 /** What one queue batch carries, by kind. */
-export type QueueRecords = { usage: UsageEventRecord[]; timings: ReplyTimingRecord[]; refusals: RefusalCountRecord[] };
+/** A site's refusal total as written: its visitors' refusals for one day and reason so far. */
+export type SiteRefusalCountRecord = Omit<typeof siteRefusalsDaily.$inferInsert, 'updatedAt'>;
+/** What one queue batch carries, by kind (site refusals may be absent: batches from before they were counted). */
+export type QueueRecords = {
+  usage: UsageEventRecord[];
+  timings: ReplyTimingRecord[];
+  refusals: RefusalCountRecord[];
+  siteRefusals?: SiteRefusalCountRecord[];
+};
 
 /**
  * Writes a batch of usage events in one transaction. Delivery is at least once, so the event id is
@@ -33,7 +48,7 @@ export async function ingestUsageEvents(db: Db, events: UsageEventRecord[]) {
  * wins, so a redelivered or late count never lowers or doubles one).
  */
 export async function ingestQueueBatch(db: Db, batch: QueueRecords) {
-  const { usage, timings, refusals } = batch;
+  const { usage, timings, refusals, siteRefusals = [] } = batch;
   const statements = (q: Db): BatchItem<'pg'>[] => {
     const owners = [...new Set(usage.map((event) => event.userId))];
     return [
@@ -69,9 +84,21 @@ export async function ingestQueueBatch(db: Db, batch: QueueRecords) {
                 setWhere: sql`excluded.count > ${refusalsDaily.count}`,
               }),
           ]),
+      ...(siteRefusals.length === 0
+        ? []
+        : [
+            q
+              .insert(siteRefusalsDaily)
+              .values(largest(siteRefusals, (c) => `${c.siteId}/${c.day}/${c.reason}`))
+              .onConflictDoUpdate({
+                target: [siteRefusalsDaily.siteId, siteRefusalsDaily.day, siteRefusalsDaily.reason],
+                set: { count: sql`greatest(${siteRefusalsDaily.count}, excluded.count)`, updatedAt: sql`now()` },
+                setWhere: sql`excluded.count > ${siteRefusalsDaily.count}`,
+              }),
+          ]),
     ];
   };
-  if (usage.length + timings.length + refusals.length === 0) return;
+  if (usage.length + timings.length + refusals.length + siteRefusals.length === 0) return;
   await transaction(db, (q) => statements(q) as [BatchItem<'pg'>, ...BatchItem<'pg'>[]]);
 }
 
@@ -91,12 +118,16 @@ export async function ingestDeadLetters(db: Db, messages: QueueRecords, unreadab
     .onConflictDoNothing({ target: deadLetters.messageId });
 }
 
-/** One row per key, its largest total: one insert may not update the same row twice. */
 function largestCounts(refusals: RefusalCountRecord[]) {
-  const largest = new Map<string, RefusalCountRecord>();
-  for (const count of refusals) {
-    const key = `${count.userId}/${count.day}/${count.reason}/${count.subjectType}`;
-    if ((largest.get(key)?.count ?? 0) < count.count) largest.set(key, count);
+  return largest(refusals, (count) => `${count.userId}/${count.day}/${count.reason}/${count.subjectType}`);
+}
+
+/** One row per key, its largest total: one insert may not update the same row twice. */
+function largest<T extends { count: number }>(counts: T[], keyOf: (count: T) => string): T[] {
+  const kept = new Map<string, T>();
+  for (const count of counts) {
+    const key = keyOf(count);
+    if ((kept.get(key)?.count ?? 0) < count.count) kept.set(key, count);
   }
-  return [...largest.values()];
+  return [...kept.values()];
 }

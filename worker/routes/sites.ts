@@ -9,6 +9,7 @@ import { themeOf, type SiteRow } from '../sites/site-config.ts';
 import { publicSuffixOrigins } from '../sites/origins.ts';
 import { createSiteBody, siteIdParam, siteListSchema, siteSchema, updateSiteBody } from '../schemas/sites.ts';
 import { describe } from '../openapi/describe.ts';
+import { siteView } from './site-view.ts';
 
 const sitesApi = { tag: 'sites', security: ['session'] } as const;
 const siteForbidden = { description: 'Called with an API key: sites are managed by signing in (forbidden)' };
@@ -109,7 +110,10 @@ export const sites = new Hono<AppEnv>()
       await deleteSite(c.env, c.var.db, c.var.subject, c.req.valid('param').id);
       return c.body(null, 204);
     },
-  );
+  )
+
+  // One site's owner view: its visitors' conversations, insights, and a visitor's data deleted.
+  .route('/', siteView);
 
 const toSite = (row: SiteRow) => ({
   id: row.id,
@@ -121,6 +125,7 @@ const toSite = (row: SiteRow) => ({
   greeting: row.greeting,
   theme: themeOf(row.theme),
   visitorRequestsPerMinute: row.visitorRequestsPerMinute,
+  retentionDays: row.retentionDays,
   modelNotice: row.modelNotice ?? null,
   publicSuffixOrigins: publicSuffixOrigins(row.allowedOrigins),
   createdAt: row.createdAt.toISOString(),

@@ -49,6 +49,8 @@ export const createConversationBody = z.strictObject({
   title: text().trim().min(1).max(200).optional(),
   model: modelId.optional(),
   systemPrompt: systemPrompt.optional(),
+  temperature: temperature.optional(),
+  maxReplyTokens: maxReplyTokens.optional(),
 });
 
 export const updateConversationBody = z

@@ -54,6 +54,15 @@ const siteFields = {
     .min(1)
     .max(600)
     .describe('Messages a minute each visitor may send (default 10)'),
+  retentionDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .nullable()
+    .describe(
+      "Visitors' conversations with no activity for this many days are deleted (hourly, from their rooms and the database); null (the default): kept until deleted",
+    ),
 };
 
 export const createSiteBody = z.strictObject({
@@ -64,13 +73,14 @@ export const createSiteBody = z.strictObject({
   greeting: siteFields.greeting.optional(),
   theme: siteFields.theme.optional(),
   visitorRequestsPerMinute: siteFields.visitorRequestsPerMinute.optional(),
+  retentionDays: siteFields.retentionDays.optional(),
 });
 
 export const updateSiteBody = createSiteBody
   .partial()
   .refine(
     (body) => Object.keys(body).length > 0,
-    'nothing to change: send any of name, allowedOrigins, model, systemPrompt, greeting, theme, visitorRequestsPerMinute',
+    'nothing to change: send any of name, allowedOrigins, model, systemPrompt, greeting, theme, visitorRequestsPerMinute, retentionDays',
   );
 
 export const siteIdParam = z.object({ id: z.uuid() });
@@ -91,6 +101,11 @@ export const siteSchema = z.object({
   greeting: z.string().nullable(),
   theme: themeSchema,
   visitorRequestsPerMinute: z.number().int(),
+  retentionDays: z
+    .number()
+    .int()
+    .nullable()
+    .describe("Days of inactivity after which visitors' conversations are deleted; null: never"),
   modelNotice: z
     .object({ from: z.string(), to: z.string(), tier: z.string(), at: z.iso.datetime() })
     .nullable()

@@ -21,6 +21,18 @@ export async function search(db: Db, claims: UserClaims, query: string, limit: n
   return rows.map((row) => toResult(row, query));
 }
 
+/** One site's visitors' conversations matching `query` (its owner's view), newest match first, each with its visitor. */
+export async function searchSite(
+  db: Db,
+  claims: UserClaims,
+  siteId: string,
+  query: string,
+  limit: number,
+): Promise<Array<SearchResult & { visitorId: string | null }>> {
+  const rows = await searchConversations(db, claims, query, limit, { siteId });
+  return rows.map((row) => ({ ...toResult(row, query), visitorId: row.visitor_id }));
+}
+
 function toResult(row: SearchRow, query: string): SearchResult {
   return {
     conversationId: row.conversation_id,

@@ -44,6 +44,7 @@ export async function createSite(env: Env, db: Db, owner: Owner, input: SiteInpu
     greeting: input.greeting || null,
     theme: { ...DEFAULT_THEME, ...input.theme } satisfies SiteTheme,
     visitorRequestsPerMinute: input.visitorRequestsPerMinute ?? DEFAULT_VISITOR_REQUESTS_PER_MINUTE,
+    retentionDays: input.retentionDays ?? null,
   });
   try {
     await configure(env, row);

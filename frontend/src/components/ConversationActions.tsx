@@ -1,10 +1,12 @@
 // The conversation's own actions, above its messages: Settings (ConversationSettings.tsx), Share (a dialog to make, copy and revoke
-// read-only public links) and Export (Markdown or JSON, downloaded).
+// read-only public links) and Export (Markdown or JSON, downloaded). Each is an icon and a word; on a
+// phone the words are kept for screen readers only, so the bar fits beside the Conversations button.
 import { createSignal, For, Show } from 'solid-js';
 import { api, type ShareLink } from '../lib/api.ts';
 import { copyText, saveFile } from '../lib/download.ts';
 import { requestErrorWords } from '../lib/errors.ts';
 import { shortDateTime } from '../lib/format.ts';
+import { DownloadIcon, GearIcon, ShareIcon } from './icons.tsx';
 import './conversation-actions.css';
 
 const EXPIRIES = [
@@ -43,18 +45,15 @@ export function ConversationActions(props: {
 
   return (
     <div class="conversation-actions">
-      <Show when={props.onSettings}>
-        {(open) => (
-          <button type="button" class="ghost small-button" aria-haspopup="dialog" onClick={() => open()()}>
-            Settings
-          </button>
-        )}
-      </Show>
+      <Show when={props.onSettings}>{(open) => <SettingsButton onClick={open()} />}</Show>
       <Show when={props.canShare}>
         <ShareDialog id={props.id} title={props.title} />
       </Show>
       <details class="export-menu" ref={menu}>
-        <summary class="small-button">Export</summary>
+        <summary class="small-button bar-button">
+          <DownloadIcon />
+          <span class="bar-label">Export</span>
+        </summary>
         <div class="export-menu-items">
           <button type="button" class="ghost small-button" onClick={() => void exportAs('md')}>
             Export as Markdown
@@ -75,6 +74,16 @@ export function ConversationActions(props: {
         )}
       </Show>
     </div>
+  );
+}
+
+/** Opens a conversation's settings (also on the new-conversation screen, before it exists). */
+export function SettingsButton(props: { onClick: () => void }) {
+  return (
+    <button type="button" class="ghost small-button bar-button" aria-haspopup="dialog" onClick={() => props.onClick()}>
+      <GearIcon />
+      <span class="bar-label">Settings</span>
+    </button>
   );
 }
 
@@ -127,8 +136,9 @@ function ShareDialog(props: { id: string; title: string }) {
 
   return (
     <>
-      <button type="button" class="ghost small-button" aria-haspopup="dialog" onClick={() => void open()}>
-        Share
+      <button type="button" class="ghost small-button bar-button" aria-haspopup="dialog" onClick={() => void open()}>
+        <ShareIcon />
+        <span class="bar-label">Share</span>
       </button>
       <dialog ref={dialog} class="share-dialog" aria-labelledby="share-heading" aria-describedby="share-description">
         <div class="stack">

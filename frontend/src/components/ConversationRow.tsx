@@ -75,7 +75,7 @@ export function ConversationRow(props: {
                 type="button"
                 class="icon"
                 aria-label={`Delete "${titleOf(c())}"`}
-                aria-keyshortcuts="Delete"
+                aria-keyshortcuts="Delete Backspace"
                 tabindex={tab(3)}
                 data-column="3"
                 onClick={() => props.onDelete()}

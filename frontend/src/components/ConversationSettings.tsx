@@ -1,9 +1,10 @@
 // A conversation's instructions and parameters: its system prompt, temperature and longest reply,
 // in a dialog opened from the conversation's bar or from the line above the composer that says
-// which of them (and the account's custom instructions) the next reply is sent with.
+// which of them (and the account's custom instructions) the next reply is sent with. On the
+// new-conversation screen they are kept until the first send makes the conversation with them.
 import { createEffect, createSignal, onMount, Show } from 'solid-js';
 import { A } from '@solidjs/router';
-import { api, type Conversation } from '../lib/api.ts';
+import type { Conversation } from '../lib/api.ts';
 import { requestErrorWords } from '../lib/errors.ts';
 import { customInstructions, loadCustomInstructions } from '../lib/instructions.ts';
 import { modelById } from '../lib/models.ts';
@@ -11,7 +12,7 @@ import { modelById } from '../lib/models.ts';
 /** The most a reply may be anywhere (the server's MAX_REPLY_TOKENS). */
 const MAX_REPLY_TOKENS = 32_000;
 
-type Settings = Pick<Conversation, 'systemPrompt' | 'temperature' | 'maxReplyTokens'>;
+export type Settings = Pick<Conversation, 'systemPrompt' | 'temperature' | 'maxReplyTokens'>;
 
 /** The words for what applies: "Custom instructions · System prompt · Temperature 0.3 · Up to 1,000 tokens". */
 export function settingsWords(settings: Settings | null | undefined, instructions: string | null | undefined) {
@@ -23,28 +24,34 @@ export function settingsWords(settings: Settings | null | undefined, instruction
   return parts.join(' · ');
 }
 
-/** The line above the composer, shown when anything is set; it opens the settings. */
+/**
+ * The line above the composer: what applies, opening the settings. Always one line, there from the
+ * first paint, so nothing moves when the account's instructions arrive (with /api/me) after it.
+ */
 export function SettingsSummary(props: { conversation: Settings | null; onOpen: () => void }) {
   onMount(() => void loadCustomInstructions());
-  const words = () => settingsWords(props.conversation, customInstructions());
+  const words = () =>
+    settingsWords(props.conversation, customInstructions()) ||
+    (customInstructions() === undefined ? 'Settings' : 'No instructions · model defaults');
   return (
-    <Show when={words()}>
-      <button type="button" class="settings-summary link" onClick={() => props.onOpen()}>
-        <span class="visually-hidden">Conversation settings: </span>
-        {words()}
-      </button>
-    </Show>
+    <button type="button" class="settings-summary link" onClick={() => props.onOpen()}>
+      <span class="visually-hidden">Conversation settings: </span>
+      {words()}
+    </button>
   );
 }
 
-/** The settings dialog; `open` shows it, and it calls `onClose` when it closes (focus returns where it was). */
+/**
+ * The settings dialog; `open` shows it, and it calls `onClose` when it closes (focus returns where it
+ * was). `save` keeps what was chosen (the server for a conversation, the screen for a new one); a
+ * failure it throws is shown in the dialog.
+ */
 export function ConversationSettings(props: {
-  id: string;
   conversation: Settings | null;
   model: string | undefined;
   open: boolean;
   onClose: () => void;
-  onSaved: (conversation: Conversation) => void;
+  save: (settings: Settings) => Promise<void>;
 }) {
   let dialog!: HTMLDialogElement;
   const [systemPrompt, setSystemPrompt] = createSignal('');
@@ -80,12 +87,11 @@ export function ConversationSettings(props: {
     setBusy(true);
     setError(undefined);
     try {
-      const saved = await api.updateConversation(props.id, {
+      await props.save({
         systemPrompt: systemPrompt().trim() ? systemPrompt() : null,
         temperature: useDefault() ? null : temperature(),
         maxReplyTokens: asked,
       });
-      props.onSaved(saved);
       dialog.close();
     } catch (e) {
       setError(`Not saved: ${requestErrorWords(e)}`);

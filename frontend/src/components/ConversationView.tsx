@@ -1,4 +1,4 @@
-import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createSignal, For, on, onCleanup, onMount, Show, untrack } from 'solid-js';
 import { useNavigate, useSearchParams } from '@solidjs/router';
 import { api } from '../lib/api.ts';
 import { openConversation } from '../lib/conversation.ts';
@@ -55,6 +55,8 @@ export function ConversationView(props: { id: string; first?: { content: string 
   const [searchParams] = useSearchParams<{ message?: string }>();
   const [found, setFound] = createSignal<string>();
   const [branchShown, setBranchShown] = createSignal<string>();
+  // Once the conversation has been drawn, messages that come (a send, a version switched to) are marked added.
+  const [shown, setShown] = createSignal(false);
 
   onMount(async () => {
     // Focus lands in the conversation: the composer (Composer) where there is a keyboard, else the
@@ -62,10 +64,20 @@ export function ConversationView(props: { id: string; first?: { content: string 
     if (!section.contains(document.activeElement)) section.focus({ preventScroll: true });
     try {
       await chat.load();
+      requestAnimationFrame(() => setShown(true));
       if (props.first && !(await chat.send(props.first.content, currentModel()))) {
         // Refused (the quota, the plan): no message was taken, so no empty conversation is left
-        // behind; the new-conversation screen gets the text back with the reason.
-        const draft = { content: props.first.content, error: chat.notice()?.message };
+        // behind; the new-conversation screen gets the text (and the settings) back with the reason.
+        const made = chat.state.conversation;
+        const draft = {
+          content: props.first.content,
+          error: chat.notice()?.message,
+          settings: made && {
+            systemPrompt: made.systemPrompt,
+            temperature: made.temperature,
+            maxReplyTokens: made.maxReplyTokens,
+          },
+        };
         await api.deleteConversation(props.id).catch(() => undefined);
         forget(props.id);
         navigate('/', { replace: true, state: { draft } });
@@ -147,12 +159,11 @@ export function ConversationView(props: { id: string; first?: { content: string 
         {...(ownConversation() ? { onSettings: () => setSettingsOpen(true) } : {})}
       />
       <ConversationSettings
-        id={props.id}
         conversation={chat.state.conversation}
         model={currentModel()}
         open={settingsOpen()}
         onClose={() => setSettingsOpen(false)}
-        onSaved={(saved) => chat.updated(saved)}
+        save={async (settings) => chat.updated(await api.updateConversation(props.id, settings))}
       />
       <div class="messages" ref={scroller} onScroll={onScroll}>
         <Show when={loadError()}>
@@ -167,31 +178,35 @@ export function ConversationView(props: { id: string; first?: { content: string 
         </Show>
         <div class="message-list" ref={list}>
           <For each={chat.state.messages}>
-            {(message) => (
-              <MessageItem
-                message={message}
-                found={found() === message.id}
-                live={chat.streaming() && message === last() && message.status === 'streaming'}
-                canRegenerate={
-                  !chat.streaming() &&
-                  !chat.state.conversation?.siteId &&
-                  message === last() &&
-                  message.role === 'assistant'
-                }
-                onRegenerate={() => void chat.regenerate(currentModel())}
-                editable={!chat.state.conversation?.siteId}
-                canEdit={!chat.streaming() && !chat.state.conversation?.siteId && !message.id.startsWith('pending-')}
-                onEdit={(text) => void chat.edit(message.id, text, currentModel())}
-                versionsDisabled={chat.streaming()}
-                onShowVersion={(id) => void chat.showVersion(id)}
-                fallbackFor={
-                  isFallbackOf(message.model, chat.state.conversation?.model)
-                    ? (chat.state.conversation?.model ?? undefined)
-                    : undefined
-                }
-                last={message === last()}
-              />
-            )}
+            {(message) => {
+              const added = untrack(shown);
+              return (
+                <MessageItem
+                  message={message}
+                  added={added}
+                  found={found() === message.id}
+                  live={chat.streaming() && message === last() && message.status === 'streaming'}
+                  canRegenerate={
+                    !chat.streaming() &&
+                    !chat.state.conversation?.siteId &&
+                    message === last() &&
+                    message.role === 'assistant'
+                  }
+                  onRegenerate={() => void chat.regenerate(currentModel())}
+                  editable={!chat.state.conversation?.siteId}
+                  canEdit={!chat.streaming() && !chat.state.conversation?.siteId && !message.id.startsWith('pending-')}
+                  onEdit={(text) => void chat.edit(message.id, text, currentModel())}
+                  versionsDisabled={chat.streaming()}
+                  onShowVersion={(id) => void chat.showVersion(id)}
+                  fallbackFor={
+                    isFallbackOf(message.model, chat.state.conversation?.model)
+                      ? (chat.state.conversation?.model ?? undefined)
+                      : undefined
+                  }
+                  last={message === last()}
+                />
+              );
+            }}
           </For>
         </div>
         <Show when={chat.notice()}>

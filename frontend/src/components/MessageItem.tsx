@@ -17,6 +17,8 @@ export function MessageItem(props: {
   message: Message;
   /** Opened from a search result: marked for a moment. */
   found?: boolean;
+  /** Added after the conversation was first shown (drawn at once, never skipped as off-screen). */
+  added?: boolean;
   live: boolean;
   canRegenerate: boolean;
   onRegenerate: () => void;
@@ -54,7 +56,7 @@ export function MessageItem(props: {
   return (
     <article
       class={`message ${m().role}`}
-      classList={{ found: props.found }}
+      classList={{ found: props.found, added: props.added }}
       data-message-id={m().id}
       tabindex="-1"
       aria-label={m().role === 'user' ? 'You' : modelLabel()}

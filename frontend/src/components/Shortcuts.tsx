@@ -11,9 +11,9 @@ const SHORTCUTS: Array<[keys: string, what: string]> = [
   ['Enter', 'Send the message'],
   ['Shift+Enter', 'New line in the message'],
   ['Esc', 'Stop the reply being written'],
-  ['↑ ↓ Home End', 'Move between conversations in the list'],
+  ['↑ ↓ Home End', 'Move between conversations in the list, or between search results'],
   ['← →', "Reach a conversation's Pin, Rename and Delete"],
-  ['F2 / Delete', 'Rename / delete the conversation in the list'],
+  ['F2 / Delete or Backspace', 'Rename / delete the conversation in the list'],
   ['?', 'Show these shortcuts (when not typing)'],
 ];
 

@@ -82,6 +82,8 @@ export type Usage = InferResponseType<typeof client.usage.$get>;
 export type Site = Item<InferResponseType<typeof client.sites.$get>>;
 export type SiteInput = InferRequestType<typeof client.sites.$post>['json'];
 export type SitePatch = InferRequestType<(typeof client.sites)[':id']['$patch']>['json'];
+export type SiteConversation = Item<InferResponseType<(typeof client.sites)[':id']['conversations']['$get']>>;
+export type SiteInsights = InferResponseType<(typeof client.sites)[':id']['insights']['$get']>;
 export type ApiKey = Item<InferResponseType<typeof client.keys.$get>>;
 export type ShareLink = Item<InferResponseType<typeof client.shares.$get>>;
 export type OpsMetrics = InferResponseType<typeof client.ops.metrics.$get>;
@@ -123,7 +125,10 @@ export const api = {
     ),
   /** Titles and message text, newest match first. */
   search: (q: string, limit = 20) => read(client.search.$get({ query: { q, limit: String(limit) } })),
-  createConversation: (body: { model?: string } = {}) => read(client.conversations.$post({ json: body })),
+  /** A new conversation; its settings (system prompt, temperature, longest reply) may come with it. */
+  createConversation: (
+    body: { model?: string; systemPrompt?: string; temperature?: number | null; maxReplyTokens?: number | null } = {},
+  ) => read(client.conversations.$post({ json: body })),
   conversation: (id: string) => read(conversation.$get({ param: { id } })),
   updateConversation: (
     id: string,
@@ -172,9 +177,18 @@ export const api = {
   revokeKey: (id: string) => done(client.keys[':id'].$delete({ param: { id } })),
 
   sites: () => read(client.sites.$get()),
+  site: (id: string) => read(client.sites[':id'].$get({ param: { id } })),
   createSite: (site: SiteInput) => read(client.sites.$post({ json: site })),
   updateSite: (id: string, patch: SitePatch) => read(client.sites[':id'].$patch({ param: { id }, json: patch })),
   deleteSite: (id: string) => done(client.sites[':id'].$delete({ param: { id } })),
+  /** One site's visitors' conversations, newest first, or those matching `q`. */
+  siteConversations: (id: string, q?: string) =>
+    read(client.sites[':id'].conversations.$get({ param: { id }, query: { q: q || undefined, limit: '50' } })),
+  /** A site's top questions, tokens and cost per day, and refusals per day, over the last 30 days. */
+  siteInsights: (id: string) => read(client.sites[':id'].insights.$get({ param: { id } })),
+  /** Deletes every conversation of one visitor of a site; how many there were. */
+  deleteVisitor: (id: string, visitorId: string) =>
+    read(client.sites[':id'].visitors[':visitorId'].$delete({ param: { id, visitorId } })),
 
   /** Whether the signed-in user is an operator (from the token alone: no database). */
   isOperator: () => read(client.me.operator.$get()).then((answer) => answer.operator),

@@ -5,6 +5,8 @@ import { requestErrorWords } from '../lib/errors.ts';
 import { showFirst } from '../lib/conversation-list.ts';
 import { defaultModelId } from '../lib/models.ts';
 import { Composer } from '../components/Composer.tsx';
+import { SettingsButton } from '../components/ConversationActions.tsx';
+import { ConversationSettings, type Settings, SettingsSummary } from '../components/ConversationSettings.tsx';
 import { ConversationView } from '../components/ConversationView.tsx';
 import { ModelPicker } from '../components/ModelPicker.tsx';
 import { Sidebar } from '../components/Sidebar.tsx';
@@ -52,16 +54,30 @@ function take(id: string) {
   return first;
 }
 
-/** The empty screen: pick a model, type, and the conversation is made with the first message. */
+/**
+ * The empty screen: pick a model and the settings, type, and the conversation is made with them and
+ * the first message.
+ */
 function NewConversation(props: { onCreated: (id: string, content: string) => void }) {
   const navigate = useNavigate();
   // A first message the server refused comes back here with why (ConversationView).
-  const refused = (useLocation().state as { draft?: { content: string; error?: string } } | null)?.draft;
+  const refused = (useLocation().state as { draft?: { content: string; error?: string; settings?: Settings } } | null)
+    ?.draft;
   const [model, setModel] = createSignal<string>();
+  const [settings, setSettings] = createSignal<Settings>(
+    refused?.settings ?? { systemPrompt: null, temperature: null, maxReplyTokens: null },
+  );
+  const [settingsOpen, setSettingsOpen] = createSignal(false);
   const [error, setError] = createSignal<string | undefined>(refused?.error);
+  const currentModel = () => model() ?? defaultModelId();
   const send = async (content: string) => {
     try {
-      const conversation = await api.createConversation({ model: model() ?? defaultModelId() });
+      const { systemPrompt, ...parameters } = settings();
+      const conversation = await api.createConversation({
+        model: currentModel(),
+        ...(systemPrompt ? { systemPrompt } : {}),
+        ...parameters,
+      });
       showFirst(conversation);
       props.onCreated(conversation.id, content);
       navigate(`/c/${conversation.id}`);
@@ -73,6 +89,17 @@ function NewConversation(props: { onCreated: (id: string, content: string) => vo
   };
   return (
     <section class="conversation" aria-label="New conversation">
+      {/* The same bar as a conversation's, so the screen does not move when the first send opens it. */}
+      <div class="conversation-actions">
+        <SettingsButton onClick={() => setSettingsOpen(true)} />
+      </div>
+      <ConversationSettings
+        conversation={settings()}
+        model={currentModel()}
+        open={settingsOpen()}
+        onClose={() => setSettingsOpen(false)}
+        save={async (chosen) => void setSettings(chosen)}
+      />
       <div class="messages">
         <div class="welcome">
           <h1>New conversation</h1>
@@ -87,7 +114,8 @@ function NewConversation(props: { onCreated: (id: string, content: string) => vo
         </Show>
       </div>
       <div class="compose-bar">
-        <ModelPicker value={model() ?? defaultModelId()} onChange={setModel} />
+        <SettingsSummary conversation={settings()} onOpen={() => setSettingsOpen(true)} />
+        <ModelPicker value={currentModel()} onChange={setModel} />
         <Composer streaming={false} onSend={send} onStop={() => undefined} autofocus initial={refused?.content} />
       </div>
     </section>

@@ -1,6 +1,6 @@
 // Widget sites: the websites allowed to embed a Parley chat, each with its model, prompt, greeting
 // and look; the one-line snippet to paste, and a live preview of the widget as visitors see it.
-import { SiteConversations } from '../components/SiteConversations.tsx';
+import { A } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { PageState } from '../components/PageState.tsx';
 import { api, ApiError, type Site, type SiteInput } from '../lib/api.ts';
@@ -29,7 +29,8 @@ export default function SitesPage() {
       <h1>Sites</h1>
       <p>
         Put a Parley chat on your own website with one line. Visitors chat with the model you choose, with your prompt;
-        their replies count against your plan's quota, and their conversations appear in your chat list, read-only.
+        their replies count against your plan's quota. Each site's own view shows its visitors' conversations
+        (read-only), what they ask most, what they cost, and their privacy settings.
       </p>
       <p class="visually-hidden" role="status">
         {status()}
@@ -176,7 +177,11 @@ function SiteCard(props: { site: Site; onEdit: () => void; onChanged: (site: Sit
           Delete<span class="visually-hidden"> {props.site.name}</span>
         </button>
       </div>
-      <SiteConversations siteId={props.site.id} siteName={props.site.name} />
+      <p>
+        <A href={`/sites/${props.site.id}`}>
+          Visitors, questions, costs and privacy<span class="visually-hidden"> of {props.site.name}</span>
+        </A>
+      </p>
       <Show when={preview()}>
         <iframe
           class="site-preview"

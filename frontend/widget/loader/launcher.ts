@@ -1,7 +1,8 @@
 // The widget's element on the host page: a <parley-widget> whose shadow root holds the launcher
-// button (and later the panel). Styles are constructed stylesheets only, which a strict
+// button (and later the panel), placed where the page's CSS cannot move it (placement.ts). Styles are constructed stylesheets only, which a strict
 // Content-Security-Policy allows where <style> elements and style attributes are refused.
 import css from './launcher.css?inline';
+import { place } from './placement.ts';
 import type { Site } from '../types.ts';
 
 const CHAT_ICON = 'M7.9 20A9 9 0 1 0 4 16.1L2 22Z';
@@ -49,7 +50,7 @@ export function createFrame(): Frame {
   launcher.append(icon(CHAT_ICON, 'chat'), icon(CLOSE_ICON, 'close'));
   root.append(launcher);
   shadow.append(root);
-  document.body.append(host);
+  place(host, shadow);
 
   const frame: Frame = {
     host,
