@@ -75,6 +75,9 @@ export const profiles = pgTable(
   ],
 ).enableRLS();
 
+/** Why a site's model was changed for its owner (sites.model_notice). */
+export type SiteModelNotice = { from: string; to: string; tier: Tier; at: string };
+
 export const sites = pgTable(
   'sites',
   {
@@ -95,6 +98,10 @@ export const sites = pgTable(
     // Visitors' conversations inactive this many days are deleted (room and rows) by the hourly
     // retention job (worker/jobs/visitor-retention.ts); null: kept until deleted by hand.
     retentionDays: integer('retention_days'),
+    // Set when a plan change switched the site's model to one the new plan includes (migration
+    // 0018): what it was, what it is now, the tier and when. Shown on the Sites page until the owner
+    // chooses a model; the owner's email about it is claimed in `notifications`.
+    modelNotice: jsonb('model_notice').$type<SiteModelNotice>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -10,7 +10,9 @@
 // each cold start. The chat Worker measured 479.5 KiB and about 140-210 ms here after its SDKs went
 // through their public entry points: 560 KiB admits ordinary growth but not another whole vendor
 // SDK (the openai client alone is about 86 KiB) without a decision to raise it; the billing Worker
-// measured 142.5 KiB, budget 180. Startup: 400 ms, twice what is measured here and well under the
+// measured 142.5 KiB, budget 180. Raised to 600 KiB for the Public Suffix List (issue 23: tldts, the
+// whole list with private suffixes such as github.io, took the chat Worker from 514.9 to 567.8 KiB;
+// no maintained library carries the list in much less). Startup: 400 ms, twice what is measured here and well under the
 // platform's 1 s, so a slower CI machine passes and a real regression does not.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -35,7 +37,7 @@ export const BUDGETS: Budget[] = [
     name: 'chat',
     config: 'wrangler.deploy.toml',
     outdir: 'dist',
-    gzipKib: 560,
+    gzipKib: 600,
     startupMs: 400,
     forbidden: ['stripe'],
   },

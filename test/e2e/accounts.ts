@@ -4,7 +4,7 @@ import { neon, neonConfig } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-http';
 import type { Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { conversations, messages, profiles, usageDaily } from '../../drizzle/schema.ts';
+import { conversations, messages, profiles, sites, usageDaily } from '../../drizzle/schema.ts';
 import { signInByEmail } from './app.ts';
 import { devSession } from './sign-in.ts';
 
@@ -56,4 +56,24 @@ export async function seedUsage(
   await database()
     .insert(usageDaily)
     .values(rows.map((row) => ({ userId, day, ...row })));
+}
+
+/** A site of `userId` written straight into Postgres, as one saved before today's checks holds it; its id. */
+export async function seedSite(
+  userId: string,
+  fields: Partial<Pick<typeof sites.$inferInsert, 'name' | 'allowedOrigins' | 'model' | 'modelNotice'>>,
+) {
+  const db = database();
+  await db.insert(profiles).values({ id: userId }).onConflictDoNothing();
+  const [row] = await db
+    .insert(sites)
+    .values({
+      userId,
+      name: 'Seeded site',
+      publicKey: `pk_site_${crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`,
+      allowedOrigins: ['https://shop.example'],
+      ...fields,
+    })
+    .returning({ id: sites.id });
+  return row!.id;
 }

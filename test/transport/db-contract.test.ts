@@ -34,7 +34,16 @@ import {
 } from '../../worker/db/conversations.ts';
 import { isDatabaseUnavailable, postgresError } from '../../worker/db/errors.ts';
 import { ensureProfile, getOwnProfile } from '../../worker/db/profiles.ts';
-import { deleteSite, findSite, insertSite, listSites, loadSiteByKey, updateSite } from '../../worker/db/sites.ts';
+import {
+  deleteSite,
+  findSite,
+  insertSite,
+  listSites,
+  loadSiteByKey,
+  sitesOfOwner,
+  switchSiteModel,
+  updateSite,
+} from '../../worker/db/sites.ts';
 import {
   ingestDeadLetters,
   ingestQueueBatch,
@@ -380,6 +389,20 @@ describe.each(transports)('database modules (%s)', (_transport, databaseEnv) => 
     expect((await listSites(db, user)).map((s) => s.name)).toEqual(['Docs 2']);
     expect((await findSite(db, user, site.id))?.publicKey).toBe(publicKey);
     expect((await loadSiteByKey(db, publicKey))?.id).toBe(site.id);
+    // A plan change's switch: once, with its notice read back as an object; then nothing to switch.
+    const notice = {
+      from: 'anthropic/claude-sonnet-4-5',
+      to: 'openai/gpt-4.1-mini',
+      tier: 'free' as const,
+      at: new Date().toISOString(),
+    };
+    const switched = await switchSiteModel(db, site.id, 'anthropic/claude-sonnet-4-5', 'openai/gpt-4.1-mini', notice);
+    expect(switched).toMatchObject({ model: 'openai/gpt-4.1-mini', modelNotice: notice });
+    expect(switched!.updatedAt.getTime()).toBeGreaterThan(twice!.updatedAt.getTime());
+    expect(
+      await switchSiteModel(db, site.id, 'anthropic/claude-sonnet-4-5', 'openai/gpt-4.1-mini', notice),
+    ).toBeUndefined();
+    expect((await sitesOfOwner(db, user.sub)).map((s) => [s.id, s.modelNotice])).toEqual([[site.id, notice]]);
     await deleteSite(db, user, site.id);
     expect(await loadSiteByKey(db, publicKey)).toBeUndefined();
   });

@@ -36,6 +36,8 @@ describe('sites: create, read, list', () => {
       theme: { color: '#3547d8', position: 'bottom-right', scheme: 'auto' },
       visitorRequestsPerMinute: 10,
       retentionDays: null,
+      modelNotice: null,
+      publicSuffixOrigins: [],
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

@@ -42,3 +42,9 @@ export async function saveCustomInstructions(
       set: { customInstructions: text, customInstructionsUpdatedAt: updatedAt },
     });
 }
+
+/** A user's email address as the system knows it (null when none was ever given), for the service's emails. */
+export async function profileEmail(db: Db, userId: string): Promise<string | null> {
+  const [row] = await db.select({ email: profiles.email }).from(profiles).where(eq(profiles.id, userId)).limit(1);
+  return row?.email ?? null;
+}

@@ -2,8 +2,8 @@
 // user id: the signed-in role only reads, see migration 0004), then tell the site's
 // Durable Object (worker/sites/manage-sites.ts); visitors' requests never read this table, except
 // once per site the object has never held (loadSiteByKey).
-import { and, desc, eq, sql } from 'drizzle-orm';
-import { sites } from '../../drizzle/schema.ts';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { type SiteModelNotice, sites } from '../../drizzle/schema.ts';
 import type { Db } from './client.ts';
 import { asUser, type UserClaims } from './as-user.ts';
 
@@ -18,9 +18,19 @@ export type NewSite = Pick<
 export type SitePatch = Partial<
   Pick<
     SiteRow,
-    'name' | 'allowedOrigins' | 'model' | 'systemPrompt' | 'greeting' | 'visitorRequestsPerMinute' | 'retentionDays'
+    | 'name'
+    | 'allowedOrigins'
+    | 'model'
+    | 'systemPrompt'
+    | 'greeting'
+    | 'visitorRequestsPerMinute'
+    | 'retentionDays'
+    | 'modelNotice'
   >
 > & { theme?: Record<string, string> };
+
+/** `updated_at` after a change: at least a millisecond past the last, so the site's object keeps the newest. */
+const nextUpdatedAt = sql`greatest(now(), ${sites.updatedAt} + interval '1 millisecond')`;
 
 export async function insertSite(db: Db, claims: UserClaims, site: NewSite): Promise<SiteRow> {
   const rows = await db
@@ -66,9 +76,34 @@ export async function updateSite(
     .set({
       ...fields,
       ...(theme ? { theme: sql`${sites.theme} || ${JSON.stringify(theme)}::jsonb` } : {}),
-      updatedAt: sql`greatest(now(), ${sites.updatedAt} + interval '1 millisecond')`,
+      updatedAt: nextUpdatedAt,
     })
     .where(and(eq(sites.id, id), eq(sites.userId, claims.sub)))
+    .returning();
+  return rows[0];
+}
+
+/** Every site of one owner, as the system (a plan change acts for Stripe, not for the signed-in owner). */
+export async function sitesOfOwner(db: Db, userId: string): Promise<SiteRow[]> {
+  return db.select().from(sites).where(eq(sites.userId, userId)).orderBy(sites.createdAt, sites.id);
+}
+
+/**
+ * Switches a site's model from `from` (null: none named) to `to` with the notice that says why,
+ * as the system, only if the model is still `from`: a change the owner made meanwhile wins, and a
+ * repeated call changes nothing. The row as it is now, or undefined when nothing was changed.
+ */
+export async function switchSiteModel(
+  db: Db,
+  siteId: string,
+  from: string | null,
+  to: string,
+  notice: SiteModelNotice,
+): Promise<SiteRow | undefined> {
+  const rows = await db
+    .update(sites)
+    .set({ model: to, modelNotice: notice, updatedAt: nextUpdatedAt })
+    .where(and(eq(sites.id, siteId), from === null ? isNull(sites.model) : eq(sites.model, from)))
     .returning();
   return rows[0];
 }

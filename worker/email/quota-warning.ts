@@ -1,5 +1,6 @@
 // The words of the quota warning email: how much is used, the limit, when it resets, what to do.
 import type { Tier } from '../../drizzle/schema.ts';
+import { paragraphs } from './html.ts';
 import { TIER_LIMITS } from '../usage/tiers.ts';
 
 export type QuotaWarning = {
@@ -35,7 +36,7 @@ export function quotaWarningEmail(w: QuotaWarning): { subject: string; text: str
     upgradeAdvice(w),
   ];
   const text = `${lines.join('\n')}\n`;
-  const html = lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : '')).join('\n');
+  const html = paragraphs(lines);
   return { subject, text, html };
 }
 
@@ -45,8 +46,4 @@ function upgradeAdvice(w: QuotaWarning): string {
     return `To keep going, upgrade to Pro from your account in Parley: ${pro === null ? 'unlimited' : tokens(pro)} tokens a month and every model.`;
   }
   return 'If you need more, reply to this email and we will talk about a larger plan.';
-}
-
-function escapeHtml(s: string) {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

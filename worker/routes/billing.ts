@@ -4,8 +4,8 @@ import { requireSession, requireUser } from '../auth/index.ts';
 import { unwrap } from '../billing/contract.ts';
 import { log } from '../log.ts';
 import { describe } from '../openapi/describe.ts';
-import { userLimiter } from '../usage/limiters.ts';
 import { plansOnOffer } from '../billing/plans.ts';
+import { applyPlanChange } from '../billing/plan-change.ts';
 
 /**
  * Stripe: Checkout (or the Billing Portal for a user already subscribed) and the Billing Portal for
@@ -77,10 +77,11 @@ export const billing = new Hono<AppEnv>()
   })
   .post('/webhook', webhookDescription, async (c) => {
     // The body exactly as received: Stripe's signature is over these bytes. A new tier reaches the
-    // user's Limiter through the callback, before the billing Worker marks the event processed.
+    // user's Limiter and their sites through the callback, before the billing Worker marks the event processed.
+    const origin = new URL(c.req.url).origin;
     const outcome = unwrap(
       await c.env.BILLING.webhook(await c.req.text(), c.req.header('stripe-signature'), (userId, tier) =>
-        userLimiter(c.env, userId).setTier(userId, tier),
+        applyPlanChange(c.env, c.var.db, userId, tier, origin),
       ),
     );
     // An event Parley could not use is a warning: a payment may be left unlinked (its id says which).

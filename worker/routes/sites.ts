@@ -6,12 +6,17 @@ import { notFound } from '../errors.ts';
 import { validate } from '../validation.ts';
 import { createSite, deleteSite, updateSite } from '../sites/manage-sites.ts';
 import { themeOf, type SiteRow } from '../sites/site-config.ts';
+import { publicSuffixOrigins } from '../sites/origins.ts';
 import { createSiteBody, siteIdParam, siteListSchema, siteSchema, updateSiteBody } from '../schemas/sites.ts';
 import { describe } from '../openapi/describe.ts';
 import { siteView } from './site-view.ts';
 
 const sitesApi = { tag: 'sites', security: ['session'] } as const;
 const siteForbidden = { description: 'Called with an API key: sites are managed by signing in (forbidden)' };
+const modelForbidden = {
+  description:
+    'Called with an API key (forbidden), or the model (or, with none, the default model) is not in your plan: model_not_in_plan names the plan and the models it includes',
+};
 const siteNotFound = { description: 'No such site, or not yours' };
 const sitesUnavailable = {
   description:
@@ -40,8 +45,11 @@ export const sites = new Hono<AppEnv>()
       summary: 'Create a widget site: its public key goes in the script tag of the pages on its allowed origins',
       responses: {
         201: { description: 'Created', schema: siteSchema },
-        400: { description: 'A bad field, named (an allowed origin that is not one is quoted), or unknown_model' },
-        403: siteForbidden,
+        400: {
+          description:
+            'A bad field, named (an allowed origin that is not one, or is a public suffix or a wildcard over one, is quoted), or unknown_model',
+        },
+        403: modelForbidden,
         503: sitesUnavailable,
       },
     }),
@@ -75,7 +83,7 @@ export const sites = new Hono<AppEnv>()
       responses: {
         200: { description: 'Updated', schema: siteSchema },
         400: { description: 'A bad field, named, or unknown_model' },
-        403: siteForbidden,
+        403: modelForbidden,
         404: siteNotFound,
         503: sitesUnavailable,
       },
@@ -118,6 +126,8 @@ const toSite = (row: SiteRow) => ({
   theme: themeOf(row.theme),
   visitorRequestsPerMinute: row.visitorRequestsPerMinute,
   retentionDays: row.retentionDays,
+  modelNotice: row.modelNotice ?? null,
+  publicSuffixOrigins: publicSuffixOrigins(row.allowedOrigins),
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });

@@ -106,6 +106,17 @@ export const siteSchema = z.object({
     .int()
     .nullable()
     .describe("Days of inactivity after which visitors' conversations are deleted; null: never"),
+  modelNotice: z
+    .object({ from: z.string(), to: z.string(), tier: z.string(), at: z.iso.datetime() })
+    .nullable()
+    .describe(
+      "Set when a plan change switched the site's model to one the plan includes (from, to, the tier, when); null again once you set the model",
+    ),
+  publicSuffixOrigins: z
+    .array(z.string())
+    .describe(
+      'Allowed origins saved before public suffixes were refused (a wildcard like https://*.github.io): still served, but anyone with a page there can use the widget. Remove them',
+    ),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -17,6 +17,7 @@ import {
 } from '../db/sites.ts';
 import { findModel, modelNotAvailable } from '../providers/registry.ts';
 import { generateSiteKey } from './public-key.ts';
+import { assertModelInPlan, ownerPlan } from './site-plan.ts';
 import { siteObject } from './site-objects.ts';
 import {
   DEFAULT_THEME,
@@ -32,6 +33,7 @@ export type SiteInput = Omit<SitePatch, 'name' | 'allowedOrigins'> & { name: str
 
 export async function createSite(env: Env, db: Db, owner: Owner, input: SiteInput): Promise<SiteRow> {
   assertModel(env, input.model);
+  assertModelInPlan(env, await ownerPlan(env, owner.userId), input.model);
   await ensureProfile(db, owner.userId, owner.email);
   const row = await insertSite(db, owner.claims, {
     name: input.name,
@@ -56,9 +58,13 @@ export async function createSite(env: Env, db: Db, owner: Owner, input: SiteInpu
 
 export async function updateSite(env: Env, db: Db, owner: Owner, id: string, patch: SitePatch): Promise<SiteRow> {
   assertModel(env, patch.model);
+  // Only a model being set is checked: a site whose plan changed under it can still be renamed.
+  if (patch.model !== undefined) assertModelInPlan(env, await ownerPlan(env, owner.userId), patch.model);
   const row = await updateSiteRow(db, owner.claims, id, {
     ...patch,
     ...(patch.greeting === '' ? { greeting: null } : {}),
+    // The owner chose the model: a notice that a plan change had chosen it is over.
+    ...(patch.model !== undefined ? { modelNotice: null } : {}),
   });
   if (!row) throw siteNotFound();
   await configure(env, row);
@@ -77,7 +83,7 @@ export async function deleteSite(env: Env, db: Db, owner: Owner, id: string): Pr
 }
 
 /** The site's object takes the row as it is now; 404 when the site was deleted meanwhile. */
-async function configure(env: Env, row: SiteRow) {
+export async function configure(env: Env, row: SiteRow) {
   const result = await siteObject(env, row.publicKey)
     .configure(siteConfig(row))
     .catch((error: unknown) => {

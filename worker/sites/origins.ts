@@ -2,7 +2,11 @@
 // origin is exact (`https://example.com`, `http://localhost:8080`: scheme, host, optional port)
 // or a wildcard over subdomains (`https://*.example.com`: any depth, never the apex). Entries are
 // kept normalised the way browsers serialise an Origin (lower case, punycode, no default port, no
-// trailing slash), so matching is string comparison and suffix tests.
+// trailing slash), so matching is string comparison and suffix tests. Neither a wildcard's base nor
+// an exact host may be a public suffix (the Public Suffix List, private suffixes such as github.io
+// included, through tldts): anyone can register a name under one, so `*.github.io` would let any
+// GitHub Pages site use the widget.
+import { parse as parseDomain } from 'tldts';
 
 export type ParsedOrigin = { ok: true; origin: string } | { ok: false; message: string };
 
@@ -17,10 +21,15 @@ const HOW =
 export function parseAllowedOrigin(entry: string): ParsedOrigin {
   const text = entry.trim();
   const refuse = (why: string): ParsedOrigin => ({ ok: false, message: `'${entry}' ${why}: ${HOW}` });
+  const tooWide = (why: string): ParsedOrigin => ({ ok: false, message: `'${entry}' ${why}` });
   const wildcard = WILDCARD.exec(text);
   if (wildcard) {
     const url = parse(`${wildcard[1]}://${wildcard[2]}`);
     if (!url) return refuse('is not an origin');
+    if (isPublicSuffix(url.hostname))
+      return tooWide(
+        `is too wide: ${url.hostname} is a public suffix, so *.${url.hostname} would let anyone with a ${url.hostname} page use your widget. Name your own domain, like https://*.yourname.${url.hostname}`,
+      );
     if (!url.hostname.includes('.') || url.hostname.startsWith('[') || IPV4.test(url.hostname)) {
       return refuse('is too wide a wildcard (it must name a domain with at least two labels, like *.example.com)');
     }
@@ -32,7 +41,32 @@ export function parseAllowedOrigin(entry: string): ParsedOrigin {
     return refuse(/^https?:\/\//i.test(text) ? 'has a path, query, fragment or user name' : 'is not an http(s) origin');
   const url = parse(text);
   if (!url) return refuse('is not an origin');
+  if (isPublicSuffix(url.hostname))
+    return tooWide(
+      `is a public suffix, not a site: anyone can have a page under ${url.hostname}. Name your own domain, like https://yourname.${url.hostname}`,
+    );
   return { ok: true, origin: `${url.protocol}//${url.host}` };
+}
+
+/**
+ * Whether a (normalised) host is itself a public suffix on the Public Suffix List: `com`, `co.uk`,
+ * `github.io`, `workers.dev`. Only listed rules count: a host under a name the list does not know
+ * (`localhost`, `shop.test`) is not one, though tldts treats its last label as a suffix.
+ */
+export function isPublicSuffix(hostname: string): boolean {
+  const host = parseDomain(hostname, { allowPrivateDomains: true });
+  return !host.isIp && (host.isIcann === true || host.isPrivate === true) && host.publicSuffix === hostname;
+}
+
+/**
+ * The stored (normalised) allowed origins whose host or wildcard base is a public suffix: saved
+ * before the check existed, or since listed. They keep working; the Sites page warns about them.
+ */
+export function publicSuffixOrigins(allowed: readonly string[]): string[] {
+  return allowed.filter((entry) => {
+    const url = parse(entry.replace('://*.', '://'));
+    return !!url && isPublicSuffix(url.hostname);
+  });
 }
 
 /** The Origin header as browsers serialise it, or undefined when it is missing, `null` or not http(s). */

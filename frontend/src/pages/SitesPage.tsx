@@ -3,7 +3,7 @@
 import { A } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { PageState } from '../components/PageState.tsx';
-import { api, type Site, type SiteInput } from '../lib/api.ts';
+import { api, ApiError, type Site, type SiteInput } from '../lib/api.ts';
 import { fieldProblems, requestErrorWords } from '../lib/errors.ts';
 import { inPlan, lockReason, modelLabel, models } from '../lib/models.ts';
 import './pages.css';
@@ -66,6 +66,7 @@ export default function SitesPage() {
               <SiteCard
                 site={site}
                 onEdit={() => setEditing(site)}
+                onChanged={(changed) => mutate((all) => all?.map((s) => (s.id === changed.id ? changed : s)))}
                 onDeleted={() => {
                   mutate((all) => all?.filter((s) => s.id !== site.id));
                   setStatus(`Site “${site.name}” deleted.`);
@@ -79,7 +80,7 @@ export default function SitesPage() {
   );
 }
 
-function SiteCard(props: { site: Site; onEdit: () => void; onDeleted: () => void }) {
+function SiteCard(props: { site: Site; onEdit: () => void; onChanged: (site: Site) => void; onDeleted: () => void }) {
   const [copied, setCopied] = createSignal('');
   const [preview, setPreview] = createSignal(false);
   const [error, setError] = createSignal<string>();
@@ -102,6 +103,14 @@ function SiteCard(props: { site: Site; onEdit: () => void; onDeleted: () => void
       setError(`The site was not deleted: ${requestErrorWords(e)}`);
     }
   };
+  // Setting the model the site has now is the owner saying they have seen why it changed.
+  const dismissNotice = async () => {
+    try {
+      props.onChanged(await api.updateSite(props.site.id, { model: props.site.model }));
+    } catch (e) {
+      setError(`The notice was not dismissed: ${requestErrorWords(e)}`);
+    }
+  };
   const headingId = `site-${props.site.id}`;
   return (
     <section class="card stack site" aria-labelledby={headingId}>
@@ -111,6 +120,27 @@ function SiteCard(props: { site: Site; onEdit: () => void; onDeleted: () => void
         {props.site.model ? modelLabel(props.site.model) : 'the default model'} · {props.site.visitorRequestsPerMinute}{' '}
         messages a minute per visitor
       </p>
+      <Show when={props.site.modelNotice}>
+        {(notice) => (
+          <div class="notice">
+            <p>
+              Model changed to {modelLabel(notice().to)} because your plan no longer includes{' '}
+              {modelLabel(notice().from)}. Visitors kept chatting; choose another model with Edit.
+            </p>
+            <button type="button" class="ghost" onClick={() => void dismissNotice()}>
+              Dismiss<span class="visually-hidden"> the model change notice for {props.site.name}</span>
+            </button>
+          </div>
+        )}
+      </Show>
+      <Show when={props.site.publicSuffixOrigins.length > 0}>
+        <div class="notice error">
+          <p>
+            <For each={props.site.publicSuffixOrigins}>{(origin) => <>{wideOriginWords(origin)} </>}</For>
+            It still works there for now: edit the site and name your own domain.
+          </p>
+        </div>
+      </Show>
       <label for={`snippet-${props.site.id}`}>
         Paste this into your pages, before <code>&lt;/body&gt;</code>
       </label>
@@ -182,8 +212,30 @@ function previewPage(site: Site) {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Preview</title><link rel="stylesheet" href="/preview.css"></head><body>Your page${snippet(site)}</body></html>`;
 }
 
+/** Why an allowed origin saved before public suffixes were refused is too wide ("https://*.github.io"). */
+function wideOriginWords(origin: string) {
+  const host = origin.replace(/^https?:\/\/(\*\.)?/, '').replace(/:\d+$/, '');
+  return origin.includes('://*.')
+    ? `${origin} lets anyone with a ${host} page use this widget: ${host} is a public suffix.`
+    : `${origin} is a public suffix, not a site: anyone can have a page under ${host}.`;
+}
+
 /** The site form's fields that can show a problem of their own; any other problem shows below the form. */
-const FORM_FIELDS = new Set(['name', 'allowedOrigins', 'systemPrompt', 'greeting', 'visitorRequestsPerMinute']);
+const FORM_FIELDS = new Set([
+  'name',
+  'allowedOrigins',
+  'model',
+  'systemPrompt',
+  'greeting',
+  'visitorRequestsPerMinute',
+]);
+
+/** The server's refusal of the chosen model (not in the plan, or not offered here), as the model field's problem. */
+function modelProblem(error: unknown): Record<string, string[]> | undefined {
+  return error instanceof ApiError && (error.code === 'model_not_in_plan' || error.code === 'unknown_model')
+    ? { model: [requestErrorWords(error)] }
+    : undefined;
+}
 
 function FieldProblems(props: { field: string; problems: Record<string, string[]> }) {
   return (
@@ -235,7 +287,7 @@ function SiteForm(props: { site?: Site; onSaved: (site: Site) => void; onCancel:
     try {
       props.onSaved(initial ? await api.updateSite(initial.id, input) : await api.createSite(input));
     } catch (e) {
-      const byField = fieldProblems(e);
+      const byField = fieldProblems(e) ?? modelProblem(e);
       if (byField && Object.keys(byField).every((field) => FORM_FIELDS.has(field))) {
         setProblems(byField);
         document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
@@ -275,7 +327,14 @@ function SiteForm(props: { site?: Site; onSaved: (site: Site) => void; onCancel:
         />
         <FieldProblems field="allowedOrigins" problems={problems()} />
         <label for="site-model">Model</label>
-        <select id="site-model" value={model()} onChange={(e) => setModel(e.currentTarget.value)}>
+        {/* No spread here: Solid would set a spread `value` before the options exist, and the select would show the first. */}
+        <select
+          id="site-model"
+          value={model()}
+          onChange={(e) => setModel(e.currentTarget.value)}
+          aria-invalid={problems().model ? true : undefined}
+          aria-describedby={problems().model ? 'model-problem' : undefined}
+        >
           <option value="">The default model</option>
           <For each={models() ?? []}>
             {(m) => (
@@ -287,6 +346,7 @@ function SiteForm(props: { site?: Site; onSaved: (site: Site) => void; onCancel:
             )}
           </For>
         </select>
+        <FieldProblems field="model" problems={problems()} />
         <label for="site-prompt">
           System prompt <span class="muted small">(what the model should know and how it should answer)</span>
         </label>

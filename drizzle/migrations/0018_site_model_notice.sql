@@ -1,0 +1,3 @@
+-- Why a plan change switched a site's model (issue 23): {from, to, tier, at}, shown on the Sites page
+-- until the owner chooses a model; null when there is nothing to say.
+ALTER TABLE "sites" ADD COLUMN "model_notice" jsonb;
