@@ -10,12 +10,16 @@ import { asUser, type UserClaims } from './as-user.ts';
 /** A site as Postgres holds it. */
 export type SiteRow = typeof sites.$inferSelect;
 
-export type NewSite = Pick<
-  SiteRow,
-  'name' | 'publicKey' | 'allowedOrigins' | 'model' | 'systemPrompt' | 'greeting' | 'visitorRequestsPerMinute'
-> & { theme: Record<string, string> };
+/** The limits an owner sets on a site: columns of their own, each with its default (migration 0015). */
+type LimitColumns =
+  | 'visitorRequestsPerMinute'
+  | 'sessionsPerIpPerMinute'
+  | 'conversationsPerVisitorPerHour'
+  | 'dailyTokenBudget';
+export type NewSite = Pick<SiteRow, 'name' | 'publicKey' | 'allowedOrigins' | 'model' | 'systemPrompt' | 'greeting'> &
+  Partial<Pick<SiteRow, LimitColumns>> & { theme: Record<string, string> };
 export type SitePatch = Partial<
-  Pick<SiteRow, 'name' | 'allowedOrigins' | 'model' | 'systemPrompt' | 'greeting' | 'visitorRequestsPerMinute'>
+  Pick<SiteRow, 'name' | 'allowedOrigins' | 'model' | 'systemPrompt' | 'greeting' | LimitColumns>
 > & { theme?: Record<string, string> };
 
 export async function insertSite(db: Db, claims: UserClaims, site: NewSite): Promise<SiteRow> {

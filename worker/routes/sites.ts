@@ -113,6 +113,9 @@ const toSite = (row: SiteRow) => ({
   greeting: row.greeting,
   theme: themeOf(row.theme),
   visitorRequestsPerMinute: row.visitorRequestsPerMinute,
+  sessionsPerIpPerMinute: row.sessionsPerIpPerMinute,
+  conversationsPerVisitorPerHour: row.conversationsPerVisitorPerHour,
+  dailyTokenBudget: row.dailyTokenBudget,
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });

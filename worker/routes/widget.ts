@@ -14,7 +14,7 @@ import type { Message } from '../db/conversations.ts';
 import { defaultModel, findModel } from '../providers/registry.ts';
 import { requestOrigin } from '../sites/origins.ts';
 import { isSiteKey } from '../sites/public-key.ts';
-import { admitVisitor } from '../sites/site-objects.ts';
+import { admitVisitor, countConversation, countSession } from '../sites/site-objects.ts';
 import { SITE_NOT_FOUND } from '../sites/site-config.ts';
 import {
   MAX_VISITOR_CONTENT_CHARS,
@@ -76,6 +76,7 @@ export const widgetSession = new Hono<AppEnv>().post(
     }
     if (!isSiteKey(siteKey)) throw new AppError(404, 'site_not_found', SITE_NOT_FOUND);
     const site = await admitVisitor(c.env, siteKey, origin, new URL(c.req.url).origin);
+    await countSession(c.env, siteKey, c.req.header('cf-connecting-ip'));
     const visitor = visitorId?.toLowerCase() ?? crypto.randomUUID();
     const { token, expiresAt } = await signVisitorToken(key, {
       visitorId: visitor,
@@ -105,6 +106,7 @@ export const widgetConversations = new Hono<WidgetEnv>()
       responses: { 201: { description: 'Created', schema: widgetConversationSchema }, ...visitorErrors },
     }),
     async (c) => {
+      await countConversation(c.env, c.var.site.publicKey, c.var.subject.visitorId);
       const caller = roomCaller(crypto.randomUUID(), c.var.subject);
       const { conversation } = roomAnswer(await conversationRoom(c.env, caller.conversationId).create(caller));
       return c.json({ id: conversation.id, createdAt: conversation.createdAt.toISOString() }, 201);
@@ -171,6 +173,7 @@ export const widgetConversations = new Hono<WidgetEnv>()
             model: site.model,
             systemPrompt: site.systemPrompt,
             visitorRequestsPerMinute: site.visitorRequestsPerMinute,
+            dailyTokenBudget: site.dailyTokenBudget,
           },
         }),
       );

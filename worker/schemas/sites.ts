@@ -3,7 +3,13 @@
 import * as z from 'zod';
 import { text } from './text.ts';
 import { parseAllowedOrigin } from '../sites/origins.ts';
-import { THEME_POSITIONS, THEME_SCHEMES } from '../sites/site-config.ts';
+import {
+  DEFAULT_SITE_LIMITS,
+  SITE_LIMIT_RANGES,
+  THEME_POSITIONS,
+  THEME_SCHEMES,
+  type SiteLimits,
+} from '../sites/site-config.ts';
 
 const MAX_ALLOWED_ORIGINS = 20;
 
@@ -48,13 +54,31 @@ const siteFields = {
   systemPrompt: text().max(20_000).nullable(),
   greeting: text().trim().max(1000).nullable().describe("Shown by the widget before the visitor's first message"),
   theme: themeInput,
-  visitorRequestsPerMinute: z
+  visitorRequestsPerMinute: limit('visitorRequestsPerMinute', 'Messages a minute each visitor may send'),
+  sessionsPerIpPerMinute: limit(
+    'sessionsPerIpPerMinute',
+    'Widget sessions a minute from one IP address (any 60 seconds); past it: 429 site_session_rate_limited',
+  ),
+  conversationsPerVisitorPerHour: limit(
+    'conversationsPerVisitorPerHour',
+    'Conversations each visitor may start in any hour; past it: 429 visitor_conversation_limit',
+  ),
+  dailyTokenBudget: limit(
+    'dailyTokenBudget',
+    'Tokens (input and output) all visitors together may use a UTC day; once spent, visitors get 429 site_daily_budget_spent until midnight UTC',
+  ),
+};
+
+/** One of a site's limits: a whole number in its range, described with its default. */
+function limit(name: keyof SiteLimits, description: string) {
+  const { min, max } = SITE_LIMIT_RANGES[name];
+  return z
     .number()
     .int()
-    .min(1)
-    .max(600)
-    .describe('Messages a minute each visitor may send (default 10)'),
-};
+    .min(min)
+    .max(max)
+    .describe(`${description} (${min.toLocaleString('en')} to ${max.toLocaleString('en')}; default ${DEFAULT_SITE_LIMITS[name].toLocaleString('en')})`);
+}
 
 export const createSiteBody = z.strictObject({
   name: siteFields.name,
@@ -64,13 +88,16 @@ export const createSiteBody = z.strictObject({
   greeting: siteFields.greeting.optional(),
   theme: siteFields.theme.optional(),
   visitorRequestsPerMinute: siteFields.visitorRequestsPerMinute.optional(),
+  sessionsPerIpPerMinute: siteFields.sessionsPerIpPerMinute.optional(),
+  conversationsPerVisitorPerHour: siteFields.conversationsPerVisitorPerHour.optional(),
+  dailyTokenBudget: siteFields.dailyTokenBudget.optional(),
 });
 
 export const updateSiteBody = createSiteBody
   .partial()
   .refine(
     (body) => Object.keys(body).length > 0,
-    'nothing to change: send any of name, allowedOrigins, model, systemPrompt, greeting, theme, visitorRequestsPerMinute',
+    'nothing to change: send any of name, allowedOrigins, model, systemPrompt, greeting, theme, visitorRequestsPerMinute, sessionsPerIpPerMinute, conversationsPerVisitorPerHour, dailyTokenBudget',
   );
 
 export const siteIdParam = z.object({ id: z.uuid() });
@@ -91,6 +118,9 @@ export const siteSchema = z.object({
   greeting: z.string().nullable(),
   theme: themeSchema,
   visitorRequestsPerMinute: z.number().int(),
+  sessionsPerIpPerMinute: z.number().int(),
+  conversationsPerVisitorPerHour: z.number().int(),
+  dailyTokenBudget: z.number().int(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -20,7 +20,7 @@ import { generateSiteKey } from './public-key.ts';
 import { siteObject } from './site-objects.ts';
 import {
   DEFAULT_THEME,
-  DEFAULT_VISITOR_REQUESTS_PER_MINUTE,
+  DEFAULT_SITE_LIMITS,
   siteConfig,
   type SiteRow,
   type SiteTheme,
@@ -41,7 +41,11 @@ export async function createSite(env: Env, db: Db, owner: Owner, input: SiteInpu
     systemPrompt: input.systemPrompt ?? null,
     greeting: input.greeting || null,
     theme: { ...DEFAULT_THEME, ...input.theme } satisfies SiteTheme,
-    visitorRequestsPerMinute: input.visitorRequestsPerMinute ?? DEFAULT_VISITOR_REQUESTS_PER_MINUTE,
+    visitorRequestsPerMinute: input.visitorRequestsPerMinute ?? DEFAULT_SITE_LIMITS.visitorRequestsPerMinute,
+    sessionsPerIpPerMinute: input.sessionsPerIpPerMinute ?? DEFAULT_SITE_LIMITS.sessionsPerIpPerMinute,
+    conversationsPerVisitorPerHour:
+      input.conversationsPerVisitorPerHour ?? DEFAULT_SITE_LIMITS.conversationsPerVisitorPerHour,
+    dailyTokenBudget: input.dailyTokenBudget ?? DEFAULT_SITE_LIMITS.dailyTokenBudget,
   });
   try {
     await configure(env, row);
