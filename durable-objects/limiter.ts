@@ -385,7 +385,7 @@ export class Limiter extends DurableObject<Env> {
           RESERVATION_RETRY_SECONDS,
         ),
       };
-    const tomorrow = new Date(utcDay(now) + 'T00:00:00Z').getTime() + 86_400_000;
+    const tomorrow = new Date(`${utcDay(now)}T00:00:00Z`).getTime() + 86_400_000;
     return {
       ok: false,
       refusal: refusal(

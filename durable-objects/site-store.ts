@@ -88,5 +88,7 @@ export class SiteStore {
 
 /** A configuration stored before a site had its abuse limits gets the defaults (as migration 0015 gave its row). */
 function withLimits(state: StoredSite): StoredSite {
-  return state.kind === 'configured' ? { kind: 'configured', config: { ...DEFAULT_SITE_LIMITS, ...state.config } } : state;
+  return state.kind === 'configured'
+    ? { kind: 'configured', config: { ...DEFAULT_SITE_LIMITS, ...state.config } }
+    : state;
 }

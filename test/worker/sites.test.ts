@@ -35,6 +35,9 @@ describe('sites: create, read, list', () => {
       greeting: null,
       theme: { color: '#3547d8', position: 'bottom-right', scheme: 'auto' },
       visitorRequestsPerMinute: 10,
+      sessionsPerIpPerMinute: 10,
+      conversationsPerVisitorPerHour: 20,
+      dailyTokenBudget: 200_000,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
@@ -52,6 +55,9 @@ describe('sites: create, read, list', () => {
       greeting: 'Hi! Ask me about B.',
       theme: { color: '#AA00FF', position: 'bottom-left', scheme: 'dark' },
       visitorRequestsPerMinute: 3,
+      sessionsPerIpPerMinute: 4,
+      conversationsPerVisitorPerHour: 5,
+      dailyTokenBudget: 50_000,
     });
     expect(second).toMatchObject({
       allowedOrigins: ['https://b.example', 'https://*.b.example', 'http://localhost:8080'],
@@ -60,6 +66,9 @@ describe('sites: create, read, list', () => {
       greeting: 'Hi! Ask me about B.',
       theme: { color: '#aa00ff', position: 'bottom-left', scheme: 'dark' },
       visitorRequestsPerMinute: 3,
+      sessionsPerIpPerMinute: 4,
+      conversationsPerVisitorPerHour: 5,
+      dailyTokenBudget: 50_000,
     });
     expect(second.publicKey).not.toBe(first.publicKey);
     const { items } = await (await call('/api/sites', { token })).json<{ items: SiteJson[] }>();

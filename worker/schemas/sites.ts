@@ -77,7 +77,9 @@ function limit(name: keyof SiteLimits, description: string) {
     .int()
     .min(min)
     .max(max)
-    .describe(`${description} (${min.toLocaleString('en')} to ${max.toLocaleString('en')}; default ${DEFAULT_SITE_LIMITS[name].toLocaleString('en')})`);
+    .describe(
+      `${description} (${min.toLocaleString('en')} to ${max.toLocaleString('en')}; default ${DEFAULT_SITE_LIMITS[name].toLocaleString('en')})`,
+    );
 }
 
 export const createSiteBody = z.strictObject({

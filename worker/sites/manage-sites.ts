@@ -18,13 +18,7 @@ import {
 import { findModel, modelNotAvailable } from '../providers/registry.ts';
 import { generateSiteKey } from './public-key.ts';
 import { siteObject } from './site-objects.ts';
-import {
-  DEFAULT_THEME,
-  DEFAULT_SITE_LIMITS,
-  siteConfig,
-  type SiteRow,
-  type SiteTheme,
-} from './site-config.ts';
+import { DEFAULT_THEME, DEFAULT_SITE_LIMITS, siteConfig, type SiteRow, type SiteTheme } from './site-config.ts';
 import { log } from '../log.ts';
 
 type Owner = { userId: string; email?: string; claims: UserClaims };

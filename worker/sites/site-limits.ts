@@ -43,7 +43,12 @@ export type CounterDecision =
  * One more of `counter` at `now`, if the site's cap allows it. `times` are the earlier ones (epoch
  * ms, oldest first); the answer carries the times to keep: only those still inside the window.
  */
-export function countOne(site: SiteConfig, counter: SiteCounter, times: readonly number[], now: number): CounterDecision {
+export function countOne(
+  site: SiteConfig,
+  counter: SiteCounter,
+  times: readonly number[],
+  now: number,
+): CounterDecision {
   const windowMs = WINDOW_MS[counter.kind];
   const cap = counter.kind === 'session' ? site.sessionsPerIpPerMinute : site.conversationsPerVisitorPerHour;
   const recent = times.filter((t) => t > now - windowMs && t <= now);
