@@ -102,6 +102,11 @@ export const sites = pgTable(
     // 0018): what it was, what it is now, the tier and when. Shown on the Sites page until the owner
     // chooses a model; the owner's email about it is claimed in `notifications`.
     modelNotice: jsonb('model_notice').$type<SiteModelNotice>(),
+    // Abuse limits the owner sets (issue 23): widget sessions a minute from one IP address,
+    // conversations an hour per visitor, and tokens a UTC day for the whole site.
+    sessionsPerIpPerMinute: integer('sessions_per_ip_per_minute').notNull().default(10),
+    conversationsPerVisitorPerHour: integer('conversations_per_visitor_per_hour').notNull().default(20),
+    dailyTokenBudget: integer('daily_token_budget').notNull().default(200_000),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -110,6 +115,9 @@ export const sites = pgTable(
     index('sites_user_idx').on(t.userId, t.createdAt),
     check('sites_visitor_rate_check', sql`${t.visitorRequestsPerMinute} between 1 and 600`),
     check('sites_retention_days_check', sql`${t.retentionDays} between 1 and 3650`),
+    check('sites_sessions_per_ip_check', sql`${t.sessionsPerIpPerMinute} between 1 and 1000`),
+    check('sites_conversations_per_visitor_check', sql`${t.conversationsPerVisitorPerHour} between 1 and 1000`),
+    check('sites_daily_token_budget_check', sql`${t.dailyTokenBudget} between 1000 and 1000000000`),
     ownerReads('sites', t.userId),
   ],
 ).enableRLS();

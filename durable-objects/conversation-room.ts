@@ -457,7 +457,13 @@ export class ConversationRoom extends DurableObject<Env> {
       ...(temperature === null ? {} : { sampling: { temperature } }),
       customInstructions: !input.site,
       ...(input.visitor && input.site
-        ? { visitor: { ...input.visitor, requestsPerMinute: input.site.visitorRequestsPerMinute } }
+        ? {
+            visitor: {
+              ...input.visitor,
+              requestsPerMinute: input.site.visitorRequestsPerMinute,
+              dailyTokenBudget: input.site.dailyTokenBudget,
+            },
+          }
         : {}),
       surface: input.visitor ? 'widget' : 'chat',
       colo: input.colo,

@@ -23,7 +23,10 @@ export type Account = {
 /** The owner's custom instructions as last saved (`updatedAt`: when, epoch ms; 0 when never set). */
 export type Instructions = { text: string | null; updatedAt: number };
 export type Bucket = { tokens: number; updatedAt: number };
-export type Reservation = { id: string; tokens: number; expiresAt: number };
+/** `siteId`: a widget visitor's reply, which holds one of the widget's reply slots and its site's daily budget. */
+export type Reservation = { id: string; tokens: number; expiresAt: number; siteId?: string };
+/** The tokens a widget site's replies used on one UTC day (`YYYY-MM-DD`): only the latest day is kept. */
+export type SiteDay = { day: string; used: number };
 
 /** The Limiter's schema, version by version (sqlite-schema.ts): never edit a released step, add one. */
 const SCHEMA: readonly SchemaStep[] = [
@@ -53,8 +56,14 @@ const SCHEMA: readonly SchemaStep[] = [
     sql.exec(`create table instructions (id integer primary key check (id = 1), text text,
       updated_at integer not null)`);
   },
-  // 4 (site-owner-view's step 5 once widget-limits' step 4 is merged before it): refusals of each
-  // widget site's visitors, per site, UTC day and reason, for the site's owner; published like the others.
+  // 4: which widget site a reservation is for (null: the owner's own reply), and the tokens each of
+  // the owner's sites used on its latest UTC day (issue 23: the site's daily budget).
+  (sql) => {
+    sql.exec('alter table reservations add column site_id text');
+    sql.exec('create table site_days (site_id text primary key, day text not null, used integer not null)');
+  },
+  // 5: refusals of each widget site's visitors, per site, UTC day and reason, for the site's owner;
+  // published like the others.
   (sql) => {
     sql.exec(`create table site_refusal_counts (site_id text not null, day text not null, reason text not null,
       user_id text not null, count integer not null, published integer not null, primary key (site_id, day, reason))`);
@@ -84,9 +93,15 @@ export class LimiterStore {
   readonly keys = new Map<string, string>();
   /** Open reservations, expired ones included until `expire` drops them. */
   readonly open = new Map<string, Reservation>();
+  /** Tokens each widget site used on its latest UTC day, by site id. */
+  readonly siteDays = new Map<string, SiteDay>();
+  private readonly siteDaysUnwritten = new Set<string>();
   /** Reservations settled this period: a settle counts once. */
   private readonly settled = new Set<string>();
-  private readonly unwritten = new Map<string, { tokens: number; expiresAt: number; settledTokens: number | null }>();
+  private readonly unwritten = new Map<
+    string,
+    { tokens: number; expiresAt: number; settledTokens: number | null; siteId: string | null }
+  >();
   private accountUnwritten = false;
   private readonly bucketsUnwritten = new Set<string>();
   /** Refusal totals by `user/day/reason/subject`. */
@@ -145,13 +160,24 @@ export class LimiterStore {
       const total = { siteId: row.site_id, day: row.day, reason: row.reason, userId: row.user_id };
       this.siteRefusals.set(siteRefusalKey(total), { ...total, count: row.count, published: row.published });
     }
-    for (const row of this.sql.exec<{ id: string; tokens: number; expires_at: number; settled_tokens: number | null }>(
-      'select * from reservations',
-    )) {
+    for (const row of this.sql.exec<{
+      id: string;
+      tokens: number;
+      expires_at: number;
+      settled_tokens: number | null;
+      site_id: string | null;
+    }>('select * from reservations')) {
       if (row.settled_tokens === null)
-        this.open.set(row.id, { id: row.id, tokens: row.tokens, expiresAt: row.expires_at });
+        this.open.set(row.id, {
+          id: row.id,
+          tokens: row.tokens,
+          expiresAt: row.expires_at,
+          ...(row.site_id === null ? {} : { siteId: row.site_id }),
+        });
       else this.settled.add(row.id);
     }
+    for (const row of this.sql.exec<{ site_id: string; day: string; used: number }>('select * from site_days'))
+      this.siteDays.set(row.site_id, { day: row.day, used: row.used });
   }
 
   private get sql() {
@@ -208,6 +234,7 @@ export class LimiterStore {
         tokens: reservation.tokens,
         expiresAt: reservation.expiresAt,
         settledTokens: null,
+        siteId: reservation.siteId ?? null,
       });
     }
     this.scheduleWrite();
@@ -217,18 +244,27 @@ export class LimiterStore {
    * Closes a reservation with what the reply really used and adds it to the period's total. Only
    * once per reservation (a repeated settle changes nothing); a reservation that had expired, or
    * was never seen, is still counted, since its tokens were spent. Returns whether it counted.
+   * A widget visitor's reply counts in its site's day, too (`day`: the UTC day it settled on);
+   * one whose reservation had expired from memory no longer knows its site and counts in the month only.
    */
-  settle(id: string, usedTokens: number): boolean {
+  settle(id: string, usedTokens: number, day: string): boolean {
     if (!this.account || this.settled.has(id)) return false;
     const reservation = this.open.get(id);
     this.account = { ...this.account, used: this.account.used + usedTokens };
     this.accountUnwritten = true;
     this.settled.add(id);
     this.open.delete(id);
+    const siteId = reservation?.siteId;
+    if (siteId !== undefined) {
+      const held = this.siteDays.get(siteId);
+      this.siteDays.set(siteId, { day, used: (held?.day === day ? held.used : 0) + usedTokens });
+      this.siteDaysUnwritten.add(siteId);
+    }
     this.unwritten.set(id, {
       tokens: reservation?.tokens ?? 0,
       expiresAt: reservation?.expiresAt ?? 0,
       settledTokens: usedTokens,
+      siteId: siteId ?? null,
     });
     this.scheduleWrite();
     return true;
@@ -360,6 +396,12 @@ export class LimiterStore {
     });
   }
 
+  /** Tokens a widget site used on `day` (UTC, `YYYY-MM-DD`): 0 once its latest day is an earlier one. */
+  siteUsed(siteId: string, day: string): number {
+    const held = this.siteDays.get(siteId);
+    return held?.day === day ? held.used : 0;
+  }
+
   /** Forgets reservations past their expiry: a reply that never settled holds nothing for ever. */
   expire(now: number) {
     for (const [id, reservation] of this.open) if (reservation.expiresAt <= now) this.open.delete(id);
@@ -380,7 +422,8 @@ export class LimiterStore {
       this.bucketsUnwritten.size === 0 &&
       this.unwritten.size === 0 &&
       this.refusalsUnwritten.size === 0 &&
-      this.siteRefusalsUnwritten.size === 0
+      this.siteRefusalsUnwritten.size === 0 &&
+      this.siteDaysUnwritten.size === 0
     )
       return;
     const account = this.accountUnwritten ? this.account : undefined;
@@ -389,6 +432,11 @@ export class LimiterStore {
       return bucket ? [{ subject, ...bucket }] : [];
     });
     const reservations = [...this.unwritten];
+    const siteDays = [...this.siteDaysUnwritten].flatMap((siteId) => {
+      const held = this.siteDays.get(siteId);
+      return held ? [{ siteId, ...held }] : [];
+    });
+    this.siteDaysUnwritten.clear();
     const refusals = [...this.refusalsUnwritten].map((key) => ({ key, total: this.refusals.get(key) }));
     this.refusalsUnwritten.clear();
     const siteRefusals = [...this.siteRefusalsUnwritten].map((key) => ({ key, total: this.siteRefusals.get(key) }));
@@ -407,13 +455,21 @@ export class LimiterStore {
         );
       for (const [id, r] of reservations) {
         this.sql.exec(
-          'insert or replace into reservations (id, tokens, expires_at, settled_tokens) values (?, ?, ?, ?)',
+          'insert or replace into reservations (id, tokens, expires_at, settled_tokens, site_id) values (?, ?, ?, ?, ?)',
           id,
           r.tokens,
           r.expiresAt,
           r.settledTokens,
+          r.siteId,
         );
       }
+      for (const s of siteDays)
+        this.sql.exec(
+          'insert or replace into site_days (site_id, day, used) values (?, ?, ?)',
+          s.siteId,
+          s.day,
+          s.used,
+        );
       for (const { key, total } of refusals) {
         if (total)
           this.sql.exec(

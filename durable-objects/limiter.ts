@@ -21,7 +21,7 @@ import { INVALID_KEY } from '../worker/auth/api-keys.ts';
 import { LimiterStore, type RefusalTotal } from './limiter-store.ts';
 import { log, withLogContext } from '../worker/log.ts';
 import { BacklogReporter } from '../worker/ops/backlog.ts';
-import type { Admission, Refusal } from '../worker/usage/admission.ts';
+import type { Admission, Refusal, VisitorLimits } from '../worker/usage/admission.ts';
 
 /** A reservation never settled (its reply or room was lost) stops holding quota after this. */
 const RESERVATION_TTL_MS = 30 * 60_000;
@@ -54,8 +54,11 @@ export type ReserveInput = {
   model?: { id: string; outputPricePerMillion: number };
   /** The request came with this API key (its SHA-256): it must be one of the owner's live keys, and its own bucket applies. */
   apiKeyHash?: string;
-  /** A visitor of one of the owner's widget sites (`<siteId>:<visitorId>`): their own bucket applies, at the site's rate, instead of the user's. */
-  visitor?: { id: string; requestsPerMinute: number };
+  /**
+   * A visitor of one of the owner's widget sites: their own bucket applies, at the site's rate,
+   * instead of the user's; the widget's own reply slots, and the site's daily token budget.
+   */
+  visitor?: VisitorLimits;
   /**
    * The reply is the owner's own chat reply: their custom instructions go with it. They count in
    * the prompt, and the reply's room shrinks to what the model's context window leaves.
@@ -185,14 +188,22 @@ export class Limiter extends DurableObject<Env> {
           : `Too many requests: ${keyId === undefined ? 'your plan allows' : 'your plan allows each API key'} ${perMinute} a minute`;
         return refusal('requests_per_minute', 429, 'rate_limited', message, retryAfter);
       }
-      if (this.store.open.size >= limits.concurrentStreams) {
+      // Visitors' replies and the owner's own have separate slots: visitors never lock the owner out.
+      const streaming = this.streaming(visitor !== undefined);
+      if (visitor && streaming >= limits.widgetConcurrentStreams)
+        return refusal(
+          'widget_concurrent_streams',
+          429,
+          'widget_busy',
+          'This chat is busy answering other visitors: please try again in a moment',
+          WIDGET_BUSY_RETRY_SECONDS,
+        );
+      if (!visitor && streaming >= limits.concurrentStreams) {
         return refusal(
           'concurrent_streams',
           429,
           'rate_limited',
-          visitor
-            ? 'This chat is busy answering other visitors: try again in a moment'
-            : `${this.store.open.size} replies are already streaming: your plan allows ${limits.concurrentStreams} at once`,
+          `${streaming} replies are already streaming: your plan allows ${limits.concurrentStreams} at once`,
           1,
         );
       }
@@ -201,10 +212,18 @@ export class Limiter extends DurableObject<Env> {
     // What is left of the month, and of that what replies in progress do not hold.
     const left = limits.monthlyTokens === null ? null : Math.max(0, limits.monthlyTokens - account.used);
     const reserved = this.reserved();
-    const budget = outputBudget(left === null ? null : left - reserved, input.promptTokens, input.maxOutputTokens);
-    if (!budget) return quotaRefusal(left!, reserved, input, limits.monthlyTokens!, now);
+    const monthly = outputBudget(left === null ? null : left - reserved, input.promptTokens, input.maxOutputTokens);
+    if (!monthly) return quotaRefusal(left!, reserved, input, limits.monthlyTokens!, now);
+    const daily = visitor ? this.siteBudget(visitor, input, now) : undefined;
+    if (daily && !daily.ok) return daily.refusal;
+    const budget = daily && daily.budget.tokens < monthly.tokens ? daily.budget : monthly;
     this.store.openReservation(
-      { id: input.reservationId, tokens: input.promptTokens + budget.tokens, expiresAt: now + RESERVATION_TTL_MS },
+      {
+        id: input.reservationId,
+        tokens: input.promptTokens + budget.tokens,
+        expiresAt: now + RESERVATION_TTL_MS,
+        ...(visitor ? { siteId: visitor.siteId } : {}),
+      },
       bucket,
     );
     return {
@@ -258,7 +277,7 @@ export class Limiter extends DurableObject<Env> {
    */
   async settle(userId: string, reservationId: string, usedTokens: number, records: SettleRecords = {}): Promise<void> {
     await this.ready(userId);
-    this.store.settle(reservationId, Math.max(0, Math.round(usedTokens)));
+    this.store.settle(reservationId, Math.max(0, Math.round(usedTokens)), utcDay(Date.now()));
     const { usage, timing } = records ?? {};
     if (usage) this.store.keepUsage(usage.id, JSON.stringify(usage));
     // Its own key: a conversation's reply has the same id as its usage event.
@@ -350,10 +369,55 @@ export class Limiter extends DurableObject<Env> {
     })().finally(() => (this.publishing = undefined)));
   }
 
-  private reserved(): number {
+  private reserved(siteId?: string): number {
     let sum = 0;
-    for (const reservation of this.store.open.values()) sum += reservation.tokens;
+    for (const reservation of this.store.open.values())
+      if (siteId === undefined || reservation.siteId === siteId) sum += reservation.tokens;
     return sum;
+  }
+
+  /** Replies streaming now: widget visitors' (`widget`), or the owner's own (app and API). */
+  private streaming(widget: boolean): number {
+    let count = 0;
+    for (const reservation of this.store.open.values()) if ((reservation.siteId !== undefined) === widget) count++;
+    return count;
+  }
+
+  /**
+   * What the site's daily token budget leaves this visitor's reply: today's settled tokens and the
+   * site's replies in progress count against it, so concurrent replies never overrun it. Spent:
+   * refused until midnight UTC; held by replies in progress: busy, retry shortly.
+   */
+  private siteBudget(
+    visitor: VisitorLimits,
+    input: ReserveInput,
+    now: number,
+  ): { ok: true; budget: { tokens: number; bounded: boolean } } | { ok: false; refusal: ReasonedRefusal } {
+    const left = Math.max(0, visitor.dailyTokenBudget - this.store.siteUsed(visitor.siteId, utcDay(now)));
+    const budget = outputBudget(left - this.reserved(visitor.siteId), input.promptTokens, input.maxOutputTokens);
+    if (budget) return { ok: true, budget };
+    if (outputBudget(left, input.promptTokens, input.maxOutputTokens))
+      return {
+        ok: false,
+        refusal: refusal(
+          'site_daily_budget_in_use',
+          429,
+          'widget_busy',
+          'This chat is busy answering other visitors: please try again in a moment',
+          RESERVATION_RETRY_SECONDS,
+        ),
+      };
+    const tomorrow = new Date(`${utcDay(now)}T00:00:00Z`).getTime() + 86_400_000;
+    return {
+      ok: false,
+      refusal: refusal(
+        'site_daily_budget_spent',
+        429,
+        'site_daily_budget_spent',
+        'This chat has answered all it can for today: please come back tomorrow',
+        Math.max(1, Math.ceil((tomorrow - now) / 1000)),
+      ),
+    };
   }
 
   /** Seeds the period from Postgres when it starts (once; concurrent callers wait for the same seed). */
@@ -406,6 +470,11 @@ export class Limiter extends DurableObject<Env> {
 
 /** How long a reply in progress usually takes to settle and give back what it did not use. */
 const RESERVATION_RETRY_SECONDS = 5;
+/** A widget whose reply slots are all taken: a visitor's reply usually ends within seconds. */
+const WIDGET_BUSY_RETRY_SECONDS = 5;
+
+/** The UTC day of `now`, `YYYY-MM-DD`: a site's daily budget starts again at midnight UTC. */
+const utcDay = (now: number) => new Date(now).toISOString().slice(0, 10);
 
 /**
  * Why a reply does not fit, told truthfully: tokens held by replies in progress come back when they

@@ -1,5 +1,7 @@
 // One per widget site, named by its public key: what every visitor request needs (is the site
-// there, may this origin use it, with which model, prompt and rate) answered from memory. Postgres
+// there, may this origin use it, with which model, prompt and rate) answered from memory, and the
+// site's abuse limits on sessions per IP address and conversations per visitor, counted in its
+// SQLite (exact: one object decides, one turn at a time; kept across restarts). Postgres
 // is the record: the owner's routes write it first, then `configure` or `remove` this object; a
 // removal is final (public keys are never reused), so no late configure can bring a site back.
 // A site this object has never held (made before the object existed) is loaded from Postgres
@@ -13,11 +15,16 @@ import {
   SITE_NOT_FOUND,
   siteConfig,
   type SiteAdmission,
+  type SiteCounted,
   type SiteConfig,
   type SiteRefusal,
 } from '../worker/sites/site-config.ts';
 import { SiteStore } from './site-store.ts';
 import { countSiteRefusal } from '../worker/sites/site-refusals.ts';
+import { countOne, counterKey, counterWindowMs, type SiteCounter } from '../worker/sites/site-limits.ts';
+
+/** Idle counters (their window empty again) are dropped at most this often. */
+const SWEEP_EVERY_MS = 5 * 60_000;
 import { log, withLogContext } from '../worker/log.ts';
 
 export class Site extends DurableObject<Env> {
@@ -27,6 +34,7 @@ export class Site extends DurableObject<Env> {
   private loading: Promise<SiteRefusal | undefined> | undefined;
   /** Postgres was asked and had no such site: not asked again by this instance. */
   private absent = false;
+  private sweptAt = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -50,17 +58,13 @@ export class Site extends DurableObject<Env> {
   /** The site's configuration for a visitor on `origin` (a normalised Origin), or why not. */
   async admit(publicKey: string, origin: string, parleyOrigin?: string, requestId?: string): Promise<SiteAdmission> {
     return withLogContext({ requestId }, async () => {
-      if (!this.store.get() && !this.absent) {
-        const failed = await (this.loading ??= this.load(publicKey).finally(() => (this.loading = undefined)));
-        if (failed) return failed;
-      }
-      const held = this.store.get();
-      if (held?.kind !== 'configured') return siteNotFound();
-      if (this.matcher?.for !== held.config)
-        this.matcher = { for: held.config, allows: originMatcher(held.config.allowedOrigins) };
+      const held = await this.held(publicKey);
+      if (!held.ok) return held;
+      if (this.matcher?.for !== held.site)
+        this.matcher = { for: held.site, allows: originMatcher(held.site.allowedOrigins) };
       if (origin !== parleyOrigin && !this.matcher.allows(origin)) {
         // Counted for the owner after the answer: the refusal never waits on the count.
-        this.ctx.waitUntil(countSiteRefusal(this.env, held.config, 'origin_not_allowed'));
+        this.ctx.waitUntil(countSiteRefusal(this.env, held.site, 'origin_not_allowed'));
         return {
           ok: false,
           status: 403,
@@ -68,8 +72,48 @@ export class Site extends DurableObject<Env> {
           message: `This site's widget is not allowed on ${origin}: its owner can add the origin to the site's allowed origins in Parley`,
         };
       }
-      return { ok: true, site: held.config };
+      return held;
     });
+  }
+
+  /**
+   * Counts one session from an IP address, or one new conversation of a visitor, if the site's
+   * limits allow it (429 with Retry-After otherwise). Asked after `admit`, so the site is held.
+   */
+  async count(publicKey: string, counter: SiteCounter, requestId?: string): Promise<SiteCounted> {
+    return withLogContext({ requestId }, async () => {
+      const held = await this.held(publicKey);
+      if (!held.ok) return held;
+      // From here on nothing is awaited: the check and the count are one turn.
+      const now = Date.now();
+      const key = counterKey(counter);
+      const decision = countOne(held.site, counter, this.store.times(key), now);
+      if (!decision.ok) {
+        const { times: _, ...refusal } = decision;
+        this.ctx.waitUntil(countSiteRefusal(this.env, held.site, refusal.code));
+        return { ...refusal, status: 429 };
+      }
+      this.store.setTimes(key, decision.times, now);
+      this.sweep(now);
+      return { ok: true };
+    });
+  }
+
+  /** Drops counters whose window is empty again, so a flood of addresses does not stay stored. */
+  private sweep(now: number) {
+    if (now - this.sweptAt < SWEEP_EVERY_MS) return;
+    this.sweptAt = now;
+    for (const prefix of ['ip:', 'visitor:']) this.store.dropIdle(prefix, now - counterWindowMs(prefix));
+  }
+
+  /** The site this object holds, loaded from Postgres once if it never held anything; 404 when none, 503 when Postgres is away. */
+  private async held(publicKey: string): Promise<SiteAdmission> {
+    if (!this.store.get() && !this.absent) {
+      const failed = await (this.loading ??= this.load(publicKey).finally(() => (this.loading = undefined)));
+      if (failed) return failed;
+    }
+    const held = this.store.get();
+    return held?.kind === 'configured' ? { ok: true, site: held.config } : siteNotFound();
   }
 
   private async load(publicKey: string): Promise<SiteRefusal | undefined> {

@@ -179,8 +179,8 @@ describe("a Site object's storage", () => {
       expect(store.get()).toBeUndefined();
       expect(tableNames(storage)).toEqual([]);
       store.put(removed);
-      expect(tableNames(storage)).toEqual(['schema_version', 'site']);
-      expect(storage.sql.exec('select version from schema_version').one()).toEqual({ version: 1 });
+      expect(tableNames(storage)).toEqual(['counters', 'schema_version', 'site']);
+      expect(storage.sql.exec('select version from schema_version').one()).toEqual({ version: 2 });
       expect(new SiteStore(storage).get()).toEqual(removed);
     });
   });
@@ -190,7 +190,25 @@ describe("a Site object's storage", () => {
       storage.sql.exec('create table site (id integer primary key check (id = 1), state text not null)');
       storage.sql.exec('insert into site (id, state) values (1, ?)', JSON.stringify(removed));
       expect(new SiteStore(storage).get()).toEqual(removed);
-      expect(storage.sql.exec('select version from schema_version').one()).toEqual({ version: 1 });
+      expect(storage.sql.exec('select version from schema_version').one()).toEqual({ version: 2 });
+    });
+  });
+
+  it('gives a site configured before it had abuse limits the defaults, and counters from then on (step 2, issue 23)', async () => {
+    await inSite((storage) => {
+      const old = { id: crypto.randomUUID(), name: 'Old', visitorRequestsPerMinute: 7, updatedAt: 1 };
+      storage.sql.exec('create table site (id integer primary key check (id = 1), state text not null)');
+      storage.sql.exec(
+        'insert into site (id, state) values (1, ?)',
+        JSON.stringify({ kind: 'configured', config: old }),
+      );
+      const store = new SiteStore(storage);
+      expect(store.get()).toEqual({
+        kind: 'configured',
+        config: { ...old, sessionsPerIpPerMinute: 10, conversationsPerVisitorPerHour: 20, dailyTokenBudget: 200_000 },
+      });
+      store.setTimes('ip:203.0.113.9', [1, 2], 2);
+      expect(new SiteStore(storage).times('ip:203.0.113.9')).toEqual([1, 2]);
     });
   });
 });

@@ -221,3 +221,78 @@ describe('the widget on a host page', () => {
     await page.close();
   });
 });
+
+// Issue 23: limits a site owner sets. A visitor past one reads why in the panel, in words for them.
+describe("a site's limits", () => {
+  it("tells the visitor politely, in the panel, that the site's tokens for today are spent", async () => {
+    const limited = await startHostSite(inject('e2eDevUrl'));
+    try {
+      const owner = await devSession(`owner-${crypto.randomUUID()}@example.com`);
+      const res = await fetch(`${inject('e2eDevUrl')}/api/sites`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${owner.accessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: SITE,
+          allowedOrigins: [limited.url],
+          model: 'anthropic/claude-haiku-4-5',
+          dailyTokenBudget: 1_000,
+        }),
+      });
+      expect(res.status).toBe(201);
+      limited.useSiteKey(((await res.json()) as { publicKey: string }).publicKey);
+
+      const page = await openPage(browser());
+      await openWidget(page, '/one.html', limited);
+      await ask(page, '[[fake tokens=900]] Tell me everything');
+      // The whole reply (the panel marks itself streaming only once the send is answered).
+      await expect
+        .poll(async () =>
+          replies(page)
+            .last()
+            .innerText()
+            .catch(() => ''),
+        )
+        .toContain('token-900');
+      await replyEnded(page);
+      await ask(page, '[[fake tokens=5]] And one more thing?');
+      await panel(page).getByText('This chat has answered all it can for today: please come back tomorrow').waitFor();
+      // Refused before anything was stored: no second reply, and the question is back in the box to send later.
+      expect(await replies(page).count()).toBe(1);
+      expect(await panel(page).getByRole('textbox', { name: 'Message' }).inputValue()).toBe(
+        '[[fake tokens=5]] And one more thing?',
+      );
+      expect(await panel(page).innerText()).not.toMatch(/site_daily_budget_spent|Something went wrong|try again later/);
+      await screenshot(page, 'widget-daily-budget-spent');
+      await expectAccessible(page);
+      await page.close();
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('lets the owner set the limits on the Sites page, each labelled with what it does', async () => {
+    const page = await openPage(browser());
+    await signInByEmail(page, '/sites');
+    await page.getByText('No sites yet.').waitFor();
+    await page.getByRole('button', { name: 'Add a site' }).click();
+    await page.getByLabel('Name').fill('Limited shop');
+    await page.getByLabel(/Allowed origins/).fill('https://limited.example');
+    const limits = page.getByRole('group', { name: 'Limits for visitors' });
+    expect(await limits.getByLabel(/Conversations an hour per visitor/).inputValue()).toBe('20');
+    expect(await limits.getByLabel(/Chat sessions a minute per network address/).inputValue()).toBe('10');
+    expect(await limits.getByLabel(/Tokens a day for the whole site/).inputValue()).toBe('200000');
+    await limits.getByLabel(/Conversations an hour per visitor/).fill('5');
+    await limits.getByLabel(/Tokens a day for the whole site/).fill('50000');
+    await limits.scrollIntoViewIfNeeded();
+    await screenshot(page, 'site-form-limits');
+    await expectAccessible(page);
+    // Saved from the keyboard (Enter in a field submits the form).
+    await limits.getByLabel(/Tokens a day for the whole site/).press('Enter');
+    const site = page.getByRole('region', { name: 'Limited shop' });
+    await site.getByText(/5 conversations an hour per visitor/).waitFor();
+    expect(await site.innerText()).toMatch(/50,000 tokens a day/);
+    await screenshot(page, 'sites-page-limits');
+    await expectAccessible(page);
+    await page.close();
+  });
+});

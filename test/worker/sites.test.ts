@@ -38,6 +38,9 @@ describe('sites: create, read, list', () => {
       retentionDays: null,
       modelNotice: null,
       publicSuffixOrigins: [],
+      sessionsPerIpPerMinute: 10,
+      conversationsPerVisitorPerHour: 20,
+      dailyTokenBudget: 200_000,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
@@ -55,6 +58,9 @@ describe('sites: create, read, list', () => {
       greeting: 'Hi! Ask me about B.',
       theme: { color: '#AA00FF', position: 'bottom-left', scheme: 'dark' },
       visitorRequestsPerMinute: 3,
+      sessionsPerIpPerMinute: 4,
+      conversationsPerVisitorPerHour: 5,
+      dailyTokenBudget: 50_000,
     });
     expect(second).toMatchObject({
       allowedOrigins: ['https://b.example', 'https://*.b.example', 'http://localhost:8080'],
@@ -63,6 +69,9 @@ describe('sites: create, read, list', () => {
       greeting: 'Hi! Ask me about B.',
       theme: { color: '#aa00ff', position: 'bottom-left', scheme: 'dark' },
       visitorRequestsPerMinute: 3,
+      sessionsPerIpPerMinute: 4,
+      conversationsPerVisitorPerHour: 5,
+      dailyTokenBudget: 50_000,
     });
     expect(second.publicKey).not.toBe(first.publicKey);
     const { items } = await (await call('/api/sites', { token })).json<{ items: SiteJson[] }>();

@@ -12,6 +12,9 @@ export type SiteJson = {
   greeting: string | null;
   theme: { color: string; position: string; scheme: string };
   visitorRequestsPerMinute: number;
+  sessionsPerIpPerMinute: number;
+  conversationsPerVisitorPerHour: number;
+  dailyTokenBudget: number;
   createdAt: string;
   updatedAt: string;
 };
@@ -35,11 +38,11 @@ export async function createSite(token: string, body: Record<string, unknown> = 
   return res.json<SiteJson>();
 }
 
-/** POST /api/widget/session from a page on `origin` (none: no Origin header). */
-export function requestSession(siteKey: string, origin: string | undefined, visitorId?: string) {
+/** POST /api/widget/session from a page on `origin` (none: no Origin header), from `ip` (CF-Connecting-IP; none: no header). */
+export function requestSession(siteKey: string, origin: string | undefined, visitorId?: string, ip?: string) {
   return call('/api/widget/session', {
     method: 'POST',
-    headers: origin ? { origin } : {},
+    headers: { ...(origin ? { origin } : {}), ...(ip ? { 'cf-connecting-ip': ip } : {}) },
     body: JSON.stringify(visitorId ? { siteKey, visitorId } : { siteKey }),
   });
 }

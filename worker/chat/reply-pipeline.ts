@@ -39,8 +39,8 @@ export type ReplySpec = {
   responseFormat?: ResponseFormat;
   /** The API key the request came with: the Limiter verifies it and rate-limits it on its own. */
   apiKeyHash?: string;
-  /** A widget visitor, rate-limited at their site's rate instead of the owner's. */
-  visitor?: { siteId: string; visitorId: string; requestsPerMinute: number };
+  /** A widget visitor, rate-limited at their site's rate instead of the owner's, within the site's daily token budget. */
+  visitor?: { siteId: string; visitorId: string; requestsPerMinute: number; dailyTokenBudget: number };
   /** Where the reply is made (chat, widget or /v1) and the colo its request came in at: recorded with its timings. */
   surface: ReplySurface;
   colo?: string | undefined;
@@ -93,7 +93,14 @@ export async function reserveReply(env: Env, spec: ReplySpec): Promise<ReservedR
     maxOutputTokens: room,
     ...(spec.apiKeyHash === undefined ? {} : { apiKeyHash: spec.apiKeyHash }),
     ...(visitor
-      ? { visitor: { id: `${visitor.siteId}:${visitor.visitorId}`, requestsPerMinute: visitor.requestsPerMinute } }
+      ? {
+          visitor: {
+            id: `${visitor.siteId}:${visitor.visitorId}`,
+            siteId: visitor.siteId,
+            requestsPerMinute: visitor.requestsPerMinute,
+            dailyTokenBudget: visitor.dailyTokenBudget,
+          },
+        }
       : {}),
     ...(spec.customInstructions ? { instructions: { contextWindow: model.contextWindow } } : {}),
   });

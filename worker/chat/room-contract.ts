@@ -18,8 +18,13 @@ export type Caller = {
   /** The Cloudflare colo the request came in at: recorded with a reply's timings. */
   colo?: string;
 };
-/** A widget site's settings for its visitor's reply: they replace the conversation's, and the visitor has a rate of their own. */
-export type SiteReplySettings = { model: string | null; systemPrompt: string | null; visitorRequestsPerMinute: number };
+/** A widget site's settings for its visitor's reply: they replace the conversation's; the visitor has a rate of their own, the site a daily budget. */
+export type SiteReplySettings = {
+  model: string | null;
+  systemPrompt: string | null;
+  visitorRequestsPerMinute: number;
+  dailyTokenBudget: number;
+};
 /** Who a reply is for (the subject it is billed and rate-limited as) and, optionally, the model to answer with. */
 export type ReplyRequest = Caller & {
   subject: { type: SubjectType; id: string };

@@ -10,22 +10,18 @@ import { asUser, type UserClaims } from './as-user.ts';
 /** A site as Postgres holds it. */
 export type SiteRow = typeof sites.$inferSelect;
 
-export type NewSite = Pick<
-  SiteRow,
-  'name' | 'publicKey' | 'allowedOrigins' | 'model' | 'systemPrompt' | 'greeting' | 'visitorRequestsPerMinute'
-> &
-  Partial<Pick<SiteRow, 'retentionDays'>> & { theme: Record<string, string> };
+/** The limits an owner sets on a site: columns of their own, each with its default (migration 0015). */
+type LimitColumns =
+  | 'visitorRequestsPerMinute'
+  | 'sessionsPerIpPerMinute'
+  | 'conversationsPerVisitorPerHour'
+  | 'dailyTokenBudget';
+export type NewSite = Pick<SiteRow, 'name' | 'publicKey' | 'allowedOrigins' | 'model' | 'systemPrompt' | 'greeting'> &
+  Partial<Pick<SiteRow, LimitColumns | 'retentionDays'>> & { theme: Record<string, string> };
 export type SitePatch = Partial<
   Pick<
     SiteRow,
-    | 'name'
-    | 'allowedOrigins'
-    | 'model'
-    | 'systemPrompt'
-    | 'greeting'
-    | 'visitorRequestsPerMinute'
-    | 'retentionDays'
-    | 'modelNotice'
+    'name' | 'allowedOrigins' | 'model' | 'systemPrompt' | 'greeting' | LimitColumns | 'retentionDays' | 'modelNotice'
   >
 > & { theme?: Record<string, string> };
 

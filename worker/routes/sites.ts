@@ -128,6 +128,9 @@ const toSite = (row: SiteRow) => ({
   retentionDays: row.retentionDays,
   modelNotice: row.modelNotice ?? null,
   publicSuffixOrigins: publicSuffixOrigins(row.allowedOrigins),
+  sessionsPerIpPerMinute: row.sessionsPerIpPerMinute,
+  conversationsPerVisitorPerHour: row.conversationsPerVisitorPerHour,
+  dailyTokenBudget: row.dailyTokenBudget,
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });

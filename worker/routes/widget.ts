@@ -14,7 +14,7 @@ import type { Message } from '../db/conversations.ts';
 import { defaultModel, findModel } from '../providers/registry.ts';
 import { requestOrigin } from '../sites/origins.ts';
 import { isSiteKey } from '../sites/public-key.ts';
-import { admitVisitor } from '../sites/site-objects.ts';
+import { admitVisitor, countConversation, countSession } from '../sites/site-objects.ts';
 import { SITE_NOT_FOUND } from '../sites/site-config.ts';
 import {
   MAX_VISITOR_CONTENT_CHARS,
@@ -56,6 +56,11 @@ export const widgetSession = new Hono<AppEnv>().post(
       200: { description: 'Session', schema: widgetSessionSchema },
       403: { description: 'No Origin, or an origin the site does not allow (origin_not_allowed)' },
       404: { description: 'No site has this key (site_not_found)' },
+      429: {
+        description:
+          "More sessions from this IP address (CF-Connecting-IP) in the last minute than the site's sessionsPerIpPerMinute (site_session_rate_limited)",
+        headers: { 'Retry-After': 'Seconds until a session can pass' },
+      },
       503: {
         description:
           'WIDGET_TOKEN_SECRET is not set (widget_not_configured), or the site cannot be reached (widget_unavailable, database_unavailable)',
@@ -76,6 +81,7 @@ export const widgetSession = new Hono<AppEnv>().post(
     }
     if (!isSiteKey(siteKey)) throw new AppError(404, 'site_not_found', SITE_NOT_FOUND);
     const site = await admitVisitor(c.env, siteKey, origin, new URL(c.req.url).origin);
+    await countSession(c.env, siteKey, c.req.header('cf-connecting-ip'));
     const visitor = visitorId?.toLowerCase() ?? crypto.randomUUID();
     const { token, expiresAt } = await signVisitorToken(key, {
       visitorId: visitor,
@@ -102,9 +108,18 @@ export const widgetConversations = new Hono<WidgetEnv>()
     describe({
       ...visitorApi,
       summary: "Start a visitor conversation (the site's owner owns it and may read it)",
-      responses: { 201: { description: 'Created', schema: widgetConversationSchema }, ...visitorErrors },
+      responses: {
+        201: { description: 'Created', schema: widgetConversationSchema },
+        ...visitorErrors,
+        429: {
+          description:
+            "This visitor started the site's conversationsPerVisitorPerHour in the last hour (visitor_conversation_limit)",
+          headers: { 'Retry-After': 'Seconds until a conversation can start' },
+        },
+      },
     }),
     async (c) => {
+      await countConversation(c.env, c.var.site.publicKey, c.var.subject.visitorId);
       const caller = roomCaller(crypto.randomUUID(), c.var.subject);
       const { conversation } = roomAnswer(await conversationRoom(c.env, caller.conversationId).create(caller));
       return c.json({ id: conversation.id, createdAt: conversation.createdAt.toISOString() }, 201);
@@ -144,7 +159,7 @@ export const widgetConversations = new Hono<WidgetEnv>()
         413: { description: 'Message over 4,000 characters (content_too_large)' },
         429: {
           description:
-            "This visitor sent more than the site's visitorRequestsPerMinute, or too many replies stream for the owner at once (rate_limited), or what is left of the owner's quota is held by replies in progress (quota_in_use)",
+            "This visitor sent more than the site's visitorRequestsPerMinute (rate_limited); the widget's own reply slots are taken, or what is left of the site's day is held by replies in progress (widget_busy); the site's dailyTokenBudget is spent until midnight UTC (site_daily_budget_spent); or what is left of the owner's quota is held by replies in progress (quota_in_use)",
           headers: { 'Retry-After': 'Seconds until a message can pass' },
         },
       },
@@ -171,6 +186,7 @@ export const widgetConversations = new Hono<WidgetEnv>()
             model: site.model,
             systemPrompt: site.systemPrompt,
             visitorRequestsPerMinute: site.visitorRequestsPerMinute,
+            dailyTokenBudget: site.dailyTokenBudget,
           },
         }),
       );

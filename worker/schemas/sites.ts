@@ -3,7 +3,13 @@
 import * as z from 'zod';
 import { text } from './text.ts';
 import { parseAllowedOrigin } from '../sites/origins.ts';
-import { THEME_POSITIONS, THEME_SCHEMES } from '../sites/site-config.ts';
+import {
+  DEFAULT_SITE_LIMITS,
+  SITE_LIMIT_RANGES,
+  THEME_POSITIONS,
+  THEME_SCHEMES,
+  type SiteLimits,
+} from '../sites/site-config.ts';
 
 const MAX_ALLOWED_ORIGINS = 20;
 
@@ -48,12 +54,19 @@ const siteFields = {
   systemPrompt: text().max(20_000).nullable(),
   greeting: text().trim().max(1000).nullable().describe("Shown by the widget before the visitor's first message"),
   theme: themeInput,
-  visitorRequestsPerMinute: z
-    .number()
-    .int()
-    .min(1)
-    .max(600)
-    .describe('Messages a minute each visitor may send (default 10)'),
+  visitorRequestsPerMinute: limit('visitorRequestsPerMinute', 'Messages a minute each visitor may send'),
+  sessionsPerIpPerMinute: limit(
+    'sessionsPerIpPerMinute',
+    'Widget sessions a minute from one IP address (any 60 seconds); past it: 429 site_session_rate_limited',
+  ),
+  conversationsPerVisitorPerHour: limit(
+    'conversationsPerVisitorPerHour',
+    'Conversations each visitor may start in any hour; past it: 429 visitor_conversation_limit',
+  ),
+  dailyTokenBudget: limit(
+    'dailyTokenBudget',
+    'Tokens (input and output) all visitors together may use a UTC day; once spent, visitors get 429 site_daily_budget_spent until midnight UTC',
+  ),
   retentionDays: z
     .number()
     .int()
@@ -65,6 +78,19 @@ const siteFields = {
     ),
 };
 
+/** One of a site's limits: a whole number in its range, described with its default. */
+function limit(name: keyof SiteLimits, description: string) {
+  const { min, max } = SITE_LIMIT_RANGES[name];
+  return z
+    .number()
+    .int()
+    .min(min)
+    .max(max)
+    .describe(
+      `${description} (${min.toLocaleString('en')} to ${max.toLocaleString('en')}; default ${DEFAULT_SITE_LIMITS[name].toLocaleString('en')})`,
+    );
+}
+
 export const createSiteBody = z.strictObject({
   name: siteFields.name,
   allowedOrigins: siteFields.allowedOrigins,
@@ -74,13 +100,16 @@ export const createSiteBody = z.strictObject({
   theme: siteFields.theme.optional(),
   visitorRequestsPerMinute: siteFields.visitorRequestsPerMinute.optional(),
   retentionDays: siteFields.retentionDays.optional(),
+  sessionsPerIpPerMinute: siteFields.sessionsPerIpPerMinute.optional(),
+  conversationsPerVisitorPerHour: siteFields.conversationsPerVisitorPerHour.optional(),
+  dailyTokenBudget: siteFields.dailyTokenBudget.optional(),
 });
 
 export const updateSiteBody = createSiteBody
   .partial()
   .refine(
     (body) => Object.keys(body).length > 0,
-    'nothing to change: send any of name, allowedOrigins, model, systemPrompt, greeting, theme, visitorRequestsPerMinute, retentionDays',
+    'nothing to change: send any of name, allowedOrigins, model, systemPrompt, greeting, theme, visitorRequestsPerMinute, sessionsPerIpPerMinute, conversationsPerVisitorPerHour, dailyTokenBudget, retentionDays',
   );
 
 export const siteIdParam = z.object({ id: z.uuid() });
@@ -117,6 +146,9 @@ export const siteSchema = z.object({
     .describe(
       'Allowed origins saved before public suffixes were refused (a wildcard like https://*.github.io): still served, but anyone with a page there can use the widget. Remove them',
     ),
+  sessionsPerIpPerMinute: z.number().int(),
+  conversationsPerVisitorPerHour: z.number().int(),
+  dailyTokenBudget: z.number().int(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

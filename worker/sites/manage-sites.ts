@@ -19,13 +19,7 @@ import { findModel, modelNotAvailable } from '../providers/registry.ts';
 import { generateSiteKey } from './public-key.ts';
 import { assertModelInPlan, ownerPlan } from './site-plan.ts';
 import { siteObject } from './site-objects.ts';
-import {
-  DEFAULT_THEME,
-  DEFAULT_VISITOR_REQUESTS_PER_MINUTE,
-  siteConfig,
-  type SiteRow,
-  type SiteTheme,
-} from './site-config.ts';
+import { DEFAULT_THEME, DEFAULT_SITE_LIMITS, siteConfig, type SiteRow, type SiteTheme } from './site-config.ts';
 import { log } from '../log.ts';
 
 type Owner = { userId: string; email?: string; claims: UserClaims };
@@ -43,8 +37,12 @@ export async function createSite(env: Env, db: Db, owner: Owner, input: SiteInpu
     systemPrompt: input.systemPrompt ?? null,
     greeting: input.greeting || null,
     theme: { ...DEFAULT_THEME, ...input.theme } satisfies SiteTheme,
-    visitorRequestsPerMinute: input.visitorRequestsPerMinute ?? DEFAULT_VISITOR_REQUESTS_PER_MINUTE,
     retentionDays: input.retentionDays ?? null,
+    visitorRequestsPerMinute: input.visitorRequestsPerMinute ?? DEFAULT_SITE_LIMITS.visitorRequestsPerMinute,
+    sessionsPerIpPerMinute: input.sessionsPerIpPerMinute ?? DEFAULT_SITE_LIMITS.sessionsPerIpPerMinute,
+    conversationsPerVisitorPerHour:
+      input.conversationsPerVisitorPerHour ?? DEFAULT_SITE_LIMITS.conversationsPerVisitorPerHour,
+    dailyTokenBudget: input.dailyTokenBudget ?? DEFAULT_SITE_LIMITS.dailyTokenBudget,
   });
   try {
     await configure(env, row);

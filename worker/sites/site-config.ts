@@ -1,6 +1,7 @@
 // What a site is to the widget's hot path: the settings its Site Durable Object holds in memory
 // and answers visitor requests from. Postgres keeps the record (worker/db/sites.ts).
 import type { SiteRow } from '../db/sites.ts';
+import type { SiteLimitCode } from './site-limits.ts';
 
 export const THEME_POSITIONS = ['bottom-right', 'bottom-left'] as const;
 export const THEME_SCHEMES = ['auto', 'light', 'dark'] as const;
@@ -12,13 +13,41 @@ export type SiteTheme = {
 
 export const DEFAULT_THEME: SiteTheme = { color: '#3547d8', position: 'bottom-right', scheme: 'auto' };
 export const DEFAULT_VISITOR_REQUESTS_PER_MINUTE = 10;
+
+/**
+ * The limits a site's owner sets (issue 23), with the defaults a new site gets: enough for people,
+ * too few for a script (one visitor token made 150 conversations in 9.7 s; 100 sessions all passed).
+ */
+export type SiteLimits = {
+  /** Messages a minute each visitor may send (a bucket per visitor in the owner's Limiter). */
+  visitorRequestsPerMinute: number;
+  /** Widget sessions a minute from one IP address (CF-Connecting-IP), in any 60 s; counted by the Site object. */
+  sessionsPerIpPerMinute: number;
+  /** Conversations each visitor may start in any hour; counted by the Site object. */
+  conversationsPerVisitorPerHour: number;
+  /** Tokens (input and output, as usage counts them) the whole site may use a UTC day; counted by the owner's Limiter. */
+  dailyTokenBudget: number;
+};
+export const DEFAULT_SITE_LIMITS: SiteLimits = {
+  visitorRequestsPerMinute: DEFAULT_VISITOR_REQUESTS_PER_MINUTE,
+  sessionsPerIpPerMinute: 10,
+  conversationsPerVisitorPerHour: 20,
+  dailyTokenBudget: 200_000,
+};
+/** What an owner may set each limit to (the database checks the same ranges). */
+export const SITE_LIMIT_RANGES: Record<keyof SiteLimits, { min: number; max: number }> = {
+  visitorRequestsPerMinute: { min: 1, max: 600 },
+  sessionsPerIpPerMinute: { min: 1, max: 1000 },
+  conversationsPerVisitorPerHour: { min: 1, max: 1000 },
+  dailyTokenBudget: { min: 1000, max: 1_000_000_000 },
+};
 /** What a visitor's browser hears for a key no site has (or had: a deleted site's key). */
 export const SITE_NOT_FOUND =
   "No site has this key: check the data-site attribute of the widget's script tag against the key shown for the site in Parley";
 
 export type { SiteRow };
 
-export type SiteConfig = {
+export type SiteConfig = SiteLimits & {
   id: string;
   publicKey: string;
   ownerId: string;
@@ -30,7 +59,6 @@ export type SiteConfig = {
   systemPrompt: string | null;
   greeting: string | null;
   theme: SiteTheme;
-  visitorRequestsPerMinute: number;
   /** Milliseconds; strictly increases with every change (see db/sites.ts), so an older configure never replaces a newer one. */
   updatedAt: number;
 };
@@ -44,6 +72,11 @@ export type SiteRefusal = {
 };
 /** A Site object's answer to a visitor's request: the site's settings, or why not. */
 export type SiteAdmission = { ok: true; site: SiteConfig } | SiteRefusal;
+/** A Site object's answer when counting a session or a new conversation: counted, or refused by a limit (429) or as `admit` refuses. */
+export type SiteCounted =
+  | { ok: true }
+  | SiteRefusal
+  | { ok: false; status: 429; code: SiteLimitCode; message: string; retryAfterSeconds: number };
 
 /** The stored theme with the defaults under it: every field is always there. */
 export function themeOf(stored: Record<string, string> | null | undefined): SiteTheme {
@@ -67,6 +100,9 @@ export function siteConfig(row: SiteRow): SiteConfig {
     greeting: row.greeting,
     theme: themeOf(row.theme),
     visitorRequestsPerMinute: row.visitorRequestsPerMinute,
+    sessionsPerIpPerMinute: row.sessionsPerIpPerMinute,
+    conversationsPerVisitorPerHour: row.conversationsPerVisitorPerHour,
+    dailyTokenBudget: row.dailyTokenBudget,
     updatedAt: row.updatedAt.getTime(),
   };
 }

@@ -10,7 +10,10 @@ export type Refusal = {
     | 'quota_exceeded'
     | 'quota_in_use'
     | 'rate_limited'
-    | 'model_not_in_plan';
+    | 'model_not_in_plan'
+    // A widget visitor's own refusals (issue 23): the widget's reply slots are taken, or the site's day is spent.
+    | 'widget_busy'
+    | 'site_daily_budget_spent';
   message: string;
   retryAfterSeconds?: number;
 };
@@ -26,4 +29,15 @@ export type Admission = {
   keyId?: string;
   instructions?: string;
   instructionTokens?: number;
+};
+
+/** What the Limiter applies to a widget visitor's reply: the visitor's bucket, the widget's reply slots, the site's day. */
+export type VisitorLimits = {
+  /** `<siteId>:<visitorId>`: the visitor's bucket. */
+  id: string;
+  siteId: string;
+  /** The site's rate for each visitor. */
+  requestsPerMinute: number;
+  /** Tokens the whole site may use a UTC day (input and output, as settled). */
+  dailyTokenBudget: number;
 };

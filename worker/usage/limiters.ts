@@ -1,4 +1,4 @@
-import type { Admission, Refusal } from './admission.ts';
+import type { Admission, Refusal, VisitorLimits } from './admission.ts';
 import type { ModelInfo } from '../providers/registry.ts';
 import type { UsageEventMessage } from './usage-event.ts';
 import type { ReplyTimingMessage } from './reply-timing.ts';
@@ -23,8 +23,8 @@ export async function reserveQuota(
     promptTokens: number;
     maxOutputTokens: number;
     apiKeyHash?: string;
-    /** A widget visitor (`<siteId>:<visitorId>`) rate-limited at their site's rate instead of the user's bucket. */
-    visitor?: { id: string; requestsPerMinute: number };
+    /** A widget visitor, rate-limited at their site's rate instead of the user's bucket, within the site's daily budget. */
+    visitor?: VisitorLimits;
     /** The user's own chat reply: the Limiter adds their custom instructions, within this context window. */
     instructions?: { contextWindow: number };
   },

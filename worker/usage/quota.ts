@@ -51,7 +51,13 @@ export async function quotaSeed(db: Db, userId: string, now: Date): Promise<Quot
   };
 }
 
-const LIMIT_KEYS = ['monthlyTokens', 'requestsPerMinute', 'concurrentStreams', 'maxOutputPricePerMillion'] as const;
+const LIMIT_KEYS = [
+  'monthlyTokens',
+  'requestsPerMinute',
+  'concurrentStreams',
+  'widgetConcurrentStreams',
+  'maxOutputPricePerMillion',
+] as const;
 
 /** The overrides a profile carries, keeping only known limits with sane values (a number >= 0, or null for unlimited). */
 export function limitOverrides(raw: Record<string, number | null> | null | undefined): Partial<TierLimits> | null {
@@ -61,11 +67,12 @@ export function limitOverrides(raw: Record<string, number | null> | null | undef
     const value = raw[key];
     if (value === null || (typeof value === 'number' && Number.isFinite(value) && value >= 0)) kept[key] = value;
   }
-  const { requestsPerMinute, concurrentStreams, ...rest } = kept;
+  const { requestsPerMinute, concurrentStreams, widgetConcurrentStreams, ...rest } = kept;
   // Rate limits cannot be unlimited: null there means "the tier's".
   return {
     ...rest,
     ...(typeof requestsPerMinute === 'number' ? { requestsPerMinute } : {}),
     ...(typeof concurrentStreams === 'number' ? { concurrentStreams } : {}),
+    ...(typeof widgetConcurrentStreams === 'number' ? { widgetConcurrentStreams } : {}),
   } as Partial<TierLimits>;
 }

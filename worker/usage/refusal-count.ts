@@ -12,6 +12,10 @@ export const REFUSAL_REASONS = [
   'concurrent_streams',
   'model_not_in_plan',
   'invalid_api_key',
+  // A widget visitor's (issue 23): the widget's own reply slots, and a site's daily token budget spent or held by replies in progress.
+  'widget_concurrent_streams',
+  'site_daily_budget_spent',
+  'site_daily_budget_in_use',
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 

@@ -7,16 +7,36 @@ export type TierLimits = {
   monthlyTokens: number | null;
   /** Sustained requests per minute; a burst of this many is allowed at once (token bucket). */
   requestsPerMinute: number;
-  /** Replies streaming at the same time. */
+  /** The owner's own replies (app and API) streaming at the same time. */
   concurrentStreams: number;
+  /** Widget visitors' replies streaming at the same time: a budget of their own, so visitors never lock the owner out. */
+  widgetConcurrentStreams: number;
   /** The most a model may charge per million output tokens on this tier; null means any model. */
   maxOutputPricePerMillion: number | null;
 };
 
 export const TIER_LIMITS: Record<Tier, TierLimits> = {
-  free: { monthlyTokens: 200_000, requestsPerMinute: 20, concurrentStreams: 2, maxOutputPricePerMillion: 10 },
-  pro: { monthlyTokens: 10_000_000, requestsPerMinute: 120, concurrentStreams: 8, maxOutputPricePerMillion: null },
-  enterprise: { monthlyTokens: null, requestsPerMinute: 600, concurrentStreams: 32, maxOutputPricePerMillion: null },
+  free: {
+    monthlyTokens: 200_000,
+    requestsPerMinute: 20,
+    concurrentStreams: 2,
+    widgetConcurrentStreams: 2,
+    maxOutputPricePerMillion: 10,
+  },
+  pro: {
+    monthlyTokens: 10_000_000,
+    requestsPerMinute: 120,
+    concurrentStreams: 8,
+    widgetConcurrentStreams: 10,
+    maxOutputPricePerMillion: null,
+  },
+  enterprise: {
+    monthlyTokens: null,
+    requestsPerMinute: 600,
+    concurrentStreams: 32,
+    widgetConcurrentStreams: 50,
+    maxOutputPricePerMillion: null,
+  },
 };
 
 /** A user's plan: their tier's limits, with their own overrides (an enterprise contract) on top. */

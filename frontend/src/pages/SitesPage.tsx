@@ -5,6 +5,7 @@ import { createResource, createSignal, For, Show } from 'solid-js';
 import { PageState } from '../components/PageState.tsx';
 import { api, ApiError, type Site, type SiteInput } from '../lib/api.ts';
 import { fieldProblems, requestErrorWords } from '../lib/errors.ts';
+import { count } from '../lib/format.ts';
 import { inPlan, lockReason, modelLabel, models } from '../lib/models.ts';
 import './pages.css';
 
@@ -118,7 +119,9 @@ function SiteCard(props: { site: Site; onEdit: () => void; onChanged: (site: Sit
       <p class="muted small">
         Allowed on {props.site.allowedOrigins.join(', ')} ·{' '}
         {props.site.model ? modelLabel(props.site.model) : 'the default model'} · {props.site.visitorRequestsPerMinute}{' '}
-        messages a minute per visitor
+        messages a minute and {props.site.conversationsPerVisitorPerHour} conversations an hour per visitor ·{' '}
+        {props.site.sessionsPerIpPerMinute} sessions a minute per network address · {count(props.site.dailyTokenBudget)}{' '}
+        tokens a day
       </p>
       <Show when={props.site.modelNotice}>
         {(notice) => (
@@ -228,7 +231,58 @@ const FORM_FIELDS = new Set([
   'systemPrompt',
   'greeting',
   'visitorRequestsPerMinute',
+  'sessionsPerIpPerMinute',
+  'conversationsPerVisitorPerHour',
+  'dailyTokenBudget',
 ]);
+
+type LimitName =
+  | 'visitorRequestsPerMinute'
+  | 'sessionsPerIpPerMinute'
+  | 'conversationsPerVisitorPerHour'
+  | 'dailyTokenBudget';
+/** The limits a site's owner sets, in the order the form shows them, with their words, ranges and defaults (as the server has them). */
+const LIMITS: ReadonlyArray<{
+  name: LimitName;
+  label: string;
+  hint: string;
+  min: number;
+  max: number;
+  default: number;
+}> = [
+  {
+    name: 'visitorRequestsPerMinute',
+    label: 'Messages a minute per visitor',
+    hint: 'how fast one visitor may send',
+    min: 1,
+    max: 600,
+    default: 10,
+  },
+  {
+    name: 'conversationsPerVisitorPerHour',
+    label: 'Conversations an hour per visitor',
+    hint: 'new conversations one visitor may start in any hour',
+    min: 1,
+    max: 1000,
+    default: 20,
+  },
+  {
+    name: 'sessionsPerIpPerMinute',
+    label: 'Chat sessions a minute per network address',
+    hint: 'people behind one office or school network share this',
+    min: 1,
+    max: 1000,
+    default: 10,
+  },
+  {
+    name: 'dailyTokenBudget',
+    label: 'Tokens a day for the whole site',
+    hint: 'once used, visitors are asked to come back the next day (midnight UTC); it also caps what visitors cost you',
+    min: 1000,
+    max: 1_000_000_000,
+    default: 200_000,
+  },
+];
 
 /** The server's refusal of the chosen model (not in the plan, or not offered here), as the model field's problem. */
 function modelProblem(error: unknown): Record<string, string[]> | undefined {
@@ -257,7 +311,9 @@ function SiteForm(props: { site?: Site; onSaved: (site: Site) => void; onCancel:
   const [prompt, setPrompt] = createSignal(initial?.systemPrompt ?? '');
   const [greeting, setGreeting] = createSignal(initial?.greeting ?? '');
   const [theme, setTheme] = createSignal({ ...DEFAULT_THEME, ...initial?.theme });
-  const [rate, setRate] = createSignal(initial?.visitorRequestsPerMinute ?? 10);
+  const [limits, setLimits] = createSignal(
+    Object.fromEntries(LIMITS.map((l) => [l.name, initial?.[l.name] ?? l.default])) as Record<LimitName, number>,
+  );
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string>();
   // Problems the server found, by field, shown next to the field they belong to.
@@ -279,7 +335,7 @@ function SiteForm(props: { site?: Site; onSaved: (site: Site) => void; onCancel:
       systemPrompt: prompt().trim() || null,
       greeting: greeting().trim() || null,
       theme: theme(),
-      visitorRequestsPerMinute: rate(),
+      ...limits(),
     };
     setBusy(true);
     setError(undefined);
@@ -398,17 +454,33 @@ function SiteForm(props: { site?: Site; onSaved: (site: Site) => void; onCancel:
             <option value="dark">Dark</option>
           </select>
         </div>
-        <label for="site-rate">Messages a minute per visitor</label>
-        <input
-          id="site-rate"
-          type="number"
-          min={1}
-          max={600}
-          value={rate()}
-          onInput={(e) => setRate(Number(e.currentTarget.value))}
-          {...invalid('visitorRequestsPerMinute')}
-        />
-        <FieldProblems field="visitorRequestsPerMinute" problems={problems()} />
+        <fieldset class="stack site-limits">
+          <legend>Limits for visitors</legend>
+          <p class="muted small">
+            They keep a script or a crowd from using up your quota. Visitors past one are told politely when to try
+            again; your own chat is never held up by them.
+          </p>
+          <For each={LIMITS}>
+            {(limit) => (
+              <div class="stack">
+                <label for={`site-${limit.name}`}>
+                  {limit.label} <span class="muted small">({limit.hint})</span>
+                </label>
+                <input
+                  id={`site-${limit.name}`}
+                  type="number"
+                  required
+                  min={limit.min}
+                  max={limit.max}
+                  value={limits()[limit.name]}
+                  onInput={(e) => setLimits({ ...limits(), [limit.name]: Number(e.currentTarget.value) })}
+                  {...invalid(limit.name)}
+                />
+                <FieldProblems field={limit.name} problems={problems()} />
+              </div>
+            )}
+          </For>
+        </fieldset>
         <Show when={error()}>
           {(message) => (
             <p class="error" role="alert">

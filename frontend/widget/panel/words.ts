@@ -31,6 +31,12 @@ export function words(error: unknown): string {
       return 'Your chat session has ended. Please reload the page to continue.';
     case 'reply_in_progress':
       return 'A reply is still being written. Please wait for it, or press Stop.';
+    // The site's own limits (issue 23): the server words each for the visitor, with when to come back.
+    case 'site_session_rate_limited':
+    case 'visitor_conversation_limit':
+    case 'site_daily_budget_spent':
+    case 'widget_busy':
+      return error.message || BUSY;
     default:
       return error.status >= 500 || error.status === 0
         ? 'The chat ran into a problem. Please try again in a moment.'

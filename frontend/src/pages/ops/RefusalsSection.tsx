@@ -11,6 +11,9 @@ const REASONS: Record<string, string> = {
   concurrent_streams: 'Too many replies at once',
   model_not_in_plan: 'The model is not in their plan',
   invalid_api_key: 'An invalid API key',
+  widget_concurrent_streams: "Too many widget visitors' replies at once",
+  site_daily_budget_spent: "A widget site's daily token budget was spent",
+  site_daily_budget_in_use: "What is left of a widget site's daily budget was held by replies in progress",
 };
 
 export function RefusalsSection(props: { refusals: OpsMetrics['refusals'] }) {
