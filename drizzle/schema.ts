@@ -92,6 +92,10 @@ export const sites = pgTable(
     theme: jsonb('theme').$type<Record<string, string>>().notNull().default({}),
     // Each visitor's own rate limit; replies at once and the quota stay the owner's.
     visitorRequestsPerMinute: integer('visitor_requests_per_minute').notNull().default(10),
+    // Cloudflare Turnstile before a visitor's first session (migration 0016): both set, or neither.
+    // The secret is never returned by Parley's API nor readable by the owner's JWT (column grants).
+    turnstileSiteKey: text('turnstile_site_key'),
+    turnstileSecret: text('turnstile_secret'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -99,6 +103,7 @@ export const sites = pgTable(
     uniqueIndex('sites_public_key_idx').on(t.publicKey),
     index('sites_user_idx').on(t.userId, t.createdAt),
     check('sites_visitor_rate_check', sql`${t.visitorRequestsPerMinute} between 1 and 600`),
+    check('sites_turnstile_check', sql`(${t.turnstileSiteKey} is null) = (${t.turnstileSecret} is null)`),
     ownerReads('sites', t.userId),
   ],
 ).enableRLS();

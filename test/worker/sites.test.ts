@@ -35,6 +35,7 @@ describe('sites: create, read, list', () => {
       greeting: null,
       theme: { color: '#3547d8', position: 'bottom-right', scheme: 'auto' },
       visitorRequestsPerMinute: 10,
+      turnstile: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

@@ -12,6 +12,7 @@ export type SiteJson = {
   greeting: string | null;
   theme: { color: string; position: string; scheme: string };
   visitorRequestsPerMinute: number;
+  turnstile: { siteKey: string } | null;
   createdAt: string;
   updatedAt: string;
 };
@@ -19,6 +20,9 @@ export type SessionJson = {
   token: string;
   expiresAt: number;
   visitorId: string;
+  credential: string;
+  credentialExpiresAt: number;
+  returning: boolean;
   site: { name: string; greeting: string | null; theme: SiteJson['theme']; model: { id: string; label: string } };
 };
 
@@ -35,18 +39,23 @@ export async function createSite(token: string, body: Record<string, unknown> = 
   return res.json<SiteJson>();
 }
 
-/** POST /api/widget/session from a page on `origin` (none: no Origin header). */
-export function requestSession(siteKey: string, origin: string | undefined, visitorId?: string) {
+/** POST /api/widget/session from a page on `origin` (none: no Origin header), with `fields` beside the site key (credential, turnstileToken). */
+export function requestSession(
+  siteKey: string,
+  origin: string | undefined,
+  fields: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) {
   return call('/api/widget/session', {
     method: 'POST',
-    headers: origin ? { origin } : {},
-    body: JSON.stringify(visitorId ? { siteKey, visitorId } : { siteKey }),
+    headers: { ...headers, ...(origin ? { origin } : {}) },
+    body: JSON.stringify({ siteKey, ...fields }),
   });
 }
 
 /** A visitor's session, which must succeed. */
-export async function visit(siteKey: string, origin = HOST, visitorId?: string) {
-  const res = await requestSession(siteKey, origin, visitorId);
+export async function visit(siteKey: string, origin = HOST, fields: Record<string, unknown> = {}) {
+  const res = await requestSession(siteKey, origin, fields);
   if (res.status !== 200) throw new Error(`widget session failed: ${res.status} ${await res.text()}`);
   return { ...(await res.json<SessionJson>()), origin };
 }

@@ -5,7 +5,8 @@ import { findSite, listSites } from '../db/sites.ts';
 import { notFound } from '../errors.ts';
 import { validate } from '../validation.ts';
 import { createSite, deleteSite, updateSite } from '../sites/manage-sites.ts';
-import { themeOf, type SiteRow } from '../sites/site-config.ts';
+import { themeOf } from '../sites/site-config.ts';
+import type { OwnedSite } from '../db/sites.ts';
 import { createSiteBody, siteIdParam, siteListSchema, siteSchema, updateSiteBody } from '../schemas/sites.ts';
 import { describe } from '../openapi/describe.ts';
 
@@ -103,7 +104,7 @@ export const sites = new Hono<AppEnv>()
     },
   );
 
-const toSite = (row: SiteRow) => ({
+const toSite = (row: OwnedSite) => ({
   id: row.id,
   name: row.name,
   publicKey: row.publicKey,
@@ -113,6 +114,8 @@ const toSite = (row: SiteRow) => ({
   greeting: row.greeting,
   theme: themeOf(row.theme),
   visitorRequestsPerMinute: row.visitorRequestsPerMinute,
+  // The secret is never returned (the owner's reads cannot select it); a site key means one is stored.
+  turnstile: row.turnstileSiteKey ? { siteKey: row.turnstileSiteKey } : null,
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });

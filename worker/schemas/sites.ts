@@ -54,6 +54,22 @@ const siteFields = {
     .min(1)
     .max(600)
     .describe('Messages a minute each visitor may send (default 10)'),
+  turnstile: z
+    .strictObject({
+      siteKey: text().trim().min(1).max(100).describe("The Turnstile widget's site key (public)"),
+      secretKey: text()
+        .trim()
+        .min(1)
+        .max(200)
+        .optional()
+        .describe(
+          "The Turnstile widget's secret key: required to turn Turnstile on; absent on a change: the one stored stays. Never returned",
+        ),
+    })
+    .nullable()
+    .describe(
+      "Cloudflare Turnstile before a new visitor's first session (a widget from the Cloudflare dashboard, its domains the site's); null: off",
+    ),
 };
 
 export const createSiteBody = z.strictObject({
@@ -64,13 +80,14 @@ export const createSiteBody = z.strictObject({
   greeting: siteFields.greeting.optional(),
   theme: siteFields.theme.optional(),
   visitorRequestsPerMinute: siteFields.visitorRequestsPerMinute.optional(),
+  turnstile: siteFields.turnstile.optional(),
 });
 
 export const updateSiteBody = createSiteBody
   .partial()
   .refine(
     (body) => Object.keys(body).length > 0,
-    'nothing to change: send any of name, allowedOrigins, model, systemPrompt, greeting, theme, visitorRequestsPerMinute',
+    'nothing to change: send any of name, allowedOrigins, model, systemPrompt, greeting, theme, visitorRequestsPerMinute, turnstile',
   );
 
 export const siteIdParam = z.object({ id: z.uuid() });
@@ -91,6 +108,12 @@ export const siteSchema = z.object({
   greeting: z.string().nullable(),
   theme: themeSchema,
   visitorRequestsPerMinute: z.number().int(),
+  turnstile: z
+    .object({ siteKey: z.string() })
+    .nullable()
+    .describe(
+      "Cloudflare Turnstile before a new visitor's first session, with the site key in use (its secret is stored, never returned); null: off",
+    ),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

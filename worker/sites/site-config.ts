@@ -31,9 +31,13 @@ export type SiteConfig = {
   greeting: string | null;
   theme: SiteTheme;
   visitorRequestsPerMinute: number;
+  /** Cloudflare Turnstile before a new visitor's session; null: off. The secret never leaves the Worker. */
+  turnstile: SiteTurnstile | null;
   /** Milliseconds; strictly increases with every change (see db/sites.ts), so an older configure never replaces a newer one. */
   updatedAt: number;
 };
+
+export type SiteTurnstile = { siteKey: string; secret: string };
 
 /** A Site object's refusal of a visitor's request. */
 export type SiteRefusal = {
@@ -67,6 +71,10 @@ export function siteConfig(row: SiteRow): SiteConfig {
     greeting: row.greeting,
     theme: themeOf(row.theme),
     visitorRequestsPerMinute: row.visitorRequestsPerMinute,
+    turnstile:
+      row.turnstileSiteKey && row.turnstileSecret
+        ? { siteKey: row.turnstileSiteKey, secret: row.turnstileSecret }
+        : null,
     updatedAt: row.updatedAt.getTime(),
   };
 }
