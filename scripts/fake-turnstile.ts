@@ -137,7 +137,7 @@ function apiScript(onload: string | null): string {
             box.textContent = 'Verification failed';
             options['error-callback']?.('110100');
           }
-        }, 300);
+        }, 800);
       };
       widget.run = run;
       run();
