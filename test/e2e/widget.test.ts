@@ -308,3 +308,36 @@ describe("the widget's visitor identity and Turnstile", () => {
     }
   });
 });
+
+describe("the Sites page's Turnstile fields", () => {
+  it('turn Turnstile on with a site key and secret, and never show the secret again', async () => {
+    const owner = await devSession(ownerEmail);
+    const res = await fetch(`${inject('e2eDevUrl')}/api/sites`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${owner.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Bakery', allowedOrigins: ['https://bakery.example'] }),
+    });
+    expect(res.status).toBe(201);
+    const secret = '1x0000000000000000000000000000000AA';
+    const page = await openPage(browser());
+    await signInByEmail(page, '/sites', ownerEmail);
+    await page.getByRole('button', { name: 'Edit Bakery' }).click();
+    await page.getByRole('checkbox', { name: /Turnstile check/ }).check();
+    await page.getByLabel('Turnstile site key').fill('1x00000000000000000000AA');
+    await page.getByLabel(/Turnstile secret key/).fill(secret);
+    await screenshot(page, 'sites-turnstile-form');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Save site' }).click();
+    const card = page.getByRole('region', { name: 'Bakery' });
+    await card.getByText('Turnstile on').waitFor();
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Edit Bakery' }).click();
+    expect(await page.getByLabel('Turnstile site key').inputValue()).toBe('1x00000000000000000000AA');
+    expect(await page.getByLabel(/Turnstile secret key/).inputValue()).toBe('');
+    await page.getByText('stored and never shown').waitFor();
+    expect(await page.content()).not.toContain(secret);
+    expect(consoleErrors(page)).toEqual([]);
+    await page.close();
+  });
+});

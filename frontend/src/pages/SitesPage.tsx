@@ -109,6 +109,7 @@ function SiteCard(props: { site: Site; onEdit: () => void; onDeleted: () => void
         Allowed on {props.site.allowedOrigins.join(', ')} ·{' '}
         {props.site.model ? modelLabel(props.site.model) : 'the default model'} · {props.site.visitorRequestsPerMinute}{' '}
         messages a minute per visitor
+        <Show when={props.site.turnstile}> · Turnstile on</Show>
       </p>
       <label for={`snippet-${props.site.id}`}>
         Paste this into your pages, before <code>&lt;/body&gt;</code>
@@ -178,7 +179,14 @@ function previewPage(site: Site) {
 }
 
 /** The site form's fields that can show a problem of their own; any other problem shows below the form. */
-const FORM_FIELDS = new Set(['name', 'allowedOrigins', 'systemPrompt', 'greeting', 'visitorRequestsPerMinute']);
+const FORM_FIELDS = new Set([
+  'name',
+  'allowedOrigins',
+  'systemPrompt',
+  'greeting',
+  'visitorRequestsPerMinute',
+  'turnstile',
+]);
 
 function FieldProblems(props: { field: string; problems: Record<string, string[]> }) {
   return (
@@ -201,6 +209,10 @@ function SiteForm(props: { site?: Site; onSaved: (site: Site) => void; onCancel:
   const [greeting, setGreeting] = createSignal(initial?.greeting ?? '');
   const [theme, setTheme] = createSignal({ ...DEFAULT_THEME, ...initial?.theme });
   const [rate, setRate] = createSignal(initial?.visitorRequestsPerMinute ?? 10);
+  // Cloudflare Turnstile: the secret is never sent back, so an empty field keeps the stored one.
+  const [turnstileOn, setTurnstileOn] = createSignal(Boolean(initial?.turnstile));
+  const [turnstileKey, setTurnstileKey] = createSignal(initial?.turnstile?.siteKey ?? '');
+  const [turnstileSecret, setTurnstileSecret] = createSignal('');
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string>();
   // Problems the server found, by field, shown next to the field they belong to.
@@ -223,6 +235,9 @@ function SiteForm(props: { site?: Site; onSaved: (site: Site) => void; onCancel:
       greeting: greeting().trim() || null,
       theme: theme(),
       visitorRequestsPerMinute: rate(),
+      turnstile: turnstileOn()
+        ? { siteKey: turnstileKey().trim(), secretKey: turnstileSecret().trim() || undefined }
+        : null,
     };
     setBusy(true);
     setError(undefined);
@@ -344,6 +359,51 @@ function SiteForm(props: { site?: Site; onSaved: (site: Site) => void; onCancel:
           {...invalid('visitorRequestsPerMinute')}
         />
         <FieldProblems field="visitorRequestsPerMinute" problems={problems()} />
+        <fieldset class="stack">
+          <legend>Cloudflare Turnstile</legend>
+          <label class="row">
+            <input
+              id="site-turnstile"
+              type="checkbox"
+              checked={turnstileOn()}
+              onChange={(e) => setTurnstileOn(e.currentTarget.checked)}
+            />
+            Ask new visitors to pass a Turnstile check before they chat
+          </label>
+          <Show when={turnstileOn()}>
+            <p class="muted small">
+              Create a Turnstile widget for this site's domains in Cloudflare's dashboard and enter its keys. Pages with
+              a Content-Security-Policy must allow https://challenges.cloudflare.com in script-src and frame-src.
+            </p>
+            <label for="site-turnstile-key">Turnstile site key</label>
+            <input
+              id="site-turnstile-key"
+              required
+              maxlength={100}
+              autocomplete="off"
+              value={turnstileKey()}
+              onInput={(e) => setTurnstileKey(e.currentTarget.value)}
+              {...invalid('turnstile')}
+            />
+            <label for="site-turnstile-secret">
+              Turnstile secret key{' '}
+              <span class="muted small">
+                {initial?.turnstile ? '(stored and never shown: leave empty to keep it)' : '(never shown again)'}
+              </span>
+            </label>
+            <input
+              id="site-turnstile-secret"
+              type="password"
+              autocomplete="off"
+              required={!initial?.turnstile}
+              maxlength={200}
+              value={turnstileSecret()}
+              onInput={(e) => setTurnstileSecret(e.currentTarget.value)}
+              {...invalid('turnstile')}
+            />
+            <FieldProblems field="turnstile" problems={problems()} />
+          </Show>
+        </fieldset>
         <Show when={error()}>
           {(message) => (
             <p class="error" role="alert">
