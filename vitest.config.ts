@@ -49,6 +49,7 @@ function workerProject(
               RESEND_API_KEY: 'test-resend-key',
               RESEND_BASE_URL: `${inject('fakeUpstreamUrl')}/resend`,
               EMAIL_FROM: 'Parley <noreply@parley.example>',
+              TURNSTILE_BASE_URL: inject('fakeUpstreamUrl'),
               AUTH_MODE: 'dev',
               ...databaseBindings,
               SUPABASE_URL: inject('supabaseUrl'),

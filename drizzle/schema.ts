@@ -107,6 +107,10 @@ export const sites = pgTable(
     sessionsPerIpPerMinute: integer('sessions_per_ip_per_minute').notNull().default(10),
     conversationsPerVisitorPerHour: integer('conversations_per_visitor_per_hour').notNull().default(20),
     dailyTokenBudget: integer('daily_token_budget').notNull().default(200_000),
+    // Cloudflare Turnstile before a visitor's first session (migration 0016): both set, or neither.
+    // The secret is never returned by Parley's API nor readable by the owner's JWT (column grants).
+    turnstileSiteKey: text('turnstile_site_key'),
+    turnstileSecret: text('turnstile_secret'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -118,6 +122,7 @@ export const sites = pgTable(
     check('sites_sessions_per_ip_check', sql`${t.sessionsPerIpPerMinute} between 1 and 1000`),
     check('sites_conversations_per_visitor_check', sql`${t.conversationsPerVisitorPerHour} between 1 and 1000`),
     check('sites_daily_token_budget_check', sql`${t.dailyTokenBudget} between 1000 and 1000000000`),
+    check('sites_turnstile_check', sql`(${t.turnstileSiteKey} is null) = (${t.turnstileSecret} is null)`),
     ownerReads('sites', t.userId),
   ],
 ).enableRLS();

@@ -52,6 +52,8 @@
 // tools, documented=1 replays the documented call (streamed or not). Tool turns answering no call, a
 // tool_choice naming an undefined function and the like get the API's 400.
 //
+// Cloudflare Turnstile's Siteverify and api.js, as its documented test keys behave: scripts/fake-turnstile.ts.
+//
 // Control:
 //   GET    /__control/requests[?key=&vendor=]  [{id, vendor, model, stream, status, httpStatus, tokensSent,
 //          inputTokens, startedAt, endedAt, key?, messages, system, sampling?, offered?, tools?, toolChoice?,

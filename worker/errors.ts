@@ -7,12 +7,19 @@ export class AppError extends Error {
   readonly headers: Record<string, string>;
   /** The request field at fault, when one is (the OpenAI-compatible API reports it as `param`). */
   readonly param: string | null;
+  /** Fields the envelope's `error` carries beside code and message (what a client needs to act on it). */
+  readonly details: Record<string, unknown>;
 
   constructor(
     status: ContentfulStatusCode,
     code: string,
     message: string,
-    options: { cause?: unknown; headers?: Record<string, string>; param?: string } = {},
+    options: {
+      cause?: unknown;
+      headers?: Record<string, string>;
+      param?: string;
+      details?: Record<string, unknown>;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
@@ -20,6 +27,7 @@ export class AppError extends Error {
     this.code = code;
     this.headers = options.headers ?? {};
     this.param = options.param ?? null;
+    this.details = options.details ?? {};
   }
 }
 
@@ -41,7 +49,7 @@ export const unauthorized = (message: string, cause?: unknown) => new AppError(4
 export const notFound = (message: string) => new AppError(404, 'not_found', message);
 export const conflict = (message: string, code = 'conflict') => new AppError(409, code, message);
 
-/** The error envelope every route returns: `{"error": {"code", "message"}}`. */
-export function errorBody(code: string, message: string) {
-  return { error: { code, message } };
+/** The error envelope every route returns: `{"error": {"code", "message"}}`, and any details beside them. */
+export function errorBody(code: string, message: string, details: Record<string, unknown> = {}) {
+  return { error: { ...details, code, message } };
 }

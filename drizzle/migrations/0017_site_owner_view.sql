@@ -14,6 +14,8 @@ ALTER TABLE "usage_events" ADD COLUMN "site_id" uuid GENERATED ALWAYS AS (case w
 CREATE INDEX "conversations_site_active_idx" ON "conversations" USING btree ("site_id","active_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE visitor_id is not null;--> statement-breakpoint
 CREATE INDEX "usage_events_site_occurred_idx" ON "usage_events" USING btree ("site_id","occurred_at") WHERE site_id is not null;--> statement-breakpoint
 ALTER TABLE "sites" ADD CONSTRAINT "sites_retention_days_check" CHECK ("sites"."retention_days" between 1 and 3650);--> statement-breakpoint
+-- Reads of "sites" are granted per column since 0016 (its Turnstile secret is the Worker's only).
+GRANT SELECT ("retention_days") ON TABLE "sites" TO authenticated;--> statement-breakpoint
 CREATE POLICY "site_refusals_daily_owner_select" ON "site_refusals_daily" AS PERMISSIVE FOR SELECT TO "authenticated" USING ("user_id" = (select auth.uid()));--> statement-breakpoint
 -- As 0004 for every table in public: a site's owner reads its refusals (RLS above), writes nothing.
 REVOKE ALL ON TABLE "site_refusals_daily" FROM anon, authenticated;--> statement-breakpoint

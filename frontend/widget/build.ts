@@ -1,7 +1,8 @@
 // Builds the embeddable widget into frontend/dist, after the web app (a Vite plugin of
 // frontend/vite.config.ts, so every `vite build` of the app also builds the widget):
-// 1. the panel and Markdown chunks: ES modules with hashed names in dist/widget/, and
-//    dist/widget/chunks.json naming them;
+// 1. the Turnstile chunk (loaded by the panel only for sites with Turnstile on), then the panel and
+//    Markdown chunks: ES modules with hashed names in dist/widget/, and dist/widget/chunks.json
+//    naming the last two;
 // 2. the loader, dist/widget.js: a classic script (IIFE) told their paths, written last, so a
 //    widget.js on disk always finds its chunks.
 // Then it checks what was emitted: nothing a strict Content-Security-Policy refuses (eval,
@@ -32,12 +33,35 @@ export function widget(): Plugin {
 
 export async function buildWidget(outDir: string): Promise<void> {
   rmSync(join(outDir, 'widget'), { recursive: true, force: true });
+  // Turnstile's chunk first, on its own: the panel imports it by this name, relative to itself,
+  // only for sites with Turnstile on (a dynamic import Vite bundled would bring its preload helper).
+  const turnstile = outputOf(
+    await build({
+      configFile: false,
+      root: ROOT,
+      publicDir: false,
+      logLevel: 'warn',
+      build: {
+        outDir,
+        emptyOutDir: false,
+        modulePreload: false,
+        copyPublicDir: false,
+        rolldownOptions: {
+          input: { turnstile: join(ROOT, 'turnstile.ts') },
+          preserveEntrySignatures: 'strict',
+          output: { format: 'es', entryFileNames: 'widget/[name]-[hash].js' },
+        },
+      },
+    }),
+  );
+  const turnstileFile = turnstile.find((c) => c.type === 'chunk' && c.isEntry)!.fileName;
   const chunks = outputOf(
     await build({
       configFile: false,
       root: ROOT,
       publicDir: false,
       logLevel: 'warn',
+      define: { __PARLEY_TURNSTILE_CHUNK__: JSON.stringify(`./${turnstileFile.slice('widget/'.length)}`) },
       build: {
         outDir,
         emptyOutDir: false,
@@ -86,7 +110,7 @@ export async function buildWidget(outDir: string): Promise<void> {
       },
     }),
   );
-  check(loader, chunks);
+  check(loader, [...chunks, ...turnstile]);
 }
 
 function outputOf(result: Awaited<ReturnType<typeof build>>): (Rolldown.OutputChunk | Rolldown.OutputAsset)[] {
@@ -100,8 +124,15 @@ function check(
   const problems: string[] = [];
   const all = [...loader, ...chunks];
   for (const file of all) {
+    // The Turnstile chunk (frontend/widget/turnstile.ts) adds Cloudflare's script to the page, for
+    // sites that turn Turnstile on: the one script the widget may inject, and only there.
+    const injected = file.type === 'chunk' && file.name === 'turnstile' ? 'style|link' : 'style|link|script';
     if (file.type === 'asset') problems.push(`${file.fileName}: an asset file (styles must be imported with ?inline)`);
-    else if (/\beval\(|\bnew Function\b|createElement\(["'](?:style|link|script)["']\)|modulepreload/.test(file.code))
+    else if (
+      new RegExp(`\\beval\\(|\\bnew Function\\b|createElement\\(["'](?:${injected})["']\\)|modulepreload`).test(
+        file.code,
+      )
+    )
       problems.push(
         `${file.fileName}: code a strict CSP refuses or a host page would see (eval, new Function, injected style/link/script)`,
       );

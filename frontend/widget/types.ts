@@ -11,14 +11,26 @@ export type Site = {
   model: { id: string; label: string };
 };
 
+/** What the session's `403 turnstile_required` names: the site's Turnstile site key and where its script is. */
+export type TurnstileChallenge = { siteKey: string; script: string };
+
 /** A refused or failed request, from the `{error: {code, message}}` envelope (`network` when nothing answered). */
-export type WidgetError = Error & { status: number; code: string; retryAfterSeconds: number | undefined };
+export type WidgetError = Error & {
+  status: number;
+  code: string;
+  retryAfterSeconds: number | undefined;
+  /** With `turnstile_required`: the challenge to show before a session. */
+  turnstile?: TurnstileChallenge | undefined;
+};
 
 /** Where an in-flight reply had got to: its message and the last event seen. */
 export type ReplyMark = { messageId: string; lastEventId: string };
 
 /** What the widget keeps in the host page's localStorage, one key per site. */
 export type Saved = {
+  /** The visitor credential Parley issued for this site (the visitor's identity, 30 days). */
+  credential?: string;
+  /** Kept by loaders from before credentials; a session no longer believes it, and the loader drops it. */
   visitorId?: string;
   conversationId?: string;
   open?: boolean;
@@ -37,6 +49,8 @@ export type Session = {
   start(): Promise<Site>;
   /** A request to `/api/widget/<path>` with the visitor token; a 401 renews the session and retries once. Rejects with a WidgetError unless the response is 2xx. */
   request(path: string, init?: RequestInit): Promise<Response>;
+  /** Opens the session with a solved Turnstile challenge's token, after `start` was refused with turnstile_required (absent in loaders from before Turnstile). */
+  verify?(turnstileToken: string): Promise<Site>;
 };
 
 export type Markdown = { renderMarkdown(text: string): string; css: string };

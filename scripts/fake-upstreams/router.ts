@@ -8,6 +8,7 @@ import { handleChat } from './generate.ts';
 import { sendJson } from './http.ts';
 import { compat, openai } from './openai.ts';
 import { createFakeResend } from '../fake-resend.ts';
+import { createFakeTurnstile } from '../fake-turnstile.ts';
 import { fakeStripe } from '../fake-stripe/index.ts';
 import type { Vendor } from './types.ts';
 
@@ -20,8 +21,9 @@ const PREFIXES: [string, Vendor][] = [
 
 export function createHandler(state: FakeState) {
   const resend = createFakeResend();
+  const turnstile = createFakeTurnstile();
   return (req: IncomingMessage, res: ServerResponse): void => {
-    route(state, resend, req, res).catch((error: unknown) => {
+    route(state, resend, turnstile, req, res).catch((error: unknown) => {
       console.error('fake-upstreams: request failed', error);
       if (!res.headersSent) sendJson(res, 500, { error: String(error) });
       else res.destroy();
@@ -32,6 +34,7 @@ export function createHandler(state: FakeState) {
 async function route(
   state: FakeState,
   resend: ReturnType<typeof createFakeResend>,
+  turnstile: ReturnType<typeof createFakeTurnstile>,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
@@ -40,6 +43,9 @@ async function route(
   // Email, not a model vendor: scripts/fake-resend.ts.
   if (url.pathname.startsWith('/resend/'))
     return resend(req, res, url.pathname.slice('/resend'.length), url.searchParams);
+  // Cloudflare Turnstile for widget sites, at challenges.cloudflare.com's paths: scripts/fake-turnstile.ts.
+  if (url.pathname.startsWith('/turnstile/'))
+    return turnstile(req, res, url.pathname.slice('/turnstile'.length), url.searchParams);
   // Billing, not a model vendor: scripts/fake-stripe/ (the SDK's STRIPE_API_BASE is `<this server>/stripe`).
   if (url.pathname.startsWith('/stripe/'))
     return fakeStripe.handle(req, res, url.pathname.slice('/stripe'.length), url.searchParams);
@@ -72,6 +78,6 @@ async function route(
     return sendJson(res, 404, reply.body);
   }
   sendJson(res, 404, {
-    error: `unknown path ${url.pathname}; use /anthropic, /openai/v1, /compat/v1, /gemini, /resend or /__control`,
+    error: `unknown path ${url.pathname}; use /anthropic, /openai/v1, /compat/v1, /gemini, /resend, /turnstile or /__control`,
   });
 }

@@ -175,6 +175,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     vars.EMAIL_FROM ??= 'Parley <noreply@parley.example>';
   }
 
+  // Turnstile, for sites that turn it on, is the fake's (scripts/fake-turnstile.ts): Cloudflare's test keys behave as documented.
+  vars.TURNSTILE_BASE_URL ??= upstreams.url;
+
   const hyperdriveTo = (transport: StackOptions['databaseTransport']) =>
     transport === 'hyperdrive' ? database.current.wireUrl : undefined;
   const runtime = await startWorkerRuntime({

@@ -296,3 +296,127 @@ describe("a site's limits", () => {
     await page.close();
   });
 });
+
+// Issue 23: the visitor's identity is Parley's credential, kept per site in localStorage; a site
+// may ask new visitors to pass Cloudflare Turnstile first (the stack's fake, as its test keys behave).
+describe("the widget's visitor identity and Turnstile", () => {
+  it("keeps the visitor's conversation across a reload (the credential is stored), loading nothing of Turnstile", async () => {
+    const page = await openPage(browser());
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
+    await openWidget(page, '/one.html');
+    await ask(page, '[[fake tokens=8]] Remember me after a reload');
+    await expect
+      .poll(async () => (await replies(page).last().innerText()).replace(/\s+/g, ' '))
+      .toContain(expectedReplyText('anthropic', 8).trim().replace(/\s+/g, ' '));
+    await replyEnded(page);
+    const saved = await page.evaluate(() =>
+      Object.entries(localStorage)
+        .filter(([key]) => key.startsWith('parley-widget:'))
+        .map(([, value]) => JSON.parse(value) as Record<string, unknown>),
+    );
+    expect(saved).toEqual([expect.objectContaining({ credential: expect.stringMatching(/^ey/) })]);
+    expect(saved[0]).not.toHaveProperty('visitorId');
+
+    await page.reload();
+    await panel(page).waitFor(); // it was open: it opens again
+    await panel(page).getByText('Remember me after a reload').waitFor();
+    await expect
+      .poll(async () => (await replies(page).last().innerText()).replace(/\s+/g, ' '))
+      .toContain(expectedReplyText('anthropic', 8).trim().replace(/\s+/g, ' '));
+    expect(requested.filter((url) => /turnstile/.test(url))).toEqual([]);
+    expect(consoleErrors(page)).toEqual([]);
+
+    // Another browser (no credential) is another visitor: the conversation is not theirs.
+    const stranger = await openPage(browser());
+    await openWidget(stranger, '/one.html');
+    expect(await panel(stranger).innerText()).not.toContain('Remember me after a reload');
+    await page.close();
+    await stranger.close();
+  });
+
+  it('shows the Turnstile challenge to a new visitor on a site that turned it on, then chats', async () => {
+    const guarded = await startHostSite(inject('e2eDevUrl'));
+    try {
+      const owner = await devSession(ownerEmail);
+      const res = await fetch(`${inject('e2eDevUrl')}/api/sites`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${owner.accessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: SITE,
+          allowedOrigins: [guarded.url],
+          greeting: 'Hi! Ask me anything about the shop.',
+          model: 'anthropic/claude-haiku-4-5',
+          // Cloudflare's documented test keys: the widget always passes, Siteverify always accepts.
+          turnstile: { siteKey: '1x00000000000000000000AA', secretKey: '1x0000000000000000000000000000000AA' },
+        }),
+      });
+      expect(res.status).toBe(201);
+      guarded.useSiteKey(((await res.json()) as { publicKey: string }).publicKey);
+
+      const page = await openPage(browser(), 'phone');
+      await page.goto(`${guarded.url}/one.html`);
+      await page.locator('parley-widget[data-status="challenge"]').waitFor({ state: 'attached' });
+      await page.getByRole('button', { name: 'Open chat' }).click();
+      // Named "Chat" until a session names the site.
+      const dialog = page.getByRole('dialog', { name: 'Chat' });
+      await dialog.getByText("Please confirm you're a person to start chatting.").waitFor();
+      await dialog.getByText('Verifying you are human…').waitFor();
+      expect(await dialog.getByRole('textbox', { name: 'Message' }).isVisible()).toBe(false);
+      await screenshot(page, 'widget-turnstile-challenge');
+      await expectAccessible(page);
+
+      await panel(page).getByText('Hi! Ask me anything about the shop.').waitFor();
+      await page.locator('parley-widget[data-status="ready"]').waitFor({ state: 'attached' });
+      await ask(page, '[[fake tokens=6]] Hello after the check');
+      await expect
+        .poll(async () => (await replies(page).last().innerText()).replace(/\s+/g, ' '))
+        .toContain(expectedReplyText('anthropic', 6).trim().replace(/\s+/g, ' '));
+      await replyEnded(page);
+      await screenshot(page, 'widget-turnstile-passed');
+      // The 403 turnstile_required of the first session is the only refusal the browser saw.
+      expect(consoleErrors(page).filter((e) => !/403/.test(e))).toEqual([]);
+
+      // Back on the next page as the same visitor: no second challenge.
+      await page.goto(`${guarded.url}/two.html`);
+      await page.locator('parley-widget[data-status="ready"]').waitFor({ state: 'attached' });
+      await panel(page).getByText('Hello after the check').waitFor();
+      await page.close();
+    } finally {
+      await guarded.close();
+    }
+  });
+});
+
+describe("the Sites page's Turnstile fields", () => {
+  it('turn Turnstile on with a site key and secret, and never show the secret again', async () => {
+    const owner = await devSession(ownerEmail);
+    const res = await fetch(`${inject('e2eDevUrl')}/api/sites`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${owner.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Bakery', allowedOrigins: ['https://bakery.example'] }),
+    });
+    expect(res.status).toBe(201);
+    const secret = '1x0000000000000000000000000000000AA';
+    const page = await openPage(browser());
+    await signInByEmail(page, '/sites', ownerEmail);
+    await page.getByRole('button', { name: 'Edit Bakery' }).click();
+    await page.getByRole('checkbox', { name: /Turnstile check/ }).check();
+    await page.getByLabel('Turnstile site key').fill('1x00000000000000000000AA');
+    await page.getByLabel(/Turnstile secret key/).fill(secret);
+    await screenshot(page, 'sites-turnstile-form');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Save site' }).click();
+    const card = page.getByRole('region', { name: 'Bakery' });
+    await card.getByText('Turnstile on').waitFor();
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Edit Bakery' }).click();
+    expect(await page.getByLabel('Turnstile site key').inputValue()).toBe('1x00000000000000000000AA');
+    expect(await page.getByLabel(/Turnstile secret key/).inputValue()).toBe('');
+    await page.getByText('stored and never shown').waitFor();
+    expect(await page.content()).not.toContain(secret);
+    expect(consoleErrors(page)).toEqual([]);
+    await page.close();
+  });
+});

@@ -41,6 +41,7 @@ describe('sites: create, read, list', () => {
       sessionsPerIpPerMinute: 10,
       conversationsPerVisitorPerHour: 20,
       dailyTokenBudget: 200_000,
+      turnstile: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

@@ -114,7 +114,9 @@ describe('sessions per minute from one IP address', () => {
     const site = await createSite(owner.token);
     expect(site.sessionsPerIpPerMinute).toBe(10);
     const answers = await Promise.all(
-      Array.from({ length: 100 }, () => requestSession(site.publicKey, HOST, undefined, '203.0.113.7')),
+      Array.from({ length: 100 }, () =>
+        requestSession(site.publicKey, HOST, {}, { 'cf-connecting-ip': '203.0.113.7' }),
+      ),
     );
     expect(answers.filter((r) => r.status === 200)).toHaveLength(10);
     const refused = answers.filter((r) => r.status !== 200);
@@ -129,8 +131,8 @@ describe('sessions per minute from one IP address', () => {
     expect(Number(error.retryAfter)).toBeGreaterThanOrEqual(1);
     expect(Number(error.retryAfter)).toBeLessThanOrEqual(60);
 
-    expect((await requestSession(site.publicKey, HOST, undefined, '198.51.100.23')).status).toBe(200);
-    expect((await requestSession(site.publicKey, HOST, undefined, '2001:db8::1')).status).toBe(200);
+    expect((await requestSession(site.publicKey, HOST, {}, { 'cf-connecting-ip': '198.51.100.23' })).status).toBe(200);
+    expect((await requestSession(site.publicKey, HOST, {}, { 'cf-connecting-ip': '2001:db8::1' })).status).toBe(200);
   });
 
   it('counts requests without CF-Connecting-IP (local development) as one shared address', async () => {
@@ -141,30 +143,33 @@ describe('sessions per minute from one IP address', () => {
       status: 429,
       code: 'site_session_rate_limited',
     });
-    expect((await requestSession(site.publicKey, HOST, undefined, '203.0.113.8')).status).toBe(200);
+    expect((await requestSession(site.publicKey, HOST, {}, { 'cf-connecting-ip': '203.0.113.8' })).status).toBe(200);
   });
 
   it('applies a cap the owner lowers at once; counts only sessions a site admits (a wrong origin is refused as before)', async () => {
     const owner = await signIn();
     const site = await createSite(owner.token);
     const ip = '203.0.113.9';
-    for (let i = 0; i < 3; i++) expect((await requestSession(site.publicKey, HOST, undefined, ip)).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await requestSession(site.publicKey, HOST, {}, { 'cf-connecting-ip': ip })).status).toBe(200);
     for (let i = 0; i < 20; i++)
-      expect((await requestSession(site.publicKey, 'https://elsewhere.example', undefined, ip)).status).toBe(403);
+      expect(
+        (await requestSession(site.publicKey, 'https://elsewhere.example', {}, { 'cf-connecting-ip': ip })).status,
+      ).toBe(403);
     expect((await patchSite(owner.token, site, { sessionsPerIpPerMinute: 4 })).status).toBe(200);
-    expect((await requestSession(site.publicKey, HOST, undefined, ip)).status).toBe(200);
-    expect((await requestSession(site.publicKey, HOST, undefined, ip)).status).toBe(429);
+    expect((await requestSession(site.publicKey, HOST, {}, { 'cf-connecting-ip': ip })).status).toBe(200);
+    expect((await requestSession(site.publicKey, HOST, {}, { 'cf-connecting-ip': ip })).status).toBe(429);
     expect((await patchSite(owner.token, site, { sessionsPerIpPerMinute: 3 })).status).toBe(200);
-    expect((await requestSession(site.publicKey, HOST, undefined, '198.51.100.9')).status).toBe(200);
-    expect((await requestSession(site.publicKey, HOST, undefined, ip)).status).toBe(429);
+    expect((await requestSession(site.publicKey, HOST, {}, { 'cf-connecting-ip': '198.51.100.9' })).status).toBe(200);
+    expect((await requestSession(site.publicKey, HOST, {}, { 'cf-connecting-ip': ip })).status).toBe(429);
   });
 
   it("keeps the count across a restart of the site's object", async () => {
     const owner = await signIn();
     const site = await createSite(owner.token, { sessionsPerIpPerMinute: 1 });
-    expect((await requestSession(site.publicKey, HOST, undefined, '203.0.113.10')).status).toBe(200);
+    expect((await requestSession(site.publicKey, HOST, {}, { 'cf-connecting-ip': '203.0.113.10' })).status).toBe(200);
     await restartSite(site.publicKey);
-    expect((await requestSession(site.publicKey, HOST, undefined, '203.0.113.10')).status).toBe(429);
+    expect((await requestSession(site.publicKey, HOST, {}, { 'cf-connecting-ip': '203.0.113.10' })).status).toBe(429);
   });
 });
 

@@ -15,6 +15,7 @@ export type SiteJson = {
   sessionsPerIpPerMinute: number;
   conversationsPerVisitorPerHour: number;
   dailyTokenBudget: number;
+  turnstile: { siteKey: string } | null;
   createdAt: string;
   updatedAt: string;
 };
@@ -22,6 +23,9 @@ export type SessionJson = {
   token: string;
   expiresAt: number;
   visitorId: string;
+  credential: string;
+  credentialExpiresAt: number;
+  returning: boolean;
   site: { name: string; greeting: string | null; theme: SiteJson['theme']; model: { id: string; label: string } };
 };
 
@@ -38,18 +42,23 @@ export async function createSite(token: string, body: Record<string, unknown> = 
   return res.json<SiteJson>();
 }
 
-/** POST /api/widget/session from a page on `origin` (none: no Origin header), from `ip` (CF-Connecting-IP; none: no header). */
-export function requestSession(siteKey: string, origin: string | undefined, visitorId?: string, ip?: string) {
+/** POST /api/widget/session from a page on `origin` (none: no Origin header), with `fields` beside the site key (credential, turnstileToken) and extra `headers` (CF-Connecting-IP). */
+export function requestSession(
+  siteKey: string,
+  origin: string | undefined,
+  fields: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) {
   return call('/api/widget/session', {
     method: 'POST',
-    headers: { ...(origin ? { origin } : {}), ...(ip ? { 'cf-connecting-ip': ip } : {}) },
-    body: JSON.stringify(visitorId ? { siteKey, visitorId } : { siteKey }),
+    headers: { ...headers, ...(origin ? { origin } : {}) },
+    body: JSON.stringify({ siteKey, ...fields }),
   });
 }
 
 /** A visitor's session, which must succeed. */
-export async function visit(siteKey: string, origin = HOST, visitorId?: string) {
-  const res = await requestSession(siteKey, origin, visitorId);
+export async function visit(siteKey: string, origin = HOST, fields: Record<string, unknown> = {}) {
+  const res = await requestSession(siteKey, origin, fields);
   if (res.status !== 200) throw new Error(`widget session failed: ${res.status} ${await res.text()}`);
   return { ...(await res.json<SessionJson>()), origin };
 }

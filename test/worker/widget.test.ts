@@ -70,6 +70,9 @@ describe('POST /api/widget/session', () => {
       token: expect.any(String),
       expiresAt: expect.any(Number),
       visitorId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      credential: expect.any(String),
+      credentialExpiresAt: expect.any(Number),
+      returning: false,
       site: {
         name: 'Shop',
         greeting: 'Hello there',
@@ -93,17 +96,11 @@ describe('POST /api/widget/session', () => {
     expect(atob(session.token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))).not.toContain(owner.userId);
   });
 
-  it("keeps the visitor id it is given, and names the site's own model", async () => {
+  it("names the site's own model", async () => {
     const owner = await signIn();
     const site = await createSite(owner.token, { model: 'openai/gpt-4.1-mini' });
-    const visitorId = crypto.randomUUID();
-    const session = await visit(site.publicKey, HOST, visitorId.toUpperCase());
-    expect(session.visitorId).toBe(visitorId);
+    const session = await visit(site.publicKey, HOST);
     expect(session.site.model).toEqual({ id: 'openai/gpt-4.1-mini', label: expect.stringContaining('4.1') });
-    expect(await errorOf(await requestSession(site.publicKey, HOST, 'not-a-uuid'))).toMatchObject({
-      status: 400,
-      code: 'invalid_request',
-    });
   });
 
   it('answers any subdomain of a wildcard origin, but not its apex, another scheme or port', async () => {
@@ -236,12 +233,12 @@ describe('visitor tokens', () => {
     expect(await errorOf(bare)).toMatchObject({ status: 401, code: 'visitor_token_invalid' });
   });
 
-  it("cannot reach another site's conversation, even for the same owner and visitor id (404)", async () => {
+  it("cannot reach another site's conversation, even for the same owner (404)", async () => {
     const owner = await signIn();
     const a = await createSite(owner.token, { name: 'A' });
     const b = await createSite(owner.token, { name: 'B' });
     const onA = await visit(a.publicKey);
-    const onB = await visit(b.publicKey, HOST, onA.visitorId);
+    const onB = await visit(b.publicKey);
     const id = await visitorConversation(onA);
     await expectNotFoundOnEveryRoute(onB, id);
   });

@@ -14,6 +14,7 @@ import {
 } from '../../drizzle/schema.ts';
 import type { Db } from './client.ts';
 import { asUser, type UserClaims } from './as-user.ts';
+import { ownedSiteColumns } from './sites.ts';
 
 export async function readAccount(db: Db, claims: UserClaims) {
   const mine = claims.sub;
@@ -44,7 +45,7 @@ export async function readAccount(db: Db, claims: UserClaims) {
         .from(apiKeys)
         .where(eq(apiKeys.userId, mine))
         .orderBy(asc(apiKeys.createdAt)),
-      q.select().from(sites).where(eq(sites.userId, mine)).orderBy(asc(sites.createdAt)),
+      q.select(ownedSiteColumns).from(sites).where(eq(sites.userId, mine)).orderBy(asc(sites.createdAt)),
       q
         .select()
         .from(usageDaily)

@@ -2,13 +2,19 @@
 // user id: the signed-in role only reads, see migration 0004), then tell the site's
 // Durable Object (worker/sites/manage-sites.ts); visitors' requests never read this table, except
 // once per site the object has never held (loadSiteByKey).
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import { type SiteModelNotice, sites } from '../../drizzle/schema.ts';
 import type { Db } from './client.ts';
 import { asUser, type UserClaims } from './as-user.ts';
 
 /** A site as Postgres holds it. */
 export type SiteRow = typeof sites.$inferSelect;
+/** A site as its owner may read it: everything but the Turnstile secret (migration 0016 grants no more). */
+export type OwnedSite = Omit<SiteRow, 'turnstileSecret'>;
+
+const { turnstileSecret: _secret, ...ownedColumns } = getTableColumns(sites);
+/** The columns a signed-in user may select from `sites`. */
+export const ownedSiteColumns = ownedColumns;
 
 /** The limits an owner sets on a site: columns of their own, each with its default (migration 0015). */
 type LimitColumns =
@@ -17,11 +23,22 @@ type LimitColumns =
   | 'conversationsPerVisitorPerHour'
   | 'dailyTokenBudget';
 export type NewSite = Pick<SiteRow, 'name' | 'publicKey' | 'allowedOrigins' | 'model' | 'systemPrompt' | 'greeting'> &
-  Partial<Pick<SiteRow, LimitColumns | 'retentionDays'>> & { theme: Record<string, string> };
+  Partial<Pick<SiteRow, LimitColumns | 'retentionDays' | 'turnstileSiteKey' | 'turnstileSecret'>> & {
+    theme: Record<string, string>;
+  };
 export type SitePatch = Partial<
   Pick<
     SiteRow,
-    'name' | 'allowedOrigins' | 'model' | 'systemPrompt' | 'greeting' | LimitColumns | 'retentionDays' | 'modelNotice'
+    | 'name'
+    | 'allowedOrigins'
+    | 'model'
+    | 'systemPrompt'
+    | 'greeting'
+    | LimitColumns
+    | 'retentionDays'
+    | 'modelNotice'
+    | 'turnstileSiteKey'
+    | 'turnstileSecret'
   >
 > & { theme?: Record<string, string> };
 
@@ -37,17 +54,21 @@ export async function insertSite(db: Db, claims: UserClaims, site: NewSite): Pro
 }
 
 /** The caller's sites, newest first. */
-export async function listSites(db: Db, claims: UserClaims): Promise<SiteRow[]> {
+export async function listSites(db: Db, claims: UserClaims): Promise<OwnedSite[]> {
   const [rows] = await asUser(db, claims, (q) => [
-    q.select().from(sites).where(eq(sites.userId, claims.sub)).orderBy(desc(sites.createdAt), desc(sites.id)),
+    q
+      .select(ownedColumns)
+      .from(sites)
+      .where(eq(sites.userId, claims.sub))
+      .orderBy(desc(sites.createdAt), desc(sites.id)),
   ]);
   return rows;
 }
 
-export async function findSite(db: Db, claims: UserClaims, id: string): Promise<SiteRow | undefined> {
+export async function findSite(db: Db, claims: UserClaims, id: string): Promise<OwnedSite | undefined> {
   const [rows] = await asUser(db, claims, (q) => [
     q
-      .select()
+      .select(ownedColumns)
       .from(sites)
       .where(and(eq(sites.id, id), eq(sites.userId, claims.sub)))
       .limit(1),

@@ -57,7 +57,7 @@ function render(c: Context<AppEnv>, error: AppError) {
     const shaped = openAiError(error);
     return c.json(shaped.body, shaped.status, shaped.headers);
   }
-  return c.json(errorBody(error.code, error.message), error.status, error.headers);
+  return c.json(errorBody(error.code, error.message, error.details), error.status, error.headers);
 }
 
 function httpCode(status: number) {

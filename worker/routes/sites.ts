@@ -5,7 +5,8 @@ import { findSite, listSites } from '../db/sites.ts';
 import { notFound } from '../errors.ts';
 import { validate } from '../validation.ts';
 import { createSite, deleteSite, updateSite } from '../sites/manage-sites.ts';
-import { themeOf, type SiteRow } from '../sites/site-config.ts';
+import { themeOf } from '../sites/site-config.ts';
+import type { OwnedSite } from '../db/sites.ts';
 import { publicSuffixOrigins } from '../sites/origins.ts';
 import { createSiteBody, siteIdParam, siteListSchema, siteSchema, updateSiteBody } from '../schemas/sites.ts';
 import { describe } from '../openapi/describe.ts';
@@ -115,7 +116,7 @@ export const sites = new Hono<AppEnv>()
   // One site's owner view: its visitors' conversations, insights, and a visitor's data deleted.
   .route('/', siteView);
 
-const toSite = (row: SiteRow) => ({
+const toSite = (row: OwnedSite) => ({
   id: row.id,
   name: row.name,
   publicKey: row.publicKey,
@@ -131,6 +132,8 @@ const toSite = (row: SiteRow) => ({
   sessionsPerIpPerMinute: row.sessionsPerIpPerMinute,
   conversationsPerVisitorPerHour: row.conversationsPerVisitorPerHour,
   dailyTokenBudget: row.dailyTokenBudget,
+  // The secret is never returned (the owner's reads cannot select it); a site key means one is stored.
+  turnstile: row.turnstileSiteKey ? { siteKey: row.turnstileSiteKey } : null,
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });

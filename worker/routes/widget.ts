@@ -15,6 +15,7 @@ import { defaultModel, findModel } from '../providers/registry.ts';
 import { requestOrigin } from '../sites/origins.ts';
 import { isSiteKey } from '../sites/public-key.ts';
 import { admitVisitor, countConversation, countSession } from '../sites/site-objects.ts';
+import { identifyVisitor } from '../sites/visitor-identity.ts';
 import { SITE_NOT_FOUND } from '../sites/site-config.ts';
 import {
   MAX_VISITOR_CONTENT_CHARS,
@@ -50,11 +51,18 @@ export const widgetSession = new Hono<AppEnv>().post(
   '/',
   describe({
     summary:
-      "A visitor session for a site, from a page on one of its allowed origins (the browser's Origin header): a 15-minute visitor token bound to the site, the visitor and that origin, and what the widget shows",
+      "A visitor session for a site, from a page on one of its allowed origins (the browser's Origin header): a 15-minute visitor token bound to the site, the visitor and that origin, the visitor's 30-day credential, and what the widget shows. The visitor is the one the credential names, else a new one minted by Parley (a body visitorId is ignored)",
     tag: 'widget',
     responses: {
       200: { description: 'Session', schema: widgetSessionSchema },
-      403: { description: 'No Origin, or an origin the site does not allow (origin_not_allowed)' },
+      401: {
+        description:
+          "A visitor credential issued for another site (visitor_credential_wrong_site): send none, or this site's",
+      },
+      403: {
+        description:
+          "No Origin, or an origin the site does not allow (origin_not_allowed); the site's Turnstile check is due and no turnstileToken was sent (turnstile_required, with error.turnstile {siteKey, script}), or Siteverify refused it (turnstile_failed)",
+      },
       404: { description: 'No site has this key (site_not_found)' },
       429: {
         description:
@@ -63,14 +71,14 @@ export const widgetSession = new Hono<AppEnv>().post(
       },
       503: {
         description:
-          'WIDGET_TOKEN_SECRET is not set (widget_not_configured), or the site cannot be reached (widget_unavailable, database_unavailable)',
+          'WIDGET_TOKEN_SECRET is not set (widget_not_configured), the site cannot be reached (widget_unavailable, database_unavailable), or Siteverify cannot (turnstile_unavailable)',
       },
     },
   }),
   validate('json', widgetSessionBody),
   async (c) => {
     const key = await widgetKey(c.env, c.req.url);
-    const { siteKey, visitorId } = c.req.valid('json');
+    const { siteKey, credential, turnstileToken } = c.req.valid('json');
     const origin = requestOrigin(c.req.header('origin'));
     if (!origin) {
       throw new AppError(
@@ -82,9 +90,13 @@ export const widgetSession = new Hono<AppEnv>().post(
     if (!isSiteKey(siteKey)) throw new AppError(404, 'site_not_found', SITE_NOT_FOUND);
     const site = await admitVisitor(c.env, siteKey, origin, new URL(c.req.url).origin);
     await countSession(c.env, siteKey, c.req.header('cf-connecting-ip'));
-    const visitor = visitorId?.toLowerCase() ?? crypto.randomUUID();
+    const visitor = await identifyVisitor(c.env, key, site, {
+      credential,
+      turnstileToken,
+      remoteIp: c.req.header('cf-connecting-ip'),
+    });
     const { token, expiresAt } = await signVisitorToken(key, {
-      visitorId: visitor,
+      visitorId: visitor.visitorId,
       siteId: site.id,
       siteKey,
       origin,
@@ -92,7 +104,10 @@ export const widgetSession = new Hono<AppEnv>().post(
     return c.json({
       token,
       expiresAt,
-      visitorId: visitor,
+      visitorId: visitor.visitorId,
+      credential: visitor.credential,
+      credentialExpiresAt: visitor.credentialExpiresAt,
+      returning: visitor.returning,
       site: { name: site.name, greeting: site.greeting, theme: site.theme, model: siteModel(c.env, site.model) },
     });
   },

@@ -76,6 +76,22 @@ const siteFields = {
     .describe(
       "Visitors' conversations with no activity for this many days are deleted (hourly, from their rooms and the database); null (the default): kept until deleted",
     ),
+  turnstile: z
+    .strictObject({
+      siteKey: text().trim().min(1).max(100).describe("The Turnstile widget's site key (public)"),
+      secretKey: text()
+        .trim()
+        .min(1)
+        .max(200)
+        .optional()
+        .describe(
+          "The Turnstile widget's secret key: required to turn Turnstile on; absent on a change: the one stored stays. Never returned",
+        ),
+    })
+    .nullable()
+    .describe(
+      "Cloudflare Turnstile before a new visitor's first session (a widget from the Cloudflare dashboard, its domains the site's); null: off",
+    ),
 };
 
 /** One of a site's limits: a whole number in its range, described with its default. */
@@ -103,13 +119,14 @@ export const createSiteBody = z.strictObject({
   sessionsPerIpPerMinute: siteFields.sessionsPerIpPerMinute.optional(),
   conversationsPerVisitorPerHour: siteFields.conversationsPerVisitorPerHour.optional(),
   dailyTokenBudget: siteFields.dailyTokenBudget.optional(),
+  turnstile: siteFields.turnstile.optional(),
 });
 
 export const updateSiteBody = createSiteBody
   .partial()
   .refine(
     (body) => Object.keys(body).length > 0,
-    'nothing to change: send any of name, allowedOrigins, model, systemPrompt, greeting, theme, visitorRequestsPerMinute, sessionsPerIpPerMinute, conversationsPerVisitorPerHour, dailyTokenBudget, retentionDays',
+    'nothing to change: send any of name, allowedOrigins, model, systemPrompt, greeting, theme, visitorRequestsPerMinute, sessionsPerIpPerMinute, conversationsPerVisitorPerHour, dailyTokenBudget, retentionDays, turnstile',
   );
 
 export const siteIdParam = z.object({ id: z.uuid() });
@@ -149,6 +166,12 @@ export const siteSchema = z.object({
   sessionsPerIpPerMinute: z.number().int(),
   conversationsPerVisitorPerHour: z.number().int(),
   dailyTokenBudget: z.number().int(),
+  turnstile: z
+    .object({ siteKey: z.string() })
+    .nullable()
+    .describe(
+      "Cloudflare Turnstile before a new visitor's first session, with the site key in use (its secret is stored, never returned); null: off",
+    ),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -8,16 +8,38 @@ export const MAX_VISITOR_CONTENT_CHARS = 4000;
 
 export const widgetSessionBody = z.strictObject({
   siteKey: text().min(1).max(200).describe("The site's public key, pk_site_…"),
-  visitorId: z
-    .uuid()
+  credential: text()
+    .max(2000)
     .optional()
-    .describe("The visitor id from an earlier session (kept in the host page's localStorage); absent: a new visitor"),
+    .describe(
+      "The visitor credential from an earlier session of this site (the widget keeps it in the host page's localStorage): the same visitor, with their conversations. Absent, expired or not valid: a new visitor. Another site's: 401 visitor_credential_wrong_site",
+    ),
+  turnstileToken: text()
+    .max(2048)
+    .optional()
+    .describe(
+      "The token of the site's Cloudflare Turnstile challenge, when the site has Turnstile on and answered 403 turnstile_required",
+    ),
+  visitorId: z
+    .string()
+    .max(200)
+    .optional()
+    .describe(
+      'Ignored (sent by widgets from before visitor credentials): a visitor id is never taken from a request, so its sender is a new visitor',
+    ),
 });
 
 export const widgetSessionSchema = z.object({
   token: z.string().describe('The visitor token: send it as Authorization: Bearer on /api/widget/conversations/*'),
   expiresAt: z.number().int().describe('Unix seconds (15 minutes): ask for a new session before then'),
-  visitorId: z.uuid(),
+  visitorId: z.uuid().describe('Minted by Parley, bound to the site; named by the credential'),
+  credential: z
+    .string()
+    .describe(
+      'The visitor credential (30 days): keep it and send it with the next session to stay this visitor. The one sent while it has more than half its life left, else a new one',
+    ),
+  credentialExpiresAt: z.number().int().describe("Unix seconds: the credential's expiry"),
+  returning: z.boolean().describe('True when the credential sent named this visitor; false for a new visitor'),
   site: z.object({
     name: z.string(),
     greeting: z.string().nullable(),

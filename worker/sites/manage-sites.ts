@@ -23,7 +23,10 @@ import { DEFAULT_THEME, DEFAULT_SITE_LIMITS, siteConfig, type SiteRow, type Site
 import { log } from '../log.ts';
 
 type Owner = { userId: string; email?: string; claims: UserClaims };
-export type SiteInput = Omit<SitePatch, 'name' | 'allowedOrigins'> & { name: string; allowedOrigins: string[] };
+/** Turnstile as the owner sends it: on with a site key and secret (a change may keep the stored secret), or null: off. */
+export type TurnstileInput = { siteKey: string; secretKey?: string | undefined } | null;
+export type SiteChange = Omit<SitePatch, 'turnstileSiteKey' | 'turnstileSecret'> & { turnstile?: TurnstileInput };
+export type SiteInput = Omit<SiteChange, 'name' | 'allowedOrigins'> & { name: string; allowedOrigins: string[] };
 
 export async function createSite(env: Env, db: Db, owner: Owner, input: SiteInput): Promise<SiteRow> {
   assertModel(env, input.model);
@@ -43,6 +46,7 @@ export async function createSite(env: Env, db: Db, owner: Owner, input: SiteInpu
     conversationsPerVisitorPerHour:
       input.conversationsPerVisitorPerHour ?? DEFAULT_SITE_LIMITS.conversationsPerVisitorPerHour,
     dailyTokenBudget: input.dailyTokenBudget ?? DEFAULT_SITE_LIMITS.dailyTokenBudget,
+    ...turnstileColumns(input.turnstile, false),
   });
   try {
     await configure(env, row);
@@ -54,15 +58,20 @@ export async function createSite(env: Env, db: Db, owner: Owner, input: SiteInpu
   return row;
 }
 
-export async function updateSite(env: Env, db: Db, owner: Owner, id: string, patch: SitePatch): Promise<SiteRow> {
-  assertModel(env, patch.model);
+export async function updateSite(env: Env, db: Db, owner: Owner, id: string, change: SiteChange): Promise<SiteRow> {
+  assertModel(env, change.model);
   // Only a model being set is checked: a site whose plan changed under it can still be renamed.
-  if (patch.model !== undefined) assertModelInPlan(env, await ownerPlan(env, owner.userId), patch.model);
+  if (change.model !== undefined) assertModelInPlan(env, await ownerPlan(env, owner.userId), change.model);
+  const { turnstile, ...patch } = change;
+  // A new Turnstile site key alone keeps the stored secret, if there is one.
+  const hasSecret =
+    turnstile && !turnstile.secretKey ? Boolean((await findSite(db, owner.claims, id))?.turnstileSiteKey) : false;
   const row = await updateSiteRow(db, owner.claims, id, {
     ...patch,
     ...(patch.greeting === '' ? { greeting: null } : {}),
     // The owner chose the model: a notice that a plan change had chosen it is over.
     ...(patch.model !== undefined ? { modelNotice: null } : {}),
+    ...turnstileColumns(turnstile, hasSecret),
   });
   if (!row) throw siteNotFound();
   await configure(env, row);
@@ -88,6 +97,18 @@ export async function configure(env: Env, row: SiteRow) {
       throw sitesUnavailable(error);
     });
   if (!result.ok) throw siteNotFound();
+}
+
+/** The columns a Turnstile setting writes; 400 turnstile_secret_required when turned on without a secret. */
+function turnstileColumns(turnstile: TurnstileInput | undefined, hasSecret: boolean): SitePatch {
+  if (turnstile === undefined) return {};
+  if (turnstile === null) return { turnstileSiteKey: null, turnstileSecret: null };
+  if (turnstile.secretKey) return { turnstileSiteKey: turnstile.siteKey, turnstileSecret: turnstile.secretKey };
+  if (hasSecret) return { turnstileSiteKey: turnstile.siteKey };
+  throw badRequest(
+    "Turnstile needs the widget's secret key too (turnstile.secretKey): find it beside the site key in Cloudflare's dashboard",
+    'turnstile_secret_required',
+  );
 }
 
 function assertModel(env: Env, model: string | null | undefined) {

@@ -59,9 +59,13 @@ export type SiteConfig = SiteLimits & {
   systemPrompt: string | null;
   greeting: string | null;
   theme: SiteTheme;
+  /** Cloudflare Turnstile before a new visitor's session; null: off. The secret never leaves the Worker. */
+  turnstile: SiteTurnstile | null;
   /** Milliseconds; strictly increases with every change (see db/sites.ts), so an older configure never replaces a newer one. */
   updatedAt: number;
 };
+
+export type SiteTurnstile = { siteKey: string; secret: string };
 
 /** A Site object's refusal of a visitor's request. */
 export type SiteRefusal = {
@@ -103,6 +107,10 @@ export function siteConfig(row: SiteRow): SiteConfig {
     sessionsPerIpPerMinute: row.sessionsPerIpPerMinute,
     conversationsPerVisitorPerHour: row.conversationsPerVisitorPerHour,
     dailyTokenBudget: row.dailyTokenBudget,
+    turnstile:
+      row.turnstileSiteKey && row.turnstileSecret
+        ? { siteKey: row.turnstileSiteKey, secret: row.turnstileSecret }
+        : null,
     updatedAt: row.updatedAt.getTime(),
   };
 }

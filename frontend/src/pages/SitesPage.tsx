@@ -122,6 +122,7 @@ function SiteCard(props: { site: Site; onEdit: () => void; onChanged: (site: Sit
         messages a minute and {props.site.conversationsPerVisitorPerHour} conversations an hour per visitor ·{' '}
         {props.site.sessionsPerIpPerMinute} sessions a minute per network address · {count(props.site.dailyTokenBudget)}{' '}
         tokens a day
+        <Show when={props.site.turnstile}> · Turnstile on</Show>
       </p>
       <Show when={props.site.modelNotice}>
         {(notice) => (
@@ -234,6 +235,7 @@ const FORM_FIELDS = new Set([
   'sessionsPerIpPerMinute',
   'conversationsPerVisitorPerHour',
   'dailyTokenBudget',
+  'turnstile',
 ]);
 
 type LimitName =
@@ -314,6 +316,10 @@ function SiteForm(props: { site?: Site; onSaved: (site: Site) => void; onCancel:
   const [limits, setLimits] = createSignal(
     Object.fromEntries(LIMITS.map((l) => [l.name, initial?.[l.name] ?? l.default])) as Record<LimitName, number>,
   );
+  // Cloudflare Turnstile: the secret is never sent back, so an empty field keeps the stored one.
+  const [turnstileOn, setTurnstileOn] = createSignal(Boolean(initial?.turnstile));
+  const [turnstileKey, setTurnstileKey] = createSignal(initial?.turnstile?.siteKey ?? '');
+  const [turnstileSecret, setTurnstileSecret] = createSignal('');
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string>();
   // Problems the server found, by field, shown next to the field they belong to.
@@ -336,6 +342,9 @@ function SiteForm(props: { site?: Site; onSaved: (site: Site) => void; onCancel:
       greeting: greeting().trim() || null,
       theme: theme(),
       ...limits(),
+      turnstile: turnstileOn()
+        ? { siteKey: turnstileKey().trim(), secretKey: turnstileSecret().trim() || undefined }
+        : null,
     };
     setBusy(true);
     setError(undefined);
@@ -480,6 +489,51 @@ function SiteForm(props: { site?: Site; onSaved: (site: Site) => void; onCancel:
               </div>
             )}
           </For>
+        </fieldset>
+        <fieldset class="stack">
+          <legend>Cloudflare Turnstile</legend>
+          <label class="row">
+            <input
+              id="site-turnstile"
+              type="checkbox"
+              checked={turnstileOn()}
+              onChange={(e) => setTurnstileOn(e.currentTarget.checked)}
+            />
+            Ask new visitors to pass a Turnstile check before they chat
+          </label>
+          <Show when={turnstileOn()}>
+            <p class="muted small">
+              Create a Turnstile widget for this site's domains in Cloudflare's dashboard and enter its keys. Pages with
+              a Content-Security-Policy must allow https://challenges.cloudflare.com in script-src and frame-src.
+            </p>
+            <label for="site-turnstile-key">Turnstile site key</label>
+            <input
+              id="site-turnstile-key"
+              required
+              maxlength={100}
+              autocomplete="off"
+              value={turnstileKey()}
+              onInput={(e) => setTurnstileKey(e.currentTarget.value)}
+              {...invalid('turnstile')}
+            />
+            <label for="site-turnstile-secret">
+              Turnstile secret key{' '}
+              <span class="muted small">
+                {initial?.turnstile ? '(stored and never shown: leave empty to keep it)' : '(never shown again)'}
+              </span>
+            </label>
+            <input
+              id="site-turnstile-secret"
+              type="password"
+              autocomplete="off"
+              required={!initial?.turnstile}
+              maxlength={200}
+              value={turnstileSecret()}
+              onInput={(e) => setTurnstileSecret(e.currentTarget.value)}
+              {...invalid('turnstile')}
+            />
+            <FieldProblems field="turnstile" problems={problems()} />
+          </Show>
         </fieldset>
         <Show when={error()}>
           {(message) => (

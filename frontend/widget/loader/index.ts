@@ -87,7 +87,13 @@ function start(src: string, siteKey: string) {
         return site;
       },
       (error: WidgetError) => {
-        if (frame) frame.host.dataset.status = error.status === 403 || error.status === 404 ? 'unavailable' : 'offline';
+        if (frame)
+          frame.host.dataset.status =
+            error.code === 'turnstile_required'
+              ? 'challenge' // the panel shows the site's Turnstile challenge when opened
+              : error.status === 403 || error.status === 404
+                ? 'unavailable'
+                : 'offline';
         throw error;
       },
     );

@@ -1,15 +1,17 @@
 // The visitor's session with Parley: `POST /api/widget/session` with the site key (the browser adds
-// the page's Origin) returns a short-lived token, which every other widget request carries. The
+// the page's Origin) and the visitor credential kept from the last session (none: Parley makes a new
+// visitor) returns a short-lived token, which every other widget request carries, and the credential
+// to keep (the same, or a renewed one). A site with Turnstile on refuses a new visitor until the
+// panel has shown its challenge and `verify` sends the token (403 turnstile_required). The
 // token is renewed a minute before it expires (ahead of time once the visitor has chatted on this
 // page, otherwise when next needed), and a request refused with 401 renews it and is sent once more.
 import type { Session, Site, Store, WidgetError } from '../types.ts';
 
 const RENEW_BEFORE_MS = 60_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Refusals that another attempt on this page cannot change. */
 const FINAL = new Set(['origin_not_allowed', 'site_not_found']);
 
-type SessionBody = { token: string; expiresAt: number; visitorId: string; site: Site };
+type SessionBody = { token: string; expiresAt: number; credential: string; returning: boolean; site: Site };
 
 export function createSession(api: string, siteKey: string, store: Store): Session {
   let session: Promise<Site> | undefined;
@@ -18,20 +20,31 @@ export function createSession(api: string, siteKey: string, store: Store): Sessi
   let chatting = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  const openSession = (): Promise<Site> => {
-    const { visitorId } = store.read();
-    const attempt = call('session', {
+  const post = (turnstileToken: string | undefined, credential = store.read().credential): Promise<Response> =>
+    call('session', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(visitorId && UUID.test(visitorId) ? { siteKey, visitorId } : { siteKey }),
-    }).then(async (response) => {
+      body: JSON.stringify({ siteKey, credential, turnstileToken }),
+    }).catch((error: WidgetError) => {
+      // Another site's credential (a copied storage entry): forget it and come as a new visitor, once.
+      if (credential && error.code === 'visitor_credential_wrong_site') {
+        store.update({ credential: undefined });
+        return post(turnstileToken, undefined);
+      }
+      throw error;
+    });
+
+  const openSession = (turnstileToken?: string): Promise<Site> => {
+    const attempt = post(turnstileToken).then(async (response) => {
       const body = (await response.json()) as SessionBody;
       // The server's clock decides expiry; a visitor's clock can be minutes off, so a lifetime that
       // looks absurd from here is taken as the usual 15 minutes (a 401 still renews in time).
       let lifetime = body.expiresAt * 1000 - Date.now();
       if (!(lifetime > 2 * RENEW_BEFORE_MS && lifetime < 86_400_000)) lifetime = 15 * 60_000;
       token = { value: body.token, renewAt: Date.now() + lifetime - RENEW_BEFORE_MS };
-      store.update({ visitorId: body.visitorId, site: body.site });
+      // A new visitor (no credential, or one expired or not valid) has none of the stored conversation.
+      const forgotten = body.returning ? {} : { conversationId: undefined, reply: undefined };
+      store.update({ credential: body.credential, visitorId: undefined, site: body.site, ...forgotten });
       schedule();
       return body.site;
     });
@@ -74,6 +87,7 @@ export function createSession(api: string, siteKey: string, store: Store): Sessi
 
   return {
     start: () => session ?? openSession(),
+    verify: (turnstileToken) => openSession(turnstileToken),
     async request(path, init = {}) {
       if (!chatting) {
         chatting = true;
@@ -96,14 +110,22 @@ export function createSession(api: string, siteKey: string, store: Store): Sessi
 async function refusal(response: Response): Promise<WidgetError> {
   let code = `http_${response.status}`;
   let message = response.statusText;
+  let turnstile: WidgetError['turnstile'];
   try {
-    const body = (await response.json()) as { error?: { code?: string; message?: string } };
+    const body = (await response.json()) as { error?: { code?: string; message?: string; turnstile?: unknown } };
     if (body.error?.code) ({ code, message = '' } = body.error as { code: string; message?: string });
+    const challenge = body.error?.turnstile as WidgetError['turnstile'];
+    if (challenge?.siteKey && challenge.script) turnstile = { siteKey: challenge.siteKey, script: challenge.script };
   } catch {
     // not JSON: keep the status
   }
   const retryAfter = Number(response.headers.get('retry-after'));
-  return widgetError(response.status, code, message, retryAfter > 0 ? Math.ceil(retryAfter) : undefined);
+  return Object.assign(
+    widgetError(response.status, code, message, retryAfter > 0 ? Math.ceil(retryAfter) : undefined),
+    {
+      turnstile,
+    },
+  );
 }
 
 function widgetError(status: number, code: string, message: string, retryAfterSeconds?: number): WidgetError {

@@ -1,7 +1,8 @@
 // The chat panel, loaded as its own chunk on first open: builds the dialog in the widget's shadow
 // root, opens the session (or says why there is none), then shows the conversation.
 import css from './panel.css?inline';
-import type { Panel, PanelContext } from '../types.ts';
+import type { Panel, PanelContext, Site, WidgetError } from '../types.ts';
+import { passChallenge } from './challenge.ts';
 import { createChat } from './chat.ts';
 import { schemedSheet } from './scheme.ts';
 import { createView } from './view.ts';
@@ -21,19 +22,26 @@ export function mountPanel(context: PanelContext): Panel {
   };
   style(context.store.read().site?.theme.scheme ?? 'auto');
 
-  const ready = context.session.start().then(
-    async (site) => {
-      view.site(site);
-      style(site.theme.scheme);
-      view.greeting(site.greeting);
-      await chat.load();
-    },
-    (error: unknown) => {
-      const refused = isWidgetError(error) && (error.status === 403 || error.status === 404);
-      if (refused) view.unavailable(UNAVAILABLE);
-      else view.say(words(error));
-    },
-  );
+  const opened = async (site: Site) => {
+    view.site(site);
+    style(site.theme.scheme);
+    view.greeting(site.greeting);
+    await chat.load();
+  };
+
+  const ready = context.session.start().then(opened, async (error: unknown) => {
+    const { verify } = context.session;
+    if (isWidgetError(error) && error.code === 'turnstile_required' && error.turnstile && verify) {
+      try {
+        return await opened(await passChallenge(view, error.turnstile, verify, context.session.start));
+      } catch (failed) {
+        error = failed;
+      }
+    }
+    const refused = isWidgetError(error) && (error.status === 403 || error.status === 404);
+    if (refused && (error as WidgetError).code !== 'turnstile_failed') view.unavailable(UNAVAILABLE);
+    else view.say(words(error));
+  });
 
   const submit = async () => {
     const content = view.input.value.trim();

@@ -161,6 +161,21 @@ export function createView(context: PanelContext, markdown: Markdown | undefined
       if (greeting)
         messages.append(el('div', { class: 'message assistant greeting' }, el('div', { class: 'bubble' }, greeting)));
     },
+    /** The site's Turnstile challenge in place of the conversation, the composer hidden until `done`. */
+    challenge() {
+      const box = el('div', { class: 'challenge-box' });
+      messages.replaceChildren(
+        el('div', { class: 'challenge' }, el('p', {}, "Please confirm you're a person to start chatting."), box),
+      );
+      if (context.shadow.activeElement === input) close.focus();
+      form.hidden = true;
+      return {
+        box,
+        done() {
+          form.hidden = false;
+        },
+      };
+    },
     /** The site refused this page (or is gone): say so in place of the conversation and composer. */
     unavailable(words: string) {
       messages.replaceChildren(el('p', { class: 'unavailable' }, words));

@@ -29,6 +29,10 @@ export function words(error: unknown): string {
     case 'visitor_token_invalid':
     case 'visitor_token_expired':
       return 'Your chat session has ended. Please reload the page to continue.';
+    case 'turnstile_failed':
+      return "The check to confirm you're a person didn't pass. Please try it again.";
+    case 'turnstile_required':
+      return 'Please complete the check above to start chatting.';
     case 'reply_in_progress':
       return 'A reply is still being written. Please wait for it, or press Stop.';
     // The site's own limits (issue 23): the server words each for the visitor, with when to come back.
