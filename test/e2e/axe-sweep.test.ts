@@ -169,16 +169,26 @@ async function sweepApp(b: Browser, device: Device) {
   await check(page, 'keys-secret');
   await page.close();
 
-  // Sites, with a visitor's conversation, and that conversation as its owner reads it.
+  // Sites, and a site's own view with a visitor's conversation opened as its owner reads it.
   const owner = await ownerWithVisitor();
   const sites = await openPage(b, device);
   await signInByEmail(sites, '/sites', owner.email);
   await sites.getByRole('heading', { level: 2, name: 'Harbour shop' }).waitFor();
-  await sites.locator('summary', { hasText: "Visitors' conversations" }).click();
-  await sites.getByRole('link', { name: /Do you ship to Porto/ }).waitFor();
   await check(sites, 'sites');
-  await sites.getByRole('link', { name: /Do you ship to Porto/ }).click();
-  await sites.getByText("A visitor's conversation from one of your sites").waitFor();
+  await sites
+    .getByRole('region', { name: 'Harbour shop' })
+    .getByRole('link', { name: 'Visitors, questions, costs and privacy of Harbour shop' })
+    .click();
+  await sites.getByRole('heading', { name: 'Visitors of Harbour shop' }).waitFor();
+  const visitorConversation = sites
+    .getByRole('region', { name: 'Conversations' })
+    .locator('ul > li')
+    .filter({ hasText: /Do you ship to Porto/ });
+  await visitorConversation.waitFor();
+  await sites.getByRole('heading', { name: 'Questions asked most' }).waitFor();
+  await check(sites, 'site-view');
+  await visitorConversation.getByRole('button').first().click();
+  await sites.locator('#site-transcript').getByRole('listitem').first().waitFor();
   await check(sites, 'visitor-conversation');
   await sites.close();
 

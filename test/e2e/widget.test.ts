@@ -29,6 +29,9 @@ beforeAll(async () => {
       allowedOrigins: [host.url],
       greeting: 'Hi! Ask me anything about the shop.',
       model: 'anthropic/claude-haiku-4-5',
+      // Every page here is a new visitor from this one machine's address: past the default 10
+      // sessions a minute per address (the limit has tests of its own, test/worker/widget-limits.test.ts).
+      sessionsPerIpPerMinute: 1000,
     }),
   });
   if (res.status !== 201) throw new Error(`creating the site failed: ${res.status} ${await res.text()}`);

@@ -83,6 +83,7 @@ describe.skipIf(!adminUrl)('on a Supabase-shaped database', () => {
       'reply_timing_daily',
       'reply_timings',
       'shares',
+      'site_refusals_daily',
       'site_usage_daily',
       'sites',
       'stripe_events',
@@ -149,7 +150,13 @@ describe.skipIf(!adminUrl)('on a Supabase-shaped database', () => {
         { id: ids.liveKey, revoked: false },
         { id: ids.revokedKey, revoked: true },
       ]);
-      expect(await asDataApi('authenticated', 'select id from sites')).toEqual([]);
+      // Reads of sites are granted per column (all but the Turnstile secret), the ones added after too.
+      expect(
+        await asDataApi(
+          'authenticated',
+          'select id, daily_token_budget, turnstile_site_key, retention_days, model_notice from sites',
+        ),
+      ).toEqual([]);
       expect(await asDataApi('authenticated', 'select id from profiles')).toEqual([{ id: alice }]);
     });
 
@@ -162,6 +169,8 @@ describe.skipIf(!adminUrl)('on a Supabase-shaped database', () => {
         [alice],
       ],
       ['reads a key hash', 'select key_hash from api_keys', []],
+      ["reads its site's Turnstile secret", 'select turnstile_secret from sites', []],
+      ['reads every column of its sites (the Turnstile secret among them)', 'select * from sites', []],
       [
         "attaches a new conversation to another user's site",
         'insert into conversations (user_id, site_id) values ($1, $2)',
