@@ -70,7 +70,7 @@ describe("the operators' page", () => {
     // Errors and fallbacks, as rates. Not 0% here: the browser suites share one stack, and others make
     // replies fail or fall back on the same model today (test/worker/ops.test.ts checks the rates
     // themselves against its own count over known rows).
-    for (const rate of cells.slice(-2)) expect(rate).toMatch(/^\d+(\.\d)?%$/);
+    for (const rate of cells.slice(-2)) expect(rate).toMatch(/^\d+(\.\d{1,2})?%$/);
     // A fresh stack: its one version first answered today, and says so beside the day.
     const speed = page.getByRole('region', { name: 'Speed by day and model' });
     expect(await speed.getByText(/^v?.+ deployed$/).count()).toBe(1);
