@@ -3,10 +3,10 @@
 // by model.
 import { createMemo, createResource, For, Show } from 'solid-js';
 import { A } from '@solidjs/router';
-import { CellLabel } from '../components/CellLabel.tsx';
+import { UsageCells } from '../components/UsageCells.tsx';
 import { PageState } from '../components/PageState.tsx';
 import { api, type Me, type Usage } from '../lib/api.ts';
-import { count, day, usd } from '../lib/format.ts';
+import { count, day } from '../lib/format.ts';
 import { modelById } from '../lib/models.ts';
 import './pages.css';
 
@@ -237,22 +237,12 @@ function UsageReport(props: { usage: Usage }) {
                         <span class="model-id small muted">{s.model}</span>
                       </Show>
                     </th>
-                    <td class="num">
-                      <CellLabel>Requests</CellLabel>
-                      {count(s.requests)}
-                    </td>
-                    <td class="num">
-                      <CellLabel>Input tokens</CellLabel>
-                      {count(s.inputTokens)}
-                    </td>
-                    <td class="num">
-                      <CellLabel>Output tokens</CellLabel>
-                      {count(s.outputTokens)}
-                    </td>
-                    <td class="num">
-                      <CellLabel>Cost</CellLabel>
-                      {usd(s.cost)}
-                    </td>
+                    <UsageCells
+                      requests={s.requests}
+                      inputTokens={s.inputTokens}
+                      outputTokens={s.outputTokens}
+                      cost={s.cost}
+                    />
                   </tr>
                 )}
               </For>
@@ -260,22 +250,12 @@ function UsageReport(props: { usage: Usage }) {
             <tfoot>
               <tr>
                 <th scope="row">Total</th>
-                <td class="num">
-                  <CellLabel>Requests</CellLabel>
-                  {count(props.usage.totals.requests)}
-                </td>
-                <td class="num">
-                  <CellLabel>Input tokens</CellLabel>
-                  {count(props.usage.totals.inputTokens)}
-                </td>
-                <td class="num">
-                  <CellLabel>Output tokens</CellLabel>
-                  {count(props.usage.totals.outputTokens)}
-                </td>
-                <td class="num">
-                  <CellLabel>Cost</CellLabel>
-                  {usd(props.usage.totals.costUsd)}
-                </td>
+                <UsageCells
+                  requests={props.usage.totals.requests}
+                  inputTokens={props.usage.totals.inputTokens}
+                  outputTokens={props.usage.totals.outputTokens}
+                  cost={props.usage.totals.costUsd}
+                />
               </tr>
             </tfoot>
           </table>

@@ -1,8 +1,9 @@
 import { For, type Resource, Show } from 'solid-js';
 import { PageState } from '../PageState.tsx';
 import { CellLabel } from '../CellLabel.tsx';
+import { UsageCells } from '../UsageCells.tsx';
 import type { SiteInsights } from '../../lib/api.ts';
-import { count, day, usd } from '../../lib/format.ts';
+import { count, day } from '../../lib/format.ts';
 
 /** What each refusal reason means to a site's owner. */
 const REASONS: Record<string, string> = {
@@ -81,22 +82,13 @@ export function SiteInsightsView(props: { insights: Resource<SiteInsights>; retr
                       {(row) => (
                         <tr>
                           <th scope="row">{day(row.day)}</th>
-                          <td class="num">
-                            <CellLabel>Replies</CellLabel>
-                            {count(row.requests)}
-                          </td>
-                          <td class="num">
-                            <CellLabel>Input tokens</CellLabel>
-                            {count(row.inputTokens)}
-                          </td>
-                          <td class="num">
-                            <CellLabel>Output tokens</CellLabel>
-                            {count(row.outputTokens)}
-                          </td>
-                          <td class="num">
-                            <CellLabel>Cost</CellLabel>
-                            {usd(row.costUsd)}
-                          </td>
+                          <UsageCells
+                            requestsLabel="Replies"
+                            requests={row.requests}
+                            inputTokens={row.inputTokens}
+                            outputTokens={row.outputTokens}
+                            cost={row.costUsd}
+                          />
                         </tr>
                       )}
                     </For>
@@ -104,22 +96,13 @@ export function SiteInsightsView(props: { insights: Resource<SiteInsights>; retr
                   <tfoot>
                     <tr>
                       <th scope="row">30 days</th>
-                      <td class="num">
-                        <CellLabel>Replies</CellLabel>
-                        {count(sum(insights().usage, (r) => r.requests))}
-                      </td>
-                      <td class="num">
-                        <CellLabel>Input tokens</CellLabel>
-                        {count(sum(insights().usage, (r) => r.inputTokens))}
-                      </td>
-                      <td class="num">
-                        <CellLabel>Output tokens</CellLabel>
-                        {count(sum(insights().usage, (r) => r.outputTokens))}
-                      </td>
-                      <td class="num">
-                        <CellLabel>Cost</CellLabel>
-                        {usd(sum(insights().usage, (r) => Number(r.costUsd)))}
-                      </td>
+                      <UsageCells
+                        requestsLabel="Replies"
+                        requests={sum(insights().usage, (r) => r.requests)}
+                        inputTokens={sum(insights().usage, (r) => r.inputTokens)}
+                        outputTokens={sum(insights().usage, (r) => r.outputTokens)}
+                        cost={sum(insights().usage, (r) => Number(r.costUsd))}
+                      />
                     </tr>
                   </tfoot>
                 </table>
