@@ -89,6 +89,30 @@ describe('the widget on a host page', () => {
     await page.close();
   });
 
+  it('is busy from the moment a message is sent, before the server answers', async () => {
+    const page = await openPage(browser());
+    // The send's answer held back: the panel must not look ready for another message meanwhile.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/api\/widget\/conversations\/[^/]+\/messages$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await openWidget(page, '/one.html');
+    await ask(page, '[[fake tokens=5]] Are you open on Sundays?');
+    await panel(page).getByRole('button', { name: 'Stop' }).waitFor();
+    const box = panel(page).getByRole('textbox', { name: 'Message' });
+    expect(await box.getAttribute('aria-disabled')).toBe('true');
+    expect(await box.getAttribute('placeholder')).toBe('Wait for the reply, or press Stop…');
+    release();
+    await expect
+      .poll(async () => (await replies(page).last().innerText()).replace(/\s+/g, ' '))
+      .toContain(expectedReplyText('anthropic', 5).trim().replace(/\s+/g, ' '));
+    await replyEnded(page);
+    expect(await panel(page).getByRole('button', { name: 'Send' }).isVisible()).toBe(true);
+    await page.close();
+  });
+
   it("is untouched by the host page's aggressive global CSS", async () => {
     const styleOf = async (page: Page) =>
       page.getByRole('button', { name: 'Open chat' }).evaluate((button) => {

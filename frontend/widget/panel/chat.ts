@@ -136,6 +136,9 @@ export function createChat(context: PanelContext, view: View) {
     async send(content: string, retried = false): Promise<boolean> {
       if (sending || following) return false;
       sending = true;
+      // Busy from the moment it is sent, not once the server answers: a second send meanwhile has
+      // nowhere to go, and the composer says so instead of seeming to ignore it.
+      view.streaming(true);
       view.say('');
       const mine = view.addMessage('user', content);
       const reply = view.addMessage('assistant', '', true);
@@ -157,6 +160,7 @@ export function createChat(context: PanelContext, view: View) {
         mine.element.remove();
         reply.element.remove();
         sending = false;
+        view.streaming(false);
         // The conversation was deleted (by the site's owner): start a new one, once.
         if (isWidgetError(error) && error.status === 404 && conversationId && !retried) {
           forget();
