@@ -5,6 +5,7 @@
 import { batch, createSignal } from 'solid-js';
 import { createStore, produce, reconcile } from 'solid-js/store';
 import { api, type Conversation, type EventStream, type Message } from './api.ts';
+import type { Attachment } from './files.ts';
 import { requestErrorWords } from './errors.ts';
 import { followReply } from './follow-reply.ts';
 import type { ReplyEvent } from './sse.ts';
@@ -116,7 +117,8 @@ export function openConversation(id: string, onChanged: () => void) {
     dismissNotice: () => setNotice(null),
     /** The conversation as a change (its settings, a rename) left it. */
     updated: (changed: Partial<Conversation>) => setState('conversation', (c) => (c ? { ...c, ...changed } : c)),
-    send: (content: string, model?: string) => start(() => api.sendMessage(id, content, model), userMessage(content)),
+    send: (content: string, model?: string, attachments: Attachment[] = []) =>
+      start(() => api.sendMessage(id, content, model, attachments), userMessage(content, attachments)),
     /** Another version of the last reply; the one on screen stays one version away. */
     regenerate: (model?: string) => {
       const last = state.messages.at(-1);
@@ -171,11 +173,12 @@ function placeholder(id: string, model: string): Message {
   };
 }
 
-function userMessage(content: string): Message {
+function userMessage(content: string, attachments: Attachment[] = []): Message {
   return {
     ...placeholder(`pending-${crypto.randomUUID()}`, ''),
     role: 'user',
     content,
+    ...(attachments.length ? { attachments } : {}),
     model: null,
     requestedModel: null,
     status: 'complete',
