@@ -64,7 +64,7 @@ export function checkImages(model: ModelInfo, messages: ChatMessage[], param: st
     m.role === 'user' && m.parts ? m.parts.flatMap((part) => (part.type === 'image' ? [part.source] : [])) : [],
   );
   if (images.length === 0) return;
-  if (!model.vision) throw invalid(param, `${param}: ${model.id} does not read images: choose a model that does`);
+  if (!model.reads.image) throw invalid(param, `${param}: ${model.id} does not read images: choose a model that does`);
   if (images.length > MAX_IMAGES)
     throw invalid(param, `${param}: at most ${MAX_IMAGES} images in one request; this one has ${images.length}`);
   if (model.provider === 'google' && images.some((image) => image.kind === 'base64' && image.mediaType === 'image/gif'))
