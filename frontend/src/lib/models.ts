@@ -61,13 +61,11 @@ const KIND_NAMES = { image: 'images', pdf: 'PDFs' } as const;
 
 /**
  * Why the model cannot take the kinds of file attached ("Llama Test cannot read images"), or
- * undefined when it can. Text files every model reads; a server that does not say what a model
- * reads is taken at its word when the send is refused.
+ * undefined when it can. Text files every model reads (sent as text).
  */
 export function cannotReadWords(model: Model | undefined, kinds: ReadonlySet<string>): string | undefined {
-  const reads = (model as (Model & { reads?: { image: boolean; pdf: boolean } }) | undefined)?.reads;
-  if (!model || !reads) return undefined;
-  const missing = (['image', 'pdf'] as const).filter((kind) => kinds.has(kind) && !reads[kind]);
+  if (!model) return undefined;
+  const missing = (['image', 'pdf'] as const).filter((kind) => kinds.has(kind) && !model.reads[kind]);
   if (missing.length === 0) return undefined;
   return `${model.label} cannot read ${missing.map((kind) => KIND_NAMES[kind]).join(' or ')}`;
 }
