@@ -67,10 +67,16 @@ export async function fetchFile(url: string): Promise<Blob> {
   return res.blob();
 }
 
-/** A size in words: "812 bytes", "34 KB", "4.2 MB". */
+/** A size in words, in the units the server's refusals use (1 MB = 1024 KB): "812 bytes", "34 KB", "4.2 MB". */
 export function sizeWords(bytes: number): string {
-  if (bytes < 1000) return `${bytes} bytes`;
-  if (bytes < 1_000_000) return `${Math.round(bytes / 1000)} KB`;
-  if (bytes < 1_000_000_000) return `${(bytes / 1_000_000).toFixed(1).replace(/\.0$/, '')} MB`;
-  return `${(bytes / 1_000_000_000).toFixed(1).replace(/\.0$/, '')} GB`;
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const rounded =
+    unit === 0 ? String(value) : value >= 10 || Number.isInteger(value) ? value.toFixed(0) : value.toFixed(1);
+  return `${rounded} ${units[unit]}`;
 }
