@@ -81,6 +81,10 @@ function anthropicMessages(messages: ChatMessage[]): MessageParam[] {
 function userBlocks({ content, parts }: UserMessage): ContentBlockParam[] {
   return (parts ?? [{ type: 'text', text: content }]).flatMap((part): ContentBlockParam[] => {
     if (part.type === 'image') return [imageBlock(part.source)];
+    if (part.type === 'document')
+      return [
+        { type: 'document', title: part.name, source: { type: 'base64', media_type: part.mediaType, data: part.data } },
+      ];
     return part.text ? [{ type: 'text', text: part.text }] : [];
   });
 }

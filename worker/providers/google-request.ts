@@ -88,6 +88,7 @@ function userTurn(message: UserMessage, fetched: Map<string, FetchedImage>): Con
   if (!message.parts) return { role: 'user', parts: [{ text: message.content }] };
   const part = (p: UserPart): Part => {
     if (p.type === 'text') return { text: p.text };
+    if (p.type === 'document') return { inlineData: { mimeType: p.mediaType, data: p.data } };
     const image = p.source.kind === 'url' ? fetched.get(p.source.url)! : p.source;
     return { inlineData: { mimeType: image.mediaType, data: image.data } };
   };

@@ -127,6 +127,8 @@ function message(m: ChatMessage): OpenAI.ChatCompletionMessageParam {
  */
 function contentPart(part: UserPart): OpenAI.ChatCompletionContentPart {
   if (part.type === 'text') return { type: 'text', text: part.text };
+  if (part.type === 'document')
+    return { type: 'file', file: { filename: part.name, file_data: `data:${part.mediaType};base64,${part.data}` } };
   const { source } = part;
   const url = source.kind === 'url' ? source.url : `data:${source.mediaType};base64,${source.data}`;
   return { type: 'image_url', image_url: { url } };

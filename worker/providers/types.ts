@@ -14,8 +14,11 @@ export type ImageSource = { kind: 'url'; url: string } | { kind: 'base64'; media
 export const IMAGE_MEDIA_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'] as const;
 export type ImageMediaType = (typeof IMAGE_MEDIA_TYPES)[number];
 
-/** A user turn's parts in order, when it has images: its text pieces and its images. */
-export type UserPart = { type: 'text'; text: string } | { type: 'image'; source: ImageSource };
+/** A user turn's parts in order, when it has images or files: its text pieces, its images and its PDFs (base64). */
+export type UserPart =
+  | { type: 'text'; text: string }
+  | { type: 'image'; source: ImageSource }
+  | { type: 'document'; mediaType: 'application/pdf'; name: string; data: string };
 
 /**
  * One turn. A user turn may carry images (`parts`, in order; `content` is then its text alone); a
