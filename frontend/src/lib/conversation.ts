@@ -153,6 +153,7 @@ function placeholder(id: string, model: string): Message {
   return {
     id,
     parentId: null,
+    attachments: [],
     siblings: { index: 0, count: 1, ids: [id] },
     role: 'assistant',
     content: '',
