@@ -42,7 +42,7 @@ function pdf(text: string): Buffer {
 }
 
 const fileInput = (page: Page) => page.locator('input[type=file]');
-const chips = (page: Page) => page.getByRole('list', { name: 'Attached files' }).first();
+const chips = (page: Page) => page.getByRole('list', { name: 'Files to send' });
 const chip = (page: Page, name: string) => chips(page).getByRole('listitem').filter({ hasText: name });
 
 type Logged = { key?: string; prompt?: string; documents?: unknown[] };

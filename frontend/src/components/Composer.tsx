@@ -77,7 +77,7 @@ export function Composer(props: {
       }}
     >
       <Show when={props.files.uploads.length > 0}>
-        <ul class="attachment-chips" aria-label="Attached files">
+        <ul class="attachment-chips" aria-label="Files to send">
           <For each={props.files.uploads}>{(upload) => <Chip upload={upload} onRemove={props.files.remove} />}</For>
         </ul>
       </Show>

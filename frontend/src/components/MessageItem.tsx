@@ -3,7 +3,6 @@ import type { Message } from '../lib/api.ts';
 import { count, ms, usd } from '../lib/format.ts';
 import { replyErrorWords } from '../lib/errors.ts';
 import { modelLabel as nameOf } from '../lib/models.ts';
-import type { Attachment } from '../lib/files.ts';
 import { Markdown } from './Markdown.tsx';
 import { MessageAttachments } from './MessageAttachments.tsx';
 import { MessageEditor } from './MessageEditor.tsx';
@@ -48,7 +47,7 @@ export function MessageItem(props: {
     editButton?.focus();
   };
   const m = () => props.message;
-  const attachments = () => (m() as Message & { attachments?: Attachment[] }).attachments ?? [];
+  const attachments = () => m().attachments ?? [];
   const modelLabel = () => (m().model ? nameOf(m().model!) : 'Assistant');
   /** The model the reply was asked of, when another (its fallback) answered: the server records both. */
   const fellBackFrom = () => {

@@ -1,13 +1,13 @@
 // Attachments: uploading a file with its progress (XMLHttpRequest, since fetch reports no upload
 // progress), and reading a stored one back through the authorized route (an <img src> or a plain
 // link would carry no bearer token, so the bytes are fetched and shown from a blob URL).
-import { ApiError } from './api.ts';
+import { ApiError, type Message } from './api.ts';
 import { accessToken, sessionExpired } from './auth.ts';
 
 export type FileKind = 'image' | 'pdf' | 'text';
 
 /** A stored file as the server describes it (upload answer, and each user message's attachments). */
-export type Attachment = { id: string; name: string; mediaType: string; kind: FileKind; size: number; url: string };
+export type Attachment = Message['attachments'][number];
 
 /** What the file picker offers: the types the server accepts (it sniffs the bytes, whatever the name says). */
 export const ACCEPTED_FILES =

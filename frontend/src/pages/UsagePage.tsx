@@ -43,7 +43,7 @@ export default function UsagePage() {
         </PageState>
       </section>
 
-      <Show when={usage.state === 'ready' && storageOf(usage())}>
+      <Show when={usage.state === 'ready' && usage().storage}>
         {(storage) => (
           <section class="card stack" aria-labelledby="storage-heading">
             <h2 id="storage-heading">Files</h2>
@@ -76,8 +76,7 @@ export default function UsagePage() {
   );
 }
 
-type StorageUse = { usedBytes: number; limitBytes: number; files: number };
-const storageOf = (usage: Usage) => (usage as Usage & { storage?: StorageUse }).storage;
+type StorageUse = Usage['storage'];
 
 /** The files stored (attachments) against the plan's storage, as a bar with the figures in words. */
 function Storage(props: { storage: StorageUse }) {
