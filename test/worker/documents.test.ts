@@ -2,8 +2,9 @@
 // `document` part as each vendor documents it (read from the SDK's own fetch, as the vendor would
 // receive it), the fake vendor reads the bytes and names what it read (its name, pages and size), and
 // the OpenAI-compatible server, which documents no file input, is never sent one. Then the same PDF
-// through /v1/chat/completions (OpenAI `file` parts) and /v1/messages (Anthropic `document` blocks)
-// for a Claude, an OpenAI and a Gemini model, with the limits every vendor can honour.
+// through /v1/chat/completions (OpenAI `file` parts), /v1/responses (`input_file`) and /v1/messages
+// (Anthropic `document` blocks) for a Claude, an OpenAI and a Gemini model, with the limits every
+// vendor can honour.
 import { exports } from 'cloudflare:workers';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
@@ -168,6 +169,23 @@ describe('PDFs through /v1', () => {
       ],
     });
     expect(message.content).toEqual([{ type: 'text', text: readBy(vendor) }]);
+  });
+
+  it.each(MODELS)('%s: an input_file in the Responses API reaches the model', async (model, vendor) => {
+    const { key } = await userWithKey();
+    const response = await openai(key).responses.create({
+      model,
+      input: [
+        {
+          role: 'user',
+          content: [
+            { type: 'input_text', text: 'Summarise it' },
+            { type: 'input_file', filename: 'report.pdf', file_data: `data:application/pdf;base64,${PDF}` },
+          ],
+        },
+      ],
+    });
+    expect(response.output_text).toBe(readBy(vendor));
   });
 
   it.each<[string, string, Record<string, unknown>, number, string | null, RegExp]>([
