@@ -252,6 +252,39 @@ describe('PDFs through /v1', () => {
   });
 });
 
+describe('the estimate a PDF is reserved by', () => {
+  it('counts 3,000 tokens a page on top of the text (Anthropic’s count_tokens, answered from the estimate)', async () => {
+    const { key } = await userWithKey();
+    const count = (pages?: number) =>
+      anthropic(key).messages.countTokens({
+        model: 'anthropic/claude-haiku-4-5',
+        messages: [
+          {
+            role: 'user',
+            content: [
+              ...(pages
+                ? [
+                    {
+                      type: 'document' as const,
+                      source: {
+                        type: 'base64' as const,
+                        media_type: 'application/pdf' as const,
+                        data: minimalPdfBase64(pages),
+                      },
+                    },
+                  ]
+                : []),
+              { type: 'text', text: 'Summarise it' },
+            ],
+          },
+        ],
+      });
+    const text = await count();
+    expect((await count(2)).input_tokens - text.input_tokens).toBe(2 * 3_000);
+    expect((await count(5)).input_tokens - text.input_tokens).toBe(5 * 3_000);
+  });
+});
+
 describe('GET /api/models says what each model reads', () => {
   it('vendor models read images and PDFs; the OpenAI-compatible server’s, neither', async () => {
     const { models } = await (await call('/api/models')).json<{
