@@ -49,14 +49,8 @@ export function fileTokens(m: ChatMessage): number {
   }, 0);
 }
 
-/** How many images a turn carries. */
-export function imageCount(m: ChatMessage): number {
-  return m.role === 'user' && m.parts ? m.parts.filter((part) => part.type === 'image').length : 0;
-}
-
-/** Everything a turn sends: its text (a user turn's text parts, its text files' included), and a reply's tool calls (names and arguments). */
+/** Everything a turn sends: its text, and a reply's tool calls (names and arguments). */
 function messageText(m: ChatMessage): string {
-  if (m.role === 'user' && m.parts) return m.parts.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
   if (m.role !== 'assistant' || !m.toolCalls?.length) return m.content;
   return m.content + m.toolCalls.map((call) => call.name + call.arguments).join('');
 }
@@ -85,8 +79,7 @@ export function fitToContext(
   let budget = options.contextWindow - options.maxOutputTokens - (options.system ? estimateTokens(options.system) : 0);
   const kept: ChatMessage[] = [];
   for (let i = history.length - 1; i >= 0; i--) {
-    // Files count as the reservation counts them: the history is trimmed with them, like text.
-    const cost = estimatePromptTokens([history[i]!]);
+    const cost = estimateTokens(history[i]!.content) + fileTokens(history[i]!);
     if (kept.length > 0 && cost > budget) break;
     kept.unshift(history[i]!);
     budget -= cost;
