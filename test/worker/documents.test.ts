@@ -252,6 +252,25 @@ describe('PDFs through /v1', () => {
   });
 });
 
+describe('a file for a model that cannot read it', () => {
+  it('refuses an image for the OpenAI-compatible server’s model with 400 model_cannot_read_file, as a PDF', async () => {
+    const { key } = await userWithKey();
+    const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+    const res = await complete(key, {
+      model: 'openai-compat/llama-test',
+      messages: [
+        { role: 'user', content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${PNG}` } }] },
+      ],
+    });
+    expect(res.status).toBe(400);
+    const { error } = await res.json<OpenAiErrorBody>();
+    expect(error.code).toBe('model_cannot_read_file');
+    expect(error.message).toBe(
+      'messages: openai-compat/llama-test does not read images: choose a model that does (GET /api/models says what each reads)',
+    );
+  });
+});
+
 describe('the estimate a PDF is reserved by', () => {
   it('counts 3,000 tokens a page on top of the text (Anthropic’s count_tokens, answered from the estimate)', async () => {
     const { key } = await userWithKey();
