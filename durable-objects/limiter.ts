@@ -423,6 +423,12 @@ export class Limiter extends DurableObject<Env> {
     return stale.length;
   }
 
+  /** Which of `ids` are in the owner's catalogue: the sweep never deletes an object its owner still counts. */
+  async knownFiles(userId: string, ids: string[]): Promise<string[]> {
+    await this.ready(userId);
+    return ids.filter((id) => this.store.files.files.has(id));
+  }
+
   private plan(): TierLimits {
     const account = this.store.account!;
     return planLimits(account.tier, account.overrides);

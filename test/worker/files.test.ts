@@ -9,6 +9,7 @@ import { files, messages, profiles } from '../../drizzle/schema.ts';
 import { createDb } from '../../worker/db/client.ts';
 import { BASE, call, createConversation, eventually, signIn, type ErrorEnvelope } from './helpers.ts';
 import { collectEvents } from './sse.ts';
+import { sweepFiles } from '../../worker/jobs/file-sweep.ts';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -249,5 +250,109 @@ describe('attachments on a send', () => {
     const tooMany = await send(mine);
     expect(tooMany.status).toBe(400);
     expect((await tooMany.json<ErrorEnvelope>()).error.message).toContain('at most 3 files');
+  });
+});
+
+/** Sends `content` with `attachments` and reads the reply to its end. */
+async function sendWith(token: string, conversationId: string, content: string, attachments: string[]) {
+  const res = await call(`/api/conversations/${conversationId}/messages`, {
+    method: 'POST',
+    token,
+    body: JSON.stringify({ content: `${content} [[fake ttft=0 tps=0]]`, attachments }),
+  });
+  expect(res.status).toBe(200);
+  const events = await collectEvents(res.body!);
+  expect(events.at(-1)?.event).toBe('done');
+}
+
+describe('lifecycle', () => {
+  it('deleting a conversation deletes its files (R2 and rows) but not one another conversation still carries', async () => {
+    const { token, userId } = await signIn();
+    const only = await (await upload(token, PNG, 'only.png')).json<Uploaded>();
+    const shared = await (await upload(token, PDF, 'shared.pdf')).json<Uploaded>();
+    const doomed = await createConversation(token);
+    const kept = await createConversation(token);
+    await sendWith(token, doomed, 'Both', [only.id, shared.id]);
+    await sendWith(token, kept, 'Again', [shared.id]);
+    const db = createDb(env);
+    await eventually(
+      () => db.select().from(files).where(eq(files.userId, userId)),
+      (rows) => rows.length === 2 && rows.every((f) => f.conversationId !== null),
+    );
+
+    expect((await call(`/api/conversations/${doomed}`, { method: 'DELETE', token })).status).toBe(204);
+    const left = await eventually(
+      () => keysOf(userId),
+      (keys) => keys.length === 1,
+    );
+    expect(left).toEqual([`users/${userId}/${shared.id}`]);
+    const rows = await eventually(
+      () => db.select().from(files).where(eq(files.userId, userId)),
+      (r) => r.length === 1,
+    );
+    expect(rows[0]!.id).toBe(shared.id);
+    expect((await call(only.url, { token })).status).toBe(404);
+    expect((await call(shared.url, { token })).status).toBe(200);
+    const usage = await (await call('/api/usage', { token })).json<{ storage: { usedBytes: number; files: number } }>();
+    expect(usage.storage).toMatchObject({ usedBytes: PDF.length, files: 1 });
+
+    // The last conversation carrying it goes: the file goes too.
+    expect((await call(`/api/conversations/${kept}`, { method: 'DELETE', token })).status).toBe(204);
+    expect(
+      await eventually(
+        () => keysOf(userId),
+        (keys) => keys.length === 0,
+      ),
+    ).toEqual([]);
+  });
+
+  it('the orphan sweep deletes uploads never attached after a day, and objects nothing knows', async () => {
+    const { token, userId } = await signIn();
+    const unattached = await (await upload(token, GIF, 'never.gif')).json<Uploaded>();
+    const attached = await (await upload(token, PNG, 'used.png')).json<Uploaded>();
+    const conversation = await createConversation(token);
+    await sendWith(token, conversation, 'Look', [attached.id]);
+    const stray = 'f'.repeat(64);
+    await env.FILES.put(`users/${userId}/${stray}`, PNG);
+    const db = createDb(env);
+    await eventually(
+      () => db.select().from(files).where(eq(files.userId, userId)),
+      (rows) => rows.length === 2 && rows.some((f) => f.conversationId === conversation),
+    );
+
+    // An hour on, nothing is old enough.
+    await sweepFiles(env, db, new Date(Date.now() + 60 * 60_000));
+    expect(await keysOf(userId)).toHaveLength(3);
+
+    const swept = await sweepFiles(env, db, new Date(Date.now() + 25 * 60 * 60_000));
+    expect(swept.strays).toBeGreaterThanOrEqual(1);
+    expect(
+      await eventually(
+        () => keysOf(userId),
+        (keys) => keys.length === 1,
+      ),
+    ).toEqual([`users/${userId}/${attached.id}`]);
+    const rows = await eventually(
+      () => db.select().from(files).where(eq(files.userId, userId)),
+      (r) => r.length === 1,
+    );
+    expect(rows[0]!.id).toBe(attached.id);
+    expect((await call(unattached.url, { token })).status).toBe(404);
+  });
+
+  it('the account export lists each file with its link', async () => {
+    const { token, userId } = await signIn();
+    const file = await (await upload(token, TEXT, 'notes.md')).json<Uploaded>();
+    const db = createDb(env);
+    await eventually(
+      () => db.select().from(files).where(eq(files.userId, userId)),
+      (rows) => rows.length === 1,
+    );
+    const res = await call('/api/me/export', { token });
+    expect(res.status).toBe(200);
+    const exported = await res.json<{ files: Array<Record<string, unknown>> }>();
+    expect(exported.files).toEqual([
+      expect.objectContaining({ id: file.id, name: 'notes.md', kind: 'text', url: `${BASE}/api/files/${file.id}` }),
+    ]);
   });
 });

@@ -5,7 +5,7 @@
 import { AppError } from '../errors.ts';
 import { type ModelInfo, modelCannotRead } from '../providers/registry.ts';
 import type { ChatMessage, DocumentPart } from '../providers/types.ts';
-import { pdfPageCount } from './pdf.ts';
+import { pdfPages } from './pdf.ts';
 
 /**
  * The largest PDF as base64 text: Gemini takes inline data only in a request of at most 20 MB, the
@@ -49,7 +49,7 @@ export function checkDocuments(model: ModelInfo, messages: ChatMessage[], param:
   if (documents.length === 0) return;
   if (!model.reads.pdf)
     throw new AppError(400, 'model_cannot_read_file', `${param}: ${modelCannotRead(model, 'pdf')}`, { param });
-  const pages = documents.reduce((sum, d) => sum + pdfPageCount(atob(d.data)), 0);
+  const pages = documents.reduce((sum, d) => sum + pdfPages(d), 0);
   if (pages > MAX_PDF_PAGES)
     throw invalid(param, `${param}: at most ${MAX_PDF_PAGES} PDF pages in one request; this one has ${pages}`);
 }

@@ -1,5 +1,6 @@
 // What Parley knows of a PDF before any vendor has read it: how many pages it has, and so what it is
 // counted as in the prompt estimate and the quota reservation.
+import type { DocumentPart } from '../providers/types.ts';
 
 /**
  * Tokens one PDF page is counted as: Anthropic's PDF support guide puts each page at "typically
@@ -24,7 +25,17 @@ export function pdfPageCount(binary: string): number {
   return pages > 0 ? pages : Math.max(1, Math.ceil(binary.length / BYTES_PER_PAGE_FALLBACK));
 }
 
-/** The pages of a PDF given as base64. */
-export function pdfPageCountOfBase64(data: string): number {
-  return pdfPageCount(atob(data));
+const counted = new WeakMap<DocumentPart, number>();
+
+/**
+ * The pages of a PDF part, counted once per part: the estimate runs more than once a request (the
+ * reservation, the context trim, the checks) and decoding a large PDF each time would add up.
+ */
+export function pdfPages(part: DocumentPart): number {
+  let pages = counted.get(part);
+  if (pages === undefined) {
+    pages = pdfPageCount(atob(part.data));
+    counted.set(part, pages);
+  }
+  return pages;
 }

@@ -1,7 +1,7 @@
 import type { ChatMessage, Tools } from '../providers/types.ts';
 import { MIN_OUTPUT_TOKENS } from '../usage/limits.ts';
 import { IMAGE_TOKEN_ESTIMATE } from './images.ts';
-import { PDF_PAGE_TOKEN_ESTIMATE, pdfPageCountOfBase64 } from './pdf.ts';
+import { PDF_PAGE_TOKEN_ESTIMATE, pdfPages } from './pdf.ts';
 
 /**
  * A token estimate that real tokenizers should not exceed, plus per-message overhead: it reserves
@@ -44,7 +44,7 @@ export function fileTokens(m: ChatMessage): number {
   if (m.role !== 'user' || !m.parts) return 0;
   return m.parts.reduce((sum, part) => {
     if (part.type === 'image') return sum + IMAGE_TOKEN_ESTIMATE;
-    if (part.type === 'document') return sum + pdfPageCountOfBase64(part.data) * PDF_PAGE_TOKEN_ESTIMATE;
+    if (part.type === 'document') return sum + pdfPages(part) * PDF_PAGE_TOKEN_ESTIMATE;
     return sum;
   }, 0);
 }
