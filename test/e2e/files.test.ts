@@ -168,7 +168,21 @@ for (const device of ['desktop', 'phone'] as Device[]) {
       ]);
       expect(download.suggestedFilename()).toBe('report.pdf');
 
-      // The Usage page counts them against the plan's storage.
+      // An edit of the message's text keeps its files: the new version carries them to the vendor again.
+      const editKey = crypto.randomUUID();
+      await again.getByRole('button', { name: 'Edit' }).click();
+      await page.getByRole('textbox', { name: 'Edit your message' }).fill(`[[fake prompt=1 key=${editKey}]] And now?`);
+      await page.getByRole('button', { name: 'Save & send' }).click();
+      await page.getByText('1 of 2').or(page.getByText('2 of 2')).first().waitFor();
+      await waitForReplyEnd(page);
+      expect(await replyText(page)).toBe(
+        `I see 1 image: image/png (${PNG.length} bytes); I read 1 PDF: report.pdf (1 page, ${document.length} bytes)`,
+      );
+      expect((await vendorRequests(editKey))[0]?.documents).toHaveLength(1);
+      await again.getByRole('img', { name: 'dot.png' }).waitFor();
+      await again.getByRole('link', { name: 'report.pdf' }).waitFor();
+
+      // The Usage page counts them against the plan's storage (the same bytes are stored once).
       await page.goto(`${inject('e2eDevUrl')}/usage`);
       const storage = page.getByRole('meter', { name: 'File storage used' });
       await storage.waitFor();

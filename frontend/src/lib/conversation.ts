@@ -128,11 +128,13 @@ export function openConversation(id: string, onChanged: () => void) {
         last?.role === 'assistant' ? state.messages.length - 1 : state.messages.length,
       );
     },
-    /** Another version of the user's message `messageId`, answered as a send is; the branch after it gives way to the new one. */
+    /** Another version of the user's message `messageId` (its files kept), answered as a send is; the branch after it gives way to the new one. */
     edit: (messageId: string, content: string, model?: string) => {
       const at = state.messages.findIndex((m) => m.id === messageId);
       if (at < 0) return Promise.resolve(false);
-      return start(() => api.editMessage(id, messageId, content, model), userMessage(content), at);
+      // The new version keeps the files of the one edited (only its text is edited).
+      const files = [...(state.messages[at]?.attachments ?? [])];
+      return start(() => api.editMessage(id, messageId, content, model, files), userMessage(content, files), at);
     },
     /** Shows the branch through another version of a message. */
     showVersion: async (messageId: string) => {
