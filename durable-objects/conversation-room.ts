@@ -220,7 +220,7 @@ export class ConversationRoom extends DurableObject<Env> {
       const owned = await this.ownedAndIdle(input);
       if (!owned.ok) return owned;
       const plan = await this.claimed(() => this.userTurn(input, this.store.branch()));
-      return 'turns' in plan ? this.startReply(input, owned.conversation, plan) : plan;
+      return 'turns' in plan ? this.withFilesKept(input, await this.startReply(input, owned.conversation, plan)) : plan;
     });
   }
 
@@ -238,7 +238,7 @@ export class ConversationRoom extends DurableObject<Env> {
       if (!edited) return messageNotFound();
       if (edited.role !== 'user') return notEditable();
       const plan = await this.claimed(() => this.userTurn(input, tree.pathTo(edited.parentId)));
-      return 'turns' in plan ? this.startReply(input, owned.conversation, plan) : plan;
+      return 'turns' in plan ? this.withFilesKept(input, await this.startReply(input, owned.conversation, plan)) : plan;
     });
   }
 
@@ -310,6 +310,22 @@ export class ConversationRoom extends DurableObject<Env> {
       siblings: tree.siblings(m.id),
     }));
     return { conversation: publicConversation(conversation), messages };
+  }
+
+  /**
+   * A send refused after its files were checked (the model, the quota…) stored nothing: the
+   * conversation no longer refers to the files no stored message carries, so they stay uploads
+   * the sweep may take, not files deleted only with this conversation.
+   */
+  private withFilesKept(input: SendInput, result: SendResult): SendResult {
+    if (result.ok || !input.attachments?.length) return result;
+    const carried = new Set(filesOf(this.store.messages()).map((file) => file.id));
+    const unstored = input.attachments.filter((id) => !carried.has(id));
+    if (unstored.length > 0)
+      userLimiter(this.env, input.userId)
+        .unreferFiles(input.userId, input.conversationId, unstored)
+        .catch((error: unknown) => log.warn('room: file references not dropped', {}, error));
+    return result;
   }
 
   /**
