@@ -238,9 +238,11 @@ describe('attachments on a send', () => {
         token: owner.token,
         body: JSON.stringify({ content: 'Look', attachments }),
       });
-    const unknown = await send([theirs.id]);
-    expect(unknown.status).toBe(400);
-    expect((await unknown.json<ErrorEnvelope>()).error.code).toBe('unknown_file');
+    for (const id of [theirs.id, 'no-such-file']) {
+      const unknown = await send([id]);
+      expect(unknown.status).toBe(400);
+      expect((await unknown.json<ErrorEnvelope>()).error.code).toBe('unknown_file');
+    }
 
     const mine = await Promise.all(
       ['a', 'b', 'c', 'd'].map(
