@@ -29,7 +29,7 @@ import { defaultModel, findModel } from '../worker/providers/registry.ts';
 import type { ChatMessage } from '../worker/providers/types.ts';
 import { OutboxWriter } from './room-outbox.ts';
 import type { MessageAttachment } from '../drizzle/schema.ts';
-import { turnsWithFiles, unreadableFile } from '../worker/files/parts.ts';
+import { readableTurns, turnsWithFiles, unreadableFile } from '../worker/files/parts.ts';
 import { toAttachment } from '../worker/files/types.ts';
 import { userLimiter } from '../worker/usage/limiters.ts';
 import { RoomStore, type OwnedConversation, type ReplyCharge } from './room-store.ts';
@@ -95,7 +95,7 @@ export type {
 /** What differs between a send, an edit and a regenerate: the turns the model answers, the reply's parent, and what is stored with the reply. */
 type ReplyPlan = {
   turns: ChatMessage[];
-  /** Every file the turns carry: the model must read each kind. */
+  /** The files of the message answered: the model must read each kind (the history's it cannot read are left out). */
   files: MessageAttachment[];
   /** The user message the reply answers. */
   parentId: string;
@@ -220,7 +220,7 @@ export class ConversationRoom extends DurableObject<Env> {
       const owned = await this.ownedAndIdle(input);
       if (!owned.ok) return owned;
       const plan = await this.claimed(() => this.userTurn(input, this.store.branch()));
-      return 'turns' in plan ? this.startReply(input, owned.conversation, plan) : plan;
+      return 'turns' in plan ? this.withFilesKept(input, await this.startReply(input, owned.conversation, plan)) : plan;
     });
   }
 
@@ -238,7 +238,7 @@ export class ConversationRoom extends DurableObject<Env> {
       if (!edited) return messageNotFound();
       if (edited.role !== 'user') return notEditable();
       const plan = await this.claimed(() => this.userTurn(input, tree.pathTo(edited.parentId)));
-      return 'turns' in plan ? this.startReply(input, owned.conversation, plan) : plan;
+      return 'turns' in plan ? this.withFilesKept(input, await this.startReply(input, owned.conversation, plan)) : plan;
     });
   }
 
@@ -261,7 +261,7 @@ export class ConversationRoom extends DurableObject<Env> {
       const turns = await this.claimed(() => turnsWithFiles(this.env, input.userId, before));
       return this.startReply(input, owned.conversation, {
         turns,
-        files: filesOf(before),
+        files: question.attachments ?? [],
         parentId: question.id,
         store: (_conversation, reply, _now, charge) => {
           this.store.startExchange({ reply, charge });
@@ -313,6 +313,22 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   /**
+   * A send refused after its files were checked (the model, the quota…) stored nothing: the
+   * conversation no longer refers to the files no stored message carries, so they stay uploads
+   * the sweep may take, not files deleted only with this conversation.
+   */
+  private withFilesKept(input: SendInput, result: SendResult): SendResult {
+    if (result.ok || !input.attachments?.length) return result;
+    const carried = new Set(filesOf(this.store.messages()).map((file) => file.id));
+    const unstored = input.attachments.filter((id) => !carried.has(id));
+    if (unstored.length > 0)
+      userLimiter(this.env, input.userId)
+        .unreferFiles(input.userId, input.conversationId, unstored)
+        .catch((error: unknown) => log.warn('room: file references not dropped', {}, error));
+    return result;
+  }
+
+  /**
    * Runs what a send must wait for before its reply is reserved (the owner's Limiter for its files,
    * R2 for their bytes) with the room claimed, so no other send starts meanwhile.
    */
@@ -345,7 +361,7 @@ export class ConversationRoom extends DurableObject<Env> {
     const userMessageId = crypto.randomUUID();
     return {
       turns: await turnsWithFiles(this.env, input.userId, [...before, { role: 'user', content, attachments }]),
-      files: [...filesOf(before), ...(attachments ?? [])],
+      files: attachments ?? [],
       parentId: userMessageId,
       store: (conversation, reply, now, charge) => {
         const userMessage = newMessage(conversation, {
@@ -481,7 +497,7 @@ export class ConversationRoom extends DurableObject<Env> {
     const system = (input.site ? input.site.systemPrompt : conversation.systemPrompt) ?? undefined;
     const maxOutputTokens = replyLimit(model, input.site ? null : conversation.maxReplyTokens);
     // The owner's custom instructions are added by their Limiter: room is kept for them at the size last seen.
-    const messages = fitToContext(plan.turns, {
+    const messages = fitToContext(readableTurns(model, plan.turns), {
       system,
       contextWindow: model.contextWindow - (input.site ? 0 : this.instructionTokens),
       maxOutputTokens,

@@ -75,6 +75,14 @@ export class LimiterFiles {
     }
   }
 
+  /** `conversationId` no longer refers to `ids` (a send that carried them was refused before it was stored). */
+  unrefer(ids: string[], conversationId: string) {
+    for (const id of ids) {
+      this.refs.get(id)?.delete(conversationId);
+      this.sql.exec('delete from file_refs where file_id = ? and conversation_id = ?', id, conversationId);
+    }
+  }
+
   /** Drops a conversation's references; the files nothing refers to any more (and that were referred to), which the caller removes. */
   release(conversationId: string): string[] {
     const unreferenced: string[] = [];

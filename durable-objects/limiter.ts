@@ -407,6 +407,12 @@ export class Limiter extends DurableObject<Env> {
     return { ok: true, files: found };
   }
 
+  /** A send refused after its files were checked: its conversation does not carry `ids` after all (the room passes those no stored message carries). */
+  async unreferFiles(userId: string, conversationId: string, ids: string[]): Promise<void> {
+    await this.ready(userId);
+    this.store.files.unrefer(ids, conversationId);
+  }
+
   /** A conversation deleted: the files only it referred to are deleted (storage freed now; R2 and Postgres behind). Repeating it changes nothing. */
   async releaseConversation(userId: string, conversationId: string): Promise<void> {
     await this.ready(userId);

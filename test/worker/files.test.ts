@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { files, messages, profiles } from '../../drizzle/schema.ts';
 import { createDb } from '../../worker/db/client.ts';
-import { BASE, call, createConversation, eventually, signIn, type ErrorEnvelope } from './helpers.ts';
+import { BASE, call, createConversation, useUpFreeQuota, eventually, signIn, type ErrorEnvelope } from './helpers.ts';
 import { collectEvents } from './sse.ts';
 import { sweepFiles } from '../../worker/jobs/file-sweep.ts';
 
@@ -238,9 +238,11 @@ describe('attachments on a send', () => {
         token: owner.token,
         body: JSON.stringify({ content: 'Look', attachments }),
       });
-    const unknown = await send([theirs.id]);
-    expect(unknown.status).toBe(400);
-    expect((await unknown.json<ErrorEnvelope>()).error.code).toBe('unknown_file');
+    for (const id of [theirs.id, 'no-such-file']) {
+      const unknown = await send([id]);
+      expect(unknown.status).toBe(400);
+      expect((await unknown.json<ErrorEnvelope>()).error.code).toBe('unknown_file');
+    }
 
     const mine = await Promise.all(
       ['a', 'b', 'c', 'd'].map(
@@ -338,6 +340,31 @@ describe('lifecycle', () => {
     );
     expect(rows[0]!.id).toBe(attached.id);
     expect((await call(unattached.url, { token })).status).toBe(404);
+  });
+
+  it('a send refused (quota) leaves its files unattached, so the sweep takes them', async () => {
+    const { token, userId } = await signIn();
+    await useUpFreeQuota(userId);
+    const file = await (await upload(token, PNG, 'late.png')).json<Uploaded>();
+    const conversation = await createConversation(token);
+    const refused = await call(`/api/conversations/${conversation}/messages`, {
+      method: 'POST',
+      token,
+      body: JSON.stringify({ content: 'Look', attachments: [file.id] }),
+    });
+    expect(refused.status).toBe(402);
+    const db = createDb(env);
+    await eventually(
+      () => db.select().from(files).where(eq(files.userId, userId)),
+      (rows) => rows.length === 1,
+    );
+    await sweepFiles(env, db, new Date(Date.now() + 25 * 60 * 60_000));
+    expect(
+      await eventually(
+        () => keysOf(userId),
+        (keys) => keys.length === 0,
+      ),
+    ).toEqual([]);
   });
 
   it('the account export lists each file with its link', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MODELS, type ModelInfo } from '../providers/registry.ts';
 import { sniffFile } from './sniff.ts';
-import { modelReads, unreadableFile } from './parts.ts';
+import type { ChatMessage, UserPart } from '../providers/types.ts';
+import { modelReads, readableTurns, unreadableFile } from './parts.ts';
 
 const model = MODELS[0]!;
 const pdf = { kind: 'pdf' as const, name: 'paper.pdf' };
@@ -24,6 +25,31 @@ describe('what a model reads', () => {
     const { reads: _, ...silent } = model as ModelInfo & { reads?: unknown };
     expect(modelReads(silent as ModelInfo)).toEqual({ image: true, pdf: true });
     expect(unreadableFile(silent as ModelInfo, [image, pdf])).toBeUndefined();
+  });
+});
+
+describe('readableTurns', () => {
+  it('says in words an earlier image or PDF the model does not read, and keeps the rest', () => {
+    const image: UserPart = { type: 'image', source: { kind: 'base64', mediaType: 'image/png', data: 'AAAA' } };
+    const paper: UserPart = { type: 'document', mediaType: 'application/pdf', name: 'paper.pdf', data: 'AAAA' };
+    const turns: ChatMessage[] = [
+      { role: 'user', content: 'see', parts: [image, paper, { type: 'text', text: 'see' }] },
+      { role: 'assistant', content: 'seen' },
+    ];
+    const noPdf = { ...model, reads: { image: true, pdf: false } } as ModelInfo;
+    expect(readableTurns(noPdf, turns)).toEqual([
+      {
+        role: 'user',
+        content: 'see',
+        parts: [
+          image,
+          { type: 'text', text: 'paper.pdf (a PDF this model does not read)' },
+          { type: 'text', text: 'see' },
+        ],
+      },
+      { role: 'assistant', content: 'seen' },
+    ]);
+    expect(readableTurns({ ...model, reads: { image: true, pdf: true } } as ModelInfo, turns)).toBe(turns);
   });
 });
 

@@ -30,6 +30,25 @@ export function unreadableFile(model: ModelInfo, files: readonly Pick<MessageAtt
   return `${model.id} does not read ${what} (${file.name}): choose a model that does, or send the message without it`;
 }
 
+/**
+ * The turns as `model` can read them: an earlier message's image or PDF of a kind it does not read
+ * (the conversation moved to another model) is said in words instead, so the history still sends.
+ */
+export function readableTurns(model: ModelInfo, turns: ChatMessage[]): ChatMessage[] {
+  const reads = modelReads(model);
+  if (reads.image && reads.pdf) return turns;
+  return turns.map((turn) => {
+    if (turn.role !== 'user' || !turn.parts) return turn;
+    const parts = turn.parts.map((part): UserPart => {
+      if (part.type === 'image' && !reads.image) return { type: 'text', text: '(an image this model does not read)' };
+      if (part.type === 'document' && !reads.pdf)
+        return { type: 'text', text: `${part.name} (a PDF this model does not read)` };
+      return part;
+    });
+    return { ...turn, parts };
+  });
+}
+
 /** The turns a prompt is built from (a branch's messages with text or files, first to last), files read from R2. */
 export async function turnsWithFiles(
   env: Pick<Env, 'FILES'>,

@@ -73,7 +73,7 @@ export const sendMessageBody = z.strictObject({
   content: text().refine((s) => s.trim().length > 0, 'must not be empty'),
   model: modelId.optional(),
   attachments: z
-    .array(z.string().regex(/^[0-9a-f]{64}$/, 'a file id from POST /api/files'))
+    .array(z.string().min(1).max(128))
     .max(100)
     .optional()
     .describe("Files the message carries, by their ids from POST /api/files: at most your plan's files per message"),
