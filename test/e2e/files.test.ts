@@ -265,6 +265,7 @@ for (const device of ['desktop', 'phone'] as Device[]) {
       await page.getByText('llama-test cannot read images: pick another model or remove the file.').waitFor();
       await composer(page).fill('[[fake tokens=2]] What is this?');
       expect(await page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+      expect(await chip(page, 'dot.png').locator('.chip-problem').innerText()).toBe('llama-test cannot read images');
       expect(await llama.innerText()).toMatch(/cannot read images/);
       expect(await llama.isDisabled()).toBe(true);
       await expectAccessible(page);

@@ -1,5 +1,7 @@
 import { createSignal, For, onCleanup, onMount, Show } from 'solid-js';
+import type { Model } from '../lib/api.ts';
 import type { Attachments, Upload } from '../lib/attachments.ts';
+import { cannotReadWords } from '../lib/models.ts';
 import { ACCEPTED_FILES, type Attachment, sizeWords } from '../lib/files.ts';
 import { FileIcon, PaperclipIcon } from './icons.tsx';
 
@@ -19,8 +21,8 @@ export function Composer(props: {
   onSend: (text: string, attachments: Attachment[]) => Promise<boolean> | boolean;
   /** The files attached (owned by the view, so a drop on the conversation adds to them). */
   files: Attachments;
-  /** Why the chosen model cannot take the files attached, if it cannot. */
-  cannotRead?: string | undefined;
+  /** The model chosen: a file of a kind it cannot read is marked so, and Send waits. */
+  model: Model | undefined;
   onStop: () => void;
   autofocus?: boolean;
   /** Text to start with (a message that was not sent). */
@@ -36,12 +38,13 @@ export function Composer(props: {
   });
 
   let picker!: HTMLInputElement;
+  const cannotRead = () => cannotReadWords(props.model, props.files.kinds());
   /** Why Send cannot be pressed now, in words (none when it can, or when there is simply nothing typed). */
   const blocked = () =>
     props.files.pending() > 0
       ? 'Wait for the files to finish uploading.'
-      : props.cannotRead
-        ? `${props.cannotRead}: pick another model or remove the file.`
+      : cannotRead()
+        ? `${cannotRead()}: pick another model or remove the file.`
         : undefined;
   const submit = async () => {
     const content = text().trim();
@@ -78,7 +81,15 @@ export function Composer(props: {
     >
       <Show when={props.files.uploads.length > 0}>
         <ul class="attachment-chips" aria-label="Files to send">
-          <For each={props.files.uploads}>{(upload) => <Chip upload={upload} onRemove={props.files.remove} />}</For>
+          <For each={props.files.uploads}>
+            {(upload) => (
+              <Chip
+                upload={upload}
+                onRemove={props.files.remove}
+                unreadable={cannotReadWords(props.model, new Set([upload.kind]))}
+              />
+            )}
+          </For>
         </ul>
       </Show>
       <p class="visually-hidden" role="status">
@@ -86,7 +97,7 @@ export function Composer(props: {
       </p>
       <Show when={blocked()}>
         {(why) => (
-          <p id="composer-blocked" class="composer-blocked small" classList={{ error: !!props.cannotRead }}>
+          <p id="composer-blocked" class="composer-blocked small" classList={{ error: !!cannotRead() }}>
             {why()}
           </p>
         )}
@@ -161,10 +172,10 @@ export function Composer(props: {
 }
 
 /** One file in the composer: its thumbnail or icon and name, its progress or refusal, and Remove. */
-function Chip(props: { upload: Upload; onRemove: (key: string) => void }) {
+function Chip(props: { upload: Upload; onRemove: (key: string) => void; unreadable?: string | undefined }) {
   const u = () => props.upload;
   return (
-    <li class="attachment-chip" classList={{ refused: u().status === 'refused' }}>
+    <li class="attachment-chip" classList={{ refused: u().status === 'refused' || !!props.unreadable }}>
       <Show
         when={u().preview}
         fallback={
@@ -191,6 +202,9 @@ function Chip(props: { upload: Upload; onRemove: (key: string) => void }) {
         </Show>
         <Show when={u().status === 'stored'}>
           <span class="chip-size muted">{sizeWords(u().stored?.size ?? u().size)}</span>
+        </Show>
+        <Show when={u().status !== 'refused' && props.unreadable}>
+          {(why) => <span class="chip-problem error">{why()}</span>}
         </Show>
         <Show when={u().status === 'refused'}>
           <span class="chip-problem error">{u().problem}</span>

@@ -5,7 +5,7 @@ import { openConversation } from '../lib/conversation.ts';
 import { requestErrorWords } from '../lib/errors.ts';
 import { forget, refreshList } from '../lib/conversation-list.ts';
 import { contextHint } from '../lib/context-hint.ts';
-import { cannotReadWords, defaultModelId, modelById, modelLabel, monthlyTokens } from '../lib/models.ts';
+import { defaultModelId, modelById, modelLabel, monthlyTokens } from '../lib/models.ts';
 import { createAttachments } from '../lib/attachments.ts';
 import type { Attachment } from '../lib/files.ts';
 import { Composer } from './Composer.tsx';
@@ -274,7 +274,7 @@ export function ConversationView(props: { id: string; first?: { content: string;
           <Composer
             streaming={chat.streaming()}
             files={files}
-            cannotRead={cannotReadWords(modelById(currentModel()), files.kinds())}
+            model={modelById(currentModel())}
             onSend={(text, attachments) => chat.send(text, currentModel(), attachments)}
             onStop={() => void chat.stop()}
             autofocus

@@ -3,7 +3,7 @@ import { useLocation, useNavigate, useParams } from '@solidjs/router';
 import { api } from '../lib/api.ts';
 import { requestErrorWords } from '../lib/errors.ts';
 import { showFirst } from '../lib/conversation-list.ts';
-import { cannotReadWords, defaultModelId, modelById } from '../lib/models.ts';
+import { defaultModelId, modelById } from '../lib/models.ts';
 import { createAttachments } from '../lib/attachments.ts';
 import type { Attachment } from '../lib/files.ts';
 import { Composer } from '../components/Composer.tsx';
@@ -137,7 +137,7 @@ function NewConversation(props: { onCreated: (id: string, content: string, attac
         <Composer
           streaming={false}
           files={files}
-          cannotRead={cannotReadWords(modelById(currentModel()), files.kinds())}
+          model={modelById(currentModel())}
           onSend={send}
           onStop={() => undefined}
           autofocus
