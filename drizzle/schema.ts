@@ -211,6 +211,8 @@ export const messages = pgTable(
     durationMs: integer('duration_ms'),
     createdAt: createdAt(),
     completedAt: timestamp('completed_at', { withTimezone: true }),
+    // The files a user's message carries (issue 24, migration 0019): [{id, name, mediaType, kind, size, url}]; null when none.
+    attachments: jsonb('attachments').$type<MessageAttachment[]>(),
     // The text as a text search document (migration 0011).
     search: tsvector('search').generatedAlwaysAs(sql`to_tsvector('english'::regconfig, content)`),
   },
@@ -222,6 +224,43 @@ export const messages = pgTable(
     check('messages_role_check', sql`${t.role} in ('user', 'assistant')`),
     check('messages_status_check', sql`${t.status} in ('streaming', 'complete', 'stopped', 'error')`),
     ownerReads('messages', t.userId),
+  ],
+).enableRLS();
+
+/** A file on a user's message, as the API shows it (worker/files/types.ts). */
+export type MessageAttachment = {
+  id: string;
+  name: string;
+  mediaType: string;
+  kind: 'image' | 'pdf' | 'text';
+  size: number;
+  url: string;
+};
+
+// A user's uploaded files (issue 24, migration 0019): a copy of their Limiter's catalogue, written
+// behind. The bytes are in R2 under users/<user_id>/<id>; `id` is their SHA-256, so the same bytes
+// uploaded twice are one row. `conversation_id` is the conversation the file was first attached in
+// (null: never attached, which the orphan sweep deletes after a day). No foreign key to it: rows
+// land behind, in whatever order, and a conversation's deletion deletes its files explicitly.
+export const files = pgTable(
+  'files',
+  {
+    id: text('id').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => profiles.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    mediaType: text('media_type').notNull(),
+    kind: text('kind', { enum: ['image', 'pdf', 'text'] }).notNull(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    conversationId: uuid('conversation_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.id] }),
+    index('files_unattached_idx').on(t.createdAt).where(sql`conversation_id is null`),
+    index('files_conversation_idx').on(t.conversationId),
+    ownerReads('files', t.userId),
   ],
 ).enableRLS();
 

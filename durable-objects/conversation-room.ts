@@ -28,9 +28,13 @@ import { parseEventId } from '../worker/chat/events.ts';
 import { defaultModel, findModel } from '../worker/providers/registry.ts';
 import type { ChatMessage } from '../worker/providers/types.ts';
 import { OutboxWriter } from './room-outbox.ts';
+import type { MessageAttachment } from '../drizzle/schema.ts';
+import { readableTurns, turnsWithFiles, unreadableFile } from '../worker/files/parts.ts';
+import { toAttachment } from '../worker/files/types.ts';
+import { userLimiter } from '../worker/usage/limiters.ts';
 import { RoomStore, type OwnedConversation, type ReplyCharge } from './room-store.ts';
 import { checkAccess, publicConversation, sameVisitor } from './room-access.ts';
-import { interruptedOutcome, LiveReply, newMessage, turnsOf } from './room-reply.ts';
+import { filesOf, interruptedOutcome, LiveReply, newMessage } from './room-reply.ts';
 import type { MessageTree } from './message-tree.ts';
 import {
   conversationUnavailable,
@@ -91,6 +95,8 @@ export type {
 /** What differs between a send, an edit and a regenerate: the turns the model answers, the reply's parent, and what is stored with the reply. */
 type ReplyPlan = {
   turns: ChatMessage[];
+  /** The files of the message answered: the model must read each kind (the history's it cannot read are left out). */
+  files: MessageAttachment[];
   /** The user message the reply answers. */
   parentId: string;
   /**
@@ -213,7 +219,8 @@ export class ConversationRoom extends DurableObject<Env> {
     return this.serve(input, async () => {
       const owned = await this.ownedAndIdle(input);
       if (!owned.ok) return owned;
-      return this.startReply(input, owned.conversation, this.userTurn(input.content, this.store.branch()));
+      const plan = await this.claimed(() => this.userTurn(input, this.store.branch()));
+      return 'turns' in plan ? this.withFilesKept(input, await this.startReply(input, owned.conversation, plan)) : plan;
     });
   }
 
@@ -230,7 +237,8 @@ export class ConversationRoom extends DurableObject<Env> {
       const edited = tree.get(input.messageId);
       if (!edited) return messageNotFound();
       if (edited.role !== 'user') return notEditable();
-      return this.startReply(input, owned.conversation, this.userTurn(input.content, tree.pathTo(edited.parentId)));
+      const plan = await this.claimed(() => this.userTurn(input, tree.pathTo(edited.parentId)));
+      return 'turns' in plan ? this.withFilesKept(input, await this.startReply(input, owned.conversation, plan)) : plan;
     });
   }
 
@@ -250,8 +258,10 @@ export class ConversationRoom extends DurableObject<Env> {
       const before = tree.pathTo(target.parentId);
       const question = before.at(-1);
       if (!question) return nothingToRegenerate();
+      const turns = await this.claimed(() => turnsWithFiles(this.env, input.userId, before));
       return this.startReply(input, owned.conversation, {
-        turns: turnsOf(before),
+        turns,
+        files: question.attachments ?? [],
         parentId: question.id,
         store: (_conversation, reply, _now, charge) => {
           this.store.startExchange({ reply, charge });
@@ -302,11 +312,56 @@ export class ConversationRoom extends DurableObject<Env> {
     return { conversation: publicConversation(conversation), messages };
   }
 
-  /** A new user message after `before` (the branch it continues, first to last) and the reply to it. */
-  private userTurn(content: string, before: Message[]): ReplyPlan {
+  /**
+   * A send refused after its files were checked (the model, the quota…) stored nothing: the
+   * conversation no longer refers to the files no stored message carries, so they stay uploads
+   * the sweep may take, not files deleted only with this conversation.
+   */
+  private withFilesKept(input: SendInput, result: SendResult): SendResult {
+    if (result.ok || !input.attachments?.length) return result;
+    const carried = new Set(filesOf(this.store.messages()).map((file) => file.id));
+    const unstored = input.attachments.filter((id) => !carried.has(id));
+    if (unstored.length > 0)
+      userLimiter(this.env, input.userId)
+        .unreferFiles(input.userId, input.conversationId, unstored)
+        .catch((error: unknown) => log.warn('room: file references not dropped', {}, error));
+    return result;
+  }
+
+  /**
+   * Runs what a send must wait for before its reply is reserved (the owner's Limiter for its files,
+   * R2 for their bytes) with the room claimed, so no other send starts meanwhile.
+   */
+  private async claimed<T>(work: () => Promise<T>): Promise<T> {
+    this.starting = true;
+    try {
+      return await work();
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  /**
+   * A new user message after `before` (the branch it continues, first to last) and the reply to it.
+   * Its files must be the owner's uploads, no more than the plan allows per message (their Limiter
+   * says); the history's files are read from R2.
+   */
+  private async userTurn(input: SendInput, before: Message[]): Promise<ReplyPlan | RoomFailure> {
+    const { content } = input;
+    let attachments: MessageAttachment[] | null = null;
+    if (input.attachments?.length) {
+      const found = await userLimiter(this.env, input.userId).attachFiles(
+        input.userId,
+        input.conversationId,
+        input.attachments,
+      );
+      if (!found.ok) return failure(found.status, found.code, found.message);
+      attachments = found.files.map(toAttachment);
+    }
     const userMessageId = crypto.randomUUID();
     return {
-      turns: [...turnsOf(before), { role: 'user', content }],
+      turns: await turnsWithFiles(this.env, input.userId, [...before, { role: 'user', content, attachments }]),
+      files: attachments ?? [],
       parentId: userMessageId,
       store: (conversation, reply, now, charge) => {
         const userMessage = newMessage(conversation, {
@@ -316,6 +371,7 @@ export class ConversationRoom extends DurableObject<Env> {
           content,
           status: 'complete',
           createdAt: new Date(now),
+          attachments,
         });
         this.store.startExchange({
           userMessage,
@@ -436,10 +492,12 @@ export class ConversationRoom extends DurableObject<Env> {
     const modelId = (input.site ? input.site.model : (input.model ?? conversation.model)) ?? defaultModel(this.env)?.id;
     const model = modelId ? findModel(this.env, modelId) : undefined;
     if (!model) return modelId ? unknownModel(modelId) : noModels();
+    const unreadable = unreadableFile(model, plan.files);
+    if (unreadable) return failure(400, 'model_cannot_read_file', unreadable);
     const system = (input.site ? input.site.systemPrompt : conversation.systemPrompt) ?? undefined;
     const maxOutputTokens = replyLimit(model, input.site ? null : conversation.maxReplyTokens);
     // The owner's custom instructions are added by their Limiter: room is kept for them at the size last seen.
-    const messages = fitToContext(plan.turns, {
+    const messages = fitToContext(readableTurns(model, plan.turns), {
       system,
       contextWindow: model.contextWindow - (input.site ? 0 : this.instructionTokens),
       maxOutputTokens,

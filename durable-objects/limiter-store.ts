@@ -12,6 +12,7 @@ import type { RefusalReason } from '../worker/usage/refusal-count.ts';
 import type { SiteRefusalTotal } from '../worker/usage/site-refusal-count.ts';
 import type { TierLimits } from '../worker/usage/tiers.ts';
 import { migrateSchema, type SchemaStep } from './sqlite-schema.ts';
+import { LimiterFiles } from './limiter-files.ts';
 
 export type Account = {
   tier: Tier;
@@ -68,6 +69,18 @@ const SCHEMA: readonly SchemaStep[] = [
     sql.exec(`create table site_refusal_counts (site_id text not null, day text not null, reason text not null,
       user_id text not null, count integer not null, published integer not null, primary key (site_id, day, reason))`);
   },
+  // 6: the owner's files (issue 24; limiter-files.ts): the catalogue storage is counted from, the
+  // conversations that refer to each file, and the changes still to write behind.
+  (sql) => {
+    sql.exec(`create table files (id text primary key, name text not null, media_type text not null, kind text not null,
+      size integer not null, created_at integer not null)`);
+    sql.exec(
+      'create table file_refs (file_id text not null, conversation_id text not null, primary key (file_id, conversation_id))',
+    );
+    sql.exec(
+      'create table file_outbox (seq integer primary key autoincrement, key text not null unique, body text not null)',
+    );
+  },
 ];
 
 /** One refusal total: a user's refusals for one day, reason and subject type. */
@@ -111,10 +124,13 @@ export class LimiterStore {
   private readonly siteRefusals = new Map<string, SiteRefusalTotal & { published: number }>();
   private readonly siteRefusalsUnwritten = new Set<string>();
   private writeScheduled = false;
+  /** The owner's files and their storage. */
+  readonly files: LimiterFiles;
 
   constructor(storage: DurableObjectStorage) {
     this.storage = storage;
     migrateSchema(storage, SCHEMA);
+    this.files = new LimiterFiles(storage.sql);
     const account = this.sql
       .exec<{ tier: Tier; overrides: string | null; period_start: number; used: number; seeded: number }>(
         'select * from account',

@@ -22,6 +22,10 @@ import { LimiterStore, type RefusalTotal } from './limiter-store.ts';
 import { log, withLogContext } from '../worker/log.ts';
 import { BacklogReporter } from '../worker/ops/backlog.ts';
 import type { Admission, Refusal, VisitorLimits } from '../worker/usage/admission.ts';
+import { transaction } from '../worker/db/client.ts';
+import { deleteFile, upsertFile } from '../worker/db/files.ts';
+import { fileKey, type FileRefusal, type StorageState, type StoredFile } from '../worker/files/types.ts';
+import { formatBytes } from '../worker/files/format.ts';
 
 /** A reservation never settled (its reply or room was lost) stops holding quota after this. */
 const RESERVATION_TTL_MS = 30 * 60_000;
@@ -85,6 +89,8 @@ export class Limiter extends DurableObject<Env> {
   private publishDelayMs: number = PUBLISH_RETRY_MS[0];
   private sweptAt = 0;
   private publishScheduled = false;
+  private flushingFiles: Promise<void> | undefined;
+  private filesRetryMs: number = PUBLISH_RETRY_MS[0];
   /** Failing publishes, told to the operators' backlog. */
   private readonly backlog: BacklogReporter;
 
@@ -305,10 +311,163 @@ export class Limiter extends DurableObject<Env> {
     this.store.removeKey(hash);
   }
 
-  /** Publishes refusal totals, and retries publishing usage events that could not be published yet. */
+  /** Publishes refusal totals, and retries publishing usage events that could not be published yet (and file changes not written yet). */
   async alarm() {
     this.publishScheduled = false;
-    await this.publishUsage();
+    await Promise.all([this.publishUsage(), this.flushFiles()]);
+  }
+
+  /** The plan's file limits and what the owner's storage holds now: an upload is checked against them before its bytes are read. */
+  async storage(userId: string): Promise<StorageState & { fileMaxBytes: number; filesPerMessage: number }> {
+    await this.ready(userId);
+    const plan = this.plan();
+    return {
+      usedBytes: this.store.files.usedBytes,
+      limitBytes: plan.storageBytes,
+      files: this.store.files.files.size,
+      fileMaxBytes: plan.fileMaxBytes,
+      filesPerMessage: plan.filesPerMessage,
+    };
+  }
+
+  /**
+   * An upload, counted in one turn (exact under concurrency): the same bytes uploaded again are the
+   * file already kept (nothing more counted); a file over the plan's size (413) or past its storage
+   * (409) is refused. Its row in Postgres is written behind.
+   */
+  async addFile(
+    userId: string,
+    file: StoredFile,
+  ): Promise<{ ok: true; file: StoredFile; created: boolean } | FileRefusal> {
+    await this.ready(userId);
+    const kept = this.store.files.files.get(file.id);
+    if (kept) return { ok: true, file: kept, created: false };
+    const plan = this.plan();
+    if (file.size > plan.fileMaxBytes)
+      return {
+        ok: false,
+        status: 413,
+        code: 'file_too_large',
+        message: `A file is at most ${formatBytes(plan.fileMaxBytes)} on your plan; this one is ${formatBytes(file.size)}`,
+      };
+    const used = this.store.files.usedBytes;
+    if (used + file.size > plan.storageBytes)
+      return {
+        ok: false,
+        status: 409,
+        code: 'storage_full',
+        message: `Your files may take ${formatBytes(plan.storageBytes)} on your plan and take ${formatBytes(used)} now: this one (${formatBytes(file.size)}) does not fit. Delete conversations with files, or upgrade your plan`,
+      };
+    this.store.files.add(userId, file);
+    void this.flushFiles();
+    return { ok: true, file, created: true };
+  }
+
+  /** An upload whose bytes did not reach R2: taken out again, unless a message refers to it meanwhile. */
+  async dropUpload(userId: string, id: string): Promise<void> {
+    await this.ready(userId);
+    if ((this.store.files.refs.get(id)?.size ?? 0) > 0) return;
+    this.store.files.remove(userId, id);
+    void this.flushFiles();
+  }
+
+  /**
+   * The files a message in `conversationId` carries, by id: each must be one of the owner's, and no
+   * more than the plan allows per message. The conversation then refers to them (they are deleted
+   * with it, unless another conversation still refers to the same file).
+   */
+  async attachFiles(
+    userId: string,
+    conversationId: string,
+    ids: string[],
+  ): Promise<{ ok: true; files: StoredFile[] } | (FileRefusal & { status: 400 })> {
+    await this.ready(userId);
+    const plan = this.plan();
+    const unique = [...new Set(ids)];
+    if (unique.length > plan.filesPerMessage)
+      return {
+        ok: false,
+        status: 400,
+        code: 'too_many_files',
+        message: `A message may carry at most ${plan.filesPerMessage} files on your plan; this one has ${unique.length}`,
+      };
+    const found: StoredFile[] = [];
+    for (const id of unique) {
+      const file = this.store.files.files.get(id);
+      if (!file)
+        return {
+          ok: false,
+          status: 400,
+          code: 'unknown_file',
+          message: `attachments: no file ${id} among your uploads (upload it with POST /api/files first)`,
+        };
+      found.push(file);
+    }
+    this.store.files.refer(unique, conversationId);
+    return { ok: true, files: found };
+  }
+
+  /** A send refused after its files were checked: its conversation does not carry `ids` after all (the room passes those no stored message carries). */
+  async unreferFiles(userId: string, conversationId: string, ids: string[]): Promise<void> {
+    await this.ready(userId);
+    this.store.files.unrefer(ids, conversationId);
+  }
+
+  /** A conversation deleted: the files only it referred to are deleted (storage freed now; R2 and Postgres behind). Repeating it changes nothing. */
+  async releaseConversation(userId: string, conversationId: string): Promise<void> {
+    await this.ready(userId);
+    for (const id of this.store.files.release(conversationId)) this.store.files.remove(userId, id);
+    void this.flushFiles();
+  }
+
+  /** The orphan sweep: uploads never attached to a message, older than `before` (epoch ms), are deleted. How many. */
+  async sweepFiles(userId: string, before: number): Promise<number> {
+    await this.ready(userId);
+    const stale = this.store.files.unattachedBefore(before);
+    for (const id of stale) this.store.files.remove(userId, id);
+    if (stale.length > 0) await this.flushFiles();
+    return stale.length;
+  }
+
+  /** Which of `ids` are in the owner's catalogue: the sweep never deletes an object its owner still counts. */
+  async knownFiles(userId: string, ids: string[]): Promise<string[]> {
+    await this.ready(userId);
+    return ids.filter((id) => this.store.files.files.has(id));
+  }
+
+  private plan(): TierLimits {
+    const account = this.store.account!;
+    return planLimits(account.tier, account.overrides);
+  }
+
+  /** Writes the file changes behind: deleted files' R2 objects, then the rows, one transaction; retried by the alarm on failure. */
+  private flushFiles(): Promise<void> {
+    return (this.flushingFiles ??= (async () => {
+      try {
+        for (let rows = this.store.files.pending(100); rows.length > 0; rows = this.store.files.pending(100)) {
+          const deletes = rows.flatMap(({ change }) =>
+            change.op === 'delete' ? [fileKey(change.userId, change.id)] : [],
+          );
+          if (deletes.length > 0) await this.env.FILES.delete(deletes);
+          await withDatabase(this.env, (db) =>
+            transaction(db, (q) => {
+              const [first, ...rest] = rows.flatMap(({ change }) =>
+                change.op === 'upsert'
+                  ? upsertFile(q, change.userId, change.file)
+                  : [deleteFile(q, change.userId, change.id)],
+              );
+              return [first!, ...rest];
+            }),
+          );
+          this.store.files.landed(rows);
+        }
+        this.filesRetryMs = PUBLISH_RETRY_MS[0];
+      } catch (error) {
+        log.warn('limiter: file changes not written, retrying', { retryInMs: this.filesRetryMs }, error);
+        await this.ctx.storage.setAlarm(Date.now() + this.filesRetryMs);
+        this.filesRetryMs = Math.min(this.filesRetryMs * 2, PUBLISH_RETRY_MS[1]);
+      }
+    })().finally(() => (this.flushingFiles = undefined)));
   }
 
   /** A tier change (a Stripe webhook) takes effect at once. */

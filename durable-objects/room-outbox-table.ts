@@ -18,7 +18,9 @@ export type OutboxChange =
   | { kind: 'message-delete'; conversationId: string; messageId: string }
   /** What goes to the usage queue: a reply's usage event (the bill) or its timings (the operators'). */
   | { kind: 'usage'; event: UsageEventMessage | ReplyTimingMessage }
-  | { kind: 'delete'; conversationId: string };
+  | { kind: 'delete'; conversationId: string }
+  /** A deleted conversation's files: its owner's Limiter deletes those no other conversation carries. */
+  | { kind: 'files-release'; conversationId: string; userId: string };
 export type OutboxRow = { seq: number; version: number; change: OutboxChange };
 
 export class OutboxTable {

@@ -7,6 +7,8 @@ import { type Db, transaction, withDatabase } from '../worker/db/client.ts';
 import { deleteConversation, deleteMessage, upsertConversation, upsertMessage } from '../worker/db/conversations.ts';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { publishUsage } from '../worker/usage/publish.ts';
+import { userLimiter } from '../worker/usage/limiters.ts';
+import { attachFiles } from '../worker/db/files.ts';
 import type { OutboxRow } from './room-outbox-table.ts';
 import type { RoomStore } from './room-store.ts';
 import { log } from '../worker/log.ts';
@@ -17,7 +19,7 @@ const ROWS_PER_BATCH = 200;
 /** Retries back off from 1 s to this, for as long as Postgres does not answer. */
 const MAX_RETRY_MS = 60_000;
 
-type FlushEnv = Pick<Env, 'USAGE_EVENTS' | 'DATABASE_URL' | 'DATABASE_HTTP_ENDPOINT' | 'BACKLOG'>;
+type FlushEnv = Pick<Env, 'USAGE_EVENTS' | 'DATABASE_URL' | 'DATABASE_HTTP_ENDPOINT' | 'BACKLOG' | 'LIMITER'>;
 
 /**
  * Flushes a room's outbox one flush at a time, so an older state can never land after a newer
@@ -91,7 +93,8 @@ async function flushOutbox(store: RoomStore, env: FlushEnv): Promise<void> {
     const rows = store.outbox.pending(ROWS_PER_BATCH);
     if (rows.length === 0) return;
     const usage = rows.filter((row) => row.change.kind === 'usage');
-    const writes = rows.filter((row) => row.change.kind !== 'usage');
+    const releases = rows.filter((row) => row.change.kind === 'files-release');
+    const writes = rows.filter((row) => row.change.kind !== 'usage' && row.change.kind !== 'files-release');
     const landed: OutboxRow[] = [];
     try {
       if (writes.length > 0) {
@@ -112,6 +115,13 @@ async function flushOutbox(store: RoomStore, env: FlushEnv): Promise<void> {
         );
         landed.push(...usage);
       }
+      // After the deletion has landed: the owner's Limiter deletes the files no other conversation carries.
+      for (const row of releases) {
+        if (row.change.kind !== 'files-release') continue;
+        const { userId, conversationId } = row.change;
+        await userLimiter(env, userId).releaseConversation(userId, conversationId);
+        landed.push(row);
+      }
     } finally {
       store.outbox.markLanded(landed);
     }
@@ -131,7 +141,11 @@ function statements(store: RoomStore, db: Db, rows: OutboxRow[]): BatchItem<'pg'
     out.push(...upsertConversation(db, conversation, ownerEmail));
   }
   for (const { change } of rows) {
-    if (change.kind === 'message') out.push(upsertMessage(db, change.message));
+    if (change.kind === 'message') {
+      out.push(upsertMessage(db, change.message));
+      if (change.message.attachments?.length)
+        out.push(...attachFiles(db, change.message.userId, change.message.conversationId, change.message.attachments));
+    }
     if (change.kind === 'message-delete') out.push(deleteMessage(db, change.conversationId, change.messageId));
     if (change.kind === 'delete') out.push(deleteConversation(db, change.conversationId));
   }

@@ -4,7 +4,7 @@
 import type { ReplyOutcome } from '../worker/chat/outcome.ts';
 import type { ReservedReply } from '../worker/chat/reply-pipeline.ts';
 import type { Conversation, Message } from '../worker/db/conversations.ts';
-import type { ChatMessage } from '../worker/providers/types.ts';
+import type { MessageAttachment } from '../drizzle/schema.ts';
 import { findModel, replyCost } from '../worker/providers/registry.ts';
 import { ReplyLog } from './reply-log.ts';
 import type { ReplyCharge } from './room-store.ts';
@@ -60,7 +60,7 @@ export class LiveReply {
 export function newMessage(
   conversation: Conversation,
   fields: Pick<Message, 'role' | 'content' | 'status' | 'createdAt' | 'parentId'> &
-    Partial<Pick<Message, 'id' | 'model' | 'requestedModel' | 'provider'>>,
+    Partial<Pick<Message, 'id' | 'model' | 'requestedModel' | 'provider' | 'attachments'>>,
 ): Message {
   return {
     id: crypto.randomUUID(),
@@ -78,6 +78,7 @@ export function newMessage(
     timeToFirstTokenMs: null,
     durationMs: null,
     completedAt: null,
+    attachments: null,
     ...fields,
   };
 }
@@ -105,7 +106,7 @@ export function interruptedOutcome(env: Env, message: Message, charge: ReplyChar
   };
 }
 
-/** The turns a prompt is built from, a branch's messages with text, first to last. */
-export function turnsOf(branch: readonly Message[]): ChatMessage[] {
-  return branch.filter((m) => m.content !== '').map((m) => ({ role: m.role, content: m.content }));
+/** Every file a branch's messages carry. */
+export function filesOf(branch: readonly Message[]): MessageAttachment[] {
+  return branch.flatMap((m) => m.attachments ?? []);
 }

@@ -6,7 +6,7 @@ import type { ReplyOutcome } from '../worker/chat/outcome.ts';
 import type { Conversation, ConversationPatch, Message } from '../worker/db/conversations.ts';
 import type { ReplyTimingMessage } from '../worker/usage/reply-timing.ts';
 import type { UsageEventMessage } from '../worker/usage/usage-event.ts';
-import type { SubjectType } from '../drizzle/schema.ts';
+import type { MessageAttachment, SubjectType } from '../drizzle/schema.ts';
 import { migrateSchema, type SchemaStep } from './sqlite-schema.ts';
 import { type OutboxChange, OutboxTable } from './room-outbox-table.ts';
 import { MessageTree } from './message-tree.ts';
@@ -67,6 +67,10 @@ const SCHEMA: readonly SchemaStep[] = [
     sql.exec('alter table messages add column requested_model text');
     sql.exec(`update messages set requested_model = model where status = 'streaming'`);
   },
+  // 7: the files a user's message carries (issue 24), as JSON: [{id, name, mediaType, kind, size, url}]; null when none.
+  (sql) => {
+    sql.exec('alter table messages add column attachments text');
+  },
 ];
 
 /** Who pays for a reply, and what its Limiter reserved for it. */
@@ -116,6 +120,7 @@ type MessageRow = {
   duration_ms: number | null;
   created_at: number;
   completed_at: number | null;
+  attachments: string | null;
 };
 
 export class RoomStore {
@@ -349,10 +354,15 @@ export class RoomStore {
    */
   delete(conversationId: string) {
     this.write(() => {
+      const withFiles =
+        this.sql.exec('select 1 from messages where attachments is not null limit 1').toArray().length > 0;
+      const userId = this.conversation()?.userId;
       this.sql.exec('delete from messages');
       this.sql.exec('update conversation set deleted = 1, title = null, system_prompt = null, owner_email = null');
       this.outbox.dropAllButUsage();
       this.enqueue('delete', { kind: 'delete', conversationId });
+      // Its files go with it (unless another conversation carries the same file): the owner's Limiter decides, behind.
+      if (withFiles && userId) this.enqueue('files-release', { kind: 'files-release', conversationId, userId });
     });
   }
 
@@ -446,8 +456,8 @@ export class RoomStore {
   private insertMessage(m: Message) {
     this.sql.exec(
       `insert into messages (id, parent_id, role, content, model, requested_model, provider, status, stop_reason, error_code,
-        input_tokens, output_tokens, cached_tokens, cost_usd, time_to_first_token_ms, duration_ms, created_at, completed_at)
-        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        input_tokens, output_tokens, cached_tokens, cost_usd, time_to_first_token_ms, duration_ms, created_at, completed_at, attachments)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       m.id,
       m.parentId,
       m.role,
@@ -466,6 +476,7 @@ export class RoomStore {
       m.durationMs,
       m.createdAt.getTime(),
       m.completedAt?.getTime() ?? null,
+      m.attachments?.length ? JSON.stringify(m.attachments) : null,
     );
   }
 }
@@ -513,5 +524,6 @@ function toMessage(row: MessageRow, conversation: Conversation): Message {
     durationMs: row.duration_ms,
     createdAt: new Date(row.created_at),
     completedAt: row.completed_at === null ? null : new Date(row.completed_at),
+    attachments: row.attachments ? (JSON.parse(row.attachments) as MessageAttachment[]) : null,
   };
 }

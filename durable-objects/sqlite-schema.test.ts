@@ -124,7 +124,7 @@ describe('a room created before versions were kept', () => {
 
       const store = new RoomStore(storage);
 
-      expect(sql.exec('select version from schema_version').one()).toEqual({ version: 6 });
+      expect(sql.exec('select version from schema_version').one()).toEqual({ version: 7 });
       expect(tableNames(storage)).toEqual(['conversation', 'messages', 'outbox', 'reply_charges', 'schema_version']);
       // Step 4: not pinned, and last active when its newest message was sent.
       expect(store.conversation()).toMatchObject({
@@ -147,6 +147,8 @@ describe('a room created before versions were kept', () => {
         ['m-user', null],
         ['m-reply', 'anthropic/claude-sonnet-5-5'],
       ]);
+      // Step 7: messages stored before files carry none.
+      expect(store.messages().map((m) => m.attachments)).toEqual([null, null]);
       expect(store.outbox.hasPending()).toBe(true);
       // Messages from before the tree read as one branch, each following the one before, and the
       // write still pending carries its parent to Postgres.
@@ -163,7 +165,7 @@ describe('a room created before versions were kept', () => {
       expect(store.markInterrupted(3)).toBe(1);
       // Started again: nothing more to apply.
       new RoomStore(storage);
-      expect(sql.exec('select version from schema_version').one()).toEqual({ version: 6 });
+      expect(sql.exec('select version from schema_version').one()).toEqual({ version: 7 });
     });
   });
 });

@@ -2,7 +2,7 @@
 // run on this machine. Starts its own stack (free ports, a throwaway PGlite and wrangler state,
 // never .data/; the Worker run as BENCH_RUNTIME says, default `direct`: see scripts/bench/runtime.ts),
 // warms it up, then measures (a) time to first token, sequential (with the runtime's floor) and
-// concurrent, (i) the same through the OpenAI-compatible /v1 API with an API key, streamed and
+// concurrent, (l) an image message's beside a text message's, (i) the same through the OpenAI-compatible /v1 API with an API key, streamed and
 // not, (e) the same with the database far away, (b) relay throughput of a long reply, (c) many
 // concurrent streams, (f) sends while the database is down and their write-behind, (k) search over
 // 10,000 conversations (scripts/bench/search.ts; `npm run bench:search` runs it alone), and (d) the
@@ -21,6 +21,7 @@ import type { BenchContext } from './bench/context.ts';
 import { sendsWhileDatabaseDown } from './bench/db-down.ts';
 import { dbFarDelta } from './bench/db-far.ts';
 import { dbTransports } from './bench/db-transports.ts';
+import { imageTtft } from './bench/image-ttft.ts';
 import { signIn } from './bench/parley.ts';
 import { limiterDecisions } from './bench/limiter.ts';
 import { writeBenchTable } from './bench/markdown.ts';
@@ -41,6 +42,7 @@ import { startStack, type Stack } from './lib/stack.ts';
 const RESULTS_FILE = 'bench/results.json';
 const SEQUENTIAL_SENDS = 200;
 const CONCURRENT_SENDS = 50;
+const IMAGE_SENDS = 100;
 const V1_ROUNDS = 200;
 const DB_FAR = { latencyMs: 50, conversations: 10, sendsPerConversation: 6 };
 const RELAY_RUNS = 3;
@@ -141,6 +143,14 @@ try {
   const concurrent = await concurrentTtft(ctx, CONCURRENT_SENDS);
   progress(
     `    Parley p50 ${concurrent.parleyP50.toFixed(1)} ms, p99 ${concurrent.parleyP99.toFixed(1)} ms; direct p50 ${concurrent.directP50.toFixed(1)} ms, p99 ${concurrent.directP99.toFixed(1)} ms`,
+  );
+
+  progress(
+    `(l) an image message's time to first token: ${IMAGE_SENDS} image sends and ${IMAGE_SENDS} text sends, alternating…`,
+  );
+  const images = await imageTtft(ctx, IMAGE_SENDS);
+  progress(
+    `    image p50 ${images.imageP50.toFixed(1)} ms, p99 ${images.imageP99.toFixed(1)} ms; text p50 ${images.textP50.toFixed(1)} ms, p99 ${images.textP99.toFixed(1)} ms (${images.imageBytes} bytes)`,
   );
 
   progress(
@@ -246,6 +256,7 @@ try {
     runtime,
     sequential,
     concurrent,
+    images,
     v1: v1Summary,
     dbFar,
     lists,

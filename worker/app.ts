@@ -12,6 +12,7 @@ import { me } from './routes/me.ts';
 import { dev } from './routes/dev.ts';
 import { models } from './routes/models.ts';
 import { conversations } from './routes/conversations.ts';
+import { files } from './routes/files.ts';
 import { search } from './routes/search.ts';
 import { usage } from './routes/usage.ts';
 import { billing } from './routes/billing.ts';
@@ -49,6 +50,7 @@ const routes = base
   .route('/api/me', me)
   .route('/api/models', models)
   .route('/api/conversations', conversations)
+  .route('/api/files', files)
   .route('/api/search', search)
   .route('/api/usage', usage)
   .route('/api/billing', billing)

@@ -49,14 +49,19 @@ export async function createConversations(parley: Parley, count: number, limit =
   return ids;
 }
 
-/** POST /api/conversations/:id/messages, read to the end. */
-export function sendMessage(parley: Parley, conversationId: string, content: string): Promise<StreamResult> {
+/** POST /api/conversations/:id/messages (with the ids of files uploaded before, if any), read to the end. */
+export function sendMessage(
+  parley: Parley,
+  conversationId: string,
+  content: string,
+  attachments?: string[],
+): Promise<StreamResult> {
   return timedStream(
     `${parley.url}/api/conversations/${conversationId}/messages`,
     {
       method: 'POST',
       headers: headers(parley),
-      body: JSON.stringify({ content }),
+      body: JSON.stringify(attachments?.length ? { content, attachments } : { content }),
     },
     parleyProtocol,
   );
@@ -77,6 +82,24 @@ export async function sendWhenIdle(
     if (result.status !== 409 || busyRetries >= BUSY_RETRIES_MAX) return { ...result, busyRetries };
     await delay(BUSY_RETRY_MS);
   }
+}
+
+/** POST /api/files: one file uploaded as the browser's FormData sends it; its id. */
+export async function uploadFile(
+  parley: Parley,
+  name: string,
+  type: string,
+  bytes: Uint8Array<ArrayBuffer>,
+): Promise<string> {
+  const form = new FormData();
+  form.append('file', new Blob([bytes], { type }), name);
+  const res = await fetch(`${parley.url}/api/files`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${parley.token}` },
+    body: form,
+  });
+  if (res.status !== 201) throw new Error(`uploading ${name} failed: HTTP ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
 }
 
 /** Milliseconds for the cheapest Worker response there is: an unknown /api path (404, no database, no Durable Object). */

@@ -6,6 +6,7 @@ import type { StreamsSummary } from './concurrent-streams.ts';
 import type { DbDownSummary } from './db-down.ts';
 import type { DbFarSummary } from './db-far.ts';
 import type { DbTransportsSummary } from './db-transports.ts';
+import type { ImageTtftSummary } from './image-ttft.ts';
 import type { ListLagSummary } from './list-lag.ts';
 import type { LimiterSummary } from './limiter.ts';
 import type { RelaySummary } from './relay.ts';
@@ -21,6 +22,7 @@ export type Measurements = {
   runtime: { kind: string; how: string };
   sequential: TtftSummary & { floor: FloorSummary };
   concurrent: TtftSummary;
+  images: ImageTtftSummary;
   v1: V1Summary;
   dbFar: DbFarSummary;
   lists: ListLagSummary;
@@ -58,6 +60,7 @@ export function results(m: Measurements, startedAt: Date, durationMs: number) {
 function measuredFigures({
   sequential: s,
   concurrent: c,
+  images,
   v1,
   dbFar: far,
   lists,
@@ -90,6 +93,13 @@ function measuredFigures({
     ttft_concurrent_parley_ms_p99: round(c.parleyP99),
     ttft_concurrent_direct_ms_p50: round(c.directP50),
     ttft_concurrent_direct_ms_p99: round(c.directP99),
+    ttft_image_samples: images.samples,
+    ttft_image_bytes: images.imageBytes,
+    ttft_image_ms_p50: round(images.imageP50),
+    ttft_image_ms_p99: round(images.imageP99),
+    ttft_image_text_ms_p50: round(images.textP50),
+    ttft_image_text_ms_p99: round(images.textP99),
+    ttft_image_delta_ms_p50: round(images.deltaP50),
     v1_ttft_own_ms_p50: round(v1.ttft.overheadP50 - v1.floor.p50),
     v1_ttft_overhead_ms_p50: round(v1.ttft.overheadP50),
     v1_tools_ttft_own_ms_p50: round(v1.tools.overheadP50 - v1.floor.p50),
@@ -174,7 +184,7 @@ function measuredFigures({
   };
 }
 
-function method({ runtime, v1, dbFar: far, transports: t, relay: r, dbDown: down }: Measurements) {
+function method({ runtime, v1, dbFar: far, transports: t, relay: r, dbDown: down, images }: Measurements) {
   return {
     runtime: runtime.kind,
     runtime_how: runtime.how,
@@ -187,6 +197,7 @@ function method({ runtime, v1, dbFar: far, transports: t, relay: r, dbDown: down
     floor:
       'GET of an unknown /api path (404) after each sequential pair, on the same server in the same run: touches no Durable Object, database or vendor',
     own: 'ttft_own_ms_p50 = ttft_overhead_ms_p50 − floor_ms_p50: what Parley adds beyond the cheapest response the runtime gives',
+    ttft_image: `a ${images.imageBytes}-byte PNG (random pixels, 256×256) uploaded once through POST /api/files before timing; then ${images.samples} pairs one after another, each a text send and an image send (the same ttft_directive, attachments: [its id]) alternating which goes first, each in a fresh conversation: the room reads the image from R2 and sends it to the vendor as a base64 image part; delta = image p50 − text p50`,
     v1: `POST /v1/chat/completions with the bench user's API key (made once through POST /api/keys; verified and its quota reserved in one Limiter call, limits checked, with the plan lifted as for every phase, the key's own rate-limit bucket included), model ${V1_MODEL} and, streamed, no max_tokens (so Parley asks the vendor for MAX_REPLY_TOKENS, as the baseline does; not streamed, max_tokens ${WHOLE_MAX_TOKENS} on both sides), the ttft_directive in the one user message; ${v1.ttft.samples} rounds one after another, each: a streamed pair, a non-streamed pair (each pair alternating which side goes first, as in ttft), then the floor request`,
     v1_ttft:
       'streamed (stream: true, stream_options.include_usage) read to [DONE]: time to the first data: chunk whose delta carries content, against the baseline request (stream: true) to its first content_block_delta',

@@ -54,6 +54,25 @@ export function rows(r: Results): Row[] {
       signed(r.ttft_concurrent_overhead_ms_p99),
       ...info,
     ],
+    // Taken since issue 24; a results file from before has no such figures.
+    ...(r.ttft_image_samples
+      ? [
+          [
+            `TTFT p50, an image message vs a text message (${r.ttft_image_samples} each)`,
+            ms(r.ttft_image_ms_p50),
+            ms(r.ttft_image_text_ms_p50),
+            signed(r.ttft_image_delta_ms_p50),
+            ...info,
+          ] satisfies Row,
+          [
+            `TTFT p99, an image message vs a text message (${Math.round(r.ttft_image_bytes / 1000)} KB PNG)`,
+            ms(r.ttft_image_ms_p99),
+            ms(r.ttft_image_text_ms_p99),
+            signed(r.ttft_image_ms_p99 - r.ttft_image_text_ms_p99),
+            ...info,
+          ] satisfies Row,
+        ]
+      : []),
     [
       '/v1 floor p50 / p99 (the same 404, in the /v1 loop)',
       `${ms(r.v1_floor_ms_p50)} / ${ms(r.v1_floor_ms_p99)}`,

@@ -17,6 +17,7 @@ import {
   toolProblem,
 } from './anthropic-tools.ts';
 import { imagesText } from './image-reply.ts';
+import { anthropicDocuments, type DocumentsReading, documentTokens, filesReply, refused } from './documents.ts';
 import { estimateTokens } from './reply.ts';
 import { sampling } from './sampling.ts';
 import type { ChatRequest, ErrorReply, Finish, ReplyIds, Route, StreamWriter, Usage, Vendor } from './types.ts';
@@ -72,6 +73,17 @@ function errorBody(status: number, message?: string) {
   };
 }
 
+/** The request's PDFs for the log and the token count, and the reply about what the model was shown. */
+function reading(imagesReply: string | undefined, documents: DocumentsReading): Partial<ChatRequest> {
+  const replyText = filesReply(imagesReply, documents.lastUser);
+  return {
+    ...(replyText ? { replyText } : {}),
+    ...(documents.all.length
+      ? { documents: documents.all, documentTokens: documentTokens('anthropic', documents) }
+      : {}),
+  };
+}
+
 export const anthropic: Vendor = {
   name: 'anthropic',
 
@@ -85,7 +97,7 @@ export const anthropic: Vendor = {
     return bearer || (typeof headers['x-api-key'] === 'string' && headers['x-api-key'] !== '');
   },
 
-  parseChat(body): ChatRequest | string {
+  parseChat(body, _route, bodyBytes) {
     const b = body as {
       model?: unknown;
       max_tokens?: unknown;
@@ -106,6 +118,8 @@ export const anthropic: Vendor = {
     const fields: ToolFields = { messages, tools: b.tools, tool_choice: b.tool_choice, output_config: b.output_config };
     const problem = toolProblem(fields) ?? outputConfigProblem(b.output_config) ?? imageProblem(messages);
     if (problem) return problem;
+    const documents = anthropicDocuments(messages, bodyBytes);
+    if (refused(documents)) return documents;
     const system = [
       textOf(b.system),
       ...messages.filter((m) => m.role === 'system').map((m) => textOf(m.content)),
@@ -130,8 +144,8 @@ export const anthropic: Vendor = {
       hasSystem: system.length > 0,
       includeUsage: true,
       offersTools: offersTools(fields),
-      // A model shown images says what it sees (unless the scripted reply below takes its place).
-      ...(images.length > 0 ? { replyText: imagesText(images) } : {}),
+      // A model shown images or PDFs says what it sees (unless the scripted reply below takes its place).
+      ...reading(images.length > 0 ? imagesText(images) : undefined, documents),
     };
     const reply = scriptedReply(fields, request.lastUserText);
     if (reply) scripted.set(request, reply);

@@ -62,7 +62,8 @@ export function readImages(contents: Content[]): ImagesReading | string {
       if (part.fileData !== undefined && (typeof uri !== 'string' || !READABLE_URI.test(uri)))
         return `Invalid or unsupported file uri: ${String(uri ?? '')}`;
       const type = typeof media.mimeType === 'string' ? media.mimeType.toLowerCase() : '';
-      // The fake's model reads images only; Gemini also takes documents, audio and video.
+      // PDFs are read in documents.ts; the fake's model reads no audio or video, which Gemini also takes.
+      if (type === 'application/pdf' && part.inlineData !== undefined) continue;
       if (!IMAGE_TYPES.includes(type)) return `Unsupported MIME type: ${String(media.mimeType ?? '')}`;
       if (part.inlineData !== undefined && base64Bytes(String(part.inlineData.data ?? '')) === 0) return EMPTY_IMAGE;
       count++;
@@ -72,6 +73,7 @@ export function readImages(contents: Content[]): ImagesReading | string {
   const seen =
     last?.role === 'user' || last?.role === undefined
       ? partsOf(last).flatMap((part): SeenImage[] => {
+          if (part?.inlineData && String(part.inlineData.mimeType).toLowerCase() === 'application/pdf') return [];
           if (part?.inlineData)
             return [{ mediaType: String(part.inlineData.mimeType), bytes: base64Bytes(String(part.inlineData.data)) }];
           return part?.fileData ? [{ url: String(part.fileData.fileUri) }] : [];

@@ -8,6 +8,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { imageStandIn, readImages } from './gemini-images.ts';
 import { type Content, type GeminiToolsBody, readTools } from './gemini-tools.ts';
 import { imagesText } from './image-reply.ts';
+import { documentTokens, filesReply, geminiDocuments, refused } from './documents.ts';
 import { estimateTokens } from './reply.ts';
 import { sampling } from './sampling.ts';
 import type { ChatRequest, ErrorReply, Finish, ReplyIds, Route, StreamWriter, Usage, Vendor } from './types.ts';
@@ -103,7 +104,7 @@ export const gemini: Vendor = {
     return (typeof key === 'string' && key !== '') || !!query.get('key');
   },
 
-  parseChat(body, route): ChatRequest | string {
+  parseChat(body, route, bodyBytes) {
     const b = body as GeminiToolsBody & {
       contents?: unknown;
       systemInstruction?: Content;
@@ -118,10 +119,15 @@ export const gemini: Vendor = {
     const lastUserText = textOf(contents.findLast((c) => (c.role === 'user' || c.role === undefined) && textOf(c)));
     const images = readImages(contents);
     if (typeof images === 'string') return images;
+    const documents = geminiDocuments(contents, bodyBytes);
+    if (refused(documents)) return documents;
     const tools = readTools(b, contents, lastUserText);
     if (typeof tools === 'string') return tools;
     // The model says what images it sees, unless it calls a tool or answers results or JSON instead.
-    const seesImages = images.seen.length > 0 && !tools.toolCalls && tools.replyText === undefined;
+    const sees = !tools.toolCalls && tools.replyText === undefined;
+    const filesText = sees
+      ? filesReply(images.seen.length > 0 ? imagesText(images.seen) : undefined, documents.lastUser)
+      : undefined;
     return {
       model: route.model ?? '',
       stream: route.stream ?? false,
@@ -139,7 +145,10 @@ export const gemini: Vendor = {
       hasSystem: system !== '',
       includeUsage: true,
       ...tools,
-      ...(seesImages ? { replyText: imagesText(images.seen) } : {}),
+      ...(filesText ? { replyText: filesText } : {}),
+      ...(documents.all.length
+        ? { documents: documents.all, documentTokens: documentTokens('gemini', documents) }
+        : {}),
     };
   },
 

@@ -1,5 +1,6 @@
 // The one request flow every vendor shares: auth, directives, injected failures, pacing,
 // drops and hangs, and the request log. Vendors only supply the wire format (types.ts).
+import type { Refusal } from './documents.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseDirectives } from './directives.ts';
 import type { Defaults, Directives } from './directives.ts';
@@ -34,8 +35,9 @@ export async function handleChat(ctx: ChatContext): Promise<void> {
 
   const raw = await readBody(req);
   const body = parseJson(raw);
-  const chat = body === undefined ? 'The request body is not valid JSON.' : vendor.parseChat(body, route);
-  const known = typeof chat === 'string' ? undefined : chat;
+  const chat =
+    body === undefined ? 'The request body is not valid JSON.' : vendor.parseChat(body, route, Buffer.byteLength(raw));
+  const known = typeof chat === 'string' || 'status' in chat ? undefined : chat;
   const directives = known ? parseDirectives(known.lastUserText) : {};
   const entry = log.add({
     id: ctx.logId,
@@ -45,7 +47,9 @@ export async function handleChat(ctx: ChatContext): Promise<void> {
     status: 'in_progress',
     httpStatus: null,
     tokensSent: 0,
-    inputTokens: known ? estimateTokens(known.promptText, directives.cjk === 1) + (known.imageTokens ?? 0) : 0,
+    inputTokens: known
+      ? estimateTokens(known.promptText, directives.cjk === 1) + (known.imageTokens ?? 0) + (known.documentTokens ?? 0)
+      : 0,
     startedAt,
     endedAt: null,
     ...(directives.key ? { key: directives.key } : {}),
@@ -55,6 +59,7 @@ export async function handleChat(ctx: ChatContext): Promise<void> {
     ...(known && Object.keys(known.sampling).length > 0 ? { sampling: known.sampling } : {}),
     ...(known?.offered ? { offered: known.offered } : {}),
     ...(known ? toolFields(known) : {}),
+    ...(known?.documents?.length ? { documents: known.documents } : {}),
   });
 
   const reject = (reply: ErrorReply) => {
@@ -63,7 +68,12 @@ export async function handleChat(ctx: ChatContext): Promise<void> {
     settle(entry, 'failed');
   };
   if (!vendor.hasApiKey(req.headers, ctx.query)) return reject(vendor.missingKey());
-  if (!known) return reject(vendor.error(400, chat as string));
+  if (!known) {
+    const refusal = chat as string | Refusal;
+    return reject(
+      typeof refusal === 'string' ? vendor.error(400, refusal) : vendor.error(refusal.status, refusal.message),
+    );
+  }
 
   const { fail, failafter, failcount, retryafter } = directives;
   const failStatus =

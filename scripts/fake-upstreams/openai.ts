@@ -7,6 +7,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { IMAGE_TOKENS, imagesText } from './image-reply.ts';
 import { readImages } from './openai-images.ts';
+import { documentTokens, filesReply, openaiDocuments, refused } from './documents.ts';
 import { readTools, type Scripted } from './openai-tools.ts';
 import { sampling } from './sampling.ts';
 import type {
@@ -169,7 +170,7 @@ function openaiProtocol(name: 'openai' | 'compat'): Vendor {
       return /^Bearer\s+\S/i.test(headers.authorization ?? '');
     },
 
-    parseChat(body): ChatRequest | string {
+    parseChat(body) {
       const b = body as {
         model?: unknown;
         messages?: unknown;
@@ -208,8 +209,18 @@ function openaiProtocol(name: 'openai' | 'compat'): Vendor {
       };
       const images = readImages(messages);
       if (typeof images === 'string') return images;
-      if (images.lastUser.length > 0) request.replyText = imagesText(images.lastUser);
+      const documents = openaiDocuments(messages);
+      if (refused(documents)) return documents;
+      const replyText = filesReply(
+        images.lastUser.length > 0 ? imagesText(images.lastUser) : undefined,
+        documents.lastUser,
+      );
+      if (replyText) request.replyText = replyText;
       if (images.count > 0) request.imageTokens = images.count * IMAGE_TOKENS[name];
+      if (documents.all.length > 0) {
+        request.documents = documents.all;
+        request.documentTokens = documentTokens(name, documents);
+      }
       const firstResult = messages.findLastIndex((m) => m.role !== 'tool') + 1;
       const tools = readTools(
         { ...b, messages },

@@ -1,6 +1,7 @@
 // What the fakes saw and how each request ended. Tests read it to prove what happened upstream,
 // e.g. that a stopped chat aborted the vendor call (`client_closed`) rather than letting it finish.
 import { createHash } from 'node:crypto';
+import type { SeenDocument } from './documents.ts';
 import type { Sampling } from './sampling.ts';
 import type { OfferedTools, ToolResult, VendorName } from './types.ts';
 
@@ -33,6 +34,8 @@ export interface LoggedRequest {
   responseFormat?: unknown;
   /** The tool results the last turn carried (the function name as Gemini's wire names it, ids as the others do). */
   toolResults?: ToolResult[];
+  /** The PDFs the request carried, in order: name (where the wire has one), decoded bytes and pages. */
+  documents?: SeenDocument[];
 }
 
 // Enough for any test or benchmark run, bounded so a long `npm start` does not grow without end.

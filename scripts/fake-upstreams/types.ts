@@ -2,6 +2,7 @@
 // A vendor file only translates: request JSON in, wire bytes out. Timing, failures and
 // logging live in the shared flow so every vendor behaves the same under the same directive.
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Refusal, SeenDocument } from './documents.ts';
 import type { Sampling } from './sampling.ts';
 
 export type VendorName = 'anthropic' | 'openai' | 'compat' | 'gemini';
@@ -36,6 +37,9 @@ export interface ChatRequest {
   replyText?: string;
   /** Prompt tokens the request's images cost (IMAGE_TOKENS each), counted on top of the text's estimate. */
   imageTokens?: number;
+  /** The request's PDFs, in order (for the log), and the prompt tokens they cost (PAGE_TOKENS a page). */
+  documents?: SeenDocument[];
+  documentTokens?: number;
 }
 
 /** What a request offered the model to call; the choice and parallel flag as the vendor spelled them. */
@@ -101,8 +105,11 @@ export interface Vendor {
   /** Matches a method and path below the vendor's prefix, e.g. `POST /v1/messages`. */
   route(method: string, path: string): Route | null;
   hasApiKey(headers: IncomingHttpHeaders, query: URLSearchParams): boolean;
-  /** Reads the request body; a string is the message of a 400 the vendor would send. */
-  parseChat(body: unknown, route: Route & { kind: 'chat' }): ChatRequest | string;
+  /**
+   * Reads the request body (`bodyBytes` long); a string is the message of a 400 the vendor would
+   * send, a Refusal an error of another status.
+   */
+  parseChat(body: unknown, route: Route & { kind: 'chat' }, bodyBytes: number): ChatRequest | string | Refusal;
   error(status: number, message?: string, retryAfterSeconds?: number): ErrorReply;
   missingKey(): ErrorReply;
   /** Headers every response carries (request ids as the vendor names them). */

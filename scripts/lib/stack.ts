@@ -45,6 +45,8 @@ export type StackOptions = {
   stripe?: Record<string, string>;
   /** More `--var` bindings; AUTH_MODE defaults to `dev`. */
   vars?: Record<string, string>;
+  /** Models served through OPENAI_COMPAT_* by the fakes' OpenAI-compatible endpoint (e.g. a model that reads no images, for the browser tests). */
+  compatModels?: string[];
   /** `--env-file`s for wrangler; without them it reads .dev.vars. */
   envFiles?: string[];
   /** Static assets from here instead of frontend/dist (a snapshot that a rebuild cannot change mid-run). */
@@ -149,6 +151,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     vars[`${vendor}_API_KEY`] = 'offline-demo';
     vars[`${vendor}_BASE_URL`] = `${upstreams.url}${path}`;
     offline.push(vendor.toLowerCase());
+  }
+  if (options.compatModels?.length) {
+    vars.OPENAI_COMPAT_BASE_URL = `${upstreams.url}/compat/v1`;
+    vars.OPENAI_COMPAT_API_KEY = 'offline-demo';
+    vars.OPENAI_COMPAT_MODELS = options.compatModels.join(',');
+    offline.push('openai-compat');
   }
   // Said explicitly, so GET /api/models can mark those models as offline demos (empty when every vendor has a key).
   vars.OFFLINE_PROVIDERS = offline.join(',');

@@ -51,6 +51,8 @@ export default async function setup(project: TestProject) {
       apiKeys: {},
       // OPS_EMAIL is an operator (test/e2e/ops.test.ts).
       vars: { AUTH_MODE: 'dev', OPERATOR_EMAILS: 'ops@e2e.example' },
+      // A model that reads no images nor PDFs (as an OpenAI-compatible server's are taken to): test/e2e/files.test.ts.
+      compatModels: ['llama-test'],
       envFiles: [envFile],
       stdio: ['ignore', devLog, devLog],
       gatewayChildProcess: { stdio: ['ignore', devLog, devLog] },

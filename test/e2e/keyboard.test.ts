@@ -64,19 +64,23 @@ describe('the keyboard', () => {
       };
     });
     expect(target).toEqual({ holdsSidebar: false, holdsComposer: true });
-    // The new conversation's Settings, the line saying what applies, the model picker, then the composer.
+    // The new conversation's Settings, the line saying what applies, the model picker, Attach files
+    // (left of the text, as it is seen), then the composer.
     const stops: Array<{ name: string; inSidebar: boolean }> = [];
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 5; i++) {
       await page.keyboard.press('Tab');
       stops.push(
         await page.evaluate(() => {
           const el = document.activeElement as HTMLElement;
-          return { name: el.id || el.tagName.toLowerCase(), inSidebar: !!el.closest('aside') };
+          return {
+            name: el.id || el.getAttribute('aria-label') || el.tagName.toLowerCase(),
+            inSidebar: !!el.closest('aside'),
+          };
         }),
       );
     }
-    expect(stops.map((stop) => stop.inSidebar)).toEqual([false, false, false, false]);
-    expect(stops.map((stop) => stop.name)).toEqual(['button', 'button', 'select', 'composer-input']);
+    expect(stops.map((stop) => stop.inSidebar)).toEqual([false, false, false, false, false]);
+    expect(stops.map((stop) => stop.name)).toEqual(['button', 'button', 'select', 'Attach files', 'composer-input']);
     await page.close();
   });
 

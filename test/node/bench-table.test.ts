@@ -33,6 +33,24 @@ describe('the benchmarks table in docs/benchmarks.md', () => {
     expect(judged).toHaveLength(Object.keys(results.targets).length);
   });
 
+  it("shows an image message's time to first token beside a text message's once a run has taken it (issue 24)", async () => {
+    const results = await readResults();
+    const withImages = {
+      ...results,
+      ttft_image_samples: 100,
+      ttft_image_bytes: 196_992,
+      ttft_image_ms_p50: 50.2,
+      ttft_image_ms_p99: 113.7,
+      ttft_image_text_ms_p50: 30.2,
+      ttft_image_text_ms_p99: 143.6,
+      ttft_image_delta_ms_p50: 20,
+    };
+    const row = markdownTable(withImages)
+      .split('\n')
+      .find((line) => line.includes('an image message vs a text message (100 each)'));
+    expect(row).toMatch(/50\.2 ms \| +30\.2 ms \| +\+20\.0 ms \|/);
+  });
+
   it('refuses a document without its markers rather than writing the table somewhere', async () => {
     expect(() => withBenchTable('# Benchmarks\n', {} as never)).toThrow(/needs the two markers/);
   });

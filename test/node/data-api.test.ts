@@ -75,6 +75,7 @@ describe.skipIf(!adminUrl)('on a Supabase-shaped database', () => {
       'conversations',
       'cron_runs',
       'dead_letters',
+      'files',
       'invoices',
       'messages',
       'notifications',

@@ -161,6 +161,7 @@ describe.each(transports)('database modules (%s)', (_transport, databaseEnv) => 
       parentId: string | null = null,
     ): Message => ({
       id: crypto.randomUUID(),
+      attachments: null,
       conversationId: conversation.id,
       userId: user.sub,
       parentId,
@@ -292,6 +293,7 @@ describe.each(transports)('database modules (%s)', (_transport, databaseEnv) => 
     });
     const message = (c: Conversation, minute: number, content: string): Message => ({
       id: crypto.randomUUID(),
+      attachments: null,
       parentId: null,
       conversationId: c.id,
       userId: c.userId,

@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { conversations, messages, profiles } from '../../drizzle/schema.ts';
+import { conversations, files, messages, profiles } from '../../drizzle/schema.ts';
 import { asUser } from '../../worker/db/as-user.ts';
 import { createDb, type DatabaseEnv, type Db } from '../../worker/db/client.ts';
 
@@ -55,6 +55,24 @@ describe.each(backends)('row level security (%s)', (_backend, databaseEnv) => {
     expect(ownList.map((c) => c.userId)).not.toContain(bob.sub);
     expect(byId).toEqual([]);
     expect(bobMessages).toEqual([]);
+  });
+
+  it("shows each user their own files' rows only (issue 24)", async () => {
+    const file = (userId: string, id: string) => ({
+      id,
+      userId,
+      name: `${id}.png`,
+      mediaType: 'image/png',
+      kind: 'image' as const,
+      size: 70,
+    });
+    await db.insert(files).values([file(alice.sub, 'a'.repeat(64)), file(bob.sub, 'b'.repeat(64))]);
+    const [aliceSees, bobSees] = await Promise.all([
+      asUser(db, alice, (q) => [q.select().from(files)]),
+      asUser(db, bob, (q) => [q.select().from(files)]),
+    ]);
+    expect(aliceSees[0].map((f) => [f.userId, f.id])).toEqual([[alice.sub, 'a'.repeat(64)]]);
+    expect(bobSees[0].map((f) => [f.userId, f.id])).toEqual([[bob.sub, 'b'.repeat(64)]]);
   });
 
   // Supabase's Data API gives this same role to anyone holding the user's JWT (issue 17), so it

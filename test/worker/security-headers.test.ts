@@ -6,7 +6,7 @@ import { app } from '../../worker/app.ts';
 import { BASE, call, createConversation, sendMessage, signIn, type ErrorEnvelope } from './helpers.ts';
 
 const APP_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' %SUPABASE%; img-src 'self' data:; frame-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' %SUPABASE%; img-src 'self' data: blob:; frame-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 describe('security headers', () => {
   it('the API answers with nosniff and the referrer policy, and no page policy', async () => {

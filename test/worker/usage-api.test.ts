@@ -73,6 +73,8 @@ describe('GET /api/usage', () => {
         },
       ],
       totals: { requests: 3, inputTokens: 130, outputTokens: 65, costUsd: '0.00033000' },
+      // Issue 24: what the caller's files take (none), against the free plan's 50 MB.
+      storage: { usedBytes: 0, limitBytes: 50 * 1024 * 1024, files: 0 },
     });
   });
 

@@ -1,16 +1,17 @@
 // Anthropic's Messages API request (`POST /v1/messages`), as Parley accepts it, so that
 // @anthropic-ai/sdk and the tools built on it (Claude Code among them) work unmodified with a Parley
 // key, for Claude models and, translated, for the others. Supported: model, max_tokens, messages
-// (text, image, tool_use and tool_result blocks), system (text or text blocks), stop_sequences,
+// (text, image, document (base64 PDF), tool_use and tool_result blocks), system (text or text blocks), stop_sequences,
 // temperature, top_p, stream, tools (custom tools), tool_choice, metadata, output_config.format.
 // What would change the answer and cannot be honoured on every model (extended thinking, top_k,
-// server tools, documents) is refused by name; an unknown field is refused as
+// server tools, documents other than base64 PDFs) is refused by name; an unknown field is refused as
 // Anthropic refuses it.
 import * as z from 'zod';
 import { AppError } from '../errors.ts';
 import type { ModelInfo } from '../providers/registry.ts';
 import type { ChatMessage, ImageSource, ResponseFormat, Tools, UserPart } from '../providers/types.ts';
 import { checkImages, imageFromBase64, imageFromUrl } from '../chat/images.ts';
+import { checkDocuments, pdfFromBase64 } from '../chat/documents.ts';
 import type { CompletionRequest } from '../openai/request.ts';
 
 const textBlock = z.looseObject({ type: z.literal('text'), text: z.string() });
@@ -86,6 +87,7 @@ export function toMessagesRequest(body: MessagesBody, model: ModelInfo): Complet
   const messages = toMessages(body.messages);
   if (messages[0]?.role !== 'user') throw invalid('messages: the first message must use the "user" role');
   checkImages(model, messages, 'messages');
+  checkDocuments(model, messages, 'messages');
   const system = typeof body.system === 'string' ? body.system : body.system?.map((b) => b.text).join('\n\n');
   const tools = toTools(body);
   const format = body.output_config?.format;
@@ -140,6 +142,7 @@ function toMessages(input: MessagesBody['messages']): ChatMessage[] {
         texts.push(String(b.text ?? ''));
         parts.push({ type: 'text', text: String(b.text ?? '') });
       } else if (b.type === 'image') parts.push({ type: 'image', source: imageBlock(b, `messages.${i}.content.${j}`) });
+      else if (b.type === 'document') parts.push(documentBlock(b, `messages.${i}.content.${j}`));
       else if (b.type === 'tool_result') {
         const {
           tool_use_id: id,
@@ -162,7 +165,7 @@ function toMessages(input: MessagesBody['messages']): ChatMessage[] {
       throw invalid(
         `messages.${i}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${[...open].join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`,
       );
-    const images = parts.some((p) => p.type === 'image');
+    const images = parts.some((p) => p.type !== 'text');
     if (texts.length > 0 || images) out.push({ role: 'user', content: texts.join('\n'), ...(images ? { parts } : {}) });
   });
   return out;
@@ -175,6 +178,21 @@ function imageBlock(block: { type: string }, at: string): ImageSource {
     return imageFromBase64(source.media_type, source.data, `${at}.source`);
   if (source?.type === 'url' && typeof source.url === 'string') return imageFromUrl(source.url, `${at}.source.url`);
   throw invalid(`${at}.source: an image source is {type: "base64", media_type, data} or {type: "url", url}`);
+}
+
+/**
+ * A document block with a base64 PDF source, as Anthropic's PDF support guide sends one:
+ * `{type: 'document', source: {type: 'base64', media_type: 'application/pdf', data}, title?}`.
+ * Text, URL and file sources are not taken (Parley does not fetch or hold them).
+ */
+function documentBlock(block: { type: string }, at: string): UserPart {
+  const { source, title } = block as {
+    source?: { type?: unknown; media_type?: unknown; data?: unknown };
+    title?: unknown;
+  };
+  if (source?.type !== 'base64' || source.media_type !== 'application/pdf' || typeof source.data !== 'string')
+    throw invalid(`${at}.source: a document source is {type: "base64", media_type: "application/pdf", data}`);
+  return pdfFromBase64(source.data, typeof title === 'string' && title ? title : 'document.pdf', `${at}.source`);
 }
 
 function resultText(result: unknown, i: number, j: number): string {
@@ -192,7 +210,7 @@ function resultText(result: unknown, i: number, j: number): string {
 
 function unsupportedBlock(i: number, j: number, type: string) {
   return invalid(
-    `messages.${i}.content.${j}: ${type} blocks are not supported by Parley's API (text, tool_use and tool_result are)`,
+    `messages.${i}.content.${j}: ${type} blocks are not supported by Parley's API (text, image, document, tool_use and tool_result are)`,
   );
 }
 

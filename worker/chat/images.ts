@@ -3,7 +3,7 @@
 // limits hold for every vendor: a request whose images one vendor would refuse is refused here,
 // with the reason, before anything is reserved.
 import { AppError } from '../errors.ts';
-import type { ModelInfo } from '../providers/registry.ts';
+import { type ModelInfo, modelCannotRead } from '../providers/registry.ts';
 import { IMAGE_MEDIA_TYPES, type ChatMessage, type ImageMediaType, type ImageSource } from '../providers/types.ts';
 
 /**
@@ -56,7 +56,8 @@ export function imageFromBase64(mediaType: string, data: string, at: string): Im
 }
 
 /**
- * Refuses images `model` cannot take: any, for a model that reads none; more than MAX_IMAGES; a GIF
+ * Refuses images `model` cannot take: any, for a model that reads none (400 model_cannot_read_file, as
+ * a send with an attachment is refused); more than MAX_IMAGES; a GIF
  * for a Gemini model (Google lists PNG, JPEG, WebP, HEIC and HEIF only). `param` names the field.
  */
 export function checkImages(model: ModelInfo, messages: ChatMessage[], param: string) {
@@ -64,7 +65,8 @@ export function checkImages(model: ModelInfo, messages: ChatMessage[], param: st
     m.role === 'user' && m.parts ? m.parts.flatMap((part) => (part.type === 'image' ? [part.source] : [])) : [],
   );
   if (images.length === 0) return;
-  if (!model.vision) throw invalid(param, `${param}: ${model.id} does not read images: choose a model that does`);
+  if (!model.reads.image)
+    throw new AppError(400, 'model_cannot_read_file', `${param}: ${modelCannotRead(model, 'image')}`, { param });
   if (images.length > MAX_IMAGES)
     throw invalid(param, `${param}: at most ${MAX_IMAGES} images in one request; this one has ${images.length}`);
   if (model.provider === 'google' && images.some((image) => image.kind === 'base64' && image.mediaType === 'image/gif'))

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ChatMessage, UserPart } from '../providers/types.ts';
 import { estimateTokens, fitToContext, titleFrom } from './prompt.ts';
 
 const turn = (role: 'user' | 'assistant', chars: number, tag = '') => ({
@@ -32,6 +33,27 @@ describe('fitToContext', () => {
       maxOutputTokens: 100,
     });
     expect(kept.map((m) => m.content[0])).toEqual(['z']);
+  });
+
+  // Issue 24: a turn's files count as the reservation counts them, so an old turn with images goes first.
+  it("counts a turn's images and text files, trimming them with the history", () => {
+    const image: UserPart = { type: 'image', source: { kind: 'base64', mediaType: 'image/png', data: 'AAAA' } };
+    const withFiles: ChatMessage = {
+      role: 'user',
+      content: 'a look',
+      parts: [image, image, { type: 'text', text: `notes.md\n${'y'.repeat(2000)}` }, { type: 'text', text: 'a look' }],
+    };
+    const history: ChatMessage[] = [
+      withFiles,
+      { role: 'assistant', content: 'seen' },
+      { role: 'user', content: 'and?' },
+    ];
+    // Two images (1,600 each) and 500 tokens of text do not fit in 3,000 after the reply's 500: dropped.
+    expect(fitToContext(history, { contextWindow: 3500, maxOutputTokens: 500 }).map((m) => m.content)).toEqual([
+      'and?',
+    ]);
+    // With room for them, kept whole.
+    expect(fitToContext(history, { contextWindow: 8000, maxOutputTokens: 500 })).toEqual(history);
   });
 });
 

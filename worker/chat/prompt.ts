@@ -1,6 +1,7 @@
 import type { ChatMessage, Tools } from '../providers/types.ts';
 import { MIN_OUTPUT_TOKENS } from '../usage/limits.ts';
 import { IMAGE_TOKEN_ESTIMATE } from './images.ts';
+import { PDF_PAGE_TOKEN_ESTIMATE, pdfPages } from './pdf.ts';
 
 /**
  * A token estimate that real tokenizers should not exceed, plus per-message overhead: it reserves
@@ -23,22 +24,34 @@ export function estimateTokens(text: string): number {
   return Math.ceil(ascii / 4) + Math.ceil(bytes / 2) + 4;
 }
 
-/** The estimate for a whole prompt: its messages (tool calls and results included), the system prompt and the tools offered. */
+/**
+ * The estimate for a whole prompt: its messages (tool calls and results included, images and PDFs
+ * counted by fileTokens), the system prompt and the tools offered.
+ */
 export function estimatePromptTokens(messages: ChatMessage[], system?: string, tools?: Tools): number {
   const offered = tools ? estimateTokens(JSON.stringify(tools.definitions)) : 0;
   return messages.reduce(
-    (sum, m) => sum + estimateTokens(messageText(m)) + imageCount(m) * IMAGE_TOKEN_ESTIMATE,
+    (sum, m) => sum + estimateTokens(messageText(m)) + fileTokens(m),
     offered + (system ? estimateTokens(system) : 0),
   );
 }
 
-/** How many images a turn carries. */
-export function imageCount(m: ChatMessage): number {
-  return m.role === 'user' && m.parts ? m.parts.filter((part) => part.type === 'image').length : 0;
+/**
+ * What a turn's images and PDFs are counted as before the vendor has counted them: IMAGE_TOKEN_ESTIMATE
+ * an image, PDF_PAGE_TOKEN_ESTIMATE a page of a PDF (its `/Type /Page` objects; see pdf.ts).
+ */
+export function fileTokens(m: ChatMessage): number {
+  if (m.role !== 'user' || !m.parts) return 0;
+  return m.parts.reduce((sum, part) => {
+    if (part.type === 'image') return sum + IMAGE_TOKEN_ESTIMATE;
+    if (part.type === 'document') return sum + pdfPages(part) * PDF_PAGE_TOKEN_ESTIMATE;
+    return sum;
+  }, 0);
 }
 
-/** Everything a turn sends: its text, and a reply's tool calls (names and arguments). */
+/** Everything a turn sends: its text (a user turn's text parts, its text files' included), and a reply's tool calls (names and arguments). */
 function messageText(m: ChatMessage): string {
+  if (m.role === 'user' && m.parts) return m.parts.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
   if (m.role !== 'assistant' || !m.toolCalls?.length) return m.content;
   return m.content + m.toolCalls.map((call) => call.name + call.arguments).join('');
 }
@@ -67,7 +80,8 @@ export function fitToContext(
   let budget = options.contextWindow - options.maxOutputTokens - (options.system ? estimateTokens(options.system) : 0);
   const kept: ChatMessage[] = [];
   for (let i = history.length - 1; i >= 0; i--) {
-    const cost = estimateTokens(history[i]!.content);
+    // Files count as the reservation counts them: the history is trimmed with them, like text.
+    const cost = estimatePromptTokens([history[i]!]);
     if (kept.length > 0 && cost > budget) break;
     kept.unshift(history[i]!);
     budget -= cost;

@@ -31,7 +31,8 @@ export type ReplyRequest = Caller & {
   model?: string;
   site?: SiteReplySettings;
 };
-export type SendInput = ReplyRequest & { content: string };
+/** `attachments`: ids of the owner's uploaded files (POST /api/files) the message carries. */
+export type SendInput = ReplyRequest & { content: string; attachments?: string[] };
 /** An edit: a new version of the user message `messageId` (a sibling of it), answered as a send is. */
 export type EditInput = SendInput & { messageId: string };
 /** A regenerate: a new version of the reply `messageId` (a sibling of it); without one, of the last reply in view. */

@@ -5,6 +5,7 @@ import { asc, eq } from 'drizzle-orm';
 import {
   apiKeys,
   conversations,
+  files,
   messages,
   notifications,
   profiles,
@@ -18,7 +19,7 @@ import { ownedSiteColumns } from './sites.ts';
 
 export async function readAccount(db: Db, claims: UserClaims) {
   const mine = claims.sub;
-  const [profile, ownConversations, ownMessages, keys, ownSites, usage, links, emails] = await asUser(
+  const [profile, ownConversations, ownMessages, keys, ownSites, usage, links, emails, ownFiles] = await asUser(
     db,
     claims,
     (q) => [
@@ -68,6 +69,7 @@ export async function readAccount(db: Db, claims: UserClaims) {
         .from(notifications)
         .where(eq(notifications.userId, mine))
         .orderBy(asc(notifications.sentAt)),
+      q.select().from(files).where(eq(files.userId, mine)).orderBy(asc(files.createdAt), asc(files.id)),
     ],
   );
   return {
@@ -79,6 +81,7 @@ export async function readAccount(db: Db, claims: UserClaims) {
     usageDaily: usage,
     shares: links,
     notifications: emails,
+    files: ownFiles,
   };
 }
 

@@ -9,6 +9,8 @@ import type { AppEnv } from '../env.ts';
 export const noStoreWhenAuthorized = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   if (!c.req.header('authorization')) return;
+  // Marked private by its route (an owner's file, which never changes under its id): the caller's browser may keep it.
+  if (c.res.headers.get('cache-control')?.startsWith('private')) return;
   const transform = c.res.headers.get('cache-control')?.includes('no-transform') ? ', no-transform' : '';
   c.res.headers.set('cache-control', `no-store${transform}`);
 });

@@ -35,7 +35,8 @@ export const appPageHeaders = secureHeaders({
     scriptSrc: ["'self'"],
     styleSrc: ["'self'"],
     connectSrc: ["'self'", supabaseOrigin],
-    imgSrc: ["'self'", 'data:'],
+    // blob: the app's own object URLs: attachments read through the authorized route (never another origin's).
+    imgSrc: ["'self'", 'data:', 'blob:'],
     frameSrc: ["'self'"],
     frameAncestors: ["'none'"],
     baseUri: ["'self'"],

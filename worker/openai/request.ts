@@ -12,6 +12,7 @@ import { MAX_REPLY_TOKENS } from '../chat/limits.ts';
 import { findModel, type ModelInfo } from '../providers/registry.ts';
 import type { ChatMessage, ResponseFormat, Sampling, ToolCall, Tools, UserPart } from '../providers/types.ts';
 import { checkImages, imageFromUrl } from '../chat/images.ts';
+import { checkDocuments, pdfFromDataUrl } from '../chat/documents.ts';
 
 const unsupported = (what: string) => z.unknown().refine(() => false, `${what} is not supported by Parley's API`);
 const onlyDefault = <T extends z.ZodType>(schema: T, isDefault: (value: z.infer<T>) => boolean, why: string) =>
@@ -152,6 +153,7 @@ export function toCompletionRequest(body: ChatCompletionBody, model: ModelInfo):
     throw invalidParam('messages', 'messages: at least one user message is required');
   const tools = toTools(body);
   checkImages(model, messages, 'messages');
+  checkDocuments(model, messages, 'messages');
 
   const [limitParam, asked] =
     body.max_completion_tokens != null
@@ -313,9 +315,14 @@ function toResponseFormat(
   };
 }
 
-/** A user turn: its text, and its parts in order when it has images (`image_url`: https or data: URLs). */
+/**
+ * A user turn: its text, and its parts in order when it has images (`image_url`: https or data: URLs)
+ * or PDFs (`file` parts as OpenAI's file inputs guide sends them: `{type: 'file', file: {filename,
+ * file_data: 'data:application/pdf;base64,…'}}`; a `file_id` names a file uploaded to OpenAI, which
+ * Parley does not hold).
+ */
 function userTurn(content: z.infer<typeof message>['content'], at: string): ChatMessage {
-  if (!Array.isArray(content) || !content.some((p) => p.type === 'image_url'))
+  if (!Array.isArray(content) || !content.some((p) => p.type === 'image_url' || p.type === 'file'))
     return { role: 'user', content: contentText(content, at) };
   const parts = content.map((p, j): UserPart => {
     const where = `${at}.content[${j}]`;
@@ -325,6 +332,7 @@ function userTurn(content: z.infer<typeof message>['content'], at: string): Chat
       if (typeof url !== 'string') throw invalidParam(`${where}.image_url.url`, `${where}.image_url.url: required`);
       return { type: 'image', source: imageFromUrl(url, `${where}.image_url.url`) };
     }
+    if (p.type === 'file') return filePart(p, where);
     return { type: 'text', text: contentText([p], at) };
   });
   return {
@@ -332,6 +340,19 @@ function userTurn(content: z.infer<typeof message>['content'], at: string): Chat
     content: parts.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n'),
     parts,
   };
+}
+
+function filePart(p: { type: string }, where: string): UserPart {
+  const file = (p as { file?: { file_data?: unknown; filename?: unknown; file_id?: unknown } }).file;
+  if (typeof file?.file_data !== 'string')
+    throw invalidParam(
+      `${where}.file.file_data`,
+      file?.file_id !== undefined
+        ? `${where}.file.file_id: files uploaded to OpenAI are not taken here: send the PDF as file_data, a data:application/pdf;base64 URL`
+        : `${where}.file.file_data: required (a data:application/pdf;base64 URL)`,
+    );
+  const name = typeof file.filename === 'string' && file.filename ? file.filename : 'document.pdf';
+  return pdfFromDataUrl(file.file_data, name, `${where}.file.file_data`);
 }
 
 function contentText(

@@ -1,5 +1,5 @@
 // OpenAI's Responses API request (`POST /v1/responses`), stateless, as Parley accepts it: model,
-// input (a string, or message, function_call and function_call_output items; text and image parts),
+// input (a string, or message, function_call and function_call_output items; text, image and PDF file parts),
 // instructions, tools (functions), tool_choice, parallel_tool_calls, text.format (text, json_object,
 // json_schema), max_output_tokens, temperature, top_p, stream, and metadata, user, store (false:
 // Parley keeps no response). What needs a stored response (previous_response_id, store: true,
@@ -9,6 +9,7 @@ import * as z from 'zod';
 import { AppError } from '../errors.ts';
 import { MAX_REPLY_TOKENS } from '../chat/limits.ts';
 import { checkImages, imageFromUrl } from '../chat/images.ts';
+import { checkDocuments, pdfFromDataUrl } from '../chat/documents.ts';
 import type { ModelInfo } from '../providers/registry.ts';
 import type { ChatMessage, ResponseFormat, ToolCall, Tools, UserPart } from '../providers/types.ts';
 import { checkFormat, type CompletionRequest } from './request.ts';
@@ -89,6 +90,7 @@ export function toResponsesRequest(body: ResponsesBody, model: ModelInfo): Compl
   const messages = toMessages(body.input, system);
   if (!messages.some((m) => m.role === 'user')) throw invalid('input', 'input: at least one user message is required');
   checkImages(model, messages, 'input');
+  checkDocuments(model, messages, 'input');
   if (body.max_output_tokens != null && body.max_output_tokens > model.maxOutputTokens)
     throw invalid(
       'max_output_tokens',
@@ -170,7 +172,8 @@ function toMessages(input: ResponsesBody['input'], system: string[]): ChatMessag
 
 function userTurn(content: string | z.infer<typeof part>[], at: string): ChatMessage {
   if (typeof content === 'string') return { role: 'user', content };
-  if (!content.some((p) => p.type === 'input_image')) return { role: 'user', content: textOf(content, at) };
+  if (!content.some((p) => p.type === 'input_image' || p.type === 'input_file'))
+    return { role: 'user', content: textOf(content, at) };
   const parts = content.map((p, j): UserPart => {
     if (p.type === 'input_image') {
       if (typeof p.image_url !== 'string')
@@ -180,9 +183,24 @@ function userTurn(content: string | z.infer<typeof part>[], at: string): ChatMes
         );
       return { type: 'image', source: imageFromUrl(p.image_url, `${at}.content[${j}].image_url`) };
     }
+    if (p.type === 'input_file') return inputFile(p, `${at}.content[${j}]`);
     return { type: 'text', text: textOf([p], at) };
   });
   return { role: 'user', content: parts.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n'), parts };
+}
+
+/**
+ * A PDF as OpenAI's file inputs guide sends one to the Responses API: `{type: 'input_file', filename,
+ * file_data: 'data:application/pdf;base64,…'}`. File ids and URLs name files Parley does not hold.
+ */
+function inputFile(p: z.infer<typeof part>, at: string): UserPart {
+  const { file_data: data, filename } = p as { file_data?: unknown; filename?: unknown };
+  if (typeof data !== 'string')
+    throw invalid(
+      `${at}.file_data`,
+      `${at}: an input_file needs file_data, a data:application/pdf;base64 URL (file ids and URLs are not supported)`,
+    );
+  return pdfFromDataUrl(data, typeof filename === 'string' && filename ? filename : 'document.pdf', `${at}.file_data`);
 }
 
 function textOf(parts: z.infer<typeof part>[], at: string): string {

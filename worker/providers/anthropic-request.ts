@@ -2,6 +2,7 @@
 // content blocks, tool definitions and choice, structured outputs. anthropic.ts sends it and reads the reply.
 import type {
   ContentBlockParam,
+  DocumentBlockParam,
   ImageBlockParam,
   JSONOutputFormat,
   MessageCreateParamsBase,
@@ -13,6 +14,7 @@ import type {
 import type {
   ChatMessage,
   ChatRequest,
+  DocumentPart,
   ImageSource,
   ResponseFormat,
   ToolCall,
@@ -45,8 +47,8 @@ export function messageParams(request: ChatRequest): MessageCreateParamsBase {
  * Turns as Anthropic takes them. A reply's tool calls become `tool_use` blocks after its text; the
  * `tool` turns answering them become ONE user message of `tool_result` blocks (Anthropic wants every
  * result of a reply in the next message), and a user turn straight after joins that message as text
- * after the results, the order Anthropic requires. A user turn with images is its parts as text and
- * image blocks, in order.
+ * after the results, the order Anthropic requires. A user turn with images or PDFs is its parts as
+ * text, image and document blocks, in order.
  */
 function anthropicMessages(messages: ChatMessage[]): MessageParam[] {
   const params: MessageParam[] = [];
@@ -81,6 +83,7 @@ function anthropicMessages(messages: ChatMessage[]): MessageParam[] {
 function userBlocks({ content, parts }: UserMessage): ContentBlockParam[] {
   return (parts ?? [{ type: 'text', text: content }]).flatMap((part): ContentBlockParam[] => {
     if (part.type === 'image') return [imageBlock(part.source)];
+    if (part.type === 'document') return [documentBlock(part)];
     return part.text ? [{ type: 'text', text: part.text }] : [];
   });
 }
@@ -89,6 +92,19 @@ function userBlocks({ content, parts }: UserMessage): ContentBlockParam[] {
 function imageBlock(source: ImageSource): ImageBlockParam {
   if (source.kind === 'url') return { type: 'image', source: { type: 'url', url: source.url } };
   return { type: 'image', source: { type: 'base64', media_type: source.mediaType, data: source.data } };
+}
+
+/**
+ * A PDF as Anthropic's PDF support guide sends it: "a document content block with base64-encoded
+ * PDF data": `{type: 'document', source: {type: 'base64', media_type: 'application/pdf', data}}`.
+ * Its `title` ("the title of the document", shown to the model) is the file's name.
+ */
+function documentBlock(part: DocumentPart): DocumentBlockParam {
+  return {
+    type: 'document',
+    source: { type: 'base64', media_type: part.mediaType, data: part.data },
+    ...(part.name ? { title: part.name } : {}),
+  };
 }
 
 /** The blocks of `param` when it is a user message of tool results only (more results may join it). */

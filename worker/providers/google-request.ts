@@ -83,11 +83,17 @@ async function fetchImages(messages: ChatMessage[], signal: AbortSignal): Promis
   }
 }
 
-/** A user turn's parts in order: its text alone, or its text pieces and images (inline data). */
+/**
+ * A user turn's parts in order: its text alone, or its text pieces, images and PDFs, all as inline
+ * data. Gemini's document processing guide passes a PDF inline the same way as an image: "You can
+ * pass PDF data directly in the request" as `inlineData: {mimeType: 'application/pdf', data}`
+ * (base64); a PDF has no name there, so its name is not sent.
+ */
 function userTurn(message: UserMessage, fetched: Map<string, FetchedImage>): Content {
   if (!message.parts) return { role: 'user', parts: [{ text: message.content }] };
   const part = (p: UserPart): Part => {
     if (p.type === 'text') return { text: p.text };
+    if (p.type === 'document') return { inlineData: { mimeType: p.mediaType, data: p.data } };
     const image = p.source.kind === 'url' ? fetched.get(p.source.url)! : p.source;
     return { inlineData: { mimeType: image.mediaType, data: image.data } };
   };

@@ -83,6 +83,7 @@ function client(flavour: OpenAIFlavour, config: ProviderConfig): OpenAI {
 
 function classifier(label: string) {
   return (error: unknown): ProviderError | undefined => {
+    if (error instanceof UnsendableRequest) return providerError('bad_request', error.message);
     if (!(error instanceof APIError) || error instanceof APIConnectionError) return undefined;
     const status = error.status;
     const kind = error.code ?? error.type;
@@ -98,10 +99,10 @@ function classifier(label: string) {
 }
 
 /** One turn as Chat Completions spells it: tool calls ride on the assistant turn, results are `tool` turns. */
-function message(m: ChatMessage): OpenAI.ChatCompletionMessageParam {
+function message(flavour: OpenAIFlavour, m: ChatMessage): OpenAI.ChatCompletionMessageParam {
   switch (m.role) {
     case 'user':
-      return { role: 'user', content: m.parts?.length ? m.parts.map(contentPart) : m.content };
+      return { role: 'user', content: m.parts?.length ? m.parts.map((p) => contentPart(flavour, p)) : m.content };
     case 'tool':
       return { role: 'tool', tool_call_id: m.toolCallId, content: m.content };
     case 'assistant':
@@ -121,12 +122,28 @@ function message(m: ChatMessage): OpenAI.ChatCompletionMessageParam {
   }
 }
 
+/** A request that cannot be put in this server's terms: refused before it is called. */
+class UnsendableRequest extends Error {}
+
 /**
  * A user turn's part, in its place among the others: an image goes as `image_url`, by its https URL
  * (the vendor fetches it) or as a data URL of its bytes. `detail` is left to the API's default.
+ *
+ * A PDF goes as OpenAI's file inputs guide sends one to Chat Completions ("Chat Completions accepts
+ * only PDF files as file content parts"): `{type: 'file', file: {filename, file_data:
+ * 'data:application/pdf;base64,…'}}`. OpenAI-compatible servers document no such part (vLLM lists
+ * `image_url`, `audio_url` and `video_url`; Ollama and llama.cpp images only), so a PDF is refused
+ * for them rather than sent to be dropped or refused in words Parley cannot pass on.
  */
-function contentPart(part: UserPart): OpenAI.ChatCompletionContentPart {
+function contentPart(flavour: OpenAIFlavour, part: UserPart): OpenAI.ChatCompletionContentPart {
   if (part.type === 'text') return { type: 'text', text: part.text };
+  if (part.type === 'document') {
+    if (flavour === 'openai-compat')
+      throw new UnsendableRequest(
+        `${FLAVOURS[flavour].label}: PDF files cannot be sent to it (OpenAI-compatible servers document no file input); send the text instead, or choose a model that reads PDFs`,
+      );
+    return { type: 'file', file: { filename: part.name, file_data: `data:${part.mediaType};base64,${part.data}` } };
+  }
   const { source } = part;
   const url = source.kind === 'url' ? source.url : `data:${source.mediaType};base64,${source.data}`;
   return { type: 'image_url', image_url: { url } };
@@ -179,7 +196,7 @@ function params(flavour: OpenAIFlavour, request: ChatRequest): ChatCompletionPar
   const system = request.system ? [{ role: 'system' as const, content: request.system }] : [];
   return {
     model: request.model,
-    messages: [...system, ...request.messages.map(message)],
+    messages: [...system, ...request.messages.map((m) => message(flavour, m))],
     [FLAVOURS[flavour].limitParam]: request.maxOutputTokens,
     ...(request.sampling?.temperature !== undefined ? { temperature: request.sampling.temperature } : {}),
     ...(request.sampling?.topP !== undefined ? { top_p: request.sampling.topP } : {}),

@@ -17,9 +17,18 @@ export type ModelInfo = {
   price: { input: number; output: number };
   /** Tried in order when this model keeps failing before its first token. */
   fallbacks?: string[];
-  /** Reads images in user turns (every listed vendor model does; an OpenAI-compatible server's is not known). */
-  vision: boolean;
+  /**
+   * The kinds of file it reads in user turns (text files are sent as text, which every model reads).
+   * Every listed vendor model reads both: Claude's vision and PDF support guides cover Claude 3.5 and
+   * later; OpenAI's file inputs guide, models with vision (GPT-4o, 4.1 and later); Gemini's document
+   * processing guide, Gemini 2.x and later. An OpenAI-compatible server's models are not known: none.
+   */
+  reads: ModelReads;
 };
+
+/** Which kinds of attachment a model reads; a model is not offered for a kind it cannot read. */
+export type ModelReads = { image: boolean; pdf: boolean };
+export type FileKind = keyof ModelReads;
 
 const model = (
   id: string,
@@ -40,7 +49,7 @@ const model = (
     maxOutputTokens,
     price: { input, output },
     fallbacks,
-    vision: true,
+    reads: { image: true, pdf: true },
   };
 };
 
@@ -106,7 +115,7 @@ function compatModels(env: ProviderEnv): ModelInfo[] {
     .filter(Boolean)
     .map((name) => ({
       ...model(`openai-compat/${name}`, name, COMPAT_CONTEXT_WINDOW, COMPAT_MAX_OUTPUT, 0, 0),
-      vision: false,
+      reads: { image: false, pdf: false },
     }));
 }
 
@@ -138,6 +147,12 @@ export function findModel(env: ProviderEnv, id: string): ModelInfo | undefined {
 /** What every refusal of a model id says (a conversation's, a send's, a site's), wherever it is checked. */
 export function modelNotAvailable(id: string): string {
   return `Model '${id}' is not available here: GET /api/models lists the models on offer`;
+}
+
+/** What every refusal of an attachment says when the model cannot read its kind (400 model_cannot_read_file). */
+export function modelCannotRead(model: Pick<ModelInfo, 'id'>, kind: FileKind): string {
+  const what = kind === 'pdf' ? 'PDF files' : 'images';
+  return `${model.id} does not read ${what}: choose a model that does (GET /api/models says what each reads)`;
 }
 
 /** The model used when a conversation names none. */

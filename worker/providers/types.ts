@@ -14,11 +14,17 @@ export type ImageSource = { kind: 'url'; url: string } | { kind: 'base64'; media
 export const IMAGE_MEDIA_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'] as const;
 export type ImageMediaType = (typeof IMAGE_MEDIA_TYPES)[number];
 
-/** A user turn's parts in order, when it has images: its text pieces and its images. */
-export type UserPart = { type: 'text'; text: string } | { type: 'image'; source: ImageSource };
+/**
+ * A PDF in a user turn: its bytes (base64) and its file name. Each adapter sends it as its vendor
+ * documents PDF input (Anthropic a `document` block, OpenAI a `file` part, Gemini inline data).
+ */
+export type DocumentPart = { type: 'document'; mediaType: 'application/pdf'; name: string; data: string };
+
+/** A user turn's parts in order, when it has images or files: its text pieces, its images and its PDFs. */
+export type UserPart = { type: 'text'; text: string } | { type: 'image'; source: ImageSource } | DocumentPart;
 
 /**
- * One turn. A user turn may carry images (`parts`, in order; `content` is then its text alone); a
+ * One turn. A user turn may carry images and PDFs (`parts`, in order; `content` is then its text alone); a
  * reply may carry tool calls beside (or instead of) its text; a `tool` turn answers one call by its
  * id. Conversations in the app have only text.
  */

@@ -178,7 +178,7 @@ export const conversations = new Hono<AppEnv>()
     validate('param', conversationIdParam),
     validate('json', sendMessageBody),
     async (c) => {
-      const { content, model } = c.req.valid('json');
+      const { content, model, attachments } = c.req.valid('json');
       assertLength(content);
       // The room checks the model (the request's, or else the conversation's) before anything is stored.
       const { subject } = c.var;
@@ -189,6 +189,7 @@ export const conversations = new Hono<AppEnv>()
           subject: { type: subject.type, id: subject.id },
           content,
           model,
+          attachments,
         }),
       );
       return replyResponse(reply);
@@ -226,7 +227,7 @@ export const conversations = new Hono<AppEnv>()
     validate('param', messageIdParam),
     validate('json', editMessageBody),
     async (c) => {
-      const { content, model } = c.req.valid('json');
+      const { content, model, attachments } = c.req.valid('json');
       assertLength(content);
       const { subject } = c.var;
       const { id, messageId } = c.req.valid('param');
@@ -237,6 +238,7 @@ export const conversations = new Hono<AppEnv>()
           subject: { type: subject.type, id: subject.id },
           content,
           model,
+          attachments,
           messageId: messageId.toLowerCase(),
         }),
       );
@@ -482,6 +484,7 @@ const toConversationRead = (read: ConversationRead) => ({
 
 const toMessage = (row: BranchMessage) => ({
   id: row.id,
+  attachments: row.attachments ?? [],
   parentId: row.parentId,
   role: row.role,
   content: row.content,

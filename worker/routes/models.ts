@@ -28,6 +28,7 @@ export const models = new Hono<AppEnv>().get(
         fallbacks: (m.fallbacks ?? []).filter((id) => findModel(c.env, id)),
         plans: tiersIncluding(m.price.output),
         offline: offline.has(m.provider),
+        reads: m.reads,
       })),
     });
   },

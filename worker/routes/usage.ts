@@ -7,6 +7,7 @@ import { MAX_USAGE_DAYS, usageQuery, usageSchema } from '../schemas/usage.ts';
 import { sumUsd } from '../usage/money.ts';
 import { dayRange } from '../usage/day-range.ts';
 import { describe } from '../openapi/describe.ts';
+import { userLimiter } from '../usage/limiters.ts';
 
 const DEFAULT_DAYS = 30;
 
@@ -26,7 +27,12 @@ export const usage = new Hono<AppEnv>().use(requireUser).get(
   async (c) => {
     const { from, to } = dayRange(c.req.valid('query'), { defaultDays: DEFAULT_DAYS, maxDays: MAX_USAGE_DAYS });
 
-    const rows = await dailyUsageForUser(c.var.db, c.var.subject.claims, { from, to });
+    const userId = c.var.subject.userId;
+    // What the files take is the owner's Limiter's count (exact, and current), read beside the days.
+    const [rows, held] = await Promise.all([
+      dailyUsageForUser(c.var.db, c.var.subject.claims, { from, to }),
+      userLimiter(c.env, userId).storage(userId),
+    ]);
     const items = rows.map((r) => ({
       day: r.day,
       model: r.model,
@@ -53,6 +59,7 @@ export const usage = new Hono<AppEnv>().use(requireUser).get(
         outputTokens: totals.outputTokens,
         costUsd: sumUsd(items.map((r) => r.costUsd)),
       },
+      storage: { usedBytes: held.usedBytes, limitBytes: held.limitBytes, files: held.files },
     });
   },
 );

@@ -1,6 +1,7 @@
 // Request and response schemas of the conversation API: the routes validate with these and the
 // OpenAPI document is generated from them.
 import * as z from 'zod';
+import { attachmentSchema } from './files.ts';
 import { text } from './text.ts';
 import { MAX_REPLY_TOKENS } from '../chat/limits.ts';
 
@@ -71,6 +72,11 @@ export const sendMessageBody = z.strictObject({
   // Length is checked by the route so an oversized message gets 413, not 400.
   content: text().refine((s) => s.trim().length > 0, 'must not be empty'),
   model: modelId.optional(),
+  attachments: z
+    .array(z.string().min(1).max(128))
+    .max(100)
+    .optional()
+    .describe("Files the message carries, by their ids from POST /api/files: at most your plan's files per message"),
 });
 
 /** The body of an edit: the user message's new text, and the model to answer it with (else the conversation's). */
@@ -130,6 +136,7 @@ const siblingsSchema = z
 
 const messageSchema = z.object({
   id: z.uuid(),
+  attachments: z.array(attachmentSchema).describe('The files a user message carries (empty for none)'),
   parentId: z.uuid().nullable().describe('The message this one follows; null for a first message'),
   role: z.enum(['user', 'assistant']),
   content: z.string(),

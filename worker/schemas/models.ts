@@ -23,5 +23,10 @@ const modelSchema = z.object({
     .describe(
       'Its provider answers through the local fake upstreams (npm start without its API key): an offline demo, not the real model',
     ),
+  reads: z
+    .object({ image: z.boolean(), pdf: z.boolean() })
+    .describe(
+      'The kinds of attachment it reads (text files always, as text): a send with a kind it cannot read is refused, 400 model_cannot_read_file',
+    ),
 });
 export const modelListSchema = z.object({ models: z.array(modelSchema) });

@@ -1,5 +1,6 @@
 // Request and response schemas of the usage API (the route validates with them; OpenAPI is generated from them).
 import * as z from 'zod';
+import { storageSchema } from './files.ts';
 
 /** Longest range one request may ask for. */
 export const MAX_USAGE_DAYS = 366;
@@ -22,4 +23,5 @@ export const usageSchema = z.object({
   to: z.iso.date(),
   days: z.array(z.object({ day: z.iso.date(), model: z.string(), ...usageFigures })),
   totals: z.object(usageFigures),
+  storage: storageSchema,
 });

@@ -2,6 +2,7 @@
 // owner's Limiter says of this month: the answer to a GDPR access or portability request.
 import type { AccountData } from '../db/account-export.ts';
 import { shareUrl } from './shares.ts';
+import { fileUrl } from '../files/types.ts';
 import { exportFilename, type Download } from './export.ts';
 
 /** Bumped when the document's shape changes in a way a reader of older exports must know. */
@@ -37,6 +38,8 @@ export function accountDownload(
     shareLinks: data.shares.map(({ token, ...share }) => ({ ...share, url: shareUrl(live.origin, token) })),
     usageByDay: data.usageDaily.map(({ userId: _user, updatedAt: _at, ...day }) => day),
     emailsSent: data.notifications,
+    // Each uploaded file with its link (the owner's, signed in: GET it with the same session).
+    files: data.files.map(({ userId: _user, ...file }) => ({ ...file, url: `${live.origin}${fileUrl(file.id)}` })),
   };
   return {
     body: `${JSON.stringify(document, null, 2)}\n`,

@@ -57,6 +57,9 @@ const LIMIT_KEYS = [
   'concurrentStreams',
   'widgetConcurrentStreams',
   'maxOutputPricePerMillion',
+  'fileMaxBytes',
+  'filesPerMessage',
+  'storageBytes',
 ] as const;
 
 /** The overrides a profile carries, keeping only known limits with sane values (a number >= 0, or null for unlimited). */
@@ -67,12 +70,24 @@ export function limitOverrides(raw: Record<string, number | null> | null | undef
     const value = raw[key];
     if (value === null || (typeof value === 'number' && Number.isFinite(value) && value >= 0)) kept[key] = value;
   }
-  const { requestsPerMinute, concurrentStreams, widgetConcurrentStreams, ...rest } = kept;
+  const {
+    requestsPerMinute,
+    concurrentStreams,
+    widgetConcurrentStreams,
+    fileMaxBytes,
+    filesPerMessage,
+    storageBytes,
+    ...rest
+  } = kept;
   // Rate limits cannot be unlimited: null there means "the tier's".
   return {
     ...rest,
     ...(typeof requestsPerMinute === 'number' ? { requestsPerMinute } : {}),
     ...(typeof concurrentStreams === 'number' ? { concurrentStreams } : {}),
     ...(typeof widgetConcurrentStreams === 'number' ? { widgetConcurrentStreams } : {}),
+    // File limits cannot be unlimited either: null there means "the tier's".
+    ...(typeof fileMaxBytes === 'number' ? { fileMaxBytes } : {}),
+    ...(typeof filesPerMessage === 'number' ? { filesPerMessage } : {}),
+    ...(typeof storageBytes === 'number' ? { storageBytes } : {}),
   } as Partial<TierLimits>;
 }

@@ -13,7 +13,15 @@ export type TierLimits = {
   widgetConcurrentStreams: number;
   /** The most a model may charge per million output tokens on this tier; null means any model. */
   maxOutputPricePerMillion: number | null;
+  /** The largest file one upload may be, in bytes. */
+  fileMaxBytes: number;
+  /** The most files one message may carry. */
+  filesPerMessage: number;
+  /** All of the owner's uploaded files together, in bytes. */
+  storageBytes: number;
 };
+
+const MB = 1024 * 1024;
 
 export const TIER_LIMITS: Record<Tier, TierLimits> = {
   free: {
@@ -22,6 +30,9 @@ export const TIER_LIMITS: Record<Tier, TierLimits> = {
     concurrentStreams: 2,
     widgetConcurrentStreams: 2,
     maxOutputPricePerMillion: 10,
+    fileMaxBytes: 5 * MB,
+    filesPerMessage: 3,
+    storageBytes: 50 * MB,
   },
   pro: {
     monthlyTokens: 10_000_000,
@@ -29,6 +40,9 @@ export const TIER_LIMITS: Record<Tier, TierLimits> = {
     concurrentStreams: 8,
     widgetConcurrentStreams: 10,
     maxOutputPricePerMillion: null,
+    fileMaxBytes: 20 * MB,
+    filesPerMessage: 10,
+    storageBytes: 2 * 1024 * MB,
   },
   enterprise: {
     monthlyTokens: null,
@@ -36,6 +50,9 @@ export const TIER_LIMITS: Record<Tier, TierLimits> = {
     concurrentStreams: 32,
     widgetConcurrentStreams: 50,
     maxOutputPricePerMillion: null,
+    fileMaxBytes: 50 * MB,
+    filesPerMessage: 20,
+    storageBytes: 20 * 1024 * MB,
   },
 };
 

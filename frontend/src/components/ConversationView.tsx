@@ -6,6 +6,8 @@ import { requestErrorWords } from '../lib/errors.ts';
 import { forget, refreshList } from '../lib/conversation-list.ts';
 import { contextHint } from '../lib/context-hint.ts';
 import { defaultModelId, modelById, modelLabel, monthlyTokens } from '../lib/models.ts';
+import { createAttachments } from '../lib/attachments.ts';
+import type { Attachment } from '../lib/files.ts';
 import { Composer } from './Composer.tsx';
 import { MessageItem } from './MessageItem.tsx';
 import { ModelPicker } from './ModelPicker.tsx';
@@ -18,7 +20,7 @@ const STICK_PX = 80;
 const FOUND_MS = 2500;
 
 /** One conversation: its messages, the reply streaming in, the model and the composer. `first` is a message to send at once (a new conversation). */
-export function ConversationView(props: { id: string; first?: { content: string } }) {
+export function ConversationView(props: { id: string; first?: { content: string; attachments?: Attachment[] } }) {
   const navigate = useNavigate();
   const chat = openConversation(props.id, () => void refreshList());
   const [model, setModel] = createSignal<string>();
@@ -26,6 +28,8 @@ export function ConversationView(props: { id: string; first?: { content: string 
   const [settingsOpen, setSettingsOpen] = createSignal(false);
   const ownConversation = () => chat.state.conversation?.visitorId == null;
   const currentModel = () => model() ?? chat.state.conversation?.model ?? defaultModelId();
+  const files = createAttachments();
+  const [dragging, setDragging] = createSignal(false);
   let section!: HTMLElement;
   let scroller!: HTMLDivElement;
   let list!: HTMLDivElement;
@@ -65,12 +69,13 @@ export function ConversationView(props: { id: string; first?: { content: string 
     try {
       await chat.load();
       requestAnimationFrame(() => setShown(true));
-      if (props.first && !(await chat.send(props.first.content, currentModel()))) {
+      if (props.first && !(await chat.send(props.first.content, currentModel(), props.first.attachments))) {
         // Refused (the quota, the plan): no message was taken, so no empty conversation is left
         // behind; the new-conversation screen gets the text (and the settings) back with the reason.
         const made = chat.state.conversation;
         const draft = {
           content: props.first.content,
+          attachments: props.first.attachments,
           error: chat.notice()?.message,
           settings: made && {
             systemPrompt: made.systemPrompt,
@@ -149,7 +154,9 @@ export function ConversationView(props: { id: string; first?: { content: string 
       ref={section}
       tabindex="-1"
       class="conversation"
+      classList={{ dragging: dragging() }}
       aria-label={chat.state.conversation?.title ?? 'Conversation'}
+      {...dropFiles(ownConversation, files.add, setDragging)}
     >
       {/* There from the start, so the messages below never move when the conversation has loaded. */}
       <ConversationActions
@@ -258,10 +265,17 @@ export function ConversationView(props: { id: string; first?: { content: string 
             )}
           </Show>
           <SettingsSummary conversation={chat.state.conversation} onOpen={() => setSettingsOpen(true)} />
-          <ModelPicker value={currentModel()} onChange={(id) => void changeModel(id)} disabled={chat.streaming()} />
+          <ModelPicker
+            value={currentModel()}
+            onChange={(id) => void changeModel(id)}
+            disabled={chat.streaming()}
+            kinds={files.kinds()}
+          />
           <Composer
             streaming={chat.streaming()}
-            onSend={(text) => chat.send(text, currentModel())}
+            files={files}
+            model={modelById(currentModel())}
+            onSend={(text, attachments) => chat.send(text, currentModel(), attachments)}
             onStop={() => void chat.stop()}
             autofocus
           />
@@ -269,4 +283,25 @@ export function ConversationView(props: { id: string; first?: { content: string 
       </Show>
     </section>
   );
+}
+
+/** Drag and drop of files anywhere on a conversation: they join the composer's. */
+export function dropFiles(enabled: () => boolean, add: (files: File[]) => void, setDragging: (on: boolean) => void) {
+  const carriesFiles = (e: DragEvent) => enabled() && !!e.dataTransfer?.types.includes('Files');
+  return {
+    onDragOver: (e: DragEvent) => {
+      if (!carriesFiles(e)) return;
+      e.preventDefault();
+      setDragging(true);
+    },
+    onDragLeave: (e: DragEvent) => {
+      if (!(e.currentTarget as Element).contains(e.relatedTarget as Node | null)) setDragging(false);
+    },
+    onDrop: (e: DragEvent) => {
+      setDragging(false);
+      if (!carriesFiles(e)) return;
+      e.preventDefault();
+      add([...(e.dataTransfer?.files ?? [])]);
+    },
+  };
 }

@@ -4,6 +4,7 @@ import { count, ms, usd } from '../lib/format.ts';
 import { replyErrorWords } from '../lib/errors.ts';
 import { modelLabel as nameOf } from '../lib/models.ts';
 import { Markdown } from './Markdown.tsx';
+import { MessageAttachments } from './MessageAttachments.tsx';
 import { MessageEditor } from './MessageEditor.tsx';
 import { Versions } from './Versions.tsx';
 
@@ -46,6 +47,7 @@ export function MessageItem(props: {
     editButton?.focus();
   };
   const m = () => props.message;
+  const attachments = () => m().attachments ?? [];
   const modelLabel = () => (m().model ? nameOf(m().model!) : 'Assistant');
   /** The model the reply was asked of, when another (its fallback) answered: the server records both. */
   const fellBackFrom = () => {
@@ -68,6 +70,9 @@ export function MessageItem(props: {
         when={m().role === 'assistant'}
         fallback={
           <>
+            <Show when={attachments().length > 0}>
+              <MessageAttachments attachments={attachments()} />
+            </Show>
             <Show when={editing()} fallback={<div class="bubble user-text">{m().content}</div>}>
               <MessageEditor
                 content={m().content}

@@ -63,3 +63,18 @@ export const DownloadIcon = () => (
     <path d="M5 21h14" />
   </svg>
 );
+
+export const PaperclipIcon = () => (
+  // biome-ignore lint/a11y/noSvgWithoutTitle: aria-hidden comes in the spread; the button carrying the icon has the label
+  <svg {...svg}>
+    <path d="m21 12-8.5 8.5a5 5 0 0 1-7-7L14 5a3.5 3.5 0 0 1 5 5l-8.5 8.5a2 2 0 0 1-3-3L15 8" />
+  </svg>
+);
+
+export const FileIcon = () => (
+  // biome-ignore lint/a11y/noSvgWithoutTitle: aria-hidden comes in the spread; the text beside the icon names the file
+  <svg {...svg}>
+    <path d="M14 3H6v18h12V7Z" />
+    <path d="M14 3v4h4" />
+  </svg>
+);

@@ -143,13 +143,30 @@ export const api = {
   ) => read(conversation.$patch({ param: { id }, json: patch })),
   deleteConversation: (id: string) => done(conversation.$delete({ param: { id } })),
   /** The reply's event stream. */
-  sendMessage: (id: string, content: string, model?: string): Promise<EventStream> =>
-    conversation.messages.$post({ param: { id }, json: { content, model } }),
+  sendMessage: (
+    id: string,
+    content: string,
+    model?: string,
+    attachments: { id: string }[] = [],
+  ): Promise<EventStream> =>
+    conversation.messages.$post({
+      param: { id },
+      json: { content, model, ...(attachments.length ? { attachments: attachments.map((a) => a.id) } : {}) },
+    }),
   regenerate: (id: string, model?: string): Promise<EventStream> =>
     conversation.regenerate.$post({ param: { id }, json: model ? { model } : {} }),
   /** Another version of the user's message `messageId`: the reply's event stream, as for a send. */
-  editMessage: (id: string, messageId: string, content: string, model?: string): Promise<EventStream> =>
-    conversation.messages[':messageId'].edit.$post({ param: { id, messageId }, json: { content, model } }),
+  editMessage: (
+    id: string,
+    messageId: string,
+    content: string,
+    model?: string,
+    attachments: { id: string }[] = [],
+  ): Promise<EventStream> =>
+    conversation.messages[':messageId'].edit.$post({
+      param: { id, messageId },
+      json: { content, model, ...(attachments.length ? { attachments: attachments.map((a) => a.id) } : {}) },
+    }),
   /** Puts the branch through `messageId` in view; the conversation as it reads now. */
   selectBranch: (id: string, messageId: string) =>
     read(conversation.branch.$post({ param: { id }, json: { messageId } })),

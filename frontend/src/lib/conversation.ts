@@ -5,6 +5,7 @@
 import { batch, createSignal } from 'solid-js';
 import { createStore, produce, reconcile } from 'solid-js/store';
 import { api, type Conversation, type EventStream, type Message } from './api.ts';
+import type { Attachment } from './files.ts';
 import { requestErrorWords } from './errors.ts';
 import { followReply } from './follow-reply.ts';
 import type { ReplyEvent } from './sse.ts';
@@ -116,7 +117,8 @@ export function openConversation(id: string, onChanged: () => void) {
     dismissNotice: () => setNotice(null),
     /** The conversation as a change (its settings, a rename) left it. */
     updated: (changed: Partial<Conversation>) => setState('conversation', (c) => (c ? { ...c, ...changed } : c)),
-    send: (content: string, model?: string) => start(() => api.sendMessage(id, content, model), userMessage(content)),
+    send: (content: string, model?: string, attachments: Attachment[] = []) =>
+      start(() => api.sendMessage(id, content, model, attachments), userMessage(content, attachments)),
     /** Another version of the last reply; the one on screen stays one version away. */
     regenerate: (model?: string) => {
       const last = state.messages.at(-1);
@@ -126,11 +128,13 @@ export function openConversation(id: string, onChanged: () => void) {
         last?.role === 'assistant' ? state.messages.length - 1 : state.messages.length,
       );
     },
-    /** Another version of the user's message `messageId`, answered as a send is; the branch after it gives way to the new one. */
+    /** Another version of the user's message `messageId` (its files kept), answered as a send is; the branch after it gives way to the new one. */
     edit: (messageId: string, content: string, model?: string) => {
       const at = state.messages.findIndex((m) => m.id === messageId);
       if (at < 0) return Promise.resolve(false);
-      return start(() => api.editMessage(id, messageId, content, model), userMessage(content), at);
+      // The new version keeps the files of the one edited (only its text is edited).
+      const files = [...(state.messages[at]?.attachments ?? [])];
+      return start(() => api.editMessage(id, messageId, content, model, files), userMessage(content, files), at);
     },
     /** Shows the branch through another version of a message. */
     showVersion: async (messageId: string) => {
@@ -151,6 +155,7 @@ function placeholder(id: string, model: string): Message {
   return {
     id,
     parentId: null,
+    attachments: [],
     siblings: { index: 0, count: 1, ids: [id] },
     role: 'assistant',
     content: '',
@@ -171,11 +176,12 @@ function placeholder(id: string, model: string): Message {
   };
 }
 
-function userMessage(content: string): Message {
+function userMessage(content: string, attachments: Attachment[] = []): Message {
   return {
     ...placeholder(`pending-${crypto.randomUUID()}`, ''),
     role: 'user',
     content,
+    ...(attachments.length ? { attachments } : {}),
     model: null,
     requestedModel: null,
     status: 'complete',

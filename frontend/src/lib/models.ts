@@ -56,3 +56,16 @@ export const providerName = (provider: string) => PROVIDERS[provider] ?? provide
 export function priceWords(model: Model) {
   return `$${model.price.inputPerMillionTokens} in / $${model.price.outputPerMillionTokens} out per M tokens`;
 }
+
+const KIND_NAMES = { image: 'images', pdf: 'PDFs' } as const;
+
+/**
+ * Why the model cannot take the kinds of file attached ("Llama Test cannot read images"), or
+ * undefined when it can. Text files every model reads (sent as text).
+ */
+export function cannotReadWords(model: Model | undefined, kinds: ReadonlySet<string>): string | undefined {
+  if (!model) return undefined;
+  const missing = (['image', 'pdf'] as const).filter((kind) => kinds.has(kind) && !model.reads[kind]);
+  if (missing.length === 0) return undefined;
+  return `${model.label} cannot read ${missing.map((kind) => KIND_NAMES[kind]).join(' or ')}`;
+}

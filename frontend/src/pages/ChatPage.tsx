@@ -3,16 +3,18 @@ import { useLocation, useNavigate, useParams } from '@solidjs/router';
 import { api } from '../lib/api.ts';
 import { requestErrorWords } from '../lib/errors.ts';
 import { showFirst } from '../lib/conversation-list.ts';
-import { defaultModelId } from '../lib/models.ts';
+import { defaultModelId, modelById } from '../lib/models.ts';
+import { createAttachments } from '../lib/attachments.ts';
+import type { Attachment } from '../lib/files.ts';
 import { Composer } from '../components/Composer.tsx';
 import { SettingsButton } from '../components/ConversationActions.tsx';
 import { ConversationSettings, type Settings, SettingsSummary } from '../components/ConversationSettings.tsx';
-import { ConversationView } from '../components/ConversationView.tsx';
+import { ConversationView, dropFiles } from '../components/ConversationView.tsx';
 import { ModelPicker } from '../components/ModelPicker.tsx';
 import { Sidebar } from '../components/Sidebar.tsx';
 
 // A first message typed on the new-conversation screen, sent by the conversation once it opens.
-const firstMessages = new Map<string, { content: string }>();
+const firstMessages = new Map<string, { content: string; attachments: Attachment[] }>();
 
 export function ChatPage() {
   const params = useParams<{ id?: string }>();
@@ -35,7 +37,11 @@ export function ChatPage() {
         <Show
           when={params.id}
           keyed
-          fallback={<NewConversation onCreated={(id, content) => firstMessages.set(id, { content })} />}
+          fallback={
+            <NewConversation
+              onCreated={(id, content, attachments) => firstMessages.set(id, { content, attachments })}
+            />
+          }
         >
           {(id) => {
             // Taken once: a prop expression is re-read on every access.
@@ -58,11 +64,18 @@ function take(id: string) {
  * The empty screen: pick a model and the settings, type, and the conversation is made with them and
  * the first message.
  */
-function NewConversation(props: { onCreated: (id: string, content: string) => void }) {
+function NewConversation(props: { onCreated: (id: string, content: string, attachments: Attachment[]) => void }) {
   const navigate = useNavigate();
   // A first message the server refused comes back here with why (ConversationView).
-  const refused = (useLocation().state as { draft?: { content: string; error?: string; settings?: Settings } } | null)
-    ?.draft;
+  const refused = (
+    useLocation().state as {
+      draft?: { content: string; attachments?: Attachment[]; error?: string; settings?: Settings };
+    } | null
+  )?.draft;
+  const files = createAttachments();
+  // Files of a refused first message come back with it, already stored.
+  if (refused?.attachments?.length) files.restoreStored(refused.attachments);
+  const [dragging, setDragging] = createSignal(false);
   const [model, setModel] = createSignal<string>();
   const [settings, setSettings] = createSignal<Settings>(
     refused?.settings ?? { systemPrompt: null, temperature: null, maxReplyTokens: null },
@@ -70,7 +83,7 @@ function NewConversation(props: { onCreated: (id: string, content: string) => vo
   const [settingsOpen, setSettingsOpen] = createSignal(false);
   const [error, setError] = createSignal<string | undefined>(refused?.error);
   const currentModel = () => model() ?? defaultModelId();
-  const send = async (content: string) => {
+  const send = async (content: string, attachments: Attachment[]) => {
     try {
       const { systemPrompt, ...parameters } = settings();
       const conversation = await api.createConversation({
@@ -79,7 +92,7 @@ function NewConversation(props: { onCreated: (id: string, content: string) => vo
         ...parameters,
       });
       showFirst(conversation);
-      props.onCreated(conversation.id, content);
+      props.onCreated(conversation.id, content, attachments);
       navigate(`/c/${conversation.id}`);
       return true;
     } catch (e) {
@@ -88,7 +101,12 @@ function NewConversation(props: { onCreated: (id: string, content: string) => vo
     }
   };
   return (
-    <section class="conversation" aria-label="New conversation">
+    <section
+      class="conversation"
+      classList={{ dragging: dragging() }}
+      aria-label="New conversation"
+      {...dropFiles(() => true, files.add, setDragging)}
+    >
       {/* The same bar as a conversation's, so the screen does not move when the first send opens it. */}
       <div class="conversation-actions">
         <SettingsButton onClick={() => setSettingsOpen(true)} />
@@ -115,8 +133,16 @@ function NewConversation(props: { onCreated: (id: string, content: string) => vo
       </div>
       <div class="compose-bar">
         <SettingsSummary conversation={settings()} onOpen={() => setSettingsOpen(true)} />
-        <ModelPicker value={currentModel()} onChange={setModel} />
-        <Composer streaming={false} onSend={send} onStop={() => undefined} autofocus initial={refused?.content} />
+        <ModelPicker value={currentModel()} onChange={setModel} kinds={files.kinds()} />
+        <Composer
+          streaming={false}
+          files={files}
+          model={modelById(currentModel())}
+          onSend={send}
+          onStop={() => undefined}
+          autofocus
+          initial={refused?.content}
+        />
       </div>
     </section>
   );

@@ -7,6 +7,7 @@ import { UsageCells } from '../components/UsageCells.tsx';
 import { PageState } from '../components/PageState.tsx';
 import { api, type Me, type Usage } from '../lib/api.ts';
 import { count, day } from '../lib/format.ts';
+import { sizeWords } from '../lib/files.ts';
 import { modelById } from '../lib/models.ts';
 import './pages.css';
 
@@ -42,6 +43,15 @@ export default function UsagePage() {
         </PageState>
       </section>
 
+      <Show when={usage.state === 'ready' && usage().storage}>
+        {(storage) => (
+          <section class="card stack" aria-labelledby="storage-heading">
+            <h2 id="storage-heading">Files</h2>
+            <Storage storage={storage()} />
+          </section>
+        )}
+      </Show>
+
       <PageState
         resource={usage}
         what="Your usage"
@@ -63,6 +73,36 @@ export default function UsagePage() {
         {(loaded) => <UsageReport usage={loaded()} />}
       </PageState>
     </main>
+  );
+}
+
+type StorageUse = Usage['storage'];
+
+/** The files stored (attachments) against the plan's storage, as a bar with the figures in words. */
+function Storage(props: { storage: StorageUse }) {
+  const usedPercent = () => percent(props.storage.usedBytes, props.storage.limitBytes);
+  const fileWords = () => (props.storage.files === 1 ? '1 file' : `${count(props.storage.files)} files`);
+  const words = () =>
+    `${sizeWords(props.storage.usedBytes)} of ${sizeWords(props.storage.limitBytes)} used (${percentWords(usedPercent())}), ${fileWords()}`;
+  return (
+    <div class="quota" classList={{ warn: usedPercent() >= 80 && usedPercent() < 100, full: usedPercent() >= 100 }}>
+      {/* biome-ignore lint/a11y/useSemanticElements: <meter> cannot be styled alike across browsers; this is its ARIA twin */}
+      <div
+        class="quota-bar"
+        role="meter"
+        aria-label="File storage used"
+        aria-valuemin={0}
+        aria-valuemax={props.storage.limitBytes}
+        aria-valuenow={Math.min(props.storage.usedBytes, props.storage.limitBytes)}
+        aria-valuetext={words()}
+      >
+        <span class="quota-used" style={{ width: `${usedPercent()}%` }} />
+      </div>
+      <p class="storage-words">{words()}.</p>
+      <p class="small muted">
+        Files you attach to messages count here; deleting a conversation deletes its files and frees their space.
+      </p>
+    </div>
   );
 }
 
