@@ -12,7 +12,8 @@
 // SDK (the openai client alone is about 86 KiB) without a decision to raise it; the billing Worker
 // measured 142.5 KiB, budget 180. Raised to 600 KiB for the Public Suffix List (issue 23: tldts, the
 // whole list with private suffixes such as github.io, took the chat Worker from 514.9 to 567.8 KiB;
-// no maintained library carries the list in much less). Startup: 400 ms, twice what is measured here and well under the
+// no maintained library carries the list in much less), then to 620 KiB once issues 22-24 were all
+// merged (600.3 KiB: see docs/benchmarks.md#worker-bundle). Startup: 400 ms, twice what is measured here and well under the
 // platform's 1 s, so a slower CI machine passes and a real regression does not.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -37,7 +38,7 @@ export const BUDGETS: Budget[] = [
     name: 'chat',
     config: 'wrangler.deploy.toml',
     outdir: 'dist',
-    gzipKib: 600,
+    gzipKib: 620,
     startupMs: 400,
     forbidden: ['stripe'],
   },
