@@ -29,7 +29,7 @@ import { defaultModel, findModel } from '../worker/providers/registry.ts';
 import type { ChatMessage } from '../worker/providers/types.ts';
 import { OutboxWriter } from './room-outbox.ts';
 import type { MessageAttachment } from '../drizzle/schema.ts';
-import { readableTurns, turnsWithFiles, unreadableFile } from '../worker/files/parts.ts';
+import { readableTurns, turnsWithFiles, unsendableFile } from '../worker/files/parts.ts';
 import { toAttachment } from '../worker/files/types.ts';
 import { userLimiter } from '../worker/usage/limiters.ts';
 import { RoomStore, type OwnedConversation, type ReplyCharge } from './room-store.ts';
@@ -492,8 +492,8 @@ export class ConversationRoom extends DurableObject<Env> {
     const modelId = (input.site ? input.site.model : (input.model ?? conversation.model)) ?? defaultModel(this.env)?.id;
     const model = modelId ? findModel(this.env, modelId) : undefined;
     if (!model) return modelId ? unknownModel(modelId) : noModels();
-    const unreadable = unreadableFile(model, plan.files);
-    if (unreadable) return failure(400, 'model_cannot_read_file', unreadable);
+    const unsendable = unsendableFile(model, plan.files);
+    if (unsendable) return failure(unsendable.status, unsendable.code, unsendable.message);
     const system = (input.site ? input.site.systemPrompt : conversation.systemPrompt) ?? undefined;
     const maxOutputTokens = replyLimit(model, input.site ? null : conversation.maxReplyTokens);
     // The owner's custom instructions are added by their Limiter: room is kept for them at the size last seen.

@@ -253,6 +253,28 @@ describe('attachments on a send', () => {
     expect(tooMany.status).toBe(400);
     expect((await tooMany.json<ErrorEnvelope>()).error.message).toContain('at most 3 files');
   });
+
+  it('refuses, at the send, a file the chosen model cannot take: a GIF to Gemini (which reads none)', async () => {
+    const owner = await signIn();
+    const gif = await (await upload(owner.token, GIF, 'wave.gif')).json<Uploaded>();
+    const id = await createConversation(owner.token);
+    const send = (model: string) =>
+      call(`/api/conversations/${id}/messages`, {
+        method: 'POST',
+        token: owner.token,
+        body: JSON.stringify({ content: 'What is this? [[fake ttft=0 tps=0]]', attachments: [gif.id], model }),
+      });
+    const refused = await send('google/gemini-2.5-flash');
+    expect(refused.status).toBe(400);
+    expect((await refused.json<ErrorEnvelope>()).error).toMatchObject({
+      code: 'model_cannot_read_file',
+      message: expect.stringContaining('google/gemini-2.5-flash does not read GIF images (wave.gif)'),
+    });
+    // Nothing was stored: the same message to a Claude model is answered.
+    const answered = await send('anthropic/claude-haiku-4-5');
+    expect(answered.status).toBe(200);
+    expect((await collectEvents(answered.body!)).at(-1)?.event).toBe('done');
+  });
 });
 
 /** Sends `content` with `attachments` and reads the reply to its end. */

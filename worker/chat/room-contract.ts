@@ -43,7 +43,7 @@ export type UpdateInput = Omit<ConversationPatch, 'pinnedAt'> & { pinned?: boole
 
 export type RoomFailure = {
   ok: false;
-  status: 400 | 401 | 402 | 403 | 404 | 409 | 429 | 503;
+  status: 400 | 401 | 402 | 403 | 404 | 409 | 413 | 429 | 503;
   code: string;
   message: string;
   retryAfterSeconds?: number;

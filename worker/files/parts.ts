@@ -5,37 +5,61 @@
 import type { MessageAttachment } from '../../drizzle/schema.ts';
 import type { ModelInfo } from '../providers/registry.ts';
 import type { ChatMessage, ImageMediaType, UserPart } from '../providers/types.ts';
+import { MAX_IMAGE_BYTES } from '../chat/images.ts';
+import { MAX_PDF_BASE64 } from '../chat/documents.ts';
 import { fileKey } from './types.ts';
 
 /** A stored message, as far as the prompt needs it. */
 type StoredTurn = { role: 'user' | 'assistant'; content: string; attachments?: MessageAttachment[] | null };
 
-/** What a model reads besides text (text files it always reads). */
-export type ModelReads = { image: boolean; pdf: boolean };
-
 /**
- * The kinds of file `model` reads: the registry's `reads` where it says (files-vendors adds it);
- * until then, every vendor model is taken to read images and PDFs.
+ * Why `model` cannot be sent one of `files`, in words; undefined when it can. The limits are the
+ * ones the API routes apply to the same parts (worker/chat/images.ts, documents.ts): the smallest of
+ * the three vendors', so a file the plan allowed but a vendor would refuse is refused at the send,
+ * with the reason, instead of failing the reply at the vendor.
  */
-export function modelReads(model: ModelInfo): ModelReads {
-  return (model as ModelInfo & { reads?: ModelReads }).reads ?? { image: true, pdf: true };
+export function unsendableFile(
+  model: ModelInfo,
+  files: readonly Pick<MessageAttachment, 'kind' | 'name' | 'mediaType' | 'size'>[],
+): { status: 400 | 413; code: 'model_cannot_read_file' | 'file_too_large'; message: string } | undefined {
+  const { reads } = model;
+  const choose = 'choose a model that does, or send the message without it';
+  for (const file of files) {
+    if ((file.kind === 'image' && !reads.image) || (file.kind === 'pdf' && !reads.pdf)) {
+      const what = file.kind === 'image' ? 'images' : 'PDFs';
+      return {
+        status: 400,
+        code: 'model_cannot_read_file',
+        message: `${model.id} does not read ${what} (${file.name}): ${choose}`,
+      };
+    }
+    // Gemini reads PNG, JPEG, WebP, HEIC and HEIF images, not GIF.
+    if (file.kind === 'image' && file.mediaType === 'image/gif' && model.provider === 'google')
+      return {
+        status: 400,
+        code: 'model_cannot_read_file',
+        message: `${model.id} does not read GIF images (${file.name}): ${choose}`,
+      };
+    const largest =
+      file.kind === 'image' ? MAX_IMAGE_BYTES : file.kind === 'pdf' ? (MAX_PDF_BASE64 / 4) * 3 : undefined;
+    if (largest !== undefined && file.size > largest)
+      return {
+        status: 413,
+        code: 'file_too_large',
+        message: `${file.name} is ${megabytes(file.size)}: the models read ${file.kind === 'image' ? 'images' : 'PDFs'} of at most ${megabytes(largest)}; send a smaller one`,
+      };
+  }
+  return undefined;
 }
 
-/** The first file `model` cannot read, as a refusal's words; undefined when it reads them all. */
-export function unreadableFile(model: ModelInfo, files: readonly Pick<MessageAttachment, 'kind' | 'name'>[]) {
-  const reads = modelReads(model);
-  const file = files.find((f) => (f.kind === 'image' && !reads.image) || (f.kind === 'pdf' && !reads.pdf));
-  if (!file) return undefined;
-  const what = file.kind === 'image' ? 'images' : 'PDFs';
-  return `${model.id} does not read ${what} (${file.name}): choose a model that does, or send the message without it`;
-}
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 
 /**
  * The turns as `model` can read them: an earlier message's image or PDF of a kind it does not read
  * (the conversation moved to another model) is said in words instead, so the history still sends.
  */
 export function readableTurns(model: ModelInfo, turns: ChatMessage[]): ChatMessage[] {
-  const reads = modelReads(model);
+  const { reads } = model;
   if (reads.image && reads.pdf) return turns;
   return turns.map((turn) => {
     if (turn.role !== 'user' || !turn.parts) return turn;
