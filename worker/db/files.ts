@@ -3,12 +3,14 @@
 // idempotent and commutes with the others, so they may land in any order and be repeated.
 import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { files, profiles } from '../../drizzle/schema.ts';
+import { files, type MessageAttachment, profiles } from '../../drizzle/schema.ts';
 import type { Db } from './client.ts';
-import type { Attachment, StoredFile } from '../files/types.ts';
+
+/** A user's file as its row records it (the Limiter's catalogue entry, worker/files/types.ts). */
+type FileRecord = Omit<MessageAttachment, 'url'> & { createdAt: number };
 
 /** A file uploaded (with its owner's profile, which the row's foreign key needs); repeating it changes nothing. */
-export function upsertFile(db: Db, userId: string, file: StoredFile): BatchItem<'pg'>[] {
+export function upsertFile(db: Db, userId: string, file: FileRecord): BatchItem<'pg'>[] {
   return [
     db.insert(profiles).values({ id: userId }).onConflictDoNothing(),
     db
@@ -27,7 +29,7 @@ export function upsertFile(db: Db, userId: string, file: StoredFile): BatchItem<
 }
 
 /** Files attached in a conversation: the row made if the upload's has not landed yet, else marked with the conversation (the first one kept). */
-export function attachFiles(db: Db, userId: string, conversationId: string, attached: Attachment[]): BatchItem<'pg'>[] {
+export function attachFiles(db: Db, userId: string, conversationId: string, attached: MessageAttachment[]): BatchItem<'pg'>[] {
   return attached.map((file) =>
     db
       .insert(files)
