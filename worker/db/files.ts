@@ -29,7 +29,12 @@ export function upsertFile(db: Db, userId: string, file: FileRecord): BatchItem<
 }
 
 /** Files attached in a conversation: the row made if the upload's has not landed yet, else marked with the conversation (the first one kept). */
-export function attachFiles(db: Db, userId: string, conversationId: string, attached: MessageAttachment[]): BatchItem<'pg'>[] {
+export function attachFiles(
+  db: Db,
+  userId: string,
+  conversationId: string,
+  attached: MessageAttachment[],
+): BatchItem<'pg'>[] {
   return attached.map((file) =>
     db
       .insert(files)
