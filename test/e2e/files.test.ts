@@ -278,5 +278,32 @@ for (const device of ['desktop', 'phone'] as Device[]) {
       await expect.poll(() => llama.isDisabled()).toBe(false);
       await page.close();
     });
+
+    it('a GIF locks the Gemini models (Gemini reads no GIF), and only them', async () => {
+      const page = await openPage(browser(), device);
+      await signInByEmail(page);
+      const picker = page.getByLabel('Model');
+      const gemini = picker.locator('option[value="google/gemini-2.5-flash"]');
+      const claude = picker.locator('option[value="anthropic/claude-sonnet-5-5"]');
+      await gemini.waitFor({ state: 'attached' });
+      await picker.selectOption('google/gemini-2.5-flash');
+      // The smallest GIF there is: a 1×1 pixel.
+      const gif = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+      await fileInput(page).setInputFiles({ name: 'wave.gif', mimeType: 'image/gif', buffer: gif });
+      await chip(page, 'wave.gif').getByText(/bytes/).waitFor();
+      await page.getByText('Gemini 2.5 Flash cannot read GIF images: pick another model or remove the file.').waitFor();
+      expect(await chip(page, 'wave.gif').locator('.chip-problem').innerText()).toBe(
+        'Gemini 2.5 Flash cannot read GIF images',
+      );
+      expect(await gemini.isDisabled()).toBe(true);
+      expect(await gemini.innerText()).toMatch(/cannot read GIF images/);
+      await composer(page).fill('[[fake tokens=2]] What is this?');
+      expect(await page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+      expect(await claude.isDisabled()).toBe(false);
+      await picker.selectOption('anthropic/claude-sonnet-5-5');
+      await expect.poll(() => page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(false);
+      await expectAccessible(page);
+      await page.close();
+    });
   });
 }

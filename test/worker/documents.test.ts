@@ -311,12 +311,12 @@ describe('the estimate a PDF is reserved by', () => {
 describe('GET /api/models says what each model reads', () => {
   it('vendor models read images and PDFs; the OpenAI-compatible server’s, neither', async () => {
     const { models } = await (await call('/api/models')).json<{
-      models: { id: string; reads: { image: boolean; pdf: boolean } }[];
+      models: { id: string; reads: { image: boolean; pdf: boolean; gif: boolean } }[];
     }>();
     const reads = Object.fromEntries(models.map((m) => [m.id, m.reads]));
-    expect(reads['anthropic/claude-haiku-4-5']).toEqual({ image: true, pdf: true });
-    expect(reads['openai/gpt-4.1-mini']).toEqual({ image: true, pdf: true });
-    expect(reads['google/gemini-2.5-flash']).toEqual({ image: true, pdf: true });
-    expect(reads['openai-compat/llama-test']).toEqual({ image: false, pdf: false });
+    expect(reads['anthropic/claude-haiku-4-5']).toEqual({ image: true, pdf: true, gif: true });
+    expect(reads['openai/gpt-4.1-mini']).toEqual({ image: true, pdf: true, gif: true });
+    expect(reads['google/gemini-2.5-flash']).toEqual({ image: true, pdf: true, gif: false });
+    expect(reads['openai-compat/llama-test']).toEqual({ image: false, pdf: false, gif: false });
   });
 });

@@ -69,6 +69,6 @@ export function checkImages(model: ModelInfo, messages: ChatMessage[], param: st
     throw new AppError(400, 'model_cannot_read_file', `${param}: ${modelCannotRead(model, 'image')}`, { param });
   if (images.length > MAX_IMAGES)
     throw invalid(param, `${param}: at most ${MAX_IMAGES} images in one request; this one has ${images.length}`);
-  if (model.provider === 'google' && images.some((image) => image.kind === 'base64' && image.mediaType === 'image/gif'))
+  if (!model.reads.gif && images.some((image) => image.kind === 'base64' && image.mediaType === 'image/gif'))
     throw invalid(param, `${param}: ${model.id} does not read GIF images: send PNG, JPEG or WebP`);
 }

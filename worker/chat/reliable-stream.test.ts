@@ -10,7 +10,7 @@ const model = (id: string): ModelInfo => ({
   label: id,
   contextWindow: 1000,
   maxOutputTokens: 100,
-  reads: { image: false, pdf: false },
+  reads: { image: false, pdf: false, gif: false },
   price: { input: 1, output: 1 },
 });
 const failure = (code: 'rate_limited' | 'bad_request' | 'upstream', retryAfterMs?: number): ProviderEvent => ({

@@ -10,7 +10,7 @@ const model: ModelInfo = {
   label: 'Silent',
   contextWindow: 1000,
   maxOutputTokens: 100,
-  reads: { image: false, pdf: false },
+  reads: { image: false, pdf: false, gif: false },
   price: { input: 1, output: 1 },
 };
 

@@ -13,7 +13,7 @@ describe('what a model can be sent', () => {
   const message = (refusal: ReturnType<typeof unsendableFile>) => refusal?.message;
 
   it("follows the registry's reads, naming the model, the kind and the file", () => {
-    const textOnly = { ...model, reads: { image: false, pdf: false } } as ModelInfo;
+    const textOnly = { ...model, reads: { image: false, pdf: false, gif: false } } as ModelInfo;
     expect(unsendableFile(textOnly, [text])).toBeUndefined();
     expect(unsendableFile(textOnly, [text, pdf])).toEqual({
       status: 400,
@@ -21,7 +21,7 @@ describe('what a model can be sent', () => {
       message: `${model.id} does not read PDFs (paper.pdf): choose a model that does, or send the message without it`,
     });
     expect(
-      message(unsendableFile({ ...model, reads: { image: false, pdf: true } } as ModelInfo, [pdf, image])),
+      message(unsendableFile({ ...model, reads: { image: false, pdf: true, gif: false } } as ModelInfo, [pdf, image])),
     ).toContain('does not read images (dot.png)');
     expect(unsendableFile(model, [image, pdf, text])).toBeUndefined();
   });
@@ -59,7 +59,7 @@ describe('readableTurns', () => {
       { role: 'user', content: 'see', parts: [image, paper, { type: 'text', text: 'see' }] },
       { role: 'assistant', content: 'seen' },
     ];
-    const noPdf = { ...model, reads: { image: true, pdf: false } } as ModelInfo;
+    const noPdf = { ...model, reads: { image: true, pdf: false, gif: true } } as ModelInfo;
     expect(readableTurns(noPdf, turns)).toEqual([
       {
         role: 'user',
@@ -72,7 +72,7 @@ describe('readableTurns', () => {
       },
       { role: 'assistant', content: 'seen' },
     ]);
-    expect(readableTurns({ ...model, reads: { image: true, pdf: true } } as ModelInfo, turns)).toBe(turns);
+    expect(readableTurns({ ...model, reads: { image: true, pdf: true, gif: true } } as ModelInfo, turns)).toBe(turns);
   });
 });
 

@@ -33,8 +33,7 @@ export function unsendableFile(
         message: `${model.id} does not read ${what} (${file.name}): ${choose}`,
       };
     }
-    // Gemini reads PNG, JPEG, WebP, HEIC and HEIF images, not GIF.
-    if (file.kind === 'image' && file.mediaType === 'image/gif' && model.provider === 'google')
+    if (file.kind === 'image' && file.mediaType === 'image/gif' && !reads.gif)
       return {
         status: 400,
         code: 'model_cannot_read_file',

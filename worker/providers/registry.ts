@@ -22,12 +22,13 @@ export type ModelInfo = {
    * Every listed vendor model reads both: Claude's vision and PDF support guides cover Claude 3.5 and
    * later; OpenAI's file inputs guide, models with vision (GPT-4o, 4.1 and later); Gemini's document
    * processing guide, Gemini 2.x and later. An OpenAI-compatible server's models are not known: none.
+   * GIF apart: Gemini reads PNG, JPEG, WebP, HEIC and HEIF images (its image understanding guide), no GIF.
    */
   reads: ModelReads;
 };
 
 /** Which kinds of attachment a model reads; a model is not offered for a kind it cannot read. */
-export type ModelReads = { image: boolean; pdf: boolean };
+export type ModelReads = { image: boolean; pdf: boolean; gif: boolean };
 export type FileKind = keyof ModelReads;
 
 const model = (
@@ -49,7 +50,7 @@ const model = (
     maxOutputTokens,
     price: { input, output },
     fallbacks,
-    reads: { image: true, pdf: true },
+    reads: { image: true, pdf: true, gif: provider !== 'google' },
   };
 };
 
@@ -115,7 +116,7 @@ function compatModels(env: ProviderEnv): ModelInfo[] {
     .filter(Boolean)
     .map((name) => ({
       ...model(`openai-compat/${name}`, name, COMPAT_CONTEXT_WINDOW, COMPAT_MAX_OUTPUT, 0, 0),
-      reads: { image: false, pdf: false },
+      reads: { image: false, pdf: false, gif: false },
     }));
 }
 
@@ -151,7 +152,7 @@ export function modelNotAvailable(id: string): string {
 
 /** What every refusal of an attachment says when the model cannot read its kind (400 model_cannot_read_file). */
 export function modelCannotRead(model: Pick<ModelInfo, 'id'>, kind: FileKind): string {
-  const what = kind === 'pdf' ? 'PDF files' : 'images';
+  const what = kind === 'pdf' ? 'PDF files' : kind === 'gif' ? 'GIF images' : 'images';
   return `${model.id} does not read ${what}: choose a model that does (GET /api/models says what each reads)`;
 }
 

@@ -24,7 +24,11 @@ const modelSchema = z.object({
       'Its provider answers through the local fake upstreams (npm start without its API key): an offline demo, not the real model',
     ),
   reads: z
-    .object({ image: z.boolean(), pdf: z.boolean() })
+    .object({
+      image: z.boolean(),
+      pdf: z.boolean(),
+      gif: z.boolean().describe('Reads GIF images too (Gemini reads none)'),
+    })
     .describe(
       'The kinds of attachment it reads (text files always, as text): a send with a kind it cannot read is refused, 400 model_cannot_read_file',
     ),

@@ -1,6 +1,6 @@
 import { createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import type { Model } from '../lib/api.ts';
-import type { Attachments, Upload } from '../lib/attachments.ts';
+import { type Attachments, type Upload, uploadKinds } from '../lib/attachments.ts';
 import { cannotReadWords } from '../lib/models.ts';
 import { ACCEPTED_FILES, type Attachment, sizeWords } from '../lib/files.ts';
 import { FileIcon, PaperclipIcon } from './icons.tsx';
@@ -86,7 +86,7 @@ export function Composer(props: {
               <Chip
                 upload={upload}
                 onRemove={props.files.remove}
-                unreadable={cannotReadWords(props.model, new Set([upload.kind]))}
+                unreadable={cannotReadWords(props.model, new Set(uploadKinds(upload)))}
               />
             )}
           </For>

@@ -11,6 +11,8 @@ export type Upload = {
   key: string;
   name: string;
   kind: FileKind;
+  /** The file's type as the browser says, then as the server read it from the bytes. */
+  mediaType: string;
   size: number;
   /** 0–1 while uploading. */
   progress: number;
@@ -22,6 +24,11 @@ export type Upload = {
 };
 
 let counter = 0;
+
+/** What a model must read to take `upload`: its kind, and `gif` too for a GIF (cannotReadWords). */
+export function uploadKinds(upload: Pick<Upload, 'kind' | 'mediaType'>): string[] {
+  return upload.mediaType === 'image/gif' ? [upload.kind, 'gif'] : [upload.kind];
+}
 
 export function createAttachments() {
   const [uploads, setUploads] = createStore<Upload[]>([]);
@@ -46,6 +53,7 @@ export function createAttachments() {
         key,
         name: file.name || `pasted-${counter}.png`,
         kind,
+        mediaType: file.type,
         size: file.size,
         progress: 0,
         status: 'uploading',
@@ -54,7 +62,9 @@ export function createAttachments() {
       setAnnouncement(`Uploading ${file.name || 'the pasted image'}…`);
       uploadFile(file, (fraction) => update(key, (u) => (u.progress = fraction)), abort.signal).then(
         (stored) => {
-          update(key, (u) => Object.assign(u, { status: 'stored', progress: 1, stored, kind: stored.kind }));
+          update(key, (u) =>
+            Object.assign(u, { status: 'stored', progress: 1, stored, kind: stored.kind, mediaType: stored.mediaType }),
+          );
           setAnnouncement(`${stored.name} is attached.`);
         },
         (error: unknown) => {
@@ -85,7 +95,7 @@ export function createAttachments() {
     /** The stored files, to send. */
     stored: () => uploads.filter((u) => u.status === 'stored' && u.stored).map((u) => u.stored!),
     /** The kinds attached (stored or on their way), for the model picker. */
-    kinds: () => new Set(uploads.filter((u) => u.status !== 'refused').map((u) => u.kind)),
+    kinds: () => new Set(uploads.filter((u) => u.status !== 'refused').flatMap(uploadKinds)),
     /** Takes the stored files out of the composer (they are being sent); refused ones stay with their reasons. */
     take: () => {
       const taken = uploads.filter((u) => u.status === 'stored');
@@ -99,6 +109,7 @@ export function createAttachments() {
           key: `upload-${++counter}`,
           name: a.name,
           kind: a.kind,
+          mediaType: a.mediaType,
           size: a.size,
           progress: 1,
           status: 'stored' as const,

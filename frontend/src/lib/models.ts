@@ -57,15 +57,19 @@ export function priceWords(model: Model) {
   return `$${model.price.inputPerMillionTokens} in / $${model.price.outputPerMillionTokens} out per M tokens`;
 }
 
-const KIND_NAMES = { image: 'images', pdf: 'PDFs' } as const;
+const KIND_NAMES = { image: 'images', pdf: 'PDFs', gif: 'GIF images' } as const;
 
 /**
  * Why the model cannot take the kinds of file attached ("Llama Test cannot read images"), or
- * undefined when it can. Text files every model reads (sent as text).
+ * undefined when it can. `kinds` holds `gif` beside `image` for a GIF (Gemini reads none). Text
+ * files every model reads (sent as text).
  */
 export function cannotReadWords(model: Model | undefined, kinds: ReadonlySet<string>): string | undefined {
   if (!model) return undefined;
-  const missing = (['image', 'pdf'] as const).filter((kind) => kinds.has(kind) && !model.reads[kind]);
+  // A GIF is also an image: for a model that reads no image, "images" says it.
+  const missing = (['image', 'pdf', 'gif'] as const).filter(
+    (kind) => kinds.has(kind) && !model.reads[kind] && !(kind === 'gif' && !model.reads.image),
+  );
   if (missing.length === 0) return undefined;
   return `${model.label} cannot read ${missing.map((kind) => KIND_NAMES[kind]).join(' or ')}`;
 }
