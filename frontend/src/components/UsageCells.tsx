@@ -32,3 +32,23 @@ export function UsageCells(props: {
     </>
   );
 }
+
+/** The header cells over UsageCells, in the same order and words. */
+export function UsageColumns(props: { requestsLabel?: string }) {
+  return (
+    <>
+      <th scope="col" class="num">
+        {props.requestsLabel ?? 'Requests'}
+      </th>
+      <th scope="col" class="num">
+        Input tokens
+      </th>
+      <th scope="col" class="num">
+        Output tokens
+      </th>
+      <th scope="col" class="num">
+        Cost
+      </th>
+    </>
+  );
+}

@@ -3,7 +3,7 @@
 // by model.
 import { createMemo, createResource, For, Show } from 'solid-js';
 import { A } from '@solidjs/router';
-import { UsageCells } from '../components/UsageCells.tsx';
+import { UsageCells, UsageColumns } from '../components/UsageCells.tsx';
 import { PageState } from '../components/PageState.tsx';
 import { api, type Me, type Usage } from '../lib/api.ts';
 import { count, day } from '../lib/format.ts';
@@ -252,18 +252,7 @@ function UsageReport(props: { usage: Usage }) {
             <thead>
               <tr>
                 <th scope="col">Model</th>
-                <th scope="col" class="num">
-                  Requests
-                </th>
-                <th scope="col" class="num">
-                  Input tokens
-                </th>
-                <th scope="col" class="num">
-                  Output tokens
-                </th>
-                <th scope="col" class="num">
-                  Cost
-                </th>
+                <UsageColumns />
               </tr>
             </thead>
             <tbody>

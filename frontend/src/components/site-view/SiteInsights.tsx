@@ -1,7 +1,7 @@
 import { For, type Resource, Show } from 'solid-js';
 import { PageState } from '../PageState.tsx';
 import { CellLabel } from '../CellLabel.tsx';
-import { UsageCells } from '../UsageCells.tsx';
+import { UsageCells, UsageColumns } from '../UsageCells.tsx';
 import type { SiteInsights } from '../../lib/api.ts';
 import { count, day } from '../../lib/format.ts';
 
@@ -63,18 +63,7 @@ export function SiteInsightsView(props: { insights: Resource<SiteInsights>; retr
                   <thead>
                     <tr>
                       <th scope="col">Day</th>
-                      <th scope="col" class="num">
-                        Replies
-                      </th>
-                      <th scope="col" class="num">
-                        Input tokens
-                      </th>
-                      <th scope="col" class="num">
-                        Output tokens
-                      </th>
-                      <th scope="col" class="num">
-                        Cost
-                      </th>
+                      <UsageColumns requestsLabel="Replies" />
                     </tr>
                   </thead>
                   <tbody>
