@@ -1,4 +1,4 @@
-import { Show } from 'solid-js';
+import { type JSX, Show } from 'solid-js';
 import { A } from '@solidjs/router';
 import type { Conversation } from '../lib/api.ts';
 import { PencilIcon, PinIcon, TrashIcon } from './icons.tsx';
@@ -44,45 +44,33 @@ export function ConversationRow(props: {
                 {titleOf(c())}
               </A>
             </td>
-            <td class="item-action">
-              <button
-                type="button"
-                class="icon"
-                aria-label={`${c().pinnedAt ? 'Unpin' : 'Pin'} "${titleOf(c())}"`}
-                aria-pressed={c().pinnedAt !== null}
-                tabindex={tab(1)}
-                data-column="1"
-                onClick={() => props.onPin()}
-              >
-                <PinIcon filled={c().pinnedAt !== null} />
-              </button>
-            </td>
-            <td class="item-action">
-              <button
-                type="button"
-                class="icon"
-                aria-label={`Rename "${titleOf(c())}"`}
-                aria-keyshortcuts="F2"
-                tabindex={tab(2)}
-                data-column="2"
-                onClick={() => props.onStartRename()}
-              >
-                <PencilIcon />
-              </button>
-            </td>
-            <td class="item-action">
-              <button
-                type="button"
-                class="icon"
-                aria-label={`Delete "${titleOf(c())}"`}
-                aria-keyshortcuts="Delete Backspace"
-                tabindex={tab(3)}
-                data-column="3"
-                onClick={() => props.onDelete()}
-              >
-                <TrashIcon />
-              </button>
-            </td>
+            <ActionCell
+              column={1}
+              tabindex={tab(1)}
+              label={`${c().pinnedAt ? 'Unpin' : 'Pin'} "${titleOf(c())}"`}
+              pressed={c().pinnedAt !== null}
+              onClick={() => props.onPin()}
+            >
+              <PinIcon filled={c().pinnedAt !== null} />
+            </ActionCell>
+            <ActionCell
+              column={2}
+              tabindex={tab(2)}
+              label={`Rename "${titleOf(c())}"`}
+              keys="F2"
+              onClick={() => props.onStartRename()}
+            >
+              <PencilIcon />
+            </ActionCell>
+            <ActionCell
+              column={3}
+              tabindex={tab(3)}
+              label={`Delete "${titleOf(c())}"`}
+              keys="Delete Backspace"
+              onClick={() => props.onDelete()}
+            >
+              <TrashIcon />
+            </ActionCell>
           </>
         }
       >
@@ -112,5 +100,35 @@ export function ConversationRow(props: {
         </td>
       </Show>
     </tr>
+  );
+}
+
+/** One of a row's icon buttons in its own cell (column 1 to LAST_COLUMN of the grid). */
+function ActionCell(props: {
+  column: number;
+  tabindex: number;
+  label: string;
+  /** Set on a toggle (Pin): its state. */
+  pressed?: boolean;
+  /** aria-keyshortcuts: the key that does the same from the row. */
+  keys?: string;
+  onClick: () => void;
+  children: JSX.Element;
+}) {
+  return (
+    <td class="item-action">
+      <button
+        type="button"
+        class="icon"
+        aria-label={props.label}
+        aria-pressed={props.pressed}
+        aria-keyshortcuts={props.keys}
+        tabindex={props.tabindex}
+        data-column={String(props.column)}
+        onClick={() => props.onClick()}
+      >
+        {props.children}
+      </button>
+    </td>
   );
 }
